@@ -1,0 +1,2 @@
+package hotdesk.app;
+public final class Main { public static void main(String[] a) {} }

@@ -1,0 +1,23 @@
+package hotdesk.core.model;
+
+import java.util.Objects;
+
+/**
+ * A shared desk phone (or gateway), identified by its MAC.
+ *
+ * @param vendor provisioning profile, e.g. {@code yealink}
+ * @param model  model name as the admin gave it, e.g. {@code T54W}
+ * @param label  what the idle phone shows and the idle caller ID name
+ * @param site   free-form location, for reports
+ * @param elin   emergency location number presented on emergency calls, empty for none
+ */
+public record Device(Mac mac, String vendor, String model, String label, String site, String elin, boolean enabled) {
+    public Device {
+        Objects.requireNonNull(mac, "mac");
+        Objects.requireNonNull(vendor, "vendor");
+        Objects.requireNonNull(model, "model");
+        label = label == null || label.isBlank() ? "Hot desk " + mac.value().substring(6) : label;
+        site = site == null ? "" : site;
+        elin = elin == null ? "" : elin;
+    }
+}

@@ -1,0 +1,129 @@
+package hotdesk.core.policy;
+
+import hotdesk.core.model.Device;
+import hotdesk.core.model.DeskLine;
+import hotdesk.core.model.User;
+import hotdesk.core.port.PjsipObject;
+import hotdesk.core.port.PjsipObject.Type;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Computes what Asterisk must hold for a desk line or a user: the complete PJSIP objects (auth → aor →
+ * endpoint, in push order) and the AstDB facts. Every value is validated here, so nothing malformed
+ * is ever pushed. Pure and thread-safe.
+ */
+public final class Projections {
+
+    private final PjsipProfile profile;
+
+    public Projections(PjsipProfile profile) {
+        this.profile = profile;
+    }
+
+    public static String authId(String endpointId) {
+        return endpointId + "-auth";
+    }
+
+    /** Objects of a desk line: its own account, and the identity of the occupant or the idle profile. */
+    public List<PjsipObject> desk(DeskLine line, Device device, Optional<User> occupant) {
+        String id = ValueRules.id("endpoint id", line.endpointId());
+        Map<String, String> auth = new LinkedHashMap<>();
+        auth.put("auth_type", "userpass");
+        auth.put("username", id);
+        auth.put("password", ValueRules.secret("desk secret of " + id, line.secret()));
+
+        Map<String, String> aor = new LinkedHashMap<>();
+        aor.put("max_contacts", "1");
+        aor.put("remove_existing", "yes");
+
+        Map<String, String> ep = baseEndpoint(id);
+        ep.put("aors", id);
+        if (occupant.isPresent()) {
+            User u = occupant.get();
+            ep.put("callerid", callerId(u.name(), u.extension().value()));
+            ep.put("context", ValueRules.context("context of user " + u.extension(), u.context()));
+            ep.put("mailboxes", ValueRules.mailbox("mailbox of user " + u.extension(), u.mailbox()));
+            ep.put("accountcode", u.extension().value());
+        } else {
+            ep.put("callerid", callerId(device.label(), device.elin().isEmpty() ? line.mac().value() : device.elin()));
+            ep.put("context", profile.idleContext());
+            ep.put("mailboxes", "");
+            ep.put("accountcode", "");
+        }
+        return List.of(new PjsipObject(Type.AUTH, authId(id), auth), new PjsipObject(Type.AOR, id, aor),
+                new PjsipObject(Type.ENDPOINT, id, ep));
+    }
+
+    /**
+     * Objects of a user's own endpoint. When they sit at a desk, the desk's AOR comes first in
+     * {@code aors}: a plain {@code Dial(PJSIP/101)} rings only the first AOR that has a contact.
+     */
+    public List<PjsipObject> user(User user, Optional<String> deskEndpointId) {
+        String ext = user.extension().value();
+        Map<String, String> auth = new LinkedHashMap<>();
+        auth.put("auth_type", "userpass");
+        auth.put("username", ext);
+        auth.put("password", ValueRules.secret("sip secret of user " + ext, user.sipSecret()));
+
+        Map<String, String> aor = new LinkedHashMap<>();
+        aor.put("max_contacts", Integer.toString(profile.userMaxContacts()));
+        aor.put("remove_existing", "yes");
+        aor.put("mailboxes", "");
+
+        Map<String, String> ep = baseEndpoint(ext);
+        ep.put("aors", deskEndpointId.map(d -> ValueRules.id("desk endpoint", d) + "," + ext).orElse(ext));
+        ep.put("callerid", callerId(user.name(), ext));
+        ep.put("context", ValueRules.context("context of user " + ext, user.context()));
+        ep.put("mailboxes", ValueRules.mailbox("mailbox of user " + ext, user.mailbox()));
+        ep.put("accountcode", ext);
+        return List.of(new PjsipObject(Type.AUTH, authId(ext), auth), new PjsipObject(Type.AOR, ext, aor),
+                new PjsipObject(Type.ENDPOINT, ext, ep));
+    }
+
+    /** Ids to delete for an endpoint id, in the safe order: endpoint → aor → auth. */
+    public static List<String> idsForRemoval(String endpointId) {
+        return List.of(endpointId, endpointId, authId(endpointId));
+    }
+
+    public static List<Type> typesForRemoval() {
+        return List.of(Type.ENDPOINT, Type.AOR, Type.AUTH);
+    }
+
+    /**
+     * AstDB facts of a desk line for the dialplan (family {@code hotdesk}); an empty value deletes.
+     * {@code desk/<id>/occupant} is the occupant's extension, {@code desk/<id>/elin} the emergency
+     * location number.
+     */
+    public static Map<String, String> deskFacts(DeskLine line, Device device, Optional<User> occupant) {
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("desk/" + line.endpointId() + "/occupant", occupant.map(u -> u.extension().value()).orElse(""));
+        facts.put("desk/" + line.endpointId() + "/elin", ValueRules.number("elin of " + device.mac(), device.elin()));
+        return facts;
+    }
+
+    /** AstDB facts of a user: {@code user/<ext>/desk} is the desk line they sit at, if any. */
+    public static Map<String, String> userFacts(String extension, Optional<String> deskEndpointId) {
+        return Map.of("user/" + extension + "/desk", deskEndpointId.orElse(""));
+    }
+
+    static String callerId(String name, String number) {
+        if (number == null || !number.matches("[A-Za-z0-9+*#_.-]{1,32}")) {
+            throw new IllegalArgumentException("caller ID number must be 1 to 32 of letters, digits, + * # _ . -, got '" + number + "'");
+        }
+        return "\"" + ValueRules.name("caller ID name", name) + "\" <" + number + ">";
+    }
+
+    private Map<String, String> baseEndpoint(String id) {
+        Map<String, String> ep = new LinkedHashMap<>();
+        ep.put("transport", profile.transport());
+        ep.put("auth", authId(id));
+        ep.put("disallow", "all");
+        ep.put("allow", profile.allow());
+        ep.putAll(profile.endpointExtras());
+        return ep;
+    }
+}

@@ -1,0 +1,14 @@
+package hotdesk.core.port;
+
+import java.util.Map;
+
+/**
+ * Facts the dialplan reads without asking hotdesk (AstDB via AMI {@code DBPut}/{@code DBDel}), so
+ * they survive Asterisk restarts and work while hotdesk is down. Family {@code hotdesk}; keys like
+ * {@code desk/hd-0015651234ab/occupant}. An empty value deletes the key. Blocking; throws
+ * {@link PbxException}.
+ */
+public interface DialplanState {
+
+    void put(Map<String, String> keyValues);
+}

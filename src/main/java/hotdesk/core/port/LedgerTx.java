@@ -1,0 +1,125 @@
+package hotdesk.core.port;
+
+import hotdesk.core.model.AuditEntry;
+import hotdesk.core.model.Device;
+import hotdesk.core.model.DeskLine;
+import hotdesk.core.model.EndReason;
+import hotdesk.core.model.Extension;
+import hotdesk.core.model.Mac;
+import hotdesk.core.model.Occupancy;
+import hotdesk.core.model.OtpRecord;
+import hotdesk.core.model.Target;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a use case may read and write inside one ledger transaction. Not thread-safe: it lives for
+ * one {@link Ledger#transact} call. Lists come back in a stable order (extension, MAC, endpoint id).
+ */
+public interface LedgerTx {
+
+    // ---- users
+    Optional<hotdesk.core.model.User> user(Extension extension);
+
+    List<hotdesk.core.model.User> users();
+
+    /** Inserts a new user; throws {@link DuplicateException} when the extension exists. */
+    void insertUser(hotdesk.core.model.User user);
+
+    /** Replaces every field of an existing user. */
+    void updateUser(hotdesk.core.model.User user);
+
+    void deleteUser(Extension extension);
+
+    // ---- devices and their lines
+    Optional<Device> device(Mac mac);
+
+    List<Device> devices();
+
+    /** Inserts a device and its lines; throws {@link DuplicateException} when the MAC exists. */
+    void insertDevice(Device device, List<DeskLine> lines);
+
+    /** Deletes a device and its lines (occupancy must be ended first). */
+    void deleteDevice(Mac mac);
+
+    Optional<DeskLine> line(String endpointId);
+
+    List<DeskLine> lines();
+
+    List<DeskLine> linesOf(Mac mac);
+
+    /** Records a configuration fetch by the device. */
+    void recordFetch(Mac mac, Instant at, String remoteAddress, String userAgent);
+
+    // ---- occupancy and history
+    Optional<Occupancy> occupancyOfLine(String endpointId);
+
+    Optional<Occupancy> occupancyOfUser(Extension extension);
+
+    List<Occupancy> occupancies();
+
+    /** Seats a user at a free line (the line and the user must have no occupancy). */
+    void occupy(Occupancy occupancy);
+
+    /** Ends the occupancy of the line and writes it to the session history. No-op when free. */
+    void vacate(String endpointId, Instant at, EndReason reason);
+
+    /** Moves last activity of the line's occupancy forward (calls made or received). */
+    void touch(String endpointId, Instant at);
+
+    // ---- one-time codes
+    /** Replaces any code of the user with this one (issuing a new code voids the old). */
+    void replaceOtp(Extension extension, OtpRecord otp);
+
+    /** Codes not used and not expired at {@code now}. */
+    List<OtpRecord> liveOtps(Instant now);
+
+    /** Marks a code used so it cannot be used again. */
+    void consumeOtp(long id, Instant at);
+
+    // ---- failures and lockout
+    void recordFailure(String key, Instant at);
+
+    /** Number of failures for {@code key} at or after {@code since}. */
+    int failuresSince(String key, Instant since);
+
+    /** Time of the most recent failure for {@code key}, if any. */
+    Optional<Instant> lastFailure(String key);
+
+    void clearFailures(String key);
+
+    // ---- audit
+    void audit(AuditEntry entry);
+
+    List<AuditEntry> auditTail(int max);
+
+    // ---- revisions for the reconciler
+    /** Gives each target a new revision, higher than every revision before. */
+    void bump(Target... targets);
+
+    /** The highest revision ever given (0 when none). Cheap: the reconciler polls it. */
+    long latestRevision();
+
+    /** The current revision of one target (0 when it has none). */
+    long revision(Target target);
+
+    /** Every target with its current revision. */
+    Map<Target, Long> revisions();
+
+    /** Forgets a target (after its objects were removed from Asterisk). */
+    void dropRevision(Target target);
+
+    // ---- applied state (per node)
+    /** What this node last applied successfully per target. */
+    Map<Target, Long> applied(String node);
+
+    void markApplied(String node, Target target, long revision, Instant at);
+
+    /** Records the last error for the target; the applied revision stays what it was. */
+    void markFailed(String node, Target target, Instant at, String error);
+
+    Optional<String> lastError(String node, Target target);
+}

@@ -1,0 +1,52 @@
+package hotdesk.core.usecase;
+
+import hotdesk.core.model.Device;
+import hotdesk.core.model.DeskLine;
+import hotdesk.core.model.Occupancy;
+import hotdesk.core.model.Target;
+import hotdesk.core.model.User;
+import hotdesk.core.port.Ledger;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Reads every desk line with its occupant and what the given node last applied. Read-only. */
+public final class DeskStatus {
+
+    /**
+     * @param revision the ledger's revision of this desk
+     * @param appliedRevision what the node last pushed to Asterisk (empty: never)
+     * @param lastError the last push error, if the latest attempt failed
+     */
+    public record Line(Device device, DeskLine line, Optional<Occupancy> occupancy, Optional<User> occupant,
+                       long revision, Optional<Long> appliedRevision, Optional<String> lastError) {
+        public boolean inSync() {
+            return appliedRevision.isPresent() && appliedRevision.get() >= revision;
+        }
+    }
+
+    private final Ledger ledger;
+
+    public DeskStatus(Ledger ledger) {
+        this.ledger = ledger;
+    }
+
+    public List<Line> lines(String node) {
+        return ledger.read(tx -> {
+            Map<Target, Long> revisions = tx.revisions();
+            Map<Target, Long> applied = tx.applied(node);
+            List<Line> out = new ArrayList<>();
+            for (Device d : tx.devices()) {
+                for (DeskLine l : tx.linesOf(d.mac())) {
+                    Target t = Target.desk(l.endpointId());
+                    Optional<Occupancy> o = tx.occupancyOfLine(l.endpointId());
+                    out.add(new Line(d, l, o, o.flatMap(x -> tx.user(x.extension())),
+                            revisions.getOrDefault(t, 0L), Optional.ofNullable(applied.get(t)), tx.lastError(node, t)));
+                }
+            }
+            return out;
+        });
+    }
+}

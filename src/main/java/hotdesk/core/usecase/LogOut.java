@@ -1,0 +1,118 @@
+package hotdesk.core.usecase;
+
+import hotdesk.core.model.AuditEntry;
+import hotdesk.core.model.EndReason;
+import hotdesk.core.model.Extension;
+import hotdesk.core.model.Mac;
+import hotdesk.core.model.Occupancy;
+import hotdesk.core.model.Target;
+import hotdesk.core.port.Ledger;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Ends desk sessions: the user at a desk dialling the logout code, or an admin forcing it by device
+ * or by user. One ledger transaction, then an immediate apply (the reconciler finishes it if Asterisk
+ * is unreachable). Idempotent: logging out a free desk is {@link NotLoggedIn}. Thread-safe.
+ */
+public final class LogOut {
+
+    public sealed interface Result {
+    }
+
+    /** @param ended the extensions whose sessions ended; applied tells whether Asterisk matches already */
+    public record LoggedOut(List<Extension> ended, boolean applied) implements Result {
+    }
+
+    public record NotLoggedIn() implements Result {
+    }
+
+    /** The endpoint is not a desk line, the MAC not a device, or the extension not a user. */
+    public record Unknown(String what) implements Result {
+    }
+
+    private final Ledger ledger;
+    private final Reconcile reconcile;
+    private final Clock clock;
+
+    public LogOut(Ledger ledger, Reconcile reconcile, Clock clock) {
+        this.ledger = ledger;
+        this.reconcile = reconcile;
+        this.clock = clock;
+    }
+
+    private record Outcome(Result result, Set<Target> touched) {
+    }
+
+    /** The occupant of the calling desk line logs out. */
+    public Result fromDesk(String endpointId, String actor) {
+        return run(actor, EndReason.LOGOUT, tx -> {
+            if (tx.line(endpointId).isEmpty()) {
+                return null;
+            }
+            return tx.occupancyOfLine(endpointId).map(List::of).orElse(List.of());
+        }, "endpoint " + endpointId);
+    }
+
+    /** An admin ends every session on the device's lines. */
+    public Result forceDevice(Mac mac, String actor) {
+        return run(actor, EndReason.FORCED, tx -> {
+            if (tx.device(mac).isEmpty()) {
+                return null;
+            }
+            return tx.linesOf(mac).stream().flatMap(l -> tx.occupancyOfLine(l.endpointId()).stream()).toList();
+        }, "device " + mac.display());
+    }
+
+    /** An admin ends the user's session, wherever it is. */
+    public Result forceUser(Extension extension, String actor) {
+        return run(actor, EndReason.FORCED, tx -> {
+            if (tx.user(extension).isEmpty()) {
+                return null;
+            }
+            return tx.occupancyOfUser(extension).map(List::of).orElse(List.of());
+        }, "user " + extension);
+    }
+
+    /** A timer ends the session of this line (idle or maximum login time). */
+    public Result automatically(String endpointId, String why) {
+        return run("timer", EndReason.AUTO, tx -> tx.occupancyOfLine(endpointId).map(List::of).orElse(List.of()),
+                "endpoint " + endpointId + " (" + why + ")");
+    }
+
+    private Result run(String actor, EndReason reason, java.util.function.Function<hotdesk.core.port.LedgerTx, List<Occupancy>> find,
+                       String what) {
+        Outcome o = ledger.transact(tx -> {
+            List<Occupancy> seats = find.apply(tx);
+            if (seats == null) {
+                return new Outcome(new Unknown(what), Set.of());
+            }
+            if (seats.isEmpty()) {
+                return new Outcome(new NotLoggedIn(), Set.of());
+            }
+            Instant now = clock.instant();
+            Set<Target> touched = new LinkedHashSet<>();
+            for (Occupancy seat : seats) {
+                touched.addAll(Seating.vacateLine(tx, seat.endpointId(), now, reason));
+                tx.audit(new AuditEntry(now, actor, "logout", seat.extension().value(),
+                        "desk=" + seat.endpointId() + " reason=" + reason));
+            }
+            Seating.bump(tx, touched);
+            return new Outcome(new LoggedOut(seats.stream().map(Occupancy::extension).toList(), false), touched);
+        });
+        if (o.result() instanceof LoggedOut out) {
+            return new LoggedOut(out.ended(), reconcile.apply(o.touched()));
+        }
+        return o.result();
+    }
+
+    /** The occupancy a desk line has, for scripts that want to say who is logged in. */
+    public Optional<Occupancy> occupancy(String endpointId) {
+        return ledger.read(tx -> tx.occupancyOfLine(endpointId));
+    }
+}

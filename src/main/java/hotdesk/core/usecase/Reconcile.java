@@ -1,0 +1,236 @@
+package hotdesk.core.usecase;
+
+import hotdesk.core.model.Device;
+import hotdesk.core.model.DeskLine;
+import hotdesk.core.model.Extension;
+import hotdesk.core.model.Occupancy;
+import hotdesk.core.model.Target;
+import hotdesk.core.model.User;
+import hotdesk.core.policy.Projections;
+import hotdesk.core.port.DialplanState;
+import hotdesk.core.port.Ledger;
+import hotdesk.core.port.PbxException;
+import hotdesk.core.port.Pbx;
+import hotdesk.core.port.PhoneResync;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Makes Asterisk match the ledger: for every target (desk line, user) whose revision is newer than
+ * what this node applied, push the complete PJSIP objects, write the AstDB facts and, for a desk whose
+ * state changed, send check-sync to the phone.
+ *
+ * <p>Idempotent: it always pushes full objects. After {@link #asteriskRestarted()} the next pass
+ * pushes every target again (ARI-pushed objects live in memory and vanish on restart) without
+ * notifying phones whose config did not change. A failed target is retried with exponential backoff
+ * (1 s doubling to {@code maxBackoff}); a newer revision of it is tried at once. Work on one target is
+ * serialised, so a login thread and the background pass cannot interleave stale pushes.
+ * Thread-safe; blocking.
+ */
+public final class Reconcile {
+
+    private static final System.Logger LOG = System.getLogger(Reconcile.class.getName());
+
+    private final Ledger ledger;
+    private final Pbx pbx;
+    private final DialplanState dialplan;
+    private final PhoneResync resync;
+    private final Projections projections;
+    private final Clock clock;
+    private final String node;
+    private final Duration maxBackoff;
+
+    private final Map<Target, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final Map<Target, Backoff> backoff = new ConcurrentHashMap<>();
+    private volatile boolean fullPushPending = true;
+    private volatile long lastSeenRevision = -1;
+
+    private record Backoff(long revision, int failures, Instant next) {
+    }
+
+    /** Summary of one pass, for logs and tests. */
+    public record Pass(int applied, int failed, int skipped) {
+        public boolean clean() {
+            return failed == 0 && skipped == 0;
+        }
+    }
+
+    public Reconcile(Ledger ledger, Pbx pbx, DialplanState dialplan, PhoneResync resync, Projections projections,
+                     Clock clock, String node, Duration maxBackoff) {
+        this.ledger = ledger;
+        this.pbx = pbx;
+        this.dialplan = dialplan;
+        this.resync = resync;
+        this.projections = projections;
+        this.clock = clock;
+        this.node = node;
+        this.maxBackoff = maxBackoff;
+    }
+
+    /** Asterisk (re)started or we (re)connected: everything must be pushed again. */
+    public void asteriskRestarted() {
+        fullPushPending = true;
+        backoff.clear();
+    }
+
+    /** True when nothing changed since the last clean pass: the cheap check a poller makes first. */
+    public boolean idle() {
+        return !fullPushPending && backoff.isEmpty() && ledger.read(tx -> tx.latestRevision()) == lastSeenRevision;
+    }
+
+    /** One pass over every target that needs work. */
+    public Pass runOnce() {
+        boolean full = fullPushPending;
+        fullPushPending = false;
+        long latest = ledger.read(tx -> tx.latestRevision());
+        Map<Target, Long> wanted = ledger.read(tx -> tx.revisions());
+        Map<Target, Long> done = ledger.read(tx -> tx.applied(node));
+        int applied = 0;
+        int failed = 0;
+        int skipped = 0;
+        Instant now = clock.instant();
+        // users after desks: a desk line must exist before a user's aors names it
+        List<Target> order = new ArrayList<>(wanted.keySet());
+        order.sort((a, b) -> a.kind() != b.kind() ? a.kind().compareTo(b.kind()) : a.id().compareTo(b.id()));
+        for (Target t : order) {
+            long rev = wanted.get(t);
+            Long appliedRev = done.get(t);
+            boolean stale = appliedRev == null || appliedRev < rev;
+            if (!stale && !full && !backoff.containsKey(t)) {
+                continue;
+            }
+            Backoff b = backoff.get(t);
+            if (b != null && b.revision() == rev && b.next().isAfter(now)) {
+                skipped++;
+                continue;
+            }
+            if (applyOne(t, stale && appliedRev != null)) {
+                applied++;
+            } else {
+                failed++;
+            }
+        }
+        lastSeenRevision = latest;
+        return new Pass(applied, failed, skipped);
+    }
+
+    /**
+     * Applies these targets now (after a login or logout) and tells whether all reached Asterisk.
+     * A failure is left to the background passes; nothing is lost.
+     */
+    public boolean apply(Collection<Target> targets) {
+        boolean all = true;
+        List<Target> order = new ArrayList<>(targets);
+        order.sort((a, b) -> a.kind().compareTo(b.kind()));
+        for (Target t : order) {
+            all &= applyOne(t, true);
+        }
+        return all;
+    }
+
+    private boolean applyOne(Target target, boolean notifyPhone) {
+        ReentrantLock lock = locks.computeIfAbsent(target, k -> new ReentrantLock());
+        lock.lock();
+        try {
+            Snapshot s = ledger.read(tx -> snapshot(tx, target));
+            try {
+                if (target.kind() == Target.Kind.DESK) {
+                    applyDesk(target, s, notifyPhone);
+                } else {
+                    applyUser(target, s);
+                }
+                ledger.transact(tx -> {
+                    if (s.gone()) {
+                        tx.dropRevision(target);
+                    }
+                    tx.markApplied(node, target, s.revision(), clock.instant());
+                    return null;
+                });
+                backoff.remove(target);
+                return true;
+            } catch (PbxException | IllegalArgumentException e) {
+                fail(target, s.revision(), e);
+                return false;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void applyDesk(Target target, Snapshot s, boolean notifyPhone) {
+        if (s.gone()) {
+            pbx.remove(Projections.typesForRemoval(), Projections.idsForRemoval(target.id()));
+            dialplan.put(Map.of("desk/" + target.id() + "/occupant", "", "desk/" + target.id() + "/elin", ""));
+            return;
+        }
+        pbx.push(projections.desk(s.line(), s.device(), s.occupant()));
+        dialplan.put(Projections.deskFacts(s.line(), s.device(), s.occupant()));
+        if (notifyPhone && s.device().enabled()) {
+            resync.checkSync(target.id(), s.device().vendor());
+        }
+    }
+
+    private void applyUser(Target target, Snapshot s) {
+        if (s.gone()) {
+            pbx.remove(Projections.typesForRemoval(), Projections.idsForRemoval(target.id()));
+            dialplan.put(Projections.userFacts(target.id(), Optional.empty()));
+            return;
+        }
+        Optional<String> desk = s.seat().map(Occupancy::endpointId);
+        pbx.push(projections.user(s.occupant().orElseThrow(), desk));
+        dialplan.put(Projections.userFacts(target.id(), desk));
+    }
+
+    private void fail(Target target, long revision, RuntimeException e) {
+        Backoff prev = backoff.get(target);
+        int failures = prev != null && prev.revision() == revision ? prev.failures() + 1 : 1;
+        boolean retryable = !(e instanceof PbxException p) || p.retryable();
+        Duration wait = retryable ? backoffFor(failures) : maxBackoff;
+        backoff.put(target, new Backoff(revision, failures, clock.instant().plus(wait)));
+        String message = e.getMessage();
+        LOG.log(System.Logger.Level.WARNING, () -> "apply " + target + " failed (" + failures + "x, next try in " + wait.toSeconds() + " s): " + message);
+        ledger.transact(tx -> {
+            tx.markFailed(node, target, clock.instant(), message);
+            return null;
+        });
+    }
+
+    private Duration backoffFor(int failures) {
+        long seconds = 1L << Math.min(failures - 1, 20);
+        Duration d = Duration.ofSeconds(seconds);
+        return d.compareTo(maxBackoff) > 0 ? maxBackoff : d;
+    }
+
+    /** What the ledger says about one target at one instant. */
+    private record Snapshot(long revision, DeskLine line, Device device, Optional<User> occupant, Optional<Occupancy> seat) {
+        boolean gone() {
+            return line == null && occupant.isEmpty();
+        }
+    }
+
+    private static Snapshot snapshot(hotdesk.core.port.LedgerTx tx, Target target) {
+        long rev = tx.revision(target);
+        if (target.kind() == Target.Kind.DESK) {
+            Optional<DeskLine> line = tx.line(target.id());
+            if (line.isEmpty()) {
+                return new Snapshot(rev, null, null, Optional.empty(), Optional.empty());
+            }
+            Device device = tx.device(line.get().mac()).orElseThrow();
+            Optional<Occupancy> seat = tx.occupancyOfLine(target.id());
+            Optional<User> occupant = seat.flatMap(o -> tx.user(o.extension()));
+            return new Snapshot(rev, line.get(), device, occupant, seat);
+        }
+        Extension ext = Extension.of(target.id());
+        Optional<User> user = tx.user(ext);
+        return new Snapshot(rev, null, null, user, user.flatMap(u -> tx.occupancyOfUser(ext)));
+    }
+}

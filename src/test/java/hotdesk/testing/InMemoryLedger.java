@@ -1,0 +1,321 @@
+package hotdesk.testing;
+
+import hotdesk.core.model.AuditEntry;
+import hotdesk.core.model.Device;
+import hotdesk.core.model.DeskLine;
+import hotdesk.core.model.EndReason;
+import hotdesk.core.model.Extension;
+import hotdesk.core.model.Mac;
+import hotdesk.core.model.Occupancy;
+import hotdesk.core.model.OtpRecord;
+import hotdesk.core.model.Target;
+import hotdesk.core.model.User;
+import hotdesk.core.port.DuplicateException;
+import hotdesk.core.port.Ledger;
+import hotdesk.core.port.LedgerTx;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * A ledger in memory for core tests. Transactions are serialised and really roll back: the work runs
+ * on a copy of the state that replaces the original only when the work returns normally.
+ */
+public final class InMemoryLedger implements Ledger {
+
+    /** A finished desk session, as the history holds it. */
+    public record Ended(String endpointId, Extension extension, Instant since, Instant until, EndReason reason) {
+    }
+
+    public record Fetch(Mac mac, Instant at, String remote, String userAgent) {
+    }
+
+    private static final class State {
+        Map<Extension, User> users = new TreeMap<>();
+        Map<Mac, Device> devices = new TreeMap<>(Comparator.comparing(Mac::value));
+        Map<String, DeskLine> lines = new TreeMap<>();
+        Map<String, Occupancy> occupancy = new TreeMap<>();
+        List<Ended> history = new ArrayList<>();
+        List<OtpRecord> otps = new ArrayList<>();
+        Map<Long, Instant> otpUsed = new HashMap<>();
+        long otpSeq;
+        Map<String, List<Instant>> failures = new HashMap<>();
+        List<AuditEntry> audit = new ArrayList<>();
+        Map<Target, Long> revisions = new HashMap<>();
+        long revision;
+        Map<String, Map<Target, Long>> applied = new HashMap<>();
+        Map<String, Map<Target, String>> errors = new HashMap<>();
+        List<Fetch> fetches = new ArrayList<>();
+
+        State copy() {
+            State c = new State();
+            c.users = new TreeMap<>(users);
+            c.devices = new TreeMap<>(Comparator.comparing(Mac::value));
+            c.devices.putAll(devices);
+            c.lines = new TreeMap<>(lines);
+            c.occupancy = new TreeMap<>(occupancy);
+            c.history = new ArrayList<>(history);
+            c.otps = new ArrayList<>(otps);
+            c.otpUsed = new HashMap<>(otpUsed);
+            c.otpSeq = otpSeq;
+            failures.forEach((k, v) -> c.failures.put(k, new ArrayList<>(v)));
+            c.audit = new ArrayList<>(audit);
+            c.revisions = new HashMap<>(revisions);
+            c.revision = revision;
+            applied.forEach((k, v) -> c.applied.put(k, new HashMap<>(v)));
+            errors.forEach((k, v) -> c.errors.put(k, new HashMap<>(v)));
+            c.fetches = new ArrayList<>(fetches);
+            return c;
+        }
+    }
+
+    private State state = new State();
+
+    @Override
+    public synchronized <T> T transact(Work<T> work) {
+        State working = state.copy();
+        T result = work.run(new Tx(working));
+        state = working;
+        return result;
+    }
+
+    public synchronized List<Ended> history() {
+        return List.copyOf(state.history);
+    }
+
+    public synchronized List<AuditEntry> audit() {
+        return List.copyOf(state.audit);
+    }
+
+    public synchronized List<Fetch> fetches() {
+        return List.copyOf(state.fetches);
+    }
+
+    private static final class Tx implements LedgerTx {
+        private final State s;
+
+        Tx(State s) {
+            this.s = s;
+        }
+
+        @Override
+        public Optional<User> user(Extension extension) {
+            return Optional.ofNullable(s.users.get(extension));
+        }
+
+        @Override
+        public List<User> users() {
+            return List.copyOf(s.users.values());
+        }
+
+        @Override
+        public void insertUser(User user) {
+            if (s.users.containsKey(user.extension())) {
+                throw new DuplicateException("user " + user.extension() + " exists");
+            }
+            s.users.put(user.extension(), user);
+        }
+
+        @Override
+        public void updateUser(User user) {
+            if (!s.users.containsKey(user.extension())) {
+                throw new IllegalStateException("no user " + user.extension());
+            }
+            s.users.put(user.extension(), user);
+        }
+
+        @Override
+        public void deleteUser(Extension extension) {
+            s.users.remove(extension);
+            s.otps.removeIf(o -> o.extension().equals(extension));
+        }
+
+        @Override
+        public Optional<Device> device(Mac mac) {
+            return Optional.ofNullable(s.devices.get(mac));
+        }
+
+        @Override
+        public List<Device> devices() {
+            return List.copyOf(s.devices.values());
+        }
+
+        @Override
+        public void insertDevice(Device device, List<DeskLine> lines) {
+            if (s.devices.containsKey(device.mac())) {
+                throw new DuplicateException("device " + device.mac() + " exists");
+            }
+            s.devices.put(device.mac(), device);
+            lines.forEach(l -> s.lines.put(l.endpointId(), l));
+        }
+
+        @Override
+        public void deleteDevice(Mac mac) {
+            s.devices.remove(mac);
+            s.lines.values().removeIf(l -> l.mac().equals(mac));
+        }
+
+        @Override
+        public Optional<DeskLine> line(String endpointId) {
+            return Optional.ofNullable(s.lines.get(endpointId));
+        }
+
+        @Override
+        public List<DeskLine> lines() {
+            return List.copyOf(s.lines.values());
+        }
+
+        @Override
+        public List<DeskLine> linesOf(Mac mac) {
+            return s.lines.values().stream().filter(l -> l.mac().equals(mac))
+                    .sorted(Comparator.comparingInt(DeskLine::port)).toList();
+        }
+
+        @Override
+        public void recordFetch(Mac mac, Instant at, String remoteAddress, String userAgent) {
+            s.fetches.add(new Fetch(mac, at, remoteAddress, userAgent));
+        }
+
+        @Override
+        public Optional<Occupancy> occupancyOfLine(String endpointId) {
+            return Optional.ofNullable(s.occupancy.get(endpointId));
+        }
+
+        @Override
+        public Optional<Occupancy> occupancyOfUser(Extension extension) {
+            return s.occupancy.values().stream().filter(o -> o.extension().equals(extension)).findFirst();
+        }
+
+        @Override
+        public List<Occupancy> occupancies() {
+            return List.copyOf(s.occupancy.values());
+        }
+
+        @Override
+        public void occupy(Occupancy occupancy) {
+            if (s.occupancy.containsKey(occupancy.endpointId()) || occupancyOfUser(occupancy.extension()).isPresent()) {
+                throw new DuplicateException("line or user already occupied: " + occupancy);
+            }
+            s.occupancy.put(occupancy.endpointId(), occupancy);
+        }
+
+        @Override
+        public void vacate(String endpointId, Instant at, EndReason reason) {
+            Occupancy o = s.occupancy.remove(endpointId);
+            if (o != null) {
+                s.history.add(new Ended(endpointId, o.extension(), o.since(), at, reason));
+            }
+        }
+
+        @Override
+        public void touch(String endpointId, Instant at) {
+            Occupancy o = s.occupancy.get(endpointId);
+            if (o != null) {
+                s.occupancy.put(endpointId, new Occupancy(endpointId, o.extension(), o.since(), at));
+            }
+        }
+
+        @Override
+        public void replaceOtp(Extension extension, OtpRecord otp) {
+            s.otps.removeIf(o -> o.extension().equals(extension));
+            s.otps.add(new OtpRecord(++s.otpSeq, extension, otp.hash(), otp.expiresAt()));
+        }
+
+        @Override
+        public List<OtpRecord> liveOtps(Instant now) {
+            return s.otps.stream().filter(o -> o.expiresAt().isAfter(now) && !s.otpUsed.containsKey(o.id())).toList();
+        }
+
+        @Override
+        public void consumeOtp(long id, Instant at) {
+            s.otpUsed.put(id, at);
+        }
+
+        @Override
+        public void recordFailure(String key, Instant at) {
+            s.failures.computeIfAbsent(key, k -> new ArrayList<>()).add(at);
+        }
+
+        @Override
+        public int failuresSince(String key, Instant since) {
+            return (int) s.failures.getOrDefault(key, List.of()).stream().filter(t -> !t.isBefore(since)).count();
+        }
+
+        @Override
+        public Optional<Instant> lastFailure(String key) {
+            return s.failures.getOrDefault(key, List.of()).stream().max(Comparator.naturalOrder());
+        }
+
+        @Override
+        public void clearFailures(String key) {
+            s.failures.remove(key);
+        }
+
+        @Override
+        public void audit(AuditEntry entry) {
+            s.audit.add(entry);
+        }
+
+        @Override
+        public List<AuditEntry> auditTail(int max) {
+            int from = Math.max(0, s.audit.size() - max);
+            return List.copyOf(s.audit.subList(from, s.audit.size()));
+        }
+
+        @Override
+        public void bump(Target... targets) {
+            for (Target t : targets) {
+                s.revisions.put(t, ++s.revision);
+            }
+        }
+
+        @Override
+        public long latestRevision() {
+            return s.revision;
+        }
+
+        @Override
+        public long revision(Target target) {
+            return s.revisions.getOrDefault(target, 0L);
+        }
+
+        @Override
+        public Map<Target, Long> revisions() {
+            return Map.copyOf(s.revisions);
+        }
+
+        @Override
+        public void dropRevision(Target target) {
+            s.revisions.remove(target);
+            s.applied.values().forEach(m -> m.remove(target));
+            s.errors.values().forEach(m -> m.remove(target));
+        }
+
+        @Override
+        public Map<Target, Long> applied(String node) {
+            return Map.copyOf(s.applied.getOrDefault(node, Map.of()));
+        }
+
+        @Override
+        public void markApplied(String node, Target target, long revision, Instant at) {
+            s.applied.computeIfAbsent(node, k -> new HashMap<>()).put(target, revision);
+            s.errors.computeIfAbsent(node, k -> new HashMap<>()).remove(target);
+        }
+
+        @Override
+        public void markFailed(String node, Target target, Instant at, String error) {
+            s.errors.computeIfAbsent(node, k -> new HashMap<>()).put(target, error);
+        }
+
+        @Override
+        public Optional<String> lastError(String node, Target target) {
+            return Optional.ofNullable(s.errors.getOrDefault(node, Map.of()).get(target));
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package hotdesk.testing;
+
+import hotdesk.core.port.DialplanState;
+import hotdesk.core.port.Pbx;
+import hotdesk.core.port.PbxException;
+import hotdesk.core.port.PhoneResync;
+import hotdesk.core.port.PjsipObject;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An in-memory Asterisk for core tests: keeps pushed PJSIP objects (merging like ARI), AstDB keys and
+ * the NOTIFYs sent; can be taken "down" (every call throws a retryable PbxException) and "restarted"
+ * (pushed objects vanish, AstDB survives).
+ */
+public final class RecordingAsterisk implements Pbx, DialplanState, PhoneResync {
+
+    public record Notify(String endpointId, String vendor) {
+    }
+
+    private final Map<String, Map<String, String>> objects = new LinkedHashMap<>();
+    private final Map<String, String> astdb = new HashMap<>();
+    private final List<Notify> notifies = new ArrayList<>();
+    private final List<String> operations = new ArrayList<>();
+    private boolean down;
+
+    public synchronized void down(boolean down) {
+        this.down = down;
+    }
+
+    public synchronized void restart() {
+        objects.clear();
+    }
+
+    @Override
+    public synchronized void push(List<PjsipObject> list) {
+        check("push");
+        for (PjsipObject o : list) {
+            objects.computeIfAbsent(o.type().wire() + "/" + o.id(), k -> new LinkedHashMap<>()).putAll(o.fields());
+            operations.add("PUT " + o.type().wire() + "/" + o.id());
+        }
+    }
+
+    @Override
+    public synchronized void remove(List<PjsipObject.Type> types, List<String> ids) {
+        check("remove");
+        for (int i = 0; i < types.size(); i++) {
+            objects.remove(types.get(i).wire() + "/" + ids.get(i));
+            operations.add("DELETE " + types.get(i).wire() + "/" + ids.get(i));
+        }
+    }
+
+    @Override
+    public synchronized void put(Map<String, String> keyValues) {
+        check("DBPut");
+        keyValues.forEach((k, v) -> {
+            if (v.isEmpty()) {
+                astdb.remove(k);
+            } else {
+                astdb.put(k, v);
+            }
+        });
+    }
+
+    @Override
+    public synchronized void checkSync(String endpointId, String vendor) {
+        check("PJSIPNotify");
+        notifies.add(new Notify(endpointId, vendor));
+    }
+
+    private void check(String what) {
+        if (down) {
+            throw new PbxException(what + ": connection refused (test Asterisk is down)", true);
+        }
+    }
+
+    /** Fields of a pushed object, e.g. {@code endpoint("hd-0015651234ab")}; null when absent. */
+    public synchronized Map<String, String> endpoint(String id) {
+        return copy(objects.get("endpoint/" + id));
+    }
+
+    public synchronized Map<String, String> aor(String id) {
+        return copy(objects.get("aor/" + id));
+    }
+
+    public synchronized Map<String, String> auth(String id) {
+        return copy(objects.get("auth/" + id));
+    }
+
+    public synchronized Map<String, String> astdb() {
+        return Map.copyOf(astdb);
+    }
+
+    public synchronized List<Notify> notifies() {
+        return List.copyOf(notifies);
+    }
+
+    public synchronized List<String> operations() {
+        return List.copyOf(operations);
+    }
+
+    public synchronized void clearLog() {
+        notifies.clear();
+        operations.clear();
+    }
+
+    private static Map<String, String> copy(Map<String, String> m) {
+        return m == null ? null : Map.copyOf(m);
+    }
+}
