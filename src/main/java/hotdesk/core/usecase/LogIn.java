@@ -94,14 +94,14 @@ public final class LogIn {
     private final Ledger ledger;
     private final SecretHasher hasher;
     private final LockoutPolicy lockout;
-    private final Reconcile reconcile;
+    private final ApplyNow applyNow;
     private final Clock clock;
 
-    public LogIn(Ledger ledger, SecretHasher hasher, LockoutPolicy lockout, Reconcile reconcile, Clock clock) {
+    public LogIn(Ledger ledger, SecretHasher hasher, LockoutPolicy lockout, ApplyNow applyNow, Clock clock) {
         this.ledger = ledger;
         this.hasher = hasher;
         this.lockout = lockout;
-        this.reconcile = reconcile;
+        this.applyNow = applyNow;
         this.clock = clock;
     }
 
@@ -123,7 +123,7 @@ public final class LogIn {
     public Result execute(String endpointId, Credential credential, String actor) {
         Outcome o = ledger.transact(tx -> decide(tx, endpointId, credential, actor));
         if (o.result() instanceof LoggedIn in) {
-            boolean applied = reconcile.apply(o.touched());
+            boolean applied = applyNow.apply(o.touched());
             return new LoggedIn(in.user(), in.endpointId(), in.replaced(), in.movedFrom(), applied);
         }
         return o.result();

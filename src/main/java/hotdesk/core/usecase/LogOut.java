@@ -37,12 +37,12 @@ public final class LogOut {
     }
 
     private final Ledger ledger;
-    private final Reconcile reconcile;
+    private final ApplyNow applyNow;
     private final Clock clock;
 
-    public LogOut(Ledger ledger, Reconcile reconcile, Clock clock) {
+    public LogOut(Ledger ledger, ApplyNow applyNow, Clock clock) {
         this.ledger = ledger;
-        this.reconcile = reconcile;
+        this.applyNow = applyNow;
         this.clock = clock;
     }
 
@@ -106,7 +106,7 @@ public final class LogOut {
             return new Outcome(new LoggedOut(seats.stream().map(Occupancy::extension).toList(), false), touched);
         });
         if (o.result() instanceof LoggedOut out) {
-            return new LoggedOut(out.ended(), reconcile.apply(o.touched()));
+            return new LoggedOut(out.ended(), applyNow.apply(o.touched()));
         }
         return o.result();
     }

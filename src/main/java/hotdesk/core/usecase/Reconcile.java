@@ -36,7 +36,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * serialised, so a login thread and the background pass cannot interleave stale pushes.
  * Thread-safe; blocking.
  */
-public final class Reconcile {
+public final class Reconcile implements ApplyNow {
 
     private static final System.Logger LOG = System.getLogger(Reconcile.class.getName());
 
@@ -127,6 +127,7 @@ public final class Reconcile {
      * Applies these targets now (after a login or logout) and tells whether all reached Asterisk.
      * A failure is left to the background passes; nothing is lost.
      */
+    @Override
     public boolean apply(Collection<Target> targets) {
         boolean all = true;
         List<Target> order = new ArrayList<>(targets);

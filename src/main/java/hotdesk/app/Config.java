@@ -1,0 +1,264 @@
+package hotdesk.app;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Flat, layered configuration: built-in defaults &lt; properties file &lt; environment
+ * ({@code ami.secret} → {@code HOTDESK_AMI_SECRET}) &lt; command line ({@code --set key=value}).
+ *
+ * <p>Only known keys are accepted (a typo is an error naming the key and where it came from), plus the
+ * open families {@code pjsip.endpoint.*} and {@code notify.event.*}. Typed getters throw
+ * IllegalArgumentException naming the key and the bad value. Immutable and thread-safe.
+ */
+public final class Config {
+
+    /** Every key with its default and one line of documentation (the README table is checked against it). */
+    public record Key(String name, String defaultValue, String doc) {
+    }
+
+    public static final List<Key> KEYS = List.of(
+            new Key("node.name", "", "name of this hotdesk node in the ledger's applied state (default: host name)"),
+            new Key("db.url", "", "JDBC URL of the ledger (default: embedded H2 file data/hotdesk; jdbc:postgresql://… for several nodes)"),
+            new Key("db.user", "", "ledger database user (default sa for H2)"),
+            new Key("db.password", "", "ledger database password"),
+            new Key("db.pool-size", "8", "ledger connection pool size"),
+            new Key("agi.bind", "127.0.0.1", "address the FastAGI server listens on"),
+            new Key("agi.port", "4573", "FastAGI port"),
+            new Key("agi.pool-size", "10", "FastAGI worker threads kept ready"),
+            new Key("agi.max-pool-size", "100", "FastAGI worker threads at most (further calls are refused)"),
+            new Key("agi.pin-attempts", "3", "PIN tries per login call"),
+            new Key("agi.digit-timeout", "6s", "how long the PIN prompt waits for digits"),
+            new Key("ami.host", "127.0.0.1", "Asterisk manager interface host"),
+            new Key("ami.port", "5038", "AMI port"),
+            new Key("ami.user", "hotdesk", "AMI user (asterisk-conf/manager_hotdesk.conf)"),
+            new Key("ami.secret", "hotdesk-ami-change-me", "AMI secret"),
+            new Key("ami.timeout", "3s", "timeout of one AMI action"),
+            new Key("ari.url", "http://127.0.0.1:8088/ari", "Asterisk REST interface base URL"),
+            new Key("ari.user", "hotdesk", "ARI user (asterisk-conf/ari_hotdesk.conf)"),
+            new Key("ari.password", "hotdesk-ari-change-me", "ARI password"),
+            new Key("ari.timeout", "3s", "timeout of one ARI request"),
+            new Key("provisioning.bind", "127.0.0.1", "address the provisioning HTTP server listens on (phones must reach it)"),
+            new Key("provisioning.port", "8089", "provisioning HTTP port"),
+            new Key("provisioning.allowed-networks", "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16",
+                    "CIDRs that may fetch phone configs; others get 404"),
+            new Key("provisioning.require-ua-mac", "true", "a phone must name its own MAC in its User-Agent (Yealink does)"),
+            new Key("provisioning.templates", "", "directory whose templates override the bundled ones, file by file"),
+            new Key("provisioning.sip-server", "127.0.0.1", "SIP server host written into phone configs"),
+            new Key("provisioning.sip-port", "5060", "SIP server port written into phone configs"),
+            new Key("provisioning.registration-expiry", "500s", "SIP registration expiry written into phone configs"),
+            new Key("provisioning.ntp-server", "pool.ntp.org", "NTP server written into phone configs"),
+            new Key("provisioning.timezone", "+0", "time zone written into phone configs (Yealink notation, e.g. +1)"),
+            new Key("provisioning.max-refusals-per-minute", "20", "refused fetches from one address before it gets 429 for the minute"),
+            new Key("pjsip.transport", "transport-udp", "transport set on every pushed endpoint"),
+            new Key("pjsip.allow", "ulaw,alaw", "codecs of pushed endpoints"),
+            new Key("pjsip.idle-context", "hotdesk-idle", "dialplan context of an idle desk"),
+            new Key("pjsip.user-max-contacts", "5", "own devices a user may register on their extension"),
+            new Key("users.default-context", "internal", "context of a user added without --context"),
+            new Key("security.pin-iterations", "20000", "PBKDF2 iterations for PIN hashes"),
+            new Key("security.otp-iterations", "2000", "PBKDF2 iterations for one-time code hashes (short-lived)"),
+            new Key("lockout.max-failures", "5", "failed logins per user or per desk before a lockout"),
+            new Key("lockout.window", "15m", "window in which failures are counted"),
+            new Key("lockout.duration", "15m", "how long a lockout lasts after the last failure"),
+            new Key("otp.validity", "2m", "how long a one-time code is valid"),
+            new Key("reconcile.interval", "1s", "how often the server checks the ledger for changes (CLI edits, other nodes)"),
+            new Key("reconcile.max-backoff", "60s", "longest wait between retries of a failed push"),
+            new Key("codes.login", "*70", "PIN login: dial <code><EXT>, then the PIN"),
+            new Key("codes.login-star", "*77*", "PIN login: dial <code><EXT>*, then the PIN"),
+            new Key("codes.otp", "00*,00#", "one-time code login: dial <code><6 digits>[#]"),
+            new Key("codes.logout", "*71,*77*5*,00#,00", "logout codes"),
+            new Key("emergency.numbers", "911,112,999", "numbers an idle desk may always call (static dialplan, no hotdesk needed)"),
+            new Key("asterisk.agi-url", "agi://127.0.0.1:4573", "FastAGI URL the generated dialplan calls"),
+            new Key("asterisk.idle-internal-calls", "false", "whether idle desks may call internal numbers"),
+            new Key("asterisk.internal-pattern", "_1XX", "pattern of internal numbers for idle desks"),
+            new Key("notify.event.yealink", "check-sync;reboot=false", "NOTIFY Event that makes a Yealink re-fetch its config")
+    );
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+    private static final Map<String, Key> BY_NAME = new LinkedHashMap<>();
+    private static final List<String> OPEN_FAMILIES = List.of("pjsip.endpoint.", "notify.event.");
+
+    static {
+        KEYS.forEach(k -> BY_NAME.put(k.name(), k));
+    }
+
+    private final Map<String, String> values;
+    private final Map<String, String> origins;
+
+    private Config(Map<String, String> values, Map<String, String> origins) {
+        this.values = Collections.unmodifiableMap(new TreeMap<>(values));
+        this.origins = Collections.unmodifiableMap(new TreeMap<>(origins));
+    }
+
+    /**
+     * Loads the layers. {@code file} may be null (then {@code HOTDESK_CONFIG} is tried); a named file
+     * that does not exist is an error.
+     */
+    public static Config load(Path file, Map<String, String> env, Map<String, String> overrides) {
+        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, String> origins = new LinkedHashMap<>();
+        KEYS.forEach(k -> {
+            values.put(k.name(), k.defaultValue());
+            origins.put(k.name(), "default");
+        });
+        Path f = file != null ? file : (env.containsKey("HOTDESK_CONFIG") ? Path.of(env.get("HOTDESK_CONFIG")) : null);
+        if (f != null) {
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+                p.load(r);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read config file " + f + ": " + e.getMessage(), e);
+            }
+            for (String name : new TreeMap<>(toMap(p)).keySet()) {
+                put(values, origins, name, p.getProperty(name).strip(), f.toString());
+            }
+        }
+        for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
+            String key = keyForEnv(e.getKey());
+            if (key != null) {
+                put(values, origins, key, e.getValue(), "env " + e.getKey());
+            }
+        }
+        overrides.forEach((k, v) -> put(values, origins, k, v, "command line"));
+        return new Config(values, origins);
+    }
+
+    public static Config defaults() {
+        return load(null, Map.of(), Map.of());
+    }
+
+    /** The environment variable for a key: {@code ami.secret} → {@code HOTDESK_AMI_SECRET}. */
+    public static String envName(String key) {
+        return "HOTDESK_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    private static String keyForEnv(String env) {
+        if (!env.startsWith("HOTDESK_") || env.equals("HOTDESK_CONFIG")) {
+            return null;
+        }
+        for (Key k : KEYS) {
+            if (envName(k.name()).equals(env)) {
+                return k.name();
+            }
+        }
+        for (String family : OPEN_FAMILIES) {
+            String prefix = envName(family.substring(0, family.length() - 1)) + "_";
+            if (env.startsWith(prefix) && env.length() > prefix.length()) {
+                return family + env.substring(prefix.length()).toLowerCase(Locale.ROOT);
+            }
+        }
+        return null; // other HOTDESK_* variables (e.g. test settings) are not ours to judge
+    }
+
+    private static void put(Map<String, String> values, Map<String, String> origins, String key, String value, String origin) {
+        if (!BY_NAME.containsKey(key) && OPEN_FAMILIES.stream().noneMatch(key::startsWith)) {
+            throw new IllegalArgumentException("unknown configuration key '" + key + "' (from " + origin + ")");
+        }
+        values.put(key, value);
+        origins.put(key, origin);
+    }
+
+    private static Map<String, String> toMap(Properties p) {
+        Map<String, String> m = new LinkedHashMap<>();
+        p.stringPropertyNames().forEach(n -> m.put(n, p.getProperty(n)));
+        return m;
+    }
+
+    public String string(String key) {
+        String v = values.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("configuration key '" + key + "' is not set");
+        }
+        return v;
+    }
+
+    public int integer(String key, int min, int max) {
+        String v = string(key);
+        try {
+            int i = Integer.parseInt(v.strip());
+            if (i < min || i > max) {
+                throw new IllegalArgumentException(key + " must be between " + min + " and " + max + ", got " + v + " (from " + origins.get(key) + ")");
+            }
+            return i;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a whole number, got '" + v + "' (from " + origins.get(key) + ")");
+        }
+    }
+
+    public boolean bool(String key) {
+        String v = string(key).strip().toLowerCase(Locale.ROOT);
+        return switch (v) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> throw new IllegalArgumentException(key + " must be true or false, got '" + v + "' (from " + origins.get(key) + ")");
+        };
+    }
+
+    /** {@code 500ms}, {@code 2s}, {@code 5m}, {@code 1h}, {@code 1d}. */
+    public Duration duration(String key) {
+        String v = string(key).strip();
+        Matcher m = DURATION.matcher(v);
+        if (!m.matches()) {
+            throw new IllegalArgumentException(key + " must be a duration like 500ms, 2s, 5m, 1h, got '" + v + "' (from " + origins.get(key) + ")");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
+    }
+
+    /** Comma-separated list, blanks dropped. */
+    public List<String> list(String key) {
+        List<String> out = new ArrayList<>();
+        Arrays.stream(string(key).split(",")).map(String::strip).filter(s -> !s.isEmpty()).forEach(out::add);
+        return out;
+    }
+
+    /** Keys of an open family, with the prefix removed: {@code family("pjsip.endpoint.")}. */
+    public Map<String, String> family(String prefix) {
+        Map<String, String> out = new LinkedHashMap<>();
+        values.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                out.put(k.substring(prefix.length()), v);
+            }
+        });
+        return out;
+    }
+
+    public String origin(String key) {
+        return origins.getOrDefault(key, "unset");
+    }
+
+    static boolean isSecret(String key) {
+        return key.endsWith("secret") || key.endsWith("password");
+    }
+
+    /** Every key and value for the start-up log, secrets masked, with where each value came from. */
+    public List<String> describe() {
+        List<String> lines = new ArrayList<>();
+        values.forEach((k, v) -> {
+            String shown = isSecret(k) ? (v.isEmpty() ? "(empty)" : "****") : v;
+            lines.add(k + " = " + shown + "  [" + origins.get(k) + "]");
+        });
+        return lines;
+    }
+}

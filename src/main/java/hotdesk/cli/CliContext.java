@@ -1,0 +1,27 @@
+package hotdesk.cli;
+
+import hotdesk.core.usecase.DeskStatus;
+import hotdesk.core.usecase.IssueOtp;
+import hotdesk.core.usecase.LogOut;
+import hotdesk.core.usecase.ManageDevices;
+import hotdesk.core.usecase.ManageUsers;
+
+/**
+ * What admin commands need, provided by the application: the use cases on the configured ledger.
+ * Implementations open the ledger lazily, on the first call, so {@code --help} needs no database.
+ */
+public interface CliContext {
+
+    ManageUsers users();
+
+    ManageDevices devices();
+
+    IssueOtp otp();
+
+    LogOut logOut();
+
+    DeskStatus status();
+
+    /** The node whose applied state {@code status} reports. */
+    String node();
+}

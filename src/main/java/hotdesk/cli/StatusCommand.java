@@ -1,0 +1,69 @@
+package hotdesk.cli;
+
+import hotdesk.core.usecase.DeskStatus;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code hotdesk status [--json]}. */
+@Command(name = "status", description = "Every desk: idle or its occupant, since when, and whether Asterisk matches "
+        + "the ledger (what this node last applied).", mixinStandardHelpOptions = true)
+public final class StatusCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    private final CliContext ctx;
+    @Option(names = "--json", description = "print as JSON")
+    boolean json;
+
+    StatusCommand(CliContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+        List<DeskStatus.Line> lines = ctx.status().lines(ctx.node());
+        if (json) {
+            Output.out(spec).println(Output.json(lines.stream().map(StatusCommand::describe).toList()));
+            Output.out(spec).flush();
+            return ExitCodes.OK;
+        }
+        Output.table(Output.out(spec), List.of("ENDPOINT", "LABEL", "STATE", "USER", "SINCE", "ASTERISK"),
+                lines.stream().map(l -> List.of(l.line().endpointId(), l.device().label(),
+                        l.occupancy().isPresent() ? "occupied" : "idle",
+                        l.occupant().map(u -> u.extension() + " " + u.name()).orElse("-"),
+                        l.occupancy().map(o -> o.since().toString()).orElse("-"),
+                        applied(l))).toList());
+        return ExitCodes.OK;
+    }
+
+    private static String applied(DeskStatus.Line l) {
+        if (l.lastError().isPresent()) {
+            return "FAILED: " + l.lastError().get();
+        }
+        if (l.inSync()) {
+            return "in sync (rev " + l.revision() + ")";
+        }
+        return l.appliedRevision().map(r -> "pending (applied rev " + r + " of " + l.revision() + ")").orElse("pending (never applied)");
+    }
+
+    static Map<String, Object> describe(DeskStatus.Line l) {
+        Map<String, Object> m = Output.object();
+        m.put("endpoint", l.line().endpointId());
+        m.put("mac", l.device().mac().value());
+        m.put("label", l.device().label());
+        m.put("state", l.occupancy().isPresent() ? "occupied" : "idle");
+        m.put("extension", l.occupant().map(u -> u.extension().value()).orElse(null));
+        m.put("name", l.occupant().map(u -> u.name()).orElse(null));
+        m.put("since", l.occupancy().map(o -> o.since().toString()).orElse(null));
+        m.put("revision", l.revision());
+        m.put("appliedRevision", l.appliedRevision().orElse(null));
+        m.put("inSync", l.inSync());
+        m.put("lastError", l.lastError().orElse(null));
+        return m;
+    }
+}

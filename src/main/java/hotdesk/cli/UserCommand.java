@@ -1,0 +1,154 @@
+package hotdesk.cli;
+
+import hotdesk.core.model.User;
+import hotdesk.core.usecase.ManageUsers;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code hotdesk user add|set-pin|list|remove}. */
+@Command(name = "user", description = "Manage the people who can hot-desk.", mixinStandardHelpOptions = true,
+        subcommands = {UserCommand.Add.class, UserCommand.SetPin.class, UserCommand.ListUsers.class, UserCommand.Remove.class})
+public final class UserCommand {
+
+    @Command(name = "add", description = "Add a user. The PIN is stored only as a salted hash.", mixinStandardHelpOptions = true)
+    static final class Add implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        private final CliContext ctx;
+
+        @Parameters(index = "0", paramLabel = "EXT", description = "extension, 2 to 10 digits")
+        String extension;
+        @Option(names = "--name", required = true, description = "display name (caller ID, phone screen)")
+        String name;
+        @Option(names = "--pin", required = true, arity = "0..1", interactive = true,
+                description = "login PIN, 4 to 8 digits (omit the value to be asked for it)")
+        String pin;
+        @Option(names = "--context", description = "dialplan context of the user's calls (default: users.default-context)")
+        String context;
+        @Option(names = "--mailbox", description = "voicemail box for the message light, e.g. 101@default")
+        String mailbox;
+        @Option(names = "--sip-secret", description = "password for the user's own phone/softphone registering as EXT")
+        String sipSecret;
+        @Option(names = "--no-hotdesk", description = "create the user without hot-desking rights")
+        boolean noHotdesk;
+        @Option(names = "--json", description = "print the result as JSON")
+        boolean json;
+
+        Add(CliContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Integer call() {
+            ManageUsers.Result r = ctx.users().add(new ManageUsers.NewUser(extension, name, pin, context, mailbox, sipSecret,
+                    !noHotdesk), "cli");
+            if (r instanceof ManageUsers.Refused refused) {
+                return Output.refused(spec, refused.why());
+            }
+            User u = ((ManageUsers.Done) r).user();
+            if (json) {
+                Output.out(spec).println(Output.json(describe(u)));
+            } else {
+                Output.out(spec).println("added user " + u.extension() + " (" + u.name() + ")");
+            }
+            Output.out(spec).flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "set-pin", description = "Change a user's PIN (clears their lockout).", mixinStandardHelpOptions = true)
+    static final class SetPin implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        private final CliContext ctx;
+
+        @Parameters(index = "0", paramLabel = "EXT")
+        String extension;
+        @Option(names = "--pin", required = true, arity = "0..1", interactive = true, description = "new PIN, 4 to 8 digits")
+        String pin;
+
+        SetPin(CliContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Integer call() {
+            ManageUsers.Result r = ctx.users().setPin(extension, pin, "cli");
+            if (r instanceof ManageUsers.Refused refused) {
+                return Output.refused(spec, refused.why());
+            }
+            Output.out(spec).println("PIN of " + extension + " changed");
+            Output.out(spec).flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "list", description = "List users.", mixinStandardHelpOptions = true)
+    static final class ListUsers implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        private final CliContext ctx;
+        @Option(names = "--json", description = "print as JSON")
+        boolean json;
+
+        ListUsers(CliContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Integer call() {
+            List<User> users = ctx.users().list();
+            if (json) {
+                Output.out(spec).println(Output.json(users.stream().map(UserCommand::describe).toList()));
+                Output.out(spec).flush();
+            } else {
+                Output.table(Output.out(spec), List.of("EXT", "NAME", "HOTDESK", "CONTEXT", "MAILBOX", "OWN-DEVICE"),
+                        users.stream().map(u -> List.of(u.extension().value(), u.name(), u.hotdeskEnabled() ? "yes" : "no",
+                                u.context(), u.mailbox(), u.ownDevice() ? "yes" : "no")).toList());
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "remove", description = "Remove a user, logging them out first.", mixinStandardHelpOptions = true)
+    static final class Remove implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        private final CliContext ctx;
+        @Parameters(index = "0", paramLabel = "EXT")
+        String extension;
+
+        Remove(CliContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Integer call() {
+            ManageUsers.Result r = ctx.users().remove(extension, "cli");
+            if (r instanceof ManageUsers.Refused refused) {
+                return Output.refused(spec, refused.why());
+            }
+            Output.out(spec).println("removed user " + extension);
+            Output.out(spec).flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    static Map<String, Object> describe(User u) {
+        Map<String, Object> m = Output.object();
+        m.put("extension", u.extension().value());
+        m.put("name", u.name());
+        m.put("hotdesk", u.hotdeskEnabled());
+        m.put("context", u.context());
+        m.put("mailbox", u.mailbox());
+        m.put("ownDevice", u.ownDevice());
+        return m;
+    }
+}
