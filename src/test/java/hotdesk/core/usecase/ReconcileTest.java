@@ -1,0 +1,140 @@
+package hotdesk.core.usecase;
+
+import hotdesk.core.model.Target;
+import hotdesk.core.port.PbxException;
+import hotdesk.core.port.PjsipObject;
+import hotdesk.core.policy.PjsipProfile;
+import hotdesk.core.policy.Projections;
+import hotdesk.testing.InMemoryLedger;
+import hotdesk.testing.RecordingAsterisk;
+import hotdesk.testing.TestWorld;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static hotdesk.testing.TestWorld.NODE;
+import static hotdesk.testing.TestWorld.desk;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ReconcileTest {
+
+    static final String MAC = "0015651234ab";
+    final InMemoryLedger ledger = new InMemoryLedger();
+    TestWorld world;
+
+    @BeforeEach
+    void scene() {
+        world = new TestWorld(ledger).user("101", "Alice", "4711").device(MAC);
+    }
+
+    @Test
+    void a_new_device_gets_its_own_sip_account_pushed_auth_first_and_no_notify() {
+        Reconcile.Pass pass = world.reconcile.runOnce();
+
+        assertThat(pass).isEqualTo(new Reconcile.Pass(2, 0, 0));
+        assertThat(world.asterisk.operations()).startsWith("PUT auth/" + desk(MAC) + "-auth", "PUT aor/" + desk(MAC),
+                "PUT endpoint/" + desk(MAC));
+        String secret = ledger.read(tx -> tx.line(desk(MAC)).orElseThrow().secret());
+        assertThat(secret).hasSizeGreaterThanOrEqualTo(20);
+        assertThat(world.asterisk.auth(desk(MAC) + "-auth")).containsEntry("password", secret)
+                .containsEntry("username", desk(MAC));
+        assertThat(world.asterisk.endpoint(desk(MAC))).containsEntry("context", "hotdesk-idle")
+                .containsEntry("transport", "transport-udp");
+        assertThat(world.asterisk.auth("101-auth")).containsKey("password");
+        assertThat(world.asterisk.notifies()).isEmpty();
+    }
+
+    @Test
+    void a_second_pass_with_nothing_changed_pushes_nothing() {
+        world.reconcile.runOnce();
+        world.asterisk.clearLog();
+
+        assertThat(world.reconcile.runOnce()).isEqualTo(new Reconcile.Pass(0, 0, 0));
+        assertThat(world.reconcile.idle()).isTrue();
+        assertThat(world.asterisk.operations()).isEmpty();
+    }
+
+    @Test
+    void after_an_asterisk_restart_everything_is_pushed_again_without_rebooting_phones() {
+        world.reconcile.runOnce();
+        world.pinLogin(MAC, "101", "4711");
+        world.asterisk.restart();
+        world.asterisk.clearLog();
+
+        world.reconcile.asteriskRestarted();
+        world.reconcile.runOnce();
+
+        assertThat(world.asterisk.endpoint(desk(MAC))).containsEntry("callerid", "\"Alice\" <101>");
+        assertThat(world.asterisk.endpoint("101")).containsEntry("aors", desk(MAC) + ",101");
+        assertThat(world.asterisk.notifies()).isEmpty();
+    }
+
+    @Test
+    void a_failed_push_is_retried_with_backoff_and_recorded_for_status() {
+        world.reconcile.runOnce();
+        world.asterisk.down(true);
+        world.pinLogin(MAC, "101", "4711");
+
+        assertThat(world.reconcile.runOnce().skipped()).isEqualTo(2);
+        assertThat(world.status.lines(NODE)).singleElement().satisfies(l -> {
+            assertThat(l.inSync()).isFalse();
+            assertThat(l.lastError()).hasValueSatisfying(e -> assertThat(e).contains("connection refused"));
+        });
+
+        world.clock.advance(Duration.ofSeconds(1));
+        assertThat(world.reconcile.runOnce().failed()).isEqualTo(2);
+        world.asterisk.down(false);
+        world.clock.advance(Duration.ofMillis(1500));
+        assertThat(world.reconcile.runOnce().skipped()).isEqualTo(2);
+        world.clock.advance(Duration.ofMillis(600));
+        assertThat(world.reconcile.runOnce()).isEqualTo(new Reconcile.Pass(2, 0, 0));
+        assertThat(world.status.lines(NODE)).singleElement().satisfies(l -> {
+            assertThat(l.inSync()).isTrue();
+            assertThat(l.lastError()).isEmpty();
+        });
+    }
+
+    @Test
+    void a_removed_device_is_deleted_from_asterisk_endpoint_first() {
+        world.reconcile.runOnce();
+        world.devices.remove(MAC, "test");
+        world.asterisk.clearLog();
+
+        world.reconcile.runOnce();
+
+        assertThat(world.asterisk.operations()).containsExactly("DELETE endpoint/" + desk(MAC), "DELETE aor/" + desk(MAC),
+                "DELETE auth/" + desk(MAC) + "-auth");
+        assertThat(ledger.<java.util.Map<Target, Long>>read(tx -> tx.revisions())).doesNotContainKey(Target.desk(desk(MAC)));
+    }
+
+    @Test
+    void a_refused_push_is_not_hammered() {
+        var refusing = new RecordingAsterisk();
+        var pbx = new hotdesk.core.port.Pbx() {
+            int calls;
+
+            @Override
+            public void push(List<PjsipObject> objects) {
+                calls++;
+                throw new PbxException("ARI PUT endpoint/101 → 403: defined in pjsip.conf", false);
+            }
+
+            @Override
+            public void remove(List<PjsipObject.Type> types, List<String> ids) {
+            }
+        };
+        Reconcile r = new Reconcile(ledger, pbx, refusing, refusing, new Projections(PjsipProfile.defaults()), world.clock,
+                NODE, Duration.ofSeconds(60));
+        r.runOnce();
+        int afterFirst = pbx.calls;
+        world.clock.advance(Duration.ofSeconds(30));
+        r.runOnce();
+
+        assertThat(pbx.calls).isEqualTo(afterFirst);
+        world.clock.advance(Duration.ofSeconds(31));
+        r.runOnce();
+        assertThat(pbx.calls).isGreaterThan(afterFirst);
+    }
+}
