@@ -1,0 +1,77 @@
+package hotdesk.core.policy;
+
+import hotdesk.core.model.Device;
+import hotdesk.core.model.DeskLine;
+import hotdesk.core.model.Extension;
+import hotdesk.core.model.Mac;
+import hotdesk.core.model.SecretHash;
+import hotdesk.core.model.User;
+import hotdesk.core.port.PjsipObject;
+import org.junit.jupiter.api.Test;
+
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ProjectionsTest {
+
+    static final Mac MAC = Mac.parse("0015651234ab");
+    static final SecretHash HASH = new SecretHasher(1000, new SecureRandom()).hash("4711");
+    final Projections projections = new Projections(PjsipProfile.defaults());
+    final DeskLine line = new DeskLine("hd-0015651234ab", MAC, 1, "Desk-secret-0123456789");
+    final Device device = new Device(MAC, "yealink", "T54W", "Reception", "HQ", "+15551234", true);
+
+    static User user(String name, String context) {
+        return new User(Extension.of("101"), name, HASH, true, context, "101@default", "User-secret-0123456789", false);
+    }
+
+    @Test
+    void a_desk_is_pushed_as_complete_auth_aor_endpoint_in_that_order() {
+        List<PjsipObject> objects = projections.desk(line, device, Optional.empty());
+
+        assertThat(objects).extracting(PjsipObject::type)
+                .containsExactly(PjsipObject.Type.AUTH, PjsipObject.Type.AOR, PjsipObject.Type.ENDPOINT);
+        assertThat(objects.get(2).fields()).containsEntry("auth", "hd-0015651234ab-auth").containsEntry("aors", "hd-0015651234ab")
+                .containsEntry("transport", "transport-udp").containsEntry("context", "hotdesk-idle")
+                .containsEntry("callerid", "\"Reception\" <+15551234>")
+                .containsKeys("mailboxes", "accountcode", "direct_media").doesNotContainKey("set_var");
+        assertThat(objects.get(0).toString()).doesNotContain("Desk-secret");
+    }
+
+    @Test
+    void idle_and_occupied_desks_carry_the_same_field_names_so_an_update_clears_what_it_must() {
+        Map<String, String> idle = projections.desk(line, device, Optional.empty()).get(2).fields();
+        Map<String, String> busy = projections.desk(line, device, Optional.of(user("Alice", "internal"))).get(2).fields();
+
+        assertThat(busy.keySet()).isEqualTo(idle.keySet());
+        assertThat(busy).containsEntry("accountcode", "101").containsEntry("mailboxes", "101@default");
+        assertThat(idle).containsEntry("accountcode", "").containsEntry("mailboxes", "");
+    }
+
+    @Test
+    void a_seated_user_has_the_desk_aor_first() {
+        var ep = projections.user(user("Alice", "internal"), Optional.of("hd-0015651234ab")).get(2).fields();
+
+        assertThat(ep).containsEntry("aors", "hd-0015651234ab,101").containsEntry("auth", "101-auth");
+    }
+
+    @Test
+    void values_that_would_corrupt_asterisk_objects_are_refused_before_any_push() {
+        assertThatThrownBy(() -> projections.desk(line, device, Optional.of(user("Eve\" <999>", "internal"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("caller ID name");
+        assertThatThrownBy(() -> projections.desk(line, device, Optional.of(user("Eve\nset_var=x", "internal"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("control characters");
+        assertThatThrownBy(() -> projections.desk(line, device, Optional.of(user("Eve", "internal,evil"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("context");
+    }
+
+    @Test
+    void set_var_cannot_be_configured_as_an_extra_endpoint_field() {
+        assertThatThrownBy(() -> new PjsipProfile("transport-udp", "ulaw", "hotdesk-idle", 5, Map.of("set_var", "A=1")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("set_var");
+    }
+}
