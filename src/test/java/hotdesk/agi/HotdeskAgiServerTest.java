@@ -232,6 +232,15 @@ class HotdeskAgiServerTest {
     }
 
     @Test
+    void silence_at_the_extension_prompt_is_NO_INPUT_and_no_pin_is_asked() {
+        Transcript t = login().staysSilent().run(server.port());
+
+        assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("NO_INPUT");
+        assertThat(t.prompted()).containsExactly("agent-user");
+        assertThat(t.played()).containsExactly("goodbye");
+    }
+
+    @Test
     void a_locked_desk_hears_locked_and_is_not_asked_again() {
         ledger.transact(tx -> {
             for (int i = 0; i < 5; i++) {
@@ -330,6 +339,19 @@ class HotdeskAgiServerTest {
     }
 
     @Test
+    void hanging_up_during_the_extension_prompt_ends_quietly() {
+        int auditBefore = ledger.audit().size();
+
+        Transcript t = login().hangsUp().run(server.port());
+
+        assertThat(t.prompted()).containsExactly("agent-user");
+        assertThat(t.variables()).doesNotContainKey("HOTDESK_RESULT");
+        assertThat(ledger.audit()).hasSize(auditBefore);
+        assertThat(t.closedByServer()).isTrue();
+        assertThat(logs.atLeast(Level.WARN)).isEmpty();
+    }
+
+    @Test
     void hanging_up_after_a_wrong_pin_keeps_only_the_completed_attempt() {
         Transcript t = login("101").enters(WRONG_PIN).hangsUp().run(server.port());
 
@@ -391,6 +413,18 @@ class HotdeskAgiServerTest {
     }
 
     @Test
+    void a_caller_hanging_up_while_hearing_about_an_error_ends_the_call_quietly() {
+        databaseDown.set(true);
+
+        Transcript t = login("101").enters(PIN).hangsUpDuring("feature-not-avail-line").run(server.port());
+
+        assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("ERROR");
+        assertThat(t.closedByServer()).isTrue();
+        assertThat(logs.atLeast(Level.WARN)).singleElement()
+                .satisfies(e -> assertThat(e.getFormattedMessage()).isEqualTo("hotdesk-login failed"));
+    }
+
+    @Test
     void log_lines_of_a_call_carry_its_uniqueid_desk_and_user() {
         login("101").uniqueId("1795345311.10").enters(PIN).run(server.port());
 
@@ -432,6 +466,14 @@ class HotdeskAgiServerTest {
 
         assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("BAD_PIN");
         assertThat(logs.atLeast(Level.ERROR)).isEmpty();
+    }
+
+    @Test
+    void a_one_time_code_call_without_a_code_is_NO_INPUT() {
+        Transcript t = ScriptedAsterisk.call("hotdesk-otp").args("#").run(server.port());
+
+        assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("NO_INPUT");
+        assertThat(failures(LogIn.deskKey(DESK))).isZero();
     }
 
     @Test
