@@ -1,0 +1,593 @@
+package hotdesk.agi;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import hotdesk.core.model.Device;
+import hotdesk.core.model.DeskLine;
+import hotdesk.core.model.Extension;
+import hotdesk.core.model.Mac;
+import hotdesk.core.model.Occupancy;
+import hotdesk.core.model.Target;
+import hotdesk.core.policy.LockoutPolicy;
+import hotdesk.core.policy.PjsipProfile;
+import hotdesk.core.policy.Projections;
+import hotdesk.core.policy.SecretHasher;
+import hotdesk.core.port.Ledger;
+import hotdesk.core.port.LedgerException;
+import hotdesk.core.usecase.IssueOtp;
+import hotdesk.core.usecase.LogIn;
+import hotdesk.core.usecase.LogOut;
+import hotdesk.core.usecase.ManageDevices;
+import hotdesk.core.usecase.ManageUsers;
+import hotdesk.core.usecase.Reconcile;
+import hotdesk.testing.InMemoryLedger;
+import hotdesk.testing.RecordingAsterisk;
+import hotdesk.testing.ScriptedAsterisk;
+import hotdesk.testing.ScriptedAsterisk.Transcript;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The FastAGI server and its scripts over real sockets, against a scripted Asterisk 22 and the real
+ * LogIn/LogOut/Reconcile on an in-memory ledger.
+ */
+class HotdeskAgiServerTest {
+
+    private static final String DESK = "hd-0015651234ab";
+    private static final String PIN = "2580";
+    private static final String WRONG_PIN = "1397";
+    private static final Extension ALICE = new Extension("101");
+
+    private final Clock clock = Clock.fixed(Instant.parse("2026-03-02T09:00:00Z"), ZoneOffset.UTC);
+    private final SecureRandom random = new SecureRandom();
+    private final SecretHasher hasher = new SecretHasher(1000, random);
+    private final InMemoryLedger ledger = new InMemoryLedger();
+    private final RecordingAsterisk asterisk = new RecordingAsterisk();
+    private final AtomicBoolean databaseDown = new AtomicBoolean();
+    /** The ledger the use cases see: the in-memory one, unless a test takes the database down. */
+    private final Ledger ledgerSeen = new Ledger() {
+        @Override
+        public <T> T transact(Work<T> work) {
+            if (databaseDown.get()) {
+                throw new LedgerException("ledger unreachable (test)", null);
+            }
+            return ledger.transact(work);
+        }
+    };
+
+    private LogIn logIn;
+    private LogOut logOut;
+    private HotdeskAgiServer server;
+    private LogCapture logs;
+
+    @BeforeEach
+    void setUp() {
+        Reconcile reconcile = new Reconcile(ledgerSeen, asterisk, asterisk, asterisk,
+                new Projections(PjsipProfile.defaults()), clock, "node-1", Duration.ofMinutes(1));
+        logIn = new LogIn(ledgerSeen, hasher, new LockoutPolicy(5, Duration.ofMinutes(15), Duration.ofMinutes(15)),
+                reconcile, clock);
+        logOut = new LogOut(ledgerSeen, reconcile, clock);
+        ManageUsers users = new ManageUsers(ledger, hasher, random, "users", clock);
+        assertThat(users.add(new ManageUsers.NewUser("101", "Alice", PIN, null, "", null, true), "test"))
+                .isInstanceOf(ManageUsers.Done.class);
+        assertThat(users.add(new ManageUsers.NewUser("102", "Bob", PIN, null, "", null, false), "test"))
+                .isInstanceOf(ManageUsers.Done.class);
+        assertThat(new ManageDevices(ledger, random, Set.of("yealink"), clock)
+                .add(new ManageDevices.NewDevice("00:15:65:12:34:ab", "yealink", "T54W", null, "", "", 1), "test"))
+                .isInstanceOf(ManageDevices.Done.class);
+        logs = new LogCapture();
+        server = start(Prompts.defaults());
+    }
+
+    @AfterEach
+    void tearDown() {
+        server.close();
+        logs.close();
+    }
+
+    private HotdeskAgiServer start(Prompts prompts) {
+        HotdeskAgiServer s = new HotdeskAgiServer(new AgiSettings("127.0.0.1", 0, 2, 8, 3, Duration.ofSeconds(5)),
+                prompts, logIn, logOut);
+        s.start();
+        return s;
+    }
+
+    private Optional<Occupancy> seatAtDesk() {
+        return ledger.read(tx -> tx.occupancyOfLine(DESK));
+    }
+
+    private int failures(String key) {
+        return ledger.read(tx -> tx.failuresSince(key, Instant.EPOCH));
+    }
+
+    private static ScriptedAsterisk login(String... args) {
+        return ScriptedAsterisk.call("hotdesk-login").args(args);
+    }
+
+    // --- PIN login ------------------------------------------------------------------------------
+
+    @Test
+    void pin_login_right_first_time_seats_the_user_and_reports_OK() {
+        Transcript t = login("101").enters(PIN + "#").run(server.port());
+
+        assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("OK");
+        assertThat(t.variable("HOTDESK_USER")).isEqualTo("101");
+        assertThat(t.commands()).contains("ANSWER", "GET FULL VARIABLE \"${CHANNEL(endpoint)}\"",
+                "GET DATA \"agent-pass\" 5000 8");
+        assertThat(t.prompted()).containsExactly("agent-pass");
+        assertThat(t.played()).containsExactly("agent-loginok");
+        assertThat(seatAtDesk()).map(Occupancy::extension).contains(ALICE);
+        assertThat(asterisk.endpoint(DESK)).containsEntry("accountcode", "101");
+        assertThat(t.variable("AJ_AGISTATUS")).isEqualTo("SUCCESS");
+        assertThat(t.closedByServer()).isTrue();
+    }
+
+    @Test
+    void the_result_is_set_before_the_last_prompt_plays() {
+        Transcript t = login("101").enters(PIN).run(server.port());
+
+        int setResult = t.commands().indexOf("SET VARIABLE \"HOTDESK_RESULT\" \"OK\"");
+        int playOk = t.commands().indexOf("STREAM FILE \"agent-loginok\" \"\"");
+        assertThat(setResult).isNotNegative().isLessThan(playOk);
+    }
+
+    @Test
+    void three_wrong_pins_give_BAD_PIN_and_every_failure_is_recorded() {
+        Transcript t = login("101").enters(WRONG_PIN).enters(WRONG_PIN).enters(WRONG_PIN).run(server.port());
+
+        assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("BAD_PIN");
+        assertThat(t.variables()).doesNotContainKey("HOTDESK_USER");
+        assertThat(t.prompted()).containsExactly("agent-pass", "agent-pass", "agent-pass");
+        assertThat(t.played()).containsExactly("agent-incorrect", "agent-incorrect", "agent-incorrect");
+        assertThat(failures(LogIn.userKey(ALICE))).isEqualTo(3);
+        assertThat(failures(LogIn.deskKey(DESK))).isEqualTo(3);
+        assertThat(seatAtDesk()).isEmpty();
+    }
+
+    @Test
+    void failed_logins_go_to_the_security_log_with_the_remote_address_and_never_the_pin() {
+        login("101").remoteAddress("198.51.100.23:5062").enters(WRONG_PIN).enters(WRONG_PIN).enters(WRONG_PIN)
+                .run(server.port());
+
+        List<ILoggingEvent> security = logs.events("hotdesk.security");
+        assertThat(security).hasSize(3);
+        assertThat(security).allSatisfy(e -> assertThat(e.getFormattedMessage())
+                .startsWith("login failed from 198.51.100.23 reason=BAD_PIN via=pin ext=101 desk=" + DESK));
+        assertThat(logs.everything()).doesNotContain(WRONG_PIN);
+    }
+
+    @Test
+    void a_wrong_then_right_pin_logs_in_and_clears_the_failures() {
+        Transcript t = login("101").enters(WRONG_PIN).enters(PIN).run(server.port());
+
+        assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("OK");
+        assertThat(t.played()).containsExactly("agent-incorrect", "agent-loginok");
+        assertThat(seatAtDesk()).map(Occupancy::extension).contains(ALICE);
+        assertThat(failures(LogIn.userKey(ALICE))).isZero();
+    }
+
+    @Test
+    void an_unknown_extension_answers_BAD_PIN_like_a_wrong_pin() {
+        Transcript t = login("999").enters(PIN).enters(PIN).enters(PIN).run(server.port());
+
+        assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("BAD_PIN");
+        assertThat(t.played()).containsExactly("agent-incorrect", "agent-incorrect", "agent-incorrect");
+        assertThat(failures(LogIn.deskKey(DESK))).isEqualTo(3);
+    }
+
+    @Test
+    void the_extension_may_end_with_the_star_the_dialplan_leaves() {
+        Transcript t = login("101*").enters(PIN).run(server.port());
+
+        assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("OK");
+        assertThat(t.variable("HOTDESK_USER")).isEqualTo("101");
+    }
+
+    @Test
+    void without_an_extension_argument_the_caller_is_asked_for_it() {
+        Transcript t = login().enters("101#").enters(PIN).run(server.port());
+
+        assertThat(t.commands()).contains("GET DATA \"agent-user\" 5000 10");
+        assertThat(t.prompted()).containsExactly("agent-user", "agent-pass");
+        assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("OK");
+    }
+
+    @Test
+    void a_malformed_extension_is_a_bad_credential_not_an_error() {
+        Transcript t = login("1a1;x").enters(PIN).enters(PIN).enters(PIN).run(server.port());
+
+        assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("BAD_PIN");
+        assertThat(logs.atLeast(Level.ERROR)).isEmpty();
+        assertThat(logs.events("hotdesk.security")).first()
+                .satisfies(e -> assertThat(e.getFormattedMessage()).contains("ext=1a1?x "));
+    }
+
+    @Test
+    void silence_at_the_pin_prompt_is_NO_INPUT_and_no_failure() {
+        Transcript t = login("101").staysSilent().run(server.port());
+
+        assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("NO_INPUT");
+        assertThat(t.played()).containsExactly("goodbye");
+        assertThat(failures(LogIn.userKey(ALICE))).isZero();
+    }
+
+    @Test
+    void silence_at_the_extension_prompt_is_NO_INPUT_and_no_pin_is_asked() {
+        Transcript t = login().staysSilent().run(server.port());
+
+        assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("NO_INPUT");
+        assertThat(t.prompted()).containsExactly("agent-user");
+        assertThat(t.played()).containsExactly("goodbye");
+    }
+
+    @Test
+    void a_locked_desk_hears_locked_and_is_not_asked_again() {
+        ledger.transact(tx -> {
+            for (int i = 0; i < 5; i++) {
+                tx.recordFailure(LogIn.deskKey(DESK), clock.instant());
+            }
+            return null;
+        });
+
+        Transcript t = login("101").enters(PIN).run(server.port());
+
+        assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("LOCKED");
+        assertThat(t.prompted()).hasSize(1);
+        assertThat(t.played()).containsExactly("please-try-call-later");
+        assertThat(seatAtDesk()).isEmpty();
+        assertThat(logs.events("hotdesk.security")).singleElement()
+                .satisfies(e -> assertThat(e.getFormattedMessage()).contains("reason=LOCKED"));
+    }
+
+    @Test
+    void a_user_without_hot_desking_is_NOT_ALLOWED() {
+        Transcript t = login("102").enters(PIN).run(server.port());
+
+        assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("NOT_ALLOWED");
+        assertThat(t.played()).containsExactly("feature-not-avail-line");
+    }
+
+    @Test
+    void a_disabled_desk_is_DESK_DISABLED() {
+        Mac mac = Mac.parse("00:15:65:99:99:99");
+        ledger.transact(tx -> {
+            tx.insertDevice(new Device(mac, "yealink", "T54W", null, "", "", false),
+                    List.of(new DeskLine(mac.endpointId(), mac, 1, "desk-secret-123")));
+            tx.bump(Target.desk(mac.endpointId()));
+            return null;
+        });
+
+        Transcript t = login("101").fromEndpoint(mac.endpointId()).enters(PIN).run(server.port());
+
+        assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("DESK_DISABLED");
+        assertThat(t.played()).containsExactly("feature-not-avail-line");
+    }
+
+    // --- desk identity ----------------------------------------------------------------------------
+
+    @Test
+    void an_endpoint_that_is_not_a_desk_is_refused() {
+        Transcript t = login("101").fromEndpoint("101").enters(PIN).run(server.port());
+
+        assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("NOT_A_DESK");
+        assertThat(t.played()).containsExactly("feature-not-avail-line");
+        Optional<Occupancy> seated = ledger.read(tx -> tx.occupancyOfUser(ALICE));
+        assertThat(seated).isEmpty();
+        assertThat(logs.events("hotdesk.security")).singleElement()
+                .satisfies(e -> assertThat(e.getFormattedMessage()).contains("reason=NOT_A_DESK").contains("desk=101 "));
+    }
+
+    @Test
+    void a_local_channel_is_refused_before_anything_is_asked_or_written() {
+        int auditBefore = ledger.audit().size();
+
+        Transcript t = login("101").fromLocalChannel().dialled("*70101").enters(PIN).run(server.port());
+
+        assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("NOT_A_DESK");
+        assertThat(t.prompted()).isEmpty();
+        assertThat(ledger.audit()).hasSize(auditBefore);
+        assertThat(logs.events("hotdesk.security")).singleElement()
+                .satisfies(e -> assertThat(e.getFormattedMessage()).startsWith("login failed from unknown "));
+    }
+
+    @Test
+    void the_desk_is_never_taken_from_dialled_digits_or_caller_id() {
+        // a Local channel whose dialled digits and caller ID name the desk is still no desk
+        Transcript t = login("101").fromLocalChannel().dialled(DESK).variable("CALLERID(num)", DESK)
+                .run(server.port());
+
+        assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("NOT_A_DESK");
+    }
+
+    // --- hang-ups and missing sounds --------------------------------------------------------------
+
+    @Test
+    void hanging_up_during_the_pin_prompt_writes_nothing_and_ends_quietly() {
+        int auditBefore = ledger.audit().size();
+
+        Transcript t = login("101").hangsUp().run(server.port());
+
+        assertThat(seatAtDesk()).isEmpty();
+        assertThat(failures(LogIn.userKey(ALICE))).isZero();
+        assertThat(failures(LogIn.deskKey(DESK))).isZero();
+        assertThat(ledger.audit()).hasSize(auditBefore);
+        assertThat(t.variables()).doesNotContainKey("HOTDESK_RESULT").containsEntry("AJ_AGISTATUS", "SUCCESS");
+        assertThat(t.lines()).contains("<< HANGUP", "<< 511 Command Not Permitted on a dead channel or intercept routine");
+        assertThat(t.closedByServer()).isTrue();
+        assertThat(logs.atLeast(Level.WARN)).isEmpty();
+        assertThat(logs.everything()).contains("hotdesk-login: caller hung up");
+    }
+
+    @Test
+    void hanging_up_during_the_extension_prompt_ends_quietly() {
+        int auditBefore = ledger.audit().size();
+
+        Transcript t = login().hangsUp().run(server.port());
+
+        assertThat(t.prompted()).containsExactly("agent-user");
+        assertThat(t.variables()).doesNotContainKey("HOTDESK_RESULT");
+        assertThat(ledger.audit()).hasSize(auditBefore);
+        assertThat(t.closedByServer()).isTrue();
+        assertThat(logs.atLeast(Level.WARN)).isEmpty();
+    }
+
+    @Test
+    void hanging_up_after_a_wrong_pin_keeps_only_the_completed_attempt() {
+        Transcript t = login("101").enters(WRONG_PIN).hangsUp().run(server.port());
+
+        assertThat(failures(LogIn.userKey(ALICE))).isEqualTo(1);
+        assertThat(seatAtDesk()).isEmpty();
+        assertThat(t.closedByServer()).isTrue();
+        assertThat(logs.atLeast(Level.ERROR)).isEmpty();
+    }
+
+    @Test
+    void hanging_up_during_the_success_prompt_keeps_the_login() {
+        Transcript t = login("101").enters(PIN).hangsUpDuring("agent-loginok").run(server.port());
+
+        assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("OK");
+        assertThat(seatAtDesk()).isPresent();
+        assertThat(t.closedByServer()).isTrue();
+    }
+
+    @Test
+    void missing_prompt_files_do_not_break_a_login() {
+        Transcript t = login("101").missingFiles("agent-pass", "agent-loginok").enters(PIN).run(server.port());
+
+        assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("OK");
+        assertThat(t.prompted()).containsExactly("agent-pass", "");
+        assertThat(t.lines()).contains("<< 200 result=-1 endpos=0");
+        assertThat(seatAtDesk()).map(Occupancy::extension).contains(ALICE);
+    }
+
+    // --- Asterisk and ledger trouble --------------------------------------------------------------
+
+    @Test
+    void with_asterisk_down_the_login_stands_and_reports_OK_PENDING() {
+        server.close();
+        Prompts custom = new Prompts("agent-user", "agent-pass", "agent-loginok", "hotdesk/phone-updates-shortly",
+                "agent-incorrect", "please-try-call-later", "agent-loggedoff", "agent-loggedoff",
+                "feature-not-avail-line", "goodbye");
+        server = start(custom);
+        asterisk.down(true);
+
+        Transcript t = login("101").enters(PIN).run(server.port());
+
+        assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("OK_PENDING");
+        assertThat(t.played()).containsExactly("hotdesk/phone-updates-shortly");
+        assertThat(seatAtDesk()).map(Occupancy::extension).contains(ALICE);
+    }
+
+    @Test
+    void a_ledger_failure_reports_ERROR_with_its_stack_in_the_log() {
+        databaseDown.set(true);
+
+        Transcript t = login("101").enters(PIN).run(server.port());
+
+        assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("ERROR");
+        assertThat(t.played()).containsExactly("feature-not-avail-line");
+        assertThat(logs.atLeast(Level.ERROR)).singleElement().satisfies(e -> {
+            assertThat(e.getThrowableProxy().getClassName()).isEqualTo(LedgerException.class.getName());
+            assertThat(e.getMDCPropertyMap()).containsEntry("uniqueid", "1795345259.7").containsEntry("desk", DESK);
+        });
+    }
+
+    @Test
+    void a_caller_hanging_up_while_hearing_about_an_error_ends_the_call_quietly() {
+        databaseDown.set(true);
+
+        Transcript t = login("101").enters(PIN).hangsUpDuring("feature-not-avail-line").run(server.port());
+
+        assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("ERROR");
+        assertThat(t.closedByServer()).isTrue();
+        assertThat(logs.atLeast(Level.WARN)).singleElement()
+                .satisfies(e -> assertThat(e.getFormattedMessage()).isEqualTo("hotdesk-login failed"));
+    }
+
+    @Test
+    void log_lines_of_a_call_carry_its_uniqueid_desk_and_user() {
+        login("101").uniqueId("1795345311.10").enters(PIN).run(server.port());
+
+        assertThat(logs.events()).filteredOn(e -> e.getFormattedMessage().equals("hotdesk-login: OK")).singleElement()
+                .satisfies(e -> assertThat(e.getMDCPropertyMap()).containsEntry("uniqueid", "1795345311.10")
+                        .containsEntry("desk", DESK).containsEntry("user", "101"));
+    }
+
+    // --- one-time code ----------------------------------------------------------------------------
+
+    @Test
+    void a_one_time_code_logs_its_owner_in() {
+        IssueOtp.Issued issued = (IssueOtp.Issued) new IssueOtp(ledger, hasher, random, Duration.ofMinutes(2), clock)
+                .issue(ALICE, "test");
+
+        Transcript t = ScriptedAsterisk.call("hotdesk-otp").args(issued.code() + "#").run(server.port());
+
+        assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("OK");
+        assertThat(t.variable("HOTDESK_USER")).isEqualTo("101");
+        assertThat(t.prompted()).isEmpty();
+        assertThat(seatAtDesk()).map(Occupancy::extension).contains(ALICE);
+        assertThat(logs.everything()).doesNotContain(issued.code());
+    }
+
+    @Test
+    void a_wrong_one_time_code_is_BAD_PIN_and_counts_against_the_desk() {
+        Transcript t = ScriptedAsterisk.call("hotdesk-otp").args("123456").run(server.port());
+
+        assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("BAD_PIN");
+        assertThat(t.played()).containsExactly("agent-incorrect");
+        assertThat(failures(LogIn.deskKey(DESK))).isEqualTo(1);
+        assertThat(logs.events("hotdesk.security")).singleElement()
+                .satisfies(e -> assertThat(e.getFormattedMessage()).contains("via=otp").doesNotContain("123456"));
+    }
+
+    @Test
+    void a_malformed_one_time_code_is_BAD_PIN_without_an_error() {
+        Transcript t = ScriptedAsterisk.call("hotdesk-otp").args("12345678901234").run(server.port());
+
+        assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("BAD_PIN");
+        assertThat(logs.atLeast(Level.ERROR)).isEmpty();
+    }
+
+    @Test
+    void a_one_time_code_call_without_a_code_is_NO_INPUT() {
+        Transcript t = ScriptedAsterisk.call("hotdesk-otp").args("#").run(server.port());
+
+        assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("NO_INPUT");
+        assertThat(failures(LogIn.deskKey(DESK))).isZero();
+    }
+
+    @Test
+    void a_one_time_code_from_a_local_channel_is_refused() {
+        Transcript t = ScriptedAsterisk.call("hotdesk-otp").fromLocalChannel().args("123456").run(server.port());
+
+        assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("NOT_A_DESK");
+    }
+
+    // --- logout -----------------------------------------------------------------------------------
+
+    @Test
+    void logout_frees_the_desk() {
+        assertThat(logIn.execute(DESK, new LogIn.Pin(ALICE, PIN), "test")).isInstanceOf(LogIn.LoggedIn.class);
+
+        Transcript t = ScriptedAsterisk.call("hotdesk-logout").dialled("*71").run(server.port());
+
+        assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("LOGGED_OUT");
+        assertThat(t.variable("HOTDESK_USER")).isEqualTo("101");
+        assertThat(t.played()).containsExactly("agent-loggedoff");
+        assertThat(seatAtDesk()).isEmpty();
+    }
+
+    @Test
+    void logout_on_a_free_desk_is_NOT_LOGGED_IN() {
+        Transcript t = ScriptedAsterisk.call("hotdesk-logout").run(server.port());
+
+        assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("NOT_LOGGED_IN");
+    }
+
+    @Test
+    void logout_from_a_local_channel_or_a_non_desk_is_refused() {
+        Transcript local = ScriptedAsterisk.call("hotdesk-logout").fromLocalChannel().run(server.port());
+        Transcript other = ScriptedAsterisk.call("hotdesk-logout").fromEndpoint("101").run(server.port());
+
+        assertThat(local.variable("HOTDESK_RESULT")).isEqualTo("NOT_A_DESK");
+        assertThat(other.variable("HOTDESK_RESULT")).isEqualTo("NOT_A_DESK");
+        assertThat(other.played()).containsExactly("feature-not-avail-line");
+    }
+
+    // --- the server itself ------------------------------------------------------------------------
+
+    @Test
+    void a_script_name_that_is_not_mapped_is_refused_without_instantiating_anything() {
+        int before = Tripwire.CREATED.get();
+
+        Transcript t = ScriptedAsterisk.call(Tripwire.class.getName()).run(server.port());
+
+        assertThat(Tripwire.CREATED.get()).isEqualTo(before);
+        assertThat(t.variables()).containsEntry("AJ_AGISTATUS", "NOT_FOUND").doesNotContainKey("HOTDESK_RESULT");
+        assertThat(t.closedByServer()).isTrue();
+    }
+
+    @Test
+    void a_request_without_a_script_name_does_not_stop_the_server() {
+        Transcript nameless = ScriptedAsterisk.call(null).run(server.port());
+        Transcript next = login("101").enters(PIN).run(server.port());
+
+        assertThat(nameless.variables()).containsEntry("AJ_AGISTATUS", "NOT_FOUND");
+        assertThat(nameless.closedByServer()).isTrue();
+        assertThat(next.variable("HOTDESK_RESULT")).isEqualTo("OK");
+    }
+
+    @Test
+    void starting_on_a_port_in_use_fails_naming_the_address() {
+        HotdeskAgiServer second = new HotdeskAgiServer(
+                new AgiSettings("127.0.0.1", server.port(), 1, 1, 3, Duration.ofSeconds(5)), Prompts.defaults(),
+                logIn, logOut);
+
+        assertThatThrownBy(second::start).isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining("127.0.0.1:" + server.port()).hasMessageContaining("agi.bind");
+        second.close();
+    }
+
+    @Test
+    void the_port_is_unknown_before_start_and_start_works_once() {
+        HotdeskAgiServer fresh = new HotdeskAgiServer(new AgiSettings("127.0.0.1", 0, 1, 1, 3, Duration.ofSeconds(5)),
+                Prompts.defaults(), logIn, logOut);
+
+        assertThatThrownBy(fresh::port).isInstanceOf(IllegalStateException.class);
+        fresh.start();
+        assertThat(fresh.port()).isPositive();
+        assertThatThrownBy(fresh::start).isInstanceOf(IllegalStateException.class);
+        fresh.close();
+        fresh.close();
+    }
+
+    @Test
+    void start_and_stop_are_logged_in_pairs() {
+        server.close();
+
+        assertThat(logs.events(HotdeskAgiServer.class.getName())).extracting(ILoggingEvent::getFormattedMessage)
+                .anyMatch(m -> m.startsWith("FastAGI stopping"))
+                .anyMatch(m -> m.equals("FastAGI stopped"));
+    }
+
+    @Test
+    void close_ends_a_call_that_overstays_and_stops_accepting() throws Exception {
+        int port = server.port();
+        try (Socket stuck = new Socket("127.0.0.1", port)) {
+            OutputStream out = stuck.getOutputStream();
+            out.write(("agi_network: yes\nagi_network_script: hotdesk-login\nagi_request: agi://127.0.0.1:" + port
+                    + "/hotdesk-login\nagi_channel: PJSIP/" + DESK + "-00000001\nagi_uniqueid: 1.1\nagi_arg_1: 101\n\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(stuck.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(in.readLine()).isEqualTo("ANSWER"); // and this Asterisk never answers
+
+            server.close();
+
+            stuck.setSoTimeout(30_000);
+            assertThat(in.readLine()).isNull();
+        }
+        assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(java.io.IOException.class);
+        assertThat(seatAtDesk()).isEmpty();
+    }
+}
