@@ -1,0 +1,68 @@
+package hotdesk.ari;
+
+import hotdesk.core.port.Pbx;
+import hotdesk.core.port.PjsipObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * {@link Pbx} over ARI push configuration.
+ *
+ * <p>{@link #push} PUTs each object in the given order (auth → aor → endpoint) with its complete
+ * field set: Asterisk merges an update, so a field left out would keep a previous occupant's value.
+ * The whole list is checked before the first request (no {@code set_var}, no empty field set), so a
+ * refused push sends nothing. {@link #remove} DELETEs in the given order (endpoint → aor → auth)
+ * and treats "not found" as done. Both stop at the first failure and are idempotent, so the caller
+ * simply repeats them.
+ *
+ * <p>Failures are {@link AriException}s ({@code PbxException}): no answer, timeouts and 5xx are
+ * retryable; 401 (credentials), 403 (object defined in pjsip.conf), 400 (validation) and 404 on a
+ * PUT (unknown type) are not. Blocking; thread-safe.
+ */
+public final class AriPbx implements Pbx {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AriPbx.class);
+
+    private final AriClient client;
+
+    public AriPbx(AriClient client) {
+        this.client = Objects.requireNonNull(client, "client");
+    }
+
+    @Override
+    public void push(List<PjsipObject> objects) {
+        for (PjsipObject o : objects) {
+            if (o.fields().isEmpty()) {
+                throw new IllegalArgumentException("cannot push " + o.type().wire() + " '" + o.id() + "' without fields");
+            }
+            for (String name : o.fields().keySet()) {
+                if (name.trim().toLowerCase(Locale.ROOT).equals("set_var")) {
+                    throw new IllegalArgumentException("refusing to push set_var on " + o.type().wire() + " '" + o.id()
+                            + "': on Asterisk 22 every later update of that object fails (500 Allocation failed)");
+                }
+            }
+        }
+        for (PjsipObject o : objects) {
+            client.put(o.type().wire(), o.id(), o.fields());
+        }
+        LOG.debug("pushed {}", objects);
+    }
+
+    @Override
+    public void remove(List<PjsipObject.Type> types, List<String> ids) {
+        if (types.size() != ids.size()) {
+            throw new IllegalArgumentException("remove needs one id per type, got " + types.size() + " types and "
+                    + ids.size() + " ids");
+        }
+        for (int i = 0; i < types.size(); i++) {
+            String type = types.get(i).wire();
+            if (!client.delete(type, ids.get(i))) {
+                LOG.debug("{} '{}' was already gone", type, ids.get(i));
+            }
+        }
+    }
+}

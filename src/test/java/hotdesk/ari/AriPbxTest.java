@@ -1,0 +1,280 @@
+package hotdesk.ari;
+
+import hotdesk.core.model.Device;
+import hotdesk.core.model.DeskLine;
+import hotdesk.core.model.Extension;
+import hotdesk.core.model.Mac;
+import hotdesk.core.model.SecretHash;
+import hotdesk.core.model.User;
+import hotdesk.core.policy.PjsipProfile;
+import hotdesk.core.policy.Projections;
+import hotdesk.core.port.PbxException;
+import hotdesk.core.port.PjsipObject;
+import hotdesk.core.port.PjsipObject.Type;
+import hotdesk.testing.FakeAri;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.tuple;
+
+/** AriPbx with the objects the core really computes (Projections), against the ARI-like fake. */
+class AriPbxTest {
+
+    private static final String ARI_PASSWORD = "ari-pw-Qq19x";
+    private static final String DESK_SECRET = "desk-pw-Zx81q";
+    private static final String CONFIG = "/ari/asterisk/config/dynamic/res_pjsip/";
+    private static final String DESK = "hd-0015651234ab";
+
+    private final FakeAri ari = new FakeAri("hotdesk", ARI_PASSWORD);
+    private final AriPbx pbx = new AriPbx(new AriClient(settings(ARI_PASSWORD, Duration.ofSeconds(5))));
+    private final Projections projections = new Projections(PjsipProfile.defaults());
+    private final DeskLine line = new DeskLine(DESK, Mac.parse("00:15:65:12:34:AB"), 1, DESK_SECRET);
+    private final Device device = new Device(line.mac(), "yealink", "T54W", "Desk 4.12", "HQ", "5551234", true);
+    private final User alice = new User(Extension.of("201"), "Alice", new SecretHash("pbkdf2-sha256$1$c2FsdA==$aGFzaA=="),
+            true, "internal", "201@default", "alice-sip-secret", true);
+
+    @AfterEach
+    void stop() {
+        ari.close();
+    }
+
+    @Test
+    void push_puts_auth_then_aor_then_endpoint_with_every_field() {
+        List<PjsipObject> objects = projections.desk(line, device, Optional.of(alice));
+
+        pbx.push(objects);
+
+        assertThat(ari.requests()).extracting(FakeAri.Request::method, FakeAri.Request::path, FakeAri.Request::status)
+                .containsExactly(
+                        tuple("PUT", CONFIG + "auth/" + DESK + "-auth", 200),
+                        tuple("PUT", CONFIG + "aor/" + DESK, 200),
+                        tuple("PUT", CONFIG + "endpoint/" + DESK, 200));
+        for (int i = 0; i < 3; i++) {
+            assertThat(ari.requests().get(i).attributes()).containsExactlyElementsOf(objects.get(i).fields().keySet());
+        }
+        assertThat(ari.object("endpoint", DESK).orElseThrow())
+                .containsEntry("callerid", "\"Alice\" <201>")
+                .containsEntry("context", "internal")
+                .containsEntry("accountcode", "201")
+                .containsEntry("mailboxes", "201@default")
+                .containsEntry("aors", DESK)
+                .containsEntry("auth", DESK + "-auth")
+                .containsEntry("transport", "transport-udp")
+                .containsEntry("allow", "(ulaw|alaw)")
+                .containsEntry("direct_media", "false")
+                .containsEntry("rewrite_contact", "true");
+        assertThat(ari.object("aor", DESK).orElseThrow()).containsEntry("max_contacts", "1").containsEntry("remove_existing", "true");
+        assertThat(ari.object("auth", DESK + "-auth").orElseThrow()).containsEntry("username", DESK)
+                .containsEntry("password", DESK_SECRET);
+    }
+
+    @Test
+    void the_full_field_set_clears_what_a_previous_occupant_left_because_asterisk_merges() {
+        pbx.push(projections.desk(line, device, Optional.of(alice)));
+
+        // a partial update (what a careless adapter would send) keeps the occupant's identity
+        new AriClient(settings(ARI_PASSWORD, Duration.ofSeconds(5)))
+                .put("endpoint", DESK, Map.of("context", "hotdesk-idle"));
+        assertThat(ari.object("endpoint", DESK).orElseThrow())
+                .containsEntry("accountcode", "201").containsEntry("mailboxes", "201@default");
+
+        pbx.push(projections.desk(line, device, Optional.empty()));
+
+        assertThat(ari.object("endpoint", DESK).orElseThrow())
+                .containsEntry("context", "hotdesk-idle")
+                .containsEntry("callerid", "\"Desk 4.12\" <5551234>")
+                .containsEntry("accountcode", "")
+                .containsEntry("mailboxes", "");
+    }
+
+    @Test
+    void pushing_the_same_objects_twice_is_harmless() {
+        pbx.push(projections.user(alice, Optional.of(DESK)));
+        Map<String, String> first = ari.object("endpoint", "201").orElseThrow();
+
+        pbx.push(projections.user(alice, Optional.of(DESK)));
+
+        assertThat(ari.object("endpoint", "201").orElseThrow()).isEqualTo(first).containsEntry("aors", DESK + ",201");
+    }
+
+    @Test
+    void an_endpoint_from_pjsip_conf_fails_without_retry_and_says_so() {
+        ari.configObject("endpoint", DESK, Map.of("context", "hotdesk-idle"));
+
+        assertThatThrownBy(() -> pbx.push(projections.desk(line, device, Optional.of(alice))))
+                .isInstanceOfSatisfying(PbxException.class, e -> {
+                    assertThat(e.retryable()).isFalse();
+                    assertThat(e.getMessage()).contains("403", "endpoint '" + DESK + "' is defined in pjsip.conf",
+                            "remove it there or let hotdesk own it");
+                });
+        assertThat(ari.object("endpoint", DESK).orElseThrow()).containsEntry("context", "hotdesk-idle");
+    }
+
+    @Test
+    void wrong_credentials_fail_without_retry_at_the_first_object() {
+        AriPbx wrong = new AriPbx(new AriClient(settings("not-it", Duration.ofSeconds(5))));
+
+        assertThatThrownBy(() -> wrong.push(projections.desk(line, device, Optional.of(alice))))
+                .isInstanceOfSatisfying(PbxException.class, e -> {
+                    assertThat(e.retryable()).isFalse();
+                    assertThat(e.getMessage()).contains("401", "Authentication required");
+                });
+        assertThat(ari.requests()).extracting(FakeAri.Request::status).containsExactly(401);
+    }
+
+    @Test
+    void an_attribute_asterisk_does_not_know_fails_without_retry() {
+        PjsipProfile typo = new PjsipProfile("transport-udp", "ulaw", "hotdesk-idle", 5, Map.of("direct_medya", "no"));
+
+        assertThatThrownBy(() -> pbx.push(new Projections(typo).desk(line, device, Optional.empty())))
+                .isInstanceOfSatisfying(PbxException.class, e -> {
+                    assertThat(e.retryable()).isFalse();
+                    assertThat(e.getMessage()).contains("400", "Creation of object '" + DESK + "' failed field value validation");
+                });
+    }
+
+    @Test
+    void an_outage_is_retryable_and_the_same_push_succeeds_once_asterisk_is_back() {
+        List<PjsipObject> objects = projections.desk(line, device, Optional.of(alice));
+        ari.down();
+
+        assertThatThrownBy(() -> pbx.push(objects))
+                .isInstanceOfSatisfying(PbxException.class, e -> assertThat(e.retryable()).isTrue());
+
+        ari.up();
+        pbx.push(objects);
+        assertThat(ari.object("endpoint", DESK)).isPresent();
+    }
+
+    @Test
+    void a_slow_asterisk_is_a_retryable_timeout() {
+        AriPbx impatient = new AriPbx(new AriClient(settings(ARI_PASSWORD, Duration.ofMillis(300))));
+        ari.slow(Duration.ofSeconds(10));
+
+        assertThatThrownBy(() -> impatient.push(projections.desk(line, device, Optional.empty())))
+                .isInstanceOfSatisfying(PbxException.class, e -> {
+                    assertThat(e.retryable()).isTrue();
+                    assertThat(e.getMessage()).contains("timed out");
+                });
+    }
+
+    @Test
+    void restart_wipes_pushed_objects_and_a_new_push_restores_them() {
+        pbx.push(projections.desk(line, device, Optional.of(alice)));
+
+        ari.restart();
+        assertThat(ari.object("endpoint", DESK)).isEmpty();
+        assertThat(ari.object("auth", DESK + "-auth")).isEmpty();
+
+        pbx.push(projections.desk(line, device, Optional.of(alice)));
+        assertThat(ari.object("endpoint", DESK).orElseThrow()).containsEntry("context", "internal");
+    }
+
+    @Test
+    void remove_deletes_endpoint_then_aor_then_auth() {
+        pbx.push(projections.desk(line, device, Optional.empty()));
+        int before = ari.requestCount();
+
+        pbx.remove(Projections.typesForRemoval(), Projections.idsForRemoval(DESK));
+
+        assertThat(ari.requests().subList(before, ari.requestCount()))
+                .extracting(FakeAri.Request::method, FakeAri.Request::path, FakeAri.Request::status)
+                .containsExactly(
+                        tuple("DELETE", CONFIG + "endpoint/" + DESK, 204),
+                        tuple("DELETE", CONFIG + "aor/" + DESK, 204),
+                        tuple("DELETE", CONFIG + "auth/" + DESK + "-auth", 204));
+        for (String type : List.of("endpoint", "aor")) {
+            assertThat(ari.object(type, DESK)).isEmpty();
+        }
+        assertThat(ari.object("auth", DESK + "-auth")).isEmpty();
+    }
+
+    @Test
+    void remove_treats_objects_already_gone_as_done() {
+        pbx.push(projections.desk(line, device, Optional.empty()));
+        new AriClient(settings(ARI_PASSWORD, Duration.ofSeconds(5))).delete("endpoint", DESK);
+        int before = ari.requestCount();
+
+        pbx.remove(Projections.typesForRemoval(), Projections.idsForRemoval(DESK));
+        pbx.remove(Projections.typesForRemoval(), Projections.idsForRemoval(DESK));
+
+        assertThat(ari.requests().subList(before, ari.requestCount())).extracting(FakeAri.Request::status)
+                .containsExactly(404, 204, 204, 404, 404, 404);
+    }
+
+    @Test
+    void removing_an_object_from_pjsip_conf_fails_without_retry() {
+        ari.configObject("endpoint", DESK, Map.of("context", "hotdesk-idle"));
+
+        assertThatThrownBy(() -> pbx.remove(Projections.typesForRemoval(), Projections.idsForRemoval(DESK)))
+                .isInstanceOfSatisfying(PbxException.class, e -> {
+                    assertThat(e.retryable()).isFalse();
+                    assertThat(e.getMessage()).contains("Could not delete object with id '" + DESK + "'", "pjsip.conf");
+                });
+        assertThat(ari.requestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void remove_needs_one_id_per_type() {
+        assertThatThrownBy(() -> pbx.remove(List.of(Type.ENDPOINT, Type.AOR), List.of(DESK)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(ari.requestCount()).isZero();
+    }
+
+    @Test
+    void set_var_anywhere_in_the_list_is_refused_before_the_first_request() {
+        List<PjsipObject> objects = new ArrayList<>(projections.desk(line, device, Optional.of(alice)));
+        Map<String, String> poisoned = new LinkedHashMap<>(objects.get(2).fields());
+        poisoned.put("set_var", "HOTDESK_USER=201");
+        objects.set(2, new PjsipObject(Type.ENDPOINT, DESK, poisoned));
+
+        assertThatThrownBy(() -> pbx.push(objects)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("set_var");
+        assertThat(ari.requestCount()).isZero();
+    }
+
+    @Test
+    void an_object_without_fields_is_refused_before_the_first_request() {
+        List<PjsipObject> objects = List.of(new PjsipObject(Type.AOR, DESK, Map.of("max_contacts", "1")),
+                new PjsipObject(Type.ENDPOINT, DESK, Map.of()));
+
+        assertThatThrownBy(() -> pbx.push(objects)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(ari.requestCount()).isZero();
+    }
+
+    @Test
+    void no_secret_reaches_exception_messages_or_log_lines() {
+        List<String> texts = new ArrayList<>();
+        try (LogCapture log = new LogCapture()) {
+            pbx.push(projections.desk(line, device, Optional.of(alice)));
+            ari.configObject("auth", "201-auth", Map.of("username", "201"));
+            Throwable refused = catchThrowable(
+                    () -> pbx.push(projections.user(alice, Optional.of(DESK))));
+            Throwable unauthorised = catchThrowable(
+                    () -> new AriPbx(new AriClient(settings(ARI_PASSWORD + "x", Duration.ofSeconds(5))))
+                            .push(projections.desk(line, device, Optional.empty())));
+            pbx.remove(Projections.typesForRemoval(), Projections.idsForRemoval(DESK));
+            texts.addAll(log.lines());
+            assertThat(refused).isInstanceOf(PbxException.class);
+            assertThat(unauthorised).isInstanceOf(PbxException.class);
+            texts.add(refused.toString());
+            texts.add(unauthorised.toString());
+        }
+
+        assertThat(texts).hasSizeGreaterThan(6).allSatisfy(t -> assertThat(t)
+                .doesNotContain(DESK_SECRET).doesNotContain("alice-sip-secret").doesNotContain(ARI_PASSWORD));
+    }
+
+    private AriSettings settings(String password, Duration timeout) {
+        return new AriSettings(ari.baseUrl(), "hotdesk", password, timeout);
+    }
+}
