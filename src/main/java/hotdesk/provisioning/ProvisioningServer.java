@@ -51,7 +51,7 @@ public final class ProvisioningServer implements AutoCloseable {
     private static final Pattern MAC_IN_TEXT = Pattern.compile(
             "(?<![0-9A-Fa-f:-])[0-9A-Fa-f]{2}([:-]?)[0-9A-Fa-f]{2}(\\1[0-9A-Fa-f]{2}){4}(?![0-9A-Fa-f:-])");
     private static final Pattern CONTROLS = Pattern.compile("[\\p{Cntrl}\\u2028\\u2029\\u0085]");
-    private static final Pattern UNSAFE = Pattern.compile("[^0-9A-Za-z._:-]");
+    private static final Pattern UNSAFE = Pattern.compile("[^0-9A-Za-z._:/-]");
 
     private final ProvisioningSettings settings;
     private final ProvisionDesk provisionDesk;
@@ -77,7 +77,11 @@ public final class ProvisioningServer implements AutoCloseable {
         this.limiter = new RefusalLimiter(clock, s.maxRefusalsPerMinute());
     }
 
-    /** Binds and starts listening; blocks until the listener is up. */
+    /**
+     * Binds and starts listening; blocks until the listener is up.
+     *
+     * @throws IllegalStateException when already started, or the address and port cannot be bound
+     */
     public synchronized void start() {
         if (app != null) {
             throw new IllegalStateException("provisioning server already started");
@@ -98,7 +102,13 @@ public final class ProvisioningServer implements AutoCloseable {
                 respond(ctx, 500, SERVER_ERROR);
             });
         });
-        created.start();
+        try {
+            created.start();
+        } catch (RuntimeException e) {
+            created.stop();
+            throw new IllegalStateException("provisioning server cannot listen on " + settings.bindAddress() + ":"
+                    + settings.port() + ": " + e.getMessage(), e);
+        }
         app = created;
         log.info("provisioning server started on {}:{}", settings.bindAddress(), created.port());
     }

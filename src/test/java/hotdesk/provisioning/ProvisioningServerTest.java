@@ -8,6 +8,8 @@ import hotdesk.core.model.Mac;
 import hotdesk.core.model.Occupancy;
 import hotdesk.core.model.User;
 import hotdesk.core.policy.SecretHasher;
+import hotdesk.core.port.Ledger;
+import hotdesk.core.port.LedgerException;
 import hotdesk.core.usecase.ManageDevices;
 import hotdesk.core.usecase.ManageUsers;
 import hotdesk.core.usecase.ProvisionDesk;
@@ -563,5 +565,67 @@ class ProvisioningServerTest {
 
         // then
         assertThat(serverLog.lines()).isNotEmpty().noneSatisfy(l -> assertThat(l).contains(line.secret()));
+    }
+
+    @Test
+    void a_ledger_failure_answers_a_generic_500_and_refusals_still_stand_when_they_cannot_be_audited()
+            throws Exception {
+        // given
+        Ledger down = new Ledger() {
+            @Override
+            public <T> T transact(Work<T> work) {
+                throw new LedgerException("ledger unreachable (test)", null);
+            }
+        };
+        ProvisioningServer server = new ProvisioningServer(open(), new ProvisionDesk(down, clock), clock);
+        servers.add(server);
+        server.start();
+
+        // when
+        HttpResponse<String> fetch = get(server, "/provision/" + MAC + ".cfg");
+        HttpResponse<String> malformed = get(server, "/provision/nonsense.cfg");
+
+        // then
+        assertThat(fetch.statusCode()).isEqualTo(500);
+        assertThat(fetch.body()).isEqualTo("server error\n");
+        assertThat(fetch.headers().firstValue("Cache-Control")).hasValue("no-store");
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(serverLog.lines()).anySatisfy(l -> assertThat(l).contains("/provision/" + MAC + ".cfg failed"))
+                .anySatisfy(l -> assertThat(l).contains("could not audit"));
+        assertThat(securityLog.lines()).contains("provisioning refused ip=127.0.0.1 mac=nonsense.cfg reason=malformed");
+    }
+
+    @Test
+    void a_forwarding_header_cannot_move_a_client_into_the_allowed_networks() throws Exception {
+        // given
+        addDesk(MAC, "T54W", "Desk 4.12");
+        ProvisioningServer server = start(settings(List.of("10.0.0.0/8"), false, Optional.empty(), 100));
+        HttpRequest forged = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/provision/" + MAC + ".cfg"))
+                .header("X-Forwarded-For", "10.1.2.3").header("Forwarded", "for=10.1.2.3")
+                .timeout(Duration.ofSeconds(10)).build();
+
+        // when
+        HttpResponse<String> r = http.send(forged, HttpResponse.BodyHandlers.ofString());
+
+        // then
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(ledger.fetches()).isEmpty();
+        assertThat(securityLog.lines()).containsExactly("provisioning refused ip=127.0.0.1 mac=" + MAC + " reason=network");
+    }
+
+    @Test
+    void a_port_in_use_fails_start_naming_address_and_port() {
+        // given
+        ProvisioningServer first = start(open());
+        ProvisioningSettings o = open();
+        ProvisioningSettings samePort = new ProvisioningSettings(o.bindAddress(), first.port(), o.allowedNetworks(),
+                false, Optional.empty(), o.sipServer(), o.sipPort(), o.registrationExpiry(), o.ntpServer(), o.timezone(),
+                o.logoutCode(), o.maxRefusalsPerMinute());
+        ProvisioningServer second = new ProvisioningServer(samePort, provisionDesk, clock);
+        servers.add(second);
+
+        // when / then
+        assertThatThrownBy(second::start).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("127.0.0.1:" + first.port());
     }
 }
