@@ -1,0 +1,89 @@
+package hotdesk.provisioning;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.regex.Pattern;
+
+/** An IPv4 or IPv6 CIDR block ({@code 10.0.0.0/8}, {@code fd00::/8}; a bare address is a /32 or /128). Immutable. */
+final class NetworkRange {
+
+    // only literals: InetAddress.getByName would resolve a host name through DNS
+    private static final Pattern LITERAL = Pattern.compile("[0-9A-Fa-f:.]+");
+
+    private final byte[] network;
+    private final int prefix;
+    private final String text;
+
+    private NetworkRange(byte[] network, int prefix, String text) {
+        this.network = network;
+        this.prefix = prefix;
+        this.text = text;
+    }
+
+    /** Parses a CIDR; throws IllegalArgumentException naming the input. */
+    static NetworkRange parse(String cidr) {
+        String t = cidr == null ? "" : cidr.strip();
+        int slash = t.indexOf('/');
+        String addressText = slash < 0 ? t : t.substring(0, slash);
+        byte[] address = literal(addressText)
+                .orElseThrow(() -> new IllegalArgumentException("not an IP network: '" + cidr + "'")).getAddress();
+        int max = address.length * 8;
+        int prefix = max;
+        if (slash >= 0) {
+            try {
+                prefix = Integer.parseInt(t.substring(slash + 1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("not an IP network: '" + cidr + "'");
+            }
+            if (prefix < 0 || prefix > max) {
+                throw new IllegalArgumentException("prefix length must be 0.." + max + " in '" + cidr + "'");
+            }
+        }
+        return new NetworkRange(mask(address, prefix), prefix, t);
+    }
+
+    /** Whether the literal address (as a servlet container reports it) lies in this block. */
+    boolean contains(String addressText) {
+        return literal(addressText).map(a -> {
+            byte[] bytes = a.getAddress();
+            return bytes.length == network.length && java.util.Arrays.equals(mask(bytes, prefix), network);
+        }).orElse(false);
+    }
+
+    static java.util.Optional<InetAddress> literal(String text) {
+        if (text == null) {
+            return java.util.Optional.empty();
+        }
+        String t = text.strip();
+        if (t.startsWith("[") && t.endsWith("]")) {
+            t = t.substring(1, t.length() - 1);
+        }
+        int zone = t.indexOf('%');
+        if (zone >= 0) {
+            t = t.substring(0, zone);
+        }
+        if (t.isEmpty() || !LITERAL.matcher(t).matches() || (t.indexOf(':') < 0 && t.chars().filter(c -> c == '.').count() != 3)) {
+            return java.util.Optional.empty();
+        }
+        try {
+            // IPv4-mapped IPv6 (::ffff:10.0.0.1) comes back as an Inet4Address, so it matches v4 blocks
+            return java.util.Optional.of(InetAddress.getByName(t));
+        } catch (UnknownHostException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    private static byte[] mask(byte[] address, int prefix) {
+        byte[] out = address.clone();
+        for (int i = 0; i < out.length; i++) {
+            int bits = Math.max(0, Math.min(8, prefix - i * 8));
+            out[i] = (byte) (out[i] & (0xff << (8 - bits)));
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+}

@@ -1,0 +1,265 @@
+package hotdesk.provisioning;
+
+import hotdesk.core.model.Mac;
+import hotdesk.core.usecase.ProvisionDesk;
+import hotdesk.core.usecase.ProvisionDesk.DeskView;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The HTTP provisioning server: {@code GET /provision/<mac12>.cfg} answers a desk phone's
+ * configuration, rendered on request from the ledger through {@link ProvisionDesk}.
+ *
+ * <p>Security: a request from outside the allowed networks, with a User-Agent that lacks the MAC
+ * (when required), or for an unknown or disabled device gets one and the same 404, so nobody can
+ * learn which MACs exist; a malformed file name gets 400; an address with more refusals in one clock
+ * minute than allowed gets 429 until the minute ends. Every refusal is audited and logged on the
+ * {@code hotdesk.security} logger as {@code provisioning refused ip=… mac=… reason=…}. A template
+ * error answers a generic 500 and logs the template and line; the rendered file is never logged (it
+ * holds the SIP password) and never sent in part.
+ *
+ * <p>{@link #start()} binds the configured address and port and returns once listening;
+ * {@link #close()} stops Jetty. Requests run on Jetty's threads and may block on the ledger.
+ * Thread-safe.
+ */
+public final class ProvisioningServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ProvisioningServer.class);
+    private static final Logger security = LoggerFactory.getLogger("hotdesk.security");
+
+    static final String CONTENT_TYPE = "text/plain; charset=utf-8";
+    static final String NOT_FOUND = "not found\n";
+    static final String BAD_REQUEST = "bad request\n";
+    static final String TOO_MANY = "too many requests\n";
+    static final String SERVER_ERROR = "server error\n";
+    /** Yealink's common file ({@code y000000000000.cfg} and per-model {@code y0000000000NN.cfg}). */
+    static final String COMMON_FILE_BODY = "#!version:1.0.0.1\n# hotdesk: every setting is in the <mac>.cfg file\n";
+
+    private static final Pattern MAC_FILE = Pattern.compile("([0-9A-Fa-f]{12})\\.cfg");
+    private static final Pattern COMMON_FILE = Pattern.compile("y[0-9]{12}\\.cfg");
+    private static final Pattern MAC_IN_TEXT = Pattern.compile(
+            "(?<![0-9A-Fa-f:-])[0-9A-Fa-f]{2}([:-]?)[0-9A-Fa-f]{2}(\\1[0-9A-Fa-f]{2}){4}(?![0-9A-Fa-f:-])");
+    private static final Pattern CONTROLS = Pattern.compile("[\\p{Cntrl}\\u2028\\u2029\\u0085]");
+    private static final Pattern UNSAFE = Pattern.compile("[^0-9A-Za-z._:/-]");
+
+    private final ProvisioningSettings settings;
+    private final ProvisionDesk provisionDesk;
+    private final Clock clock;
+    private final List<NetworkRange> allowed;
+    private final Map<String, VendorProfile> profiles;
+    private final TemplateRenderer renderer;
+    private final RefusalLimiter limiter;
+    private Javalin app;
+
+    public ProvisioningServer(ProvisioningSettings s, ProvisionDesk provisionDesk) {
+        this(s, provisionDesk, Clock.systemUTC());
+    }
+
+    ProvisioningServer(ProvisioningSettings s, ProvisionDesk provisionDesk, Clock clock) {
+        this.settings = s;
+        this.provisionDesk = provisionDesk;
+        this.clock = clock;
+        this.allowed = s.allowedNetworks().stream().map(NetworkRange::parse).toList();
+        this.profiles = List.<VendorProfile>of(new YealinkProfile()).stream()
+                .collect(Collectors.toUnmodifiableMap(VendorProfile::vendor, Function.identity()));
+        this.renderer = new TemplateRenderer(s.templateDir());
+        this.limiter = new RefusalLimiter(clock, s.maxRefusalsPerMinute());
+    }
+
+    /**
+     * Binds and starts listening; blocks until the listener is up.
+     *
+     * @throws IllegalStateException when already started, or the address and port cannot be bound
+     */
+    public synchronized void start() {
+        if (app != null) {
+            throw new IllegalStateException("provisioning server already started");
+        }
+        log.info("provisioning server starting on {}:{} (allowed networks {}, template dir {})",
+                settings.bindAddress(), settings.port(), allowed,
+                settings.templateDir().map(Object::toString).orElse("none"));
+        Javalin created = Javalin.create(cfg -> {
+            cfg.jetty.host = settings.bindAddress();
+            cfg.jetty.port = settings.port();
+            cfg.startup.showJavalinBanner = false;
+            cfg.startup.showOldJavalinVersionWarning = false;
+            cfg.routes.get("/provision/{file}", this::provision);
+            // every 404, matched route or not, must look the same
+            cfg.routes.error(404, ctx -> respond(ctx, 404, NOT_FOUND));
+            cfg.routes.exception(Exception.class, (e, ctx) -> {
+                log.error("provisioning request {} failed", printable(ctx.path()), e);
+                respond(ctx, 500, SERVER_ERROR);
+            });
+        });
+        try {
+            created.start();
+        } catch (RuntimeException e) {
+            created.stop();
+            throw new IllegalStateException("provisioning server cannot listen on " + settings.bindAddress() + ":"
+                    + settings.port() + ": " + e.getMessage(), e);
+        }
+        app = created;
+        log.info("provisioning server started on {}:{}", settings.bindAddress(), created.port());
+    }
+
+    /** The port listened on (the ephemeral one when configured 0). */
+    public synchronized int port() {
+        if (app == null) {
+            throw new IllegalStateException("provisioning server not started");
+        }
+        return app.port();
+    }
+
+    /** Stops Jetty; idempotent. */
+    @Override
+    public synchronized void close() {
+        if (app == null) {
+            return;
+        }
+        log.info("provisioning server stopping");
+        app.stop();
+        app = null;
+        log.info("provisioning server stopped");
+    }
+
+    private void provision(Context ctx) {
+        String ip = remoteAddress(ctx);
+        String file = ctx.pathParam("file");
+        RefusalLimiter.Verdict verdict = limiter.check(ip);
+        if (verdict.blocked()) {
+            securityLog(ip, subject(file), "rate-limited");
+            if (verdict.firstBlock()) {
+                // audited once per address and minute: a scanner must not be able to flood the ledger
+                audit(subject(file), ip, "rate limited");
+            }
+            ctx.header("Retry-After", Long.toString(verdict.secondsLeft()));
+            respond(ctx, 429, TOO_MANY);
+            return;
+        }
+        if (allowed.stream().noneMatch(n -> n.contains(ip))) {
+            refuse(ctx, ip, subject(file), "network", 404, NOT_FOUND);
+            return;
+        }
+        if (COMMON_FILE.matcher(file).matches()) {
+            respond(ctx, 200, COMMON_FILE_BODY);
+            return;
+        }
+        Matcher m = MAC_FILE.matcher(file);
+        if (!m.matches()) {
+            refuse(ctx, ip, file, "malformed", 400, BAD_REQUEST);
+            return;
+        }
+        Mac mac = Mac.parse(m.group(1));
+        String userAgent = withoutControls(ctx.userAgent() == null ? "" : ctx.userAgent(), 200);
+        if (settings.requireMacInUserAgent() && !carriesMac(userAgent, mac)) {
+            refuse(ctx, ip, mac.value(), "user-agent", 404, NOT_FOUND);
+            return;
+        }
+        Optional<DeskView> view = provisionDesk.fetch(mac, ip, userAgent);
+        if (view.isEmpty()) {
+            // ProvisionDesk has audited it (unknown or disabled); the answer must not say which
+            limiter.refused(ip);
+            securityLog(ip, mac.value(), "unknown-or-disabled");
+            respond(ctx, 404, NOT_FOUND);
+            return;
+        }
+        DeskView desk = view.get();
+        VendorProfile profile = profiles.get(desk.device().vendor());
+        if (profile == null || !profile.fileKind().equals("cfg")) {
+            log.warn("device {} is vendor '{}': no profile serves {}.cfg", mac, desk.device().vendor(), mac);
+            respond(ctx, 404, NOT_FOUND);
+            return;
+        }
+        String text;
+        try {
+            text = renderer.render(profile.vendor(), desk.device().model(), mac, profile.fileKind(),
+                    profile.model(desk, settings, clock.instant()));
+        } catch (TemplateException e) {
+            log.error("provisioning {} for {} failed: {}", mac, ip, e.getMessage());
+            respond(ctx, 500, SERVER_ERROR);
+            return;
+        }
+        log.info("provisioned {} to {} ({} chars)", mac, ip, text.length());
+        respond(ctx, 200, text);
+    }
+
+    /** What a refusal is about: the normalised MAC when the file name carries one, else the name. */
+    private static String subject(String file) {
+        Matcher m = MAC_FILE.matcher(file);
+        return m.matches() ? Mac.parse(m.group(1)).value() : file;
+    }
+
+    private void refuse(Context ctx, String ip, String what, String reason, int status, String body) {
+        limiter.refused(ip);
+        securityLog(ip, what, reason);
+        audit(what, ip, reason);
+        respond(ctx, status, body);
+    }
+
+    private void audit(String what, String ip, String reason) {
+        try {
+            provisionDesk.refused(printable(what, 40), ip, reason);
+        } catch (RuntimeException e) {
+            // the refusal stands even when the ledger cannot record it
+            log.error("could not audit refused provisioning request from {}: {}", ip, e.toString());
+        }
+    }
+
+    private static void securityLog(String ip, String what, String reason) {
+        security.warn("provisioning refused ip={} mac={} reason={}", ip, printable(what, 40), reason);
+    }
+
+    private static void respond(Context ctx, int status, String body) {
+        ctx.status(status);
+        ctx.header("Cache-Control", "no-store");
+        ctx.contentType(CONTENT_TYPE);
+        ctx.result(body);
+    }
+
+    /** The TCP peer; never a forwarding header, which any client can forge. */
+    static String remoteAddress(Context ctx) {
+        String a = ctx.req().getRemoteAddr();
+        if (a == null) {
+            return "";
+        }
+        return a.startsWith("[") && a.endsWith("]") ? a.substring(1, a.length() - 1) : a;
+    }
+
+    /** Whether the User-Agent names this MAC (Yealink: {@code Yealink SIP-T54W 96.86.0.100 00:15:65:12:34:ab}). */
+    static boolean carriesMac(String userAgent, Mac mac) {
+        Matcher m = MAC_IN_TEXT.matcher(userAgent);
+        while (m.find()) {
+            if (Mac.isValid(m.group()) && Mac.parse(m.group()).equals(mac)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A free-text header value kept for the ledger: cut, control characters replaced. */
+    static String withoutControls(String s, int max) {
+        String cut = s.length() > max ? s.substring(0, max) : s;
+        return CONTROLS.matcher(cut).replaceAll("?");
+    }
+
+    private static String printable(String s) {
+        return printable(s, 80);
+    }
+
+    /** A request-supplied string made safe for one log or audit line. */
+    static String printable(String s, int max) {
+        String cut = s.length() > max ? s.substring(0, max) : s;
+        return UNSAFE.matcher(cut).replaceAll("?");
+    }
+}

@@ -1,0 +1,103 @@
+package hotdesk.provisioning;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Settings of the provisioning server, validated when constructed: a bad value throws
+ * IllegalArgumentException naming its {@code provisioning.*} key and the value. Immutable.
+ *
+ * @param bindAddress           address the HTTP listener binds to ({@code provisioning.bind-address})
+ * @param port                  TCP port, 0 for an ephemeral one ({@code provisioning.port})
+ * @param allowedNetworks       CIDRs (IPv4 and IPv6) phones may fetch from; any other address gets
+ *                              the same 404 as an unknown MAC ({@code provisioning.allowed-networks})
+ * @param requireMacInUserAgent whether the User-Agent must carry the requested MAC, as Yealink's does
+ *                              ({@code provisioning.require-mac-in-user-agent})
+ * @param templateDir           user template directory, searched before the bundled templates
+ *                              ({@code provisioning.template-dir})
+ * @param sipServer             host name or address phones register to ({@code provisioning.sip-server})
+ * @param sipPort               SIP port phones register to ({@code provisioning.sip-port})
+ * @param registrationExpiry    registration interval phones ask for ({@code provisioning.registration-expiry})
+ * @param ntpServer             time server for the phones ({@code provisioning.ntp-server})
+ * @param timezone              IANA zone id, e.g. {@code Europe/Berlin} ({@code provisioning.timezone})
+ * @param logoutCode            feature code the logout key dials ({@code provisioning.logout-code})
+ * @param maxRefusalsPerMinute  refused requests one address may make per minute before every
+ *                              request from it is answered 429 ({@code provisioning.max-refusals-per-minute})
+ */
+public record ProvisioningSettings(String bindAddress, int port, List<String> allowedNetworks,
+                                   boolean requireMacInUserAgent, Optional<Path> templateDir, String sipServer,
+                                   int sipPort, Duration registrationExpiry, String ntpServer, String timezone,
+                                   String logoutCode, int maxRefusalsPerMinute) {
+
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:\\[\\]-]{1,253}");
+    private static final Pattern DIAL_CODE = Pattern.compile("[0-9*#]{1,20}");
+    private static final Duration MIN_EXPIRY = Duration.ofSeconds(30);
+    private static final Duration MAX_EXPIRY = Duration.ofDays(1);
+
+    public ProvisioningSettings {
+        host("provisioning.bind-address", bindAddress);
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("provisioning.port must be 0..65535 (0 = any free port), got " + port);
+        }
+        Objects.requireNonNull(allowedNetworks, "provisioning.allowed-networks");
+        if (allowedNetworks.isEmpty()) {
+            throw new IllegalArgumentException("provisioning.allowed-networks must list at least one CIDR "
+                    + "(0.0.0.0/0 and ::/0 allow every address)");
+        }
+        for (String cidr : allowedNetworks) {
+            try {
+                NetworkRange.parse(cidr);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("provisioning.allowed-networks: " + e.getMessage(), e);
+            }
+        }
+        allowedNetworks = List.copyOf(allowedNetworks);
+        Objects.requireNonNull(templateDir, "provisioning.template-dir");
+        if (templateDir.isPresent() && !Files.isDirectory(templateDir.get())) {
+            throw new IllegalArgumentException("provisioning.template-dir must be a directory, got '"
+                    + templateDir.get() + "'");
+        }
+        host("provisioning.sip-server", sipServer);
+        if (sipPort < 1 || sipPort > 65535) {
+            throw new IllegalArgumentException("provisioning.sip-port must be 1..65535, got " + sipPort);
+        }
+        if (registrationExpiry == null || registrationExpiry.compareTo(MIN_EXPIRY) < 0
+                || registrationExpiry.compareTo(MAX_EXPIRY) > 0) {
+            throw new IllegalArgumentException("provisioning.registration-expiry must be 30s..1d, got "
+                    + registrationExpiry);
+        }
+        host("provisioning.ntp-server", ntpServer);
+        try {
+            ZoneId.of(Objects.requireNonNullElse(timezone, ""));
+        } catch (DateTimeException e) {
+            throw new IllegalArgumentException("provisioning.timezone must be an IANA zone id like Europe/Berlin, got '"
+                    + timezone + "'", e);
+        }
+        if (logoutCode == null || !DIAL_CODE.matcher(logoutCode).matches()) {
+            throw new IllegalArgumentException("provisioning.logout-code must be 1 to 20 of 0-9 * #, got '"
+                    + logoutCode + "'");
+        }
+        if (maxRefusalsPerMinute < 1) {
+            throw new IllegalArgumentException("provisioning.max-refusals-per-minute must be >= 1, got "
+                    + maxRefusalsPerMinute);
+        }
+    }
+
+    ZoneId zone() {
+        return ZoneId.of(timezone);
+    }
+
+    private static void host(String key, String value) {
+        if (value == null || !HOST.matcher(value).matches()) {
+            throw new IllegalArgumentException(key + " must be a host name or IP address, got '"
+                    + (value == null ? null : value.replaceAll("\\p{Cntrl}", "?")) + "'");
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package hotdesk.provisioning;
+
+import hotdesk.core.model.Mac;
+import org.apache.velocity.Template;
+import org.apache.velocity.VelocityContext;
+import org.apache.velocity.app.VelocityEngine;
+import org.apache.velocity.app.event.EventCartridge;
+import org.apache.velocity.app.event.ReferenceInsertionEventHandler;
+import org.apache.velocity.exception.ExtendedParseException;
+import org.apache.velocity.exception.ParseErrorException;
+import org.apache.velocity.exception.ResourceNotFoundException;
+import org.apache.velocity.exception.VelocityException;
+import org.apache.velocity.runtime.RuntimeConstants;
+import org.apache.velocity.runtime.resource.loader.ClasspathResourceLoader;
+
+import java.io.Reader;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Renders phone configuration files with Velocity in strict mode.
+ *
+ * <p>Template lookup, first found wins: {@code <vendor>/<mac12>.<kind>.vm} (one phone),
+ * {@code <vendor>/<model in lower case>.<kind>.vm} (one model), {@code <vendor>/mac.<kind>.vm}
+ * (vendor base); for each name the user template directory is searched before the templates
+ * bundled under {@code templates/} on the classpath. Templates are not cached, so an edited or new
+ * override takes effect on the next fetch.
+ *
+ * <p>Every inserted value is escaped for the file kind by a handler attached per render: {@code cfg}
+ * (Yealink-style {@code key = value} lines) loses CR, LF and every other control character so a
+ * value cannot add a line; {@code xml} gets entities and loses control characters.
+ *
+ * <p>Rendering is all-or-nothing: the text is returned only when the whole template rendered.
+ * Thread-safe; blocking (reads template files).
+ */
+public final class TemplateRenderer {
+
+    /** The classpath folder that holds the bundled templates. */
+    public static final String BUNDLED_PREFIX = "templates/";
+
+    private static final Pattern VENDOR = Pattern.compile("[a-z0-9_-]{1,40}");
+    private static final Pattern KIND = Pattern.compile("[a-z0-9]{1,10}");
+    private static final Pattern MODEL = Pattern.compile("[a-z0-9_-][a-z0-9_.-]{0,79}");
+    private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}\\u2028\\u2029\\u0085]");
+
+    private final VelocityEngine engine;
+
+    /** @param userDir directory searched before the bundled templates, if any */
+    public TemplateRenderer(Optional<Path> userDir) {
+        VelocityEngine e = new VelocityEngine();
+        List<String> loaders = new ArrayList<>();
+        if (userDir.isPresent()) {
+            loaders.add("file");
+            e.setProperty("resource.loader.file.class",
+                    org.apache.velocity.runtime.resource.loader.FileResourceLoader.class.getName());
+            e.setProperty(RuntimeConstants.FILE_RESOURCE_LOADER_PATH, userDir.get().toAbsolutePath().toString());
+            e.setProperty(RuntimeConstants.FILE_RESOURCE_LOADER_CACHE, "false");
+        }
+        loaders.add("class");
+        e.setProperty("resource.loader.class.instance", new BundledLoader());
+        e.setProperty("resource.loader.class.cache", "false");
+        e.setProperty(RuntimeConstants.RESOURCE_LOADERS, String.join(",", loaders));
+        e.setProperty(RuntimeConstants.RUNTIME_REFERENCES_STRICT, "true");
+        e.setProperty(RuntimeConstants.INPUT_ENCODING, "UTF-8");
+        e.init();
+        this.engine = e;
+    }
+
+    /** The template that {@link #render} would use, if any exists. */
+    public Optional<String> templateFor(String vendor, String deviceModel, Mac mac, String fileKind) {
+        return candidates(vendor, deviceModel, mac, fileKind).stream().filter(engine::resourceExists).findFirst();
+    }
+
+    /**
+     * Renders the first template found for the device with {@code values} as the Velocity context.
+     *
+     * @throws TemplateException when no template exists or it fails (naming template and line)
+     * @throws IllegalArgumentException for a vendor or file kind that cannot name a template
+     */
+    public String render(String vendor, String deviceModel, Mac mac, String fileKind, Map<String, Object> values) {
+        Escaping escaping = Escaping.of(fileKind);
+        List<String> names = candidates(vendor, deviceModel, mac, fileKind);
+        String name = names.stream().filter(engine::resourceExists).findFirst()
+                .orElseThrow(() -> new TemplateException(names.get(names.size() - 1), 0,
+                        "no template found (looked for " + names + ")", null));
+        try {
+            Template template = engine.getTemplate(name, "UTF-8");
+            VelocityContext context = new VelocityContext(new java.util.HashMap<>(values));
+            EventCartridge cartridge = new EventCartridge();
+            cartridge.addReferenceInsertionEventHandler(escaping);
+            cartridge.attachToContext(context);
+            StringWriter out = new StringWriter();
+            template.merge(context, out);
+            return out.toString();
+        } catch (ParseErrorException ex) {
+            throw new TemplateException(orElse(ex.getTemplateName(), name), ex.getLineNumber(), oneLine(ex), ex);
+        } catch (ResourceNotFoundException ex) {
+            throw new TemplateException(name, 0, oneLine(ex), ex);
+        } catch (VelocityException ex) {
+            if (ex instanceof ExtendedParseException p) {
+                throw new TemplateException(orElse(p.getTemplateName(), name), p.getLineNumber(), oneLine(ex), ex);
+            }
+            throw new TemplateException(name, 0, oneLine(ex), ex);
+        } catch (RuntimeException ex) {
+            throw new TemplateException(name, 0, ex.getClass().getSimpleName() + ": " + oneLine(ex), ex);
+        }
+    }
+
+    private static List<String> candidates(String vendor, String deviceModel, Mac mac, String fileKind) {
+        if (vendor == null || !VENDOR.matcher(vendor).matches()) {
+            throw new IllegalArgumentException("vendor cannot name a template: '" + vendor + "'");
+        }
+        if (fileKind == null || !KIND.matcher(fileKind).matches()) {
+            throw new IllegalArgumentException("file kind cannot name a template: '" + fileKind + "'");
+        }
+        List<String> names = new ArrayList<>(3);
+        names.add(vendor + "/" + mac.value() + "." + fileKind + ".vm");
+        String model = deviceModel == null ? "" : deviceModel.toLowerCase(Locale.ROOT);
+        // a model that could climb out of the folder or clash with the base name names no template
+        if (MODEL.matcher(model).matches() && !model.contains("..") && !model.equals("mac")) {
+            names.add(vendor + "/" + model + "." + fileKind + ".vm");
+        }
+        names.add(vendor + "/mac." + fileKind + ".vm");
+        return names;
+    }
+
+    private static String orElse(String s, String fallback) {
+        return s == null || s.isEmpty() ? fallback : s;
+    }
+
+    private static String oneLine(Exception e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        // the parser appends every token it would have accepted: noise in a log line
+        int expecting = m.indexOf("Was expecting");
+        if (expecting > 0) {
+            m = m.substring(0, expecting);
+        }
+        return CONTROL.matcher(m).replaceAll(" ").strip();
+    }
+
+    /** Escapes every inserted value for its file format; the handler is attached to each render's own context. */
+    enum Escaping implements ReferenceInsertionEventHandler {
+        CFG {
+            @Override
+            String escape(String s) {
+                return CONTROL.matcher(s).replaceAll("");
+            }
+        },
+        XML {
+            @Override
+            String escape(String s) {
+                String clean = CONTROL.matcher(s).replaceAll("");
+                StringBuilder b = new StringBuilder(clean.length() + 16);
+                for (int i = 0; i < clean.length(); i++) {
+                    char c = clean.charAt(i);
+                    switch (c) {
+                        case '&' -> b.append("&amp;");
+                        case '<' -> b.append("&lt;");
+                        case '>' -> b.append("&gt;");
+                        case '"' -> b.append("&quot;");
+                        case '\'' -> b.append("&apos;");
+                        default -> b.append(c);
+                    }
+                }
+                return b.toString();
+            }
+        };
+
+        abstract String escape(String s);
+
+        @Override
+        public Object referenceInsert(org.apache.velocity.context.Context context, String reference, Object value) {
+            return value == null ? null : escape(value.toString());
+        }
+
+        static Escaping of(String fileKind) {
+            return switch (fileKind == null ? "" : fileKind) {
+                case "cfg" -> CFG;
+                case "xml" -> XML;
+                default -> throw new IllegalArgumentException("no escaping known for file kind '" + fileKind + "'");
+            };
+        }
+    }
+
+    /** The classpath loader, rooted at {@value #BUNDLED_PREFIX} so both loaders share template names. */
+    static final class BundledLoader extends ClasspathResourceLoader {
+        @Override
+        public Reader getResourceReader(String name, String encoding) throws ResourceNotFoundException {
+            String n = name.startsWith("/") ? name.substring(1) : name;
+            return super.getResourceReader(BUNDLED_PREFIX + n, encoding);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package hotdesk.provisioning;
+
+import hotdesk.core.model.Device;
+import hotdesk.core.model.User;
+import hotdesk.core.usecase.ProvisionDesk.DeskView;
+import hotdesk.core.usecase.ProvisionDesk.LineView;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.zone.ZoneRules;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Yealink T4x/T5x desk phones ({@code <mac>.cfg} files, {@code key = value} lines).
+ *
+ * <p>Each desk line becomes SIP account N (N = the line's port) registered as the desk's own endpoint
+ * {@code hd-<mac>} with the line secret; the label shows the device label while idle and
+ * {@code "<name> <extension>"} while occupied. The line key after the accounts is a speed dial
+ * (Yealink DSS type 13) to the logout code while the desk is occupied, and is cleared (type 0) while
+ * idle: Yealink applies files incrementally, so a key left out would keep its old meaning.
+ *
+ * <p>Template variables: {@code device} ({@link DeviceInfo}), {@code accounts} (list of
+ * {@link Account}), {@code sip} ({@link Sip}), {@code time} ({@link Time}), {@code logoutKey}
+ * ({@link LineKey}), {@code occupied} (boolean). Stateless and thread-safe.
+ */
+public final class YealinkProfile implements VendorProfile {
+
+    /** Yealink DSS key type "Speed Dial". */
+    static final int SPEED_DIAL = 13;
+    /** Yealink DSS key type "N/A": clears the key. */
+    static final int NO_KEY = 0;
+
+    /** @param mac 12 lower-case hex digits; {@code display} the colon form */
+    public record DeviceInfo(String mac, String display, String model, String label, String site) {
+    }
+
+    /**
+     * One SIP account of the phone.
+     *
+     * @param index       Yealink account number (1-based)
+     * @param label       what the phone shows for the line
+     * @param displayName caller ID name the phone sends
+     * @param authName    SIP auth user (the desk endpoint id)
+     * @param userName    SIP user (the desk endpoint id)
+     * @param password    the desk line's secret
+     * @param occupant    occupant's extension, empty while idle
+     */
+    public record Account(int index, String label, String displayName, String authName, String userName,
+                          String password, String occupant) {
+        @Override
+        public String toString() {
+            return "Account[" + index + " " + userName + " ***]";
+        }
+    }
+
+    /** @param expires registration interval in seconds */
+    public record Sip(String server, int port, long expires) {
+    }
+
+    /**
+     * @param ntpServer   time server
+     * @param zoneId      IANA zone id as configured
+     * @param offset      Yealink {@code local_time.time_zone}: standard offset from UTC in hours, e.g.
+     *                    {@code +1}, {@code -5}, {@code +5:30}
+     * @param summerTime  Yealink {@code local_time.summer_time}: 2 (automatic) when the zone has daylight
+     *                    saving rules, 0 when it has none
+     */
+    public record Time(String ntpServer, String zoneId, String offset, int summerTime) {
+    }
+
+    /** One programmable line key: Yealink {@code linekey.<index>.*}. */
+    public record LineKey(int index, int type, int line, String value, String label) {
+    }
+
+    @Override
+    public String vendor() {
+        return "yealink";
+    }
+
+    @Override
+    public String fileKind() {
+        return "cfg";
+    }
+
+    @Override
+    public Map<String, Object> model(DeskView desk, ProvisioningSettings settings, Instant now) {
+        Device d = desk.device();
+        List<Account> accounts = new ArrayList<>();
+        boolean occupied = false;
+        for (LineView l : desk.lines()) {
+            String label = d.label();
+            String displayName = d.label();
+            String occupant = "";
+            if (l.occupant().isPresent()) {
+                User u = l.occupant().get();
+                label = u.name() + " " + u.extension().value();
+                displayName = u.name();
+                occupant = u.extension().value();
+                occupied = true;
+            }
+            accounts.add(new Account(l.line().port(), label, displayName, l.line().endpointId(),
+                    l.line().endpointId(), l.line().secret(), occupant));
+        }
+        int keyIndex = accounts.stream().mapToInt(Account::index).max().orElse(0) + 1;
+        LineKey logout = occupied
+                ? new LineKey(keyIndex, SPEED_DIAL, 1, settings.logoutCode(), "Logout")
+                : new LineKey(keyIndex, NO_KEY, 1, "", "");
+
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("device", new DeviceInfo(d.mac().value(), d.mac().display(), d.model(), d.label(), d.site()));
+        model.put("accounts", List.copyOf(accounts));
+        model.put("sip", new Sip(settings.sipServer(), settings.sipPort(), settings.registrationExpiry().toSeconds()));
+        model.put("time", time(settings, now));
+        model.put("logoutKey", logout);
+        model.put("occupied", occupied);
+        return model;
+    }
+
+    static Time time(ProvisioningSettings settings, Instant now) {
+        ZoneId zone = settings.zone();
+        ZoneRules rules = zone.getRules();
+        boolean dst = !rules.isFixedOffset()
+                && (rules.nextTransition(now) != null || !rules.getTransitionRules().isEmpty());
+        return new Time(settings.ntpServer(), zone.getId(), yealinkOffset(rules.getStandardOffset(now)), dst ? 2 : 0);
+    }
+
+    /** {@code +1}, {@code -5}, {@code +5:30}, {@code 0}. */
+    static String yealinkOffset(ZoneOffset offset) {
+        int seconds = offset.getTotalSeconds();
+        if (seconds == 0) {
+            return "0";
+        }
+        int abs = Math.abs(seconds);
+        String sign = seconds < 0 ? "-" : "+";
+        int hours = abs / 3600;
+        int minutes = abs % 3600 / 60;
+        return sign + hours + (minutes == 0 ? "" : ":" + String.format("%02d", minutes));
+    }
+}

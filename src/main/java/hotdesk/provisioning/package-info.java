@@ -1,0 +1,10 @@
+/**
+ * The HTTP provisioning server: a desk phone fetches its configuration file, rendered on request from
+ * the ledger through {@link hotdesk.core.usecase.ProvisionDesk}.
+ *
+ * <p>Holds the Javalin routes and their security checks ({@link ProvisioningServer}), the vendor
+ * profiles that compute what a phone's file must say ({@link VendorProfile}, {@link YealinkProfile})
+ * and the Velocity renderer that only formats those values ({@link TemplateRenderer}). Depends on the
+ * core, Javalin, Velocity and SLF4J; never on another adapter.
+ */
+package hotdesk.provisioning;

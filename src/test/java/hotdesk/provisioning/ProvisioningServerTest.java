@@ -1,0 +1,631 @@
+package hotdesk.provisioning;
+
+import hotdesk.core.model.AuditEntry;
+import hotdesk.core.model.Device;
+import hotdesk.core.model.DeskLine;
+import hotdesk.core.model.Extension;
+import hotdesk.core.model.Mac;
+import hotdesk.core.model.Occupancy;
+import hotdesk.core.model.User;
+import hotdesk.core.policy.SecretHasher;
+import hotdesk.core.port.Ledger;
+import hotdesk.core.port.LedgerException;
+import hotdesk.core.usecase.ManageDevices;
+import hotdesk.core.usecase.ManageUsers;
+import hotdesk.core.usecase.ProvisionDesk;
+import hotdesk.testing.InMemoryLedger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ProvisioningServerTest {
+
+    private static final String MAC = "0015651234ab";
+    private static final String YEALINK_UA = "Yealink SIP-T54W 96.86.0.100 00:15:65:12:34:ab";
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2025-03-03T08:00:05Z"));
+    private final InMemoryLedger ledger = new InMemoryLedger();
+    private final SecureRandom random = new SecureRandom();
+    private final SecretHasher hasher = new SecretHasher(1000, random);
+    private final ManageDevices devices = new ManageDevices(ledger, random, Set.of("yealink", "snom"), clock);
+    private final ManageUsers users = new ManageUsers(ledger, hasher, random, "internal", clock);
+    private final ProvisionDesk provisionDesk = new ProvisionDesk(ledger, clock);
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final List<ProvisioningServer> servers = new ArrayList<>();
+    private LogCapture securityLog;
+    private LogCapture serverLog;
+
+    @TempDir
+    Path userDir;
+
+    @BeforeEach
+    void captureLogs() {
+        securityLog = new LogCapture("hotdesk.security");
+        serverLog = new LogCapture(ProvisioningServer.class.getName());
+    }
+
+    @AfterEach
+    void stop() {
+        servers.forEach(ProvisioningServer::close);
+        securityLog.close();
+        serverLog.close();
+    }
+
+    // ---- fixtures
+
+    private static ProvisioningSettings settings(List<String> networks, boolean macInUa, Optional<Path> dir,
+                                                 int maxRefusals) {
+        return new ProvisioningSettings("127.0.0.1", 0, networks, macInUa, dir, "pbx.example.org", 5060,
+                Duration.ofSeconds(500), "ntp.example.org", "Europe/Berlin", "*32", maxRefusals);
+    }
+
+    private static ProvisioningSettings open() {
+        return settings(List.of("127.0.0.0/8", "::1/128"), false, Optional.empty(), 100);
+    }
+
+    private ProvisioningServer start(ProvisioningSettings s) {
+        ProvisioningServer server = new ProvisioningServer(s, provisionDesk, clock);
+        servers.add(server);
+        server.start();
+        return server;
+    }
+
+    private DeskLine addDesk(String mac, String model, String label) {
+        ManageDevices.Result r = devices.add(new ManageDevices.NewDevice(mac, "yealink", model, label, "HQ", "", 1), "test");
+        assertThat(r).isInstanceOf(ManageDevices.Done.class);
+        return ((ManageDevices.Done) r).lines().get(0);
+    }
+
+    private void addUser(String ext, String name) {
+        assertThat(users.add(new ManageUsers.NewUser(ext, name, "4826", null, null, null, true), "test"))
+                .isInstanceOf(ManageUsers.Done.class);
+    }
+
+    private void seat(String ext, String endpointId) {
+        ledger.transact(tx -> {
+            tx.occupy(new Occupancy(endpointId, Extension.of(ext), clock.instant(), clock.instant()));
+            return null;
+        });
+    }
+
+    private HttpResponse<String> get(ProvisioningServer server, String path) throws IOException, InterruptedException {
+        return get(server, path, YEALINK_UA);
+    }
+
+    private HttpResponse<String> get(ProvisioningServer server, String path, String userAgent)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .timeout(Duration.ofSeconds(10)).GET();
+        if (userAgent != null) {
+            b.header("User-Agent", userAgent);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** key = value lines of a cfg file, with the value as written. */
+    private static Map<String, String> keys(String cfg) {
+        Map<String, String> out = new TreeMap<>();
+        for (String line : cfg.split("\n", -1)) {
+            int eq = line.indexOf(" = ");
+            if (!line.startsWith("#") && eq > 0) {
+                assertThat(out.put(line.substring(0, eq), line.substring(eq + 3))).as("duplicate key in " + line).isNull();
+            }
+        }
+        return out;
+    }
+
+    /** The Content-Type without the optional blanks (Jetty writes {@code text/plain;charset=utf-8}). */
+    private static String contentType(HttpResponse<String> r) {
+        return r.headers().firstValue("Content-Type").orElse("").replace(" ", "").toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Status, body and every header except Date: what a client could compare between two answers. */
+    private static Map<String, Object> shape(HttpResponse<String> r) {
+        Map<String, Object> m = new TreeMap<>(r.headers().map());
+        m.remove("date");
+        m.put(":status", r.statusCode());
+        m.put(":body", r.body());
+        return m;
+    }
+
+    private List<AuditEntry> audits(String action) {
+        return ledger.audit().stream().filter(a -> a.action().equals(action)).toList();
+    }
+
+    // ---- behaviour
+
+    @Test
+    void an_idle_desk_gets_its_label_and_its_own_desk_account() throws Exception {
+        // given
+        DeskLine line = addDesk("00:15:65:12:34:AB", "T54W", "Desk 4.12");
+        ProvisioningServer server = start(open());
+
+        // when
+        HttpResponse<String> r = get(server, "/provision/" + MAC + ".cfg");
+
+        // then
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(contentType(r)).isEqualTo("text/plain;charset=utf-8");
+        assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
+        assertThat(r.body()).startsWith("#!version:1.0.0.1\n");
+        Map<String, String> k = keys(r.body());
+        assertThat(k).containsEntry("account.1.enable", "1")
+                .containsEntry("account.1.label", "Desk 4.12")
+                .containsEntry("account.1.display_name", "Desk 4.12")
+                .containsEntry("account.1.auth_name", "hd-" + MAC)
+                .containsEntry("account.1.user_name", "hd-" + MAC)
+                .containsEntry("account.1.password", line.secret())
+                .containsEntry("account.1.sip_server.1.address", "pbx.example.org")
+                .containsEntry("account.1.sip_server.1.port", "5060")
+                .containsEntry("account.1.sip_server.1.expires", "500")
+                .containsEntry("local_time.ntp_server1", "ntp.example.org")
+                .containsEntry("local_time.time_zone", "+1")
+                .containsEntry("local_time.summer_time", "2")
+                .containsEntry("hotdesking.dsskey_sip_server_enable", "0")
+                .containsEntry("linekey.2.type", "0")
+                .containsEntry("linekey.2.value", "")
+                .containsEntry("linekey.2.label", "");
+        assertThat(r.body()).doesNotContain("$").doesNotContain("##");
+    }
+
+    @Test
+    void an_occupied_desk_shows_the_occupants_name_and_extension_and_a_logout_key() throws Exception {
+        // given
+        DeskLine line = addDesk(MAC, "T54W", "Desk 4.12");
+        addUser("101", "Alice Example");
+        seat("101", line.endpointId());
+        ProvisioningServer server = start(open());
+
+        // when
+        HttpResponse<String> r = get(server, "/provision/" + MAC + ".cfg");
+
+        // then
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(keys(r.body())).containsEntry("account.1.label", "Alice Example 101")
+                .containsEntry("account.1.display_name", "Alice Example")
+                .containsEntry("account.1.auth_name", "hd-" + MAC)
+                .containsEntry("account.1.password", line.secret())
+                .containsEntry("linekey.2.type", "13")
+                .containsEntry("linekey.2.line", "1")
+                .containsEntry("linekey.2.value", "*32")
+                .containsEntry("linekey.2.label", "Logout");
+    }
+
+    @Test
+    void the_fetch_is_recorded_on_the_device_and_audited() throws Exception {
+        // given
+        addDesk(MAC, "T54W", "Desk 4.12");
+        ProvisioningServer server = start(open());
+
+        // when
+        get(server, "/provision/" + MAC + ".cfg");
+
+        // then
+        assertThat(ledger.fetches()).containsExactly(
+                new InMemoryLedger.Fetch(new Mac(MAC), clock.instant(), "127.0.0.1", YEALINK_UA));
+        assertThat(audits("provision.fetch")).singleElement()
+                .satisfies(a -> assertThat(a.actor()).isEqualTo("http:127.0.0.1"))
+                .satisfies(a -> assertThat(a.subject()).isEqualTo(MAC));
+    }
+
+    @Test
+    void the_mac_may_be_spelled_in_upper_or_mixed_case_hex() throws Exception {
+        // given
+        addDesk(MAC, "T54W", "Desk 4.12");
+        ProvisioningServer server = start(open());
+
+        // when / then
+        assertThat(get(server, "/provision/0015651234AB.cfg").statusCode()).isEqualTo(200);
+        assertThat(get(server, "/provision/0015651234aB.cfg").statusCode()).isEqualTo(200);
+        assertThat(ledger.fetches()).extracting(InMemoryLedger.Fetch::mac).containsOnly(new Mac(MAC));
+    }
+
+    @Test
+    void a_malformed_file_name_is_a_bad_request_audited_and_logged_for_fail2ban() throws Exception {
+        // given
+        ProvisioningServer server = start(open());
+
+        // when
+        List<HttpResponse<String>> answers = List.of(
+                get(server, "/provision/00:15:65:12:34:ab.cfg"),
+                get(server, "/provision/0015651234a.cfg"),
+                get(server, "/provision/0015651234abc.cfg"),
+                get(server, "/provision/0015651234ag.cfg"),
+                get(server, "/provision/" + MAC + ".xml"));
+
+        // then
+        assertThat(answers).allSatisfy(r -> {
+            assertThat(r.statusCode()).isEqualTo(400);
+            assertThat(r.body()).isEqualTo("bad request\n");
+            assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
+        });
+        assertThat(audits("provision.refused")).hasSize(5).allSatisfy(a -> assertThat(a.detail()).isEqualTo("malformed"));
+        assertThat(securityLog.lines()).hasSize(5)
+                .contains("provisioning refused ip=127.0.0.1 mac=0015651234a.cfg reason=malformed");
+    }
+
+    @Test
+    void a_control_character_in_the_path_cannot_break_the_security_log_line() throws Exception {
+        // given
+        ProvisioningServer server = start(open());
+
+        // when
+        HttpResponse<String> r = get(server, "/provision/x%0Aprovisioning%20refused%20ip=10.9.9.9.cfg");
+
+        // then
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(securityLog.lines()).singleElement().asString()
+                .doesNotContain("\n").doesNotContain(" ip=10.9.9.9").startsWith("provisioning refused ip=127.0.0.1 ");
+    }
+
+    @Test
+    void unknown_disabled_and_wrong_network_all_get_the_identical_404() throws Exception {
+        // given
+        addDesk(MAC, "T54W", "Desk 4.12");
+        Mac disabled = new Mac("001565aaaaaa");
+        ledger.transact(tx -> {
+            tx.insertDevice(new Device(disabled, "yealink", "T54W", "Old desk", "", "", false),
+                    List.of(new DeskLine(disabled.endpointId(), disabled, 1, "secretsecretsecret")));
+            return null;
+        });
+        ProvisioningServer server = start(open());
+        ProvisioningServer elsewhere = start(settings(List.of("10.0.0.0/8", "fd00::/8"), false, Optional.empty(), 100));
+
+        // when
+        HttpResponse<String> unknown = get(server, "/provision/001565bbbbbb.cfg");
+        HttpResponse<String> off = get(server, "/provision/001565aaaaaa.cfg");
+        HttpResponse<String> outside = get(elsewhere, "/provision/" + MAC + ".cfg");
+        HttpResponse<String> noRoute = get(server, "/etc/passwd");
+
+        // then
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.body()).isEqualTo("not found\n");
+        assertThat(unknown.headers().firstValue("Cache-Control")).hasValue("no-store");
+        assertThat(shape(off)).isEqualTo(shape(unknown));
+        assertThat(shape(outside)).isEqualTo(shape(unknown));
+        assertThat(shape(noRoute)).isEqualTo(shape(unknown));
+        assertThat(ledger.fetches()).isEmpty();
+        assertThat(audits("provision.refused")).extracting(AuditEntry::subject, AuditEntry::detail)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("001565bbbbbb", "unknown device"),
+                        org.assertj.core.groups.Tuple.tuple("001565aaaaaa", "device disabled"),
+                        org.assertj.core.groups.Tuple.tuple(MAC, "network"));
+        assertThat(securityLog.lines()).containsExactlyInAnyOrder(
+                "provisioning refused ip=127.0.0.1 mac=001565bbbbbb reason=unknown-or-disabled",
+                "provisioning refused ip=127.0.0.1 mac=001565aaaaaa reason=unknown-or-disabled",
+                "provisioning refused ip=127.0.0.1 mac=" + MAC + " reason=network");
+    }
+
+    @Test
+    void when_required_the_user_agent_must_carry_the_requested_mac() throws Exception {
+        // given
+        addDesk(MAC, "T54W", "Desk 4.12");
+        ProvisioningServer server = start(settings(List.of("127.0.0.1/32"), true, Optional.empty(), 100));
+        HttpResponse<String> unknown = get(server, "/provision/001565bbbbbb.cfg", "Yealink SIP-T54W 96.86.0.100 00:15:65:bb:bb:bb");
+
+        // when
+        HttpResponse<String> matching = get(server, "/provision/" + MAC + ".cfg", YEALINK_UA);
+        HttpResponse<String> upper = get(server, "/provision/" + MAC + ".cfg", "Yealink SIP-T54W 96.86.0.100 00:15:65:12:34:AB");
+        HttpResponse<String> otherMac = get(server, "/provision/" + MAC + ".cfg", "Yealink SIP-T54W 96.86.0.100 00:15:65:12:34:ac");
+        HttpResponse<String> longerMac = get(server, "/provision/" + MAC + ".cfg", "Yealink SIP-T54W 96.86.0.100 00:15:65:12:34:ab:cd");
+        HttpResponse<String> noMac = get(server, "/provision/" + MAC + ".cfg", "curl/8.5.0");
+
+        // then
+        assertThat(matching.statusCode()).isEqualTo(200);
+        assertThat(upper.statusCode()).isEqualTo(200);
+        assertThat(shape(otherMac)).isEqualTo(shape(unknown));
+        assertThat(shape(longerMac)).isEqualTo(shape(unknown));
+        assertThat(shape(noMac)).isEqualTo(shape(unknown));
+        assertThat(ledger.fetches()).hasSize(2);
+        assertThat(audits("provision.refused")).filteredOn(a -> a.detail().equals("user-agent")).hasSize(3);
+        assertThat(securityLog.lines()).contains("provisioning refused ip=127.0.0.1 mac=" + MAC + " reason=user-agent");
+    }
+
+    @Test
+    void more_refusals_than_allowed_per_minute_block_the_address_with_429_until_the_minute_ends() throws Exception {
+        // given
+        addDesk(MAC, "T54W", "Desk 4.12");
+        ProvisioningServer server = start(settings(List.of("127.0.0.1/32"), false, Optional.empty(), 3));
+        get(server, "/provision/001565000001.cfg");
+        get(server, "/provision/001565000002.cfg");
+        get(server, "/provision/garbage.cfg");
+
+        // when
+        HttpResponse<String> blocked = get(server, "/provision/001565000003.cfg");
+        HttpResponse<String> evenAKnownDesk = get(server, "/provision/" + MAC + ".cfg");
+
+        // then
+        assertThat(blocked.statusCode()).isEqualTo(429);
+        assertThat(blocked.body()).isEqualTo("too many requests\n");
+        assertThat(blocked.headers().firstValue("Retry-After")).hasValue("55");
+        assertThat(blocked.headers().firstValue("Cache-Control")).hasValue("no-store");
+        assertThat(evenAKnownDesk.statusCode()).isEqualTo(429);
+        assertThat(ledger.fetches()).isEmpty();
+        assertThat(audits("provision.refused")).filteredOn(a -> a.detail().equals("rate limited")).singleElement()
+                .satisfies(a -> assertThat(a.subject()).isEqualTo("001565000003"));
+        assertThat(securityLog.lines()).filteredOn(l -> l.endsWith("reason=rate-limited")).hasSize(2);
+
+        // and when the next minute starts
+        clock.advance(Duration.ofSeconds(55));
+        assertThat(get(server, "/provision/" + MAC + ".cfg").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void successful_fetches_do_not_count_towards_the_refusal_limit() throws Exception {
+        // given
+        addDesk(MAC, "T54W", "Desk 4.12");
+        ProvisioningServer server = start(settings(List.of("127.0.0.1/32"), false, Optional.empty(), 1));
+
+        // when
+        for (int i = 0; i < 3; i++) {
+            get(server, "/provision/" + MAC + ".cfg");
+        }
+
+        // then
+        assertThat(get(server, "/provision/" + MAC + ".cfg").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void a_template_in_the_user_directory_wins_over_the_bundled_one() throws Exception {
+        // given
+        addDesk(MAC, "T54W", "Desk 4.12");
+        Files.createDirectories(userDir.resolve("yealink"));
+        Files.writeString(userDir.resolve("yealink/mac.cfg.vm"), "#!version:1.0.0.1\ncustom.label = ${device.label}\n");
+        ProvisioningServer server = start(settings(List.of("127.0.0.1/32"), false, Optional.of(userDir), 100));
+
+        // when
+        HttpResponse<String> r = get(server, "/provision/" + MAC + ".cfg");
+
+        // then
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("#!version:1.0.0.1\ncustom.label = Desk 4.12\n");
+    }
+
+    @Test
+    void a_per_model_template_is_chosen_for_that_model_and_a_per_mac_template_before_it() throws Exception {
+        // given
+        addDesk(MAC, "T54W", "Desk 4.12");
+        addDesk("001565000002", "T46U", "Desk 4.13");
+        addDesk("001565000003", "T54W", "Desk 4.14");
+        Files.createDirectories(userDir.resolve("yealink"));
+        Files.writeString(userDir.resolve("yealink/t54w.cfg.vm"), "#!version:1.0.0.1\nmodel.file = t54w ${device.model}\n");
+        Files.writeString(userDir.resolve("yealink/001565000003.cfg.vm"), "#!version:1.0.0.1\nmac.file = ${device.mac}\n");
+        ProvisioningServer server = start(settings(List.of("127.0.0.1/32"), false, Optional.of(userDir), 100));
+
+        // when
+        String t54w = get(server, "/provision/" + MAC + ".cfg").body();
+        String t46u = get(server, "/provision/001565000002.cfg").body();
+        String perMac = get(server, "/provision/001565000003.cfg").body();
+
+        // then
+        assertThat(t54w).isEqualTo("#!version:1.0.0.1\nmodel.file = t54w T54W\n");
+        assertThat(keys(t46u)).containsEntry("account.1.label", "Desk 4.13");
+        assertThat(perMac).isEqualTo("#!version:1.0.0.1\nmac.file = 001565000003\n");
+    }
+
+    @Test
+    void a_broken_user_template_answers_a_generic_500_with_nothing_of_the_file_and_logs_template_and_line()
+            throws Exception {
+        // given
+        DeskLine line = addDesk(MAC, "T54W", "Desk 4.12");
+        Files.createDirectories(userDir.resolve("yealink"));
+        Files.writeString(userDir.resolve("yealink/mac.cfg.vm"),
+                "#!version:1.0.0.1\naccount.1.password = ${accounts[0].password}\nbroken = 1 #end\nlast = 1\n");
+        ProvisioningServer server = start(settings(List.of("127.0.0.1/32"), false, Optional.of(userDir), 100));
+
+        // when
+        HttpResponse<String> r = get(server, "/provision/" + MAC + ".cfg");
+
+        // then
+        assertThat(r.statusCode()).isEqualTo(500);
+        assertThat(r.body()).isEqualTo("server error\n");
+        assertThat(contentType(r)).isEqualTo("text/plain;charset=utf-8");
+        assertThat(serverLog.lines()).anySatisfy(l -> assertThat(l).contains("yealink/mac.cfg.vm").contains("line 3"));
+        assertThat(serverLog.lines()).noneSatisfy(l -> assertThat(l).contains(line.secret()));
+    }
+
+    @Test
+    void an_undefined_reference_in_a_user_template_fails_the_whole_file_in_strict_mode() throws Exception {
+        // given
+        DeskLine line = addDesk(MAC, "T54W", "Desk 4.12");
+        Files.createDirectories(userDir.resolve("yealink"));
+        Files.writeString(userDir.resolve("yealink/t54w.cfg.vm"),
+                "#!version:1.0.0.1\naccount.1.password = ${accounts[0].password}\n\nx = ${device.nosuchfield}\n");
+        ProvisioningServer server = start(settings(List.of("127.0.0.1/32"), false, Optional.of(userDir), 100));
+
+        // when
+        HttpResponse<String> r = get(server, "/provision/" + MAC + ".cfg");
+
+        // then
+        assertThat(r.statusCode()).isEqualTo(500);
+        assertThat(r.body()).isEqualTo("server error\n").doesNotContain(line.secret());
+        assertThat(serverLog.lines()).anySatisfy(l -> assertThat(l).contains("yealink/t54w.cfg.vm").contains("line 4"));
+    }
+
+    @Test
+    void a_label_or_name_with_cr_lf_cannot_add_a_line_to_the_file() throws Exception {
+        // given: values that validation would refuse, put straight into the ledger
+        Mac mac = new Mac(MAC);
+        DeskLine line = new DeskLine(mac.endpointId(), mac, 1, "secretsecretsecret");
+        ledger.transact(tx -> {
+            tx.insertDevice(new Device(mac, "yealink", "T54W", "Desk\r\naccount.1.password = stolen\u2028x", "", "", true),
+                    List.of(line));
+            tx.insertUser(new User(Extension.of("102"), "Eve\nlinekey.9.type = 13\rlinekey.9.value = 0900",
+                    hasher.hash("4826"), true, "internal", "", "usersecret1234", false));
+            return null;
+        });
+        ProvisioningServer server = start(open());
+        String idle = get(server, "/provision/" + MAC + ".cfg").body();
+        seat("102", line.endpointId());
+
+        // when
+        String occupied = get(server, "/provision/" + MAC + ".cfg").body();
+
+        // then
+        assertThat(idle.lines()).hasSize(19);
+        assertThat(occupied.lines()).hasSize(19);
+        assertThat(keys(idle)).containsEntry("account.1.password", "secretsecretsecret")
+                .containsEntry("account.1.label", "Deskaccount.1.password = stolenx")
+                .doesNotContainKey("linekey.9.type");
+        assertThat(keys(occupied)).containsEntry("account.1.password", "secretsecretsecret")
+                .containsEntry("account.1.label", "Evelinekey.9.type = 13linekey.9.value = 0900 102")
+                .doesNotContainKey("linekey.9.type").doesNotContainKey("linekey.9.value");
+    }
+
+    @Test
+    void a_device_of_a_vendor_without_a_cfg_profile_gets_the_same_404() throws Exception {
+        // given
+        devices.add(new ManageDevices.NewDevice("000413000001", "snom", "D785", "Snom desk", "", "", 1), "test");
+        ProvisioningServer server = start(open());
+        HttpResponse<String> unknown = get(server, "/provision/001565bbbbbb.cfg");
+
+        // when
+        HttpResponse<String> r = get(server, "/provision/000413000001.cfg");
+
+        // then
+        assertThat(shape(r)).isEqualTo(shape(unknown));
+        assertThat(serverLog.lines()).anySatisfy(l -> assertThat(l).contains("vendor 'snom'"));
+    }
+
+    @Test
+    void yealinks_common_file_is_answered_with_just_the_version_header() throws Exception {
+        // given
+        ProvisioningServer server = start(open());
+
+        // when
+        HttpResponse<String> r = get(server, "/provision/y000000000000.cfg");
+
+        // then
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).startsWith("#!version:1.0.0.1\n");
+        assertThat(keys(r.body())).isEmpty();
+        assertThat(audits("provision.refused")).isEmpty();
+    }
+
+    @Test
+    void the_common_file_is_refused_outside_the_allowed_networks() throws Exception {
+        // given
+        ProvisioningServer server = start(settings(List.of("10.0.0.0/8"), false, Optional.empty(), 100));
+
+        // when
+        HttpResponse<String> r = get(server, "/provision/y000000000000.cfg");
+
+        // then
+        assertThat(r.statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void the_server_binds_the_configured_address_and_close_stops_it() throws Exception {
+        // given
+        addDesk(MAC, "T54W", "Desk 4.12");
+        ProvisioningServer server = start(open());
+        int port = server.port();
+        assertThat(port).isPositive();
+        assertThat(get(server, "/provision/" + MAC + ".cfg").statusCode()).isEqualTo(200);
+
+        // when
+        server.close();
+
+        // then
+        HttpRequest again = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/provision/" + MAC + ".cfg"))
+                .timeout(Duration.ofSeconds(10)).build();
+        assertThatThrownBy(() -> http.send(again, HttpResponse.BodyHandlers.ofString())).isInstanceOf(IOException.class);
+        assertThatThrownBy(server::port).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void the_rendered_file_is_never_logged() throws Exception {
+        // given
+        DeskLine line = addDesk(MAC, "T54W", "Desk 4.12");
+        ProvisioningServer server = start(open());
+
+        // when
+        get(server, "/provision/" + MAC + ".cfg");
+
+        // then
+        assertThat(serverLog.lines()).isNotEmpty().noneSatisfy(l -> assertThat(l).contains(line.secret()));
+    }
+
+    @Test
+    void a_ledger_failure_answers_a_generic_500_and_refusals_still_stand_when_they_cannot_be_audited()
+            throws Exception {
+        // given
+        Ledger down = new Ledger() {
+            @Override
+            public <T> T transact(Work<T> work) {
+                throw new LedgerException("ledger unreachable (test)", null);
+            }
+        };
+        ProvisioningServer server = new ProvisioningServer(open(), new ProvisionDesk(down, clock), clock);
+        servers.add(server);
+        server.start();
+
+        // when
+        HttpResponse<String> fetch = get(server, "/provision/" + MAC + ".cfg");
+        HttpResponse<String> malformed = get(server, "/provision/nonsense.cfg");
+
+        // then
+        assertThat(fetch.statusCode()).isEqualTo(500);
+        assertThat(fetch.body()).isEqualTo("server error\n");
+        assertThat(fetch.headers().firstValue("Cache-Control")).hasValue("no-store");
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(serverLog.lines()).anySatisfy(l -> assertThat(l).contains("/provision/" + MAC + ".cfg failed"))
+                .anySatisfy(l -> assertThat(l).contains("could not audit"));
+        assertThat(securityLog.lines()).contains("provisioning refused ip=127.0.0.1 mac=nonsense.cfg reason=malformed");
+    }
+
+    @Test
+    void a_forwarding_header_cannot_move_a_client_into_the_allowed_networks() throws Exception {
+        // given
+        addDesk(MAC, "T54W", "Desk 4.12");
+        ProvisioningServer server = start(settings(List.of("10.0.0.0/8"), false, Optional.empty(), 100));
+        HttpRequest forged = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/provision/" + MAC + ".cfg"))
+                .header("X-Forwarded-For", "10.1.2.3").header("Forwarded", "for=10.1.2.3")
+                .timeout(Duration.ofSeconds(10)).build();
+
+        // when
+        HttpResponse<String> r = http.send(forged, HttpResponse.BodyHandlers.ofString());
+
+        // then
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(ledger.fetches()).isEmpty();
+        assertThat(securityLog.lines()).containsExactly("provisioning refused ip=127.0.0.1 mac=" + MAC + " reason=network");
+    }
+
+    @Test
+    void a_port_in_use_fails_start_naming_address_and_port() {
+        // given
+        ProvisioningServer first = start(open());
+        ProvisioningSettings o = open();
+        ProvisioningSettings samePort = new ProvisioningSettings(o.bindAddress(), first.port(), o.allowedNetworks(),
+                false, Optional.empty(), o.sipServer(), o.sipPort(), o.registrationExpiry(), o.ntpServer(), o.timezone(),
+                o.logoutCode(), o.maxRefusalsPerMinute());
+        ProvisioningServer second = new ProvisioningServer(samePort, provisionDesk, clock);
+        servers.add(second);
+
+        // when / then
+        assertThatThrownBy(second::start).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("127.0.0.1:" + first.port());
+    }
+}

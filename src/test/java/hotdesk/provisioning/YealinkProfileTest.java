@@ -1,0 +1,36 @@
+package hotdesk.provisioning;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class YealinkProfileTest {
+
+    @ParameterizedTest
+    @CsvSource({
+            "Europe/Berlin, +1, 2",
+            "America/New_York, -5, 2",
+            "Asia/Kolkata, +5:30, 0",
+            "America/St_Johns, -3:30, 2",
+            "UTC, 0, 0",
+            "Asia/Tokyo, +9, 0",
+    })
+    void the_zone_becomes_yealinks_standard_offset_and_automatic_dst_only_where_the_zone_has_it(
+            String zone, String offset, int summerTime) {
+        ProvisioningSettings s = new ProvisioningSettings("127.0.0.1", 0, List.of("10.0.0.0/8"), false,
+                Optional.<Path>empty(), "pbx", 5060, Duration.ofSeconds(500), "ntp", zone, "*32", 5);
+
+        YealinkProfile.Time t = YealinkProfile.time(s, Instant.parse("2025-07-01T12:00:00Z"));
+
+        assertThat(t.offset()).isEqualTo(offset);
+        assertThat(t.summerTime()).isEqualTo(summerTime);
+        assertThat(t.zoneId()).isEqualTo(zone);
+    }
+}
