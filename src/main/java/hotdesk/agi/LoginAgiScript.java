@@ -33,7 +33,7 @@ final class LoginAgiScript extends HotdeskScript {
         call.answer();
         String endpoint = call.endpoint();
         String typed = withoutTerminator(call.firstArgument());
-        if (endpoint.isEmpty()) {
+        if (endpoint.isEmpty() || !logIn.isDesk(endpoint)) {
             notADesk(call, "pin", typed, endpoint);
             return;
         }

@@ -63,7 +63,7 @@ public final class Config {
             new Key("provisioning.sip-port", "5060", "SIP server port written into phone configs"),
             new Key("provisioning.registration-expiry", "500s", "SIP registration expiry written into phone configs"),
             new Key("provisioning.ntp-server", "pool.ntp.org", "NTP server written into phone configs"),
-            new Key("provisioning.timezone", "+0", "time zone written into phone configs (Yealink notation, e.g. +1)"),
+            new Key("provisioning.timezone", "UTC", "time zone written into phone configs (IANA id, e.g. Europe/Berlin)"),
             new Key("provisioning.max-refusals-per-minute", "20", "refused fetches from one address before it gets 429 for the minute"),
             new Key("pjsip.transport", "transport-udp", "transport set on every pushed endpoint"),
             new Key("pjsip.allow", "ulaw,alaw", "codecs of pushed endpoints"),

@@ -105,6 +105,14 @@ public final class LogIn {
         this.clock = clock;
     }
 
+    /**
+     * Whether the endpoint is a hot-desk line. Read-only; lets a script refuse another caller before
+     * asking for a PIN (LogIn itself refuses such a call again, before looking at any credential).
+     */
+    public boolean isDesk(String endpointId) {
+        return ledger.read(tx -> tx.line(endpointId).isPresent());
+    }
+
     public static String userKey(Extension e) {
         return "user:" + e.value();
     }
