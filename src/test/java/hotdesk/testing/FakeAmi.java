@@ -222,7 +222,10 @@ public final class FakeAmi implements AutoCloseable {
         }
     }
 
-    /** The next action named {@code action} (case-insensitive) is answered {@code Response: Error} with this message. */
+    /**
+     * The next action named {@code action} (case-insensitive) that gets past the login check is
+     * answered {@code Response: Error} with this message, and nothing else happens.
+     */
     public void failNext(String action, String message) {
         synchronized (lock) {
             failures.computeIfAbsent(action.toLowerCase(Locale.ROOT), k -> new ArrayDeque<>()).add(message);
@@ -422,7 +425,7 @@ public final class FakeAmi implements AutoCloseable {
         synchronized (lock) {
             actions.add(action);
             Deque<String> q = failures.get(action.toLowerCase(Locale.ROOT));
-            failure = s.authenticated && q != null ? q.poll() : null;
+            failure = q == null ? null : q.peek();
         }
         if (s.muted) {
             return true;
@@ -437,6 +440,9 @@ public final class FakeAmi implements AutoCloseable {
             return true;
         }
         if (failure != null) {
+            synchronized (lock) {
+                failures.get(name).poll();
+            }
             s.send(error(h, failure));
             return true;
         }
