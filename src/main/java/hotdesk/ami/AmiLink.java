@@ -39,17 +39,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@link #phoneResync()}), writes the dialplan's AstDB facts ({@link #dialplanState()}) and tells
  * the application when Asterisk is (again) fully booted, the moment to reconcile.
  *
- * <p><b>Why a small client of our own, not asterisk-java's ManagerConnection:</b> on every login
- * that library sends {@code Command} actions to guess the Asterisk version, which needs the
- * {@code command} write class (any CLI command) or else it falls back to Asterisk 1.6 behaviour; it
- * retries on its own only after a first successful login (a start while Asterisk is down, or a
- * rejected login, would need our own loop around it anyway); keep-alive needs its extra PingThread;
- * and its reader, event-pump and ping threads are not ours to name, bound or stop. The handful of
- * actions hotdesk needs fit in one reader thread here, with the exact behaviour recorded from
- * Asterisk 22 and tested against a peer that speaks it.
+ * <p><b>Why a small client of our own, not asterisk-java's ManagerConnection:</b> its login throws
+ * while Asterisk is down and it reconnects by itself only after a first successful login (and stops
+ * after a rejected one), so a loop of our own was needed around it anyway; on every login it asks
+ * for the Asterisk version ({@code CoreSettings}, and when that is refused {@code Command: core show
+ * version}, which needs the {@code command} class, i.e. any CLI command); keep-alive needs its
+ * extra PingThread; and its reader, event-pump, reconnect and ping threads are not ours to name,
+ * bound or stop. The few actions hotdesk needs (Challenge, Login, PJSIPNotify, DBPut, DBDel, Ping,
+ * Logoff) fit in one reader thread here, with the exact behaviour recorded from Asterisk 22 and
+ * tested against a peer that speaks it.
  *
  * <p><b>Least privilege.</b> It logs in with Challenge/MD5 (the secret never crosses the wire in
- * clear) and {@code Events: system}: FullyBooted and Shutdown are both of class {@code system},
+ * clear, only its MD5 digest with Asterisk's random challenge; AMI itself is unencrypted, so keep it
+ * on loopback or a trusted network) and {@code Events: system}: FullyBooted and Shutdown are both of class {@code system},
  * and so are the actions it sends (PJSIPNotify, DBPut, DBDel; Ping needs none). The manager.conf
  * user needs no more than {@code read = system} and {@code write = system}.
  *
@@ -197,12 +199,34 @@ public final class AmiLink implements AutoCloseable {
         return s != null && s.usable();
     }
 
-    /** Check-sync over {@code PJSIPNotify}; see {@link #checkSync}. */
+    /**
+     * Check-sync: {@code PJSIPNotify} with {@code Endpoint: <endpointId>} and {@code Variable:
+     * Event=<the vendor's notify.event>}. Returns when Asterisk answered {@code Success}, which means
+     * the NOTIFY was <em>queued</em>: Asterisk says so even when the endpoint has no registered
+     * contact and nothing was sent. Only the phone's config fetch proves it acted.
+     *
+     * <p>Throws {@link PbxException}: non-retryable for a vendor without {@code notify.event.<vendor>}
+     * (nothing is sent) and for {@code Permission denied}; retryable at once while the link is down,
+     * and for {@code Unable to retrieve endpoint} (the endpoint may exist after the next ARI push),
+     * a timeout or a lost connection. {@link IllegalArgumentException} for a blank endpoint id or one
+     * with control characters or surrounding blanks.
+     */
     public PhoneResync phoneResync() {
         return phoneResync;
     }
 
-    /** AstDB writes over {@code DBPut}/{@code DBDel}; see {@link #putFacts}. */
+    /**
+     * AstDB facts, family {@value #FAMILY}: for each entry in order, {@code DBPut} of a non-empty
+     * value, {@code DBDel} of an empty one, where a key that is not there counts as deleted
+     * (depending on its version Asterisk answers {@code Error: Database entry not found} or plain
+     * Success for it; both are accepted). Stops at the first failure; repeating the whole map is safe.
+     *
+     * <p>Throws {@link PbxException}: retryable at once while the link is down, and for a timeout,
+     * a lost connection or an Error answer; non-retryable for {@code Permission denied}.
+     * {@link IllegalArgumentException}, before anything is sent, for a blank key, a null value, CR,
+     * LF or other control characters, surrounding blanks (AMI would strip them) or more than
+     * AstDB's 255 bytes.
+     */
     public DialplanState dialplanState() {
         return dialplanState;
     }
@@ -259,17 +283,7 @@ public final class AmiLink implements AutoCloseable {
 
     // ---- the ports
 
-    /**
-     * Sends {@code PJSIPNotify} with {@code Endpoint: <endpointId>} and {@code Variable:
-     * Event=<the vendor's event>}. Returns when Asterisk answered {@code Success}, which means the
-     * NOTIFY was <em>queued</em>: Asterisk says so even when the endpoint has no registered contact.
-     *
-     * @throws PbxException non-retryable for a vendor without {@code notify.event.<vendor>}; retryable
-     *                      at once when the link is down; retryable for {@code Unable to retrieve
-     *                      endpoint} (it may exist after the next ARI push), a timeout or a lost
-     *                      connection
-     * @throws IllegalArgumentException for a blank endpoint id or one with control characters
-     */
+    /** See {@link #phoneResync()}. */
     private void checkSync(String endpointId, String vendor) {
         String event = settings.eventFor(vendor);
         if (event == null) {
@@ -286,18 +300,7 @@ public final class AmiLink implements AutoCloseable {
         LOG.debug("AMI {} Event={} → {} (queued, not proof of delivery)", what, event, answer.getOrEmpty("Message"));
     }
 
-    /**
-     * For each entry in order: {@code DBPut} (family {@value #FAMILY}) of a non-empty value,
-     * {@code DBDel} of an empty one, where a key that is not there counts as deleted (Asterisk 22
-     * answers {@code Error: Database entry not found}; older ones answer Success). Stops at the
-     * first failure; repeating the whole map is safe.
-     *
-     * @throws PbxException retryable at once when the link is down, for a timeout, a lost connection
-     *                      or an Error answer; non-retryable for {@code Permission denied}
-     * @throws IllegalArgumentException before anything is sent, for an empty key, a null value, CR/LF
-     *                                  or other control characters, surrounding blanks (AMI would
-     *                                  strip them) or sizes beyond AstDB's 255 bytes
-     */
+    /** See {@link #dialplanState()}. */
     private void putFacts(Map<String, String> facts) {
         if (facts == null) {
             throw new IllegalArgumentException("AstDB facts must not be null");

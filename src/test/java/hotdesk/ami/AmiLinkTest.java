@@ -245,7 +245,7 @@ class AmiLinkTest {
         assertThat(ami.astdb()).containsExactly(Map.entry("/hotdesk/desk/hd-1/occupant", "101"));
         assertThat(ami.actions()).containsExactly("Challenge", "Login", "DBPut", "DBDel", "DBDel");
 
-        ami.deleteOfMissingKeySucceeds(true); // what Asterisk versions without the check answer
+        ami.deleteOfMissingKeySucceeds(true); // what some Asterisk versions answer instead
         link.dialplanState().put(Map.of("desk/hd-1/occupant", "", "desk/hd-1/elin", ""));
 
         assertThat(ami.astdb()).isEmpty();

@@ -59,8 +59,8 @@ import static org.awaitility.Awaitility.await;
  *       Asterisk does (quotes and backslashes are not interpreted here);</li>
  *   <li>{@code DBPut}, {@code DBGet}, {@code DBDel} on an AstDB that survives {@link #restart()}
  *       (Asterisk keeps it in a file). {@code DBDel} of a missing key answers {@code Error /
- *       Database entry not found} (Asterisk 22; older versions answered Success, see
- *       {@link #deleteOfMissingKeySucceeds});</li>
+ *       Database entry not found}; not recorded, and depending on the version Asterisk answers
+ *       Success instead ({@link #deleteOfMissingKeySucceeds} switches to that);</li>
  *   <li>{@code Ping} → {@code Pong} with a Timestamp; {@code Logoff} → {@code Goodbye / Thanks for
  *       all the fish.} and the connection is closed; a message without Action → {@code Missing action
  *       in request}; any other action → {@code Invalid/unknown command: X. Use Action: ListCommands
@@ -210,7 +210,7 @@ public final class FakeAmi implements AutoCloseable {
         this.loginFailureDelay = delay;
     }
 
-    /** True: DBDel of a missing key answers Success, as Asterisk versions without the check did. */
+    /** True: DBDel of a missing key answers Success, as Asterisk versions whose AstDB delete does not check do. */
     public void deleteOfMissingKeySucceeds(boolean succeeds) {
         this.deleteOfMissingKeySucceeds = succeeds;
     }
