@@ -1,0 +1,744 @@
+package hotdesk.testing;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A fake Asterisk manager interface (AMI) for adapter tests, built from what a real Asterisk
+ * 22.10.1 sent (the recorded ami-01 … ami-05 transcripts and the restart run) and from Asterisk's
+ * manager rules. It listens on 127.0.0.1 (ephemeral port, kept across {@link #restart()} and
+ * {@link #down()}/{@link #up()}) and speaks byte for byte like Asterisk:
+ * <ul>
+ *   <li>on connect exactly {@code Asterisk Call Manager/11.0.0} CRLF;</li>
+ *   <li>{@code Login} with {@code Secret} or with {@code AuthType: MD5} + {@code Key} after a
+ *       {@code Challenge}; {@code Success / Authentication accepted}, then — only when the
+ *       session's {@code Events} include {@code system} (no header means all) — {@code Event:
+ *       FullyBooted} with Uptime and LastReload since the fake's last (re)start, and with
+ *       {@code security} also {@code Event: SuccessfulAuth}. Bad credentials: after a delay (Asterisk
+ *       sleeps 1 s; {@link #loginFailureDelay}) {@code Error / Authentication failed}, then the
+ *       connection is closed. A second Login answers {@code Already authenticated}. Before login
+ *       every other action gets {@code Permission denied};</li>
+ *   <li>{@code PJSIPNotify} answers {@code Success / NOTIFY sent} — also for an endpoint with no
+ *       registered contact; the fake knows endpoints through {@link #knownEndpoints} (default: all)
+ *       and answers {@code Error / Unable to retrieve endpoint x} for others. {@code Option: x}
+ *       looks x up in the notify types of the reference pjsip_notify.conf ({@code check-sync},
+ *       {@code check-sync-reboot}); an unknown one gets {@code Unable to find notify type 'x'} with
+ *       Asterisk's stray LF before the CRLF. {@code Variable} headers are split at commas like
+ *       Asterisk does (quotes and backslashes are not interpreted here);</li>
+ *   <li>{@code DBPut}, {@code DBGet}, {@code DBDel} on an AstDB that survives {@link #restart()}
+ *       (Asterisk keeps it in a file). {@code DBDel} of a missing key answers {@code Error /
+ *       Database entry not found}; not recorded, and depending on the version Asterisk answers
+ *       Success instead ({@link #deleteOfMissingKeySucceeds} switches to that);</li>
+ *   <li>{@code Ping} → {@code Pong} with a Timestamp; {@code Logoff} → {@code Goodbye / Thanks for
+ *       all the fish.} and the connection is closed; a message without Action → {@code Missing action
+ *       in request}; any other action → {@code Invalid/unknown command: X. Use Action: ListCommands
+ *       to show available commands.};</li>
+ *   <li>{@code ActionID} is echoed right after {@code Response} when the request had one.</li>
+ * </ul>
+ * Faults: {@link #restart()} (Shutdown event to every client, connections closed, connects refused
+ * for a moment, then accepted again on the same port, FullyBooted with Uptime 0), {@link #down()}/
+ * {@link #up()} (a crash: no Shutdown event), {@link #mute()} (open connections stop answering, like
+ * a hung Asterisk or a silently dropped network path) and {@link #failNext}. Lines must end with
+ * CRLF as Asterisk requires. Thread-safe.
+ */
+public final class FakeAmi implements AutoCloseable {
+
+    public static final String BANNER = "Asterisk Call Manager/11.0.0\r\n";
+
+    /** One accepted PJSIPNotify: the endpoint (or URI) and the Event it carried ("" when none). */
+    public record Notify(String endpoint, String event) {
+    }
+
+    private static final Duration DEFAULT_RESTART_GAP = Duration.ofMillis(300);
+
+    private final String user;
+    private final String secret;
+    private final Object lock = new Object();
+
+    // what survives a restart, guarded by lock
+    private final Map<String, String> astdb = new TreeMap<>();
+    private final List<Notify> notifies = new ArrayList<>();
+    private final List<String> actions = new ArrayList<>();
+    private final Map<String, Deque<String>> failures = new HashMap<>();
+    private final Map<String, String> notifyOptions = new LinkedHashMap<>();
+    private final ByteArrayOutputStream received = new ByteArrayOutputStream();
+    private int connections;
+    private int logins;
+
+    private volatile Predicate<String> knownEndpoints = id -> true;
+    private volatile Duration loginFailureDelay = Duration.ofSeconds(1);
+    private volatile boolean deleteOfMissingKeySucceeds;
+
+    // lifecycle, guarded by lock
+    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private ServerSocket server;
+    private int port = -1;
+    private volatile long bootNanos = System.nanoTime();
+    private boolean closed;
+
+    private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "fake-ami");
+        t.setDaemon(true);
+        return t;
+    });
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "fake-ami-timer");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public FakeAmi(String user, String secret) {
+        this.user = user;
+        this.secret = secret;
+        notifyOptions.put("check-sync", "check-sync");
+        notifyOptions.put("check-sync-reboot", "check-sync;reboot=true");
+    }
+
+    /** Listens on 127.0.0.1 on a free port. */
+    public FakeAmi start() {
+        synchronized (lock) {
+            if (server != null || closed) {
+                throw new IllegalStateException("FakeAmi already started or closed");
+            }
+            server = bind(0);
+            port = server.getLocalPort();
+            bootNanos = System.nanoTime();
+            startAccepting(server);
+        }
+        return this;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    // ---- observation
+
+    /** Every accepted PJSIPNotify, in order. */
+    public List<Notify> notifies() {
+        synchronized (lock) {
+            return List.copyOf(notifies);
+        }
+    }
+
+    /** A copy of the AstDB, keys as Asterisk shows them: {@code /family/key}. */
+    public Map<String, String> astdb() {
+        synchronized (lock) {
+            return new TreeMap<>(astdb);
+        }
+    }
+
+    /** Names of all actions received (as sent, "" when a message had none), in order. */
+    public List<String> actions() {
+        synchronized (lock) {
+            return List.copyOf(actions);
+        }
+    }
+
+    /** TCP connections accepted so far. */
+    public int connections() {
+        synchronized (lock) {
+            return connections;
+        }
+    }
+
+    /** Successful logins so far. */
+    public int logins() {
+        synchronized (lock) {
+            return logins;
+        }
+    }
+
+    /** Connections open right now. */
+    public int openConnections() {
+        return sessions.size();
+    }
+
+    /** Everything clients sent, all connections, as text (to check what crossed the wire). */
+    public String received() {
+        synchronized (lock) {
+            return received.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Waits (at most 10 s) until at least {@code count} logins succeeded. */
+    public void awaitLogins(int count) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> logins() >= count);
+    }
+
+    // ---- behaviour
+
+    /** Which endpoint ids exist (PJSIPNotify of another answers "Unable to retrieve endpoint"). */
+    public void knownEndpoints(Predicate<String> known) {
+        this.knownEndpoints = known;
+    }
+
+    /** How long a refused login waits before its Error (Asterisk: 1 s). */
+    public void loginFailureDelay(Duration delay) {
+        this.loginFailureDelay = delay;
+    }
+
+    /** True: DBDel of a missing key answers Success, as Asterisk versions whose AstDB delete does not check do. */
+    public void deleteOfMissingKeySucceeds(boolean succeeds) {
+        this.deleteOfMissingKeySucceeds = succeeds;
+    }
+
+    /** Seeds the AstDB. */
+    public void putDb(String family, String key, String value) {
+        synchronized (lock) {
+            astdb.put("/" + family + "/" + key, value);
+        }
+    }
+
+    /**
+     * The next action named {@code action} (case-insensitive) that gets past the login check is
+     * answered {@code Response: Error} with this message, and nothing else happens.
+     */
+    public void failNext(String action, String message) {
+        synchronized (lock) {
+            failures.computeIfAbsent(action.toLowerCase(Locale.ROOT), k -> new ArrayDeque<>()).add(message);
+        }
+    }
+
+    // ---- faults
+
+    /**
+     * Asterisk restarts: every logged-in client with system events gets {@code Event: Shutdown},
+     * all connections are closed, connects are refused for 300 ms, then the fake listens again on
+     * the same port with Uptime 0. Returns at once; the AstDB and the records survive.
+     */
+    public void restart() {
+        restart(DEFAULT_RESTART_GAP);
+    }
+
+    /** {@link #restart()} with the given time of refused connects. */
+    public void restart(Duration refusedFor) {
+        synchronized (lock) {
+            for (Session s : sessions) {
+                if (s.authenticated && s.wants("system")) {
+                    s.sendQuietly("Event: Shutdown\r\nPrivilege: system,all\r\nShutdown: Cleanly\r\nRestart: False\r\n\r\n");
+                }
+            }
+            stopListening();
+        }
+        timer.schedule(this::up, refusedFor.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Asterisk is gone (crashed, killed): connections are cut without a word and connects are refused. */
+    public void down() {
+        synchronized (lock) {
+            stopListening();
+        }
+    }
+
+    /** Asterisk is back on the same port, freshly booted (Uptime 0). No-op while listening. */
+    public void up() {
+        synchronized (lock) {
+            if (server != null || closed) {
+                return;
+            }
+            server = bind(port);
+            bootNanos = System.nanoTime();
+            startAccepting(server);
+        }
+    }
+
+    /** The open connections stop answering (they still read); new connections behave normally. */
+    public void mute() {
+        for (Session s : sessions) {
+            s.muted = true;
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (lock) {
+            closed = true;
+            stopListening();
+        }
+        timer.shutdownNow();
+        pool.shutdownNow();
+    }
+
+    // ---- network
+
+    private void stopListening() {
+        if (server != null) {
+            try {
+                server.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+            server = null;
+        }
+        for (Session s : sessions) {
+            s.close();
+        }
+        sessions.clear();
+    }
+
+    private ServerSocket bind(int wanted) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            try {
+                ServerSocket s = new ServerSocket();
+                s.setReuseAddress(true);
+                try {
+                    s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), wanted), 50);
+                } catch (IOException e) {
+                    s.close();
+                    throw e;
+                }
+                return s;
+            } catch (BindException e) {
+                // the old listener's port can linger briefly: the fake must come back on the same one
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("FakeAmi cannot listen on port " + wanted + " again", e);
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while binding", ie);
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("FakeAmi cannot listen: " + e, e);
+            }
+        }
+    }
+
+    private void startAccepting(ServerSocket ss) {
+        Thread t = new Thread(() -> acceptLoop(ss), "fake-ami-accept-" + ss.getLocalPort());
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private void acceptLoop(ServerSocket ss) {
+        while (true) {
+            Socket c;
+            try {
+                c = ss.accept();
+            } catch (IOException e) {
+                return; // listener closed
+            }
+            Session s = new Session(c);
+            synchronized (lock) {
+                if (server != ss) {
+                    s.close();
+                    return;
+                }
+                connections++;
+                sessions.add(s);
+            }
+            pool.execute(() -> serve(s));
+        }
+    }
+
+    private void serve(Session s) {
+        try {
+            s.send(BANNER);
+            InputStream in = new BufferedInputStream(s.socket.getInputStream());
+            while (true) {
+                List<String> lines = readMessage(in);
+                if (lines == null) {
+                    return;
+                }
+                if (!handle(s, new Headers(lines))) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            // the client went away or the fake cut the connection
+        } finally {
+            s.close();
+            sessions.remove(s);
+        }
+    }
+
+    /** Lines (CRLF removed) up to an empty line; null at end of stream. */
+    private List<String> readMessage(InputStream in) throws IOException {
+        List<String> lines = new ArrayList<>();
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int prev = -1;
+        while (true) {
+            int c = in.read();
+            if (c < 0) {
+                return null;
+            }
+            synchronized (lock) {
+                received.write(c);
+            }
+            if (c == '\n' && prev == '\r') {
+                byte[] b = line.toByteArray();
+                String l = new String(b, 0, b.length - 1, StandardCharsets.UTF_8);
+                if (l.isEmpty()) {
+                    return lines;
+                }
+                lines.add(l);
+                line.reset();
+                prev = -1;
+                continue;
+            }
+            line.write(c);
+            prev = c;
+        }
+    }
+
+    // ---- AMI
+
+    /** Answers one message; false closes the connection. */
+    private boolean handle(Session s, Headers h) throws IOException {
+        String action = h.get("Action");
+        String failure;
+        synchronized (lock) {
+            actions.add(action);
+            Deque<String> q = failures.get(action.toLowerCase(Locale.ROOT));
+            failure = q == null ? null : q.peek();
+        }
+        if (s.muted) {
+            return true;
+        }
+        if (action.isEmpty()) {
+            s.send(error(h, "Missing action in request"));
+            return true;
+        }
+        String name = action.toLowerCase(Locale.ROOT);
+        if (!s.authenticated && !(name.equals("login") || name.equals("logoff") || name.equals("challenge"))) {
+            s.send(error(h, "Permission denied"));
+            return true;
+        }
+        if (failure != null) {
+            synchronized (lock) {
+                failures.get(name).poll();
+            }
+            s.send(error(h, failure));
+            return true;
+        }
+        switch (name) {
+            case "login":
+                return login(s, h);
+            case "challenge":
+                if (!h.get("AuthType").equalsIgnoreCase("MD5")) {
+                    s.send(error(h, "Must specify AuthType"));
+                } else {
+                    if (s.challenge == null) {
+                        s.challenge = Long.toString(ThreadLocalRandom.current().nextLong(1, Integer.MAX_VALUE));
+                    }
+                    s.send("Response: Success\r\n" + id(h) + "Challenge: " + s.challenge + "\r\n\r\n");
+                }
+                return true;
+            case "logoff":
+                s.send(response(h, "Goodbye", "Thanks for all the fish."));
+                return false;
+            case "ping":
+                long micros = TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis());
+                s.send("Response: Success\r\n" + id(h) + "Ping: Pong\r\nTimestamp: " + micros / 1_000_000 + "."
+                        + String.format("%06d", micros % 1_000_000) + "\r\n\r\n");
+                return true;
+            case "pjsipnotify":
+                s.send(notify(h));
+                return true;
+            case "dbput":
+                s.send(dbPut(h));
+                return true;
+            case "dbget":
+                s.send(dbGet(h));
+                return true;
+            case "dbdel":
+                s.send(dbDel(h));
+                return true;
+            default:
+                s.send(error(h, "Invalid/unknown command: " + action + ". Use Action: ListCommands to show available commands."));
+                return true;
+        }
+    }
+
+    private boolean login(Session s, Headers h) throws IOException {
+        if (s.authenticated) {
+            s.send(response(h, "Success", "Already authenticated"));
+            return true;
+        }
+        boolean userOk = h.get("Username").equalsIgnoreCase(user);
+        boolean secretOk;
+        if (h.get("AuthType").equalsIgnoreCase("MD5")) {
+            secretOk = s.challenge != null && !h.get("Key").isEmpty() && h.get("Key").equals(md5Hex(s.challenge + secret));
+        } else {
+            secretOk = h.get("Secret").equals(secret);
+        }
+        if (!userOk || !secretOk) {
+            try {
+                Thread.sleep(loginFailureDelay.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            s.send(error(h, "Authentication failed"));
+            return false;
+        }
+        s.authenticated = true;
+        s.events = eventClasses(h.has("Events") ? h.get("Events") : null);
+        synchronized (lock) {
+            logins++;
+        }
+        StringBuilder b = new StringBuilder(response(h, "Success", "Authentication accepted"));
+        if (s.wants("system")) {
+            long up = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - bootNanos);
+            b.append("Event: FullyBooted\r\nPrivilege: system,all\r\nUptime: ").append(up).append("\r\nLastReload: ")
+                    .append(up).append("\r\nStatus: Fully Booted\r\n\r\n");
+        }
+        if (s.wants("security")) {
+            String now = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC)
+                    .format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ"));
+            b.append("Event: SuccessfulAuth\r\nPrivilege: security,all\r\nEventTV: ").append(now)
+                    .append("\r\nSeverity: Informational\r\nService: AMI\r\nEventVersion: 1\r\nAccountID: ").append(user)
+                    .append("\r\nSessionID: 0x").append(Integer.toHexString(System.identityHashCode(s)))
+                    .append("\r\nLocalAddress: IPV4/TCP/127.0.0.1/").append(s.socket.getLocalPort())
+                    .append("\r\nRemoteAddress: IPV4/TCP/127.0.0.1/").append(s.socket.getPort())
+                    .append("\r\nUsingPassword: 0\r\nSessionTV: ").append(now).append("\r\n\r\n");
+        }
+        s.send(b.toString());
+        return true;
+    }
+
+    private String notify(Headers h) {
+        String endpoint = h.get("Endpoint");
+        String uri = h.get("URI");
+        if (!endpoint.isEmpty() && !uri.isEmpty()) {
+            return error(h, "PJSIPNotify action can not handle a request specifying both 'URI' and 'Endpoint'."
+                    + " You must use only one of the two.\n");
+        }
+        if (endpoint.isEmpty() && uri.isEmpty()) {
+            return error(h, "PJSIPNotify requires either an endpoint name or a SIP URI.");
+        }
+        String event;
+        String option = h.get("Option");
+        if (!option.isEmpty()) {
+            synchronized (lock) {
+                event = notifyOptions.get(option);
+            }
+            if (event == null) {
+                return error(h, "Unable to find notify type '" + option + "'\n");
+            }
+        } else {
+            event = "";
+            for (String variables : h.all("Variable")) {
+                for (String item : variables.split(",")) {
+                    int eq = item.indexOf('=');
+                    if (eq > 0 && item.substring(0, eq).equals("Event") && event.isEmpty()) {
+                        event = item.substring(eq + 1);
+                    }
+                }
+            }
+        }
+        String target = uri;
+        if (!endpoint.isEmpty()) {
+            target = endpoint;
+            String lower = endpoint.toLowerCase(Locale.ROOT);
+            if (lower.startsWith("sip/")) {
+                target = endpoint.substring(4);
+            } else if (lower.startsWith("pjsip/")) {
+                target = endpoint.substring(6);
+            }
+            if (!knownEndpoints.test(target)) {
+                return error(h, "Unable to retrieve endpoint " + target);
+            }
+        }
+        synchronized (lock) {
+            notifies.add(new Notify(target, event));
+        }
+        return response(h, "Success", "NOTIFY sent");
+    }
+
+    private String dbPut(Headers h) {
+        if (h.get("Family").isEmpty()) {
+            return error(h, "No family specified");
+        }
+        if (h.get("Key").isEmpty()) {
+            return error(h, "No key specified");
+        }
+        synchronized (lock) {
+            astdb.put("/" + h.get("Family") + "/" + h.get("Key"), h.get("Val"));
+        }
+        return response(h, "Success", "Updated database successfully");
+    }
+
+    private String dbGet(Headers h) {
+        String family = h.get("Family");
+        String key = h.get("Key");
+        if (family.isEmpty()) {
+            return error(h, "No family specified.");
+        }
+        if (key.isEmpty()) {
+            return error(h, "No key specified.");
+        }
+        String value;
+        synchronized (lock) {
+            value = astdb.get("/" + family + "/" + key);
+        }
+        if (value == null) {
+            return error(h, "Database entry not found");
+        }
+        String id = id(h);
+        return "Response: Success\r\n" + id + "EventList: start\r\nMessage: Result will follow\r\n\r\n"
+                + "Event: DBGetResponse\r\nFamily: " + family + "\r\nKey: " + key + "\r\nVal: " + value + "\r\n" + id + "\r\n"
+                + "Event: DBGetComplete\r\n" + id + "EventList: Complete\r\nListItems: 1\r\n\r\n";
+    }
+
+    private String dbDel(Headers h) {
+        if (h.get("Family").isEmpty()) {
+            return error(h, "No family specified.");
+        }
+        if (h.get("Key").isEmpty()) {
+            return error(h, "No key specified.");
+        }
+        boolean existed;
+        synchronized (lock) {
+            existed = astdb.remove("/" + h.get("Family") + "/" + h.get("Key")) != null;
+        }
+        if (!existed && !deleteOfMissingKeySucceeds) {
+            return error(h, "Database entry not found");
+        }
+        return response(h, "Success", "Key deleted successfully");
+    }
+
+    private static String id(Headers h) {
+        String id = h.get("ActionID");
+        return id.isEmpty() ? "" : "ActionID: " + id + "\r\n";
+    }
+
+    private static String response(Headers h, String response, String message) {
+        return "Response: " + response + "\r\n" + id(h) + "Message: " + message + "\r\n\r\n";
+    }
+
+    private static String error(Headers h, String message) {
+        return response(h, "Error", message);
+    }
+
+    /** Event classes of an {@code Events} header: null (no header) or on/yes/true/all mean every class. */
+    private static Set<String> eventClasses(String events) {
+        if (events == null) {
+            return Set.of("all");
+        }
+        String e = events.strip().toLowerCase(Locale.ROOT);
+        if (e.equals("on") || e.equals("yes") || e.equals("true")) {
+            return Set.of("all");
+        }
+        if (e.equals("off") || e.equals("no") || e.equals("false")) {
+            return Set.of();
+        }
+        Set<String> out = new java.util.HashSet<>();
+        for (String c : e.split(",")) {
+            out.add(c.strip());
+        }
+        return out;
+    }
+
+    private static String md5Hex(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Headers of one request; names case-insensitive, first wins; values with leading blanks skipped. */
+    private static final class Headers {
+
+        private final List<String[]> pairs = new ArrayList<>();
+
+        Headers(List<String> lines) {
+            for (String l : lines) {
+                int colon = l.indexOf(':');
+                if (colon > 0) {
+                    pairs.add(new String[] {l.substring(0, colon), l.substring(colon + 1).stripLeading()});
+                }
+            }
+        }
+
+        boolean has(String name) {
+            return pairs.stream().anyMatch(p -> p[0].equalsIgnoreCase(name));
+        }
+
+        /** The first value, "" when absent (as Asterisk's astman_get_header). */
+        String get(String name) {
+            return pairs.stream().filter(p -> p[0].equalsIgnoreCase(name)).map(p -> p[1]).findFirst().orElse("");
+        }
+
+        List<String> all(String name) {
+            return pairs.stream().filter(p -> p[0].equalsIgnoreCase(name)).map(p -> p[1]).toList();
+        }
+    }
+
+    /** One client connection. */
+    private static final class Session {
+
+        final Socket socket;
+        volatile boolean authenticated;
+        volatile boolean muted;
+        volatile Set<String> events = Set.of();
+        volatile String challenge;
+
+        Session(Socket socket) {
+            this.socket = socket;
+        }
+
+        boolean wants(String eventClass) {
+            Set<String> e = events;
+            return e.contains("all") || e.contains(eventClass);
+        }
+
+        synchronized void send(String text) throws IOException {
+            OutputStream out = socket.getOutputStream();
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        }
+
+        void sendQuietly(String text) {
+            try {
+                send(text);
+            } catch (IOException e) {
+                // the client is gone already
+            }
+        }
+
+        void close() {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+    }
+}
