@@ -1,0 +1,175 @@
+package hotdesk.asteriskconf;
+
+import hotdesk.core.policy.DialCodePlan;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * What the generated Asterisk configuration is made from, validated when built.
+ *
+ * <p>Every value ends up inside an Asterisk config file, where a {@code ;} starts a comment, a line
+ * break starts a new setting and a section name in brackets starts a new section. So nothing here may
+ * hold control characters or {@code ;}, names are restricted to letters, digits and {@code _ . -}, and
+ * a user may not be called {@code general} (that section configures the whole module). Errors are
+ * IllegalArgumentException naming the key ({@code asterisk.agi-url}, {@code pjsip.idle-context},
+ * {@code asterisk.internal-pattern}, {@code ami.user}, {@code ami.secret}, {@code ari.user},
+ * {@code ari.password}); secrets are never echoed, not even in {@link #toString()}.
+ *
+ * @param codes             feature codes and emergency numbers ({@code codes.*}, {@code emergency.numbers})
+ * @param agiUrl            where Asterisk reaches hotdesk's FastAGI server, {@code agi://host[:port]}
+ * @param idleContext       dialplan context hotdesk gives a free desk ({@code pjsip.idle-context})
+ * @param idleInternalCalls whether free desks may call internal numbers ({@code asterisk.idle-internal-calls})
+ * @param internalPattern   the internal numbers, an Asterisk extension or pattern ({@code asterisk.internal-pattern});
+ *                          it may not match anything that begins with a feature code
+ * @param amiUser           AMI user hotdesk logs in as
+ * @param amiSecret         its secret
+ * @param ariUser           ARI user hotdesk pushes PJSIP objects as
+ * @param ariPassword       its password
+ */
+public record AsteriskConfSettings(DialCodePlan codes, String agiUrl, String idleContext, boolean idleInternalCalls,
+                                   String internalPattern, String amiUser, String amiSecret, String ariUser,
+                                   String ariPassword) {
+
+    /** Contexts the generated dialplan defines itself; the idle context must be none of them. */
+    static final Set<String> OWN_CONTEXTS = Set.of("hotdesk-codes", "hotdesk-emergency", "hotdesk-emergency-out",
+            "hotdesk-run", "hotdesk-result", "hotdesk-dial");
+
+    private static final Set<String> RESERVED_SECTIONS = Set.of("general", "globals");
+    private static final Pattern AGI_URL = Pattern.compile(
+            "agi://(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
+                    + "|\\[[0-9A-Fa-f:.]{2,45}\\])(?::([0-9]{1,5}))?");
+    private static final Pattern CONTEXT = Pattern.compile("[A-Za-z0-9_-]{1,79}");
+    private static final Pattern USER = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    private static final Pattern SECRET = Pattern.compile("[\\x21-\\x7e&&[^;\\\\]]{8,128}");
+
+    public AsteriskConfSettings {
+        if (codes == null) {
+            throw new IllegalArgumentException("codes.* and emergency.numbers must be given");
+        }
+        agiUrl = agiUrl(agiUrl);
+        idleContext = idleContext(idleContext);
+        internalPattern = internalPattern(internalPattern, codes);
+        amiUser = user("ami.user", amiUser);
+        amiSecret = secret("ami.secret", amiSecret);
+        ariUser = user("ari.user", ariUser);
+        ariPassword = secret("ari.password", ariPassword);
+    }
+
+    /** The defaults hotdesk ships, the ones asterisk-conf/ in the repository is generated with. */
+    public static AsteriskConfSettings defaults() {
+        return new AsteriskConfSettings(DialCodePlan.defaults(), "agi://127.0.0.1:4573", "hotdesk-idle", false, "_1XX",
+                "hotdesk", "hotdesk-ami-change-me", "hotdesk", "hotdesk-ari-change-me");
+    }
+
+    private static String agiUrl(String value) {
+        var m = value == null ? null : AGI_URL.matcher(value);
+        if (m == null || !m.matches()) {
+            throw new IllegalArgumentException("asterisk.agi-url must look like agi://host[:port] (no path), got '"
+                    + shown(value) + "'");
+        }
+        if (m.group(1) != null) {
+            int port = Integer.parseInt(m.group(1));
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("asterisk.agi-url port must be 1..65535, got " + port);
+            }
+        }
+        return value;
+    }
+
+    private static String idleContext(String value) {
+        if (value == null || !CONTEXT.matcher(value).matches()) {
+            throw new IllegalArgumentException("pjsip.idle-context must be a dialplan context name (1 to 79 letters, digits, _ and -), got '"
+                    + shown(value) + "'");
+        }
+        String lower = value.toLowerCase(Locale.ROOT);
+        if (RESERVED_SECTIONS.contains(lower) || OWN_CONTEXTS.contains(lower)) {
+            throw new IllegalArgumentException("pjsip.idle-context cannot be '" + value + "': that name is taken ("
+                    + (RESERVED_SECTIONS.contains(lower) ? "an extensions.conf section" : "a context the generated dialplan defines") + ")");
+        }
+        return value;
+    }
+
+    private static String internalPattern(String value, DialCodePlan codes) {
+        String key = "asterisk.internal-pattern";
+        if (value == null) {
+            throw new IllegalArgumentException(key + " must be given");
+        }
+        DialPattern.DialPatternResult parsed = DialPattern.parse(value);
+        if (parsed.problem() != null) {
+            throw new IllegalArgumentException(key + " must be an Asterisk extension like 100 or pattern like _1XX: "
+                    + parsed.problem() + ", got '" + shown(value) + "'");
+        }
+        DialPattern p = parsed.pattern();
+        for (String code : codes.prefixCodes()) {
+            if (p.matchesLongerThan(code)) {
+                throw new IllegalArgumentException(key + " " + value + " also matches numbers that begin with the feature code "
+                        + code + " (" + keyOf(codes, code) + "): choose a pattern no feature code can begin");
+            }
+        }
+        if (p.isExact()) {
+            for (String code : exactNumbers(codes)) {
+                if (p.matches(code)) {
+                    throw new IllegalArgumentException(key + " " + value + " is also a feature code or emergency number");
+                }
+            }
+        }
+        return value;
+    }
+
+    private static List<String> exactNumbers(DialCodePlan codes) {
+        List<String> all = new java.util.ArrayList<>(codes.login());
+        all.addAll(codes.loginStar());
+        all.addAll(codes.logout());
+        all.addAll(codes.emergency());
+        return all;
+    }
+
+    private static String keyOf(DialCodePlan codes, String code) {
+        if (codes.login().contains(code)) {
+            return DialCodePlan.LOGIN_KEY;
+        }
+        return codes.loginStar().contains(code) ? DialCodePlan.LOGIN_STAR_KEY : DialCodePlan.OTP_KEY;
+    }
+
+    private static String user(String key, String value) {
+        if (value == null || !USER.matcher(value).matches()) {
+            throw new IllegalArgumentException(key + " must be 1 to 64 letters, digits, _ . -, got '" + shown(value) + "'");
+        }
+        if (RESERVED_SECTIONS.contains(value.toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException(key + " cannot be '" + value + "': [" + value
+                    + "] is the section that configures the whole module");
+        }
+        return value;
+    }
+
+    private static String secret(String key, String value) {
+        if (value == null || !SECRET.matcher(value).matches()) {
+            throw new IllegalArgumentException(key + " must be 8 to 128 printable ASCII characters without spaces, ; or \\"
+                    + " (Asterisk config files read ; as a comment)");
+        }
+        return value;
+    }
+
+    private static String shown(String value) {
+        if (value == null) {
+            return "null";
+        }
+        String v = value.replaceAll("[\\p{Cntrl}\\u2028\\u2029\\u0085]", "?");
+        return v.length() > 60 ? v.substring(0, 60) + "…" : v;
+    }
+
+    /** The settings as a header comment shows them: secrets left out. */
+    String describe() {
+        return codes + " asterisk.agi-url=" + agiUrl + " pjsip.idle-context=" + idleContext
+                + " asterisk.idle-internal-calls=" + idleInternalCalls + " asterisk.internal-pattern=" + internalPattern
+                + " ami.user=" + amiUser + " ari.user=" + ariUser;
+    }
+
+    @Override
+    public String toString() {
+        return "AsteriskConfSettings[" + describe() + " ami.secret=**** ari.password=****]";
+    }
+}

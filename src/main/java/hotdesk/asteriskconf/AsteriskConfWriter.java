@@ -1,0 +1,602 @@
+package hotdesk.asteriskconf;
+
+import hotdesk.core.policy.DialCodePlan;
+import hotdesk.core.policy.DialCodePlan.Route;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Renders the drop-in Asterisk 22 configuration hotdesk needs from {@link AsteriskConfSettings}, so an
+ * admin regenerates it for their own feature codes ({@code hotdesk asterisk-conf --out DIR}); the
+ * repository's {@code asterisk-conf/} is this output for the defaults.
+ *
+ * <p>Facts of Asterisk it is built around:
+ * <ul>
+ * <li>Emergency numbers are exact extensions that jump straight to a static route: no AGI, nothing of
+ *     hotdesk but the desk's ELIN in AstDB (which Asterisk keeps itself), so they work with hotdesk down.
+ *     A pattern can never take them: Asterisk prefers an exact extension to any pattern.</li>
+ * <li>A context's own extensions are searched before its includes, so the idle context holds every
+ *     extension itself instead of including others (its catch-all refusal would otherwise win).</li>
+ * <li>When FastAGI is unreachable Asterisk continues with {@code AGISTATUS=FAILURE}: the caller hears a
+ *     prompt, never silence. The scripts speak the outcome themselves and set {@code HOTDESK_RESULT};
+ *     the dialplan closes the call per result.</li>
+ * <li>{@code Dial(PJSIP/101)} rings one contact only; {@code PJSIP_DIAL_CONTACTS} rings all of them but is
+ *     empty when nothing is registered, which {@code Dial} would treat as an error.</li>
+ * <li>Asterisk reads only the first {@code [general]} (or {@code [res_pjsip]} in sorcery.conf) of a file,
+ *     so those settings are merged by hand when the admin's file already has that section (README).</li>
+ * <li>In every Asterisk config file {@code ;} starts a comment (written {@code \;} inside a value) and
+ *     {@code ;--} starts a block comment: nothing rendered contains the latter.</li>
+ * </ul>
+ * Pure and thread-safe; {@link #write(AsteriskConfSettings, Path)} replaces files atomically one by one after staging all of them.
+ */
+public final class AsteriskConfWriter {
+
+    /** The dialplan file; the other names follow the same {@code <asterisk file>_hotdesk.conf} scheme. */
+    public static final String EXTENSIONS = "extensions_hotdesk.conf";
+    public static final String SORCERY = "sorcery_hotdesk.conf";
+    public static final String MANAGER = "manager_hotdesk.conf";
+    public static final String ARI = "ari_hotdesk.conf";
+    public static final String HTTP = "http_hotdesk.conf";
+    public static final String PJSIP_NOTIFY = "pjsip_notify_hotdesk.conf";
+    public static final String PJSIP = "pjsip_hotdesk.conf";
+    public static final String README = "README.md";
+
+    /** Global variables the admin sets in extensions.conf [globals] for emergency calls. */
+    public static final String EMERGENCY_TRUNK_VARIABLE = "HOTDESK_EMERGENCY_TRUNK";
+    public static final String EMERGENCY_CONTEXT_VARIABLE = "HOTDESK_EMERGENCY_CONTEXT";
+
+    /** The values the FastAGI scripts set in HOTDESK_RESULT, and what the dialplan plays after each. */
+    static final Map<String, String> RESULT_SOUNDS = resultSounds();
+    /** Played when hotdesk could not be reached or left no usable result. */
+    static final String UNAVAILABLE = "UNAVAILABLE";
+
+    /** Files holding a secret: not readable by everyone when new. */
+    private static final Set<String> SECRET_FILES = Set.of(MANAGER, ARI);
+    private static final String TRANSPORT = "transport-udp";
+    private static final String HTTP_BIND = "127.0.0.1";
+    private static final int HTTP_PORT = 8088;
+    private static final String REFUSED_SOUND = "feature-not-avail-line";
+    private static final String UNAVAILABLE_SOUND = "please-try-call-later";
+
+    private AsteriskConfWriter() {
+    }
+
+    private static Map<String, String> resultSounds() {
+        Map<String, String> m = new LinkedHashMap<>();
+        // The script has already played its own prompt (agi.prompt.*); this closes the call.
+        m.put("OK", "auth-thankyou");
+        m.put("OK_PENDING", "auth-thankyou");
+        m.put("LOGGED_OUT", "auth-thankyou");
+        m.put("NOT_LOGGED_IN", "auth-thankyou");
+        m.put("BAD_PIN", "goodbye");
+        m.put("LOCKED", "goodbye");
+        m.put("NOT_A_DESK", "goodbye");
+        m.put("NOT_ALLOWED", "goodbye");
+        m.put("DESK_DISABLED", "goodbye");
+        m.put("ERROR", "goodbye");
+        m.put("NO_INPUT", ""); // the script has just said goodbye
+        return Collections.unmodifiableMap(m);
+    }
+
+    /** Every file, name → content, in the order the README explains them. */
+    public static Map<String, String> render(AsteriskConfSettings s) {
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put(EXTENSIONS, extensions(s));
+        files.put(SORCERY, sorcery(s));
+        files.put(MANAGER, manager(s));
+        files.put(ARI, ari(s));
+        files.put(HTTP, http(s));
+        files.put(PJSIP_NOTIFY, pjsipNotify(s));
+        files.put(PJSIP, pjsip(s));
+        files.put(README, readme(s));
+        files.forEach((name, content) -> {
+            if (content.contains(";--") || content.contains("--;")) {
+                // Asterisk would read everything up to the next --; as a comment
+                throw new IllegalStateException(name + " would contain a block comment marker");
+            }
+        });
+        return Collections.unmodifiableMap(files);
+    }
+
+    /**
+     * Writes every file into {@code dir} (created if missing). All files are first staged as temporary
+     * files beside their targets, then each is moved into place atomically: a failure leaves no partial
+     * or temporary file behind, and a failure before the first move leaves the directory as it was.
+     *
+     * <p>A file that already exists keeps its permissions, owner and group (an admin may have made it
+     * readable by the asterisk group). A new file gets the directory's group and mode 0644, or 0640 for
+     * the files holding the AMI secret and ARI password; Asterisk must be able to read them.
+     *
+     * @throws UncheckedIOException naming the path that could not be created or written
+     */
+    public static void write(AsteriskConfSettings s, Path dir) {
+        write(render(s), dir);
+    }
+
+    /** Writes {@code files} (name → content) as {@link #write(AsteriskConfSettings, Path)} does. */
+    static void write(Map<String, String> files, Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException | UnsupportedOperationException e) {
+            throw failure("cannot create the directory " + dir, e);
+        }
+        for (String name : files.keySet()) {
+            Path target = dir.resolve(name);
+            if (Files.isDirectory(target)) {
+                throw new UncheckedIOException("cannot write " + target + ": a directory of that name is in the way",
+                        new IOException(target + " is a directory"));
+            }
+        }
+        Map<Path, Path> staged = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, String> f : files.entrySet()) {
+                Path target = dir.resolve(f.getKey());
+                try {
+                    Path tmp = Files.createTempFile(dir, "." + f.getKey() + ".", ".tmp");
+                    staged.put(target, tmp);
+                    Files.writeString(tmp, f.getValue(), StandardCharsets.UTF_8);
+                    attributes(tmp, target, dir, SECRET_FILES.contains(f.getKey()));
+                } catch (IOException | UnsupportedOperationException e) {
+                    throw failure("cannot write " + target, e);
+                }
+            }
+            for (Path target : new ArrayList<>(staged.keySet())) {
+                try {
+                    move(staged.get(target), target);
+                } catch (IOException e) {
+                    throw failure("cannot write " + target, e);
+                }
+                staged.remove(target);
+            }
+        } finally {
+            staged.values().forEach(AsteriskConfWriter::deleteQuietly);
+        }
+    }
+
+    private static void attributes(Path tmp, Path target, Path dir, boolean secret) throws IOException {
+        PosixFileAttributeView view = Files.getFileAttributeView(tmp, PosixFileAttributeView.class);
+        if (view == null) {
+            return; // not a POSIX file system: the platform's defaults apply
+        }
+        if (Files.isRegularFile(target)) {
+            PosixFileAttributes old = Files.readAttributes(target, PosixFileAttributes.class);
+            view.setPermissions(old.permissions());
+            bestEffort(() -> view.setGroup(old.group()));
+            bestEffort(() -> view.setOwner(old.owner()));
+        } else {
+            view.setPermissions(PosixFilePermissions.fromString(secret ? "rw-r-----" : "rw-r--r--"));
+            GroupPrincipal group = Files.readAttributes(dir, PosixFileAttributes.class).group();
+            bestEffort(() -> view.setGroup(group));
+        }
+    }
+
+    private interface IoAction {
+        void run() throws IOException;
+    }
+
+    /** Changing owner or group needs privileges the caller may lack; the file is still right without it. */
+    private static void bestEffort(IoAction action) {
+        try {
+            action.run();
+        } catch (IOException e) {
+            // keep the caller's own owner/group
+        }
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static UncheckedIOException failure(String what, Exception e) {
+        String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+        IOException cause = e instanceof IOException io ? io : new IOException(reason, e);
+        return new UncheckedIOException(what + " (" + reason + ")", cause);
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException | UnsupportedOperationException e) {
+            // best effort: the temporary name starts with a dot and ends with .tmp
+        }
+    }
+
+    // ---------------------------------------------------------------- header
+
+    private static String header(AsteriskConfSettings s, String file, String purpose) {
+        StringBuilder b = new StringBuilder();
+        b.append("; ").append(file).append(": ").append(purpose).append('\n');
+        b.append("; Generated by `hotdesk asterisk-conf --out DIR`. Change the settings and generate again\n");
+        b.append("; rather than editing this file. Generated from these settings (secrets left out):\n");
+        for (String line : settingsLines(s)) {
+            b.append(";   ").append(line).append('\n');
+        }
+        return b.toString();
+    }
+
+    private static List<String> settingsLines(AsteriskConfSettings s) {
+        DialCodePlan c = s.codes();
+        return List.of(
+                "codes.login=" + String.join(",", c.login()) + "  codes.login-star=" + String.join(",", c.loginStar()),
+                "codes.otp=" + String.join(",", c.otp()) + "  codes.logout=" + String.join(",", c.logout()),
+                "emergency.numbers=" + String.join(",", c.emergency()),
+                "asterisk.agi-url=" + s.agiUrl() + "  pjsip.idle-context=" + s.idleContext(),
+                "asterisk.idle-internal-calls=" + s.idleInternalCalls() + "  asterisk.internal-pattern=" + s.internalPattern(),
+                "ami.user=" + s.amiUser() + "  ari.user=" + s.ariUser());
+    }
+
+    // ---------------------------------------------------------------- extensions_hotdesk.conf
+
+    private static String extensions(AsteriskConfSettings s) {
+        DialCodePlan codes = s.codes();
+        StringBuilder b = new StringBuilder(header(s, EXTENSIONS, "the hot-desk dialplan."));
+        b.append(";\n");
+        b.append("; Contexts: [").append(s.idleContext()).append("] for free desks; [hotdesk-codes] to include in the\n");
+        b.append("; contexts of people who hot-desk; [hotdesk-emergency] for emergency numbers; [hotdesk-dial] to\n");
+        b.append("; ring every device of a user. [hotdesk-run], [hotdesk-result] and [hotdesk-emergency-out] serve\n");
+        b.append("; the others: never include them anywhere.\n");
+
+        b.append("\n; Free desks: hotdesk gives every desk line without an occupant this context. Every extension\n");
+        b.append("; is defined here rather than included, because a context's own extensions are searched before\n");
+        b.append("; its includes and the refusal at the end would otherwise take the feature codes.\n");
+        b.append('[').append(s.idleContext()).append("]\n");
+        b.append("; emergency numbers: exact extensions, which Asterisk prefers to every pattern below\n");
+        for (String n : codes.emergency()) {
+            b.append("exten => ").append(n).append(",1,Goto(hotdesk-emergency,${EXTEN},1)\n");
+        }
+        featureCodes(b, codes);
+        if (s.idleInternalCalls()) {
+            b.append("; internal calls (asterisk.idle-internal-calls=true)\n");
+            b.append("exten => ").append(s.internalPattern()).append(",1,Gosub(hotdesk-dial,s,1(${EXTEN}))\n");
+            b.append(" same => n,ExecIf($[\"${DIALSTATUS}\" = \"CHANUNAVAIL\"]?Playback(").append(UNAVAILABLE_SOUND).append("))\n");
+            b.append(" same => n,Hangup()\n");
+        } else {
+            b.append("; no internal calls from free desks (asterisk.idle-internal-calls=false)\n");
+        }
+        b.append("; everything else a phone can dial is refused with a prompt\n");
+        for (String catchAll : List.of("_[0-9*#+]", "_[0-9*#+].")) {
+            b.append("exten => ").append(catchAll).append(",1,Playback(").append(REFUSED_SOUND).append(")\n");
+            b.append(" same => n,Hangup()\n");
+        }
+
+        b.append("\n; Feature codes for desks in use: add  include => hotdesk-codes  to the context of everyone who\n");
+        b.append("; hot-desks, so they can log out or hand the desk to someone else. Your context's own extensions\n");
+        b.append("; win over included ones: a pattern such as _0. or _X. there takes codes beginning with 0 first.\n");
+        b.append("[hotdesk-codes]\n");
+        featureCodes(b, codes);
+
+        b.append("\n; Emergency numbers: static dialplan only, no AGI and nothing of hotdesk but the desk's ELIN in\n");
+        b.append("; AstDB, so they work with hotdesk down. Set ").append(EMERGENCY_TRUNK_VARIABLE)
+                .append(" (a PJSIP trunk endpoint) in the\n");
+        b.append("; [globals] of extensions.conf, or ").append(EMERGENCY_CONTEXT_VARIABLE)
+                .append(" to route the calls through a context of your\n");
+        b.append("; own. include => hotdesk-emergency in user contexts too if logged-in desks should present it.\n");
+        b.append("[hotdesk-emergency]\n");
+        for (String n : codes.emergency()) {
+            b.append("exten => ").append(n).append(",1,Goto(hotdesk-emergency-out,${EXTEN},1)\n");
+        }
+        b.append("\n[hotdesk-emergency-out]\n");
+        b.append("exten => _X.,1,NoOp(hotdesk: emergency call to ${EXTEN} from ${CHANNEL(name)})\n");
+        b.append(" same => n,GotoIf($[\"${CHANNEL(endpoint)}\" = \"\"]?route)\n");
+        b.append(" same => n,Set(HOTDESK_ELIN=${DB(hotdesk/desk/${CHANNEL(endpoint)}/elin)})\n");
+        b.append(" same => n,ExecIf($[\"${HOTDESK_ELIN}\" != \"\"]?Set(CALLERID(num)=${HOTDESK_ELIN}))\n");
+        b.append(" same => n(route),GotoIf($[\"${").append(EMERGENCY_CONTEXT_VARIABLE).append("}\" != \"\"]?${")
+                .append(EMERGENCY_CONTEXT_VARIABLE).append("},${EXTEN},1)\n");
+        b.append(" same => n,GotoIf($[\"${").append(EMERGENCY_TRUNK_VARIABLE).append("}\" = \"\"]?notrunk)\n");
+        b.append(" same => n,Dial(PJSIP/${EXTEN}@${").append(EMERGENCY_TRUNK_VARIABLE).append("})\n");
+        b.append(" same => n,Log(ERROR,hotdesk: emergency call to ${EXTEN} failed on trunk ${")
+                .append(EMERGENCY_TRUNK_VARIABLE).append("} with ${DIALSTATUS})\n");
+        b.append(" same => n,Goto(failed)\n");
+        b.append(" same => n(notrunk),Log(ERROR,hotdesk: emergency call to ${EXTEN} cannot be placed: set ")
+                .append(EMERGENCY_TRUNK_VARIABLE).append(" in [globals])\n");
+        b.append(" same => n(failed),Playback(please-try-again)\n");
+        b.append(" same => n,Hangup()\n");
+
+        b.append("\n; Gosub(hotdesk-dial,s,1(<extension>[,<ring seconds>])) rings every device of a user at once: the\n");
+        b.append("; desk they sit at and their own phones (Dial(PJSIP/101) would ring only one). With nothing\n");
+        b.append("; registered there is no Dial at all and DIALSTATUS=CHANUNAVAIL, so your dialplan can go on to\n");
+        b.append("; voicemail as after any unanswered Dial.\n");
+        b.append("[hotdesk-dial]\n");
+        b.append("exten => s,1,Set(LOCAL(contacts)=${PJSIP_DIAL_CONTACTS(${ARG1})})\n");
+        b.append(" same => n,GotoIf($[\"${contacts}\" = \"\"]?none)\n");
+        b.append(" same => n,Dial(${contacts},${ARG2})\n");
+        b.append(" same => n,Return()\n");
+        b.append(" same => n(none),Set(DIALSTATUS=CHANUNAVAIL)\n");
+        b.append(" same => n,Return()\n");
+
+        b.append("\n; Gosub(hotdesk-run,s,1(<script>[,<digits>])) runs one hotdesk FastAGI script. The script speaks\n");
+        b.append("; the outcome and sets HOTDESK_RESULT; [hotdesk-result] then closes the call. If hotdesk cannot\n");
+        b.append("; be reached (AGISTATUS=FAILURE) or leaves no result, the caller hears ")
+                .append(UNAVAILABLE_SOUND).append(".\n");
+        b.append("[hotdesk-run]\n");
+        b.append("exten => s,1,Set(HOTDESK_RESULT=)\n");
+        b.append(" same => n,AGI(").append(s.agiUrl()).append("/${ARG1},${ARG2})\n");
+        b.append(" same => n,GotoIf($[\"${AGISTATUS}\" = \"HANGUP\"]?done)\n");
+        b.append(" same => n,GotoIf($[\"${AGISTATUS}\" != \"SUCCESS\"]?unavailable)\n");
+        b.append(" same => n,GotoIf(${DIALPLAN_EXISTS(hotdesk-result,${HOTDESK_RESULT},1)}?result)\n");
+        b.append(" same => n(unavailable),Log(WARNING,hotdesk: ${ARG1} ended with AGISTATUS=${AGISTATUS} and no known HOTDESK_RESULT)\n");
+        b.append(" same => n,Gosub(hotdesk-result,").append(UNAVAILABLE).append(",1)\n");
+        b.append(" same => n,Return()\n");
+        b.append(" same => n(result),Gosub(hotdesk-result,${HOTDESK_RESULT},1)\n");
+        b.append(" same => n(done),Return()\n");
+
+        b.append("\n; What follows each HOTDESK_RESULT (the script has already played its own prompt). Add your own\n");
+        b.append("; actions here, one extension per result.\n");
+        b.append("[hotdesk-result]\n");
+        for (Map.Entry<String, String> r : RESULT_SOUNDS.entrySet()) {
+            if (r.getValue().isEmpty()) {
+                b.append("exten => ").append(r.getKey()).append(",1,Return()\n");
+            } else {
+                b.append("exten => ").append(r.getKey()).append(",1,Playback(").append(r.getValue()).append(")\n");
+                b.append(" same => n,Return()\n");
+            }
+        }
+        b.append("exten => ").append(UNAVAILABLE).append(",1,Playback(").append(UNAVAILABLE_SOUND).append(")\n");
+        b.append(" same => n,Return()\n");
+        return b.toString();
+    }
+
+    private static void featureCodes(StringBuilder b, DialCodePlan codes) {
+        String lastComment = null;
+        for (Route r : codes.routes()) {
+            String comment = switch (r.action()) {
+                case LOGIN -> r.key().equals(DialCodePlan.LOGIN_STAR_KEY)
+                        ? "log in with a PIN: " + r.code() + "<extension>* or " + r.code() + " alone (" + r.key() + ")"
+                        : "log in with a PIN: " + r.code() + "<extension> or " + r.code() + " alone (" + r.key() + ")";
+                case OTP_LOGIN -> "log in with a one-time code: " + r.code() + "<" + DialCodePlan.OTP_DIGITS
+                        + " digits>, # at the end optional (" + r.key() + ")";
+                case LOGOUT -> "log out (" + r.key() + ")";
+            };
+            if (!comment.equals(lastComment)) {
+                b.append("; ").append(comment).append('\n');
+                lastComment = comment;
+            }
+            b.append("exten => ").append(r.exten()).append(",1,Gosub(hotdesk-run,s,1(").append(script(r.action()));
+            if (r.hasArgument()) {
+                b.append(",${EXTEN:").append(r.argumentStart());
+                if (r.argumentLength() > 0) {
+                    b.append(':').append(r.argumentLength());
+                }
+                b.append('}');
+            }
+            b.append("))\n");
+            b.append(" same => n,Hangup()\n");
+        }
+    }
+
+    /** The FastAGI script names hotdesk's server registers. */
+    static String script(DialCodePlan.Action action) {
+        return switch (action) {
+            case LOGIN -> "hotdesk-login";
+            case OTP_LOGIN -> "hotdesk-otp";
+            case LOGOUT -> "hotdesk-logout";
+        };
+    }
+
+    // ---------------------------------------------------------------- the other files
+
+    private static String sorcery(AsteriskConfSettings s) {
+        return header(s, SORCERY, "lets hotdesk create PJSIP endpoints, AORs and auths over ARI.")
+                + ";\n"
+                + "; The config wizard reads pjsip.conf; the memory wizard after it takes what ARI creates. Objects\n"
+                + "; defined in pjsip.conf cannot be changed over ARI. Memory objects vanish when Asterisk restarts:\n"
+                + "; hotdesk pushes them again as soon as it sees Asterisk back (AMI FullyBooted).\n"
+                + "; Asterisk reads only the FIRST [res_pjsip] section of sorcery.conf (a later one is ignored without\n"
+                + "; a word), and a type listed there loses its built-in default, hence the config line first. So:\n"
+                + ";   sorcery.conf has no [res_pjsip] section: add   #include hotdesk/" + SORCERY + "\n"
+                + ";   it has one: copy the six lines below into it instead (after your own lines for these types).\n"
+                + "[res_pjsip]\n"
+                + "endpoint = config,pjsip.conf,criteria=type=endpoint\n"
+                + "endpoint = memory\n"
+                + "aor = config,pjsip.conf,criteria=type=aor\n"
+                + "aor = memory\n"
+                + "auth = config,pjsip.conf,criteria=type=auth\n"
+                + "auth = memory\n";
+    }
+
+    private static String manager(AsteriskConfSettings s) {
+        return header(s, MANAGER, "the AMI user hotdesk logs in as (ami.user, ami.secret).")
+                + ";\n"
+                + "; In manager.conf add   #include hotdesk/" + MANAGER + "   and set in its [general] by hand\n"
+                + "; (Asterisk reads the first [general] only):   enabled = yes   bindaddr = 127.0.0.1   port = 5038\n"
+                + ";\n"
+                + "; Least privilege. Each AMI action is registered with the classes that may call it (source: the\n"
+                + "; Asterisk 22 sources of res_pjsip_notify, db and manager; check with: manager show command DBPut):\n"
+                + ";   PJSIPNotify   system\n"
+                + ";   DBPut, DBDel  system\n"
+                + ";   DBGet         system or reporting\n"
+                + ";   Ping          none needed\n"
+                + "; and the events hotdesk waits for are system events: FullyBooted (sent at login only to users\n"
+                + "; that may read system) and Shutdown. Hence read = system and write = system, nothing else:\n"
+                + "; no call, no command, no originate.\n"
+                + "[" + s.amiUser() + "]\n"
+                + "secret = " + s.amiSecret() + "\n"
+                + "deny = 0.0.0.0/0.0.0.0\n"
+                + "permit = 127.0.0.1/255.255.255.255\n"
+                + "read = system\n"
+                + "write = system\n"
+                + "writetimeout = 5000\n";
+    }
+
+    private static String ari(AsteriskConfSettings s) {
+        return header(s, ARI, "the ARI user hotdesk pushes PJSIP objects as (ari.user, ari.password).")
+                + ";\n"
+                + "; In ari.conf add   #include hotdesk/" + ARI + "   and set in its [general] by hand\n"
+                + "; (Asterisk reads the first [general] only):   enabled = yes\n"
+                + "; ARI is served by Asterisk's HTTP server: see " + HTTP + ".\n"
+                + "[" + s.ariUser() + "]\n"
+                + "type = user\n"
+                + "read_only = no\n"
+                + "password = " + s.ariPassword() + "\n"
+                + "password_format = plain\n";
+    }
+
+    private static String http(AsteriskConfSettings s) {
+        return header(s, HTTP, "Asterisk's HTTP server, which serves ARI, on the loopback only.")
+                + ";\n"
+                + "; Asterisk reads the first [general] of http.conf only. If your http.conf has no [general] (or\n"
+                + "; you keep nothing of it), make it   #include hotdesk/" + HTTP + "   otherwise set these three\n"
+                + "; lines in its [general] by hand. hotdesk's ari.url must point here (http://" + HTTP_BIND + ":"
+                + HTTP_PORT + "/ari).\n"
+                + "[general]\n"
+                + "enabled = yes\n"
+                + "bindaddr = " + HTTP_BIND + "\n"
+                + "bindport = " + HTTP_PORT + "\n";
+    }
+
+    private static String pjsipNotify(AsteriskConfSettings s) {
+        return header(s, PJSIP_NOTIFY, "NOTIFY check-sync entries that make a phone fetch its config again.")
+                + ";\n"
+                + "; In pjsip_notify.conf add   #include hotdesk/" + PJSIP_NOTIFY + "\n"
+                + "; For AMI PJSIPNotify (Option: check-sync) and by hand:\n"
+                + ";   pjsip send notify check-sync endpoint hd-0015651234ab\n"
+                + "; A semicolon starts a comment in Asterisk config files, so inside a value it is written \\;\n"
+                + "[check-sync]\n"
+                + "Event => check-sync\n"
+                + "\n"
+                + "[check-sync-reboot]\n"
+                + "Event => check-sync\\;reboot=true\n"
+                + "\n"
+                + "; what hotdesk sends a Yealink by default (notify.event.yealink)\n"
+                + "[yealink-check-cfg]\n"
+                + "Event => check-sync\\;reboot=false\n";
+    }
+
+    private static String pjsip(AsteriskConfSettings s) {
+        return header(s, PJSIP, "the SIP transport every endpoint hotdesk pushes names.")
+                + ";\n"
+                + "; hotdesk sets transport=" + TRANSPORT + " on every endpoint it pushes (pjsip.transport); an endpoint\n"
+                + "; without a working transport cannot be reached. Only if your pjsip.conf has no transport of that\n"
+                + "; name, add   #include hotdesk/" + PJSIP + "   to it. If you already have a UDP transport, set\n"
+                + "; pjsip.transport in hotdesk to its name instead: two transports cannot bind the same port.\n"
+                + "[" + TRANSPORT + "]\n"
+                + "type = transport\n"
+                + "protocol = udp\n"
+                + "bind = 0.0.0.0:5060\n";
+    }
+
+    // ---------------------------------------------------------------- README.md
+
+    private static String readme(AsteriskConfSettings s) {
+        DialCodePlan c = s.codes();
+        StringBuilder b = new StringBuilder();
+        b.append("<!-- README.md: how to wire these files into Asterisk 22.\n");
+        b.append("     Generated by `hotdesk asterisk-conf --out DIR`. Change the settings and generate again\n");
+        b.append("     rather than editing this file. Generated from these settings (secrets left out):\n");
+        for (String line : settingsLines(s)) {
+            b.append("       ").append(line).append('\n');
+        }
+        b.append("-->\n");
+        b.append("# Asterisk configuration for hotdesk\n\n");
+        b.append("These files are generated by `hotdesk asterisk-conf --out DIR` from hotdesk's settings (the feature\n");
+        b.append("codes, the FastAGI URL, the idle context, the AMI and ARI users). Change the settings and generate\n");
+        b.append("them again rather than editing them. The paths below assume the files are in `/etc/asterisk/hotdesk/`\n");
+        b.append("(`#include` paths are relative to `/etc/asterisk`).\n\n");
+
+        b.append("## What goes where\n\n");
+        b.append("| file | add to | how |\n|---|---|---|\n");
+        b.append("| `").append(EXTENSIONS).append("` | `extensions.conf` | `#include hotdesk/").append(EXTENSIONS)
+                .append("` (at the end, outside your contexts) |\n");
+        b.append("| `").append(MANAGER).append("` | `manager.conf` | `#include hotdesk/").append(MANAGER)
+                .append("`, and set `[general]` by hand (below) |\n");
+        b.append("| `").append(ARI).append("` | `ari.conf` | `#include hotdesk/").append(ARI)
+                .append("`, and set `[general]` by hand (below) |\n");
+        b.append("| `").append(PJSIP_NOTIFY).append("` | `pjsip_notify.conf` | `#include hotdesk/").append(PJSIP_NOTIFY)
+                .append("` |\n");
+        b.append("| `").append(HTTP).append("` | `http.conf` | `#include hotdesk/").append(HTTP)
+                .append("` if `http.conf` has no `[general]`, else merge by hand |\n");
+        b.append("| `").append(SORCERY).append("` | `sorcery.conf` | `#include hotdesk/").append(SORCERY)
+                .append("` if `sorcery.conf` has no `[res_pjsip]`, else merge by hand |\n");
+        b.append("| `").append(PJSIP).append("` | `pjsip.conf` | `#include hotdesk/").append(PJSIP)
+                .append("` only if you have no transport named `").append(TRANSPORT).append("` |\n\n");
+
+        b.append("## Merge by hand\n\n");
+        b.append("Asterisk reads only the first `[general]` section of `manager.conf`, `ari.conf` and `http.conf`, and only\n");
+        b.append("the first `[res_pjsip]` of `sorcery.conf`; a second one (from an `#include` after yours) is ignored without\n");
+        b.append("a warning. So where your file already has that section, put these lines into it:\n\n");
+        b.append("- `manager.conf` `[general]`: `enabled = yes`, `bindaddr = 127.0.0.1`, `port = 5038`\n");
+        b.append("- `ari.conf` `[general]`: `enabled = yes`\n");
+        b.append("- `http.conf` `[general]`: `enabled = yes`, `bindaddr = ").append(HTTP_BIND).append("`, `bindport = ")
+                .append(HTTP_PORT).append("`\n");
+        b.append("- `sorcery.conf` `[res_pjsip]`: the six `endpoint`/`aor`/`auth` lines of `").append(SORCERY).append("`\n");
+        b.append("  (config first, then memory; if you map these types elsewhere, e.g. realtime, keep your lines and\n");
+        b.append("  add the `memory` lines after them).\n");
+        b.append("- Every context your hot-desking users have (their `context`, `users.default-context` in hotdesk):\n");
+        b.append("  `include => hotdesk-codes`, so a desk in use can log out and switch users. Your context's own\n");
+        b.append("  extensions are searched before included ones: a pattern such as `_0.` or `_X.` there takes the codes\n");
+        b.append("  that begin with those digits. Keep outside-line patterns in a context you include after\n");
+        b.append("  `hotdesk-codes`.\n");
+        b.append("- Optionally `include => hotdesk-emergency` in those contexts too, so logged-in desks present their\n");
+        b.append("  ELIN; again, a pattern of your own that matches an emergency number comes first.\n");
+        b.append("- `extensions.conf` `[globals]`: `").append(EMERGENCY_TRUNK_VARIABLE).append(" = <your PJSIP trunk endpoint>`,\n");
+        b.append("  or `").append(EMERGENCY_CONTEXT_VARIABLE)
+                .append(" = <context>` to send emergency calls through a context of your own (it gets\n");
+        b.append("  the dialled number as its extension, caller ID already set to the desk's ELIN). Without either,\n");
+        b.append("  emergency calls fail with an error in the log: test them.\n\n");
+
+        b.append("## Secrets to change\n\n");
+        b.append("`").append(MANAGER).append("` (`secret`) and `").append(ARI).append("` (`password`) hold the AMI secret\n");
+        b.append("and ARI password. Change both, here (or in hotdesk's settings before generating) **and** in hotdesk\n");
+        b.append("(`ami.secret`, `ari.password`). The shipped values end in `change-me`. Keep these two files readable by\n");
+        b.append("Asterisk only: `hotdesk asterisk-conf` creates them with mode 640 and the group of their directory, and\n");
+        b.append("keeps the mode, owner and group of files it replaces.\n\n");
+
+        b.append("## Feature codes\n\n");
+        b.append("| dial | does | AGI script |\n|---|---|---|\n");
+        for (String code : c.login()) {
+            b.append("| `").append(code).append("`EXT, or `").append(code)
+                    .append("` alone | log in as EXT, the PIN is asked for | `hotdesk-login` |\n");
+        }
+        for (String code : c.loginStar()) {
+            b.append("| `").append(code).append("`EXT`*`, or `").append(code)
+                    .append("` alone | the same | `hotdesk-login` |\n");
+        }
+        for (String code : c.otp()) {
+            b.append("| `").append(code).append("` + ").append(DialCodePlan.OTP_DIGITS)
+                    .append(" digits, `#` at the end optional | log in with a one-time code | `hotdesk-otp` |\n");
+        }
+        for (String code : c.logout()) {
+            b.append("| `").append(code).append("` | log out | `hotdesk-logout` |\n");
+        }
+        b.append("| ").append(String.join(", ", c.emergency().stream().map(n -> "`" + n + "`").toList()))
+                .append(" | emergency, from free desks too | none |\n\n");
+        b.append("Free desks (context `").append(s.idleContext()).append("`) can dial only these")
+                .append(s.idleInternalCalls() ? " and internal numbers (`" + s.internalPattern() + "`)" : "").append(";\n");
+        b.append("anything else is refused with the prompt `").append(REFUSED_SOUND).append("`. The scripts speak the\n");
+        b.append("outcome and set `HOTDESK_RESULT`; `[hotdesk-result]` closes the call for each result. If hotdesk cannot\n");
+        b.append("be reached, the caller hears `").append(UNAVAILABLE_SOUND).append("`, never silence.\n\n");
+
+        b.append("## Emergency calls work with hotdesk down\n\n");
+        b.append("`[hotdesk-emergency]` is plain static dialplan: no AGI, nothing of hotdesk but the desk's ELIN, which\n");
+        b.append("hotdesk stores in Asterisk's own database (AstDB `hotdesk/desk/<endpoint>/elin`) and Asterisk keeps across\n");
+        b.append("restarts. One limit: desk endpoints are pushed over ARI into Asterisk's memory. If Asterisk restarts while\n");
+        b.append("hotdesk is down, the desks cannot place any call until hotdesk is back and has pushed them again (seconds\n");
+        b.append("after it starts). Keep hotdesk running as a service beside Asterisk.\n\n");
+
+        b.append("## Ringing a user everywhere\n\n");
+        b.append("`Gosub(hotdesk-dial,s,1(101))` (optional second argument: ring time in seconds) rings every device of 101\n");
+        b.append("at once, the desk they sit at included. `Dial(PJSIP/101)` rings only one of them. With nothing registered\n");
+        b.append("it sets `DIALSTATUS=CHANUNAVAIL` without dialling, so voicemail can follow as usual.\n");
+        return b.toString();
+    }
+}
