@@ -28,6 +28,8 @@ import java.time.Duration;
  *       several nodes on PostgreSQL): Flyway serialises its own runs, and a ledger that is already
  *       migrated is left alone. A database that holds tables but no Flyway history is refused, not
  *       adopted.</li>
+ *   <li>H2's automatic mixed mode serves the file to other processes over TCP; that server is kept
+ *       on loopback ({@link DatabaseSettings#keepH2ServerOnLoopback()}).</li>
  *   <li>On PostgreSQL every connection gets {@code lock_timeout} (10 s, like H2's
  *       {@code LOCK_TIMEOUT}) so no ledger call waits for ever behind a stuck node, and
  *       {@code idle_in_transaction_session_timeout} (60 s) so a node that froze inside a transaction
@@ -65,6 +67,9 @@ public final class Database implements AutoCloseable {
         LOG.info("opening ledger database {} (user {}, pool {})", shown, settings.user(), settings.poolSize());
         // Flyway holds one connection for its lock and works on another, so it gets a pool of its own:
         // with db.pool-size=1 it would otherwise wait for itself until the connection timeout
+        if (settings.isH2()) {
+            DatabaseSettings.keepH2ServerOnLoopback();
+        }
         HikariDataSource pool = connect(settings, "hotdesk-ledger", settings.poolSize());
         try (HikariDataSource migrations = connect(settings, "hotdesk-ledger-migration", MIGRATION_POOL)) {
             migrate(settings, migrations);

@@ -23,6 +23,7 @@ public record DatabaseSettings(String url, String user, String password, int poo
             + ";LOCK_TIMEOUT=10000;AUTO_SERVER=TRUE";
     static final int MAX_POOL = 64;
     static final int H2_POOL = 4;
+    static final String H2_BIND_PROPERTY = "h2.bindAddress";
 
     private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)(password=)[^&;]*");
     private static final Pattern USER_INFO = Pattern.compile("(//[^/:@?;]*):[^@/?;]*@");
@@ -57,7 +58,8 @@ public record DatabaseSettings(String url, String user, String password, int poo
      * process serves it over loopback TCP to the others. Lower-case identifiers and nulls-last ordering
      * make H2 behave like PostgreSQL for the one set of migrations; a 10 s lock timeout bounds every
      * wait for a row lock. User {@code sa}, empty password: the file's permissions are the protection
-     * (the {@code .lock.db} file beside it holds the key of the auto-server).
+     * (the {@code .lock.db} file beside it holds the key of the auto-server). H2 would let that server
+     * listen on every interface; this keeps it on loopback (see {@link #keepH2ServerOnLoopback()}).
      *
      * @param fileWithoutSuffix e.g. {@code data/hotdesk}; a trailing {@code .mv.db} is tolerated
      */
@@ -73,7 +75,20 @@ public record DatabaseSettings(String url, String user, String password, int poo
             throw new IllegalArgumentException("db.url: the H2 file path must not contain ';' or control characters, got '"
                     + path.replaceAll("\\p{Cntrl}", "?") + "'");
         }
+        keepH2ServerOnLoopback();
         return new DatabaseSettings("jdbc:h2:file:" + path + H2_OPTIONS, "sa", "", H2_POOL);
+    }
+
+    /**
+     * Makes H2's automatic mixed-mode server listen on 127.0.0.1 only: the CLI and the server always
+     * run on the same host, and nothing else should be able to reach the ledger file. H2 offers this
+     * only as the JVM-wide system property {@code h2.bindAddress}, read when H2 opens its first
+     * database, so it is set here (before any H2 connection) unless the operator set it already.
+     */
+    static void keepH2ServerOnLoopback() {
+        if (System.getProperty(H2_BIND_PROPERTY) == null) {
+            System.setProperty(H2_BIND_PROPERTY, "127.0.0.1");
+        }
     }
 
     public boolean isH2() {

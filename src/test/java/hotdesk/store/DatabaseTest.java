@@ -96,6 +96,33 @@ class DatabaseTest {
     }
 
     @Test
+    void no_log_line_of_opening_using_or_failing_to_open_the_ledger_names_the_password() throws Exception {
+        List<String> lines;
+        try (PostgresSchema schema = PostgresSchema.create(); LogCapture logs = new LogCapture()) {
+            // trust authentication accepts any password, so both places a password can be given are used
+            DatabaseSettings good = new DatabaseSettings(schema.url("password=url-secret-3"), PostgresSchema.USER,
+                    "field-secret-4", 2);
+            try (Database db = Database.open(good)) {
+                db.ledger().transact(tx -> {
+                    tx.insertUser(user("101"));
+                    return null;
+                });
+                assertThatThrownBy(() -> db.ledger().transact(tx -> {
+                    tx.occupy(new hotdesk.core.model.Occupancy("hd-nowhere", user("101").extension(), LedgerContract.T0, null));
+                    return null;
+                })).isInstanceOf(LedgerException.class);
+            }
+            DatabaseSettings bad = new DatabaseSettings("jdbc:postgresql://127.0.0.1:" + closedLoopbackPort()
+                    + "/test?password=url-secret-3", "hotdesk", "field-secret-4", 1);
+            assertTimeoutPreemptively(CEILING, () -> catchLedgerException(bad));
+            lines = logs.lines();
+        }
+
+        assertThat(lines).isNotEmpty().anySatisfy(l -> assertThat(l).contains("password=****"));
+        assertThat(lines).noneSatisfy(l -> assertThat(l).containsAnyOf("url-secret-3", "field-secret-4"));
+    }
+
+    @Test
     void reopening_an_h2_file_migrates_nothing_and_keeps_the_data() {
         DatabaseSettings s = DatabaseSettings.h2(dir.resolve("ledger"));
         try (Database first = Database.open(s)) {
@@ -193,6 +220,38 @@ class DatabaseTest {
             assertThat(printed).contains("SEEN 101", "ADDED 102");
             assertThat(server.ledger().read(LedgerTx::users)).containsExactly(user("101"), user("102"));
             assertThat(server.ledger().read(LedgerTx::latestRevision)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void the_h2_auto_server_that_shares_the_file_listens_on_loopback_only() throws Exception {
+        Path file = dir.resolve("bound");
+        try (Database db = Database.open(DatabaseSettings.h2(file))) {
+            db.ledger().read(LedgerTx::latestRevision);
+            java.util.Properties lock = new java.util.Properties();
+            try (var in = Files.newInputStream(file.resolveSibling("bound.lock.db"))) {
+                lock.load(in);
+            }
+            String server = lock.getProperty("server");
+            int port = Integer.parseInt(server.substring(server.lastIndexOf(':') + 1));
+
+            assertThat(accepts(InetAddress.getLoopbackAddress(), port)).isTrue();
+            List<InetAddress> others = java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+                    .flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream())
+                    .filter(a -> !a.isLoopbackAddress() && !a.isLinkLocalAddress()).toList();
+            org.junit.jupiter.api.Assumptions.assumeFalse(others.isEmpty(), "this host has no other address to try");
+            for (InetAddress other : others) {
+                assertThat(accepts(other, port)).as("reachable on %s:%d", other, port).isFalse();
+            }
+        }
+    }
+
+    private static boolean accepts(InetAddress address, int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new java.net.InetSocketAddress(address, port), 2000);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 

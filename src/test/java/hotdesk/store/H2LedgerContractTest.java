@@ -15,8 +15,8 @@ class H2LedgerContractTest extends JdbcLedgerContract {
 
     @BeforeAll
     static void open() {
-        DatabaseSettings s = DatabaseSettings.h2(dir.resolve("ledger"));
-        database = Database.open(new DatabaseSettings(s.url(), s.user(), s.password(), THREADS + 2));
+        // the application's settings, pool included: the concurrency tests run more threads than connections
+        database = Database.open(DatabaseSettings.h2(dir.resolve("ledger")));
     }
 
     @AfterAll

@@ -15,7 +15,7 @@ class PostgresLedgerContractTest extends JdbcLedgerContract {
     @BeforeAll
     static void open() {
         schema = PostgresSchema.create();
-        database = Database.open(schema.settings(THREADS + 2));
+        database = Database.open(schema.settings(4)); // fewer connections than the concurrency tests have threads
     }
 
     @AfterAll
