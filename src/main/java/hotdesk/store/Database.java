@@ -65,12 +65,12 @@ public final class Database implements AutoCloseable {
     public static Database open(DatabaseSettings settings) {
         String shown = settings.maskedUrl();
         LOG.info("opening ledger database {} (user {}, pool {})", shown, settings.user(), settings.poolSize());
-        // Flyway holds one connection for its lock and works on another, so it gets a pool of its own:
-        // with db.pool-size=1 it would otherwise wait for itself until the connection timeout
         if (settings.isH2()) {
             DatabaseSettings.keepH2ServerOnLoopback();
         }
         HikariDataSource pool = connect(settings, "hotdesk-ledger", settings.poolSize());
+        // Flyway holds one connection for its lock and works on another, so it gets a pool of its own:
+        // with db.pool-size=1 it would otherwise wait for itself until the connection timeout
         try (HikariDataSource migrations = connect(settings, "hotdesk-ledger-migration", MIGRATION_POOL)) {
             migrate(settings, migrations);
         } catch (RuntimeException e) {

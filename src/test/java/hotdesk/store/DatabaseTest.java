@@ -256,6 +256,25 @@ class DatabaseTest {
     }
 
     @Test
+    void two_nodes_starting_at_once_on_an_empty_postgresql_schema_migrate_it_once() throws Exception {
+        try (PostgresSchema schema = PostgresSchema.create()) {
+            List<Database> opened = LedgerContract.concurrently(List.of(
+                    () -> Database.open(schema.settings(1)), () -> Database.open(schema.settings(1))));
+            try {
+                assertThat(LedgerTables.count(opened.get(0).dataSource(),
+                        "SELECT COUNT(*) FROM flyway_schema_history WHERE version IS NOT NULL")).isEqualTo(1);
+                opened.get(0).ledger().transact(tx -> {
+                    tx.insertUser(user("101"));
+                    return null;
+                });
+                assertThat(opened.get(1).ledger().read(LedgerTx::users)).containsExactly(user("101"));
+            } finally {
+                opened.forEach(Database::close);
+            }
+        }
+    }
+
+    @Test
     void a_closed_database_refuses_ledger_calls_with_a_ledger_exception_and_closing_twice_is_fine() {
         DatabaseSettings s = DatabaseSettings.h2(dir.resolve("closed"));
         Database db = Database.open(s);
