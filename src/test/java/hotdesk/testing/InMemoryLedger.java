@@ -12,6 +12,7 @@ import hotdesk.core.model.Target;
 import hotdesk.core.model.User;
 import hotdesk.core.port.DuplicateException;
 import hotdesk.core.port.Ledger;
+import hotdesk.core.port.LedgerException;
 import hotdesk.core.port.LedgerTx;
 
 import java.time.Instant;
@@ -25,7 +26,9 @@ import java.util.TreeMap;
 
 /**
  * A ledger in memory for core tests. Transactions are serialised and really roll back: the work runs
- * on a copy of the state that replaces the original only when the work returns normally.
+ * on a copy of the state that replaces the original only when the work returns normally. It keeps
+ * the references the database keeps (a seat needs its line and user; a seated user or an occupied
+ * line cannot be deleted), so a use case that forgets to end a session fails here as it would there.
  */
 public final class InMemoryLedger implements Ledger {
 
@@ -132,6 +135,10 @@ public final class InMemoryLedger implements Ledger {
 
         @Override
         public void deleteUser(Extension extension) {
+            // like the database's foreign key: a seated user's session must be ended first
+            occupancyOfUser(extension).ifPresent(o -> {
+                throw new LedgerException("user " + extension + " is still seated at " + o.endpointId(), null);
+            });
             s.users.remove(extension);
             s.otps.removeIf(o -> o.extension().equals(extension));
         }
@@ -157,6 +164,9 @@ public final class InMemoryLedger implements Ledger {
 
         @Override
         public void deleteDevice(Mac mac) {
+            linesOf(mac).stream().filter(l -> s.occupancy.containsKey(l.endpointId())).findFirst().ifPresent(l -> {
+                throw new LedgerException("desk line " + l.endpointId() + " is still occupied", null);
+            });
             s.devices.remove(mac);
             s.lines.values().removeIf(l -> l.mac().equals(mac));
         }
@@ -201,6 +211,9 @@ public final class InMemoryLedger implements Ledger {
         public void occupy(Occupancy occupancy) {
             if (s.occupancy.containsKey(occupancy.endpointId()) || occupancyOfUser(occupancy.extension()).isPresent()) {
                 throw new DuplicateException("line or user already occupied: " + occupancy);
+            }
+            if (!s.lines.containsKey(occupancy.endpointId()) || !s.users.containsKey(occupancy.extension())) {
+                throw new LedgerException("no such desk line or user: " + occupancy, null);
             }
             s.occupancy.put(occupancy.endpointId(), occupancy);
         }

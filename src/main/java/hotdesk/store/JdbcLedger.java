@@ -1,0 +1,806 @@
+package hotdesk.store;
+
+import com.zaxxer.hikari.HikariDataSource;
+import hotdesk.core.model.AuditEntry;
+import hotdesk.core.model.DeskLine;
+import hotdesk.core.model.Device;
+import hotdesk.core.model.EndReason;
+import hotdesk.core.model.Extension;
+import hotdesk.core.model.Mac;
+import hotdesk.core.model.Occupancy;
+import hotdesk.core.model.OtpRecord;
+import hotdesk.core.model.SecretHash;
+import hotdesk.core.model.Target;
+import hotdesk.core.model.User;
+import hotdesk.core.port.DuplicateException;
+import hotdesk.core.port.Ledger;
+import hotdesk.core.port.LedgerException;
+import hotdesk.core.port.LedgerTx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The {@link Ledger} on JDBC, with the same SQL for H2 (PostgreSQL mode) and PostgreSQL.
+ *
+ * <p><b>How concurrent writers are kept apart.</b> Every {@link #transact} first locks the single
+ * row of {@code ledger_revision} ({@code SELECT … FOR UPDATE}) and then runs the work at READ
+ * COMMITTED. So read-write transactions run one after another across threads, processes (CLI and
+ * server on one H2 file) and nodes (one PostgreSQL), and each one sees everything committed before
+ * it: two logins on the same desk cannot both find it free, a user cannot be seated twice, no update
+ * is lost, and revisions increase in commit order. The alternative, SERIALIZABLE plus retries, was
+ * rejected: H2 and PostgreSQL implement it differently (H2 by locks, PostgreSQL by aborting one of
+ * two conflicting transactions), so the same work would behave differently on the two, and under
+ * contention (every change bumps the one revision counter) most attempts would be aborted and
+ * retried. The price of one lock is that writes do not run in parallel; ledger writes are few,
+ * small and short (a login is a handful of statements), so that is cheap at hot-desk scale.
+ * {@link #read} takes no lock: it runs READ ONLY at REPEATABLE READ, a consistent snapshot that never
+ * waits for a writer, and refuses write methods with IllegalStateException on both databases.
+ *
+ * <p><b>Failures.</b> A serialization failure, a deadlock or a lock timeout (SQLState 40001, 40P01,
+ * 55P03; H2 codes 40001, 50200, 90131) rolls the transaction back and runs the work again, at most
+ * {@link #MAX_ATTEMPTS} times with a short random pause; the work must therefore have no effect
+ * outside the transaction (the port says so). A unique key violation (23505) becomes
+ * {@link DuplicateException}; the inserts that can raise it run under a savepoint, so a work that
+ * catches it can go on and commit, as with the in-memory ledger. Every other SQL error becomes one
+ * {@link LedgerException} naming the operation and the URL (password masked) and rolls everything
+ * back. A connection error at commit is not retried: the outcome is unknown then. Exceptions of the
+ * work itself roll back and propagate unchanged.
+ *
+ * <p><b>Time.</b> Instants are stored as TIMESTAMP(6) WITH TIME ZONE and truncated to microseconds
+ * before writing; both databases would otherwise round nanoseconds, each in its own way.
+ *
+ * <p>Lists come back in the port's order (users by extension, devices by MAC, lines and occupancy
+ * by endpoint id), sorted in Java so that a PostgreSQL collation cannot reorder them. Thread-safe;
+ * blocking. A transaction must not start another {@link #transact} on the same thread: it would wait
+ * for its own lock, so that is refused with IllegalStateException.
+ */
+final class JdbcLedger implements Ledger {
+
+    static final int MAX_ATTEMPTS = 5;
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcLedger.class);
+
+    private final DataSource dataSource;
+    private final String shownUrl;
+    private final ThreadLocal<Boolean> writing = new ThreadLocal<>();
+
+    JdbcLedger(DataSource dataSource, String shownUrl) {
+        this.dataSource = dataSource;
+        this.shownUrl = shownUrl;
+    }
+
+    @Override
+    public <T> T transact(Work<T> work) {
+        return run(work, false);
+    }
+
+    @Override
+    public <T> T read(Work<T> work) {
+        return run(work, true);
+    }
+
+    private <T> T run(Work<T> work, boolean readOnly) {
+        Objects.requireNonNull(work, "work");
+        if (!readOnly && Boolean.TRUE.equals(writing.get())) {
+            throw new IllegalStateException("Ledger.transact called inside another transact on the same thread: it would "
+                    + "wait for its own write lock; make both changes in one transaction, or one after the other");
+        }
+        Conflict last = null;
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            try {
+                return once(work, readOnly);
+            } catch (Conflict c) {
+                last = c;
+                LOG.debug("ledger transaction attempt {} of {} on {} hit a conflict, retrying: {}", attempt, MAX_ATTEMPTS,
+                        shownUrl, c.getMessage());
+                if (attempt < MAX_ATTEMPTS) {
+                    pause(attempt);
+                }
+            }
+        }
+        throw new LedgerException("ledger transaction on " + shownUrl + " gave up after " + MAX_ATTEMPTS
+                + " attempts: " + last.getMessage(), last.getCause());
+    }
+
+    private <T> T once(Work<T> work, boolean readOnly) {
+        Connection c = borrow();
+        Tx tx = null;
+        try {
+            if (readOnly) {
+                c.setReadOnly(true);
+                c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            } else {
+                writing.set(Boolean.TRUE);
+            }
+            tx = new Tx(c, readOnly);
+            if (!readOnly) {
+                tx.lockLedger();
+            }
+            T result = work.run(tx);
+            tx.finish();
+            if (tx.conflict != null) {
+                // the work swallowed a conflict; its view was incomplete, so run it again
+                throw tx.conflict;
+            }
+            commit(c);
+            return result;
+        } catch (SQLException e) {
+            rollback(c, e);
+            throw translate(e, readOnly ? "preparing a read-only transaction" : "starting a transaction");
+        } catch (RuntimeException | Error e) {
+            rollback(c, e);
+            if (tx != null && tx.conflict != null && e != tx.conflict && e instanceof RuntimeException) {
+                // the work went on after a conflict (PostgreSQL then refuses every statement): run it again
+                tx.conflict.addSuppressed(e);
+                throw tx.conflict;
+            }
+            throw e;
+        } finally {
+            if (tx != null) {
+                tx.finish();
+            }
+            if (!readOnly) {
+                writing.remove();
+            }
+            release(c);
+        }
+    }
+
+    private Connection borrow() {
+        if (dataSource instanceof HikariDataSource pool && pool.isClosed()) {
+            throw new LedgerException("the ledger database " + shownUrl + " is closed (hotdesk is shutting down)", null);
+        }
+        try {
+            return dataSource.getConnection();
+        } catch (SQLException e) {
+            throw new LedgerException("no connection to the ledger database " + shownUrl + ": "
+                    + oneLine(Database.rootMessage(e)) + " (is the database running and reachable?)", e);
+        }
+    }
+
+    private void commit(Connection c) {
+        try {
+            c.commit();
+        } catch (SQLException e) {
+            throw translate(e, "commit");
+        }
+    }
+
+    private static void rollback(Connection c, Throwable cause) {
+        try {
+            c.rollback();
+        } catch (SQLException | RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    private void release(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            LOG.warn("returning a ledger connection to the pool failed ({}): {}", shownUrl, oneLine(e.getMessage()));
+        }
+    }
+
+    private void pause(int attempt) {
+        long bound = 20L * attempt;
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(bound / 2, bound + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LedgerException("interrupted while retrying a ledger transaction on " + shownUrl, e);
+        }
+    }
+
+    /** Whether the database rolled the statement or transaction back because of another transaction. */
+    static boolean retryable(SQLException e) {
+        for (SQLException s = e; s != null; s = s.getNextException()) {
+            String state = s.getSQLState() == null ? "" : s.getSQLState();
+            if (state.equals("40001") || state.equals("40P01") || state.equals("55P03")) {
+                return true;
+            }
+            int code = s.getErrorCode();
+            // H2: 40001 deadlock, 50200 lock timeout (SQLState HYT00), 90131 concurrent update
+            if (state.equals("HYT00") && code == 50200 || code == 90131 && state.equals("90131")) {
+                return true;
+            }
+            if (s.getCause() instanceof SQLException inner && inner != s && retryable(inner)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static boolean uniqueViolation(SQLException e) {
+        return "23505".equals(e.getSQLState());
+    }
+
+    /** The one translation of an SQL error into what the port promises. */
+    RuntimeException translate(SQLException e, String what) {
+        if (retryable(e)) {
+            return new Conflict(what + ": " + sqlSummary(e), e);
+        }
+        if (uniqueViolation(e)) {
+            return new DuplicateException(what + ": a row with this key exists already");
+        }
+        if ("23503".equals(e.getSQLState()) || "23506".equals(e.getSQLState())) { // H2 says 23506 for a missing parent
+            return new LedgerException("ledger: " + what + " refused on " + shownUrl
+                    + ": other rows still refer to it or it refers to a missing row (" + sqlSummary(e) + ")", e);
+        }
+        return new LedgerException("ledger: " + what + " failed on " + shownUrl + ": " + sqlSummary(e), e);
+    }
+
+    private static String sqlSummary(SQLException e) {
+        return "SQLState " + e.getSQLState() + ", " + oneLine(e.getMessage());
+    }
+
+    private static String oneLine(String message) {
+        String line = message == null ? "" : message.strip().lines().findFirst().orElse("").strip();
+        if (line.endsWith("; SQL statement:")) {
+            line = line.substring(0, line.length() - "; SQL statement:".length()); // H2 puts the statement on the next line
+        }
+        line = DatabaseSettings.mask(line);
+        return line.length() > 300 ? line.substring(0, 300) + "…" : line;
+    }
+
+    /** A conflict with another transaction: the whole work is run again. */
+    static final class Conflict extends RuntimeException {
+        Conflict(String message, SQLException cause) {
+            super(message, cause);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Rows<R> {
+        R map(ResultSet rs) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface SqlAction {
+        void run() throws SQLException;
+    }
+
+    private static OffsetDateTime ts(Instant instant) {
+        return OffsetDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static String kind(Target t) {
+        return t.kind().name().toLowerCase(Locale.ROOT);
+    }
+
+    private static Target target(ResultSet rs) throws SQLException {
+        return new Target(Target.Kind.valueOf(rs.getString("kind").toUpperCase(Locale.ROOT)), rs.getString("target_id"));
+    }
+
+    private static String text(String s) {
+        return s == null ? "" : s;
+    }
+
+    /** One transaction's view. Lives for one work; not thread-safe. */
+    private final class Tx implements LedgerTx {
+
+        private final Connection c;
+        private final boolean readOnly;
+        private boolean over;
+        private long latest;
+        private Conflict conflict;
+
+        Tx(Connection c, boolean readOnly) {
+            this.c = c;
+            this.readOnly = readOnly;
+        }
+
+        void finish() {
+            over = true;
+        }
+
+        void lockLedger() {
+            latest = one("locking the ledger", "SELECT latest FROM ledger_revision WHERE id = 1 FOR UPDATE",
+                    rs -> rs.getLong(1)).orElseThrow(() -> new LedgerException("ledger on " + shownUrl
+                    + " has no ledger_revision row: the schema is damaged (restore it or start from an empty database)", null));
+        }
+
+        // ---- plumbing
+
+        private void usable() {
+            if (over) {
+                throw new IllegalStateException("this ledger transaction is over: a LedgerTx must not be used after its work returned");
+            }
+        }
+
+        private void writable(String what) {
+            usable();
+            if (readOnly) {
+                throw new IllegalStateException("ledger write '" + what + "' inside Ledger.read: use Ledger.transact for changes");
+            }
+        }
+
+        private RuntimeException fail(SQLException e, String what) {
+            RuntimeException r = translate(e, what);
+            if (r instanceof Conflict k) {
+                conflict = k;
+            }
+            return r;
+        }
+
+        private PreparedStatement prepare(String sql, Object... params) throws SQLException {
+            PreparedStatement ps = c.prepareStatement(sql);
+            try {
+                for (int i = 0; i < params.length; i++) {
+                    Object p = params[i];
+                    if (p instanceof Instant t) {
+                        ps.setObject(i + 1, ts(t));
+                    } else if (p instanceof String s) {
+                        ps.setString(i + 1, s);
+                    } else if (p instanceof Long l) {
+                        ps.setLong(i + 1, l);
+                    } else if (p instanceof Integer n) {
+                        ps.setInt(i + 1, n);
+                    } else if (p instanceof Boolean b) {
+                        ps.setBoolean(i + 1, b);
+                    } else {
+                        throw new IllegalArgumentException("unsupported ledger parameter " + i + ": " + p);
+                    }
+                }
+                return ps;
+            } catch (SQLException | RuntimeException e) {
+                ps.close();
+                throw e;
+            }
+        }
+
+        private <R> List<R> list(String what, String sql, Rows<R> rows, Object... params) {
+            usable();
+            try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {
+                List<R> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(rows.map(rs));
+                }
+                return out;
+            } catch (SQLException e) {
+                throw fail(e, what);
+            }
+        }
+
+        private <R> Optional<R> one(String what, String sql, Rows<R> rows, Object... params) {
+            List<R> all = list(what, sql, rows, params);
+            return all.isEmpty() ? Optional.empty() : Optional.ofNullable(all.get(0));
+        }
+
+        private int update(String what, String sql, Object... params) {
+            writable(what);
+            try (PreparedStatement ps = prepare(sql, params)) {
+                return ps.executeUpdate();
+            } catch (SQLException e) {
+                throw fail(e, what);
+            }
+        }
+
+        /**
+         * Runs inserts that may hit a unique key under a savepoint: on a duplicate only they are undone,
+         * and the transaction stays usable (PostgreSQL would otherwise refuse every later statement).
+         */
+        private void guarded(String what, String duplicateMessage, SqlAction action) {
+            writable(what);
+            Savepoint sp;
+            try {
+                sp = c.setSavepoint();
+            } catch (SQLException e) {
+                throw fail(e, what);
+            }
+            try {
+                action.run();
+            } catch (SQLException e) {
+                try {
+                    c.rollback(sp);
+                } catch (SQLException undo) {
+                    e.addSuppressed(undo);
+                }
+                if (uniqueViolation(e)) {
+                    throw new DuplicateException(duplicateMessage);
+                }
+                throw fail(e, what);
+            }
+            try {
+                c.releaseSavepoint(sp);
+            } catch (SQLException e) {
+                throw fail(e, what);
+            }
+        }
+
+        private void insert(String sql, Object... params) throws SQLException {
+            try (PreparedStatement ps = prepare(sql, params)) {
+                ps.executeUpdate();
+            }
+        }
+
+        // ---- users
+
+        private static final String USER_COLUMNS =
+                "extension, name, pin_hash, hotdesk_enabled, context, mailbox, sip_secret, own_device";
+
+        private User user(ResultSet rs) throws SQLException {
+            return new User(new Extension(rs.getString("extension")), rs.getString("name"),
+                    new SecretHash(rs.getString("pin_hash")), rs.getBoolean("hotdesk_enabled"), rs.getString("context"),
+                    rs.getString("mailbox"), rs.getString("sip_secret"), rs.getBoolean("own_device"));
+        }
+
+        @Override
+        public Optional<User> user(Extension extension) {
+            return one("read user " + extension, "SELECT " + USER_COLUMNS + " FROM users WHERE extension = ?",
+                    this::user, extension.value());
+        }
+
+        @Override
+        public List<User> users() {
+            List<User> all = list("list users", "SELECT " + USER_COLUMNS + " FROM users", this::user);
+            all.sort(Comparator.comparing(User::extension));
+            return List.copyOf(all);
+        }
+
+        @Override
+        public void insertUser(User u) {
+            guarded("insert user " + u.extension(), "user " + u.extension() + " exists already", () -> insert(
+                    "INSERT INTO users (" + USER_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    u.extension().value(), u.name(), u.pinHash().encoded(), u.hotdeskEnabled(), u.context(), u.mailbox(),
+                    u.sipSecret(), u.ownDevice()));
+        }
+
+        @Override
+        public void updateUser(User u) {
+            int n = update("update user " + u.extension(), """
+                    UPDATE users SET name = ?, pin_hash = ?, hotdesk_enabled = ?, context = ?, mailbox = ?,
+                                     sip_secret = ?, own_device = ?
+                    WHERE extension = ?""",
+                    u.name(), u.pinHash().encoded(), u.hotdeskEnabled(), u.context(), u.mailbox(), u.sipSecret(),
+                    u.ownDevice(), u.extension().value());
+            if (n == 0) {
+                throw new IllegalStateException("no user " + u.extension());
+            }
+        }
+
+        @Override
+        public void deleteUser(Extension extension) {
+            update("delete one-time code of user " + extension, "DELETE FROM otp_codes WHERE extension = ?", extension.value());
+            update("delete user " + extension, "DELETE FROM users WHERE extension = ?", extension.value());
+        }
+
+        // ---- devices and lines
+
+        private static final String DEVICE_COLUMNS = "mac, vendor, model, label, site, elin, enabled";
+
+        private Device device(ResultSet rs) throws SQLException {
+            return new Device(new Mac(rs.getString("mac")), rs.getString("vendor"), rs.getString("model"),
+                    rs.getString("label"), rs.getString("site"), rs.getString("elin"), rs.getBoolean("enabled"));
+        }
+
+        private DeskLine line(ResultSet rs) throws SQLException {
+            return new DeskLine(rs.getString("endpoint_id"), new Mac(rs.getString("mac")), rs.getInt("port"),
+                    rs.getString("secret"));
+        }
+
+        @Override
+        public Optional<Device> device(Mac mac) {
+            return one("read device " + mac, "SELECT " + DEVICE_COLUMNS + " FROM devices WHERE mac = ?", this::device,
+                    mac.value());
+        }
+
+        @Override
+        public List<Device> devices() {
+            List<Device> all = list("list devices", "SELECT " + DEVICE_COLUMNS + " FROM devices", this::device);
+            all.sort(Comparator.comparing(d -> d.mac().value()));
+            return List.copyOf(all);
+        }
+
+        @Override
+        public void insertDevice(Device d, List<DeskLine> lines) {
+            guarded("insert device " + d.mac(), "device " + d.mac().display() + " or one of its desk lines exists already",
+                    () -> {
+                        insert("INSERT INTO devices (" + DEVICE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                d.mac().value(), d.vendor(), d.model(), d.label(), d.site(), d.elin(), d.enabled());
+                        for (DeskLine l : lines) {
+                            insert("INSERT INTO desk_lines (endpoint_id, mac, port, secret) VALUES (?, ?, ?, ?)",
+                                    l.endpointId(), l.mac().value(), l.port(), l.secret());
+                        }
+                    });
+        }
+
+        @Override
+        public void deleteDevice(Mac mac) {
+            // its lines go with it (ON DELETE CASCADE); an occupied line makes the database refuse
+            update("delete device " + mac, "DELETE FROM devices WHERE mac = ?", mac.value());
+        }
+
+        @Override
+        public Optional<DeskLine> line(String endpointId) {
+            return one("read desk line " + endpointId,
+                    "SELECT endpoint_id, mac, port, secret FROM desk_lines WHERE endpoint_id = ?", this::line, endpointId);
+        }
+
+        @Override
+        public List<DeskLine> lines() {
+            List<DeskLine> all = list("list desk lines", "SELECT endpoint_id, mac, port, secret FROM desk_lines", this::line);
+            all.sort(Comparator.comparing(DeskLine::endpointId));
+            return List.copyOf(all);
+        }
+
+        @Override
+        public List<DeskLine> linesOf(Mac mac) {
+            return List.copyOf(list("list desk lines of " + mac,
+                    "SELECT endpoint_id, mac, port, secret FROM desk_lines WHERE mac = ? ORDER BY port", this::line,
+                    mac.value()));
+        }
+
+        @Override
+        public void recordFetch(Mac mac, Instant at, String remoteAddress, String userAgent) {
+            update("record config fetch of " + mac,
+                    "INSERT INTO config_fetches (mac, fetched_at, remote_address, user_agent) VALUES (?, ?, ?, ?)",
+                    mac.value(), at, text(remoteAddress), text(userAgent));
+        }
+
+        // ---- occupancy and history
+
+        private Occupancy occupancy(ResultSet rs) throws SQLException {
+            return new Occupancy(rs.getString("endpoint_id"), new Extension(rs.getString("extension")),
+                    instant(rs, "since"), instant(rs, "last_activity"));
+        }
+
+        private static final String OCCUPANCY_COLUMNS = "endpoint_id, extension, since, last_activity";
+
+        @Override
+        public Optional<Occupancy> occupancyOfLine(String endpointId) {
+            return one("read occupancy of " + endpointId,
+                    "SELECT " + OCCUPANCY_COLUMNS + " FROM occupancy WHERE endpoint_id = ?", this::occupancy, endpointId);
+        }
+
+        @Override
+        public Optional<Occupancy> occupancyOfUser(Extension extension) {
+            return one("read occupancy of user " + extension,
+                    "SELECT " + OCCUPANCY_COLUMNS + " FROM occupancy WHERE extension = ?", this::occupancy, extension.value());
+        }
+
+        @Override
+        public List<Occupancy> occupancies() {
+            List<Occupancy> all = list("list occupancy", "SELECT " + OCCUPANCY_COLUMNS + " FROM occupancy", this::occupancy);
+            all.sort(Comparator.comparing(Occupancy::endpointId));
+            return List.copyOf(all);
+        }
+
+        @Override
+        public void occupy(Occupancy o) {
+            String what = "seat user " + o.extension() + " at " + o.endpointId();
+            writable(what);
+            try {
+                guardedOccupy(o, what);
+            } catch (DuplicateException e) {
+                boolean userSeated = occupancyOfUser(o.extension()).isPresent();
+                throw new DuplicateException(userSeated
+                        ? "user " + o.extension() + " is seated at a desk line already"
+                        : "desk line " + o.endpointId() + " has an occupant already");
+            }
+        }
+
+        private void guardedOccupy(Occupancy o, String what) {
+            guarded(what, what, () -> insert(
+                    "INSERT INTO occupancy (" + OCCUPANCY_COLUMNS + ") VALUES (?, ?, ?, ?)",
+                    o.endpointId(), o.extension().value(), o.since(), o.lastActivity()));
+        }
+
+        @Override
+        public void vacate(String endpointId, Instant at, EndReason reason) {
+            String what = "vacate " + endpointId;
+            writable(what);
+            Optional<Occupancy> seat = occupancyOfLine(endpointId);
+            if (seat.isEmpty()) {
+                return;
+            }
+            Occupancy o = seat.get();
+            update(what, "DELETE FROM occupancy WHERE endpoint_id = ?", endpointId);
+            update(what, """
+                    INSERT INTO session_history (endpoint_id, extension, started_at, last_activity, ended_at, end_reason)
+                    VALUES (?, ?, ?, ?, ?, ?)""",
+                    endpointId, o.extension().value(), o.since(), o.lastActivity(), at, reason.name());
+        }
+
+        @Override
+        public void touch(String endpointId, Instant at) {
+            update("touch " + endpointId, "UPDATE occupancy SET last_activity = ? WHERE endpoint_id = ?", at, endpointId);
+        }
+
+        // ---- one-time codes
+
+        @Override
+        public void replaceOtp(Extension extension, OtpRecord otp) {
+            String what = "replace one-time code of user " + extension;
+            update(what, "DELETE FROM otp_codes WHERE extension = ?", extension.value());
+            update(what, "INSERT INTO otp_codes (extension, code_hash, expires_at) VALUES (?, ?, ?)",
+                    extension.value(), otp.hash().encoded(), otp.expiresAt());
+        }
+
+        @Override
+        public List<OtpRecord> liveOtps(Instant now) {
+            return List.copyOf(list("list live one-time codes", """
+                    SELECT id, extension, code_hash, expires_at FROM otp_codes
+                    WHERE used_at IS NULL AND expires_at > ? ORDER BY id""",
+                    rs -> new OtpRecord(rs.getLong("id"), new Extension(rs.getString("extension")),
+                            new SecretHash(rs.getString("code_hash")), instant(rs, "expires_at")),
+                    now));
+        }
+
+        @Override
+        public void consumeOtp(long id, Instant at) {
+            update("consume one-time code " + id, "UPDATE otp_codes SET used_at = ? WHERE id = ? AND used_at IS NULL", at, id);
+        }
+
+        // ---- failures
+
+        @Override
+        public void recordFailure(String key, Instant at) {
+            update("record failure for " + key, "INSERT INTO login_failures (fail_key, failed_at) VALUES (?, ?)", key, at);
+        }
+
+        @Override
+        public int failuresSince(String key, Instant since) {
+            return one("count failures for " + key,
+                    "SELECT COUNT(*) FROM login_failures WHERE fail_key = ? AND failed_at >= ?",
+                    rs -> rs.getInt(1), key, since).orElse(0);
+        }
+
+        @Override
+        public Optional<Instant> lastFailure(String key) {
+            return one("read last failure for " + key, "SELECT MAX(failed_at) AS last_at FROM login_failures WHERE fail_key = ?",
+                    rs -> instant(rs, "last_at"), key);
+        }
+
+        @Override
+        public void clearFailures(String key) {
+            update("clear failures for " + key, "DELETE FROM login_failures WHERE fail_key = ?", key);
+        }
+
+        // ---- audit
+
+        @Override
+        public void audit(AuditEntry e) {
+            update("write audit " + e.action(),
+                    "INSERT INTO audit_log (occurred_at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
+                    e.at(), e.actor(), e.action(), e.subject(), e.detail());
+        }
+
+        @Override
+        public List<AuditEntry> auditTail(int max) {
+            if (max <= 0) {
+                usable();
+                return List.of();
+            }
+            return List.copyOf(list("read audit tail", """
+                    SELECT occurred_at, actor, action, subject, detail FROM (
+                        SELECT id, occurred_at, actor, action, subject, detail FROM audit_log ORDER BY id DESC LIMIT ?
+                    ) tail ORDER BY id""",
+                    rs -> new AuditEntry(instant(rs, "occurred_at"), rs.getString("actor"), rs.getString("action"),
+                            rs.getString("subject"), rs.getString("detail")),
+                    max));
+        }
+
+        // ---- revisions
+
+        @Override
+        public void bump(Target... targets) {
+            writable("bump revisions");
+            if (targets.length == 0) {
+                return;
+            }
+            for (Target t : targets) {
+                long next = latest + 1;
+                int n = update("bump " + t, "UPDATE revisions SET revision = ? WHERE kind = ? AND target_id = ?",
+                        next, kind(t), t.id());
+                if (n == 0) {
+                    update("bump " + t, "INSERT INTO revisions (kind, target_id, revision) VALUES (?, ?, ?)",
+                            kind(t), t.id(), next);
+                }
+                latest = next;
+            }
+            update("bump revisions", "UPDATE ledger_revision SET latest = ? WHERE id = 1", latest);
+        }
+
+        @Override
+        public long latestRevision() {
+            usable();
+            if (!readOnly) {
+                return latest; // read under the lock at the start and kept by bump
+            }
+            return one("read latest revision", "SELECT latest FROM ledger_revision WHERE id = 1", rs -> rs.getLong(1))
+                    .orElse(0L);
+        }
+
+        @Override
+        public long revision(Target target) {
+            return one("read revision of " + target, "SELECT revision FROM revisions WHERE kind = ? AND target_id = ?",
+                    rs -> rs.getLong(1), kind(target), target.id()).orElse(0L);
+        }
+
+        @Override
+        public Map<Target, Long> revisions() {
+            Map<Target, Long> out = new HashMap<>();
+            list("list revisions", "SELECT kind, target_id, revision FROM revisions",
+                    rs -> out.put(target(rs), rs.getLong("revision")));
+            return Map.copyOf(out);
+        }
+
+        @Override
+        public void dropRevision(Target target) {
+            String what = "drop revision of " + target;
+            update(what, "DELETE FROM revisions WHERE kind = ? AND target_id = ?", kind(target), target.id());
+            update(what, "DELETE FROM applied_state WHERE kind = ? AND target_id = ?", kind(target), target.id());
+        }
+
+        // ---- applied state
+
+        @Override
+        public Map<Target, Long> applied(String node) {
+            Map<Target, Long> out = new HashMap<>();
+            list("read applied state of node " + node,
+                    "SELECT kind, target_id, revision FROM applied_state WHERE node = ? AND revision IS NOT NULL",
+                    rs -> out.put(target(rs), rs.getLong("revision")), node);
+            return Map.copyOf(out);
+        }
+
+        @Override
+        public void markApplied(String node, Target target, long revision, Instant at) {
+            String what = "mark " + target + " applied on node " + node;
+            int n = update(what, """
+                    UPDATE applied_state SET revision = ?, applied_at = ?, last_error = NULL, failed_at = NULL
+                    WHERE node = ? AND kind = ? AND target_id = ?""",
+                    revision, at, node, kind(target), target.id());
+            if (n == 0) {
+                update(what, "INSERT INTO applied_state (node, kind, target_id, revision, applied_at) VALUES (?, ?, ?, ?, ?)",
+                        node, kind(target), target.id(), revision, at);
+            }
+        }
+
+        @Override
+        public void markFailed(String node, Target target, Instant at, String error) {
+            String what = "mark " + target + " failed on node " + node;
+            String message = text(error);
+            int n = update(what, """
+                    UPDATE applied_state SET last_error = ?, failed_at = ?
+                    WHERE node = ? AND kind = ? AND target_id = ?""",
+                    message, at, node, kind(target), target.id());
+            if (n == 0) {
+                update(what, "INSERT INTO applied_state (node, kind, target_id, last_error, failed_at) VALUES (?, ?, ?, ?, ?)",
+                        node, kind(target), target.id(), message, at);
+            }
+        }
+
+        @Override
+        public Optional<String> lastError(String node, Target target) {
+            return one("read last error of " + target + " on node " + node,
+                    "SELECT last_error FROM applied_state WHERE node = ? AND kind = ? AND target_id = ?",
+                    rs -> rs.getString(1), node, kind(target), target.id());
+        }
+    }
+}

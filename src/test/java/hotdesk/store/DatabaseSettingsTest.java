@@ -1,0 +1,111 @@
+package hotdesk.store;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DatabaseSettingsTest {
+
+    @Test
+    void the_embedded_ledger_is_an_absolute_h2_file_in_postgresql_mode_shared_through_the_auto_server() {
+        DatabaseSettings s = DatabaseSettings.h2(Path.of("data", "hotdesk"));
+
+        String file = Path.of("data", "hotdesk").toAbsolutePath().normalize().toString();
+        assertThat(s.url()).isEqualTo("jdbc:h2:file:" + file
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=10000;AUTO_SERVER=TRUE");
+        assertThat(s.user()).isEqualTo("sa");
+        assertThat(s.password()).isEmpty();
+        assertThat(s.poolSize()).isBetween(1, 8);
+        assertThat(s.isH2()).isTrue();
+        assertThat(s.isPostgreSql()).isFalse();
+    }
+
+    @Test
+    void a_file_name_given_with_the_h2_suffix_means_the_same_file() {
+        assertThat(DatabaseSettings.h2(Path.of("/var/lib/hotdesk/ledger.mv.db")).url())
+                .startsWith("jdbc:h2:file:/var/lib/hotdesk/ledger;");
+    }
+
+    @Test
+    void a_file_name_with_a_semicolon_is_refused_because_it_would_add_h2_options() {
+        assertThatThrownBy(() -> DatabaseSettings.h2(Path.of("/tmp/x;INIT=RUNSCRIPT FROM 'evil'")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("db.url");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdbc:mysql://db/hotdesk", "postgresql://db/hotdesk", "jdbc:h2mem:x", "data/hotdesk"})
+    void a_url_of_another_kind_is_refused_naming_db_url(String url) {
+        assertThatThrownBy(() -> new DatabaseSettings(url, "u", "p", 4))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("db.url must start with jdbc:h2: or jdbc:postgresql:")
+                .hasMessageContaining(url);
+    }
+
+    @Test
+    void a_refused_url_does_not_echo_a_password_written_into_it() {
+        assertThatThrownBy(() -> new DatabaseSettings("jdbc:mysql://db/hotdesk?user=x&password=hunter22", "u", "p", 4))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("db.url")
+                .hasMessageContaining("password=****")
+                .hasMessageNotContaining("hunter22");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "   "})
+    void a_missing_url_is_refused_naming_db_url(String url) {
+        assertThatThrownBy(() -> new DatabaseSettings(url, "u", "p", 4))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("db.url is required");
+        assertThatThrownBy(() -> new DatabaseSettings(null, "u", "p", 4)).hasMessageStartingWith("db.url is required");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, -1, 65, 1000})
+    void a_pool_size_outside_1_to_64_is_refused_naming_db_pool_size(int size) {
+        assertThatThrownBy(() -> new DatabaseSettings("jdbc:postgresql://db/hotdesk", "u", "p", size))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("db.pool-size must be between 1 and 64, got " + size);
+    }
+
+    @Test
+    void pool_sizes_1_and_64_are_fine_and_user_and_password_may_be_left_out() {
+        DatabaseSettings one = new DatabaseSettings(" jdbc:postgresql://db/hotdesk ", null, null, 1);
+        DatabaseSettings many = new DatabaseSettings("JDBC:PostgreSQL://db/hotdesk", "hotdesk", "pw", 64);
+
+        assertThat(one.url()).isEqualTo("jdbc:postgresql://db/hotdesk");
+        assertThat(one.user()).isEmpty();
+        assertThat(one.password()).isEmpty();
+        assertThat(many.isPostgreSql()).isTrue();
+    }
+
+    @Test
+    void a_control_character_in_url_or_user_is_refused() {
+        assertThatThrownBy(() -> new DatabaseSettings("jdbc:postgresql://db/x\rmore", "u", "p", 4)).hasMessageStartingWith("db.url");
+        assertThatThrownBy(() -> new DatabaseSettings("jdbc:postgresql://db/x", "u\tx", "p", 4)).hasMessageStartingWith("db.user");
+    }
+
+    @Test
+    void to_string_masks_the_password_also_where_the_url_carries_one() {
+        DatabaseSettings s = new DatabaseSettings("jdbc:postgresql://db:5432/hotdesk?ssl=true&password=inurl-secret&x=1",
+                "hotdesk", "field-secret", 8);
+
+        assertThat(s.toString())
+                .contains("jdbc:postgresql://db:5432/hotdesk?ssl=true&password=****&x=1", "user=hotdesk", "poolSize=8")
+                .doesNotContain("inurl-secret", "field-secret");
+        assertThat(s.password()).isEqualTo("field-secret");
+    }
+
+    @Test
+    void masking_covers_h2_style_options_and_user_info() {
+        assertThat(DatabaseSettings.mask("jdbc:h2:file:/x;USER=sa;PASSWORD=abc;MODE=PostgreSQL"))
+                .isEqualTo("jdbc:h2:file:/x;USER=sa;PASSWORD=****;MODE=PostgreSQL");
+        assertThat(DatabaseSettings.mask("jdbc:postgresql://admin:topsecret@db:5432/hotdesk"))
+                .isEqualTo("jdbc:postgresql://admin:****@db:5432/hotdesk");
+    }
+}

@@ -1,0 +1,318 @@
+package hotdesk.store;
+
+import hotdesk.core.port.LedgerException;
+import hotdesk.core.port.LedgerTx;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static hotdesk.store.LedgerContract.user;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+/** Opening, re-opening, sharing and failing to open the ledger database. */
+class DatabaseTest {
+
+    /** A generous ceiling: opening must give up on its own well before this. */
+    static final Duration CEILING = Duration.ofSeconds(40);
+
+    @TempDir
+    Path dir;
+
+    private static int closedLoopbackPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void an_unreachable_postgresql_fails_open_with_one_line_naming_the_url_and_never_the_password() throws IOException {
+        String url = "jdbc:postgresql://127.0.0.1:" + closedLoopbackPort() + "/test?password=url-secret-1";
+        DatabaseSettings s = new DatabaseSettings(url, "hotdesk", "field-secret-2", 2);
+
+        LedgerException e = assertTimeoutPreemptively(CEILING, () -> catchLedgerException(s));
+
+        assertThat(e.getMessage())
+                .startsWith("cannot reach the ledger database " + s.maskedUrl())
+                .contains("password=****", "hotdesk", "db.url")
+                .doesNotContain("url-secret-1", "field-secret-2")
+                .doesNotContain("\n");
+    }
+
+    @Test
+    void a_peer_that_accepts_but_never_answers_fails_open_within_the_connect_timeout() throws IOException {
+        List<Socket> accepted = new ArrayList<>();
+        try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        accepted.add(silent.accept()); // hold it open, say nothing
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            DatabaseSettings s = new DatabaseSettings("jdbc:postgresql://127.0.0.1:" + silent.getLocalPort() + "/test",
+                    "hotdesk", "", 1);
+
+            LedgerException e = assertTimeoutPreemptively(CEILING, () -> catchLedgerException(s));
+
+            assertThat(e.getMessage()).startsWith("cannot reach the ledger database " + s.url()).doesNotContain("\n");
+        } finally {
+            for (Socket socket : accepted) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void an_unknown_postgresql_role_fails_open_naming_url_and_user() {
+        try (PostgresSchema schema = PostgresSchema.create()) {
+            DatabaseSettings s = new DatabaseSettings(schema.url(""), "no_such_role_hd", "some-password", 1);
+
+            LedgerException e = assertTimeoutPreemptively(CEILING, () -> catchLedgerException(s));
+
+            assertThat(e.getMessage()).contains(s.url(), "no_such_role_hd").doesNotContain("some-password");
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void no_log_line_of_opening_using_or_failing_to_open_the_ledger_names_the_password() throws Exception {
+        List<String> lines;
+        try (PostgresSchema schema = PostgresSchema.create(); LogCapture logs = new LogCapture()) {
+            // trust authentication accepts any password, so both places a password can be given are used
+            DatabaseSettings good = new DatabaseSettings(schema.url("password=url-secret-3"), PostgresSchema.USER,
+                    "field-secret-4", 2);
+            try (Database db = Database.open(good)) {
+                db.ledger().transact(tx -> {
+                    tx.insertUser(user("101"));
+                    return null;
+                });
+                assertThatThrownBy(() -> db.ledger().transact(tx -> {
+                    tx.occupy(new hotdesk.core.model.Occupancy("hd-nowhere", user("101").extension(), LedgerContract.T0, null));
+                    return null;
+                })).isInstanceOf(LedgerException.class);
+            }
+            DatabaseSettings bad = new DatabaseSettings("jdbc:postgresql://127.0.0.1:" + closedLoopbackPort()
+                    + "/test?password=url-secret-3", "hotdesk", "field-secret-4", 1);
+            assertTimeoutPreemptively(CEILING, () -> catchLedgerException(bad));
+            lines = logs.lines();
+        }
+
+        assertThat(lines).isNotEmpty().anySatisfy(l -> assertThat(l).contains("password=****"));
+        assertThat(lines).noneSatisfy(l -> assertThat(l).containsAnyOf("url-secret-3", "field-secret-4"));
+    }
+
+    @Test
+    void reopening_an_h2_file_migrates_nothing_and_keeps_the_data() {
+        DatabaseSettings s = DatabaseSettings.h2(dir.resolve("ledger"));
+        try (Database first = Database.open(s)) {
+            first.ledger().transact(tx -> {
+                tx.insertUser(user("101"));
+                return null;
+            });
+        }
+
+        try (Database again = Database.open(s)) {
+            assertThat(again.ledger().read(LedgerTx::users)).containsExactly(user("101"));
+            assertThat(LedgerTables.query(again.dataSource(),
+                    "SELECT version, success FROM flyway_schema_history WHERE version IS NOT NULL ORDER BY installed_rank",
+                    rs -> rs.getString(1) + ":" + rs.getBoolean(2))).containsExactly("1:true");
+        }
+    }
+
+    @Test
+    void a_missing_directory_of_the_h2_file_is_created() {
+        Path file = dir.resolve("not/yet/there/ledger");
+
+        try (Database db = Database.open(DatabaseSettings.h2(file))) {
+            assertThat(db.ledger().read(LedgerTx::latestRevision)).isZero();
+        }
+        assertThat(file.resolveSibling("ledger.mv.db")).exists();
+    }
+
+    @Test
+    void an_h2_file_that_holds_other_tables_is_not_adopted() throws Exception {
+        DatabaseSettings s = DatabaseSettings.h2(dir.resolve("foreign"));
+        try (Connection c = DriverManager.getConnection(s.url(), s.user(), s.password()); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE users (id INT PRIMARY KEY)");
+        }
+
+        assertThatThrownBy(() -> Database.open(s))
+                .isInstanceOf(LedgerException.class)
+                .hasMessageStartingWith("cannot migrate the ledger database " + s.url());
+    }
+
+    @Test
+    void a_postgresql_schema_that_holds_other_tables_is_not_adopted() throws Exception {
+        try (PostgresSchema schema = PostgresSchema.create()) {
+            try (Connection c = PostgresSchema.connect(schema.url("")); Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE users (id INT PRIMARY KEY)");
+            }
+            DatabaseSettings s = schema.settings(1);
+
+            assertThatThrownBy(() -> Database.open(s))
+                    .isInstanceOf(LedgerException.class)
+                    .hasMessageStartingWith("cannot migrate the ledger database " + s.url())
+                    .hasMessageNotContaining("\n");
+        }
+    }
+
+    @Test
+    void two_databases_on_one_h2_file_see_each_others_commits() {
+        DatabaseSettings s = DatabaseSettings.h2(dir.resolve("shared"));
+        try (Database server = Database.open(s); Database cli = Database.open(s)) {
+            cli.ledger().transact(tx -> {
+                tx.insertUser(user("101"));
+                return null;
+            });
+            assertThat(server.ledger().read(LedgerTx::users)).containsExactly(user("101"));
+
+            server.ledger().transact(tx -> {
+                tx.insertUser(user("102"));
+                return null;
+            });
+            assertThat(cli.ledger().read(LedgerTx::users)).containsExactly(user("101"), user("102"));
+        }
+    }
+
+    @Test
+    void a_second_process_opens_the_h2_file_this_one_holds_and_both_see_each_others_commits() throws Exception {
+        Path file = dir.resolve("ledger");
+        try (Database server = Database.open(DatabaseSettings.h2(file))) {
+            server.ledger().transact(tx -> {
+                tx.insertUser(user("101"));
+                return null;
+            });
+
+            Path out = dir.resolve("child.out");
+            String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+            Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", classpath, H2SecondProcess.class.getName(), file.toString(), "102")
+                    .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            boolean exited = child.waitFor(60, TimeUnit.SECONDS);
+            if (!exited) {
+                child.destroyForcibly();
+            }
+
+            String printed = Files.readString(out, StandardCharsets.UTF_8);
+            assertThat(exited).as("second process finished; it printed:%n%s", printed).isTrue();
+            assertThat(child.exitValue()).as("exit code; output:%n%s", printed).isZero();
+            assertThat(printed).contains("SEEN 101", "ADDED 102");
+            assertThat(server.ledger().read(LedgerTx::users)).containsExactly(user("101"), user("102"));
+            assertThat(server.ledger().read(LedgerTx::latestRevision)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void the_h2_auto_server_that_shares_the_file_listens_on_loopback_only() throws Exception {
+        Path file = dir.resolve("bound");
+        try (Database db = Database.open(DatabaseSettings.h2(file))) {
+            db.ledger().read(LedgerTx::latestRevision);
+            java.util.Properties lock = new java.util.Properties();
+            try (var in = Files.newInputStream(file.resolveSibling("bound.lock.db"))) {
+                lock.load(in);
+            }
+            String server = lock.getProperty("server");
+            int port = Integer.parseInt(server.substring(server.lastIndexOf(':') + 1));
+
+            assertThat(accepts(InetAddress.getLoopbackAddress(), port)).isTrue();
+            List<InetAddress> others = java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+                    .flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream())
+                    .filter(a -> !a.isLoopbackAddress() && !a.isLinkLocalAddress()).toList();
+            org.junit.jupiter.api.Assumptions.assumeFalse(others.isEmpty(), "this host has no other address to try");
+            for (InetAddress other : others) {
+                assertThat(accepts(other, port)).as("reachable on %s:%d", other, port).isFalse();
+            }
+        }
+    }
+
+    private static boolean accepts(InetAddress address, int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new java.net.InetSocketAddress(address, port), 2000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void two_nodes_starting_at_once_on_an_empty_postgresql_schema_migrate_it_once() throws Exception {
+        try (PostgresSchema schema = PostgresSchema.create()) {
+            List<Database> opened = LedgerContract.concurrently(List.of(
+                    () -> Database.open(schema.settings(1)), () -> Database.open(schema.settings(1))));
+            try {
+                assertThat(LedgerTables.count(opened.get(0).dataSource(),
+                        "SELECT COUNT(*) FROM flyway_schema_history WHERE version IS NOT NULL")).isEqualTo(1);
+                opened.get(0).ledger().transact(tx -> {
+                    tx.insertUser(user("101"));
+                    return null;
+                });
+                assertThat(opened.get(1).ledger().read(LedgerTx::users)).containsExactly(user("101"));
+            } finally {
+                opened.forEach(Database::close);
+            }
+        }
+    }
+
+    @Test
+    void a_closed_database_refuses_ledger_calls_with_a_ledger_exception_and_closing_twice_is_fine() {
+        DatabaseSettings s = DatabaseSettings.h2(dir.resolve("closed"));
+        Database db = Database.open(s);
+        db.close();
+        db.close();
+
+        assertThatThrownBy(() -> db.ledger().read(LedgerTx::users))
+                .isInstanceOf(LedgerException.class)
+                .hasMessage("the ledger database " + s.url() + " is closed (hotdesk is shutting down)");
+    }
+
+    @Test
+    void the_schema_holds_the_ledger_tables_and_flyway_history_on_h2() {
+        try (Database db = Database.open(DatabaseSettings.h2(dir.resolve("tables")))) {
+            assertThat(LedgerTables.tableNames(db.dataSource()))
+                    .containsExactlyInAnyOrderElementsOf(withFlyway(LedgerTables.TABLES));
+        }
+    }
+
+    @Test
+    void the_schema_holds_the_ledger_tables_and_flyway_history_on_postgresql() throws Exception {
+        try (PostgresSchema schema = PostgresSchema.create(); Database db = Database.open(schema.settings(1))) {
+            assertThat(LedgerTables.tableNames(db.dataSource()))
+                    .containsExactlyInAnyOrderElementsOf(withFlyway(LedgerTables.TABLES));
+        }
+    }
+
+    private static List<String> withFlyway(List<String> tables) {
+        List<String> all = new ArrayList<>(tables);
+        all.add("flyway_schema_history");
+        return all;
+    }
+
+    private static LedgerException catchLedgerException(DatabaseSettings s) {
+        try (Database unexpected = Database.open(s)) {
+            throw new AssertionError("opened " + unexpected + " although it should have failed");
+        } catch (LedgerException e) {
+            return e;
+        }
+    }
+}

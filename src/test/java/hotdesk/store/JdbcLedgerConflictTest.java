@@ -1,0 +1,50 @@
+package hotdesk.store;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.sql.SQLException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Which database errors make the ledger run a transaction again (the live retries are in JdbcLedgerContract). */
+class JdbcLedgerConflictTest {
+
+    @ParameterizedTest(name = "{0}/{1} is retried")
+    @CsvSource({
+            "40001, 0",      // PostgreSQL serialization failure
+            "40P01, 0",      // PostgreSQL deadlock
+            "55P03, 0",      // PostgreSQL lock_timeout
+            "40001, 40001",  // H2 deadlock
+            "HYT00, 50200",  // H2 lock timeout
+            "90131, 90131"   // H2 concurrent update
+    })
+    void conflicts_with_other_transactions_are_retried(String state, int code) {
+        assertThat(JdbcLedger.retryable(new SQLException("conflict", state, code))).isTrue();
+    }
+
+    @ParameterizedTest(name = "{0}/{1} is not retried")
+    @CsvSource({
+            "23505, 0",      // unique violation: a DuplicateException
+            "23503, 23503",  // foreign key
+            "42P01, 0",      // missing table
+            "08006, 0",      // connection lost: the outcome of a commit would be unknown
+            "HYT00, 0",      // a statement timeout that is no H2 lock timeout
+            "57014, 0"       // query cancelled
+    })
+    void other_errors_are_not_retried(String state, int code) {
+        assertThat(JdbcLedger.retryable(new SQLException("other", state, code))).isFalse();
+    }
+
+    @Test
+    void a_conflict_chained_behind_another_error_is_found() {
+        SQLException batch = new SQLException("batch failed", "XX000");
+        batch.setNextException(new SQLException("deadlock", "40P01"));
+        SQLException wrapped = new SQLException("wrapper", "XX000", new SQLException("timeout", "55P03"));
+
+        assertThat(JdbcLedger.retryable(batch)).isTrue();
+        assertThat(JdbcLedger.retryable(wrapped)).isTrue();
+        assertThat(JdbcLedger.retryable(new SQLException("no state"))).isFalse();
+    }
+}

@@ -1,0 +1,249 @@
+package hotdesk.store;
+
+import hotdesk.core.model.AuditEntry;
+import hotdesk.core.model.EndReason;
+import hotdesk.core.model.Mac;
+import hotdesk.core.model.Occupancy;
+import hotdesk.core.model.OtpRecord;
+import hotdesk.core.model.Target;
+import hotdesk.core.model.User;
+import hotdesk.core.port.Ledger;
+import hotdesk.core.port.LedgerException;
+import hotdesk.core.port.LedgerTx;
+import hotdesk.testing.InMemoryLedger.Ended;
+import hotdesk.testing.InMemoryLedger.Fetch;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The ledger contract plus what only the JDBC ledger has: read-only views, SQL errors, locks and retries. */
+abstract class JdbcLedgerContract extends LedgerContract {
+
+    /** The database of this test class (its ledger is wiped before every test). */
+    protected abstract Database database();
+
+    /** Settings for a second Database on the same data whose lock waits give up after about 300 ms. */
+    protected abstract DatabaseSettings withShortLockTimeout();
+
+    @Override
+    protected Ledger emptyLedger() {
+        LedgerTables.wipe(database().dataSource());
+        return database().ledger();
+    }
+
+    @Override
+    protected List<Ended> history() {
+        return LedgerTables.history(database().dataSource());
+    }
+
+    @Override
+    protected List<Fetch> fetches() {
+        return LedgerTables.fetches(database().dataSource());
+    }
+
+    @Test
+    void every_write_inside_read_is_refused_and_nothing_is_written() {
+        givenUsersAndDesks(1, 1);
+        Target t = Target.user(ext("101"));
+        List<Consumer<LedgerTx>> writes = List.of(
+                tx -> tx.insertUser(user("102")),
+                tx -> tx.updateUser(user("101")),
+                tx -> tx.deleteUser(ext("101")),
+                tx -> tx.insertDevice(device("001565000001"), lines("001565000001", 1)),
+                tx -> tx.deleteDevice(Mac.parse(MAC_A)),
+                tx -> tx.recordFetch(Mac.parse(MAC_A), T0, "10.0.0.1", "ua"),
+                tx -> tx.occupy(new Occupancy(desk(MAC_A), ext("101"), T0, T0)),
+                tx -> tx.vacate(desk(MAC_A), T0, EndReason.LOGOUT),
+                tx -> tx.touch(desk(MAC_A), T0),
+                tx -> tx.replaceOtp(ext("101"), new OtpRecord(0, ext("101"), hash("o"), T0)),
+                tx -> tx.consumeOtp(1, T0),
+                tx -> tx.recordFailure("user:101", T0),
+                tx -> tx.clearFailures("user:101"),
+                tx -> tx.audit(new AuditEntry(T0, "a", "b", "c", "d")),
+                tx -> tx.bump(t),
+                tx -> tx.dropRevision(t),
+                tx -> tx.markApplied("n", t, 1, T0),
+                tx -> tx.markFailed("n", t, T0, "e"));
+
+        for (Consumer<LedgerTx> write : writes) {
+            assertThatThrownBy(() -> ledger.read(tx -> {
+                write.accept(tx);
+                return null;
+            })).isInstanceOf(IllegalStateException.class).hasMessageContaining("Ledger.read");
+        }
+
+        assertThat(ledger.read(LedgerTx::users)).containsExactly(user("101"));
+        assertThat(ledger.read(LedgerTx::latestRevision)).isZero();
+        assertThat(ledger.read((LedgerTx tx) -> tx.auditTail(5))).isEmpty();
+    }
+
+    @Test
+    void a_read_sees_one_snapshot_even_when_a_writer_commits_meanwhile() {
+        given(tx -> tx.insertUser(user("101")));
+
+        List<List<User>> seen = ledger.read(tx -> {
+            List<User> before = tx.users();
+            CompletableFuture.runAsync(() -> given(w -> {
+                w.insertUser(user("102"));
+                w.updateUser(new User(ext("101"), "Renamed", hash("r"), true, "internal", "", "secret-xyz", false));
+            })).orTimeout(30, TimeUnit.SECONDS).join();
+            return List.of(before, tx.users());
+        });
+
+        assertThat(seen.get(1)).isEqualTo(seen.get(0)).containsExactly(user("101"));
+        assertThat(ledger.read(LedgerTx::users)).hasSize(2);
+    }
+
+    @Test
+    void a_transact_inside_a_transact_on_one_thread_is_refused_but_a_read_inside_is_allowed() {
+        given(tx -> tx.insertUser(user("101")));
+
+        assertThatThrownBy(() -> ledger.transact(outer -> {
+            outer.insertUser(user("102"));
+            return ledger.transact(inner -> inner.users());
+        })).isInstanceOf(IllegalStateException.class).hasMessageContaining("inside another transact");
+        List<User> insideRead = ledger.transact(outer -> ledger.read(LedgerTx::users));
+
+        assertThat(ledger.read(LedgerTx::users)).containsExactly(user("101"));
+        assertThat(insideRead).containsExactly(user("101"));
+        given(tx -> tx.insertUser(user("103")));
+        assertThat(ledger.read(LedgerTx::users)).hasSize(2);
+    }
+
+    @Test
+    void a_transaction_kept_beyond_its_work_is_refused() {
+        LedgerTx leaked = ledger.transact(tx -> tx);
+        LedgerTx leakedRead = ledger.read(tx -> tx);
+
+        assertThatThrownBy(leaked::users).isInstanceOf(IllegalStateException.class).hasMessageContaining("is over");
+        assertThatThrownBy(() -> leaked.insertUser(user("101"))).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(leakedRead::latestRevision).isInstanceOf(IllegalStateException.class);
+        assertThat(ledger.read(LedgerTx::users)).isEmpty();
+    }
+
+    @Test
+    void an_sql_error_inside_transact_surfaces_as_a_ledger_exception_and_rolls_everything_back() {
+        givenUsersAndDesks(1, 1);
+        given(tx -> tx.occupy(new Occupancy(desk(MAC_A), ext("101"), T0, T0)));
+        long before = ledger.read(LedgerTx::latestRevision);
+
+        assertThatThrownBy(() -> given(tx -> {
+            tx.insertUser(user("102"));
+            tx.bump(Target.user(ext("102")));
+            tx.audit(new AuditEntry(T0, "cli", "device.remove", MAC_A, ""));
+            tx.deleteDevice(Mac.parse(MAC_A)); // its line is occupied: the foreign key refuses
+        })).isInstanceOf(LedgerException.class)
+                .hasMessageContaining("delete device " + MAC_A)
+                .hasMessageContaining(database().settings().maskedUrl())
+                .hasMessageContaining("23503");
+
+        ledger.read(tx -> {
+            assertThat(tx.user(ext("102"))).isEmpty();
+            assertThat(tx.device(Mac.parse(MAC_A))).isPresent();
+            assertThat(tx.occupancies()).hasSize(1);
+            assertThat(tx.latestRevision()).isEqualTo(before);
+            assertThat(tx.auditTail(5)).isEmpty();
+            return null;
+        });
+    }
+
+    @Test
+    void seating_an_unknown_user_or_at_an_unknown_line_names_the_operation_and_the_database() {
+        givenUsersAndDesks(1, 1);
+
+        assertThatThrownBy(() -> given(tx -> tx.occupy(new Occupancy(desk(MAC_A), ext("999"), T0, T0))))
+                .isInstanceOf(LedgerException.class)
+                .hasMessageStartingWith("ledger: seat user 999 at " + desk(MAC_A) + " refused on " + database().settings().maskedUrl());
+        assertThatThrownBy(() -> given(tx -> tx.occupy(new Occupancy("hd-nowhere", ext("101"), T0, T0))))
+                .isInstanceOf(LedgerException.class)
+                .hasMessageContaining("hd-nowhere")
+                .hasMessageNotContaining("\n");
+    }
+
+    @Test
+    void instants_are_kept_to_the_microsecond_and_finer_parts_are_cut_not_rounded() {
+        Instant fine = Instant.parse("2026-11-23T12:00:00.123456999Z");
+
+        given(tx -> tx.recordFailure("user:101", fine));
+
+        assertThat(ledger.read((LedgerTx tx) -> tx.lastFailure("user:101"))).contains(Instant.parse("2026-11-23T12:00:00.123456Z"));
+        assertThat(ledger.read((LedgerTx tx) -> tx.failuresSince("user:101", fine))).isEqualTo(1);
+    }
+
+    @Test
+    void a_lock_timeout_inside_the_work_rolls_back_and_runs_the_work_again() throws Exception {
+        given(tx -> tx.insertUser(user("101")));
+        AtomicInteger runs = new AtomicInteger();
+        try (Database quick = Database.open(withShortLockTimeout());
+             Connection blocker = lockUser101()) {
+            String result = quick.ledger().transact(tx -> {
+                if (runs.incrementAndGet() == 2) {
+                    rollbackQuietly(blocker); // the other transaction lets go before the second run
+                }
+                tx.insertUser(user("102"));
+                tx.audit(new AuditEntry(T0, "test", "rename", "101", "run " + runs.get()));
+                tx.updateUser(new User(ext("101"), "Renamed", hash("r"), true, "internal", "", "secret-xyz", false));
+                return "done";
+            });
+
+            assertThat(result).isEqualTo("done");
+        }
+        assertThat(runs).hasValue(2);
+        ledger.read(tx -> {
+            assertThat(tx.users()).extracting(User::name).containsExactly("Renamed", "User 102");
+            assertThat(tx.auditTail(10)).extracting(AuditEntry::detail).containsExactly("run 2");
+            return null;
+        });
+    }
+
+    @Test
+    void retries_are_bounded_and_then_a_ledger_exception_names_the_database() throws Exception {
+        given(tx -> tx.insertUser(user("101")));
+        AtomicInteger runs = new AtomicInteger();
+        AtomicReference<DatabaseSettings> used = new AtomicReference<>();
+        try (Database quick = Database.open(withShortLockTimeout());
+             Connection blocker = lockUser101()) {
+            used.set(quick.settings());
+            assertThatThrownBy(() -> quick.ledger().transact(tx -> {
+                runs.incrementAndGet();
+                tx.insertUser(user("102"));
+                tx.updateUser(new User(ext("101"), "Renamed", hash("r"), true, "internal", "", "secret-xyz", false));
+                return null;
+            })).isInstanceOf(LedgerException.class)
+                    .hasMessageContaining("gave up after " + JdbcLedger.MAX_ATTEMPTS + " attempts")
+                    .hasMessageContaining(used.get().maskedUrl());
+            blocker.rollback();
+        }
+        assertThat(runs).hasValue(JdbcLedger.MAX_ATTEMPTS);
+        assertThat(ledger.read(LedgerTx::users)).containsExactly(user("101"));
+    }
+
+    /** A plain connection of this test's database that holds a row lock on user 101 until rolled back. */
+    private Connection lockUser101() throws SQLException {
+        Connection c = database().dataSource().getConnection();
+        try (Statement s = c.createStatement()) {
+            s.executeQuery("SELECT name FROM users WHERE extension = '101' FOR UPDATE").close();
+        }
+        return c;
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

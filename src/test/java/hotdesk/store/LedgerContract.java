@@ -1,0 +1,824 @@
+package hotdesk.store;
+
+import hotdesk.core.model.AuditEntry;
+import hotdesk.core.model.DeskLine;
+import hotdesk.core.model.Device;
+import hotdesk.core.model.EndReason;
+import hotdesk.core.model.Extension;
+import hotdesk.core.model.Mac;
+import hotdesk.core.model.Occupancy;
+import hotdesk.core.model.OtpRecord;
+import hotdesk.core.model.SecretHash;
+import hotdesk.core.model.Target;
+import hotdesk.core.model.User;
+import hotdesk.core.port.DuplicateException;
+import hotdesk.core.port.Ledger;
+import hotdesk.core.port.LedgerException;
+import hotdesk.core.port.LedgerTx;
+import hotdesk.core.usecase.LogIn;
+import hotdesk.testing.InMemoryLedger.Ended;
+import hotdesk.testing.InMemoryLedger.Fetch;
+import hotdesk.testing.TestWorld;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * What every {@link Ledger} must do, run against the in-memory fake, an H2 file and PostgreSQL, so
+ * the fake the core tests use behaves like the real thing. Each test starts from an empty ledger.
+ */
+abstract class LedgerContract {
+
+    static final Instant T0 = Instant.parse("2026-11-23T12:00:00.123456Z");
+    static final String MAC_A = "0015651234ab";
+    static final String MAC_B = "00156500000f";
+
+    protected Ledger ledger;
+
+    /** An empty ledger (fresh, or with every table wiped). */
+    protected abstract Ledger emptyLedger();
+
+    /** Finished sessions in writing order. */
+    protected abstract List<Ended> history();
+
+    /** Recorded configuration fetches in writing order. */
+    protected abstract List<Fetch> fetches();
+
+    @BeforeEach
+    final void startEmpty() {
+        ledger = emptyLedger();
+    }
+
+    // ---- builders
+
+    static SecretHash hash(String tag) {
+        return new SecretHash("pbkdf2-sha256$1000$c2FsdC0" + tag + "$aGFzaC0" + tag);
+    }
+
+    static User user(String ext) {
+        return new User(Extension.of(ext), "User " + ext, hash(ext), true, "internal", ext + "@default", "sip-secret-" + ext, false);
+    }
+
+    static Device device(String mac) {
+        return new Device(Mac.parse(mac), "yealink", "T54W", null, "HQ", "911", true);
+    }
+
+    static List<DeskLine> lines(String mac, int count) {
+        Mac m = Mac.parse(mac);
+        return IntStream.rangeClosed(1, count).mapToObj(p -> new DeskLine(DeskLine.endpointIdFor(m, p), m, p, "line-secret-" + p)).toList();
+    }
+
+    static String desk(String mac) {
+        return Mac.parse(mac).endpointId();
+    }
+
+    static Extension ext(String e) {
+        return Extension.of(e);
+    }
+
+    void given(java.util.function.Consumer<LedgerTx> setup) {
+        ledger.transact(tx -> {
+            setup.accept(tx);
+            return null;
+        });
+    }
+
+    /** Users 101.., device A with one line, device B with {@code linesOfB} lines. */
+    void givenUsersAndDesks(int users, int linesOfB) {
+        given(tx -> {
+            for (int i = 0; i < users; i++) {
+                tx.insertUser(user(Integer.toString(101 + i)));
+            }
+            tx.insertDevice(device(MAC_A), lines(MAC_A, 1));
+            tx.insertDevice(device(MAC_B), lines(MAC_B, linesOfB));
+        });
+    }
+
+    // ---- transactions
+
+    @Test
+    void transact_returns_the_result_of_the_work_and_commits_it() {
+        String result = ledger.transact(tx -> {
+            tx.insertUser(user("101"));
+            return "done";
+        });
+
+        assertThat(result).isEqualTo("done");
+        assertThat(ledger.read((LedgerTx tx) -> tx.user(ext("101")))).contains(user("101"));
+    }
+
+    @Test
+    void an_exception_inside_the_work_rolls_back_every_write_of_the_transaction() {
+        givenUsersAndDesks(1, 1);
+        long before = ledger.read(LedgerTx::latestRevision);
+
+        assertThatThrownBy(() -> ledger.transact(tx -> {
+            tx.insertUser(user("102"));
+            tx.updateUser(new User(ext("101"), "Renamed", hash("x"), false, "other", "", "s3cr3t-s3cr3t", true));
+            tx.insertDevice(device("001565aaaaaa"), lines("001565aaaaaa", 1));
+            tx.occupy(new Occupancy(desk(MAC_A), ext("101"), T0, T0));
+            tx.replaceOtp(ext("101"), new OtpRecord(0, ext("101"), hash("otp"), T0.plusSeconds(60)));
+            tx.recordFailure("user:101", T0);
+            tx.audit(new AuditEntry(T0, "test", "doomed", "101", ""));
+            tx.bump(Target.user(ext("101")), Target.desk(desk(MAC_A)));
+            tx.markApplied("node-a", Target.user(ext("101")), 1, T0);
+            tx.recordFetch(Mac.parse(MAC_A), T0, "10.0.0.5", "Yealink");
+            throw new IllegalStateException("boom");
+        })).isInstanceOf(IllegalStateException.class).hasMessage("boom");
+
+        ledger.read(tx -> {
+            assertThat(tx.users()).containsExactly(user("101"));
+            assertThat(tx.devices()).extracting(d -> d.mac().value()).containsExactly(MAC_B, MAC_A);
+            assertThat(tx.occupancies()).isEmpty();
+            assertThat(tx.liveOtps(T0)).isEmpty();
+            assertThat(tx.failuresSince("user:101", T0.minusSeconds(1))).isZero();
+            assertThat(tx.auditTail(10)).isEmpty();
+            assertThat(tx.latestRevision()).isEqualTo(before);
+            assertThat(tx.revisions()).isEmpty();
+            assertThat(tx.applied("node-a")).isEmpty();
+            return null;
+        });
+        assertThat(fetches()).isEmpty();
+    }
+
+    @Test
+    void values_round_trip_exactly_including_microseconds_and_non_ascii_text() {
+        User zoe = new User(ext("4711"), "Zoë Ångström 李", hash("z"), false, "sales-eu", "4711@default,9@other",
+                "Pa$$w0rd!with'quote", true);
+        Device gateway = new Device(Mac.parse("00:15:65:AB:CD:EF"), "yealink", "W70B", "Empfang – Tür", "Zürich, 3. OG",
+                "+41441234567", false);
+        Instant since = Instant.parse("1999-12-31T23:59:59.999999Z");
+        Occupancy seat = new Occupancy(desk("001565abcdef"), zoe.extension(), since, since.plusNanos(1000));
+        given(tx -> {
+            tx.insertUser(zoe);
+            tx.insertDevice(gateway, lines("001565abcdef", 1));
+            tx.occupy(seat);
+        });
+
+        ledger.read(tx -> {
+            assertThat(tx.user(zoe.extension())).contains(zoe);
+            assertThat(tx.device(gateway.mac())).contains(gateway);
+            assertThat(tx.occupancyOfUser(zoe.extension())).contains(seat);
+            return null;
+        });
+    }
+
+    // ---- users
+
+    @Test
+    void an_inserted_user_reads_back_with_every_field() {
+        User u = new User(ext("101"), "Alice", hash("a"), false, "internal", "", "own-secret-1", true);
+        given(tx -> tx.insertUser(u));
+
+        assertThat(ledger.read((LedgerTx tx) -> tx.user(ext("101")))).contains(u);
+        assertThat(ledger.read((LedgerTx tx) -> tx.user(ext("102")))).isEmpty();
+    }
+
+    @Test
+    void inserting_an_existing_extension_throws_duplicate_and_keeps_the_first_user() {
+        given(tx -> tx.insertUser(user("101")));
+        User other = new User(ext("101"), "Impostor", hash("i"), true, "internal", "", "other-secret", false);
+
+        assertThatThrownBy(() -> given(tx -> tx.insertUser(other)))
+                .isInstanceOf(DuplicateException.class)
+                .hasMessageContaining("101");
+        assertThat(ledger.read((LedgerTx tx) -> tx.user(ext("101")))).contains(user("101"));
+    }
+
+    @Test
+    void a_duplicate_caught_inside_the_work_leaves_the_transaction_usable_and_the_rest_commits() {
+        given(tx -> {
+            tx.insertUser(user("101"));
+            tx.insertDevice(device(MAC_A), lines(MAC_A, 1));
+        });
+
+        boolean[] refused = new boolean[3];
+        ledger.transact(tx -> {
+            tx.insertUser(user("102"));
+            try {
+                tx.insertUser(user("101"));
+            } catch (DuplicateException e) {
+                refused[0] = true;
+            }
+            try {
+                tx.insertDevice(device(MAC_A), lines(MAC_A, 1));
+            } catch (DuplicateException e) {
+                refused[1] = true;
+            }
+            tx.occupy(new Occupancy(desk(MAC_A), ext("101"), T0, T0));
+            try {
+                tx.occupy(new Occupancy(desk(MAC_A), ext("102"), T0, T0));
+            } catch (DuplicateException e) {
+                refused[2] = true;
+            }
+            tx.insertUser(user("103"));
+            return null;
+        });
+
+        assertThat(refused).containsOnly(true);
+        ledger.read(tx -> {
+            assertThat(tx.users()).extracting(u -> u.extension().value()).containsExactly("101", "102", "103");
+            assertThat(tx.occupancies()).containsExactly(new Occupancy(desk(MAC_A), ext("101"), T0, T0));
+            assertThat(tx.linesOf(Mac.parse(MAC_A))).hasSize(1);
+            return null;
+        });
+    }
+
+    @Test
+    void users_come_back_ordered_by_extension_shorter_numbers_first() {
+        given(tx -> List.of("1000", "101", "99", "20", "100", "0100").forEach(e -> tx.insertUser(user(e))));
+
+        assertThat(ledger.read(LedgerTx::users)).extracting(u -> u.extension().value())
+                .containsExactly("20", "99", "100", "101", "0100", "1000");
+    }
+
+    @Test
+    void update_user_replaces_every_field() {
+        given(tx -> tx.insertUser(user("101")));
+        User changed = new User(ext("101"), "Bob", hash("b"), false, "sales", "7@vm", "new-secret-123", true);
+
+        given(tx -> tx.updateUser(changed));
+
+        assertThat(ledger.read((LedgerTx tx) -> tx.user(ext("101")))).contains(changed);
+    }
+
+    @Test
+    void updating_a_missing_user_is_refused_and_rolls_the_transaction_back() {
+        assertThatThrownBy(() -> given(tx -> {
+            tx.insertUser(user("102"));
+            tx.updateUser(user("101"));
+        })).isInstanceOf(IllegalStateException.class).hasMessageContaining("101");
+
+        assertThat(ledger.read(LedgerTx::users)).isEmpty();
+    }
+
+    @Test
+    void deleting_a_user_removes_the_user_and_their_one_time_code_and_a_missing_one_is_no_error() {
+        given(tx -> {
+            tx.insertUser(user("101"));
+            tx.insertUser(user("102"));
+            tx.replaceOtp(ext("101"), new OtpRecord(0, ext("101"), hash("o1"), T0.plusSeconds(120)));
+            tx.replaceOtp(ext("102"), new OtpRecord(0, ext("102"), hash("o2"), T0.plusSeconds(120)));
+        });
+
+        given(tx -> {
+            tx.deleteUser(ext("101"));
+            tx.deleteUser(ext("555"));
+        });
+
+        ledger.read(tx -> {
+            assertThat(tx.user(ext("101"))).isEmpty();
+            assertThat(tx.users()).containsExactly(user("102"));
+            assertThat(tx.liveOtps(T0)).extracting(o -> o.extension().value()).containsExactly("102");
+            return null;
+        });
+    }
+
+    // ---- devices, lines, fetches
+
+    @Test
+    void an_inserted_device_reads_back_with_its_lines_in_port_order() {
+        Device d = new Device(Mac.parse(MAC_B), "yealink", "W70B", "Gateway", "Lab", "", false);
+        List<DeskLine> ls = new ArrayList<>(lines(MAC_B, 3));
+        Collections.reverse(ls);
+        given(tx -> tx.insertDevice(d, ls));
+
+        ledger.read(tx -> {
+            assertThat(tx.device(Mac.parse(MAC_B))).contains(d);
+            assertThat(tx.device(Mac.parse(MAC_A))).isEmpty();
+            assertThat(tx.linesOf(Mac.parse(MAC_B))).containsExactlyElementsOf(lines(MAC_B, 3));
+            assertThat(tx.linesOf(Mac.parse(MAC_A))).isEmpty();
+            assertThat(tx.line("hd-" + MAC_B + "-2")).contains(lines(MAC_B, 3).get(1));
+            assertThat(tx.line("hd-unknown")).isEmpty();
+            return null;
+        });
+    }
+
+    @Test
+    void inserting_an_existing_mac_throws_duplicate_and_adds_no_line() {
+        given(tx -> tx.insertDevice(device(MAC_A), lines(MAC_A, 1)));
+        Mac a = Mac.parse(MAC_A);
+        List<DeskLine> more = List.of(new DeskLine(DeskLine.endpointIdFor(a, 2), a, 2, "x-secret"));
+
+        assertThatThrownBy(() -> given(tx -> tx.insertDevice(new Device(a, "yealink", "T46U", "Other", "", "", true), more)))
+                .isInstanceOf(DuplicateException.class);
+
+        ledger.read(tx -> {
+            assertThat(tx.device(a)).contains(device(MAC_A));
+            assertThat(tx.lines()).containsExactlyElementsOf(lines(MAC_A, 1));
+            return null;
+        });
+    }
+
+    @Test
+    void devices_and_lines_come_back_ordered_by_mac_and_endpoint_id() {
+        given(tx -> {
+            tx.insertDevice(device("0015650000aa"), lines("0015650000aa", 1));
+            tx.insertDevice(device(MAC_B), lines(MAC_B, 10));
+            tx.insertDevice(device("001565000009"), lines("001565000009", 1));
+        });
+
+        ledger.read(tx -> {
+            assertThat(tx.devices()).extracting(d -> d.mac().value())
+                    .containsExactly("001565000009", MAC_B, "0015650000aa");
+            List<String> ids = tx.lines().stream().map(DeskLine::endpointId).toList();
+            assertThat(ids).isSortedAccordingTo(String::compareTo).hasSize(12);
+            assertThat(ids.subList(0, 4)).containsExactly("hd-001565000009", "hd-" + MAC_B, "hd-" + MAC_B + "-10", "hd-" + MAC_B + "-2");
+            assertThat(ids.get(11)).isEqualTo("hd-0015650000aa");
+            assertThat(tx.linesOf(Mac.parse(MAC_B))).extracting(DeskLine::port).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+            return null;
+        });
+    }
+
+    @Test
+    void deleting_a_device_removes_its_lines_and_leaves_other_devices() {
+        givenUsersAndDesks(0, 2);
+
+        given(tx -> tx.deleteDevice(Mac.parse(MAC_B)));
+
+        ledger.read(tx -> {
+            assertThat(tx.device(Mac.parse(MAC_B))).isEmpty();
+            assertThat(tx.linesOf(Mac.parse(MAC_B))).isEmpty();
+            assertThat(tx.line("hd-" + MAC_B + "-2")).isEmpty();
+            assertThat(tx.lines()).containsExactlyElementsOf(lines(MAC_A, 1));
+            return null;
+        });
+    }
+
+    @Test
+    void record_fetch_keeps_every_fetch_in_order() {
+        givenUsersAndDesks(0, 1);
+
+        given(tx -> {
+            tx.recordFetch(Mac.parse(MAC_A), T0, "10.0.0.5", "Yealink SIP-T54W 96.86.0.100 00:15:65:12:34:ab");
+            tx.recordFetch(Mac.parse(MAC_B), T0.plusSeconds(1), "10.0.0.6", "");
+        });
+        given(tx -> tx.recordFetch(Mac.parse(MAC_A), T0.plusSeconds(2), "10.0.0.5", "again"));
+
+        assertThat(fetches()).containsExactly(
+                new Fetch(Mac.parse(MAC_A), T0, "10.0.0.5", "Yealink SIP-T54W 96.86.0.100 00:15:65:12:34:ab"),
+                new Fetch(Mac.parse(MAC_B), T0.plusSeconds(1), "10.0.0.6", ""),
+                new Fetch(Mac.parse(MAC_A), T0.plusSeconds(2), "10.0.0.5", "again"));
+    }
+
+    // ---- occupancy and history
+
+    @Test
+    void occupancy_reads_back_by_line_and_by_user_and_lists_by_endpoint_id() {
+        givenUsersAndDesks(3, 2);
+        given(tx -> {
+            tx.occupy(new Occupancy("hd-" + MAC_B + "-2", ext("102"), T0, T0.plusSeconds(5)));
+            tx.occupy(new Occupancy(desk(MAC_A), ext("101"), T0, null));
+        });
+
+        ledger.read(tx -> {
+            assertThat(tx.occupancyOfLine(desk(MAC_A))).contains(new Occupancy(desk(MAC_A), ext("101"), T0, T0));
+            assertThat(tx.occupancyOfUser(ext("102"))).contains(new Occupancy("hd-" + MAC_B + "-2", ext("102"), T0, T0.plusSeconds(5)));
+            assertThat(tx.occupancyOfLine(desk(MAC_B))).isEmpty();
+            assertThat(tx.occupancyOfUser(ext("103"))).isEmpty();
+            assertThat(tx.occupancies()).extracting(Occupancy::endpointId)
+                    .containsExactly("hd-" + MAC_B + "-2", desk(MAC_A));
+            return null;
+        });
+    }
+
+    @Test
+    void seating_at_an_occupied_line_or_a_seated_user_elsewhere_throws_duplicate() {
+        givenUsersAndDesks(2, 1);
+        given(tx -> tx.occupy(new Occupancy(desk(MAC_A), ext("101"), T0, T0)));
+
+        assertThatThrownBy(() -> given(tx -> tx.occupy(new Occupancy(desk(MAC_A), ext("102"), T0, T0))))
+                .isInstanceOf(DuplicateException.class);
+        assertThatThrownBy(() -> given(tx -> tx.occupy(new Occupancy(desk(MAC_B), ext("101"), T0, T0))))
+                .isInstanceOf(DuplicateException.class);
+
+        assertThat(ledger.read(LedgerTx::occupancies)).containsExactly(new Occupancy(desk(MAC_A), ext("101"), T0, T0));
+    }
+
+    @Test
+    void vacate_ends_the_session_and_writes_it_to_the_history_and_a_free_line_is_a_no_op() {
+        givenUsersAndDesks(2, 1);
+        given(tx -> {
+            tx.occupy(new Occupancy(desk(MAC_A), ext("101"), T0, T0));
+            tx.occupy(new Occupancy(desk(MAC_B), ext("102"), T0.plusSeconds(1), T0.plusSeconds(1)));
+        });
+
+        given(tx -> {
+            tx.vacate(desk(MAC_A), T0.plusSeconds(60), EndReason.LOGOUT);
+            tx.vacate(desk(MAC_A), T0.plusSeconds(61), EndReason.FORCED);
+            tx.vacate("hd-unknown", T0.plusSeconds(61), EndReason.FORCED);
+        });
+        given(tx -> tx.vacate(desk(MAC_B), T0.plusSeconds(90), EndReason.AUTO));
+
+        assertThat(history()).containsExactly(
+                new Ended(desk(MAC_A), ext("101"), T0, T0.plusSeconds(60), EndReason.LOGOUT),
+                new Ended(desk(MAC_B), ext("102"), T0.plusSeconds(1), T0.plusSeconds(90), EndReason.AUTO));
+        assertThat(ledger.read(LedgerTx::occupancies)).isEmpty();
+        given(tx -> tx.occupy(new Occupancy(desk(MAC_A), ext("102"), T0.plusSeconds(100), null)));
+        assertThat(ledger.read((LedgerTx tx) -> tx.occupancyOfUser(ext("102")))).map(Occupancy::endpointId).contains(desk(MAC_A));
+    }
+
+    @Test
+    void the_ledger_refuses_to_break_the_references_between_seats_lines_and_users() {
+        givenUsersAndDesks(2, 1);
+        Occupancy seat = new Occupancy(desk(MAC_A), ext("101"), T0, T0);
+        given(tx -> tx.occupy(seat));
+
+        assertThatThrownBy(() -> given(tx -> tx.deleteDevice(Mac.parse(MAC_A)))).isInstanceOf(LedgerException.class);
+        assertThatThrownBy(() -> given(tx -> tx.deleteUser(ext("101")))).isInstanceOf(LedgerException.class);
+        assertThatThrownBy(() -> given(tx -> tx.occupy(new Occupancy(desk(MAC_B), ext("999"), T0, T0))))
+                .isInstanceOf(LedgerException.class);
+        assertThatThrownBy(() -> given(tx -> tx.occupy(new Occupancy("hd-nowhere", ext("102"), T0, T0))))
+                .isInstanceOf(LedgerException.class);
+
+        ledger.read(tx -> {
+            assertThat(tx.occupancies()).containsExactly(seat);
+            assertThat(tx.user(ext("101"))).isPresent();
+            assertThat(tx.device(Mac.parse(MAC_A))).isPresent();
+            assertThat(tx.lines()).hasSize(2);
+            return null;
+        });
+    }
+
+    @Test
+    void touch_moves_the_last_activity_and_ignores_a_free_line() {
+        givenUsersAndDesks(1, 1);
+        given(tx -> tx.occupy(new Occupancy(desk(MAC_A), ext("101"), T0, T0)));
+
+        given(tx -> {
+            tx.touch(desk(MAC_A), T0.plusSeconds(30));
+            tx.touch(desk(MAC_B), T0.plusSeconds(30));
+        });
+
+        assertThat(ledger.read((LedgerTx tx) -> tx.occupancyOfLine(desk(MAC_A))))
+                .contains(new Occupancy(desk(MAC_A), ext("101"), T0, T0.plusSeconds(30)));
+        assertThat(ledger.read((LedgerTx tx) -> tx.occupancyOfLine(desk(MAC_B)))).isEmpty();
+    }
+
+    // ---- one-time codes
+
+    @Test
+    void replacing_a_code_voids_the_previous_code_of_that_user_only() {
+        givenUsersAndDesks(2, 1);
+        given(tx -> {
+            tx.replaceOtp(ext("101"), new OtpRecord(0, ext("101"), hash("old"), T0.plusSeconds(120)));
+            tx.replaceOtp(ext("102"), new OtpRecord(0, ext("102"), hash("other"), T0.plusSeconds(120)));
+        });
+        long oldId = ledger.read(tx -> tx.liveOtps(T0).get(0).id());
+
+        given(tx -> tx.replaceOtp(ext("101"), new OtpRecord(0, ext("101"), hash("new"), T0.plusSeconds(180))));
+
+        List<OtpRecord> live = ledger.read(tx -> tx.liveOtps(T0));
+        assertThat(live).extracting(o -> o.hash().encoded()).containsExactly(hash("other").encoded(), hash("new").encoded());
+        assertThat(live).extracting(OtpRecord::id).doesNotContain(oldId).doesNotHaveDuplicates();
+        assertThat(live.get(1)).satisfies(o -> {
+            assertThat(o.extension()).isEqualTo(ext("101"));
+            assertThat(o.expiresAt()).isEqualTo(T0.plusSeconds(180));
+        });
+    }
+
+    @Test
+    void live_codes_are_those_neither_expired_nor_used() {
+        givenUsersAndDesks(3, 1);
+        given(tx -> {
+            tx.replaceOtp(ext("101"), new OtpRecord(0, ext("101"), hash("a"), T0.plusSeconds(60)));
+            tx.replaceOtp(ext("102"), new OtpRecord(0, ext("102"), hash("b"), T0.plusSeconds(120)));
+            tx.replaceOtp(ext("103"), new OtpRecord(0, ext("103"), hash("c"), T0.plusSeconds(120)));
+        });
+        long codeOf102 = ledger.read(tx -> tx.liveOtps(T0).get(1).id());
+
+        given(tx -> {
+            tx.consumeOtp(codeOf102, T0.plusSeconds(10));
+            tx.consumeOtp(987654321L, T0.plusSeconds(10));
+        });
+
+        ledger.read(tx -> {
+            assertThat(tx.liveOtps(T0)).extracting(o -> o.extension().value()).containsExactly("101", "103");
+            assertThat(tx.liveOtps(T0.plusSeconds(60).minusNanos(1000))).extracting(o -> o.extension().value())
+                    .containsExactly("101", "103");
+            assertThat(tx.liveOtps(T0.plusSeconds(60))).extracting(o -> o.extension().value()).containsExactly("103");
+            assertThat(tx.liveOtps(T0.plusSeconds(120))).isEmpty();
+            return null;
+        });
+    }
+
+    // ---- failures
+
+    @Test
+    void failures_are_counted_per_key_from_since_inclusive_with_the_last_one_and_cleared_per_key() {
+        given(tx -> {
+            tx.recordFailure("user:101", T0);
+            tx.recordFailure("user:101", T0.plusSeconds(10));
+            tx.recordFailure("user:101", T0.plusSeconds(5));
+            tx.recordFailure("desk:hd-" + MAC_A, T0.plusSeconds(20));
+        });
+
+        ledger.read(tx -> {
+            assertThat(tx.failuresSince("user:101", T0)).isEqualTo(3);
+            assertThat(tx.failuresSince("user:101", T0.plusSeconds(5))).isEqualTo(2);
+            assertThat(tx.failuresSince("user:101", T0.plusSeconds(11))).isZero();
+            assertThat(tx.lastFailure("user:101")).contains(T0.plusSeconds(10));
+            assertThat(tx.lastFailure("user:999")).isEmpty();
+            assertThat(tx.failuresSince("user:999", T0)).isZero();
+            return null;
+        });
+
+        given(tx -> tx.clearFailures("user:101"));
+
+        ledger.read(tx -> {
+            assertThat(tx.failuresSince("user:101", T0)).isZero();
+            assertThat(tx.lastFailure("user:101")).isEmpty();
+            assertThat(tx.failuresSince("desk:hd-" + MAC_A, T0)).isEqualTo(1);
+            return null;
+        });
+    }
+
+    // ---- audit
+
+    @Test
+    void audit_tail_gives_the_latest_entries_in_writing_order() {
+        List<AuditEntry> entries = IntStream.range(0, 7)
+                .mapToObj(i -> new AuditEntry(T0.plusSeconds(i % 3), "cli", "action-" + i, "subject-" + i, i == 3 ? null : "detail " + i))
+                .toList();
+        given(tx -> entries.subList(0, 4).forEach(tx::audit));
+        given(tx -> entries.subList(4, 7).forEach(tx::audit));
+
+        ledger.read(tx -> {
+            assertThat(tx.auditTail(3)).containsExactlyElementsOf(entries.subList(4, 7));
+            assertThat(tx.auditTail(100)).containsExactlyElementsOf(entries);
+            assertThat(tx.auditTail(100).get(3).detail()).isEmpty();
+            assertThat(tx.auditTail(0)).isEmpty();
+            return null;
+        });
+    }
+
+    // ---- revisions
+
+    @Test
+    void bump_gives_every_target_a_new_strictly_higher_revision() {
+        Target a = Target.desk(desk(MAC_A));
+        Target u = Target.user(ext("101"));
+        Target v = Target.user(ext("102"));
+        assertThat(ledger.read(LedgerTx::latestRevision)).isZero();
+        assertThat(ledger.read((LedgerTx tx) -> tx.revision(a))).isZero();
+
+        given(tx -> tx.bump(a, u));
+        long ra = ledger.read(tx -> tx.revision(a));
+        long ru = ledger.read(tx -> tx.revision(u));
+        long latestInside = ledger.transact(tx -> {
+            tx.bump(u);
+            tx.bump(v);
+            tx.bump();
+            return tx.latestRevision();
+        });
+
+        ledger.read(tx -> {
+            assertThat(ra).isPositive();
+            assertThat(ru).isGreaterThan(ra);
+            assertThat(tx.revision(u)).isGreaterThan(ru);
+            assertThat(tx.revision(v)).isGreaterThan(tx.revision(u));
+            assertThat(tx.latestRevision()).isEqualTo(tx.revision(v)).isEqualTo(latestInside);
+            assertThat(tx.revisions()).isEqualTo(Map.of(a, ra, u, tx.revision(u), v, tx.revision(v)));
+            return null;
+        });
+    }
+
+    @Test
+    void drop_revision_forgets_the_target_and_its_applied_state_on_every_node() {
+        Target a = Target.desk(desk(MAC_A));
+        Target u = Target.user(ext("101"));
+        given(tx -> {
+            tx.bump(a, u);
+            tx.markApplied("node-a", a, tx.revision(a), T0);
+            tx.markApplied("node-b", a, tx.revision(a), T0);
+            tx.markFailed("node-b", a, T0, "ARI down");
+            tx.markApplied("node-a", u, tx.revision(u), T0);
+        });
+        long latest = ledger.read(LedgerTx::latestRevision);
+
+        given(tx -> tx.dropRevision(a));
+
+        ledger.read(tx -> {
+            assertThat(tx.revision(a)).isZero();
+            assertThat(tx.revisions()).containsOnlyKeys(u);
+            assertThat(tx.applied("node-a")).containsOnlyKeys(u);
+            assertThat(tx.applied("node-b")).isEmpty();
+            assertThat(tx.lastError("node-b", a)).isEmpty();
+            assertThat(tx.latestRevision()).isEqualTo(latest);
+            return null;
+        });
+    }
+
+    // ---- applied state
+
+    @Test
+    void applied_state_is_kept_per_node_and_target() {
+        Target a = Target.desk(desk(MAC_A));
+        Target u = Target.user(ext("101"));
+        given(tx -> {
+            tx.markApplied("node-a", a, 3, T0);
+            tx.markApplied("node-a", u, 4, T0);
+            tx.markApplied("node-b", a, 2, T0);
+        });
+        given(tx -> tx.markApplied("node-a", a, 5, T0.plusSeconds(1)));
+
+        ledger.read(tx -> {
+            assertThat(tx.applied("node-a")).isEqualTo(Map.of(a, 5L, u, 4L));
+            assertThat(tx.applied("node-b")).isEqualTo(Map.of(a, 2L));
+            assertThat(tx.applied("node-c")).isEmpty();
+            return null;
+        });
+    }
+
+    @Test
+    void mark_failed_records_the_error_and_keeps_the_applied_revision_until_the_next_success() {
+        Target a = Target.desk(desk(MAC_A));
+        Target u = Target.user(ext("101"));
+        given(tx -> tx.markApplied("node-a", a, 3, T0));
+
+        given(tx -> {
+            tx.markFailed("node-a", a, T0.plusSeconds(1), "ARI PUT endpoint/hd-x → 503 after 2000 ms");
+            tx.markFailed("node-a", u, T0.plusSeconds(1), "first error");
+            tx.markFailed("node-a", u, T0.plusSeconds(2), "second error");
+        });
+
+        ledger.read(tx -> {
+            assertThat(tx.applied("node-a")).isEqualTo(Map.of(a, 3L));
+            assertThat(tx.lastError("node-a", a)).contains("ARI PUT endpoint/hd-x → 503 after 2000 ms");
+            assertThat(tx.lastError("node-a", u)).contains("second error");
+            assertThat(tx.lastError("node-b", a)).isEmpty();
+            return null;
+        });
+
+        given(tx -> tx.markApplied("node-a", u, 7, T0.plusSeconds(3)));
+
+        ledger.read(tx -> {
+            assertThat(tx.applied("node-a")).isEqualTo(Map.of(a, 3L, u, 7L));
+            assertThat(tx.lastError("node-a", u)).isEmpty();
+            assertThat(tx.lastError("node-a", a)).isPresent();
+            return null;
+        });
+    }
+
+    // ---- concurrency
+
+    static final int THREADS = 8;
+
+    /** Runs the tasks at once on their own threads; returns their results (or rethrows the first failure). */
+    static <T> List<T> concurrently(List<Callable<T>> tasks) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<T>> futures = new ArrayList<>();
+            for (Callable<T> task : tasks) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return task.call();
+                }));
+            }
+            start.countDown();
+            List<T> results = new ArrayList<>();
+            for (Future<T> f : futures) {
+                results.add(f.get(60, TimeUnit.SECONDS));
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void of_many_concurrent_attempts_to_take_one_free_line_exactly_one_wins() throws Exception {
+        givenUsersAndDesks(THREADS, 1);
+        List<Callable<Boolean>> tasks = IntStream.range(0, THREADS).<Callable<Boolean>>mapToObj(i -> () -> ledger.transact(tx -> {
+            Extension me = ext(Integer.toString(101 + i));
+            if (tx.occupancyOfLine(desk(MAC_A)).isPresent() || tx.occupancyOfUser(me).isPresent()) {
+                return false;
+            }
+            tx.occupy(new Occupancy(desk(MAC_A), me, T0, T0));
+            tx.bump(Target.desk(desk(MAC_A)), Target.user(me));
+            return true;
+        })).toList();
+
+        List<Boolean> won = concurrently(tasks);
+
+        assertThat(won).filteredOn(Boolean::booleanValue).hasSize(1);
+        int winner = won.indexOf(true);
+        assertThat(ledger.read(LedgerTx::occupancies)).extracting(o -> o.extension().value())
+                .containsExactly(Integer.toString(101 + winner));
+        assertThat(ledger.read(LedgerTx::latestRevision)).isEqualTo(2);
+    }
+
+    @Test
+    void concurrent_replacements_on_one_line_lose_no_session() throws Exception {
+        givenUsersAndDesks(THREADS, 1);
+        List<Callable<Object>> tasks = IntStream.range(0, THREADS).<Callable<Object>>mapToObj(i -> () -> ledger.transact(tx -> {
+            Instant now = T0.plusSeconds(i);
+            tx.vacate(desk(MAC_A), now, EndReason.REPLACED);
+            tx.occupy(new Occupancy(desk(MAC_A), ext(Integer.toString(101 + i)), now, now));
+            return null;
+        })).toList();
+
+        concurrently(tasks);
+
+        List<Occupancy> seated = ledger.read(LedgerTx::occupancies);
+        assertThat(seated).hasSize(1);
+        List<Ended> ended = history();
+        assertThat(ended).hasSize(THREADS - 1).allSatisfy(e -> assertThat(e.reason()).isEqualTo(EndReason.REPLACED));
+        Set<String> everyone = new HashSet<>();
+        ended.forEach(e -> everyone.add(e.extension().value()));
+        everyone.add(seated.get(0).extension().value());
+        assertThat(everyone).hasSize(THREADS);
+    }
+
+    @Test
+    void concurrent_bumps_all_get_distinct_revisions_and_none_is_lost() throws Exception {
+        int perThread = 10;
+        List<Callable<List<Long>>> tasks = IntStream.range(0, THREADS).<Callable<List<Long>>>mapToObj(i -> () -> {
+            List<Long> mine = new ArrayList<>();
+            for (int k = 0; k < perThread; k++) {
+                Target t = Target.user(ext(Integer.toString(100 + k)));
+                mine.add(ledger.transact(tx -> {
+                    tx.bump(t);
+                    return tx.revision(t);
+                }));
+            }
+            return mine;
+        }).toList();
+
+        List<Long> all = concurrently(tasks).stream().flatMap(List::stream).toList();
+
+        assertThat(all).hasSize(THREADS * perThread).doesNotHaveDuplicates();
+        assertThat(ledger.read(LedgerTx::latestRevision)).isEqualTo((long) THREADS * perThread)
+                .isEqualTo(Collections.max(all));
+        assertThat(ledger.read(LedgerTx::revisions)).hasSize(perThread);
+    }
+
+    @Test
+    void concurrent_pin_logins_on_one_desk_all_succeed_in_turn_and_leave_one_occupant() throws Exception {
+        TestWorld world = new TestWorld(ledger);
+        world.device(MAC_A);
+        List<String> exts = IntStream.range(0, THREADS).mapToObj(i -> Integer.toString(201 + i)).toList();
+        exts.forEach(e -> world.user(e, "User " + e, "4" + e + "9"));
+
+        List<LogIn.Result> results = concurrently(exts.stream().<Callable<LogIn.Result>>map(e -> () -> world.pinLogin(MAC_A, e, "4" + e + "9")).toList());
+
+        assertThat(results).allSatisfy(r -> assertThat(r).isInstanceOf(LogIn.LoggedIn.class));
+        Set<String> replaced = results.stream().map(r -> ((LogIn.LoggedIn) r).replaced())
+                .flatMap(Optional::stream).map(Extension::value).collect(Collectors.toSet());
+        List<Occupancy> seated = ledger.read(LedgerTx::occupancies);
+        assertThat(seated).hasSize(1);
+        String last = seated.get(0).extension().value();
+        assertThat(replaced).hasSize(THREADS - 1).doesNotContain(last);
+        assertThat(history()).hasSize(THREADS - 1);
+        assertThat(world.reconcile.runOnce().clean()).isTrue();
+        assertThat(world.status.lines(TestWorld.NODE)).singleElement().satisfies(l -> {
+            assertThat(l.inSync()).isTrue();
+            assertThat(l.occupant()).map(u -> u.extension().value()).contains(last);
+        });
+    }
+
+    @Test
+    void a_login_and_a_logout_running_at_once_never_leave_a_stale_seat_or_lose_the_session() throws Exception {
+        TestWorld world = new TestWorld(ledger);
+        world.device(MAC_A).user("301", "Ann", "48151").user("302", "Ben", "62342");
+        assertThat(world.pinLogin(MAC_A, "301", "48151")).isInstanceOf(LogIn.LoggedIn.class);
+
+        concurrently(List.<Callable<Object>>of(
+                () -> world.pinLogin(MAC_A, "302", "62342"),
+                () -> world.logOut.automatically(desk(MAC_A), "idle")));
+
+        List<Occupancy> seated = ledger.read(LedgerTx::occupancies);
+        List<Ended> ended = history();
+        // either the timer came first (Ann AUTO, Ben seated) or the login did (Ann REPLACED, then Ben AUTO)
+        assertThat(ended).first().satisfies(e -> assertThat(e.extension().value()).isEqualTo("301"));
+        if (ended.size() == 1) {
+            assertThat(seated).extracting(o -> o.extension().value()).containsExactly("302");
+        } else {
+            assertThat(ended).extracting(Ended::reason).containsExactly(EndReason.REPLACED, EndReason.AUTO);
+            assertThat(seated).isEmpty();
+        }
+        if (ended.size() == 1) {
+            assertThat(ended.get(0).reason()).isEqualTo(EndReason.AUTO);
+        }
+    }
+}

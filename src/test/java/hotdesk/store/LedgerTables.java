@@ -1,0 +1,95 @@
+package hotdesk.store;
+
+import hotdesk.core.model.EndReason;
+import hotdesk.core.model.Extension;
+import hotdesk.core.model.Mac;
+import hotdesk.testing.InMemoryLedger.Ended;
+import hotdesk.testing.InMemoryLedger.Fetch;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
+
+/** Plain-JDBC access to the ledger tables for tests: wipe them, read what the port cannot. */
+final class LedgerTables {
+
+    /** Every table V1 creates, children before parents (the order a wipe needs). */
+    static final List<String> TABLES = List.of("occupancy", "session_history", "otp_codes", "login_failures", "audit_log",
+            "config_fetches", "applied_state", "revisions", "desk_lines", "devices", "users", "ledger_revision");
+
+    private LedgerTables() {
+    }
+
+    static void wipe(DataSource ds) {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            for (String t : TABLES) {
+                if (t.equals("ledger_revision")) {
+                    s.executeUpdate("UPDATE ledger_revision SET latest = 0");
+                } else {
+                    s.executeUpdate("DELETE FROM " + t);
+                }
+            }
+            c.commit();
+        } catch (SQLException e) {
+            throw new IllegalStateException("wiping the ledger tables failed", e);
+        }
+    }
+
+    static List<Ended> history(DataSource ds) {
+        return query(ds, "SELECT endpoint_id, extension, started_at, ended_at, end_reason FROM session_history ORDER BY id",
+                rs -> new Ended(rs.getString(1), Extension.of(rs.getString(2)), rs.getObject(3, OffsetDateTime.class).toInstant(),
+                        rs.getObject(4, OffsetDateTime.class).toInstant(), EndReason.valueOf(rs.getString(5))));
+    }
+
+    static List<Fetch> fetches(DataSource ds) {
+        return query(ds, "SELECT mac, fetched_at, remote_address, user_agent FROM config_fetches ORDER BY id",
+                rs -> new Fetch(new Mac(rs.getString(1)), rs.getObject(2, OffsetDateTime.class).toInstant(), rs.getString(3),
+                        rs.getString(4)));
+    }
+
+    static long count(DataSource ds, String sql) {
+        return query(ds, sql, rs -> rs.getLong(1)).get(0);
+    }
+
+    /** Names of the tables in the connection's current schema, lower case. */
+    static TreeSet<String> tableNames(DataSource ds) {
+        try (Connection c = ds.getConnection()) {
+            DatabaseMetaData md = c.getMetaData();
+            TreeSet<String> names = new TreeSet<>();
+            try (ResultSet rs = md.getTables(c.getCatalog(), c.getSchema(), "%", new String[] {"TABLE"})) {
+                while (rs.next()) {
+                    names.add(rs.getString("TABLE_NAME").toLowerCase(Locale.ROOT));
+                }
+            }
+            c.rollback();
+            return names;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    interface Row<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    static <T> List<T> query(DataSource ds, String sql, Row<T> row) {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            List<T> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(row.map(rs));
+            }
+            c.rollback();
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("query failed: " + sql, e);
+        }
+    }
+}
