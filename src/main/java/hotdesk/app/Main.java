@@ -1,2 +1,147 @@
 package hotdesk.app;
-public final class Main { public static void main(String[] a) {} }
+
+import hotdesk.cli.CliContext;
+import hotdesk.cli.DeviceCommand;
+import hotdesk.cli.ExitCodes;
+import hotdesk.cli.LogoutCommand;
+import hotdesk.cli.OtpCommand;
+import hotdesk.cli.StatusCommand;
+import hotdesk.cli.UserCommand;
+import hotdesk.core.port.LedgerException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+import java.io.PrintWriter;
+import java.lang.reflect.Constructor;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/** The {@code hotdesk} command: {@code serve} and the admin commands. Only {@link #main} exits the JVM. */
+@Command(name = "hotdesk", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Hot desking for Asterisk: dial a code on a shared desk phone and it becomes yours.",
+        subcommands = {Main.Serve.class, UserCommand.class, DeviceCommand.class, OtpCommand.class, StatusCommand.class,
+                LogoutCommand.class, AsteriskConf.class, CommandLine.HelpCommand.class})
+public final class Main {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    @Option(names = "--config", paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "properties file (default: $HOTDESK_CONFIG, else built-in defaults)")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", scope = ScopeType.INHERIT,
+            description = "override one configuration key (wins over file and environment)")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    private final Map<String, String> env;
+
+    Main(Map<String, String> env) {
+        this.env = env;
+    }
+
+    Config loadConfig() {
+        return Config.load(config, env, overrides);
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.getenv(), new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs one command line and returns its exit code; output and errors go to the given writers. */
+    static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
+        Main main = new Main(env);
+        Services services = new Services(main::loadConfig);
+        try {
+            CommandLine cmd = new CommandLine(main, new Factory(main, services));
+            cmd.setOut(out);
+            cmd.setErr(err);
+            applyExitCodeHelp(cmd);
+            cmd.setExecutionExceptionHandler((ex, line, parsed) -> handle(ex, line.getErr()));
+            return cmd.execute(args);
+        } finally {
+            services.close();
+        }
+    }
+
+    private static int handle(Exception ex, PrintWriter err) {
+        Throwable e = ex;
+        if (e instanceof LedgerException) {
+            err.println("hotdesk: ledger: " + e.getMessage());
+            return ExitCodes.LEDGER;
+        }
+        if (e instanceof IllegalArgumentException) {
+            err.println("hotdesk: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        LOG.error("unexpected failure", e);
+        err.println("hotdesk: unexpected failure: " + e);
+        return ExitCodes.SOFTWARE;
+    }
+
+    private static void applyExitCodeHelp(CommandLine cmd) {
+        Map<String, String> codes = new LinkedHashMap<>();
+        for (String line : ExitCodes.HELP) {
+            int colon = line.indexOf(':');
+            codes.put(line.substring(0, colon), line.substring(colon + 1));
+        }
+        cmd.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
+        cmd.getSubcommands().values().forEach(Main::applyExitCodeHelp);
+    }
+
+    /** {@code hotdesk serve}. */
+    @Command(name = "serve", mixinStandardHelpOptions = true,
+            description = "Run the server: FastAGI, AMI, ARI, HTTP provisioning and the reconciler. Stops cleanly on SIGTERM.")
+    static final class Serve implements java.util.concurrent.Callable<Integer> {
+        private final Services services;
+
+        Serve(Services services) {
+            this.services = services;
+        }
+
+        @Override
+        public Integer call() throws InterruptedException {
+            Server server = new Server(services.config());
+            CountDownLatch stopped = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                server.close();
+                stopped.countDown();
+            }, "hotdesk-shutdown");
+            server.start();
+            Runtime.getRuntime().addShutdownHook(hook);
+            stopped.await();
+            return ExitCodes.OK;
+        }
+    }
+
+    /** Gives commands what they need through their constructors. */
+    private record Factory(Main main, Services services) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            if (type == Main.class) {
+                return type.cast(main);
+            }
+            for (Constructor<?> c : type.getDeclaredConstructors()) {
+                Class<?>[] p = c.getParameterTypes();
+                if (p.length == 1 && (p[0] == CliContext.class || p[0] == Services.class)) {
+                    c.setAccessible(true);
+                    return type.cast(c.newInstance(services));
+                }
+            }
+            return CommandLine.defaultFactory().create(type);
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[]{"hotdesk " + (v == null ? "development build" : v)};
+        }
+    }
+}

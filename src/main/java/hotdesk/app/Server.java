@@ -1,0 +1,189 @@
+package hotdesk.app;
+
+import hotdesk.agi.AgiSettings;
+import hotdesk.agi.HotdeskAgiServer;
+import hotdesk.agi.Prompts;
+import hotdesk.ami.AmiLink;
+import hotdesk.ami.AmiSettings;
+import hotdesk.ari.AriClient;
+import hotdesk.ari.AriPbx;
+import hotdesk.ari.AriSettings;
+import hotdesk.core.policy.Projections;
+import hotdesk.core.port.Ledger;
+import hotdesk.core.usecase.LogIn;
+import hotdesk.core.usecase.LogOut;
+import hotdesk.core.usecase.ProvisionDesk;
+import hotdesk.core.usecase.Reconcile;
+import hotdesk.provisioning.ProvisioningServer;
+import hotdesk.provisioning.ProvisioningSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The running server: FastAGI, AMI, ARI, provisioning HTTP and the reconciler loop, on one ledger.
+ * {@link #start()} validates the whole configuration before it opens anything; {@link #close()} stops
+ * everything in reverse order. Used by {@code hotdesk serve} and by the end-to-end tests.
+ */
+public final class Server implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Server.class);
+
+    private final Services services;
+    private final Deque<AutoCloseable> open = new ArrayDeque<>();
+    private Reconcile reconcile;
+    private HotdeskAgiServer agi;
+    private ProvisioningServer provisioning;
+    private AmiLink ami;
+    private ScheduledExecutorService scheduler;
+
+    public Server(Config config) {
+        this.services = new Services(() -> config);
+    }
+
+    /** Settings of every part, validated at once so a bad key fails the start before anything listens. */
+    record Parts(AriSettings ari, AmiSettings ami, AgiSettings agi, ProvisioningSettings provisioning, Duration interval,
+                 Duration maxBackoff) {
+    }
+
+    static Parts parts(Config c) {
+        AriSettings ari = new AriSettings(URI.create(c.string("ari.url")), c.string("ari.user"), c.string("ari.password"),
+                c.duration("ari.timeout"));
+        AmiSettings ami = new AmiSettings(c.string("ami.host"), c.integer("ami.port", 1, 65535), c.string("ami.user"),
+                c.string("ami.secret"), c.duration("ami.timeout"), c.family("notify.event."));
+        AgiSettings agi = new AgiSettings(c.string("agi.bind"), c.integer("agi.port", 0, 65535), c.integer("agi.pool-size", 1, 1000),
+                c.integer("agi.max-pool-size", 1, 10000), c.integer("agi.pin-attempts", 1, 10), c.duration("agi.digit-timeout"));
+        String templates = c.string("provisioning.templates");
+        ProvisioningSettings prov = new ProvisioningSettings(c.string("provisioning.bind"), c.integer("provisioning.port", 0, 65535),
+                c.list("provisioning.allowed-networks"), c.bool("provisioning.require-ua-mac"),
+                templates.isBlank() ? Optional.empty() : Optional.of(Path.of(templates)),
+                c.string("provisioning.sip-server"), c.integer("provisioning.sip-port", 1, 65535),
+                c.duration("provisioning.registration-expiry"), c.string("provisioning.ntp-server"),
+                c.string("provisioning.timezone"), c.list("codes.logout").get(0),
+                c.integer("provisioning.max-refusals-per-minute", 1, 100000));
+        return new Parts(ari, ami, agi, prov, c.duration("reconcile.interval"), c.duration("reconcile.max-backoff"));
+    }
+
+    public synchronized void start() {
+        Config c = services.config();
+        LOG.info("hotdesk starting… configuration:");
+        c.describe().forEach(line -> LOG.info("  {}", line));
+        warnAboutDefaultSecrets(c);
+        Parts parts = parts(c);
+        services.pjsipProfile();
+        services.lockout();
+        AsteriskConf.settings(c); // validates feature codes and emergency numbers
+        String node = services.node();
+        try {
+            Ledger ledger = services.ledger();
+            open.push(services);
+
+            AriClient ariClient = new AriClient(parts.ari());
+            Reconcile[] holder = new Reconcile[1];
+            ami = new AmiLink(parts.ami(), () -> {
+                LOG.info("Asterisk is fully booted: pushing every desk and user again");
+                holder[0].asteriskRestarted();
+            });
+            open.push(ami);
+            reconcile = new Reconcile(ledger, new AriPbx(ariClient), ami.dialplanState(), ami.phoneResync(),
+                    new Projections(services.pjsipProfile()), services.clock(), node, parts.maxBackoff());
+            holder[0] = reconcile;
+
+            LogIn logIn = new LogIn(ledger, services.pinHasher(), services.lockout(), reconcile, services.clock());
+            LogOut logOut = new LogOut(ledger, reconcile, services.clock());
+            agi = new HotdeskAgiServer(parts.agi(), Prompts.defaults(), logIn, logOut);
+            agi.start();
+            open.push(agi);
+
+            provisioning = new ProvisioningServer(parts.provisioning(), new ProvisionDesk(ledger, services.clock()));
+            provisioning.start();
+            open.push(provisioning);
+
+            ami.start();
+
+            scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "hotdesk-reconciler");
+                t.setDaemon(true);
+                return t;
+            });
+            long every = parts.interval().toMillis();
+            scheduler.scheduleWithFixedDelay(this::reconcileQuietly, 0, every, TimeUnit.MILLISECONDS);
+            open.push(() -> {
+                scheduler.shutdownNow();
+                scheduler.awaitTermination(5, TimeUnit.SECONDS);
+            });
+            LOG.info("hotdesk started: node {}, FastAGI on {}:{}, provisioning on {}:{}", node, parts.agi().bindAddress(),
+                    agi.port(), parts.provisioning().bindAddress(), provisioning.port());
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void reconcileQuietly() {
+        try {
+            if (!reconcile.idle()) {
+                Reconcile.Pass pass = reconcile.runOnce();
+                if (pass.applied() > 0 || pass.failed() > 0) {
+                    LOG.info("reconcile pass: {} applied, {} failed, {} waiting to retry", pass.applied(), pass.failed(), pass.skipped());
+                }
+            }
+        } catch (RuntimeException e) {
+            // the ledger may be briefly unreachable; the next pass tries again
+            LOG.warn("reconcile pass failed: {}", e.toString());
+        }
+    }
+
+    private static void warnAboutDefaultSecrets(Config c) {
+        for (String key : new String[]{"ami.secret", "ari.password"}) {
+            if (c.origin(key).equals("default")) {
+                LOG.warn("{} has its shipped default value: change it here and in asterisk-conf/ before production", key);
+            }
+        }
+    }
+
+    public int agiPort() {
+        return agi.port();
+    }
+
+    public int provisioningPort() {
+        return provisioning.port();
+    }
+
+    public boolean amiConnected() {
+        return ami != null && ami.connected();
+    }
+
+    /** For tests and status: the reconciler in use. */
+    public Reconcile reconcile() {
+        return reconcile;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (open.isEmpty()) {
+            return;
+        }
+        LOG.info("hotdesk stopping…");
+        while (!open.isEmpty()) {
+            AutoCloseable c = open.pop();
+            try {
+                c.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                LOG.warn("while stopping {}: {}", c.getClass().getSimpleName(), e.toString());
+            }
+        }
+        LOG.info("hotdesk stopped");
+    }
+}

@@ -1,0 +1,135 @@
+package hotdesk.app;
+
+import hotdesk.cli.CliContext;
+import hotdesk.core.policy.LockoutPolicy;
+import hotdesk.core.policy.PjsipProfile;
+import hotdesk.core.policy.SecretHasher;
+import hotdesk.core.port.Ledger;
+import hotdesk.core.usecase.ApplyNow;
+import hotdesk.core.usecase.DeskStatus;
+import hotdesk.core.usecase.IssueOtp;
+import hotdesk.core.usecase.LogOut;
+import hotdesk.core.usecase.ManageDevices;
+import hotdesk.core.usecase.ManageUsers;
+import hotdesk.store.Database;
+import hotdesk.store.DatabaseSettings;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Typed settings and use cases built from a {@link Config}: shared by {@code serve} and the admin
+ * commands. The ledger is opened on first use. Not thread-safe while opening; close it once.
+ */
+final class Services implements CliContext, AutoCloseable {
+
+    static final Set<String> VENDORS = Set.of("yealink");
+
+    private final Supplier<Config> configSource;
+    private Config config;
+    private Database database;
+    private final Clock clock = Clock.systemUTC();
+    private final SecureRandom random = new SecureRandom();
+
+    Services(Supplier<Config> configSource) {
+        this.configSource = configSource;
+    }
+
+    Config config() {
+        if (config == null) {
+            config = configSource.get();
+        }
+        return config;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    SecureRandom random() {
+        return random;
+    }
+
+    static DatabaseSettings databaseSettings(Config c) {
+        String url = c.string("db.url");
+        if (url.isBlank()) {
+            return DatabaseSettings.h2(Path.of("data", "hotdesk").toAbsolutePath());
+        }
+        String user = c.string("db.user");
+        return new DatabaseSettings(url, user, c.string("db.password"), c.integer("db.pool-size", 1, 64));
+    }
+
+    Ledger ledger() {
+        if (database == null) {
+            database = Database.open(databaseSettings(config()));
+        }
+        return database.ledger();
+    }
+
+    SecretHasher pinHasher() {
+        return new SecretHasher(config().integer("security.pin-iterations", 1000, 10_000_000), random);
+    }
+
+    SecretHasher otpHasher() {
+        return new SecretHasher(config().integer("security.otp-iterations", 1000, 10_000_000), random);
+    }
+
+    LockoutPolicy lockout() {
+        Config c = config();
+        return new LockoutPolicy(c.integer("lockout.max-failures", 1, 1000), c.duration("lockout.window"), c.duration("lockout.duration"));
+    }
+
+    PjsipProfile pjsipProfile() {
+        Config c = config();
+        var extras = new java.util.LinkedHashMap<>(PjsipProfile.defaults().endpointExtras());
+        extras.putAll(c.family("pjsip.endpoint."));
+        return new PjsipProfile(c.string("pjsip.transport"), c.string("pjsip.allow"), c.string("pjsip.idle-context"),
+                c.integer("pjsip.user-max-contacts", 1, 20), extras);
+    }
+
+    @Override
+    public String node() {
+        String n = config().string("node.name");
+        if (!n.isBlank()) {
+            return n;
+        }
+        String host = System.getenv("HOSTNAME");
+        return host == null || host.isBlank() ? "local" : host;
+    }
+
+    @Override
+    public ManageUsers users() {
+        return new ManageUsers(ledger(), pinHasher(), random, config().string("users.default-context"), clock);
+    }
+
+    @Override
+    public ManageDevices devices() {
+        return new ManageDevices(ledger(), random, VENDORS, clock);
+    }
+
+    @Override
+    public IssueOtp otp() {
+        return new IssueOtp(ledger(), otpHasher(), random, config().duration("otp.validity"), clock);
+    }
+
+    @Override
+    public LogOut logOut() {
+        return new LogOut(ledger(), ApplyNow.later(), clock);
+    }
+
+    @Override
+    public DeskStatus status() {
+        return new DeskStatus(ledger());
+    }
+
+    @Override
+    public void close() {
+        if (database != null) {
+            database.close();
+            database = null;
+        }
+    }
+}

@@ -1,0 +1,257 @@
+package hotdesk.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import hotdesk.store.DatabaseSettings;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The {@code hotdesk} admin commands as a shell would run them ({@link Main#run}), on a real H2 file:
+ * exit codes, one-line errors on stderr, JSON for scripts, and that a refusal loses nothing.
+ */
+class CommandLineTest {
+
+    @TempDir
+    Path dir;
+    private final ObjectMapper json = new ObjectMapper();
+    private final Map<String, String> settings = new LinkedHashMap<>();
+
+    record Run(int code, String out, String err) {
+    }
+
+    @BeforeEach
+    void setUp() {
+        settings.put("db.url", DatabaseSettings.h2(dir.resolve("ledger")).url());
+        settings.put("security.pin-iterations", "1000");
+        settings.put("security.otp-iterations", "1000");
+    }
+
+    private Run run(String... command) {
+        return runWith(Map.of(), command);
+    }
+
+    private Run runWith(Map<String, String> env, String... command) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        List<String> args = new ArrayList<>();
+        settings.forEach((k, v) -> {
+            args.add("--set");
+            args.add(k + "=" + v);
+        });
+        args.addAll(List.of(command));
+        int code = Main.run(args.toArray(String[]::new), env, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private static void assertOneLineError(Run r, String... fragments) {
+        assertThat(r.err().strip()).as("stderr").doesNotContain("\n").doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(r.err()).contains(fragments);
+    }
+
+    // ---- users
+
+    @Test
+    void users_are_added_listed_re_pinned_and_removed() throws Exception {
+        assertThat(run("user", "add", "101", "--name", "Alice Example", "--pin", "2580", "--mailbox", "101@default").code())
+                .isZero();
+        assertThat(run("user", "add", "102", "--name", "Bob", "--pin", "3691", "--context", "sales",
+                "--sip-secret", "Own-Phone-Secret-123").code()).isZero();
+
+        JsonNode list = json.readTree(run("user", "list", "--json").out());
+        assertThat(list).hasSize(2);
+        assertThat(list.get(0).get("extension").asText()).isEqualTo("101");
+        assertThat(list.toString()).contains("Alice Example").contains("sales")
+                .doesNotContain("2580").doesNotContain("Own-Phone-Secret-123").doesNotContain("pbkdf2");
+        assertThat(run("user", "list").out()).contains("101").contains("Alice Example");
+
+        assertThat(run("user", "set-pin", "101", "--pin", "4826").code()).isZero();
+        assertThat(run("user", "remove", "102").code()).isZero();
+        assertThat(json.readTree(run("user", "list", "--json").out())).hasSize(1);
+    }
+
+    @Test
+    void a_refused_user_change_is_one_line_on_stderr_and_loses_nothing() throws Exception {
+        run("user", "add", "101", "--name", "Alice Example", "--pin", "2580");
+
+        Run duplicate = run("user", "add", "101", "--name", "Someone Else", "--pin", "1397");
+        Run badPin = run("user", "add", "103", "--name", "Carol", "--pin", "12");
+        Run badExt = run("user", "add", "1x1", "--name", "Carol", "--pin", "2580");
+        Run unknown = run("user", "remove", "999");
+        Run badName = run("user", "add", "104", "--name", "Eve\n[evil]", "--pin", "2580");
+
+        assertThat(List.of(duplicate.code(), badPin.code(), badExt.code(), unknown.code(), badName.code()))
+                .containsOnly(3);
+        assertOneLineError(duplicate, "101");
+        assertOneLineError(badPin, "PIN");
+        assertOneLineError(badExt, "1x1");
+        assertOneLineError(unknown, "999");
+        JsonNode list = json.readTree(run("user", "list", "--json").out());
+        assertThat(list).hasSize(1);
+        assertThat(list.get(0).get("name").asText()).isEqualTo("Alice Example");
+    }
+
+    // ---- devices
+
+    @Test
+    void a_mac_is_accepted_in_the_three_usual_forms_and_stored_normalised() throws Exception {
+        assertThat(run("device", "add", "00:15:65:12:34:AB", "--model", "T54W").code()).isZero();
+        assertThat(run("device", "add", "00-15-65-12-34-ac", "--model", "T54W").code()).isZero();
+        assertThat(run("device", "add", "0015651234AD", "--model", "T46U", "--label", "Desk 4.12", "--site", "HQ").code())
+                .isZero();
+
+        JsonNode list = json.readTree(run("device", "list", "--json").out());
+        assertThat(list.findValuesAsText("mac")).containsExactly("0015651234ab", "0015651234ac", "0015651234ad");
+        assertThat(list.toString()).contains("Desk 4.12").contains("HQ");
+
+        Run sameAgain = run("device", "add", "00:15:65:12:34:ab", "--model", "T54W");
+        assertThat(sameAgain.code()).isEqualTo(3);
+        assertOneLineError(sameAgain, "00:15:65:12:34:AB", "exists");
+        assertThat(run("device", "remove", "00:15:65:12:34:AD").code()).isZero();
+        assertThat(json.readTree(run("device", "list", "--json").out())).hasSize(2);
+    }
+
+    @Test
+    void a_malformed_mac_is_refused_with_a_clear_message() throws Exception {
+        for (String bad : List.of("00:15:65:12:34", "00:15:65:12:34:AB:CD", "0015651234ag", "00.15.65.12.34.ab", "hello")) {
+            Run r = run("device", "add", bad, "--model", "T54W");
+            assertThat(r.code()).as(bad).isEqualTo(3);
+            assertOneLineError(r, "MAC");
+        }
+        assertThat(json.readTree(run("device", "list", "--json").out())).isEmpty();
+    }
+
+    // ---- one-time codes, status, logout
+
+    @Test
+    void otp_issue_prints_a_fresh_six_digit_code_and_refuses_unknown_users() throws Exception {
+        run("user", "add", "101", "--name", "Alice Example", "--pin", "2580");
+
+        Run first = run("otp", "issue", "101");
+        JsonNode second = json.readTree(run("otp", "issue", "101", "--json").out());
+        Run unknown = run("otp", "issue", "555");
+
+        assertThat(first.code()).isZero();
+        assertThat(first.out().strip()).matches("\\d{6}");
+        assertThat(second.get("code").asText()).matches("\\d{6}");
+        assertThat(second.get("expiresAt").asText()).isNotBlank();
+        assertThat(unknown.code()).isEqualTo(3);
+        assertOneLineError(unknown, "555");
+    }
+
+    @Test
+    void status_shows_every_desk_and_logout_of_nobody_is_nothing_to_do() throws Exception {
+        run("device", "add", "0015651234ab", "--model", "T54W", "--label", "Desk 4.12");
+        run("user", "add", "101", "--name", "Alice Example", "--pin", "2580");
+
+        JsonNode status = json.readTree(run("status", "--json").out());
+        Run byDevice = run("logout", "--device", "0015651234ab");
+        Run byUser = run("logout", "--user", "101");
+        Run unknownDevice = run("logout", "--device", "001565999999");
+
+        assertThat(status).hasSize(1);
+        assertThat(status.toString()).contains("hd-0015651234ab");
+        assertThat(run("status").out()).contains("hd-0015651234ab").contains("idle");
+        assertThat(byDevice.code()).isEqualTo(5);
+        assertThat(byUser.code()).isEqualTo(5);
+        assertThat(unknownDevice.code()).isEqualTo(3);
+        assertOneLineError(unknownDevice, "00:15:65:99:99:99");
+    }
+
+    // ---- usage, configuration and ledger failures
+
+    @Test
+    void help_documents_the_exit_codes_of_every_command() {
+        Run root = run("--help");
+        Run sub = run("device", "add", "--help");
+
+        assertThat(root.code()).isZero();
+        assertThat(root.out()).contains("Exit codes:").contains("4").contains("ledger unreachable")
+                .contains("serve").contains("user").contains("device").contains("otp").contains("status").contains("logout");
+        assertThat(sub.out()).contains("Exit codes:").contains("refused");
+    }
+
+    @Test
+    void usage_errors_exit_2() {
+        Run missing = run("device", "add", "0015651234ab");
+        Run unknownCommand = run("desk", "list");
+        Run both = run("logout", "--device", "0015651234ab", "--user", "101");
+
+        assertThat(List.of(missing.code(), unknownCommand.code(), both.code())).containsOnly(2);
+        assertThat(missing.err()).contains("--model");
+    }
+
+    @Test
+    void an_unknown_or_invalid_configuration_key_is_named_in_one_line() {
+        settings.put("ami.secert", "typo");
+        Run typo = run("user", "list");
+        settings.remove("ami.secert");
+        settings.put("db.pool-size", "many");
+        Run notANumber = run("user", "list");
+
+        assertThat(typo.code()).isEqualTo(2);
+        assertOneLineError(typo, "ami.secert");
+        assertThat(notANumber.code()).isEqualTo(2);
+        assertOneLineError(notANumber, "db.pool-size", "many");
+    }
+
+    @Test
+    void configuration_comes_from_a_file_and_the_environment() throws Exception {
+        Path file = dir.resolve("hotdesk.properties");
+        Files.writeString(file, "db.url=" + DatabaseSettings.h2(dir.resolve("from-file")).url().replace("\\", "\\\\") + "\n");
+        settings.clear();
+        settings.put("security.pin-iterations", "1000");
+
+        Run add = runWith(Map.of("HOTDESK_CONFIG", file.toString()), "user", "add", "101", "--name", "Alice", "--pin", "2580");
+        Run list = run("--config", file.toString(), "user", "list", "--json");
+        Run envWins = runWith(Map.of("HOTDESK_CONFIG", file.toString(),
+                "HOTDESK_DB_URL", DatabaseSettings.h2(dir.resolve("from-env")).url()), "user", "list", "--json");
+
+        assertThat(add.code()).isZero();
+        assertThat(list.out()).contains("101");
+        assertThat(envWins.code()).isZero();
+        assertThat(json.readTree(envWins.out())).isEmpty();
+        assertThat(Files.exists(dir.resolve("from-file.mv.db"))).isTrue();
+    }
+
+    @Test
+    void an_unreachable_ledger_exits_4_with_one_line_and_no_password() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        settings.put("db.url", "jdbc:postgresql://127.0.0.1:" + closedPort + "/nothing?connectTimeout=2");
+        settings.put("db.user", "hotdesk");
+        settings.put("db.password", "Ledger-Secret-42");
+
+        Run r = run("user", "list");
+
+        assertThat(r.code()).isEqualTo(4);
+        assertOneLineError(r, "ledger");
+        assertThat(r.err() + r.out()).doesNotContain("Ledger-Secret-42");
+    }
+
+    @Test
+    void asterisk_conf_writes_the_drop_in_configuration() throws Exception {
+        Path out = dir.resolve("conf");
+
+        Run r = run("asterisk-conf", "--out", out.toString());
+
+        assertThat(r.code()).isZero();
+        assertThat(out.resolve("extensions_hotdesk.conf")).exists();
+        assertThat(Files.readString(out.resolve("extensions_hotdesk.conf"))).contains("[hotdesk-idle]");
+    }
+}
