@@ -373,8 +373,6 @@ class FakeAmiTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("open defect: on the main branch a connect after down() is accepted and then closed "
-            + "instead of refused; see the session note")
     void down_cuts_connections_without_shutdown_and_refuses_until_up() throws Exception {
         try (Raw c = loggedIn("system")) {
             c.readMessage();

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -51,7 +52,10 @@ public final class Reconcile implements ApplyNow {
 
     private final Map<Target, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final Map<Target, Backoff> backoff = new ConcurrentHashMap<>();
-    private volatile boolean fullPushPending = true;
+    /** Bumped by every {@link #asteriskRestarted()}; starts at 1 because the first pass pushes everything. */
+    private final AtomicLong restarts = new AtomicLong(1);
+    /** The {@link #restarts} value the last finished pass pushed everything for. */
+    private volatile long fullyPushedFor;
     private volatile long lastSeenRevision = -1;
 
     private record Backoff(long revision, int failures, Instant next) {
@@ -78,22 +82,31 @@ public final class Reconcile implements ApplyNow {
 
     /** Asterisk (re)started or we (re)connected: everything must be pushed again. */
     public void asteriskRestarted() {
-        fullPushPending = true;
+        restarts.incrementAndGet();
         backoff.clear();
     }
 
-    /** True when nothing changed since the last clean pass: the cheap check a poller makes first. */
+    /**
+     * True when nothing changed since the last finished pass: the cheap check a poller makes first.
+     * False while a pass that pushes everything is still running, and when a restart came during it.
+     */
     public boolean idle() {
-        return !fullPushPending && backoff.isEmpty() && ledger.read(tx -> tx.latestRevision()) == lastSeenRevision;
+        return fullyPushedFor == restarts.get() && backoff.isEmpty()
+                && ledger.read(tx -> tx.latestRevision()) == lastSeenRevision;
     }
 
-    /** One pass over every target that needs work. */
+    /** What one pass needs from the ledger, read in one transaction. */
+    private record Plan(long latest, Map<Target, Long> wanted, Map<Target, Long> done) {
+    }
+
+    /** One pass over every target that needs work. Passes must not overlap (one poller thread). */
     public Pass runOnce() {
-        boolean full = fullPushPending;
-        fullPushPending = false;
-        long latest = ledger.read(tx -> tx.latestRevision());
-        Map<Target, Long> wanted = ledger.read(tx -> tx.revisions());
-        Map<Target, Long> done = ledger.read(tx -> tx.applied(node));
+        long generation = restarts.get();
+        boolean full = generation != fullyPushedFor;
+        Plan plan = ledger.read(tx -> new Plan(tx.latestRevision(), tx.revisions(), tx.applied(node)));
+        long latest = plan.latest();
+        Map<Target, Long> wanted = plan.wanted();
+        Map<Target, Long> done = plan.done();
         int applied = 0;
         int failed = 0;
         int skipped = 0;
@@ -120,6 +133,7 @@ public final class Reconcile implements ApplyNow {
             }
         }
         lastSeenRevision = latest;
+        fullyPushedFor = generation;
         return new Pass(applied, failed, skipped);
     }
 

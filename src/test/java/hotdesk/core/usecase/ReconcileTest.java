@@ -1,6 +1,7 @@
 package hotdesk.core.usecase;
 
 import hotdesk.core.model.Target;
+import hotdesk.core.port.Pbx;
 import hotdesk.core.port.PbxException;
 import hotdesk.core.port.PjsipObject;
 import hotdesk.core.policy.PjsipProfile;
@@ -12,6 +13,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.List;
 
 import static hotdesk.testing.TestWorld.NODE;
@@ -69,6 +72,45 @@ class ReconcileTest {
         assertThat(world.asterisk.endpoint(desk(MAC))).containsEntry("callerid", "\"Alice\" <101>");
         assertThat(world.asterisk.endpoint("101")).containsEntry("aors", desk(MAC) + ",101");
         assertThat(world.asterisk.notifies()).isEmpty();
+    }
+
+    @Test
+    void a_pass_that_pushes_everything_is_not_idle_until_it_ends_and_a_restart_during_it_is_not_lost() {
+        List<Boolean> idleDuringPush = new ArrayList<>();
+        AtomicBoolean restartAtNextPush = new AtomicBoolean();
+        Reconcile[] self = new Reconcile[1];
+        Pbx watching = new Pbx() {
+            @Override
+            public void push(List<PjsipObject> objects) {
+                idleDuringPush.add(self[0].idle());
+                if (restartAtNextPush.getAndSet(false)) {
+                    self[0].asteriskRestarted(); // Asterisk restarts again while this pass pushes
+                }
+                world.asterisk.push(objects);
+            }
+
+            @Override
+            public void remove(List<PjsipObject.Type> types, List<String> ids) {
+                world.asterisk.remove(types, ids);
+            }
+        };
+        Reconcile reconcile = new Reconcile(ledger, watching, world.asterisk, world.asterisk,
+                new Projections(PjsipProfile.defaults()), world.clock, NODE, Duration.ofSeconds(60));
+        self[0] = reconcile;
+        reconcile.runOnce();
+        assertThat(reconcile.idle()).isTrue();
+        idleDuringPush.clear();
+
+        reconcile.asteriskRestarted();
+        restartAtNextPush.set(true);
+        reconcile.runOnce();
+
+        assertThat(idleDuringPush).hasSize(2).containsOnly(false);
+        assertThat(reconcile.idle()).as("the restart that came during the pass is still due").isFalse();
+        world.asterisk.clearLog();
+        reconcile.runOnce();
+        assertThat(world.asterisk.operations()).contains("PUT endpoint/" + desk(MAC), "PUT endpoint/101");
+        assertThat(reconcile.idle()).isTrue();
     }
 
     @Test
