@@ -104,6 +104,8 @@ public final class FakeAmi implements AutoCloseable {
     // lifecycle, guarded by lock
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private ServerSocket server;
+    /** The thread accepting on {@link #server}: the JDK closes a listener for good only when it leaves accept(). */
+    private Thread acceptor;
     private int port = -1;
     private volatile long bootNanos = System.nanoTime();
     private boolean closed;
@@ -245,22 +247,26 @@ public final class FakeAmi implements AutoCloseable {
 
     /** {@link #restart()} with the given time of refused connects. */
     public void restart(Duration refusedFor) {
+        Thread stopped;
         synchronized (lock) {
             for (Session s : sessions) {
                 if (s.authenticated && s.wants("system")) {
                     s.sendQuietly("Event: Shutdown\r\nPrivilege: system,all\r\nShutdown: Cleanly\r\nRestart: False\r\n\r\n");
                 }
             }
-            stopListening();
+            stopped = stopListening();
         }
+        awaitClosed(stopped);
         timer.schedule(this::up, refusedFor.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Asterisk is gone (crashed, killed): connections are cut without a word and connects are refused. */
     public void down() {
+        Thread stopped;
         synchronized (lock) {
-            stopListening();
+            stopped = stopListening();
         }
+        awaitClosed(stopped);
     }
 
     /** Asterisk is back on the same port, freshly booted (Uptime 0). No-op while listening. */
@@ -284,17 +290,26 @@ public final class FakeAmi implements AutoCloseable {
 
     @Override
     public void close() {
+        Thread stopped;
         synchronized (lock) {
             closed = true;
-            stopListening();
+            stopped = stopListening();
         }
+        awaitClosed(stopped);
         timer.shutdownNow();
         pool.shutdownNow();
     }
 
     // ---- network
 
-    private void stopListening() {
+    /**
+     * Closes the listener and every connection; returns the accept thread to {@link #awaitClosed join}
+     * outside the lock. Until that thread has left accept() the kernel may still take a connect, which
+     * would then be cut without a banner instead of refused.
+     */
+    private Thread stopListening() {
+        Thread stopped = acceptor;
+        acceptor = null;
         if (server != null) {
             try {
                 server.close();
@@ -307,6 +322,21 @@ public final class FakeAmi implements AutoCloseable {
             s.close();
         }
         sessions.clear();
+        return stopped;
+    }
+
+    private static void awaitClosed(Thread acceptThread) {
+        if (acceptThread == null) {
+            return;
+        }
+        try {
+            acceptThread.join(Duration.ofSeconds(10).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (acceptThread.isAlive()) {
+            throw new IllegalStateException("FakeAmi: the accept thread did not stop; the port may still take connects");
+        }
     }
 
     private ServerSocket bind(int wanted) {
@@ -341,6 +371,7 @@ public final class FakeAmi implements AutoCloseable {
 
     private void startAccepting(ServerSocket ss) {
         Thread t = new Thread(() -> acceptLoop(ss), "fake-ami-accept-" + ss.getLocalPort());
+        acceptor = t;
         t.setDaemon(true);
         t.start();
     }
