@@ -1,5 +1,6 @@
 package hotdesk.agi;
 
+import hotdesk.testing.LogCapture;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import hotdesk.core.model.Device;
@@ -95,7 +96,7 @@ class HotdeskAgiServerTest {
         assertThat(new ManageDevices(ledger, random, Set.of("yealink"), clock)
                 .add(new ManageDevices.NewDevice("00:15:65:12:34:ab", "yealink", "T54W", null, "", "", 1), "test"))
                 .isInstanceOf(ManageDevices.Done.class);
-        logs = new LogCapture();
+        logs = LogCapture.of(LogCapture.EVERYTHING);
         server = start(Prompts.defaults());
     }
 

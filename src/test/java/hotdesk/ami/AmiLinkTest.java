@@ -1,5 +1,6 @@
 package hotdesk.ami;
 
+import hotdesk.testing.LogCapture;
 import hotdesk.core.port.PbxException;
 import hotdesk.testing.FakeAmi;
 import hotdesk.testing.FakeAmi.Notify;
@@ -39,7 +40,7 @@ class AmiLinkTest {
     private final FakeAmi ami = new FakeAmi("hotdesk", SECRET).start();
     private final AtomicInteger booted = new AtomicInteger();
     private final List<AmiLink> links = new ArrayList<>();
-    private final LogCapture log = new LogCapture();
+    private final LogCapture log = LogCapture.atDebug("hotdesk.ami");
 
     @AfterEach
     void stop() {

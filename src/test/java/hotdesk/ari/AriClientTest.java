@@ -1,5 +1,6 @@
 package hotdesk.ari;
 
+import hotdesk.testing.LogCapture;
 import hotdesk.core.port.PbxException;
 import hotdesk.testing.FakeAri;
 import org.junit.jupiter.api.AfterEach;
@@ -216,7 +217,7 @@ class AriClientTest {
     void no_password_appears_in_any_exception_message_or_log_line() throws Exception {
         List<Throwable> failures = new ArrayList<>();
         List<String> lines;
-        try (LogCapture log = new LogCapture()) {
+        try (LogCapture log = LogCapture.atDebug("hotdesk.ari")) {
             Map<String, String> auth = fields("auth_type", "userpass", "username", "hd-0015651234ab", "password", DESK_PASSWORD);
             assertThat(client.put("auth", "hd-0015651234ab-auth", auth)).containsEntry("password", DESK_PASSWORD);
             client.get("auth", "hd-0015651234ab-auth");

@@ -1,5 +1,6 @@
 package hotdesk.ari;
 
+import hotdesk.testing.LogCapture;
 import hotdesk.core.model.Device;
 import hotdesk.core.model.DeskLine;
 import hotdesk.core.model.Extension;
@@ -254,7 +255,7 @@ class AriPbxTest {
     @Test
     void no_secret_reaches_exception_messages_or_log_lines() {
         List<String> texts = new ArrayList<>();
-        try (LogCapture log = new LogCapture()) {
+        try (LogCapture log = LogCapture.atDebug("hotdesk.ari")) {
             pbx.push(projections.desk(line, device, Optional.of(alice)));
             ari.configObject("auth", "201-auth", Map.of("username", "201"));
             Throwable refused = catchThrowable(

@@ -1,5 +1,7 @@
 package hotdesk.provisioning;
 
+import hotdesk.testing.MutableClock;
+import hotdesk.testing.LogCapture;
 import hotdesk.core.model.AuditEntry;
 import hotdesk.core.model.Device;
 import hotdesk.core.model.DeskLine;
@@ -61,8 +63,8 @@ class ProvisioningServerTest {
 
     @BeforeEach
     void captureLogs() {
-        securityLog = new LogCapture("hotdesk.security");
-        serverLog = new LogCapture(ProvisioningServer.class.getName());
+        securityLog = LogCapture.of("hotdesk.security");
+        serverLog = LogCapture.of(ProvisioningServer.class.getName());
     }
 
     @AfterEach
@@ -261,7 +263,7 @@ class ProvisioningServerTest {
             assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
         });
         assertThat(audits("provision.refused")).hasSize(5).allSatisfy(a -> assertThat(a.detail()).isEqualTo("malformed"));
-        assertThat(securityLog.lines()).hasSize(5)
+        assertThat(securityLog.messages()).hasSize(5)
                 .contains("provisioning refused ip=127.0.0.1 mac=0015651234a.cfg reason=malformed");
     }
 
@@ -275,7 +277,7 @@ class ProvisioningServerTest {
 
         // then
         assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(securityLog.lines()).singleElement().asString()
+        assertThat(securityLog.messages()).singleElement().asString()
                 .doesNotContain("\n").doesNotContain(" ip=10.9.9.9").startsWith("provisioning refused ip=127.0.0.1 ");
     }
 
@@ -311,7 +313,7 @@ class ProvisioningServerTest {
                         org.assertj.core.groups.Tuple.tuple("001565bbbbbb", "unknown device"),
                         org.assertj.core.groups.Tuple.tuple("001565aaaaaa", "device disabled"),
                         org.assertj.core.groups.Tuple.tuple(MAC, "network"));
-        assertThat(securityLog.lines()).containsExactlyInAnyOrder(
+        assertThat(securityLog.messages()).containsExactlyInAnyOrder(
                 "provisioning refused ip=127.0.0.1 mac=001565bbbbbb reason=unknown-or-disabled",
                 "provisioning refused ip=127.0.0.1 mac=001565aaaaaa reason=unknown-or-disabled",
                 "provisioning refused ip=127.0.0.1 mac=" + MAC + " reason=network");
@@ -339,7 +341,7 @@ class ProvisioningServerTest {
         assertThat(shape(noMac)).isEqualTo(shape(unknown));
         assertThat(ledger.fetches()).hasSize(2);
         assertThat(audits("provision.refused")).filteredOn(a -> a.detail().equals("user-agent")).hasSize(3);
-        assertThat(securityLog.lines()).contains("provisioning refused ip=127.0.0.1 mac=" + MAC + " reason=user-agent");
+        assertThat(securityLog.messages()).contains("provisioning refused ip=127.0.0.1 mac=" + MAC + " reason=user-agent");
     }
 
     @Test
@@ -364,7 +366,7 @@ class ProvisioningServerTest {
         assertThat(ledger.fetches()).isEmpty();
         assertThat(audits("provision.refused")).filteredOn(a -> a.detail().equals("rate limited")).singleElement()
                 .satisfies(a -> assertThat(a.subject()).isEqualTo("001565000003"));
-        assertThat(securityLog.lines()).filteredOn(l -> l.endsWith("reason=rate-limited")).hasSize(2);
+        assertThat(securityLog.messages()).filteredOn(l -> l.endsWith("reason=rate-limited")).hasSize(2);
 
         // and when the next minute starts
         clock.advance(Duration.ofSeconds(55));
@@ -441,8 +443,8 @@ class ProvisioningServerTest {
         assertThat(r.statusCode()).isEqualTo(500);
         assertThat(r.body()).isEqualTo("server error\n");
         assertThat(contentType(r)).isEqualTo("text/plain;charset=utf-8");
-        assertThat(serverLog.lines()).anySatisfy(l -> assertThat(l).contains("yealink/mac.cfg.vm").contains("line 3"));
-        assertThat(serverLog.lines()).noneSatisfy(l -> assertThat(l).contains(line.secret()));
+        assertThat(serverLog.messages()).anySatisfy(l -> assertThat(l).contains("yealink/mac.cfg.vm").contains("line 3"));
+        assertThat(serverLog.messages()).noneSatisfy(l -> assertThat(l).contains(line.secret()));
     }
 
     @Test
@@ -460,7 +462,7 @@ class ProvisioningServerTest {
         // then
         assertThat(r.statusCode()).isEqualTo(500);
         assertThat(r.body()).isEqualTo("server error\n").doesNotContain(line.secret());
-        assertThat(serverLog.lines()).anySatisfy(l -> assertThat(l).contains("yealink/t54w.cfg.vm").contains("line 4"));
+        assertThat(serverLog.messages()).anySatisfy(l -> assertThat(l).contains("yealink/t54w.cfg.vm").contains("line 4"));
     }
 
     @Test
@@ -505,7 +507,7 @@ class ProvisioningServerTest {
 
         // then
         assertThat(shape(r)).isEqualTo(shape(unknown));
-        assertThat(serverLog.lines()).anySatisfy(l -> assertThat(l).contains("vendor 'snom'"));
+        assertThat(serverLog.messages()).anySatisfy(l -> assertThat(l).contains("vendor 'snom'"));
     }
 
     @Test
@@ -564,7 +566,7 @@ class ProvisioningServerTest {
         get(server, "/provision/" + MAC + ".cfg");
 
         // then
-        assertThat(serverLog.lines()).isNotEmpty().noneSatisfy(l -> assertThat(l).contains(line.secret()));
+        assertThat(serverLog.messages()).isNotEmpty().noneSatisfy(l -> assertThat(l).contains(line.secret()));
     }
 
     @Test
@@ -590,9 +592,9 @@ class ProvisioningServerTest {
         assertThat(fetch.body()).isEqualTo("server error\n");
         assertThat(fetch.headers().firstValue("Cache-Control")).hasValue("no-store");
         assertThat(malformed.statusCode()).isEqualTo(400);
-        assertThat(serverLog.lines()).anySatisfy(l -> assertThat(l).contains("/provision/" + MAC + ".cfg failed"))
+        assertThat(serverLog.messages()).anySatisfy(l -> assertThat(l).contains("/provision/" + MAC + ".cfg failed"))
                 .anySatisfy(l -> assertThat(l).contains("could not audit"));
-        assertThat(securityLog.lines()).contains("provisioning refused ip=127.0.0.1 mac=nonsense.cfg reason=malformed");
+        assertThat(securityLog.messages()).contains("provisioning refused ip=127.0.0.1 mac=nonsense.cfg reason=malformed");
     }
 
     @Test
@@ -610,7 +612,7 @@ class ProvisioningServerTest {
         // then
         assertThat(r.statusCode()).isEqualTo(404);
         assertThat(ledger.fetches()).isEmpty();
-        assertThat(securityLog.lines()).containsExactly("provisioning refused ip=127.0.0.1 mac=" + MAC + " reason=network");
+        assertThat(securityLog.messages()).containsExactly("provisioning refused ip=127.0.0.1 mac=" + MAC + " reason=network");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package hotdesk.store;
 
+import hotdesk.testing.LogCapture;
 import hotdesk.core.port.LedgerException;
 import hotdesk.core.port.LedgerTx;
 import org.junit.jupiter.api.Test;
@@ -98,7 +99,8 @@ class DatabaseTest {
     @Test
     void no_log_line_of_opening_using_or_failing_to_open_the_ledger_names_the_password() throws Exception {
         List<String> lines;
-        try (PostgresSchema schema = PostgresSchema.create(); LogCapture logs = new LogCapture()) {
+        try (PostgresSchema schema = PostgresSchema.create();
+             LogCapture logs = LogCapture.atDebug(LogCapture.EVERYTHING, "com.zaxxer.hikari", "org.flywaydb")) {
             // trust authentication accepts any password, so both places a password can be given are used
             DatabaseSettings good = new DatabaseSettings(schema.url("password=url-secret-3"), PostgresSchema.USER,
                     "field-secret-4", 2);

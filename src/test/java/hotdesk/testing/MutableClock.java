@@ -5,14 +5,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** A clock that tests move by hand. */
 public final class MutableClock extends Clock {
 
-    private volatile Instant now;
+    private final AtomicReference<Instant> now;
 
     public MutableClock(Instant start) {
-        this.now = start;
+        this.now = new AtomicReference<>(start);
     }
 
     public static MutableClock atNoon() {
@@ -20,7 +21,7 @@ public final class MutableClock extends Clock {
     }
 
     public void advance(Duration d) {
-        now = now.plus(d);
+        now.updateAndGet(i -> i.plus(d)); // servers read it on other threads
     }
 
     @Override
@@ -35,6 +36,6 @@ public final class MutableClock extends Clock {
 
     @Override
     public Instant instant() {
-        return now;
+        return now.get();
     }
 }
