@@ -50,14 +50,9 @@ public final class DeviceCommand {
                 return Output.refused(spec, refused.why());
             }
             ManageDevices.Done done = (ManageDevices.Done) r;
-            if (json) {
-                Output.out(spec).println(Output.json(describe(done.device())));
-            } else {
-                Output.out(spec).println("added device " + done.device().mac().display() + " as endpoint "
+            return Output.done(spec, json ? Output.json(describe(done.device()))
+                    : "added device " + done.device().mac().display() + " as endpoint "
                         + done.lines().get(0).endpointId());
-            }
-            Output.out(spec).flush();
-            return ExitCodes.OK;
         }
     }
 
@@ -76,15 +71,10 @@ public final class DeviceCommand {
         @Override
         public Integer call() {
             List<Device> devices = ctx.devices().list();
-            if (json) {
-                Output.out(spec).println(Output.json(devices.stream().map(DeviceCommand::describe).toList()));
-                Output.out(spec).flush();
-            } else {
-                Output.table(Output.out(spec), List.of("MAC", "ENDPOINT", "VENDOR", "MODEL", "LABEL", "SITE", "ENABLED"),
-                        devices.stream().map(d -> List.of(d.mac().display(), d.mac().endpointId(), d.vendor(), d.model(),
-                                d.label(), d.site(), d.enabled() ? "yes" : "no")).toList());
-            }
-            return ExitCodes.OK;
+            return Output.listing(spec, json, devices, DeviceCommand::describe,
+                    List.of("MAC", "ENDPOINT", "VENDOR", "MODEL", "LABEL", "SITE", "ENABLED"),
+                    d -> List.of(d.mac().display(), d.mac().endpointId(), d.vendor(), d.model(),
+                            d.label(), d.site(), d.enabled() ? "yes" : "no"));
         }
     }
 
@@ -106,9 +96,7 @@ public final class DeviceCommand {
             if (r instanceof ManageDevices.Refused refused) {
                 return Output.refused(spec, refused.why());
             }
-            Output.out(spec).println("removed device " + ((ManageDevices.Done) r).device().mac().display());
-            Output.out(spec).flush();
-            return ExitCodes.OK;
+            return Output.done(spec, "removed device " + ((ManageDevices.Done) r).device().mac().display());
         }
     }
 

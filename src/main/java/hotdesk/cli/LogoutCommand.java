@@ -51,8 +51,6 @@ public final class LogoutCommand implements Callable<Integer> {
             return ExitCodes.NOTHING;
         }
         LogOut.LoggedOut out = (LogOut.LoggedOut) r;
-        Output.out(spec).println("logged out " + out.ended().stream().map(Extension::value).toList());
-        Output.out(spec).flush();
-        return ExitCodes.OK;
+        return Output.done(spec, "logged out " + out.ended().stream().map(Extension::value).toList());
     }
 }

@@ -44,17 +44,14 @@ public final class OtpCommand {
                 return Output.refused(spec, "user " + extension + " may not hot-desk");
             }
             IssueOtp.Issued issued = (IssueOtp.Issued) r;
-            if (json) {
-                Map<String, Object> m = Output.object();
-                m.put("extension", extension);
-                m.put("code", issued.code());
-                m.put("expiresAt", issued.expiresAt().toString());
-                Output.out(spec).println(Output.json(m));
-            } else {
-                Output.out(spec).println(issued.code());
+            if (!json) {
+                return Output.done(spec, issued.code());
             }
-            Output.out(spec).flush();
-            return ExitCodes.OK;
+            Map<String, Object> m = Output.object();
+            m.put("extension", extension);
+            m.put("code", issued.code());
+            m.put("expiresAt", issued.expiresAt().toString());
+            return Output.done(spec, Output.json(m));
         }
     }
 }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /** Plain tables and minimal JSON for command output, written through picocli's writers. */
 final class Output {
@@ -16,6 +17,24 @@ final class Output {
 
     static PrintWriter out(CommandLine.Model.CommandSpec spec) {
         return spec.commandLine().getOut();
+    }
+
+    /** Prints one line of result and reports success. */
+    static int done(CommandLine.Model.CommandSpec spec, String line) {
+        PrintWriter out = out(spec);
+        out.println(line);
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    /** A listing: JSON objects with {@code --json}, else a table; reports success. */
+    static <T> int listing(CommandLine.Model.CommandSpec spec, boolean json, List<T> items,
+                           Function<T, Map<String, Object>> describe, List<String> header, Function<T, List<String>> row) {
+        if (json) {
+            return done(spec, json(items.stream().map(describe).toList()));
+        }
+        table(out(spec), header, items.stream().map(row).toList());
+        return ExitCodes.OK;
     }
 
     static int refused(CommandLine.Model.CommandSpec spec, String message) {

@@ -28,9 +28,7 @@ public final class StatusCommand implements Callable<Integer> {
     public Integer call() {
         List<DeskStatus.Line> lines = ctx.status().lines(ctx.node());
         if (json) {
-            Output.out(spec).println(Output.json(lines.stream().map(StatusCommand::describe).toList()));
-            Output.out(spec).flush();
-            return ExitCodes.OK;
+            return Output.done(spec, Output.json(lines.stream().map(StatusCommand::describe).toList()));
         }
         Output.table(Output.out(spec), List.of("ENDPOINT", "LABEL", "STATE", "USER", "SINCE", "ASTERISK"),
                 lines.stream().map(l -> List.of(l.line().endpointId(), l.device().label(),

@@ -53,13 +53,8 @@ public final class UserCommand {
                 return Output.refused(spec, refused.why());
             }
             User u = ((ManageUsers.Done) r).user();
-            if (json) {
-                Output.out(spec).println(Output.json(describe(u)));
-            } else {
-                Output.out(spec).println("added user " + u.extension() + " (" + u.name() + ")");
-            }
-            Output.out(spec).flush();
-            return ExitCodes.OK;
+            return Output.done(spec, json ? Output.json(describe(u))
+                    : "added user " + u.extension() + " (" + u.name() + ")");
         }
     }
 
@@ -84,9 +79,7 @@ public final class UserCommand {
             if (r instanceof ManageUsers.Refused refused) {
                 return Output.refused(spec, refused.why());
             }
-            Output.out(spec).println("PIN of " + extension + " changed");
-            Output.out(spec).flush();
-            return ExitCodes.OK;
+            return Output.done(spec, "PIN of " + extension + " changed");
         }
     }
 
@@ -105,15 +98,10 @@ public final class UserCommand {
         @Override
         public Integer call() {
             List<User> users = ctx.users().list();
-            if (json) {
-                Output.out(spec).println(Output.json(users.stream().map(UserCommand::describe).toList()));
-                Output.out(spec).flush();
-            } else {
-                Output.table(Output.out(spec), List.of("EXT", "NAME", "HOTDESK", "CONTEXT", "MAILBOX", "OWN-DEVICE"),
-                        users.stream().map(u -> List.of(u.extension().value(), u.name(), u.hotdeskEnabled() ? "yes" : "no",
-                                u.context(), u.mailbox(), u.ownDevice() ? "yes" : "no")).toList());
-            }
-            return ExitCodes.OK;
+            return Output.listing(spec, json, users, UserCommand::describe,
+                    List.of("EXT", "NAME", "HOTDESK", "CONTEXT", "MAILBOX", "OWN-DEVICE"),
+                    u -> List.of(u.extension().value(), u.name(), u.hotdeskEnabled() ? "yes" : "no",
+                            u.context(), u.mailbox(), u.ownDevice() ? "yes" : "no"));
         }
     }
 
@@ -135,9 +123,7 @@ public final class UserCommand {
             if (r instanceof ManageUsers.Refused refused) {
                 return Output.refused(spec, refused.why());
             }
-            Output.out(spec).println("removed user " + extension);
-            Output.out(spec).flush();
-            return ExitCodes.OK;
+            return Output.done(spec, "removed user " + extension);
         }
     }
 
