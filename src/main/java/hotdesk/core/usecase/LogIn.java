@@ -6,6 +6,7 @@ import hotdesk.core.model.DeskLine;
 import hotdesk.core.model.EndReason;
 import hotdesk.core.model.Extension;
 import hotdesk.core.model.Occupancy;
+import hotdesk.core.model.SecretHash;
 import hotdesk.core.model.OtpRecord;
 import hotdesk.core.model.Target;
 import hotdesk.core.model.User;
@@ -17,6 +18,7 @@ import hotdesk.core.port.LedgerTx;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -129,7 +131,8 @@ public final class LogIn {
      * @param actor      who asks, for the audit ({@code agi:<uniqueid>})
      */
     public Result execute(String endpointId, Credential credential, String actor) {
-        Outcome o = ledger.transact(tx -> decide(tx, endpointId, credential, actor));
+        Checked checked = check(endpointId, credential);
+        Outcome o = ledger.transact(tx -> decide(tx, endpointId, credential, checked, actor));
         if (o.result() instanceof LoggedIn in) {
             boolean applied = applyNow.apply(o.touched());
             return new LoggedIn(in.user(), in.endpointId(), in.replaced(), in.movedFrom(), applied);
@@ -137,7 +140,34 @@ public final class LogIn {
         return o.result();
     }
 
-    private Outcome decide(LedgerTx tx, String endpointId, Credential credential, String actor) {
+    /**
+     * What the credential matched, found before the write transaction: PBKDF2 costs tens of
+     * milliseconds per hash (one per live code for a one-time code) and must not hold the ledger's
+     * write lock. {@code hash} is the stored hash the secret matched, so the transaction can tell
+     * whether it is still the current one (a PIN changed or a code used meanwhile means no match).
+     */
+    private record Checked(Optional<SecretHash> hash, Optional<Long> otpId) {
+        static final Checked NOTHING = new Checked(Optional.empty(), Optional.empty());
+    }
+
+    private Checked check(String endpointId, Credential credential) {
+        Instant now = clock.instant();
+        if (credential instanceof Pin pin) {
+            Optional<SecretHash> stored = ledger.read(tx -> tx.line(endpointId).isEmpty() ? Optional.<SecretHash>empty()
+                    : tx.user(pin.extension()).map(User::pinHash));
+            if (stored.isEmpty()) {
+                hasher.verifyNothing(pin.pin()); // an unknown user costs what a known one does
+                return Checked.NOTHING;
+            }
+            return hasher.verify(pin.pin(), stored.get()) ? new Checked(stored, Optional.empty()) : Checked.NOTHING;
+        }
+        OneTimeCode code = (OneTimeCode) credential;
+        List<OtpRecord> live = ledger.read(tx -> tx.line(endpointId).isEmpty() ? List.<OtpRecord>of() : tx.liveOtps(now));
+        return live.stream().filter(r -> hasher.verify(code.code(), r.hash())).findFirst()
+                .map(r -> new Checked(Optional.of(r.hash()), Optional.of(r.id()))).orElse(Checked.NOTHING);
+    }
+
+    private Outcome decide(LedgerTx tx, String endpointId, Credential credential, Checked checked, String actor) {
         Instant now = clock.instant();
         Optional<DeskLine> line = tx.line(endpointId);
         if (line.isEmpty()) {
@@ -149,7 +179,6 @@ public final class LogIn {
         }
         String deskKey = deskKey(endpointId);
         if (locked(tx, deskKey, now)) {
-            hasher.verifyNothing("");
             return reject(tx, now, actor, endpointId, credential, Reason.LOCKED, null);
         }
 
@@ -158,20 +187,19 @@ public final class LogIn {
         if (credential instanceof Pin pin) {
             user = tx.user(pin.extension());
             if (user.isEmpty()) {
-                hasher.verifyNothing(pin.pin());
                 return reject(tx, now, actor, endpointId, credential, Reason.BAD_CREDENTIALS, deskKey);
             }
             if (locked(tx, userKey(pin.extension()), now)) {
-                hasher.verifyNothing(pin.pin());
                 return reject(tx, now, actor, endpointId, credential, Reason.LOCKED, null);
             }
-            if (!hasher.verify(pin.pin(), user.get().pinHash())) {
+            if (!checked.hash().equals(Optional.of(user.get().pinHash()))) {
                 tx.recordFailure(userKey(pin.extension()), now);
                 return reject(tx, now, actor, endpointId, credential, Reason.BAD_CREDENTIALS, deskKey);
             }
         } else {
-            OneTimeCode code = (OneTimeCode) credential;
-            otp = tx.liveOtps(now).stream().filter(r -> hasher.verify(code.code(), r.hash())).findFirst();
+            otp = tx.liveOtps(now).stream()
+                    .filter(r -> checked.otpId().equals(Optional.of(r.id())) && checked.hash().equals(Optional.of(r.hash())))
+                    .findFirst();
             if (otp.isEmpty()) {
                 return reject(tx, now, actor, endpointId, credential, Reason.BAD_CREDENTIALS, deskKey);
             }

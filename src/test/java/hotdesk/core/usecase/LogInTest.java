@@ -2,6 +2,8 @@ package hotdesk.core.usecase;
 
 import hotdesk.core.model.EndReason;
 import hotdesk.core.model.Extension;
+import hotdesk.core.model.Occupancy;
+import hotdesk.core.port.Ledger;
 import hotdesk.testing.InMemoryLedger;
 import hotdesk.testing.RecordingAsterisk;
 import hotdesk.testing.TestWorld;
@@ -9,6 +11,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static hotdesk.testing.TestWorld.desk;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -191,5 +198,75 @@ class LogInTest {
         assertThat(world.asterisk.endpoint(desk(MAC))).containsEntry("callerid", "\"Alice\" <101>");
         assertThat(world.asterisk.endpoint("101")).containsEntry("aors", desk(MAC) + ",101");
         assertThat(world.asterisk.notifies()).extracting(RecordingAsterisk.Notify::endpointId).contains(desk(MAC));
+    }
+
+    // ---- the secret is checked before the write transaction: what changes in between must count
+
+    /** A ledger that runs {@code meanwhile} once, just before the next write transaction starts. */
+    private Ledger interleaved(Runnable meanwhile) {
+        AtomicBoolean done = new AtomicBoolean();
+        return new Ledger() {
+            @Override
+            public <T> T transact(Work<T> work) {
+                if (!done.getAndSet(true)) {
+                    meanwhile.run();
+                }
+                return ledger.transact(work);
+            }
+
+            @Override
+            public <T> T read(Work<T> work) {
+                return ledger.read(work);
+            }
+        };
+    }
+
+    private LogIn logInOn(Ledger l) {
+        return new LogIn(l, world.hasher, world.lockout, world.reconcile, world.clock);
+    }
+
+    @Test
+    void a_pin_changed_while_the_old_one_was_being_checked_does_not_log_in() {
+        LogIn logIn = logInOn(interleaved(() -> assertThat(world.users.setPin("101", "9035", "admin"))
+                .isInstanceOf(ManageUsers.Done.class)));
+
+        LogIn.Result r = logIn.execute(desk(MAC), new LogIn.Pin(Extension.of("101"), "4711"), "test");
+
+        Optional<Occupancy> seated = ledger.read(tx -> tx.occupancyOfLine(desk(MAC)));
+        int failures = ledger.read(tx -> tx.failuresSince(LogIn.userKey(Extension.of("101")), Instant.EPOCH));
+        assertThat(r).isEqualTo(new LogIn.Rejected(LogIn.Reason.BAD_CREDENTIALS));
+        assertThat(seated).isEmpty();
+        assertThat(failures).isEqualTo(1);
+        assertThat(world.pinLogin(MAC, "101", "9035")).isInstanceOf(LogIn.LoggedIn.class);
+    }
+
+    @Test
+    void a_one_time_code_used_elsewhere_while_it_was_being_checked_logs_in_only_once() {
+        var issued = (IssueOtp.Issued) world.issueOtp.issue(Extension.of("102"), "test");
+        List<LogIn.Result> elsewhere = new ArrayList<>();
+        LogIn logIn = logInOn(interleaved(() -> elsewhere.add(
+                world.logIn.execute(desk(OTHER_MAC), new LogIn.OneTimeCode(issued.code()), "test"))));
+
+        LogIn.Result here = logIn.execute(desk(MAC), new LogIn.OneTimeCode(issued.code()), "test");
+
+        assertThat(elsewhere).singleElement().isInstanceOf(LogIn.LoggedIn.class);
+        assertThat(here).isEqualTo(new LogIn.Rejected(LogIn.Reason.BAD_CREDENTIALS));
+        assertThat(ledger.read(tx -> tx.occupancyOfUser(Extension.of("102"))).orElseThrow().endpointId())
+                .isEqualTo(desk(OTHER_MAC));
+    }
+
+    @Test
+    void a_lockout_reached_while_a_right_pin_was_being_checked_wins() {
+        LogIn logIn = logInOn(interleaved(() -> {
+            for (int i = 0; i < 5; i++) {
+                world.pinLogin(OTHER_MAC, "101", "0000");
+            }
+        }));
+
+        LogIn.Result r = logIn.execute(desk(MAC), new LogIn.Pin(Extension.of("101"), "4711"), "test");
+
+        Optional<Occupancy> seated = ledger.read(tx -> tx.occupancyOfUser(Extension.of("101")));
+        assertThat(r).isEqualTo(new LogIn.Rejected(LogIn.Reason.LOCKED));
+        assertThat(seated).isEmpty();
     }
 }
