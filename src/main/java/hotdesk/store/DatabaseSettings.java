@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
  *
  * @param url      JDBC URL: {@code jdbc:h2:…} (embedded, one node) or {@code jdbc:postgresql://…}
  *                 (shared by several nodes); {@link #h2(Path)} builds the right H2 one
- * @param user     database user; may be empty (PostgreSQL then uses its own default)
+ * @param user     database user; may be empty: H2 then uses {@code sa} (the user {@link #h2(Path)}
+ *                 creates the file with), PostgreSQL its own default
  * @param password its password, may be empty; never printed ({@link #toString()} and
  *                 {@link #maskedUrl()} hide it, also when it is written into the URL)
  * @param poolSize connections kept by the pool, 1 to 64
@@ -45,6 +46,12 @@ public record DatabaseSettings(String url, String user, String password, int poo
         user = user == null ? "" : user.strip();
         if (user.chars().anyMatch(Character::isISOControl)) {
             throw new IllegalArgumentException("db.user must not contain control characters");
+        }
+        if (lower.startsWith("jdbc:h2:")) {
+            // an H2 URL written by hand gets what h2(Path) gives: the user the file was made with, and
+            // an auto-server on loopback only
+            user = user.isEmpty() ? "sa" : user;
+            keepH2ServerOnLoopback();
         }
         password = password == null ? "" : password;
         if (poolSize < 1 || poolSize > MAX_POOL) {
