@@ -7,12 +7,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,9 +27,6 @@ class CommandLineTest {
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, String> settings = new LinkedHashMap<>();
 
-    record Run(int code, String out, String err) {
-    }
-
     @BeforeEach
     void setUp() {
         settings.put("db.url", DatabaseSettings.h2(dir.resolve("ledger")).url());
@@ -40,24 +34,15 @@ class CommandLineTest {
         settings.put("security.otp-iterations", "1000");
     }
 
-    private Run run(String... command) {
+    private CliRun run(String... command) {
         return runWith(Map.of(), command);
     }
 
-    private Run runWith(Map<String, String> env, String... command) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        List<String> args = new ArrayList<>();
-        settings.forEach((k, v) -> {
-            args.add("--set");
-            args.add(k + "=" + v);
-        });
-        args.addAll(List.of(command));
-        int code = Main.run(args.toArray(String[]::new), env, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
+    private CliRun runWith(Map<String, String> env, String... command) {
+        return CliRun.of(settings, env, command);
     }
 
-    private static void assertOneLineError(Run r, String... fragments) {
+    private static void assertOneLineError(CliRun r, String... fragments) {
         assertThat(r.err().strip()).as("stderr").doesNotContain("\n").doesNotContain("Exception").doesNotContain("\tat ");
         assertThat(r.err()).contains(fragments);
     }
@@ -87,11 +72,11 @@ class CommandLineTest {
     void a_refused_user_change_is_one_line_on_stderr_and_loses_nothing() throws Exception {
         run("user", "add", "101", "--name", "Alice Example", "--pin", "2580");
 
-        Run duplicate = run("user", "add", "101", "--name", "Someone Else", "--pin", "1397");
-        Run badPin = run("user", "add", "103", "--name", "Carol", "--pin", "12");
-        Run badExt = run("user", "add", "1x1", "--name", "Carol", "--pin", "2580");
-        Run unknown = run("user", "remove", "999");
-        Run badName = run("user", "add", "104", "--name", "Eve\n[evil]", "--pin", "2580");
+        CliRun duplicate = run("user", "add", "101", "--name", "Someone Else", "--pin", "1397");
+        CliRun badPin = run("user", "add", "103", "--name", "Carol", "--pin", "12");
+        CliRun badExt = run("user", "add", "1x1", "--name", "Carol", "--pin", "2580");
+        CliRun unknown = run("user", "remove", "999");
+        CliRun badName = run("user", "add", "104", "--name", "Eve\n[evil]", "--pin", "2580");
 
         assertThat(List.of(duplicate.code(), badPin.code(), badExt.code(), unknown.code(), badName.code()))
                 .containsOnly(3);
@@ -117,7 +102,7 @@ class CommandLineTest {
         assertThat(list.findValuesAsText("mac")).containsExactly("0015651234ab", "0015651234ac", "0015651234ad");
         assertThat(list.toString()).contains("Desk 4.12").contains("HQ");
 
-        Run sameAgain = run("device", "add", "00:15:65:12:34:ab", "--model", "T54W");
+        CliRun sameAgain = run("device", "add", "00:15:65:12:34:ab", "--model", "T54W");
         assertThat(sameAgain.code()).isEqualTo(3);
         assertOneLineError(sameAgain, "00:15:65:12:34:AB", "exists");
         assertThat(run("device", "remove", "00:15:65:12:34:AD").code()).isZero();
@@ -127,7 +112,7 @@ class CommandLineTest {
     @Test
     void a_malformed_mac_is_refused_with_a_clear_message() throws Exception {
         for (String bad : List.of("00:15:65:12:34", "00:15:65:12:34:AB:CD", "0015651234ag", "00.15.65.12.34.ab", "hello")) {
-            Run r = run("device", "add", bad, "--model", "T54W");
+            CliRun r = run("device", "add", bad, "--model", "T54W");
             assertThat(r.code()).as(bad).isEqualTo(3);
             assertOneLineError(r, "MAC");
         }
@@ -140,9 +125,9 @@ class CommandLineTest {
     void otp_issue_prints_a_fresh_six_digit_code_and_refuses_unknown_users() throws Exception {
         run("user", "add", "101", "--name", "Alice Example", "--pin", "2580");
 
-        Run first = run("otp", "issue", "101");
+        CliRun first = run("otp", "issue", "101");
         JsonNode second = json.readTree(run("otp", "issue", "101", "--json").out());
-        Run unknown = run("otp", "issue", "555");
+        CliRun unknown = run("otp", "issue", "555");
 
         assertThat(first.code()).isZero();
         assertThat(first.out().strip()).matches("\\d{6}");
@@ -158,9 +143,9 @@ class CommandLineTest {
         run("user", "add", "101", "--name", "Alice Example", "--pin", "2580");
 
         JsonNode status = json.readTree(run("status", "--json").out());
-        Run byDevice = run("logout", "--device", "0015651234ab");
-        Run byUser = run("logout", "--user", "101");
-        Run unknownDevice = run("logout", "--device", "001565999999");
+        CliRun byDevice = run("logout", "--device", "0015651234ab");
+        CliRun byUser = run("logout", "--user", "101");
+        CliRun unknownDevice = run("logout", "--device", "001565999999");
 
         assertThat(status).hasSize(1);
         assertThat(status.toString()).contains("hd-0015651234ab");
@@ -175,8 +160,8 @@ class CommandLineTest {
 
     @Test
     void help_documents_the_exit_codes_of_every_command() {
-        Run root = run("--help");
-        Run sub = run("device", "add", "--help");
+        CliRun root = run("--help");
+        CliRun sub = run("device", "add", "--help");
 
         assertThat(root.code()).isZero();
         assertThat(root.out()).contains("Exit codes:").contains("4").contains("ledger unreachable")
@@ -186,9 +171,9 @@ class CommandLineTest {
 
     @Test
     void usage_errors_exit_2() {
-        Run missing = run("device", "add", "0015651234ab");
-        Run unknownCommand = run("desk", "list");
-        Run both = run("logout", "--device", "0015651234ab", "--user", "101");
+        CliRun missing = run("device", "add", "0015651234ab");
+        CliRun unknownCommand = run("desk", "list");
+        CliRun both = run("logout", "--device", "0015651234ab", "--user", "101");
 
         assertThat(List.of(missing.code(), unknownCommand.code(), both.code())).containsOnly(2);
         assertThat(missing.err()).contains("--model");
@@ -197,10 +182,10 @@ class CommandLineTest {
     @Test
     void an_unknown_or_invalid_configuration_key_is_named_in_one_line() {
         settings.put("ami.secert", "typo");
-        Run typo = run("user", "list");
+        CliRun typo = run("user", "list");
         settings.remove("ami.secert");
         settings.put("db.pool-size", "many");
-        Run notANumber = run("user", "list");
+        CliRun notANumber = run("user", "list");
 
         assertThat(typo.code()).isEqualTo(2);
         assertOneLineError(typo, "ami.secert");
@@ -215,9 +200,9 @@ class CommandLineTest {
         settings.clear();
         settings.put("security.pin-iterations", "1000");
 
-        Run add = runWith(Map.of("HOTDESK_CONFIG", file.toString()), "user", "add", "101", "--name", "Alice", "--pin", "2580");
-        Run list = run("--config", file.toString(), "user", "list", "--json");
-        Run envWins = runWith(Map.of("HOTDESK_CONFIG", file.toString(),
+        CliRun add = runWith(Map.of("HOTDESK_CONFIG", file.toString()), "user", "add", "101", "--name", "Alice", "--pin", "2580");
+        CliRun list = run("--config", file.toString(), "user", "list", "--json");
+        CliRun envWins = runWith(Map.of("HOTDESK_CONFIG", file.toString(),
                 "HOTDESK_DB_URL", DatabaseSettings.h2(dir.resolve("from-env")).url()), "user", "list", "--json");
 
         assertThat(add.code()).isZero();
@@ -237,7 +222,7 @@ class CommandLineTest {
         settings.put("db.user", "hotdesk");
         settings.put("db.password", "Ledger-Secret-42");
 
-        Run r = run("user", "list");
+        CliRun r = run("user", "list");
 
         assertThat(r.code()).isEqualTo(4);
         assertOneLineError(r, "ledger");
@@ -248,7 +233,7 @@ class CommandLineTest {
     void asterisk_conf_writes_the_drop_in_configuration() throws Exception {
         Path out = dir.resolve("conf");
 
-        Run r = run("asterisk-conf", "--out", out.toString());
+        CliRun r = run("asterisk-conf", "--out", out.toString());
 
         assertThat(r.code()).isZero();
         assertThat(out.resolve("extensions_hotdesk.conf")).exists();

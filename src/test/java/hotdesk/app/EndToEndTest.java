@@ -12,17 +12,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -321,17 +317,7 @@ class EndToEndTest {
 
     /** Runs one CLI command on the same ledger file; fails the test on a non-zero exit. */
     private String cli(String... command) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        List<String> args = new ArrayList<>();
-        settings.forEach((k, v) -> {
-            args.add("--set");
-            args.add(k + "=" + v);
-        });
-        args.addAll(List.of(command));
-        int code = Main.run(args.toArray(String[]::new), Map.of(), new PrintWriter(out, true), new PrintWriter(err, true));
-        assertThat(code).as("hotdesk %s → stderr %s", String.join(" ", command), err).isZero();
-        return out.toString();
+        return CliRun.ok(settings, command);
     }
 
     /** AMI is up and the push that follows its first FullyBooted is done: nothing is in flight. */

@@ -9,8 +9,6 @@ import hotdesk.testing.FakeAmi;
 import hotdesk.testing.FakeAri;
 import hotdesk.testing.ScriptedAsterisk;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -198,19 +196,7 @@ public final class LoopBench {
     }
 
     private static String cli(Map<String, String> settings, String... command) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        List<String> args = new ArrayList<>();
-        settings.forEach((k, v) -> {
-            args.add("--set");
-            args.add(k + "=" + v);
-        });
-        args.addAll(List.of(command));
-        int code = Main.run(args.toArray(String[]::new), Map.of(), new PrintWriter(out, true), new PrintWriter(err, true));
-        if (code != 0) {
-            throw new IllegalStateException("hotdesk " + String.join(" ", command) + " exited " + code + ": " + err);
-        }
-        return out.toString();
+        return CliRun.ok(settings, command);
     }
 
     static String extension(int i) {
