@@ -8,6 +8,8 @@ import hotdesk.ami.AmiSettings;
 import hotdesk.ari.AriClient;
 import hotdesk.ari.AriPbx;
 import hotdesk.ari.AriSettings;
+import hotdesk.core.policy.LockoutPolicy;
+import hotdesk.core.policy.PjsipProfile;
 import hotdesk.core.policy.Projections;
 import hotdesk.core.port.Ledger;
 import hotdesk.core.usecase.LogIn;
@@ -79,8 +81,8 @@ public final class Server implements AutoCloseable {
         c.describe().forEach(line -> LOG.info("  {}", line));
         warnAboutDefaultSecrets(c);
         Parts parts = parts(c);
-        services.pjsipProfile();
-        services.lockout();
+        PjsipProfile profile = services.pjsipProfile();
+        LockoutPolicy lockout = services.lockout();
         AsteriskConf.settings(c); // validates feature codes and emergency numbers
         String node = services.node();
         try {
@@ -95,10 +97,10 @@ public final class Server implements AutoCloseable {
             });
             open.push(ami);
             reconcile = new Reconcile(ledger, new AriPbx(ariClient), ami.dialplanState(), ami.phoneResync(),
-                    new Projections(services.pjsipProfile()), services.clock(), node, parts.maxBackoff());
+                    new Projections(profile), services.clock(), node, parts.maxBackoff());
             holder[0] = reconcile;
 
-            LogIn logIn = new LogIn(ledger, services.pinHasher(), services.lockout(), reconcile, services.clock());
+            LogIn logIn = new LogIn(ledger, services.pinHasher(), lockout, reconcile, services.clock());
             LogOut logOut = new LogOut(ledger, reconcile, services.clock());
             agi = new HotdeskAgiServer(parts.agi(), Prompts.defaults(), logIn, logOut);
             agi.start();
