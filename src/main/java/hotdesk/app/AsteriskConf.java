@@ -33,7 +33,8 @@ final class AsteriskConf implements Callable<Integer> {
                 c.list("codes.logout"), c.list("emergency.numbers"));
         return new AsteriskConfSettings(codes, c.string("asterisk.agi-url"), c.string("pjsip.idle-context"),
                 c.bool("asterisk.idle-internal-calls"), c.string("asterisk.internal-pattern"), c.string("ami.user"),
-                c.string("ami.secret"), c.string("ari.user"), c.string("ari.password"));
+                c.string("ami.secret"), c.string("ari.user"), c.string("ari.password"),
+                AsteriskConfSettings.PjsipWizard.of(c.string("asterisk.pjsip-wizard")));
     }
 
     @Override

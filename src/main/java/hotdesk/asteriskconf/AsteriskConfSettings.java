@@ -28,10 +28,55 @@ import java.util.regex.Pattern;
  * @param amiSecret         its secret
  * @param ariUser           ARI user hotdesk pushes PJSIP objects as
  * @param ariPassword       its password
+ * @param pjsipWizard       where Asterisk keeps the PJSIP objects hotdesk pushes ({@code asterisk.pjsip-wizard})
  */
 public record AsteriskConfSettings(DialCodePlan codes, String agiUrl, String idleContext, boolean idleInternalCalls,
                                    String internalPattern, String amiUser, String amiSecret, String ariUser,
-                                   String ariPassword) {
+                                   String ariPassword, PjsipWizard pjsipWizard) {
+
+    /**
+     * The writable sorcery wizard after the config wizard, which takes what ARI creates.
+     * {@code MEMORY} is what the lab verified: objects vanish when Asterisk restarts, and desks cannot
+     * call (emergency included) until hotdesk pushes them again. {@code ASTDB} keeps them in Asterisk's
+     * own database across restarts, so a desk keeps working, as it was last pushed, through an
+     * Asterisk restart while hotdesk is down; it is not yet verified against a real Asterisk 22.
+     */
+    public enum PjsipWizard {
+        MEMORY("memory"), ASTDB("astdb,hotdesk-pjsip");
+
+        private final String sorcery;
+
+        PjsipWizard(String sorcery) {
+            this.sorcery = sorcery;
+        }
+
+        /** The right-hand side of the sorcery.conf line, e.g. {@code astdb,hotdesk-pjsip}. */
+        public String sorcery() {
+            return sorcery;
+        }
+
+        /** The setting's value, {@code memory} or {@code astdb}; anything else fails naming the key. */
+        public static PjsipWizard of(String value) {
+            for (PjsipWizard w : values()) {
+                if (w.name().equalsIgnoreCase(value == null ? "" : value.strip())) {
+                    return w;
+                }
+            }
+            throw new IllegalArgumentException("asterisk.pjsip-wizard must be memory or astdb, got '" + shown(value) + "'");
+        }
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** The settings with the lab-verified {@link PjsipWizard#MEMORY} wizard. */
+    public AsteriskConfSettings(DialCodePlan codes, String agiUrl, String idleContext, boolean idleInternalCalls,
+                                String internalPattern, String amiUser, String amiSecret, String ariUser, String ariPassword) {
+        this(codes, agiUrl, idleContext, idleInternalCalls, internalPattern, amiUser, amiSecret, ariUser, ariPassword,
+                PjsipWizard.MEMORY);
+    }
 
     /** Contexts the generated dialplan defines itself; the idle context must be none of them. */
     static final Set<String> OWN_CONTEXTS = Set.of("hotdesk-codes", "hotdesk-emergency", "hotdesk-emergency-out",
@@ -56,6 +101,9 @@ public record AsteriskConfSettings(DialCodePlan codes, String agiUrl, String idl
         amiSecret = secret("ami.secret", amiSecret);
         ariUser = user("ari.user", ariUser);
         ariPassword = secret("ari.password", ariPassword);
+        if (pjsipWizard == null) {
+            throw new IllegalArgumentException("asterisk.pjsip-wizard must be memory or astdb");
+        }
     }
 
     /** The defaults hotdesk ships, the ones asterisk-conf/ in the repository is generated with. */
@@ -165,7 +213,7 @@ public record AsteriskConfSettings(DialCodePlan codes, String agiUrl, String idl
     String describe() {
         return codes + " asterisk.agi-url=" + agiUrl + " pjsip.idle-context=" + idleContext
                 + " asterisk.idle-internal-calls=" + idleInternalCalls + " asterisk.internal-pattern=" + internalPattern
-                + " ami.user=" + amiUser + " ari.user=" + ariUser;
+                + " ami.user=" + amiUser + " ari.user=" + ariUser + " asterisk.pjsip-wizard=" + pjsipWizard;
     }
 
     @Override

@@ -242,7 +242,7 @@ public final class AsteriskConfWriter {
                 "emergency.numbers=" + String.join(",", c.emergency()),
                 "asterisk.agi-url=" + s.agiUrl() + "  pjsip.idle-context=" + s.idleContext(),
                 "asterisk.idle-internal-calls=" + s.idleInternalCalls() + "  asterisk.internal-pattern=" + s.internalPattern(),
-                "ami.user=" + s.amiUser() + "  ari.user=" + s.ariUser());
+                "ami.user=" + s.amiUser() + "  ari.user=" + s.ariUser() + "  asterisk.pjsip-wizard=" + s.pjsipWizard());
     }
 
     // ---------------------------------------------------------------- extensions_hotdesk.conf
@@ -396,22 +396,30 @@ public final class AsteriskConfWriter {
     // ---------------------------------------------------------------- the other files
 
     private static String sorcery(AsteriskConfSettings s) {
-        return header(s, SORCERY, "lets hotdesk create PJSIP endpoints, AORs and auths over ARI.")
-                + ";\n"
-                + "; The config wizard reads pjsip.conf; the memory wizard after it takes what ARI creates. Objects\n"
+        String wizard = s.pjsipWizard().sorcery();
+        String keeping = s.pjsipWizard() == AsteriskConfSettings.PjsipWizard.MEMORY
+                ? "; The config wizard reads pjsip.conf; the memory wizard after it takes what ARI creates. Objects\n"
                 + "; defined in pjsip.conf cannot be changed over ARI. Memory objects vanish when Asterisk restarts:\n"
                 + "; hotdesk pushes them again as soon as it sees Asterisk back (AMI FullyBooted).\n"
+                : "; The config wizard reads pjsip.conf; the astdb wizard after it takes what ARI creates and keeps it\n"
+                + "; in Asterisk's own database (family hotdesk-pjsip), so desks keep working as last pushed through an\n"
+                + "; Asterisk restart while hotdesk is down. Objects defined in pjsip.conf cannot be changed over ARI.\n"
+                + "; The auths' SIP passwords are then stored in astdb.sqlite3: protect it like pjsip.conf.\n"
+                + "; NOT YET VERIFIED against a real Asterisk 22 (asterisk.pjsip-wizard=memory is).\n";
+        return header(s, SORCERY, "lets hotdesk create PJSIP endpoints, AORs and auths over ARI.")
+                + ";\n"
+                + keeping
                 + "; Asterisk reads only the FIRST [res_pjsip] section of sorcery.conf (a later one is ignored without\n"
                 + "; a word), and a type listed there loses its built-in default, hence the config line first. So:\n"
                 + ";   sorcery.conf has no [res_pjsip] section: add   #include hotdesk/" + SORCERY + "\n"
                 + ";   it has one: copy the six lines below into it instead (after your own lines for these types).\n"
                 + "[res_pjsip]\n"
                 + "endpoint = config,pjsip.conf,criteria=type=endpoint\n"
-                + "endpoint = memory\n"
+                + "endpoint = " + wizard + "\n"
                 + "aor = config,pjsip.conf,criteria=type=aor\n"
-                + "aor = memory\n"
+                + "aor = " + wizard + "\n"
                 + "auth = config,pjsip.conf,criteria=type=auth\n"
-                + "auth = memory\n";
+                + "auth = " + wizard + "\n";
     }
 
     private static String manager(AsteriskConfSettings s) {
@@ -539,8 +547,8 @@ public final class AsteriskConfWriter {
         b.append("- `http.conf` `[general]`: `enabled = yes`, `bindaddr = ").append(HTTP_BIND).append("`, `bindport = ")
                 .append(HTTP_PORT).append("`\n");
         b.append("- `sorcery.conf` `[res_pjsip]`: the six `endpoint`/`aor`/`auth` lines of `").append(SORCERY).append("`\n");
-        b.append("  (config first, then memory; if you map these types elsewhere, e.g. realtime, keep your lines and\n");
-        b.append("  add the `memory` lines after them).\n");
+        b.append("  (config first, then ").append(s.pjsipWizard().sorcery()).append("; if you map these types elsewhere, e.g. realtime,\n");
+        b.append("  keep your lines and add the `").append(s.pjsipWizard().sorcery()).append("` lines after them).\n");
         b.append("- Every context your hot-desking users have (their `context`, `users.default-context` in hotdesk):\n");
         b.append("  `include => hotdesk-codes`, so a desk in use can log out and switch users. Your context's own\n");
         b.append("  extensions are searched before included ones: a pattern such as `_0.` or `_X.` there takes the codes\n");
@@ -589,9 +597,17 @@ public final class AsteriskConfWriter {
         b.append("## Emergency calls work with hotdesk down\n\n");
         b.append("`[hotdesk-emergency]` is plain static dialplan: no AGI, nothing of hotdesk but the desk's ELIN, which\n");
         b.append("hotdesk stores in Asterisk's own database (AstDB `hotdesk/desk/<endpoint>/elin`) and Asterisk keeps across\n");
-        b.append("restarts. One limit: desk endpoints are pushed over ARI into Asterisk's memory. If Asterisk restarts while\n");
-        b.append("hotdesk is down, the desks cannot place any call until hotdesk is back and has pushed them again (seconds\n");
-        b.append("after it starts). Keep hotdesk running as a service beside Asterisk.\n\n");
+        if (s.pjsipWizard() == AsteriskConfSettings.PjsipWizard.MEMORY) {
+            b.append("restarts. One limit: desk endpoints are pushed over ARI into Asterisk's memory. If Asterisk restarts while\n");
+            b.append("hotdesk is down, the desks cannot place any call until hotdesk is back and has pushed them again (seconds\n");
+            b.append("after it starts). Keep hotdesk running as a service beside Asterisk, or generate with\n");
+            b.append("`asterisk.pjsip-wizard=astdb`, which keeps the pushed objects in AstDB across restarts (not yet verified\n");
+            b.append("against a real Asterisk 22).\n\n");
+        } else {
+            b.append("restarts. The desk endpoints hotdesk pushes are kept in AstDB too (`asterisk.pjsip-wizard=astdb`), so an\n");
+            b.append("Asterisk restart while hotdesk is down leaves every desk able to call, as it was last pushed. This mode\n");
+            b.append("is not yet verified against a real Asterisk 22; try a restart in your lab before relying on it.\n\n");
+        }
 
         b.append("## Ringing a user everywhere\n\n");
         b.append("`Gosub(hotdesk-dial,s,1(101))` (optional second argument: ring time in seconds) rings every device of 101\n");

@@ -239,4 +239,19 @@ class CommandLineTest {
         assertThat(out.resolve("extensions_hotdesk.conf")).exists();
         assertThat(Files.readString(out.resolve("extensions_hotdesk.conf"))).contains("[hotdesk-idle]");
     }
+
+    @Test
+    void asterisk_conf_follows_the_pjsip_wizard_setting_and_refuses_an_unknown_one_naming_the_key() throws Exception {
+        Path astdb = dir.resolve("astdb");
+        Path bad = dir.resolve("bad");
+
+        CliRun ok = runWith(Map.of("HOTDESK_ASTERISK_PJSIP_WIZARD", "astdb"), "asterisk-conf", "--out", astdb.toString());
+        CliRun refused = runWith(Map.of("HOTDESK_ASTERISK_PJSIP_WIZARD", "realtime"), "asterisk-conf", "--out", bad.toString());
+
+        assertThat(ok.code()).isZero();
+        assertThat(Files.readString(astdb.resolve("sorcery_hotdesk.conf"))).contains("endpoint = astdb,hotdesk-pjsip");
+        assertThat(refused.code()).isEqualTo(2);
+        assertOneLineError(refused, "asterisk.pjsip-wizard must be memory or astdb");
+        assertThat(bad).doesNotExist();
+    }
 }

@@ -50,7 +50,8 @@ class DockerAsteriskTest extends AsteriskContract {
         asterisk = c;
     }
 
-    private static void copyInto(GenericContainer<?> c, Path dir, String target) {
+    /** Copies the {@code .conf} files of {@code dir} into the container at {@code target} when it is created. */
+    static void copyInto(GenericContainer<?> c, Path dir, String target) {
         try (Stream<Path> files = Files.list(dir)) {
             files.filter(f -> f.toString().endsWith(".conf"))
                     .forEach(f -> c.withCopyFileToContainer(MountableFile.forHostPath(f), target + f.getFileName()));

@@ -39,6 +39,24 @@ class AsteriskConfSettingsTest {
         assertThat(D.amiSecret()).isEqualTo("hotdesk-ami-change-me");
         assertThat(D.ariUser()).isEqualTo("hotdesk");
         assertThat(D.ariPassword()).isEqualTo("hotdesk-ari-change-me");
+        assertThat(D.pjsipWizard()).isEqualTo(AsteriskConfSettings.PjsipWizard.MEMORY);
+    }
+
+    @Test
+    void the_pjsip_wizard_is_memory_or_astdb_in_any_case_and_anything_else_fails_naming_the_key() {
+        assertThat(AsteriskConfSettings.PjsipWizard.of("memory")).isEqualTo(AsteriskConfSettings.PjsipWizard.MEMORY);
+        assertThat(AsteriskConfSettings.PjsipWizard.of(" AstDB ")).isEqualTo(AsteriskConfSettings.PjsipWizard.ASTDB);
+        assertThat(AsteriskConfSettings.PjsipWizard.ASTDB).hasToString("astdb");
+
+        for (String bad : new String[]{"realtime", "", "memory\n[evil]"}) {
+            assertThatThrownBy(() -> AsteriskConfSettings.PjsipWizard.of(bad))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("asterisk.pjsip-wizard must be memory or astdb")
+                    .hasMessageNotContaining("\n");
+        }
+        assertThatThrownBy(() -> new AsteriskConfSettings(D.codes(), D.agiUrl(), D.idleContext(), false, D.internalPattern(),
+                D.amiUser(), D.amiSecret(), D.ariUser(), D.ariPassword(), null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("asterisk.pjsip-wizard");
     }
 
     @ParameterizedTest

@@ -157,6 +157,28 @@ class AsteriskConfWriterTest {
     }
 
     @Test
+    void with_the_astdb_wizard_pushed_objects_go_to_astdb_after_the_config_wizard_and_the_readme_says_what_it_buys() {
+        AsteriskConfSettings astdb = new AsteriskConfSettings(D.codes(), D.agiUrl(), D.idleContext(), D.idleInternalCalls(),
+                D.internalPattern(), D.amiUser(), D.amiSecret(), D.ariUser(), D.ariPassword(),
+                AsteriskConfSettings.PjsipWizard.ASTDB);
+
+        Map<String, String> files = AsteriskConfWriter.render(astdb);
+
+        assertThat(sections(files.get(SORCERY))).containsExactly(Map.entry("res_pjsip", List.of(
+                "endpoint = config,pjsip.conf,criteria=type=endpoint", "endpoint = astdb,hotdesk-pjsip",
+                "aor = config,pjsip.conf,criteria=type=aor", "aor = astdb,hotdesk-pjsip",
+                "auth = config,pjsip.conf,criteria=type=auth", "auth = astdb,hotdesk-pjsip")));
+        assertThat(files.get(SORCERY)).contains("asterisk.pjsip-wizard=astdb", "NOT YET VERIFIED", "astdb.sqlite3");
+        assertThat(files.get(README)).contains("kept in AstDB too (`asterisk.pjsip-wizard=astdb`)")
+                .doesNotContain("the desks cannot place any call");
+        assertThat(FILES.get(README)).contains("the desks cannot place any call", "`asterisk.pjsip-wizard=astdb`");
+        // nothing else changes with the wizard
+        files.keySet().stream().filter(f -> !f.equals(SORCERY) && !f.equals(README)).forEach(f ->
+                assertThat(files.get(f).replace("asterisk.pjsip-wizard=astdb", "asterisk.pjsip-wizard=memory"))
+                        .as(f).isEqualTo(FILES.get(f)));
+    }
+
+    @Test
     void user_names_from_the_settings_become_the_section_names() {
         Map<String, String> files = AsteriskConfWriter.render(new AsteriskConfSettings(D.codes(), D.agiUrl(), D.idleContext(),
                 false, D.internalPattern(), "pbx-sync", D.amiSecret(), "pbx.push", D.ariPassword()));
