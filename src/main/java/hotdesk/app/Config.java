@@ -44,6 +44,8 @@ public final class Config {
             new Key("agi.max-pool-size", "100", "FastAGI worker threads at most (further calls are refused)"),
             new Key("agi.pin-attempts", "3", "PIN tries per login call"),
             new Key("agi.digit-timeout", "6s", "how long the PIN prompt waits for digits"),
+            new Key("agi.apply-wait", "2s", "how long a caller waits for Asterisk to take a login or logout before hearing "
+                    + "that the phone will update shortly (it still happens)"),
             new Key("ami.host", "127.0.0.1", "Asterisk manager interface host"),
             new Key("ami.port", "5038", "AMI port"),
             new Key("ami.user", "hotdesk", "AMI user (asterisk-conf/manager_hotdesk.conf)"),

@@ -12,6 +12,7 @@ import hotdesk.core.policy.LockoutPolicy;
 import hotdesk.core.policy.PjsipProfile;
 import hotdesk.core.policy.Projections;
 import hotdesk.core.port.Ledger;
+import hotdesk.core.usecase.ApplyNow;
 import hotdesk.core.usecase.LogIn;
 import hotdesk.core.usecase.LogOut;
 import hotdesk.core.usecase.ProvisionDesk;
@@ -27,9 +28,14 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The running server: FastAGI, AMI, ARI, provisioning HTTP and the reconciler loop, on one ledger.
@@ -54,7 +60,12 @@ public final class Server implements AutoCloseable {
 
     /** Settings of every part, validated at once so a bad key fails the start before anything listens. */
     record Parts(AriSettings ari, AmiSettings ami, AgiSettings agi, ProvisioningSettings provisioning, Duration interval,
-                 Duration maxBackoff) {
+                 Duration maxBackoff, Duration applyWait) {
+        Parts {
+            if (applyWait.compareTo(Duration.ofMillis(100)) < 0 || applyWait.compareTo(Duration.ofSeconds(30)) > 0) {
+                throw new IllegalArgumentException("agi.apply-wait must be 100ms..30s, got " + applyWait.toMillis() + " ms");
+            }
+        }
     }
 
     static Parts parts(Config c) {
@@ -72,7 +83,8 @@ public final class Server implements AutoCloseable {
                 c.duration("provisioning.registration-expiry"), c.string("provisioning.ntp-server"),
                 c.string("provisioning.timezone"), c.list("codes.logout").get(0),
                 c.integer("provisioning.max-refusals-per-minute", 1, 100000));
-        return new Parts(ari, ami, agi, prov, c.duration("reconcile.interval"), c.duration("reconcile.max-backoff"));
+        return new Parts(ari, ami, agi, prov, c.duration("reconcile.interval"), c.duration("reconcile.max-backoff"),
+                c.duration("agi.apply-wait"));
     }
 
     public synchronized void start() {
@@ -100,8 +112,14 @@ public final class Server implements AutoCloseable {
                     new Projections(profile), services.clock(), node, parts.maxBackoff());
             holder[0] = reconcile;
 
-            LogIn logIn = new LogIn(ledger, services.pinHasher(), lockout, reconcile, services.clock());
-            LogOut logOut = new LogOut(ledger, reconcile, services.clock());
+            // one push per call at most, so as many threads as FastAGI has; beyond that a login is
+            // answered "update shortly" and the reconciler applies it
+            ExecutorService applying = new ThreadPoolExecutor(0, parts.agi().maxPoolSize(), 60, TimeUnit.SECONDS,
+                    new SynchronousQueue<>(), daemonThreads("hotdesk-apply"));
+            open.push(applying::shutdownNow);
+            ApplyNow applyNow = reconcile.atMost(parts.applyWait(), applying);
+            LogIn logIn = new LogIn(ledger, services.pinHasher(), lockout, applyNow, services.clock());
+            LogOut logOut = new LogOut(ledger, applyNow, services.clock());
             agi = new HotdeskAgiServer(parts.agi(), Prompts.defaults(), logIn, logOut);
             agi.start();
             open.push(agi);
@@ -112,11 +130,7 @@ public final class Server implements AutoCloseable {
 
             ami.start();
 
-            scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "hotdesk-reconciler");
-                t.setDaemon(true);
-                return t;
-            });
+            scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("hotdesk-reconciler"));
             long every = parts.interval().toMillis();
             scheduler.scheduleWithFixedDelay(this::reconcileQuietly, 0, every, TimeUnit.MILLISECONDS);
             open.push(() -> {
@@ -129,6 +143,15 @@ public final class Server implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    private static ThreadFactory daemonThreads(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, n.getAndIncrement() == 0 ? name : name + "-" + n.get());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     private void reconcileQuietly() {

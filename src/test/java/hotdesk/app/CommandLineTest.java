@@ -194,6 +194,19 @@ class CommandLineTest {
     }
 
     @Test
+    void serve_with_a_bad_setting_fails_before_anything_listens_naming_the_key() {
+        settings.put("agi.apply-wait", "10ms");
+        CliRun tooShort = run("serve");
+        settings.put("agi.apply-wait", "soon");
+        CliRun notADuration = run("serve");
+
+        assertThat(tooShort.code()).isEqualTo(2);
+        assertOneLineError(tooShort, "agi.apply-wait must be 100ms..30s");
+        assertThat(notADuration.code()).isEqualTo(2);
+        assertOneLineError(notADuration, "agi.apply-wait", "soon");
+    }
+
+    @Test
     void configuration_comes_from_a_file_and_the_environment() throws Exception {
         Path file = dir.resolve("hotdesk.properties");
         Files.writeString(file, "db.url=" + DatabaseSettings.h2(dir.resolve("from-file")).url().replace("\\", "\\\\") + "\n");

@@ -242,6 +242,30 @@ class EndToEndTest {
     }
 
     @Test
+    void a_caller_is_not_kept_waiting_by_a_slow_asterisk_and_the_login_lands_when_it_answers() {
+        // given Asterisk answers ARI only after 1.5 s, longer than a caller is kept waiting (agi.apply-wait)
+        settings.put("agi.apply-wait", "200ms");
+        settings.put("ari.timeout", "10s");
+        cli("user", "add", "101", "--name", "Alice Example", "--pin", "2580");
+        cli("device", "add", MAC, "--model", "T54W", "--label", "Desk 4.12");
+        startServer();
+        awaitEndpoint(DESK, ep -> "hotdesk-idle".equals(ep.get("context")));
+        awaitSettled();
+        ari.slow(Duration.ofMillis(1500));
+
+        // when the user logs in
+        Transcript t = ScriptedAsterisk.call("hotdesk-login").fromEndpoint(DESK).args("101").enters("2580")
+                .run(server.agiPort());
+
+        // then the caller hears that the phone will update shortly, and it does
+        assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("OK_PENDING");
+        assertThat(cli("status", "--json")).contains("101");
+        awaitEndpoint(DESK, ep -> "\"Alice Example\" <101>".equals(ep.get("callerid")));
+        await().atMost(PATIENCE).until(() -> ari.object("endpoint", "101").map(e -> e.get("aors")).orElse(""),
+                aors -> aors.equals(DESK + ",101"));
+    }
+
+    @Test
     void the_server_starts_and_serves_logins_while_asterisk_is_unreachable() {
         // given Asterisk is down when the server starts
         cli("user", "add", "101", "--name", "Alice Example", "--pin", "2580");

@@ -2,12 +2,19 @@ package hotdesk.core.usecase;
 
 import hotdesk.core.model.Target;
 
+import java.time.Duration;
 import java.util.Collection;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Applies freshly committed targets to Asterisk at once, telling whether all of them got there.
- * The server uses {@link Reconcile}; the CLI uses {@link #later()}: it only writes the ledger and the
- * running server's reconciler applies the change.
+ * The server uses {@link Reconcile}, bounded by {@link #atMost}; the CLI uses {@link #later()}: it only
+ * writes the ledger and the running server's reconciler applies the change.
  */
 @FunctionalInterface
 public interface ApplyNow {
@@ -17,5 +24,37 @@ public interface ApplyNow {
     /** Applies nothing now; the reconciler of a running server will. */
     static ApplyNow later() {
         return targets -> false;
+    }
+
+    /**
+     * This, but whoever asks waits at most {@code wait}: a caller on the phone should hear "your phone
+     * will update shortly" rather than silence while a slow Asterisk answers. What is not done by then
+     * goes on in {@code pool}; the reconciler covers whatever fails. An exception from applying (the
+     * change is committed already) also answers {@code false}, logged, instead of reaching the caller.
+     */
+    default ApplyNow atMost(Duration wait, ExecutorService pool) {
+        System.Logger log = System.getLogger(ApplyNow.class.getName());
+        return targets -> {
+            Future<Boolean> done;
+            try {
+                done = pool.submit(() -> apply(targets));
+            } catch (RejectedExecutionException e) {
+                return false; // shutting down: the next start pushes everything
+            }
+            try {
+                return done.get(wait.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                log.log(System.Logger.Level.INFO, () -> "Asterisk has not taken " + targets + " within " + wait.toMillis()
+                        + " ms; it goes on in the background");
+                return false;
+            } catch (ExecutionException e) {
+                log.log(System.Logger.Level.WARNING, () -> "applying " + targets + " failed; the reconciler retries: "
+                        + e.getCause());
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        };
     }
 }

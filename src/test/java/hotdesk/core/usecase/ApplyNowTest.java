@@ -1,0 +1,83 @@
+package hotdesk.core.usecase;
+
+import hotdesk.core.model.Extension;
+import hotdesk.core.model.Target;
+import hotdesk.testing.LogCapture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The bounded wait a caller on the phone gets: {@link ApplyNow#atMost}. */
+@Timeout(30)
+class ApplyNowTest {
+
+    private static final List<Target> TARGETS = List.of(Target.desk("hd-0015651234ab"), Target.user(Extension.of("101")));
+    private final ExecutorService pool = Executors.newFixedThreadPool(2);
+
+    @AfterEach
+    void stop() {
+        pool.shutdownNow();
+    }
+
+    @Test
+    void an_apply_that_finishes_in_time_answers_for_itself() {
+        assertThat(((ApplyNow) targets -> true).atMost(Duration.ofSeconds(20), pool).apply(TARGETS)).isTrue();
+        assertThat(((ApplyNow) targets -> false).atMost(Duration.ofSeconds(20), pool).apply(TARGETS)).isFalse();
+    }
+
+    @Test
+    void a_slow_apply_answers_false_after_the_wait_and_still_finishes_in_the_background() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch finished = new CountDownLatch(1);
+        ApplyNow slow = targets -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            finished.countDown();
+            return true;
+        };
+
+        boolean answered = slow.atMost(Duration.ofMillis(100), pool).apply(TARGETS);
+
+        assertThat(answered).isFalse();
+        assertThat(finished.getCount()).as("not finished while Asterisk is still busy").isEqualTo(1);
+        release.countDown();
+        assertThat(finished.await(20, TimeUnit.SECONDS)).as("the apply went on and finished").isTrue();
+    }
+
+    @Test
+    void an_apply_that_throws_answers_false_and_is_logged_instead_of_reaching_the_caller() {
+        try (LogCapture log = LogCapture.of(ApplyNow.class.getName())) {
+            ApplyNow broken = targets -> {
+                throw new IllegalStateException("ledger gone after commit");
+            };
+
+            assertThat(broken.atMost(Duration.ofSeconds(20), pool).apply(TARGETS)).isFalse();
+            assertThat(log.lines()).anySatisfy(l -> assertThat(l).startsWith("WARN").contains("ledger gone after commit"));
+        }
+    }
+
+    @Test
+    void after_shutdown_nothing_is_applied_and_the_answer_is_false() {
+        AtomicBoolean ran = new AtomicBoolean();
+        pool.shutdown();
+
+        boolean answered = ((ApplyNow) targets -> ran.getAndSet(true)).atMost(Duration.ofSeconds(20), pool).apply(TARGETS);
+
+        assertThat(answered).isFalse();
+        assertThat(ran).isFalse();
+    }
+}
