@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -118,6 +119,7 @@ public final class LoopBench {
     private static void logins(Server server, int callers, int desks) throws Exception {
         int calls = Math.min(desks, 400);
         ExecutorService pool = Executors.newFixedThreadPool(callers);
+        AtomicInteger pending = new AtomicInteger();
         try {
             List<Future<Double>> done = new ArrayList<>();
             long t0 = System.nanoTime();
@@ -131,6 +133,9 @@ public final class LoopBench {
                     if (!result.startsWith("OK")) {
                         throw new IllegalStateException("login " + n + " answered " + result);
                     }
+                    if (result.equals("OK_PENDING")) {
+                        pending.incrementAndGet();
+                    }
                     return millis(System.nanoTime() - c0);
                 }));
             }
@@ -141,7 +146,8 @@ public final class LoopBench {
             double total = seconds(System.nanoTime() - t0);
             System.out.printf("PIN logins via FastAGI: %d calls by %d callers in %.2f s = %.0f logins/s%n", calls, callers, total,
                     calls / total);
-            System.out.println("  per call   " + summary(latency, "ms"));
+            System.out.println("  per call   " + summary(latency, "ms") + "; answered OK_PENDING (not applied within agi.apply-wait): "
+                    + pending.get());
         } finally {
             pool.shutdownNow();
         }
