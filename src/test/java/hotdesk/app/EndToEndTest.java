@@ -2,7 +2,6 @@ package hotdesk.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import hotdesk.store.DatabaseSettings;
 import hotdesk.testing.FakeAmi;
 import hotdesk.testing.FakeAri;
 import hotdesk.testing.ScriptedAsterisk;
@@ -18,7 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -54,14 +52,7 @@ class EndToEndTest {
     @BeforeEach
     void setUp() {
         ami.start();
-        settings = new LinkedHashMap<>();
-        settings.put("db.url", DatabaseSettings.h2(dir.resolve("ledger")).url());
-        settings.put("ari.url", ari.baseUrl().toString());
-        settings.put("ari.password", "ari-test-password");
-        settings.put("ami.port", Integer.toString(ami.port()));
-        settings.put("ami.secret", "ami-test-secret");
-        settings.put("agi.port", "0");
-        settings.put("provisioning.port", "0");
+        settings = PeerSettings.of(dir.resolve("ledger"), ari, "ari-test-password", ami, "ami-test-secret");
         settings.put("provisioning.sip-server", "pbx.example.org");
         settings.put("security.pin-iterations", "1000");
         settings.put("security.otp-iterations", "1000");

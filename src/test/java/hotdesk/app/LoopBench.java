@@ -15,7 +15,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -53,15 +52,8 @@ public final class LoopBench {
                 desks, callers, cliRounds, Runtime.version(), Runtime.getRuntime().availableProcessors());
 
         try (FakeAri ari = new FakeAri("hotdesk", "ari-bench"); FakeAmi ami = new FakeAmi("hotdesk", "ami-bench").start()) {
-            Map<String, String> settings = new LinkedHashMap<>();
             DatabaseSettings ledger = DatabaseSettings.h2(dir.resolve("ledger"));
-            settings.put("db.url", ledger.url());
-            settings.put("ari.url", ari.baseUrl().toString());
-            settings.put("ari.password", "ari-bench");
-            settings.put("ami.port", Integer.toString(ami.port()));
-            settings.put("ami.secret", "ami-bench");
-            settings.put("agi.port", "0");
-            settings.put("provisioning.port", "0");
+            Map<String, String> settings = PeerSettings.of(dir.resolve("ledger"), ari, "ari-bench", ami, "ami-bench");
             settings.put("node.name", "bench");
             Config config = Config.load(null, Map.of(), settings);
 

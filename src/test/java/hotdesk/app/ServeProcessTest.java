@@ -1,6 +1,5 @@
 package hotdesk.app;
 
-import hotdesk.store.DatabaseSettings;
 import hotdesk.testing.FakeAmi;
 import hotdesk.testing.FakeAri;
 import org.junit.jupiter.api.AfterEach;
@@ -15,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -52,14 +50,7 @@ class ServeProcessTest {
 
     @Test
     void serve_pushes_the_desks_and_stops_cleanly_on_sigterm() throws Exception {
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("db.url", DatabaseSettings.h2(dir.resolve("ledger")).url());
-        settings.put("ari.url", ari.baseUrl().toString());
-        settings.put("ari.password", "ari-test-password");
-        settings.put("ami.port", Integer.toString(ami.port()));
-        settings.put("ami.secret", "ami-test-secret");
-        settings.put("agi.port", "0");
-        settings.put("provisioning.port", "0");
+        Map<String, String> settings = PeerSettings.of(dir.resolve("ledger"), ari, "ari-test-password", ami, "ami-test-secret");
         settings.put("security.pin-iterations", "1000");
         CliRun.ok(settings, "device", "add", "00:15:65:12:34:AB", "--model", "T54W", "--label", "Desk 4.12");
         Path log = dir.resolve("serve.log");
