@@ -43,8 +43,15 @@ public final class StatusCommand implements Callable<Integer> {
         if (l.lastError().isPresent()) {
             return "FAILED: " + l.lastError().get();
         }
+        if (l.occupantError().isPresent()) {
+            return "FAILED for " + l.occupant().map(u -> u.extension().value()).orElse("the occupant") + ": "
+                    + l.occupantError().get();
+        }
         if (l.inSync()) {
             return "in sync (rev " + l.revision() + ")";
+        }
+        if (l.appliedRevision().isPresent() && l.appliedRevision().get() >= l.revision()) {
+            return "pending (the endpoint of " + l.occupant().map(u -> u.extension().value()).orElse("the occupant") + ")";
         }
         return l.appliedRevision().map(r -> "pending (applied rev " + r + " of " + l.revision() + ")").orElse("pending (never applied)");
     }
@@ -62,6 +69,7 @@ public final class StatusCommand implements Callable<Integer> {
         m.put("appliedRevision", l.appliedRevision().orElse(null));
         m.put("inSync", l.inSync());
         m.put("lastError", l.lastError().orElse(null));
+        m.put("occupantError", l.occupantError().orElse(null));
         return m;
     }
 }

@@ -257,6 +257,32 @@ class EndToEndTest {
     }
 
     @Test
+    void a_user_whose_extension_is_in_pjsip_conf_still_gets_the_desk_and_status_names_what_asterisk_refused()
+            throws Exception {
+        // given 101 is defined in pjsip.conf, where ARI cannot change it (403)
+        ari.configObject("endpoint", "101", Map.of("context", "internal", "aors", "101"));
+        cli("user", "add", "101", "--name", "Alice Example", "--pin", "2580");
+        cli("device", "add", MAC, "--model", "T54W", "--label", "Desk 4.12");
+        startServer();
+        awaitEndpoint(DESK, ep -> "hotdesk-idle".equals(ep.get("context")));
+
+        // when Alice logs in at the desk
+        Transcript t = ScriptedAsterisk.call("hotdesk-login").fromEndpoint(DESK).args("101").enters("2580")
+                .run(server.agiPort());
+
+        // then the desk is hers (caller ID, context), her pjsip.conf endpoint is untouched, and status says why
+        // calls to 101 do not ring the desk
+        assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("OK_PENDING");
+        assertThat(ari.object("endpoint", DESK).orElseThrow()).containsEntry("callerid", "\"Alice Example\" <101>");
+        assertThat(ari.object("endpoint", "101").orElseThrow()).containsEntry("aors", "101");
+        JsonNode desk = json.readTree(cli("status", "--json")).get(0);
+        assertThat(desk.get("inSync").asBoolean()).isFalse();
+        assertThat(desk.get("lastError").isNull()).isTrue();
+        assertThat(desk.get("occupantError").asText()).contains("403");
+        assertThat(cli("status")).contains("FAILED for 101:");
+    }
+
+    @Test
     void the_server_starts_and_serves_logins_while_asterisk_is_unreachable() {
         // given Asterisk is down when the server starts
         cli("user", "add", "101", "--name", "Alice Example", "--pin", "2580");

@@ -19,11 +19,17 @@ public final class DeskStatus {
      * @param revision the ledger's revision of this desk
      * @param appliedRevision what the node last pushed to Asterisk (empty: never)
      * @param lastError the last push error, if the latest attempt failed
+     * @param occupantApplied whether the occupant's own endpoint (the desk first in its {@code aors}, so
+     *                        calls to them ring here) is pushed too; true when the desk is idle
+     * @param occupantError the last push error of the occupant's endpoint, e.g. a 403 because their
+     *                      extension is defined in pjsip.conf, where hotdesk cannot change it
      */
     public record Line(Device device, DeskLine line, Optional<Occupancy> occupancy, Optional<User> occupant,
-                       long revision, Optional<Long> appliedRevision, Optional<String> lastError) {
+                       long revision, Optional<Long> appliedRevision, Optional<String> lastError,
+                       boolean occupantApplied, Optional<String> occupantError) {
+        /** Asterisk matches the ledger for this desk and for the person sitting at it. */
         public boolean inSync() {
-            return appliedRevision.isPresent() && appliedRevision.get() >= revision;
+            return appliedRevision.isPresent() && appliedRevision.get() >= revision && occupantApplied;
         }
     }
 
@@ -42,8 +48,12 @@ public final class DeskStatus {
                 for (DeskLine l : tx.linesOf(d.mac())) {
                     Target t = Target.desk(l.endpointId());
                     Optional<Occupancy> o = tx.occupancyOfLine(l.endpointId());
+                    Optional<Target> u = o.map(x -> Target.user(x.extension()));
+                    boolean occupantApplied = u.map(ut -> applied.containsKey(ut)
+                            && applied.get(ut) >= revisions.getOrDefault(ut, 0L)).orElse(true);
                     out.add(new Line(d, l, o, o.flatMap(x -> tx.user(x.extension())),
-                            revisions.getOrDefault(t, 0L), Optional.ofNullable(applied.get(t)), tx.lastError(node, t)));
+                            revisions.getOrDefault(t, 0L), Optional.ofNullable(applied.get(t)), tx.lastError(node, t),
+                            occupantApplied, u.flatMap(ut -> tx.lastError(node, ut))));
                 }
             }
             return out;
