@@ -143,10 +143,11 @@ public final class LogIn {
     /**
      * What the credential matched, found before the write transaction: PBKDF2 costs tens of
      * milliseconds per hash (one per live code for a one-time code) and must not hold the ledger's
-     * write lock. {@code hash} is the stored hash the secret matched, so the transaction can tell
-     * whether it is still the current one (a PIN changed or a code used meanwhile means no match).
+     * write lock. The transaction then only asks whether that match still stands: the user's PIN hash
+     * is still {@code pinHash} (not changed meanwhile), or code {@code otpId} is still live (not used,
+     * voided or expired meanwhile).
      */
-    private record Checked(Optional<SecretHash> hash, Optional<Long> otpId) {
+    private record Checked(Optional<SecretHash> pinHash, Optional<Long> otpId) {
         static final Checked NOTHING = new Checked(Optional.empty(), Optional.empty());
     }
 
@@ -164,7 +165,7 @@ public final class LogIn {
         OneTimeCode code = (OneTimeCode) credential;
         List<OtpRecord> live = ledger.read(tx -> tx.line(endpointId).isEmpty() ? List.<OtpRecord>of() : tx.liveOtps(now));
         return live.stream().filter(r -> hasher.verify(code.code(), r.hash())).findFirst()
-                .map(r -> new Checked(Optional.of(r.hash()), Optional.of(r.id()))).orElse(Checked.NOTHING);
+                .map(r -> new Checked(Optional.empty(), Optional.of(r.id()))).orElse(Checked.NOTHING);
     }
 
     private Outcome decide(LedgerTx tx, String endpointId, Credential credential, Checked checked, String actor) {
@@ -192,14 +193,12 @@ public final class LogIn {
             if (locked(tx, userKey(pin.extension()), now)) {
                 return reject(tx, now, actor, endpointId, credential, Reason.LOCKED, null);
             }
-            if (!checked.hash().equals(Optional.of(user.get().pinHash()))) {
+            if (!checked.pinHash().equals(Optional.of(user.get().pinHash()))) {
                 tx.recordFailure(userKey(pin.extension()), now);
                 return reject(tx, now, actor, endpointId, credential, Reason.BAD_CREDENTIALS, deskKey);
             }
         } else {
-            otp = tx.liveOtps(now).stream()
-                    .filter(r -> checked.otpId().equals(Optional.of(r.id())) && checked.hash().equals(Optional.of(r.hash())))
-                    .findFirst();
+            otp = tx.liveOtps(now).stream().filter(r -> checked.otpId().equals(Optional.of(r.id()))).findFirst();
             if (otp.isEmpty()) {
                 return reject(tx, now, actor, endpointId, credential, Reason.BAD_CREDENTIALS, deskKey);
             }
