@@ -112,8 +112,14 @@ public final class Main {
                 server.close();
                 stopped.countDown();
             }, "hotdesk-shutdown");
-            server.start();
+            // the hook first: a SIGTERM during start still closes what start opened (close waits for start)
             Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                server.start();
+            } catch (RuntimeException e) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+                throw e;
+            }
             stopped.await();
             return ExitCodes.OK;
         }
