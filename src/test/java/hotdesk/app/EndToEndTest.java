@@ -77,8 +77,7 @@ class EndToEndTest {
         // given a desk and a user added with the CLI, and a running server
         cli("user", "add", "101", "--name", "Alice Example", "--pin", "2580", "--mailbox", "101@default");
         cli("device", "add", MAC, "--model", "T54W", "--label", "Desk 4.12");
-        startServer();
-        awaitEndpoint(DESK, ep -> "hotdesk-idle".equals(ep.get("context")));
+        startServerAndAwaitTheIdleDesk();
         assertThat(ari.object("auth", DESK + "-auth")).isPresent();
         assertThat(ari.object("aor", DESK)).isPresent();
         assertThat(fetchConfig()).contains("account.1.label = Desk 4.12");
@@ -125,10 +124,8 @@ class EndToEndTest {
     @Test
     void a_wrong_pin_three_times_changes_nothing_and_a_hang_up_mid_prompt_writes_nothing() throws Exception {
         // given
-        cli("user", "add", "101", "--name", "Alice Example", "--pin", "2580");
-        cli("device", "add", MAC, "--model", "T54W", "--label", "Desk 4.12");
-        startServer();
-        awaitEndpoint(DESK, ep -> "hotdesk-idle".equals(ep.get("context")));
+        addAliceAndTheDesk();
+        startServerAndAwaitTheIdleDesk();
         await().atMost(PATIENCE).until(() -> ari.object("endpoint", "101").isPresent());
         awaitSettled();
         int before = ari.requestCount();
@@ -153,11 +150,9 @@ class EndToEndTest {
     @Test
     void otp_login_of_a_second_user_logs_the_first_out_of_the_desk() throws Exception {
         // given Alice sits at the desk
-        cli("user", "add", "101", "--name", "Alice Example", "--pin", "2580");
+        addAliceAndTheDesk();
         cli("user", "add", "102", "--name", "Bob Example", "--pin", "3691");
-        cli("device", "add", MAC, "--model", "T54W", "--label", "Desk 4.12");
-        startServer();
-        awaitEndpoint(DESK, ep -> "hotdesk-idle".equals(ep.get("context")));
+        startServerAndAwaitTheIdleDesk();
         assertThat(ScriptedAsterisk.call("hotdesk-login").fromEndpoint(DESK).args("101").enters("2580")
                 .run(server.agiPort()).variable("HOTDESK_RESULT")).isEqualTo("OK");
         String code = cli("otp", "issue", "102").strip();
@@ -189,10 +184,8 @@ class EndToEndTest {
     @Test
     void an_asterisk_restart_is_followed_by_a_full_push_of_every_desk_and_user() {
         // given Alice sits at the desk
-        cli("user", "add", "101", "--name", "Alice Example", "--pin", "2580");
-        cli("device", "add", MAC, "--model", "T54W", "--label", "Desk 4.12");
-        startServer();
-        awaitEndpoint(DESK, ep -> "hotdesk-idle".equals(ep.get("context")));
+        addAliceAndTheDesk();
+        startServerAndAwaitTheIdleDesk();
         assertThat(ScriptedAsterisk.call("hotdesk-login").fromEndpoint(DESK).args("101").enters("2580")
                 .run(server.agiPort()).variable("HOTDESK_RESULT")).isEqualTo("OK");
         awaitSettled();
@@ -213,10 +206,8 @@ class EndToEndTest {
     @Test
     void a_login_during_an_ari_outage_succeeds_for_the_caller_and_is_applied_when_asterisk_is_back() {
         // given
-        cli("user", "add", "101", "--name", "Alice Example", "--pin", "2580");
-        cli("device", "add", MAC, "--model", "T54W", "--label", "Desk 4.12");
-        startServer();
-        awaitEndpoint(DESK, ep -> "hotdesk-idle".equals(ep.get("context")));
+        addAliceAndTheDesk();
+        startServerAndAwaitTheIdleDesk();
 
         // when ARI is down during the login
         ari.down();
@@ -237,10 +228,8 @@ class EndToEndTest {
         // given Asterisk answers ARI only after 1.5 s, longer than a caller is kept waiting (agi.apply-wait)
         settings.put("agi.apply-wait", "200ms");
         settings.put("ari.timeout", "10s");
-        cli("user", "add", "101", "--name", "Alice Example", "--pin", "2580");
-        cli("device", "add", MAC, "--model", "T54W", "--label", "Desk 4.12");
-        startServer();
-        awaitEndpoint(DESK, ep -> "hotdesk-idle".equals(ep.get("context")));
+        addAliceAndTheDesk();
+        startServerAndAwaitTheIdleDesk();
         awaitSettled();
         ari.slow(Duration.ofMillis(1500));
 
@@ -261,10 +250,8 @@ class EndToEndTest {
             throws Exception {
         // given 101 is defined in pjsip.conf, where ARI cannot change it (403)
         ari.configObject("endpoint", "101", Map.of("context", "internal", "aors", "101"));
-        cli("user", "add", "101", "--name", "Alice Example", "--pin", "2580");
-        cli("device", "add", MAC, "--model", "T54W", "--label", "Desk 4.12");
-        startServer();
-        awaitEndpoint(DESK, ep -> "hotdesk-idle".equals(ep.get("context")));
+        addAliceAndTheDesk();
+        startServerAndAwaitTheIdleDesk();
 
         // when Alice logs in at the desk
         Transcript t = ScriptedAsterisk.call("hotdesk-login").fromEndpoint(DESK).args("101").enters("2580")
@@ -285,8 +272,7 @@ class EndToEndTest {
     @Test
     void the_server_starts_and_serves_logins_while_asterisk_is_unreachable() {
         // given Asterisk is down when the server starts
-        cli("user", "add", "101", "--name", "Alice Example", "--pin", "2580");
-        cli("device", "add", MAC, "--model", "T54W", "--label", "Desk 4.12");
+        addAliceAndTheDesk();
         ari.down();
         ami.down();
         startServer();
@@ -310,8 +296,7 @@ class EndToEndTest {
     @Test
     void what_the_cli_changes_while_the_server_runs_is_applied_by_the_server() {
         // given a running server with Alice at the desk
-        cli("user", "add", "101", "--name", "Alice Example", "--pin", "2580");
-        cli("device", "add", MAC, "--model", "T54W", "--label", "Desk 4.12");
+        addAliceAndTheDesk();
         settings.remove("reconcile.interval"); // the shipped default: what the CLI user would see
         startServer();
         awaitEndpoint(DESK, ep -> "hotdesk-idle".equals(ep.get("context")));
@@ -349,6 +334,17 @@ class EndToEndTest {
     }
 
     // ---- helpers
+
+    /** Alice (101, PIN 2580) and the desk (label "Desk 4.12"), added with the CLI. */
+    private void addAliceAndTheDesk() {
+        cli("user", "add", "101", "--name", "Alice Example", "--pin", "2580");
+        cli("device", "add", MAC, "--model", "T54W", "--label", "Desk 4.12");
+    }
+
+    private void startServerAndAwaitTheIdleDesk() {
+        startServer();
+        awaitEndpoint(DESK, ep -> "hotdesk-idle".equals(ep.get("context")));
+    }
 
     private void startServer() {
         Config config = Config.load(null, Map.of(), settings);
