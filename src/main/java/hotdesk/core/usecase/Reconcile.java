@@ -88,10 +88,12 @@ public final class Reconcile implements ApplyNow {
 
     /**
      * True when nothing changed since the last finished pass: the cheap check a poller makes first.
-     * False while a pass that pushes everything is still running, and when a restart came during it.
+     * False while a pass that pushes everything is still running, when a restart came during it, and
+     * when a failed target is due for its retry (one still waiting out its backoff leaves it idle).
      */
     public boolean idle() {
-        return fullyPushedFor == restarts.get() && backoff.isEmpty()
+        Instant now = clock.instant();
+        return fullyPushedFor == restarts.get() && backoff.values().stream().allMatch(b -> b.next().isAfter(now))
                 && ledger.read(tx -> tx.latestRevision()) == lastSeenRevision;
     }
 
@@ -132,6 +134,7 @@ public final class Reconcile implements ApplyNow {
                 failed++;
             }
         }
+        backoff.keySet().retainAll(wanted.keySet()); // a target gone from the ledger needs no retry
         lastSeenRevision = latest;
         fullyPushedFor = generation;
         return new Pass(applied, failed, skipped);

@@ -171,12 +171,23 @@ class ReconcileTest {
                 NODE, Duration.ofSeconds(60));
         r.runOnce();
         int afterFirst = pbx.calls;
+        assertThat(r.idle()).as("nothing is due while the refused targets wait out their backoff").isTrue();
         world.clock.advance(Duration.ofSeconds(30));
         r.runOnce();
 
         assertThat(pbx.calls).isEqualTo(afterFirst);
         world.clock.advance(Duration.ofSeconds(31));
+        assertThat(r.idle()).as("the retry is due").isFalse();
         r.runOnce();
         assertThat(pbx.calls).isGreaterThan(afterFirst);
+
+        // a target that left the ledger meanwhile (another node dropped it) is not retried for ever
+        ledger.transact(tx -> {
+            tx.revisions().keySet().forEach(tx::dropRevision);
+            return null;
+        });
+        r.runOnce();
+        world.clock.advance(Duration.ofMinutes(5));
+        assertThat(r.idle()).isTrue();
     }
 }
