@@ -62,8 +62,15 @@ public final class Server implements AutoCloseable {
     record Parts(AriSettings ari, AmiSettings ami, AgiSettings agi, ProvisioningSettings provisioning, Duration interval,
                  Duration maxBackoff, Duration applyWait) {
         Parts {
-            if (applyWait.compareTo(Duration.ofMillis(100)) < 0 || applyWait.compareTo(Duration.ofSeconds(30)) > 0) {
-                throw new IllegalArgumentException("agi.apply-wait must be 100ms..30s, got " + applyWait.toMillis() + " ms");
+            within("agi.apply-wait", applyWait, Duration.ofMillis(100), Duration.ofSeconds(30));
+            within("reconcile.interval", interval, Duration.ofMillis(10), Duration.ofMinutes(10));
+            within("reconcile.max-backoff", maxBackoff, Duration.ofMillis(100), Duration.ofHours(1));
+        }
+
+        private static void within(String key, Duration d, Duration min, Duration max) {
+            if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+                throw new IllegalArgumentException(key + " must be " + min.toMillis() + " ms.." + max.toSeconds() + " s, got "
+                        + d.toMillis() + " ms");
             }
         }
     }

@@ -201,9 +201,23 @@ class CommandLineTest {
         CliRun notADuration = run("serve");
 
         assertThat(tooShort.code()).isEqualTo(2);
-        assertOneLineError(tooShort, "agi.apply-wait must be 100ms..30s");
+        assertOneLineError(tooShort, "agi.apply-wait must be 100 ms..30 s, got 10 ms");
         assertThat(notADuration.code()).isEqualTo(2);
         assertOneLineError(notADuration, "agi.apply-wait", "soon");
+    }
+
+    @Test
+    void serve_refuses_a_reconcile_interval_or_backoff_of_zero_before_anything_listens() {
+        settings.put("reconcile.interval", "0s");
+        CliRun noInterval = run("serve");
+        settings.put("reconcile.interval", "1s");
+        settings.put("reconcile.max-backoff", "0s");
+        CliRun noBackoff = run("serve");
+
+        assertThat(noInterval.code()).isEqualTo(2);
+        assertOneLineError(noInterval, "reconcile.interval must be 10 ms..600 s, got 0 ms");
+        assertThat(noBackoff.code()).isEqualTo(2);
+        assertOneLineError(noBackoff, "reconcile.max-backoff must be 100 ms..3600 s, got 0 ms");
     }
 
     @Test

@@ -39,7 +39,11 @@ public interface ApplyNow {
             try {
                 done = pool.submit(() -> apply(targets));
             } catch (RejectedExecutionException e) {
-                return false; // shutting down: the next start pushes everything
+                if (!pool.isShutdown()) { // shutting down needs no word: the next start pushes everything
+                    log.log(System.Logger.Level.WARNING, () -> "no thread free to apply " + targets
+                            + " (Asterisk may be hanging); the reconciler applies it");
+                }
+                return false;
             }
             try {
                 return done.get(wait.toNanos(), TimeUnit.NANOSECONDS);

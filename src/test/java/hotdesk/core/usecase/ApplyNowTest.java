@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -67,6 +69,29 @@ class ApplyNowTest {
 
             assertThat(broken.atMost(Duration.ofSeconds(20), pool).apply(TARGETS)).isFalse();
             assertThat(log.lines()).anySatisfy(l -> assertThat(l).startsWith("WARN").contains("ledger gone after commit"));
+        }
+    }
+
+    @Test
+    void with_every_thread_busy_the_answer_is_false_at_once_and_a_warning_says_why() throws Exception {
+        ExecutorService one = new ThreadPoolExecutor(0, 1, 60, TimeUnit.SECONDS, new SynchronousQueue<>());
+        CountDownLatch release = new CountDownLatch(1);
+        try (LogCapture log = LogCapture.of(ApplyNow.class.getName())) {
+            ApplyNow hanging = targets -> {
+                try {
+                    return release.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    return false;
+                }
+            };
+            ApplyNow bounded = hanging.atMost(Duration.ofMillis(50), one);
+            assertThat(bounded.apply(TARGETS)).isFalse(); // still running: the only thread is taken
+
+            assertThat(bounded.apply(TARGETS)).isFalse();
+            assertThat(log.lines()).anySatisfy(l -> assertThat(l).startsWith("WARN").contains("no thread free"));
+        } finally {
+            release.countDown();
+            one.shutdownNow();
         }
     }
 
