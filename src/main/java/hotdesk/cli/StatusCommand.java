@@ -26,32 +26,28 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<DeskStatus.Line> lines = ctx.status().lines(ctx.node());
-        if (json) {
-            return Output.done(spec, Output.json(lines.stream().map(StatusCommand::describe).toList()));
-        }
-        Output.table(Output.out(spec), List.of("ENDPOINT", "LABEL", "STATE", "USER", "SINCE", "ASTERISK"),
-                lines.stream().map(l -> List.of(l.line().endpointId(), l.device().label(),
+        return Output.listing(spec, json, ctx.status().lines(ctx.node()), StatusCommand::describe,
+                List.of("ENDPOINT", "LABEL", "STATE", "USER", "SINCE", "ASTERISK"),
+                l -> List.of(l.line().endpointId(), l.device().label(),
                         l.occupancy().isPresent() ? "occupied" : "idle",
                         l.occupant().map(u -> u.extension() + " " + u.name()).orElse("-"),
                         l.occupancy().map(o -> o.since().toString()).orElse("-"),
-                        applied(l))).toList());
-        return ExitCodes.OK;
+                        applied(l)));
     }
 
     private static String applied(DeskStatus.Line l) {
         if (l.lastError().isPresent()) {
             return "FAILED: " + l.lastError().get();
         }
+        String occupant = l.occupancy().map(o -> o.extension().value()).orElse("");
         if (l.occupantError().isPresent()) {
-            return "FAILED for " + l.occupant().map(u -> u.extension().value()).orElse("the occupant") + ": "
-                    + l.occupantError().get();
+            return "FAILED for " + occupant + ": " + l.occupantError().get();
         }
         if (l.inSync()) {
             return "in sync (rev " + l.revision() + ")";
         }
-        if (l.appliedRevision().isPresent() && l.appliedRevision().get() >= l.revision()) {
-            return "pending (the endpoint of " + l.occupant().map(u -> u.extension().value()).orElse("the occupant") + ")";
+        if (l.deskApplied()) {
+            return "pending (the endpoint of " + occupant + ")";
         }
         return l.appliedRevision().map(r -> "pending (applied rev " + r + " of " + l.revision() + ")").orElse("pending (never applied)");
     }

@@ -27,9 +27,14 @@ public final class DeskStatus {
     public record Line(Device device, DeskLine line, Optional<Occupancy> occupancy, Optional<User> occupant,
                        long revision, Optional<Long> appliedRevision, Optional<String> lastError,
                        boolean occupantApplied, Optional<String> occupantError) {
+        /** This node pushed the desk's latest revision (its occupant's endpoint aside). */
+        public boolean deskApplied() {
+            return appliedRevision.isPresent() && appliedRevision.get() >= revision;
+        }
+
         /** Asterisk matches the ledger for this desk and for the person sitting at it. */
         public boolean inSync() {
-            return appliedRevision.isPresent() && appliedRevision.get() >= revision && occupantApplied;
+            return deskApplied() && occupantApplied;
         }
     }
 

@@ -45,6 +45,7 @@ class DeskStatusTest {
         });
 
         assertThat(line().appliedRevision()).hasValueSatisfying(r -> assertThat(r).isGreaterThanOrEqualTo(line().revision()));
+        assertThat(line().deskApplied()).isTrue();
         assertThat(line().occupantApplied()).isFalse();
         assertThat(line().inSync()).isFalse();
         assertThat(line().occupantError()).isEmpty();
