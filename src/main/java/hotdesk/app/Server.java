@@ -109,15 +109,14 @@ public final class Server implements AutoCloseable {
             open.push(services);
 
             AriClient ariClient = new AriClient(parts.ari());
-            Reconcile[] holder = new Reconcile[1];
+            // the link calls back only after ami.start(), below, when reconcile is set
             ami = new AmiLink(parts.ami(), () -> {
                 LOG.info("Asterisk is fully booted: pushing every desk and user again");
-                holder[0].asteriskRestarted();
+                reconcile.asteriskRestarted();
             });
             open.push(ami);
             reconcile = new Reconcile(ledger, new AriPbx(ariClient), ami.dialplanState(), ami.phoneResync(),
                     new Projections(profile), services.clock(), node, parts.maxBackoff());
-            holder[0] = reconcile;
 
             // one push per call at most, so as many threads as FastAGI has; beyond that a login is
             // answered "update shortly" and the reconciler applies it
