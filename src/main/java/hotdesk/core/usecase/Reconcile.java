@@ -52,6 +52,9 @@ public final class Reconcile implements ApplyNow {
 
     private final Map<Target, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final Map<Target, Backoff> backoff = new ConcurrentHashMap<>();
+    /** The revision this instance last pushed per target: a pass that planned a target a login has
+     *  pushed meanwhile (under the same per-target lock) need not push it again. */
+    private final Map<Target, Long> pushed = new ConcurrentHashMap<>();
     /** Bumped by every {@link #asteriskRestarted()}; starts at 1 because the first pass pushes everything. */
     private final AtomicLong restarts = new AtomicLong(1);
     /** The {@link #restarts} value the last finished pass pushed everything for. */
@@ -128,7 +131,7 @@ public final class Reconcile implements ApplyNow {
                 skipped++;
                 continue;
             }
-            if (applyOne(t, stale && appliedRev != null)) {
+            if (applyOne(t, stale && appliedRev != null, full || b != null)) {
                 applied++;
             } else {
                 failed++;
@@ -150,16 +153,23 @@ public final class Reconcile implements ApplyNow {
         List<Target> order = new ArrayList<>(targets);
         order.sort((a, b) -> a.kind().compareTo(b.kind()));
         for (Target t : order) {
-            all &= applyOne(t, true);
+            all &= applyOne(t, true, false);
         }
         return all;
     }
 
-    private boolean applyOne(Target target, boolean notifyPhone) {
+    /**
+     * @param force push even when this instance pushed the snapshot's revision already (a full pass
+     *              after a restart, a retry after a failure)
+     */
+    private boolean applyOne(Target target, boolean notifyPhone, boolean force) {
         ReentrantLock lock = locks.computeIfAbsent(target, k -> new ReentrantLock());
         lock.lock();
         try {
             Snapshot s = ledger.read(tx -> snapshot(tx, target));
+            if (!force && pushed.getOrDefault(target, -1L) >= s.revision()) {
+                return true; // a login pushed it while this pass waited for the lock
+            }
             try {
                 if (target.kind() == Target.Kind.DESK) {
                     applyDesk(target, s, notifyPhone);
@@ -174,6 +184,11 @@ public final class Reconcile implements ApplyNow {
                     return null;
                 });
                 backoff.remove(target);
+                if (s.gone()) {
+                    pushed.remove(target);
+                } else {
+                    pushed.put(target, s.revision());
+                }
                 return true;
             } catch (PbxException | IllegalArgumentException e) {
                 fail(target, s.revision(), e);

@@ -1,6 +1,8 @@
 package hotdesk.core.usecase;
 
+import hotdesk.core.model.Extension;
 import hotdesk.core.model.Target;
+import hotdesk.core.port.Ledger;
 import hotdesk.core.port.Pbx;
 import hotdesk.core.port.PbxException;
 import hotdesk.core.port.PjsipObject;
@@ -189,5 +191,42 @@ class ReconcileTest {
         r.runOnce();
         world.clock.advance(Duration.ofMinutes(5));
         assertThat(r.idle()).isTrue();
+    }
+
+    @Test
+    void a_pass_that_planned_a_target_a_login_pushed_meanwhile_does_not_push_it_or_notify_the_phone_again() {
+        // a ledger on which the login's own apply runs right after the pass has read its plan
+        AtomicBoolean raceNext = new AtomicBoolean();
+        Reconcile[] reconcile = new Reconcile[1];
+        List<Target> loginTargets = List.of(Target.desk(desk(MAC)), Target.user(Extension.of("101")));
+        Ledger racing = new Ledger() {
+            @Override
+            public <T> T transact(Work<T> work) {
+                return ledger.transact(work);
+            }
+
+            @Override
+            public <T> T read(Work<T> work) {
+                T result = ledger.read(work);
+                if (raceNext.getAndSet(false)) {
+                    assertThat(reconcile[0].apply(loginTargets)).isTrue();
+                }
+                return result;
+            }
+        };
+        reconcile[0] = new Reconcile(racing, world.asterisk, world.asterisk, world.asterisk,
+                new Projections(PjsipProfile.defaults()), world.clock, NODE, Duration.ofSeconds(60));
+        reconcile[0].runOnce();
+        LogIn committedOnly = new LogIn(ledger, world.hasher, world.lockout, ApplyNow.later(), world.clock);
+        assertThat(committedOnly.execute(desk(MAC), new LogIn.Pin(Extension.of("101"), "4711"), "t"))
+                .isInstanceOf(LogIn.LoggedIn.class);
+        world.asterisk.clearLog();
+
+        raceNext.set(true);
+        reconcile[0].runOnce();
+
+        assertThat(world.asterisk.operations()).filteredOn(o -> o.equals("PUT endpoint/" + desk(MAC))).hasSize(1);
+        assertThat(world.asterisk.operations()).filteredOn(o -> o.equals("PUT endpoint/101")).hasSize(1);
+        assertThat(world.asterisk.notifies()).hasSize(1);
     }
 }
