@@ -31,13 +31,13 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
 
 /**
  * The {@link Ledger} on JDBC, with the same SQL for H2 (PostgreSQL mode) and PostgreSQL.
@@ -297,6 +297,10 @@ final class JdbcLedger implements Ledger {
         return new Target(Target.Kind.valueOf(rs.getString("kind").toUpperCase(Locale.ROOT)), rs.getString("target_id"));
     }
 
+    private static Map<Target, Long> toMap(List<Map.Entry<Target, Long>> rows) {
+        return rows.stream().collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
     private static String text(String s) {
         return s == null ? "" : s;
     }
@@ -486,7 +490,7 @@ final class JdbcLedger implements Ledger {
 
         @Override
         public void deleteUser(Extension extension) {
-            update("delete one-time code of user " + extension, "DELETE FROM otp_codes WHERE extension = ?", extension.value());
+            // the user's one-time codes go with it (otp_codes_user_fk is ON DELETE CASCADE)
             update("delete user " + extension, "DELETE FROM users WHERE extension = ?", extension.value());
         }
 
@@ -745,10 +749,8 @@ final class JdbcLedger implements Ledger {
 
         @Override
         public Map<Target, Long> revisions() {
-            Map<Target, Long> out = new HashMap<>();
-            list("list revisions", "SELECT kind, target_id, revision FROM revisions",
-                    rs -> out.put(target(rs), rs.getLong("revision")));
-            return Map.copyOf(out);
+            return toMap(list("list revisions", "SELECT kind, target_id, revision FROM revisions",
+                    rs -> Map.entry(target(rs), rs.getLong("revision"))));
         }
 
         @Override
@@ -762,11 +764,9 @@ final class JdbcLedger implements Ledger {
 
         @Override
         public Map<Target, Long> applied(String node) {
-            Map<Target, Long> out = new HashMap<>();
-            list("read applied state of node " + node,
+            return toMap(list("read applied state of node " + node,
                     "SELECT kind, target_id, revision FROM applied_state WHERE node = ? AND revision IS NOT NULL",
-                    rs -> out.put(target(rs), rs.getLong("revision")), node);
-            return Map.copyOf(out);
+                    rs -> Map.entry(target(rs), rs.getLong("revision")), node));
         }
 
         @Override
