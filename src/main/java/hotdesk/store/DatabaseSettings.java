@@ -47,11 +47,8 @@ public record DatabaseSettings(String url, String user, String password, int poo
         if (user.chars().anyMatch(Character::isISOControl)) {
             throw new IllegalArgumentException("db.user must not contain control characters");
         }
-        if (lower.startsWith("jdbc:h2:")) {
-            // an H2 URL written by hand gets what h2(Path) gives: the user the file was made with, and
-            // an auto-server on loopback only
-            user = user.isEmpty() ? "sa" : user;
-            keepH2ServerOnLoopback();
+        if (lower.startsWith("jdbc:h2:") && user.isEmpty()) {
+            user = "sa"; // an H2 URL written by hand opens the file as h2(Path) made it
         }
         password = password == null ? "" : password;
         if (poolSize < 1 || poolSize > MAX_POOL) {

@@ -37,26 +37,6 @@ class DatabaseSettingsTest {
     }
 
     @Test
-    void an_h2_url_written_by_hand_keeps_the_auto_server_on_loopback_too() {
-        String before = System.getProperty(DatabaseSettings.H2_BIND_PROPERTY);
-        try {
-            System.clearProperty(DatabaseSettings.H2_BIND_PROPERTY);
-            new DatabaseSettings("jdbc:postgresql://127.0.0.1:5432/test", "", "", 4);
-            assertThat(System.getProperty(DatabaseSettings.H2_BIND_PROPERTY)).isNull();
-
-            new DatabaseSettings("jdbc:h2:file:/var/lib/hotdesk/ledger;AUTO_SERVER=TRUE", "", "", 4);
-
-            assertThat(System.getProperty(DatabaseSettings.H2_BIND_PROPERTY)).isEqualTo("127.0.0.1");
-        } finally {
-            if (before == null) {
-                System.clearProperty(DatabaseSettings.H2_BIND_PROPERTY);
-            } else {
-                System.setProperty(DatabaseSettings.H2_BIND_PROPERTY, before);
-            }
-        }
-    }
-
-    @Test
     void a_file_name_given_with_the_h2_suffix_means_the_same_file() {
         assertThat(DatabaseSettings.h2(Path.of("/var/lib/hotdesk/ledger.mv.db")).url())
                 .startsWith("jdbc:h2:file:/var/lib/hotdesk/ledger;");

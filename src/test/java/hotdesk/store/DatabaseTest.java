@@ -226,6 +226,30 @@ class DatabaseTest {
     }
 
     @Test
+    void an_h2_url_written_by_hand_keeps_the_auto_server_on_loopback_too() {
+        String before = System.getProperty(DatabaseSettings.H2_BIND_PROPERTY);
+        try {
+            System.clearProperty(DatabaseSettings.H2_BIND_PROPERTY);
+            new DatabaseSettings("jdbc:postgresql://127.0.0.1:5432/test", "", "", 4);
+            assertThat(System.getProperty(DatabaseSettings.H2_BIND_PROPERTY)).isNull();
+
+            String byHand = "jdbc:h2:file:" + dir.resolve("by-hand").toAbsolutePath() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE"
+                    + ";DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=TRUE";
+            try (Database db = Database.open(new DatabaseSettings(byHand, "", "", 2))) {
+                db.ledger().read(LedgerTx::latestRevision);
+            }
+
+            assertThat(System.getProperty(DatabaseSettings.H2_BIND_PROPERTY)).isEqualTo("127.0.0.1");
+        } finally {
+            if (before == null) {
+                System.clearProperty(DatabaseSettings.H2_BIND_PROPERTY);
+            } else {
+                System.setProperty(DatabaseSettings.H2_BIND_PROPERTY, before);
+            }
+        }
+    }
+
+    @Test
     void the_h2_auto_server_that_shares_the_file_listens_on_loopback_only() throws Exception {
         Path file = dir.resolve("bound");
         try (Database db = Database.open(DatabaseSettings.h2(file))) {
