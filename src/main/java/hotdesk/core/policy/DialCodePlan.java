@@ -168,31 +168,26 @@ public record DialCodePlan(List<String> login, List<String> loginStar, List<Stri
     }
 
     private static List<String> codes(String key, List<String> codes) {
-        checkList(key, codes);
-        Set<String> seen = new LinkedHashSet<>();
-        for (String c : codes) {
-            if (c == null || !CODE.matcher(c).matches()) {
-                throw new IllegalArgumentException(key + " entries must be 1 to 8 of 0-9 * #, got '" + shown(c) + "'");
-            }
-            if (!seen.add(c)) {
-                throw new IllegalArgumentException(key + " lists " + c + " twice");
-            }
-        }
-        return List.copyOf(codes);
+        return entries(key, codes, CODE, "1 to 8 of 0-9 * #");
     }
 
     private static List<String> emergencyNumbers(List<String> numbers) {
-        checkList(EMERGENCY_KEY, numbers);
+        return entries(EMERGENCY_KEY, numbers, EMERGENCY, "2 to 6 digits");
+    }
+
+    /** A list of at least one entry, each matching {@code form}, none twice. */
+    private static List<String> entries(String key, List<String> list, Pattern form, String formText) {
+        checkList(key, list);
         Set<String> seen = new LinkedHashSet<>();
-        for (String n : numbers) {
-            if (n == null || !EMERGENCY.matcher(n).matches()) {
-                throw new IllegalArgumentException(EMERGENCY_KEY + " entries must be 2 to 6 digits, got '" + shown(n) + "'");
+        for (String e : list) {
+            if (e == null || !form.matcher(e).matches()) {
+                throw new IllegalArgumentException(key + " entries must be " + formText + ", got '" + shown(e) + "'");
             }
-            if (!seen.add(n)) {
-                throw new IllegalArgumentException(EMERGENCY_KEY + " lists " + n + " twice");
+            if (!seen.add(e)) {
+                throw new IllegalArgumentException(key + " lists " + e + " twice");
             }
         }
-        return List.copyOf(numbers);
+        return List.copyOf(list);
     }
 
     private static void checkList(String key, List<String> list) {
