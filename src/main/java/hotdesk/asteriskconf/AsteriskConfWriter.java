@@ -268,8 +268,9 @@ public final class AsteriskConfWriter {
         if (s.idleInternalCalls()) {
             b.append("; internal calls (asterisk.idle-internal-calls=true)\n");
             b.append("exten => ").append(s.internalPattern()).append(",1,Gosub(hotdesk-dial,s,1(${EXTEN}))\n");
-            b.append(" same => n,ExecIf($[\"${DIALSTATUS}\" = \"CHANUNAVAIL\"]?Playback(").append(UNAVAILABLE_SOUND).append("))\n");
-            b.append(" same => n,Hangup()\n");
+            b.append(" same => n,GotoIf($[\"${DIALSTATUS}\" != \"CHANUNAVAIL\"]?done)\n");
+            b.append(" same => n,Playback(").append(UNAVAILABLE_SOUND).append(")\n");
+            b.append(" same => n(done),Hangup()\n");
         } else {
             b.append("; no internal calls from free desks (asterisk.idle-internal-calls=false)\n");
         }
@@ -295,11 +296,15 @@ public final class AsteriskConfWriter {
         for (String n : codes.emergency()) {
             b.append("exten => ").append(n).append(",1,Goto(hotdesk-emergency-out,${EXTEN},1)\n");
         }
-        b.append("\n[hotdesk-emergency-out]\n");
+        b.append("\n; Asterisk ends a call at the first application it lacks, so the emergency route uses Asterisk's\n");
+        b.append("; built-ins (NoOp, GotoIf, Set, Goto, Hangup) and, after them, Dial (app_dial), Log (app_verbose)\n");
+        b.append("; and Playback (app_playback). DB() and CHANNEL() are functions: missing, they read as empty.\n");
+        b.append("[hotdesk-emergency-out]\n");
         b.append("exten => _X.,1,NoOp(hotdesk: emergency call to ${EXTEN} from ${CHANNEL(name)})\n");
         b.append(" same => n,GotoIf($[\"${CHANNEL(endpoint)}\" = \"\"]?route)\n");
         b.append(" same => n,Set(HOTDESK_ELIN=${DB(hotdesk/desk/${CHANNEL(endpoint)}/elin)})\n");
-        b.append(" same => n,ExecIf($[\"${HOTDESK_ELIN}\" != \"\"]?Set(CALLERID(num)=${HOTDESK_ELIN}))\n");
+        b.append(" same => n,GotoIf($[\"${HOTDESK_ELIN}\" = \"\"]?route)\n");
+        b.append(" same => n,Set(CALLERID(num)=${HOTDESK_ELIN})\n");
         b.append(" same => n(route),GotoIf($[\"${").append(EMERGENCY_CONTEXT_VARIABLE).append("}\" != \"\"]?${")
                 .append(EMERGENCY_CONTEXT_VARIABLE).append("},${EXTEN},1)\n");
         b.append(" same => n,GotoIf($[\"${").append(EMERGENCY_TRUNK_VARIABLE).append("}\" = \"\"]?notrunk)\n");

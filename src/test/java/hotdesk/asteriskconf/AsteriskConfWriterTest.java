@@ -179,6 +179,25 @@ class AsteriskConfWriterTest {
     }
 
     @Test
+    void the_emergency_route_and_the_idle_desk_use_only_built_in_applications_before_dial() {
+        // a missing application ends the call where it stands (ExecIf without app_exec did on Asterisk 22)
+        AsteriskConfSettings internal = new AsteriskConfSettings(D.codes(), D.agiUrl(), D.idleContext(), true,
+                D.internalPattern(), D.amiUser(), D.amiSecret(), D.ariUser(), D.ariPassword(), D.pjsipWizard());
+        for (Map<String, String> files : List.of(FILES, AsteriskConfWriter.render(internal))) {
+            Map<String, List<String>> contexts = sections(files.get(EXTENSIONS));
+            for (String context : List.of("hotdesk-emergency", "hotdesk-emergency-out", D.idleContext())) {
+                List<String> apps = contexts.get(context).stream()
+                        .filter(l -> l.startsWith("exten =>") || l.startsWith("same =>"))
+                        .map(l -> l.startsWith("exten") ? l.replaceFirst("^[^,]*,[^,]*,", "") : l.replaceFirst("^[^,]*,", ""))
+                        .map(l -> l.replaceFirst("\\(.*", ""))
+                        .distinct().toList();
+                assertThat(apps).as(context).isSubsetOf("NoOp", "GotoIf", "Set", "Goto", "Hangup", "Gosub", "Dial", "Log",
+                        "Playback");
+            }
+        }
+    }
+
+    @Test
     void user_names_from_the_settings_become_the_section_names() {
         Map<String, String> files = AsteriskConfWriter.render(new AsteriskConfSettings(D.codes(), D.agiUrl(), D.idleContext(),
                 false, D.internalPattern(), "pbx-sync", D.amiSecret(), "pbx.push", D.ariPassword()));
