@@ -146,9 +146,9 @@ public final class RealAsterisk implements AutoCloseable {
         }
     }
 
-    /** Asterisk's console log so far (verbose 3: every dialplan step). */
+    /** Asterisk's console log so far (verbose 3: every dialplan step), terminal colours removed. */
     public String log() {
-        return read(dir.resolve("log/console.log"));
+        return read(dir.resolve("log/console.log")).replaceAll("\u001B\\[[0-9;]*m", "");
     }
 
     /** The CDRs written so far, one CSV line each ({@code cdr_csv} Master.csv). */
@@ -258,7 +258,8 @@ public final class RealAsterisk implements AutoCloseable {
         }
     }
 
-    private static int freeUdpPort() throws IOException {
+    /** A UDP port free right now on loopback. */
+    public static int freeUdpPort() throws IOException {
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
