@@ -100,7 +100,10 @@ public final class AmiLink implements AutoCloseable {
     /** Asterisk's AstDB limit: "/family/key" must stay under 255 bytes; values are read back into 256. */
     private static final int MAX_DB_BYTES = 255;
     private static final int MAX_SHOWN = 200;
+    /** DBGet of a missing key, and DBDel of a missing key on some Asterisk versions. */
     private static final String NOT_FOUND = "Database entry not found";
+    /** Asterisk 22's DBDel answer both for a missing key and for a delete that failed in SQLite. */
+    private static final String NOT_DELETED = "Database entry could not be deleted";
     private static final String SHUTDOWN = "Asterisk announced Shutdown: ";
     private static final AtomicInteger LINKS = new AtomicInteger();
 
@@ -217,9 +220,12 @@ public final class AmiLink implements AutoCloseable {
 
     /**
      * AstDB facts, family {@value #FAMILY}: for each entry in order, {@code DBPut} of a non-empty
-     * value, {@code DBDel} of an empty one, where a key that is not there counts as deleted
-     * (depending on its version Asterisk answers {@code Error: Database entry not found} or plain
-     * Success for it; both are accepted). Stops at the first failure; repeating the whole map is safe.
+     * value, {@code DBDel} of an empty one, where a key that is not there counts as deleted: it is
+     * the state the delete wants. Asterisk 22 answers {@code Error: Database entry could not be
+     * deleted} for a missing key, and the same when SQLite failed, so that answer is followed by a
+     * {@code DBGet}: {@code Database entry not found} means done, a value means the delete failed.
+     * {@code Error: Database entry not found} (older versions) counts as deleted too. Stops at the
+     * first failure; repeating the whole map is safe.
      *
      * <p>Throws {@link PbxException}: retryable at once while the link is down, and for a timeout,
      * a lost connection or an Error answer; non-retryable for {@code Permission denied}.
@@ -320,7 +326,9 @@ public final class AmiLink implements AutoCloseable {
             if (e.getValue().isEmpty()) {
                 String what = "DBDel " + FAMILY + "/" + key;
                 AmiMessage answer = call(what, timeoutMs, "DBDel", "Family", FAMILY, "Key", key);
-                if (!answer.isSuccess() && !(answer.isError() && NOT_FOUND.equals(answer.get("Message")))) {
+                if (answer.isError() && NOT_DELETED.equals(answer.get("Message"))) {
+                    requireAbsent(what, key, answer);
+                } else if (!answer.isSuccess() && !(answer.isError() && NOT_FOUND.equals(answer.get("Message")))) {
                     throw refused(what, answer);
                 }
             } else {
@@ -332,6 +340,22 @@ public final class AmiLink implements AutoCloseable {
             }
         }
         LOG.debug("AMI wrote {} AstDB fact(s): {}", facts.size(), facts.keySet());
+    }
+
+    /**
+     * Asterisk 22 answers "could not be deleted" when the key was not there, which is the state a
+     * delete wants, but also when SQLite failed to delete it: a DBGet tells the two apart.
+     */
+    private void requireAbsent(String what, String key, AmiMessage refusal) {
+        AmiMessage get = call("DBGet " + FAMILY + "/" + key, timeoutMs, "DBGet", "Family", FAMILY, "Key", key);
+        if (get.isError() && NOT_FOUND.equals(get.get("Message"))) {
+            return;
+        }
+        if (!get.isSuccess()) {
+            throw refused("DBGet " + FAMILY + "/" + key, get);
+        }
+        throw new PbxException("AMI " + what + " → Error: " + shown(refusal.getOrEmpty("Message")) + ", and the key is still"
+                + " there (" + where + ")", true);
     }
 
     private static void requireValue(String what, String v, int maxBytes) {

@@ -244,14 +244,39 @@ class AmiLinkTest {
         link.dialplanState().put(facts);
 
         assertThat(ami.astdb()).containsExactly(Map.entry("/hotdesk/desk/hd-1/occupant", "101"));
-        assertThat(ami.actions()).containsExactly("Challenge", "Login", "DBPut", "DBDel", "DBDel");
+        // the missing user/101/desk: Asterisk answers "could not be deleted", a DBGet confirms it is absent
+        assertThat(ami.actions()).containsExactly("Challenge", "Login", "DBPut", "DBDel", "DBDel", "DBGet");
+        link.dialplanState().put(Map.of()); // nothing to do, nothing sent
+        assertThat(ami.actions()).hasSize(6);
+    }
 
-        ami.deleteOfMissingKeySucceeds(true); // what some Asterisk versions answer instead
-        link.dialplanState().put(Map.of("desk/hd-1/occupant", "", "desk/hd-1/elin", ""));
+    @Test
+    void a_new_user_and_an_idle_desk_without_elin_push_cleanly_although_their_keys_were_never_there() {
+        AmiLink link = started();
+
+        link.dialplanState().put(Map.of("user/102/desk", ""));
+        Map<String, String> idleDesk = new LinkedHashMap<>();
+        idleDesk.put("desk/hd-2/occupant", "");
+        idleDesk.put("desk/hd-2/elin", "");
+        link.dialplanState().put(idleDesk);
 
         assertThat(ami.astdb()).isEmpty();
-        link.dialplanState().put(Map.of()); // nothing to do, nothing sent
-        assertThat(ami.actions()).hasSize(7);
+        assertThat(log.lines()).noneMatch(l -> l.startsWith("WARN") || l.startsWith("ERROR"));
+    }
+
+    @Test
+    void a_delete_asterisk_refuses_while_the_key_is_still_there_fails_retryably() {
+        ami.putDb("hotdesk", "desk/hd-1/occupant", "101");
+        ami.failNext("DBDel", "Database entry could not be deleted"); // the answer of a failed SQLite delete too
+        AmiLink link = started();
+
+        assertThatThrownBy(() -> link.dialplanState().put(Map.of("desk/hd-1/occupant", "")))
+                .isInstanceOfSatisfying(PbxException.class, e -> {
+                    assertThat(e.retryable()).isTrue();
+                    assertThat(e.getMessage()).isEqualTo("AMI DBDel hotdesk/desk/hd-1/occupant → Error: Database entry could"
+                            + " not be deleted, and the key is still there (127.0.0.1:" + ami.port() + ")");
+                });
+        assertThat(ami.astdb()).containsKey("/hotdesk/desk/hd-1/occupant");
     }
 
     @Test
