@@ -538,7 +538,7 @@ class AmiLinkTest {
     private AmiLink link(String secret, int port, Duration timeout, Duration ping, Runnable onFullyBooted) {
         AmiSettings settings = new AmiSettings("127.0.0.1", port, "hotdesk", secret, timeout,
                 Map.of("yealink", "check-sync;reboot=false"));
-        AmiLink link = new AmiLink(settings, onFullyBooted, ping, Duration.ofMillis(20), Duration.ofMillis(200));
+        AmiLink link = new AmiLink(settings, Map.of(), onFullyBooted, ping, Duration.ofMillis(20), Duration.ofMillis(200));
         links.add(link);
         return link;
     }
