@@ -337,6 +337,76 @@ class AmiLinkTest {
         assertThat(ami.astdb()).hasSize(1);
     }
 
+    // ---- ModuleCheck
+
+    @Test
+    void a_missing_module_is_an_error_naming_it_after_connecting_and_again_after_every_fully_booted() {
+        ami.unloadModules("app_exec");
+        Map<String, String> modules = new LinkedHashMap<>();
+        modules.put("func_db", "the dialplan's DB() (the desk's ELIN)");
+        modules.put("app_exec", "the emergency route's ExecIf");
+        AmiLink link = link(SECRET, Duration.ofSeconds(5), NO_PING, modules, booted::incrementAndGet);
+        String missing = "ERROR Asterisk at 127.0.0.1:" + ami.port() + " has no module app_exec loaded, needed for the emergency"
+                + " route's ExecIf: install it and load it (module load app_exec.so, and not noload in modules.conf)";
+
+        link.start();
+
+        await().atMost(CEILING).until(() -> booted.get() == 1);
+        assertThat(log.lines()).containsOnlyOnce(missing);
+        assertThat(log.lines()).filteredOn(l -> l.startsWith("ERROR")).containsExactly(missing);
+        assertThat(ami.received()).contains("Action: ModuleCheck\r\nActionID: hotdesk-modulecheck-")
+                .contains("\r\nModule: func_db\r\n\r\n").contains("\r\nModule: app_exec\r\n\r\n");
+
+        ami.restart();
+
+        await().atMost(CEILING).until(() -> booted.get() == 2);
+        assertThat(log.lines()).filteredOn(missing::equals).hasSize(2);
+
+        ami.loadModules("app_exec");
+        ami.restart();
+
+        await().atMost(CEILING).until(() -> booted.get() == 3);
+        assertThat(log.lines()).filteredOn(missing::equals).hasSize(2);
+        assertThat(log.lines()).contains("INFO Asterisk at 127.0.0.1:" + ami.port() + " has the 2 modules hotdesk needs");
+    }
+
+    @Test
+    void the_modules_are_checked_before_the_fully_booted_callback_runs() {
+        ami.unloadModules("res_agi");
+        List<Boolean> errorLoggedBeforeCallback = new ArrayList<>();
+        AmiLink link = link(SECRET, Duration.ofSeconds(5), NO_PING, Map.of("res_agi", "AGI()"), () -> {
+            errorLoggedBeforeCallback.add(log.lines().stream().anyMatch(l -> l.startsWith("ERROR") && l.contains("res_agi")));
+            booted.incrementAndGet();
+        });
+
+        link.start();
+
+        await().atMost(CEILING).until(() -> booted.get() == 1);
+        assertThat(errorLoggedBeforeCallback).containsExactly(true);
+    }
+
+    @Test
+    void a_module_check_asterisk_refuses_is_a_warning_and_the_callback_still_runs() {
+        ami.failNext("ModuleCheck", "Permission denied");
+        AmiLink link = link(SECRET, Duration.ofSeconds(5), NO_PING, Map.of("res_agi", "AGI()"), booted::incrementAndGet);
+
+        link.start();
+
+        await().atMost(CEILING).until(() -> booted.get() == 1);
+        assertThat(log.lines()).contains("WARN could not check the Asterisk modules hotdesk needs: AMI ModuleCheck res_agi →"
+                + " Error: Permission denied — give the AMI user 'hotdesk' write = system in manager.conf (127.0.0.1:"
+                + ami.port() + "); checking again after the next FullyBooted");
+        assertThat(log.lines()).noneMatch(l -> l.startsWith("ERROR"));
+    }
+
+    @Test
+    void a_required_module_name_that_is_not_one_is_refused_when_the_link_is_made() {
+        for (String bad : new String[] {"app_exec.so", "", "app exec", "App_Exec"}) {
+            assertThatThrownBy(() -> link(SECRET, Duration.ofSeconds(5), NO_PING, Map.of(bad, "x"), booted::incrementAndGet))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("without .so");
+        }
+    }
+
     // ---- outages
 
     @Test
@@ -532,13 +602,22 @@ class AmiLinkTest {
     }
 
     private AmiLink link(String secret, Duration timeout, Duration ping, Runnable onFullyBooted) {
-        return link(secret, ami.port(), timeout, ping, onFullyBooted);
+        return link(secret, ami.port(), timeout, ping, Map.of(), onFullyBooted);
+    }
+
+    private AmiLink link(String secret, Duration timeout, Duration ping, Map<String, String> modules, Runnable onFullyBooted) {
+        return link(secret, ami.port(), timeout, ping, modules, onFullyBooted);
     }
 
     private AmiLink link(String secret, int port, Duration timeout, Duration ping, Runnable onFullyBooted) {
+        return link(secret, port, timeout, ping, Map.of(), onFullyBooted);
+    }
+
+    private AmiLink link(String secret, int port, Duration timeout, Duration ping, Map<String, String> modules,
+                         Runnable onFullyBooted) {
         AmiSettings settings = new AmiSettings("127.0.0.1", port, "hotdesk", secret, timeout,
                 Map.of("yealink", "check-sync;reboot=false"));
-        AmiLink link = new AmiLink(settings, Map.of(), onFullyBooted, ping, Duration.ofMillis(20), Duration.ofMillis(200));
+        AmiLink link = new AmiLink(settings, modules, onFullyBooted, ping, Duration.ofMillis(20), Duration.ofMillis(200));
         links.add(link);
         return link;
     }

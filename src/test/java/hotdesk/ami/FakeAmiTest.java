@@ -350,6 +350,30 @@ class FakeAmiTest {
     }
 
     @Test
+    void module_check_answers_like_asterisk_22_with_or_without_so_and_without_case() throws Exception {
+        ami.unloadModules("app_exec");
+        // every answer below is what Asterisk 22.10.1 sent for the same request (2026-12-01), app_exec
+        // there loaded and res_ari_events not (noload)
+        try (Raw c = loggedIn("off")) {
+            c.send("Action: ModuleCheck\r\nActionID: m1\r\nModule: func_db\r\n\r\n");
+            assertThat(c.readMessage()).isEqualTo("Response: Success\r\nActionID: m1\r\nVersion: \r\n\r\n");
+            c.send("Action: ModuleCheck\r\nActionID: m2\r\nModule: func_db.so\r\n\r\n");
+            assertThat(c.readMessage()).isEqualTo("Response: Success\r\nActionID: m2\r\nVersion: \r\n\r\n");
+            c.send("Action: ModuleCheck\r\nActionID: m3\r\nModule: FUNC_DB\r\n\r\n");
+            assertThat(c.readMessage()).isEqualTo("Response: Success\r\nActionID: m3\r\nVersion: \r\n\r\n");
+            c.send("Action: ModuleCheck\r\nActionID: n1\r\nModule: app_exec\r\n\r\n");
+            assertThat(c.readMessage()).isEqualTo("Response: Error\r\nActionID: n1\r\nMessage: Module not loaded\r\n\r\n");
+            c.send("Action: ModuleCheck\r\nActionID: n2\r\nModule: func_db \r\n\r\n");
+            assertThat(c.readMessage()).isEqualTo("Response: Error\r\nActionID: n2\r\nMessage: Module not loaded\r\n\r\n");
+            c.send("Action: ModuleCheck\r\nActionID: n3\r\n\r\n");
+            assertThat(c.readMessage()).isEqualTo("Response: Error\r\nActionID: n3\r\nMessage: Module not loaded\r\n\r\n");
+            ami.loadModules("app_exec");
+            c.send("Action: ModuleCheck\r\nActionID: m4\r\nModule: app_exec.so\r\n\r\n");
+            assertThat(c.readMessage()).isEqualTo("Response: Success\r\nActionID: m4\r\nVersion: \r\n\r\n");
+        }
+    }
+
+    @Test
     void fail_next_answers_one_error_for_that_action_only() throws Exception {
         ami.failNext("dbput", "Failed to update entry");
         try (Raw c = loggedIn("off")) {

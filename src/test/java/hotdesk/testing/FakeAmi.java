@@ -66,6 +66,10 @@ import static org.awaitility.Awaitility.await;
  *       "no row changed" as a failure); {@code DBDelTree} of a family or {@code Key} subtree with
  *       entries → {@code Success / Key tree deleted successfully}, without any → {@code Error /
  *       Database entry not found};</li>
+ *   <li>{@code ModuleCheck} → {@code Success} with an empty {@code Version} header for a loaded
+ *       module, {@code Error / Module not loaded} for one that is not ({@link #unloadModules}) and for
+ *       a missing {@code Module} header; the name matches without case and with or without
+ *       {@code .so}, as in Asterisk 22.10.1;</li>
  *   <li>{@code Ping} → {@code Pong} with a Timestamp; {@code Logoff} → {@code Goodbye / Thanks for
  *       all the fish.} and the connection is closed; a message without Action → {@code Missing action
  *       in request}; any other action → {@code Invalid/unknown command: X. Use Action: ListCommands
@@ -103,6 +107,7 @@ public final class FakeAmi implements AutoCloseable {
     private int logins;
 
     private volatile Predicate<String> knownEndpoints = id -> true;
+    private final Set<String> unloaded = ConcurrentHashMap.newKeySet();
     private volatile Duration loginFailureDelay = Duration.ofSeconds(1);
 
     // lifecycle, guarded by lock
@@ -209,6 +214,20 @@ public final class FakeAmi implements AutoCloseable {
     /** Which endpoint ids exist (PJSIPNotify of another answers "Unable to retrieve endpoint"). */
     public void knownEndpoints(Predicate<String> known) {
         this.knownEndpoints = known;
+    }
+
+    /** These modules (names without .so) are not loaded: ModuleCheck answers "Module not loaded" for them. */
+    public void unloadModules(String... modules) {
+        for (String m : modules) {
+            unloaded.add(m.toLowerCase(Locale.ROOT));
+        }
+    }
+
+    /** These modules are loaded again. */
+    public void loadModules(String... modules) {
+        for (String m : modules) {
+            unloaded.remove(m.toLowerCase(Locale.ROOT));
+        }
     }
 
     /** How long a refused login waits before its Error (Asterisk: 1 s). */
@@ -509,6 +528,9 @@ public final class FakeAmi implements AutoCloseable {
             case "dbdel":
                 s.send(dbDel(h));
                 return true;
+            case "modulecheck":
+                s.send(moduleCheck(h));
+                return true;
             case "dbdeltree":
                 s.send(dbDelTree(h));
                 return true;
@@ -681,6 +703,15 @@ public final class FakeAmi implements AutoCloseable {
             return error(h, "Database entry not found");
         }
         return response(h, "Success", "Key tree deleted successfully");
+    }
+
+    private String moduleCheck(Headers h) {
+        String module = h.get("Module").toLowerCase(Locale.ROOT);
+        String name = module.endsWith(".so") ? module.substring(0, module.length() - 3) : module;
+        if (name.isEmpty() || !name.matches("[a-z0-9_]+") || unloaded.contains(name)) {
+            return error(h, "Module not loaded");
+        }
+        return "Response: Success\r\n" + id(h) + "Version: \r\n\r\n";
     }
 
     private static String id(Headers h) {
