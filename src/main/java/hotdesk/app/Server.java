@@ -8,9 +8,12 @@ import hotdesk.ami.AmiSettings;
 import hotdesk.ari.AriClient;
 import hotdesk.ari.AriPbx;
 import hotdesk.ari.AriSettings;
+import hotdesk.asteriskconf.AsteriskConfSettings;
+import hotdesk.asteriskconf.AsteriskConfWriter;
 import hotdesk.core.policy.LockoutPolicy;
 import hotdesk.core.policy.PjsipProfile;
 import hotdesk.core.policy.Projections;
+import hotdesk.core.policy.RequiredModules;
 import hotdesk.core.port.Ledger;
 import hotdesk.core.usecase.ApplyNow;
 import hotdesk.core.usecase.LogIn;
@@ -27,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -102,7 +106,10 @@ public final class Server implements AutoCloseable {
         Parts parts = parts(c);
         PjsipProfile profile = services.pjsipProfile();
         LockoutPolicy lockout = services.lockout();
-        AsteriskConf.settings(c); // validates feature codes and emergency numbers
+        // validates feature codes and emergency numbers; the dialplan they give says which modules Asterisk needs
+        AsteriskConfSettings confSettings = AsteriskConf.settings(c);
+        Map<String, String> modules = RequiredModules.of(AsteriskConfWriter.render(confSettings).get(AsteriskConfWriter.EXTENSIONS),
+                c.string("asterisk.pjsip-wizard"));
         String node = services.node();
         try {
             Ledger ledger = services.ledger();
@@ -110,7 +117,7 @@ public final class Server implements AutoCloseable {
 
             AriClient ariClient = new AriClient(parts.ari());
             // the link calls back only after ami.start(), below, when reconcile is set
-            ami = new AmiLink(parts.ami(), () -> {
+            ami = new AmiLink(parts.ami(), modules, () -> {
                 LOG.info("Asterisk is fully booted: pushing every desk and user again");
                 reconcile.asteriskRestarted();
             });

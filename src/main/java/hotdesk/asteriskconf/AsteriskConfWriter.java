@@ -438,6 +438,7 @@ public final class AsteriskConfWriter {
                 + ";   PJSIPNotify   system\n"
                 + ";   DBPut, DBDel  system\n"
                 + ";   DBGet         system or reporting\n"
+                + ";   ModuleCheck   system\n"
                 + ";   Ping          none needed\n"
                 + "; and the events hotdesk waits for are system events: FullyBooted (sent at login only to users\n"
                 + "; that may read system) and Shutdown. Hence read = system and write = system, nothing else:\n"
