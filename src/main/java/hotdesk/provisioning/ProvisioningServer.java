@@ -46,6 +46,12 @@ public final class ProvisioningServer implements AutoCloseable {
     /** Yealink's common file ({@code y000000000000.cfg} and per-model {@code y0000000000NN.cfg}). */
     static final String COMMON_FILE_BODY = "#!version:1.0.0.1\n# hotdesk: every setting is in the <mac>.cfg file\n";
 
+    /**
+     * Addresses the refusal limiter tracks per minute: far more than a scan from a handful of hosts
+     * needs, small in memory (about 2 MB); see {@link RefusalLimiter} for what happens beyond it.
+     */
+    static final int MAX_TRACKED_ADDRESSES = 10_000;
+
     private static final Pattern MAC_FILE = Pattern.compile("([0-9A-Fa-f]{12})\\.cfg");
     private static final Pattern COMMON_FILE = Pattern.compile("y[0-9]{12}\\.cfg");
     private static final Pattern MAC_IN_TEXT = Pattern.compile(
@@ -74,7 +80,7 @@ public final class ProvisioningServer implements AutoCloseable {
         this.profiles = List.<VendorProfile>of(new YealinkProfile()).stream()
                 .collect(Collectors.toUnmodifiableMap(VendorProfile::vendor, Function.identity()));
         this.renderer = new TemplateRenderer(s.templateDir());
-        this.limiter = new RefusalLimiter(clock, s.maxRefusalsPerMinute());
+        this.limiter = new RefusalLimiter(clock, s.maxRefusalsPerMinute(), MAX_TRACKED_ADDRESSES);
     }
 
     /**
@@ -169,7 +175,7 @@ public final class ProvisioningServer implements AutoCloseable {
         Optional<DeskView> view = provisionDesk.fetch(mac, ip, userAgent);
         if (view.isEmpty()) {
             // ProvisionDesk has audited it (unknown or disabled); the answer must not say which
-            limiter.refused(ip);
+            countRefusal(ip);
             securityLog(ip, mac.value(), "unknown-or-disabled");
             respond(ctx, 404, NOT_FOUND);
             return;
@@ -201,10 +207,18 @@ public final class ProvisioningServer implements AutoCloseable {
     }
 
     private void refuse(Context ctx, String ip, String what, String reason, int status, String body) {
-        limiter.refused(ip);
+        countRefusal(ip);
         securityLog(ip, what, reason);
         audit(what, ip, reason);
         respond(ctx, status, body);
+    }
+
+    private void countRefusal(String ip) {
+        if (limiter.refused(ip) == RefusalLimiter.Tracking.FIRST_UNTRACKED) {
+            security.warn("provisioning refusals came from more than {} addresses this minute; further addresses "
+                    + "are refused without rate limiting until the minute ends (first untracked ip={})",
+                    limiter.capacity(), ip);
+        }
     }
 
     private void audit(String what, String ip, String reason) {
