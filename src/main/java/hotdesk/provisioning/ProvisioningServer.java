@@ -5,6 +5,9 @@ import hotdesk.core.usecase.ProvisionDesk;
 import hotdesk.core.usecase.ProvisionDesk.DeskView;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +27,10 @@ import java.util.stream.Collectors;
  * <p>Security: a request from outside the allowed networks, with a User-Agent that lacks the MAC
  * (when required), or for an unknown or disabled device gets one and the same 404, so nobody can
  * learn which MACs exist; a malformed file name gets 400; an address with more refusals in one clock
- * minute than allowed gets 429 until the minute ends. Every refusal is audited and logged on the
+ * minute than allowed gets 429 until the minute ends. A connection that takes longer than the request
+ * timeout to send its request headers is closed and logged as refused ({@code reason=request-timeout});
+ * request heads are limited to {@value #MAX_REQUEST_HEAD_BYTES} bytes and open connections to
+ * {@value #MAX_CONNECTIONS}. Every refusal is audited and logged on the
  * {@code hotdesk.security} logger as {@code provisioning refused ip=… mac=… reason=…}. A template
  * error answers a generic 500 and logs the template and line; the rendered file is never logged (it
  * holds the SIP password) and never sent in part.
@@ -51,6 +57,13 @@ public final class ProvisioningServer implements AutoCloseable {
      * needs, small in memory (about 2 MB); see {@link RefusalLimiter} for what happens beyond it.
      */
     static final int MAX_TRACKED_ADDRESSES = 10_000;
+    /**
+     * Open connections at most; beyond it Jetty stops accepting until one closes. A phone's fetch takes
+     * one short connection, and {@link RequestDeadline} frees slots held by slow clients.
+     */
+    static final int MAX_CONNECTIONS = 512;
+    /** Request line and headers at most (Jetty's default, pinned); larger requests get 431. */
+    static final int MAX_REQUEST_HEAD_BYTES = 8 * 1024;
 
     private static final Pattern MAC_FILE = Pattern.compile("([0-9A-Fa-f]{12})\\.cfg");
     private static final Pattern COMMON_FILE = Pattern.compile("y[0-9]{12}\\.cfg");
@@ -66,6 +79,7 @@ public final class ProvisioningServer implements AutoCloseable {
     private final Map<String, VendorProfile> profiles;
     private final TemplateRenderer renderer;
     private final RefusalLimiter limiter;
+    private final int maxConnections;
     private Javalin app;
 
     public ProvisioningServer(ProvisioningSettings s, ProvisionDesk provisionDesk) {
@@ -73,14 +87,21 @@ public final class ProvisioningServer implements AutoCloseable {
     }
 
     ProvisioningServer(ProvisioningSettings s, ProvisionDesk provisionDesk, Clock clock) {
+        this(s, provisionDesk, clock, MAX_TRACKED_ADDRESSES, MAX_CONNECTIONS);
+    }
+
+    /** With other bounds than the production ones, so tests can reach them. */
+    ProvisioningServer(ProvisioningSettings s, ProvisionDesk provisionDesk, Clock clock, int maxTrackedAddresses,
+                       int maxConnections) {
         this.settings = s;
+        this.maxConnections = maxConnections;
         this.provisionDesk = provisionDesk;
         this.clock = clock;
         this.allowed = s.allowedNetworks().stream().map(NetworkRange::parse).toList();
         this.profiles = List.<VendorProfile>of(new YealinkProfile()).stream()
                 .collect(Collectors.toUnmodifiableMap(VendorProfile::vendor, Function.identity()));
         this.renderer = new TemplateRenderer(s.templateDir());
-        this.limiter = new RefusalLimiter(clock, s.maxRefusalsPerMinute(), MAX_TRACKED_ADDRESSES);
+        this.limiter = new RefusalLimiter(clock, s.maxRefusalsPerMinute(), maxTrackedAddresses);
     }
 
     /**
@@ -96,8 +117,18 @@ public final class ProvisioningServer implements AutoCloseable {
                 settings.bindAddress(), settings.port(), allowed,
                 settings.templateDir().map(Object::toString).orElse("none"));
         Javalin created = Javalin.create(cfg -> {
-            cfg.jetty.host = settings.bindAddress();
-            cfg.jetty.port = settings.port();
+            cfg.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(MAX_REQUEST_HEAD_BYTES));
+            cfg.jetty.modifyServer(server -> server.addBean(new NetworkConnectionLimit(maxConnections, server)));
+            cfg.jetty.addConnector((server, http) -> {
+                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+                connector.setHost(settings.bindAddress());
+                connector.setPort(settings.port());
+                // a silent connection goes after the request timeout; a trickling one is RequestDeadline's
+                connector.setIdleTimeout(settings.requestTimeout().toMillis());
+                connector.addEventListener(new RequestDeadline(connector.getScheduler(), settings.requestTimeout(),
+                        this::tooSlow));
+                return connector;
+            });
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
             cfg.routes.get("/provision/{file}", this::provision);
@@ -211,6 +242,11 @@ public final class ProvisioningServer implements AutoCloseable {
         securityLog(ip, what, reason);
         audit(what, ip, reason);
         respond(ctx, status, body);
+    }
+
+    private void tooSlow(String ip) {
+        securityLog(ip, "-", "request-timeout");
+        countRefusal(ip);
     }
 
     private void countRefusal(String ip) {
