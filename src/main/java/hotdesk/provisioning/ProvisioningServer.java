@@ -27,11 +27,12 @@ import java.util.stream.Collectors;
  * <p>Security: a request from outside the allowed networks, with a User-Agent that lacks the MAC
  * (when required), or for an unknown or disabled device gets one and the same 404, so nobody can
  * learn which MACs exist; a malformed file name gets 400; an address with more refusals in one clock
- * minute than allowed gets 429 until the minute ends. A connection that takes longer than the request
- * timeout to send its request headers is closed and logged as refused ({@code reason=request-timeout});
- * request heads are limited to {@value #MAX_REQUEST_HEAD_BYTES} bytes and open connections to
- * {@value #MAX_CONNECTIONS}. Every refusal is audited and logged on the
- * {@code hotdesk.security} logger as {@code provisioning refused ip=… mac=… reason=…}. A template
+ * minute than allowed gets 429 until the minute ends. Every such refusal is audited and logged on the
+ * {@code hotdesk.security} logger as {@code provisioning refused ip=… mac=… reason=…}. A connection
+ * that takes longer than the request timeout to send its request headers is closed, counted as a
+ * refusal and logged the same way with {@code reason=request-timeout}, but not audited (slow clients
+ * must not be able to flood the ledger); request heads are limited to {@value #MAX_REQUEST_HEAD_BYTES}
+ * bytes and open connections to {@value #MAX_CONNECTIONS}. A template
  * error answers a generic 500 and logs the template and line; the rendered file is never logged (it
  * holds the SIP password) and never sent in part.
  *
