@@ -46,6 +46,12 @@ public final class Config {
             new Key("agi.digit-timeout", "6s", "how long the PIN prompt waits for digits"),
             new Key("agi.apply-wait", "2s", "how long a caller waits for Asterisk to take a login or logout before hearing "
                     + "that the phone will update shortly (it still happens)"),
+            new Key("agi.allowed-peers", "127.0.0.0/8,::1/128", "CIDRs of the Asterisk servers that may connect to FastAGI; "
+                    + "any other peer is closed at once, before anything is read (security log WARN)"),
+            new Key("agi.handshake-timeout", "3s", "how long a new FastAGI connection has to send its whole AGI environment "
+                    + "(Asterisk sends it at once); slower peers are dropped without holding a worker"),
+            new Key("agi.command-timeout", "10s", "how long Asterisk may take to answer an AGI command that does not wait for the "
+                    + "caller (ANSWER, SET VARIABLE…); prompts and digit input get 1m + 12 × agi.digit-timeout more"),
             new Key("ami.host", "127.0.0.1", "Asterisk manager interface host"),
             new Key("ami.port", "5038", "AMI port"),
             new Key("ami.user", "hotdesk", "AMI user (asterisk-conf/manager_hotdesk.conf)"),
