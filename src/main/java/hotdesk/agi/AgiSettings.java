@@ -12,7 +12,8 @@ import java.util.List;
  * @param port         TCP port ({@code agi.port}), 0 picks a free one (tests)
  * @param poolSize     worker threads kept while idle ({@code agi.pool-size})
  * @param maxPoolSize  concurrent calls at most ({@code agi.max-pool-size}); a call beyond it is refused
- *                     (Asterisk continues the dialplan with AGISTATUS=FAILURE)
+ *                     (closed unanswered: Asterisk 22 then reports AGISTATUS=SUCCESS without a HOTDESK_RESULT, and
+ *                     the generated dialplan plays please-try-call-later)
  * @param pinAttempts  PIN tries per login call ({@code agi.pin-attempts})
  * @param digitTimeout how long GET DATA waits for the caller's digits ({@code agi.digit-timeout})
  * @param allowedPeers CIDR blocks of the Asterisk servers that may connect ({@code agi.allowed-peers}); any

@@ -41,7 +41,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A connection with its environment complete goes to asterisk-java's DefaultAgiServer with an explicit
  * script map (a URL naming anything else, a class name included, is refused: nothing is ever instantiated
  * by reflection) and {@code poolSize..maxPoolSize} worker threads; a call beyond the maximum is closed
- * (Asterisk carries on with AGISTATUS=FAILURE) and logged. Replies are bounded by {@link AgiConnection}.
+ * (closed unanswered: Asterisk 22 reports AGISTATUS=SUCCESS without HOTDESK_RESULT, and the generated
+ * dialplan plays please-try-call-later) and logged. Replies are bounded by {@link AgiConnection}.
  * Every refused or dropped connection goes to the {@code hotdesk.security} log, rate-limited.
  *
  * <p>{@link #start()} binds on the calling thread (bind errors surface there as UncheckedIOException)
