@@ -271,6 +271,25 @@ class AgiPeerGuardsTest {
         assertThat(seatAtDesk()).isEmpty();
     }
 
+    @Test
+    void endless_reply_lines_to_one_command_end_the_call() throws IOException {
+        start(small());
+        Socket s = connect("127.0.0.1");
+        s.getOutputStream().write(environment("hotdesk-login", "101").getBytes(StandardCharsets.UTF_8));
+        byte[] first = new byte[7];
+        assertThat(s.getInputStream().readNBytes(first, 0, 7)).isEqualTo(7);
+        // asterisk-java reads past every bare HANGUP line for the real reply: a peer could keep it reading forever
+        byte[] chunk = "HANGUP\n".repeat(1000).getBytes(StandardCharsets.UTF_8);
+
+        long written = writeUntilRefused(s, chunk, 64L * 1024 * 1024);
+        readUntilClosed(s);
+
+        assertThat(written).isLessThan(64L * 1024 * 1024);
+        await().atMost(CEILING).untilAsserted(() -> assertThat(securityWarnings())
+                .anyMatch(m -> m.contains("more than " + AgiLimits.MAX_REPLY_LINES + " lines in answer to 'ANSWER'")));
+        assertThat(seatAtDesk()).isEmpty();
+    }
+
     // --- read timeouts ----------------------------------------------------------------------------
 
     @Test
