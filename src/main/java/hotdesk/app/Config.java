@@ -46,6 +46,25 @@ public final class Config {
             new Key("agi.digit-timeout", "6s", "how long the PIN prompt waits for digits"),
             new Key("agi.apply-wait", "2s", "how long a caller waits for Asterisk to take a login or logout before hearing "
                     + "that the phone will update shortly (it still happens)"),
+            new Key("agi.allowed-peers", "127.0.0.0/8,::1/128", "CIDRs of the Asterisk servers that may connect to FastAGI; "
+                    + "any other peer is closed at once, before anything is read (security log WARN)"),
+            new Key("agi.handshake-timeout", "3s", "how long a new FastAGI connection has to send its whole AGI environment "
+                    + "(Asterisk sends it at once); slower peers are dropped without holding a worker"),
+            new Key("agi.command-timeout", "10s", "how long Asterisk may take to answer an AGI command that does not wait for the "
+                    + "caller (ANSWER, SET VARIABLE…); prompts and digit input get 1m + 12 × agi.digit-timeout more"),
+            new Key("prompts.enter-extension", "extension", "asks for the extension when none was dialled (default says \"Extension.\")"),
+            new Key("prompts.enter-pin", "agent-pass", "asks for the PIN (default says \"Please enter your password followed by the pound key.\")"),
+            new Key("prompts.login-ok", "activated", "heard on OK: logged in (default says \"Activated.\")"),
+            new Key("prompts.login-pending", "activated", "heard on OK_PENDING: logged in, the phone follows shortly (default says \"Activated.\"; a site recording can say more)"),
+            new Key("prompts.bad-pin", "vm-incorrect", "heard after each wrong PIN or code, BAD_PIN on the last (default says \"Login incorrect.\")"),
+            new Key("prompts.locked", "please-try-call-later", "heard on LOCKED (default says \"Please try your call again later.\")"),
+            new Key("prompts.not-a-desk", "feature-not-avail-line", "heard on NOT_A_DESK (default says \"That feature is not available on this line.\")"),
+            new Key("prompts.not-allowed", "feature-not-avail-line", "heard on NOT_ALLOWED (default says \"That feature is not available on this line.\")"),
+            new Key("prompts.desk-disabled", "feature-not-avail-line", "heard on DESK_DISABLED (default says \"That feature is not available on this line.\")"),
+            new Key("prompts.no-input", "vm-goodbye", "heard on NO_INPUT (default says \"Goodbye.\")"),
+            new Key("prompts.logged-out", "de-activated", "heard on LOGGED_OUT (default says \"De-activated.\")"),
+            new Key("prompts.not-logged-in", "de-activated", "heard on NOT_LOGGED_IN, a logout on a free desk (default says \"De-activated.\")"),
+            new Key("prompts.error", "please-try-call-later", "heard on ERROR (default says \"Please try your call again later.\")"),
             new Key("ami.host", "127.0.0.1", "Asterisk manager interface host"),
             new Key("ami.port", "5038", "AMI port"),
             new Key("ami.user", "hotdesk", "AMI user (asterisk-conf/manager_hotdesk.conf)"),

@@ -63,8 +63,8 @@ public final class Server implements AutoCloseable {
     }
 
     /** Settings of every part, validated at once so a bad key fails the start before anything listens. */
-    record Parts(AriSettings ari, AmiSettings ami, AgiSettings agi, ProvisioningSettings provisioning, Duration interval,
-                 Duration maxBackoff, Duration applyWait) {
+    record Parts(AriSettings ari, AmiSettings ami, AgiSettings agi, Prompts prompts, ProvisioningSettings provisioning,
+                 Duration interval, Duration maxBackoff, Duration applyWait) {
         Parts {
             within("agi.apply-wait", applyWait, Duration.ofMillis(100), Duration.ofSeconds(30));
             within("reconcile.interval", interval, Duration.ofMillis(10), Duration.ofMinutes(10));
@@ -85,7 +85,9 @@ public final class Server implements AutoCloseable {
         AmiSettings ami = new AmiSettings(c.string("ami.host"), c.integer("ami.port", 1, 65535), c.string("ami.user"),
                 c.string("ami.secret"), c.duration("ami.timeout"), c.family("notify.event."));
         AgiSettings agi = new AgiSettings(c.string("agi.bind"), c.integer("agi.port", 0, 65535), c.integer("agi.pool-size", 1, 1000),
-                c.integer("agi.max-pool-size", 1, 10000), c.integer("agi.pin-attempts", 1, 10), c.duration("agi.digit-timeout"));
+                c.integer("agi.max-pool-size", 1, 10000), c.integer("agi.pin-attempts", 1, 10), c.duration("agi.digit-timeout"),
+                c.list("agi.allowed-peers"), c.duration("agi.handshake-timeout"), c.duration("agi.command-timeout"));
+        Prompts prompts = Prompts.from(c::string);
         String templates = c.string("provisioning.templates");
         ProvisioningSettings prov = new ProvisioningSettings(c.string("provisioning.bind"), c.integer("provisioning.port", 0, 65535),
                 c.list("provisioning.allowed-networks"), c.bool("provisioning.require-ua-mac"),
@@ -94,7 +96,7 @@ public final class Server implements AutoCloseable {
                 c.duration("provisioning.registration-expiry"), c.string("provisioning.ntp-server"),
                 c.string("provisioning.timezone"), c.list("codes.logout").get(0),
                 c.integer("provisioning.max-refusals-per-minute", 1, 100000), c.duration("provisioning.request-timeout"));
-        return new Parts(ari, ami, agi, prov, c.duration("reconcile.interval"), c.duration("reconcile.max-backoff"),
+        return new Parts(ari, ami, agi, prompts, prov, c.duration("reconcile.interval"), c.duration("reconcile.max-backoff"),
                 c.duration("agi.apply-wait"));
     }
 
@@ -133,7 +135,7 @@ public final class Server implements AutoCloseable {
             ApplyNow applyNow = reconcile.atMost(parts.applyWait(), applying);
             LogIn logIn = new LogIn(ledger, services.pinHasher(), lockout, applyNow, services.clock());
             LogOut logOut = new LogOut(ledger, applyNow, services.clock());
-            agi = new HotdeskAgiServer(parts.agi(), Prompts.defaults(), logIn, logOut);
+            agi = new HotdeskAgiServer(parts.agi(), parts.prompts(), logIn, logOut);
             agi.start();
             open.push(agi);
 

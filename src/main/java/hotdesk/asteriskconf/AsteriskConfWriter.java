@@ -61,8 +61,8 @@ public final class AsteriskConfWriter {
     public static final String EMERGENCY_TRUNK_VARIABLE = "HOTDESK_EMERGENCY_TRUNK";
     public static final String EMERGENCY_CONTEXT_VARIABLE = "HOTDESK_EMERGENCY_CONTEXT";
 
-    /** The values the FastAGI scripts set in HOTDESK_RESULT, and what the dialplan plays after each. */
-    static final Map<String, String> RESULT_SOUNDS = resultSounds();
+    /** The values the FastAGI scripts set in HOTDESK_RESULT; the dialplan adds no prompt to any of them. */
+    static final List<String> RESULTS = results();
     /** Played when hotdesk could not be reached or left no usable result. */
     static final String UNAVAILABLE = "UNAVAILABLE";
 
@@ -77,21 +77,11 @@ public final class AsteriskConfWriter {
     private AsteriskConfWriter() {
     }
 
-    private static Map<String, String> resultSounds() {
-        Map<String, String> m = new LinkedHashMap<>();
-        // The script has already played its own prompt (agi.prompt.*); this closes the call.
-        m.put("OK", "auth-thankyou");
-        m.put("OK_PENDING", "auth-thankyou");
-        m.put("LOGGED_OUT", "auth-thankyou");
-        m.put("NOT_LOGGED_IN", "auth-thankyou");
-        m.put("BAD_PIN", "goodbye");
-        m.put("LOCKED", "goodbye");
-        m.put("NOT_A_DESK", "goodbye");
-        m.put("NOT_ALLOWED", "goodbye");
-        m.put("DESK_DISABLED", "goodbye");
-        m.put("ERROR", "goodbye");
-        m.put("NO_INPUT", ""); // the script has just said goodbye
-        return Collections.unmodifiableMap(m);
+    private static List<String> results() {
+        // The script has already played the prompt of its result (prompts.* of hotdesk), which says what
+        // happened; anything played here would come on top of it ("Login incorrect." "Goodbye!").
+        return List.of("OK", "OK_PENDING", "LOGGED_OUT", "NOT_LOGGED_IN", "BAD_PIN", "LOCKED", "NOT_A_DESK", "NOT_ALLOWED",
+                "DESK_DISABLED", "ERROR", "NO_INPUT");
     }
 
     /** Every file, name → content, in the order the README explains them. */
@@ -345,16 +335,12 @@ public final class AsteriskConfWriter {
         b.append(" same => n(result),Gosub(hotdesk-result,${HOTDESK_RESULT},1)\n");
         b.append(" same => n(done),Return()\n");
 
-        b.append("\n; What follows each HOTDESK_RESULT (the script has already played its own prompt). Add your own\n");
-        b.append("; actions here, one extension per result.\n");
+        b.append("\n; What follows each HOTDESK_RESULT. The script has already played the prompt of its result\n");
+        b.append("; (hotdesk's prompts.* settings), so nothing more is said here. Add your own actions, one\n");
+        b.append("; extension per result.\n");
         b.append("[hotdesk-result]\n");
-        for (Map.Entry<String, String> r : RESULT_SOUNDS.entrySet()) {
-            if (r.getValue().isEmpty()) {
-                b.append("exten => ").append(r.getKey()).append(",1,Return()\n");
-            } else {
-                b.append("exten => ").append(r.getKey()).append(",1,Playback(").append(r.getValue()).append(")\n");
-                b.append(" same => n,Return()\n");
-            }
+        for (String r : RESULTS) {
+            b.append("exten => ").append(r).append(",1,Return()\n");
         }
         b.append("exten => ").append(UNAVAILABLE).append(",1,Playback(").append(UNAVAILABLE_SOUND).append(")\n");
         b.append(" same => n,Return()\n");
