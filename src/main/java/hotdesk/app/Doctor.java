@@ -153,6 +153,7 @@ final class Doctor implements Callable<Integer> {
         private final String idleContext;
         private final String defaultContext;
         private final Map<String, Optional<DialplanSearch.Context>> dialplan = new LinkedHashMap<>();
+        private String probeId;
         /** Whether AMI refused the system-class action of the privileges check. */
         private boolean amiWriteDenied;
         /** Whether AMI answered ShowDialPlan (the contexts check asks first). */
@@ -168,6 +169,12 @@ final class Doctor implements Callable<Integer> {
             this.codes = codes;
             this.idleContext = idleContext;
             this.defaultContext = defaultContext;
+        }
+
+        /** Names the probe objects (tests); by default {@value #PROBE_PREFIX} and 12 random hex digits. */
+        Run probeId(String id) {
+            this.probeId = id;
+            return this;
         }
 
         List<Check> checks() {
@@ -297,7 +304,7 @@ final class Doctor implements Callable<Integer> {
         // ---- 3. sorcery
 
         private Check sorcery() {
-            String id = PROBE_PREFIX + HexFormat.of().formatHex(randomBytes(6));
+            String id = probeId != null ? probeId : PROBE_PREFIX + HexFormat.of().formatHex(randomBytes(6));
             Map<String, String> auth = new LinkedHashMap<>();
             auth.put("auth_type", "userpass");
             auth.put("username", id);
@@ -497,6 +504,10 @@ final class Doctor implements Callable<Integer> {
             Map<String, List<String>> problems = new LinkedHashMap<>();
             try {
                 for (String ctx : contexts) {
+                    if (context(probe, ctx).isEmpty()) {
+                        problems.put(ctx + ": the context is not loaded, so nothing", List.of("any code"));
+                        continue;
+                    }
                     for (String dialled : samples) {
                         Optional<DialplanSearch.Hit> hit = search.find(ctx, dialled);
                         if (hit.isEmpty()) {
@@ -508,7 +519,7 @@ final class Doctor implements Callable<Integer> {
                         }
                     }
                 }
-            } catch (IllegalStateException e) {
+            } catch (IllegalStateException | IOException | DialplanDenied e) {
                 return Check.fail("dial codes", "AMI ShowDialPlan failed: " + e.getMessage(), "see Asterisk's log");
             }
             if (!problems.isEmpty()) {

@@ -276,7 +276,7 @@ class DoctorRealAsteriskTest {
 
     @Test
     void a_pattern_of_the_users_context_that_takes_feature_codes_fails_the_dial_codes_check() {
-        Map<String, String> s = settings("shadowed", "101", "internal", "102", "doctor-shadowed");
+        Map<String, String> s = settings("shadowed", "101", "internal", "102", "doctor-shadowed", "103", "nowhere");
 
         CliRun run = doctor(s);
 
@@ -284,7 +284,7 @@ class DoctorRealAsteriskTest {
         String dial = withFix(run, "dial codes");
         assertThat(dial).contains("FAIL", "doctor-shadowed: '_X.' of context doctor-shadowed takes", "00*123456", "00#123456#",
                 "fix: a context's own extensions and earlier includes are searched before include => hotdesk-codes");
-        assertThat(dial).doesNotContain("*71", "internal:");
+        assertThat(dial).contains("nowhere: the context is not loaded, so nothing takes any code").doesNotContain("*71", "internal:");
     }
 
     @Test

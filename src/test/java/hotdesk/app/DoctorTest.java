@@ -1,7 +1,14 @@
 package hotdesk.app;
 
 import com.sun.net.httpserver.HttpServer;
+import hotdesk.ami.AmiSettings;
+import hotdesk.ari.AriClient;
+import hotdesk.ari.AriSettings;
 import hotdesk.cli.ExitCodes;
+import hotdesk.core.policy.DialCodePlan;
+import hotdesk.core.policy.RequiredModules;
+import hotdesk.testing.FakeAri;
+import hotdesk.testing.RealAsterisk;
 import hotdesk.store.DatabaseSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -15,6 +22,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -127,6 +135,62 @@ class DoctorTest {
         assertThat(withFix(run, "ami")).contains("FAIL", "is not an Asterisk manager interface (banner 'SSH-2.0-OpenSSH_9.2')",
                 "fix: ami.port points at another service");
         assertThat(withFix(run, "ari")).contains("FAIL", "→ 404", "fix: nothing serves ARI at");
+    }
+
+    @Test
+    void the_probe_objects_are_deleted_when_creating_one_fails_and_a_leftover_is_named() throws Exception {
+        FakeAri ari = new FakeAri("hotdesk", "fake-ari-password-0123");
+        peers.add(ari);
+        String id = Doctor.PROBE_PREFIX + "fixed";
+        // an endpoint of that name in "pjsip.conf": ARI may neither create it over nor delete it
+        ari.configObject("endpoint", id, Map.of("context", "internal"));
+        Map<String, String> s = settings();
+        s.put("ari.url", ari.baseUrl().toString());
+        s.put("ari.password", "fake-ari-password-0123");
+        s.put("ami.port", Integer.toString(RealAsterisk.freeTcpPort()));
+        Config c = Config.load(null, Map.of(), s);
+        AriSettings ariSettings = new AriSettings(ari.baseUrl(), "hotdesk", "fake-ari-password-0123", Duration.ofSeconds(5));
+        AmiSettings amiSettings = new AmiSettings("127.0.0.1", c.integer("ami.port", 1, 65535), "hotdesk", "x-secret",
+                Duration.ofSeconds(1), Map.of());
+
+        List<Doctor.Check> checks;
+        try (Services services = new Services(() -> c)) {
+            checks = new Doctor.Run(services, amiSettings, new AriClient(ariSettings), ariSettings,
+                    RequiredModules.forWizard("memory"), DialCodePlan.defaults(), "hotdesk-idle", "internal")
+                    .probeId(id).checks();
+        }
+
+        Doctor.Check sorcery = checks.stream().filter(x -> x.name().equals("sorcery")).findFirst().orElseThrow();
+        assertThat(sorcery.status()).isEqualTo(Doctor.Status.FAIL);
+        assertThat(sorcery.detail()).contains("ARI cannot create the probe endpoint", "→ 403",
+                "probe endpoint '" + id + "' could not be deleted").doesNotContain("aor '", "auth '");
+        assertThat(ari.object("auth", id)).isEmpty();
+        assertThat(ari.object("aor", id)).isEmpty();
+        assertThat(ari.requests()).filteredOn(r -> r.method().equals("DELETE")).hasSize(3);
+    }
+
+    @Test
+    void an_unreachable_ledger_fails_the_checks_that_read_it() throws IOException {
+        Map<String, String> s = settings();
+        s.put("db.url", "jdbc:postgresql://127.0.0.1:" + RealAsterisk.freeTcpPort() + "/none");
+        s.put("db.user", "nobody");
+        s.put("ami.port", Integer.toString(RealAsterisk.freeTcpPort()));
+        s.put("ari.url", "http://127.0.0.1:" + RealAsterisk.freeTcpPort() + "/ari");
+
+        CliRun run = CliRun.of(s, Map.of(), "doctor");
+
+        assertThat(run.code()).isEqualTo(ExitCodes.CHECK_FAILED);
+        assertThat(withFix(run, "pjsip.conf")).contains("FAIL", "cannot read the ledger", "fix: check db.url");
+        assertThat(withFix(run, "dial codes")).contains("FAIL", "cannot read the ledger", "fix: check db.url");
+        assertThat(withFix(run, "ami")).contains("FAIL", "refused", "fix: start Asterisk");
+    }
+
+    @Test
+    void help_documents_exit_code_6() {
+        CliRun run = CliRun.of(Map.of(), Map.of(), "doctor", "--help");
+
+        assertThat(run.code()).isEqualTo(ExitCodes.OK);
+        assertThat(run.out()).contains("--json", "Exit codes:", "a check failed (doctor)", "probe object");
     }
 
     @Test
