@@ -425,16 +425,19 @@ public final class AsteriskConfWriter {
                 + ";   DBPut, DBDel  system\n"
                 + ";   DBGet         system or reporting\n"
                 + ";   ModuleCheck   system\n"
+                + ";   ShowDialPlan  config or reporting   (only `hotdesk doctor`: are the hotdesk contexts loaded,\n"
+                + ";                                        does a context of yours take a feature code first)\n"
                 + ";   Ping          none needed\n"
                 + "; and the events hotdesk waits for are system events: FullyBooted (sent at login only to users\n"
-                + "; that may read system) and Shutdown. Hence read = system and write = system, nothing else:\n"
-                + "; no call, no command, no originate.\n"
+                + "; that may read system) and Shutdown. Hence read = system and write = system,reporting, nothing\n"
+                + "; else: no call, no command, no originate. reporting only reads (status, AstDB, dialplan);\n"
+                + "; config would also let the user rewrite config files (UpdateConfig), so it is not used.\n"
                 + "[" + s.amiUser() + "]\n"
                 + "secret = " + s.amiSecret() + "\n"
                 + "deny = 0.0.0.0/0.0.0.0\n"
                 + "permit = 127.0.0.1/255.255.255.255\n"
                 + "read = system\n"
-                + "write = system\n"
+                + "write = system,reporting\n"
                 + "writetimeout = 5000\n";
     }
 

@@ -3,6 +3,7 @@ package hotdesk.ami;
 import hotdesk.core.policy.RequiredModules;
 import hotdesk.core.port.PbxException;
 import hotdesk.testing.LogCapture;
+import hotdesk.testing.RealAsterisk;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,7 +44,7 @@ class AmiLinkRealAsteriskTest {
 
     @TempDir
     static Path dir;
-    private static Path kit;
+    private static RealAsterisk asterisk;
     private static int amiPort;
 
     private final AtomicInteger booted = new AtomicInteger();
@@ -51,26 +52,16 @@ class AmiLinkRealAsteriskTest {
     private final LogCapture log = LogCapture.atDebug("hotdesk.ami");
 
     @BeforeAll
-    static void startAsterisk() throws Exception {
-        String env = System.getenv("HOTDESK_ASTERISK_KIT");
-        kit = (env == null || env.isBlank() ? Path.of("..", "shared", "asterisk", "real") : Path.of(env))
-                .resolve("run-asterisk").toAbsolutePath().normalize();
-        assumeThat(Files.isExecutable(kit)).as("no real Asterisk kit at " + kit + " (set HOTDESK_ASTERISK_KIT to its folder)")
-                .isTrue();
-        Path conf = dir.resolve("conf");
-        copy(kit.getParent().resolve("default-etc"), conf);
-        copy(Path.of("asterisk-conf"), conf.resolve("hotdesk"));
-        amiPort = freePort();
-        replace(conf.resolve("manager.conf"), "port = 5038", "port = " + amiPort);
-        replace(conf.resolve("http.conf"), "bindport = 8088", "bindport = " + freePort());
-        replace(conf.resolve("pjsip.conf"), "bind = 127.0.0.1:5060", "bind = 127.0.0.1:" + freePort());
-        run("start", dir.resolve("ast").toString(), conf.toString());
+    static void startAsterisk() {
+        RealAsterisk.assumeKit();
+        asterisk = RealAsterisk.start(dir, hotdesk -> copy(Path.of("asterisk-conf"), hotdesk));
+        amiPort = asterisk.amiPort();
     }
 
     @AfterAll
-    static void stopAsterisk() throws Exception {
-        if (kit != null && Files.isExecutable(kit)) {
-            run("stop", dir.resolve("ast").toString());
+    static void stopAsterisk() {
+        if (asterisk != null) {
+            asterisk.close();
         }
     }
 
@@ -104,11 +95,11 @@ class AmiLinkRealAsteriskTest {
 
         link.dialplanState().put(idle); // none of them exists: Asterisk answers "could not be deleted"
         link.dialplanState().put(Map.of("desk/hd-real1/occupant", "901", "user/901/desk", "hd-real1"));
-        assertThat(run("rx", dir.resolve("ast").toString(), "database show hotdesk"))
+        assertThat(asterisk.rx("database show hotdesk"))
                 .contains("/hotdesk/desk/hd-real1/occupant").contains("/hotdesk/user/901/desk");
         link.dialplanState().put(idle);
 
-        assertThat(run("rx", dir.resolve("ast").toString(), "database show hotdesk")).doesNotContain("hd-real1");
+        assertThat(asterisk.rx("database show hotdesk")).doesNotContain("hd-real1");
         assertThat(log.lines()).noneMatch(l -> l.startsWith("WARN") || l.startsWith("ERROR"));
     }
 
@@ -127,7 +118,7 @@ class AmiLinkRealAsteriskTest {
     void a_restart_brings_a_second_fully_booted_and_the_link_back() throws Exception {
         AmiLink link = started(Map.of());
 
-        run("restart", dir.resolve("ast").toString());
+        asterisk.restart();
 
         await().atMost(CEILING).until(() -> booted.get() == 2 && link.connected());
         assertThat(log.lines()).anyMatch(l -> l.startsWith("INFO AMI link to 127.0.0.1:" + amiPort
@@ -147,17 +138,7 @@ class AmiLinkRealAsteriskTest {
         return link;
     }
 
-    private static String run(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(kit.toString()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("run-asterisk " + String.join(" ", args) + " ended").isTrue();
-        assertThat(p.exitValue()).as("run-asterisk " + String.join(" ", args) + ": " + out).isZero();
-        return out;
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
+    private static void copy(Path from, Path to) {
         try (Stream<Path> files = Files.walk(from)) {
             for (Path f : (Iterable<Path>) files::iterator) {
                 Path target = to.resolve(from.relativize(f).toString());
@@ -167,18 +148,8 @@ class AmiLinkRealAsteriskTest {
                     Files.copy(f, target);
                 }
             }
-        }
-    }
-
-    private static void replace(Path file, String from, String to) throws IOException {
-        String text = Files.readString(file);
-        assertThat(text).as(file.toString()).contains(from);
-        Files.writeString(file, text.replace(from, to));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }

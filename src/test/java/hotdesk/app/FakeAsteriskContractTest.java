@@ -30,6 +30,8 @@ class FakeAsteriskContractTest extends AsteriskContract {
         // PJSIPNotify knows the endpoints sorcery has, as on Asterisk
         ami.knownEndpoints(id -> ari.object("endpoint", id).isPresent());
         ami.loginFailureDelay(Duration.ofMillis(50));
+        // the kit has no such module either
+        ami.unloadModules("app_no_such_module");
         ami.start();
     }
 

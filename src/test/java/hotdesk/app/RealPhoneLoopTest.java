@@ -127,6 +127,7 @@ class RealPhoneLoopTest {
         await().atMost(PATIENCE).ignoreExceptions()
                 .until(() -> ari.get("endpoint", DESK).orElseThrow().get("context"), "hotdesk-idle"::equals);
         await().atMost(PATIENCE).until(() -> phone.received("NOTIFY", "Event: check-sync;reboot=false") > notifiesAtLogout);
+        await().atMost(PATIENCE).until(() -> phone.count("CALL_CLOSED") >= 3);
         assertThat(asterisk.log()).contains("\"hotdesk-result,OK,1\"").contains("\"hotdesk-result,LOGGED_OUT,1\"");
     }
 

@@ -130,10 +130,10 @@ class AsteriskConfWriterTest {
         List<String> user = sections(FILES.get(MANAGER)).get("hotdesk");
 
         assertThat(user).containsExactly("secret = hotdesk-ami-change-me", "deny = 0.0.0.0/0.0.0.0",
-                "permit = 127.0.0.1/255.255.255.255", "read = system", "write = system", "writetimeout = 5000");
+                "permit = 127.0.0.1/255.255.255.255", "read = system", "write = system,reporting", "writetimeout = 5000");
         assertThat(sections(FILES.get(MANAGER))).containsOnlyKeys("hotdesk"); // [general] is merged by hand
         assertThat(FILES.get(MANAGER)).contains("PJSIPNotify   system", "DBPut, DBDel  system", "DBGet         system or reporting",
-                "bindaddr = 127.0.0.1");
+                "ModuleCheck   system", "ShowDialPlan  config or reporting", "bindaddr = 127.0.0.1");
     }
 
     @Test

@@ -93,6 +93,8 @@ public final class RequiredModules {
         m.put("pbx_config", "extensions.conf, which includes the hotdesk dialplan");
         m.put("res_pjsip", "the PJSIP endpoints, aors and auths of desks and users");
         m.put("chan_pjsip", "calls to and from PJSIP endpoints");
+        m.put("res_pjsip_session", "calls on PJSIP endpoints (INVITE sessions)");
+        m.put("res_sorcery_config", "pjsip.conf objects beside the pushed ones (sorcery's config wizard)");
         m.put("res_pjsip_registrar", "desk phones registering their hd-<mac> accounts");
         m.put("res_pjsip_authenticator_digest", "desk phones authenticating with their generated secret");
         m.put("res_pjsip_endpoint_identifier_user", "identifying a desk phone by its user name");
