@@ -1,5 +1,7 @@
 package hotdesk.app;
 
+import hotdesk.store.DatabaseSettings;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -261,7 +263,8 @@ public final class Config {
     public List<String> describe() {
         List<String> lines = new ArrayList<>();
         values.forEach((k, v) -> {
-            String shown = isSecret(k) ? (v.isEmpty() ? "(empty)" : "****") : v;
+            // a URL may carry a password too (db.url's password=…, ari.url's user:password@)
+            String shown = isSecret(k) ? (v.isEmpty() ? "(empty)" : "****") : DatabaseSettings.mask(v);
             lines.add(k + " = " + shown + "  [" + origins.get(k) + "]");
         });
         return lines;
