@@ -206,7 +206,7 @@ public final class Database implements AutoCloseable {
             // a connection served by a process that has exited since (it owned the file) stays dead: drop it,
             // so that the next one reconnects to whoever serves the file now
             config.setExceptionOverride(new SQLExceptionOverride() {
-                @Override
+                @java.lang.Override
                 public Override adjudicate(SQLException e) {
                     int code = e.getErrorCode();
                     return code == ErrorCode.DATABASE_CALLED_AT_SHUTDOWN || code == ErrorCode.CONNECTION_BROKEN_1

@@ -143,6 +143,9 @@ final class H2Embedded {
     static OpeningLock openingLock(DatabaseSettings s, Patience patience, String shownUrl) {
         Path file = s.h2File();
         Path lockFile = file.resolveSibling(file.getFileName() + ".opening.lock");
+        if (JVM_OPENING.isHeldByCurrentThread()) {
+            return () -> { }; // closing what failed in the middle of its own open: the lock is held already
+        }
         JVM_OPENING.lock(); // a file lock is per process: threads of one process queue here first
         FileChannel channel = null;
         try {
