@@ -1,5 +1,7 @@
 package hotdesk.app;
 
+import hotdesk.store.DatabaseSettings;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -34,9 +36,10 @@ public final class Config {
 
     public static final List<Key> KEYS = List.of(
             new Key("node.name", "", "name of this hotdesk node in the ledger's applied state (default: host name)"),
-            new Key("db.url", "", "JDBC URL of the ledger (default: embedded H2 file data/hotdesk; jdbc:postgresql://… for several nodes)"),
-            new Key("db.user", "", "ledger database user (default sa for H2)"),
-            new Key("db.password", "", "ledger database password"),
+            new Key("db.url", "", "JDBC URL of a ledger other than the embedded one: jdbc:postgresql://… for several nodes (empty: the embedded H2 ledger in db.path)"),
+            new Key("db.path", "data", "directory of the embedded H2 ledger (hotdesk.mv.db and its credentials; made readable by the service user only)"),
+            new Key("db.user", "", "ledger database user for PostgreSQL (the embedded ledger needs none)"),
+            new Key("db.password", "", "ledger database password for PostgreSQL (the embedded ledger's is generated)"),
             new Key("db.pool-size", "8", "ledger connection pool size"),
             new Key("agi.bind", "127.0.0.1", "address the FastAGI server listens on"),
             new Key("agi.port", "4573", "FastAGI port"),
@@ -280,7 +283,8 @@ public final class Config {
     public List<String> describe() {
         List<String> lines = new ArrayList<>();
         values.forEach((k, v) -> {
-            String shown = isSecret(k) ? (v.isEmpty() ? "(empty)" : "****") : v;
+            // a URL may carry a password too (db.url's password=…, ari.url's user:password@)
+            String shown = isSecret(k) ? (v.isEmpty() ? "(empty)" : "****") : DatabaseSettings.mask(v);
             lines.add(k + " = " + shown + "  [" + origins.get(k) + "]");
         });
         return lines;
