@@ -7,7 +7,9 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * {@link Pbx} over ARI push configuration.
@@ -15,7 +17,10 @@ import java.util.Objects;
  * <p>{@link #push} PUTs each object in the given order (auth → aor → endpoint) with its complete
  * field set: Asterisk merges an update, so a field left out would keep a previous occupant's value.
  * The whole list is checked before the first request (no {@code set_var}, no empty field set), so a
- * refused push sends nothing. {@link #remove} DELETEs in the given order (endpoint → aor → auth)
+ * refused push sends nothing. An AOR that already exists with the wanted fields is left alone (one
+ * GET instead of the PUT): on Asterisk 22 an update of an AOR merges the contacts registered at that
+ * moment into it as permanent contacts, which then never expire, so a phone that moved on keeps being
+ * dialled at its old address and the contact counts twice. {@link #remove} DELETEs in the given order (endpoint → aor → auth)
  * and treats "not found" as done. Both stop at the first failure and are idempotent, so the caller
  * simply repeats them.
  *
@@ -47,9 +52,36 @@ public final class AriPbx implements Pbx {
             }
         }
         for (PjsipObject o : objects) {
+            if (o.type() == PjsipObject.Type.AOR && alreadyThere(o)) {
+                continue;
+            }
             client.put(o.type().wire(), o.id(), o.fields());
         }
         LOG.debug("pushed {}", objects);
+    }
+
+    /** True when the object exists and each wanted field reads back as wanted (booleans in any spelling). */
+    private boolean alreadyThere(PjsipObject o) {
+        Optional<Map<String, String>> current = client.get(o.type().wire(), o.id());
+        if (current.isEmpty()) {
+            return false;
+        }
+        for (Map.Entry<String, String> wanted : o.fields().entrySet()) {
+            String have = current.get().get(wanted.getKey());
+            if (have == null || !normalised(have).equals(normalised(wanted.getValue()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String normalised(String value) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        return switch (v) {
+            case "yes", "true", "on", "1" -> "true";
+            case "no", "false", "off", "0" -> "false";
+            default -> v;
+        };
     }
 
     @Override

@@ -36,10 +36,10 @@ public record AsteriskConfSettings(DialCodePlan codes, String agiUrl, String idl
 
     /**
      * The writable sorcery wizard after the config wizard, which takes what ARI creates.
-     * {@code MEMORY} is what the lab verified: objects vanish when Asterisk restarts, and desks cannot
+     * {@code MEMORY}: objects vanish when Asterisk restarts, and desks cannot
      * call (emergency included) until hotdesk pushes them again. {@code ASTDB} keeps them in Asterisk's
      * own database across restarts, so a desk keeps working, as it was last pushed, through an
-     * Asterisk restart while hotdesk is down; it is not yet verified against a real Asterisk 22.
+     * Asterisk restart while hotdesk is down (RealAsteriskRestartTest checks both on Asterisk 22.10.1).
      */
     public enum PjsipWizard {
         MEMORY("memory"), ASTDB("astdb,hotdesk-pjsip");
@@ -71,7 +71,7 @@ public record AsteriskConfSettings(DialCodePlan codes, String agiUrl, String idl
         }
     }
 
-    /** The settings with the lab-verified {@link PjsipWizard#MEMORY} wizard. */
+    /** The settings with the default {@link PjsipWizard#MEMORY} wizard. */
     public AsteriskConfSettings(DialCodePlan codes, String agiUrl, String idleContext, boolean idleInternalCalls,
                                 String internalPattern, String amiUser, String amiSecret, String ariUser, String ariPassword) {
         this(codes, agiUrl, idleContext, idleInternalCalls, internalPattern, amiUser, amiSecret, ariUser, ariPassword,

@@ -1,6 +1,7 @@
 package hotdesk.asteriskconf;
 
 import hotdesk.core.policy.DialCodePlan;
+import hotdesk.core.policy.RequiredModules;
 import hotdesk.core.policy.DialCodePlan.Route;
 
 import java.io.IOException;
@@ -94,7 +95,7 @@ public final class AsteriskConfWriter {
         files.put(HTTP, http(s));
         files.put(PJSIP_NOTIFY, pjsipNotify(s));
         files.put(PJSIP, pjsip(s));
-        files.put(README, readme(s));
+        files.put(README, readme(s, files.get(EXTENSIONS)));
         files.forEach((name, content) -> {
             if (content.contains(";--") || content.contains("--;")) {
                 // Asterisk would read everything up to the next --; as a comment
@@ -500,7 +501,7 @@ public final class AsteriskConfWriter {
 
     // ---------------------------------------------------------------- README.md
 
-    private static String readme(AsteriskConfSettings s) {
+    private static String readme(AsteriskConfSettings s, String dialplan) {
         DialCodePlan c = s.codes();
         StringBuilder b = new StringBuilder();
         b.append("<!-- README.md: how to wire these files into Asterisk 22.\n");
@@ -596,18 +597,27 @@ public final class AsteriskConfWriter {
             b.append("restarts. One limit: desk endpoints are pushed over ARI into Asterisk's memory. If Asterisk restarts while\n");
             b.append("hotdesk is down, the desks cannot place any call until hotdesk is back and has pushed them again (seconds\n");
             b.append("after it starts). Keep hotdesk running as a service beside Asterisk, or generate with\n");
-            b.append("`asterisk.pjsip-wizard=astdb`, which keeps the pushed objects in AstDB across restarts (not yet verified\n");
-            b.append("against a real Asterisk 22).\n\n");
+            b.append("`asterisk.pjsip-wizard=astdb`, which keeps the pushed objects in AstDB across restarts (checked on Asterisk\n");
+            b.append("22.10.1: a desk pushed before a restart is back and registers).\n\n");
         } else {
             b.append("restarts. The desk endpoints hotdesk pushes are kept in AstDB too (`asterisk.pjsip-wizard=astdb`), so an\n");
-            b.append("Asterisk restart while hotdesk is down leaves every desk able to call, as it was last pushed. This mode\n");
-            b.append("is not yet verified against a real Asterisk 22; try a restart in your lab before relying on it.\n\n");
+            b.append("Asterisk restart while hotdesk is down leaves every desk able to call, as it was last pushed (checked on\n");
+            b.append("Asterisk 22.10.1: a desk pushed before a restart is back and registers).\n\n");
         }
 
         b.append("## Ringing a user everywhere\n\n");
         b.append("`Gosub(hotdesk-dial,s,1(101))` (optional second argument: ring time in seconds) rings every device of 101\n");
         b.append("at once, the desk they sit at included. `Dial(PJSIP/101)` rings only one of them. With nothing registered\n");
-        b.append("it sets `DIALSTATUS=CHANUNAVAIL` without dialling, so voicemail can follow as usual.\n");
+        b.append("it sets `DIALSTATUS=CHANUNAVAIL` without dialling, so voicemail can follow as usual.\n\n");
+
+        b.append("## Modules Asterisk must load\n\n");
+        b.append("Asterisk ends a call at the first dialplan application it lacks, and a missing function reads as\n");
+        b.append("empty. `hotdesk serve` checks these with AMI `ModuleCheck` when it connects and after every restart\n");
+        b.append("of Asterisk (an ERROR names each one missing), and so does `hotdesk doctor`. With `autoload = yes`\n");
+        b.append("in `modules.conf` they are all there unless a `noload` line removes one.\n\n");
+        b.append("| module | needed for |\n|---|---|\n");
+        RequiredModules.of(dialplan, s.pjsipWizard().toString())
+                .forEach((module, why) -> b.append("| `").append(module).append("` | ").append(why).append(" |\n"));
         return b.toString();
     }
 }

@@ -15,6 +15,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -72,6 +75,32 @@ class RealAsteriskContractTest extends AsteriskContract {
 
     @Override
     void afterEach() {
+    }
+
+    /**
+     * Real only (the fake has no registrations): on Asterisk 22 an update of an AOR turns the contacts
+     * registered at that moment into permanent ones, which never expire. hotdesk must therefore not
+     * re-push a desk's AOR on every login.
+     */
+    @org.junit.jupiter.api.Test
+    void pushing_a_registered_desk_again_leaves_one_dynamic_contact() throws Exception {
+        hotdesk.core.model.Mac mac = hotdesk.core.model.Mac.parse("00:15:65:fe:ed:03");
+        hotdesk.core.model.DeskLine line = new hotdesk.core.model.DeskLine(mac.endpointId(), mac, 1, "Contract-Desk-Secret-3333");
+        hotdesk.core.model.Device device = new hotdesk.core.model.Device(mac, "yealink", "T54W", "Contract desk 3", "", "", true);
+        hotdesk.core.policy.Projections projections = new hotdesk.core.policy.Projections(hotdesk.core.policy.PjsipProfile.defaults());
+        hotdesk.ari.AriPbx pbx = new hotdesk.ari.AriPbx(ari());
+        pbx.push(projections.desk(line, device, Optional.empty()));
+        try (AutoCloseable phone = registerPhone(line.endpointId(), line.secret())) {
+            pbx.push(projections.desk(line, device, Optional.empty()));
+            pbx.push(projections.desk(line, device, Optional.empty()));
+
+            assertThat(asterisk.rx("pjsip show aor " + line.endpointId()).lines()
+                    .filter(l -> l.trim().startsWith("Contact:") && l.contains(line.endpointId() + "/sip:")).count())
+                    .isEqualTo(1);
+        } finally {
+            pbx.remove(hotdesk.core.policy.Projections.typesForRemoval(),
+                    hotdesk.core.policy.Projections.idsForRemoval(line.endpointId()));
+        }
     }
 
     @Override

@@ -47,9 +47,13 @@ class RealPhoneLoopTest {
     private Baresip phone;
 
     @AfterEach
-    void stop() {
+    void stop() throws IOException {
         if (phone != null) {
             phone.close();
+            // the phone's SIP trace and Asterisk's log, for people to look at after a run
+            Files.createDirectories(Path.of("target"));
+            Files.writeString(Path.of("target/real-phone-loop-baresip.txt"), phone.output());
+            Files.writeString(Path.of("target/real-phone-loop-asterisk.txt"), asterisk.log());
         }
         if (server != null) {
             server.close();

@@ -50,6 +50,33 @@ class AriPbxTest {
     }
 
     @Test
+    void an_aor_already_there_as_wanted_is_not_put_again_so_registered_contacts_stay_dynamic() {
+        pbx.push(projections.desk(line, device, Optional.empty()));
+        int before = ari.requestCount();
+
+        pbx.push(projections.desk(line, device, Optional.of(alice)));
+
+        assertThat(ari.requests().subList(before, ari.requestCount()))
+                .extracting(FakeAri.Request::method, FakeAri.Request::path)
+                .containsExactly(
+                        tuple("PUT", CONFIG + "auth/" + DESK + "-auth"),
+                        tuple("GET", CONFIG + "aor/" + DESK),
+                        tuple("PUT", CONFIG + "endpoint/" + DESK));
+    }
+
+    @Test
+    void an_aor_whose_fields_differ_is_put() {
+        pbx.push(List.of(new PjsipObject(Type.AOR, "201", Map.of("max_contacts", "5"))));
+        int before = ari.requestCount();
+
+        pbx.push(List.of(new PjsipObject(Type.AOR, "201", Map.of("max_contacts", "3"))));
+
+        assertThat(ari.requests().subList(before, ari.requestCount())).extracting(FakeAri.Request::method)
+                .containsExactly("GET", "PUT");
+        assertThat(ari.object("aor", "201").orElseThrow()).containsEntry("max_contacts", "3");
+    }
+
+    @Test
     void push_puts_auth_then_aor_then_endpoint_with_every_field() {
         List<PjsipObject> objects = projections.desk(line, device, Optional.of(alice));
 
@@ -58,10 +85,12 @@ class AriPbxTest {
         assertThat(ari.requests()).extracting(FakeAri.Request::method, FakeAri.Request::path, FakeAri.Request::status)
                 .containsExactly(
                         tuple("PUT", CONFIG + "auth/" + DESK + "-auth", 200),
+                        tuple("GET", CONFIG + "aor/" + DESK, 404),
                         tuple("PUT", CONFIG + "aor/" + DESK, 200),
                         tuple("PUT", CONFIG + "endpoint/" + DESK, 200));
+        List<FakeAri.Request> puts = ari.requests().stream().filter(r -> r.method().equals("PUT")).toList();
         for (int i = 0; i < 3; i++) {
-            assertThat(ari.requests().get(i).attributes()).containsExactlyElementsOf(objects.get(i).fields().keySet());
+            assertThat(puts.get(i).attributes()).containsExactlyElementsOf(objects.get(i).fields().keySet());
         }
         assertThat(ari.object("endpoint", DESK).orElseThrow())
                 .containsEntry("callerid", "\"Alice\" <201>")

@@ -198,6 +198,15 @@ class AsteriskConfWriterTest {
     }
 
     @Test
+    void the_readme_lists_every_module_the_dialplan_and_hotdesk_need() {
+        Map<String, String> modules = hotdesk.core.policy.RequiredModules.of(FILES.get(EXTENSIONS), "memory");
+
+        assertThat(modules).containsKeys("res_agi", "app_dial", "func_db", "res_sorcery_memory", "res_pjsip_notify");
+        modules.keySet().forEach(m -> assertThat(FILES.get(README)).contains("| `" + m + "` |"));
+        assertThat(FILES.get(README)).doesNotContain("`app_exec`");
+    }
+
+    @Test
     void user_names_from_the_settings_become_the_section_names() {
         Map<String, String> files = AsteriskConfWriter.render(new AsteriskConfSettings(D.codes(), D.agiUrl(), D.idleContext(),
                 false, D.internalPattern(), "pbx-sync", D.amiSecret(), "pbx.push", D.ariPassword()));

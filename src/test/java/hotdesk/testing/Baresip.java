@@ -55,14 +55,13 @@ public final class Baresip implements AutoCloseable {
                 sip_listen 127.0.0.1:%d
                 module_path /usr/lib/baresip/modules
                 module g711.so
-                module ausine.so
                 module aubridge.so
                 module_app account.so
                 module_app menu.so
                 module_app ctrl_tcp.so
                 ctrl_tcp_listen 127.0.0.1:%d
                 audio_player aubridge,phone
-                audio_source ausine,440
+                audio_source aubridge,phone
                 audio_alert aubridge,phone
                 rtp_ports %d-%d
                 """.formatted(listen, ctrl, rtp, rtp + 20));
