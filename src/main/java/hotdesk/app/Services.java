@@ -70,11 +70,16 @@ final class Services implements CliContext, AutoCloseable {
     }
 
     SecretHasher pinHasher() {
-        return new SecretHasher(config().integer("security.pin-iterations", 1000, 10_000_000), random);
+        return new SecretHasher(iterations(config(), "security.pin-iterations"), random);
     }
 
     SecretHasher otpHasher() {
-        return new SecretHasher(config().integer("security.otp-iterations", 1000, 10_000_000), random);
+        return new SecretHasher(iterations(config(), "security.otp-iterations"), random);
+    }
+
+    /** PBKDF2 iterations of a {@code security.*-iterations} key (checked without hashing anything). */
+    static int iterations(Config c, String key) {
+        return c.integer(key, 1000, 10_000_000);
     }
 
     LockoutPolicy lockout() {

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -221,6 +222,42 @@ class CommandLineTest {
     }
 
     @Test
+    void serve_with_an_empty_list_or_an_overflowing_duration_is_a_usage_error_naming_the_key() {
+        settings.put("codes.logout", "");
+        CliRun noLogoutCode = run("serve");
+        settings.remove("codes.logout");
+        settings.put("reconcile.interval", "99999999999999999d");
+        CliRun overflow = run("serve");
+
+        assertThat(noLogoutCode.code()).isEqualTo(2);
+        assertOneLineError(noLogoutCode, "codes.logout must list at least one value");
+        assertThat(overflow.code()).isEqualTo(2);
+        assertOneLineError(overflow, "reconcile.interval", "99999999999999999d");
+    }
+
+    @Test
+    void serve_refuses_the_shipped_asterisk_secrets_when_asterisk_is_not_on_loopback() {
+        settings.put("agi.port", "0");
+        settings.put("provisioning.port", "0");
+        settings.put("ami.host", "pbx.invalid");
+        settings.put("ari.password", "own-ari-password");
+        CliRun amiByDefault = run("serve");
+        settings.put("ami.secret", "hotdesk-ami-change-me");
+        CliRun amiExplicit = run("serve");
+        settings.put("ami.host", "127.0.0.1");
+        settings.put("ami.secret", "own-ami-secret");
+        settings.put("ari.url", "http://pbx.invalid:8088/ari");
+        settings.put("ari.password", "hotdesk-ari-change-me");
+        CliRun ariExplicit = run("serve");
+
+        assertThat(List.of(amiByDefault.code(), amiExplicit.code(), ariExplicit.code())).containsOnly(2);
+        assertOneLineError(amiByDefault, "ami.secret is the shipped example value", "ami.host (pbx.invalid) is not on loopback");
+        assertOneLineError(amiExplicit, "ami.secret is the shipped example value");
+        assertOneLineError(ariExplicit, "ari.password is the shipped example value", "ari.url (pbx.invalid)");
+        assertThat(amiByDefault.err() + ariExplicit.err()).doesNotContain("change-me");
+    }
+
+    @Test
     void configuration_comes_from_a_file_and_the_environment() throws Exception {
         Path file = dir.resolve("hotdesk.properties");
         Files.writeString(file, "db.url=" + DatabaseSettings.h2(dir.resolve("from-file")).url().replace("\\", "\\\\") + "\n");
@@ -265,6 +302,24 @@ class CommandLineTest {
         assertThat(r.code()).isZero();
         assertThat(out.resolve("extensions_hotdesk.conf")).exists();
         assertThat(Files.readString(out.resolve("extensions_hotdesk.conf"))).contains("[hotdesk-idle]");
+    }
+
+    @Test
+    void asterisk_conf_leaves_the_secret_bearing_files_0640_even_over_files_that_were_0644() throws Exception {
+        Path out = dir.resolve("conf");
+        Files.createDirectories(out);
+        for (String name : List.of("manager_hotdesk.conf", "ari_hotdesk.conf", "http_hotdesk.conf")) {
+            Files.writeString(out.resolve(name), "; old\n");
+            Files.setPosixFilePermissions(out.resolve(name), PosixFilePermissions.fromString("rw-r--r--"));
+        }
+
+        CliRun r = run("asterisk-conf", "--out", out.toString());
+
+        assertThat(r.code()).isZero();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("manager_hotdesk.conf")))).isEqualTo("rw-r-----");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("ari_hotdesk.conf")))).isEqualTo("rw-r-----");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("http_hotdesk.conf")))).isEqualTo("rw-r--r--");
+        assertThat(Files.readString(out.resolve("manager_hotdesk.conf"))).contains("[hotdesk]");
     }
 
     @Test
