@@ -5,6 +5,7 @@ import hotdesk.cli.DeviceCommand;
 import hotdesk.cli.ExitCodes;
 import hotdesk.cli.LogoutCommand;
 import hotdesk.cli.OtpCommand;
+import hotdesk.cli.SecretInput;
 import hotdesk.cli.StatusCommand;
 import hotdesk.cli.UserCommand;
 import hotdesk.core.port.LedgerException;
@@ -54,21 +55,28 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.getenv(), new PrintWriter(System.out, true), new PrintWriter(System.err, true), true));
+        System.exit(run(args, System.getenv(), SecretInput.system(), new PrintWriter(System.out, true),
+                new PrintWriter(System.err, true), true));
     }
 
     /** Runs one command line and returns its exit code; output and errors go to the given writers. */
     static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
-        return run(args, env, out, err, false);
+        return run(args, env, SecretInput.none(), out, err, false);
+    }
+
+    /** As {@link #run(String[], Map, PrintWriter, PrintWriter)}, secrets given without a value read from {@code secrets}. */
+    static int run(String[] args, Map<String, String> env, SecretInput secrets, PrintWriter out, PrintWriter err) {
+        return run(args, env, secrets, out, err, false);
     }
 
     /**
      * As {@link #run(String[], Map, PrintWriter, PrintWriter)}; {@code ownProcess}: this is the whole
      * {@code hotdesk} process, so an admin command may silence its logging (see {@link Logging}).
      */
-    private static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err, boolean ownProcess) {
+    private static int run(String[] args, Map<String, String> env, SecretInput secrets, PrintWriter out, PrintWriter err,
+                           boolean ownProcess) {
         Main main = new Main(env);
-        Services services = new Services(main::loadConfig);
+        Services services = new Services(main::loadConfig, secrets);
         try {
             CommandLine cmd = new CommandLine(main, new Factory(main, services));
             cmd.setOut(out);

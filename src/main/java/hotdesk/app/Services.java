@@ -1,6 +1,7 @@
 package hotdesk.app;
 
 import hotdesk.cli.CliContext;
+import hotdesk.cli.SecretInput;
 import hotdesk.core.policy.LockoutPolicy;
 import hotdesk.core.policy.PjsipProfile;
 import hotdesk.core.policy.SecretHasher;
@@ -33,9 +34,20 @@ final class Services implements CliContext, AutoCloseable {
     private Database database;
     private final Clock clock = Clock.systemUTC();
     private final SecureRandom random = new SecureRandom();
+    private final SecretInput secretInput;
 
     Services(Supplier<Config> configSource) {
+        this(configSource, SecretInput.none());
+    }
+
+    Services(Supplier<Config> configSource, SecretInput secretInput) {
         this.configSource = configSource;
+        this.secretInput = secretInput;
+    }
+
+    @Override
+    public SecretInput secretInput() {
+        return secretInput;
     }
 
     Config config() {

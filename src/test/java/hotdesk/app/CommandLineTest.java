@@ -2,6 +2,11 @@ package hotdesk.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import hotdesk.cli.SecretInput;
+import hotdesk.core.model.Extension;
+import hotdesk.core.model.User;
+import hotdesk.core.policy.SecretHasher;
+import hotdesk.store.Database;
 import hotdesk.store.DatabaseSettings;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -88,6 +93,73 @@ class CommandLineTest {
         JsonNode list = json.readTree(run("user", "list", "--json").out());
         assertThat(list).hasSize(1);
         assertThat(list.get(0).get("name").asText()).isEqualTo("Alice Example");
+    }
+
+    /** The user as stored, and whether {@code pin} is their PIN. */
+    private boolean storedPinIs(String ext, String pin) {
+        return storedUser(ext).map(u -> new SecretHasher(1000, new java.security.SecureRandom()).verify(pin, u.pinHash())).orElse(false);
+    }
+
+    private java.util.Optional<User> storedUser(String ext) {
+        try (Database db = Database.open(DatabaseSettings.h2(dir.resolve("ledger")))) {
+            return db.ledger().read(tx -> tx.user(Extension.of(ext)));
+        }
+    }
+
+    @Test
+    void pin_and_sip_secret_are_read_from_files_so_ps_does_not_show_them() throws Exception {
+        Path pin = dir.resolve("pin");
+        Path secret = dir.resolve("secret");
+        Files.writeString(pin, "2580\n");
+        Files.writeString(secret, "Own-Phone-Secret-1234\n");
+
+        CliRun add = run("user", "add", "101", "--name", "Alice", "--pin-file", pin.toString(), "--sip-secret-file", secret.toString());
+        Files.writeString(pin, "4826\n");
+        CliRun setPin = run("user", "set-pin", "101", "--pin-file", pin.toString());
+
+        assertThat(add.code()).isZero();
+        assertThat(setPin.code()).isZero();
+        assertThat(storedPinIs("101", "4826")).isTrue();
+        assertThat(storedUser("101").orElseThrow().sipSecret()).isEqualTo("Own-Phone-Secret-1234");
+    }
+
+    @Test
+    void a_pin_asked_for_is_read_from_the_terminal_or_else_standard_input() throws Exception {
+        SecretInput terminal = new SecretInput(prompt -> prompt.startsWith("PIN") ? "2580".toCharArray()
+                : "Own-Phone-Secret-1234".toCharArray(), null);
+        int added = Main.run(cli("user", "add", "101", "--name", "Alice", "--pin", "--sip-secret"), Map.of(), terminal,
+                new java.io.PrintWriter(java.io.Writer.nullWriter()), new java.io.PrintWriter(java.io.Writer.nullWriter()));
+        SecretInput piped = new SecretInput(null, new java.io.ByteArrayInputStream("4826\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        int changed = Main.run(cli("user", "set-pin", "101", "--pin"), Map.of(), piped,
+                new java.io.PrintWriter(java.io.Writer.nullWriter()), new java.io.PrintWriter(java.io.Writer.nullWriter()));
+
+        assertThat(added).isZero();
+        assertThat(changed).isZero();
+        assertThat(storedPinIs("101", "4826")).isTrue();
+        assertThat(storedUser("101").orElseThrow().sipSecret()).isEqualTo("Own-Phone-Secret-1234");
+    }
+
+    private String[] cli(String... command) {
+        List<String> args = new java.util.ArrayList<>();
+        settings.forEach((k, v) -> args.addAll(List.of("--set", k + "=" + v)));
+        args.addAll(List.of(command));
+        return args.toArray(String[]::new);
+    }
+
+    @Test
+    void a_sip_secret_shorter_than_16_characters_is_refused_and_a_missing_pin_is_a_usage_error() throws Exception {
+        CliRun shortSecret = run("user", "add", "101", "--name", "Alice", "--pin", "2580", "--sip-secret", "Fifteen-Chars15");
+        CliRun noPin = run("user", "add", "102", "--name", "Bob");
+        CliRun noStdin = run("user", "add", "103", "--name", "Carol", "--pin");
+
+        assertThat(shortSecret.code()).isEqualTo(3);
+        assertOneLineError(shortSecret, "sip secret must be at least 16 characters");
+        assertThat(shortSecret.err()).doesNotContain("Fifteen-Chars15");
+        assertThat(noPin.code()).isEqualTo(2);
+        assertOneLineError(noPin, "--pin-file");
+        assertThat(noStdin.code()).isEqualTo(2);
+        assertOneLineError(noStdin, "--pin", "standard input");
+        assertThat(json.readTree(run("user", "list", "--json").out())).isEmpty();
     }
 
     // ---- devices
