@@ -55,7 +55,7 @@ abstract class HotdeskScript implements AgiScript {
     private void reportError(Call call) {
         try {
             call.result(AgiResult.ERROR);
-            call.play(prompts.refused());
+            call.play(prompts.error());
         } catch (AgiHangupException e) {
             LOG.debug("{}: caller hung up before hearing the error", name);
         } catch (AgiException | RuntimeException e) {
@@ -67,7 +67,7 @@ abstract class HotdeskScript implements AgiScript {
     void notADesk(Call call, String via, String extension, String endpoint) throws AgiException {
         SecurityLog.loginFailed(call, AgiResult.NOT_A_DESK, via, extension, endpoint);
         call.result(AgiResult.NOT_A_DESK);
-        call.play(prompts.refused());
+        call.play(prompts.notADesk());
     }
 
     /** Strips the one {@code *} or {@code #} the dialplan may leave after the digits ({@code *77*101*}). */
@@ -106,11 +106,11 @@ abstract class HotdeskScript implements AgiScript {
             case NOT_A_DESK -> notADesk(call, via, extension, endpoint);
             case DESK_DISABLED -> {
                 call.result(AgiResult.DESK_DISABLED);
-                call.play(prompts.refused());
+                call.play(prompts.deskDisabled());
             }
             case NOT_ALLOWED -> {
                 call.result(AgiResult.NOT_ALLOWED);
-                call.play(prompts.refused());
+                call.play(prompts.notAllowed());
             }
         }
         return true;
@@ -118,6 +118,6 @@ abstract class HotdeskScript implements AgiScript {
 
     void noInput(Call call) throws AgiException {
         call.result(AgiResult.NO_INPUT);
-        call.play(prompts.goodbye());
+        call.play(prompts.noInput());
     }
 }

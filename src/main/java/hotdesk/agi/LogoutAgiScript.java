@@ -34,7 +34,7 @@ final class LogoutAgiScript extends HotdeskScript {
             call.play(prompts.notLoggedIn());
         } else {
             call.result(AgiResult.NOT_A_DESK);
-            call.play(prompts.refused());
+            call.play(prompts.notADesk());
         }
     }
 }

@@ -1,8 +1,12 @@
 /**
- * AMI adapter: {@link hotdesk.ami.AmiLink}, hotdesk's single connection to Asterisk's manager
- * interface, which implements the core ports {@link hotdesk.core.port.PhoneResync} (PJSIPNotify
- * check-sync) and {@link hotdesk.core.port.DialplanState} (AstDB DBPut/DBDel) and reports every
- * {@code FullyBooted} so the application reconciles after an Asterisk (re)start.
+ * AMI adapter: {@link hotdesk.ami.AmiLink}, hotdesk's single supervised connection to Asterisk's
+ * manager interface (reconnect, backoff, FullyBooted/Shutdown), built from parts that each read on
+ * their own: {@code AmiSession} (one TCP connection: banner, Challenge/MD5 login, action/response
+ * correlation by ActionID, events, keep-alive), {@code AmiPhoneResync} (core port {@link
+ * hotdesk.core.port.PhoneResync}: PJSIPNotify check-sync), {@code AmiDialplanState} (core port
+ * {@link hotdesk.core.port.DialplanState}: AstDB DBPut/DBDel) and {@code AmiModuleCheck}
+ * (ModuleCheck of the modules hotdesk needs after every FullyBooted). {@code AmiReader} and
+ * {@code AmiMessage} speak the wire format.
  *
  * <p>A small AMI client over a plain socket (see {@code AmiLink} for why not asterisk-java's
  * ManagerConnection). Depends on the core ports, the JDK and SLF4J; no other adapter imports it and

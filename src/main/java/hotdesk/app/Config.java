@@ -1,5 +1,7 @@
 package hotdesk.app;
 
+import hotdesk.store.DatabaseSettings;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -34,9 +36,10 @@ public final class Config {
 
     public static final List<Key> KEYS = List.of(
             new Key("node.name", "", "name of this hotdesk node in the ledger's applied state (default: host name)"),
-            new Key("db.url", "", "JDBC URL of the ledger (default: embedded H2 file data/hotdesk; jdbc:postgresql://… for several nodes)"),
-            new Key("db.user", "", "ledger database user (default sa for H2)"),
-            new Key("db.password", "", "ledger database password"),
+            new Key("db.url", "", "JDBC URL of a ledger other than the embedded one: jdbc:postgresql://… for several nodes (empty: the embedded H2 ledger in db.path)"),
+            new Key("db.path", "data", "directory of the embedded H2 ledger (hotdesk.mv.db and its credentials; made readable by the service user only)"),
+            new Key("db.user", "", "ledger database user for PostgreSQL (the embedded ledger needs none)"),
+            new Key("db.password", "", "ledger database password for PostgreSQL (the embedded ledger's is generated)"),
             new Key("db.pool-size", "8", "ledger connection pool size"),
             new Key("agi.bind", "127.0.0.1", "address the FastAGI server listens on"),
             new Key("agi.port", "4573", "FastAGI port"),
@@ -46,6 +49,25 @@ public final class Config {
             new Key("agi.digit-timeout", "6s", "how long the PIN prompt waits for digits"),
             new Key("agi.apply-wait", "2s", "how long a caller waits for Asterisk to take a login or logout before hearing "
                     + "that the phone will update shortly (it still happens)"),
+            new Key("agi.allowed-peers", "127.0.0.0/8,::1/128", "CIDRs of the Asterisk servers that may connect to FastAGI; "
+                    + "any other peer is closed at once, before anything is read (security log WARN)"),
+            new Key("agi.handshake-timeout", "3s", "how long a new FastAGI connection has to send its whole AGI environment "
+                    + "(Asterisk sends it at once); slower peers are dropped without holding a worker"),
+            new Key("agi.command-timeout", "10s", "how long Asterisk may take to answer an AGI command that does not wait for the "
+                    + "caller (ANSWER, SET VARIABLE…); prompts and digit input get 1m + 12 × agi.digit-timeout more"),
+            new Key("prompts.enter-extension", "extension", "asks for the extension when none was dialled (default says \"Extension.\")"),
+            new Key("prompts.enter-pin", "agent-pass", "asks for the PIN (default says \"Please enter your password followed by the pound key.\")"),
+            new Key("prompts.login-ok", "activated", "heard on OK: logged in (default says \"Activated.\")"),
+            new Key("prompts.login-pending", "activated", "heard on OK_PENDING: logged in, the phone follows shortly (default says \"Activated.\"; a site recording can say more)"),
+            new Key("prompts.bad-pin", "vm-incorrect", "heard after each wrong PIN or code, BAD_PIN on the last (default says \"Login incorrect.\")"),
+            new Key("prompts.locked", "please-try-call-later", "heard on LOCKED (default says \"Please try your call again later.\")"),
+            new Key("prompts.not-a-desk", "feature-not-avail-line", "heard on NOT_A_DESK (default says \"That feature is not available on this line.\")"),
+            new Key("prompts.not-allowed", "feature-not-avail-line", "heard on NOT_ALLOWED (default says \"That feature is not available on this line.\")"),
+            new Key("prompts.desk-disabled", "feature-not-avail-line", "heard on DESK_DISABLED (default says \"That feature is not available on this line.\")"),
+            new Key("prompts.no-input", "vm-goodbye", "heard on NO_INPUT (default says \"Goodbye.\")"),
+            new Key("prompts.logged-out", "de-activated", "heard on LOGGED_OUT (default says \"De-activated.\")"),
+            new Key("prompts.not-logged-in", "de-activated", "heard on NOT_LOGGED_IN, a logout on a free desk (default says \"De-activated.\")"),
+            new Key("prompts.error", "please-try-call-later", "heard on ERROR (default says \"Please try your call again later.\")"),
             new Key("ami.host", "127.0.0.1", "Asterisk manager interface host"),
             new Key("ami.port", "5038", "AMI port"),
             new Key("ami.user", "hotdesk", "AMI user (asterisk-conf/manager_hotdesk.conf)"),
@@ -67,6 +89,7 @@ public final class Config {
             new Key("provisioning.ntp-server", "pool.ntp.org", "NTP server written into phone configs"),
             new Key("provisioning.timezone", "UTC", "time zone written into phone configs (IANA id, e.g. Europe/Berlin)"),
             new Key("provisioning.max-refusals-per-minute", "20", "refused fetches from one address before it gets 429 for the minute"),
+            new Key("provisioning.request-timeout", "10s", "longest a client may take to send its request headers, or stay silent, before its connection is closed"),
             new Key("pjsip.transport", "transport-udp", "transport set on every pushed endpoint"),
             new Key("pjsip.allow", "ulaw,alaw", "codecs of pushed endpoints"),
             new Key("pjsip.idle-context", "hotdesk-idle", "dialplan context of an idle desk"),
@@ -300,7 +323,8 @@ public final class Config {
     public List<String> describe() {
         List<String> lines = new ArrayList<>();
         values.forEach((k, v) -> {
-            String shown = isSecret(k) ? (v.isEmpty() ? "(empty)" : "****") : v;
+            // a URL may carry a password too (db.url's password=…, ari.url's user:password@)
+            String shown = isSecret(k) ? (v.isEmpty() ? "(empty)" : "****") : DatabaseSettings.mask(v);
             lines.add(k + " = " + shown + "  [" + origins.get(k) + "]");
         });
         return lines;

@@ -8,9 +8,12 @@ import hotdesk.ami.AmiSettings;
 import hotdesk.ari.AriClient;
 import hotdesk.ari.AriPbx;
 import hotdesk.ari.AriSettings;
+import hotdesk.asteriskconf.AsteriskConfSettings;
+import hotdesk.asteriskconf.AsteriskConfWriter;
 import hotdesk.core.policy.LockoutPolicy;
 import hotdesk.core.policy.PjsipProfile;
 import hotdesk.core.policy.Projections;
+import hotdesk.core.policy.RequiredModules;
 import hotdesk.core.policy.ValueRules;
 import hotdesk.core.port.Ledger;
 import hotdesk.core.usecase.ApplyNow;
@@ -33,6 +36,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -65,8 +69,8 @@ public final class Server implements AutoCloseable {
     }
 
     /** Settings of every part, validated at once so a bad key fails the start before anything listens. */
-    record Parts(AriSettings ari, AmiSettings ami, AgiSettings agi, ProvisioningSettings provisioning, Duration interval,
-                 Duration maxBackoff, Duration applyWait) {
+    record Parts(AriSettings ari, AmiSettings ami, AgiSettings agi, Prompts prompts, ProvisioningSettings provisioning,
+                 Duration interval, Duration maxBackoff, Duration applyWait) {
         Parts {
             within("agi.apply-wait", applyWait, Duration.ofMillis(100), Duration.ofSeconds(30));
             within("reconcile.interval", interval, Duration.ofMillis(10), Duration.ofMinutes(10));
@@ -86,7 +90,9 @@ public final class Server implements AutoCloseable {
         AmiSettings ami = new AmiSettings(c.string("ami.host"), c.integer("ami.port", 1, 65535), c.string("ami.user"),
                 c.string("ami.secret"), c.duration("ami.timeout"), c.family("notify.event."));
         AgiSettings agi = new AgiSettings(c.string("agi.bind"), c.integer("agi.port", 0, 65535), c.integer("agi.pool-size", 1, 1000),
-                c.integer("agi.max-pool-size", 1, 10000), c.integer("agi.pin-attempts", 1, 10), c.duration("agi.digit-timeout"));
+                c.integer("agi.max-pool-size", 1, 10000), c.integer("agi.pin-attempts", 1, 10), c.duration("agi.digit-timeout"),
+                c.list("agi.allowed-peers"), c.duration("agi.handshake-timeout"), c.duration("agi.command-timeout"));
+        Prompts prompts = Prompts.from(c::string);
         String templates = c.string("provisioning.templates");
         ProvisioningSettings prov = new ProvisioningSettings(c.string("provisioning.bind"), c.integer("provisioning.port", 0, 65535),
                 c.list("provisioning.allowed-networks"), c.bool("provisioning.require-ua-mac"),
@@ -94,8 +100,8 @@ public final class Server implements AutoCloseable {
                 c.string("provisioning.sip-server"), c.integer("provisioning.sip-port", 1, 65535),
                 c.duration("provisioning.registration-expiry"), c.string("provisioning.ntp-server"),
                 c.string("provisioning.timezone"), c.list("codes.logout").get(0),
-                c.integer("provisioning.max-refusals-per-minute", 1, 100000));
-        return new Parts(ari, ami, agi, prov, c.duration("reconcile.interval"), c.duration("reconcile.max-backoff"),
+                c.integer("provisioning.max-refusals-per-minute", 1, 100000), c.duration("provisioning.request-timeout"));
+        return new Parts(ari, ami, agi, prompts, prov, c.duration("reconcile.interval"), c.duration("reconcile.max-backoff"),
                 c.duration("agi.apply-wait"));
     }
 
@@ -145,6 +151,10 @@ public final class Server implements AutoCloseable {
         Parts parts = validate(c);
         PjsipProfile profile = services.pjsipProfile();
         LockoutPolicy lockout = services.lockout();
+        // the dialplan the codes give says which modules Asterisk needs
+        AsteriskConfSettings confSettings = AsteriskConf.settings(c);
+        Map<String, String> modules = RequiredModules.of(AsteriskConfWriter.render(confSettings).get(AsteriskConfWriter.EXTENSIONS),
+                c.string("asterisk.pjsip-wizard"));
         String node = services.node();
         try {
             Ledger ledger = services.ledger();
@@ -152,7 +162,7 @@ public final class Server implements AutoCloseable {
 
             AriClient ariClient = new AriClient(parts.ari());
             // the link calls back only after ami.start(), below, when reconcile is set
-            ami = new AmiLink(parts.ami(), () -> {
+            ami = new AmiLink(parts.ami(), modules, () -> {
                 LOG.info("Asterisk is fully booted: pushing every desk and user again");
                 reconcile.asteriskRestarted();
             });
@@ -168,7 +178,7 @@ public final class Server implements AutoCloseable {
             ApplyNow applyNow = reconcile.atMost(parts.applyWait(), applying);
             LogIn logIn = new LogIn(ledger, services.pinHasher(), lockout, applyNow, services.clock());
             LogOut logOut = new LogOut(ledger, applyNow, services.clock());
-            agi = new HotdeskAgiServer(parts.agi(), Prompts.defaults(), logIn, logOut);
+            agi = new HotdeskAgiServer(parts.agi(), parts.prompts(), logIn, logOut);
             agi.start();
             open.push(agi);
 

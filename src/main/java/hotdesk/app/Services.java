@@ -65,10 +65,24 @@ final class Services implements CliContext, AutoCloseable {
         return random;
     }
 
+    /**
+     * {@code db.url} when set (PostgreSQL, or an H2 file URL with every option the ledger needs), else
+     * the embedded ledger in the directory {@code db.path}. Setting both is an error: one of them would
+     * be ignored.
+     */
     static DatabaseSettings databaseSettings(Config c) {
         String url = c.string("db.url");
+        String path = c.string("db.path").strip();
         if (url.isBlank()) {
-            return DatabaseSettings.h2(Path.of("data", "hotdesk").toAbsolutePath());
+            if (path.isEmpty()) {
+                throw new IllegalArgumentException("db.path must name the directory of the embedded ledger (default data), "
+                        + "or set db.url");
+            }
+            return DatabaseSettings.embedded(Path.of(path).toAbsolutePath());
+        }
+        if (!c.origin("db.path").equals("default")) {
+            throw new IllegalArgumentException("db.path (from " + c.origin("db.path") + ") and db.url (from " + c.origin("db.url")
+                    + ") are both set: db.path places the embedded ledger, db.url names another database; set one of them");
         }
         String user = c.string("db.user");
         return new DatabaseSettings(url, user, c.string("db.password"), c.integer("db.pool-size", 1, 64));

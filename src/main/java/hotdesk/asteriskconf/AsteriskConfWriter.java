@@ -63,8 +63,8 @@ public final class AsteriskConfWriter {
     public static final String EMERGENCY_TRUNK_VARIABLE = "HOTDESK_EMERGENCY_TRUNK";
     public static final String EMERGENCY_CONTEXT_VARIABLE = "HOTDESK_EMERGENCY_CONTEXT";
 
-    /** The values the FastAGI scripts set in HOTDESK_RESULT, and what the dialplan plays after each. */
-    static final Map<String, String> RESULT_SOUNDS = resultSounds();
+    /** The values the FastAGI scripts set in HOTDESK_RESULT; the dialplan adds no prompt to any of them. */
+    static final List<String> RESULTS = results();
     /** Played when hotdesk could not be reached or left no usable result. */
     static final String UNAVAILABLE = "UNAVAILABLE";
 
@@ -81,21 +81,11 @@ public final class AsteriskConfWriter {
     private AsteriskConfWriter() {
     }
 
-    private static Map<String, String> resultSounds() {
-        Map<String, String> m = new LinkedHashMap<>();
-        // The script has already played its own prompt (agi.prompt.*); this closes the call.
-        m.put("OK", "auth-thankyou");
-        m.put("OK_PENDING", "auth-thankyou");
-        m.put("LOGGED_OUT", "auth-thankyou");
-        m.put("NOT_LOGGED_IN", "auth-thankyou");
-        m.put("BAD_PIN", "goodbye");
-        m.put("LOCKED", "goodbye");
-        m.put("NOT_A_DESK", "goodbye");
-        m.put("NOT_ALLOWED", "goodbye");
-        m.put("DESK_DISABLED", "goodbye");
-        m.put("ERROR", "goodbye");
-        m.put("NO_INPUT", ""); // the script has just said goodbye
-        return Collections.unmodifiableMap(m);
+    private static List<String> results() {
+        // The script has already played the prompt of its result (prompts.* of hotdesk), which says what
+        // happened; anything played here would come on top of it ("Login incorrect." "Goodbye!").
+        return List.of("OK", "OK_PENDING", "LOGGED_OUT", "NOT_LOGGED_IN", "BAD_PIN", "LOCKED", "NOT_A_DESK", "NOT_ALLOWED",
+                "DESK_DISABLED", "ERROR", "NO_INPUT");
     }
 
     /** Every file, name → content, in the order the README explains them. */
@@ -279,8 +269,9 @@ public final class AsteriskConfWriter {
         if (s.idleInternalCalls()) {
             b.append("; internal calls (asterisk.idle-internal-calls=true)\n");
             b.append("exten => ").append(s.internalPattern()).append(",1,Gosub(hotdesk-dial,s,1(${EXTEN}))\n");
-            b.append(" same => n,ExecIf($[\"${DIALSTATUS}\" = \"CHANUNAVAIL\"]?Playback(").append(UNAVAILABLE_SOUND).append("))\n");
-            b.append(" same => n,Hangup()\n");
+            b.append(" same => n,GotoIf($[\"${DIALSTATUS}\" != \"CHANUNAVAIL\"]?done)\n");
+            b.append(" same => n,Playback(").append(UNAVAILABLE_SOUND).append(")\n");
+            b.append(" same => n(done),Hangup()\n");
         } else {
             b.append("; no internal calls from free desks (asterisk.idle-internal-calls=false)\n");
         }
@@ -306,11 +297,15 @@ public final class AsteriskConfWriter {
         for (String n : codes.emergency()) {
             b.append("exten => ").append(n).append(",1,Goto(hotdesk-emergency-out,${EXTEN},1)\n");
         }
-        b.append("\n[hotdesk-emergency-out]\n");
+        b.append("\n; Asterisk ends a call at the first application it lacks, so the emergency route uses Asterisk's\n");
+        b.append("; built-ins (NoOp, GotoIf, Set, Goto, Hangup) and, after them, Dial (app_dial), Log (app_verbose)\n");
+        b.append("; and Playback (app_playback). DB() and CHANNEL() are functions: missing, they read as empty.\n");
+        b.append("[hotdesk-emergency-out]\n");
         b.append("exten => _X.,1,NoOp(hotdesk: emergency call to ${EXTEN} from ${CHANNEL(name)})\n");
         b.append(" same => n,GotoIf($[\"${CHANNEL(endpoint)}\" = \"\"]?route)\n");
         b.append(" same => n,Set(HOTDESK_ELIN=${DB(hotdesk/desk/${CHANNEL(endpoint)}/elin)})\n");
-        b.append(" same => n,ExecIf($[\"${HOTDESK_ELIN}\" != \"\"]?Set(CALLERID(num)=${HOTDESK_ELIN}))\n");
+        b.append(" same => n,GotoIf($[\"${HOTDESK_ELIN}\" = \"\"]?route)\n");
+        b.append(" same => n,Set(CALLERID(num)=${HOTDESK_ELIN})\n");
         b.append(" same => n(route),GotoIf($[\"${").append(EMERGENCY_CONTEXT_VARIABLE).append("}\" != \"\"]?${")
                 .append(EMERGENCY_CONTEXT_VARIABLE).append("},${EXTEN},1)\n");
         b.append(" same => n,GotoIf($[\"${").append(EMERGENCY_TRUNK_VARIABLE).append("}\" = \"\"]?notrunk)\n");
@@ -351,16 +346,12 @@ public final class AsteriskConfWriter {
         b.append(" same => n(result),Gosub(hotdesk-result,${HOTDESK_RESULT},1)\n");
         b.append(" same => n(done),Return()\n");
 
-        b.append("\n; What follows each HOTDESK_RESULT (the script has already played its own prompt). Add your own\n");
-        b.append("; actions here, one extension per result.\n");
+        b.append("\n; What follows each HOTDESK_RESULT. The script has already played the prompt of its result\n");
+        b.append("; (hotdesk's prompts.* settings), so nothing more is said here. Add your own actions, one\n");
+        b.append("; extension per result.\n");
         b.append("[hotdesk-result]\n");
-        for (Map.Entry<String, String> r : RESULT_SOUNDS.entrySet()) {
-            if (r.getValue().isEmpty()) {
-                b.append("exten => ").append(r.getKey()).append(",1,Return()\n");
-            } else {
-                b.append("exten => ").append(r.getKey()).append(",1,Playback(").append(r.getValue()).append(")\n");
-                b.append(" same => n,Return()\n");
-            }
+        for (String r : RESULTS) {
+            b.append("exten => ").append(r).append(",1,Return()\n");
         }
         b.append("exten => ").append(UNAVAILABLE).append(",1,Playback(").append(UNAVAILABLE_SOUND).append(")\n");
         b.append(" same => n,Return()\n");
@@ -444,16 +435,20 @@ public final class AsteriskConfWriter {
                 + ";   PJSIPNotify   system\n"
                 + ";   DBPut, DBDel  system\n"
                 + ";   DBGet         system or reporting\n"
+                + ";   ModuleCheck   system\n"
+                + ";   ShowDialPlan  config or reporting   (only `hotdesk doctor`: are the hotdesk contexts loaded,\n"
+                + ";                                        does a context of yours take a feature code first)\n"
                 + ";   Ping          none needed\n"
                 + "; and the events hotdesk waits for are system events: FullyBooted (sent at login only to users\n"
-                + "; that may read system) and Shutdown. Hence read = system and write = system, nothing else:\n"
-                + "; no call, no command, no originate.\n"
+                + "; that may read system) and Shutdown. Hence read = system and write = system,reporting, nothing\n"
+                + "; else: no call, no command, no originate. reporting only reads (status, AstDB, dialplan);\n"
+                + "; config would also let the user rewrite config files (UpdateConfig), so it is not used.\n"
                 + "[" + s.amiUser() + "]\n"
                 + "secret = " + s.amiSecret() + "\n"
                 + "deny = 0.0.0.0/0.0.0.0\n"
                 + "permit = 127.0.0.1/255.255.255.255\n"
                 + "read = system\n"
-                + "write = system\n"
+                + "write = system,reporting\n"
                 + "writetimeout = 5000\n";
     }
 

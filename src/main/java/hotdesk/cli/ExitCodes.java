@@ -13,6 +13,8 @@ public final class ExitCodes {
     public static final int LEDGER = 4;
     /** Nothing to do: e.g. logout of a desk nobody is logged in at. */
     public static final int NOTHING = 5;
+    /** {@code hotdesk doctor}: at least one check failed (each failure is printed with its fix). */
+    public static final int CHECK_FAILED = 6;
 
     public static final String[] HELP = {
             "0:ok",
@@ -20,7 +22,8 @@ public final class ExitCodes {
             "2:usage error (wrong options or arguments)",
             "3:refused (invalid value, unknown or existing user/device)",
             "4:ledger unreachable or failed",
-            "5:nothing to do (e.g. nobody logged in)"};
+            "5:nothing to do (e.g. nobody logged in)",
+            "6:a check failed (doctor)"};
 
     private ExitCodes() {
     }

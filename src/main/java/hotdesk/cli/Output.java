@@ -3,6 +3,7 @@ package hotdesk.cli;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,15 +69,75 @@ final class Output {
         out.flush();
     }
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
-
-    /** JSON for maps, lists, strings, numbers, booleans and null. */
+    /**
+     * JSON (RFC 8259) for maps with string keys, lists, strings, integral numbers, booleans and null;
+     * anything else is a programming error. Written here rather than with Jackson, which stays in the
+     * ARI adapter; command output needs no more than this.
+     */
     static String json(Object value) {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("cannot write JSON", e);
+        StringBuilder b = new StringBuilder();
+        write(b, value);
+        return b.toString();
+    }
+
+    private static void write(StringBuilder b, Object v) {
+        if (v == null) {
+            b.append("null");
+        } else if (v instanceof CharSequence s) {
+            string(b, s);
+        } else if (v instanceof Boolean || v instanceof Integer || v instanceof Long || v instanceof Short
+                || v instanceof Byte || v instanceof BigInteger) {
+            b.append(v);
+        } else if (v instanceof Map<?, ?> m) {
+            b.append('{');
+            String sep = "";
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                if (!(e.getKey() instanceof String key)) {
+                    throw new IllegalArgumentException("JSON object keys must be strings, got " + e.getKey());
+                }
+                b.append(sep);
+                string(b, key);
+                b.append(':');
+                write(b, e.getValue());
+                sep = ",";
+            }
+            b.append('}');
+        } else if (v instanceof Iterable<?> items) {
+            b.append('[');
+            String sep = "";
+            for (Object item : items) {
+                b.append(sep);
+                write(b, item);
+                sep = ",";
+            }
+            b.append(']');
+        } else {
+            throw new IllegalArgumentException("no JSON form for " + v.getClass().getName());
         }
+    }
+
+    private static void string(StringBuilder b, CharSequence s) {
+        b.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                case '\b' -> b.append("\\b");
+                case '\f' -> b.append("\\f");
+                default -> {
+                    if (c < 0x20) {
+                        b.append(String.format("\\u%04X", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        b.append('"');
     }
 
     static Map<String, Object> object() {

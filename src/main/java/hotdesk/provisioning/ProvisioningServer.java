@@ -5,6 +5,9 @@ import hotdesk.core.usecase.ProvisionDesk;
 import hotdesk.core.usecase.ProvisionDesk.DeskView;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +27,12 @@ import java.util.stream.Collectors;
  * <p>Security: a request from outside the allowed networks, with a User-Agent that lacks the MAC
  * (when required), or for an unknown or disabled device gets one and the same 404, so nobody can
  * learn which MACs exist; a malformed file name gets 400; an address with more refusals in one clock
- * minute than allowed gets 429 until the minute ends. Every refusal is audited and logged on the
- * {@code hotdesk.security} logger as {@code provisioning refused ip=… mac=… reason=…}. A template
+ * minute than allowed gets 429 until the minute ends. Every such refusal is audited and logged on the
+ * {@code hotdesk.security} logger as {@code provisioning refused ip=… mac=… reason=…}. A connection
+ * that takes longer than the request timeout to send its request headers is closed, counted as a
+ * refusal and logged the same way with {@code reason=request-timeout}, but not audited (slow clients
+ * must not be able to flood the ledger); request heads are limited to {@value #MAX_REQUEST_HEAD_BYTES}
+ * bytes and open connections to {@value #MAX_CONNECTIONS}. A template
  * error answers a generic 500 and logs the template and line; the rendered file is never logged (it
  * holds the SIP password) and never sent in part.
  *
@@ -46,6 +53,19 @@ public final class ProvisioningServer implements AutoCloseable {
     /** Yealink's common file ({@code y000000000000.cfg} and per-model {@code y0000000000NN.cfg}). */
     static final String COMMON_FILE_BODY = "#!version:1.0.0.1\n# hotdesk: every setting is in the <mac>.cfg file\n";
 
+    /**
+     * Addresses the refusal limiter tracks per minute: far more than a scan from a handful of hosts
+     * needs, small in memory (about 2 MB); see {@link RefusalLimiter} for what happens beyond it.
+     */
+    static final int MAX_TRACKED_ADDRESSES = 10_000;
+    /**
+     * Open connections at most; beyond it Jetty stops accepting until one closes. A phone's fetch takes
+     * one short connection, and {@link RequestDeadline} frees slots held by slow clients.
+     */
+    static final int MAX_CONNECTIONS = 512;
+    /** Request line and headers at most (Jetty's default, pinned); larger requests get 431. */
+    static final int MAX_REQUEST_HEAD_BYTES = 8 * 1024;
+
     private static final Pattern MAC_FILE = Pattern.compile("([0-9A-Fa-f]{12})\\.cfg");
     private static final Pattern COMMON_FILE = Pattern.compile("y[0-9]{12}\\.cfg");
     private static final Pattern MAC_IN_TEXT = Pattern.compile(
@@ -60,6 +80,7 @@ public final class ProvisioningServer implements AutoCloseable {
     private final Map<String, VendorProfile> profiles;
     private final TemplateRenderer renderer;
     private final RefusalLimiter limiter;
+    private final int maxConnections;
     private Javalin app;
 
     public ProvisioningServer(ProvisioningSettings s, ProvisionDesk provisionDesk) {
@@ -67,14 +88,21 @@ public final class ProvisioningServer implements AutoCloseable {
     }
 
     ProvisioningServer(ProvisioningSettings s, ProvisionDesk provisionDesk, Clock clock) {
+        this(s, provisionDesk, clock, MAX_TRACKED_ADDRESSES, MAX_CONNECTIONS);
+    }
+
+    /** With other bounds than the production ones, so tests can reach them. */
+    ProvisioningServer(ProvisioningSettings s, ProvisionDesk provisionDesk, Clock clock, int maxTrackedAddresses,
+                       int maxConnections) {
         this.settings = s;
+        this.maxConnections = maxConnections;
         this.provisionDesk = provisionDesk;
         this.clock = clock;
         this.allowed = s.allowedNetworks().stream().map(NetworkRange::parse).toList();
         this.profiles = List.<VendorProfile>of(new YealinkProfile()).stream()
                 .collect(Collectors.toUnmodifiableMap(VendorProfile::vendor, Function.identity()));
         this.renderer = new TemplateRenderer(s.templateDir());
-        this.limiter = new RefusalLimiter(clock, s.maxRefusalsPerMinute());
+        this.limiter = new RefusalLimiter(clock, s.maxRefusalsPerMinute(), maxTrackedAddresses);
     }
 
     /**
@@ -90,8 +118,18 @@ public final class ProvisioningServer implements AutoCloseable {
                 settings.bindAddress(), settings.port(), allowed,
                 settings.templateDir().map(Object::toString).orElse("none"));
         Javalin created = Javalin.create(cfg -> {
-            cfg.jetty.host = settings.bindAddress();
-            cfg.jetty.port = settings.port();
+            cfg.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(MAX_REQUEST_HEAD_BYTES));
+            cfg.jetty.modifyServer(server -> server.addBean(new NetworkConnectionLimit(maxConnections, server)));
+            cfg.jetty.addConnector((server, http) -> {
+                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+                connector.setHost(settings.bindAddress());
+                connector.setPort(settings.port());
+                // a silent connection goes after the request timeout; a trickling one is RequestDeadline's
+                connector.setIdleTimeout(settings.requestTimeout().toMillis());
+                connector.addEventListener(new RequestDeadline(connector.getScheduler(), settings.requestTimeout(),
+                        this::tooSlow));
+                return connector;
+            });
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
             cfg.routes.get("/provision/{file}", this::provision);
@@ -169,7 +207,7 @@ public final class ProvisioningServer implements AutoCloseable {
         Optional<DeskView> view = provisionDesk.fetch(mac, ip, userAgent);
         if (view.isEmpty()) {
             // ProvisionDesk has audited it (unknown or disabled); the answer must not say which
-            limiter.refused(ip);
+            countRefusal(ip);
             securityLog(ip, mac.value(), "unknown-or-disabled");
             respond(ctx, 404, NOT_FOUND);
             return;
@@ -201,10 +239,23 @@ public final class ProvisioningServer implements AutoCloseable {
     }
 
     private void refuse(Context ctx, String ip, String what, String reason, int status, String body) {
-        limiter.refused(ip);
+        countRefusal(ip);
         securityLog(ip, what, reason);
         audit(what, ip, reason);
         respond(ctx, status, body);
+    }
+
+    private void tooSlow(String ip) {
+        securityLog(ip, "-", "request-timeout");
+        countRefusal(ip);
+    }
+
+    private void countRefusal(String ip) {
+        if (limiter.refused(ip) == RefusalLimiter.Tracking.FIRST_UNTRACKED) {
+            security.warn("provisioning refusals came from more than {} addresses this minute; further addresses "
+                    + "are refused without rate limiting until the minute ends (first untracked ip={})",
+                    limiter.capacity(), ip);
+        }
     }
 
     private void audit(String what, String ip, String reason) {

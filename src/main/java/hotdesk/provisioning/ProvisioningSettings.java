@@ -30,16 +30,20 @@ import java.util.regex.Pattern;
  * @param logoutCode            feature code the logout key dials (the first of {@code codes.logout})
  * @param maxRefusalsPerMinute  refused requests one address may make per minute before every
  *                              request from it is answered 429 ({@code provisioning.max-refusals-per-minute})
+ * @param requestTimeout        longest a client may take to send a request's headers, and to stay silent, before
+ *                              its connection is closed ({@code provisioning.request-timeout})
  */
 public record ProvisioningSettings(String bindAddress, int port, List<String> allowedNetworks,
                                    boolean requireMacInUserAgent, Optional<Path> templateDir, String sipServer,
                                    int sipPort, Duration registrationExpiry, String ntpServer, String timezone,
-                                   String logoutCode, int maxRefusalsPerMinute) {
+                                   String logoutCode, int maxRefusalsPerMinute, Duration requestTimeout) {
 
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:\\[\\]-]{1,253}");
     private static final Pattern DIAL_CODE = Pattern.compile("[0-9*#]{1,20}");
     private static final Duration MIN_EXPIRY = Duration.ofSeconds(30);
     private static final Duration MAX_EXPIRY = Duration.ofDays(1);
+    private static final Duration MIN_REQUEST_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration MAX_REQUEST_TIMEOUT = Duration.ofMinutes(5);
 
     public ProvisioningSettings {
         host("provisioning.bind", bindAddress);
@@ -87,6 +91,10 @@ public record ProvisioningSettings(String bindAddress, int port, List<String> al
         if (maxRefusalsPerMinute < 1) {
             throw new IllegalArgumentException("provisioning.max-refusals-per-minute must be >= 1, got "
                     + maxRefusalsPerMinute);
+        }
+        if (requestTimeout == null || requestTimeout.compareTo(MIN_REQUEST_TIMEOUT) < 0
+                || requestTimeout.compareTo(MAX_REQUEST_TIMEOUT) > 0) {
+            throw new IllegalArgumentException("provisioning.request-timeout must be 1s..5m, got " + requestTimeout);
         }
     }
 

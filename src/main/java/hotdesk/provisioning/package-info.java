@@ -4,7 +4,8 @@
  *
  * <p>Holds the Javalin routes and their security checks ({@link ProvisioningServer}), the vendor
  * profiles that compute what a phone's file must say ({@link VendorProfile}, {@link YealinkProfile})
- * and the Velocity renderer that only formats those values ({@link TemplateRenderer}). Depends on the
- * core, Javalin, Velocity and SLF4J; never on another adapter.
+ * and the Velocity renderer that only formats those values ({@link TemplateRenderer}), and the bounds
+ * against abusive clients ({@link RefusalLimiter}, {@link RequestDeadline}). Depends on the core,
+ * Javalin and the Jetty under it, Velocity and SLF4J; never on another adapter.
  */
 package hotdesk.provisioning;

@@ -2,9 +2,11 @@ package hotdesk.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.SQLExceptionOverride;
 import hotdesk.core.port.Ledger;
 import hotdesk.core.port.LedgerException;
 import org.flywaydb.core.Flyway;
+import org.h2.api.ErrorCode;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
@@ -13,6 +15,8 @@ import org.slf4j.LoggerFactory;
 import javax.sql.DataSource;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Random;
+import java.util.Set;
 
 /**
  * The ledger database of one process: a HikariCP pool on the configured URL, migrated by Flyway when
@@ -29,7 +33,10 @@ import java.time.Duration;
  *       migrated is left alone. A database that holds tables but no Flyway history is refused, not
  *       adopted.</li>
  *   <li>H2's automatic mixed mode serves the file to other processes over TCP; that server is kept
- *       on loopback ({@link DatabaseSettings#keepH2ServerOnLoopback()}).</li>
+ *       on loopback ({@link DatabaseSettings#keepH2ServerOnLoopback()}) and asks for a password; the
+ *       file is private to the service user and hotdesk works in it as a user without admin rights
+ *       ({@link H2Embedded}). Processes that open a new file at the same moment wait for each other
+ *       instead of failing.</li>
  *   <li>On PostgreSQL every connection gets {@code lock_timeout} (10 s, like H2's
  *       {@code LOCK_TIMEOUT}) so no ledger call waits for ever behind a stuck node, and
  *       {@code idle_in_transaction_session_timeout} (60 s) so a node that froze inside a transaction
@@ -43,6 +50,17 @@ public final class Database implements AutoCloseable {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     static final int MIGRATION_POOL = 2;
     static final String PG_SESSION_OPTIONS = "-c lock_timeout=10s -c idle_in_transaction_session_timeout=60s";
+    /**
+     * How long opening the embedded ledger waits for other processes that are opening or closing it,
+     * counted from the first wait: inside its 10 s lock timeout.
+     */
+    static final Duration H2_OPEN_DEADLINE = Duration.ofSeconds(8);
+    private static final Duration MAX_PAUSE = Duration.ofMillis(400);
+    /** H2's words for "another process is opening or handing over this file right now". */
+    private static final Set<Integer> H2_BUSY = Set.of(ErrorCode.ERROR_OPENING_DATABASE_1,
+            ErrorCode.DATABASE_ALREADY_OPEN_1, ErrorCode.CONNECTION_BROKEN_1, ErrorCode.DATABASE_IS_CLOSED,
+            ErrorCode.DATABASE_CALLED_AT_SHUTDOWN);
+    private static final Random RANDOM = new Random();
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
@@ -57,27 +75,96 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Opens the pool and migrates the schema.
+     * Opens the pool and migrates the schema. For the embedded H2 ledger it first makes the directory
+     * and files private and reads (or generates) the credentials ({@link H2Embedded}), and it waits
+     * while another process is opening the same file: two CLI commands started at once find H2's lock
+     * file busy ("Lock file recently modified", "Database may be already in use" while the owner hands
+     * over to its auto-server); one process at a time opens the file, and an open that finds it busy is
+     * tried again, waiting for up to {@link #H2_OPEN_DEADLINE} in all, which stays inside the ledger's
+     * 10 s lock timeout; it fails only after that.
      *
-     * @throws LedgerException when the database cannot be reached within {@link #CONNECT_TIMEOUT} or a
-     *                         migration fails; the message names the URL, never the password
+     * @throws LedgerException          when the database cannot be reached within {@link #CONNECT_TIMEOUT}
+     *                                  (H2: {@link #H2_OPEN_DEADLINE}) or a migration fails; the message
+     *                                  names the URL, never the password
+     * @throws IllegalArgumentException when the embedded ledger's directory cannot be made private
      */
     public static Database open(DatabaseSettings settings) {
         String shown = settings.maskedUrl();
         LOG.info("opening ledger database {} (user {}, pool {})", shown, settings.user(), settings.poolSize());
-        if (settings.isH2()) {
-            DatabaseSettings.keepH2ServerOnLoopback();
+        if (!settings.isH2()) {
+            return openOnce(settings, settings.url(), settings.password());
         }
-        HikariDataSource pool = connect(settings, "hotdesk-ledger", settings.poolSize());
+        DatabaseSettings.keepH2ServerOnLoopback();
+        H2Embedded.Credentials credentials = H2Embedded.prepare(settings);
+        H2Embedded.Patience patience = new H2Embedded.Patience(H2_OPEN_DEADLINE);
+        // the app user never creates the database: a file that is missing is created by the admin
+        String appUrl = settings.url() + ";IFEXISTS=TRUE";
+        boolean setUp = false;
+        boolean triedSetUp = false;
+        Duration pause = Duration.ofMillis(25);
+        while (true) {
+            try (H2Embedded.OpeningLock opening = H2Embedded.openingLock(settings, patience, shown)) {
+                if (setUp) {
+                    H2Embedded.setUpUsers(settings, credentials, shown);
+                    setUp = false;
+                }
+                Database db = openOnce(settings, appUrl, credentials.appPassword());
+                try {
+                    H2Embedded.privateFiles(settings);
+                } catch (RuntimeException e) {
+                    db.close();
+                    throw e;
+                }
+                return db;
+            } catch (LedgerException e) {
+                int code = h2ErrorCode(e);
+                if (!triedSetUp && (code == ErrorCode.WRONG_USER_OR_PASSWORD
+                        || code == ErrorCode.DATABASE_NOT_FOUND_WITH_IF_EXISTS_1)) {
+                    setUp = true; // a new file, a ledger of an older hotdesk, or one another process is creating
+                    triedSetUp = true;
+                    continue;
+                }
+                if (!H2_BUSY.contains(code) || !patience.mayWait(pause)) {
+                    throw e;
+                }
+                LOG.debug("ledger database {} is busy ({}); trying again in {} ms", shown, e.getMessage(), pause.toMillis());
+                sleep(pause.plusMillis(RANDOM.nextInt((int) pause.toMillis() + 1)));
+                pause = pause.multipliedBy(2).compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : pause.multipliedBy(2);
+            }
+        }
+    }
+
+    private static Database openOnce(DatabaseSettings settings, String url, String password) {
+        HikariDataSource pool = connect(settings, url, password, "hotdesk-ledger", settings.poolSize());
         // Flyway holds one connection for its lock and works on another, so it gets a pool of its own:
         // with db.pool-size=1 it would otherwise wait for itself until the connection timeout
-        try (HikariDataSource migrations = connect(settings, "hotdesk-ledger-migration", MIGRATION_POOL)) {
+        try (HikariDataSource migrations = connect(settings, url, password, "hotdesk-ledger-migration", MIGRATION_POOL)) {
             migrate(settings, migrations);
         } catch (RuntimeException e) {
             pool.close();
             throw e;
         }
         return new Database(settings, pool);
+    }
+
+    /** The H2 error code of the first SQLException among the causes, or 0. */
+    static int h2ErrorCode(Throwable e) {
+        int depth = 0;
+        for (Throwable t = e; t != null && depth < 20; t = t.getCause(), depth++) {
+            if (t instanceof SQLException sql) {
+                return sql.getErrorCode();
+            }
+        }
+        return 0;
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LedgerException("interrupted while waiting for the ledger database", e);
+        }
     }
 
     private static void migrate(DatabaseSettings settings, DataSource dataSource) {
@@ -101,12 +188,13 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private static HikariDataSource connect(DatabaseSettings settings, String poolName, int poolSize) {
+    private static HikariDataSource connect(DatabaseSettings settings, String url, String password, String poolName,
+                                            int poolSize) {
         HikariConfig config = new HikariConfig();
         config.setPoolName(poolName);
-        config.setJdbcUrl(settings.url());
+        config.setJdbcUrl(url);
         config.setUsername(settings.user());
-        config.setPassword(settings.password());
+        config.setPassword(password);
         config.setMaximumPoolSize(poolSize);
         config.setMinimumIdle(Math.min(poolSize, 2));
         config.setAutoCommit(false);
@@ -114,6 +202,18 @@ public final class Database implements AutoCloseable {
         config.setConnectionTimeout(CONNECT_TIMEOUT.toMillis());
         config.setValidationTimeout(Math.min(CONNECT_TIMEOUT.toMillis(), 3000));
         config.setInitializationFailTimeout(1);
+        if (settings.isH2()) {
+            // a connection served by a process that has exited since (it owned the file) stays dead: drop it,
+            // so that the next one reconnects to whoever serves the file now
+            config.setExceptionOverride(new SQLExceptionOverride() {
+                @java.lang.Override
+                public Override adjudicate(SQLException e) {
+                    int code = e.getErrorCode();
+                    return code == ErrorCode.DATABASE_CALLED_AT_SHUTDOWN || code == ErrorCode.CONNECTION_BROKEN_1
+                            || code == ErrorCode.DATABASE_IS_CLOSED ? Override.MUST_EVICT : Override.CONTINUE_EVICT;
+                }
+            });
+        }
         if (settings.isPostgreSql()) {
             int seconds = (int) CONNECT_TIMEOUT.toSeconds();
             // the driver's own limits, so a silent peer cannot hold a connection attempt longer
@@ -148,10 +248,28 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!pool.isClosed()) {
-            pool.close();
-            LOG.info("ledger database {} closed", settings.maskedUrl());
+        if (pool.isClosed()) {
+            return;
         }
+        if (!settings.isH2()) {
+            pool.close();
+        } else {
+            // the last process to hold an H2 file hands it over while closing: not in the middle of another's open
+            H2Embedded.OpeningLock closing = null;
+            try {
+                closing = H2Embedded.openingLock(settings, new H2Embedded.Patience(H2_OPEN_DEADLINE), settings.maskedUrl());
+            } catch (LedgerException busy) {
+                LOG.debug("closing the ledger database {} without its opening lock: {}", settings.maskedUrl(), busy.getMessage());
+            }
+            try {
+                pool.close();
+            } finally {
+                if (closing != null) {
+                    closing.close();
+                }
+            }
+        }
+        LOG.info("ledger database {} closed", settings.maskedUrl());
     }
 
     @Override

@@ -224,6 +224,12 @@ final class JdbcLedger implements Ledger {
             if (state.equals("HYT00") && code == 50200 || code == 90131 && state.equals("90131")) {
                 return true;
             }
+            // H2: the process that served the embedded file to this one exited in the middle (90121 closed at
+            // shutdown, 90067 connection broken); the transaction did not commit there, and the next attempt
+            // reconnects to the process that serves the file now (AUTO_SERVER implies AUTO_RECONNECT)
+            if (code == 90121 && state.equals("90121") || code == 90067 && state.equals("90067")) {
+                return true;
+            }
             if (s.getCause() instanceof SQLException inner && inner != s && retryable(inner)) {
                 return true;
             }

@@ -28,6 +28,9 @@ import hotdesk.testing.ScriptedAsterisk.Transcript;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -44,9 +47,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
  * The FastAGI server and its scripts over real sockets, against a scripted Asterisk 22 and the real
@@ -113,6 +118,13 @@ class HotdeskAgiServerTest {
         return s;
     }
 
+    /** The default prompts but {@code key}, which plays {@code sound}. */
+    private static Prompts withPrompt(String key, String sound) {
+        assertThat(Prompts.KEYS).extracting(Prompts.Key::name).contains(key);
+        return Prompts.from(k -> k.equals(key) ? sound
+                : Prompts.KEYS.stream().filter(d -> d.name().equals(k)).findFirst().orElseThrow().defaultSound());
+    }
+
     private Optional<Occupancy> seatAtDesk() {
         return ledger.read(tx -> tx.occupancyOfLine(DESK));
     }
@@ -136,7 +148,7 @@ class HotdeskAgiServerTest {
         assertThat(t.commands()).contains("ANSWER", "GET FULL VARIABLE \"${CHANNEL(endpoint)}\"",
                 "GET DATA \"agent-pass\" 5000 8");
         assertThat(t.prompted()).containsExactly("agent-pass");
-        assertThat(t.played()).containsExactly("agent-loginok");
+        assertThat(t.played()).containsExactly("activated");
         assertThat(seatAtDesk()).map(Occupancy::extension).contains(ALICE);
         assertThat(asterisk.endpoint(DESK)).containsEntry("accountcode", "101");
         assertThat(t.variable("AJ_AGISTATUS")).isEqualTo("SUCCESS");
@@ -148,7 +160,7 @@ class HotdeskAgiServerTest {
         Transcript t = login("101").enters(PIN).run(server.port());
 
         int setResult = t.commands().indexOf("SET VARIABLE \"HOTDESK_RESULT\" \"OK\"");
-        int playOk = t.commands().indexOf("STREAM FILE \"agent-loginok\" \"\"");
+        int playOk = t.commands().indexOf("STREAM FILE \"activated\" \"\"");
         assertThat(setResult).isNotNegative().isLessThan(playOk);
     }
 
@@ -159,7 +171,7 @@ class HotdeskAgiServerTest {
         assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("BAD_PIN");
         assertThat(t.variables()).doesNotContainKey("HOTDESK_USER");
         assertThat(t.prompted()).containsExactly("agent-pass", "agent-pass", "agent-pass");
-        assertThat(t.played()).containsExactly("agent-incorrect", "agent-incorrect", "agent-incorrect");
+        assertThat(t.played()).containsExactly("vm-incorrect", "vm-incorrect", "vm-incorrect");
         assertThat(failures(LogIn.userKey(ALICE))).isEqualTo(3);
         assertThat(failures(LogIn.deskKey(DESK))).isEqualTo(3);
         assertThat(seatAtDesk()).isEmpty();
@@ -182,7 +194,7 @@ class HotdeskAgiServerTest {
         Transcript t = login("101").enters(WRONG_PIN).enters(PIN).run(server.port());
 
         assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("OK");
-        assertThat(t.played()).containsExactly("agent-incorrect", "agent-loginok");
+        assertThat(t.played()).containsExactly("vm-incorrect", "activated");
         assertThat(seatAtDesk()).map(Occupancy::extension).contains(ALICE);
         assertThat(failures(LogIn.userKey(ALICE))).isZero();
     }
@@ -192,7 +204,7 @@ class HotdeskAgiServerTest {
         Transcript t = login("999").enters(PIN).enters(PIN).enters(PIN).run(server.port());
 
         assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("BAD_PIN");
-        assertThat(t.played()).containsExactly("agent-incorrect", "agent-incorrect", "agent-incorrect");
+        assertThat(t.played()).containsExactly("vm-incorrect", "vm-incorrect", "vm-incorrect");
         assertThat(failures(LogIn.deskKey(DESK))).isEqualTo(3);
     }
 
@@ -208,8 +220,8 @@ class HotdeskAgiServerTest {
     void without_an_extension_argument_the_caller_is_asked_for_it() {
         Transcript t = login().enters("101#").enters(PIN).run(server.port());
 
-        assertThat(t.commands()).contains("GET DATA \"agent-user\" 5000 10");
-        assertThat(t.prompted()).containsExactly("agent-user", "agent-pass");
+        assertThat(t.commands()).contains("GET DATA \"extension\" 5000 10");
+        assertThat(t.prompted()).containsExactly("extension", "agent-pass");
         assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("OK");
     }
 
@@ -228,7 +240,7 @@ class HotdeskAgiServerTest {
         Transcript t = login("101").staysSilent().run(server.port());
 
         assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("NO_INPUT");
-        assertThat(t.played()).containsExactly("goodbye");
+        assertThat(t.played()).containsExactly("vm-goodbye");
         assertThat(failures(LogIn.userKey(ALICE))).isZero();
     }
 
@@ -237,8 +249,8 @@ class HotdeskAgiServerTest {
         Transcript t = login().staysSilent().run(server.port());
 
         assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("NO_INPUT");
-        assertThat(t.prompted()).containsExactly("agent-user");
-        assertThat(t.played()).containsExactly("goodbye");
+        assertThat(t.prompted()).containsExactly("extension");
+        assertThat(t.played()).containsExactly("vm-goodbye");
     }
 
     @Test
@@ -282,6 +294,81 @@ class HotdeskAgiServerTest {
 
         assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("DESK_DISABLED");
         assertThat(t.played()).containsExactly("feature-not-avail-line");
+    }
+
+    // --- prompts.* ---------------------------------------------------------------------------------
+
+    /** One call that ends in {@code result}, set up in the test's world first. */
+    private interface Scenario {
+        Transcript run(HotdeskAgiServerTest t);
+    }
+
+    static Stream<Arguments> everyPromptKey() {
+        return Stream.of(
+                arguments("prompts.enter-extension", "OK", (Scenario) t -> login().enters("101").enters(PIN).run(t.server.port())),
+                arguments("prompts.enter-pin", "OK", (Scenario) t -> login("101").enters(PIN).run(t.server.port())),
+                arguments("prompts.login-ok", "OK", (Scenario) t -> login("101").enters(PIN).run(t.server.port())),
+                arguments("prompts.login-pending", "OK_PENDING", (Scenario) t -> {
+                    t.asterisk.down(true);
+                    return login("101").enters(PIN).run(t.server.port());
+                }),
+                arguments("prompts.bad-pin", "BAD_PIN",
+                        (Scenario) t -> login("101").enters(WRONG_PIN).enters(WRONG_PIN).enters(WRONG_PIN).run(t.server.port())),
+                arguments("prompts.locked", "LOCKED", (Scenario) t -> {
+                    t.ledger.transact(tx -> {
+                        for (int i = 0; i < 5; i++) {
+                            tx.recordFailure(LogIn.deskKey(DESK), t.clock.instant());
+                        }
+                        return null;
+                    });
+                    return login("101").enters(PIN).run(t.server.port());
+                }),
+                arguments("prompts.not-a-desk", "NOT_A_DESK", (Scenario) t -> login("101").fromEndpoint("101").run(t.server.port())),
+                arguments("prompts.not-allowed", "NOT_ALLOWED", (Scenario) t -> login("102").enters(PIN).run(t.server.port())),
+                arguments("prompts.desk-disabled", "DESK_DISABLED", (Scenario) t -> {
+                    Mac mac = Mac.parse("00:15:65:99:99:99");
+                    t.ledger.transact(tx -> {
+                        tx.insertDevice(new Device(mac, "yealink", "T54W", null, "", "", false),
+                                List.of(new DeskLine(mac.endpointId(), mac, 1, "desk-secret-123")));
+                        return null;
+                    });
+                    return login("101").fromEndpoint(mac.endpointId()).enters(PIN).run(t.server.port());
+                }),
+                arguments("prompts.no-input", "NO_INPUT", (Scenario) t -> login("101").staysSilent().run(t.server.port())),
+                arguments("prompts.logged-out", "LOGGED_OUT", (Scenario) t -> {
+                    assertThat(t.logIn.execute(DESK, new LogIn.Pin(ALICE, PIN), "test")).isInstanceOf(LogIn.LoggedIn.class);
+                    return ScriptedAsterisk.call("hotdesk-logout").run(t.server.port());
+                }),
+                arguments("prompts.not-logged-in", "NOT_LOGGED_IN",
+                        (Scenario) t -> ScriptedAsterisk.call("hotdesk-logout").run(t.server.port())),
+                arguments("prompts.error", "ERROR", (Scenario) t -> {
+                    t.databaseDown.set(true);
+                    return login("101").enters(PIN).run(t.server.port());
+                }));
+    }
+
+    @ParameterizedTest(name = "{0} ({1})")
+    @MethodSource("everyPromptKey")
+    void each_result_plays_the_sound_of_its_own_prompts_key(String key, String result, Scenario scenario) {
+        server.close();
+        String sound = "custom/hd-" + key.substring("prompts.".length());
+        server = start(withPrompt(key, sound));
+
+        Transcript t = scenario.run(this);
+
+        assertThat(t.variable("HOTDESK_RESULT")).isEqualTo(result);
+        List<String> heard = new java.util.ArrayList<>(t.prompted());
+        heard.addAll(t.played());
+        assertThat(heard).as("%s is heard", key).contains(sound);
+        if (!key.equals("prompts.enter-extension") && !key.equals("prompts.enter-pin")) {
+            assertThat(t.played()).as("the result's prompt is the last thing played").last().isEqualTo(sound);
+        }
+    }
+
+    @Test
+    void the_scenarios_cover_every_prompts_key() {
+        assertThat(everyPromptKey().map(a -> (String) a.get()[0]))
+                .containsExactlyInAnyOrderElementsOf(Prompts.KEYS.stream().map(Prompts.Key::name).toList());
     }
 
     // --- desk identity ----------------------------------------------------------------------------
@@ -346,7 +433,7 @@ class HotdeskAgiServerTest {
 
         Transcript t = login().hangsUp().run(server.port());
 
-        assertThat(t.prompted()).containsExactly("agent-user");
+        assertThat(t.prompted()).containsExactly("extension");
         assertThat(t.variables()).doesNotContainKey("HOTDESK_RESULT");
         assertThat(ledger.audit()).hasSize(auditBefore);
         assertThat(t.closedByServer()).isTrue();
@@ -365,7 +452,7 @@ class HotdeskAgiServerTest {
 
     @Test
     void hanging_up_during_the_success_prompt_keeps_the_login() {
-        Transcript t = login("101").enters(PIN).hangsUpDuring("agent-loginok").run(server.port());
+        Transcript t = login("101").enters(PIN).hangsUpDuring("activated").run(server.port());
 
         assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("OK");
         assertThat(seatAtDesk()).isPresent();
@@ -374,7 +461,7 @@ class HotdeskAgiServerTest {
 
     @Test
     void missing_prompt_files_do_not_break_a_login() {
-        Transcript t = login("101").missingFiles("agent-pass", "agent-loginok").enters(PIN).run(server.port());
+        Transcript t = login("101").missingFiles("agent-pass", "activated").enters(PIN).run(server.port());
 
         assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("OK");
         assertThat(t.prompted()).containsExactly("agent-pass", "");
@@ -387,10 +474,7 @@ class HotdeskAgiServerTest {
     @Test
     void with_asterisk_down_the_login_stands_and_reports_OK_PENDING() {
         server.close();
-        Prompts custom = new Prompts("agent-user", "agent-pass", "agent-loginok", "hotdesk/phone-updates-shortly",
-                "agent-incorrect", "please-try-call-later", "agent-loggedoff", "agent-loggedoff",
-                "feature-not-avail-line", "goodbye");
-        server = start(custom);
+        server = start(withPrompt("prompts.login-pending", "hotdesk/phone-updates-shortly"));
         asterisk.down(true);
 
         Transcript t = login("101").enters(PIN).run(server.port());
@@ -407,7 +491,7 @@ class HotdeskAgiServerTest {
         Transcript t = login("101").enters(PIN).run(server.port());
 
         assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("ERROR");
-        assertThat(t.played()).containsExactly("feature-not-avail-line");
+        assertThat(t.played()).containsExactly("please-try-call-later");
         assertThat(logs.atLeast(Level.ERROR)).singleElement().satisfies(e -> {
             assertThat(e.getThrowableProxy().getClassName()).isEqualTo(LedgerException.class.getName());
             assertThat(e.getMDCPropertyMap()).containsEntry("uniqueid", "1795345259.7").containsEntry("desk", DESK);
@@ -418,7 +502,7 @@ class HotdeskAgiServerTest {
     void a_caller_hanging_up_while_hearing_about_an_error_ends_the_call_quietly() {
         databaseDown.set(true);
 
-        Transcript t = login("101").enters(PIN).hangsUpDuring("feature-not-avail-line").run(server.port());
+        Transcript t = login("101").enters(PIN).hangsUpDuring("please-try-call-later").run(server.port());
 
         assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("ERROR");
         assertThat(t.closedByServer()).isTrue();
@@ -456,7 +540,7 @@ class HotdeskAgiServerTest {
         Transcript t = ScriptedAsterisk.call("hotdesk-otp").args("123456").run(server.port());
 
         assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("BAD_PIN");
-        assertThat(t.played()).containsExactly("agent-incorrect");
+        assertThat(t.played()).containsExactly("vm-incorrect");
         assertThat(failures(LogIn.deskKey(DESK))).isEqualTo(1);
         assertThat(logs.events("hotdesk.security")).singleElement()
                 .satisfies(e -> assertThat(e.getFormattedMessage()).contains("via=otp").doesNotContain("123456"));
@@ -495,7 +579,7 @@ class HotdeskAgiServerTest {
 
         assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("LOGGED_OUT");
         assertThat(t.variable("HOTDESK_USER")).isEqualTo("101");
-        assertThat(t.played()).containsExactly("agent-loggedoff");
+        assertThat(t.played()).containsExactly("de-activated");
         assertThat(seatAtDesk()).isEmpty();
     }
 

@@ -1,6 +1,10 @@
 package hotdesk.agi;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,35 +12,52 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class PromptsTest {
 
     @Test
-    void the_defaults_are_asterisk_core_sounds() {
+    void the_defaults_say_what_happened_without_agents_or_mailboxes() {
         Prompts p = Prompts.defaults();
 
-        assertThat(p.enterExtension()).isEqualTo("agent-user");
+        assertThat(p.enterExtension()).isEqualTo("extension");
         assertThat(p.enterPin()).isEqualTo("agent-pass");
-        assertThat(p.badPin()).isEqualTo("agent-incorrect");
-        assertThat(p.refused()).isEqualTo("feature-not-avail-line");
+        assertThat(p.badPin()).isEqualTo("vm-incorrect");
+        assertThat(p.loggedOut()).isEqualTo("de-activated");
+        assertThat(p.loginOk()).isEqualTo("activated");
+        assertThat(List.of(p.enterExtension(), p.loginOk(), p.loginPending(), p.badPin(), p.locked(), p.notADesk(),
+                p.notAllowed(), p.deskDisabled(), p.noInput(), p.loggedOut(), p.notLoggedIn(), p.error()))
+                .noneMatch(sound -> sound.startsWith("agent-"));
     }
 
     @Test
-    void a_sound_name_with_blanks_or_quotes_is_refused_naming_its_key() {
-        Prompts d = Prompts.defaults();
+    void every_key_is_read_from_its_own_name() {
+        Prompts p = Prompts.from(key -> "custom/" + key.substring("prompts.".length()));
 
-        assertThatThrownBy(() -> new Prompts(d.enterExtension(), "agent-pass\" 1", d.loginOk(), d.loginPending(),
-                d.badPin(), d.locked(), d.loggedOut(), d.notLoggedIn(), d.refused(), d.goodbye()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("agi.prompt.enter-pin ");
-        assertThatThrownBy(() -> new Prompts(d.enterExtension(), d.enterPin(), d.loginOk(), d.loginPending(),
-                d.badPin(), d.locked(), d.loggedOut(), d.notLoggedIn(), d.refused(), ""))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("agi.prompt.goodbye ");
-        assertThatThrownBy(() -> new Prompts(d.enterExtension(), d.enterPin(), d.loginOk(), d.loginPending(),
-                d.badPin(), d.locked(), d.loggedOut(), d.notLoggedIn(), "../../etc/x", d.goodbye()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("agi.prompt.refused ");
+        assertThat(List.of(p.enterExtension(), p.enterPin(), p.loginOk(), p.loginPending(), p.badPin(), p.locked(),
+                p.notADesk(), p.notAllowed(), p.deskDisabled(), p.noInput(), p.loggedOut(), p.notLoggedIn(), p.error()))
+                .isEqualTo(Prompts.KEYS.stream().map(k -> "custom/" + k.name().substring("prompts.".length())).toList());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"vm-incorrect\" 1", "", " ", "../../etc/x", "custom//x", "custom/", "custom/hd welcome",
+            "custom/hd-welcome.wav", "custom/hd-welcome.gsm", "-o", "a;b"})
+    void a_bad_prompt_value_is_refused_naming_its_key(String bad) {
+        for (Prompts.Key key : Prompts.KEYS) {
+            assertThatThrownBy(() -> Prompts.from(k -> k.equals(key.name()) ? bad : key.defaultSound()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith(key.name() + " must ")
+                    .hasMessageContaining("'" + bad.strip() + "'");
+        }
     }
 
     @Test
-    void sounds_in_subdirectories_are_allowed() {
-        Prompts d = Prompts.defaults();
+    void a_missing_prompt_value_is_refused_naming_its_key() {
+        assertThatThrownBy(() -> Prompts.from(k -> k.equals("prompts.bad-pin") ? null : "vm-goodbye"))
+                .hasMessageStartingWith("prompts.bad-pin must ");
+    }
 
-        assertThat(new Prompts("custom/hd-ext", d.enterPin(), d.loginOk(), d.loginPending(), d.badPin(), d.locked(),
-                d.loggedOut(), d.notLoggedIn(), d.refused(), d.goodbye()).enterExtension()).isEqualTo("custom/hd-ext");
+    @Test
+    void site_recordings_in_subdirectories_or_absolute_paths_are_allowed() {
+        Prompts p = Prompts.from(k -> k.equals("prompts.login-ok") ? "custom/hd-welcome"
+                : k.equals("prompts.logged-out") ? "/var/lib/asterisk/sounds/site/hd-bye" : "vm-goodbye");
+
+        assertThat(p.loginOk()).isEqualTo("custom/hd-welcome");
+        assertThat(p.loggedOut()).isEqualTo("/var/lib/asterisk/sounds/site/hd-bye");
     }
 }

@@ -244,14 +244,39 @@ class AmiLinkTest {
         link.dialplanState().put(facts);
 
         assertThat(ami.astdb()).containsExactly(Map.entry("/hotdesk/desk/hd-1/occupant", "101"));
-        assertThat(ami.actions()).containsExactly("Challenge", "Login", "DBPut", "DBDel", "DBDel");
+        // the missing user/101/desk: Asterisk answers "could not be deleted", a DBGet confirms it is absent
+        assertThat(ami.actions()).containsExactly("Challenge", "Login", "DBPut", "DBDel", "DBDel", "DBGet");
+        link.dialplanState().put(Map.of()); // nothing to do, nothing sent
+        assertThat(ami.actions()).hasSize(6);
+    }
 
-        ami.deleteOfMissingKeySucceeds(true); // what some Asterisk versions answer instead
-        link.dialplanState().put(Map.of("desk/hd-1/occupant", "", "desk/hd-1/elin", ""));
+    @Test
+    void a_new_user_and_an_idle_desk_without_elin_push_cleanly_although_their_keys_were_never_there() {
+        AmiLink link = started();
+
+        link.dialplanState().put(Map.of("user/102/desk", ""));
+        Map<String, String> idleDesk = new LinkedHashMap<>();
+        idleDesk.put("desk/hd-2/occupant", "");
+        idleDesk.put("desk/hd-2/elin", "");
+        link.dialplanState().put(idleDesk);
 
         assertThat(ami.astdb()).isEmpty();
-        link.dialplanState().put(Map.of()); // nothing to do, nothing sent
-        assertThat(ami.actions()).hasSize(7);
+        assertThat(log.lines()).noneMatch(l -> l.startsWith("WARN") || l.startsWith("ERROR"));
+    }
+
+    @Test
+    void a_delete_asterisk_refuses_while_the_key_is_still_there_fails_retryably() {
+        ami.putDb("hotdesk", "desk/hd-1/occupant", "101");
+        ami.failNext("DBDel", "Database entry could not be deleted"); // the answer of a failed SQLite delete too
+        AmiLink link = started();
+
+        assertThatThrownBy(() -> link.dialplanState().put(Map.of("desk/hd-1/occupant", "")))
+                .isInstanceOfSatisfying(PbxException.class, e -> {
+                    assertThat(e.retryable()).isTrue();
+                    assertThat(e.getMessage()).isEqualTo("AMI DBDel hotdesk/desk/hd-1/occupant → Error: Database entry could"
+                            + " not be deleted, and the key is still there (127.0.0.1:" + ami.port() + ")");
+                });
+        assertThat(ami.astdb()).containsKey("/hotdesk/desk/hd-1/occupant");
     }
 
     @Test
@@ -310,6 +335,76 @@ class AmiLinkTest {
         assertThat(ami.actions()).containsExactly("Challenge", "Login");
         link.dialplanState().put(Map.of("k".repeat(245), "v".repeat(255)));
         assertThat(ami.astdb()).hasSize(1);
+    }
+
+    // ---- ModuleCheck
+
+    @Test
+    void a_missing_module_is_an_error_naming_it_after_connecting_and_again_after_every_fully_booted() {
+        ami.unloadModules("app_exec");
+        Map<String, String> modules = new LinkedHashMap<>();
+        modules.put("func_db", "the dialplan's DB() (the desk's ELIN)");
+        modules.put("app_exec", "the emergency route's ExecIf");
+        AmiLink link = link(SECRET, Duration.ofSeconds(5), NO_PING, modules, booted::incrementAndGet);
+        String missing = "ERROR Asterisk at 127.0.0.1:" + ami.port() + " has no module app_exec loaded, needed for the emergency"
+                + " route's ExecIf: install it and load it (module load app_exec.so, and not noload in modules.conf)";
+
+        link.start();
+
+        await().atMost(CEILING).until(() -> booted.get() == 1);
+        assertThat(log.lines()).containsOnlyOnce(missing);
+        assertThat(log.lines()).filteredOn(l -> l.startsWith("ERROR")).containsExactly(missing);
+        assertThat(ami.received()).contains("Action: ModuleCheck\r\nActionID: hotdesk-modulecheck-")
+                .contains("\r\nModule: func_db\r\n\r\n").contains("\r\nModule: app_exec\r\n\r\n");
+
+        ami.restart();
+
+        await().atMost(CEILING).until(() -> booted.get() == 2);
+        assertThat(log.lines()).filteredOn(missing::equals).hasSize(2);
+
+        ami.loadModules("app_exec");
+        ami.restart();
+
+        await().atMost(CEILING).until(() -> booted.get() == 3);
+        assertThat(log.lines()).filteredOn(missing::equals).hasSize(2);
+        assertThat(log.lines()).contains("INFO Asterisk at 127.0.0.1:" + ami.port() + " has the 2 modules hotdesk needs");
+    }
+
+    @Test
+    void the_modules_are_checked_before_the_fully_booted_callback_runs() {
+        ami.unloadModules("res_agi");
+        List<Boolean> errorLoggedBeforeCallback = new ArrayList<>();
+        AmiLink link = link(SECRET, Duration.ofSeconds(5), NO_PING, Map.of("res_agi", "AGI()"), () -> {
+            errorLoggedBeforeCallback.add(log.lines().stream().anyMatch(l -> l.startsWith("ERROR") && l.contains("res_agi")));
+            booted.incrementAndGet();
+        });
+
+        link.start();
+
+        await().atMost(CEILING).until(() -> booted.get() == 1);
+        assertThat(errorLoggedBeforeCallback).containsExactly(true);
+    }
+
+    @Test
+    void a_module_check_asterisk_refuses_is_a_warning_and_the_callback_still_runs() {
+        ami.failNext("ModuleCheck", "Permission denied");
+        AmiLink link = link(SECRET, Duration.ofSeconds(5), NO_PING, Map.of("res_agi", "AGI()"), booted::incrementAndGet);
+
+        link.start();
+
+        await().atMost(CEILING).until(() -> booted.get() == 1);
+        assertThat(log.lines()).contains("WARN could not check the Asterisk modules hotdesk needs: AMI ModuleCheck res_agi →"
+                + " Error: Permission denied — give the AMI user 'hotdesk' write = system in manager.conf (127.0.0.1:"
+                + ami.port() + "); checking again after the next FullyBooted");
+        assertThat(log.lines()).noneMatch(l -> l.startsWith("ERROR"));
+    }
+
+    @Test
+    void a_required_module_name_that_is_not_one_is_refused_when_the_link_is_made() {
+        for (String bad : new String[] {"app_exec.so", "", "app exec", "App_Exec"}) {
+            assertThatThrownBy(() -> link(SECRET, Duration.ofSeconds(5), NO_PING, Map.of(bad, "x"), booted::incrementAndGet))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("without .so");
+        }
     }
 
     // ---- outages
@@ -507,13 +602,22 @@ class AmiLinkTest {
     }
 
     private AmiLink link(String secret, Duration timeout, Duration ping, Runnable onFullyBooted) {
-        return link(secret, ami.port(), timeout, ping, onFullyBooted);
+        return link(secret, ami.port(), timeout, ping, Map.of(), onFullyBooted);
+    }
+
+    private AmiLink link(String secret, Duration timeout, Duration ping, Map<String, String> modules, Runnable onFullyBooted) {
+        return link(secret, ami.port(), timeout, ping, modules, onFullyBooted);
     }
 
     private AmiLink link(String secret, int port, Duration timeout, Duration ping, Runnable onFullyBooted) {
+        return link(secret, port, timeout, ping, Map.of(), onFullyBooted);
+    }
+
+    private AmiLink link(String secret, int port, Duration timeout, Duration ping, Map<String, String> modules,
+                         Runnable onFullyBooted) {
         AmiSettings settings = new AmiSettings("127.0.0.1", port, "hotdesk", secret, timeout,
                 Map.of("yealink", "check-sync;reboot=false"));
-        AmiLink link = new AmiLink(settings, onFullyBooted, ping, Duration.ofMillis(20), Duration.ofMillis(200));
+        AmiLink link = new AmiLink(settings, modules, onFullyBooted, ping, Duration.ofMillis(20), Duration.ofMillis(200));
         links.add(link);
         return link;
     }

@@ -293,31 +293,84 @@ class FakeAmiTest {
     }
 
     @Test
-    void astdb_put_get_and_delete_answer_like_asterisk() throws Exception {
+    void astdb_put_get_del_and_del_tree_on_present_and_absent_keys_answer_byte_for_byte_like_asterisk_22() throws Exception {
+        // every answer below is what Asterisk 22.10.1 sent for the same request (2026-12-01)
         try (Raw c = loggedIn("off")) {
-            c.send("Action: DBPut\r\nActionID: 1\r\nFamily: hotdesk\r\nKey: desk/hd-1/occupant\r\nVal: 101\r\n\r\n");
-            assertThat(c.readMessage()).isEqualTo("Response: Success\r\nActionID: 1\r\nMessage: Updated database successfully\r\n\r\n");
-            c.send("Action: DBGet\r\nActionID: 2\r\nFamily: hotdesk\r\nKey: desk/hd-1/occupant\r\n\r\n");
-            assertThat(c.readMessage()).isEqualTo("Response: Success\r\nActionID: 2\r\nEventList: start\r\nMessage: Result will follow\r\n\r\n");
-            assertThat(c.readMessage()).isEqualTo("Event: DBGetResponse\r\nFamily: hotdesk\r\nKey: desk/hd-1/occupant\r\nVal: 101\r\n"
-                    + "ActionID: 2\r\n\r\n");
-            assertThat(c.readMessage()).isEqualTo("Event: DBGetComplete\r\nActionID: 2\r\nEventList: Complete\r\nListItems: 1\r\n\r\n");
-            c.send("Action: DBDel\r\nActionID: 3\r\nFamily: hotdesk\r\nKey: desk/hd-1/occupant\r\n\r\n");
-            assertThat(c.readMessage()).isEqualTo("Response: Success\r\nActionID: 3\r\nMessage: Key deleted successfully\r\n\r\n");
-            c.send("Action: DBDel\r\nActionID: 4\r\nFamily: hotdesk\r\nKey: desk/hd-1/occupant\r\n\r\n");
-            assertThat(c.readMessage()).isEqualTo("Response: Error\r\nActionID: 4\r\nMessage: Database entry not found\r\n\r\n");
-            c.send("Action: DBGet\r\nActionID: 5\r\nFamily: hotdesk\r\nKey: desk/hd-1/occupant\r\n\r\n");
-            assertThat(c.readMessage()).isEqualTo("Response: Error\r\nActionID: 5\r\nMessage: Database entry not found\r\n\r\n");
+            c.send("Action: DBDel\r\nActionID: d1\r\nFamily: hotdesk\r\nKey: nope\r\n\r\n");
+            assertThat(c.readMessage()).isEqualTo("Response: Error\r\nActionID: d1\r\nMessage: Database entry could not be deleted"
+                    + "\r\n\r\n");
+            c.send("Action: DBDelTree\r\nActionID: d2\r\nFamily: nofam\r\n\r\n");
+            assertThat(c.readMessage()).isEqualTo("Response: Error\r\nActionID: d2\r\nMessage: Database entry not found\r\n\r\n");
+            c.send("Action: DBGet\r\nActionID: d3\r\nFamily: hotdesk\r\nKey: nope\r\n\r\n");
+            assertThat(c.readMessage()).isEqualTo("Response: Error\r\nActionID: d3\r\nMessage: Database entry not found\r\n\r\n");
+            c.send("Action: DBPut\r\nActionID: d4\r\nFamily: hotdesk\r\nKey: k1\r\nVal: v1\r\n\r\n");
+            assertThat(c.readMessage()).isEqualTo("Response: Success\r\nActionID: d4\r\nMessage: Updated database successfully"
+                    + "\r\n\r\n");
+            c.send("Action: DBGet\r\nActionID: d5\r\nFamily: hotdesk\r\nKey: k1\r\n\r\n");
+            assertThat(c.readMessage()).isEqualTo("Response: Success\r\nActionID: d5\r\nEventList: start\r\nMessage: Result will"
+                    + " follow\r\n\r\n");
+            assertThat(c.readMessage()).isEqualTo("Event: DBGetResponse\r\nFamily: hotdesk\r\nKey: k1\r\nVal: v1\r\nActionID: d5"
+                    + "\r\n\r\n");
+            assertThat(c.readMessage()).isEqualTo("Event: DBGetComplete\r\nActionID: d5\r\nEventList: Complete\r\nListItems: 1"
+                    + "\r\n\r\n");
+            c.send("Action: DBDel\r\nActionID: d6\r\nFamily: hotdesk\r\nKey: k1\r\n\r\n");
+            assertThat(c.readMessage()).isEqualTo("Response: Success\r\nActionID: d6\r\nMessage: Key deleted successfully\r\n\r\n");
+            c.send("Action: DBPut\r\nActionID: d7\r\nFamily: fam2\r\nKey: a/b\r\nVal: 1\r\n\r\n");
+            assertThat(c.readMessage()).isEqualTo("Response: Success\r\nActionID: d7\r\nMessage: Updated database successfully"
+                    + "\r\n\r\n");
+            c.send("Action: DBPut\r\nActionID: d8\r\nFamily: fam2\r\nKey: c\r\nVal: 2\r\n\r\n");
+            c.readMessage();
+            c.send("Action: DBDelTree\r\nActionID: d9\r\nFamily: fam2\r\nKey: a\r\n\r\n");
+            assertThat(c.readMessage()).isEqualTo("Response: Success\r\nActionID: d9\r\nMessage: Key tree deleted successfully"
+                    + "\r\n\r\n");
+            assertThat(ami.astdb()).containsOnlyKeys("/fam2/c");
+            c.send("Action: DBDelTree\r\nActionID: d10\r\nFamily: fam2\r\n\r\n");
+            assertThat(c.readMessage()).isEqualTo("Response: Success\r\nActionID: d10\r\nMessage: Key tree deleted successfully"
+                    + "\r\n\r\n");
+            c.send("Action: DBDelTree\r\nActionID: d11\r\nFamily: fam2\r\nKey: zz\r\n\r\n");
+            assertThat(c.readMessage()).isEqualTo("Response: Error\r\nActionID: d11\r\nMessage: Database entry not found\r\n\r\n");
+            c.send("Action: DBPut\r\nActionID: d12\r\nFamily: hotdesk\r\nKey: k2\r\n\r\n");
+            assertThat(c.readMessage()).isEqualTo("Response: Success\r\nActionID: d12\r\nMessage: Updated database successfully"
+                    + "\r\n\r\n");
+            c.send("Action: DBGet\r\nActionID: d13\r\nFamily: hotdesk\r\nKey: k2\r\n\r\n");
+            c.readMessage();
+            assertThat(c.readMessage()).isEqualTo("Event: DBGetResponse\r\nFamily: hotdesk\r\nKey: k2\r\nVal: \r\nActionID: d13"
+                    + "\r\n\r\n");
+            c.readMessage();
+            c.send("Action: DBDel\r\nActionID: d14\r\nFamily: hotdesk\r\n\r\n");
+            assertThat(c.readMessage()).isEqualTo("Response: Error\r\nActionID: d14\r\nMessage: No key specified.\r\n\r\n");
+            c.send("Action: DBDelTree\r\nActionID: d15\r\n\r\n");
+            assertThat(c.readMessage()).isEqualTo("Response: Error\r\nActionID: d15\r\nMessage: No family specified.\r\n\r\n");
             c.send("Action: DBPut\r\nFamily: hotdesk\r\nVal: 1\r\n\r\n");
             assertThat(c.readMessage()).isEqualTo("Response: Error\r\nMessage: No key specified\r\n\r\n");
             c.send("Action: DBDel\r\nKey: k\r\n\r\n");
             assertThat(c.readMessage()).isEqualTo("Response: Error\r\nMessage: No family specified.\r\n\r\n");
-
-            ami.deleteOfMissingKeySucceeds(true);
-            c.send("Action: DBDel\r\nActionID: 6\r\nFamily: hotdesk\r\nKey: nothing/here\r\n\r\n");
-            assertThat(c.readMessage()).isEqualTo("Response: Success\r\nActionID: 6\r\nMessage: Key deleted successfully\r\n\r\n");
         }
-        assertThat(ami.astdb()).isEmpty();
+        assertThat(ami.astdb()).containsOnlyKeys("/hotdesk/k2");
+    }
+
+    @Test
+    void module_check_answers_like_asterisk_22_with_or_without_so_and_without_case() throws Exception {
+        ami.unloadModules("app_exec");
+        // every answer below is what Asterisk 22.10.1 sent for the same request (2026-12-01), app_exec
+        // there loaded and res_ari_events not (noload)
+        try (Raw c = loggedIn("off")) {
+            c.send("Action: ModuleCheck\r\nActionID: m1\r\nModule: func_db\r\n\r\n");
+            assertThat(c.readMessage()).isEqualTo("Response: Success\r\nActionID: m1\r\nVersion: \r\n\r\n");
+            c.send("Action: ModuleCheck\r\nActionID: m2\r\nModule: func_db.so\r\n\r\n");
+            assertThat(c.readMessage()).isEqualTo("Response: Success\r\nActionID: m2\r\nVersion: \r\n\r\n");
+            c.send("Action: ModuleCheck\r\nActionID: m3\r\nModule: FUNC_DB\r\n\r\n");
+            assertThat(c.readMessage()).isEqualTo("Response: Success\r\nActionID: m3\r\nVersion: \r\n\r\n");
+            c.send("Action: ModuleCheck\r\nActionID: n1\r\nModule: app_exec\r\n\r\n");
+            assertThat(c.readMessage()).isEqualTo("Response: Error\r\nActionID: n1\r\nMessage: Module not loaded\r\n\r\n");
+            c.send("Action: ModuleCheck\r\nActionID: n2\r\nModule: func_db \r\n\r\n");
+            assertThat(c.readMessage()).isEqualTo("Response: Error\r\nActionID: n2\r\nMessage: Module not loaded\r\n\r\n");
+            c.send("Action: ModuleCheck\r\nActionID: n3\r\n\r\n");
+            assertThat(c.readMessage()).isEqualTo("Response: Error\r\nActionID: n3\r\nMessage: Module not loaded\r\n\r\n");
+            ami.loadModules("app_exec");
+            c.send("Action: ModuleCheck\r\nActionID: m4\r\nModule: app_exec.so\r\n\r\n");
+            assertThat(c.readMessage()).isEqualTo("Response: Success\r\nActionID: m4\r\nVersion: \r\n\r\n");
+        }
     }
 
     @Test

@@ -15,12 +15,20 @@ import hotdesk.core.policy.PjsipProfile;
 import hotdesk.core.policy.Projections;
 import hotdesk.core.port.PbxException;
 import hotdesk.core.port.PjsipObject;
+import hotdesk.testing.AmiWire;
+import hotdesk.testing.AmiWire.Message;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.BeforeEach;
 
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,90 +39,399 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The adapters against a REAL Asterisk 22 configured with {@code asterisk-conf/}: what the fakes model
- * is checked against the real thing (ARI push creates and merges endpoint/aor/auth, an unknown
- * attribute is refused, AMI logs in and sees FullyBooted, PJSIPNotify "succeeds" for an unregistered
- * endpoint, AstDB writes and deletes). Subclasses say where that Asterisk is: {@link RealAsteriskTest}
- * (environment variables) and {@link DockerAsteriskTest} (Testcontainers); both are reported as
- * skipped when they have none.
+ * One contract, two peers: what hotdesk relies on from Asterisk 22's ARI and AMI, asserted on the wire
+ * (raw HTTP, raw AMI) and through hotdesk's adapters, with the same assertions against the fake peers
+ * the other tests use ({@link FakeAsteriskContractTest}) and against a real Asterisk 22.10.1 from the
+ * test kit ({@link RealAsteriskContractTest}). A fake that answers differently from the real Asterisk
+ * fails here.
  */
 abstract class AsteriskContract {
 
-    /** Where the Asterisk under test listens. */
-    record Target(URI ariUrl, String ariUser, String ariPassword, String amiHost, int amiPort, String amiUser,
-                  String amiSecret) {
-    }
+    static final String ARI_USER = "hotdesk";
+    static final String ARI_PASSWORD = "contract-ari-password-0123";
+    static final String AMI_USER = "hotdesk";
+    static final String AMI_SECRET = "contract-ami-secret-0123";
+    /** An endpoint the peer has from pjsip.conf (ARI may read it but not change it). */
+    static final String CONFIG_ENDPOINT = "201";
 
-    abstract Target target();
+    /** ARI base URL of the peer. */
+    abstract URI ariUrl();
+
+    abstract int amiPort();
+
+    /** Asterisk restarts: Shutdown to AMI clients, memory objects gone, FullyBooted when back. Returns when it is up. */
+    abstract void restartAsterisk();
+
+    /** Makes {@code endpoint} have a registered phone that answers requests; returns something to close after the test. */
+    abstract AutoCloseable registerPhone(String endpoint, String password);
+
+    /** True once the phone registered by {@link #registerPhone} got a NOTIFY with {@code event}. */
+    abstract boolean phoneGotNotify(String endpoint, String event);
 
     private static final String MAC = "00:15:65:fe:ed:01";
+    private static final String DESK = Mac.parse(MAC).endpointId();
+    private static final String PROBE = "hd-contract-probe";
+    private static final String USER = "19901";
 
-    private final AtomicInteger booted = new AtomicInteger();
-    private AriClient ari;
-    private AmiLink ami;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Projections projections = new Projections(PjsipProfile.defaults());
-    private final DeskLine line = new DeskLine(Mac.parse(MAC).endpointId(), Mac.parse(MAC), 1, "It-Desk-Secret-0123456789");
-    private final Device device = new Device(Mac.parse(MAC), "yealink", "T54W", "IT desk", "", "", true);
+    private final DeskLine line = new DeskLine(DESK, Mac.parse(MAC), 1, "Contract-Desk-Secret-0123456789");
+    private final Device device = new Device(Mac.parse(MAC), "yealink", "T54W", "Contract desk", "", "", true);
+    private final List<AutoCloseable> toClose = new ArrayList<>();
 
-    @BeforeEach
-    void connect() {
-        Target t = target();
-        ari = new AriClient(new AriSettings(t.ariUrl(), t.ariUser(), t.ariPassword(), Duration.ofSeconds(5)));
-        ami = new AmiLink(new AmiSettings(t.amiHost(), t.amiPort(), t.amiUser(), t.amiSecret(), Duration.ofSeconds(5),
-                Map.of("yealink", "check-sync;reboot=false")), booted::incrementAndGet);
-    }
+    /** Called after each test's clean-up (the fakes stop here: JUnit runs a subclass's @AfterEach first). */
+    abstract void afterEach();
 
     @AfterEach
-    void cleanUp() {
+    void cleanUp() throws Exception {
         try {
-            new AriPbx(ari).remove(Projections.typesForRemoval(), Projections.idsForRemoval(line.endpointId()));
-            new AriPbx(ari).remove(Projections.typesForRemoval(), Projections.idsForRemoval("19901"));
+            cleanUpAsterisk();
         } finally {
-            ami.close();
+            afterEach();
+        }
+    }
+
+    private void cleanUpAsterisk() throws Exception {
+        for (AutoCloseable c : toClose) {
+            c.close();
+        }
+        AriPbx pbx = new AriPbx(ari());
+        pbx.remove(Projections.typesForRemoval(), Projections.idsForRemoval(DESK));
+        pbx.remove(Projections.typesForRemoval(), Projections.idsForRemoval(USER));
+        for (String type : List.of("endpoint", "aor", "auth")) {
+            send("DELETE", type + "/" + PROBE, null, ARI_PASSWORD);
+        }
+        try (AmiWire ami = loggedIn()) {
+            for (String family : List.of("contract", "contract-tree")) {
+                ami.action("DBDelTree", Map.of("Family", family));
+            }
+        }
+    }
+
+    // ---- ARI on the wire
+
+    @Test
+    void ari_creates_an_object_and_reads_it_back() {
+        HttpResponse<String> put = send("PUT", "endpoint/" + PROBE,
+                fields("context", "contract-a", "disallow", "all", "allow", "ulaw"), ARI_PASSWORD);
+
+        assertThat(put.statusCode()).isEqualTo(200);
+        assertThat(put.body()).contains("{\"attribute\":\"context\",\"value\":\"contract-a\"}");
+        HttpResponse<String> get = send("GET", "endpoint/" + PROBE, null, ARI_PASSWORD);
+        assertThat(get.statusCode()).isEqualTo(200);
+        assertThat(get.body()).contains("{\"attribute\":\"context\",\"value\":\"contract-a\"}")
+                .contains("{\"attribute\":\"allow\",\"value\":\"(ulaw)\"}");
+    }
+
+    @Test
+    void ari_merges_an_update_into_the_object_it_has() {
+        send("PUT", "endpoint/" + PROBE, fields("disallow", "all", "allow", "ulaw", "context", "contract-a"), ARI_PASSWORD);
+
+        HttpResponse<String> update = send("PUT", "endpoint/" + PROBE, fields("callerid", "\"Contract\" <199>"), ARI_PASSWORD);
+
+        assertThat(update.statusCode()).isEqualTo(200);
+        assertThat(send("GET", "endpoint/" + PROBE, null, ARI_PASSWORD).body())
+                .contains("{\"attribute\":\"context\",\"value\":\"contract-a\"}")
+                .contains("{\"attribute\":\"callerid\",\"value\":\"\\\"Contract\\\" <199>\"}");
+    }
+
+    @Test
+    void ari_allow_adds_codecs_unless_disallow_all_comes_first() {
+        send("PUT", "endpoint/" + PROBE, fields("disallow", "all", "allow", "ulaw"), ARI_PASSWORD);
+
+        send("PUT", "endpoint/" + PROBE, fields("allow", "alaw"), ARI_PASSWORD);
+        assertThat(send("GET", "endpoint/" + PROBE, null, ARI_PASSWORD).body())
+                .contains("{\"attribute\":\"allow\",\"value\":\"(ulaw|alaw)\"}");
+        send("PUT", "endpoint/" + PROBE, fields("disallow", "all", "allow", "alaw"), ARI_PASSWORD);
+        assertThat(send("GET", "endpoint/" + PROBE, null, ARI_PASSWORD).body())
+                .contains("{\"attribute\":\"allow\",\"value\":\"(alaw)\"}");
+    }
+
+    @Test
+    void ari_deletes_an_object_and_then_knows_it_no_more() {
+        send("PUT", "aor/" + PROBE, fields("max_contacts", "1"), ARI_PASSWORD);
+
+        assertThat(send("DELETE", "aor/" + PROBE, null, ARI_PASSWORD).statusCode()).isEqualTo(204);
+        assertThat(send("DELETE", "aor/" + PROBE, null, ARI_PASSWORD).statusCode()).isEqualTo(404);
+        assertThat(send("GET", "aor/" + PROBE, null, ARI_PASSWORD).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void ari_refuses_an_unknown_attribute_with_400_and_leaves_the_object_as_it_was() {
+        send("PUT", "endpoint/" + PROBE, fields("disallow", "all", "allow", "ulaw", "context", "contract-a"), ARI_PASSWORD);
+
+        HttpResponse<String> bad = send("PUT", "endpoint/" + PROBE, fields("no_such_attribute", "1"), ARI_PASSWORD);
+        HttpResponse<String> badNew = send("PUT", "endpoint/" + PROBE + "-new", fields("no_such_attribute", "1"), ARI_PASSWORD);
+
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("Update of object '" + PROBE + "' failed field value validation");
+        assertThat(badNew.statusCode()).isEqualTo(400);
+        assertThat(badNew.body()).contains("Creation of object '" + PROBE + "-new' failed field value validation");
+        assertThat(send("GET", "endpoint/" + PROBE, null, ARI_PASSWORD).body())
+                .contains("{\"attribute\":\"context\",\"value\":\"contract-a\"}");
+        assertThat(send("GET", "endpoint/" + PROBE + "-new", null, ARI_PASSWORD).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void ari_refuses_to_change_or_delete_a_pjsip_conf_object_with_403() {
+        HttpResponse<String> put = send("PUT", "endpoint/" + CONFIG_ENDPOINT, fields("callerid", "\"X\" <201>"), ARI_PASSWORD);
+        HttpResponse<String> delete = send("DELETE", "endpoint/" + CONFIG_ENDPOINT, null, ARI_PASSWORD);
+
+        assertThat(put.statusCode()).isEqualTo(403);
+        assertThat(put.body()).contains("Cannot update sorcery objects of type 'endpoint'");
+        assertThat(delete.statusCode()).isEqualTo(403);
+        assertThat(send("GET", "endpoint/" + CONFIG_ENDPOINT, null, ARI_PASSWORD).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void ari_refuses_a_wrong_password_and_no_credentials_with_401() {
+        assertThat(send("GET", "endpoint/" + CONFIG_ENDPOINT, null, "wrong-password").statusCode()).isEqualTo(401);
+        assertThat(send("GET", "endpoint/" + CONFIG_ENDPOINT, null, null).statusCode()).isEqualTo(401);
+        assertThat(send("PUT", "endpoint/" + PROBE, fields("context", "x"), "wrong-password").statusCode()).isEqualTo(401);
+        assertThat(send("GET", "endpoint/" + PROBE, null, ARI_PASSWORD).statusCode()).isEqualTo(404);
+    }
+
+    // ---- ARI through hotdesk's adapter
+
+    @Test
+    void the_ari_adapter_creates_and_merges_the_desk_and_user_objects() {
+        AriPbx pbx = new AriPbx(ari());
+        User alice = new User(Extension.of(USER), "IT Alice", new SecretHash("pbkdf2-sha256$1000$AAAA$AAAA"), true,
+                "default", "", "It-User-Secret-0123456789", false);
+
+        pbx.push(projections.desk(line, device, Optional.empty()));
+        pbx.push(projections.user(alice, Optional.of(DESK)));
+        pbx.push(projections.desk(line, device, Optional.of(alice)));
+
+        Map<String, String> ep = ari().get("endpoint", DESK).orElseThrow();
+        assertThat(ep).containsEntry("context", "default").containsEntry("accountcode", USER);
+        assertThat(ep.get("callerid")).isEqualTo("\"IT Alice\" <" + USER + ">");
+        assertThat(ari().get("endpoint", USER).orElseThrow().get("aors")).isEqualTo(DESK + "," + USER);
+        assertThat(ari().get("aor", DESK)).isPresent();
+        assertThat(ari().get("auth", Projections.authId(DESK))).isPresent();
+    }
+
+    @Test
+    void the_ari_adapter_reports_a_refused_pjsip_conf_object_as_not_worth_retrying() {
+        AriPbx pbx = new AriPbx(ari());
+
+        assertThatThrownBy(() -> pbx.push(List.of(new PjsipObject(PjsipObject.Type.ENDPOINT, CONFIG_ENDPOINT,
+                Map.of("context", "x")))))
+                .isInstanceOfSatisfying(PbxException.class, e -> assertThat(e.retryable()).isFalse());
+    }
+
+    @Test
+    void the_ari_adapter_refuses_an_unknown_attribute_without_changing_the_object() {
+        AriPbx pbx = new AriPbx(ari());
+        pbx.push(projections.desk(line, device, Optional.empty()));
+
+        assertThatThrownBy(() -> pbx.push(List.of(new PjsipObject(PjsipObject.Type.ENDPOINT, DESK,
+                Map.of("no_such_attribute", "1"))))).isInstanceOf(PbxException.class);
+        assertThat(ari().get("endpoint", DESK).orElseThrow()).containsEntry("context", "hotdesk-idle");
+    }
+
+    // ---- AMI on the wire
+
+    @Test
+    void ami_login_is_accepted_and_fully_booted_follows() {
+        try (AmiWire ami = new AmiWire("127.0.0.1", amiPort())) {
+            assertThat(ami.banner()).isEqualTo("Asterisk Call Manager/11.0.0");
+
+            Message login = ami.login(AMI_USER, AMI_SECRET);
+
+            assertThat(login.get("Response")).isEqualTo("Success");
+            assertThat(login.get("Message")).isEqualTo("Authentication accepted");
+            Message booted = ami.awaitEvent(m -> m.isEvent("FullyBooted"), Duration.ofSeconds(10));
+            assertThat(booted).isNotNull();
+            assertThat(booted.get("Privilege")).isEqualTo("system,all");
+            assertThat(booted.get("Status")).isEqualTo("Fully Booted");
         }
     }
 
     @Test
-    void ari_push_creates_and_merges_the_desk_objects() {
-        AriPbx pbx = new AriPbx(ari);
-        User alice = new User(Extension.of("19901"), "IT Alice", new SecretHash("pbkdf2-sha256$1000$AAAA$AAAA"), true,
-                "default", "", "It-User-Secret-0123456789", false);
+    void ami_a_wrong_secret_is_refused_and_the_connection_closed() {
+        try (AmiWire ami = new AmiWire("127.0.0.1", amiPort())) {
+            Message login = ami.login(AMI_USER, "wrong-secret");
 
-        pbx.push(projections.desk(line, device, Optional.empty()));
-        pbx.push(projections.user(alice, Optional.of(line.endpointId())));
-        pbx.push(projections.desk(line, device, Optional.of(alice)));
-
-        Map<String, String> ep = ari.get("endpoint", line.endpointId()).orElseThrow();
-        assertThat(ep).containsEntry("context", "default").containsEntry("accountcode", "19901");
-        assertThat(ep.get("callerid")).isEqualTo("\"IT Alice\" <19901>");
-        assertThat(ari.get("endpoint", "19901").orElseThrow().get("aors")).isEqualTo(line.endpointId() + ",19901");
-        assertThat(ari.get("aor", line.endpointId())).isPresent();
-        assertThat(ari.get("auth", Projections.authId(line.endpointId()))).isPresent();
+            assertThat(login.get("Response")).isEqualTo("Error");
+            assertThat(login.get("Message")).isEqualTo("Authentication failed");
+            assertThat(ami.closedWithin(Duration.ofSeconds(10))).isTrue();
+        }
     }
 
     @Test
-    void an_unknown_attribute_is_refused_without_changing_the_object() {
-        AriPbx pbx = new AriPbx(ari);
-        pbx.push(projections.desk(line, device, Optional.empty()));
+    void ami_ping_answers_pong() {
+        try (AmiWire ami = loggedIn()) {
+            Message pong = ami.action("Ping", Map.of());
 
-        assertThatThrownBy(() -> pbx.push(List.of(new PjsipObject(PjsipObject.Type.ENDPOINT, line.endpointId(),
-                Map.of("no_such_attribute", "1"))))).isInstanceOf(PbxException.class);
-        assertThat(ari.get("endpoint", line.endpointId()).orElseThrow()).containsEntry("context", "hotdesk-idle");
+            assertThat(pong.get("Response")).isEqualTo("Success");
+            assertThat(pong.get("Ping")).isEqualTo("Pong");
+            assertThat(pong.get("Timestamp")).matches("\\d+\\.\\d+");
+        }
     }
 
     @Test
-    void ami_logs_in_and_notify_and_astdb_behave_as_recorded() {
-        ami.start();
-        await().atMost(Duration.ofSeconds(30)).until(ami::connected);
-        await().atMost(Duration.ofSeconds(30)).until(() -> booted.get() >= 1);
-        new AriPbx(ari).push(projections.desk(line, device, Optional.empty()));
+    void ami_astdb_answers_on_present_and_absent_keys() {
+        try (AmiWire ami = loggedIn()) {
+            assertAnswer(ami.action("DBPut", Map.of("Family", "contract", "Key", "k", "Val", "v1")),
+                    "Success", "Updated database successfully");
+            Message get = ami.action("DBGet", Map.of("Family", "contract", "Key", "k"));
+            assertAnswer(get, "Success", "Result will follow");
+            List<Message> rows = ami.listFollowing(get);
+            assertThat(rows).singleElement().satisfies(r -> {
+                assertThat(r.isEvent("DBGetResponse")).isTrue();
+                assertThat(r.get("Family")).isEqualTo("contract");
+                assertThat(r.get("Key")).isEqualTo("k");
+                assertThat(r.get("Val")).isEqualTo("v1");
+            });
+            assertAnswer(ami.action("DBDel", Map.of("Family", "contract", "Key", "k")), "Success", "Key deleted successfully");
 
-        // NOTIFY "sent" although no phone is registered: success means queued, nothing more
-        ami.phoneResync().checkSync(line.endpointId(), "yealink");
-        assertThatThrownBy(() -> ami.phoneResync().checkSync("hotdesk-it-no-such-endpoint", "yealink"))
+            // absent keys: what the real Asterisk 22 answers, though the state wanted (no key) is there
+            assertAnswer(ami.action("DBDel", Map.of("Family", "contract", "Key", "k")),
+                    "Error", "Database entry could not be deleted");
+            assertAnswer(ami.action("DBGet", Map.of("Family", "contract", "Key", "k")), "Error", "Database entry not found");
+            assertAnswer(ami.action("DBDelTree", Map.of("Family", "contract-absent")), "Error", "Database entry not found");
+
+            ami.action("DBPut", Map.of("Family", "contract-tree", "Key", "a", "Val", "1"));
+            assertAnswer(ami.action("DBDelTree", Map.of("Family", "contract-tree")), "Success", "Key tree deleted successfully");
+        }
+    }
+
+    @Test
+    void ami_module_check_tells_loaded_from_missing_modules() {
+        try (AmiWire ami = loggedIn()) {
+            Message loaded = ami.action("ModuleCheck", Map.of("Module", "app_exec"));
+            Message withSuffix = ami.action("ModuleCheck", Map.of("Module", "res_agi.so"));
+            Message missing = ami.action("ModuleCheck", Map.of("Module", "app_no_such_module"));
+
+            assertThat(loaded.get("Response")).isEqualTo("Success");
+            assertThat(withSuffix.get("Response")).isEqualTo("Success");
+            assertAnswer(missing, "Error", "Module not loaded");
+        }
+    }
+
+    @Test
+    void ami_notify_reaches_a_registered_phone_and_names_an_unknown_endpoint() throws Exception {
+        AriPbx pbx = new AriPbx(ari());
+        pbx.push(projections.desk(line, device, Optional.empty()));
+        toClose.add(registerPhone(DESK, line.secret()));
+
+        try (AmiWire ami = loggedIn()) {
+            Message toPhone = ami.action("PJSIPNotify", Map.of("Endpoint", DESK, "Variable", "Event=check-sync;reboot=false"));
+            Message unknown = ami.action("PJSIPNotify", Map.of("Endpoint", "hd-contract-nobody", "Option", "check-sync"));
+
+            assertAnswer(toPhone, "Success", "NOTIFY sent");
+            assertAnswer(unknown, "Error", "Unable to retrieve endpoint hd-contract-nobody");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> phoneGotNotify(DESK, "check-sync;reboot=false"));
+    }
+
+    @Test
+    void ami_notify_to_a_known_endpoint_without_a_phone_is_accepted() {
+        new AriPbx(ari()).push(projections.desk(line, device, Optional.empty()));
+
+        try (AmiWire ami = loggedIn()) {
+            assertAnswer(ami.action("PJSIPNotify", Map.of("Endpoint", DESK, "Option", "check-sync")), "Success", "NOTIFY sent");
+        }
+    }
+
+    @Test
+    void ami_a_restart_sends_shutdown_closes_the_session_and_boots_again() {
+        try (AmiWire ami = loggedIn()) {
+            ami.awaitEvent(m -> m.isEvent("FullyBooted"), Duration.ofSeconds(10));
+
+            restartAsterisk();
+
+            Message shutdown = ami.awaitEvent(m -> m.isEvent("Shutdown"), Duration.ofSeconds(30));
+            assertThat(shutdown).as("Shutdown event").isNotNull();
+            assertThat(shutdown.get("Shutdown")).isIn("Cleanly", "Uncleanly");
+            assertThat(shutdown.get("Restart")).isIn("True", "False");
+            assertThat(ami.closedWithin(Duration.ofSeconds(30))).isTrue();
+        }
+        try (AmiWire again = loggedIn()) {
+            assertThat(again.awaitEvent(m -> m.isEvent("FullyBooted"), Duration.ofSeconds(10))).isNotNull();
+        }
+    }
+
+    // ---- AMI through hotdesk's adapter
+
+    @Test
+    void the_ami_adapter_sees_fully_booted_again_after_a_restart_and_deletes_absent_keys_without_error() {
+        AtomicInteger booted = new AtomicInteger();
+        AmiLink link = new AmiLink(new AmiSettings("127.0.0.1", amiPort(), AMI_USER, AMI_SECRET, Duration.ofSeconds(5),
+                Map.of("yealink", "check-sync;reboot=false")), booted::incrementAndGet);
+        toClose.add(link::close);
+        new AriPbx(ari()).push(projections.desk(line, device, Optional.empty()));
+        link.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> link.connected() && booted.get() >= 1);
+
+        link.phoneResync().checkSync(DESK, "yealink");
+        assertThatThrownBy(() -> link.phoneResync().checkSync("hd-contract-nobody", "yealink"))
                 .isInstanceOf(PbxException.class);
-        ami.dialplanState().put(Map.of("it/probe", "42"));
-        ami.dialplanState().put(Map.of("it/probe", ""));
-        ami.dialplanState().put(Map.of("it/probe", ""));
+        Map<String, String> put = new LinkedHashMap<>();
+        put.put("contract/present", "42");
+        link.dialplanState().put(put);
+        Map<String, String> delete = new LinkedHashMap<>();
+        delete.put("contract/present", "");
+        delete.put("contract/never-there", "");
+        link.dialplanState().put(delete);
+        try (AmiWire ami = loggedIn()) {
+            assertAnswer(ami.action("DBGet", Map.of("Family", "contract", "Key", "present")), "Error", "Database entry not found");
+        }
+
+        int before = booted.get();
+        restartAsterisk();
+        await().atMost(Duration.ofSeconds(60)).until(() -> link.connected() && booted.get() > before);
+    }
+
+    // ---- helpers
+
+    AmiWire loggedIn() {
+        AmiWire ami = new AmiWire("127.0.0.1", amiPort());
+        Message login = ami.login(AMI_USER, AMI_SECRET);
+        assertThat(login.get("Response")).as("AMI login: %s", login).isEqualTo("Success");
+        return ami;
+    }
+
+    private static void assertAnswer(Message m, String response, String message) {
+        assertThat(m.get("Response")).as("Response of %s", m).isEqualTo(response);
+        assertThat(m.get("Message")).as("Message of %s", m).isEqualTo(message);
+    }
+
+    AriClient ari() {
+        return new AriClient(new AriSettings(ariUrl(), ARI_USER, ARI_PASSWORD, Duration.ofSeconds(5)));
+    }
+
+    private static String fields(String... pairs) {
+        StringBuilder b = new StringBuilder("{\"fields\":[");
+        for (int i = 0; i < pairs.length; i += 2) {
+            if (i > 0) {
+                b.append(',');
+            }
+            b.append("{\"attribute\":\"").append(pairs[i]).append("\",\"value\":\"")
+                    .append(pairs[i + 1].replace("\\", "\\\\").replace("\"", "\\\"")).append("\"}");
+        }
+        return b.append("]}").toString();
+    }
+
+    private HttpResponse<String> send(String method, String path, String body, String password) {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(ariUrl() + "/asterisk/config/dynamic/res_pjsip/" + path))
+                .timeout(Duration.ofSeconds(10))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            r.header("Content-Type", "application/json");
+        }
+        if (password != null) {
+            r.header("Authorization", "Basic " + Base64.getEncoder()
+                    .encodeToString((ARI_USER + ":" + password).getBytes(StandardCharsets.UTF_8)));
+        }
+        try {
+            return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

@@ -349,6 +349,42 @@ class CommandLineTest {
     }
 
     @Test
+    void db_path_places_the_embedded_ledger_in_a_directory_of_its_own() throws Exception {
+        Path ledgerDir = dir.resolve("var-lib-hotdesk");
+        settings.remove("db.url");
+        settings.put("db.path", ledgerDir.toString());
+
+        CliRun add = run("user", "add", "101", "--name", "Alice", "--pin", "2580");
+        CliRun list = run("user", "list", "--json");
+
+        assertThat(add.code()).as(add.err()).isZero();
+        assertThat(json.readTree(list.out())).hasSize(1);
+        assertThat(ledgerDir.resolve("hotdesk.mv.db")).exists();
+        assertThat(ledgerDir.resolve("hotdesk.credentials")).exists();
+    }
+
+    @Test
+    void a_hand_written_h2_url_without_auto_server_is_refused_naming_the_missing_options() {
+        settings.put("db.url", "jdbc:h2:file:" + dir.resolve("ledger"));
+
+        CliRun r = run("user", "list");
+
+        assertThat(r.code()).isEqualTo(2);
+        assertOneLineError(r, "db.url", "lacks", "AUTO_SERVER=TRUE", "MODE=PostgreSQL", "db.path");
+        assertThat(dir.resolve("ledger.mv.db")).doesNotExist();
+    }
+
+    @Test
+    void db_path_and_db_url_together_are_refused_naming_both() {
+        settings.put("db.path", dir.resolve("elsewhere").toString());
+
+        CliRun r = run("user", "list");
+
+        assertThat(r.code()).isEqualTo(2);
+        assertOneLineError(r, "db.path (from command line) and db.url (from command line) are both set");
+    }
+
+    @Test
     void an_unreachable_ledger_exits_4_with_one_line_and_no_password() throws Exception {
         int closedPort;
         try (ServerSocket s = new ServerSocket(0)) {

@@ -101,6 +101,10 @@ class EndToEndTest {
         assertThat(ami.astdb()).containsEntry("/hotdesk/desk/" + DESK + "/occupant", "101")
                 .containsEntry("/hotdesk/user/101/desk", DESK);
         await().atMost(PATIENCE).until(() -> checkSyncsTo(DESK, notifiesBefore) >= 1);
+        awaitSettled();
+        // one change, one NOTIFY: the login touched the desk and user 101, the phone hears once
+        assertThat(ami.notifies().subList(notifiesBefore, ami.notifies().size()))
+                .containsExactly(new FakeAmi.Notify(DESK, CHECK_SYNC));
         assertThat(fetchConfig()).contains("account.1.label = Alice Example")
                 .contains("101").contains("account.1.user_name = " + DESK);
 
@@ -116,6 +120,9 @@ class EndToEndTest {
         assertThat(ari.object("endpoint", "101").orElseThrow().get("aors")).isEqualTo("101");
         assertThat(ami.astdb()).doesNotContainKey("/hotdesk/desk/" + DESK + "/occupant");
         await().atMost(PATIENCE).until(() -> checkSyncsTo(DESK, notifiesAtLogout) >= 1);
+        awaitSettled();
+        assertThat(ami.notifies().subList(notifiesAtLogout, ami.notifies().size()))
+                .containsExactly(new FakeAmi.Notify(DESK, CHECK_SYNC));
         assertThat(fetchConfig()).contains("account.1.label = Desk 4.12").doesNotContain("Alice");
         JsonNode status = json.readTree(cli("status", "--json"));
         assertThat(status.toString()).doesNotContain("\"101\"");
@@ -189,6 +196,8 @@ class EndToEndTest {
         assertThat(ScriptedAsterisk.call("hotdesk-login").fromEndpoint(DESK).args("101").enters("2580")
                 .run(server.agiPort()).variable("HOTDESK_RESULT")).isEqualTo("OK");
         awaitSettled();
+        assertThat(checkSyncsTo(DESK, 0)).isEqualTo(1);
+        int notifies = ami.notifies().size();
 
         // when Asterisk restarts: ARI-pushed objects vanish, AMI sees Shutdown, then FullyBooted again
         ari.restart();
@@ -201,6 +210,31 @@ class EndToEndTest {
         assertThat(ari.object("auth", DESK + "-auth")).isPresent();
         assertThat(ari.object("aor", DESK)).isPresent();
         assertThat(ari.object("auth", "101-auth")).isPresent();
+        // and the phone, whose config did not change, is not told again
+        await().atMost(PATIENCE).until(() -> ami.logins() >= 2);
+        awaitSettled();
+        assertThat(ami.notifies()).hasSize(notifies);
+    }
+
+    @Test
+    void a_login_asterisk_missed_is_notified_once_when_the_reconciler_applies_it() {
+        // given
+        addAliceAndTheDesk();
+        startServerAndAwaitTheIdleDesk();
+        awaitSettled();
+        int notifies = ami.notifies().size();
+
+        // when ARI is down during the login and comes back
+        ari.down();
+        assertThat(ScriptedAsterisk.call("hotdesk-login").fromEndpoint(DESK).args("101").enters("2580")
+                .run(server.agiPort()).variable("HOTDESK_RESULT")).isEqualTo("OK_PENDING");
+        ari.up();
+
+        // then the retries that finally push it tell the phone once
+        awaitEndpoint(DESK, ep -> "\"Alice Example\" <101>".equals(ep.get("callerid")));
+        await().atMost(PATIENCE).until(() -> checkSyncsTo(DESK, notifies) >= 1);
+        awaitSettled();
+        assertThat(ami.notifies().subList(notifies, ami.notifies().size())).containsExactly(new FakeAmi.Notify(DESK, CHECK_SYNC));
     }
 
     @Test

@@ -130,10 +130,10 @@ class AsteriskConfWriterTest {
         List<String> user = sections(FILES.get(MANAGER)).get("hotdesk");
 
         assertThat(user).containsExactly("secret = hotdesk-ami-change-me", "deny = 0.0.0.0/0.0.0.0",
-                "permit = 127.0.0.1/255.255.255.255", "read = system", "write = system", "writetimeout = 5000");
+                "permit = 127.0.0.1/255.255.255.255", "read = system", "write = system,reporting", "writetimeout = 5000");
         assertThat(sections(FILES.get(MANAGER))).containsOnlyKeys("hotdesk"); // [general] is merged by hand
         assertThat(FILES.get(MANAGER)).contains("PJSIPNotify   system", "DBPut, DBDel  system", "DBGet         system or reporting",
-                "bindaddr = 127.0.0.1");
+                "ModuleCheck   system", "ShowDialPlan  config or reporting", "bindaddr = 127.0.0.1");
     }
 
     @Test
@@ -176,6 +176,25 @@ class AsteriskConfWriterTest {
         files.keySet().stream().filter(f -> !f.equals(SORCERY) && !f.equals(README)).forEach(f ->
                 assertThat(files.get(f).replace("asterisk.pjsip-wizard=astdb", "asterisk.pjsip-wizard=memory"))
                         .as(f).isEqualTo(FILES.get(f)));
+    }
+
+    @Test
+    void the_emergency_route_and_the_idle_desk_use_only_built_in_applications_before_dial() {
+        // a missing application ends the call where it stands (ExecIf without app_exec did on Asterisk 22)
+        AsteriskConfSettings internal = new AsteriskConfSettings(D.codes(), D.agiUrl(), D.idleContext(), true,
+                D.internalPattern(), D.amiUser(), D.amiSecret(), D.ariUser(), D.ariPassword(), D.pjsipWizard());
+        for (Map<String, String> files : List.of(FILES, AsteriskConfWriter.render(internal))) {
+            Map<String, List<String>> contexts = sections(files.get(EXTENSIONS));
+            for (String context : List.of("hotdesk-emergency", "hotdesk-emergency-out", D.idleContext())) {
+                List<String> apps = contexts.get(context).stream()
+                        .filter(l -> l.startsWith("exten =>") || l.startsWith("same =>"))
+                        .map(l -> l.startsWith("exten") ? l.replaceFirst("^[^,]*,[^,]*,", "") : l.replaceFirst("^[^,]*,", ""))
+                        .map(l -> l.replaceFirst("\\(.*", ""))
+                        .distinct().toList();
+                assertThat(apps).as(context).isSubsetOf("NoOp", "GotoIf", "Set", "Goto", "Hangup", "Gosub", "Dial", "Log",
+                        "Playback");
+            }
+        }
     }
 
     @Test

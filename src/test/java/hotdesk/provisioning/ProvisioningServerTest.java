@@ -22,6 +22,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,6 +49,7 @@ import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 class ProvisioningServerTest {
 
@@ -55,6 +65,12 @@ class ProvisioningServerTest {
     private final ProvisionDesk provisionDesk = new ProvisionDesk(ledger, clock);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<ProvisioningServer> servers = new ArrayList<>();
+    private final List<Socket> sockets = new ArrayList<>();
+    private final ExecutorService slowClients = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "slow-client");
+        t.setDaemon(true);
+        return t;
+    });
     private LogCapture securityLog;
     private LogCapture serverLog;
 
@@ -68,7 +84,11 @@ class ProvisioningServerTest {
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws IOException {
+        for (Socket s : sockets) {
+            s.close();
+        }
+        slowClients.shutdownNow();
         servers.forEach(ProvisioningServer::close);
         securityLog.close();
         serverLog.close();
@@ -78,8 +98,18 @@ class ProvisioningServerTest {
 
     private static ProvisioningSettings settings(List<String> networks, boolean macInUa, Optional<Path> dir,
                                                  int maxRefusals) {
+        return settings(networks, macInUa, dir, maxRefusals, Duration.ofSeconds(10));
+    }
+
+    private static ProvisioningSettings settings(List<String> networks, boolean macInUa, Optional<Path> dir,
+                                                 int maxRefusals, Duration requestTimeout) {
         return new ProvisioningSettings("127.0.0.1", 0, networks, macInUa, dir, "pbx.example.org", 5060,
-                Duration.ofSeconds(500), "ntp.example.org", "Europe/Berlin", "*32", maxRefusals);
+                Duration.ofSeconds(500), "ntp.example.org", "Europe/Berlin", "*32", maxRefusals, requestTimeout);
+    }
+
+    /** Open to loopback, with the shortest request timeout allowed. */
+    private static ProvisioningSettings impatient() {
+        return settings(List.of("127.0.0.0/8", "::1/128"), false, Optional.empty(), 100, Duration.ofSeconds(1));
     }
 
     private static ProvisioningSettings open() {
@@ -153,6 +183,76 @@ class ProvisioningServerTest {
 
     private List<AuditEntry> audits(String action) {
         return ledger.audit().stream().filter(a -> a.action().equals(action)).toList();
+    }
+
+    /** A raw connection from {@code from} (any loopback address) to the server. */
+    private Socket connect(ProvisioningServer server, String from) throws IOException {
+        Socket s = new Socket();
+        sockets.add(s);
+        s.bind(new InetSocketAddress(from, 0));
+        s.connect(new InetSocketAddress("127.0.0.1", server.port()), 5000);
+        s.setSoTimeout(10_000);
+        return s;
+    }
+
+    /** Sends one whole request on a kept-alive connection and reads its response; returns the status line. */
+    private static String exchange(Socket s, String path) throws IOException {
+        OutputStream out = s.getOutputStream();
+        out.write(("GET " + path + " HTTP/1.1\r\nHost: hotdesk\r\nUser-Agent: " + YEALINK_UA + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        InputStream in = s.getInputStream();
+        String status = line(in);
+        int length = 0;
+        for (String h = line(in); !h.isEmpty(); h = line(in)) {
+            if (h.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+                length = Integer.parseInt(h.substring(15).strip());
+            }
+        }
+        assertThat(in.readNBytes(length)).hasSize(length);
+        return status;
+    }
+
+    private static String line(InputStream in) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            assertThat(c).as("connection closed inside a response").isNotEqualTo(-1);
+            b.append((char) c);
+        }
+        return b.toString().strip();
+    }
+
+    /**
+     * Starts a request and then sends one more header byte every 200 ms, far faster than any idle
+     * timeout, until the connection fails.
+     */
+    private void trickle(Socket s) throws IOException {
+        OutputStream out = s.getOutputStream();
+        out.write(("GET /provision/" + MAC + ".cfg HTTP/1.1\r\nHost: hotdesk\r\nX-Slow: ").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        slowClients.submit(() -> {
+            try {
+                while (true) {
+                    out.write('a');
+                    out.flush();
+                    Thread.sleep(200);
+                }
+            } catch (IOException | InterruptedException e) {
+                return null;
+            }
+        });
+    }
+
+    /** Whether the server has closed this connection (end of stream or reset), without waiting long. */
+    private static boolean closedByServer(Socket s) {
+        try {
+            s.setSoTimeout(100);
+            return s.getInputStream().read() == -1;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     // ---- behaviour
@@ -622,12 +722,132 @@ class ProvisioningServerTest {
         ProvisioningSettings o = open();
         ProvisioningSettings samePort = new ProvisioningSettings(o.bindAddress(), first.port(), o.allowedNetworks(),
                 false, Optional.empty(), o.sipServer(), o.sipPort(), o.registrationExpiry(), o.ntpServer(), o.timezone(),
-                o.logoutCode(), o.maxRefusalsPerMinute());
+                o.logoutCode(), o.maxRefusalsPerMinute(), o.requestTimeout());
         ProvisioningServer second = new ProvisioningServer(samePort, provisionDesk, clock);
         servers.add(second);
 
         // when / then
         assertThatThrownBy(second::start).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("127.0.0.1:" + first.port());
+    }
+
+    // ---- slow and oversized clients (issue #7, defect 14)
+
+    @Test
+    void a_client_trickling_its_headers_is_disconnected_within_the_request_timeout() throws Exception {
+        // given a request timeout of 1 s, and a client sending a header byte every 200 ms, so it is never idle
+        addDesk(MAC, "T54W", "Desk 4.12");
+        ProvisioningServer server = start(impatient());
+        Socket slow = connect(server, "127.0.0.1");
+
+        // when
+        trickle(slow);
+
+        // then
+        await().atMost(Duration.ofSeconds(20)).until(() -> closedByServer(slow));
+        assertThat(securityLog.messages()).contains("provisioning refused ip=127.0.0.1 mac=- reason=request-timeout");
+        assertThat(ledger.fetches()).isEmpty();
+    }
+
+    @Test
+    void a_kept_alive_connection_that_starts_trickling_after_an_answered_request_is_disconnected_too()
+            throws Exception {
+        // given
+        addDesk(MAC, "T54W", "Desk 4.12");
+        ProvisioningServer server = start(impatient());
+        Socket phone = connect(server, "127.0.0.1");
+        assertThat(exchange(phone, "/provision/" + MAC + ".cfg")).isEqualTo("HTTP/1.1 200 OK");
+
+        // when
+        trickle(phone);
+
+        // then
+        await().atMost(Duration.ofSeconds(20)).until(() -> closedByServer(phone));
+    }
+
+    @Test
+    void a_phone_is_served_while_slow_clients_hold_connections() throws Exception {
+        // given slow clients within a request timeout longer than this test
+        addDesk(MAC, "T54W", "Desk 4.12");
+        ProvisioningServer server = start(settings(List.of("127.0.0.0/8"), false, Optional.empty(), 100, Duration.ofMinutes(5)));
+        List<Socket> slow = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            Socket s = connect(server, "127.0.0.1");
+            trickle(s);
+            slow.add(s);
+        }
+
+        // when
+        HttpResponse<String> r = get(server, "/provision/" + MAC + ".cfg");
+
+        // then
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(slow).noneMatch(ProvisioningServerTest::closedByServer);
+    }
+
+    @Test
+    void at_the_connection_limit_a_phone_waits_until_the_request_timeout_frees_a_slot() throws Exception {
+        // given a limit of 3 connections, all held by clients that were served once and then trickle
+        addDesk(MAC, "T54W", "Desk 4.12");
+        ProvisioningSettings threeSeconds = settings(List.of("127.0.0.0/8"), false, Optional.empty(), 100,
+                Duration.ofSeconds(3));
+        ProvisioningServer server = new ProvisioningServer(threeSeconds, provisionDesk, clock, 100, 3);
+        servers.add(server);
+        server.start();
+        List<Socket> slow = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Socket s = connect(server, "127.0.0.1");
+            assertThat(exchange(s, "/provision/y000000000000.cfg")).isEqualTo("HTTP/1.1 200 OK");
+            trickle(s);
+            slow.add(s);
+        }
+        HttpRequest fetch = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/provision/" + MAC + ".cfg"))
+                .timeout(Duration.ofSeconds(30)).build();
+
+        // when
+        HttpResponse<String> r = http.send(fetch, HttpResponse.BodyHandlers.ofString());
+
+        // then the phone got its file, and only once a slow client had been cut off
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(slow).anyMatch(ProvisioningServerTest::closedByServer);
+    }
+
+    @Test
+    void a_request_head_larger_than_8_kib_is_refused_with_431() throws Exception {
+        // given
+        addDesk(MAC, "T54W", "Desk 4.12");
+        ProvisioningServer server = start(open());
+        HttpRequest huge = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/provision/" + MAC + ".cfg"))
+                .header("X-Padding", "a".repeat(9000)).timeout(Duration.ofSeconds(10)).build();
+
+        // when
+        HttpResponse<String> r = http.send(huge, HttpResponse.BodyHandlers.ofString());
+
+        // then
+        assertThat(r.statusCode()).isEqualTo(431);
+        assertThat(ledger.fetches()).isEmpty();
+        assertThat(get(server, "/provision/" + MAC + ".cfg").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void when_the_refusal_table_is_full_a_new_address_is_still_refused_and_the_overflow_is_logged_once()
+            throws Exception {
+        // given a table for one address, taken by 127.0.0.1
+        ProvisioningServer server = new ProvisioningServer(open(), provisionDesk, clock, 1, 512);
+        servers.add(server);
+        server.start();
+        assertThat(get(server, "/provision/garbage.cfg").statusCode()).isEqualTo(400);
+
+        // when two more addresses are refused
+        String second = exchange(connect(server, "127.0.0.2"), "/provision/garbage.cfg");
+        String third = exchange(connect(server, "127.0.0.3"), "/provision/garbage.cfg");
+
+        // then
+        assertThat(second).isEqualTo("HTTP/1.1 400 Bad Request");
+        assertThat(third).isEqualTo("HTTP/1.1 400 Bad Request");
+        assertThat(securityLog.messages()).contains("provisioning refused ip=127.0.0.2 mac=garbage.cfg reason=malformed")
+                .filteredOn(l -> l.contains("further addresses are refused without rate limiting"))
+                .containsExactly("provisioning refusals came from more than 1 addresses this minute; further addresses "
+                        + "are refused without rate limiting until the minute ends (first untracked ip=127.0.0.2)");
     }
 }

@@ -17,48 +17,53 @@ class ProvisioningSettingsTest {
     Path dir;
 
     private record B(String bind, int port, List<String> nets, Optional<Path> dir, String sip, int sipPort,
-                     Duration expiry, String ntp, String tz, String logout, int max) {
+                     Duration expiry, String ntp, String tz, String logout, int max,
+                     Duration timeout) {
         static B valid() {
             return new B("127.0.0.1", 0, List.of("10.0.0.0/8", "fd00::/8"), Optional.empty(), "pbx.example.org", 5060,
-                    Duration.ofSeconds(500), "ntp.example.org", "Europe/Berlin", "*32", 20);
+                    Duration.ofSeconds(500), "ntp.example.org", "Europe/Berlin", "*32", 20, Duration.ofSeconds(10));
         }
 
         ProvisioningSettings build() {
-            return new ProvisioningSettings(bind, port, nets, false, dir, sip, sipPort, expiry, ntp, tz, logout, max);
+            return new ProvisioningSettings(bind, port, nets, false, dir, sip, sipPort, expiry, ntp, tz, logout, max, timeout);
         }
     }
 
     @Test
     void valid_settings_are_kept_as_given() {
         ProvisioningSettings s = new B("::1", 8088, List.of("0.0.0.0/0"), Optional.of(dir), "10.0.0.1", 5061,
-                Duration.ofMinutes(10), "pool.ntp.org", "America/New_York", "*32#", 1).build();
+                Duration.ofMinutes(10), "pool.ntp.org", "America/New_York", "*32#", 1, Duration.ofSeconds(30)).build();
 
         assertThat(s.bindAddress()).isEqualTo("::1");
         assertThat(s.templateDir()).hasValue(dir);
         assertThat(s.zone().getId()).isEqualTo("America/New_York");
+        assertThat(s.requestTimeout()).isEqualTo(Duration.ofSeconds(30));
     }
 
     @Test
     void each_bad_value_is_refused_naming_its_key() {
         B v = B.valid();
-        assertRefused(new B("", v.port, v.nets, v.dir, v.sip, v.sipPort, v.expiry, v.ntp, v.tz, v.logout, v.max), "provisioning.bind");
-        assertRefused(new B("a b", v.port, v.nets, v.dir, v.sip, v.sipPort, v.expiry, v.ntp, v.tz, v.logout, v.max), "provisioning.bind");
-        assertRefused(new B(v.bind, 65536, v.nets, v.dir, v.sip, v.sipPort, v.expiry, v.ntp, v.tz, v.logout, v.max), "provisioning.port");
-        assertRefused(new B(v.bind, -1, v.nets, v.dir, v.sip, v.sipPort, v.expiry, v.ntp, v.tz, v.logout, v.max), "provisioning.port");
-        assertRefused(new B(v.bind, v.port, List.of(), v.dir, v.sip, v.sipPort, v.expiry, v.ntp, v.tz, v.logout, v.max), "provisioning.allowed-networks");
-        assertRefused(new B(v.bind, v.port, List.of("10.0.0.0/40"), v.dir, v.sip, v.sipPort, v.expiry, v.ntp, v.tz, v.logout, v.max), "provisioning.allowed-networks");
-        assertRefused(new B(v.bind, v.port, v.nets, Optional.of(dir.resolve("missing")), v.sip, v.sipPort, v.expiry, v.ntp, v.tz, v.logout, v.max), "provisioning.templates");
-        assertRefused(new B(v.bind, v.port, v.nets, v.dir, "pbx\nexample", v.sipPort, v.expiry, v.ntp, v.tz, v.logout, v.max), "provisioning.sip-server");
-        assertRefused(new B(v.bind, v.port, v.nets, v.dir, v.sip, 0, v.expiry, v.ntp, v.tz, v.logout, v.max), "provisioning.sip-port");
-        assertRefused(new B(v.bind, v.port, v.nets, v.dir, v.sip, v.sipPort, Duration.ofSeconds(29), v.ntp, v.tz, v.logout, v.max), "provisioning.registration-expiry");
-        assertRefused(new B(v.bind, v.port, v.nets, v.dir, v.sip, v.sipPort, Duration.ofDays(2), v.ntp, v.tz, v.logout, v.max), "provisioning.registration-expiry");
-        assertRefused(new B(v.bind, v.port, v.nets, v.dir, v.sip, v.sipPort, null, v.ntp, v.tz, v.logout, v.max), "provisioning.registration-expiry");
-        assertRefused(new B(v.bind, v.port, v.nets, v.dir, v.sip, v.sipPort, v.expiry, "", v.tz, v.logout, v.max), "provisioning.ntp-server");
-        assertRefused(new B(v.bind, v.port, v.nets, v.dir, v.sip, v.sipPort, v.expiry, v.ntp, "Mars/Olympus", v.logout, v.max), "provisioning.timezone");
-        assertRefused(new B(v.bind, v.port, v.nets, v.dir, v.sip, v.sipPort, v.expiry, v.ntp, null, v.logout, v.max), "provisioning.timezone");
-        assertRefused(new B(v.bind, v.port, v.nets, v.dir, v.sip, v.sipPort, v.expiry, v.ntp, v.tz, "*32\n", v.max), "codes.logout");
-        assertRefused(new B(v.bind, v.port, v.nets, v.dir, v.sip, v.sipPort, v.expiry, v.ntp, v.tz, "", v.max), "codes.logout");
-        assertRefused(new B(v.bind, v.port, v.nets, v.dir, v.sip, v.sipPort, v.expiry, v.ntp, v.tz, v.logout, 0), "provisioning.max-refusals-per-minute");
+        assertRefused(new B("", v.port, v.nets, v.dir, v.sip, v.sipPort, v.expiry, v.ntp, v.tz, v.logout, v.max, v.timeout), "provisioning.bind");
+        assertRefused(new B("a b", v.port, v.nets, v.dir, v.sip, v.sipPort, v.expiry, v.ntp, v.tz, v.logout, v.max, v.timeout), "provisioning.bind");
+        assertRefused(new B(v.bind, 65536, v.nets, v.dir, v.sip, v.sipPort, v.expiry, v.ntp, v.tz, v.logout, v.max, v.timeout), "provisioning.port");
+        assertRefused(new B(v.bind, -1, v.nets, v.dir, v.sip, v.sipPort, v.expiry, v.ntp, v.tz, v.logout, v.max, v.timeout), "provisioning.port");
+        assertRefused(new B(v.bind, v.port, List.of(), v.dir, v.sip, v.sipPort, v.expiry, v.ntp, v.tz, v.logout, v.max, v.timeout), "provisioning.allowed-networks");
+        assertRefused(new B(v.bind, v.port, List.of("10.0.0.0/40"), v.dir, v.sip, v.sipPort, v.expiry, v.ntp, v.tz, v.logout, v.max, v.timeout), "provisioning.allowed-networks");
+        assertRefused(new B(v.bind, v.port, v.nets, Optional.of(dir.resolve("missing")), v.sip, v.sipPort, v.expiry, v.ntp, v.tz, v.logout, v.max, v.timeout), "provisioning.templates");
+        assertRefused(new B(v.bind, v.port, v.nets, v.dir, "pbx\nexample", v.sipPort, v.expiry, v.ntp, v.tz, v.logout, v.max, v.timeout), "provisioning.sip-server");
+        assertRefused(new B(v.bind, v.port, v.nets, v.dir, v.sip, 0, v.expiry, v.ntp, v.tz, v.logout, v.max, v.timeout), "provisioning.sip-port");
+        assertRefused(new B(v.bind, v.port, v.nets, v.dir, v.sip, v.sipPort, Duration.ofSeconds(29), v.ntp, v.tz, v.logout, v.max, v.timeout), "provisioning.registration-expiry");
+        assertRefused(new B(v.bind, v.port, v.nets, v.dir, v.sip, v.sipPort, Duration.ofDays(2), v.ntp, v.tz, v.logout, v.max, v.timeout), "provisioning.registration-expiry");
+        assertRefused(new B(v.bind, v.port, v.nets, v.dir, v.sip, v.sipPort, null, v.ntp, v.tz, v.logout, v.max, v.timeout), "provisioning.registration-expiry");
+        assertRefused(new B(v.bind, v.port, v.nets, v.dir, v.sip, v.sipPort, v.expiry, "", v.tz, v.logout, v.max, v.timeout), "provisioning.ntp-server");
+        assertRefused(new B(v.bind, v.port, v.nets, v.dir, v.sip, v.sipPort, v.expiry, v.ntp, "Mars/Olympus", v.logout, v.max, v.timeout), "provisioning.timezone");
+        assertRefused(new B(v.bind, v.port, v.nets, v.dir, v.sip, v.sipPort, v.expiry, v.ntp, null, v.logout, v.max, v.timeout), "provisioning.timezone");
+        assertRefused(new B(v.bind, v.port, v.nets, v.dir, v.sip, v.sipPort, v.expiry, v.ntp, v.tz, "*32\n", v.max, v.timeout), "codes.logout");
+        assertRefused(new B(v.bind, v.port, v.nets, v.dir, v.sip, v.sipPort, v.expiry, v.ntp, v.tz, "", v.max, v.timeout), "codes.logout");
+        assertRefused(new B(v.bind, v.port, v.nets, v.dir, v.sip, v.sipPort, v.expiry, v.ntp, v.tz, v.logout, 0, v.timeout), "provisioning.max-refusals-per-minute");
+        assertRefused(new B(v.bind, v.port, v.nets, v.dir, v.sip, v.sipPort, v.expiry, v.ntp, v.tz, v.logout, v.max, Duration.ofMillis(999)), "provisioning.request-timeout");
+        assertRefused(new B(v.bind, v.port, v.nets, v.dir, v.sip, v.sipPort, v.expiry, v.ntp, v.tz, v.logout, v.max, Duration.ofMinutes(6)), "provisioning.request-timeout");
+        assertRefused(new B(v.bind, v.port, v.nets, v.dir, v.sip, v.sipPort, v.expiry, v.ntp, v.tz, v.logout, v.max, null), "provisioning.request-timeout");
     }
 
     private static void assertRefused(B b, String key) {

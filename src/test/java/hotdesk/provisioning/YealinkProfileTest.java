@@ -25,7 +25,8 @@ class YealinkProfileTest {
     void the_zone_becomes_yealinks_standard_offset_and_automatic_dst_only_where_the_zone_has_it(
             String zone, String offset, int summerTime) {
         ProvisioningSettings s = new ProvisioningSettings("127.0.0.1", 0, List.of("10.0.0.0/8"), false,
-                Optional.<Path>empty(), "pbx", 5060, Duration.ofSeconds(500), "ntp", zone, "*32", 5);
+                Optional.<Path>empty(), "pbx", 5060, Duration.ofSeconds(500), "ntp", zone, "*32", 5,
+                Duration.ofSeconds(10));
 
         YealinkProfile.Time t = YealinkProfile.time(s, Instant.parse("2025-07-01T12:00:00Z"));
 

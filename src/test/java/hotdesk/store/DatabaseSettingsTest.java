@@ -18,22 +18,95 @@ class DatabaseSettingsTest {
         String file = Path.of("data", "hotdesk").toAbsolutePath().normalize().toString();
         assertThat(s.url()).isEqualTo("jdbc:h2:file:" + file
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=10000;AUTO_SERVER=TRUE");
-        assertThat(s.user()).isEqualTo("sa");
+        assertThat(s.user()).isEqualTo(DatabaseSettings.H2_APP_USER); // its password comes from the credentials file
         assertThat(s.password()).isEmpty();
+        assertThat(s.h2File()).isEqualTo(Path.of(file));
         assertThat(s.poolSize()).isBetween(1, 8);
         assertThat(s.isH2()).isTrue();
         assertThat(s.isPostgreSql()).isFalse();
     }
 
     @Test
-    void an_h2_url_written_by_hand_without_a_user_opens_the_file_as_the_embedded_ledger_made_it() {
-        DatabaseSettings byHand = new DatabaseSettings(DatabaseSettings.h2(Path.of("data", "hotdesk")).url(), "", "", 4);
-        DatabaseSettings named = new DatabaseSettings("jdbc:h2:file:/var/lib/hotdesk/ledger", "admin", "", 4);
+    void db_path_names_the_directory_of_the_embedded_ledger_whose_files_are_called_hotdesk() {
+        DatabaseSettings s = DatabaseSettings.embedded(Path.of("/var/lib/hotdesk"));
+
+        assertThat(s).isEqualTo(DatabaseSettings.h2(Path.of("/var/lib/hotdesk/hotdesk")));
+        assertThat(s.h2File()).isEqualTo(Path.of("/var/lib/hotdesk/hotdesk"));
+        assertThatThrownBy(() -> DatabaseSettings.embedded(Path.of(""))).hasMessageStartingWith("db.path must name the directory");
+    }
+
+    @Test
+    void an_h2_url_written_by_hand_with_every_option_the_ledger_needs_is_the_embedded_ledger_at_that_file() {
+        DatabaseSettings byHand = new DatabaseSettings("jdbc:h2:/var/lib/hotdesk/ledger;AUTO_SERVER=TRUE;LOCK_TIMEOUT=5000"
+                + ";mode=postgresql;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;TRACE_LEVEL_FILE=0", "", "", 4);
         DatabaseSettings postgres = new DatabaseSettings("jdbc:postgresql://127.0.0.1:5432/test", "", "", 4);
 
-        assertThat(byHand.user()).isEqualTo("sa");
-        assertThat(named.user()).isEqualTo("admin");
+        assertThat(byHand.user()).isEqualTo(DatabaseSettings.H2_APP_USER);
+        assertThat(byHand.h2File()).isEqualTo(Path.of("/var/lib/hotdesk/ledger"));
         assertThat(postgres.user()).isEmpty();
+    }
+
+    static java.util.stream.Stream<String> requiredOptions() {
+        return DatabaseSettings.H2_REQUIRED.keySet().stream();
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("requiredOptions")
+    void an_h2_url_written_by_hand_that_lacks_an_option_the_ledger_needs_is_refused_naming_it(String option) {
+        String complete = DatabaseSettings.h2(Path.of("/var/lib/hotdesk/ledger")).url();
+        String without = complete.replaceAll(";" + option + "=[^;]*", "");
+
+        assertThatThrownBy(() -> new DatabaseSettings(without, "", "", 4))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("db.url '" + without + "' lacks " + option + "=" + DatabaseSettings.H2_REQUIRED.get(option))
+                .hasMessageContaining("db.path");
+    }
+
+    @Test
+    void the_url_of_the_defect_report_is_refused_naming_every_missing_option() {
+        assertThatThrownBy(() -> new DatabaseSettings("jdbc:h2:file:/var/lib/hotdesk/ledger", "", "", 4))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("db.url 'jdbc:h2:file:/var/lib/hotdesk/ledger' lacks MODE=PostgreSQL, DATABASE_TO_LOWER=TRUE, "
+                        + "DEFAULT_NULL_ORDERING=HIGH, LOCK_TIMEOUT=10000, AUTO_SERVER=TRUE")
+                .hasMessageContaining("set db.path to the directory of the ledger");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"AUTO_SERVER=FALSE", "MODE=MySQL", "DATABASE_TO_LOWER=FALSE", "DEFAULT_NULL_ORDERING=LOW",
+            "LOCK_TIMEOUT=0", "LOCK_TIMEOUT=soon"})
+    void an_h2_url_that_contradicts_an_option_the_ledger_needs_is_refused_naming_it(String contradiction) {
+        String option = contradiction.substring(0, contradiction.indexOf('='));
+        String url = DatabaseSettings.h2(Path.of("/var/lib/hotdesk/ledger")).url().replaceAll(option + "=[^;]*", contradiction);
+
+        assertThatThrownBy(() -> new DatabaseSettings(url, "", "", 4))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("db.url '" + url + "' has " + contradiction + " (needs " + option + "=");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdbc:h2:mem:ledger", "jdbc:h2:tcp://localhost/~/ledger", "jdbc:h2:file:", "jdbc:h2:zip:/x.zip!/ledger"})
+    void an_h2_url_that_is_not_a_file_is_refused_naming_db_path(String url) {
+        assertThatThrownBy(() -> new DatabaseSettings(url + DatabaseSettings.H2_OPTIONS, "", "", 4))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("db.url: the embedded ledger must be an H2 file")
+                .hasMessageContaining("db.path");
+    }
+
+    @Test
+    void the_embedded_ledger_takes_no_user_or_password_from_the_configuration_or_the_url() {
+        String url = DatabaseSettings.h2(Path.of("/var/lib/hotdesk/ledger")).url();
+
+        assertThatThrownBy(() -> new DatabaseSettings(url, "sa", "", 4))
+                .hasMessageStartingWith("db.user must be empty for the embedded H2 ledger").hasMessageContaining("'sa'");
+        assertThatThrownBy(() -> new DatabaseSettings(url, "", "secret-1", 4))
+                .hasMessageStartingWith("db.password must be empty for the embedded H2 ledger")
+                .hasMessageNotContaining("secret-1");
+        assertThatThrownBy(() -> new DatabaseSettings(url + ";USER=sa", "", "", 4))
+                .hasMessageStartingWith("db.url must not set USER");
+        assertThatThrownBy(() -> new DatabaseSettings(url + ";PASSWORD=secret-2", "", "", 4))
+                .hasMessageStartingWith("db.url must not set PASSWORD")
+                .hasMessageContaining("PASSWORD=****")
+                .hasMessageNotContaining("secret-2");
     }
 
     @Test
@@ -46,7 +119,7 @@ class DatabaseSettingsTest {
     void a_file_name_with_a_semicolon_is_refused_because_it_would_add_h2_options() {
         assertThatThrownBy(() -> DatabaseSettings.h2(Path.of("/tmp/x;INIT=RUNSCRIPT FROM 'evil'")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("db.url");
+                .hasMessageStartingWith("db.path must not contain ';'");
     }
 
     @ParameterizedTest

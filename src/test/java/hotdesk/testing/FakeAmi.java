@@ -57,10 +57,19 @@ import static org.awaitility.Awaitility.await;
  *       {@code check-sync-reboot}); an unknown one gets {@code Unable to find notify type 'x'} with
  *       Asterisk's stray LF before the CRLF. {@code Variable} headers are split at commas like
  *       Asterisk does (quotes and backslashes are not interpreted here);</li>
- *   <li>{@code DBPut}, {@code DBGet}, {@code DBDel} on an AstDB that survives {@link #restart()}
- *       (Asterisk keeps it in a file). {@code DBDel} of a missing key answers {@code Error /
- *       Database entry not found}; not recorded, and depending on the version Asterisk answers
- *       Success instead ({@link #deleteOfMissingKeySucceeds} switches to that);</li>
+ *   <li>{@code DBPut}, {@code DBGet}, {@code DBDel}, {@code DBDelTree} on an AstDB that survives
+ *       {@link #restart()} (Asterisk keeps it in a file), answering what Asterisk 22.10.1 answered
+ *       (2026-12-01): {@code DBPut} → {@code Success / Updated database successfully} (a missing
+ *       {@code Val} stores ""); {@code DBGet} of a missing key → {@code Error / Database entry not
+ *       found}; {@code DBDel} of a present key → {@code Success / Key deleted successfully}, of a
+ *       missing one → {@code Error / Database entry could not be deleted} (Asterisk's AstDB reports
+ *       "no row changed" as a failure); {@code DBDelTree} of a family or {@code Key} subtree with
+ *       entries → {@code Success / Key tree deleted successfully}, without any → {@code Error /
+ *       Database entry not found};</li>
+ *   <li>{@code ModuleCheck} → {@code Success} with an empty {@code Version} header for a loaded
+ *       module, {@code Error / Module not loaded} for one that is not ({@link #unloadModules}) and for
+ *       a missing {@code Module} header; the name matches without case and with or without
+ *       {@code .so}, as in Asterisk 22.10.1;</li>
  *   <li>{@code Ping} → {@code Pong} with a Timestamp; {@code Logoff} → {@code Goodbye / Thanks for
  *       all the fish.} and the connection is closed; a message without Action → {@code Missing action
  *       in request}; any other action → {@code Invalid/unknown command: X. Use Action: ListCommands
@@ -98,8 +107,8 @@ public final class FakeAmi implements AutoCloseable {
     private int logins;
 
     private volatile Predicate<String> knownEndpoints = id -> true;
+    private final Set<String> unloaded = ConcurrentHashMap.newKeySet();
     private volatile Duration loginFailureDelay = Duration.ofSeconds(1);
-    private volatile boolean deleteOfMissingKeySucceeds;
 
     // lifecycle, guarded by lock
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
@@ -207,14 +216,23 @@ public final class FakeAmi implements AutoCloseable {
         this.knownEndpoints = known;
     }
 
+    /** These modules (names without .so) are not loaded: ModuleCheck answers "Module not loaded" for them. */
+    public void unloadModules(String... modules) {
+        for (String m : modules) {
+            unloaded.add(m.toLowerCase(Locale.ROOT));
+        }
+    }
+
+    /** These modules are loaded again. */
+    public void loadModules(String... modules) {
+        for (String m : modules) {
+            unloaded.remove(m.toLowerCase(Locale.ROOT));
+        }
+    }
+
     /** How long a refused login waits before its Error (Asterisk: 1 s). */
     public void loginFailureDelay(Duration delay) {
         this.loginFailureDelay = delay;
-    }
-
-    /** True: DBDel of a missing key answers Success, as Asterisk versions whose AstDB delete does not check do. */
-    public void deleteOfMissingKeySucceeds(boolean succeeds) {
-        this.deleteOfMissingKeySucceeds = succeeds;
     }
 
     /** Seeds the AstDB. */
@@ -510,6 +528,12 @@ public final class FakeAmi implements AutoCloseable {
             case "dbdel":
                 s.send(dbDel(h));
                 return true;
+            case "modulecheck":
+                s.send(moduleCheck(h));
+                return true;
+            case "dbdeltree":
+                s.send(dbDelTree(h));
+                return true;
             default:
                 s.send(error(h, "Invalid/unknown command: " + action + ". Use Action: ListCommands to show available commands."));
                 return true;
@@ -658,10 +682,36 @@ public final class FakeAmi implements AutoCloseable {
         synchronized (lock) {
             existed = astdb.remove("/" + h.get("Family") + "/" + h.get("Key")) != null;
         }
-        if (!existed && !deleteOfMissingKeySucceeds) {
-            return error(h, "Database entry not found");
+        if (!existed) {
+            return error(h, "Database entry could not be deleted");
         }
         return response(h, "Success", "Key deleted successfully");
+    }
+
+    /** Deletes {@code /family} or {@code /family/key} and everything below it, as Asterisk's ast_db_deltree. */
+    private String dbDelTree(Headers h) {
+        String family = h.get("Family");
+        if (family.isEmpty()) {
+            return error(h, "No family specified.");
+        }
+        String prefix = "/" + family + (h.get("Key").isEmpty() ? "" : "/" + h.get("Key"));
+        boolean any;
+        synchronized (lock) {
+            any = astdb.keySet().removeIf(k -> k.equals(prefix) || k.startsWith(prefix + "/"));
+        }
+        if (!any) {
+            return error(h, "Database entry not found");
+        }
+        return response(h, "Success", "Key tree deleted successfully");
+    }
+
+    private String moduleCheck(Headers h) {
+        String module = h.get("Module").toLowerCase(Locale.ROOT);
+        String name = module.endsWith(".so") ? module.substring(0, module.length() - 3) : module;
+        if (name.isEmpty() || !name.matches("[a-z0-9_]+") || unloaded.contains(name)) {
+            return error(h, "Module not loaded");
+        }
+        return "Response: Success\r\n" + id(h) + "Version: \r\n\r\n";
     }
 
     private static String id(Headers h) {

@@ -5,7 +5,8 @@ import java.util.Map;
 /**
  * Facts the dialplan reads without asking hotdesk (AstDB via AMI {@code DBPut}/{@code DBDel}), so
  * they survive Asterisk restarts and work while hotdesk is down. Family {@code hotdesk}; keys like
- * {@code desk/hd-0015651234ab/occupant}. An empty value deletes the key. Blocking; throws
+ * {@code desk/hd-0015651234ab/occupant}. An empty value deletes the key; deleting a key that is not
+ * there succeeds (absent is the state asked for). Idempotent; blocking; throws
  * {@link PbxException}.
  */
 public interface DialplanState {

@@ -32,7 +32,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Idempotent: it always pushes full objects. After {@link #asteriskRestarted()} the next pass
  * pushes every target again (ARI-pushed objects live in memory and vanish on restart) without
- * notifying phones whose config did not change. A failed target is retried with exponential backoff
+ * notifying phones whose config did not change. One change, one check-sync: a desk's phone is told
+ * at most once per desk revision, whichever of a login's own apply, a pass, a retry or a full push
+ * pushes it (several may, one after the other, under the target's lock), and a user target never
+ * notifies (the desk target of the same change does). A failed target is retried with exponential backoff
  * (1 s doubling to {@code maxBackoff}); a newer revision of it is tried at once. Work on one target is
  * serialised, so a login thread and the background pass cannot interleave stale pushes.
  * Thread-safe; blocking.
@@ -55,6 +58,8 @@ public final class Reconcile implements ApplyNow {
     /** The revision this instance last pushed per target: a pass that planned a target a login has
      *  pushed meanwhile (under the same per-target lock) need not push it again. */
     private final Map<Target, Long> pushed = new ConcurrentHashMap<>();
+    /** The desk revision each desk's phone was last sent check-sync for (in memory, like {@link #pushed}). */
+    private final Map<Target, Long> notified = new ConcurrentHashMap<>();
     /** Bumped by every {@link #asteriskRestarted()}; starts at 1 because the first pass pushes everything. */
     private final AtomicLong restarts = new AtomicLong(1);
     /** The {@link #restarts} value the last finished pass pushed everything for. */
@@ -131,7 +136,9 @@ public final class Reconcile implements ApplyNow {
                 skipped++;
                 continue;
             }
-            if (applyOne(t, stale && appliedRev != null, full || b != null)) {
+            // a desk whose config changed since it was last applied tells its phone; so does one
+            // whose change committed after this plan was read (its own apply may find it pushed)
+            if (applyOne(t, stale && appliedRev != null, full || b != null, rev)) {
                 applied++;
             } else {
                 failed++;
@@ -153,16 +160,19 @@ public final class Reconcile implements ApplyNow {
         List<Target> order = new ArrayList<>(targets);
         order.sort((a, b) -> a.kind().compareTo(b.kind()));
         for (Target t : order) {
-            all &= applyOne(t, true, false);
+            all &= applyOne(t, true, false, -1);
         }
         return all;
     }
 
     /**
-     * @param force push even when this instance pushed the snapshot's revision already (a full pass
-     *              after a restart, a retry after a failure)
+     * @param notifyPhone the caller knows the desk changed: tell its phone
+     * @param force       push even when this instance pushed the snapshot's revision already (a full
+     *                    pass after a restart, a retry after a failure)
+     * @param planned     the revision the caller planned for, -1 for none: a newer snapshot is a
+     *                    change the caller did not know of, so its phone is told too
      */
-    private boolean applyOne(Target target, boolean notifyPhone, boolean force) {
+    private boolean applyOne(Target target, boolean notifyPhone, boolean force, long planned) {
         ReentrantLock lock = locks.computeIfAbsent(target, k -> new ReentrantLock());
         lock.lock();
         try {
@@ -172,7 +182,7 @@ public final class Reconcile implements ApplyNow {
             }
             try {
                 if (target.kind() == Target.Kind.DESK) {
-                    applyDesk(target, s, notifyPhone);
+                    applyDesk(target, s, notifyPhone || planned >= 0 && s.revision() > planned);
                 } else {
                     applyUser(target, s);
                 }
@@ -186,6 +196,7 @@ public final class Reconcile implements ApplyNow {
                 backoff.remove(target);
                 if (s.gone()) {
                     pushed.remove(target);
+                    notified.remove(target);
                 } else {
                     pushed.put(target, s.revision());
                 }
@@ -207,8 +218,9 @@ public final class Reconcile implements ApplyNow {
         }
         pbx.push(projections.desk(s.line(), s.device(), s.occupant()));
         dialplan.put(Projections.deskFacts(s.line(), s.device(), s.occupant()));
-        if (notifyPhone && s.device().enabled()) {
+        if (notifyPhone && s.device().enabled() && notified.getOrDefault(target, -1L) < s.revision()) {
             resync.checkSync(target.id(), s.device().vendor());
+            notified.put(target, s.revision());
         }
     }
 

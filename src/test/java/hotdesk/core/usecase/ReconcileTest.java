@@ -229,4 +229,98 @@ class ReconcileTest {
         assertThat(world.asterisk.operations()).filteredOn(o -> o.equals("PUT endpoint/101")).hasSize(1);
         assertThat(world.asterisk.notifies()).hasSize(1);
     }
+
+    @Test
+    void a_full_push_after_fully_booted_that_planned_a_desk_a_login_pushed_meanwhile_notifies_its_phone_once() {
+        // given a ledger on which the login's own apply runs right after the full pass has read its plan
+        AtomicBoolean raceNext = new AtomicBoolean();
+        Reconcile[] reconcile = new Reconcile[1];
+        List<Target> loginTargets = List.of(Target.desk(desk(MAC)), Target.user(Extension.of("101")));
+        Ledger racing = new Ledger() {
+            @Override
+            public <T> T transact(Work<T> work) {
+                return ledger.transact(work);
+            }
+
+            @Override
+            public <T> T read(Work<T> work) {
+                T result = ledger.read(work);
+                if (raceNext.getAndSet(false)) {
+                    assertThat(reconcile[0].apply(loginTargets)).isTrue();
+                }
+                return result;
+            }
+        };
+        reconcile[0] = new Reconcile(racing, world.asterisk, world.asterisk, world.asterisk,
+                new Projections(PjsipProfile.defaults()), world.clock, NODE, Duration.ofSeconds(60));
+        reconcile[0].runOnce();
+        LogIn committedOnly = new LogIn(ledger, world.hasher, world.lockout, ApplyNow.later(), world.clock);
+        assertThat(committedOnly.execute(desk(MAC), new LogIn.Pin(Extension.of("101"), "4711"), "t"))
+                .isInstanceOf(LogIn.LoggedIn.class);
+        world.asterisk.clearLog();
+
+        // when Asterisk announced FullyBooted, so the pass pushes every target again
+        reconcile[0].asteriskRestarted();
+        raceNext.set(true);
+        reconcile[0].runOnce();
+
+        // then one change, one NOTIFY to the desk's phone, although both paths pushed it
+        assertThat(world.asterisk.operations()).contains("PUT endpoint/" + desk(MAC), "PUT endpoint/101");
+        assertThat(world.asterisk.notifies()).containsExactly(new RecordingAsterisk.Notify(desk(MAC), "yealink"));
+    }
+
+    @Test
+    void a_login_committed_while_a_full_push_ran_is_notified_once_although_the_pass_pushed_it_first() {
+        // given a ledger on which a login commits right after the full pass has read its plan
+        AtomicBoolean loginNext = new AtomicBoolean();
+        LogIn committedOnly = new LogIn(ledger, world.hasher, world.lockout, ApplyNow.later(), world.clock);
+        Ledger racing = new Ledger() {
+            @Override
+            public <T> T transact(Work<T> work) {
+                return ledger.transact(work);
+            }
+
+            @Override
+            public <T> T read(Work<T> work) {
+                T result = ledger.read(work);
+                if (loginNext.getAndSet(false)) {
+                    assertThat(committedOnly.execute(desk(MAC), new LogIn.Pin(Extension.of("101"), "4711"), "t"))
+                            .isInstanceOf(LogIn.LoggedIn.class);
+                }
+                return result;
+            }
+        };
+        Reconcile reconcile = new Reconcile(racing, world.asterisk, world.asterisk, world.asterisk,
+                new Projections(PjsipProfile.defaults()), world.clock, NODE, Duration.ofSeconds(60));
+        reconcile.runOnce();
+        world.asterisk.clearLog();
+
+        // when the full pass after a FullyBooted pushes the desk as the login left it, then the login's own apply runs
+        reconcile.asteriskRestarted();
+        loginNext.set(true);
+        reconcile.runOnce();
+        reconcile.apply(List.of(Target.desk(desk(MAC)), Target.user(Extension.of("101"))));
+        reconcile.runOnce();
+
+        // then the phone is told once about its new occupant
+        assertThat(world.asterisk.endpoint(desk(MAC))).containsEntry("callerid", "\"Alice\" <101>");
+        assertThat(world.asterisk.notifies()).containsExactly(new RecordingAsterisk.Notify(desk(MAC), "yealink"));
+    }
+
+    @Test
+    void a_login_and_a_full_push_after_fully_booted_notify_each_changed_desk_once_and_unchanged_ones_never() {
+        world.device("001565aabbcc");
+        world.reconcile.runOnce();
+        world.pinLogin(MAC, "101", "4711");
+        assertThat(world.asterisk.notifies()).containsExactly(new RecordingAsterisk.Notify(desk(MAC), "yealink"));
+        world.asterisk.clearLog();
+
+        world.asterisk.restart();
+        world.reconcile.asteriskRestarted();
+        world.reconcile.runOnce();
+        world.reconcile.runOnce();
+
+        assertThat(world.asterisk.endpoint(desk(MAC))).containsEntry("callerid", "\"Alice\" <101>");
+        assertThat(world.asterisk.notifies()).isEmpty();
+    }
 }

@@ -1,0 +1,28 @@
+package hotdesk.ami;
+
+import hotdesk.core.port.PbxException;
+
+/**
+ * Sends actions on the link's logged-in session: what the port adapters ({@link AmiPhoneResync},
+ * {@link AmiDialplanState}, {@link AmiModuleCheck}) build on. Thread-safe; each call blocks for at
+ * most the link's timeout.
+ */
+interface AmiActions {
+
+    /**
+     * Sends one action and returns Asterisk's response, whatever it says.
+     *
+     * @param what    how messages name it, e.g. {@code DBPut hotdesk/desk/hd-1/occupant}
+     * @param headers name/value pairs after {@code Action} and {@code ActionID}
+     * @throws PbxException             retryable: the link is down, the answer timed out or the
+     *                                  connection was lost
+     * @throws IllegalArgumentException a header holds CR, LF or another control character (nothing sent)
+     */
+    AmiMessage call(String what, String action, String... headers);
+
+    /**
+     * The exception for a response that refused {@code what}: not retryable for {@code Permission
+     * denied} (names the manager.conf fix) and for an unknown action, retryable otherwise.
+     */
+    PbxException refused(String what, AmiMessage answer);
+}

@@ -1,0 +1,552 @@
+package hotdesk.app;
+
+import hotdesk.ami.AmiProbe;
+import hotdesk.ami.AmiSettings;
+import hotdesk.ari.AriClient;
+import hotdesk.ari.AriException;
+import hotdesk.ari.AriSettings;
+import hotdesk.asteriskconf.DialplanSearch;
+import hotdesk.cli.ExitCodes;
+import hotdesk.core.model.Target;
+import hotdesk.core.model.User;
+import hotdesk.core.policy.DialCodePlan;
+import hotdesk.core.policy.Projections;
+import hotdesk.asteriskconf.AsteriskConfWriter;
+import hotdesk.core.policy.RequiredModules;
+import hotdesk.core.port.LedgerException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code hotdesk doctor}: checks the Asterisk side with the configured credentials, one line per
+ * check with its fix when it fails. Changes nothing on Asterisk but three probe objects it creates
+ * and deletes again ({@code hotdesk-doctor-probe-<random>}); reads the ledger only.
+ */
+@Command(name = "doctor", mixinStandardHelpOptions = true,
+        description = {"Check the Asterisk side with the configured credentials: AMI login and privileges, ARI, that "
+                + "sorcery lets ARI create endpoint/aor/auth (a probe object of each, deleted again), the hotdesk "
+                + "contexts, the required modules, ledger users also defined in pjsip.conf, and extensions of your "
+                + "dialplan that take a feature code before hotdesk-codes can.",
+                "Prints one line per check with the fix when it fails; exit 6 when any check fails."})
+final class Doctor implements Callable<Integer> {
+
+    /** Contexts of the generated dialplan besides the idle context ({@code pjsip.idle-context}). */
+    static final List<String> CONTEXTS = List.of("hotdesk-codes", "hotdesk-emergency", "hotdesk-run", "hotdesk-result",
+            "hotdesk-dial");
+    static final String CODES_CONTEXT = "hotdesk-codes";
+    static final String PROBE_PREFIX = "hotdesk-doctor-probe-";
+
+    enum Status { OK, FAIL, SKIPPED }
+
+    /** One check's outcome: {@code fix} is empty when it passed. */
+    record Check(String name, Status status, String detail, String fix) {
+        static Check ok(String name, String detail) {
+            return new Check(name, Status.OK, detail, "");
+        }
+
+        static Check fail(String name, String detail, String fix) {
+            return new Check(name, Status.FAIL, detail, fix);
+        }
+
+        static Check skipped(String name, String why) {
+            return new Check(name, Status.SKIPPED, why, "");
+        }
+    }
+
+    @Spec
+    CommandSpec spec;
+    private final Services services;
+
+    @Option(names = "--json", description = "print the checks as JSON")
+    boolean json;
+
+    Doctor(Services services) {
+        this.services = services;
+    }
+
+    @Override
+    public Integer call() {
+        Config c = services.config();
+        AmiSettings ami = new AmiSettings(c.string("ami.host"), c.integer("ami.port", 1, 65535), c.string("ami.user"),
+                c.string("ami.secret"), c.duration("ami.timeout"), c.family("notify.event."));
+        AriSettings ari = new AriSettings(URI.create(c.string("ari.url")), c.string("ari.user"), c.string("ari.password"),
+                c.duration("ari.timeout"));
+        List<String> modules = List.copyOf(RequiredModules.of(AsteriskConfWriter.render(AsteriskConf.settings(c))
+                .get(AsteriskConfWriter.EXTENSIONS), c.string("asterisk.pjsip-wizard")).keySet());
+        DialCodePlan codes = AsteriskConf.settings(c).codes();
+        List<Check> checks = new Run(services, ami, new AriClient(ari), ari, modules, codes, c.string("pjsip.idle-context"),
+                c.string("users.default-context")).checks();
+        print(checks);
+        return checks.stream().allMatch(x -> x.status() == Status.OK) ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
+    }
+
+    private void print(List<Check> checks) {
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            StringBuilder b = new StringBuilder("{\"ok\":")
+                    .append(checks.stream().allMatch(x -> x.status() == Status.OK)).append(",\"checks\":[");
+            for (int i = 0; i < checks.size(); i++) {
+                Check x = checks.get(i);
+                b.append(i == 0 ? "" : ",").append("{\"name\":").append(quote(x.name()))
+                        .append(",\"status\":").append(quote(x.status().name().toLowerCase(java.util.Locale.ROOT)))
+                        .append(",\"detail\":").append(quote(x.detail())).append(",\"fix\":").append(quote(x.fix())).append('}');
+            }
+            out.println(b.append("]}"));
+        } else {
+            for (Check x : checks) {
+                String mark = switch (x.status()) {
+                    case OK -> "ok  ";
+                    case FAIL -> "FAIL";
+                    case SKIPPED -> "skip";
+                };
+                out.printf("%s  %-10s  %s%n", mark, x.name(), x.detail());
+                if (!x.fix().isEmpty()) {
+                    out.printf("%s  %-10s  fix: %s%n", "    ", "", x.fix());
+                }
+            }
+        }
+        out.flush();
+    }
+
+    static String quote(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char ch : s.toCharArray()) {
+            switch (ch) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (ch < 0x20) {
+                        b.append(String.format("\\u%04x", (int) ch));
+                    } else {
+                        b.append(ch);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+
+    /** One run of every check, in order; later checks are skipped when what they need failed. */
+    static final class Run {
+        private final Services services;
+        private final AmiSettings amiSettings;
+        private final AriClient ari;
+        private final AriSettings ariSettings;
+        private final List<String> modules;
+        private final DialCodePlan codes;
+        private final String idleContext;
+        private final String defaultContext;
+        private final Map<String, Optional<DialplanSearch.Context>> dialplan = new LinkedHashMap<>();
+        private String probeId;
+        /** Whether AMI refused the system-class action of the privileges check. */
+        private boolean amiWriteDenied;
+        /** Whether AMI answered ShowDialPlan (the contexts check asks first). */
+        private boolean dialplanReadable;
+
+        Run(Services services, AmiSettings ami, AriClient ari, AriSettings ariSettings, List<String> modules,
+            DialCodePlan codes, String idleContext, String defaultContext) {
+            this.services = services;
+            this.amiSettings = ami;
+            this.ari = ari;
+            this.ariSettings = ariSettings;
+            this.modules = modules;
+            this.codes = codes;
+            this.idleContext = idleContext;
+            this.defaultContext = defaultContext;
+        }
+
+        /** Names the probe objects (tests); by default {@value #PROBE_PREFIX} and 12 random hex digits. */
+        Run probeId(String id) {
+            this.probeId = id;
+            return this;
+        }
+
+        List<Check> checks() {
+            List<Check> out = new ArrayList<>();
+            List<User> users;
+            String ledgerProblem = null;
+            Map<String, String> lastErrors = new LinkedHashMap<>();
+            try {
+                String node = services.node();
+                users = services.ledger().read(tx -> {
+                    List<User> hotdesking = tx.users().stream().filter(User::hotdeskEnabled).toList();
+                    for (User u : hotdesking) {
+                        tx.lastError(node, Target.user(u.extension())).ifPresent(e -> lastErrors.put(u.extension().value(), e));
+                    }
+                    return hotdesking;
+                });
+            } catch (LedgerException e) {
+                users = List.of();
+                ledgerProblem = "cannot read the ledger: " + e.getMessage();
+            }
+            AmiProbe probe = null;
+            try {
+                Check amiCheck;
+                try {
+                    probe = AmiProbe.open(amiSettings);
+                    amiCheck = privileges(probe);
+                } catch (AmiProbe.ProbeException e) {
+                    amiCheck = Check.fail("ami", e.getMessage(), amiFix(e.problem()));
+                } catch (IOException e) {
+                    amiCheck = Check.fail("ami", "AMI connection failed: " + e.getMessage(), "check that Asterisk runs and "
+                            + "ami.timeout is long enough");
+                }
+                out.add(amiCheck);
+                // a user that may not read system events can still run the checks' actions
+                boolean amiOk = probe != null && !amiWriteDenied;
+
+                Check ariCheck = ari();
+                out.add(ariCheck);
+                boolean ariOk = ariCheck.status() == Status.OK;
+                out.add(ariOk ? sorcery() : Check.skipped("sorcery", "needs ARI"));
+                out.add(amiOk ? contexts(probe) : Check.skipped("contexts", "needs AMI"));
+                out.add(amiOk ? modules(probe) : Check.skipped("modules", "needs AMI"));
+                if (ledgerProblem != null) {
+                    out.add(Check.fail("pjsip.conf", ledgerProblem, "check db.url, db.user and db.password"));
+                } else {
+                    out.add(ariOk ? clashes(users, lastErrors) : Check.skipped("pjsip.conf", "needs ARI"));
+                }
+                if (ledgerProblem != null) {
+                    out.add(Check.fail("dial codes", ledgerProblem, "check db.url, db.user and db.password"));
+                } else {
+                    out.add(amiOk && dialplanReadable ? dialCodes(probe, users)
+                            : Check.skipped("dial codes", "needs AMI ShowDialPlan"));
+                }
+            } finally {
+                if (probe != null) {
+                    probe.close();
+                }
+            }
+            return out;
+        }
+
+        // ---- 1. AMI
+
+        private static String amiFix(AmiProbe.Problem p) {
+            return switch (p) {
+                case UNREACHABLE -> "start Asterisk, or set ami.host/ami.port to manager.conf's bindaddr/port (enabled = yes in"
+                        + " its [general])";
+                case TIMEOUT -> "nothing answers in time: check ami.host/ami.port and any firewall between hotdesk and Asterisk";
+                case NOT_AMI -> "ami.port points at another service: use manager.conf's port (5038 by default)";
+                case LOGIN_REFUSED -> "ami.user/ami.secret must match a [user] of manager.conf (hotdesk asterisk-conf writes"
+                        + " manager_hotdesk.conf; #include it), and its permit must allow this host; then: manager reload";
+                case PROTOCOL -> "see Asterisk's log";
+            };
+        }
+
+        private Check privileges(AmiProbe probe) throws IOException {
+            // ModuleCheck is of class system only: it proves write = system (what PJSIPNotify, DBPut, DBDel need)
+            AmiProbe.Answer a = probe.send("ModuleCheck", "Module", "pbx_config");
+            String who = "logged in to " + amiSettings.host() + ":" + amiSettings.port() + " as '" + amiSettings.user() + "'";
+            if (!a.success() && a.message().equalsIgnoreCase("Permission denied")) {
+                amiWriteDenied = true;
+                return Check.fail("ami", who + ", but Asterisk refuses its actions (Permission denied): the user lacks write"
+                        + " class system", "set write = system,reporting in the [" + amiSettings.user() + "] section of"
+                        + " manager.conf (as manager_hotdesk.conf has it); then: manager reload");
+            }
+            AmiProbe.Answer ping = probe.send("Ping");
+            if (!a.systemEventSeen() && !ping.systemEventSeen()) {
+                return Check.fail("ami", who + ", but Asterisk sent no FullyBooted at login: the user lacks read class system,"
+                        + " so hotdesk would miss Asterisk restarts", "set read = system in the [" + amiSettings.user()
+                        + "] section of manager.conf; then: manager reload");
+            }
+            return Check.ok("ami", who + " (read and write system)");
+        }
+
+        // ---- 2. ARI
+
+        private Check ari() {
+            try {
+                String version = ari.asteriskVersion();
+                return Check.ok("ari", ariSettings.baseUrl() + " answers as '" + ariSettings.user() + "' (Asterisk " + version + ")");
+            } catch (AriException e) {
+                return Check.fail("ari", e.getMessage(), ariFix(e));
+            }
+        }
+
+        private String ariFix(AriException e) {
+            String url = ariSettings.baseUrl().toString();
+            if (e.status() == 401) {
+                return "ari.user/ari.password must match a type = user section of ari.conf (hotdesk asterisk-conf writes"
+                        + " ari_hotdesk.conf; #include it); then: module reload res_ari";
+            }
+            if (e.status() == 404) {
+                return "nothing serves ARI at " + url + ": load res_ari and res_ari_asterisk, set enabled = yes in ari.conf's"
+                        + " [general], and check the path of ari.url (…/ari)";
+            }
+            if (e.status() == 0 && e.getMessage().contains("refused")) {
+                return "nothing listens at " + url + ": start Asterisk, enable its HTTP server (http.conf: enabled = yes,"
+                        + " bindaddr, bindport) and set ari.url to that address and port";
+            }
+            if (e.status() == 0 && e.getMessage().contains("timed out")) {
+                return "no answer in time from " + url + ": check the host and port of ari.url and any firewall between"
+                        + " hotdesk and Asterisk (or raise ari.timeout)";
+            }
+            return "see Asterisk's log";
+        }
+
+        // ---- 3. sorcery
+
+        private Check sorcery() {
+            String id = probeId != null ? probeId : PROBE_PREFIX + HexFormat.of().formatHex(randomBytes(6));
+            Map<String, String> auth = new LinkedHashMap<>();
+            auth.put("auth_type", "userpass");
+            auth.put("username", id);
+            auth.put("password", HexFormat.of().formatHex(randomBytes(16)));
+            Map<String, String> aor = Map.of("max_contacts", "1");
+            Map<String, String> endpoint = new LinkedHashMap<>();
+            endpoint.put("context", idleContext);
+            endpoint.put("disallow", "all");
+            endpoint.put("allow", "ulaw");
+            endpoint.put("aors", id);
+            endpoint.put("auth", id);
+            List<String> created = new ArrayList<>();
+            String failure = null;
+            try {
+                for (var step : List.of(Map.entry("auth", auth), Map.entry("aor", aor), Map.entry("endpoint", endpoint))) {
+                    try {
+                        ari.put(step.getKey(), id, step.getValue());
+                        created.add(0, step.getKey());
+                    } catch (AriException e) {
+                        // without AriClient's hint for hotdesk's own objects ("… is defined in pjsip.conf"): not so here
+                        String m = e.getMessage();
+                        int hint = m.indexOf(" — ");
+                        failure = step.getKey() + ": " + (hint < 0 ? m : m.substring(0, hint));
+                        break;
+                    }
+                }
+            } finally {
+                List<String> left = new ArrayList<>();
+                // every type, not only the created ones: a PUT that timed out may still have created its object
+                for (String type : List.of("endpoint", "aor", "auth")) {
+                    try {
+                        ari.delete(type, id);
+                    } catch (AriException e) {
+                        left.add(type);
+                    }
+                }
+                if (!left.isEmpty()) {
+                    String leftover = "probe " + String.join(", ", left) + " '" + id + "' could not be deleted";
+                    failure = failure == null ? leftover : failure + "; " + leftover;
+                }
+            }
+            if (failure != null) {
+                return Check.fail("sorcery", "ARI cannot create the probe " + failure,
+                        "sorcery.conf's first [res_pjsip] section needs the lines of sorcery_hotdesk.conf (for endpoint, aor"
+                                + " and auth: config,pjsip.conf first, then the " + wizardName() + " wizard), and its module"
+                                + " loaded; an ARI user with read_only = no; remove a leftover probe with the Asterisk CLI if"
+                                + " one is named here");
+            }
+            return Check.ok("sorcery", "ARI created and deleted a probe auth, aor and endpoint ('" + id + "')");
+        }
+
+        private String wizardName() {
+            return modules.contains("res_sorcery_astdb") ? "astdb" : "memory";
+        }
+
+        private byte[] randomBytes(int n) {
+            byte[] b = new byte[n];
+            services.random().nextBytes(b);
+            return b;
+        }
+
+        // ---- 4. contexts
+
+        /** Thrown when AMI refuses ShowDialPlan. */
+        private static final class DialplanDenied extends Exception {
+            DialplanDenied(String message) {
+                super(message);
+            }
+        }
+
+        private Optional<DialplanSearch.Context> context(AmiProbe probe, String name) throws IOException, DialplanDenied {
+            Optional<DialplanSearch.Context> known = dialplan.get(name);
+            if (known != null) {
+                return known;
+            }
+            AmiProbe.Answer a = probe.send("ShowDialPlan", "Context", name);
+            Optional<DialplanSearch.Context> c;
+            if (a.success()) {
+                Set<String> extensions = new LinkedHashSet<>();
+                List<String> includes = new ArrayList<>();
+                for (Map<String, String> e : a.events()) {
+                    if (!name.equals(e.getOrDefault("Context", name))) {
+                        continue;
+                    }
+                    if (e.containsKey("IncludeContext")) {
+                        includes.add(e.get("IncludeContext"));
+                    } else if (e.containsKey("Extension")) {
+                        extensions.add(e.get("Extension"));
+                    }
+                }
+                c = Optional.of(new DialplanSearch.Context(List.copyOf(extensions), includes));
+            } else if (a.message().startsWith("Did not find context")) {
+                c = Optional.empty();
+            } else {
+                throw new DialplanDenied(a.message());
+            }
+            dialplan.put(name, c);
+            return c;
+        }
+
+        private Check contexts(AmiProbe probe) {
+            List<String> wanted = new ArrayList<>();
+            wanted.add(idleContext);
+            wanted.addAll(CONTEXTS);
+            List<String> missing = new ArrayList<>();
+            try {
+                for (String name : wanted) {
+                    if (context(probe, name).isEmpty()) {
+                        missing.add(name);
+                    }
+                }
+            } catch (DialplanDenied e) {
+                return Check.fail("contexts", "AMI ShowDialPlan refused: " + e.getMessage(), "give the [" + amiSettings.user()
+                        + "] user of manager.conf write = system,reporting (reporting only reads; manager_hotdesk.conf has"
+                        + " it); then: manager reload");
+            } catch (IOException e) {
+                return Check.fail("contexts", "AMI ShowDialPlan failed: " + e.getMessage(), "see Asterisk's log");
+            }
+            dialplanReadable = true;
+            if (!missing.isEmpty()) {
+                return Check.fail("contexts", "not loaded: " + String.join(", ", missing), "#include hotdesk/"
+                        + "extensions_hotdesk.conf in extensions.conf (files from hotdesk asterisk-conf); then: dialplan reload");
+            }
+            return Check.ok("contexts", String.join(", ", wanted) + " loaded");
+        }
+
+        // ---- 5. modules
+
+        private Check modules(AmiProbe probe) {
+            List<String> missing = new ArrayList<>();
+            try {
+                for (String m : modules) {
+                    AmiProbe.Answer a = probe.send("ModuleCheck", "Module", m);
+                    if (!a.success()) {
+                        missing.add(m);
+                    }
+                }
+            } catch (IOException e) {
+                return Check.fail("modules", "AMI ModuleCheck failed: " + e.getMessage(), "see Asterisk's log");
+            }
+            if (!missing.isEmpty()) {
+                return Check.fail("modules", "not loaded: " + String.join(", ", missing), "load them (module load <name>.so)"
+                        + " and remove any noload line for them from modules.conf");
+            }
+            return Check.ok("modules", "all " + modules.size() + " loaded");
+        }
+
+        // ---- 6. users also in pjsip.conf
+
+        private Check clashes(List<User> users, Map<String, String> lastErrors) {
+            List<String> clashes = new ArrayList<>();
+            try {
+                for (User u : users) {
+                    String ext = u.extension().value();
+                    String error = lastErrors.get(ext);
+                    if (error != null && error.contains("403")) {
+                        clashes.add(ext + " (Asterisk refused hotdesk's update: 403)");
+                        continue;
+                    }
+                    // read-only: an endpoint hotdesk pushed always names hotdesk's auth; one that names another was
+                    // written elsewhere, in practice in pjsip.conf (ARI cannot change such objects)
+                    Optional<Map<String, String>> ep = ari.get("endpoint", ext);
+                    if (ep.isPresent() && !Projections.authId(ext).equals(ep.get().getOrDefault("auth", ""))) {
+                        clashes.add(ext + " (endpoint exists with auth '" + ep.get().getOrDefault("auth", "") + "', not '"
+                                + Projections.authId(ext) + "')");
+                    }
+                }
+            } catch (AriException e) {
+                return Check.fail("pjsip.conf", "ARI GET failed: " + e.getMessage(), "see Asterisk's log");
+            }
+            if (!clashes.isEmpty()) {
+                return Check.fail("pjsip.conf", "users of the ledger also defined outside hotdesk: " + String.join(", ", clashes),
+                        "remove their endpoint, aor and auth sections from pjsip.conf (hotdesk pushes them), then: module"
+                                + " reload res_pjsip.so; or remove the user from hotdesk (user remove)");
+            }
+            return Check.ok("pjsip.conf", users.size() + " hot-desking user(s), none defined in pjsip.conf");
+        }
+
+        // ---- 7. dial codes swallowed by the admin's own extensions
+
+        private Check dialCodes(AmiProbe probe, List<User> users) {
+            Set<String> contexts = new LinkedHashSet<>();
+            users.forEach(u -> contexts.add(u.context()));
+            if (contexts.isEmpty()) {
+                contexts.add(defaultContext);
+            }
+            String ext = users.stream().map(u -> u.extension().value()).filter(e -> e.matches("[0-9]+")).findFirst()
+                    .orElse("101");
+            List<String> samples = samples(ext);
+            DialplanSearch search = new DialplanSearch(name -> {
+                try {
+                    return context(probe, name);
+                } catch (IOException | DialplanDenied e) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+            });
+            Map<String, List<String>> problems = new LinkedHashMap<>();
+            try {
+                for (String ctx : contexts) {
+                    if (context(probe, ctx).isEmpty()) {
+                        problems.put(ctx + ": the context is not loaded, so nothing", List.of("any code"));
+                        continue;
+                    }
+                    for (String dialled : samples) {
+                        Optional<DialplanSearch.Hit> hit = search.find(ctx, dialled);
+                        if (hit.isEmpty()) {
+                            problems.computeIfAbsent(ctx + ": nothing (is hotdesk-codes included?)", k -> new ArrayList<>())
+                                    .add(dialled);
+                        } else if (!hit.get().context().equals(CODES_CONTEXT)) {
+                            problems.computeIfAbsent(ctx + ": '" + hit.get().extension() + "' of context " + hit.get().context(),
+                                    k -> new ArrayList<>()).add(dialled);
+                        }
+                    }
+                }
+            } catch (IllegalStateException | IOException | DialplanDenied e) {
+                return Check.fail("dial codes", "AMI ShowDialPlan failed: " + e.getMessage(), "see Asterisk's log");
+            }
+            if (!problems.isEmpty()) {
+                List<String> parts = new ArrayList<>();
+                problems.forEach((where, dialled) -> parts.add(where + " takes " + String.join(" ", dialled)));
+                return Check.fail("dial codes", String.join("; ", parts), "a context's own extensions and earlier includes"
+                        + " are searched before include => hotdesk-codes: move such patterns into a context of their own"
+                        + " included after hotdesk-codes, or narrow them; and include => hotdesk-codes in every user context");
+            }
+            return Check.ok("dial codes", "in " + String.join(", ", contexts) + " every feature code reaches hotdesk-codes");
+        }
+
+        /** One dialled string per feature-code extension of the generated dialplan. */
+        private List<String> samples(String ext) {
+            Set<String> out = new LinkedHashSet<>();
+            for (DialCodePlan.Route r : codes.routes()) {
+                if (!r.isPattern()) {
+                    out.add(r.exten());
+                } else if (r.action() == DialCodePlan.Action.OTP_LOGIN) {
+                    out.add(r.code() + "123456" + (r.exten().endsWith("#") ? "#" : ""));
+                } else {
+                    out.add(r.code() + ext);
+                }
+            }
+            return List.copyOf(out);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package hotdesk.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class OutputTest {
+
+    @Test
+    void json_writes_objects_lists_and_scalars_in_order() {
+        // given
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("extension", "101");
+        m.put("revision", 42L);
+        m.put("inSync", true);
+        m.put("lastError", null);
+        m.put("lines", List.of(1, 2));
+
+        // when / then
+        assertThat(Output.json(List.of(m, Map.of())))
+                .isEqualTo("[{\"extension\":\"101\",\"revision\":42,\"inSync\":true,\"lastError\":null,\"lines\":[1,2]},{}]");
+    }
+
+    @Test
+    void every_string_survives_a_json_parser_unchanged() throws Exception {
+        // given every control character, quotes, backslashes, non-ASCII and a surrogate pair
+        StringBuilder nasty = new StringBuilder("quote \" backslash \\ slash / é € 😀 \u2028 \u007f ");
+        for (char c = 0; c < 0x20; c++) {
+            nasty.append(c);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put(nasty.toString(), nasty.toString());
+        m.put("list", Arrays.asList("a", null, false, Long.MAX_VALUE));
+
+        // when
+        String json = Output.json(m);
+
+        // then
+        assertThat(new ObjectMapper().readValue(json, Map.class)).isEqualTo(m);
+        assertThat(json).doesNotContain("\n").contains("\\u0000", "\\n", "\\t", "\\\"", "\\\\");
+    }
+
+    @Test
+    void a_value_without_a_json_form_is_a_programming_error_naming_its_type() {
+        assertThatThrownBy(() -> Output.json(Map.of("at", Instant.EPOCH)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("java.time.Instant");
+        assertThatThrownBy(() -> Output.json(Map.of(1, "one")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("keys must be strings");
+    }
+}
