@@ -117,6 +117,8 @@ public final class Config {
     );
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+    /** The longest duration any key accepts: ten years, far beyond any sensible setting, far below an overflow. */
+    public static final Duration MAX_DURATION = Duration.ofDays(3650);
     private static final Map<String, Key> BY_NAME = new LinkedHashMap<>();
     private static final List<String> OPEN_FAMILIES = List.of("pjsip.endpoint.", "notify.event.");
 
@@ -192,8 +194,22 @@ public final class Config {
         return null; // other HOTDESK_* variables (e.g. test settings) are not ours to judge
     }
 
+    /** The built-in default of one of {@link #KEYS}. */
+    static String defaultValue(String key) {
+        Key k = BY_NAME.get(key);
+        if (k == null) {
+            throw new IllegalArgumentException("unknown configuration key '" + key + "'");
+        }
+        return k.defaultValue();
+    }
+
+    /** Whether {@code key} is a configuration key: one of {@link #KEYS} or a member of an open family. */
+    static boolean accepts(String key) {
+        return BY_NAME.containsKey(key) || OPEN_FAMILIES.stream().anyMatch(key::startsWith);
+    }
+
     private static void put(Map<String, String> values, Map<String, String> origins, String key, String value, String origin) {
-        if (!BY_NAME.containsKey(key) && OPEN_FAMILIES.stream().noneMatch(key::startsWith)) {
+        if (!accepts(key)) {
             throw new IllegalArgumentException("unknown configuration key '" + key + "' (from " + origin + ")");
         }
         values.put(key, value);
@@ -214,17 +230,22 @@ public final class Config {
         return v;
     }
 
+    /** A whole number in {@code min..max}; anything else (also a number too large for an int) names the key. */
     public int integer(String key, int min, int max) {
-        String v = string(key);
-        try {
-            int i = Integer.parseInt(v.strip());
-            if (i < min || i > max) {
-                throw new IllegalArgumentException(key + " must be between " + min + " and " + max + ", got " + v + " (from " + origins.get(key) + ")");
-            }
-            return i;
-        } catch (NumberFormatException e) {
+        String v = string(key).strip();
+        if (!v.matches("[+-]?\\d+")) {
             throw new IllegalArgumentException(key + " must be a whole number, got '" + v + "' (from " + origins.get(key) + ")");
         }
+        long i;
+        try {
+            i = Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            i = v.startsWith("-") ? Long.MIN_VALUE : Long.MAX_VALUE; // more digits than a long: out of range either way
+        }
+        if (i < min || i > max) {
+            throw new IllegalArgumentException(key + " must be between " + min + " and " + max + ", got " + v + " (from " + origins.get(key) + ")");
+        }
+        return (int) i;
     }
 
     public boolean bool(String key) {
@@ -236,27 +257,46 @@ public final class Config {
         };
     }
 
-    /** {@code 500ms}, {@code 2s}, {@code 5m}, {@code 1h}, {@code 1d}. */
+    /**
+     * {@code 500ms}, {@code 2s}, {@code 5m}, {@code 1h}, {@code 1d}; at most {@link #MAX_DURATION} (a value
+     * too large for any clock or timer is an error naming the key, not an arithmetic overflow later).
+     */
     public Duration duration(String key) {
         String v = string(key).strip();
         Matcher m = DURATION.matcher(v);
         if (!m.matches()) {
             throw new IllegalArgumentException(key + " must be a duration like 500ms, 2s, 5m, 1h, got '" + v + "' (from " + origins.get(key) + ")");
         }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofDays(n);
-        };
+        Duration d;
+        try {
+            long n = Long.parseLong(m.group(1));
+            d = switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        } catch (NumberFormatException | ArithmeticException e) {
+            d = null;
+        }
+        if (d == null || d.compareTo(MAX_DURATION) > 0) {
+            throw new IllegalArgumentException(key + " must be at most " + MAX_DURATION.toDays() + "d, got '" + v + "' (from " + origins.get(key) + ")");
+        }
+        return d;
     }
 
-    /** Comma-separated list, blanks dropped. */
+    /**
+     * Comma-separated list, blanks dropped; it must hold at least one entry (every list key needs one:
+     * an empty list of codes, numbers or networks is a mistake, not a wish).
+     */
     public List<String> list(String key) {
         List<String> out = new ArrayList<>();
         Arrays.stream(string(key).split(",")).map(String::strip).filter(s -> !s.isEmpty()).forEach(out::add);
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException(key + " must list at least one value (comma-separated), got '" + string(key).strip()
+                    + "' (from " + origins.get(key) + ")");
+        }
         return out;
     }
 

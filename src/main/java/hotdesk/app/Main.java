@@ -5,6 +5,7 @@ import hotdesk.cli.DeviceCommand;
 import hotdesk.cli.ExitCodes;
 import hotdesk.cli.LogoutCommand;
 import hotdesk.cli.OtpCommand;
+import hotdesk.cli.SecretInput;
 import hotdesk.cli.StatusCommand;
 import hotdesk.cli.UserCommand;
 import hotdesk.core.port.LedgerException;
@@ -39,6 +40,10 @@ public final class Main {
             description = "override one configuration key (wins over file and environment)")
     Map<String, String> overrides = new LinkedHashMap<>();
 
+    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+            description = "admin commands: also print log lines (the ledger opening and closing); serve always logs")
+    boolean verbose;
+
     private final Map<String, String> env;
 
     Main(Map<String, String> env) {
@@ -50,23 +55,55 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.getenv(), new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        System.exit(run(args, System.getenv(), SecretInput.system(), new PrintWriter(System.out, true),
+                new PrintWriter(System.err, true), true));
     }
 
     /** Runs one command line and returns its exit code; output and errors go to the given writers. */
     static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
+        return run(args, env, SecretInput.none(), out, err, false);
+    }
+
+    /** As {@link #run(String[], Map, PrintWriter, PrintWriter)}, secrets given without a value read from {@code secrets}. */
+    static int run(String[] args, Map<String, String> env, SecretInput secrets, PrintWriter out, PrintWriter err) {
+        return run(args, env, secrets, out, err, false);
+    }
+
+    /**
+     * As {@link #run(String[], Map, PrintWriter, PrintWriter)}; {@code ownProcess}: this is the whole
+     * {@code hotdesk} process, so an admin command may silence its logging (see {@link Logging}).
+     */
+    private static int run(String[] args, Map<String, String> env, SecretInput secrets, PrintWriter out, PrintWriter err,
+                           boolean ownProcess) {
         Main main = new Main(env);
-        Services services = new Services(main::loadConfig);
+        Services services = new Services(main::loadConfig, secrets);
         try {
             CommandLine cmd = new CommandLine(main, new Factory(main, services));
             cmd.setOut(out);
             cmd.setErr(err);
             applyExitCodeHelp(cmd);
             cmd.setExecutionExceptionHandler((ex, line, parsed) -> handle(ex, line.getErr()));
+            cmd.setExecutionStrategy(parsed -> {
+                if (ownProcess && !logs(parsed)) {
+                    Logging.silence();
+                }
+                return new CommandLine.RunLast().execute(parsed);
+            });
             return cmd.execute(args);
         } finally {
             services.close();
         }
+    }
+
+    /** Whether the command logs: {@code serve} always, an admin command with {@code --verbose}. */
+    private static boolean logs(CommandLine.ParseResult parsed) {
+        boolean verbose = false;
+        CommandLine.ParseResult last = parsed;
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            verbose |= p.hasMatchedOption("--verbose");
+            last = p;
+        }
+        return verbose || last.commandSpec().userObject() instanceof Serve;
     }
 
     private static int handle(Exception ex, PrintWriter err) {
@@ -80,7 +117,7 @@ public final class Main {
             return ExitCodes.USAGE;
         }
         LOG.error("unexpected failure", e);
-        err.println("hotdesk: unexpected failure: " + e);
+        err.println("hotdesk: unexpected failure: " + e + " (--verbose shows where)");
         return ExitCodes.SOFTWARE;
     }
 

@@ -14,6 +14,7 @@ import hotdesk.core.policy.LockoutPolicy;
 import hotdesk.core.policy.PjsipProfile;
 import hotdesk.core.policy.Projections;
 import hotdesk.core.policy.RequiredModules;
+import hotdesk.core.policy.ValueRules;
 import hotdesk.core.port.Ledger;
 import hotdesk.core.usecase.ApplyNow;
 import hotdesk.core.usecase.LogIn;
@@ -25,10 +26,15 @@ import hotdesk.provisioning.ProvisioningSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.Map;
 import java.util.Optional;
@@ -80,8 +86,7 @@ public final class Server implements AutoCloseable {
     }
 
     static Parts parts(Config c) {
-        AriSettings ari = new AriSettings(URI.create(c.string("ari.url")), c.string("ari.user"), c.string("ari.password"),
-                c.duration("ari.timeout"));
+        AriSettings ari = new AriSettings(ariUrl(c), c.string("ari.user"), c.string("ari.password"), c.duration("ari.timeout"));
         AmiSettings ami = new AmiSettings(c.string("ami.host"), c.integer("ami.port", 1, 65535), c.string("ami.user"),
                 c.string("ami.secret"), c.duration("ami.timeout"), c.family("notify.event."));
         AgiSettings agi = new AgiSettings(c.string("agi.bind"), c.integer("agi.port", 0, 65535), c.integer("agi.pool-size", 1, 1000),
@@ -91,7 +96,7 @@ public final class Server implements AutoCloseable {
         String templates = c.string("provisioning.templates");
         ProvisioningSettings prov = new ProvisioningSettings(c.string("provisioning.bind"), c.integer("provisioning.port", 0, 65535),
                 c.list("provisioning.allowed-networks"), c.bool("provisioning.require-ua-mac"),
-                templates.isBlank() ? Optional.empty() : Optional.of(Path.of(templates)),
+                templates.isBlank() ? Optional.empty() : Optional.of(path("provisioning.templates", templates)),
                 c.string("provisioning.sip-server"), c.integer("provisioning.sip-port", 1, 65535),
                 c.duration("provisioning.registration-expiry"), c.string("provisioning.ntp-server"),
                 c.string("provisioning.timezone"), c.list("codes.logout").get(0),
@@ -100,15 +105,53 @@ public final class Server implements AutoCloseable {
                 c.duration("agi.apply-wait"));
     }
 
+    private static Path path(String key, String value) {
+        try {
+            return Path.of(value);
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException(key + " is not a usable path, got '" + value.replaceAll("\\p{Cntrl}", "?") + "'");
+        }
+    }
+
+    private static URI ariUrl(Config c) {
+        String url = c.string("ari.url").strip();
+        try {
+            return new URI(url);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("ari.url is not a valid URL, got '" + url.replaceAll("\\p{Cntrl}", "?") + "'");
+        }
+    }
+
+    /**
+     * Every check of the configuration that {@code serve} makes before it opens anything: a bad value of
+     * any key is an IllegalArgumentException naming that key, and nothing listens or connects.
+     */
+    static Parts validate(Config c) {
+        Services s = new Services(() -> c);
+        Parts parts = parts(c);
+        s.pjsipProfile();
+        s.lockout();
+        Services.iterations(c, "security.pin-iterations");
+        Services.iterations(c, "security.otp-iterations");
+        Services.databaseSettings(c);
+        AsteriskConf.settings(c); // feature codes and emergency numbers
+        ValueRules.context("users.default-context", c.string("users.default-context"));
+        Duration otp = c.duration("otp.validity");
+        if (otp.isZero()) {
+            throw new IllegalArgumentException("otp.validity must be more than 0, got " + otp);
+        }
+        shippedSecrets(c, parts);
+        return parts;
+    }
+
     public synchronized void start() {
         Config c = services.config();
         LOG.info("hotdesk starting… configuration:");
         c.describe().forEach(line -> LOG.info("  {}", line));
-        warnAboutDefaultSecrets(c);
-        Parts parts = parts(c);
+        Parts parts = validate(c);
         PjsipProfile profile = services.pjsipProfile();
         LockoutPolicy lockout = services.lockout();
-        // validates feature codes and emergency numbers; the dialplan they give says which modules Asterisk needs
+        // the dialplan the codes give says which modules Asterisk needs
         AsteriskConfSettings confSettings = AsteriskConf.settings(c);
         Map<String, String> modules = RequiredModules.of(AsteriskConfWriter.render(confSettings).get(AsteriskConfWriter.EXTENSIONS),
                 c.string("asterisk.pjsip-wizard"));
@@ -183,11 +226,40 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    private static void warnAboutDefaultSecrets(Config c) {
-        for (String key : new String[]{"ami.secret", "ari.password"}) {
-            if (c.origin(key).equals("default")) {
-                LOG.warn("{} has its shipped default value: change it here and in asterisk-conf/ before production", key);
-            }
+    /**
+     * The AMI secret and ARI password hotdesk ships with are public: tolerated (with a warning) only
+     * while Asterisk is on this host's loopback, refused for any other Asterisk, whether the value came
+     * from the defaults or was set explicitly.
+     */
+    static void shippedSecrets(Config c, Parts parts) {
+        shippedSecret(c, "ami.secret", "ami.host", parts.ami().host());
+        shippedSecret(c, "ari.password", "ari.url", parts.ari().baseUrl().getHost());
+    }
+
+    private static void shippedSecret(Config c, String key, String hostKey, String host) {
+        if (!c.string(key).equals(Config.defaultValue(key))) {
+            return;
+        }
+        if (!isLoopback(host)) {
+            throw new IllegalArgumentException(key + " is the shipped example value and " + hostKey + " (" + host
+                    + ") is not on loopback: set a secret of your own here and in the Asterisk files "
+                    + "(hotdesk asterisk-conf writes it there)");
+        }
+        LOG.warn("{} has its shipped example value: change it here and in the Asterisk files before Asterisk leaves "
+                + "loopback (hotdesk will not start then)", key);
+    }
+
+    /** Whether every address {@code host} names is a loopback address; an unknown name is not. */
+    static boolean isLoopback(String host) {
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (h.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        try {
+            InetAddress[] all = InetAddress.getAllByName(h);
+            return all.length > 0 && Arrays.stream(all).allMatch(InetAddress::isLoopbackAddress);
+        } catch (UnknownHostException | SecurityException e) {
+            return false;
         }
     }
 

@@ -1,6 +1,7 @@
 package hotdesk.app;
 
 import hotdesk.cli.CliContext;
+import hotdesk.cli.SecretInput;
 import hotdesk.core.policy.LockoutPolicy;
 import hotdesk.core.policy.PjsipProfile;
 import hotdesk.core.policy.SecretHasher;
@@ -33,9 +34,20 @@ final class Services implements CliContext, AutoCloseable {
     private Database database;
     private final Clock clock = Clock.systemUTC();
     private final SecureRandom random = new SecureRandom();
+    private final SecretInput secretInput;
 
     Services(Supplier<Config> configSource) {
+        this(configSource, SecretInput.none());
+    }
+
+    Services(Supplier<Config> configSource, SecretInput secretInput) {
         this.configSource = configSource;
+        this.secretInput = secretInput;
+    }
+
+    @Override
+    public SecretInput secretInput() {
+        return secretInput;
     }
 
     Config config() {
@@ -84,11 +96,16 @@ final class Services implements CliContext, AutoCloseable {
     }
 
     SecretHasher pinHasher() {
-        return new SecretHasher(config().integer("security.pin-iterations", 1000, 10_000_000), random);
+        return new SecretHasher(iterations(config(), "security.pin-iterations"), random);
     }
 
     SecretHasher otpHasher() {
-        return new SecretHasher(config().integer("security.otp-iterations", 1000, 10_000_000), random);
+        return new SecretHasher(iterations(config(), "security.otp-iterations"), random);
+    }
+
+    /** PBKDF2 iterations of a {@code security.*-iterations} key (checked without hashing anything). */
+    static int iterations(Config c, String key) {
+        return c.integer(key, 1000, 10_000_000);
     }
 
     LockoutPolicy lockout() {

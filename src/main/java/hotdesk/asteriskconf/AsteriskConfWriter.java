@@ -14,9 +14,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +71,8 @@ public final class AsteriskConfWriter {
 
     /** Files holding a secret: not readable by everyone when new. */
     private static final Set<String> SECRET_FILES = Set.of(MANAGER, ARI);
+    /** The most a file holding a secret may allow: 0640, so the asterisk group can read it and nobody else. */
+    private static final Set<PosixFilePermission> SECRET_MODE = Set.copyOf(PosixFilePermissions.fromString("rw-r-----"));
     private static final String TRANSPORT = "transport-udp";
     private static final String HTTP_BIND = "127.0.0.1";
     private static final int HTTP_PORT = 8088;
@@ -111,8 +115,9 @@ public final class AsteriskConfWriter {
      * or temporary file behind, and a failure before the first move leaves the directory as it was.
      *
      * <p>A file that already exists keeps its permissions, owner and group (an admin may have made it
-     * readable by the asterisk group). A new file gets the directory's group and mode 0644, or 0640 for
-     * the files holding the AMI secret and ARI password; Asterisk must be able to read them.
+     * readable by the asterisk group), except that the files holding the AMI secret and ARI password
+     * never keep more than 0640 (an old 0644 becomes 0640). A new file gets the directory's group and
+     * mode 0644, or 0640 for those two; Asterisk must be able to read them.
      *
      * @throws UncheckedIOException naming the path that could not be created or written
      */
@@ -167,11 +172,17 @@ public final class AsteriskConfWriter {
         }
         if (Files.isRegularFile(target)) {
             PosixFileAttributes old = Files.readAttributes(target, PosixFileAttributes.class);
-            view.setPermissions(old.permissions());
+            Set<PosixFilePermission> kept = EnumSet.noneOf(PosixFilePermission.class);
+            kept.addAll(old.permissions());
+            if (secret) {
+                // a secret never becomes readable by others or writable by the group, whatever the old file allowed
+                kept.retainAll(SECRET_MODE);
+            }
+            view.setPermissions(kept);
             bestEffort(() -> view.setGroup(old.group()));
             bestEffort(() -> view.setOwner(old.owner()));
         } else {
-            view.setPermissions(PosixFilePermissions.fromString(secret ? "rw-r-----" : "rw-r--r--"));
+            view.setPermissions(secret ? SECRET_MODE : PosixFilePermissions.fromString("rw-r--r--"));
             GroupPrincipal group = Files.readAttributes(dir, PosixFileAttributes.class).group();
             bestEffort(() -> view.setGroup(group));
         }

@@ -22,6 +22,9 @@ public interface CliContext {
 
     DeskStatus status();
 
+    /** Where secrets given without a value on the command line are read from. */
+    SecretInput secretInput();
+
     /** The node whose applied state {@code status} reports. */
     String node();
 }

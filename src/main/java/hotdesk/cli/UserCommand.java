@@ -8,6 +8,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -27,15 +28,22 @@ public final class UserCommand {
         String extension;
         @Option(names = "--name", required = true, description = "display name (caller ID, phone screen)")
         String name;
-        @Option(names = "--pin", required = true, arity = "0..1", interactive = true,
-                description = "login PIN, 4 to 8 digits (omit the value to be asked for it)")
+        @Option(names = "--pin", arity = "0..1", fallbackValue = SecretInput.ASK, paramLabel = "PIN",
+                description = "login PIN, 4 to 8 digits; without a value it is asked on the terminal, or read as the "
+                        + "first line of standard input (keeps it out of ps)")
         String pin;
+        @Option(names = "--pin-file", paramLabel = "FILE", description = "read the PIN from the first line of FILE")
+        Path pinFile;
         @Option(names = "--context", description = "dialplan context of the user's calls (default: users.default-context)")
         String context;
         @Option(names = "--mailbox", description = "voicemail box for the message light, e.g. 101@default")
         String mailbox;
-        @Option(names = "--sip-secret", description = "password for the user's own phone/softphone registering as EXT")
+        @Option(names = "--sip-secret", arity = "0..1", fallbackValue = SecretInput.ASK, paramLabel = "SECRET",
+                description = "password (16 to 128 characters) for the user's own phone/softphone registering as EXT; "
+                        + "without a value it is asked on the terminal, or read from standard input after the PIN")
         String sipSecret;
+        @Option(names = "--sip-secret-file", paramLabel = "FILE", description = "read the SIP secret from the first line of FILE")
+        Path sipSecretFile;
         @Option(names = "--no-hotdesk", description = "create the user without hot-desking rights")
         boolean noHotdesk;
         @Option(names = "--json", description = "print the result as JSON")
@@ -47,7 +55,9 @@ public final class UserCommand {
 
         @Override
         public Integer call() {
-            ManageUsers.Result r = ctx.users().add(new ManageUsers.NewUser(extension, name, pin, context, mailbox, sipSecret,
+            String thePin = required(ctx.secretInput().read("--pin", "PIN for " + extension, pin, pinFile));
+            String theSecret = ctx.secretInput().read("--sip-secret", "SIP secret for " + extension, sipSecret, sipSecretFile);
+            ManageUsers.Result r = ctx.users().add(new ManageUsers.NewUser(extension, name, thePin, context, mailbox, theSecret,
                     !noHotdesk), "cli");
             if (r instanceof ManageUsers.Refused refused) {
                 return Output.refused(spec, refused.why());
@@ -66,8 +76,12 @@ public final class UserCommand {
 
         @Parameters(index = "0", paramLabel = "EXT")
         String extension;
-        @Option(names = "--pin", required = true, arity = "0..1", interactive = true, description = "new PIN, 4 to 8 digits")
+        @Option(names = "--pin", arity = "0..1", fallbackValue = SecretInput.ASK, paramLabel = "PIN",
+                description = "new PIN, 4 to 8 digits; without a value it is asked on the terminal, or read as the "
+                        + "first line of standard input (keeps it out of ps)")
         String pin;
+        @Option(names = "--pin-file", paramLabel = "FILE", description = "read the PIN from the first line of FILE")
+        Path pinFile;
 
         SetPin(CliContext ctx) {
             this.ctx = ctx;
@@ -75,7 +89,8 @@ public final class UserCommand {
 
         @Override
         public Integer call() {
-            ManageUsers.Result r = ctx.users().setPin(extension, pin, "cli");
+            ManageUsers.Result r = ctx.users().setPin(extension,
+                    required(ctx.secretInput().read("--pin", "new PIN for " + extension, pin, pinFile)), "cli");
             if (r instanceof ManageUsers.Refused refused) {
                 return Output.refused(spec, refused.why());
             }
@@ -125,6 +140,13 @@ public final class UserCommand {
             }
             return Output.done(spec, "removed user " + extension);
         }
+    }
+
+    private static String required(String pin) {
+        if (pin == null) {
+            throw new IllegalArgumentException("a PIN is required: --pin (asks for it), --pin-file FILE or --pin PIN");
+        }
+        return pin;
     }
 
     static Map<String, Object> describe(User u) {

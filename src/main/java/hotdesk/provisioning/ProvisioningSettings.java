@@ -14,20 +14,20 @@ import java.util.regex.Pattern;
  * Settings of the provisioning server, validated when constructed: a bad value throws
  * IllegalArgumentException naming its {@code provisioning.*} key and the value. Immutable.
  *
- * @param bindAddress           address the HTTP listener binds to ({@code provisioning.bind-address})
+ * @param bindAddress           address the HTTP listener binds to ({@code provisioning.bind})
  * @param port                  TCP port, 0 for an ephemeral one ({@code provisioning.port})
  * @param allowedNetworks       CIDRs (IPv4 and IPv6) phones may fetch from; any other address gets
  *                              the same 404 as an unknown MAC ({@code provisioning.allowed-networks})
  * @param requireMacInUserAgent whether the User-Agent must carry the requested MAC, as Yealink's does
- *                              ({@code provisioning.require-mac-in-user-agent})
+ *                              ({@code provisioning.require-ua-mac})
  * @param templateDir           user template directory, searched before the bundled templates
- *                              ({@code provisioning.template-dir})
+ *                              ({@code provisioning.templates})
  * @param sipServer             host name or address phones register to ({@code provisioning.sip-server})
  * @param sipPort               SIP port phones register to ({@code provisioning.sip-port})
  * @param registrationExpiry    registration interval phones ask for ({@code provisioning.registration-expiry})
  * @param ntpServer             time server for the phones ({@code provisioning.ntp-server})
  * @param timezone              IANA zone id, e.g. {@code Europe/Berlin} ({@code provisioning.timezone})
- * @param logoutCode            feature code the logout key dials ({@code provisioning.logout-code})
+ * @param logoutCode            feature code the logout key dials (the first of {@code codes.logout})
  * @param maxRefusalsPerMinute  refused requests one address may make per minute before every
  *                              request from it is answered 429 ({@code provisioning.max-refusals-per-minute})
  * @param requestTimeout        longest a client may take to send a request's headers, and to stay silent, before
@@ -46,7 +46,7 @@ public record ProvisioningSettings(String bindAddress, int port, List<String> al
     private static final Duration MAX_REQUEST_TIMEOUT = Duration.ofMinutes(5);
 
     public ProvisioningSettings {
-        host("provisioning.bind-address", bindAddress);
+        host("provisioning.bind", bindAddress);
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("provisioning.port must be 0..65535 (0 = any free port), got " + port);
         }
@@ -63,9 +63,9 @@ public record ProvisioningSettings(String bindAddress, int port, List<String> al
             }
         }
         allowedNetworks = List.copyOf(allowedNetworks);
-        Objects.requireNonNull(templateDir, "provisioning.template-dir");
+        Objects.requireNonNull(templateDir, "provisioning.templates");
         if (templateDir.isPresent() && !Files.isDirectory(templateDir.get())) {
-            throw new IllegalArgumentException("provisioning.template-dir must be a directory, got '"
+            throw new IllegalArgumentException("provisioning.templates must be a directory, got '"
                     + templateDir.get() + "'");
         }
         host("provisioning.sip-server", sipServer);
@@ -85,7 +85,7 @@ public record ProvisioningSettings(String bindAddress, int port, List<String> al
                     + timezone + "'", e);
         }
         if (logoutCode == null || !DIAL_CODE.matcher(logoutCode).matches()) {
-            throw new IllegalArgumentException("provisioning.logout-code must be 1 to 20 of 0-9 * #, got '"
+            throw new IllegalArgumentException("codes.logout: the logout key's code (the first entry) must be 1 to 20 of 0-9 * #, got '"
                     + logoutCode + "'");
         }
         if (maxRefusalsPerMinute < 1) {

@@ -2,6 +2,11 @@ package hotdesk.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import hotdesk.cli.SecretInput;
+import hotdesk.core.model.Extension;
+import hotdesk.core.model.User;
+import hotdesk.core.policy.SecretHasher;
+import hotdesk.store.Database;
 import hotdesk.store.DatabaseSettings;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -10,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,6 +93,73 @@ class CommandLineTest {
         JsonNode list = json.readTree(run("user", "list", "--json").out());
         assertThat(list).hasSize(1);
         assertThat(list.get(0).get("name").asText()).isEqualTo("Alice Example");
+    }
+
+    /** The user as stored, and whether {@code pin} is their PIN. */
+    private boolean storedPinIs(String ext, String pin) {
+        return storedUser(ext).map(u -> new SecretHasher(1000, new java.security.SecureRandom()).verify(pin, u.pinHash())).orElse(false);
+    }
+
+    private java.util.Optional<User> storedUser(String ext) {
+        try (Database db = Database.open(DatabaseSettings.h2(dir.resolve("ledger")))) {
+            return db.ledger().read(tx -> tx.user(Extension.of(ext)));
+        }
+    }
+
+    @Test
+    void pin_and_sip_secret_are_read_from_files_so_ps_does_not_show_them() throws Exception {
+        Path pin = dir.resolve("pin");
+        Path secret = dir.resolve("secret");
+        Files.writeString(pin, "2580\n");
+        Files.writeString(secret, "Own-Phone-Secret-1234\n");
+
+        CliRun add = run("user", "add", "101", "--name", "Alice", "--pin-file", pin.toString(), "--sip-secret-file", secret.toString());
+        Files.writeString(pin, "4826\n");
+        CliRun setPin = run("user", "set-pin", "101", "--pin-file", pin.toString());
+
+        assertThat(add.code()).isZero();
+        assertThat(setPin.code()).isZero();
+        assertThat(storedPinIs("101", "4826")).isTrue();
+        assertThat(storedUser("101").orElseThrow().sipSecret()).isEqualTo("Own-Phone-Secret-1234");
+    }
+
+    @Test
+    void a_pin_asked_for_is_read_from_the_terminal_or_else_standard_input() throws Exception {
+        SecretInput terminal = new SecretInput(prompt -> prompt.startsWith("PIN") ? "2580".toCharArray()
+                : "Own-Phone-Secret-1234".toCharArray(), null);
+        int added = Main.run(cli("user", "add", "101", "--name", "Alice", "--pin", "--sip-secret"), Map.of(), terminal,
+                new java.io.PrintWriter(java.io.Writer.nullWriter()), new java.io.PrintWriter(java.io.Writer.nullWriter()));
+        SecretInput piped = new SecretInput(null, new java.io.ByteArrayInputStream("4826\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        int changed = Main.run(cli("user", "set-pin", "101", "--pin"), Map.of(), piped,
+                new java.io.PrintWriter(java.io.Writer.nullWriter()), new java.io.PrintWriter(java.io.Writer.nullWriter()));
+
+        assertThat(added).isZero();
+        assertThat(changed).isZero();
+        assertThat(storedPinIs("101", "4826")).isTrue();
+        assertThat(storedUser("101").orElseThrow().sipSecret()).isEqualTo("Own-Phone-Secret-1234");
+    }
+
+    private String[] cli(String... command) {
+        List<String> args = new java.util.ArrayList<>();
+        settings.forEach((k, v) -> args.addAll(List.of("--set", k + "=" + v)));
+        args.addAll(List.of(command));
+        return args.toArray(String[]::new);
+    }
+
+    @Test
+    void a_sip_secret_shorter_than_16_characters_is_refused_and_a_missing_pin_is_a_usage_error() throws Exception {
+        CliRun shortSecret = run("user", "add", "101", "--name", "Alice", "--pin", "2580", "--sip-secret", "Fifteen-Chars15");
+        CliRun noPin = run("user", "add", "102", "--name", "Bob");
+        CliRun noStdin = run("user", "add", "103", "--name", "Carol", "--pin");
+
+        assertThat(shortSecret.code()).isEqualTo(3);
+        assertOneLineError(shortSecret, "sip secret must be at least 16 characters");
+        assertThat(shortSecret.err()).doesNotContain("Fifteen-Chars15");
+        assertThat(noPin.code()).isEqualTo(2);
+        assertOneLineError(noPin, "--pin-file");
+        assertThat(noStdin.code()).isEqualTo(2);
+        assertOneLineError(noStdin, "--pin", "standard input");
+        assertThat(json.readTree(run("user", "list", "--json").out())).isEmpty();
     }
 
     // ---- devices
@@ -221,6 +294,42 @@ class CommandLineTest {
     }
 
     @Test
+    void serve_with_an_empty_list_or_an_overflowing_duration_is_a_usage_error_naming_the_key() {
+        settings.put("codes.logout", "");
+        CliRun noLogoutCode = run("serve");
+        settings.remove("codes.logout");
+        settings.put("reconcile.interval", "99999999999999999d");
+        CliRun overflow = run("serve");
+
+        assertThat(noLogoutCode.code()).isEqualTo(2);
+        assertOneLineError(noLogoutCode, "codes.logout must list at least one value");
+        assertThat(overflow.code()).isEqualTo(2);
+        assertOneLineError(overflow, "reconcile.interval", "99999999999999999d");
+    }
+
+    @Test
+    void serve_refuses_the_shipped_asterisk_secrets_when_asterisk_is_not_on_loopback() {
+        settings.put("agi.port", "0");
+        settings.put("provisioning.port", "0");
+        settings.put("ami.host", "pbx.invalid");
+        settings.put("ari.password", "own-ari-password");
+        CliRun amiByDefault = run("serve");
+        settings.put("ami.secret", "hotdesk-ami-change-me");
+        CliRun amiExplicit = run("serve");
+        settings.put("ami.host", "127.0.0.1");
+        settings.put("ami.secret", "own-ami-secret");
+        settings.put("ari.url", "http://pbx.invalid:8088/ari");
+        settings.put("ari.password", "hotdesk-ari-change-me");
+        CliRun ariExplicit = run("serve");
+
+        assertThat(List.of(amiByDefault.code(), amiExplicit.code(), ariExplicit.code())).containsOnly(2);
+        assertOneLineError(amiByDefault, "ami.secret is the shipped example value", "ami.host (pbx.invalid) is not on loopback");
+        assertOneLineError(amiExplicit, "ami.secret is the shipped example value");
+        assertOneLineError(ariExplicit, "ari.password is the shipped example value", "ari.url (pbx.invalid)");
+        assertThat(amiByDefault.err() + ariExplicit.err()).doesNotContain("change-me");
+    }
+
+    @Test
     void configuration_comes_from_a_file_and_the_environment() throws Exception {
         Path file = dir.resolve("hotdesk.properties");
         Files.writeString(file, "db.url=" + DatabaseSettings.h2(dir.resolve("from-file")).url().replace("\\", "\\\\") + "\n");
@@ -301,6 +410,24 @@ class CommandLineTest {
         assertThat(r.code()).isZero();
         assertThat(out.resolve("extensions_hotdesk.conf")).exists();
         assertThat(Files.readString(out.resolve("extensions_hotdesk.conf"))).contains("[hotdesk-idle]");
+    }
+
+    @Test
+    void asterisk_conf_leaves_the_secret_bearing_files_0640_even_over_files_that_were_0644() throws Exception {
+        Path out = dir.resolve("conf");
+        Files.createDirectories(out);
+        for (String name : List.of("manager_hotdesk.conf", "ari_hotdesk.conf", "http_hotdesk.conf")) {
+            Files.writeString(out.resolve(name), "; old\n");
+            Files.setPosixFilePermissions(out.resolve(name), PosixFilePermissions.fromString("rw-r--r--"));
+        }
+
+        CliRun r = run("asterisk-conf", "--out", out.toString());
+
+        assertThat(r.code()).isZero();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("manager_hotdesk.conf")))).isEqualTo("rw-r-----");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("ari_hotdesk.conf")))).isEqualTo("rw-r-----");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("http_hotdesk.conf")))).isEqualTo("rw-r--r--");
+        assertThat(Files.readString(out.resolve("manager_hotdesk.conf"))).contains("[hotdesk]");
     }
 
     @Test

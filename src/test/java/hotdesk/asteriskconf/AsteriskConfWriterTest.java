@@ -265,6 +265,21 @@ class AsteriskConfWriterTest {
     }
 
     @Test
+    void writing_again_narrows_secret_files_that_became_world_readable_to_0640(@TempDir Path dir) throws IOException {
+        AsteriskConfWriter.write(D, dir);
+        Files.setPosixFilePermissions(dir.resolve(MANAGER), PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(dir.resolve(ARI), PosixFilePermissions.fromString("rw-rw-rw-"));
+        Files.setPosixFilePermissions(dir.resolve(EXTENSIONS), PosixFilePermissions.fromString("rw-rw-r--"));
+
+        AsteriskConfWriter.write(D, dir);
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(MANAGER)))).isEqualTo("rw-r-----");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(ARI)))).isEqualTo("rw-r-----");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(EXTENSIONS))))
+                .as("a file without secrets keeps what the admin gave it").isEqualTo("rw-rw-r--");
+    }
+
+    @Test
     void writing_into_a_path_that_is_a_file_fails_naming_it_and_changes_nothing(@TempDir Path tmp) throws IOException {
         Path file = Files.writeString(tmp.resolve("not-a-dir"), "keep me");
 

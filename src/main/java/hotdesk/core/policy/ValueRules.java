@@ -59,6 +59,21 @@ public final class ValueRules {
         return value;
     }
 
+    /** The shortest SIP secret an admin may choose: a phone stores it, nobody types it, so it can be long. */
+    public static final int MIN_CHOSEN_SECRET = 16;
+
+    /**
+     * A SIP password an admin chooses now: at least {@link #MIN_CHOSEN_SECRET} characters, else as
+     * {@link #secret}. Secrets stored earlier are still checked by {@link #secret} only.
+     */
+    public static String chosenSecret(String field, String value) {
+        if (value != null && value.length() < MIN_CHOSEN_SECRET) {
+            throw new IllegalArgumentException(field + " must be at least " + MIN_CHOSEN_SECRET + " characters, got "
+                    + value.length());
+        }
+        return secret(field, value);
+    }
+
     /** A dialable number (ELIN, caller ID number): digits, + * #, may be empty. */
     public static String number(String field, String value) {
         if (value == null || !NUMBER.matcher(value).matches()) {

@@ -68,7 +68,7 @@ public final class ManageUsers {
             String context = ValueRules.context("context", n.context() == null ? defaultContext : n.context());
             String mailbox = ValueRules.mailbox("mailbox", n.mailbox());
             boolean own = n.sipSecret() != null;
-            String secret = own ? ValueRules.secret("sip secret", n.sipSecret()) : Secrets.random(random, 24);
+            String secret = own ? ValueRules.chosenSecret("sip secret", n.sipSecret()) : Secrets.random(random, 24);
             user = new User(ext, n.name(), hasher.hash(n.pin()), n.hotdeskEnabled(), context, mailbox, secret, own);
         } catch (IllegalArgumentException e) {
             return new Refused(e.getMessage());
