@@ -78,7 +78,11 @@ final class Services implements CliContext, AutoCloseable {
                 throw new IllegalArgumentException("db.path must name the directory of the embedded ledger (default data), "
                         + "or set db.url");
             }
-            return DatabaseSettings.embedded(Path.of(path).toAbsolutePath());
+            try {
+                return DatabaseSettings.embedded(Path.of(path).toAbsolutePath());
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new IllegalArgumentException("db.path is not a directory name this system accepts: " + e.getMessage(), e);
+            }
         }
         if (!c.origin("db.path").equals("default")) {
             throw new IllegalArgumentException("db.path (from " + c.origin("db.path") + ") and db.url (from " + c.origin("db.url")

@@ -1,5 +1,7 @@
 package hotdesk.provisioning;
 
+import hotdesk.core.model.NetworkRange;
+
 import hotdesk.core.model.Mac;
 import hotdesk.core.usecase.ProvisionDesk;
 import hotdesk.core.usecase.ProvisionDesk.DeskView;

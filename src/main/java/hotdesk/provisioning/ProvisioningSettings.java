@@ -1,5 +1,7 @@
 package hotdesk.provisioning;
 
+import hotdesk.core.model.NetworkRange;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;

@@ -61,19 +61,7 @@ class DoctorRealAsteriskTest {
 
     /** An endpoint 201 of pjsip.conf and a user context whose own pattern takes codes beginning with a digit. */
     private static void addAdminConfig(Path conf) {
-        append(conf.resolve("pjsip.conf"), """
-
-                [201]
-                type = endpoint
-                transport = transport-udp
-                context = internal
-                disallow = all
-                allow = ulaw
-                aors = 201
-                [201]
-                type = aor
-                max_contacts = 1
-                """);
+        RealAsteriskContractTest.addConfigEndpoint(conf);
         append(conf.resolve("extensions.conf"), """
 
                 [doctor-shadowed]

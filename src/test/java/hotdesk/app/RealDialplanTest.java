@@ -16,11 +16,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -57,25 +55,13 @@ class RealDialplanTest {
     @BeforeAll
     static void startAsteriskAndHotdesk() throws IOException {
         RealAsterisk.assumeKit();
-        int agiPort = RealAsterisk.freeTcpPort();
-        settings = new LinkedHashMap<>(RealAsteriskContractTest.settings());
-        settings.put("db.url", hotdesk.store.DatabaseSettings.h2(dir.resolve("ledger")).url());
-        settings.put("agi.port", Integer.toString(agiPort));
-        settings.put("asterisk.agi-url", "agi://127.0.0.1:" + agiPort);
-        settings.put("provisioning.port", "0");
-        settings.put("security.pin-iterations", "1000");
-        settings.put("security.otp-iterations", "1000");
-        settings.put("reconcile.interval", "200ms");
+        settings = KitSettings.of(dir, "dialplan");
         settings.put("reconcile.max-backoff", "1s");
         settings.put("otp.validity", "10s");
         settings.put("pjsip.endpoint.dtmf_mode", "info");
-        settings.put("node.name", "dialplan");
         // every refusal here is on purpose: no lockout in between
         settings.put("lockout.max-failures", "1000");
-        asterisk = RealAsterisk.start(dir.resolve("asterisk"), conf -> CliRun.ok(settings, "asterisk-conf", "--out",
-                conf.toString()));
-        settings.put("ari.url", asterisk.ariUrl().toString());
-        settings.put("ami.port", Integer.toString(asterisk.amiPort()));
+        asterisk = KitSettings.startAsterisk(dir.resolve("asterisk"), settings, conf -> { });
         ari = new AriClient(new AriSettings(asterisk.ariUrl(), AsteriskContract.ARI_USER, AsteriskContract.ARI_PASSWORD,
                 Duration.ofSeconds(5)));
 

@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -68,22 +67,8 @@ class RealPhoneLoopTest {
         RealAsterisk.assumeKit();
         Baresip.assumeInstalled();
         // given hotdesk and a real Asterisk with the generated files, a caller endpoint in pjsip.conf
-        int agiPort = RealAsterisk.freeTcpPort();
-        Map<String, String> settings = new LinkedHashMap<>(RealAsteriskContractTest.settings());
-        settings.put("db.url", hotdesk.store.DatabaseSettings.h2(dir.resolve("ledger")).url());
-        settings.put("agi.port", Integer.toString(agiPort));
-        settings.put("asterisk.agi-url", "agi://127.0.0.1:" + agiPort);
-        settings.put("provisioning.port", "0");
-        settings.put("security.pin-iterations", "1000");
-        settings.put("security.otp-iterations", "1000");
-        settings.put("reconcile.interval", "200ms");
-        settings.put("node.name", "phone-loop");
-        asterisk = RealAsterisk.start(dir.resolve("asterisk"), conf -> CliRun.ok(settings, "asterisk-conf", "--out",
-                conf.toString()), RealPhoneLoopTest::addCaller);
-        settings.put("ari.url", asterisk.ariUrl().toString());
-        settings.put("ami.port", Integer.toString(asterisk.amiPort()));
-        settings.put("provisioning.sip-server", "127.0.0.1");
-        settings.put("provisioning.sip-port", Integer.toString(asterisk.sipPort()));
+        Map<String, String> settings = KitSettings.of(dir, "phone-loop");
+        asterisk = KitSettings.startAsterisk(dir.resolve("asterisk"), settings, RealPhoneLoopTest::addCaller);
         AriClient ari = new AriClient(new AriSettings(asterisk.ariUrl(), AsteriskContract.ARI_USER,
                 AsteriskContract.ARI_PASSWORD, Duration.ofSeconds(5)));
         CliRun.ok(settings, "user", "add", "101", "--name", "Alice Example", "--pin", "2580");
@@ -116,14 +101,18 @@ class RealPhoneLoopTest {
         assertThat(fetch("/provision/001565b51f01.cfg", "Yealink SIP-T54W 96.86.0.100 00:15:65:b5:1f:01"))
                 .contains("account.1.label = Alice Example");
 
-        // when someone calls 101, the desk rings
+        // when someone calls 101, the desk rings once, and the phone answers
         long ringsBefore = phone.count("CALL_INCOMING");
-        SippCall ring = SippCall.from("caller", CALLER_SECRET, "101").pause(Duration.ofSeconds(4)).hangUp();
+        long answeredBefore = phone.count("CALL_ESTABLISHED");
+        SippCall ring = SippCall.from("caller", CALLER_SECRET, "101").pause(Duration.ofSeconds(2)).hangUp();
         Thread caller = new Thread(() -> ring.run(asterisk, dir.resolve("sipp")));
         caller.start();
         await().atMost(PATIENCE).until(() -> phone.count("CALL_INCOMING") > ringsBefore);
+        phone.command("accept", "");
         caller.join(Duration.ofSeconds(60).toMillis());
         await().atMost(PATIENCE).until(() -> phone.count("CALL_CLOSED") >= 2);
+        assertThat(phone.count("CALL_INCOMING")).isEqualTo(ringsBefore + 1);
+        assertThat(phone.count("CALL_ESTABLISHED")).isEqualTo(answeredBefore + 1);
 
         // when the phone dials *71, the desk is free again and the phone told so
         long notifiesAtLogout = phone.received("NOTIFY", "Event: check-sync;reboot=false");
@@ -132,6 +121,8 @@ class RealPhoneLoopTest {
                 .until(() -> ari.get("endpoint", DESK).orElseThrow().get("context"), "hotdesk-idle"::equals);
         await().atMost(PATIENCE).until(() -> phone.received("NOTIFY", "Event: check-sync;reboot=false") > notifiesAtLogout);
         await().atMost(PATIENCE).until(() -> phone.count("CALL_CLOSED") >= 3);
+        // one change, one check-sync: the login and the logout each told the phone once
+        assertThat(phone.received("NOTIFY", "Event: check-sync;reboot=false")).isEqualTo(notifiesBefore + 2);
         assertThat(asterisk.log()).contains("\"hotdesk-result,OK,1\"").contains("\"hotdesk-result,LOGGED_OUT,1\"");
     }
 

@@ -1,4 +1,4 @@
-package hotdesk.provisioning;
+package hotdesk.core.model;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -1,11 +1,16 @@
-package hotdesk.provisioning;
+package hotdesk.core.model;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.regex.Pattern;
 
-/** An IPv4 or IPv6 CIDR block ({@code 10.0.0.0/8}, {@code fd00::/8}; a bare address is a /32 or /128). Immutable. */
-final class NetworkRange {
+/**
+ * An IPv4 or IPv6 CIDR block ({@code 10.0.0.0/8}, {@code fd00::/8}; a bare address is a /32 or /128),
+ * for every allow-list of the product (provisioning networks, FastAGI peers). Only literals, never host
+ * names (no DNS lookup at start or per request). An IPv4-mapped IPv6 address ({@code ::ffff:10.0.0.1})
+ * is matched as the IPv4 address it is. Immutable.
+ */
+public final class NetworkRange {
 
     // only literals: InetAddress.getByName would resolve a host name through DNS
     private static final Pattern LITERAL = Pattern.compile("[0-9A-Fa-f:.]+");
@@ -21,7 +26,7 @@ final class NetworkRange {
     }
 
     /** Parses a CIDR; throws IllegalArgumentException naming the input. */
-    static NetworkRange parse(String cidr) {
+    public static NetworkRange parse(String cidr) {
         String t = cidr == null ? "" : cidr.strip();
         int slash = t.indexOf('/');
         String addressText = slash < 0 ? t : t.substring(0, slash);
@@ -43,14 +48,36 @@ final class NetworkRange {
     }
 
     /** Whether the literal address (as a servlet container reports it) lies in this block. */
-    boolean contains(String addressText) {
-        return literal(addressText).map(a -> {
-            byte[] bytes = a.getAddress();
-            return bytes.length == network.length && java.util.Arrays.equals(mask(bytes, prefix), network);
-        }).orElse(false);
+    public boolean contains(String addressText) {
+        return literal(addressText).map(this::contains).orElse(false);
     }
 
-    static java.util.Optional<InetAddress> literal(String text) {
+    /** Whether the address lies in this block (false for null). */
+    public boolean contains(InetAddress address) {
+        if (address == null) {
+            return false;
+        }
+        byte[] bytes = unmapped(address);
+        return bytes.length == network.length && java.util.Arrays.equals(mask(bytes, prefix), network);
+    }
+
+    /** The address bytes, an IPv4-mapped IPv6 address reduced to its IPv4 part. */
+    private static byte[] unmapped(InetAddress address) {
+        byte[] b = address.getAddress();
+        if (b.length == 16) {
+            boolean mapped = b[10] == (byte) 0xff && b[11] == (byte) 0xff;
+            for (int i = 0; i < 10 && mapped; i++) {
+                mapped = b[i] == 0;
+            }
+            if (mapped) {
+                return java.util.Arrays.copyOfRange(b, 12, 16);
+            }
+        }
+        return b;
+    }
+
+    /** The address a literal names, empty for anything else (host names included: no lookup). */
+    public static java.util.Optional<InetAddress> literal(String text) {
         if (text == null) {
             return java.util.Optional.empty();
         }
