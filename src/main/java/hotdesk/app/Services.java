@@ -36,14 +36,23 @@ final class Services implements CliContext, AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     private final SecretInput secretInput;
 
+    /** For the server (and checks): the ledger opened as a long-lived process. */
     Services(Supplier<Config> configSource) {
-        this(configSource, SecretInput.none());
+        this(configSource, SecretInput.none(), false);
     }
 
+    /** For one admin command: on the embedded ledger, commands take turns ({@link Database#openForCommand}). */
     Services(Supplier<Config> configSource, SecretInput secretInput) {
+        this(configSource, secretInput, true);
+    }
+
+    private Services(Supplier<Config> configSource, SecretInput secretInput, boolean forCommand) {
         this.configSource = configSource;
         this.secretInput = secretInput;
+        this.forCommand = forCommand;
     }
+
+    private final boolean forCommand;
 
     @Override
     public SecretInput secretInput() {
@@ -94,7 +103,8 @@ final class Services implements CliContext, AutoCloseable {
 
     Ledger ledger() {
         if (database == null) {
-            database = Database.open(databaseSettings(config()));
+            DatabaseSettings settings = databaseSettings(config());
+            database = forCommand ? Database.openForCommand(settings) : Database.open(settings);
         }
         return database.ledger();
     }

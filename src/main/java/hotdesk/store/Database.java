@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Random;
@@ -88,6 +89,43 @@ public final class Database implements AutoCloseable {
      *                                  names the URL, never the password
      * @throws IllegalArgumentException when the embedded ledger's directory cannot be made private
      */
+    /**
+     * {@link #open} for one admin command: on the embedded H2 ledger, commands run one at a time (an OS
+     * lock on {@code <file>.command.lock}, held until {@link #close}, freed by the OS if the process
+     * dies). A command that served the file to others could otherwise exit in the middle of another's
+     * commit, which then cannot tell whether its change was made. Waits at most {@link #H2_COMMAND_WAIT}
+     * for the commands ahead. With a running {@code serve} each command is a client of it, as before.
+     *
+     * @throws LedgerException when the commands ahead take longer than {@link #H2_COMMAND_WAIT}
+     */
+    public static Database openForCommand(DatabaseSettings settings) {
+        if (!settings.isH2()) {
+            return open(settings);
+        }
+        AutoCloseable turn = H2Embedded.commandLock(settings, H2_COMMAND_WAIT);
+        try {
+            Database db = open(settings);
+            db.commandTurn = turn;
+            return db;
+        } catch (RuntimeException e) {
+            closeQuietly(turn);
+            throw e;
+        }
+    }
+
+    /** How long an admin command waits for the commands ahead of it on the embedded ledger. */
+    public static final java.time.Duration H2_COMMAND_WAIT = java.time.Duration.ofSeconds(120);
+
+    private AutoCloseable commandTurn;
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.debug("releasing the ledger's command lock: {}", e.toString());
+        }
+    }
+
     public static Database open(DatabaseSettings settings) {
         String shown = settings.maskedUrl();
         LOG.info("opening ledger database {} (user {}, pool {})", shown, settings.user(), settings.poolSize());
@@ -246,6 +284,9 @@ public final class Database implements AutoCloseable {
         return settings;
     }
 
+    /** How long a process serving an embedded ledger to others waits for them before it closes. */
+    static final java.time.Duration H2_SERVE_OTHERS_DEADLINE = java.time.Duration.ofSeconds(15);
+
     @Override
     public void close() {
         if (pool.isClosed()) {
@@ -254,6 +295,7 @@ public final class Database implements AutoCloseable {
         if (!settings.isH2()) {
             pool.close();
         } else {
+            waitWhileOtherProcessesUseTheFile();
             // the last process to hold an H2 file hands it over while closing: not in the middle of another's open
             H2Embedded.OpeningLock closing = null;
             try {
@@ -269,7 +311,45 @@ public final class Database implements AutoCloseable {
                 }
             }
         }
+        if (commandTurn != null) {
+            closeQuietly(commandTurn);
+        }
         LOG.info("ledger database {} closed", settings.maskedUrl());
+    }
+
+    /**
+     * The process that serves an embedded H2 file to others (its AUTO_SERVER) stays, at most
+     * {@link #H2_SERVE_OTHERS_DEADLINE}, until no other process is connected through it. Leaving earlier
+     * would cut their transactions mid-commit: they could not tell whether their change was made, and a
+     * retry would make it twice. A process that is itself a client of another's server does not wait.
+     */
+    private void waitWhileOtherProcessesUseTheFile() {
+        long deadline = System.nanoTime() + H2_SERVE_OTHERS_DEADLINE.toNanos();
+        try {
+            while (remoteSessions() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("could not count the processes using {}: {}", settings.maskedUrl(), e.getMessage());
+        }
+    }
+
+    /** Sessions of other processes on the file this process serves; 0 when it serves none (it is a client). */
+    private int remoteSessions() throws SQLException {
+        try (Connection c = pool.getConnection()) {
+            if (!(c.unwrap(org.h2.jdbc.JdbcConnection.class).getSession() instanceof org.h2.engine.SessionLocal local)) {
+                return 0;
+            }
+            int remote = 0;
+            for (org.h2.engine.SessionLocal s : local.getDatabase().getSessions(false)) {
+                if (s.getNetworkConnectionInfo() != null) {
+                    remote++;
+                }
+            }
+            return remote;
+        }
     }
 
     @Override

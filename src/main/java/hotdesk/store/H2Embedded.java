@@ -140,6 +140,69 @@ final class H2Embedded {
      *
      * @throws LedgerException when one holder keeps the lock longer than the patience allows
      */
+    /** Admin commands in this process queue here before they take the file lock (a file lock is per process). */
+    private static final java.util.concurrent.locks.ReentrantLock JVM_COMMAND = new java.util.concurrent.locks.ReentrantLock(true);
+
+    /**
+     * One admin command at a time on this ledger file ({@code <file>.command.lock}); see
+     * {@link Database#openForCommand}. Released by closing what it returns.
+     */
+    static AutoCloseable commandLock(DatabaseSettings s, java.time.Duration wait) {
+        Path file = s.h2File();
+        Path lockFile = file.resolveSibling(file.getFileName() + ".command.lock");
+        long deadline = System.nanoTime() + wait.toNanos();
+        try {
+            if (!JVM_COMMAND.tryLock(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                throw new LedgerException("the ledger " + s.maskedUrl() + " is busy: another command of this process "
+                        + "has held it for longer than " + wait.toSeconds() + " s", null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LedgerException("interrupted while waiting for the ledger " + s.maskedUrl(), e);
+        }
+        FileChannel channel = null;
+        try {
+            Path directory = file.getParent();
+            boolean posix = Files.getFileAttributeView(Files.isDirectory(directory) ? directory : directory.getRoot(),
+                    PosixFileAttributeView.class) != null;
+            privateDirectory(directory, file, posix);
+            FileAttribute<?>[] attributes = posix
+                    ? new FileAttribute<?>[]{PosixFilePermissions.asFileAttribute(PRIVATE_FILE)} : new FileAttribute<?>[0];
+            channel = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), attributes);
+            while (true) {
+                FileLock lock = channel.tryLock();
+                if (lock != null) {
+                    FileChannel held = channel;
+                    return () -> {
+                        try {
+                            held.close(); // releases the lock
+                        } finally {
+                            JVM_COMMAND.unlock();
+                        }
+                    };
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new LedgerException("the ledger " + s.maskedUrl() + " is busy: other hotdesk commands have held it "
+                            + "for longer than " + wait.toSeconds() + " s (" + lockFile + ")", null);
+                }
+                Thread.sleep(LOCK_POLL.toMillis());
+            }
+        } catch (IOException e) {
+            closeQuietly(channel);
+            JVM_COMMAND.unlock();
+            throw new LedgerException("cannot lock " + lockFile + " for this command: " + e, e);
+        } catch (InterruptedException e) {
+            closeQuietly(channel);
+            JVM_COMMAND.unlock();
+            Thread.currentThread().interrupt();
+            throw new LedgerException("interrupted while waiting for the ledger " + s.maskedUrl(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(channel);
+            JVM_COMMAND.unlock();
+            throw e;
+        }
+    }
+
     static OpeningLock openingLock(DatabaseSettings s, Patience patience, String shownUrl) {
         Path file = s.h2File();
         Path lockFile = file.resolveSibling(file.getFileName() + ".opening.lock");

@@ -173,6 +173,11 @@ final class JdbcLedger implements Ledger {
         try {
             return dataSource.getConnection();
         } catch (SQLException e) {
+            if (handingOver(e)) {
+                // the H2 process that served the embedded file exited and another is taking over its
+                // auto-server: a passing state, retried like a conflict (bounded by MAX_ATTEMPTS)
+                throw new Conflict("connect: the embedded ledger is changing hands: " + oneLine(Database.rootMessage(e)), e);
+            }
             throw new LedgerException("no connection to the ledger database " + shownUrl + ": "
                     + oneLine(Database.rootMessage(e)) + " (is the database running and reachable?)", e);
         }
@@ -231,6 +236,16 @@ final class JdbcLedger implements Ledger {
                 return true;
             }
             if (s.getCause() instanceof SQLException inner && inner != s && retryable(inner)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** H2's "Database may be already in use" (90020) anywhere in the chain: another process holds the file for now. */
+    static boolean handingOver(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException s && s.getErrorCode() == 90020 && "90020".equals(s.getSQLState())) {
                 return true;
             }
         }

@@ -38,6 +38,16 @@ class JdbcLedgerConflictTest {
     }
 
     @Test
+    void an_embedded_ledger_changing_hands_behind_the_pools_timeout_is_a_passing_state() {
+        SQLException inUse = new SQLException("Database may be already in use: Locked by another process", "90020", 90020);
+
+        assertThat(JdbcLedger.handingOver(new java.sql.SQLTransientConnectionException("pool timed out", inUse))).isTrue();
+        assertThat(JdbcLedger.handingOver(new java.sql.SQLTransientConnectionException("pool timed out",
+                new SQLException("Wrong user name or password", "28000", 28000)))).isFalse();
+        assertThat(JdbcLedger.handingOver(new SQLException("no route", "08001"))).isFalse();
+    }
+
+    @Test
     void a_conflict_chained_behind_another_error_is_found() {
         SQLException batch = new SQLException("batch failed", "XX000");
         batch.setNextException(new SQLException("deadlock", "40P01"));
