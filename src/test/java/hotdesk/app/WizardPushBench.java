@@ -29,17 +29,22 @@ import java.util.Optional;
  * with hotdesk's generated files, pushes N seated desks and their N users over ARI with {@link AriPbx}
  * (one object after another, as the reconciler does: 6 objects per desk and user), restarts Asterisk
  * and pushes everything again (the reconciler's full push after FullyBooted). Not a test: the name
- * keeps surefire away from it. Argument: {@code desks} (default 500).
+ * keeps surefire away from it. Arguments: {@code desks} (default 500) and the wizards in order
+ * (default {@code memory,astdb}).
  */
 public final class WizardPushBench {
 
     public static void main(String[] args) throws Exception {
         int desks = args.length > 0 ? Integer.parseInt(args[0]) : 500;
+        // the order matters (the first wizard also warms the JVM up): run both orders
+        List<PjsipWizard> wizards = args.length > 1
+                ? java.util.Arrays.stream(args[1].split(",")).map(PjsipWizard::of).toList()
+                : List.of(PjsipWizard.values());
         RealAsterisk.kit().orElseThrow(() -> new IllegalStateException(RealAsterisk.SKIP_MESSAGE));
         System.out.printf("hotdesk wizard push bench: %d seated desks + %d users = %d PJSIP objects; Java %s, %d cpus%n",
                 desks, desks, 6 * desks, Runtime.version(), Runtime.getRuntime().availableProcessors());
         List<PjsipObject> all = objects(desks);
-        for (PjsipWizard wizard : PjsipWizard.values()) {
+        for (PjsipWizard wizard : wizards) {
             Path dir = Files.createTempDirectory("hotdesk-wizard-bench");
             Map<String, String> settings = RealAsteriskContractTest.settings();
             settings.put("asterisk.pjsip-wizard", wizard.toString());
