@@ -111,8 +111,8 @@ public final class Config {
             new Key("asterisk.agi-url", "agi://127.0.0.1:4573", "FastAGI URL the generated dialplan calls"),
             new Key("asterisk.idle-internal-calls", "false", "whether idle desks may call internal numbers"),
             new Key("asterisk.internal-pattern", "_1XX", "pattern of internal numbers for idle desks"),
-            new Key("asterisk.pjsip-wizard", "memory", "where Asterisk keeps pushed PJSIP objects: memory (verified; lost on an "
-                    + "Asterisk restart until hotdesk pushes again) or astdb (kept across restarts, so desks can call while hotdesk is down)"),
+            new Key("asterisk.pjsip-wizard", "astdb", "where Asterisk keeps pushed PJSIP objects: astdb (kept across an Asterisk "
+                    + "restart, so desks can call with hotdesk down) or memory (lost on an Asterisk restart until hotdesk pushes again)"),
             new Key("notify.event.yealink", "check-sync;reboot=false", "NOTIFY Event that makes a Yealink re-fetch its config")
     );
 

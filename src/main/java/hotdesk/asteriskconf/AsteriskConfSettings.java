@@ -71,7 +71,7 @@ public record AsteriskConfSettings(DialCodePlan codes, String agiUrl, String idl
         }
     }
 
-    /** The settings with the default {@link PjsipWizard#MEMORY} wizard. */
+    /** The settings with the {@link PjsipWizard#MEMORY} wizard (the shipped default is {@link PjsipWizard#ASTDB}, see {@link #defaults()}). */
     public AsteriskConfSettings(DialCodePlan codes, String agiUrl, String idleContext, boolean idleInternalCalls,
                                 String internalPattern, String amiUser, String amiSecret, String ariUser, String ariPassword) {
         this(codes, agiUrl, idleContext, idleInternalCalls, internalPattern, amiUser, amiSecret, ariUser, ariPassword,
@@ -109,7 +109,7 @@ public record AsteriskConfSettings(DialCodePlan codes, String agiUrl, String idl
     /** The defaults hotdesk ships, the ones asterisk-conf/ in the repository is generated with. */
     public static AsteriskConfSettings defaults() {
         return new AsteriskConfSettings(DialCodePlan.defaults(), "agi://127.0.0.1:4573", "hotdesk-idle", false, "_1XX",
-                "hotdesk", "hotdesk-ami-change-me", "hotdesk", "hotdesk-ari-change-me");
+                "hotdesk", "hotdesk-ami-change-me", "hotdesk", "hotdesk-ari-change-me", PjsipWizard.ASTDB);
     }
 
     private static String agiUrl(String value) {

@@ -408,7 +408,7 @@ public final class AsteriskConfWriter {
                 + "; in Asterisk's own database (family hotdesk-pjsip), so desks keep working as last pushed through an\n"
                 + "; Asterisk restart while hotdesk is down. Objects defined in pjsip.conf cannot be changed over ARI.\n"
                 + "; The auths' SIP passwords are then stored in astdb.sqlite3: protect it like pjsip.conf.\n"
-                + "; NOT YET VERIFIED against a real Asterisk 22 (asterisk.pjsip-wizard=memory is).\n";
+                + "; A desk removed while Asterisk was down is deleted when hotdesk sees Asterisk back (FullyBooted).\n";
         return header(s, SORCERY, "lets hotdesk create PJSIP endpoints, AORs and auths over ARI.")
                 + ";\n"
                 + keeping
@@ -608,12 +608,13 @@ public final class AsteriskConfWriter {
             b.append("restarts. One limit: desk endpoints are pushed over ARI into Asterisk's memory. If Asterisk restarts while\n");
             b.append("hotdesk is down, the desks cannot place any call until hotdesk is back and has pushed them again (seconds\n");
             b.append("after it starts). Keep hotdesk running as a service beside Asterisk, or generate with\n");
-            b.append("`asterisk.pjsip-wizard=astdb`, which keeps the pushed objects in AstDB across restarts (checked on Asterisk\n");
-            b.append("22.10.1: a desk pushed before a restart is back and registers).\n\n");
+            b.append("`asterisk.pjsip-wizard=astdb` (the default), which keeps the pushed objects in AstDB across restarts.\n\n");
         } else {
             b.append("restarts. The desk endpoints hotdesk pushes are kept in AstDB too (`asterisk.pjsip-wizard=astdb`), so an\n");
-            b.append("Asterisk restart while hotdesk is down leaves every desk able to call, as it was last pushed (checked on\n");
-            b.append("Asterisk 22.10.1: a desk pushed before a restart is back and registers).\n\n");
+            b.append("Asterisk restart while hotdesk is down leaves every desk able to call, as it was last pushed (checked\n");
+            b.append("on a real Asterisk 22). A desk removed while Asterisk or hotdesk was down keeps its account only until\n");
+            b.append("hotdesk sees Asterisk up (AMI FullyBooted) and deletes it. The SIP passwords of the pushed auths are then\n");
+            b.append("in Asterisk's astdb.sqlite3: protect that file like pjsip.conf.\n\n");
         }
 
         b.append("## Ringing a user everywhere\n\n");

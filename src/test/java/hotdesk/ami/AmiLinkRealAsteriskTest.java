@@ -75,7 +75,7 @@ class AmiLinkRealAsteriskTest {
     @Test
     void every_module_hotdesk_and_its_dialplan_need_is_there_and_a_missing_one_is_named() throws Exception {
         Map<String, String> modules = new LinkedHashMap<>(RequiredModules.of(
-                Files.readString(Path.of("asterisk-conf", "extensions_hotdesk.conf")), "memory"));
+                Files.readString(Path.of("asterisk-conf", "extensions_hotdesk.conf")), "astdb"));
         modules.put("app_nosuch_hotdesk", "this test");
 
         started(modules);

@@ -39,7 +39,7 @@ class AsteriskConfSettingsTest {
         assertThat(D.amiSecret()).isEqualTo("hotdesk-ami-change-me");
         assertThat(D.ariUser()).isEqualTo("hotdesk");
         assertThat(D.ariPassword()).isEqualTo("hotdesk-ari-change-me");
-        assertThat(D.pjsipWizard()).isEqualTo(AsteriskConfSettings.PjsipWizard.MEMORY);
+        assertThat(D.pjsipWizard()).isEqualTo(AsteriskConfSettings.PjsipWizard.ASTDB);
     }
 
     @Test

@@ -35,7 +35,7 @@ class AsteriskConfWriterTest {
 
     static AsteriskConfSettings secrets(String amiSecret, String ariPassword) {
         return new AsteriskConfSettings(D.codes(), D.agiUrl(), D.idleContext(), D.idleInternalCalls(), D.internalPattern(),
-                D.amiUser(), amiSecret, D.ariUser(), ariPassword);
+                D.amiUser(), amiSecret, D.ariUser(), ariPassword, D.pjsipWizard());
     }
 
     /** The section → key = value lines of an Asterisk config text, comments removed. */
@@ -143,9 +143,9 @@ class AsteriskConfWriterTest {
         assertThat(sections(FILES.get(HTTP))).containsExactly(Map.entry("general",
                 List.of("enabled = yes", "bindaddr = 127.0.0.1", "bindport = 8088")));
         assertThat(sections(FILES.get(SORCERY))).containsExactly(Map.entry("res_pjsip", List.of(
-                "endpoint = config,pjsip.conf,criteria=type=endpoint", "endpoint = memory",
-                "aor = config,pjsip.conf,criteria=type=aor", "aor = memory",
-                "auth = config,pjsip.conf,criteria=type=auth", "auth = memory")));
+                "endpoint = config,pjsip.conf,criteria=type=endpoint", "endpoint = astdb,hotdesk-pjsip",
+                "aor = config,pjsip.conf,criteria=type=aor", "aor = astdb,hotdesk-pjsip",
+                "auth = config,pjsip.conf,criteria=type=auth", "auth = astdb,hotdesk-pjsip")));
         assertThat(sections(FILES.get(PJSIP))).containsExactly(Map.entry("transport-udp",
                 List.of("type = transport", "protocol = udp", "bind = 0.0.0.0:5060")));
         Map<String, List<String>> notify = sections(FILES.get(PJSIP_NOTIFY));
@@ -157,24 +157,27 @@ class AsteriskConfWriterTest {
     }
 
     @Test
-    void with_the_astdb_wizard_pushed_objects_go_to_astdb_after_the_config_wizard_and_the_readme_says_what_it_buys() {
-        AsteriskConfSettings astdb = new AsteriskConfSettings(D.codes(), D.agiUrl(), D.idleContext(), D.idleInternalCalls(),
+    void the_default_astdb_wizard_keeps_pushed_objects_and_the_memory_wizard_only_changes_sorcery_and_the_readme() {
+        assertThat(FILES.get(SORCERY)).contains("asterisk.pjsip-wizard=astdb", "astdb.sqlite3", "FullyBooted")
+                .doesNotContain("NOT YET VERIFIED");
+        assertThat(FILES.get(README)).contains("kept in AstDB too (`asterisk.pjsip-wizard=astdb`)", "checked\non a real Asterisk 22")
+                .doesNotContain("the desks cannot place any call", "not yet verified");
+        AsteriskConfSettings memory = new AsteriskConfSettings(D.codes(), D.agiUrl(), D.idleContext(), D.idleInternalCalls(),
                 D.internalPattern(), D.amiUser(), D.amiSecret(), D.ariUser(), D.ariPassword(),
-                AsteriskConfSettings.PjsipWizard.ASTDB);
+                AsteriskConfSettings.PjsipWizard.MEMORY);
 
-        Map<String, String> files = AsteriskConfWriter.render(astdb);
+        Map<String, String> files = AsteriskConfWriter.render(memory);
 
         assertThat(sections(files.get(SORCERY))).containsExactly(Map.entry("res_pjsip", List.of(
-                "endpoint = config,pjsip.conf,criteria=type=endpoint", "endpoint = astdb,hotdesk-pjsip",
-                "aor = config,pjsip.conf,criteria=type=aor", "aor = astdb,hotdesk-pjsip",
-                "auth = config,pjsip.conf,criteria=type=auth", "auth = astdb,hotdesk-pjsip")));
-        assertThat(files.get(SORCERY)).contains("asterisk.pjsip-wizard=astdb", "NOT YET VERIFIED", "astdb.sqlite3");
-        assertThat(files.get(README)).contains("kept in AstDB too (`asterisk.pjsip-wizard=astdb`)")
-                .doesNotContain("the desks cannot place any call");
-        assertThat(FILES.get(README)).contains("the desks cannot place any call", "`asterisk.pjsip-wizard=astdb`");
+                "endpoint = config,pjsip.conf,criteria=type=endpoint", "endpoint = memory",
+                "aor = config,pjsip.conf,criteria=type=aor", "aor = memory",
+                "auth = config,pjsip.conf,criteria=type=auth", "auth = memory")));
+        assertThat(files.get(SORCERY)).contains("asterisk.pjsip-wizard=memory", "Memory objects vanish when Asterisk restarts");
+        assertThat(files.get(README)).contains("the desks cannot place any call", "`asterisk.pjsip-wizard=astdb` (the default)")
+                .doesNotContain("kept in AstDB too");
         // nothing else changes with the wizard
         files.keySet().stream().filter(f -> !f.equals(SORCERY) && !f.equals(README)).forEach(f ->
-                assertThat(files.get(f).replace("asterisk.pjsip-wizard=astdb", "asterisk.pjsip-wizard=memory"))
+                assertThat(files.get(f).replace("asterisk.pjsip-wizard=memory", "asterisk.pjsip-wizard=astdb"))
                         .as(f).isEqualTo(FILES.get(f)));
     }
 

@@ -42,13 +42,16 @@ public final class RealAsterisk implements AutoCloseable {
 
     private final Path script;
     private final Path dir;
+    /** The config directory it was started with, for {@link #start()}. */
+    private final Path conf;
     private final int sipPort;
     private final int httpPort;
     private final int amiPort;
 
-    private RealAsterisk(Path script, Path dir, int sipPort, int httpPort, int amiPort) {
+    private RealAsterisk(Path script, Path dir, Path conf, int sipPort, int httpPort, int amiPort) {
         this.script = script;
         this.dir = dir;
+        this.conf = conf;
         this.sipPort = sipPort;
         this.httpPort = httpPort;
         this.amiPort = amiPort;
@@ -94,7 +97,7 @@ public final class RealAsterisk implements AutoCloseable {
             Files.createDirectories(hotdesk);
             hotdeskFiles.accept(hotdesk);
             adjust.accept(conf);
-            RealAsterisk a = new RealAsterisk(script, dir.resolve("ast"), sip, http, ami);
+            RealAsterisk a = new RealAsterisk(script, dir.resolve("ast"), conf, sip, http, ami);
             a.run("start", a.dir.toString(), conf.toString());
             return a;
         } catch (IOException e) {
@@ -136,6 +139,11 @@ public final class RealAsterisk implements AutoCloseable {
 
     public void stop() {
         run("stop", dir.toString());
+    }
+
+    /** Starts a {@link #stop() stopped} instance again with the same config and AstDB, like {@link #restart()}. */
+    public void start() {
+        run("start", dir.toString(), conf.toString());
     }
 
     public boolean running() {

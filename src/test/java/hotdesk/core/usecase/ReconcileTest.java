@@ -154,6 +154,41 @@ class ReconcileTest {
     }
 
     @Test
+    void a_device_removed_while_asterisk_was_down_is_deleted_once_it_is_back_with_its_objects_kept() {
+        world.reconcile.runOnce();
+        world.asterisk.down(true);
+        world.devices.remove(MAC, "test");
+        assertThat(world.reconcile.runOnce().failed()).isPositive();
+        // the astdb wizard: Asterisk comes back with every object it had (no restart() wiping them)
+        world.asterisk.down(false);
+        world.asterisk.clearLog();
+
+        world.reconcile.asteriskRestarted();
+        world.reconcile.runOnce();
+
+        assertThat(world.asterisk.operations()).containsSubsequence("DELETE endpoint/" + desk(MAC), "DELETE aor/" + desk(MAC),
+                "DELETE auth/" + desk(MAC) + "-auth");
+        assertThat(world.asterisk.endpoint(desk(MAC))).isNull();
+        assertThat(world.asterisk.auth(desk(MAC) + "-auth")).isNull();
+        assertThat(ledger.<java.util.Map<Target, Long>>read(tx -> tx.revisions())).doesNotContainKey(Target.desk(desk(MAC)));
+    }
+
+    @Test
+    void a_device_removed_while_hotdesk_was_down_is_deleted_by_the_next_hotdesk_on_the_same_ledger() {
+        world.reconcile.runOnce();
+        world.devices.remove(MAC, "test"); // committed by the CLI; no hotdesk running to apply it
+        world.asterisk.clearLog();
+
+        Reconcile next = new Reconcile(ledger, world.asterisk, world.asterisk, world.asterisk,
+                new Projections(PjsipProfile.defaults()), world.clock, NODE, Duration.ofSeconds(60));
+        next.runOnce();
+
+        assertThat(world.asterisk.operations()).containsSubsequence("DELETE endpoint/" + desk(MAC), "DELETE aor/" + desk(MAC),
+                "DELETE auth/" + desk(MAC) + "-auth");
+        assertThat(world.asterisk.endpoint(desk(MAC))).isNull();
+    }
+
+    @Test
     void a_refused_push_is_not_hammered() {
         var refusing = new RecordingAsterisk();
         var pbx = new hotdesk.core.port.Pbx() {
