@@ -324,6 +324,9 @@ public final class Database implements AutoCloseable {
      * retry would make it twice. A process that is itself a client of another's server does not wait.
      */
     private void waitWhileOtherProcessesUseTheFile() {
+        if (jvmShuttingDown()) {
+            return; // H2's own shutdown hook closes the file now anyway: nothing to wait for
+        }
         long deadline = System.nanoTime() + H2_SERVE_OTHERS_DEADLINE.toNanos();
         try {
             while (remoteSessions() > 0 && System.nanoTime() < deadline) {
@@ -333,6 +336,17 @@ public final class Database implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (SQLException | RuntimeException e) {
             LOG.debug("could not count the processes using {}: {}", settings.maskedUrl(), e.getMessage());
+        }
+    }
+
+    private static boolean jvmShuttingDown() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
         }
     }
 
