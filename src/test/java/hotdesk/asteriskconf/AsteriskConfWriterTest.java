@@ -202,9 +202,9 @@ class AsteriskConfWriterTest {
 
     @Test
     void the_readme_lists_every_module_the_dialplan_and_hotdesk_need() {
-        Map<String, String> modules = hotdesk.core.policy.RequiredModules.of(FILES.get(EXTENSIONS), "memory");
+        Map<String, String> modules = hotdesk.core.policy.RequiredModules.of(FILES.get(EXTENSIONS), D.pjsipWizard().toString());
 
-        assertThat(modules).containsKeys("res_agi", "app_dial", "func_db", "res_sorcery_memory", "res_pjsip_notify");
+        assertThat(modules).containsKeys("res_agi", "app_dial", "func_db", "res_sorcery_astdb", "res_pjsip_notify");
         modules.keySet().forEach(m -> assertThat(FILES.get(README)).contains("| `" + m + "` |"));
         assertThat(FILES.get(README)).doesNotContain("`app_exec`");
     }
