@@ -15,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,20 +47,10 @@ class RealAstdbRestartTest {
 
     @BeforeEach
     void asteriskWithAPushedDesk() throws IOException {
-        int agiPort = RealAsterisk.freeTcpPort();
-        settings = new LinkedHashMap<>(RealAsteriskContractTest.settings());
-        settings.put("db.url", hotdesk.store.DatabaseSettings.h2(dir.resolve("ledger")).url());
-        settings.put("agi.port", Integer.toString(agiPort));
-        settings.put("asterisk.agi-url", "agi://127.0.0.1:" + agiPort);
-        settings.put("provisioning.port", "0");
-        settings.put("reconcile.interval", "200ms");
+        settings = KitSettings.of(dir, "astdb");
         settings.put("reconcile.max-backoff", "1s");
-        settings.put("node.name", "astdb");
         assertThat(Config.load(null, Map.of(), settings).string("asterisk.pjsip-wizard")).isEqualTo("astdb");
-        asterisk = RealAsterisk.start(dir.resolve("asterisk"), conf -> CliRun.ok(settings, "asterisk-conf", "--out",
-                conf.toString()));
-        settings.put("ari.url", asterisk.ariUrl().toString());
-        settings.put("ami.port", Integer.toString(asterisk.amiPort()));
+        asterisk = KitSettings.startAsterisk(dir.resolve("asterisk"), settings, conf -> { });
         ari = new AriClient(new AriSettings(asterisk.ariUrl(), AsteriskContract.ARI_USER, AsteriskContract.ARI_PASSWORD,
                 Duration.ofSeconds(5)));
         CliRun.ok(settings, "device", "add", MAC, "--model", "T54W", "--label", "Desk R1", "--elin", "+15551230010");
