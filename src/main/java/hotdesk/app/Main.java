@@ -1,9 +1,11 @@
 package hotdesk.app;
 
 import hotdesk.cli.CliContext;
+import hotdesk.cli.CompletionCommand;
 import hotdesk.cli.DeviceCommand;
 import hotdesk.cli.ExitCodes;
 import hotdesk.cli.LogoutCommand;
+import hotdesk.cli.ManCommand;
 import hotdesk.cli.OtpCommand;
 import hotdesk.cli.SecretInput;
 import hotdesk.cli.StatusCommand;
@@ -27,7 +29,8 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "hotdesk", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Hot desking for Asterisk: dial a code on a shared desk phone and it becomes yours.",
         subcommands = {Main.Serve.class, UserCommand.class, DeviceCommand.class, OtpCommand.class, StatusCommand.class,
-                LogoutCommand.class, AsteriskConf.class, Doctor.class, CommandLine.HelpCommand.class})
+                LogoutCommand.class, AsteriskConf.class, Doctor.class, ManCommand.class, CompletionCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
 
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
