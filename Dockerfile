@@ -1,4 +1,9 @@
-# Build: docker build -t hotdesk .    Run: docker run --network host -v hotdesk-data:/var/lib/hotdesk hotdesk
+# hotdesk in a container: built from this checkout, run as an unprivileged user, ledger in a volume.
+#   docker build -t hotdesk .
+#   docker run --network host -v hotdesk-data:/var/lib/hotdesk -e HOTDESK_AMI_SECRET=… -e HOTDESK_ARI_PASSWORD=… hotdesk
+# Host networking because Asterisk reaches FastAGI and hotdesk reaches AMI/ARI on loopback by default;
+# with a network of their own, set agi.bind, agi.allowed-peers, ami.host and ari.url (HOTDESK_* variables).
+# compose.yaml beside this file runs it next to an Asterisk 22.
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml .
@@ -8,13 +13,19 @@ COPY templates templates
 RUN mvn -q -B -DskipTests package
 
 FROM eclipse-temurin:17-jre
-RUN useradd --system --home /var/lib/hotdesk hotdesk && mkdir -p /var/lib/hotdesk && chown hotdesk /var/lib/hotdesk
+# a fixed, unprivileged uid/gid so the volume's owner is the same in every image built from this file
+RUN groupadd --system --gid 10990 hotdesk \
+ && useradd --system --uid 10990 --gid hotdesk --home-dir /var/lib/hotdesk --shell /usr/sbin/nologin hotdesk \
+ && install -d -m 700 -o hotdesk -g hotdesk /var/lib/hotdesk
 COPY --from=build /src/target/hotdesk.jar /opt/hotdesk/hotdesk.jar
 COPY templates /opt/hotdesk/templates
 COPY asterisk-conf /opt/hotdesk/asterisk-conf
-USER hotdesk
+ENV HOTDESK_DB_PATH=/var/lib/hotdesk/ledger \
+    HOTDESK_JAVA_OPTS="-Xmx256m -XX:+ExitOnOutOfMemoryError"
+VOLUME ["/var/lib/hotdesk"]
+USER hotdesk:hotdesk
 WORKDIR /var/lib/hotdesk
 # FastAGI, provisioning HTTP
 EXPOSE 4573 8089
-ENTRYPOINT ["java", "-jar", "/opt/hotdesk/hotdesk.jar"]
+ENTRYPOINT ["sh", "-c", "exec java $HOTDESK_JAVA_OPTS -jar /opt/hotdesk/hotdesk.jar \"$@\"", "hotdesk"]
 CMD ["serve"]
