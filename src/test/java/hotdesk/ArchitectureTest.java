@@ -111,4 +111,9 @@ class ArchitectureTest {
     void picocli_stays_in_cli_and_app() {
         onlyIn("picocli", new String[] {"picocli.."}, "hotdesk.cli..", APP).check(production);
     }
+
+    @Test
+    void the_charting_libraries_and_awt_stay_in_report() {
+        onlyIn("JFreeChart, JFreeSVG and AWT", new String[] {"org.jfree..", "java.awt.."}, "hotdesk.report..").check(production);
+    }
 }

@@ -6,18 +6,22 @@ import hotdesk.core.policy.LockoutPolicy;
 import hotdesk.core.policy.PjsipProfile;
 import hotdesk.core.policy.SecretHasher;
 import hotdesk.core.port.Ledger;
+import hotdesk.core.port.OccupancyCharts;
 import hotdesk.core.usecase.ApplyNow;
 import hotdesk.core.usecase.DeskStatus;
 import hotdesk.core.usecase.IssueOtp;
 import hotdesk.core.usecase.LogOut;
 import hotdesk.core.usecase.ManageDevices;
 import hotdesk.core.usecase.ManageUsers;
+import hotdesk.core.usecase.OccupancyReport;
+import hotdesk.report.JFreeOccupancyCharts;
 import hotdesk.store.Database;
 import hotdesk.store.DatabaseSettings;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.ZoneId;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -168,6 +172,26 @@ final class Services implements CliContext, AutoCloseable {
     @Override
     public DeskStatus status() {
         return new DeskStatus(ledger());
+    }
+
+    @Override
+    public OccupancyReport occupancy() {
+        return new OccupancyReport(ledger(), clock);
+    }
+
+    @Override
+    public OccupancyCharts charts() {
+        return new JFreeOccupancyCharts();
+    }
+
+    @Override
+    public ZoneId zone() {
+        String zone = config().string("provisioning.timezone");
+        try {
+            return ZoneId.of(zone);
+        } catch (java.time.DateTimeException e) {
+            throw new IllegalArgumentException("provisioning.timezone: not a time zone: '" + zone + "' (an IANA id such as Europe/Berlin)");
+        }
     }
 
     @Override

@@ -1,10 +1,14 @@
 package hotdesk.cli;
 
+import hotdesk.core.port.OccupancyCharts;
 import hotdesk.core.usecase.DeskStatus;
 import hotdesk.core.usecase.IssueOtp;
 import hotdesk.core.usecase.LogOut;
 import hotdesk.core.usecase.ManageDevices;
 import hotdesk.core.usecase.ManageUsers;
+import hotdesk.core.usecase.OccupancyReport;
+
+import java.time.ZoneId;
 
 /**
  * What admin commands need, provided by the application: the use cases on the configured ledger.
@@ -21,6 +25,13 @@ public interface CliContext {
     LogOut logOut();
 
     DeskStatus status();
+
+    OccupancyReport occupancy();
+
+    OccupancyCharts charts();
+
+    /** The time zone reports use unless told otherwise ({@code provisioning.timezone}). */
+    ZoneId zone();
 
     /** Where secrets given without a value on the command line are read from. */
     SecretInput secretInput();

@@ -70,7 +70,7 @@ final class Output {
     }
 
     /**
-     * JSON (RFC 8259) for maps with string keys, lists, strings, integral numbers, booleans and null;
+     * JSON (RFC 8259) for maps with string keys, lists, strings, integral and finite decimal numbers, booleans and null;
      * anything else is a programming error. Written here rather than with Jackson, which stays in the
      * ARI adapter; command output needs no more than this.
      */
@@ -88,6 +88,11 @@ final class Output {
         } else if (v instanceof Boolean || v instanceof Integer || v instanceof Long || v instanceof Short
                 || v instanceof Byte || v instanceof BigInteger) {
             b.append(v);
+        } else if (v instanceof Double d) {
+            if (d.isNaN() || d.isInfinite()) {
+                throw new IllegalArgumentException("no JSON form for " + d);
+            }
+            b.append(java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString());
         } else if (v instanceof Map<?, ?> m) {
             b.append('{');
             String sep = "";

@@ -10,6 +10,7 @@ import hotdesk.core.model.Mac;
 import hotdesk.core.model.Occupancy;
 import hotdesk.core.model.OtpRecord;
 import hotdesk.core.model.SecretHash;
+import hotdesk.core.model.SessionRecord;
 import hotdesk.core.model.Target;
 import hotdesk.core.model.User;
 import hotdesk.core.port.DuplicateException;
@@ -650,6 +651,16 @@ final class JdbcLedger implements Ledger {
                     INSERT INTO session_history (endpoint_id, extension, started_at, last_activity, ended_at, end_reason)
                     VALUES (?, ?, ?, ?, ?, ?)""",
                     endpointId, o.extension().value(), o.since(), o.lastActivity(), at, reason.name());
+        }
+
+        @Override
+        public List<SessionRecord> sessionsBetween(Instant from, Instant to) {
+            return List.copyOf(list("read the session history", """
+                    SELECT endpoint_id, extension, started_at, ended_at, end_reason FROM session_history
+                    WHERE started_at < ? AND ended_at > ? ORDER BY started_at, id""",
+                    rs -> SessionRecord.ended(rs.getString("endpoint_id"), new Extension(rs.getString("extension")),
+                            instant(rs, "started_at"), instant(rs, "ended_at"), EndReason.valueOf(rs.getString("end_reason"))),
+                    to, from));
         }
 
         @Override

@@ -7,6 +7,7 @@ import hotdesk.core.model.EndReason;
 import hotdesk.core.model.Extension;
 import hotdesk.core.model.Mac;
 import hotdesk.core.model.Occupancy;
+import hotdesk.core.model.SessionRecord;
 import hotdesk.core.model.OtpRecord;
 import hotdesk.core.model.SecretHash;
 import hotdesk.core.model.Target;
@@ -399,6 +400,29 @@ abstract class LedgerContract {
                     .containsExactly("hd-" + MAC_B + "-2", desk(MAC_A));
             return null;
         });
+    }
+
+    @Test
+    void the_session_history_gives_the_sessions_overlapping_a_range_oldest_first() {
+        givenUsersAndDesks(3, 2);
+        // 101: T0 .. T0+1h; 102: T0+2h .. T0+3h; 101 again: T0+4h .. T0+5h; 103 still seated
+        given(tx -> tx.occupy(new Occupancy(desk(MAC_A), ext("101"), T0, T0)));
+        given(tx -> tx.vacate(desk(MAC_A), T0.plusSeconds(3600), EndReason.LOGOUT));
+        given(tx -> tx.occupy(new Occupancy(desk(MAC_B), ext("102"), T0.plusSeconds(7200), T0.plusSeconds(7200))));
+        given(tx -> tx.vacate(desk(MAC_B), T0.plusSeconds(10800), EndReason.AUTO));
+        given(tx -> tx.occupy(new Occupancy(desk(MAC_A), ext("101"), T0.plusSeconds(14400), T0.plusSeconds(14400))));
+        given(tx -> tx.vacate(desk(MAC_A), T0.plusSeconds(18000), EndReason.REPLACED));
+        given(tx -> tx.occupy(new Occupancy(desk(MAC_B), ext("103"), T0.plusSeconds(19000), T0.plusSeconds(19000))));
+
+        assertThat(ledger.read((LedgerTx tx) -> tx.sessionsBetween(T0.minusSeconds(60), T0.plusSeconds(86400)))).containsExactly(
+                SessionRecord.ended(desk(MAC_A), ext("101"), T0, T0.plusSeconds(3600), EndReason.LOGOUT),
+                SessionRecord.ended(desk(MAC_B), ext("102"), T0.plusSeconds(7200), T0.plusSeconds(10800), EndReason.AUTO),
+                SessionRecord.ended(desk(MAC_A), ext("101"), T0.plusSeconds(14400), T0.plusSeconds(18000), EndReason.REPLACED));
+        // overlap, not containment: a range inside the second session finds it; touching ends do not count
+        assertThat(ledger.read((LedgerTx tx) -> tx.sessionsBetween(T0.plusSeconds(8000), T0.plusSeconds(8001))))
+                .extracting(SessionRecord::extension).containsExactly(ext("102"));
+        assertThat(ledger.read((LedgerTx tx) -> tx.sessionsBetween(T0.plusSeconds(3600), T0.plusSeconds(7200)))).isEmpty();
+        assertThat(ledger.read((LedgerTx tx) -> tx.sessionsBetween(T0.plusSeconds(30000), T0.plusSeconds(40000)))).isEmpty();
     }
 
     @Test

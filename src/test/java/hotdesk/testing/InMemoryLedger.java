@@ -203,6 +203,14 @@ public final class InMemoryLedger implements Ledger {
         }
 
         @Override
+        public List<hotdesk.core.model.SessionRecord> sessionsBetween(Instant from, Instant to) {
+            return s.history.stream().filter(e -> e.since().isBefore(to) && e.until().isAfter(from))
+                    .sorted(java.util.Comparator.comparing(Ended::since))
+                    .map(e -> hotdesk.core.model.SessionRecord.ended(e.endpointId(), e.extension(), e.since(), e.until(), e.reason()))
+                    .toList();
+        }
+
+        @Override
         public List<Occupancy> occupancies() {
             return List.copyOf(s.occupancy.values());
         }

@@ -70,6 +70,12 @@ public interface LedgerTx {
     /** Moves last activity of the line's occupancy forward (calls made or received). */
     void touch(String endpointId, Instant at);
 
+    /**
+     * Finished sessions that overlap {@code [from, to)} (started before {@code to}, ended after
+     * {@code from}), oldest start first; open sessions are {@link #occupancies()}.
+     */
+    List<hotdesk.core.model.SessionRecord> sessionsBetween(Instant from, Instant to);
+
     // ---- one-time codes
     /** Replaces any code of the user with this one (issuing a new code voids the old). */
     void replaceOtp(Extension extension, OtpRecord otp);

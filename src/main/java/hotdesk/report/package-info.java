@@ -1,0 +1,2 @@
+/** Adapter: occupancy charts as SVG and PNG, drawn by JFreeChart (and JFreeSVG for SVG). */
+package hotdesk.report;
