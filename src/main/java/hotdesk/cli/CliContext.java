@@ -5,6 +5,7 @@ import hotdesk.core.usecase.IssueOtp;
 import hotdesk.core.usecase.LogOut;
 import hotdesk.core.usecase.ManageDevices;
 import hotdesk.core.usecase.ManageUsers;
+import hotdesk.core.usecase.Unlock;
 
 /**
  * What admin commands need, provided by the application: the use cases on the configured ledger.
@@ -21,6 +22,9 @@ public interface CliContext {
     LogOut logOut();
 
     DeskStatus status();
+
+    /** Clears failure counters (user unlock, device unlock). */
+    Unlock unlock();
 
     /** Where secrets given without a value on the command line are read from. */
     SecretInput secretInput();

@@ -3,7 +3,9 @@ package hotdesk.agi;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import hotdesk.core.model.Occupancy;
-import hotdesk.core.policy.LockoutPolicy;
+import hotdesk.core.model.MultiLogin;
+import hotdesk.core.policy.LoginLimits;
+import hotdesk.core.policy.SeatingPolicy;
 import hotdesk.core.policy.PjsipProfile;
 import hotdesk.core.policy.Projections;
 import hotdesk.core.policy.SecretHasher;
@@ -77,7 +79,7 @@ class AgiPeerGuardsTest {
         RecordingAsterisk asterisk = new RecordingAsterisk();
         Reconcile reconcile = new Reconcile(counted, asterisk, asterisk, asterisk,
                 new Projections(PjsipProfile.defaults()), clock, "node-1", Duration.ofMinutes(1));
-        logIn = new LogIn(counted, hasher, new LockoutPolicy(5, Duration.ofMinutes(15), Duration.ofMinutes(15)),
+        logIn = new LogIn(counted, hasher, new SeatingPolicy(LoginLimits.defaults(), MultiLogin.SINGLE),
                 reconcile, clock);
         logOut = new LogOut(counted, reconcile, clock);
         assertThat(new ManageUsers(ledger, hasher, random, "users", clock)

@@ -9,7 +9,9 @@ import hotdesk.core.model.Extension;
 import hotdesk.core.model.Mac;
 import hotdesk.core.model.Occupancy;
 import hotdesk.core.model.Target;
-import hotdesk.core.policy.LockoutPolicy;
+import hotdesk.core.model.MultiLogin;
+import hotdesk.core.policy.LoginLimits;
+import hotdesk.core.policy.SeatingPolicy;
 import hotdesk.core.policy.PjsipProfile;
 import hotdesk.core.policy.Projections;
 import hotdesk.core.policy.SecretHasher;
@@ -90,7 +92,7 @@ class HotdeskAgiServerTest {
     void setUp() {
         Reconcile reconcile = new Reconcile(ledgerSeen, asterisk, asterisk, asterisk,
                 new Projections(PjsipProfile.defaults()), clock, "node-1", Duration.ofMinutes(1));
-        logIn = new LogIn(ledgerSeen, hasher, new LockoutPolicy(5, Duration.ofMinutes(15), Duration.ofMinutes(15)),
+        logIn = new LogIn(ledgerSeen, hasher, new SeatingPolicy(LoginLimits.defaults(), MultiLogin.SINGLE),
                 reconcile, clock);
         logOut = new LogOut(ledgerSeen, reconcile, clock);
         ManageUsers users = new ManageUsers(ledger, hasher, random, "users", clock);

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DocumentedKeysTest {
 
-    private static final String FAMILIES = "db|agi|ami|ari|provisioning|pjsip|users|security|lockout|otp|reconcile|codes|"
+    private static final String FAMILIES = "db|agi|ami|ari|provisioning|pjsip|users|security|login|lockout|otp|reconcile|codes|"
             + "emergency|asterisk|notify|node|prompts";
     /** {@code family.name[.more]}, not part of a longer dotted name, a path or a Velocity reference. */
     private static final Pattern KEY = Pattern.compile("(?<![\\w.$/@-])(?:" + FAMILIES + ")\\.[a-z0-9*<][a-z0-9_*<>-]*(?:\\.[a-z0-9*<][a-z0-9_*<>-]*)*");
