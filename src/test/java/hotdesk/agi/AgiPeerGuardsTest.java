@@ -51,7 +51,7 @@ import static org.awaitility.Awaitility.await;
 class AgiPeerGuardsTest {
 
     private static final String DESK = "hd-0015651234ab";
-    private static final String PIN = "2580";
+    private static final String PIN = "3865";
     private static final Duration CEILING = Duration.ofSeconds(20);
 
     private final MutableClock clock = MutableClock.atNoon();

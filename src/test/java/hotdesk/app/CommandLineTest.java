@@ -57,7 +57,7 @@ class CommandLineTest {
 
     @Test
     void users_are_added_listed_re_pinned_and_removed() throws Exception {
-        assertThat(run("user", "add", "101", "--name", "Alice Example", "--pin", "2580", "--mailbox", "101@default").code())
+        assertThat(run("user", "add", "101", "--name", "Alice Example", "--pin", "3865", "--mailbox", "101@default").code())
                 .isZero();
         assertThat(run("user", "add", "102", "--name", "Bob", "--pin", "3691", "--context", "sales",
                 "--sip-secret", "Own-Phone-Secret-123").code()).isZero();
@@ -66,23 +66,23 @@ class CommandLineTest {
         assertThat(list).hasSize(2);
         assertThat(list.get(0).get("extension").asText()).isEqualTo("101");
         assertThat(list.toString()).contains("Alice Example").contains("sales")
-                .doesNotContain("2580").doesNotContain("Own-Phone-Secret-123").doesNotContain("pbkdf2");
+                .doesNotContain("3865").doesNotContain("Own-Phone-Secret-123").doesNotContain("pbkdf2");
         assertThat(run("user", "list").out()).contains("101").contains("Alice Example");
 
-        assertThat(run("user", "set-pin", "101", "--pin", "4826").code()).isZero();
+        assertThat(run("user", "set-pin", "101", "--pin", "4823").code()).isZero();
         assertThat(run("user", "remove", "102").code()).isZero();
         assertThat(json.readTree(run("user", "list", "--json").out())).hasSize(1);
     }
 
     @Test
     void a_refused_user_change_is_one_line_on_stderr_and_loses_nothing() throws Exception {
-        run("user", "add", "101", "--name", "Alice Example", "--pin", "2580");
+        run("user", "add", "101", "--name", "Alice Example", "--pin", "3865");
 
-        CliRun duplicate = run("user", "add", "101", "--name", "Someone Else", "--pin", "1397");
+        CliRun duplicate = run("user", "add", "101", "--name", "Someone Else", "--pin", "4711");
         CliRun badPin = run("user", "add", "103", "--name", "Carol", "--pin", "12");
-        CliRun badExt = run("user", "add", "1x1", "--name", "Carol", "--pin", "2580");
+        CliRun badExt = run("user", "add", "1x1", "--name", "Carol", "--pin", "3865");
         CliRun unknown = run("user", "remove", "999");
-        CliRun badName = run("user", "add", "104", "--name", "Eve\n[evil]", "--pin", "2580");
+        CliRun badName = run("user", "add", "104", "--name", "Eve\n[evil]", "--pin", "3865");
 
         assertThat(List.of(duplicate.code(), badPin.code(), badExt.code(), unknown.code(), badName.code()))
                 .containsOnly(3);
@@ -110,32 +110,32 @@ class CommandLineTest {
     void pin_and_sip_secret_are_read_from_files_so_ps_does_not_show_them() throws Exception {
         Path pin = dir.resolve("pin");
         Path secret = dir.resolve("secret");
-        Files.writeString(pin, "2580\n");
+        Files.writeString(pin, "3865\n");
         Files.writeString(secret, "Own-Phone-Secret-1234\n");
 
         CliRun add = run("user", "add", "101", "--name", "Alice", "--pin-file", pin.toString(), "--sip-secret-file", secret.toString());
-        Files.writeString(pin, "4826\n");
+        Files.writeString(pin, "4823\n");
         CliRun setPin = run("user", "set-pin", "101", "--pin-file", pin.toString());
 
         assertThat(add.code()).isZero();
         assertThat(setPin.code()).isZero();
-        assertThat(storedPinIs("101", "4826")).isTrue();
+        assertThat(storedPinIs("101", "4823")).isTrue();
         assertThat(storedUser("101").orElseThrow().sipSecret()).isEqualTo("Own-Phone-Secret-1234");
     }
 
     @Test
     void a_pin_asked_for_is_read_from_the_terminal_or_else_standard_input() throws Exception {
-        SecretInput terminal = new SecretInput(prompt -> prompt.startsWith("PIN") ? "2580".toCharArray()
+        SecretInput terminal = new SecretInput(prompt -> prompt.startsWith("PIN") ? "3865".toCharArray()
                 : "Own-Phone-Secret-1234".toCharArray(), null);
         int added = Main.run(cli("user", "add", "101", "--name", "Alice", "--pin", "--sip-secret"), Map.of(), terminal,
                 new java.io.PrintWriter(java.io.Writer.nullWriter()), new java.io.PrintWriter(java.io.Writer.nullWriter()));
-        SecretInput piped = new SecretInput(null, new java.io.ByteArrayInputStream("4826\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        SecretInput piped = new SecretInput(null, new java.io.ByteArrayInputStream("4823\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         int changed = Main.run(cli("user", "set-pin", "101", "--pin"), Map.of(), piped,
                 new java.io.PrintWriter(java.io.Writer.nullWriter()), new java.io.PrintWriter(java.io.Writer.nullWriter()));
 
         assertThat(added).isZero();
         assertThat(changed).isZero();
-        assertThat(storedPinIs("101", "4826")).isTrue();
+        assertThat(storedPinIs("101", "4823")).isTrue();
         assertThat(storedUser("101").orElseThrow().sipSecret()).isEqualTo("Own-Phone-Secret-1234");
     }
 
@@ -148,7 +148,7 @@ class CommandLineTest {
 
     @Test
     void a_sip_secret_shorter_than_16_characters_is_refused_and_a_missing_pin_is_a_usage_error() throws Exception {
-        CliRun shortSecret = run("user", "add", "101", "--name", "Alice", "--pin", "2580", "--sip-secret", "Fifteen-Chars15");
+        CliRun shortSecret = run("user", "add", "101", "--name", "Alice", "--pin", "3865", "--sip-secret", "Fifteen-Chars15");
         CliRun noPin = run("user", "add", "102", "--name", "Bob");
         CliRun noStdin = run("user", "add", "103", "--name", "Carol", "--pin");
 
@@ -196,7 +196,7 @@ class CommandLineTest {
 
     @Test
     void otp_issue_prints_a_fresh_six_digit_code_and_refuses_unknown_users() throws Exception {
-        run("user", "add", "101", "--name", "Alice Example", "--pin", "2580");
+        run("user", "add", "101", "--name", "Alice Example", "--pin", "3865");
 
         CliRun first = run("otp", "issue", "101");
         JsonNode second = json.readTree(run("otp", "issue", "101", "--json").out());
@@ -213,7 +213,7 @@ class CommandLineTest {
     @Test
     void status_shows_every_desk_and_logout_of_nobody_is_nothing_to_do() throws Exception {
         run("device", "add", "0015651234ab", "--model", "T54W", "--label", "Desk 4.12");
-        run("user", "add", "101", "--name", "Alice Example", "--pin", "2580");
+        run("user", "add", "101", "--name", "Alice Example", "--pin", "3865");
 
         JsonNode status = json.readTree(run("status", "--json").out());
         CliRun byDevice = run("logout", "--device", "0015651234ab");
@@ -336,7 +336,7 @@ class CommandLineTest {
         settings.clear();
         settings.put("security.pin-iterations", "1000");
 
-        CliRun add = runWith(Map.of("HOTDESK_CONFIG", file.toString()), "user", "add", "101", "--name", "Alice", "--pin", "2580");
+        CliRun add = runWith(Map.of("HOTDESK_CONFIG", file.toString()), "user", "add", "101", "--name", "Alice", "--pin", "3865");
         CliRun list = run("--config", file.toString(), "user", "list", "--json");
         CliRun envWins = runWith(Map.of("HOTDESK_CONFIG", file.toString(),
                 "HOTDESK_DB_URL", DatabaseSettings.h2(dir.resolve("from-env")).url()), "user", "list", "--json");
@@ -354,7 +354,7 @@ class CommandLineTest {
         settings.remove("db.url");
         settings.put("db.path", ledgerDir.toString());
 
-        CliRun add = run("user", "add", "101", "--name", "Alice", "--pin", "2580");
+        CliRun add = run("user", "add", "101", "--name", "Alice", "--pin", "3865");
         CliRun list = run("user", "list", "--json");
 
         assertThat(add.code()).as(add.err()).isZero();
