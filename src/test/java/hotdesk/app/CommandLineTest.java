@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -93,6 +94,97 @@ class CommandLineTest {
         JsonNode list = json.readTree(run("user", "list", "--json").out());
         assertThat(list).hasSize(1);
         assertThat(list.get(0).get("name").asText()).isEqualTo("Alice Example");
+    }
+
+    @Test
+    void a_users_own_multi_login_policy_is_set_by_add_and_listed_and_allow_is_refused_for_now() throws Exception {
+        assertThat(run("user", "add", "101", "--name", "Alice", "--pin", "3865", "--policy", "deny").code()).isZero();
+        assertThat(run("user", "add", "102", "--name", "Bob", "--pin", "4711").code()).isZero();
+
+        CliRun allow = run("user", "add", "103", "--name", "Carol", "--pin", "4711", "--policy", "allow");
+        CliRun bogus = run("user", "add", "104", "--name", "Dan", "--pin", "4711", "--policy", "sometimes");
+
+        assertThat(allow.code()).isEqualTo(3);
+        assertOneLineError(allow, "--policy", "allow", "not available yet");
+        assertThat(bogus.code()).isEqualTo(3);
+        assertOneLineError(bogus, "--policy", "single or deny", "sometimes");
+        JsonNode list = json.readTree(run("user", "list", "--json").out());
+        assertThat(list).hasSize(2);
+        assertThat(list.get(0).get("loginPolicy").asText()).isEqualTo("deny");
+        assertThat(list.get(1).get("loginPolicy").isNull()).isTrue();
+        assertThat(run("user", "list").out()).contains("POLICY").contains("deny").contains("(global)");
+        assertThat(storedUser("101").orElseThrow().multiLogin()).contains(hotdesk.core.model.MultiLogin.DENY);
+    }
+
+    @Test
+    void common_pins_are_refused_on_add_and_set_pin_naming_the_rule_and_nothing_changes() throws Exception {
+        run("user", "add", "101", "--name", "Alice", "--pin", "3865");
+
+        CliRun keypad = run("user", "add", "102", "--name", "Bob", "--pin", "0852");
+        CliRun year = run("user", "set-pin", "101", "--pin", "1987");
+        CliRun date = run("user", "set-pin", "101", "--pin", "3107");
+        CliRun repeat = run("user", "set-pin", "101", "--pin", "474747");
+
+        assertThat(List.of(keypad.code(), year.code(), date.code(), repeat.code())).containsOnly(3);
+        assertOneLineError(keypad, "list of common PINs");
+        assertOneLineError(year, "year");
+        assertOneLineError(date, "date");
+        assertOneLineError(repeat, "repeat");
+        assertThat(keypad.err() + year.err() + date.err() + repeat.err()).doesNotContain("0852").doesNotContain("1987")
+                .doesNotContain("3107").doesNotContain("474747");
+        assertThat(storedUser("102")).isEmpty();
+        assertThat(storedPinIs("101", "3865")).isTrue();
+        assertThat(run("user", "add", "--help").out()).contains("2580").contains("years");
+    }
+
+    @Test
+    void unlock_clears_failure_counters_status_shows_lockouts_and_alerts_until_then() throws Exception {
+        run("device", "add", "0015651234ab", "--model", "T54W");
+        run("user", "add", "101", "--name", "Alice", "--pin", "3865");
+        Instant now = Instant.now();
+        try (Database db = Database.open(DatabaseSettings.h2(dir.resolve("ledger")))) {
+            db.ledger().transact(tx -> {
+                for (int i = 0; i < 10; i++) {
+                    tx.recordFailure("desk:hd-0015651234ab", now);
+                    tx.recordFailure("at:101@hd-0015651234ab", now);
+                    tx.recordFailure("user:101", now);
+                }
+                return null;
+            });
+        }
+
+        String status = run("status").out();
+        JsonNode security = json.readTree(run("status", "--security", "--json").out());
+        CliRun user = run("user", "unlock", "101");
+        CliRun device = run("device", "unlock", "00:15:65:12:34:ab");
+        CliRun again = run("device", "unlock", "0015651234ab");
+        CliRun unknownUser = run("user", "unlock", "999");
+        CliRun unknownDevice = run("device", "unlock", "001565999999");
+        CliRun badExtension = run("user", "unlock", "1x1");
+        CliRun badMac = run("device", "unlock", "00:15:65");
+
+        assertThat(status).contains("Lockouts").contains("desk hd-0015651234ab").contains("extension 101 at hd-0015651234ab")
+                .contains("Login alerts").containsPattern("101\\s+pin\\s+10\\s+no");
+        assertThat(security.get("locks")).hasSize(2);
+        assertThat(security.get("alerts").get(0).get("failures").asInt()).isEqualTo(10);
+        assertThat(user.code()).isZero();
+        assertThat(user.out()).contains("cleared 20 failed logins");
+        assertThat(device.code()).isZero();
+        assertThat(device.out()).contains("cleared 10 failed logins");
+        assertThat(again.code()).isEqualTo(5);
+        assertThat(unknownUser.code()).isEqualTo(3);
+        assertOneLineError(unknownUser, "no user 999");
+        assertThat(unknownDevice.code()).isEqualTo(3);
+        assertOneLineError(unknownDevice, "00:15:65:99:99:99");
+        assertThat(List.of(badExtension.code(), badMac.code())).containsOnly(3);
+        assertOneLineError(badExtension, "1x1");
+        assertOneLineError(badMac, "00:15:65");
+        assertThat(run("status", "--security").out()).contains("Lockouts (user unlock EXT, device unlock MAC): none")
+                .contains("none");
+        try (Database db = Database.open(DatabaseSettings.h2(dir.resolve("ledger")))) {
+            List<hotdesk.core.model.AuditEntry> audit = db.ledger().read(tx -> tx.auditTail(10));
+            assertThat(audit).extracting(a -> a.action()).contains("user.unlock", "device.unlock");
+        }
     }
 
     /** The user as stored, and whether {@code pin} is their PIN. */

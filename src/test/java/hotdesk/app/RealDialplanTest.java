@@ -60,10 +60,10 @@ class RealDialplanTest {
         settings.put("otp.validity", "10s");
         settings.put("pjsip.endpoint.dtmf_mode", "info");
         // every refusal here is on purpose: no lockout in between
-        settings.put("lockout.max-failures", "1000");
-        settings.put("lockout.desk-max-failures", "1000");
-        settings.put("lockout.user-alert-failures", "1000");
-        settings.put("lockout.user-max-failures", "1001");
+        settings.put("lockout.max-failures", "999");
+        settings.put("lockout.desk-max-failures", "999");
+        settings.put("lockout.user-alert-failures", "999");
+        settings.put("lockout.user-max-failures", "1000");
         asterisk = KitSettings.startAsterisk(dir.resolve("asterisk"), settings, conf -> { });
         ari = new AriClient(new AriSettings(asterisk.ariUrl(), AsteriskContract.ARI_USER, AsteriskContract.ARI_PASSWORD,
                 Duration.ofSeconds(5)));
