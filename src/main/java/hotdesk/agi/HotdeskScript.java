@@ -1,5 +1,6 @@
 package hotdesk.agi;
 
+import hotdesk.core.policy.SeatingPolicy;
 import hotdesk.core.usecase.LogIn;
 import org.asteriskjava.fastagi.AgiChannel;
 import org.asteriskjava.fastagi.AgiException;
@@ -88,8 +89,11 @@ abstract class HotdeskScript implements AgiScript {
             call.play(in.applied() ? prompts.loginOk() : prompts.loginPending());
             return true;
         }
-        LogIn.Reason reason = ((LogIn.Rejected) result).reason();
-        switch (reason) {
+        LogIn.Rejected rejected = (LogIn.Rejected) result;
+        for (SeatingPolicy.Alert alert : rejected.alerts()) {
+            SecurityLog.alert(call, alert, endpoint);
+        }
+        switch (rejected.reason()) {
             case BAD_CREDENTIALS -> {
                 SecurityLog.loginFailed(call, AgiResult.BAD_PIN, via, extension, endpoint);
                 if (lastTry) {
@@ -108,9 +112,9 @@ abstract class HotdeskScript implements AgiScript {
                 call.result(AgiResult.DESK_DISABLED);
                 call.play(prompts.deskDisabled());
             }
-            case NOT_ALLOWED -> {
-                call.result(AgiResult.NOT_ALLOWED);
-                call.play(prompts.notAllowed());
+            case ALREADY_SEATED -> {
+                call.result(AgiResult.ALREADY_SEATED);
+                call.play(prompts.alreadySeated());
             }
         }
         return true;

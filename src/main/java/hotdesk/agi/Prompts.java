@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * {@code prompts.login-pending} is the place for a recording of your own.
  */
 public record Prompts(String enterExtension, String enterPin, String loginOk, String loginPending, String badPin,
-                      String locked, String notADesk, String notAllowed, String deskDisabled, String noInput,
+                      String locked, String notADesk, String alreadySeated, String deskDisabled, String noInput,
                       String loggedOut, String notLoggedIn, String error) {
 
     /** One configurable prompt: its key, its default sound and what that sound says and when it plays. */
@@ -35,7 +35,8 @@ public record Prompts(String enterExtension, String enterPin, String loginOk, St
                     "\"Login incorrect.\" BAD_PIN, after each wrong PIN or code (the PIN is asked again while tries are left)"),
             new Key("prompts.locked", "please-try-call-later", "\"Please try your call again later.\" LOCKED"),
             new Key("prompts.not-a-desk", "feature-not-avail-line", "\"That feature is not available on this line.\" NOT_A_DESK"),
-            new Key("prompts.not-allowed", "feature-not-avail-line", "\"That feature is not available on this line.\" NOT_ALLOWED"),
+            new Key("prompts.already-seated", "is-in-use",
+                    "\"Is in use.\" ALREADY_SEATED: logged in at another desk, and a second desk is refused (multi-login deny)"),
             new Key("prompts.desk-disabled", "feature-not-avail-line",
                     "\"That feature is not available on this line.\" DESK_DISABLED"),
             new Key("prompts.no-input", "vm-goodbye", "\"Goodbye.\" NO_INPUT"),
@@ -48,7 +49,7 @@ public record Prompts(String enterExtension, String enterPin, String loginOk, St
             Pattern.compile(".*\\.(wav|WAV|gsm|ulaw|alaw|ul|al|sln[0-9]*|g722|g729|g726|mp3|ogg|opus|h264|siren[0-9]*)");
 
     public Prompts {
-        String[] values = {enterExtension, enterPin, loginOk, loginPending, badPin, locked, notADesk, notAllowed,
+        String[] values = {enterExtension, enterPin, loginOk, loginPending, badPin, locked, notADesk, alreadySeated,
                 deskDisabled, noInput, loggedOut, notLoggedIn, error};
         int i = 0;
         for (Key key : KEYS) {

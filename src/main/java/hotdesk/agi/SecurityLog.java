@@ -1,5 +1,6 @@
 package hotdesk.agi;
 
+import hotdesk.core.policy.SeatingPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +25,16 @@ final class SecurityLog {
         LOG.warn("login failed from {} reason={} via={} ext={} desk={} uniqueid={}", call.remoteHost(), reason, via,
                 extension.isEmpty() ? "-" : clean(extension), endpoint.isEmpty() ? "-" : clean(endpoint),
                 call.uniqueId());
+    }
+
+    /**
+     * Failures of one extension across desks reached {@code lockout.user-alert-failures} (or the lock):
+     * {@code login alert ext=101 via=pin failures=8 locked=no from 192.0.2.7 desk=… uniqueid=…}.
+     */
+    static void alert(Call call, SeatingPolicy.Alert alert, String endpoint) throws org.asteriskjava.fastagi.AgiException {
+        LOG.warn("login alert ext={} via={} failures={} locked={} from {} desk={} uniqueid={}", alert.extension().value(),
+                alert.via().name().toLowerCase(java.util.Locale.ROOT), alert.failures(), alert.locked() ? "yes" : "no",
+                call.remoteHost(), endpoint.isEmpty() ? "-" : clean(endpoint), call.uniqueId());
     }
 
     /** The host part of Asterisk's {@code 192.0.2.7:5060} or {@code [2001:db8::1]:5060}; {@code unknown} otherwise. */

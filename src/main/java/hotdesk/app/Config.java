@@ -62,7 +62,7 @@ public final class Config {
             new Key("prompts.bad-pin", "vm-incorrect", "heard after each wrong PIN or code, BAD_PIN on the last (default says \"Login incorrect.\")"),
             new Key("prompts.locked", "please-try-call-later", "heard on LOCKED (default says \"Please try your call again later.\")"),
             new Key("prompts.not-a-desk", "feature-not-avail-line", "heard on NOT_A_DESK (default says \"That feature is not available on this line.\")"),
-            new Key("prompts.not-allowed", "feature-not-avail-line", "heard on NOT_ALLOWED (default says \"That feature is not available on this line.\")"),
+            new Key("prompts.already-seated", "is-in-use", "heard on ALREADY_SEATED: the user is logged in at another desk and login.multi-login (or their own policy) is deny (default says \"Is in use.\")"),
             new Key("prompts.desk-disabled", "feature-not-avail-line", "heard on DESK_DISABLED (default says \"That feature is not available on this line.\")"),
             new Key("prompts.no-input", "vm-goodbye", "heard on NO_INPUT (default says \"Goodbye.\")"),
             new Key("prompts.logged-out", "de-activated", "heard on LOGGED_OUT (default says \"De-activated.\")"),
@@ -97,9 +97,19 @@ public final class Config {
             new Key("users.default-context", "internal", "context of a user added without --context"),
             new Key("security.pin-iterations", "20000", "PBKDF2 iterations for PIN hashes"),
             new Key("security.otp-iterations", "2000", "PBKDF2 iterations for one-time code hashes (short-lived)"),
-            new Key("lockout.max-failures", "5", "failed logins per user or per desk before a lockout"),
-            new Key("lockout.window", "15m", "window in which failures are counted"),
-            new Key("lockout.duration", "15m", "how long a lockout lasts after the last failure"),
+            new Key("login.multi-login", "single", "what a login at a second desk does: single (the first desk is logged out) "
+                    + "or deny (the second desk is refused, ALREADY_SEATED); a user's own policy (user add --policy) wins"),
+            new Key("lockout.max-failures", "5", "failed logins of one extension at one desk (within lockout.window) that lock "
+                    + "that extension at that desk; unknown extensions count alike"),
+            new Key("lockout.desk-max-failures", "10", "failed logins at one desk, any extension or one-time code, that lock the "
+                    + "desk for everyone"),
+            new Key("lockout.user-alert-failures", "8", "failed logins of one extension at all desks together that raise an "
+                    + "alert (security log, status) before the lock; the same for wrong codes while a user's code is live"),
+            new Key("lockout.user-max-failures", "12", "failed logins of one extension at all desks together that lock it at "
+                    + "every desk (wrong codes: that user's codes); must exceed lockout.max-failures and lockout.desk-max-failures"),
+            new Key("lockout.window", "15m", "window in which failures are counted: a count never resets, failures leave it "
+                    + "as they age (a successful login clears nothing)"),
+            new Key("lockout.duration", "15m", "how long a lockout lasts at least after the failure that caused it"),
             new Key("otp.validity", "2m", "how long a one-time code is valid"),
             new Key("reconcile.interval", "1s", "how often the server checks the ledger for changes (CLI edits, other nodes)"),
             new Key("reconcile.max-backoff", "60s", "longest wait between retries of a failed push"),

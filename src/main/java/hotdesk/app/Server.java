@@ -10,7 +10,7 @@ import hotdesk.ari.AriPbx;
 import hotdesk.ari.AriSettings;
 import hotdesk.asteriskconf.AsteriskConfSettings;
 import hotdesk.asteriskconf.AsteriskConfWriter;
-import hotdesk.core.policy.LockoutPolicy;
+import hotdesk.core.policy.SeatingPolicy;
 import hotdesk.core.policy.PjsipProfile;
 import hotdesk.core.policy.Projections;
 import hotdesk.core.policy.RequiredModules;
@@ -130,7 +130,7 @@ public final class Server implements AutoCloseable {
         Services s = new Services(() -> c);
         Parts parts = parts(c);
         s.pjsipProfile();
-        s.lockout();
+        s.seatingPolicy();
         Services.iterations(c, "security.pin-iterations");
         Services.iterations(c, "security.otp-iterations");
         Services.databaseSettings(c);
@@ -150,7 +150,7 @@ public final class Server implements AutoCloseable {
         c.describe().forEach(line -> LOG.info("  {}", line));
         Parts parts = validate(c);
         PjsipProfile profile = services.pjsipProfile();
-        LockoutPolicy lockout = services.lockout();
+        SeatingPolicy seating = services.seatingPolicy();
         // the dialplan the codes give says which modules Asterisk needs
         AsteriskConfSettings confSettings = AsteriskConf.settings(c);
         Map<String, String> modules = RequiredModules.of(AsteriskConfWriter.render(confSettings).get(AsteriskConfWriter.EXTENSIONS),
@@ -176,7 +176,7 @@ public final class Server implements AutoCloseable {
                     new SynchronousQueue<>(), daemonThreads("hotdesk-apply"));
             open.push(applying::shutdownNow);
             ApplyNow applyNow = reconcile.atMost(parts.applyWait(), applying);
-            LogIn logIn = new LogIn(ledger, services.pinHasher(), lockout, applyNow, services.clock());
+            LogIn logIn = new LogIn(ledger, services.pinHasher(), seating, applyNow, services.clock());
             LogOut logOut = new LogOut(ledger, applyNow, services.clock());
             agi = new HotdeskAgiServer(parts.agi(), parts.prompts(), logIn, logOut);
             agi.start();

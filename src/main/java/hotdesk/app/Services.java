@@ -2,7 +2,9 @@ package hotdesk.app;
 
 import hotdesk.cli.CliContext;
 import hotdesk.cli.SecretInput;
-import hotdesk.core.policy.LockoutPolicy;
+import hotdesk.core.model.MultiLogin;
+import hotdesk.core.policy.LoginLimits;
+import hotdesk.core.policy.SeatingPolicy;
 import hotdesk.core.policy.PjsipProfile;
 import hotdesk.core.policy.SecretHasher;
 import hotdesk.core.port.Ledger;
@@ -15,6 +17,7 @@ import hotdesk.core.usecase.ManageDevices;
 import hotdesk.core.usecase.ManageUsers;
 import hotdesk.core.usecase.OccupancyReport;
 import hotdesk.report.JFreeOccupancyCharts;
+import hotdesk.core.usecase.Unlock;
 import hotdesk.store.Database;
 import hotdesk.store.DatabaseSettings;
 
@@ -22,6 +25,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.ZoneId;
+import java.time.Duration;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -126,9 +130,24 @@ final class Services implements CliContext, AutoCloseable {
         return c.integer(key, 1000, 10_000_000);
     }
 
-    LockoutPolicy lockout() {
+    LoginLimits lockout() {
         Config c = config();
-        return new LockoutPolicy(c.integer("lockout.max-failures", 1, 1000), c.duration("lockout.window"), c.duration("lockout.duration"));
+        Duration window = c.duration("lockout.window");
+        Duration lockFor = c.duration("lockout.duration");
+        if (window.isZero()) {
+            throw new IllegalArgumentException("lockout.window must be more than 0, got " + c.string("lockout.window"));
+        }
+        if (lockFor.isZero()) {
+            throw new IllegalArgumentException("lockout.duration must be more than 0, got " + c.string("lockout.duration"));
+        }
+        return LoginLimits.of(c.integer("lockout.max-failures", 1, 1000), c.integer("lockout.desk-max-failures", 1, 1000),
+                c.integer("lockout.user-alert-failures", 1, 1000), c.integer("lockout.user-max-failures", 1, 1000),
+                window, lockFor);
+    }
+
+    /** The seating decisions with this configuration's limits and {@code login.multi-login}. */
+    SeatingPolicy seatingPolicy() {
+        return new SeatingPolicy(lockout(), MultiLogin.parse("login.multi-login", config().string("login.multi-login")));
     }
 
     PjsipProfile pjsipProfile() {
@@ -171,7 +190,12 @@ final class Services implements CliContext, AutoCloseable {
 
     @Override
     public DeskStatus status() {
-        return new DeskStatus(ledger());
+        return new DeskStatus(ledger(), lockout(), clock);
+    }
+
+    @Override
+    public Unlock unlock() {
+        return new Unlock(ledger(), clock);
     }
 
     @Override

@@ -85,7 +85,7 @@ public final class AsteriskConfWriter {
     private static List<String> results() {
         // The script has already played the prompt of its result (prompts.* of hotdesk), which says what
         // happened; anything played here would come on top of it ("Login incorrect." "Goodbye!").
-        return List.of("OK", "OK_PENDING", "LOGGED_OUT", "NOT_LOGGED_IN", "BAD_PIN", "LOCKED", "NOT_A_DESK", "NOT_ALLOWED",
+        return List.of("OK", "OK_PENDING", "LOGGED_OUT", "NOT_LOGGED_IN", "BAD_PIN", "LOCKED", "NOT_A_DESK", "ALREADY_SEATED",
                 "DESK_DISABLED", "ERROR", "NO_INPUT");
     }
 

@@ -6,6 +6,7 @@ import hotdesk.core.usecase.IssueOtp;
 import hotdesk.core.usecase.LogOut;
 import hotdesk.core.usecase.ManageDevices;
 import hotdesk.core.usecase.ManageUsers;
+import hotdesk.core.usecase.Unlock;
 import hotdesk.core.usecase.OccupancyReport;
 
 import java.time.ZoneId;
@@ -32,6 +33,8 @@ public interface CliContext {
 
     /** The time zone reports use unless told otherwise ({@code provisioning.timezone}). */
     ZoneId zone();
+    /** Clears failure counters (user unlock, device unlock). */
+    Unlock unlock();
 
     /** Where secrets given without a value on the command line are read from. */
     SecretInput secretInput();

@@ -12,9 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code hotdesk device add|list|remove}. */
+/** {@code hotdesk device add|list|remove|unlock}. */
 @Command(name = "device", description = "Manage shared desk phones.", mixinStandardHelpOptions = true,
-        subcommands = {DeviceCommand.Add.class, DeviceCommand.ListDevices.class, DeviceCommand.Remove.class})
+        subcommands = {DeviceCommand.Add.class, DeviceCommand.ListDevices.class, DeviceCommand.Remove.class,
+                DeviceCommand.UnlockDevice.class})
 public final class DeviceCommand {
 
     @Command(name = "add", description = "Add a desk phone. Its own SIP account (hd-<mac>) gets a generated secret "
@@ -97,6 +98,25 @@ public final class DeviceCommand {
                 return Output.refused(spec, refused.why());
             }
             return Output.done(spec, "removed device " + ((ManageDevices.Done) r).device().mac().display());
+        }
+    }
+
+    @Command(name = "unlock", description = "Clear the failure counters of the phone's desk lines: the desk's own and those "
+            + "of every extension at it. Lifts the lockouts they hold; audited.", mixinStandardHelpOptions = true)
+    static final class UnlockDevice implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        private final CliContext ctx;
+        @Parameters(index = "0", paramLabel = "MAC")
+        String mac;
+
+        UnlockDevice(CliContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Integer call() {
+            return Output.unlocked(spec, ctx.unlock().device(mac, "cli"), "device " + mac);
         }
     }
 

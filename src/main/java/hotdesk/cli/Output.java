@@ -1,5 +1,6 @@
 package hotdesk.cli;
 
+import hotdesk.core.usecase.Unlock;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -43,6 +44,19 @@ final class Output {
         err.println("hotdesk: " + message);
         err.flush();
         return ExitCodes.REFUSED;
+    }
+
+    /** The outcome of {@code user unlock} / {@code device unlock}: 0 cleared, 5 nothing to clear, 3 refused. */
+    static int unlocked(CommandLine.Model.CommandSpec spec, Unlock.Result r, String what) {
+        if (r instanceof Unlock.Refused refused) {
+            return refused(spec, refused.why());
+        }
+        Unlock.Cleared c = (Unlock.Cleared) r;
+        if (c.failures() == 0) {
+            done(spec, "no failed logins recorded for " + what + ": nothing to unlock");
+            return ExitCodes.NOTHING;
+        }
+        return done(spec, "unlocked " + what + ": cleared " + c.failures() + " failed login" + (c.failures() == 1 ? "" : "s"));
     }
 
     /** Left-aligned columns separated by two spaces. */

@@ -1,24 +1,30 @@
 package hotdesk.cli;
 
+import hotdesk.core.policy.SeatingPolicy;
 import hotdesk.core.usecase.DeskStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code hotdesk status [--json]}. */
 @Command(name = "status", description = "Every desk: idle or its occupant, since when, and whether Asterisk matches "
-        + "the ledger (what this node last applied).", mixinStandardHelpOptions = true)
+        + "the ledger (what this node last applied). Then the lockouts in force and the login alerts (failures of one "
+        + "extension at all desks from lockout.user-alert-failures on), if any.", mixinStandardHelpOptions = true)
 public final class StatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
     private final CliContext ctx;
     @Option(names = "--json", description = "print as JSON")
     boolean json;
+    @Option(names = "--security", description = "print only the lockouts in force and the login alerts (with --json: "
+            + "{\"locks\": [...], \"alerts\": [...]})")
+    boolean security;
 
     StatusCommand(CliContext ctx) {
         this.ctx = ctx;
@@ -26,13 +32,86 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return Output.listing(spec, json, ctx.status().lines(ctx.node()), StatusCommand::describe,
+        DeskStatus status = ctx.status();
+        if (security) {
+            DeskStatus.Security sec = status.security();
+            if (json) {
+                Map<String, Object> m = Output.object();
+                m.put("locks", sec.locks().stream().map(StatusCommand::describe).toList());
+                m.put("alerts", sec.alerts().stream().map(StatusCommand::describe).toList());
+                return Output.done(spec, Output.json(m));
+            }
+            printSecurity(status, sec, true);
+            return 0;
+        }
+        int code = Output.listing(spec, json, status.lines(ctx.node()), StatusCommand::describe,
                 List.of("ENDPOINT", "LABEL", "STATE", "USER", "SINCE", "ASTERISK"),
                 l -> List.of(l.line().endpointId(), l.device().label(),
                         l.occupancy().isPresent() ? "occupied" : "idle",
                         l.occupant().map(u -> u.extension() + " " + u.name()).orElse("-"),
                         l.occupancy().map(o -> o.since().toString()).orElse("-"),
                         applied(l)));
+        if (!json) {
+            printSecurity(status, status.security(), false);
+        }
+        return code;
+    }
+
+    private void printSecurity(DeskStatus status, DeskStatus.Security sec, boolean always) {
+        PrintWriter out = spec.commandLine().getOut();
+        if (!sec.locks().isEmpty() || always) {
+            out.println();
+            out.println("Lockouts (user unlock EXT, device unlock MAC):" + (sec.locks().isEmpty() ? " none" : ""));
+            if (!sec.locks().isEmpty()) {
+                Output.table(out, List.of("LOCKED", "UNTIL"), sec.locks().stream()
+                        .map(l -> List.of(what(l), l.until().toString())).toList());
+            }
+        }
+        if (!sec.alerts().isEmpty() || always) {
+            out.println();
+            out.println("Login alerts (failures of one extension at all desks within " + status.limits().window()
+                    + "; alert at " + status.limits().userAlertAt() + ", lock at " + status.limits().user().maxFailures() + "):"
+                    + (sec.alerts().isEmpty() ? " none" : ""));
+            if (!sec.alerts().isEmpty()) {
+                Output.table(out, List.of("EXT", "VIA", "FAILURES", "LOCKED"), sec.alerts().stream()
+                        .map(a -> List.of(a.extension().value(), via(a.via()), Integer.toString(a.failures()),
+                                a.locked() ? "yes" : "no")).toList());
+            }
+        }
+        out.flush();
+    }
+
+    private static String via(SeatingPolicy.Via via) {
+        return via == SeatingPolicy.Via.PIN ? "pin" : "code";
+    }
+
+    private static String what(DeskStatus.Lock l) {
+        if (l.extension().isEmpty()) {
+            return "desk " + l.endpointId().orElse("?");
+        }
+        String ext = "extension " + l.extension().get().value();
+        if (l.endpointId().isPresent()) {
+            return ext + " at " + l.endpointId().get();
+        }
+        return ext + (l.via() == SeatingPolicy.Via.CODE ? " (one-time codes)" : "") + " at every desk";
+    }
+
+    static Map<String, Object> describe(DeskStatus.Lock l) {
+        Map<String, Object> m = Output.object();
+        m.put("endpoint", l.endpointId().orElse(null));
+        m.put("extension", l.extension().map(e -> e.value()).orElse(null));
+        m.put("via", via(l.via()));
+        m.put("until", l.until().toString());
+        return m;
+    }
+
+    static Map<String, Object> describe(DeskStatus.Alert a) {
+        Map<String, Object> m = Output.object();
+        m.put("extension", a.extension().value());
+        m.put("via", via(a.via()));
+        m.put("failures", a.failures());
+        m.put("locked", a.locked());
+        return m;
     }
 
     private static String applied(DeskStatus.Line l) {

@@ -1,5 +1,6 @@
 package hotdesk.cli;
 
+import hotdesk.core.model.MultiLogin;
 import hotdesk.core.model.User;
 import hotdesk.core.usecase.ManageUsers;
 import picocli.CommandLine.Command;
@@ -13,9 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code hotdesk user add|set-pin|list|remove}. */
+/** {@code hotdesk user add|set-pin|list|remove|unlock}. */
 @Command(name = "user", description = "Manage the people who can hot-desk.", mixinStandardHelpOptions = true,
-        subcommands = {UserCommand.Add.class, UserCommand.SetPin.class, UserCommand.ListUsers.class, UserCommand.Remove.class})
+        subcommands = {UserCommand.Add.class, UserCommand.SetPin.class, UserCommand.ListUsers.class, UserCommand.Remove.class,
+                UserCommand.UnlockUser.class})
 public final class UserCommand {
 
     @Command(name = "add", description = "Add a user. The PIN is stored only as a salted hash.", mixinStandardHelpOptions = true)
@@ -30,10 +32,14 @@ public final class UserCommand {
         String name;
         @Option(names = "--pin", arity = "0..1", fallbackValue = SecretInput.ASK, paramLabel = "PIN",
                 description = "login PIN, 4 to 8 digits; without a value it is asked on the terminal, or read as the "
-                        + "first line of standard input (keeps it out of ps)")
+                        + "first line of standard input (keeps it out of ps). " + PIN_RULES)
         String pin;
         @Option(names = "--pin-file", paramLabel = "FILE", description = "read the PIN from the first line of FILE")
         Path pinFile;
+        @Option(names = "--policy", paramLabel = "single|deny",
+                description = "multi-login policy of this user: single (a login at another desk ends the first) or deny "
+                        + "(a second desk is refused); default: the global login.multi-login. allow is not available yet")
+        String policy;
         @Option(names = "--context", description = "dialplan context of the user's calls (default: users.default-context)")
         String context;
         @Option(names = "--mailbox", description = "voicemail box for the message light, e.g. 101@default")
@@ -58,7 +64,7 @@ public final class UserCommand {
             String thePin = required(ctx.secretInput().read("--pin", "PIN for " + extension, pin, pinFile));
             String theSecret = ctx.secretInput().read("--sip-secret", "SIP secret for " + extension, sipSecret, sipSecretFile);
             ManageUsers.Result r = ctx.users().add(new ManageUsers.NewUser(extension, name, thePin, context, mailbox, theSecret,
-                    !noHotdesk), "cli");
+                    !noHotdesk, policy), "cli");
             if (r instanceof ManageUsers.Refused refused) {
                 return Output.refused(spec, refused.why());
             }
@@ -68,7 +74,8 @@ public final class UserCommand {
         }
     }
 
-    @Command(name = "set-pin", description = "Change a user's PIN (clears their lockout).", mixinStandardHelpOptions = true)
+    @Command(name = "set-pin", description = "Change a user's PIN (clears the failure counters of their PIN: at every desk "
+            + "and at each desk).", mixinStandardHelpOptions = true)
     static final class SetPin implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -78,7 +85,7 @@ public final class UserCommand {
         String extension;
         @Option(names = "--pin", arity = "0..1", fallbackValue = SecretInput.ASK, paramLabel = "PIN",
                 description = "new PIN, 4 to 8 digits; without a value it is asked on the terminal, or read as the "
-                        + "first line of standard input (keeps it out of ps)")
+                        + "first line of standard input (keeps it out of ps). " + PIN_RULES)
         String pin;
         @Option(names = "--pin-file", paramLabel = "FILE", description = "read the PIN from the first line of FILE")
         Path pinFile;
@@ -114,9 +121,10 @@ public final class UserCommand {
         public Integer call() {
             List<User> users = ctx.users().list();
             return Output.listing(spec, json, users, UserCommand::describe,
-                    List.of("EXT", "NAME", "HOTDESK", "CONTEXT", "MAILBOX", "OWN-DEVICE"),
+                    List.of("EXT", "NAME", "HOTDESK", "CONTEXT", "MAILBOX", "OWN-DEVICE", "POLICY"),
                     u -> List.of(u.extension().value(), u.name(), u.hotdeskEnabled() ? "yes" : "no",
-                            u.context(), u.mailbox(), u.ownDevice() ? "yes" : "no"));
+                            u.context(), u.mailbox(), u.ownDevice() ? "yes" : "no",
+                            u.multiLogin().map(MultiLogin::value).orElse("(global)")));
         }
     }
 
@@ -142,6 +150,31 @@ public final class UserCommand {
         }
     }
 
+    @Command(name = "unlock", description = "Clear the failure counters of an extension (a user or not): at every desk, "
+            + "at each desk, and of their one-time codes. Lifts the lockouts they hold; audited.",
+            mixinStandardHelpOptions = true)
+    static final class UnlockUser implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        private final CliContext ctx;
+        @Parameters(index = "0", paramLabel = "EXT")
+        String extension;
+
+        UnlockUser(CliContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Integer call() {
+            return Output.unlocked(spec, ctx.unlock().user(extension, "cli"), "extension " + extension);
+        }
+    }
+
+    /** What --help says about the PINs refused. */
+    static final String PIN_RULES = "Refused: one digit or group repeated (1111, 1212, 123123), runs (1234, 9876), years "
+            + "1900-2099, dates (DDMM, MMDD, DDMMYY, MMDDYY, DDMMYYYY, MMDDYYYY, YYYYMMDD), keypad shapes and favourites "
+            + "of the bundled list (2580, 1470, 1379, 2468...), the extension itself or reversed.";
+
     private static String required(String pin) {
         if (pin == null) {
             throw new IllegalArgumentException("a PIN is required: --pin (asks for it), --pin-file FILE or --pin PIN");
@@ -157,6 +190,7 @@ public final class UserCommand {
         m.put("context", u.context());
         m.put("mailbox", u.mailbox());
         m.put("ownDevice", u.ownDevice());
+        m.put("loginPolicy", u.multiLogin().map(MultiLogin::value).orElse(null));
         return m;
     }
 }

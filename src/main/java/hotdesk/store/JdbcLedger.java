@@ -7,6 +7,7 @@ import hotdesk.core.model.Device;
 import hotdesk.core.model.EndReason;
 import hotdesk.core.model.Extension;
 import hotdesk.core.model.Mac;
+import hotdesk.core.model.MultiLogin;
 import hotdesk.core.model.Occupancy;
 import hotdesk.core.model.OtpRecord;
 import hotdesk.core.model.SecretHash;
@@ -468,12 +469,19 @@ final class JdbcLedger implements Ledger {
         // ---- users
 
         private static final String USER_COLUMNS =
-                "extension, name, pin_hash, hotdesk_enabled, context, mailbox, sip_secret, own_device";
+                "extension, name, pin_hash, hotdesk_enabled, context, mailbox, sip_secret, own_device, login_policy";
 
         private User user(ResultSet rs) throws SQLException {
+            String policy = rs.getString("login_policy");
             return new User(new Extension(rs.getString("extension")), rs.getString("name"),
                     new SecretHash(rs.getString("pin_hash")), rs.getBoolean("hotdesk_enabled"), rs.getString("context"),
-                    rs.getString("mailbox"), rs.getString("sip_secret"), rs.getBoolean("own_device"));
+                    rs.getString("mailbox"), rs.getString("sip_secret"), rs.getBoolean("own_device"),
+                    policy == null ? Optional.empty() : Optional.of(MultiLogin.parse("users.login_policy", policy)));
+        }
+
+        /** The stored form of a user's own policy: NULL (written as '' through NULLIF) for the global one. */
+        private static String loginPolicy(User u) {
+            return u.multiLogin().map(MultiLogin::value).orElse("");
         }
 
         @Override
@@ -492,19 +500,19 @@ final class JdbcLedger implements Ledger {
         @Override
         public void insertUser(User u) {
             guarded("insert user " + u.extension(), "user " + u.extension() + " exists already", () -> insert(
-                    "INSERT INTO users (" + USER_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO users (" + USER_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''))",
                     u.extension().value(), u.name(), u.pinHash().encoded(), u.hotdeskEnabled(), u.context(), u.mailbox(),
-                    u.sipSecret(), u.ownDevice()));
+                    u.sipSecret(), u.ownDevice(), loginPolicy(u)));
         }
 
         @Override
         public void updateUser(User u) {
             int n = update("update user " + u.extension(), """
                     UPDATE users SET name = ?, pin_hash = ?, hotdesk_enabled = ?, context = ?, mailbox = ?,
-                                     sip_secret = ?, own_device = ?
+                                     sip_secret = ?, own_device = ?, login_policy = NULLIF(?, '')
                     WHERE extension = ?""",
                     u.name(), u.pinHash().encoded(), u.hotdeskEnabled(), u.context(), u.mailbox(), u.sipSecret(),
-                    u.ownDevice(), u.extension().value());
+                    u.ownDevice(), loginPolicy(u), u.extension().value());
             if (n == 0) {
                 throw new IllegalStateException("no user " + u.extension());
             }
@@ -698,6 +706,25 @@ final class JdbcLedger implements Ledger {
         @Override
         public void recordFailure(String key, Instant at) {
             update("record failure for " + key, "INSERT INTO login_failures (fail_key, failed_at) VALUES (?, ?)", key, at);
+        }
+
+        @Override
+        public List<Instant> failureTimes(String key, Instant since) {
+            return List.copyOf(list("read failures of " + key,
+                    "SELECT failed_at FROM login_failures WHERE fail_key = ? AND failed_at >= ? ORDER BY failed_at, id",
+                    rs -> instant(rs, "failed_at"), key, since));
+        }
+
+        @Override
+        public Map<String, Integer> failureCounts(String keyPrefix, Instant since) {
+            // LEFT(key, n) = prefix rather than LIKE: a prefix needs no escaping then
+            List<Map.Entry<String, Integer>> rows = list("count failures of " + keyPrefix + "*", """
+                    SELECT fail_key, COUNT(*) AS n FROM login_failures
+                    WHERE LEFT(fail_key, ?) = ? AND failed_at >= ? GROUP BY fail_key""",
+                    rs -> Map.entry(rs.getString("fail_key"), rs.getInt("n")), keyPrefix.length(), keyPrefix, since);
+            Map<String, Integer> out = new java.util.TreeMap<>();
+            rows.forEach(e -> out.put(e.getKey(), e.getValue()));
+            return java.util.Collections.unmodifiableMap(out);
         }
 
         @Override

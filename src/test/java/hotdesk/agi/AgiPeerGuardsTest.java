@@ -3,7 +3,9 @@ package hotdesk.agi;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import hotdesk.core.model.Occupancy;
-import hotdesk.core.policy.LockoutPolicy;
+import hotdesk.core.model.MultiLogin;
+import hotdesk.core.policy.LoginLimits;
+import hotdesk.core.policy.SeatingPolicy;
 import hotdesk.core.policy.PjsipProfile;
 import hotdesk.core.policy.Projections;
 import hotdesk.core.policy.SecretHasher;
@@ -49,7 +51,7 @@ import static org.awaitility.Awaitility.await;
 class AgiPeerGuardsTest {
 
     private static final String DESK = "hd-0015651234ab";
-    private static final String PIN = "2580";
+    private static final String PIN = "3865";
     private static final Duration CEILING = Duration.ofSeconds(20);
 
     private final MutableClock clock = MutableClock.atNoon();
@@ -77,7 +79,7 @@ class AgiPeerGuardsTest {
         RecordingAsterisk asterisk = new RecordingAsterisk();
         Reconcile reconcile = new Reconcile(counted, asterisk, asterisk, asterisk,
                 new Projections(PjsipProfile.defaults()), clock, "node-1", Duration.ofMinutes(1));
-        logIn = new LogIn(counted, hasher, new LockoutPolicy(5, Duration.ofMinutes(15), Duration.ofMinutes(15)),
+        logIn = new LogIn(counted, hasher, new SeatingPolicy(LoginLimits.defaults(), MultiLogin.SINGLE),
                 reconcile, clock);
         logOut = new LogOut(counted, reconcile, clock);
         assertThat(new ManageUsers(ledger, hasher, random, "users", clock)

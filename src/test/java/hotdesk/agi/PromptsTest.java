@@ -21,7 +21,7 @@ class PromptsTest {
         assertThat(p.loggedOut()).isEqualTo("de-activated");
         assertThat(p.loginOk()).isEqualTo("activated");
         assertThat(List.of(p.enterExtension(), p.loginOk(), p.loginPending(), p.badPin(), p.locked(), p.notADesk(),
-                p.notAllowed(), p.deskDisabled(), p.noInput(), p.loggedOut(), p.notLoggedIn(), p.error()))
+                p.alreadySeated(), p.deskDisabled(), p.noInput(), p.loggedOut(), p.notLoggedIn(), p.error()))
                 .noneMatch(sound -> sound.startsWith("agent-"));
     }
 
@@ -30,7 +30,7 @@ class PromptsTest {
         Prompts p = Prompts.from(key -> "custom/" + key.substring("prompts.".length()));
 
         assertThat(List.of(p.enterExtension(), p.enterPin(), p.loginOk(), p.loginPending(), p.badPin(), p.locked(),
-                p.notADesk(), p.notAllowed(), p.deskDisabled(), p.noInput(), p.loggedOut(), p.notLoggedIn(), p.error()))
+                p.notADesk(), p.alreadySeated(), p.deskDisabled(), p.noInput(), p.loggedOut(), p.notLoggedIn(), p.error()))
                 .isEqualTo(Prompts.KEYS.stream().map(k -> "custom/" + k.name().substring("prompts.".length())).toList());
     }
 

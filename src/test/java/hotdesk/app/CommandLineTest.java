@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -57,7 +58,7 @@ class CommandLineTest {
 
     @Test
     void users_are_added_listed_re_pinned_and_removed() throws Exception {
-        assertThat(run("user", "add", "101", "--name", "Alice Example", "--pin", "2580", "--mailbox", "101@default").code())
+        assertThat(run("user", "add", "101", "--name", "Alice Example", "--pin", "3865", "--mailbox", "101@default").code())
                 .isZero();
         assertThat(run("user", "add", "102", "--name", "Bob", "--pin", "3691", "--context", "sales",
                 "--sip-secret", "Own-Phone-Secret-123").code()).isZero();
@@ -66,23 +67,23 @@ class CommandLineTest {
         assertThat(list).hasSize(2);
         assertThat(list.get(0).get("extension").asText()).isEqualTo("101");
         assertThat(list.toString()).contains("Alice Example").contains("sales")
-                .doesNotContain("2580").doesNotContain("Own-Phone-Secret-123").doesNotContain("pbkdf2");
+                .doesNotContain("3865").doesNotContain("Own-Phone-Secret-123").doesNotContain("pbkdf2");
         assertThat(run("user", "list").out()).contains("101").contains("Alice Example");
 
-        assertThat(run("user", "set-pin", "101", "--pin", "4826").code()).isZero();
+        assertThat(run("user", "set-pin", "101", "--pin", "4823").code()).isZero();
         assertThat(run("user", "remove", "102").code()).isZero();
         assertThat(json.readTree(run("user", "list", "--json").out())).hasSize(1);
     }
 
     @Test
     void a_refused_user_change_is_one_line_on_stderr_and_loses_nothing() throws Exception {
-        run("user", "add", "101", "--name", "Alice Example", "--pin", "2580");
+        run("user", "add", "101", "--name", "Alice Example", "--pin", "3865");
 
-        CliRun duplicate = run("user", "add", "101", "--name", "Someone Else", "--pin", "1397");
+        CliRun duplicate = run("user", "add", "101", "--name", "Someone Else", "--pin", "4711");
         CliRun badPin = run("user", "add", "103", "--name", "Carol", "--pin", "12");
-        CliRun badExt = run("user", "add", "1x1", "--name", "Carol", "--pin", "2580");
+        CliRun badExt = run("user", "add", "1x1", "--name", "Carol", "--pin", "3865");
         CliRun unknown = run("user", "remove", "999");
-        CliRun badName = run("user", "add", "104", "--name", "Eve\n[evil]", "--pin", "2580");
+        CliRun badName = run("user", "add", "104", "--name", "Eve\n[evil]", "--pin", "3865");
 
         assertThat(List.of(duplicate.code(), badPin.code(), badExt.code(), unknown.code(), badName.code()))
                 .containsOnly(3);
@@ -93,6 +94,97 @@ class CommandLineTest {
         JsonNode list = json.readTree(run("user", "list", "--json").out());
         assertThat(list).hasSize(1);
         assertThat(list.get(0).get("name").asText()).isEqualTo("Alice Example");
+    }
+
+    @Test
+    void a_users_own_multi_login_policy_is_set_by_add_and_listed_and_allow_is_refused_for_now() throws Exception {
+        assertThat(run("user", "add", "101", "--name", "Alice", "--pin", "3865", "--policy", "deny").code()).isZero();
+        assertThat(run("user", "add", "102", "--name", "Bob", "--pin", "4711").code()).isZero();
+
+        CliRun allow = run("user", "add", "103", "--name", "Carol", "--pin", "4711", "--policy", "allow");
+        CliRun bogus = run("user", "add", "104", "--name", "Dan", "--pin", "4711", "--policy", "sometimes");
+
+        assertThat(allow.code()).isEqualTo(3);
+        assertOneLineError(allow, "--policy", "allow", "not available yet");
+        assertThat(bogus.code()).isEqualTo(3);
+        assertOneLineError(bogus, "--policy", "single or deny", "sometimes");
+        JsonNode list = json.readTree(run("user", "list", "--json").out());
+        assertThat(list).hasSize(2);
+        assertThat(list.get(0).get("loginPolicy").asText()).isEqualTo("deny");
+        assertThat(list.get(1).get("loginPolicy").isNull()).isTrue();
+        assertThat(run("user", "list").out()).contains("POLICY").contains("deny").contains("(global)");
+        assertThat(storedUser("101").orElseThrow().multiLogin()).contains(hotdesk.core.model.MultiLogin.DENY);
+    }
+
+    @Test
+    void common_pins_are_refused_on_add_and_set_pin_naming_the_rule_and_nothing_changes() throws Exception {
+        run("user", "add", "101", "--name", "Alice", "--pin", "3865");
+
+        CliRun keypad = run("user", "add", "102", "--name", "Bob", "--pin", "0852");
+        CliRun year = run("user", "set-pin", "101", "--pin", "1987");
+        CliRun date = run("user", "set-pin", "101", "--pin", "3107");
+        CliRun repeat = run("user", "set-pin", "101", "--pin", "474747");
+
+        assertThat(List.of(keypad.code(), year.code(), date.code(), repeat.code())).containsOnly(3);
+        assertOneLineError(keypad, "list of common PINs");
+        assertOneLineError(year, "year");
+        assertOneLineError(date, "date");
+        assertOneLineError(repeat, "repeat");
+        assertThat(keypad.err() + year.err() + date.err() + repeat.err()).doesNotContain("0852").doesNotContain("1987")
+                .doesNotContain("3107").doesNotContain("474747");
+        assertThat(storedUser("102")).isEmpty();
+        assertThat(storedPinIs("101", "3865")).isTrue();
+        assertThat(run("user", "add", "--help").out()).contains("2580").contains("years");
+    }
+
+    @Test
+    void unlock_clears_failure_counters_status_shows_lockouts_and_alerts_until_then() throws Exception {
+        run("device", "add", "0015651234ab", "--model", "T54W");
+        run("user", "add", "101", "--name", "Alice", "--pin", "3865");
+        Instant now = Instant.now();
+        try (Database db = Database.open(DatabaseSettings.h2(dir.resolve("ledger")))) {
+            db.ledger().transact(tx -> {
+                for (int i = 0; i < 10; i++) {
+                    tx.recordFailure("desk:hd-0015651234ab", now);
+                    tx.recordFailure("at:101@hd-0015651234ab", now);
+                    tx.recordFailure("user:101", now);
+                }
+                return null;
+            });
+        }
+
+        String status = run("status").out();
+        JsonNode security = json.readTree(run("status", "--security", "--json").out());
+        CliRun user = run("user", "unlock", "101");
+        CliRun device = run("device", "unlock", "00:15:65:12:34:ab");
+        CliRun again = run("device", "unlock", "0015651234ab");
+        CliRun unknownUser = run("user", "unlock", "999");
+        CliRun unknownDevice = run("device", "unlock", "001565999999");
+        CliRun badExtension = run("user", "unlock", "1x1");
+        CliRun badMac = run("device", "unlock", "00:15:65");
+
+        assertThat(status).contains("Lockouts").contains("desk hd-0015651234ab").contains("extension 101 at hd-0015651234ab")
+                .contains("Login alerts").containsPattern("101\\s+pin\\s+10\\s+no");
+        assertThat(security.get("locks")).hasSize(2);
+        assertThat(security.get("alerts").get(0).get("failures").asInt()).isEqualTo(10);
+        assertThat(user.code()).isZero();
+        assertThat(user.out()).contains("cleared 20 failed logins");
+        assertThat(device.code()).isZero();
+        assertThat(device.out()).contains("cleared 10 failed logins");
+        assertThat(again.code()).isEqualTo(5);
+        assertThat(unknownUser.code()).isEqualTo(3);
+        assertOneLineError(unknownUser, "no user 999");
+        assertThat(unknownDevice.code()).isEqualTo(3);
+        assertOneLineError(unknownDevice, "00:15:65:99:99:99");
+        assertThat(List.of(badExtension.code(), badMac.code())).containsOnly(3);
+        assertOneLineError(badExtension, "1x1");
+        assertOneLineError(badMac, "00:15:65");
+        assertThat(run("status", "--security").out()).contains("Lockouts (user unlock EXT, device unlock MAC): none")
+                .contains("none");
+        try (Database db = Database.open(DatabaseSettings.h2(dir.resolve("ledger")))) {
+            List<hotdesk.core.model.AuditEntry> audit = db.ledger().read(tx -> tx.auditTail(10));
+            assertThat(audit).extracting(a -> a.action()).contains("user.unlock", "device.unlock");
+        }
     }
 
     /** The user as stored, and whether {@code pin} is their PIN. */
@@ -110,32 +202,32 @@ class CommandLineTest {
     void pin_and_sip_secret_are_read_from_files_so_ps_does_not_show_them() throws Exception {
         Path pin = dir.resolve("pin");
         Path secret = dir.resolve("secret");
-        Files.writeString(pin, "2580\n");
+        Files.writeString(pin, "3865\n");
         Files.writeString(secret, "Own-Phone-Secret-1234\n");
 
         CliRun add = run("user", "add", "101", "--name", "Alice", "--pin-file", pin.toString(), "--sip-secret-file", secret.toString());
-        Files.writeString(pin, "4826\n");
+        Files.writeString(pin, "4823\n");
         CliRun setPin = run("user", "set-pin", "101", "--pin-file", pin.toString());
 
         assertThat(add.code()).isZero();
         assertThat(setPin.code()).isZero();
-        assertThat(storedPinIs("101", "4826")).isTrue();
+        assertThat(storedPinIs("101", "4823")).isTrue();
         assertThat(storedUser("101").orElseThrow().sipSecret()).isEqualTo("Own-Phone-Secret-1234");
     }
 
     @Test
     void a_pin_asked_for_is_read_from_the_terminal_or_else_standard_input() throws Exception {
-        SecretInput terminal = new SecretInput(prompt -> prompt.startsWith("PIN") ? "2580".toCharArray()
+        SecretInput terminal = new SecretInput(prompt -> prompt.startsWith("PIN") ? "3865".toCharArray()
                 : "Own-Phone-Secret-1234".toCharArray(), null);
         int added = Main.run(cli("user", "add", "101", "--name", "Alice", "--pin", "--sip-secret"), Map.of(), terminal,
                 new java.io.PrintWriter(java.io.Writer.nullWriter()), new java.io.PrintWriter(java.io.Writer.nullWriter()));
-        SecretInput piped = new SecretInput(null, new java.io.ByteArrayInputStream("4826\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        SecretInput piped = new SecretInput(null, new java.io.ByteArrayInputStream("4823\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         int changed = Main.run(cli("user", "set-pin", "101", "--pin"), Map.of(), piped,
                 new java.io.PrintWriter(java.io.Writer.nullWriter()), new java.io.PrintWriter(java.io.Writer.nullWriter()));
 
         assertThat(added).isZero();
         assertThat(changed).isZero();
-        assertThat(storedPinIs("101", "4826")).isTrue();
+        assertThat(storedPinIs("101", "4823")).isTrue();
         assertThat(storedUser("101").orElseThrow().sipSecret()).isEqualTo("Own-Phone-Secret-1234");
     }
 
@@ -148,7 +240,7 @@ class CommandLineTest {
 
     @Test
     void a_sip_secret_shorter_than_16_characters_is_refused_and_a_missing_pin_is_a_usage_error() throws Exception {
-        CliRun shortSecret = run("user", "add", "101", "--name", "Alice", "--pin", "2580", "--sip-secret", "Fifteen-Chars15");
+        CliRun shortSecret = run("user", "add", "101", "--name", "Alice", "--pin", "3865", "--sip-secret", "Fifteen-Chars15");
         CliRun noPin = run("user", "add", "102", "--name", "Bob");
         CliRun noStdin = run("user", "add", "103", "--name", "Carol", "--pin");
 
@@ -196,7 +288,7 @@ class CommandLineTest {
 
     @Test
     void otp_issue_prints_a_fresh_six_digit_code_and_refuses_unknown_users() throws Exception {
-        run("user", "add", "101", "--name", "Alice Example", "--pin", "2580");
+        run("user", "add", "101", "--name", "Alice Example", "--pin", "3865");
 
         CliRun first = run("otp", "issue", "101");
         JsonNode second = json.readTree(run("otp", "issue", "101", "--json").out());
@@ -213,7 +305,7 @@ class CommandLineTest {
     @Test
     void status_shows_every_desk_and_logout_of_nobody_is_nothing_to_do() throws Exception {
         run("device", "add", "0015651234ab", "--model", "T54W", "--label", "Desk 4.12");
-        run("user", "add", "101", "--name", "Alice Example", "--pin", "2580");
+        run("user", "add", "101", "--name", "Alice Example", "--pin", "3865");
 
         JsonNode status = json.readTree(run("status", "--json").out());
         CliRun byDevice = run("logout", "--device", "0015651234ab");
@@ -336,7 +428,7 @@ class CommandLineTest {
         settings.clear();
         settings.put("security.pin-iterations", "1000");
 
-        CliRun add = runWith(Map.of("HOTDESK_CONFIG", file.toString()), "user", "add", "101", "--name", "Alice", "--pin", "2580");
+        CliRun add = runWith(Map.of("HOTDESK_CONFIG", file.toString()), "user", "add", "101", "--name", "Alice", "--pin", "3865");
         CliRun list = run("--config", file.toString(), "user", "list", "--json");
         CliRun envWins = runWith(Map.of("HOTDESK_CONFIG", file.toString(),
                 "HOTDESK_DB_URL", DatabaseSettings.h2(dir.resolve("from-env")).url()), "user", "list", "--json");
@@ -354,7 +446,7 @@ class CommandLineTest {
         settings.remove("db.url");
         settings.put("db.path", ledgerDir.toString());
 
-        CliRun add = run("user", "add", "101", "--name", "Alice", "--pin", "2580");
+        CliRun add = run("user", "add", "101", "--name", "Alice", "--pin", "3865");
         CliRun list = run("user", "list", "--json");
 
         assertThat(add.code()).as(add.err()).isZero();

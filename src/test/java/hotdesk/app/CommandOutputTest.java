@@ -67,9 +67,9 @@ class CommandOutputTest {
 
     @Test
     void pin_and_sip_secret_come_from_standard_input_when_there_is_no_terminal() throws Exception {
-        CliRun add = CliRun.process(dir, settings, "2580\nOwn-Phone-Secret-1234\n",
+        CliRun add = CliRun.process(dir, settings, "3865\nOwn-Phone-Secret-1234\n",
                 "user", "add", "101", "--name", "Alice", "--pin", "--sip-secret");
-        CliRun setPin = CliRun.process(dir, settings, "4826\n", "user", "set-pin", "101", "--pin");
+        CliRun setPin = CliRun.process(dir, settings, "4823\n", "user", "set-pin", "101", "--pin");
         CliRun nothing = CliRun.process(dir, settings, "", "user", "set-pin", "101", "--pin");
 
         assertThat(add.code()).as(add.err()).isZero();
@@ -77,7 +77,7 @@ class CommandOutputTest {
         assertThat(setPin.code()).as(setPin.err()).isZero();
         assertThat(nothing.code()).isEqualTo(2);
         assertThat(nothing.err()).contains("--pin").contains("standard input");
-        assertThat(add.out() + add.err() + setPin.out() + setPin.err()).doesNotContain("2580").doesNotContain("4826")
+        assertThat(add.out() + add.err() + setPin.out() + setPin.err()).doesNotContain("3865").doesNotContain("4823")
                 .doesNotContain("Own-Phone-Secret-1234");
     }
 

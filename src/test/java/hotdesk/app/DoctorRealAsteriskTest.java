@@ -79,7 +79,7 @@ class DoctorRealAsteriskTest {
         s.put("ami.port", Integer.toString(asterisk.amiPort()));
         s.put("ari.url", asterisk.ariUrl().toString());
         for (int i = 0; i < usersAndContexts.length; i += 2) {
-            CliRun.ok(s, "user", "add", usersAndContexts[i], "--name", "User " + usersAndContexts[i], "--pin", "2580",
+            CliRun.ok(s, "user", "add", usersAndContexts[i], "--name", "User " + usersAndContexts[i], "--pin", "3865",
                     "--context", usersAndContexts[i + 1]);
         }
         return s;

@@ -22,14 +22,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DocumentedKeysTest {
 
-    private static final String FAMILIES = "db|agi|ami|ari|provisioning|pjsip|users|security|lockout|otp|reconcile|codes|"
+    private static final String FAMILIES = "db|agi|ami|ari|provisioning|pjsip|users|security|login|lockout|otp|reconcile|codes|"
             + "emergency|asterisk|notify|node|prompts";
     /** {@code family.name[.more]}, not part of a longer dotted name, a path or a Velocity reference. */
     private static final Pattern KEY = Pattern.compile("(?<![\\w.$/@-])(?:" + FAMILIES + ")\\.[a-z0-9*<][a-z0-9_*<>-]*(?:\\.[a-z0-9*<][a-z0-9_*<>-]*)*");
     /** A file name such as pjsip.conf, not a key. */
     private static final Set<String> FILE_SUFFIXES = Set.of("conf", "cfg", "md", "java", "xml", "vm", "properties", "sql", "txt", "jar", "service");
-    /** Dotted names of another kind that share a family's first word: audit actions. */
-    private static final Set<String> NOT_KEYS = Set.of("otp.issue");
+    /** Dotted names of another kind that share a family's first word: audit actions, a ledger column. */
+    private static final Set<String> NOT_KEYS = Set.of("otp.issue", "login.rejected", "login.alert", "users.login_policy");
     private static final Set<String> DOC_SUFFIXES = Set.of(".md", ".conf", ".vm", ".cfg", ".xml", ".properties", ".sh");
 
     @Test

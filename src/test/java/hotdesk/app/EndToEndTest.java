@@ -75,7 +75,7 @@ class EndToEndTest {
     @Test
     void pin_login_makes_the_desk_the_users_and_logout_makes_it_idle_again() throws Exception {
         // given a desk and a user added with the CLI, and a running server
-        cli("user", "add", "101", "--name", "Alice Example", "--pin", "2580", "--mailbox", "101@default");
+        cli("user", "add", "101", "--name", "Alice Example", "--pin", "3865", "--mailbox", "101@default");
         cli("device", "add", MAC, "--model", "T54W", "--label", "Desk 4.12");
         startServerAndAwaitTheIdleDesk();
         assertThat(ari.object("auth", DESK + "-auth")).isPresent();
@@ -86,7 +86,7 @@ class EndToEndTest {
 
         // when the user dials *70101 and enters the right PIN
         Transcript t = ScriptedAsterisk.call("hotdesk-login").fromEndpoint(DESK).dialled("*70101").args("101")
-                .enters("2580").run(server.agiPort());
+                .enters("3865").run(server.agiPort());
 
         // then the desk is theirs in Asterisk and on the phone
         assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("OK");
@@ -161,7 +161,7 @@ class EndToEndTest {
         addAliceAndTheDesk();
         cli("user", "add", "102", "--name", "Bob Example", "--pin", "3691");
         startServerAndAwaitTheIdleDesk();
-        assertThat(ScriptedAsterisk.call("hotdesk-login").fromEndpoint(DESK).args("101").enters("2580")
+        assertThat(ScriptedAsterisk.call("hotdesk-login").fromEndpoint(DESK).args("101").enters("3865")
                 .run(server.agiPort()).variable("HOTDESK_RESULT")).isEqualTo("OK");
         String code = cli("otp", "issue", "102").strip();
         assertThat(code).matches("\\d{6}");
@@ -194,7 +194,7 @@ class EndToEndTest {
         // given Alice sits at the desk
         addAliceAndTheDesk();
         startServerAndAwaitTheIdleDesk();
-        assertThat(ScriptedAsterisk.call("hotdesk-login").fromEndpoint(DESK).args("101").enters("2580")
+        assertThat(ScriptedAsterisk.call("hotdesk-login").fromEndpoint(DESK).args("101").enters("3865")
                 .run(server.agiPort()).variable("HOTDESK_RESULT")).isEqualTo("OK");
         awaitSettled();
         assertThat(checkSyncsTo(DESK, 0)).isEqualTo(1);
@@ -227,7 +227,7 @@ class EndToEndTest {
 
         // when ARI is down during the login and comes back
         ari.down();
-        assertThat(ScriptedAsterisk.call("hotdesk-login").fromEndpoint(DESK).args("101").enters("2580")
+        assertThat(ScriptedAsterisk.call("hotdesk-login").fromEndpoint(DESK).args("101").enters("3865")
                 .run(server.agiPort()).variable("HOTDESK_RESULT")).isEqualTo("OK_PENDING");
         ari.up();
 
@@ -246,7 +246,7 @@ class EndToEndTest {
 
         // when ARI is down during the login
         ari.down();
-        Transcript t = ScriptedAsterisk.call("hotdesk-login").fromEndpoint(DESK).args("101").enters("2580")
+        Transcript t = ScriptedAsterisk.call("hotdesk-login").fromEndpoint(DESK).args("101").enters("3865")
                 .run(server.agiPort());
         assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("OK_PENDING");
         assertThat(cli("status", "--json")).contains("101");
@@ -269,7 +269,7 @@ class EndToEndTest {
         ari.slow(Duration.ofMillis(1500));
 
         // when the user logs in
-        Transcript t = ScriptedAsterisk.call("hotdesk-login").fromEndpoint(DESK).args("101").enters("2580")
+        Transcript t = ScriptedAsterisk.call("hotdesk-login").fromEndpoint(DESK).args("101").enters("3865")
                 .run(server.agiPort());
 
         // then the caller hears that the phone will update shortly, and it does
@@ -289,7 +289,7 @@ class EndToEndTest {
         startServerAndAwaitTheIdleDesk();
 
         // when Alice logs in at the desk
-        Transcript t = ScriptedAsterisk.call("hotdesk-login").fromEndpoint(DESK).args("101").enters("2580")
+        Transcript t = ScriptedAsterisk.call("hotdesk-login").fromEndpoint(DESK).args("101").enters("3865")
                 .run(server.agiPort());
 
         // then the desk is hers (caller ID, context), her pjsip.conf endpoint is untouched, and status says why
@@ -313,7 +313,7 @@ class EndToEndTest {
         startServer();
 
         // when someone logs in
-        Transcript t = ScriptedAsterisk.call("hotdesk-login").fromEndpoint(DESK).args("101").enters("2580")
+        Transcript t = ScriptedAsterisk.call("hotdesk-login").fromEndpoint(DESK).args("101").enters("3865")
                 .run(server.agiPort());
         assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("OK_PENDING");
 
@@ -335,7 +335,7 @@ class EndToEndTest {
         settings.remove("reconcile.interval"); // the shipped default: what the CLI user would see
         startServer();
         awaitEndpoint(DESK, ep -> "hotdesk-idle".equals(ep.get("context")));
-        assertThat(ScriptedAsterisk.call("hotdesk-login").fromEndpoint(DESK).args("101").enters("2580")
+        assertThat(ScriptedAsterisk.call("hotdesk-login").fromEndpoint(DESK).args("101").enters("3865")
                 .run(server.agiPort()).variable("HOTDESK_RESULT")).isEqualTo("OK");
 
         // when an admin forces a logout and adds another desk from the CLI
@@ -359,7 +359,7 @@ class EndToEndTest {
         cli("device", "add", MAC, "--model", "T54W", "--label", "Desk 4.12");
         startServer();
 
-        Transcript t = ScriptedAsterisk.call("hotdesk-login").fromEndpoint("201").args("101").enters("2580")
+        Transcript t = ScriptedAsterisk.call("hotdesk-login").fromEndpoint("201").args("101").enters("3865")
                 .run(server.agiPort());
         HttpResponse<String> unknown = get("/provision/001565999999.cfg", "Yealink SIP-T54W 96.86.0.100 00:15:65:99:99:99");
 
@@ -370,9 +370,9 @@ class EndToEndTest {
 
     // ---- helpers
 
-    /** Alice (101, PIN 2580) and the desk (label "Desk 4.12"), added with the CLI. */
+    /** Alice (101, PIN 3865) and the desk (label "Desk 4.12"), added with the CLI. */
     private void addAliceAndTheDesk() {
-        cli("user", "add", "101", "--name", "Alice Example", "--pin", "2580");
+        cli("user", "add", "101", "--name", "Alice Example", "--pin", "3865");
         cli("device", "add", MAC, "--model", "T54W", "--label", "Desk 4.12");
     }
 

@@ -60,13 +60,16 @@ class RealDialplanTest {
         settings.put("otp.validity", "10s");
         settings.put("pjsip.endpoint.dtmf_mode", "info");
         // every refusal here is on purpose: no lockout in between
-        settings.put("lockout.max-failures", "1000");
+        settings.put("lockout.max-failures", "999");
+        settings.put("lockout.desk-max-failures", "999");
+        settings.put("lockout.user-alert-failures", "999");
+        settings.put("lockout.user-max-failures", "1000");
         asterisk = KitSettings.startAsterisk(dir.resolve("asterisk"), settings, conf -> { });
         ari = new AriClient(new AriSettings(asterisk.ariUrl(), AsteriskContract.ARI_USER, AsteriskContract.ARI_PASSWORD,
                 Duration.ofSeconds(5)));
 
-        CliRun.ok(settings, "user", "add", "101", "--name", "Alice Example", "--pin", "2580", "--mailbox", "101@default");
-        CliRun.ok(settings, "user", "add", "102", "--name", "Bob Example", "--pin", "1357");
+        CliRun.ok(settings, "user", "add", "101", "--name", "Alice Example", "--pin", "3865", "--mailbox", "101@default");
+        CliRun.ok(settings, "user", "add", "102", "--name", "Bob Example", "--pin", "4711");
         CliRun.ok(settings, "device", "add", MAC, "--model", "T54W", "--label", "Desk D1", "--elin", ELIN);
         startHotdesk();
         deskSecret = ari.get("auth", DESK + "-auth").orElseThrow().get("password");
@@ -100,7 +103,7 @@ class RealDialplanTest {
 
     @Test
     void pin_login_with_the_extension_in_the_code_makes_the_desk_the_users() {
-        Call c = call(SippCall.from(DESK, deskSecret, "*70101").pause(PROMPT).digits("2580#"));
+        Call c = call(SippCall.from(DESK, deskSecret, "*70101").pause(PROMPT).digits("3865#"));
 
         assertThat(c.results()).as(c.toString()).containsExactly("OK");
         assertThat(c.log()).contains("hotdesk-login,101");
@@ -112,7 +115,7 @@ class RealDialplanTest {
     @ParameterizedTest
     @ValueSource(strings = {"*70", "*77*"})
     void pin_login_with_the_code_alone_asks_for_the_extension_then_the_pin(String code) {
-        Call c = call(SippCall.from(DESK, deskSecret, code).pause(PROMPT).digits("101#").pause(PROMPT).digits("2580#"));
+        Call c = call(SippCall.from(DESK, deskSecret, code).pause(PROMPT).digits("101#").pause(PROMPT).digits("3865#"));
 
         assertThat(c.results()).as(c.toString()).containsExactly("OK");
         awaitDesk("internal");
@@ -120,7 +123,7 @@ class RealDialplanTest {
 
     @Test
     void pin_login_3cx_style_with_the_extension_between_stars() {
-        Call c = call(SippCall.from(DESK, deskSecret, "*77*101*").pause(PROMPT).digits("2580#"));
+        Call c = call(SippCall.from(DESK, deskSecret, "*77*101*").pause(PROMPT).digits("3865#"));
 
         assertThat(c.results()).as(c.toString()).containsExactly("OK");
         assertThat(c.log()).contains("hotdesk-login,101*");
@@ -224,7 +227,7 @@ class RealDialplanTest {
 
     @Test
     void an_occupied_desk_reaches_emergency_with_the_desks_elin_while_hotdesk_is_stopped() {
-        assertThat(call(SippCall.from(DESK, deskSecret, "*70101").pause(PROMPT).digits("2580#")).results())
+        assertThat(call(SippCall.from(DESK, deskSecret, "*70101").pause(PROMPT).digits("3865#")).results())
                 .containsExactly("OK");
         awaitDesk("internal");
         stopHotdesk();

@@ -71,7 +71,7 @@ class RealPhoneLoopTest {
         asterisk = KitSettings.startAsterisk(dir.resolve("asterisk"), settings, RealPhoneLoopTest::addCaller);
         AriClient ari = new AriClient(new AriSettings(asterisk.ariUrl(), AsteriskContract.ARI_USER,
                 AsteriskContract.ARI_PASSWORD, Duration.ofSeconds(5)));
-        CliRun.ok(settings, "user", "add", "101", "--name", "Alice Example", "--pin", "2580");
+        CliRun.ok(settings, "user", "add", "101", "--name", "Alice Example", "--pin", "3865");
         CliRun.ok(settings, "device", "add", MAC, "--model", "T54W", "--label", "Desk B1");
         server = new Server(Config.load(null, Map.of(), settings));
         server.start();

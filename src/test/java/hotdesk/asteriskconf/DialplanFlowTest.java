@@ -76,7 +76,7 @@ class DialplanFlowTest {
             "SUCCESS  | BAD_PIN        | ''",
             "SUCCESS  | LOCKED         | ''",
             "SUCCESS  | NOT_A_DESK     | ''",
-            "SUCCESS  | NOT_ALLOWED    | ''",
+            "SUCCESS  | ALREADY_SEATED | ''",
             "SUCCESS  | DESK_DISABLED  | ''",
             "SUCCESS  | ERROR          | ''"})
     void the_caller_always_hears_how_it_ended_and_never_silence_when_hotdesk_is_unreachable(String status, String result,

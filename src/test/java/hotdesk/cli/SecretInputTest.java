@@ -27,19 +27,19 @@ class SecretInputTest {
         List<String> prompts = new ArrayList<>();
         SecretInput input = new SecretInput(prompt -> {
             prompts.add(prompt);
-            return prompts.size() == 1 ? "2580".toCharArray() : "A-Long-Own-Secret-42".toCharArray();
+            return prompts.size() == 1 ? "3865".toCharArray() : "A-Long-Own-Secret-42".toCharArray();
         }, new ByteArrayInputStream("not-read\n".getBytes(StandardCharsets.UTF_8)));
 
-        assertThat(input.read("--pin", "PIN for 101", SecretInput.ASK, null)).isEqualTo("2580");
+        assertThat(input.read("--pin", "PIN for 101", SecretInput.ASK, null)).isEqualTo("3865");
         assertThat(input.read("--sip-secret", "SIP secret for 101", SecretInput.ASK, null)).isEqualTo("A-Long-Own-Secret-42");
         assertThat(prompts).containsExactly("PIN for 101: ", "SIP secret for 101: ");
     }
 
     @Test
     void without_a_terminal_each_secret_is_the_next_line_of_standard_input() {
-        SecretInput input = stdin("2580\nA-Long-Own-Secret-42\n");
+        SecretInput input = stdin("3865\nA-Long-Own-Secret-42\n");
 
-        assertThat(input.read("--pin", "PIN", SecretInput.ASK, null)).isEqualTo("2580");
+        assertThat(input.read("--pin", "PIN", SecretInput.ASK, null)).isEqualTo("3865");
         assertThat(input.read("--sip-secret", "SIP secret", SecretInput.ASK, null)).isEqualTo("A-Long-Own-Secret-42");
         assertThatThrownBy(() -> input.read("--pin", "PIN", SecretInput.ASK, null)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--pin").hasMessageContaining("standard input");

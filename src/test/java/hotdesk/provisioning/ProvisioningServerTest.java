@@ -130,7 +130,7 @@ class ProvisioningServerTest {
     }
 
     private void addUser(String ext, String name) {
-        assertThat(users.add(new ManageUsers.NewUser(ext, name, "4826", null, null, null, true), "test"))
+        assertThat(users.add(new ManageUsers.NewUser(ext, name, "4823", null, null, null, true), "test"))
                 .isInstanceOf(ManageUsers.Done.class);
     }
 
@@ -574,7 +574,7 @@ class ProvisioningServerTest {
             tx.insertDevice(new Device(mac, "yealink", "T54W", "Desk\r\naccount.1.password = stolen\u2028x", "", "", true),
                     List.of(line));
             tx.insertUser(new User(Extension.of("102"), "Eve\nlinekey.9.type = 13\rlinekey.9.value = 0900",
-                    hasher.hash("4826"), true, "internal", "", "usersecret1234", false));
+                    hasher.hash("4823"), true, "internal", "", "usersecret1234", false));
             return null;
         });
         ProvisioningServer server = start(open());

@@ -6,6 +6,7 @@ import hotdesk.core.model.Device;
 import hotdesk.core.model.EndReason;
 import hotdesk.core.model.Extension;
 import hotdesk.core.model.Mac;
+import hotdesk.core.model.MultiLogin;
 import hotdesk.core.model.Occupancy;
 import hotdesk.core.model.SessionRecord;
 import hotdesk.core.model.OtpRecord;
@@ -572,6 +573,61 @@ abstract class LedgerContract {
             assertThat(tx.failuresSince("user:101", T0)).isZero();
             assertThat(tx.lastFailure("user:101")).isEmpty();
             assertThat(tx.failuresSince("desk:hd-" + MAC_A, T0)).isEqualTo(1);
+            return null;
+        });
+    }
+
+    @Test
+    void failure_times_come_oldest_first_from_since_and_counts_by_prefix_list_every_matching_key() {
+        given(tx -> {
+            tx.recordFailure("at:101@hd-" + MAC_A, T0.plusSeconds(10));
+            tx.recordFailure("at:101@hd-" + MAC_A, T0);
+            tx.recordFailure("at:101@hd-" + MAC_B, T0.plusSeconds(3));
+            tx.recordFailure("at:1010@hd-" + MAC_A, T0.plusSeconds(3));
+            tx.recordFailure("user:101", T0.plusSeconds(3));
+            tx.recordFailure("at%_:x", T0.plusSeconds(3));
+        });
+
+        ledger.read(tx -> {
+            assertThat(tx.failureTimes("at:101@hd-" + MAC_A, T0)).containsExactly(T0, T0.plusSeconds(10));
+            assertThat(tx.failureTimes("at:101@hd-" + MAC_A, T0.plusSeconds(1))).containsExactly(T0.plusSeconds(10));
+            assertThat(tx.failureTimes("user:999", T0)).isEmpty();
+            assertThat(tx.failureCounts("at:101@", T0)).containsExactly(
+                    Map.entry("at:101@hd-" + MAC_B, 1), Map.entry("at:101@hd-" + MAC_A, 2));
+            assertThat(tx.failureCounts("at:101@", T0.plusSeconds(5))).containsExactly(Map.entry("at:101@hd-" + MAC_A, 1));
+            assertThat(tx.failureCounts("at:", T0)).hasSize(3);
+            // a prefix is plain text: % and _ match themselves only
+            assertThat(tx.failureCounts("at%", T0)).containsOnlyKeys("at%_:x");
+            assertThat(tx.failureCounts("nothing:", T0)).isEmpty();
+            return null;
+        });
+    }
+
+    @Test
+    void a_users_own_multi_login_policy_is_stored_and_changed_and_none_means_the_global_one() {
+        User deny = new User(ext("101"), "Alice", hash("a"), true, "internal", "", "own-secret-1", false,
+                Optional.of(MultiLogin.DENY));
+        given(tx -> {
+            tx.insertUser(deny);
+            tx.insertUser(user("102"));
+        });
+
+        ledger.read(tx -> {
+            assertThat(tx.user(ext("101")).orElseThrow().multiLogin()).contains(MultiLogin.DENY);
+            assertThat(tx.user(ext("102")).orElseThrow().multiLogin()).isEmpty();
+            return null;
+        });
+
+        given(tx -> {
+            tx.updateUser(new User(ext("101"), "Alice", hash("a"), true, "internal", "", "own-secret-1", false,
+                    Optional.empty()));
+            tx.updateUser(new User(ext("102"), "User 102", hash("102"), true, "internal", "102@default", "sip-secret-102",
+                    false, Optional.of(MultiLogin.SINGLE)));
+        });
+
+        ledger.read(tx -> {
+            assertThat(tx.user(ext("101")).orElseThrow().multiLogin()).isEmpty();
+            assertThat(tx.user(ext("102")).orElseThrow().multiLogin()).contains(MultiLogin.SINGLE);
             return null;
         });
     }

@@ -264,6 +264,23 @@ public final class InMemoryLedger implements Ledger {
         }
 
         @Override
+        public List<Instant> failureTimes(String key, Instant since) {
+            return s.failures.getOrDefault(key, List.of()).stream().filter(t -> !t.isBefore(since)).sorted().toList();
+        }
+
+        @Override
+        public Map<String, Integer> failureCounts(String keyPrefix, Instant since) {
+            Map<String, Integer> out = new TreeMap<>();
+            s.failures.forEach((key, times) -> {
+                int n = (int) times.stream().filter(t -> !t.isBefore(since)).count();
+                if (key.startsWith(keyPrefix) && n > 0) {
+                    out.put(key, n);
+                }
+            });
+            return java.util.Collections.unmodifiableMap(out);
+        }
+
+        @Override
         public int failuresSince(String key, Instant since) {
             return (int) s.failures.getOrDefault(key, List.of()).stream().filter(t -> !t.isBefore(since)).count();
         }

@@ -2,7 +2,9 @@ package hotdesk.testing;
 
 import hotdesk.core.model.Extension;
 import hotdesk.core.model.Mac;
-import hotdesk.core.policy.LockoutPolicy;
+import hotdesk.core.model.MultiLogin;
+import hotdesk.core.policy.LoginLimits;
+import hotdesk.core.policy.SeatingPolicy;
 import hotdesk.core.policy.PjsipProfile;
 import hotdesk.core.policy.Projections;
 import hotdesk.core.policy.SecretHasher;
@@ -15,6 +17,7 @@ import hotdesk.core.usecase.ManageDevices;
 import hotdesk.core.usecase.ManageUsers;
 import hotdesk.core.usecase.ProvisionDesk;
 import hotdesk.core.usecase.Reconcile;
+import hotdesk.core.usecase.Unlock;
 
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -32,7 +35,8 @@ public final class TestWorld {
     public final RecordingAsterisk asterisk = new RecordingAsterisk();
     public final MutableClock clock = MutableClock.atNoon();
     public final SecretHasher hasher = new SecretHasher(1000, new SecureRandom());
-    public final LockoutPolicy lockout = new LockoutPolicy(5, Duration.ofMinutes(15), Duration.ofMinutes(15));
+    /** The default limits (5 per extension at a desk, 10 per desk, alert 8 and lock 12 per extension), single login. */
+    public final SeatingPolicy seating;
     public final Reconcile reconcile;
     public final LogIn logIn;
     public final LogOut logOut;
@@ -40,6 +44,7 @@ public final class TestWorld {
     public final ManageUsers users;
     public final ManageDevices devices;
     public final DeskStatus status;
+    public final Unlock unlock;
     public final ProvisionDesk provision;
 
     public TestWorld() {
@@ -47,16 +52,22 @@ public final class TestWorld {
     }
 
     public TestWorld(Ledger ledger) {
+        this(ledger, new SeatingPolicy(LoginLimits.defaults(), MultiLogin.SINGLE));
+    }
+
+    public TestWorld(Ledger ledger, SeatingPolicy seating) {
         this.ledger = ledger;
+        this.seating = seating;
         SecureRandom random = new SecureRandom();
         this.reconcile = new Reconcile(ledger, asterisk, asterisk, asterisk, new Projections(PjsipProfile.defaults()), clock,
                 NODE, Duration.ofSeconds(60));
-        this.logIn = new LogIn(ledger, hasher, lockout, reconcile, clock);
+        this.logIn = new LogIn(ledger, hasher, seating, reconcile, clock);
         this.logOut = new LogOut(ledger, reconcile, clock);
         this.issueOtp = new IssueOtp(ledger, hasher, random, Duration.ofMinutes(2), clock);
         this.users = new ManageUsers(ledger, hasher, random, "internal", clock);
         this.devices = new ManageDevices(ledger, random, Set.of("yealink"), clock);
-        this.status = new DeskStatus(ledger);
+        this.status = new DeskStatus(ledger, seating.limits(), clock);
+        this.unlock = new Unlock(ledger, clock);
         this.provision = new ProvisionDesk(ledger, clock);
     }
 

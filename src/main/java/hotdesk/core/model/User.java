@@ -15,9 +15,10 @@ import java.util.Optional;
  * @param sipSecret  password of their own endpoint (softphone/own phone); a generated one nobody
  *                   knows when the admin gave none, so the endpoint is never open
  * @param ownDevice  whether the admin gave a SIP secret, i.e. the user may register their own phone
+ * @param multiLogin the user's own multi-login policy; empty: the global {@code login.multi-login}
  */
 public record User(Extension extension, String name, SecretHash pinHash, boolean hotdeskEnabled,
-                   String context, String mailbox, String sipSecret, boolean ownDevice) {
+                   String context, String mailbox, String sipSecret, boolean ownDevice, Optional<MultiLogin> multiLogin) {
     public User {
         Objects.requireNonNull(extension, "extension");
         Objects.requireNonNull(name, "name");
@@ -25,6 +26,18 @@ public record User(Extension extension, String name, SecretHash pinHash, boolean
         Objects.requireNonNull(context, "context");
         mailbox = mailbox == null ? "" : mailbox;
         Objects.requireNonNull(sipSecret, "sipSecret");
+        multiLogin = multiLogin == null ? Optional.empty() : multiLogin;
+    }
+
+    /** A user who follows the global multi-login policy. */
+    public User(Extension extension, String name, SecretHash pinHash, boolean hotdeskEnabled,
+                String context, String mailbox, String sipSecret, boolean ownDevice) {
+        this(extension, name, pinHash, hotdeskEnabled, context, mailbox, sipSecret, ownDevice, Optional.empty());
+    }
+
+    /** The policy that applies to this user: their own, else {@code global}. */
+    public MultiLogin multiLoginOr(MultiLogin global) {
+        return multiLogin.orElse(global);
     }
 
     public Optional<String> mailboxIfAny() {
@@ -32,7 +45,7 @@ public record User(Extension extension, String name, SecretHash pinHash, boolean
     }
 
     public User withPin(SecretHash hash) {
-        return new User(extension, name, hash, hotdeskEnabled, context, mailbox, sipSecret, ownDevice);
+        return new User(extension, name, hash, hotdeskEnabled, context, mailbox, sipSecret, ownDevice, multiLogin);
     }
 
     @Override

@@ -87,7 +87,20 @@ public interface LedgerTx {
     void consumeOtp(long id, Instant at);
 
     // ---- failures and lockout
+    /**
+     * Records one failed login under {@code key}: {@code desk:<endpoint>}, {@code user:<ext>},
+     * {@code at:<ext>@<endpoint>}, {@code code:<ext>} (see LogIn's key methods).
+     */
     void recordFailure(String key, Instant at);
+
+    /** The times of the failures of {@code key} at or after {@code since}, oldest first. */
+    List<Instant> failureTimes(String key, Instant since);
+
+    /**
+     * Every key that starts with {@code keyPrefix} and has failures at or after {@code since}, with
+     * their number, in key order. {@code keyPrefix} is plain text (no pattern characters matter).
+     */
+    Map<String, Integer> failureCounts(String keyPrefix, Instant since);
 
     /** Number of failures for {@code key} at or after {@code since}. */
     int failuresSince(String key, Instant since);

@@ -2,10 +2,16 @@ package hotdesk.core.usecase;
 
 import hotdesk.core.model.Device;
 import hotdesk.core.model.DeskLine;
+import hotdesk.core.model.Extension;
 import hotdesk.core.model.Occupancy;
 import hotdesk.core.model.Target;
 import hotdesk.core.model.User;
+import hotdesk.core.policy.LoginLimits;
+import hotdesk.core.policy.SeatingPolicy;
 import hotdesk.core.port.Ledger;
+
+import java.time.Clock;
+import java.time.Instant;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -38,10 +44,72 @@ public final class DeskStatus {
         }
     }
 
+    /**
+     * A lockout in force: of a desk ({@code extension} empty), of an extension at one desk, or of an
+     * extension at every desk ({@code endpointId} empty; {@code via} CODE: their one-time codes).
+     */
+    public record Lock(Optional<String> endpointId, Optional<Extension> extension, SeatingPolicy.Via via, Instant until) {
+    }
+
+    /** Failures of one extension at all desks that reached {@code lockout.user-alert-failures} within the window. */
+    public record Alert(Extension extension, SeatingPolicy.Via via, int failures, boolean locked) {
+    }
+
+    /** What the lockout counters hold now: every lockout in force and every alert. */
+    public record Security(List<Lock> locks, List<Alert> alerts) {
+    }
+
     private final Ledger ledger;
+    private final LoginLimits limits;
+    private final Clock clock;
 
     public DeskStatus(Ledger ledger) {
+        this(ledger, LoginLimits.defaults(), Clock.systemUTC());
+    }
+
+    public DeskStatus(Ledger ledger, LoginLimits limits, Clock clock) {
         this.ledger = ledger;
+        this.limits = limits;
+        this.clock = clock;
+    }
+
+    /** Lockouts in force and alerts, from the failure counters. Read-only. */
+    public Security security() {
+        return ledger.read(tx -> {
+            Instant now = clock.instant();
+            Instant since = now.minus(limits.lookBack());
+            List<Lock> locks = new ArrayList<>();
+            List<Alert> alerts = new ArrayList<>();
+            for (String key : tx.failureCounts("desk:", since).keySet()) {
+                String ep = key.substring("desk:".length());
+                limits.desk().lockedUntil(tx.failureTimes(key, since), now).ifPresent(until ->
+                        locks.add(new Lock(Optional.of(ep), Optional.empty(), SeatingPolicy.Via.PIN, until)));
+            }
+            for (String key : tx.failureCounts("at:", since).keySet()) {
+                int at = key.indexOf('@');
+                Extension ext = Extension.of(key.substring("at:".length(), at));
+                limits.userAtDesk().lockedUntil(tx.failureTimes(key, since), now).ifPresent(until ->
+                        locks.add(new Lock(Optional.of(key.substring(at + 1)), Optional.of(ext), SeatingPolicy.Via.PIN, until)));
+            }
+            for (SeatingPolicy.Via via : SeatingPolicy.Via.values()) {
+                String prefix = via == SeatingPolicy.Via.PIN ? "user:" : "code:";
+                for (String key : tx.failureCounts(prefix, since).keySet()) {
+                    Extension ext = Extension.of(key.substring(prefix.length()));
+                    List<Instant> times = tx.failureTimes(key, since);
+                    Optional<Instant> until = limits.user().lockedUntil(times, now);
+                    until.ifPresent(u -> locks.add(new Lock(Optional.empty(), Optional.of(ext), via, u)));
+                    int failures = limits.user().inWindow(times, now);
+                    if (failures >= limits.userAlertAt() || until.isPresent()) {
+                        alerts.add(new Alert(ext, via, failures, until.isPresent()));
+                    }
+                }
+            }
+            return new Security(List.copyOf(locks), List.copyOf(alerts));
+        });
+    }
+
+    public LoginLimits limits() {
+        return limits;
     }
 
     public List<Line> lines(String node) {

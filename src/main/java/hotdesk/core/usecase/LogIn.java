@@ -1,38 +1,54 @@
 package hotdesk.core.usecase;
 
 import hotdesk.core.model.AuditEntry;
-import hotdesk.core.model.Device;
 import hotdesk.core.model.DeskLine;
+import hotdesk.core.model.Device;
 import hotdesk.core.model.EndReason;
 import hotdesk.core.model.Extension;
 import hotdesk.core.model.Occupancy;
-import hotdesk.core.model.SecretHash;
 import hotdesk.core.model.OtpRecord;
+import hotdesk.core.model.SecretHash;
 import hotdesk.core.model.Target;
 import hotdesk.core.model.User;
-import hotdesk.core.policy.LockoutPolicy;
+import hotdesk.core.policy.SeatingPolicy;
+import hotdesk.core.policy.SeatingPolicy.Alert;
+import hotdesk.core.policy.SeatingPolicy.Check;
+import hotdesk.core.policy.SeatingPolicy.CheckCredential;
+import hotdesk.core.policy.SeatingPolicy.Decision;
+import hotdesk.core.policy.SeatingPolicy.LoginFacts;
+import hotdesk.core.policy.SeatingPolicy.Refuse;
+import hotdesk.core.policy.SeatingPolicy.Seat;
+import hotdesk.core.policy.SeatingPolicy.Via;
 import hotdesk.core.policy.SecretHasher;
 import hotdesk.core.port.Ledger;
 import hotdesk.core.port.LedgerTx;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Seats a user at a desk line, by extension + PIN or by one-time code.
+ * Seats a user at a desk line, by extension + PIN or by one-time code: loads the facts, asks the
+ * {@link SeatingPolicy}, applies its decision.
  *
- * <p>One ledger transaction: check the desk, the lockouts and the credential; on success end the
- * desk's previous occupancy (REPLACED) and the user's occupancy elsewhere (MOVED), seat the user and
- * bump the touched targets. Then apply them to Asterisk at once; if Asterisk is unreachable the login
- * still stands ({@code applied=false}) and the reconciler finishes the job.
+ * <p>First a read-only look: a refusal that needs no credential (not a desk, disabled desk, any
+ * lockout) is decided there and costs no hashing. Then the credential is checked outside any write
+ * transaction (PBKDF2 costs tens of milliseconds per hash and must not hold the ledger's write lock).
+ * Then one write transaction loads the facts again, with the check result as it still stands, and
+ * applies the decision: count the failure, or end the desk's previous occupancy (REPLACED) and the
+ * user's seat elsewhere (MOVED), seat the user and bump the touched targets. Then apply them to
+ * Asterisk at once; if Asterisk is unreachable the login still stands ({@code applied=false}) and the
+ * reconciler finishes the job.
  *
- * <p>Failures are results, not exceptions. Wrong PIN and unknown extension give the same
- * {@link Reason#BAD_CREDENTIALS} after the same amount of work, so a caller cannot probe which
- * extensions exist. Every failure counts against the user (when known) and the desk. Thread-safe.
+ * <p>Failures are results, not exceptions. Wrong PIN, unknown extension and a user without hot-desk
+ * rights give the same {@link Reason#BAD_CREDENTIALS} after the same amount of work and are counted
+ * alike, so a caller cannot probe which extensions exist or whose PIN was right; the audit keeps the
+ * real reason. A successful login resets no counter. Thread-safe.
  */
 public final class LogIn {
 
@@ -70,12 +86,15 @@ public final class LogIn {
         NOT_A_DESK,
         /** The desk device is disabled by an admin. */
         DESK_DISABLED,
-        /** Wrong PIN, unknown extension, or unknown/expired/used code: deliberately one answer. */
+        /**
+         * Wrong PIN, unknown extension, unknown/expired/used code, or a right one of a user without
+         * hot-desk rights: deliberately one answer.
+         */
         BAD_CREDENTIALS,
-        /** Too many failures for this user or this desk; try later. */
+        /** Too many failures of this extension here or everywhere, or at this desk; try later. */
         LOCKED,
-        /** The user exists and the PIN was right, but hot desking is disabled for them. */
-        NOT_ALLOWED
+        /** The user sits at another desk and their multi-login policy is deny. */
+        ALREADY_SEATED
     }
 
     public sealed interface Result {
@@ -90,19 +109,27 @@ public final class LogIn {
                            boolean applied) implements Result {
     }
 
-    public record Rejected(Reason reason) implements Result {
+    /** @param alerts failures across desks that reached the alert level with this one (security log) */
+    public record Rejected(Reason reason, List<Alert> alerts) implements Result {
+        public Rejected {
+            alerts = List.copyOf(alerts);
+        }
+
+        public Rejected(Reason reason) {
+            this(reason, List.of());
+        }
     }
 
     private final Ledger ledger;
     private final SecretHasher hasher;
-    private final LockoutPolicy lockout;
+    private final SeatingPolicy policy;
     private final ApplyNow applyNow;
     private final Clock clock;
 
-    public LogIn(Ledger ledger, SecretHasher hasher, LockoutPolicy lockout, ApplyNow applyNow, Clock clock) {
+    public LogIn(Ledger ledger, SecretHasher hasher, SeatingPolicy policy, ApplyNow applyNow, Clock clock) {
         this.ledger = ledger;
         this.hasher = hasher;
-        this.lockout = lockout;
+        this.policy = policy;
         this.applyNow = applyNow;
         this.clock = clock;
     }
@@ -115,15 +142,40 @@ public final class LogIn {
         return ledger.read(tx -> tx.line(endpointId).isPresent());
     }
 
+    /** Failures of an extension (a user or not) at every desk. */
     public static String userKey(Extension e) {
         return "user:" + e.value();
     }
 
+    /** Failures at a desk line, whoever they were for. */
     public static String deskKey(String endpointId) {
         return "desk:" + endpointId;
     }
 
+    /** Failures of an extension at one desk line. */
+    public static String userAtDeskKey(Extension e, String endpointId) {
+        return "at:" + e.value() + "@" + endpointId;
+    }
+
+    /** Wrong one-time codes dialled while the user's code was live. */
+    public static String codeKey(Extension e) {
+        return "code:" + e.value();
+    }
+
     private record Outcome(Result result, Set<Target> touched) {
+    }
+
+    /**
+     * What the credential matched, found outside the write transaction. The transaction then only asks
+     * whether that match still stands: the user's PIN hash is still {@code pinHash} (not changed
+     * meanwhile), or code {@code otpId} is still live (not used, voided or expired meanwhile).
+     */
+    private record Checked(Optional<SecretHash> pinHash, Optional<Long> otpId) {
+        static final Checked NOTHING = new Checked(Optional.empty(), Optional.empty());
+    }
+
+    /** The first look: the facts and, for a code, the live codes to hash. */
+    private record FirstLook(LoginFacts facts, List<OtpRecord> liveCodes) {
     }
 
     /**
@@ -131,8 +183,25 @@ public final class LogIn {
      * @param actor      who asks, for the audit ({@code agi:<uniqueid>})
      */
     public Result execute(String endpointId, Credential credential, String actor) {
-        Checked checked = check(endpointId, credential);
-        Outcome o = ledger.transact(tx -> decide(tx, endpointId, credential, checked, actor));
+        FirstLook look = ledger.read(tx -> {
+            Instant now = clock.instant();
+            LoginFacts facts = facts(tx, endpointId, credential, null, now);
+            List<OtpRecord> live = credential instanceof OneTimeCode && facts.desk().isPresent() ? tx.liveOtps(now) : List.of();
+            return new FirstLook(facts, live);
+        });
+        Decision first = policy.before(look.facts());
+        Outcome o;
+        if (first instanceof Refuse refuse) {
+            // refused before any hashing; counts nothing, so the view of the first look will do
+            o = ledger.transact(tx -> apply(tx, refuse, look.facts(), credential, Checked.NOTHING, actor, clock.instant()));
+        } else {
+            Checked checked = check(look, credential, ((CheckCredential) first).codeOwners());
+            o = ledger.transact(tx -> {
+                Instant now = clock.instant();
+                LoginFacts facts = facts(tx, endpointId, credential, checked, now);
+                return apply(tx, policy.decide(facts), facts, credential, checked, actor, now);
+            });
+        }
         if (o.result() instanceof LoggedIn in) {
             boolean applied = applyNow.apply(o.touched());
             return new LoggedIn(in.user(), in.endpointId(), in.replaced(), in.movedFrom(), applied);
@@ -140,22 +209,9 @@ public final class LogIn {
         return o.result();
     }
 
-    /**
-     * What the credential matched, found before the write transaction: PBKDF2 costs tens of
-     * milliseconds per hash (one per live code for a one-time code) and must not hold the ledger's
-     * write lock. The transaction then only asks whether that match still stands: the user's PIN hash
-     * is still {@code pinHash} (not changed meanwhile), or code {@code otpId} is still live (not used,
-     * voided or expired meanwhile).
-     */
-    private record Checked(Optional<SecretHash> pinHash, Optional<Long> otpId) {
-        static final Checked NOTHING = new Checked(Optional.empty(), Optional.empty());
-    }
-
-    private Checked check(String endpointId, Credential credential) {
-        Instant now = clock.instant();
+    private Checked check(FirstLook look, Credential credential, Set<Extension> codeOwners) {
         if (credential instanceof Pin pin) {
-            Optional<SecretHash> stored = ledger.read(tx -> tx.line(endpointId).isEmpty() ? Optional.<SecretHash>empty()
-                    : tx.user(pin.extension()).map(User::pinHash));
+            Optional<SecretHash> stored = look.facts().user().map(User::pinHash);
             if (stored.isEmpty()) {
                 hasher.verifyNothing(pin.pin()); // an unknown user costs what a known one does
                 return Checked.NOTHING;
@@ -163,77 +219,93 @@ public final class LogIn {
             return hasher.verify(pin.pin(), stored.get()) ? new Checked(stored, Optional.empty()) : Checked.NOTHING;
         }
         OneTimeCode code = (OneTimeCode) credential;
-        List<OtpRecord> live = ledger.read(tx -> tx.line(endpointId).isEmpty() ? List.<OtpRecord>of() : tx.liveOtps(now));
-        return live.stream().filter(r -> hasher.verify(code.code(), r.hash())).findFirst()
+        return look.liveCodes().stream()
+                .filter(r -> codeOwners.contains(r.extension()))
+                .filter(r -> hasher.verify(code.code(), r.hash()))
+                .findFirst()
                 .map(r -> new Checked(Optional.empty(), Optional.of(r.id()))).orElse(Checked.NOTHING);
     }
 
-    private Outcome decide(LedgerTx tx, String endpointId, Credential credential, Checked checked, String actor) {
-        Instant now = clock.instant();
+    /**
+     * The facts of this login as the ledger holds them now. {@code checked} null: the credential has
+     * not been looked at yet.
+     */
+    private LoginFacts facts(LedgerTx tx, String endpointId, Credential credential, Checked checked, Instant now) {
+        Via via = credential instanceof Pin ? Via.PIN : Via.CODE;
+        Optional<Extension> typed = credential instanceof Pin pin ? Optional.of(pin.extension()) : Optional.empty();
         Optional<DeskLine> line = tx.line(endpointId);
         if (line.isEmpty()) {
-            return reject(tx, now, actor, endpointId, credential, Reason.NOT_A_DESK, null);
+            return new LoginFacts(now, via, Optional.empty(), typed, Optional.empty(), check(checked, false), List.of(),
+                    List.of(), Map.of(), Optional.empty());
         }
-        Device device = tx.device(line.get().mac()).orElseThrow();
-        if (!device.enabled()) {
-            return reject(tx, now, actor, endpointId, credential, Reason.DESK_DISABLED, null);
-        }
-        String deskKey = deskKey(endpointId);
-        if (locked(tx, deskKey, now)) {
-            return reject(tx, now, actor, endpointId, credential, Reason.LOCKED, null);
-        }
-
+        Instant since = now.minus(policy.limits().lookBack());
+        boolean enabled = tx.device(line.get().mac()).map(Device::enabled).orElse(false);
+        SeatingPolicy.Desk desk = new SeatingPolicy.Desk(endpointId, enabled, tx.failureTimes(deskKey(endpointId), since),
+                tx.occupancyOfLine(endpointId));
         Optional<User> user;
-        Optional<OtpRecord> otp = Optional.empty();
-        if (credential instanceof Pin pin) {
-            user = tx.user(pin.extension());
-            if (user.isEmpty()) {
-                return reject(tx, now, actor, endpointId, credential, Reason.BAD_CREDENTIALS, deskKey);
-            }
-            if (locked(tx, userKey(pin.extension()), now)) {
-                return reject(tx, now, actor, endpointId, credential, Reason.LOCKED, null);
-            }
-            if (!checked.pinHash().equals(Optional.of(user.get().pinHash()))) {
-                tx.recordFailure(userKey(pin.extension()), now);
-                return reject(tx, now, actor, endpointId, credential, Reason.BAD_CREDENTIALS, deskKey);
-            }
+        List<Instant> atDesk = List.of();
+        List<Instant> userFailures = List.of();
+        Map<Extension, List<Instant>> liveCodes = new LinkedHashMap<>();
+        boolean right;
+        if (typed.isPresent()) {
+            Extension ext = typed.get();
+            user = tx.user(ext);
+            atDesk = tx.failureTimes(userAtDeskKey(ext, endpointId), since);
+            userFailures = tx.failureTimes(userKey(ext), since);
+            right = checked != null && checked.pinHash().isPresent() && user.map(User::pinHash).equals(checked.pinHash());
         } else {
-            otp = tx.liveOtps(now).stream().filter(r -> checked.otpId().equals(Optional.of(r.id()))).findFirst();
-            if (otp.isEmpty()) {
-                return reject(tx, now, actor, endpointId, credential, Reason.BAD_CREDENTIALS, deskKey);
+            List<OtpRecord> live = tx.liveOtps(now);
+            for (OtpRecord r : live) {
+                liveCodes.put(r.extension(), tx.failureTimes(codeKey(r.extension()), since));
             }
-            user = tx.user(otp.get().extension());
-            if (user.isEmpty()) {
-                return reject(tx, now, actor, endpointId, credential, Reason.BAD_CREDENTIALS, deskKey);
-            }
-            tx.consumeOtp(otp.get().id(), now);
+            Optional<OtpRecord> matched = checked == null ? Optional.empty()
+                    : live.stream().filter(r -> checked.otpId().equals(Optional.of(r.id()))).findFirst();
+            user = matched.flatMap(r -> tx.user(r.extension()));
+            userFailures = user.map(u -> liveCodes.getOrDefault(u.extension(), List.of())).orElse(List.of());
+            right = user.isPresent();
         }
-        User u = user.get();
-        if (!u.hotdeskEnabled()) {
-            return reject(tx, now, actor, endpointId, credential, Reason.NOT_ALLOWED, null);
-        }
-        tx.clearFailures(userKey(u.extension()));
-        tx.clearFailures(deskKey);
+        Optional<Occupancy> seat = user.flatMap(u -> tx.occupancyOfUser(u.extension()));
+        return new LoginFacts(now, via, Optional.of(desk), typed, user, check(checked, right), atDesk, userFailures,
+                liveCodes, seat);
+    }
 
+    private static Check check(Checked checked, boolean right) {
+        return checked == null ? Check.UNCHECKED : right ? Check.RIGHT : Check.WRONG;
+    }
+
+    private Outcome apply(LedgerTx tx, Decision decision, LoginFacts facts, Credential credential, Checked checked,
+                          String actor, Instant now) {
+        String endpointId = facts.desk().map(SeatingPolicy.Desk::endpointId).orElse(null);
+        if (decision instanceof Refuse r) {
+            String where = endpointId != null ? endpointId : "-";
+            if (r.charge().desk()) {
+                tx.recordFailure(deskKey(endpointId), now);
+            }
+            r.charge().pinOf().ifPresent(ext -> {
+                tx.recordFailure(userAtDeskKey(ext, endpointId), now);
+                tx.recordFailure(userKey(ext), now);
+            });
+            r.charge().codesOf().forEach(owner -> tx.recordFailure(codeKey(owner), now));
+            tx.audit(new AuditEntry(now, actor, "login.rejected", where, r.why() + " " + credential.describe()));
+            for (Alert a : r.alerts()) {
+                tx.audit(new AuditEntry(now, actor, "login.alert", a.extension().value(), describe(a, where)));
+            }
+            return new Outcome(new Rejected(Reason.valueOf(r.shown().name()), r.alerts()), Set.of());
+        }
+        Seat seat = (Seat) decision;
+        User u = seat.user();
+        checked.otpId().ifPresent(id -> tx.consumeOtp(id, now));
         Set<Target> touched = new LinkedHashSet<>();
-        Optional<Occupancy> here = tx.occupancyOfLine(endpointId);
-        Optional<Extension> replaced = Optional.empty();
-        if (here.isPresent() && !here.get().extension().equals(u.extension())) {
-            replaced = Optional.of(here.get().extension());
-            touched.addAll(Seating.vacateLine(tx, endpointId, now, EndReason.REPLACED));
-        }
-        Optional<String> movedFrom = Optional.empty();
-        Optional<Occupancy> elsewhere = tx.occupancyOfUser(u.extension());
-        if (elsewhere.isPresent() && !elsewhere.get().endpointId().equals(endpointId)) {
-            movedFrom = Optional.of(elsewhere.get().endpointId());
-            touched.addAll(Seating.vacateLine(tx, elsewhere.get().endpointId(), now, EndReason.MOVED));
-        }
+        seat.replace().ifPresent(o -> touched.addAll(Seating.vacateLine(tx, o.endpointId(), now, EndReason.REPLACED)));
+        seat.moveFrom().ifPresent(o -> touched.addAll(Seating.vacateLine(tx, o.endpointId(), now, EndReason.MOVED)));
         if (tx.occupancyOfLine(endpointId).isEmpty()) {
             tx.occupy(new Occupancy(endpointId, u.extension(), now, now));
         }
         touched.add(Target.desk(endpointId));
         touched.add(Target.user(u.extension()));
         Seating.bump(tx, touched);
+        Optional<Extension> replaced = seat.replace().map(Occupancy::extension);
+        Optional<String> movedFrom = seat.moveFrom().map(Occupancy::endpointId);
         tx.audit(new AuditEntry(now, actor, "login", u.extension().value(),
                 "desk=" + endpointId + " by=" + credential.describe()
                         + replaced.map(r -> " replaced=" + r).orElse("")
@@ -241,17 +313,10 @@ public final class LogIn {
         return new Outcome(new LoggedIn(u, endpointId, replaced, movedFrom, false), touched);
     }
 
-    private boolean locked(LedgerTx tx, String key, Instant now) {
-        int failures = tx.failuresSince(key, lockout.windowStart(now));
-        return lockout.lockedUntil(failures, tx.lastFailure(key), now).isPresent();
-    }
-
-    private static Outcome reject(LedgerTx tx, Instant now, String actor, String endpointId, Credential credential,
-                                  Reason reason, String failureKey) {
-        if (failureKey != null) {
-            tx.recordFailure(failureKey, now);
-        }
-        tx.audit(new AuditEntry(now, actor, "login.rejected", endpointId, reason + " " + credential.describe()));
-        return new Outcome(new Rejected(reason), Set.of());
+    private String describe(Alert a, String where) {
+        return (a.via() == Via.PIN ? "failed PIN logins" : "wrong one-time codes while a code was live") + "="
+                + a.failures() + " within " + policy.limits().window() + " at every desk (alert at "
+                + policy.limits().userAlertAt() + ", lock at " + policy.limits().user().maxFailures() + ")"
+                + (a.locked() ? ", now locked at every desk" : "") + "; last at desk=" + where;
     }
 }

@@ -6,7 +6,9 @@ import hotdesk.core.model.Extension;
 import hotdesk.core.model.Mac;
 import hotdesk.core.model.Occupancy;
 import hotdesk.core.model.Target;
+import hotdesk.core.policy.SeatingPolicy;
 import hotdesk.core.port.Ledger;
+import hotdesk.core.port.LedgerTx;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -14,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Ends desk sessions: the user at a desk dialling the logout code, or an admin forcing it by device
@@ -53,9 +56,9 @@ public final class LogOut {
     public Result fromDesk(String endpointId, String actor) {
         return run(actor, EndReason.LOGOUT, tx -> {
             if (tx.line(endpointId).isEmpty()) {
-                return null;
+                return Optional.empty();
             }
-            return tx.occupancyOfLine(endpointId).map(List::of).orElse(List.of());
+            return Optional.of(tx.occupancyOfLine(endpointId).map(List::of).orElse(List.of()));
         }, "endpoint " + endpointId);
     }
 
@@ -63,9 +66,9 @@ public final class LogOut {
     public Result forceDevice(Mac mac, String actor) {
         return run(actor, EndReason.FORCED, tx -> {
             if (tx.device(mac).isEmpty()) {
-                return null;
+                return Optional.empty();
             }
-            return tx.linesOf(mac).stream().flatMap(l -> tx.occupancyOfLine(l.endpointId()).stream()).toList();
+            return Optional.of(tx.linesOf(mac).stream().flatMap(l -> tx.occupancyOfLine(l.endpointId()).stream()).toList());
         }, "device " + mac.display());
     }
 
@@ -73,37 +76,42 @@ public final class LogOut {
     public Result forceUser(Extension extension, String actor) {
         return run(actor, EndReason.FORCED, tx -> {
             if (tx.user(extension).isEmpty()) {
-                return null;
+                return Optional.empty();
             }
-            return tx.occupancyOfUser(extension).map(List::of).orElse(List.of());
+            return Optional.of(tx.occupancyOfUser(extension).map(List::of).orElse(List.of()));
         }, "user " + extension);
     }
 
     /** A timer ends the session of this line (idle or maximum login time). */
     public Result automatically(String endpointId, String why) {
-        return run("timer", EndReason.AUTO, tx -> tx.occupancyOfLine(endpointId).map(List::of).orElse(List.of()),
+        return run("timer", EndReason.AUTO,
+                tx -> Optional.of(tx.occupancyOfLine(endpointId).map(List::of).orElse(List.of())),
                 "endpoint " + endpointId + " (" + why + ")");
     }
 
-    private Result run(String actor, EndReason reason, java.util.function.Function<hotdesk.core.port.LedgerTx, List<Occupancy>> find,
-                       String what) {
+    /**
+     * Loads the sessions at the place named ({@code find}: empty when the place does not exist), asks
+     * {@link SeatingPolicy#leave}, applies the decision.
+     */
+    private Result run(String actor, EndReason reason, Function<LedgerTx, Optional<List<Occupancy>>> find, String what) {
         Outcome o = ledger.transact(tx -> {
-            List<Occupancy> seats = find.apply(tx);
-            if (seats == null) {
+            SeatingPolicy.Departure decision = SeatingPolicy.leave(find.apply(tx), reason);
+            if (decision instanceof SeatingPolicy.UnknownPlace) {
                 return new Outcome(new Unknown(what), Set.of());
             }
-            if (seats.isEmpty()) {
+            if (decision instanceof SeatingPolicy.NotSeated) {
                 return new Outcome(new NotLoggedIn(), Set.of());
             }
+            SeatingPolicy.Vacate vacate = (SeatingPolicy.Vacate) decision;
             Instant now = clock.instant();
             Set<Target> touched = new LinkedHashSet<>();
-            for (Occupancy seat : seats) {
-                touched.addAll(Seating.vacateLine(tx, seat.endpointId(), now, reason));
+            for (Occupancy seat : vacate.seats()) {
+                touched.addAll(Seating.vacateLine(tx, seat.endpointId(), now, vacate.reason()));
                 tx.audit(new AuditEntry(now, actor, "logout", seat.extension().value(),
-                        "desk=" + seat.endpointId() + " reason=" + reason));
+                        "desk=" + seat.endpointId() + " reason=" + vacate.reason()));
             }
             Seating.bump(tx, touched);
-            return new Outcome(new LoggedOut(seats.stream().map(Occupancy::extension).toList(), false), touched);
+            return new Outcome(new LoggedOut(vacate.seats().stream().map(Occupancy::extension).toList(), false), touched);
         });
         if (o.result() instanceof LoggedOut out) {
             return new LoggedOut(out.ended(), applyNow.apply(o.touched()));

@@ -3,6 +3,7 @@ package hotdesk.core.usecase;
 import hotdesk.core.model.AuditEntry;
 import hotdesk.core.model.EndReason;
 import hotdesk.core.model.Extension;
+import hotdesk.core.model.MultiLogin;
 import hotdesk.core.model.Target;
 import hotdesk.core.model.User;
 import hotdesk.core.policy.PinRules;
@@ -33,9 +34,17 @@ public final class ManageUsers {
     public record Refused(String why) implements Result {
     }
 
-    /** What an admin gives for a new user. {@code sipSecret} may be null: a random one nobody knows is used. */
+    /**
+     * What an admin gives for a new user. {@code sipSecret} may be null: a random one nobody knows is
+     * used. {@code multiLogin} may be null: the global {@code login.multi-login} applies to them.
+     */
     public record NewUser(String extension, String name, String pin, String context, String mailbox, String sipSecret,
-                          boolean hotdeskEnabled) {
+                          boolean hotdeskEnabled, String multiLogin) {
+        public NewUser(String extension, String name, String pin, String context, String mailbox, String sipSecret,
+                       boolean hotdeskEnabled) {
+            this(extension, name, pin, context, mailbox, sipSecret, hotdeskEnabled, null);
+        }
+
         @Override
         public String toString() {
             return "NewUser[" + extension + " '" + name + "']";
@@ -69,7 +78,10 @@ public final class ManageUsers {
             String mailbox = ValueRules.mailbox("mailbox", n.mailbox());
             boolean own = n.sipSecret() != null;
             String secret = own ? ValueRules.chosenSecret("sip secret", n.sipSecret()) : Secrets.random(random, 24);
-            user = new User(ext, n.name(), hasher.hash(n.pin()), n.hotdeskEnabled(), context, mailbox, secret, own);
+            Optional<MultiLogin> multiLogin = n.multiLogin() == null ? Optional.empty()
+                    : Optional.of(MultiLogin.parse("--policy", n.multiLogin()));
+            user = new User(ext, n.name(), hasher.hash(n.pin()), n.hotdeskEnabled(), context, mailbox, secret, own,
+                    multiLogin);
         } catch (IllegalArgumentException e) {
             return new Refused(e.getMessage());
         }
@@ -79,7 +91,8 @@ public final class ManageUsers {
             }
             tx.insertUser(user);
             tx.bump(Target.user(user.extension()));
-            tx.audit(new AuditEntry(clock.instant(), actor, "user.add", user.extension().value(), "name=" + user.name()));
+            tx.audit(new AuditEntry(clock.instant(), actor, "user.add", user.extension().value(), "name=" + user.name()
+                    + user.multiLogin().map(m -> " policy=" + m.value()).orElse("")));
             return new Done(user);
         });
     }
@@ -103,7 +116,9 @@ public final class ManageUsers {
             }
             User changed = u.get().withPin(hash);
             tx.updateUser(changed);
+            // guesses at the old PIN say nothing about the new one: its counters start afresh
             tx.clearFailures(LogIn.userKey(ext));
+            tx.failureCounts("at:" + ext.value() + "@", Instant.EPOCH).keySet().forEach(tx::clearFailures);
             tx.audit(new AuditEntry(clock.instant(), actor, "user.set-pin", ext.value(), ""));
             return new Done(changed);
         });

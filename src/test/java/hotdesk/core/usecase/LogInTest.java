@@ -2,7 +2,12 @@ package hotdesk.core.usecase;
 
 import hotdesk.core.model.EndReason;
 import hotdesk.core.model.Extension;
+import hotdesk.core.model.MultiLogin;
 import hotdesk.core.model.Occupancy;
+import hotdesk.core.model.OtpRecord;
+import hotdesk.core.model.SecretHash;
+import hotdesk.core.policy.LoginLimits;
+import hotdesk.core.policy.SeatingPolicy;
 import hotdesk.core.port.Ledger;
 import hotdesk.testing.InMemoryLedger;
 import hotdesk.testing.RecordingAsterisk;
@@ -19,6 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import static hotdesk.testing.TestWorld.desk;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LogInTest {
 
@@ -85,54 +91,125 @@ class LogInTest {
     }
 
     @Test
-    void a_wrong_pin_is_rejected_and_counted_against_the_user_and_the_desk() {
+    void a_wrong_pin_is_rejected_and_counted_against_the_extension_here_everywhere_and_the_desk() {
         LogIn.Result r = world.pinLogin(MAC, "101", "9999");
 
         assertThat(r).isEqualTo(new LogIn.Rejected(LogIn.Reason.BAD_CREDENTIALS));
-        assertThat(world.ledger.<Integer>read(tx -> tx.failuresSince("user:101", java.time.Instant.EPOCH))).isEqualTo(1);
-        assertThat(world.ledger.<Integer>read(tx -> tx.failuresSince("desk:" + desk(MAC), java.time.Instant.EPOCH))).isEqualTo(1);
+        assertThat(failures("user:101")).isEqualTo(1);
+        assertThat(failures("at:101@" + desk(MAC))).isEqualTo(1);
+        assertThat(failures("desk:" + desk(MAC))).isEqualTo(1);
         assertThat(world.ledger.<java.util.List<hotdesk.core.model.Occupancy>>read(tx -> tx.occupancies())).isEmpty();
         assertThat(world.asterisk.operations()).isEmpty();
+        assertThat(ledger.audit()).anyMatch(a -> a.action().equals("login.rejected") && a.detail().startsWith("WRONG_PIN"));
     }
 
     @Test
     void an_unknown_extension_gets_the_same_answer_as_a_wrong_pin() {
         assertThat(world.pinLogin(MAC, "555", "4711")).isEqualTo(world.pinLogin(MAC, "101", "0000"));
+        assertThat(ledger.audit()).anyMatch(a -> a.detail().startsWith("UNKNOWN_EXTENSION"));
     }
 
     @Test
-    void five_wrong_pins_lock_the_user_out_even_with_the_right_pin_until_the_lockout_ends() {
-        for (int i = 0; i < 3; i++) {
+    void five_wrong_pins_at_one_desk_lock_that_extension_at_that_desk_only_until_they_age_out_of_the_window() {
+        for (int i = 0; i < 5; i++) {
             world.pinLogin(MAC, "101", "1111");
         }
-        for (int i = 0; i < 2; i++) {
+
+        assertThat(world.pinLogin(MAC, "101", "4711")).isEqualTo(new LogIn.Rejected(LogIn.Reason.LOCKED));
+        assertThat(world.pinLogin(MAC, "102", "8256")).isInstanceOf(LogIn.LoggedIn.class);
+        assertThat(world.pinLogin(OTHER_MAC, "101", "4711")).isInstanceOf(LogIn.LoggedIn.class);
+        world.clock.advance(Duration.ofMinutes(16));
+        assertThat(world.pinLogin(MAC, "101", "4711")).isInstanceOf(LogIn.LoggedIn.class);
+    }
+
+    @Test
+    void an_unknown_extension_is_counted_and_locked_exactly_like_an_existing_one() {
+        for (int i = 0; i < 5; i++) {
+            world.pinLogin(MAC, "555", "1111");
             world.pinLogin(OTHER_MAC, "101", "1111");
         }
 
-        assertThat(world.pinLogin(OTHER_MAC, "101", "4711")).isEqualTo(new LogIn.Rejected(LogIn.Reason.LOCKED));
-        world.clock.advance(Duration.ofMinutes(16));
+        LogIn.Result unknown = world.pinLogin(MAC, "555", "4711");
+        LogIn.Result known = world.pinLogin(OTHER_MAC, "101", "4711");
+
+        assertThat(unknown).isEqualTo(known).isEqualTo(new LogIn.Rejected(LogIn.Reason.LOCKED));
+        assertThat(failures("user:555")).isEqualTo(failures("user:101")).isEqualTo(5);
+    }
+
+    @Test
+    void an_attacker_at_one_desk_cannot_lock_the_victim_out_of_another_desk() {
+        // as many wrong PINs for 101 as the attacker's desk lets through in one window, and more
+        for (int i = 0; i < 20; i++) {
+            world.pinLogin(MAC, "101", "1111");
+        }
+
+        assertThat(failures("user:101")).isEqualTo(5);
         assertThat(world.pinLogin(OTHER_MAC, "101", "4711")).isInstanceOf(LogIn.LoggedIn.class);
     }
 
     @Test
-    void a_desk_that_sees_many_failures_is_locked_for_every_user() {
-        for (int i = 0; i < 5; i++) {
+    void failures_of_one_extension_across_desks_alert_first_then_lock_it_at_every_desk() {
+        world.device("00156533aaaa");
+        List<LogIn.Result> results = new ArrayList<>();
+        for (String mac : List.of(MAC, OTHER_MAC, "00156533aaaa")) {
+            for (int i = 0; i < 4; i++) {
+                results.add(world.pinLogin(mac, "101", "1111"));
+            }
+        }
+
+        assertThat(results.subList(0, 7)).allSatisfy(r -> assertThat(((LogIn.Rejected) r).alerts()).isEmpty());
+        assertThat(((LogIn.Rejected) results.get(7)).alerts()).singleElement()
+                .isEqualTo(new SeatingPolicy.Alert(Extension.of("101"), SeatingPolicy.Via.PIN, 8, false));
+        assertThat(((LogIn.Rejected) results.get(11)).alerts()).singleElement()
+                .isEqualTo(new SeatingPolicy.Alert(Extension.of("101"), SeatingPolicy.Via.PIN, 12, true));
+        assertThat(ledger.audit()).filteredOn(a -> a.action().equals("login.alert")).hasSize(5);
+        world.device("00156544bbbb");
+        assertThat(world.pinLogin("00156544bbbb", "101", "4711")).isEqualTo(new LogIn.Rejected(LogIn.Reason.LOCKED));
+        assertThat(world.status.security().alerts()).containsExactly(
+                new DeskStatus.Alert(Extension.of("101"), SeatingPolicy.Via.PIN, 12, true));
+    }
+
+    @Test
+    void a_desk_that_sees_ten_failures_is_locked_for_every_user() {
+        for (int i = 0; i < 10; i++) {
             world.pinLogin(MAC, "5" + i + "0", "1234");
         }
 
         assertThat(world.pinLogin(MAC, "102", "8256")).isEqualTo(new LogIn.Rejected(LogIn.Reason.LOCKED));
         assertThat(world.pinLogin(OTHER_MAC, "102", "8256")).isInstanceOf(LogIn.LoggedIn.class);
+        assertThat(world.status.security().locks()).extracting(DeskStatus.Lock::endpointId)
+                .containsExactly(Optional.of(desk(MAC)));
     }
 
     @Test
-    void a_success_clears_earlier_failures() {
+    void a_success_does_not_reset_the_counters_that_bound_guessing() {
         for (int i = 0; i < 4; i++) {
             world.pinLogin(MAC, "101", "1111");
         }
-        world.pinLogin(MAC, "101", "4711");
+        assertThat(world.pinLogin(MAC, "101", "4711")).isInstanceOf(LogIn.LoggedIn.class);
         world.pinLogin(MAC, "101", "1111");
 
-        assertThat(world.pinLogin(MAC, "101", "4711")).isInstanceOf(LogIn.LoggedIn.class);
+        assertThat(failures("at:101@" + desk(MAC))).isEqualTo(5);
+        assertThat(world.pinLogin(MAC, "101", "4711")).isEqualTo(new LogIn.Rejected(LogIn.Reason.LOCKED));
+    }
+
+    @Test
+    void a_locked_desk_refuses_before_any_hashing() {
+        for (int i = 0; i < 10; i++) {
+            world.pinLogin(MAC, "5" + i + "0", "1234");
+        }
+        // a hash that throws if anything tries to compute it
+        ledger.transact(tx -> {
+            tx.updateUser(tx.user(Extension.of("101")).orElseThrow().withPin(UNHASHABLE));
+            tx.replaceOtp(Extension.of("102"), new OtpRecord(0, Extension.of("102"), UNHASHABLE, world.clock.instant()
+                    .plusSeconds(60)));
+            return null;
+        });
+
+        assertThat(world.pinLogin(MAC, "101", "4711")).isEqualTo(new LogIn.Rejected(LogIn.Reason.LOCKED));
+        assertThat(world.logIn.execute(desk(MAC), new LogIn.OneTimeCode("123456"), "test"))
+                .isEqualTo(new LogIn.Rejected(LogIn.Reason.LOCKED));
+        assertThatThrownBy(() -> world.pinLogin(OTHER_MAC, "101", "4711")).isInstanceOf(NumberFormatException.class);
     }
 
     @Test
@@ -144,10 +221,98 @@ class LogInTest {
     }
 
     @Test
-    void a_user_without_hot_desking_rights_is_refused_after_a_right_pin() {
-        world.users.add(new ManageUsers.NewUser("103", "Carol", "2580", null, null, null, false), "test");
+    void a_user_without_hot_desking_rights_hears_a_wrong_pin_is_counted_alike_and_the_audit_says_why() {
+        world.users.add(new ManageUsers.NewUser("103", "Carol", "3865", null, null, null, false), "test");
 
-        assertThat(world.pinLogin(MAC, "103", "2580")).isEqualTo(new LogIn.Rejected(LogIn.Reason.NOT_ALLOWED));
+        assertThat(world.pinLogin(MAC, "103", "3865")).isEqualTo(world.pinLogin(MAC, "103", "9999"))
+                .isEqualTo(new LogIn.Rejected(LogIn.Reason.BAD_CREDENTIALS));
+        assertThat(failures("user:103")).isEqualTo(2);
+        assertThat(ledger.audit()).filteredOn(a -> a.action().equals("login.rejected")).extracting(a -> a.detail())
+                .containsExactly("NOT_ALLOWED pin ext=103", "WRONG_PIN pin ext=103");
+    }
+
+    // ---- multi-login
+
+    @Test
+    void with_multi_login_deny_a_second_desk_is_refused_and_the_first_keeps_the_user() {
+        TestWorld deny = denyWorld();
+        deny.pinLogin(MAC, "101", "4711");
+
+        LogIn.Result r = deny.pinLogin(OTHER_MAC, "101", "4711");
+
+        assertThat(r).isEqualTo(new LogIn.Rejected(LogIn.Reason.ALREADY_SEATED));
+        assertThat(deny.ledger.read(tx -> tx.occupancyOfUser(Extension.of("101"))).orElseThrow().endpointId())
+                .isEqualTo(desk(MAC));
+        Optional<Occupancy> second = deny.ledger.read(tx -> tx.occupancyOfLine(desk(OTHER_MAC)));
+        assertThat(second).isEmpty();
+        assertThat(deny.ledger.<Integer>read(tx -> tx.failuresSince("user:101", Instant.EPOCH))).isZero();
+    }
+
+    @Test
+    void with_multi_login_deny_logging_in_again_at_the_same_desk_is_fine() {
+        TestWorld deny = denyWorld();
+        deny.pinLogin(MAC, "101", "4711");
+
+        assertThat(deny.pinLogin(MAC, "101", "4711")).isInstanceOf(LogIn.LoggedIn.class);
+    }
+
+    @Test
+    void a_users_own_policy_wins_over_the_global_one_both_ways() {
+        world.users.add(new ManageUsers.NewUser("103", "Carol", "3865", null, null, null, true, "deny"), "test");
+        world.pinLogin(MAC, "103", "3865");
+        assertThat(world.pinLogin(OTHER_MAC, "103", "3865")).isEqualTo(new LogIn.Rejected(LogIn.Reason.ALREADY_SEATED));
+
+        TestWorld deny = denyWorld();
+        deny.users.add(new ManageUsers.NewUser("103", "Carol", "3865", null, null, null, true, "single"), "test");
+        deny.pinLogin(MAC, "103", "3865");
+        assertThat(deny.pinLogin(OTHER_MAC, "103", "3865")).isInstanceOfSatisfying(LogIn.LoggedIn.class,
+                in -> assertThat(in.movedFrom()).contains(desk(MAC)));
+    }
+
+    @Test
+    void with_multi_login_deny_a_one_time_code_at_a_second_desk_is_refused_and_stays_usable() {
+        TestWorld deny = denyWorld();
+        deny.pinLogin(MAC, "102", "8256");
+        var issued = (IssueOtp.Issued) deny.issueOtp.issue(Extension.of("102"), "test");
+
+        assertThat(deny.logIn.execute(desk(OTHER_MAC), new LogIn.OneTimeCode(issued.code()), "test"))
+                .isEqualTo(new LogIn.Rejected(LogIn.Reason.ALREADY_SEATED));
+        deny.logOut.fromDesk(desk(MAC), "test");
+        assertThat(deny.logIn.execute(desk(OTHER_MAC), new LogIn.OneTimeCode(issued.code()), "test"))
+                .isInstanceOf(LogIn.LoggedIn.class);
+    }
+
+    // ---- one-time codes: wrong codes count per desk and per user whose code is live
+
+    @Test
+    void wrong_codes_count_against_the_desk_and_every_user_with_a_live_code() {
+        world.issueOtp.issue(Extension.of("101"), "test");
+        world.issueOtp.issue(Extension.of("102"), "test");
+
+        world.logIn.execute(desk(MAC), new LogIn.OneTimeCode("000000"), "test");
+
+        assertThat(failures("desk:" + desk(MAC))).isEqualTo(1);
+        assertThat(failures("code:101")).isEqualTo(1);
+        assertThat(failures("code:102")).isEqualTo(1);
+        assertThat(failures("user:101")).isZero();
+    }
+
+    @Test
+    void a_users_code_locked_by_wrong_codes_from_many_desks_is_not_accepted_while_the_desk_and_their_pin_still_work() {
+        var issued = (IssueOtp.Issued) world.issueOtp.issue(Extension.of("102"), "test");
+        String wrong = issued.code().equals("000000") ? "000001" : "000000";
+        world.device("00156533aaaa");
+        for (String mac : List.of(MAC, OTHER_MAC)) {
+            for (int i = 0; i < 6; i++) {
+                world.logIn.execute(desk(mac), new LogIn.OneTimeCode(wrong), "test");
+            }
+        }
+
+        assertThat(world.logIn.execute(desk("00156533aaaa"), new LogIn.OneTimeCode(issued.code()), "test"))
+                .isEqualTo(new LogIn.Rejected(LogIn.Reason.BAD_CREDENTIALS));
+        assertThat(world.pinLogin("00156533aaaa", "102", "8256")).isInstanceOf(LogIn.LoggedIn.class);
+        assertThat(world.status.security().alerts()).contains(
+                new DeskStatus.Alert(Extension.of("102"), SeatingPolicy.Via.CODE, 12, true));
     }
 
     @Test
@@ -222,7 +387,7 @@ class LogInTest {
     }
 
     private LogIn logInOn(Ledger l) {
-        return new LogIn(l, world.hasher, world.lockout, world.reconcile, world.clock);
+        return new LogIn(l, world.hasher, world.seating, world.reconcile, world.clock);
     }
 
     @Test
@@ -259,7 +424,7 @@ class LogInTest {
     void a_lockout_reached_while_a_right_pin_was_being_checked_wins() {
         LogIn logIn = logInOn(interleaved(() -> {
             for (int i = 0; i < 5; i++) {
-                world.pinLogin(OTHER_MAC, "101", "0000");
+                world.pinLogin(MAC, "101", "0000");
             }
         }));
 
@@ -268,5 +433,21 @@ class LogInTest {
         Optional<Occupancy> seated = ledger.read(tx -> tx.occupancyOfUser(Extension.of("101")));
         assertThat(r).isEqualTo(new LogIn.Rejected(LogIn.Reason.LOCKED));
         assertThat(seated).isEmpty();
+    }
+
+    // ---- helpers
+
+    /** Parses as a hash but throws NumberFormatException when anything tries to compute it. */
+    static final SecretHash UNHASHABLE = new SecretHash("pbkdf2-sha256$not-a-number$AAAA$AAAA");
+
+    private int failures(String key) {
+        return ledger.read(tx -> tx.failuresSince(key, Instant.EPOCH));
+    }
+
+    private static TestWorld denyWorld() {
+        TestWorld w = new TestWorld(new InMemoryLedger(), new SeatingPolicy(LoginLimits.defaults(), MultiLogin.DENY))
+                .user("101", "Alice", "4711").user("102", "Bob", "8256").device(MAC).device(OTHER_MAC);
+        w.reconcile.runOnce();
+        return w;
     }
 }

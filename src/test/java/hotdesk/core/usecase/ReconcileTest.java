@@ -252,7 +252,7 @@ class ReconcileTest {
         reconcile[0] = new Reconcile(racing, world.asterisk, world.asterisk, world.asterisk,
                 new Projections(PjsipProfile.defaults()), world.clock, NODE, Duration.ofSeconds(60));
         reconcile[0].runOnce();
-        LogIn committedOnly = new LogIn(ledger, world.hasher, world.lockout, ApplyNow.later(), world.clock);
+        LogIn committedOnly = new LogIn(ledger, world.hasher, world.seating, ApplyNow.later(), world.clock);
         assertThat(committedOnly.execute(desk(MAC), new LogIn.Pin(Extension.of("101"), "4711"), "t"))
                 .isInstanceOf(LogIn.LoggedIn.class);
         world.asterisk.clearLog();
@@ -289,7 +289,7 @@ class ReconcileTest {
         reconcile[0] = new Reconcile(racing, world.asterisk, world.asterisk, world.asterisk,
                 new Projections(PjsipProfile.defaults()), world.clock, NODE, Duration.ofSeconds(60));
         reconcile[0].runOnce();
-        LogIn committedOnly = new LogIn(ledger, world.hasher, world.lockout, ApplyNow.later(), world.clock);
+        LogIn committedOnly = new LogIn(ledger, world.hasher, world.seating, ApplyNow.later(), world.clock);
         assertThat(committedOnly.execute(desk(MAC), new LogIn.Pin(Extension.of("101"), "4711"), "t"))
                 .isInstanceOf(LogIn.LoggedIn.class);
         world.asterisk.clearLog();
@@ -308,7 +308,7 @@ class ReconcileTest {
     void a_login_committed_while_a_full_push_ran_is_notified_once_although_the_pass_pushed_it_first() {
         // given a ledger on which a login commits right after the full pass has read its plan
         AtomicBoolean loginNext = new AtomicBoolean();
-        LogIn committedOnly = new LogIn(ledger, world.hasher, world.lockout, ApplyNow.later(), world.clock);
+        LogIn committedOnly = new LogIn(ledger, world.hasher, world.seating, ApplyNow.later(), world.clock);
         Ledger racing = new Ledger() {
             @Override
             public <T> T transact(Work<T> work) {

@@ -1,0 +1,139 @@
+package hotdesk.app;
+
+import hotdesk.ari.AriClient;
+import hotdesk.ari.AriSettings;
+import hotdesk.testing.RealAsterisk;
+import hotdesk.testing.SippCall;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The login rules on the real Asterisk 22 with the generated dialplan, two desks, SIPp callers: an
+ * attacker's failures at desk A lock the victim's extension at A only, never at desk B; with
+ * {@code login.multi-login=deny} a second desk ends in its own result and prompt. Small limits keep the
+ * calls few: 2 failures of an extension at a desk lock it there, 3 lock a desk, 4 an extension everywhere.
+ */
+class RealLoginPolicyTest {
+
+    static final String MAC_A = "00:15:65:d2:a2:0a";
+    static final String DESK_A = "hd-001565d2a20a";
+    static final String MAC_B = "00:15:65:d2:a2:0b";
+    static final String DESK_B = "hd-001565d2a20b";
+    static final String PIN = "3865";
+    static final Duration PROMPT = RealDialplanTest.PROMPT;
+    static final Duration PATIENCE = RealDialplanTest.PATIENCE;
+
+    @TempDir
+    static Path dir;
+    static RealAsterisk asterisk;
+    static Map<String, String> settings;
+    static Server server;
+    static AriClient ari;
+    static String secretA;
+    static String secretB;
+
+    @BeforeAll
+    static void startAsteriskAndHotdesk() throws IOException {
+        RealAsterisk.assumeKit();
+        settings = KitSettings.of(dir, "policy");
+        settings.put("pjsip.endpoint.dtmf_mode", "info");
+        settings.put("login.multi-login", "deny");
+        settings.put("lockout.max-failures", "2");
+        settings.put("lockout.desk-max-failures", "3");
+        settings.put("lockout.user-alert-failures", "3");
+        settings.put("lockout.user-max-failures", "4");
+        asterisk = KitSettings.startAsterisk(dir.resolve("asterisk"), settings, conf -> { });
+        ari = new AriClient(new AriSettings(asterisk.ariUrl(), AsteriskContract.ARI_USER, AsteriskContract.ARI_PASSWORD,
+                Duration.ofSeconds(5)));
+        CliRun.ok(settings, "user", "add", "101", "--name", "Victim", "--pin", PIN);
+        CliRun.ok(settings, "user", "add", "102", "--name", "Roamer", "--pin", "4711");
+        CliRun.ok(settings, "device", "add", MAC_A, "--model", "T54W", "--label", "Desk A");
+        CliRun.ok(settings, "device", "add", MAC_B, "--model", "T54W", "--label", "Desk B");
+        server = new Server(Config.load(null, Map.of(), settings));
+        server.start();
+        await().atMost(PATIENCE).until(() -> server.amiConnected() && server.reconcile().idle()
+                && ari.get("endpoint", DESK_A).isPresent() && ari.get("endpoint", DESK_B).isPresent());
+        secretA = ari.get("auth", DESK_A + "-auth").orElseThrow().get("password");
+        secretB = ari.get("auth", DESK_B + "-auth").orElseThrow().get("password");
+    }
+
+    @AfterAll
+    static void stopAll() {
+        if (server != null) {
+            server.close();
+        }
+        if (asterisk != null) {
+            asterisk.close();
+        }
+    }
+
+    @BeforeEach
+    void desksIdleAndCountersClear() {
+        CliRun.of(settings, Map.of(), "logout", "--device", MAC_A);
+        CliRun.of(settings, Map.of(), "logout", "--device", MAC_B);
+        CliRun.of(settings, Map.of(), "device", "unlock", MAC_A);
+        CliRun.of(settings, Map.of(), "user", "unlock", "101");
+        awaitContext(DESK_A, "hotdesk-idle");
+        awaitContext(DESK_B, "hotdesk-idle");
+    }
+
+    @Test
+    void an_attacker_locking_the_victim_at_desk_a_does_not_keep_the_victim_out_of_desk_b() {
+        RealDialplanTest.Call attack = call(SippCall.from(DESK_A, secretA, "*70101").pause(PROMPT).digits("9999#")
+                .pause(PROMPT.multipliedBy(2)).digits("9998#").pause(PROMPT.multipliedBy(2)).digits(PIN + "#"));
+
+        assertThat(attack.results()).as(attack.toString()).containsExactly("LOCKED");
+        assertThat(attack.log()).contains("Playing 'please-try-call-later");
+        assertThat(ari.get("endpoint", DESK_A).orElseThrow()).containsEntry("context", "hotdesk-idle");
+
+        RealDialplanTest.Call victim = call(SippCall.from(DESK_B, secretB, "*70101").pause(PROMPT).digits(PIN + "#"));
+
+        assertThat(victim.results()).as(victim.toString()).containsExactly("OK");
+        awaitContext(DESK_B, "internal");
+        assertThat(CliRun.ok(settings, "status")).contains("extension 101 at " + DESK_A);
+    }
+
+    @Test
+    void with_multi_login_deny_a_second_desk_gets_already_seated_and_its_own_prompt() {
+        assertThat(call(SippCall.from(DESK_A, secretA, "00*" + otp("102"))).results()).containsExactly("OK");
+        awaitContext(DESK_A, "internal");
+
+        RealDialplanTest.Call second = call(SippCall.from(DESK_B, secretB, "00*" + otp("102")));
+
+        assertThat(second.results()).as(second.toString()).containsExactly("ALREADY_SEATED");
+        assertThat(second.log()).contains("Playing 'is-in-use");
+        assertThat(ari.get("endpoint", DESK_B).orElseThrow()).containsEntry("context", "hotdesk-idle");
+        assertThat(ari.get("endpoint", DESK_A).orElseThrow()).containsEntry("accountcode", "102");
+    }
+
+    static RealDialplanTest.Call call(SippCall call) {
+        int before = asterisk.log().length();
+        RealAsterisk.Result r = call.run(asterisk, dir.resolve("sipp"));
+        await().atMost(PATIENCE).until(() -> asterisk.rx("core show channels count").contains("0 active calls"));
+        return new RealDialplanTest.Call(asterisk.log().substring(before), r);
+    }
+
+    static String otp(String extension) {
+        Matcher m = Pattern.compile("\\b(\\d{6})\\b").matcher(CliRun.ok(settings, "otp", "issue", extension));
+        assertThat(m.find()).isTrue();
+        return m.group(1);
+    }
+
+    static void awaitContext(String desk, String context) {
+        await().atMost(PATIENCE).ignoreExceptions()
+                .until(() -> ari.get("endpoint", desk).map(e -> e.get("context")).orElse(""), context::equals);
+    }
+}
