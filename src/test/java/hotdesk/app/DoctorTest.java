@@ -190,7 +190,7 @@ class DoctorTest {
         CliRun run = CliRun.of(Map.of(), Map.of(), "doctor", "--help");
 
         assertThat(run.code()).isEqualTo(ExitCodes.OK);
-        assertThat(run.out()).contains("--json", "Exit codes:", "a check failed (doctor)", "probe object");
+        assertThat(run.out()).contains("--json", "Exit codes:", "a check or test failed (doctor", "probe object");
     }
 
     @Test

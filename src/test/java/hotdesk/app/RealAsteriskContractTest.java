@@ -33,8 +33,10 @@ class RealAsteriskContractTest extends AsteriskContract {
     @BeforeAll
     static void startAsterisk(@TempDir Path dir) {
         RealAsterisk.assumeKit();
-        asterisk = RealAsterisk.start(dir, conf -> CliRun.ok(settings(), "asterisk-conf", "--out", conf.toString()),
-                RealAsteriskContractTest::addConfigEndpoint);
+        asterisk = RealAsterisk.start(dir, conf -> CliRun.ok(settings(), "asterisk-conf", "--out", conf.toString()), conf -> {
+            addConfigEndpoint(conf);
+            addContractUserAndEvents(conf);
+        });
     }
 
     @AfterAll
@@ -49,7 +51,20 @@ class RealAsteriskContractTest extends AsteriskContract {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("ari.password", ARI_PASSWORD);
         s.put("ami.secret", AMI_SECRET);
+        s.put("ami.test-secret", AMI_TEST_SECRET);
         return s;
+    }
+
+    /** The contract's user with read = system only, and its dialplan context of user events. */
+    static void addContractUserAndEvents(Path conf) {
+        try {
+            Files.writeString(conf.resolve("manager.conf"), "\n[" + SYSTEM_ONLY_USER + "]\nsecret = " + SYSTEM_ONLY_SECRET
+                    + "\ndeny = 0.0.0.0/0.0.0.0\npermit = 127.0.0.1/255.255.255.255\nread = system\nwrite = system,reporting\n",
+                    StandardOpenOption.APPEND);
+            Files.writeString(conf.resolve("extensions.conf"), eventContext(), StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static void addConfigEndpoint(Path conf) {
