@@ -264,10 +264,10 @@ public final class AmiTestCall {
             return new Result(callId, globals, globalsRead, false, emergency, received, Optional.of(Failure.ORIGINATE_FAILED),
                     "Originate " + target + " answered '" + AmiText.shown(originate.message()) + "': " + why);
         }
-        Duration left = Duration.ofNanos(Math.max(0, request.timeout().toNanos() - (System.nanoTime() - started)));
-        Optional<Map<String, String>> emergency = probe.awaitUserEvent(emergencyEvent, left);
-        left = Duration.ofNanos(Math.max(0, request.timeout().toNanos() - (System.nanoTime() - started)));
-        Optional<Map<String, String>> received = probe.awaitUserEvent(receivedEvent, left);
+        // Asterisk sends the call's events after the answer; the answering side may report a moment later:
+        // whatever is left of the timeout, but at least ami.timeout, so a late answer does not hide them
+        Optional<Map<String, String>> emergency = probe.awaitUserEvent(emergencyEvent, left(request, settings, started));
+        Optional<Map<String, String>> received = probe.awaitUserEvent(receivedEvent, left(request, settings, started));
         if (emergency.isEmpty()) {
             return new Result(callId, globals, globalsRead, true, emergency, received, Optional.of(Failure.NO_EVENT),
                     "no HotdeskEmergency event of the test call within " + seconds + " s although the test route answered:"
@@ -287,6 +287,11 @@ public final class AmiTestCall {
                             + routeShown(globals));
         }
         return new Result(callId, globals, globalsRead, true, emergency, received, Optional.empty(), "");
+    }
+
+    private static Duration left(Request request, AmiSettings settings, long started) {
+        Duration left = Duration.ofNanos(Math.max(0, request.timeout().toNanos() - (System.nanoTime() - started)));
+        return left.compareTo(settings.timeout()) < 0 ? settings.timeout() : left;
     }
 
     private static String routeShown(Map<String, String> globals) {

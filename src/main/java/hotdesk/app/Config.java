@@ -74,7 +74,7 @@ public final class Config {
             new Key("ami.secret", "hotdesk-ami-change-me", "AMI secret"),
             new Key("ami.timeout", "3s", "timeout of one AMI action"),
             new Key("ami.test-user", "hotdesk-test", "AMI user that only hotdesk emergency test logs in as, to originate the test "
-                    + "call (asterisk-conf/manager_hotdesk.conf); must differ from ami.user"),
+                    + "call (asterisk-conf/manager_hotdesk.conf); must differ from ami.user; empty: no such user, test calls are off"),
             new Key("ami.test-secret", "hotdesk-ami-test-change-me", "AMI secret of ami.test-user"),
             new Key("ari.url", "http://127.0.0.1:8088/ari", "Asterisk REST interface base URL"),
             new Key("ari.user", "hotdesk", "ARI user (asterisk-conf/ari_hotdesk.conf)"),
@@ -336,8 +336,10 @@ public final class Config {
     public List<String> describe() {
         List<String> lines = new ArrayList<>();
         values.forEach((k, v) -> {
-            // a URL may carry a password too (db.url's password=…, ari.url's user:password@)
-            String shown = isSecret(k) ? (v.isEmpty() ? "(empty)" : "****") : DatabaseSettings.mask(v);
+            // a URL may carry a password too (db.url's password=…, ari.url's user:password@, a webhook's ?token=…)
+            String shown = isSecret(k) ? (v.isEmpty() ? "(empty)" : "****")
+                    : k.equals("emergency.webhook-url") && v.indexOf('?') >= 0 ? v.substring(0, v.indexOf('?')) + "?****"
+                    : DatabaseSettings.mask(v);
             lines.add(k + " = " + shown + "  [" + origins.get(k) + "]");
         });
         return lines;

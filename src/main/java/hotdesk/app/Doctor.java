@@ -90,10 +90,15 @@ final class Doctor implements Callable<Integer> {
         List<String> modules = List.copyOf(RequiredModules.of(AsteriskConfWriter.render(AsteriskConf.settings(c))
                 .get(AsteriskConfWriter.EXTENSIONS), c.string("asterisk.pjsip-wizard")).keySet());
         DialCodePlan codes = AsteriskConf.settings(c).codes();
-        AmiSettings amiTest = new AmiSettings(c.string("ami.host"), c.integer("ami.port", 1, 65535), c.string("ami.test-user"),
-                c.string("ami.test-secret"), c.duration("ami.timeout"), Map.of());
-        List<Check> checks = new Run(services, ami, new AriClient(ari), ari, modules, codes, c.string("pjsip.idle-context"),
-                c.string("users.default-context")).testUser(amiTest).checks();
+        Run run = new Run(services, ami, new AriClient(ari), ari, modules, codes, c.string("pjsip.idle-context"),
+                c.string("users.default-context"));
+        if (AsteriskConf.settings(c).testCalls()) {
+            run.testUser(new AmiSettings(c.string("ami.host"), c.integer("ami.port", 1, 65535), c.string("ami.test-user"),
+                    c.string("ami.test-secret"), c.duration("ami.timeout"), Map.of()));
+        } else {
+            run.testCallsOff();
+        }
+        List<Check> checks = run.checks();
         print(checks);
         return checks.stream().allMatch(x -> x.status() == Status.OK) ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
     }
@@ -160,6 +165,7 @@ final class Doctor implements Callable<Integer> {
         private final Map<String, Optional<DialplanSearch.Context>> dialplan = new LinkedHashMap<>();
         private String probeId;
         private AmiSettings testUser;
+        private boolean testCallsOff;
         /** Whether AMI refused the system-class action of the privileges check. */
         private boolean amiWriteDenied;
         /** Whether AMI answered ShowDialPlan (the contexts check asks first). */
@@ -186,6 +192,12 @@ final class Doctor implements Callable<Integer> {
         /** Also checks the test-call user ({@code ami.test-user}) of {@code hotdesk emergency test}. */
         Run testUser(AmiSettings settings) {
             this.testUser = settings;
+            return this;
+        }
+
+        /** No test-call user is configured ({@code ami.test-user} empty): the check says so and passes. */
+        Run testCallsOff() {
+            this.testCallsOff = true;
             return this;
         }
 
@@ -224,6 +236,8 @@ final class Doctor implements Callable<Integer> {
                 boolean amiOk = probe != null && !amiWriteDenied;
                 if (testUser != null) {
                     out.add(probe != null ? testUser() : Check.skipped("ami test", "needs AMI"));
+                } else if (testCallsOff) {
+                    out.add(Check.ok("ami test", "no test-call user (ami.test-user is empty): hotdesk emergency test is off"));
                 }
 
                 Check ariCheck = ari();

@@ -62,7 +62,10 @@ final class EmergencyCommand {
             if (timeout < 1 || timeout > 600) {
                 throw new IllegalArgumentException("--timeout must be 1 to 600 seconds, got " + timeout);
             }
-            AsteriskConf.settings(c); // ami.test-user: valid and not ami.user
+            if (!AsteriskConf.settings(c).testCalls()) { // also: ami.test-user valid and not ami.user
+                throw new IllegalArgumentException("ami.test-user is empty: test calls are off; set it (and generate the"
+                        + " Asterisk files again with hotdesk asterisk-conf) to place one");
+            }
             AmiSettings ami = new AmiSettings(c.string("ami.host"), c.integer("ami.port", 1, 65535), c.string("ami.test-user"),
                     c.string("ami.test-secret"), c.duration("ami.timeout"), Map.of());
             Server.shippedSecret(c, "ami.test-secret", "ami.host", ami.host());

@@ -31,8 +31,9 @@ import java.util.regex.Pattern;
  * @param pjsipWizard       where Asterisk keeps the PJSIP objects hotdesk pushes ({@code asterisk.pjsip-wizard})
  * @param amiTestUser       AMI user {@code hotdesk emergency test} logs in as to place a test call ({@code ami.test-user}):
  *                          a user of its own, because a user that may both {@code originate} and write {@code system}
- *                          (as {@code amiUser} must) can make Asterisk run programs (Originate of {@code System()})
- * @param amiTestSecret     its secret ({@code ami.test-secret})
+ *                          (as {@code amiUser} must) can make Asterisk run programs (Originate of {@code System()});
+ *                          empty: no such user, test calls are off
+ * @param amiTestSecret     its secret ({@code ami.test-secret}); not checked when {@code amiTestUser} is empty
  */
 public record AsteriskConfSettings(DialCodePlan codes, String agiUrl, String idleContext, boolean idleInternalCalls,
                                    String internalPattern, String amiUser, String amiSecret, String ariUser,
@@ -120,8 +121,8 @@ public record AsteriskConfSettings(DialCodePlan codes, String agiUrl, String idl
         if (pjsipWizard == null) {
             throw new IllegalArgumentException("asterisk.pjsip-wizard must be memory or astdb");
         }
-        amiTestUser = user("ami.test-user", amiTestUser);
-        amiTestSecret = secret("ami.test-secret", amiTestSecret);
+        amiTestUser = amiTestUser == null || amiTestUser.isEmpty() ? "" : user("ami.test-user", amiTestUser);
+        amiTestSecret = amiTestUser.isEmpty() ? "" : secret("ami.test-secret", amiTestSecret);
         if (amiTestUser.equalsIgnoreCase(amiUser)) {
             // Asterisk looks manager users up without case; one section cannot hold both sets of rights
             throw new IllegalArgumentException("ami.test-user must differ from ami.user ('" + amiUser + "'): the test-call"
@@ -231,6 +232,11 @@ public record AsteriskConfSettings(DialCodePlan codes, String agiUrl, String idl
         }
         String v = value.replaceAll("[\\p{Cntrl}\\u2028\\u2029\\u0085]", "?");
         return v.length() > 60 ? v.substring(0, 60) + "…" : v;
+    }
+
+    /** Whether a test-call user is configured ({@code ami.test-user} not empty). */
+    public boolean testCalls() {
+        return !amiTestUser.isEmpty();
     }
 
     /** The settings as a header comment shows them: secrets left out. */

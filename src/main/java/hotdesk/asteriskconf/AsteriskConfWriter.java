@@ -451,12 +451,16 @@ public final class AsteriskConfWriter {
                 + "; write = system,reporting, nothing else: no call, no command, no originate. reporting only reads\n"
                 + "; (status, AstDB, dialplan); config would also let the user rewrite config files (UpdateConfig).\n"
                 + ";\n"
+                + (s.testCalls() ? ""
                 + "; [" + s.amiTestUser() + "] is the user of `hotdesk emergency test` only: it originates the test call\n"
                 + "; into hotdesk-emergency-test (originate), reads that call's user events (read = user) and the\n"
                 + "; globals and contexts it reports on (reporting). It is a user of its own because Asterisk lets a\n"
                 + "; user that may write both originate and system originate into any application, System() included,\n"
                 + "; i.e. run programs as Asterisk; without system, an Originate of System, Exec, AGI and the like is\n"
-                + "; refused (Originate Access Forbidden). Remove this section if you never place test calls.\n"
+                + "; refused (Originate Access Forbidden). It can still place calls anywhere Asterisk can: keep its\n"
+                + "; secret as safe as the other one. Without test calls, set ami.test-user empty and generate again.\n"
+                : "; No test-call user (ami.test-user is empty): `hotdesk emergency test` is off, nothing here may\n"
+                + "; originate.\n")
                 + "[" + s.amiUser() + "]\n"
                 + "secret = " + s.amiSecret() + "\n"
                 + "deny = 0.0.0.0/0.0.0.0\n"
@@ -464,14 +468,14 @@ public final class AsteriskConfWriter {
                 + "read = system,user\n"
                 + "write = system,reporting\n"
                 + "writetimeout = 5000\n"
-                + "\n"
+                + (s.testCalls() ? "\n"
                 + "[" + s.amiTestUser() + "]\n"
                 + "secret = " + s.amiTestSecret() + "\n"
                 + "deny = 0.0.0.0/0.0.0.0\n"
                 + "permit = 127.0.0.1/255.255.255.255\n"
                 + "read = user\n"
                 + "write = originate,reporting\n"
-                + "writetimeout = 5000\n";
+                + "writetimeout = 5000\n" : "");
     }
 
     private static String ari(AsteriskConfSettings s) {

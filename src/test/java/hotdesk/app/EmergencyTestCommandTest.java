@@ -307,6 +307,17 @@ class EmergencyTestCommandTest {
     }
 
     @Test
+    void without_a_test_call_user_test_calls_are_off() {
+        settings.put("ami.test-user", "");
+
+        CliRun run = test("--desk", MAC);
+
+        assertThat(run.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("ami.test-user is empty: test calls are off");
+        assertThat(ami.logins()).isZero();
+    }
+
+    @Test
     void the_test_user_may_not_be_the_ami_user() {
         settings.put("ami.test-user", "hotdesk");
 

@@ -194,6 +194,17 @@ class EmergencyWatchTest {
     }
 
     @Test
+    void the_start_up_log_shows_the_webhook_url_without_its_query_and_never_the_secret() {
+        settings.put("emergency.webhook-url", "https://alerts.example.org/hook?token=query-token-4711");
+
+        List<String> described = Config.load(null, Map.of(), settings).describe();
+
+        assertThat(described).anySatisfy(l -> assertThat(l).startsWith("emergency.webhook-url = https://alerts.example.org/hook?****"))
+                .anySatisfy(l -> assertThat(l).startsWith("emergency.webhook-secret = ****"))
+                .noneMatch(l -> l.contains("query-token-4711") || l.contains(WEBHOOK_SECRET));
+    }
+
+    @Test
     void a_bad_webhook_setting_stops_the_start_naming_the_key() {
         settings.put("emergency.webhook-url", "http://192.0.2.10/hook");
         assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> Server.validate(Config.load(null, Map.of(), settings))))

@@ -60,6 +60,11 @@ class AsteriskConfSettingsTest {
         assertThat(new AsteriskConfSettings(D.codes(), D.agiUrl(), D.idleContext(), false, D.internalPattern(),
                 D.amiUser(), D.amiSecret(), D.ariUser(), D.ariPassword(), D.pjsipWizard(), "hd-test", "another-secret-1")
                 .toString()).contains("ami.test-user=hd-test", "ami.test-secret=****").doesNotContain("another-secret-1");
+        AsteriskConfSettings off = new AsteriskConfSettings(D.codes(), D.agiUrl(), D.idleContext(), false, D.internalPattern(),
+                D.amiUser(), D.amiSecret(), D.ariUser(), D.ariPassword(), D.pjsipWizard(), "", "x");
+        assertThat(off.testCalls()).isFalse();
+        assertThat(off.amiTestSecret()).isEmpty();
+        assertThat(D.testCalls()).isTrue();
     }
 
     @Test

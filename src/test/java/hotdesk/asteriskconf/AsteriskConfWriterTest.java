@@ -140,6 +140,15 @@ class AsteriskConfWriterTest {
     }
 
     @Test
+    void without_a_test_call_user_nothing_in_the_file_may_originate() {
+        Map<String, String> files = AsteriskConfWriter.render(new AsteriskConfSettings(D.codes(), D.agiUrl(), D.idleContext(),
+                false, D.internalPattern(), D.amiUser(), D.amiSecret(), D.ariUser(), D.ariPassword(), D.pjsipWizard(), "", null));
+
+        assertThat(sections(files.get(MANAGER))).containsOnlyKeys("hotdesk");
+        assertThat(files.get(MANAGER)).contains("No test-call user (ami.test-user is empty)").doesNotContain("write = originate");
+    }
+
+    @Test
     void no_ami_user_may_write_both_system_and_originate() {
         // with both, Originate may start System() (checked on Asterisk 22.10.1): whoever has the secret runs programs
         sections(FILES.get(MANAGER)).forEach((user, lines) -> {
