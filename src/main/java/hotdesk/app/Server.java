@@ -297,13 +297,17 @@ public final class Server implements AutoCloseable {
     }
 
     /**
-     * The AMI secret and ARI password hotdesk ships with are public: tolerated (with a warning) only
+     * The AMI secrets and ARI password hotdesk ships with are public: tolerated (with a warning) only
      * while Asterisk is on this host's loopback, refused for any other Asterisk, whether the value came
      * from the defaults or was set explicitly.
      */
     static void shippedSecrets(Config c, Parts parts) {
         shippedSecret(c, "ami.secret", "ami.host", parts.ami().host());
         shippedSecret(c, "ari.password", "ari.url", parts.ari().baseUrl().getHost());
+        // serve does not log in as the test-call user, but the generated files give that user to Asterisk
+        if (!c.string("ami.test-user").isEmpty()) {
+            shippedSecret(c, "ami.test-secret", "ami.host", parts.ami().host());
+        }
     }
 
     static void shippedSecret(Config c, String key, String hostKey, String host) {
