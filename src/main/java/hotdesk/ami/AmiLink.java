@@ -1,5 +1,6 @@
 package hotdesk.ami;
 
+import hotdesk.core.model.EmergencyCall;
 import hotdesk.core.port.DialplanState;
 import hotdesk.core.port.PbxException;
 import hotdesk.core.port.PhoneResync;
@@ -16,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import static hotdesk.ami.AmiText.human;
 import static hotdesk.ami.AmiText.shown;
@@ -25,8 +27,9 @@ import static hotdesk.ami.AmiText.shown;
  * runs: it sends check-sync NOTIFYs ({@link #phoneResync()}, see {@link AmiPhoneResync}), writes the
  * dialplan's AstDB facts ({@link #dialplanState()}, see {@link AmiDialplanState}), checks that the
  * Asterisk modules hotdesk needs are loaded ({@link AmiModuleCheck}) and tells the application when
- * Asterisk is (again) fully booted, the moment to reconcile. One connection is an {@link AmiSession};
- * this class supervises them.
+ * Asterisk is (again) fully booted, the moment to reconcile, and passes on every emergency call the
+ * emergency route announces (user event {@code HotdeskEmergency}, see {@link AmiEmergencyEvents}). One
+ * connection is an {@link AmiSession}; this class supervises them.
  *
  * <p><b>Why a small client of our own, not asterisk-java's ManagerConnection:</b> its login throws
  * while Asterisk is down and it reconnects by itself only after a first successful login (and stops
@@ -40,10 +43,16 @@ import static hotdesk.ami.AmiText.shown;
  *
  * <p><b>Least privilege.</b> It logs in with Challenge/MD5 (the secret never crosses the wire in
  * clear, only its MD5 digest with Asterisk's random challenge; AMI itself is unencrypted, so keep it
- * on loopback or a trusted network) and {@code Events: system}: FullyBooted and Shutdown are both of
- * class {@code system}, and so are the actions it sends (PJSIPNotify, DBPut, DBDel, DBGet,
- * ModuleCheck; Ping needs none). The manager.conf user needs no more than {@code read = system} and
- * {@code write = system}.
+ * on loopback or a trusted network) and {@code Events: system,user}: FullyBooted and Shutdown are of
+ * class {@code system}, the emergency route's UserEvent of class {@code user} (Asterisk sends it only
+ * to users with {@code read = user}); the actions it sends (PJSIPNotify, DBPut, DBDel, DBGet,
+ * ModuleCheck; Ping needs none) are of class {@code system}. The manager.conf user needs no more than
+ * {@code read = system,user} and {@code write = system}.
+ *
+ * <p><b>Emergency calls.</b> Each {@code HotdeskEmergency} user event is handed, on the reader thread,
+ * to the {@code onEmergencyCall} consumer, which must return at once (queue it); one that throws is
+ * logged and the link reads on. AMI keeps no events for a client: what Asterisk sends while the link
+ * is down is lost, and nothing is replayed or invented at a reconnect.
  *
  * <p><b>The unpleasant facts it handles.</b>
  * <ul>
@@ -86,6 +95,7 @@ public final class AmiLink implements AutoCloseable {
 
     private final AmiSettings settings;
     private final Runnable onFullyBooted;
+    private final Consumer<EmergencyCall> onEmergencyCall;
     private final long pingIntervalNanos;
     private final long minBackoffMs;
     private final long maxBackoffMs;
@@ -134,15 +144,31 @@ public final class AmiLink implements AutoCloseable {
      * @throws IllegalArgumentException for a missing argument or a module name that is not one
      */
     public AmiLink(AmiSettings settings, Map<String, String> requiredModules, Runnable onFullyBooted) {
-        this(settings, requiredModules, onFullyBooted, Duration.ofMillis(PING_INTERVAL_MS), Duration.ofMillis(MIN_BACKOFF_MS),
-                Duration.ofMillis(MAX_BACKOFF_MS));
+        this(settings, requiredModules, onFullyBooted, call -> { });
+    }
+
+    /**
+     * As {@link #AmiLink(AmiSettings, Map, Runnable)}, and every emergency call the emergency route
+     * announces goes to {@code onEmergencyCall}, on the AMI reader thread: it must return at once.
+     */
+    public AmiLink(AmiSettings settings, Map<String, String> requiredModules, Runnable onFullyBooted,
+                   Consumer<EmergencyCall> onEmergencyCall) {
+        this(settings, requiredModules, onFullyBooted, onEmergencyCall, Duration.ofMillis(PING_INTERVAL_MS),
+                Duration.ofMillis(MIN_BACKOFF_MS), Duration.ofMillis(MAX_BACKOFF_MS));
     }
 
     /** For tests: shorter keep-alive and backoff. */
     AmiLink(AmiSettings settings, Map<String, String> requiredModules, Runnable onFullyBooted, Duration pingInterval,
             Duration minBackoff, Duration maxBackoff) {
-        if (settings == null || requiredModules == null || onFullyBooted == null) {
-            throw new IllegalArgumentException("AmiLink needs settings, the required modules and an onFullyBooted callback");
+        this(settings, requiredModules, onFullyBooted, call -> { }, pingInterval, minBackoff, maxBackoff);
+    }
+
+    /** For tests: shorter keep-alive and backoff. */
+    AmiLink(AmiSettings settings, Map<String, String> requiredModules, Runnable onFullyBooted,
+            Consumer<EmergencyCall> onEmergencyCall, Duration pingInterval, Duration minBackoff, Duration maxBackoff) {
+        if (settings == null || requiredModules == null || onFullyBooted == null || onEmergencyCall == null) {
+            throw new IllegalArgumentException("AmiLink needs settings, the required modules, an onFullyBooted callback"
+                    + " and an emergency call consumer");
         }
         if (pingInterval.isNegative() || pingInterval.isZero() || minBackoff.isNegative() || minBackoff.isZero()
                 || maxBackoff.compareTo(minBackoff) < 0) {
@@ -150,6 +176,7 @@ public final class AmiLink implements AutoCloseable {
         }
         this.settings = settings;
         this.onFullyBooted = onFullyBooted;
+        this.onEmergencyCall = onEmergencyCall;
         this.pingIntervalNanos = pingInterval.toNanos();
         this.minBackoffMs = minBackoff.toMillis();
         this.maxBackoffMs = maxBackoff.toMillis();
@@ -327,7 +354,7 @@ public final class AmiLink implements AutoCloseable {
                 reported = null;
                 afterShutdown = false;
                 LOG.info("AMI connected to {} as '{}' ({})", where, settings.user(), shown(banner));
-            }, this::fullyBooted);
+            }, this::fullyBooted, this::userEvent);
         } finally {
             if (session == s) {
                 session = null;
@@ -393,6 +420,19 @@ public final class AmiLink implements AutoCloseable {
                 callbackQueued.set(false);
             }
         }
+    }
+
+    // ---- user events, on the reader thread
+
+    private void userEvent(AmiMessage m) {
+        AmiEmergencyEvents.call(m.headers()).ifPresent(call -> {
+            try {
+                onEmergencyCall.accept(call);
+            } catch (RuntimeException e) {
+                LOG.error("the emergency call handler failed for desk {} (dialled {}, ELIN {}): {}", call.desk(), call.number(),
+                        call.elin(), e.toString(), e);
+            }
+        });
     }
 
     private void runCallback() {

@@ -31,6 +31,11 @@ final class AmiMessage {
         return new AmiMessage(Collections.unmodifiableMap(h));
     }
 
+    /** Every header, names case-insensitive (first of repeated ones). */
+    Map<String, String> headers() {
+        return headers;
+    }
+
     /** The header's value, or null. */
     String get(String name) {
         return headers.get(name);

@@ -9,18 +9,24 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HexFormat;
-import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
- * One short AMI session for {@code hotdesk doctor}: connect, log in as hotdesk does (Challenge/MD5,
- * {@code Events: system}), send a few actions one after another and read each answer, with the
- * events of a list answer ({@code EventList: start} … {@code EventList: Complete}). No reconnects, no
- * keep-alive, no background thread: {@link AmiLink} is the connection {@code serve} keeps.
+ * One short AMI session for {@code hotdesk doctor} and {@code hotdesk emergency test}: connect, log in
+ * as hotdesk does (Challenge/MD5, {@code Events: system} unless told otherwise), send a few actions
+ * one after another and read each answer, with the events of a list answer ({@code EventList: start}
+ * … {@code EventList: Complete}); user events that arrive meanwhile are kept for {@link
+ * #awaitUserEvent}. No reconnects, no keep-alive, no background thread: {@link AmiLink} is the
+ * connection {@code serve} keeps.
  *
  * <p>Every wait is bounded by {@link AmiSettings#timeout()}. The secret is never sent in clear nor put
  * in an exception. Not thread-safe; close it once.
@@ -67,8 +73,12 @@ public final class AmiProbe implements AutoCloseable {
     private final Socket socket;
     private final AmiReader reader;
     private final OutputStream out;
+    /** At most this many user events are kept unclaimed; older ones are dropped. */
+    static final int MAX_KEPT_EVENTS = 1000;
+
     private int nextId;
     private boolean fullyBootedSeen;
+    private final Deque<Map<String, String>> userEvents = new ArrayDeque<>();
     private String banner = "";
 
     private AmiProbe(AmiSettings settings, Socket socket) throws IOException {
@@ -78,8 +88,16 @@ public final class AmiProbe implements AutoCloseable {
         this.out = socket.getOutputStream();
     }
 
-    /** Connects and logs in; the caller closes the probe. */
+    /** Connects and logs in with {@code Events: system}; the caller closes the probe. */
     public static AmiProbe open(AmiSettings settings) throws ProbeException {
+        return open(settings, "system");
+    }
+
+    /**
+     * Connects and logs in asking for the events of these classes (comma-separated, e.g. {@code user});
+     * the caller closes the probe.
+     */
+    public static AmiProbe open(AmiSettings settings, String events) throws ProbeException {
         String where = settings.host() + ":" + settings.port();
         int timeoutMs = (int) settings.timeout().toMillis();
         Socket socket = new Socket();
@@ -94,7 +112,7 @@ public final class AmiProbe implements AutoCloseable {
                         + (banner == null ? "" : banner.replaceAll("\\p{Cntrl}", "?")) + "')");
             }
             probe.banner = banner;
-            probe.login(where);
+            probe.login(where, events);
             return probe;
         } catch (SocketTimeoutException e) {
             close(socket);
@@ -112,14 +130,14 @@ public final class AmiProbe implements AutoCloseable {
         }
     }
 
-    private void login(String where) throws IOException, ProbeException {
+    private void login(String where, String events) throws IOException, ProbeException {
         Answer challenge = send("Challenge", "AuthType", "MD5");
         String nonce = challenge.header("Challenge");
         if (!challenge.success() || nonce.isEmpty()) {
             throw new ProbeException(Problem.LOGIN_REFUSED, where + " refused the MD5 challenge: " + challenge.message());
         }
         Answer login = send("Login", "Username", settings.user(), "AuthType", "MD5", "Key", md5Hex(nonce + settings.secret()),
-                "Events", "system");
+                "Events", events);
         if (!login.success()) {
             throw new ProbeException(Problem.LOGIN_REFUSED, "login as '" + settings.user() + "' at " + where + " refused: "
                     + login.message());
@@ -138,7 +156,24 @@ public final class AmiProbe implements AutoCloseable {
      * @throws IOException on a broken connection or when no answer comes within the timeout
      */
     public Answer send(String action, String... headers) throws IOException {
-        String id = "doctor-" + (++nextId);
+        return send(settings.timeout(), action, headers);
+    }
+
+    /**
+     * As {@link #send(String, String...)}, waiting at most {@code wait} for the answer (e.g. a
+     * synchronous Originate, answered only once the call is).
+     */
+    public Answer send(Duration wait, String action, String... headers) throws IOException {
+        socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, wait.toMillis())));
+        try {
+            return exchange(action, headers);
+        } finally {
+            socket.setSoTimeout((int) settings.timeout().toMillis());
+        }
+    }
+
+    private Answer exchange(String action, String... headers) throws IOException {
+        String id = "hotdesk-probe-" + (++nextId);
         out.write(AmiMessage.encode(action, id, headers));
         out.flush();
         Map<String, String> response = next(id, true);
@@ -156,7 +191,48 @@ public final class AmiProbe implements AutoCloseable {
         return new Answer(success, response.getOrDefault("Message", ""), response, List.copyOf(events), fullyBootedSeen);
     }
 
-    /** The next message of this action (a response when {@code response}, else an event), skipping others. */
+    /**
+     * The first user event (already received or arriving before {@code wait} is over) that {@code which}
+     * accepts, taken out of those kept; empty when none came in time. Other messages read meanwhile are
+     * kept (user events) or dropped.
+     *
+     * @throws IOException when the connection broke
+     */
+    public Optional<Map<String, String>> awaitUserEvent(Predicate<Map<String, String>> which, Duration wait) throws IOException {
+        for (Iterator<Map<String, String>> it = userEvents.iterator(); it.hasNext(); ) {
+            Map<String, String> e = it.next();
+            if (which.test(e)) {
+                it.remove();
+                return Optional.of(e);
+            }
+        }
+        long deadline = System.nanoTime() + wait.toNanos();
+        try {
+            while (true) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    return Optional.empty();
+                }
+                socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
+                Map<String, String> m;
+                try {
+                    m = readMessage();
+                } catch (SocketTimeoutException e) {
+                    return Optional.empty(); // the reader keeps a message cut by the timeout for the next read
+                }
+                if (isUserEvent(m)) {
+                    if (which.test(m)) {
+                        return Optional.of(m);
+                    }
+                    keep(m);
+                }
+            }
+        } finally {
+            socket.setSoTimeout((int) settings.timeout().toMillis());
+        }
+    }
+
+    /** The next message of this action (a response when {@code response}, else an event), keeping user events. */
     private Map<String, String> next(String id, boolean response) throws IOException {
         while (true) {
             Map<String, String> m = readMessage();
@@ -167,38 +243,40 @@ public final class AmiProbe implements AutoCloseable {
             if (id.equals(m.get("ActionID")) && (response ? isResponse : !isResponse && m.containsKey("Event"))) {
                 return m;
             }
+            if (isUserEvent(m)) {
+                keep(m);
+            }
         }
     }
 
-    /** One message as its headers (names case-insensitive, the first of repeated ones wins), as AmiMessage reads it. */
-    private Map<String, String> readMessage() throws IOException {
-        Map<String, String> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        int lines = 0;
-        while (true) {
-            String line = reader.readLine();
-            if (line == null) {
-                throw new IOException("Asterisk closed the AMI connection");
-            }
-            if (line.isEmpty()) {
-                if (lines > 0) {
-                    return Collections.unmodifiableMap(h);
-                }
-                continue;
-            }
-            if (++lines > 10_000) {
-                throw new IOException("AMI message with more than 10000 lines");
-            }
-            int colon = line.indexOf(':');
-            h.putIfAbsent(colon < 0 ? "" : line.substring(0, colon).strip(),
-                    colon < 0 ? line : line.substring(colon + 1).stripLeading());
+    private static boolean isUserEvent(Map<String, String> m) {
+        return AmiEmergencyEvents.userEventName(m) != null;
+    }
+
+    private void keep(Map<String, String> userEvent) {
+        if (userEvents.size() == MAX_KEPT_EVENTS) {
+            userEvents.removeFirst();
         }
+        userEvents.addLast(userEvent);
+    }
+
+    /**
+     * One message as its headers (names case-insensitive, the first of repeated ones wins). A read timeout
+     * may cut a message anywhere: the reader keeps what it has read for the next call.
+     */
+    private Map<String, String> readMessage() throws IOException {
+        AmiMessage m = reader.readMessage();
+        if (m == null) {
+            throw new IOException("Asterisk closed the AMI connection");
+        }
+        return m.headers();
     }
 
     @Override
     public void close() {
         try {
             socket.setSoTimeout(Math.max(1, (int) Math.min(settings.timeout().toMillis(), 1000)));
-            out.write(AmiMessage.encode("Logoff", "doctor-logoff"));
+            out.write(AmiMessage.encode("Logoff", "hotdesk-probe-logoff"));
             out.flush();
         } catch (IOException e) {
             // closing anyway

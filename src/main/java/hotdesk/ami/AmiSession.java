@@ -29,8 +29,8 @@ import static hotdesk.ami.AmiText.shown;
 
 /**
  * One TCP connection to Asterisk's manager interface, from connect to end: banner, Challenge/MD5
- * login with {@code Events: system}, then the read loop that hands each response to the action
- * waiting for it (by {@code ActionID}), passes {@code FullyBooted} on, ends at {@code Shutdown} or
+ * login with {@code Events: system,user}, then the read loop that hands each response to the action
+ * waiting for it (by {@code ActionID}), passes {@code FullyBooted} and user events on, ends at {@code Shutdown} or
  * EOF, and keeps the connection alive: after the ping interval without any message it sends
  * {@code Ping}; no answer within the timeout ends the session.
  *
@@ -81,8 +81,9 @@ final class AmiSession {
      *
      * @param onLoggedIn    called with Asterisk's banner once the login succeeded, before any event is read
      * @param onFullyBooted called on this thread for every {@code FullyBooted}; must not block
+     * @param onUserEvent   called on this thread for every {@code UserEvent}; must not block
      */
-    Outcome run(Consumer<String> onLoggedIn, Consumer<AmiMessage> onFullyBooted) {
+    Outcome run(Consumer<String> onLoggedIn, Consumer<AmiMessage> onFullyBooted, Consumer<AmiMessage> onUserEvent) {
         try {
             // a timeout is at most 5 minutes (AmiSettings), so it fits an int
             socket.connect(new InetSocketAddress(settings.host(), settings.port()), (int) timeoutMs);
@@ -108,14 +109,14 @@ final class AmiSession {
             }
             String loginId = nextId("login");
             AmiMessage login = exchange(AmiMessage.encode("Login", loginId, "Username", settings.user(), "AuthType", "MD5",
-                    "Key", md5Hex(nonce + settings.secret()), "Events", "system"), loginId);
+                    "Key", md5Hex(nonce + settings.secret()), "Events", "system,user"), loginId);
             if (!login.isSuccess()) {
                 return new Outcome(false, true, false, shown(login.getOrEmpty("Message")));
             }
             socket.setSoTimeout((int) Math.max(10, Math.min(pingIntervalNanos / 1_000_000, timeoutMs) / 4));
             loggedIn = true;
             onLoggedIn.accept(banner);
-            return readLoop(onFullyBooted);
+            return readLoop(onFullyBooted, onUserEvent);
         } catch (IOException e) {
             return new Outcome(loggedIn, false, false, reason(e));
         }
@@ -170,7 +171,7 @@ final class AmiSession {
     }
 
     /** Reads until the connection ends; answers responses, passes events on, keeps the link alive. */
-    private Outcome readLoop(Consumer<AmiMessage> onFullyBooted) throws IOException {
+    private Outcome readLoop(Consumer<AmiMessage> onFullyBooted, Consumer<AmiMessage> onUserEvent) throws IOException {
         long lastHeard = System.nanoTime();
         String pingId = null;
         long pingSent = 0;
@@ -209,6 +210,8 @@ final class AmiSession {
                 String event = m.get("Event");
                 if ("FullyBooted".equalsIgnoreCase(event)) {
                     onFullyBooted.accept(m);
+                } else if ("UserEvent".equalsIgnoreCase(event)) {
+                    onUserEvent.accept(m);
                 } else if ("Shutdown".equalsIgnoreCase(event)) {
                     String why = SHUTDOWN + shown(m.getOrEmpty("Shutdown")) + ", Restart: " + shown(m.getOrEmpty("Restart"));
                     end("Asterisk is shutting down");

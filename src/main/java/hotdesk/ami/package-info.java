@@ -5,8 +5,11 @@
  * correlation by ActionID, events, keep-alive), {@code AmiPhoneResync} (core port {@link
  * hotdesk.core.port.PhoneResync}: PJSIPNotify check-sync), {@code AmiDialplanState} (core port
  * {@link hotdesk.core.port.DialplanState}: AstDB DBPut/DBDel) and {@code AmiModuleCheck}
- * (ModuleCheck of the modules hotdesk needs after every FullyBooted). {@code AmiReader} and
- * {@code AmiMessage} speak the wire format.
+ * (ModuleCheck of the modules hotdesk needs after every FullyBooted); the link also hands on the
+ * emergency route's {@code HotdeskEmergency} user events ({@code AmiEmergencyEvents}).
+ * {@link hotdesk.ami.AmiProbe} is a short session for {@code hotdesk doctor}, and {@link
+ * hotdesk.ami.AmiTestCall} the test call of {@code hotdesk emergency test} on one. {@code AmiReader}
+ * and {@code AmiMessage} speak the wire format.
  *
  * <p>A small AMI client over a plain socket (see {@code AmiLink} for why not asterisk-java's
  * ManagerConnection). Depends on the core ports, the JDK and SLF4J; no other adapter imports it and

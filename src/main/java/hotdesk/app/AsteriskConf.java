@@ -34,7 +34,8 @@ final class AsteriskConf implements Callable<Integer> {
         return new AsteriskConfSettings(codes, c.string("asterisk.agi-url"), c.string("pjsip.idle-context"),
                 c.bool("asterisk.idle-internal-calls"), c.string("asterisk.internal-pattern"), c.string("ami.user"),
                 c.string("ami.secret"), c.string("ari.user"), c.string("ari.password"),
-                AsteriskConfSettings.PjsipWizard.of(c.string("asterisk.pjsip-wizard")));
+                AsteriskConfSettings.PjsipWizard.of(c.string("asterisk.pjsip-wizard")), c.string("ami.test-user"),
+                c.string("ami.test-secret"));
     }
 
     @Override

@@ -73,6 +73,9 @@ public final class Config {
             new Key("ami.user", "hotdesk", "AMI user (asterisk-conf/manager_hotdesk.conf)"),
             new Key("ami.secret", "hotdesk-ami-change-me", "AMI secret"),
             new Key("ami.timeout", "3s", "timeout of one AMI action"),
+            new Key("ami.test-user", "hotdesk-test", "AMI user that only hotdesk emergency test logs in as, to originate the test "
+                    + "call (asterisk-conf/manager_hotdesk.conf); must differ from ami.user; empty: no such user, test calls are off"),
+            new Key("ami.test-secret", "hotdesk-ami-test-change-me", "AMI secret of ami.test-user"),
             new Key("ari.url", "http://127.0.0.1:8088/ari", "Asterisk REST interface base URL"),
             new Key("ari.user", "hotdesk", "ARI user (asterisk-conf/ari_hotdesk.conf)"),
             new Key("ari.password", "hotdesk-ari-change-me", "ARI password"),
@@ -118,6 +121,16 @@ public final class Config {
             new Key("codes.otp", "00*,00#", "one-time code login: dial <code><6 digits>[#]"),
             new Key("codes.logout", "*71,*77*5*,00#,00", "logout codes"),
             new Key("emergency.numbers", "911,112,999", "numbers an idle desk may always call (static dialplan, no hotdesk needed)"),
+            new Key("emergency.webhook-url", "", "URL that every emergency call is POSTed to as signed JSON while hotdesk runs "
+                    + "(https://, or http:// to a loopback address); empty: no webhook"),
+            new Key("emergency.webhook-secret", "", "key of the webhook's HMAC-SHA256 signature (X-Hotdesk-Signature), at least "
+                    + "16 characters; required with emergency.webhook-url"),
+            new Key("emergency.webhook-timeout", "5s", "how long one webhook POST may take to connect, and then to be answered"),
+            new Key("emergency.webhook-retry-for", "10m", "how long a webhook POST that failed is retried (backoff from 1s "
+                    + "doubling up to emergency.webhook-max-backoff) before it is given up with an ERROR"),
+            new Key("emergency.webhook-max-backoff", "1m", "longest wait between two tries of one webhook POST"),
+            new Key("emergency.webhook-queue-size", "1000", "webhook POSTs waiting at most; when full the oldest is dropped "
+                    + "with an ERROR"),
             new Key("asterisk.agi-url", "agi://127.0.0.1:4573", "FastAGI URL the generated dialplan calls"),
             new Key("asterisk.idle-internal-calls", "false", "whether idle desks may call internal numbers"),
             new Key("asterisk.internal-pattern", "_1XX", "pattern of internal numbers for idle desks"),
@@ -333,8 +346,10 @@ public final class Config {
     public List<String> describe() {
         List<String> lines = new ArrayList<>();
         values.forEach((k, v) -> {
-            // a URL may carry a password too (db.url's password=…, ari.url's user:password@)
-            String shown = isSecret(k) ? (v.isEmpty() ? "(empty)" : "****") : DatabaseSettings.mask(v);
+            // a URL may carry a password too (db.url's password=…, ari.url's user:password@, a webhook's ?token=…)
+            String shown = isSecret(k) ? (v.isEmpty() ? "(empty)" : "****")
+                    : k.equals("emergency.webhook-url") && v.indexOf('?') >= 0 ? v.substring(0, v.indexOf('?')) + "?****"
+                    : DatabaseSettings.mask(v);
             lines.add(k + " = " + shown + "  [" + origins.get(k) + "]");
         });
         return lines;

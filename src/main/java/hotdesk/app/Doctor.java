@@ -38,7 +38,8 @@ import java.util.concurrent.Callable;
  * and deletes again ({@code hotdesk-doctor-probe-<random>}); reads the ledger only.
  */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
-        description = {"Check the Asterisk side with the configured credentials: AMI login and privileges, ARI, that "
+        description = {"Check the Asterisk side with the configured credentials: AMI login and privileges (also of the"
+                + " test-call user ami.test-user), ARI, that "
                 + "sorcery lets ARI create endpoint/aor/auth (a probe object of each, deleted again), the hotdesk "
                 + "contexts, the required modules, ledger users also defined in pjsip.conf, and extensions of your "
                 + "dialplan that take a feature code before hotdesk-codes can.",
@@ -89,8 +90,15 @@ final class Doctor implements Callable<Integer> {
         List<String> modules = List.copyOf(RequiredModules.of(AsteriskConfWriter.render(AsteriskConf.settings(c))
                 .get(AsteriskConfWriter.EXTENSIONS), c.string("asterisk.pjsip-wizard")).keySet());
         DialCodePlan codes = AsteriskConf.settings(c).codes();
-        List<Check> checks = new Run(services, ami, new AriClient(ari), ari, modules, codes, c.string("pjsip.idle-context"),
-                c.string("users.default-context")).checks();
+        Run run = new Run(services, ami, new AriClient(ari), ari, modules, codes, c.string("pjsip.idle-context"),
+                c.string("users.default-context"));
+        if (AsteriskConf.settings(c).testCalls()) {
+            run.testUser(new AmiSettings(c.string("ami.host"), c.integer("ami.port", 1, 65535), c.string("ami.test-user"),
+                    c.string("ami.test-secret"), c.duration("ami.timeout"), Map.of()));
+        } else {
+            run.testCallsOff();
+        }
+        List<Check> checks = run.checks();
         print(checks);
         return checks.stream().allMatch(x -> x.status() == Status.OK) ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
     }
@@ -156,6 +164,8 @@ final class Doctor implements Callable<Integer> {
         private final String defaultContext;
         private final Map<String, Optional<DialplanSearch.Context>> dialplan = new LinkedHashMap<>();
         private String probeId;
+        private AmiSettings testUser;
+        private boolean testCallsOff;
         /** Whether AMI refused the system-class action of the privileges check. */
         private boolean amiWriteDenied;
         /** Whether AMI answered ShowDialPlan (the contexts check asks first). */
@@ -176,6 +186,18 @@ final class Doctor implements Callable<Integer> {
         /** Names the probe objects (tests); by default {@value #PROBE_PREFIX} and 12 random hex digits. */
         Run probeId(String id) {
             this.probeId = id;
+            return this;
+        }
+
+        /** Also checks the test-call user ({@code ami.test-user}) of {@code hotdesk emergency test}. */
+        Run testUser(AmiSettings settings) {
+            this.testUser = settings;
+            return this;
+        }
+
+        /** No test-call user is configured ({@code ami.test-user} empty): the check says so and passes. */
+        Run testCallsOff() {
+            this.testCallsOff = true;
             return this;
         }
 
@@ -212,6 +234,11 @@ final class Doctor implements Callable<Integer> {
                 out.add(amiCheck);
                 // a user that may not read system events can still run the checks' actions
                 boolean amiOk = probe != null && !amiWriteDenied;
+                if (testUser != null) {
+                    out.add(probe != null ? testUser() : Check.skipped("ami test", "needs AMI"));
+                } else if (testCallsOff) {
+                    out.add(Check.ok("ami test", "no test-call user (ami.test-user is empty): hotdesk emergency test is off"));
+                }
 
                 Check ariCheck = ari();
                 out.add(ariCheck);
@@ -269,6 +296,43 @@ final class Doctor implements Callable<Integer> {
                         + "] section of manager.conf; then: manager reload");
             }
             return Check.ok("ami", who + " (read and write system)");
+        }
+
+        // ---- 1b. the test-call user
+
+        /**
+         * Logs in as {@code ami.test-user} and asks for what {@code hotdesk emergency test} needs without
+         * placing a call: an Originate without a channel is answered {@code Channel not specified} when the
+         * user may originate and {@code Permission denied} when not; Getvar needs {@code reporting}. Whether
+         * it may read user events shows only with a call: {@code hotdesk emergency test} says so.
+         */
+        private Check testUser() {
+            String who = "'" + testUser.user() + "'";
+            try (AmiProbe p = AmiProbe.open(testUser, "user")) {
+                AmiProbe.Answer originate = p.send("Originate");
+                if (originate.message().equalsIgnoreCase("Permission denied")) {
+                    return Check.fail("ami test", "the test-call user " + who + " may not originate (Permission denied)",
+                            "set write = originate,reporting in the [" + testUser.user() + "] section of manager.conf (as"
+                                    + " manager_hotdesk.conf has it); then: manager reload");
+                }
+                AmiProbe.Answer getvar = p.send("Getvar", "Variable", "HOTDESK_SECURITY_DESK");
+                if (!getvar.success()) {
+                    return Check.fail("ami test", "the test-call user " + who + " may originate but not read the dialplan's"
+                            + " globals (Getvar: " + getvar.message() + ")", "set write = originate,reporting in the ["
+                            + testUser.user() + "] section of manager.conf; then: manager reload");
+                }
+                return Check.ok("ami test", "logged in as " + who + " (originate, reporting): hotdesk emergency test can"
+                        + " place test calls");
+            } catch (AmiProbe.ProbeException e) {
+                String fix = e.problem() == AmiProbe.Problem.LOGIN_REFUSED
+                        ? "ami.test-user/ami.test-secret must match the [" + testUser.user() + "] section of"
+                                + " manager_hotdesk.conf (hotdesk asterisk-conf writes it; #include it); then: manager reload."
+                                + " Only hotdesk emergency test needs this user"
+                        : amiFix(e.problem());
+                return Check.fail("ami test", e.getMessage(), fix);
+            } catch (IOException e) {
+                return Check.fail("ami test", "AMI connection failed: " + e.getMessage(), "see Asterisk's log");
+            }
         }
 
         // ---- 2. ARI

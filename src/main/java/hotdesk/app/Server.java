@@ -16,6 +16,9 @@ import hotdesk.core.policy.Projections;
 import hotdesk.core.policy.RequiredModules;
 import hotdesk.core.policy.ValueRules;
 import hotdesk.core.port.Ledger;
+import hotdesk.core.model.EmergencyCall;
+import hotdesk.core.port.EmergencyAlerts;
+import hotdesk.core.usecase.AnnounceEmergency;
 import hotdesk.core.usecase.ApplyNow;
 import hotdesk.core.usecase.LogIn;
 import hotdesk.core.usecase.LogOut;
@@ -23,6 +26,8 @@ import hotdesk.core.usecase.ProvisionDesk;
 import hotdesk.core.usecase.Reconcile;
 import hotdesk.provisioning.ProvisioningServer;
 import hotdesk.provisioning.ProvisioningSettings;
+import hotdesk.webhook.EmergencyWebhook;
+import hotdesk.webhook.WebhookSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +45,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
@@ -48,7 +55,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The running server: FastAGI, AMI, ARI, provisioning HTTP and the reconciler loop, on one ledger.
+ * The running server: FastAGI, AMI, ARI, provisioning HTTP, the reconciler loop and the emergency watch
+ * (every {@code HotdeskEmergency} event of the emergency route: logged, audited, posted to the webhook),
+ * on one ledger.
  * {@link #start()} validates the whole configuration before it opens anything; {@link #close()} stops
  * everything in reverse order. Used by {@code hotdesk serve} and by the end-to-end tests.
  */
@@ -63,6 +72,12 @@ public final class Server implements AutoCloseable {
     private ProvisioningServer provisioning;
     private AmiLink ami;
     private ScheduledExecutorService scheduler;
+    private ExecutorService watch;
+    private AnnounceEmergency announce;
+    private EmergencyAlerts alerts = EmergencyAlerts.none();
+
+    /** Emergency calls waiting to be announced at most; a burst beyond is logged on the AMI thread, unannounced. */
+    static final int WATCH_QUEUE = 1000;
 
     public Server(Config config) {
         this.services = new Services(() -> config);
@@ -70,7 +85,7 @@ public final class Server implements AutoCloseable {
 
     /** Settings of every part, validated at once so a bad key fails the start before anything listens. */
     record Parts(AriSettings ari, AmiSettings ami, AgiSettings agi, Prompts prompts, ProvisioningSettings provisioning,
-                 Duration interval, Duration maxBackoff, Duration applyWait) {
+                 Duration interval, Duration maxBackoff, Duration applyWait, Optional<WebhookSettings> webhook) {
         Parts {
             within("agi.apply-wait", applyWait, Duration.ofMillis(100), Duration.ofSeconds(30));
             within("reconcile.interval", interval, Duration.ofMillis(10), Duration.ofMinutes(10));
@@ -102,7 +117,32 @@ public final class Server implements AutoCloseable {
                 c.string("provisioning.timezone"), c.list("codes.logout").get(0),
                 c.integer("provisioning.max-refusals-per-minute", 1, 100000), c.duration("provisioning.request-timeout"));
         return new Parts(ari, ami, agi, prompts, prov, c.duration("reconcile.interval"), c.duration("reconcile.max-backoff"),
-                c.duration("agi.apply-wait"));
+                c.duration("agi.apply-wait"), webhook(c));
+    }
+
+    /**
+     * The webhook of {@code emergency.webhook-url}, none when it is empty. Its other keys are checked
+     * either way, so a typo fails the start before the URL is ever set.
+     */
+    static Optional<WebhookSettings> webhook(Config c) {
+        Duration timeout = c.duration("emergency.webhook-timeout");
+        Duration retryFor = c.duration("emergency.webhook-retry-for");
+        Duration maxBackoff = c.duration("emergency.webhook-max-backoff");
+        int queue = c.integer("emergency.webhook-queue-size", 1, 100_000);
+        String url = c.string("emergency.webhook-url").strip();
+        if (url.isEmpty()) {
+            return Optional.empty();
+        }
+        String secret = c.string("emergency.webhook-secret");
+        WebhookSettings w = new WebhookSettings(WebhookSettings.parseUrl(url), secret, timeout, retryFor,
+                WebhookSettings.FIRST_BACKOFF, maxBackoff, queue);
+        for (String other : new String[] {"ami.secret", "ami.test-secret", "ari.password"}) {
+            if (secret.equals(c.string(other))) {
+                throw new IllegalArgumentException("emergency.webhook-secret must not be the " + other + ": the webhook's"
+                        + " receiver would learn it");
+            }
+        }
+        return Optional.of(w);
     }
 
     private static Path path(String key, String value) {
@@ -161,11 +201,27 @@ public final class Server implements AutoCloseable {
             open.push(services);
 
             AriClient ariClient = new AriClient(parts.ari());
+            if (parts.webhook().isPresent()) {
+                EmergencyWebhook webhook = new EmergencyWebhook(parts.webhook().get(), services.clock());
+                open.push(webhook);
+                alerts = webhook;
+            }
+            announce = new AnnounceEmergency(ledger, alerts, services.clock(), node);
+            // one thread: the ledger look-up and audit of each call happen off the AMI reader, in order
+            watch = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(WATCH_QUEUE),
+                    daemonThreads("hotdesk-emergency"));
+            open.push(() -> {
+                watch.shutdown();
+                if (!watch.awaitTermination(10, TimeUnit.SECONDS)) {
+                    LOG.error("emergency calls still being announced after 10 s of stopping: {} left unannounced",
+                            watch.shutdownNow().size());
+                }
+            });
             // the link calls back only after ami.start(), below, when reconcile is set
             ami = new AmiLink(parts.ami(), modules, () -> {
                 LOG.info("Asterisk is fully booted: pushing every desk and user again");
                 reconcile.asteriskRestarted();
-            });
+            }, this::emergencyCall);
             open.push(ami);
             reconcile = new Reconcile(ledger, new AriPbx(ariClient), ami.dialplanState(), ami.phoneResync(),
                     new Projections(profile), services.clock(), node, parts.maxBackoff());
@@ -212,6 +268,20 @@ public final class Server implements AutoCloseable {
         };
     }
 
+    /** On the AMI reader: queue the announcement and return at once. */
+    private void emergencyCall(EmergencyCall call) {
+        try {
+            watch.execute(() -> announce.announce(call));
+        } catch (RejectedExecutionException e) {
+            // a flood, or hotdesk stopping: the call is still logged (here, without the ledger) and posted
+            LOG.error("{} from desk {}: dialled {}, ELIN {}, where '{}', channel {} (not audited: {} emergency calls are"
+                    + " waiting to be announced, or hotdesk is stopping)", call.test() ? "emergency TEST call" : "EMERGENCY CALL",
+                    call.desk(), call.number(), call.elin(), call.where(), call.channel(), WATCH_QUEUE);
+            alerts.send(new hotdesk.core.model.EmergencyAlert(call, Optional.empty(), false, services.clock().instant(),
+                    services.node()));
+        }
+    }
+
     private void reconcileQuietly() {
         try {
             if (!reconcile.idle()) {
@@ -227,16 +297,20 @@ public final class Server implements AutoCloseable {
     }
 
     /**
-     * The AMI secret and ARI password hotdesk ships with are public: tolerated (with a warning) only
+     * The AMI secrets and ARI password hotdesk ships with are public: tolerated (with a warning) only
      * while Asterisk is on this host's loopback, refused for any other Asterisk, whether the value came
      * from the defaults or was set explicitly.
      */
     static void shippedSecrets(Config c, Parts parts) {
         shippedSecret(c, "ami.secret", "ami.host", parts.ami().host());
         shippedSecret(c, "ari.password", "ari.url", parts.ari().baseUrl().getHost());
+        // serve does not log in as the test-call user, but the generated files give that user to Asterisk
+        if (!c.string("ami.test-user").isEmpty()) {
+            shippedSecret(c, "ami.test-secret", "ami.host", parts.ami().host());
+        }
     }
 
-    private static void shippedSecret(Config c, String key, String hostKey, String host) {
+    static void shippedSecret(Config c, String key, String hostKey, String host) {
         if (!c.string(key).equals(Config.defaultValue(key))) {
             return;
         }

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * a user may not be called {@code general} (that section configures the whole module). Errors are
  * IllegalArgumentException naming the key ({@code asterisk.agi-url}, {@code pjsip.idle-context},
  * {@code asterisk.internal-pattern}, {@code ami.user}, {@code ami.secret}, {@code ari.user},
- * {@code ari.password}); secrets are never echoed, not even in {@link #toString()}.
+ * {@code ari.password}, {@code ami.test-user}, {@code ami.test-secret}); secrets are never echoed, not even in {@link #toString()}.
  *
  * @param codes             feature codes and emergency numbers ({@code codes.*}, {@code emergency.numbers})
  * @param agiUrl            where Asterisk reaches hotdesk's FastAGI server, {@code agi://host[:port]}
@@ -29,10 +29,27 @@ import java.util.regex.Pattern;
  * @param ariUser           ARI user hotdesk pushes PJSIP objects as
  * @param ariPassword       its password
  * @param pjsipWizard       where Asterisk keeps the PJSIP objects hotdesk pushes ({@code asterisk.pjsip-wizard})
+ * @param amiTestUser       AMI user {@code hotdesk emergency test} logs in as to place a test call ({@code ami.test-user}):
+ *                          a user of its own, because a user that may both {@code originate} and write {@code system}
+ *                          (as {@code amiUser} must) can make Asterisk run programs (Originate of {@code System()});
+ *                          empty: no such user, test calls are off
+ * @param amiTestSecret     its secret ({@code ami.test-secret}); not checked when {@code amiTestUser} is empty
  */
 public record AsteriskConfSettings(DialCodePlan codes, String agiUrl, String idleContext, boolean idleInternalCalls,
                                    String internalPattern, String amiUser, String amiSecret, String ariUser,
-                                   String ariPassword, PjsipWizard pjsipWizard) {
+                                   String ariPassword, PjsipWizard pjsipWizard, String amiTestUser, String amiTestSecret) {
+
+    /** The AMI user and secret of {@code hotdesk emergency test} that hotdesk ships ({@code ami.test-user}, {@code ami.test-secret}). */
+    public static final String DEFAULT_TEST_USER = "hotdesk-test";
+    public static final String DEFAULT_TEST_SECRET = "hotdesk-ami-test-change-me";
+
+    /** The settings with the shipped test-call AMI user ({@link #DEFAULT_TEST_USER}). */
+    public AsteriskConfSettings(DialCodePlan codes, String agiUrl, String idleContext, boolean idleInternalCalls,
+                                String internalPattern, String amiUser, String amiSecret, String ariUser, String ariPassword,
+                                PjsipWizard pjsipWizard) {
+        this(codes, agiUrl, idleContext, idleInternalCalls, internalPattern, amiUser, amiSecret, ariUser, ariPassword,
+                pjsipWizard, DEFAULT_TEST_USER, DEFAULT_TEST_SECRET);
+    }
 
     /**
      * The writable sorcery wizard after the config wizard, which takes what ARI creates.
@@ -104,12 +121,20 @@ public record AsteriskConfSettings(DialCodePlan codes, String agiUrl, String idl
         if (pjsipWizard == null) {
             throw new IllegalArgumentException("asterisk.pjsip-wizard must be memory or astdb");
         }
+        amiTestUser = amiTestUser == null || amiTestUser.isEmpty() ? "" : user("ami.test-user", amiTestUser);
+        amiTestSecret = amiTestUser.isEmpty() ? "" : secret("ami.test-secret", amiTestSecret);
+        if (amiTestUser.equalsIgnoreCase(amiUser)) {
+            // Asterisk looks manager users up without case; one section cannot hold both sets of rights
+            throw new IllegalArgumentException("ami.test-user must differ from ami.user ('" + amiUser + "'): the test-call"
+                    + " user may originate, and a user that may also write system can make Asterisk run programs");
+        }
     }
 
     /** The defaults hotdesk ships, the ones asterisk-conf/ in the repository is generated with. */
     public static AsteriskConfSettings defaults() {
         return new AsteriskConfSettings(DialCodePlan.defaults(), "agi://127.0.0.1:4573", "hotdesk-idle", false, "_1XX",
-                "hotdesk", "hotdesk-ami-change-me", "hotdesk", "hotdesk-ari-change-me", PjsipWizard.ASTDB);
+                "hotdesk", "hotdesk-ami-change-me", "hotdesk", "hotdesk-ari-change-me", PjsipWizard.ASTDB, DEFAULT_TEST_USER,
+                DEFAULT_TEST_SECRET);
     }
 
     private static String agiUrl(String value) {
@@ -209,6 +234,11 @@ public record AsteriskConfSettings(DialCodePlan codes, String agiUrl, String idl
         return v.length() > 60 ? v.substring(0, 60) + "…" : v;
     }
 
+    /** Whether a test-call user is configured ({@code ami.test-user} not empty). */
+    public boolean testCalls() {
+        return !amiTestUser.isEmpty();
+    }
+
     /** The settings as a header comment shows them: secrets left out. */
     String describe() {
         return codes + " asterisk.agi-url=" + agiUrl + " pjsip.idle-context=" + idleContext
@@ -218,6 +248,7 @@ public record AsteriskConfSettings(DialCodePlan codes, String agiUrl, String idl
 
     @Override
     public String toString() {
-        return "AsteriskConfSettings[" + describe() + " ami.secret=**** ari.password=****]";
+        return "AsteriskConfSettings[" + describe() + " ami.test-user=" + amiTestUser
+                + " ami.secret=**** ari.password=**** ami.test-secret=****]";
     }
 }

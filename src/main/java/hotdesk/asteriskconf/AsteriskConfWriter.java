@@ -426,7 +426,7 @@ public final class AsteriskConfWriter {
     }
 
     private static String manager(AsteriskConfSettings s) {
-        return header(s, MANAGER, "the AMI user hotdesk logs in as (ami.user, ami.secret).")
+        return header(s, MANAGER, "the AMI users hotdesk logs in as (ami.user, ami.secret; ami.test-user, ami.test-secret).")
                 + ";\n"
                 + "; In manager.conf add   #include hotdesk/" + MANAGER + "   and set in its [general] by hand\n"
                 + "; (Asterisk reads the first [general] only):   enabled = yes   bindaddr = 127.0.0.1   port = 5038\n"
@@ -439,18 +439,43 @@ public final class AsteriskConfWriter {
                 + ";   ModuleCheck   system\n"
                 + ";   ShowDialPlan  config or reporting   (only `hotdesk doctor`: are the hotdesk contexts loaded,\n"
                 + ";                                        does a context of yours take a feature code first)\n"
+                + ";   Getvar        call or reporting     (only `hotdesk emergency test`: the HOTDESK_ globals)\n"
+                + ";   Originate     originate             (only `hotdesk emergency test`)\n"
                 + ";   Ping          none needed\n"
-                + "; and the events hotdesk waits for are system events: FullyBooted (sent at login only to users\n"
-                + "; that may read system) and Shutdown. Hence read = system and write = system,reporting, nothing\n"
-                + "; else: no call, no command, no originate. reporting only reads (status, AstDB, dialplan);\n"
-                + "; config would also let the user rewrite config files (UpdateConfig), so it is not used.\n"
+                + "; The events hotdesk reads: FullyBooted (sent at login only to users that may read system) and\n"
+                + "; Shutdown are system events; the UserEvent HotdeskEmergency of the emergency route (hotdesk logs\n"
+                + "; it and posts it to emergency.webhook-url) is a user event, which Asterisk sends only to users\n"
+                + "; with read = user.\n"
+                + ";\n"
+                + "; [" + s.amiUser() + "] is the user `hotdesk serve` and `hotdesk doctor` log in as: read = system,user and\n"
+                + "; write = system,reporting, nothing else: no call, no command, no originate. reporting only reads\n"
+                + "; (status, AstDB, dialplan); config would also let the user rewrite config files (UpdateConfig).\n"
+                + ";\n"
+                + (s.testCalls() ? ""
+                + "; [" + s.amiTestUser() + "] is the user of `hotdesk emergency test` only: it originates the test call\n"
+                + "; into hotdesk-emergency-test (originate), reads that call's user events (read = user) and the\n"
+                + "; globals and contexts it reports on (reporting). It is a user of its own because Asterisk lets a\n"
+                + "; user that may write both originate and system originate into any application, System() included,\n"
+                + "; i.e. run programs as Asterisk; without system, an Originate of System, Exec, AGI and the like is\n"
+                + "; refused (Originate Access Forbidden). It can still place calls anywhere Asterisk can: keep its\n"
+                + "; secret as safe as the other one. Without test calls, set ami.test-user empty and generate again.\n"
+                : "; No test-call user (ami.test-user is empty): `hotdesk emergency test` is off, nothing here may\n"
+                + "; originate.\n")
                 + "[" + s.amiUser() + "]\n"
                 + "secret = " + s.amiSecret() + "\n"
                 + "deny = 0.0.0.0/0.0.0.0\n"
                 + "permit = 127.0.0.1/255.255.255.255\n"
-                + "read = system\n"
+                + "read = system,user\n"
                 + "write = system,reporting\n"
-                + "writetimeout = 5000\n";
+                + "writetimeout = 5000\n"
+                + (s.testCalls() ? "\n"
+                + "[" + s.amiTestUser() + "]\n"
+                + "secret = " + s.amiTestSecret() + "\n"
+                + "deny = 0.0.0.0/0.0.0.0\n"
+                + "permit = 127.0.0.1/255.255.255.255\n"
+                + "read = user\n"
+                + "write = originate,reporting\n"
+                + "writetimeout = 5000\n" : "");
     }
 
     private static String ari(AsteriskConfSettings s) {
@@ -570,9 +595,9 @@ public final class AsteriskConfWriter {
         b.append("  emergency calls fail with an error in the log: test them.\n\n");
 
         b.append("## Secrets to change\n\n");
-        b.append("`").append(MANAGER).append("` (`secret`) and `").append(ARI).append("` (`password`) hold the AMI secret\n");
-        b.append("and ARI password. Change both, here (or in hotdesk's settings before generating) **and** in hotdesk\n");
-        b.append("(`ami.secret`, `ari.password`). The shipped values end in `change-me`. Keep these two files readable by\n");
+        b.append("`").append(MANAGER).append("` (two `secret`s) and `").append(ARI).append("` (`password`) hold the AMI secrets\n");
+        b.append("and ARI password. Change them, here (or in hotdesk's settings before generating) **and** in hotdesk\n");
+        b.append("(`ami.secret`, `ami.test-secret`, `ari.password`). The shipped values end in `change-me`. Keep these two files readable by\n");
         b.append("Asterisk only: `hotdesk asterisk-conf` creates them with mode 640 and the group of their directory, and\n");
         b.append("keeps the mode, owner and group of files it replaces.\n\n");
 

@@ -13,7 +13,10 @@ public final class ExitCodes {
     public static final int LEDGER = 4;
     /** Nothing to do: e.g. logout of a desk nobody is logged in at. */
     public static final int NOTHING = 5;
-    /** {@code hotdesk doctor}: at least one check failed (each failure is printed with its fix). */
+    /**
+     * {@code hotdesk doctor}: at least one check failed (each failure is printed with its fix);
+     * {@code hotdesk emergency test}: the test call failed or timed out (the reason is printed).
+     */
     public static final int CHECK_FAILED = 6;
 
     public static final String[] HELP = {
@@ -23,7 +26,7 @@ public final class ExitCodes {
             "3:refused (invalid value, unknown or existing user/device)",
             "4:ledger unreachable or failed",
             "5:nothing to do (e.g. nobody logged in)",
-            "6:a check failed (doctor)"};
+            "6:a check or test failed (doctor, emergency test)"};
 
     private ExitCodes() {
     }

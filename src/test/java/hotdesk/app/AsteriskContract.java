@@ -53,6 +53,49 @@ abstract class AsteriskContract {
     static final String AMI_SECRET = "contract-ami-secret-0123";
     /** An endpoint the peer has from pjsip.conf (ARI may read it but not change it). */
     static final String CONFIG_ENDPOINT = "201";
+    /** The test-call user of the generated manager_hotdesk.conf: read = user, write = originate,reporting. */
+    static final String AMI_TEST_USER = "hotdesk-test";
+    static final String AMI_TEST_SECRET = "contract-ami-test-secret-0123";
+    /** A user of the peer with read = system and write = system,reporting: hotdesk's user before it read user events. */
+    static final String SYSTEM_ONLY_USER = "contract-system-only";
+    static final String SYSTEM_ONLY_SECRET = "contract-system-only-secret-0123";
+    /**
+     * A context of the peer's dialplan: extension {@code s} runs {@code UserEvent(ContractEvent,Token:
+     * ${CONTRACT_TOKEN})}, extension {@code emergency} runs the {@code HotdeskEmergency} event as the
+     * emergency route sends it ({@link #CONTRACT_EMERGENCY}, {@code Test: ${CONTRACT_TEST}}); each then
+     * answers and hangs up.
+     */
+    static final String EVENT_CONTEXT = "contract-events";
+    /** The headers the {@code emergency} extension of {@link #EVENT_CONTEXT} sends, before Channel and Test. */
+    static final Map<String, String> CONTRACT_EMERGENCY = contractEmergency();
+    /** A global of the peer's dialplan (the kit's extensions.conf [globals]). */
+    static final String GLOBAL = "HOTDESK_EMERGENCY_CONTEXT";
+    static final String GLOBAL_VALUE = "test-emergency";
+
+    private static Map<String, String> contractEmergency() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("Desk", "hd-00156500c0de");
+        m.put("Number", "911");
+        m.put("ELIN", "+15551230000");
+        m.put("Where", "Contract Bldg 1 Fl 2 - Desk 2-07");
+        m.put("Civic", "country=US,A1=CA,A3=San Jose,RD=Main,STS=St,HNO=100,FLR=2");
+        return m;
+    }
+
+    /** The dialplan lines of {@link #EVENT_CONTEXT}, for a real Asterisk's extensions.conf. */
+    static String eventContext() {
+        StringBuilder emergency = new StringBuilder("UserEvent(HotdeskEmergency");
+        CONTRACT_EMERGENCY.forEach((k, v) -> emergency.append(',').append(k).append(": ")
+                .append(v.contains(",") ? "\"" + v + "\"" : v));
+        emergency.append(",Channel: ${CHANNEL},Test: ${CONTRACT_TEST})");
+        return "\n[" + EVENT_CONTEXT + "]\n"
+                + "exten => s,1,UserEvent(ContractEvent,Token: ${CONTRACT_TOKEN})\n"
+                + " same => n,Answer()\n"
+                + " same => n,Hangup()\n"
+                + "exten => emergency,1," + emergency + "\n"
+                + " same => n,Answer()\n"
+                + " same => n,Hangup()\n";
+    }
 
     /** ARI base URL of the peer. */
     abstract URI ariUrl();
@@ -353,7 +396,132 @@ abstract class AsteriskContract {
         }
     }
 
+    // ---- AMI: user events and test calls
+
+    @Test
+    void ami_the_test_user_originates_and_the_user_events_of_its_call_carry_the_ids_it_gave() {
+        String id = "contract-" + Long.toHexString(System.nanoTime());
+        try (AmiWire test = loggedIn(AMI_TEST_USER, AMI_TEST_SECRET, "user");
+             AmiWire hotdesk = loggedIn(AMI_USER, AMI_SECRET, "system,user");
+             AmiWire systemOnly = loggedIn(SYSTEM_ONLY_USER, SYSTEM_ONLY_SECRET, "system,user")) {
+
+            Message answer = test.action("Originate", originate("Local/s@" + EVENT_CONTEXT, id, "CONTRACT_TOKEN=token-42"));
+
+            assertAnswer(answer, "Success", "Originate successfully queued");
+            Message event = test.awaitEvent(m -> m.isEvent("UserEvent") && "ContractEvent".equals(m.get("UserEvent")),
+                    Duration.ofSeconds(10));
+            assertThat(event).as("the UserEvent of the test user's call").isNotNull();
+            assertThat(event.get("Privilege")).isEqualTo("user,all");
+            assertThat(event.get("Token")).isEqualTo("token-42");
+            assertThat(event.get("Linkedid")).isEqualTo(id);
+            assertThat(event.get("Uniqueid")).isEqualTo(id + ";2");
+            assertThat(event.get("Channel")).startsWith("Local/s@" + EVENT_CONTEXT + "-").endsWith(";2");
+            // hotdesk's own user reads it too (read = system,user)
+            assertThat(hotdesk.awaitEvent(m -> m.isEvent("UserEvent") && id.equals(m.get("Linkedid")), Duration.ofSeconds(10)))
+                    .isNotNull();
+            // a user with read = system only never gets it, although it asked for user events: Asterisk sends a
+            // session what is queued for it before it answers that session's next action
+            assertThat(systemOnly.action("Ping", Map.of()).get("Ping")).isEqualTo("Pong");
+            assertThat(systemOnly.awaitEvent(m -> m.isEvent("UserEvent"), Duration.ZERO)).isNull();
+        }
+    }
+
+    @Test
+    void ami_originate_is_refused_permission_denied_to_a_user_without_write_originate() {
+        try (AmiWire hotdesk = loggedIn(AMI_USER, AMI_SECRET, "system,user");
+             AmiWire systemOnly = loggedIn(SYSTEM_ONLY_USER, SYSTEM_ONLY_SECRET, "system")) {
+            assertAnswer(hotdesk.action("Originate", originate("Local/s@" + EVENT_CONTEXT, "contract-refused-1", "A=1")),
+                    "Error", "Permission denied");
+            assertAnswer(systemOnly.action("Originate", Map.of()), "Error", "Permission denied");
+        }
+    }
+
+    @Test
+    void ami_originate_without_write_system_may_not_start_system_or_agi() {
+        try (AmiWire test = loggedIn(AMI_TEST_USER, AMI_TEST_SECRET, "user")) {
+            for (String app : List.of("System", "AGI", "Exec")) {
+                Map<String, String> h = new LinkedHashMap<>();
+                h.put("Channel", "Local/s@" + EVENT_CONTEXT);
+                h.put("Application", app);
+                h.put("Data", "true");
+                assertAnswer(test.action("Originate", h), "Error", "Originate Access Forbidden: app or data blacklisted");
+            }
+        }
+    }
+
+    @Test
+    void ami_originate_names_a_missing_channel_and_fails_for_a_context_that_is_not_there() {
+        try (AmiWire test = loggedIn(AMI_TEST_USER, AMI_TEST_SECRET, "user")) {
+            // what hotdesk doctor asks to learn, without a call, whether the user may originate
+            assertAnswer(test.action("Originate", Map.of()), "Error", "Channel not specified");
+            assertAnswer(test.action("Originate", originate("Local/911@contract-no-such-context", "contract-none-1", "A=1")),
+                    "Error", "Originate failed");
+        }
+    }
+
+    @Test
+    void ami_the_test_user_reads_globals_and_contexts_but_may_not_send_user_events_itself() {
+        try (AmiWire test = loggedIn(AMI_TEST_USER, AMI_TEST_SECRET, "user")) {
+            Message set = test.action("Getvar", Map.of("Variable", GLOBAL));
+            Message unset = test.action("Getvar", Map.of("Variable", "HOTDESK_CONTRACT_UNSET"));
+
+            assertThat(set.get("Response")).isEqualTo("Success");
+            assertThat(set.get("Value")).isEqualTo(GLOBAL_VALUE);
+            assertThat(unset.get("Response")).isEqualTo("Success");
+            assertThat(unset.get("Value")).isEmpty();
+            assertAnswer(test.action("ShowDialPlan", Map.of("Context", "contract-no-such-context")), "Error",
+                    "Did not find context contract-no-such-context");
+            assertAnswer(test.action("UserEvent", Map.of("UserEvent", "Forged")), "Error", "Permission denied");
+        }
+    }
+
     // ---- AMI through hotdesk's adapter
+
+    @Test
+    void the_ami_adapter_hands_on_each_hotdesk_emergency_event_and_nothing_else() {
+        java.util.concurrent.CopyOnWriteArrayList<hotdesk.core.model.EmergencyCall> calls =
+                new java.util.concurrent.CopyOnWriteArrayList<>();
+        AmiLink link = new AmiLink(new AmiSettings("127.0.0.1", amiPort(), AMI_USER, AMI_SECRET, Duration.ofSeconds(5),
+                Map.of()), Map.of(), () -> { }, calls::add);
+        toClose.add(link::close);
+        link.start();
+        await().atMost(Duration.ofSeconds(30)).until(link::connected);
+        String other = "contract-other-" + Long.toHexString(System.nanoTime());
+        String real = "contract-real-" + Long.toHexString(System.nanoTime());
+        String test = "contract-test-" + Long.toHexString(System.nanoTime());
+
+        try (AmiWire ami = loggedIn(AMI_TEST_USER, AMI_TEST_SECRET, "user")) {
+            assertThat(ami.action("Originate", originate("Local/s@" + EVENT_CONTEXT, other, "CONTRACT_TOKEN=x")).get("Response"))
+                    .isEqualTo("Success");
+            assertThat(ami.action("Originate", originate("Local/emergency@" + EVENT_CONTEXT, real, "CONTRACT_TEST=no"))
+                    .get("Response")).isEqualTo("Success");
+            assertThat(ami.action("Originate", originate("Local/emergency@" + EVENT_CONTEXT, test, "CONTRACT_TEST=yes"))
+                    .get("Response")).isEqualTo("Success");
+        }
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> calls.size() >= 2);
+        assertThat(calls).extracting(hotdesk.core.model.EmergencyCall::callId).containsExactly(real, test);
+        hotdesk.core.model.EmergencyCall first = calls.get(0);
+        assertThat(first.desk()).isEqualTo(CONTRACT_EMERGENCY.get("Desk"));
+        assertThat(first.number()).isEqualTo("911");
+        assertThat(first.elin()).isEqualTo(CONTRACT_EMERGENCY.get("ELIN"));
+        assertThat(first.where()).isEqualTo(CONTRACT_EMERGENCY.get("Where"));
+        assertThat(first.civic()).isEqualTo(CONTRACT_EMERGENCY.get("Civic"));
+        assertThat(first.channel()).startsWith("Local/emergency@" + EVENT_CONTEXT + "-").endsWith(";2");
+        assertThat(first.test()).isFalse();
+        assertThat(calls.get(1).test()).isTrue();
+    }
+
+    private static Map<String, String> originate(String channel, String channelId, String variable) {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("Channel", channel);
+        h.put("Application", "Wait");
+        h.put("Data", "1");
+        h.put("ChannelId", channelId);
+        h.put("Timeout", "10000");
+        h.put("Variable", variable);
+        return h;
+    }
 
     @Test
     void the_ami_adapter_sees_fully_booted_again_after_a_restart_and_deletes_absent_keys_without_error() {
@@ -387,9 +555,13 @@ abstract class AsteriskContract {
     // ---- helpers
 
     AmiWire loggedIn() {
+        return loggedIn(AMI_USER, AMI_SECRET, "system");
+    }
+
+    AmiWire loggedIn(String user, String secret, String events) {
         AmiWire ami = new AmiWire("127.0.0.1", amiPort());
-        Message login = ami.login(AMI_USER, AMI_SECRET);
-        assertThat(login.get("Response")).as("AMI login: %s", login).isEqualTo("Success");
+        Message login = ami.login(user, secret, events);
+        assertThat(login.get("Response")).as("AMI login of %s: %s", user, login).isEqualTo("Success");
         return ami;
     }
 

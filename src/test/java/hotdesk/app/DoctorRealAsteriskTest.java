@@ -111,8 +111,9 @@ class DoctorRealAsteriskTest {
         CliRun run = doctor(s);
 
         assertThat(run.code()).as(run.out() + run.err()).isEqualTo(ExitCodes.OK);
-        assertThat(run.out().lines()).hasSize(7).allMatch(l -> l.startsWith("ok  "));
+        assertThat(run.out().lines()).hasSize(8).allMatch(l -> l.startsWith("ok  "));
         assertThat(line(run, "ami")).contains("as 'hotdesk' (read and write system)");
+        assertThat(line(run, "ami test")).contains("logged in as 'hotdesk-test' (originate, reporting)");
         assertThat(line(run, "ari")).contains("Asterisk 22.");
         assertThat(line(run, "sorcery")).contains("hotdesk-doctor-probe-");
         assertThat(line(run, "contexts")).contains("hotdesk-idle", "hotdesk-codes", "hotdesk-emergency", "hotdesk-run",
@@ -157,7 +158,7 @@ class DoctorRealAsteriskTest {
         Path manager = asterisk.dir().resolve("etc/hotdesk/manager_hotdesk.conf");
         String good = Files.readString(manager);
         try {
-            Files.writeString(manager, good.replace("read = system\n", "read = reporting\n")
+            Files.writeString(manager, replaced(good, "read = system,user\n", "read = reporting\n")
                     .replace("write = system,reporting\n", "write = reporting\n"));
             asterisk.rx("manager reload");
 
@@ -178,7 +179,7 @@ class DoctorRealAsteriskTest {
         Path manager = asterisk.dir().resolve("etc/hotdesk/manager_hotdesk.conf");
         String good = Files.readString(manager);
         try {
-            Files.writeString(manager, good.replace("read = system\n", "read = reporting\n"));
+            Files.writeString(manager, replaced(good, "read = system,user\n", "read = user\n"));
             asterisk.rx("manager reload");
 
             CliRun run = doctor(s);
@@ -199,7 +200,7 @@ class DoctorRealAsteriskTest {
         Path manager = asterisk.dir().resolve("etc/hotdesk/manager_hotdesk.conf");
         String good = Files.readString(manager);
         try {
-            Files.writeString(manager, good.replace("write = system,reporting\n", "write = system\n"));
+            Files.writeString(manager, replaced(good, "write = system,reporting\n", "write = system\n"));
             asterisk.rx("manager reload");
 
             CliRun run = doctor(s);
@@ -213,6 +214,41 @@ class DoctorRealAsteriskTest {
             Files.writeString(manager, good);
             asterisk.rx("manager reload");
         }
+    }
+
+    @Test
+    void a_test_call_user_that_may_not_originate_or_has_another_secret_fails_the_ami_test_check_only() throws IOException {
+        Map<String, String> s = settings("ami-test");
+        Path manager = asterisk.dir().resolve("etc/hotdesk/manager_hotdesk.conf");
+        String good = Files.readString(manager);
+        try {
+            Files.writeString(manager, replaced(good, "write = originate,reporting\n", "write = reporting\n"));
+            asterisk.rx("manager reload");
+
+            CliRun run = doctor(s);
+
+            assertThat(run.code()).isEqualTo(ExitCodes.CHECK_FAILED);
+            assertThat(withFix(run, "ami test")).contains("FAIL", "'hotdesk-test' may not originate (Permission denied)",
+                    "fix: set write = originate,reporting in the [hotdesk-test] section");
+            assertThat(run.out().lines().filter(l -> l.startsWith("FAIL"))).hasSize(1);
+        } finally {
+            Files.writeString(manager, good);
+            asterisk.rx("manager reload");
+        }
+        s.put("ami.test-secret", "not-the-test-secret-0123");
+
+        CliRun wrong = doctor(s);
+
+        assertThat(wrong.code()).isEqualTo(ExitCodes.CHECK_FAILED);
+        assertThat(withFix(wrong, "ami test")).contains("FAIL", "refused: Authentication failed",
+                "fix: ami.test-user/ami.test-secret must match the [hotdesk-test] section");
+        assertThat(line(wrong, "ami")).startsWith("ok");
+    }
+
+    /** {@code text} with {@code from} replaced; {@code from} must be there, so a changed generator cannot void the test. */
+    private static String replaced(String text, String from, String to) {
+        assertThat(text).contains(from);
+        return text.replace(from, to);
     }
 
     @Test

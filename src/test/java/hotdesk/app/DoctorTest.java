@@ -186,11 +186,25 @@ class DoctorTest {
     }
 
     @Test
+    void without_a_test_call_user_the_ami_test_check_says_test_calls_are_off() throws IOException {
+        Map<String, String> s = settings();
+        s.put("ami.port", Integer.toString(RealAsterisk.freeTcpPort()));
+        s.put("ari.url", "http://127.0.0.1:" + RealAsterisk.freeTcpPort() + "/ari");
+        s.put("ami.test-user", "");
+        CliRun off = CliRun.of(s, Map.of(), "doctor");
+        s.remove("ami.test-user");
+        CliRun on = CliRun.of(s, Map.of(), "doctor");
+
+        assertThat(withFix(off, "ami test")).startsWith("ok").contains("no test-call user (ami.test-user is empty)");
+        assertThat(withFix(on, "ami test")).startsWith("skip").contains("needs AMI");
+    }
+
+    @Test
     void help_documents_exit_code_6() {
         CliRun run = CliRun.of(Map.of(), Map.of(), "doctor", "--help");
 
         assertThat(run.code()).isEqualTo(ExitCodes.OK);
-        assertThat(run.out()).contains("--json", "Exit codes:", "a check failed (doctor)", "probe object");
+        assertThat(run.out()).contains("--json", "Exit codes:", "a check or test failed (doctor", "probe object");
     }
 
     @Test

@@ -8,7 +8,11 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.LinkedHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.awaitility.Awaitility.await;
 
@@ -32,7 +36,41 @@ class FakeAsteriskContractTest extends AsteriskContract {
         ami.loginFailureDelay(Duration.ofMillis(50));
         // the kit has no such module either
         ami.unloadModules("app_no_such_module");
+        // the users of the generated manager_hotdesk.conf, and one that may read system events only
+        ami.user(AMI_USER, AMI_SECRET, "system,user", "system,reporting");
+        ami.user(AMI_TEST_USER, AMI_TEST_SECRET, "user", "originate,reporting");
+        ami.user(SYSTEM_ONLY_USER, SYSTEM_ONLY_SECRET, "system", "system,reporting");
+        ami.global(GLOBAL, GLOBAL_VALUE);
+        ami.contexts(EVENT_CONTEXT);
+        ami.onOriginate(this::eventContext);
         ami.start();
+    }
+
+    private final AtomicInteger channels = new AtomicInteger();
+
+    /** What the real peer's {@link #EVENT_CONTEXT} does, in the fake's terms. */
+    private boolean eventContext(FakeAmi.Originate o) {
+        Matcher m = Pattern.compile("Local/([^@]+)@(.+)").matcher(o.channel());
+        if (!m.matches() || !m.group(2).equals(EVENT_CONTEXT)) {
+            return false; // Asterisk: "Originate failed"
+        }
+        String exten = m.group(1);
+        String id = o.channelId().isEmpty() ? "1796150733." + channels.incrementAndGet() : o.channelId();
+        String channel = "Local/" + exten + "@" + EVENT_CONTEXT + "-" + String.format("%08x", channels.getAndIncrement()) + ";2";
+        Map<String, String> snapshot = FakeAmi.channelSnapshot(channel, EVENT_CONTEXT, exten, id + ";2", id, "<unknown>",
+                "<unknown>");
+        if (exten.equals("s")) {
+            ami.userEvent(snapshot, "ContractEvent", Map.of("Token", o.variables().getOrDefault("CONTRACT_TOKEN", "")));
+            return true;
+        }
+        if (exten.equals("emergency")) {
+            Map<String, String> body = new LinkedHashMap<>(CONTRACT_EMERGENCY);
+            body.put("Channel", channel);
+            body.put("Test", o.variables().getOrDefault("CONTRACT_TEST", ""));
+            ami.userEvent(snapshot, "HotdeskEmergency", body);
+            return true;
+        }
+        return false;
     }
 
     @Override

@@ -33,8 +33,10 @@ class RealAsteriskContractTest extends AsteriskContract {
     @BeforeAll
     static void startAsterisk(@TempDir Path dir) {
         RealAsterisk.assumeKit();
-        asterisk = RealAsterisk.start(dir, conf -> CliRun.ok(settings(), "asterisk-conf", "--out", conf.toString()),
-                RealAsteriskContractTest::addConfigEndpoint);
+        asterisk = RealAsterisk.start(dir, conf -> CliRun.ok(settings(), "asterisk-conf", "--out", conf.toString()), conf -> {
+            addConfigEndpoint(conf);
+            addContractUserAndEvents(conf);
+        });
     }
 
     @AfterAll
@@ -49,7 +51,26 @@ class RealAsteriskContractTest extends AsteriskContract {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("ari.password", ARI_PASSWORD);
         s.put("ami.secret", AMI_SECRET);
+        s.put("ami.test-secret", AMI_TEST_SECRET);
         return s;
+    }
+
+    /** A user that may write system and originate: what hotdesk's generated files never give one user. */
+    static final String SYSTEM_ORIGINATE_USER = "contract-system-originate";
+    static final String SYSTEM_ORIGINATE_SECRET = "contract-system-originate-0123";
+
+    /** The contract's users with read = system only and with write = system,originate, and its context of user events. */
+    static void addContractUserAndEvents(Path conf) {
+        try {
+            Files.writeString(conf.resolve("manager.conf"), "\n[" + SYSTEM_ONLY_USER + "]\nsecret = " + SYSTEM_ONLY_SECRET
+                    + "\ndeny = 0.0.0.0/0.0.0.0\npermit = 127.0.0.1/255.255.255.255\nread = system\nwrite = system,reporting\n"
+                    + "\n[" + SYSTEM_ORIGINATE_USER + "]\nsecret = " + SYSTEM_ORIGINATE_SECRET
+                    + "\ndeny = 0.0.0.0/0.0.0.0\npermit = 127.0.0.1/255.255.255.255\nread = system\nwrite = system,originate\n",
+                    StandardOpenOption.APPEND);
+            Files.writeString(conf.resolve("extensions.conf"), eventContext(), StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static void addConfigEndpoint(Path conf) {
@@ -101,6 +122,25 @@ class RealAsteriskContractTest extends AsteriskContract {
             pbx.remove(hotdesk.core.policy.Projections.typesForRemoval(),
                     hotdesk.core.policy.Projections.idsForRemoval(line.endpointId()));
         }
+    }
+
+    /**
+     * Real only, the reason hotdesk's test calls have an AMI user of their own: Asterisk lets a user that
+     * may write both system and originate originate into System(), i.e. run a program as Asterisk (the
+     * contract shows that one without system may not).
+     */
+    @org.junit.jupiter.api.Test
+    void a_user_that_may_write_system_and_originate_makes_asterisk_run_a_program() throws Exception {
+        Path proof = Files.createTempDirectory("contract-originate").resolve("ran-by-originate");
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("Channel", "Local/s@" + EVENT_CONTEXT);
+        h.put("Application", "System");
+        h.put("Data", "touch " + proof);
+        h.put("Timeout", "10000");
+        try (hotdesk.testing.AmiWire ami = loggedIn(SYSTEM_ORIGINATE_USER, SYSTEM_ORIGINATE_SECRET, "system")) {
+            assertThat(ami.action("Originate", h).get("Response")).isEqualTo("Success");
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(proof));
     }
 
     @Override

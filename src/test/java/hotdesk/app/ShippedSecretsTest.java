@@ -33,7 +33,7 @@ class ShippedSecretsTest {
     @Test
     void own_secrets_neither_warn_nor_are_refused_wherever_asterisk_is() {
         Config own = config(Map.of("ami.secret", "own-ami-secret", "ari.password", "own-ari-password",
-                "ami.host", "pbx.invalid", "ari.url", "http://pbx.invalid:8088/ari"));
+                "ami.test-secret", "own-ami-test-secret", "ami.host", "pbx.invalid", "ari.url", "http://pbx.invalid:8088/ari"));
 
         try (LogCapture log = LogCapture.of("hotdesk.app")) {
             Server.validate(own);
@@ -48,6 +48,22 @@ class ShippedSecretsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("ami.secret is the shipped example value");
         assertThatThrownBy(() -> Server.validate(config(Map.of("ami.secret", "own-ami-secret", "ari.url", "https://10.1.2.3/ari"))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("ari.password is the shipped example value");
+    }
+
+    @Test
+    void the_shipped_test_call_secret_warns_on_loopback_and_is_refused_elsewhere_unless_test_calls_are_off() {
+        try (LogCapture log = LogCapture.of("hotdesk.app")) {
+            Server.validate(config(Map.of("ami.secret", "own-ami-secret", "ari.password", "own-ari-password")));
+
+            assertThat(log.messages()).filteredOn(m -> m.contains("ami.test-secret has its shipped example value")).hasSize(1);
+        }
+        Map<String, String> off = Map.of("ami.secret", "own-ami-secret", "ari.password", "own-ari-password", "ami.host",
+                "192.0.2.10", "ari.url", "https://10.1.2.3/ari");
+        assertThatThrownBy(() -> Server.validate(config(off))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("ami.test-secret is the shipped example value and ami.host (192.0.2.10)");
+        Map<String, String> noTestCalls = new java.util.HashMap<>(off);
+        noTestCalls.put("ami.test-user", "");
+        Server.validate(config(noTestCalls));
     }
 
     @Test

@@ -40,6 +40,31 @@ class AsteriskConfSettingsTest {
         assertThat(D.ariUser()).isEqualTo("hotdesk");
         assertThat(D.ariPassword()).isEqualTo("hotdesk-ari-change-me");
         assertThat(D.pjsipWizard()).isEqualTo(AsteriskConfSettings.PjsipWizard.ASTDB);
+        assertThat(D.amiTestUser()).isEqualTo("hotdesk-test");
+        assertThat(D.amiTestSecret()).isEqualTo("hotdesk-ami-test-change-me");
+    }
+
+    @Test
+    void the_test_call_user_is_checked_like_the_others_and_may_not_be_the_ami_user() {
+        assertThatThrownBy(() -> new AsteriskConfSettings(D.codes(), D.agiUrl(), D.idleContext(), false, D.internalPattern(),
+                D.amiUser(), D.amiSecret(), D.ariUser(), D.ariPassword(), D.pjsipWizard(), "HotDesk", "another-secret-1"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("ami.test-user must differ from ami.user ('hotdesk')");
+        assertThatThrownBy(() -> new AsteriskConfSettings(D.codes(), D.agiUrl(), D.idleContext(), false, D.internalPattern(),
+                D.amiUser(), D.amiSecret(), D.ariUser(), D.ariPassword(), D.pjsipWizard(), "general", "another-secret-1"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("ami.test-user cannot be 'general'");
+        assertThatThrownBy(() -> new AsteriskConfSettings(D.codes(), D.agiUrl(), D.idleContext(), false, D.internalPattern(),
+                D.amiUser(), D.amiSecret(), D.ariUser(), D.ariPassword(), D.pjsipWizard(), "hd-test", "short;1"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("ami.test-secret must be 8 to 128")
+                .hasMessageNotContaining("short;1");
+        assertThat(new AsteriskConfSettings(D.codes(), D.agiUrl(), D.idleContext(), false, D.internalPattern(),
+                D.amiUser(), D.amiSecret(), D.ariUser(), D.ariPassword(), D.pjsipWizard(), "hd-test", "another-secret-1")
+                .toString()).contains("ami.test-user=hd-test", "ami.test-secret=****").doesNotContain("another-secret-1");
+        AsteriskConfSettings off = new AsteriskConfSettings(D.codes(), D.agiUrl(), D.idleContext(), false, D.internalPattern(),
+                D.amiUser(), D.amiSecret(), D.ariUser(), D.ariPassword(), D.pjsipWizard(), "", "x");
+        assertThat(off.testCalls()).isFalse();
+        assertThat(off.amiTestSecret()).isEmpty();
+        assertThat(D.testCalls()).isTrue();
     }
 
     @Test

@@ -126,14 +126,35 @@ class AsteriskConfWriterTest {
     }
 
     @Test
-    void the_ami_user_has_least_privilege_on_the_loopback_only() {
-        List<String> user = sections(FILES.get(MANAGER)).get("hotdesk");
+    void the_ami_users_have_least_privilege_on_the_loopback_only() {
+        Map<String, List<String>> users = sections(FILES.get(MANAGER));
 
-        assertThat(user).containsExactly("secret = hotdesk-ami-change-me", "deny = 0.0.0.0/0.0.0.0",
-                "permit = 127.0.0.1/255.255.255.255", "read = system", "write = system,reporting", "writetimeout = 5000");
-        assertThat(sections(FILES.get(MANAGER))).containsOnlyKeys("hotdesk"); // [general] is merged by hand
+        assertThat(users.get("hotdesk")).containsExactly("secret = hotdesk-ami-change-me", "deny = 0.0.0.0/0.0.0.0",
+                "permit = 127.0.0.1/255.255.255.255", "read = system,user", "write = system,reporting", "writetimeout = 5000");
+        assertThat(users.get("hotdesk-test")).containsExactly("secret = hotdesk-ami-test-change-me", "deny = 0.0.0.0/0.0.0.0",
+                "permit = 127.0.0.1/255.255.255.255", "read = user", "write = originate,reporting", "writetimeout = 5000");
+        assertThat(users).containsOnlyKeys("hotdesk", "hotdesk-test"); // [general] is merged by hand
         assertThat(FILES.get(MANAGER)).contains("PJSIPNotify   system", "DBPut, DBDel  system", "DBGet         system or reporting",
-                "ModuleCheck   system", "ShowDialPlan  config or reporting", "bindaddr = 127.0.0.1");
+                "ModuleCheck   system", "ShowDialPlan  config or reporting", "Originate     originate",
+                "Getvar        call or reporting", "read = user", "bindaddr = 127.0.0.1");
+    }
+
+    @Test
+    void without_a_test_call_user_nothing_in_the_file_may_originate() {
+        Map<String, String> files = AsteriskConfWriter.render(new AsteriskConfSettings(D.codes(), D.agiUrl(), D.idleContext(),
+                false, D.internalPattern(), D.amiUser(), D.amiSecret(), D.ariUser(), D.ariPassword(), D.pjsipWizard(), "", null));
+
+        assertThat(sections(files.get(MANAGER))).containsOnlyKeys("hotdesk");
+        assertThat(files.get(MANAGER)).contains("No test-call user (ami.test-user is empty)").doesNotContain("write = originate");
+    }
+
+    @Test
+    void no_ami_user_may_write_both_system_and_originate() {
+        // with both, Originate may start System() (checked on Asterisk 22.10.1): whoever has the secret runs programs
+        sections(FILES.get(MANAGER)).forEach((user, lines) -> {
+            String write = lines.stream().filter(l -> l.startsWith("write = ")).findFirst().orElseThrow();
+            assertThat(write.contains("system") && write.contains("originate")).as("[%s] %s", user, write).isFalse();
+        });
     }
 
     @Test
@@ -212,9 +233,11 @@ class AsteriskConfWriterTest {
     @Test
     void user_names_from_the_settings_become_the_section_names() {
         Map<String, String> files = AsteriskConfWriter.render(new AsteriskConfSettings(D.codes(), D.agiUrl(), D.idleContext(),
-                false, D.internalPattern(), "pbx-sync", D.amiSecret(), "pbx.push", D.ariPassword()));
+                false, D.internalPattern(), "pbx-sync", D.amiSecret(), "pbx.push", D.ariPassword(), D.pjsipWizard(), "pbx-test",
+                "Test-S3cret%z"));
 
-        assertThat(sections(files.get(MANAGER))).containsOnlyKeys("pbx-sync");
+        assertThat(sections(files.get(MANAGER))).containsOnlyKeys("pbx-sync", "pbx-test");
+        assertThat(sections(files.get(MANAGER)).get("pbx-test")).contains("secret = Test-S3cret%z");
         assertThat(sections(files.get(ARI))).containsOnlyKeys("pbx.push");
     }
 
@@ -228,7 +251,7 @@ class AsteriskConfWriterTest {
             assertThat(readme).contains(include);
         }
         assertThat(readme).contains("## Merge by hand", "include => hotdesk-codes", "HOTDESK_EMERGENCY_TRUNK",
-                "## Secrets to change", "`ami.secret`, `ari.password`", "## Emergency calls work with hotdesk down",
+                "## Secrets to change", "`ami.secret`, `ami.test-secret`, `ari.password`", "## Emergency calls work with hotdesk down",
                 "| `*70`EXT, or `*70` alone |", "| `00#` | log out | `hotdesk-logout` |", "| `911`, `112`, `999` |");
     }
 

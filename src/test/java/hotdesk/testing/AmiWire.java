@@ -72,10 +72,15 @@ public final class AmiWire implements AutoCloseable {
 
     /** Sends {@code Login} with {@code Events: system} and returns the answer to it. */
     public Message login(String user, String secret) {
+        return login(user, secret, "system");
+    }
+
+    /** Sends {@code Login} asking for the events of these classes (e.g. {@code system,user}) and returns the answer. */
+    public Message login(String user, String secret, String events) {
         Map<String, String> a = new LinkedHashMap<>();
         a.put("Username", user);
         a.put("Secret", secret);
-        a.put("Events", "system");
+        a.put("Events", events);
         return action("Login", a);
     }
 

@@ -76,7 +76,26 @@ import static org.awaitility.Awaitility.await;
  *       to show available commands.};</li>
  *   <li>{@code ActionID} is echoed right after {@code Response} when the request had one.</li>
  * </ul>
- * Faults: {@link #restart()} (Shutdown event to every client, connections closed, connects refused
+ * <p>Users and classes as in manager.conf: the user of the constructor may do and read everything
+ * unless {@link #user} gives it classes; {@link #user} adds others. An action is allowed when the user's
+ * {@code write} classes share one with the classes Asterisk 22 registers it with (PJSIPNotify, DBPut,
+ * DBDel, DBDelTree, ModuleCheck: system; DBGet: system or reporting; Getvar: call or reporting;
+ * ShowDialPlan: config or reporting; Originate: originate; UserEvent: user; Hangup: system or call;
+ * Ping, Events: none), else {@code Permission denied}, as Asterisk answers. An event goes to a session
+ * only when the user may read its class and the session's {@code Events} asked for it: a user without
+ * {@code read = user} never sees a UserEvent (checked on Asterisk 22.10.1).
+ *
+ * <p>Calls: {@code Originate} answers as Asterisk's synchronous Originate does: {@code Channel not
+ * specified}, {@code Invalid channel}, {@code Originate Access Forbidden: app or data blacklisted} for
+ * an application such as System, Exec or AGI when the user may not write system, else whatever the
+ * test's {@link #onOriginate dialplan} says ({@code Originate successfully queued} or {@code Originate
+ * failed}; by default every call fails, as for a context Asterisk does not have). The dialplan may
+ * send UserEvents ({@link #userEvent}) formatted as Asterisk 22.10.1 sends those of {@code
+ * UserEvent()}: the channel's snapshot headers first, then {@code UserEvent: name}, then the body.
+ * {@code Getvar} reads globals ({@link #global}); {@code ShowDialPlan} knows the contexts of
+ * {@link #contexts} (each with one extension) and answers {@code Did not find context x} for others.
+ *
+ * <p>Faults: {@link #restart()} (Shutdown event to every client, connections closed, connects refused
  * for a moment, then accepted again on the same port, FullyBooted with Uptime 0), {@link #down()}/
  * {@link #up()} (a crash: no Shutdown event), {@link #mute()} (open connections stop answering, like
  * a hung Asterisk or a silently dropped network path) and {@link #failNext}. Lines must end with
@@ -89,6 +108,31 @@ public final class FakeAmi implements AutoCloseable {
     /** One accepted PJSIPNotify: the endpoint (or URI) and the Event it carried ("" when none). */
     public record Notify(String endpoint, String event) {
     }
+
+    /**
+     * One Originate as the fake received it.
+     *
+     * @param variables every {@code Variable} header split at {@code =} (Asterisk splits a header at commas too)
+     */
+    public record Originate(String user, String channel, String application, String data, String context, String exten,
+                            String channelId, String otherChannelId, Map<String, String> variables, String timeout,
+                            String async) {
+    }
+
+    /** The class names Asterisk 22's manager knows (main/manager.c perms[]). */
+    private static final Set<String> CLASSES = Set.of("system", "call", "log", "verbose", "command", "agent", "user", "config",
+            "dtmf", "reporting", "cdr", "dialplan", "originate", "agi", "cc", "aoc", "test", "security", "message");
+    /** Write classes Asterisk 22 registers each action with; an action not here needs none. */
+    private static final Map<String, Set<String>> ACTION_CLASSES = Map.ofEntries(
+            Map.entry("pjsipnotify", Set.of("system")), Map.entry("dbput", Set.of("system")),
+            Map.entry("dbdel", Set.of("system")), Map.entry("dbdeltree", Set.of("system")),
+            Map.entry("dbget", Set.of("system", "reporting")), Map.entry("modulecheck", Set.of("system")),
+            Map.entry("getvar", Set.of("call", "reporting")), Map.entry("showdialplan", Set.of("config", "reporting")),
+            Map.entry("originate", Set.of("originate")), Map.entry("userevent", Set.of("user")),
+            Map.entry("hangup", Set.of("system", "call")));
+    /** Applications an Originate may start only with write class system (main/manager.c originate_app_permissions). */
+    private static final List<String> SYSTEM_ONLY_APPS = List.of("agi", "dbdeltree", "exec", "externalivr", "mixmonitor",
+            "originate", "reload", "system");
 
     private static final Duration DEFAULT_RESTART_GAP = Duration.ofMillis(300);
 
@@ -107,6 +151,12 @@ public final class FakeAmi implements AutoCloseable {
     private int logins;
 
     private volatile Predicate<String> knownEndpoints = id -> true;
+    /** manager.conf users by lower-case name (Asterisk looks them up without case). */
+    private final Map<String, User> users = new ConcurrentHashMap<>();
+    private final Map<String, String> globals = new ConcurrentHashMap<>();
+    private final Set<String> contexts = ConcurrentHashMap.newKeySet();
+    private final List<Originate> originates = new ArrayList<>();
+    private volatile java.util.function.Function<Originate, Boolean> dialplan = o -> false;
     private final Set<String> unloaded = ConcurrentHashMap.newKeySet();
     private volatile Duration loginFailureDelay = Duration.ofSeconds(1);
 
@@ -133,6 +183,7 @@ public final class FakeAmi implements AutoCloseable {
     public FakeAmi(String user, String secret) {
         this.user = user;
         this.secret = secret;
+        users.put(user.toLowerCase(Locale.ROOT), new User(secret, classes("all"), classes("all")));
         notifyOptions.put("check-sync", "check-sync");
         notifyOptions.put("check-sync-reboot", "check-sync;reboot=true");
     }
@@ -230,6 +281,81 @@ public final class FakeAmi implements AutoCloseable {
         }
     }
 
+    /**
+     * A user as a manager.conf section gives it: {@code read} and {@code write} are comma-separated
+     * classes ({@code all} for every one). The constructor's user may be given classes this way too.
+     */
+    public FakeAmi user(String name, String userSecret, String read, String write) {
+        users.put(name.toLowerCase(Locale.ROOT), new User(userSecret, classes(read), classes(write)));
+        return this;
+    }
+
+    /** A dialplan global, for {@code Getvar} without a channel. */
+    public void global(String name, String value) {
+        globals.put(name, value);
+    }
+
+    /** Contexts the dialplan has ({@code ShowDialPlan}). */
+    public void contexts(String... names) {
+        contexts.addAll(List.of(names));
+    }
+
+    /**
+     * What the dialplan does with an Originate that got past the permission checks; runs on the
+     * session's thread before the answer (so a UserEvent it sends arrives before the answer, where
+     * Asterisk sends it after: clients must take both orders). True answers {@code Originate
+     * successfully queued}, false {@code Originate failed}.
+     */
+    public void onOriginate(java.util.function.Function<Originate, Boolean> dialplan) {
+        this.dialplan = dialplan;
+    }
+
+    /** Every Originate that got past the permission checks, in order. */
+    public List<Originate> originates() {
+        synchronized (lock) {
+            return List.copyOf(originates);
+        }
+    }
+
+    /**
+     * Sends {@code UserEvent(name,key: value,...)} as run on a channel: to every session whose user may
+     * read {@code user} and asked for it. {@code channel} holds the snapshot headers in order (see
+     * {@link #channelSnapshot}); {@code body} the event's own headers in order.
+     */
+    public void userEvent(Map<String, String> channel, String name, Map<String, String> body) {
+        StringBuilder b = new StringBuilder("Event: UserEvent\r\nPrivilege: user,all\r\n");
+        channel.forEach((k, v) -> b.append(k).append(": ").append(v).append("\r\n"));
+        b.append("UserEvent: ").append(name).append("\r\n");
+        body.forEach((k, v) -> b.append(k).append(": ").append(v).append("\r\n"));
+        String text = b.append("\r\n").toString();
+        for (Session s : sessions) {
+            if (s.authenticated && s.mayRead("user")) {
+                s.sendQuietly(text);
+            }
+        }
+    }
+
+    /** The snapshot headers Asterisk 22.10.1 puts before a UserEvent's own (recorded from the kit). */
+    public static Map<String, String> channelSnapshot(String channel, String context, String exten, String uniqueid,
+                                                      String linkedid, String callerNum, String callerName) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("Channel", channel);
+        m.put("ChannelState", "4");
+        m.put("ChannelStateDesc", "Ring");
+        m.put("CallerIDNum", callerNum);
+        m.put("CallerIDName", callerName);
+        m.put("ConnectedLineNum", "<unknown>");
+        m.put("ConnectedLineName", "<unknown>");
+        m.put("Language", "en");
+        m.put("AccountCode", "");
+        m.put("Context", context);
+        m.put("Exten", exten);
+        m.put("Priority", "1");
+        m.put("Uniqueid", uniqueid);
+        m.put("Linkedid", linkedid);
+        return m;
+    }
+
     /** How long a refused login waits before its Error (Asterisk: 1 s). */
     public void loginFailureDelay(Duration delay) {
         this.loginFailureDelay = delay;
@@ -268,7 +394,7 @@ public final class FakeAmi implements AutoCloseable {
         Thread stopped;
         synchronized (lock) {
             for (Session s : sessions) {
-                if (s.authenticated && s.wants("system")) {
+                if (s.authenticated && s.mayRead("system")) {
                     s.sendQuietly("Event: Shutdown\r\nPrivilege: system,all\r\nShutdown: Cleanly\r\nRestart: False\r\n\r\n");
                 }
             }
@@ -488,6 +614,11 @@ public final class FakeAmi implements AutoCloseable {
             s.send(error(h, "Permission denied"));
             return true;
         }
+        Set<String> needs = ACTION_CLASSES.get(name);
+        if (needs != null && s.writePerm.stream().noneMatch(c -> c.equals("all") || needs.contains(c))) {
+            s.send(error(h, "Permission denied"));
+            return true;
+        }
         if (failure != null) {
             synchronized (lock) {
                 failures.get(name).poll();
@@ -534,6 +665,25 @@ public final class FakeAmi implements AutoCloseable {
             case "dbdeltree":
                 s.send(dbDelTree(h));
                 return true;
+            case "originate":
+                s.send(originate(s, h));
+                return true;
+            case "userevent":
+                Map<String, String> body = new LinkedHashMap<>();
+                h.pairs.stream().filter(p -> !p[0].equalsIgnoreCase("Action") && !p[0].equalsIgnoreCase("ActionID")
+                        && !p[0].equalsIgnoreCase("UserEvent")).forEach(p -> body.put(p[0], p[1]));
+                userEvent(Map.of(), h.get("UserEvent"), body);
+                s.send("Response: Success\r\n" + id(h) + "\r\n");
+                return true;
+            case "getvar":
+                s.send(getvar(h));
+                return true;
+            case "showdialplan":
+                s.send(showDialPlan(h));
+                return true;
+            case "hangup":
+                s.send(error(h, "No such channel"));
+                return true;
             default:
                 s.send(error(h, "Invalid/unknown command: " + action + ". Use Action: ListCommands to show available commands."));
                 return true;
@@ -545,12 +695,13 @@ public final class FakeAmi implements AutoCloseable {
             s.send(response(h, "Success", "Already authenticated"));
             return true;
         }
-        boolean userOk = h.get("Username").equalsIgnoreCase(user);
-        boolean secretOk;
-        if (h.get("AuthType").equalsIgnoreCase("MD5")) {
-            secretOk = s.challenge != null && !h.get("Key").isEmpty() && h.get("Key").equals(md5Hex(s.challenge + secret));
-        } else {
-            secretOk = h.get("Secret").equals(secret);
+        User u = users.get(h.get("Username").toLowerCase(Locale.ROOT));
+        boolean userOk = u != null;
+        boolean secretOk = false;
+        if (u != null && h.get("AuthType").equalsIgnoreCase("MD5")) {
+            secretOk = s.challenge != null && !h.get("Key").isEmpty() && h.get("Key").equals(md5Hex(s.challenge + u.secret()));
+        } else if (u != null) {
+            secretOk = h.get("Secret").equals(u.secret());
         }
         if (!userOk || !secretOk) {
             try {
@@ -562,18 +713,21 @@ public final class FakeAmi implements AutoCloseable {
             s.send(error(h, "Authentication failed"));
             return false;
         }
+        s.readPerm = u.read();
+        s.writePerm = u.write();
+        s.userName = h.get("Username");
         s.authenticated = true;
         s.events = eventClasses(h.has("Events") ? h.get("Events") : null);
         synchronized (lock) {
             logins++;
         }
         StringBuilder b = new StringBuilder(response(h, "Success", "Authentication accepted"));
-        if (s.wants("system")) {
+        if (s.mayRead("system")) {
             long up = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - bootNanos);
             b.append("Event: FullyBooted\r\nPrivilege: system,all\r\nUptime: ").append(up).append("\r\nLastReload: ")
                     .append(up).append("\r\nStatus: Fully Booted\r\n\r\n");
         }
-        if (s.wants("security")) {
+        if (s.mayRead("security")) {
             String now = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC)
                     .format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ"));
             b.append("Event: SuccessfulAuth\r\nPrivilege: security,all\r\nEventTV: ").append(now)
@@ -714,6 +868,82 @@ public final class FakeAmi implements AutoCloseable {
         return "Response: Success\r\n" + id(h) + "Version: \r\n\r\n";
     }
 
+    private String originate(Session s, Headers h) {
+        String channel = h.get("Channel");
+        if (channel.isEmpty()) {
+            return error(h, "Channel not specified");
+        }
+        if (channel.indexOf('/') < 0) {
+            return error(h, "Invalid channel");
+        }
+        String app = h.get("Application").toLowerCase(Locale.ROOT);
+        boolean system = s.writePerm.contains("all") || s.writePerm.contains("system");
+        if (!app.isEmpty() && !system && SYSTEM_ONLY_APPS.stream().anyMatch(app::contains)) {
+            return error(h, "Originate Access Forbidden: app or data blacklisted");
+        }
+        Map<String, String> variables = new LinkedHashMap<>();
+        for (String v : h.all("Variable")) {
+            for (String item : v.split(",")) {
+                int eq = item.indexOf('=');
+                if (eq > 0) {
+                    variables.put(item.substring(0, eq), item.substring(eq + 1));
+                }
+            }
+        }
+        Originate o = new Originate(s.userName, channel, h.get("Application"), h.get("Data"), h.get("Context"), h.get("Exten"),
+                h.get("ChannelId"), h.get("OtherChannelId"), Map.copyOf(variables), h.get("Timeout"), h.get("Async"));
+        synchronized (lock) {
+            originates.add(o);
+        }
+        Boolean answered = dialplan.apply(o);
+        return answered != null && answered ? response(h, "Success", "Originate successfully queued")
+                : error(h, "Originate failed");
+    }
+
+    private String getvar(Headers h) {
+        String name = h.get("Variable");
+        if (name.isEmpty()) {
+            return error(h, "No variable specified");
+        }
+        if (!h.get("Channel").isEmpty()) {
+            return error(h, "No such channel");
+        }
+        return "Response: Success\r\n" + id(h) + "Variable: " + name + "\r\nValue: " + globals.getOrDefault(name, "")
+                + "\r\n\r\n";
+    }
+
+    private String showDialPlan(Headers h) {
+        String context = h.get("Context");
+        if (!contexts.contains(context)) {
+            return error(h, "Did not find context " + context);
+        }
+        String id = id(h);
+        return "Response: Success\r\n" + id + "EventList: start\r\nMessage: DialPlan list will follow\r\n\r\n"
+                + "Event: ListDialplan\r\n" + id + "Context: " + context + "\r\nExtension: _X.\r\nPriority: 1\r\n"
+                + "Application: NoOp\r\nAppData: \r\nRegistrar: pbx_config\r\n\r\n"
+                + "Event: ShowDialPlanComplete\r\n" + id + "EventList: Complete\r\nListItems: 1\r\nListExtensions: 1\r\n"
+                + "ListPriorities: 1\r\nListContexts: 1\r\n\r\n";
+    }
+
+    /** Classes of a manager.conf read/write value; {@code all} stands for every one. */
+    private static Set<String> classes(String value) {
+        Set<String> out = new java.util.HashSet<>();
+        for (String c : value.split(",")) {
+            String k = c.strip().toLowerCase(Locale.ROOT);
+            if (k.isEmpty()) {
+                continue;
+            }
+            if (!k.equals("all") && !CLASSES.contains(k)) {
+                throw new IllegalArgumentException("FakeAmi: no AMI class '" + k + "'");
+            }
+            out.add(k);
+        }
+        return Set.copyOf(out);
+    }
+
+    private record User(String secret, Set<String> read, Set<String> write) {
+    }
+
     private static String id(Headers h) {
         String id = h.get("ActionID");
         return id.isEmpty() ? "" : "ActionID: " + id + "\r\n";
@@ -789,6 +1019,9 @@ public final class FakeAmi implements AutoCloseable {
         volatile boolean authenticated;
         volatile boolean muted;
         volatile Set<String> events = Set.of();
+        volatile Set<String> readPerm = Set.of();
+        volatile Set<String> writePerm = Set.of();
+        volatile String userName = "";
         volatile String challenge;
 
         Session(Socket socket) {
@@ -798,6 +1031,12 @@ public final class FakeAmi implements AutoCloseable {
         boolean wants(String eventClass) {
             Set<String> e = events;
             return e.contains("all") || e.contains(eventClass);
+        }
+
+        /** Asterisk sends an event of this class only when the user may read it and the session asked for it. */
+        boolean mayRead(String eventClass) {
+            Set<String> r = readPerm;
+            return (r.contains("all") || r.contains(eventClass)) && wants(eventClass);
         }
 
         synchronized void send(String text) throws IOException {

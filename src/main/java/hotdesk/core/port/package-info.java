@@ -1,5 +1,5 @@
 /**
  * Interfaces the core needs from the outside world: the ledger, Asterisk (PJSIP objects, AstDB,
- * NOTIFY). Depends on the JDK and the core model only.
+ * NOTIFY), where emergency calls are announced (the webhook). Depends on the JDK and the core model only.
  */
 package hotdesk.core.port;

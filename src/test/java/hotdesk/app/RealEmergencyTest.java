@@ -1,0 +1,246 @@
+package hotdesk.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import hotdesk.cli.ExitCodes;
+import hotdesk.core.model.AuditEntry;
+import hotdesk.core.model.Mac;
+import hotdesk.store.Database;
+import hotdesk.store.DatabaseSettings;
+import hotdesk.testing.AmiWire;
+import hotdesk.testing.AmiWire.Message;
+import hotdesk.testing.LogCapture;
+import hotdesk.testing.RealAsterisk;
+import hotdesk.testing.WebhookReceiver;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Emergency calls announced, on a real Asterisk 22.10.1 from the test kit: the dialplan sends the
+ * {@code HotdeskEmergency} user event and a running hotdesk logs, audits and posts it; {@code hotdesk
+ * emergency test} places its test call and reads what the answering side received.
+ *
+ * <p>The emergency route itself is generated dialplan; where the generated files do not define the
+ * test contexts ({@code hotdesk-emergency-test}, {@code -answer}) yet, {@link #STAND_IN} stands in for
+ * them, emitting the same events the same way (the contract of issue 10). Context {@code
+ * standin-real-emergency} sends what the route sends for a real call ({@code Test: no}) without dialling
+ * anything.
+ */
+class RealEmergencyTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static final String MAC = "00:15:65:fe:ed:20";
+    private static final String DESK = Mac.parse(MAC).endpointId();
+    private static final String ELIN = "+15551230020";
+    private static final String WHERE = "HQ Bldg 2 Fl 3 Rm 301 - Desk 3-01";
+    private static final String CIVIC = "country=US,A1=CA,A3=San Jose,RD=Main,STS=St,HNO=100,FLR=3,ROOM=301";
+    private static final String WEBHOOK_SECRET = "real-webhook-secret-0123456789";
+
+    /** The route's announcement, as a subroutine: desk facts from AstDB, caller ID = ELIN, the location, the event. */
+    static final String STAND_IN = """
+
+            [standin-route]
+            exten => s,1,Set(DESK=${HOTDESK_TEST_DESK})
+             same => n,Set(ELIN=${DB(hotdesk/desk/${DESK}/elin)})
+             same => n,Set(WHERE=${DB(hotdesk/desk/${DESK}/where)})
+             same => n,Set(CIVIC=${DB(hotdesk/desk/${DESK}/civic)})
+             same => n,Set(CALLERID(num)=${ELIN})
+             same => n,Set(CALLERID(name)=${WHERE})
+             same => n,GotoIf($["${CIVIC}" = ""]?announce)
+             same => n,Set(GEOLOC_PROFILE(format)=civicAddress)
+             same => n,Set(GEOLOC_PROFILE(location_info)=${CIVIC})
+             same => n,Set(GEOLOC_PROFILE(inheritable)=true)
+             same => n(announce),UserEvent(HotdeskEmergency,Desk: ${DESK},Number: ${ARG1},ELIN: ${ELIN},Where: ${WHERE},Civic: "${CIVIC}",Channel: ${CHANNEL},Test: ${ARG2})
+             same => n,Return()
+
+            [standin-real-emergency]
+            exten => _X.,1,Gosub(standin-route,s,1(${EXTEN},no))
+             same => n,Answer()
+             same => n,Hangup()
+            """;
+    static final String STAND_IN_TEST = """
+
+            [hotdesk-emergency-test]
+            exten => _X.,1,Gosub(standin-route,s,1(${EXTEN},yes))
+             same => n,Dial(Local/${EXTEN}@hotdesk-emergency-test-answer)
+             same => n,Hangup()
+
+            [hotdesk-emergency-test-answer]
+            exten => _X.,1,UserEvent(HotdeskEmergencyTestReceived,CallerID: ${CALLERID(num)},CallerName: ${CALLERID(name)},Civic: "${GEOLOC_PROFILE(location_info)}",Number: ${EXTEN})
+             same => n,Answer()
+             same => n,Wait(1)
+             same => n,Hangup()
+            """;
+
+    @TempDir
+    static Path work;
+    private static RealAsterisk asterisk;
+    private static Map<String, String> settings;
+
+    private final ObjectMapper json = new ObjectMapper();
+    private Server server;
+    private WebhookReceiver receiver;
+
+    @BeforeAll
+    static void startAsterisk() throws IOException {
+        RealAsterisk.assumeKit();
+        settings = KitSettings.of(work, "real-emergency");
+        asterisk = KitSettings.startAsterisk(work.resolve("asterisk"), settings, RealEmergencyTest::addStandIn);
+        CliRun.ok(settings, "device", "add", MAC, "--model", "T54W", "--label", "Desk E1", "--elin", ELIN);
+        // what the location work writes for the desk (the ELIN comes from hotdesk's own push, below)
+        try (AmiWire ami = loggedIn(AsteriskContract.AMI_USER, AsteriskContract.AMI_SECRET)) {
+            for (Map.Entry<String, String> f : Map.of("where", WHERE, "civic", CIVIC).entrySet()) {
+                assertThat(ami.action("DBPut", Map.of("Family", "hotdesk", "Key", "desk/" + DESK + "/" + f.getKey(), "Val",
+                        f.getValue())).get("Response")).isEqualTo("Success");
+            }
+        }
+    }
+
+    @AfterAll
+    static void stopAsterisk() {
+        if (asterisk != null) {
+            asterisk.close();
+        }
+    }
+
+    @AfterEach
+    void stopHotdesk() {
+        if (server != null) {
+            server.close();
+        }
+        if (receiver != null) {
+            receiver.close();
+        }
+    }
+
+    /** The stand-in contexts; the test ones only where the generated dialplan has none of its own. */
+    static void addStandIn(Path conf) {
+        try {
+            String generated = Files.readString(conf.resolve("hotdesk").resolve("extensions_hotdesk.conf"));
+            String add = STAND_IN + (generated.contains("[hotdesk-emergency-test]") ? "" : STAND_IN_TEST);
+            Files.writeString(conf.resolve("extensions.conf"), add, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static AmiWire loggedIn(String user, String secret) {
+        AmiWire ami = new AmiWire("127.0.0.1", asterisk.amiPort());
+        Message login = ami.login(user, secret, "user");
+        assertThat(login.get("Response")).as("login of %s: %s", user, login).isEqualTo("Success");
+        return ami;
+    }
+
+    private void startHotdesk() {
+        receiver = new WebhookReceiver();
+        Map<String, String> s = new LinkedHashMap<>(settings);
+        s.put("emergency.webhook-url", receiver.url("/hooks/emergency").toString());
+        s.put("emergency.webhook-secret", WEBHOOK_SECRET);
+        server = new Server(Config.load(null, Map.of(), s));
+        server.start();
+        await().atMost(PATIENCE).until(() -> server.amiConnected() && server.reconcile().idle());
+    }
+
+    /** Originates, as the test-call user, a Local channel into {@code context}; the dialplan does the rest. */
+    private static void call(String number, String context, String id) {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("Channel", "Local/" + number + "@" + context);
+        h.put("Application", "Wait");
+        h.put("Data", "2");
+        h.put("ChannelId", id);
+        h.put("Timeout", "10000");
+        h.put("Variable", "HOTDESK_TEST_DESK=" + DESK);
+        try (AmiWire ami = loggedIn(AsteriskContract.AMI_TEST_USER, AsteriskContract.AMI_TEST_SECRET)) {
+            Message answer = ami.action("Originate", h);
+            assertThat(answer.get("Response")).as("Originate: %s", answer).isEqualTo("Success");
+        }
+    }
+
+    @Test
+    void a_running_hotdesk_logs_audits_and_posts_the_emergency_event_the_real_asterisk_sends() throws Exception {
+        startHotdesk();
+        String id = "real-emergency-" + Long.toHexString(System.nanoTime());
+
+        try (LogCapture log = LogCapture.of("hotdesk")) {
+            call("911", "standin-real-emergency", id);
+
+            await().atMost(PATIENCE).until(() -> receiver.posts().size() == 1);
+            WebhookReceiver.Post post = receiver.posts().get(0);
+            assertThat(WebhookReceiver.signatureValid(post, WEBHOOK_SECRET)).isTrue();
+            JsonNode body = json.readTree(post.body());
+            assertThat(body.get("event").asText()).isEqualTo("emergency.call");
+            assertThat(body.get("test").asBoolean()).isFalse();
+            assertThat(body.get("desk").asText()).isEqualTo(DESK);
+            assertThat(body.get("number").asText()).isEqualTo("911");
+            assertThat(body.get("elin").asText()).isEqualTo(ELIN);
+            assertThat(body.get("where").asText()).isEqualTo(WHERE);
+            assertThat(body.get("civic").asText()).isEqualTo(CIVIC);
+            assertThat(body.get("call_id").asText()).isEqualTo(id);
+            assertThat(body.get("channel").asText()).startsWith("Local/911@standin-real-emergency-").endsWith(";2");
+            assertThat(body.get("occupant").isNull()).isTrue();
+            assertThat(body.get("occupant_known").asBoolean()).isTrue();
+            assertThat(log.lines()).anyMatch(l -> l.startsWith("ERROR EMERGENCY CALL from desk " + DESK + ": dialled 911, ELIN "
+                    + ELIN + ", where '" + WHERE + "', no occupant, channel Local/911@standin-real-emergency-"));
+        }
+        try (Database db = Database.open(DatabaseSettings.h2(work.resolve("ledger")))) {
+            List<AuditEntry> audit = db.ledger().read(tx -> tx.auditTail(20));
+            assertThat(audit).anySatisfy(a -> {
+                assertThat(a.action()).isEqualTo("emergency.call");
+                assertThat(a.subject()).isEqualTo(DESK);
+                assertThat(a.detail()).contains("number=911", "elin=" + ELIN);
+            });
+        }
+    }
+
+    @Test
+    void emergency_test_shows_what_the_answering_side_of_the_real_asterisk_received_and_hotdesk_posts_it_as_a_test()
+            throws Exception {
+        startHotdesk();
+        // hotdesk pushed the desk's ELIN into AstDB: the route reads it from there
+        await().atMost(PATIENCE).until(() -> {
+            try (AmiWire ami = loggedIn(AsteriskContract.AMI_USER, AsteriskContract.AMI_SECRET)) {
+                Message get = ami.action("DBGet", Map.of("Family", "hotdesk", "Key", "desk/" + DESK + "/elin"));
+                return "Success".equals(get.get("Response"));
+            }
+        });
+
+        CliRun text = CliRun.of(settings, Map.of(), "emergency", "test", "--desk", MAC);
+        CliRun asJson = CliRun.of(settings, Map.of(), "emergency", "test", "--desk", MAC, "--number", "112", "--json");
+
+        assertThat(text.code()).as(text.out() + text.err()).isEqualTo(ExitCodes.OK);
+        assertThat(text.out()).contains("PASS", "  caller ID number  " + ELIN, "  caller ID name    " + WHERE,
+                "  location          " + CIVIC, "hears             the number dialled, 9 1 1, then the ELIN, 1 5 5 5 1 2 3 0 0 2 0",
+                "WARN  no security desk configured");
+        assertThat(asJson.code()).as(asJson.out() + asJson.err()).isEqualTo(ExitCodes.OK);
+        JsonNode j = json.readTree(asJson.out());
+        assertThat(j.get("ok").asBoolean()).isTrue();
+        assertThat(j.get("call_id").asText()).matches("hotdesk-test-[0-9a-f]{16}");
+        assertThat(j.get("dispatcher").get("caller_id_number").asText()).isEqualTo(ELIN);
+        assertThat(j.get("dispatcher").get("caller_id_name").asText()).isEqualTo(WHERE);
+        assertThat(j.get("dispatcher").get("civic").asText()).isEqualTo(CIVIC);
+        assertThat(j.get("announced").get("test").asText()).isEqualTo("yes");
+        assertThat(j.get("security_desk").get("configured").asBoolean()).isFalse();
+        // the running hotdesk saw both test calls as tests
+        await().atMost(PATIENCE).until(() -> receiver.posts().size() == 2);
+        for (WebhookReceiver.Post p : receiver.posts()) {
+            assertThat(json.readTree(p.body()).get("test").asBoolean()).isTrue();
+        }
+        assertThat(json.readTree(receiver.posts().get(1).body()).get("call_id").asText()).isEqualTo(j.get("call_id").asText());
+    }
+}
