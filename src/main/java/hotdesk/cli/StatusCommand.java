@@ -69,7 +69,7 @@ public final class StatusCommand implements Callable<Integer> {
         }
         if (!sec.alerts().isEmpty() || always) {
             out.println();
-            out.println("Login alerts (failures of one extension at all desks within " + status.limits().window()
+            out.println("Login alerts (failures of one extension at all desks within " + status.limits().windowText()
                     + "; alert at " + status.limits().userAlertAt() + ", lock at " + status.limits().user().maxFailures() + "):"
                     + (sec.alerts().isEmpty() ? " none" : ""));
             if (!sec.alerts().isEmpty()) {

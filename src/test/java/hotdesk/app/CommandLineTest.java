@@ -164,7 +164,8 @@ class CommandLineTest {
         CliRun badMac = run("device", "unlock", "00:15:65");
 
         assertThat(status).contains("Lockouts").contains("desk hd-0015651234ab").contains("extension 101 at hd-0015651234ab")
-                .contains("Login alerts").containsPattern("101\\s+pin\\s+10\\s+no");
+                .contains("Login alerts (failures of one extension at all desks within 15m; alert at 8, lock at 12)")
+                .containsPattern("101\\s+pin\\s+10\\s+no");
         assertThat(security.get("locks")).hasSize(2);
         assertThat(security.get("alerts").get(0).get("failures").asInt()).isEqualTo(10);
         assertThat(user.code()).isZero();

@@ -77,6 +77,15 @@ public record LoginLimits(LockoutPolicy userAtDesk, LockoutPolicy desk, LockoutP
         return desk.window();
     }
 
+    /** The window as the settings write it: {@code 15m}, {@code 1h}, {@code 90s}. */
+    public String windowText() {
+        long seconds = window().toSeconds();
+        if (seconds % 3600 == 0) {
+            return seconds / 3600 + "h";
+        }
+        return seconds % 60 == 0 ? seconds / 60 + "m" : seconds + "s";
+    }
+
     /** The most PINs and codes tried at one desk in any hour, whoever they are for. */
     public int guessesPerHourPerDesk() {
         return desk.mostFailuresIn(HOUR);

@@ -315,7 +315,7 @@ public final class LogIn {
 
     private String describe(Alert a, String where) {
         return (a.via() == Via.PIN ? "failed PIN logins" : "wrong one-time codes while a code was live") + "="
-                + a.failures() + " within " + policy.limits().window() + " at every desk (alert at "
+                + a.failures() + " within " + policy.limits().windowText() + " at every desk (alert at "
                 + policy.limits().userAlertAt() + ", lock at " + policy.limits().user().maxFailures() + ")"
                 + (a.locked() ? ", now locked at every desk" : "") + "; last at desk=" + where;
     }
