@@ -108,6 +108,8 @@ public final class Config {
             new Key("codes.otp", "00*,00#", "one-time code login: dial <code><6 digits>[#]"),
             new Key("codes.logout", "*71,*77*5*,00#,00", "logout codes"),
             new Key("emergency.numbers", "911,112,999", "numbers an idle desk may always call (static dialplan, no hotdesk needed)"),
+            new Key("emergency.default-elin", "", "ELIN of desks whose device and site have none (digits, + * #; empty: such "
+                    + "desks have no ELIN and device add, status and doctor warn)"),
             new Key("asterisk.agi-url", "agi://127.0.0.1:4573", "FastAGI URL the generated dialplan calls"),
             new Key("asterisk.idle-internal-calls", "false", "whether idle desks may call internal numbers"),
             new Key("asterisk.internal-pattern", "_1XX", "pattern of internal numbers for idle desks"),

@@ -5,12 +5,15 @@ import hotdesk.cli.SecretInput;
 import hotdesk.core.policy.LockoutPolicy;
 import hotdesk.core.policy.PjsipProfile;
 import hotdesk.core.policy.SecretHasher;
+import hotdesk.core.policy.ValueRules;
 import hotdesk.core.port.Ledger;
 import hotdesk.core.usecase.ApplyNow;
 import hotdesk.core.usecase.DeskStatus;
 import hotdesk.core.usecase.IssueOtp;
+import hotdesk.core.usecase.LocateDesks;
 import hotdesk.core.usecase.LogOut;
 import hotdesk.core.usecase.ManageDevices;
+import hotdesk.core.usecase.ManageSites;
 import hotdesk.core.usecase.ManageUsers;
 import hotdesk.store.Database;
 import hotdesk.store.DatabaseSettings;
@@ -135,6 +138,11 @@ final class Services implements CliContext, AutoCloseable {
                 c.integer("pjsip.user-max-contacts", 1, 20), extras);
     }
 
+    /** {@code emergency.default-elin}: the ELIN of desks whose device and site have none (empty: none). */
+    String defaultElin() {
+        return ValueRules.number("emergency.default-elin", config().string("emergency.default-elin").strip());
+    }
+
     @Override
     public String node() {
         String n = config().string("node.name");
@@ -167,7 +175,17 @@ final class Services implements CliContext, AutoCloseable {
 
     @Override
     public DeskStatus status() {
-        return new DeskStatus(ledger());
+        return new DeskStatus(ledger(), defaultElin());
+    }
+
+    @Override
+    public ManageSites sites() {
+        return new ManageSites(ledger(), clock);
+    }
+
+    @Override
+    public LocateDesks locations() {
+        return new LocateDesks(ledger(), defaultElin(), clock);
     }
 
     @Override

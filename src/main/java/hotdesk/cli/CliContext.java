@@ -2,8 +2,10 @@ package hotdesk.cli;
 
 import hotdesk.core.usecase.DeskStatus;
 import hotdesk.core.usecase.IssueOtp;
+import hotdesk.core.usecase.LocateDesks;
 import hotdesk.core.usecase.LogOut;
 import hotdesk.core.usecase.ManageDevices;
+import hotdesk.core.usecase.ManageSites;
 import hotdesk.core.usecase.ManageUsers;
 
 /**
@@ -21,6 +23,11 @@ public interface CliContext {
     LogOut logOut();
 
     DeskStatus status();
+
+    ManageSites sites();
+
+    /** Desks' own location fields and where each desk is for emergency calls. */
+    LocateDesks locations();
 
     /** Where secrets given without a value on the command line are read from. */
     SecretInput secretInput();

@@ -9,9 +9,11 @@ import hotdesk.core.policy.SecretHasher;
 import hotdesk.core.port.Ledger;
 import hotdesk.core.usecase.DeskStatus;
 import hotdesk.core.usecase.IssueOtp;
+import hotdesk.core.usecase.LocateDesks;
 import hotdesk.core.usecase.LogIn;
 import hotdesk.core.usecase.LogOut;
 import hotdesk.core.usecase.ManageDevices;
+import hotdesk.core.usecase.ManageSites;
 import hotdesk.core.usecase.ManageUsers;
 import hotdesk.core.usecase.ProvisionDesk;
 import hotdesk.core.usecase.Reconcile;
@@ -41,6 +43,8 @@ public final class TestWorld {
     public final ManageDevices devices;
     public final DeskStatus status;
     public final ProvisionDesk provision;
+    public final ManageSites sites;
+    public final LocateDesks locations;
 
     public TestWorld() {
         this(new InMemoryLedger());
@@ -58,6 +62,8 @@ public final class TestWorld {
         this.devices = new ManageDevices(ledger, random, Set.of("yealink"), clock);
         this.status = new DeskStatus(ledger);
         this.provision = new ProvisionDesk(ledger, clock);
+        this.sites = new ManageSites(ledger, clock);
+        this.locations = new LocateDesks(ledger, "", clock);
     }
 
     public TestWorld user(String ext, String name, String pin) {
