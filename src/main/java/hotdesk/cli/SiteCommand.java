@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
 /** {@code hotdesk site add|set|list|remove|import|export}: sites with their civic address, ELIN and time zone. */
 @Command(name = "site", description = {"Manage sites: the civic address, ELIN and time zone that the desks of a site "
         + "share for emergency calls (a desk's own floor, room and seat: hotdesk device location).",
-        "A desk's ELIN is its own (device add --elin), else its site's, else emergency.default-elin."},
+        "A desk's ELIN is its own (device add --elin), else its site's, else the setting emergency.default-elin (empty: none)."},
         mixinStandardHelpOptions = true,
         subcommands = {SiteCommand.Add.class, SiteCommand.SetSite.class, SiteCommand.ListSites.class, SiteCommand.Remove.class,
                 SiteCommand.ImportSites.class, SiteCommand.ExportSites.class})

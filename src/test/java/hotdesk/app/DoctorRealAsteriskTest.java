@@ -111,7 +111,7 @@ class DoctorRealAsteriskTest {
         CliRun run = doctor(s);
 
         assertThat(run.code()).as(run.out() + run.err()).isEqualTo(ExitCodes.OK);
-        assertThat(run.out().lines()).hasSize(7).allMatch(l -> l.startsWith("ok  "));
+        assertThat(run.out().lines()).hasSize(8).allMatch(l -> l.startsWith("ok  "));
         assertThat(line(run, "ami")).contains("as 'hotdesk' (read and write system)");
         assertThat(line(run, "ari")).contains("Asterisk 22.");
         assertThat(line(run, "sorcery")).contains("hotdesk-doctor-probe-");
@@ -120,6 +120,7 @@ class DoctorRealAsteriskTest {
         assertThat(line(run, "modules")).contains("loaded");
         assertThat(line(run, "pjsip.conf")).contains("2 hot-desking user(s)");
         assertThat(line(run, "dial codes")).contains("internal");
+        assertThat(line(run, "emergency")).contains("no desks yet");
         assertThat(asterisk.rx("pjsip show endpoints")).doesNotContain("hotdesk-doctor-probe");
         assertThat(asterisk.rx("pjsip show aors")).doesNotContain("hotdesk-doctor-probe");
         assertThat(asterisk.rx("pjsip show auths")).doesNotContain("hotdesk-doctor-probe");
