@@ -131,6 +131,8 @@ public final class Config {
             new Key("emergency.webhook-max-backoff", "1m", "longest wait between two tries of one webhook POST"),
             new Key("emergency.webhook-queue-size", "1000", "webhook POSTs waiting at most; when full the oldest is dropped "
                     + "with an ERROR"),
+            new Key("emergency.default-elin", "", "ELIN of desks whose device and site have none (digits, + * #; empty: such "
+                    + "desks have no ELIN and device add, status and doctor warn)"),
             new Key("asterisk.agi-url", "agi://127.0.0.1:4573", "FastAGI URL the generated dialplan calls"),
             new Key("asterisk.idle-internal-calls", "false", "whether idle desks may call internal numbers"),
             new Key("asterisk.internal-pattern", "_1XX", "pattern of internal numbers for idle desks"),

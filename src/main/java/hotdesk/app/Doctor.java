@@ -10,10 +10,12 @@ import hotdesk.cli.ExitCodes;
 import hotdesk.core.model.Target;
 import hotdesk.core.model.User;
 import hotdesk.core.policy.DialCodePlan;
+import hotdesk.core.policy.EmergencyLocation;
 import hotdesk.core.policy.Projections;
 import hotdesk.asteriskconf.AsteriskConfWriter;
 import hotdesk.core.policy.RequiredModules;
 import hotdesk.core.port.LedgerException;
+import hotdesk.core.usecase.LocateDesks;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -41,8 +43,9 @@ import java.util.concurrent.Callable;
         description = {"Check the Asterisk side with the configured credentials: AMI login and privileges (also of the"
                 + " test-call user ami.test-user), ARI, that "
                 + "sorcery lets ARI create endpoint/aor/auth (a probe object of each, deleted again), the hotdesk "
-                + "contexts, the required modules, ledger users also defined in pjsip.conf, and extensions of your "
-                + "dialplan that take a feature code before hotdesk-codes can.",
+                + "contexts, the required modules, ledger users also defined in pjsip.conf, extensions of your "
+                + "dialplan that take a feature code before hotdesk-codes can, and desks without an ELIN or whose "
+                + "site is not in the site list.",
                 "Prints one line per check with the fix when it fails; exit 6 when any check fails."})
 final class Doctor implements Callable<Integer> {
 
@@ -204,8 +207,10 @@ final class Doctor implements Callable<Integer> {
         List<Check> checks() {
             List<Check> out = new ArrayList<>();
             List<User> users;
+            List<LocateDesks.View> desks = List.of();
             String ledgerProblem = null;
             Map<String, String> lastErrors = new LinkedHashMap<>();
+            services.defaultElin(); // a bad emergency.default-elin is a configuration error (exit 2), not a failed check
             try {
                 String node = services.node();
                 users = services.ledger().read(tx -> {
@@ -215,6 +220,7 @@ final class Doctor implements Callable<Integer> {
                     }
                     return hotdesking;
                 });
+                desks = services.locations().all();
             } catch (LedgerException e) {
                 users = List.of();
                 ledgerProblem = "cannot read the ledger: " + e.getMessage();
@@ -257,6 +263,8 @@ final class Doctor implements Callable<Integer> {
                     out.add(amiOk && dialplanReadable ? dialCodes(probe, users)
                             : Check.skipped("dial codes", "needs AMI ShowDialPlan"));
                 }
+                out.add(ledgerProblem != null ? Check.fail("emergency", ledgerProblem, "check db.url, db.user and db.password")
+                        : emergency(desks));
             } finally {
                 if (probe != null) {
                     probe.close();
@@ -596,6 +604,51 @@ final class Doctor implements Callable<Integer> {
                         + " included after hotdesk-codes, or narrow them; and include => hotdesk-codes in every user context");
             }
             return Check.ok("dial codes", "in " + String.join(", ", contexts) + " every feature code reaches hotdesk-codes");
+        }
+
+        // ---- 8. every desk's emergency calls carry an ELIN and the address of a known site
+
+        private static Check emergency(List<LocateDesks.View> desks) {
+            List<String> noElin = new ArrayList<>();
+            List<String> unknownSite = new ArrayList<>();
+            int noLocation = 0;
+            for (LocateDesks.View v : desks) {
+                String name = v.device().mac().display() + " (" + v.device().label() + ")";
+                List<EmergencyLocation.Warning> w = v.located().warnings();
+                if (w.contains(EmergencyLocation.Warning.NO_ELIN)) {
+                    noElin.add(name);
+                }
+                if (w.contains(EmergencyLocation.Warning.UNKNOWN_SITE)) {
+                    unknownSite.add(v.device().mac().display() + " (site '" + v.device().site() + "')");
+                }
+                if (w.contains(EmergencyLocation.Warning.NO_LOCATION)) {
+                    noLocation++;
+                }
+            }
+            String withoutLocation = noLocation == 0 ? "" : "; " + noLocation + " without a civic location (hotdesk device "
+                    + "location MAC shows and sets it)";
+            if (noElin.isEmpty() && unknownSite.isEmpty()) {
+                return Check.ok("emergency", desks.isEmpty() ? "no desks yet"
+                        : desks.size() + " desk(s), each with an ELIN and a known site" + withoutLocation);
+            }
+            List<String> parts = new ArrayList<>();
+            List<String> fixes = new ArrayList<>();
+            if (!noElin.isEmpty()) {
+                parts.add("no ELIN: " + some(noElin));
+                fixes.add("give each desk an ELIN (device add --elin), or its site one (hotdesk site set SITE --elin), "
+                        + "or set emergency.default-elin");
+            }
+            if (!unknownSite.isEmpty()) {
+                parts.add("site not in the site list: " + some(unknownSite));
+                fixes.add("add those sites with their address and ELIN (hotdesk site add NAME --country … --elin …)");
+            }
+            return Check.fail("emergency", String.join("; ", parts) + withoutLocation, String.join("; ", fixes));
+        }
+
+        /** The first ten, and how many more. */
+        private static String some(List<String> names) {
+            return String.join(", ", names.subList(0, Math.min(10, names.size())))
+                    + (names.size() > 10 ? " and " + (names.size() - 10) + " more" : "");
         }
 
         /** One dialled string per feature-code extension of the generated dialplan. */

@@ -176,6 +176,7 @@ public final class Server implements AutoCloseable {
         Services.databaseSettings(c);
         AsteriskConf.settings(c); // feature codes and emergency numbers
         ValueRules.context("users.default-context", c.string("users.default-context"));
+        s.defaultElin();
         Duration otp = c.duration("otp.validity");
         if (otp.isZero()) {
             throw new IllegalArgumentException("otp.validity must be more than 0, got " + otp);
@@ -224,7 +225,7 @@ public final class Server implements AutoCloseable {
             }, this::emergencyCall);
             open.push(ami);
             reconcile = new Reconcile(ledger, new AriPbx(ariClient), ami.dialplanState(), ami.phoneResync(),
-                    new Projections(profile), services.clock(), node, parts.maxBackoff());
+                    new Projections(profile, services.defaultElin()), services.clock(), node, parts.maxBackoff());
 
             // one push per call at most, so as many threads as FastAGI has; beyond that a login is
             // answered "update shortly" and the reconciler applies it

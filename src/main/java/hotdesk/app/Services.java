@@ -7,13 +7,16 @@ import hotdesk.core.policy.LoginLimits;
 import hotdesk.core.policy.SeatingPolicy;
 import hotdesk.core.policy.PjsipProfile;
 import hotdesk.core.policy.SecretHasher;
+import hotdesk.core.policy.ValueRules;
 import hotdesk.core.port.Ledger;
 import hotdesk.core.port.OccupancyCharts;
 import hotdesk.core.usecase.ApplyNow;
 import hotdesk.core.usecase.DeskStatus;
 import hotdesk.core.usecase.IssueOtp;
+import hotdesk.core.usecase.LocateDesks;
 import hotdesk.core.usecase.LogOut;
 import hotdesk.core.usecase.ManageDevices;
+import hotdesk.core.usecase.ManageSites;
 import hotdesk.core.usecase.ManageUsers;
 import hotdesk.core.usecase.OccupancyReport;
 import hotdesk.report.JFreeOccupancyCharts;
@@ -158,6 +161,11 @@ final class Services implements CliContext, AutoCloseable {
                 c.integer("pjsip.user-max-contacts", 1, 20), extras);
     }
 
+    /** {@code emergency.default-elin}: the ELIN of desks whose device and site have none (empty: none). */
+    String defaultElin() {
+        return ValueRules.number("emergency.default-elin", config().string("emergency.default-elin").strip());
+    }
+
     @Override
     public String node() {
         String n = config().string("node.name");
@@ -190,7 +198,7 @@ final class Services implements CliContext, AutoCloseable {
 
     @Override
     public DeskStatus status() {
-        return new DeskStatus(ledger(), lockout(), clock);
+        return new DeskStatus(ledger(), lockout(), clock, defaultElin());
     }
 
     @Override
@@ -216,6 +224,16 @@ final class Services implements CliContext, AutoCloseable {
         } catch (java.time.DateTimeException e) {
             throw new IllegalArgumentException("provisioning.timezone: not a time zone: '" + zone + "' (an IANA id such as Europe/Berlin)");
         }
+    }
+
+    @Override
+    public ManageSites sites() {
+        return new ManageSites(ledger(), clock);
+    }
+
+    @Override
+    public LocateDesks locations() {
+        return new LocateDesks(ledger(), defaultElin(), clock);
     }
 
     @Override

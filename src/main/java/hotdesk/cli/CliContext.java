@@ -3,8 +3,10 @@ package hotdesk.cli;
 import hotdesk.core.port.OccupancyCharts;
 import hotdesk.core.usecase.DeskStatus;
 import hotdesk.core.usecase.IssueOtp;
+import hotdesk.core.usecase.LocateDesks;
 import hotdesk.core.usecase.LogOut;
 import hotdesk.core.usecase.ManageDevices;
+import hotdesk.core.usecase.ManageSites;
 import hotdesk.core.usecase.ManageUsers;
 import hotdesk.core.usecase.Unlock;
 import hotdesk.core.usecase.OccupancyReport;
@@ -35,6 +37,11 @@ public interface CliContext {
     ZoneId zone();
     /** Clears failure counters (user unlock, device unlock). */
     Unlock unlock();
+
+    ManageSites sites();
+
+    /** Desks' own location fields and where each desk is for emergency calls. */
+    LocateDesks locations();
 
     /** Where secrets given without a value on the command line are read from. */
     SecretInput secretInput();

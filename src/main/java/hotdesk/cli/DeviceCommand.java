@@ -1,22 +1,66 @@
 package hotdesk.cli;
 
+import hotdesk.core.model.CivicField;
 import hotdesk.core.model.Device;
+import hotdesk.core.policy.EmergencyLocation;
+import hotdesk.core.usecase.Import;
+import hotdesk.core.usecase.LocateDesks;
 import hotdesk.core.usecase.ManageDevices;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
-/** {@code hotdesk device add|list|remove|unlock}. */
+/** {@code hotdesk device add|list|remove|unlock|location|locations}. */
 @Command(name = "device", description = "Manage shared desk phones.", mixinStandardHelpOptions = true,
         subcommands = {DeviceCommand.Add.class, DeviceCommand.ListDevices.class, DeviceCommand.Remove.class,
-                DeviceCommand.UnlockDevice.class})
+                DeviceCommand.UnlockDevice.class, DeviceCommand.Location.class, DeviceCommand.Locations.class})
 public final class DeviceCommand {
+
+    /** The desk's own location fields; only those given are set (an empty value clears one). */
+    static final class DeskFields {
+        @Option(names = "--building", description = "building (BLD), when not the site's")
+        String building;
+        @Option(names = "--unit", description = "unit, wing or suite (UNIT)")
+        String unit;
+        @Option(names = "--floor", description = "floor (FLR)")
+        String floor;
+        @Option(names = "--room", description = "room (ROOM)")
+        String room;
+        @Option(names = "--seat", description = "seat or desk number (SEAT)")
+        String seat;
+        @Option(names = "--location-note", paramLabel = "TEXT", description = "anything else a dispatcher needs to find "
+                + "the desk, e.g. 'north corner' (LOC)")
+        String note;
+
+        Map<String, String> given() {
+            Map<String, String> m = new LinkedHashMap<>();
+            put(m, CivicField.BLD, building);
+            put(m, CivicField.UNIT, unit);
+            put(m, CivicField.FLR, floor);
+            put(m, CivicField.ROOM, room);
+            put(m, CivicField.SEAT, seat);
+            put(m, CivicField.LOC, note);
+            return m;
+        }
+
+        private static void put(Map<String, String> m, CivicField field, String value) {
+            if (value != null) {
+                m.put(field.option(), value);
+            }
+        }
+    }
 
     @Command(name = "add", description = "Add a desk phone. Its own SIP account (hd-<mac>) gets a generated secret "
             + "and is pushed to Asterisk by the running server.", mixinStandardHelpOptions = true)
@@ -33,10 +77,13 @@ public final class DeviceCommand {
         String vendor;
         @Option(names = "--label", description = "what the idle phone shows (default: Hot desk <last 6 of MAC>)")
         String label;
-        @Option(names = "--site", description = "location, for reports")
+        @Option(names = "--site", description = "its site (hotdesk site add): the desk takes the site's address and ELIN")
         String site;
-        @Option(names = "--elin", description = "emergency location number presented on emergency calls")
+        @Option(names = "--elin", description = "emergency location number of this desk (default: its site's, else "
+                + "emergency.default-elin)")
         String elin;
+        @Mixin
+        DeskFields location;
         @Option(names = "--json", description = "print the result as JSON")
         boolean json;
 
@@ -46,15 +93,185 @@ public final class DeviceCommand {
 
         @Override
         public Integer call() {
-            ManageDevices.Result r = ctx.devices().add(new ManageDevices.NewDevice(mac, vendor, model, label, site, elin, 1), "cli");
+            ManageDevices.Result r = ctx.devices().add(new ManageDevices.NewDevice(mac, vendor, model, label, site, elin, 1),
+                    location.given(), "cli");
             if (r instanceof ManageDevices.Refused refused) {
                 return Output.refused(spec, refused.why());
             }
             ManageDevices.Done done = (ManageDevices.Done) r;
-            return Output.done(spec, json ? Output.json(describe(done.device()))
+            int code = Output.done(spec, json ? Output.json(describe(done.device()))
                     : "added device " + done.device().mac().display() + " as endpoint "
                         + done.lines().get(0).endpointId());
+            ctx.locations().show(done.device().mac().value()).ifPresent(v -> warn(spec, v));
+            return code;
         }
+    }
+
+    @Command(name = "location", description = {"Show or change where a desk is: its own floor, room, seat… (only the "
+            + "options given change; an empty value clears one). The rest comes from its site (hotdesk site).",
+            "Prints the desk's effective ELIN (its own, else its site's, else emergency.default-elin), its civic "
+                    + "location as sent with emergency calls, and the short text shown to the security desk."},
+            mixinStandardHelpOptions = true)
+    static final class Location implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        private final CliContext ctx;
+        @Parameters(index = "0", paramLabel = "MAC")
+        String mac;
+        @Mixin
+        DeskFields location;
+        @Option(names = "--json", description = "print as JSON")
+        boolean json;
+
+        Location(CliContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Integer call() {
+            Map<String, String> given = location.given();
+            LocateDesks.View view;
+            if (given.isEmpty()) {
+                Optional<LocateDesks.View> found;
+                try {
+                    found = ctx.locations().show(mac);
+                } catch (IllegalArgumentException e) {
+                    return Output.refused(spec, e.getMessage());
+                }
+                if (found.isEmpty()) {
+                    return Output.refused(spec, "no device " + hotdesk.core.model.Mac.parse(mac).display());
+                }
+                view = found.get();
+            } else {
+                LocateDesks.Result r = ctx.locations().set(mac, given, "cli");
+                if (r instanceof LocateDesks.Refused refused) {
+                    return Output.refused(spec, refused.why());
+                }
+                view = ((LocateDesks.Done) r).view();
+            }
+            int code;
+            if (json) {
+                code = Output.done(spec, Output.json(describe(view)));
+            } else {
+                PrintWriter out = Output.out(spec);
+                EmergencyLocation.Located l = view.located();
+                out.println("device    " + view.device().mac().display() + " (" + view.device().label() + ")");
+                out.println("site      " + (view.device().site().isEmpty() ? "-" : view.device().site()
+                        + (l.unknownSite().isPresent() ? " (not in the site list)" : "")));
+                out.println("elin      " + (l.hasElin() ? l.elin() + " (" + source(l) + ")" : "NONE"));
+                out.println("civic     " + (l.civic().isEmpty() ? "-" : l.civic().locationInfo()));
+                out.println("where     " + l.where());
+                code = Output.done(spec, "desk      " + (view.deskFields().isEmpty() ? "-" : view.deskFields().locationInfo()));
+            }
+            warn(spec, view);
+            return code;
+        }
+    }
+
+    @Command(name = "locations", description = "Desks' own location fields in bulk, as CSV.", mixinStandardHelpOptions = true,
+            subcommands = {ImportLocations.class, ExportLocations.class})
+    static final class Locations {
+    }
+
+    @Command(name = "import", description = {"Set desks' own location fields from a CSV file (UTF-8, first line the "
+            + "column names: mac and any of building, unit, floor, room, seat, location-note). A column the file lacks "
+            + "leaves that field as it is; an empty cell clears it.",
+            "One transaction: a bad row (each is reported with its line and column, also an unknown MAC) means nothing "
+                    + "is imported. Importing the same file again changes nothing."}, mixinStandardHelpOptions = true)
+    static final class ImportLocations implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        private final CliContext ctx;
+        @Parameters(index = "0", paramLabel = "FILE", description = "the CSV file")
+        Path file;
+        @Option(names = "--dry-run", description = "check the file and print what would change; write nothing")
+        boolean dryRun;
+
+        ImportLocations(CliContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Integer call() {
+            Csv.Table table = Csv.read(file, LocateDesks.MAC, LocateDesks.FIELDS);
+            Import.Result r = table.problems().isEmpty() ? ctx.locations().importRows(table.rows(), dryRun, "cli")
+                    : new Import.Invalid(table.problems());
+            return Imports.report(spec, file, "desk", r);
+        }
+    }
+
+    @Command(name = "export", description = "Print every device's own location fields as CSV (the columns locations "
+            + "import reads).", mixinStandardHelpOptions = true)
+    static final class ExportLocations implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        private final CliContext ctx;
+
+        ExportLocations(CliContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Integer call() {
+            List<String> header = new ArrayList<>();
+            header.add(LocateDesks.MAC);
+            header.addAll(LocateDesks.FIELDS);
+            List<List<String>> rows = new ArrayList<>();
+            for (LocateDesks.View v : ctx.locations().all()) {
+                List<String> row = new ArrayList<>();
+                row.add(v.device().mac().display());
+                LocateDesks.FIELDS.forEach(f -> row.add(v.deskFields().get(CivicField.byOption(f).orElseThrow())));
+                rows.add(row);
+            }
+            Csv.write(Output.out(spec), header, rows);
+            return ExitCodes.OK;
+        }
+    }
+
+    /** One stderr line per thing missing for the desk's emergency calls; the command still succeeds. */
+    static void warn(CommandSpec spec, LocateDesks.View view) {
+        PrintWriter err = spec.commandLine().getErr();
+        for (EmergencyLocation.Warning w : view.located().warnings()) {
+            String fix = switch (w) {
+                case NO_ELIN -> " (give one: device add --elin, hotdesk site set SITE --elin, or emergency.default-elin)";
+                case UNKNOWN_SITE -> " (hotdesk site add " + view.device().site() + " …)";
+                case NO_LOCATION -> " (hotdesk site add/set with an address, hotdesk device location "
+                        + view.device().mac().display() + " --floor … --room …)";
+            };
+            err.println("hotdesk: warning: desk " + view.device().mac().display() + ": " + w.text() + fix);
+        }
+        err.flush();
+    }
+
+    static String source(EmergencyLocation.Located l) {
+        return switch (l.elinSource()) {
+            case DESK -> "the desk's own";
+            case SITE -> "from its site";
+            case DEFAULT -> "emergency.default-elin";
+            case NONE -> "none";
+        };
+    }
+
+    static Map<String, Object> describe(LocateDesks.View v) {
+        EmergencyLocation.Located l = v.located();
+        Map<String, Object> m = Output.object();
+        m.put("mac", v.device().mac().value());
+        m.put("site", v.device().site());
+        m.put("siteKnown", !v.device().site().isEmpty() && l.unknownSite().isEmpty());
+        Map<String, Object> own = Output.object();
+        LocateDesks.FIELDS.forEach(f -> own.put(SiteCommand.camel(f), v.deskFields().get(CivicField.byOption(f).orElseThrow())));
+        m.put("desk", own);
+        emergency(m, l);
+        return m;
+    }
+
+    /** The emergency fields of a desk in JSON: also {@code status --json}'s. */
+    static void emergency(Map<String, Object> m, EmergencyLocation.Located l) {
+        m.put("elin", l.elin());
+        m.put("elinSource", l.elinSource().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("civic", l.civic().locationInfo());
+        m.put("where", l.where());
+        m.put("warnings", l.warnings().stream().map(EmergencyLocation.Warning::code).toList());
     }
 
     @Command(name = "list", description = "List desk phones.", mixinStandardHelpOptions = true)

@@ -1,6 +1,7 @@
 package hotdesk.cli;
 
 import hotdesk.core.policy.SeatingPolicy;
+import hotdesk.core.policy.EmergencyLocation;
 import hotdesk.core.usecase.DeskStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,9 +14,13 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code hotdesk status [--json]}. */
-@Command(name = "status", description = "Every desk: idle or its occupant, since when, and whether Asterisk matches "
+@Command(name = "status", description = {"Every desk: idle or its occupant, since when, and whether Asterisk matches "
         + "the ledger (what this node last applied). Then the lockouts in force and the login alerts (failures of one "
-        + "extension at all desks from lockout.user-alert-failures on), if any.", mixinStandardHelpOptions = true)
+        + "extension at all desks from lockout.user-alert-failures on), if any.",
+        "ELIN is the desk's effective emergency location number ('(site)': its site's, '(default)': "
+                + "emergency.default-elin, NONE: none at all); WARNINGS names what its emergency calls lack: no-elin, "
+                + "unknown-site (its site is not in the site list), no-location (no civic address)."},
+        mixinStandardHelpOptions = true)
 public final class StatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -45,11 +50,12 @@ public final class StatusCommand implements Callable<Integer> {
             return 0;
         }
         int code = Output.listing(spec, json, status.lines(ctx.node()), StatusCommand::describe,
-                List.of("ENDPOINT", "LABEL", "STATE", "USER", "SINCE", "ASTERISK"),
+                List.of("ENDPOINT", "LABEL", "STATE", "USER", "SINCE", "ELIN", "WARNINGS", "ASTERISK"),
                 l -> List.of(l.line().endpointId(), l.device().label(),
                         l.occupancy().isPresent() ? "occupied" : "idle",
                         l.occupant().map(u -> u.extension() + " " + u.name()).orElse("-"),
                         l.occupancy().map(o -> o.since().toString()).orElse("-"),
+                        elin(l.located()), warnings(l.located()),
                         applied(l)));
         if (!json) {
             printSecurity(status, status.security(), false);
@@ -114,6 +120,21 @@ public final class StatusCommand implements Callable<Integer> {
         return m;
     }
 
+    /** The effective ELIN and where it comes from, {@code NONE} when the desk has none. */
+    private static String elin(EmergencyLocation.Located l) {
+        return switch (l.elinSource()) {
+            case DESK -> l.elin();
+            case SITE -> l.elin() + " (site)";
+            case DEFAULT -> l.elin() + " (default)";
+            case NONE -> "NONE";
+        };
+    }
+
+    private static String warnings(EmergencyLocation.Located l) {
+        List<String> codes = l.warnings().stream().map(EmergencyLocation.Warning::code).toList();
+        return codes.isEmpty() ? "-" : String.join(",", codes);
+    }
+
     private static String applied(DeskStatus.Line l) {
         if (l.lastError().isPresent()) {
             return "FAILED: " + l.lastError().get();
@@ -145,6 +166,7 @@ public final class StatusCommand implements Callable<Integer> {
         m.put("inSync", l.inSync());
         m.put("lastError", l.lastError().orElse(null));
         m.put("occupantError", l.occupantError().orElse(null));
+        DeviceCommand.emergency(m, l.located());
         return m;
     }
 }

@@ -2,6 +2,8 @@ package hotdesk.store;
 
 import com.zaxxer.hikari.HikariDataSource;
 import hotdesk.core.model.AuditEntry;
+import hotdesk.core.model.CivicField;
+import hotdesk.core.model.CivicLocation;
 import hotdesk.core.model.DeskLine;
 import hotdesk.core.model.Device;
 import hotdesk.core.model.EndReason;
@@ -12,6 +14,7 @@ import hotdesk.core.model.Occupancy;
 import hotdesk.core.model.OtpRecord;
 import hotdesk.core.model.SecretHash;
 import hotdesk.core.model.SessionRecord;
+import hotdesk.core.model.Site;
 import hotdesk.core.model.Target;
 import hotdesk.core.model.User;
 import hotdesk.core.port.DuplicateException;
@@ -33,6 +36,8 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -595,6 +600,114 @@ final class JdbcLedger implements Ledger {
             update("record config fetch of " + mac,
                     "INSERT INTO config_fetches (mac, fetched_at, remote_address, user_agent) VALUES (?, ?, ?, ?)",
                     mac.value(), at, text(remoteAddress), text(userAgent));
+        }
+
+        // ---- sites and desk locations
+
+        /** Site address fields and their columns, in the order of {@link #SITE_COLUMNS}. */
+        private static final List<CivicField> SITE_FIELDS = List.of(CivicField.COUNTRY, CivicField.A1, CivicField.A2,
+                CivicField.A3, CivicField.A4, CivicField.RD, CivicField.HNO, CivicField.HNS, CivicField.PC, CivicField.NAM,
+                CivicField.BLD);
+        private static final String SITE_COLUMNS = "name, elin, country, a1, a2, a3, a4, rd, hno, hns, pc, nam, bld, time_zone";
+        /** A desk's own fields and their columns on devices, in the same order. */
+        private static final List<CivicField> DESK_FIELDS = List.of(CivicField.BLD, CivicField.UNIT, CivicField.FLR,
+                CivicField.ROOM, CivicField.SEAT, CivicField.LOC);
+        private static final String DESK_COLUMNS = "loc_bld, loc_unit, loc_flr, loc_room, loc_seat, loc_loc";
+
+        private Site site(ResultSet rs) throws SQLException {
+            EnumMap<CivicField, String> address = new EnumMap<>(CivicField.class);
+            for (int i = 0; i < SITE_FIELDS.size(); i++) {
+                address.put(SITE_FIELDS.get(i), rs.getString(3 + i));
+            }
+            return new Site(rs.getString("name"), rs.getString("elin"), CivicLocation.of(address), rs.getString("time_zone"));
+        }
+
+        private Object[] siteValues(Site site, boolean nameLast) {
+            List<Object> v = new ArrayList<>();
+            if (!nameLast) {
+                v.add(site.name());
+            }
+            v.add(site.elin());
+            SITE_FIELDS.forEach(f -> v.add(site.address().get(f)));
+            v.add(site.timeZone());
+            if (nameLast) {
+                v.add(site.name());
+            }
+            return v.toArray();
+        }
+
+        @Override
+        public Optional<Site> site(String name) {
+            return one("read site " + name, "SELECT " + SITE_COLUMNS + " FROM sites WHERE name = ?", this::site, name);
+        }
+
+        @Override
+        public List<Site> sites() {
+            List<Site> all = list("list sites", "SELECT " + SITE_COLUMNS + " FROM sites", this::site);
+            all.sort(Comparator.comparing(Site::name));
+            return List.copyOf(all);
+        }
+
+        @Override
+        public void insertSite(Site site) {
+            guarded("insert site " + site.name(), "site " + site.name() + " exists already", () -> insert(
+                    "INSERT INTO sites (" + SITE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    siteValues(site, false)));
+        }
+
+        @Override
+        public void updateSite(Site site) {
+            int n = update("update site " + site.name(), """
+                    UPDATE sites SET elin = ?, country = ?, a1 = ?, a2 = ?, a3 = ?, a4 = ?, rd = ?, hno = ?, hns = ?, pc = ?,
+                                     nam = ?, bld = ?, time_zone = ?
+                    WHERE name = ?""", siteValues(site, true));
+            if (n == 0) {
+                throw new IllegalStateException("no site " + site.name());
+            }
+        }
+
+        @Override
+        public void deleteSite(String name) {
+            update("delete site " + name, "DELETE FROM sites WHERE name = ?", name);
+        }
+
+        private CivicLocation deskLocation(ResultSet rs) throws SQLException {
+            EnumMap<CivicField, String> fields = new EnumMap<>(CivicField.class);
+            for (int i = 0; i < DESK_FIELDS.size(); i++) {
+                fields.put(DESK_FIELDS.get(i), rs.getString(2 + i));
+            }
+            return CivicLocation.of(fields);
+        }
+
+        @Override
+        public CivicLocation deskLocation(Mac mac) {
+            return one("read location of device " + mac, "SELECT mac, " + DESK_COLUMNS + " FROM devices WHERE mac = ?",
+                    this::deskLocation, mac.value()).orElse(CivicLocation.EMPTY);
+        }
+
+        @Override
+        public Map<Mac, CivicLocation> deskLocations() {
+            Map<Mac, CivicLocation> all = new LinkedHashMap<>();
+            list("list device locations", "SELECT mac, " + DESK_COLUMNS + " FROM devices ORDER BY mac",
+                    rs -> Map.entry(new Mac(rs.getString("mac")), deskLocation(rs)))
+                    .stream().filter(e -> !e.getValue().isEmpty())
+                    .sorted(Map.Entry.comparingByKey(Comparator.comparing(Mac::value)))
+                    .forEach(e -> all.put(e.getKey(), e.getValue()));
+            return java.util.Collections.unmodifiableMap(all);
+        }
+
+        @Override
+        public void setDeskLocation(Mac mac, CivicLocation location) {
+            location.requireOnly(CivicField.DESK, "a desk's own location");
+            List<Object> v = new ArrayList<>();
+            DESK_FIELDS.forEach(f -> v.add(location.get(f)));
+            v.add(mac.value());
+            int n = update("set location of device " + mac, """
+                    UPDATE devices SET loc_bld = ?, loc_unit = ?, loc_flr = ?, loc_room = ?, loc_seat = ?, loc_loc = ?
+                    WHERE mac = ?""", v.toArray());
+            if (n == 0) {
+                throw new IllegalStateException("no device " + mac);
+            }
         }
 
         // ---- occupancy and history

@@ -37,7 +37,8 @@ class CommandOutputTest {
 
     @Test
     void a_command_prints_its_result_only_on_a_new_and_on_an_existing_ledger() throws Exception {
-        CliRun add = hotdesk("device", "add", "00:15:65:12:34:AB", "--model", "T54W");
+        // an ELIN and a location: nothing to warn about (a desk without them gets warnings on stderr)
+        CliRun add = hotdesk("device", "add", "00:15:65:12:34:AB", "--model", "T54W", "--elin", "+15551230000", "--floor", "3");
         CliRun list = hotdesk("device", "list");
         CliRun status = hotdesk("status", "--json");
 

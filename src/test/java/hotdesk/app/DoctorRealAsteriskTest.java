@@ -121,6 +121,7 @@ class DoctorRealAsteriskTest {
         assertThat(line(run, "modules")).contains("loaded");
         assertThat(line(run, "pjsip.conf")).contains("2 hot-desking user(s)");
         assertThat(line(run, "dial codes")).contains("internal");
+        assertThat(line(run, "emergency")).contains("no desks yet");
         assertThat(asterisk.rx("pjsip show endpoints")).doesNotContain("hotdesk-doctor-probe");
         assertThat(asterisk.rx("pjsip show aors")).doesNotContain("hotdesk-doctor-probe");
         assertThat(asterisk.rx("pjsip show auths")).doesNotContain("hotdesk-doctor-probe");

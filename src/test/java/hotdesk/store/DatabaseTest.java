@@ -143,6 +143,52 @@ class DatabaseTest {
         }
     }
 
+    /** A ledger made by a hotdesk that knew only V1, holding one device with its line. */
+    private static void v1LedgerWithADevice(String url, String user) throws Exception {
+        org.flywaydb.core.Flyway.configure(DatabaseTest.class.getClassLoader()).dataSource(url, user, "")
+                .locations("classpath:db/migration").target("1").load().migrate();
+        try (Connection c = DriverManager.getConnection(url, user, ""); Statement st = c.createStatement()) {
+            st.execute("INSERT INTO devices (mac, vendor, model, label, site, elin, enabled) "
+                    + "VALUES ('0015651234ab', 'yealink', 'T54W', 'Desk 1', 'HQ', '911', TRUE)");
+            st.execute("INSERT INTO desk_lines (endpoint_id, mac, port, secret) VALUES ('hd-0015651234ab', '0015651234ab', 1, "
+                    + "'line-secret-1')");
+        }
+    }
+
+    private static void assertUpgradedToV2(Database db) {
+        hotdesk.core.model.Mac mac = hotdesk.core.model.Mac.parse("0015651234ab");
+        db.ledger().read(tx -> {
+            assertThat(tx.device(mac).orElseThrow().site()).isEqualTo("HQ");
+            assertThat(tx.deskLocation(mac)).isEqualTo(hotdesk.core.model.CivicLocation.EMPTY);
+            assertThat(tx.sites()).isEmpty();
+            return null;
+        });
+        assertThat(LedgerTables.query(db.dataSource(),
+                "SELECT version FROM flyway_schema_history WHERE version IS NOT NULL ORDER BY installed_rank",
+                rs -> rs.getString(1))).containsExactlyElementsOf(migrationVersions());
+    }
+
+    @Test
+    void an_h2_ledger_of_v1_is_upgraded_to_sites_and_locations_keeping_its_devices() throws Exception {
+        DatabaseSettings s = DatabaseSettings.h2(dir.resolve("v1"));
+        v1LedgerWithADevice(s.url(), "sa");
+
+        try (Database db = Database.open(s)) {
+            assertUpgradedToV2(db);
+        }
+    }
+
+    @Test
+    void a_postgresql_ledger_of_v1_is_upgraded_to_sites_and_locations_keeping_its_devices() throws Exception {
+        try (PostgresSchema schema = PostgresSchema.create()) {
+            v1LedgerWithADevice(schema.url(""), PostgresSchema.USER);
+
+            try (Database db = Database.open(schema.settings(1))) {
+                assertUpgradedToV2(db);
+            }
+        }
+    }
+
     @Test
     void a_missing_directory_of_the_h2_file_is_created() {
         Path file = dir.resolve("not/yet/there/ledger");

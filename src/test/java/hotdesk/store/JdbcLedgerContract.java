@@ -1,10 +1,12 @@
 package hotdesk.store;
 
 import hotdesk.core.model.AuditEntry;
+import hotdesk.core.model.CivicLocation;
 import hotdesk.core.model.EndReason;
 import hotdesk.core.model.Mac;
 import hotdesk.core.model.Occupancy;
 import hotdesk.core.model.OtpRecord;
+import hotdesk.core.model.Site;
 import hotdesk.core.model.Target;
 import hotdesk.core.model.User;
 import hotdesk.core.port.Ledger;
@@ -64,6 +66,10 @@ abstract class JdbcLedgerContract extends LedgerContract {
                 tx -> tx.insertDevice(device("001565000001"), lines("001565000001", 1)),
                 tx -> tx.deleteDevice(Mac.parse(MAC_A)),
                 tx -> tx.recordFetch(Mac.parse(MAC_A), T0, "10.0.0.1", "ua"),
+                tx -> tx.insertSite(new Site("HQ", "", null, null)),
+                tx -> tx.updateSite(new Site("HQ", "911", null, null)),
+                tx -> tx.deleteSite("HQ"),
+                tx -> tx.setDeskLocation(Mac.parse(MAC_A), CivicLocation.EMPTY),
                 tx -> tx.occupy(new Occupancy(desk(MAC_A), ext("101"), T0, T0)),
                 tx -> tx.vacate(desk(MAC_A), T0, EndReason.LOGOUT),
                 tx -> tx.touch(desk(MAC_A), T0),

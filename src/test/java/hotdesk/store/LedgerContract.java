@@ -1,6 +1,8 @@
 package hotdesk.store;
 
 import hotdesk.core.model.AuditEntry;
+import hotdesk.core.model.CivicField;
+import hotdesk.core.model.CivicLocation;
 import hotdesk.core.model.DeskLine;
 import hotdesk.core.model.Device;
 import hotdesk.core.model.EndReason;
@@ -11,6 +13,7 @@ import hotdesk.core.model.Occupancy;
 import hotdesk.core.model.SessionRecord;
 import hotdesk.core.model.OtpRecord;
 import hotdesk.core.model.SecretHash;
+import hotdesk.core.model.Site;
 import hotdesk.core.model.Target;
 import hotdesk.core.model.User;
 import hotdesk.core.port.DuplicateException;
@@ -362,6 +365,168 @@ abstract class LedgerContract {
             assertThat(tx.linesOf(Mac.parse(MAC_B))).isEmpty();
             assertThat(tx.line("hd-" + MAC_B + "-2")).isEmpty();
             assertThat(tx.lines()).containsExactlyElementsOf(lines(MAC_A, 1));
+            return null;
+        });
+    }
+
+    // ---- sites and desk locations
+
+    static Site site(String name) {
+        return new Site(name, "+15551230000", CivicLocation.of(Map.ofEntries(Map.entry(CivicField.COUNTRY, "US"),
+                Map.entry(CivicField.A1, "NY"), Map.entry(CivicField.A2, "New York County"), Map.entry(CivicField.A3, "New York"),
+                Map.entry(CivicField.A4, "Manhattan"), Map.entry(CivicField.RD, "Main Street"), Map.entry(CivicField.HNO, "100"),
+                Map.entry(CivicField.HNS, "A"), Map.entry(CivicField.PC, "10001"), Map.entry(CivicField.NAM, "Acme"),
+                Map.entry(CivicField.BLD, "1"))), "America/New_York");
+    }
+
+    static CivicLocation deskFields() {
+        return CivicLocation.of(Map.of(CivicField.BLD, "2", CivicField.UNIT, "East", CivicField.FLR, "3",
+                CivicField.ROOM, "301", CivicField.SEAT, "3-01", CivicField.LOC, "by the window"));
+    }
+
+    @Test
+    void a_site_reads_back_with_every_field_and_sites_come_back_ordered_by_name() {
+        Site zurich = new Site("Zürich Süd", "", CivicLocation.of(Map.of(CivicField.COUNTRY, "CH", CivicField.A3, "Zürich",
+                CivicField.RD, "Bahnhofstraße")), "Europe/Zurich");
+        given(tx -> {
+            tx.insertSite(site("HQ"));
+            tx.insertSite(zurich);
+            tx.insertSite(new Site("Annex", "", null, null));
+        });
+
+        ledger.read(tx -> {
+            assertThat(tx.site("HQ")).contains(site("HQ"));
+            assertThat(tx.site("Zürich Süd")).contains(zurich);
+            assertThat(tx.site("Annex").orElseThrow().timeZone()).isEqualTo("UTC");
+            assertThat(tx.site("hq")).isEmpty();
+            assertThat(tx.sites()).extracting(Site::name).containsExactly("Annex", "HQ", "Zürich Süd");
+            return null;
+        });
+    }
+
+    @Test
+    void inserting_an_existing_site_throws_duplicate_and_keeps_the_first() {
+        given(tx -> tx.insertSite(site("HQ")));
+
+        assertThatThrownBy(() -> given(tx -> tx.insertSite(new Site("HQ", "", null, null))))
+                .isInstanceOf(DuplicateException.class);
+
+        assertThat(ledger.read((LedgerTx tx) -> tx.site("HQ"))).contains(site("HQ"));
+    }
+
+    @Test
+    void update_site_replaces_every_field_and_a_missing_site_is_refused_and_rolls_back() {
+        given(tx -> tx.insertSite(site("HQ")));
+        Site changed = new Site("HQ", "", CivicLocation.of(Map.of(CivicField.COUNTRY, "DE")), "Europe/Berlin");
+
+        given(tx -> tx.updateSite(changed));
+        assertThatThrownBy(() -> given(tx -> {
+            tx.insertUser(user("101"));
+            tx.updateSite(new Site("Nowhere", "", null, null));
+        })).isInstanceOf(IllegalStateException.class).hasMessageContaining("Nowhere");
+
+        assertThat(ledger.read((LedgerTx tx) -> tx.site("HQ"))).contains(changed);
+        assertThat(ledger.read(LedgerTx::users)).isEmpty();
+    }
+
+    @Test
+    void deleting_a_site_leaves_the_devices_naming_it_and_a_missing_one_is_no_error() {
+        givenUsersAndDesks(0, 1);
+        given(tx -> tx.insertSite(site("HQ")));
+
+        given(tx -> {
+            tx.deleteSite("HQ");
+            tx.deleteSite("HQ");
+        });
+
+        ledger.read(tx -> {
+            assertThat(tx.sites()).isEmpty();
+            assertThat(tx.device(Mac.parse(MAC_A)).orElseThrow().site()).isEqualTo("HQ");
+            return null;
+        });
+    }
+
+    @Test
+    void a_desks_own_location_reads_back_is_listed_by_mac_and_goes_with_its_device() {
+        givenUsersAndDesks(0, 1);
+        given(tx -> {
+            tx.setDeskLocation(Mac.parse(MAC_A), deskFields());
+            tx.setDeskLocation(Mac.parse(MAC_B), CivicLocation.of(Map.of(CivicField.FLR, "-1")));
+        });
+
+        ledger.read(tx -> {
+            assertThat(tx.deskLocation(Mac.parse(MAC_A))).isEqualTo(deskFields());
+            assertThat(tx.deskLocations().keySet()).extracting(Mac::value).containsExactly(MAC_B, MAC_A);
+            assertThat(tx.deskLocation(Mac.parse("001565000999"))).isEqualTo(CivicLocation.EMPTY);
+            return null;
+        });
+
+        given(tx -> {
+            tx.setDeskLocation(Mac.parse(MAC_B), CivicLocation.EMPTY);
+            tx.deleteDevice(Mac.parse(MAC_A));
+            tx.insertDevice(device(MAC_A), lines(MAC_A, 1));
+        });
+
+        ledger.read(tx -> {
+            assertThat(tx.deskLocation(Mac.parse(MAC_A))).as("a device added again starts without a location")
+                    .isEqualTo(CivicLocation.EMPTY);
+            assertThat(tx.deskLocations()).isEmpty();
+            return null;
+        });
+    }
+
+    @Test
+    void a_desk_location_of_a_missing_device_or_with_site_fields_is_refused() {
+        givenUsersAndDesks(0, 0);
+
+        assertThatThrownBy(() -> given(tx -> tx.setDeskLocation(Mac.parse("001565000999"), deskFields())))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("001565000999");
+        assertThatThrownBy(() -> given(tx -> tx.setDeskLocation(Mac.parse(MAC_A),
+                CivicLocation.of(Map.of(CivicField.COUNTRY, "US")))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot hold country");
+
+        assertThat(ledger.read((LedgerTx tx) -> tx.deskLocation(Mac.parse(MAC_A)))).isEqualTo(CivicLocation.EMPTY);
+    }
+
+    @Test
+    void the_longest_values_of_every_field_fit_their_columns() {
+        givenUsersAndDesks(0, 0);
+        Map<CivicField, String> siteMax = new java.util.EnumMap<>(CivicField.class);
+        Map<CivicField, String> deskMax = new java.util.EnumMap<>(CivicField.class);
+        for (CivicField f : CivicField.values()) {
+            String longest = f == CivicField.COUNTRY ? "US" : "Ü".repeat(f.maxLength());
+            (CivicField.SITE.contains(f) ? siteMax : deskMax).put(f, longest);
+            if (CivicField.DESK.contains(f)) {
+                deskMax.put(f, longest);
+            }
+        }
+        Site longest = new Site("S".repeat(64), "+".repeat(32), CivicLocation.of(siteMax), "America/Argentina/ComodRivadavia");
+
+        given(tx -> {
+            tx.insertSite(longest);
+            tx.setDeskLocation(Mac.parse(MAC_A), CivicLocation.of(deskMax));
+        });
+
+        ledger.read(tx -> {
+            assertThat(tx.site(longest.name())).contains(longest);
+            assertThat(tx.deskLocation(Mac.parse(MAC_A))).isEqualTo(CivicLocation.of(deskMax));
+            return null;
+        });
+    }
+
+    @Test
+    void site_and_location_writes_roll_back_with_the_transaction() {
+        givenUsersAndDesks(0, 0);
+
+        assertThatThrownBy(() -> ledger.transact(tx -> {
+            tx.insertSite(site("HQ"));
+            tx.setDeskLocation(Mac.parse(MAC_A), deskFields());
+            throw new IllegalStateException("boom");
+        })).hasMessage("boom");
+
+        ledger.read(tx -> {
+            assertThat(tx.sites()).isEmpty();
+            assertThat(tx.deskLocation(Mac.parse(MAC_A))).isEqualTo(CivicLocation.EMPTY);
             return null;
         });
     }

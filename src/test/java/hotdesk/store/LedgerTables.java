@@ -21,9 +21,9 @@ import java.util.TreeSet;
 /** Plain-JDBC access to the ledger tables for tests: wipe them, read what the port cannot. */
 final class LedgerTables {
 
-    /** Every table V1 creates, children before parents (the order a wipe needs). */
+    /** Every table the migrations create, children before parents (the order a wipe needs). */
     static final List<String> TABLES = List.of("occupancy", "session_history", "otp_codes", "login_failures", "audit_log",
-            "config_fetches", "applied_state", "revisions", "desk_lines", "devices", "users", "ledger_revision");
+            "config_fetches", "applied_state", "revisions", "desk_lines", "devices", "users", "sites", "ledger_revision");
 
     private LedgerTables() {
     }

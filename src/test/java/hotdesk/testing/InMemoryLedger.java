@@ -1,6 +1,8 @@
 package hotdesk.testing;
 
 import hotdesk.core.model.AuditEntry;
+import hotdesk.core.model.CivicField;
+import hotdesk.core.model.CivicLocation;
 import hotdesk.core.model.Device;
 import hotdesk.core.model.DeskLine;
 import hotdesk.core.model.EndReason;
@@ -8,6 +10,7 @@ import hotdesk.core.model.Extension;
 import hotdesk.core.model.Mac;
 import hotdesk.core.model.Occupancy;
 import hotdesk.core.model.OtpRecord;
+import hotdesk.core.model.Site;
 import hotdesk.core.model.Target;
 import hotdesk.core.model.User;
 import hotdesk.core.port.DuplicateException;
@@ -19,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,6 +59,8 @@ public final class InMemoryLedger implements Ledger {
         Map<String, Map<Target, Long>> applied = new HashMap<>();
         Map<String, Map<Target, String>> errors = new HashMap<>();
         List<Fetch> fetches = new ArrayList<>();
+        Map<String, Site> sites = new TreeMap<>();
+        Map<Mac, CivicLocation> locations = new HashMap<>();
 
         State copy() {
             State c = new State();
@@ -74,6 +80,8 @@ public final class InMemoryLedger implements Ledger {
             applied.forEach((k, v) -> c.applied.put(k, new HashMap<>(v)));
             errors.forEach((k, v) -> c.errors.put(k, new HashMap<>(v)));
             c.fetches = new ArrayList<>(fetches);
+            c.sites = new TreeMap<>(sites);
+            c.locations = new HashMap<>(locations);
             return c;
         }
     }
@@ -168,6 +176,7 @@ public final class InMemoryLedger implements Ledger {
                 throw new LedgerException("desk line " + l.endpointId() + " is still occupied", null);
             });
             s.devices.remove(mac);
+            s.locations.remove(mac);
             s.lines.values().removeIf(l -> l.mac().equals(mac));
         }
 
@@ -190,6 +199,58 @@ public final class InMemoryLedger implements Ledger {
         @Override
         public void recordFetch(Mac mac, Instant at, String remoteAddress, String userAgent) {
             s.fetches.add(new Fetch(mac, at, remoteAddress, userAgent));
+        }
+
+        @Override
+        public Optional<Site> site(String name) {
+            return Optional.ofNullable(s.sites.get(name));
+        }
+
+        @Override
+        public List<Site> sites() {
+            return List.copyOf(s.sites.values());
+        }
+
+        @Override
+        public void insertSite(Site site) {
+            if (s.sites.containsKey(site.name())) {
+                throw new DuplicateException("site " + site.name() + " exists");
+            }
+            s.sites.put(site.name(), site);
+        }
+
+        @Override
+        public void updateSite(Site site) {
+            if (!s.sites.containsKey(site.name())) {
+                throw new IllegalStateException("no site " + site.name());
+            }
+            s.sites.put(site.name(), site);
+        }
+
+        @Override
+        public void deleteSite(String name) {
+            s.sites.remove(name);
+        }
+
+        @Override
+        public CivicLocation deskLocation(Mac mac) {
+            return s.locations.getOrDefault(mac, CivicLocation.EMPTY);
+        }
+
+        @Override
+        public Map<Mac, CivicLocation> deskLocations() {
+            Map<Mac, CivicLocation> all = new LinkedHashMap<>();
+            s.devices.keySet().stream().filter(m -> !deskLocation(m).isEmpty()).forEach(m -> all.put(m, deskLocation(m)));
+            return java.util.Collections.unmodifiableMap(all);
+        }
+
+        @Override
+        public void setDeskLocation(Mac mac, CivicLocation location) {
+            location.requireOnly(CivicField.DESK, "a desk's own location");
+            if (!s.devices.containsKey(mac)) {
+                throw new IllegalStateException("no device " + mac);
+            }
+            s.locations.put(mac, location);
         }
 
         @Override

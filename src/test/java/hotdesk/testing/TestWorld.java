@@ -11,9 +11,11 @@ import hotdesk.core.policy.SecretHasher;
 import hotdesk.core.port.Ledger;
 import hotdesk.core.usecase.DeskStatus;
 import hotdesk.core.usecase.IssueOtp;
+import hotdesk.core.usecase.LocateDesks;
 import hotdesk.core.usecase.LogIn;
 import hotdesk.core.usecase.LogOut;
 import hotdesk.core.usecase.ManageDevices;
+import hotdesk.core.usecase.ManageSites;
 import hotdesk.core.usecase.ManageUsers;
 import hotdesk.core.usecase.ProvisionDesk;
 import hotdesk.core.usecase.Reconcile;
@@ -46,6 +48,8 @@ public final class TestWorld {
     public final DeskStatus status;
     public final Unlock unlock;
     public final ProvisionDesk provision;
+    public final ManageSites sites;
+    public final LocateDesks locations;
 
     public TestWorld() {
         this(new InMemoryLedger());
@@ -69,6 +73,8 @@ public final class TestWorld {
         this.status = new DeskStatus(ledger, seating.limits(), clock);
         this.unlock = new Unlock(ledger, clock);
         this.provision = new ProvisionDesk(ledger, clock);
+        this.sites = new ManageSites(ledger, clock);
+        this.locations = new LocateDesks(ledger, "", clock);
     }
 
     public TestWorld user(String ext, String name, String pin) {

@@ -1,8 +1,11 @@
 package hotdesk.core.policy;
 
+import hotdesk.core.model.CivicLocation;
 import hotdesk.core.model.Device;
 import hotdesk.core.model.DeskLine;
+import hotdesk.core.model.Site;
 import hotdesk.core.model.User;
+import hotdesk.core.policy.EmergencyLocation.Located;
 import hotdesk.core.port.PjsipObject;
 import hotdesk.core.port.PjsipObject.Type;
 
@@ -19,17 +22,45 @@ import java.util.Optional;
 public final class Projections {
 
     private final PjsipProfile profile;
+    private final String defaultElin;
 
+    /** Projections without a global default ELIN. */
     public Projections(PjsipProfile profile) {
+        this(profile, "");
+    }
+
+    /** @param defaultElin {@code emergency.default-elin}: the ELIN of desks whose device and site have none */
+    public Projections(PjsipProfile profile, String defaultElin) {
         this.profile = profile;
+        this.defaultElin = ValueRules.number("emergency.default-elin", defaultElin);
+    }
+
+    /** Where a desk is for emergency calls (see {@link EmergencyLocation}), with this node's default ELIN. */
+    public Located located(Device device, CivicLocation deskFields, Optional<Site> site) {
+        return EmergencyLocation.resolve(device, deskFields, site, defaultElin);
+    }
+
+    /**
+     * Objects of a desk line whose site and own location fields are not at hand (probes and tests): its
+     * ELIN is the device's own, else the default. The reconciler uses the four-argument form.
+     */
+    public List<PjsipObject> desk(DeskLine line, Device device, Optional<User> occupant) {
+        return desk(line, device, occupant, located(device, CivicLocation.EMPTY, Optional.empty()));
     }
 
     public static String authId(String endpointId) {
         return endpointId + "-auth";
     }
 
-    /** Objects of a desk line: its own account, and the identity of the occupant or the idle profile. */
-    public List<PjsipObject> desk(DeskLine line, Device device, Optional<User> occupant) {
+    /**
+     * Objects of a desk line: its own account, and the identity of the occupant or the idle profile.
+     * An idle desk's caller ID is its label with its effective ELIN as the number. With no ELIN at all the
+     * number is left empty ({@code "Desk 3.14" <>}), never the MAC or the endpoint id: a made-up number
+     * would be a callback number and location claim that is false, while an empty one leaves the caller
+     * ID to the trunk (typically the company's main number and its registered address), which is what a
+     * desk without an ELIN can honestly offer. {@code device add}, {@code status} and {@code doctor} warn.
+     */
+    public List<PjsipObject> desk(DeskLine line, Device device, Optional<User> occupant, Located where) {
         String id = ValueRules.id("endpoint id", line.endpointId());
         Map<String, String> auth = new LinkedHashMap<>();
         auth.put("auth_type", "userpass");
@@ -49,7 +80,7 @@ public final class Projections {
             ep.put("mailboxes", ValueRules.mailbox("mailbox of user " + u.extension(), u.mailbox()));
             ep.put("accountcode", u.extension().value());
         } else {
-            ep.put("callerid", callerId(device.label(), device.elin().isEmpty() ? line.mac().value() : device.elin()));
+            ep.put("callerid", idleCallerId(device.label(), where.elin()));
             ep.put("context", profile.idleContext());
             ep.put("mailboxes", "");
             ep.put("accountcode", "");
@@ -95,19 +126,46 @@ public final class Projections {
 
     /**
      * AstDB facts of a desk line for the dialplan (family {@code hotdesk}); an empty value deletes.
-     * {@code desk/<id>/occupant} is the occupant's extension, {@code desk/<id>/elin} the emergency
-     * location number.
+     * {@code desk/<id>/occupant} is the occupant's extension; the location facts are
+     * {@link #locationFacts}'s, the desk's whoever sits there.
      */
-    public static Map<String, String> deskFacts(DeskLine line, Device device, Optional<User> occupant) {
+    public static Map<String, String> deskFacts(DeskLine line, Device device, Optional<User> occupant, Located where) {
         Map<String, String> facts = new LinkedHashMap<>();
         facts.put("desk/" + line.endpointId() + "/occupant", occupant.map(u -> u.extension().value()).orElse(""));
-        facts.put("desk/" + line.endpointId() + "/elin", ValueRules.number("elin of " + device.mac(), device.elin()));
+        facts.putAll(locationFacts(line.endpointId(), where));
+        return facts;
+    }
+
+    /**
+     * The emergency facts of a desk line: {@code desk/<id>/elin} the effective ELIN, {@code desk/<id>/civic}
+     * the civic location as {@code GEOLOC_PROFILE(location_info)} takes it ({@code country=US,A1=NY,FLR=3}),
+     * {@code desk/<id>/where} the short text for displays. Each is empty (deleted) when unknown. Every
+     * value is of the safe character set ({@link CivicLocation}), so the dialplan can pass it on unchanged.
+     */
+    public static Map<String, String> locationFacts(String endpointId, Located where) {
+        String civic = where.civic().locationInfo();
+        if (where.where().length() > EmergencyLocation.WHERE_MAX || !CivicLocation.isSafe(where.where())) {
+            throw new IllegalArgumentException("where text of " + endpointId + " must be at most " + EmergencyLocation.WHERE_MAX
+                    + " characters: " + CivicLocation.SAFE_CHARACTERS + ", got '" + where.where() + "'");
+        }
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("desk/" + endpointId + "/elin", ValueRules.number("elin of " + endpointId, where.elin()));
+        facts.put("desk/" + endpointId + "/civic", civic);
+        facts.put("desk/" + endpointId + "/where", where.where());
         return facts;
     }
 
     /** AstDB facts of a user: {@code user/<ext>/desk} is the desk line they sit at, if any. */
     public static Map<String, String> userFacts(String extension, Optional<String> deskEndpointId) {
         return Map.of("user/" + extension + "/desk", deskEndpointId.orElse(""));
+    }
+
+    /** As {@link #callerId} but the number may be empty: {@code "Desk 3.14" <>}. */
+    static String idleCallerId(String name, String number) {
+        if (number.isEmpty()) {
+            return "\"" + ValueRules.name("caller ID name", name) + "\" <>";
+        }
+        return callerId(name, number);
     }
 
     static String callerId(String name, String number) {

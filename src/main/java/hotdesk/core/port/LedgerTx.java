@@ -1,6 +1,7 @@
 package hotdesk.core.port;
 
 import hotdesk.core.model.AuditEntry;
+import hotdesk.core.model.CivicLocation;
 import hotdesk.core.model.Device;
 import hotdesk.core.model.DeskLine;
 import hotdesk.core.model.EndReason;
@@ -8,6 +9,7 @@ import hotdesk.core.model.Extension;
 import hotdesk.core.model.Mac;
 import hotdesk.core.model.Occupancy;
 import hotdesk.core.model.OtpRecord;
+import hotdesk.core.model.Site;
 import hotdesk.core.model.Target;
 
 import java.time.Instant;
@@ -53,6 +55,30 @@ public interface LedgerTx {
 
     /** Records a configuration fetch by the device. */
     void recordFetch(Mac mac, Instant at, String remoteAddress, String userAgent);
+
+    // ---- sites and the desks' own location fields
+    Optional<Site> site(String name);
+
+    /** Every site, by name. */
+    List<Site> sites();
+
+    /** Inserts a new site; throws {@link DuplicateException} when the name exists. */
+    void insertSite(Site site);
+
+    /** Replaces every field of an existing site; IllegalStateException when there is none of that name. */
+    void updateSite(Site site);
+
+    /** Deletes a site; no error when there is none. Devices naming it keep their (now unknown) site. */
+    void deleteSite(String name);
+
+    /** The device's own location fields ({@code CivicField.DESK}); empty when it has none or is unknown. */
+    CivicLocation deskLocation(Mac mac);
+
+    /** The own location fields of every device that has any, by MAC. */
+    Map<Mac, CivicLocation> deskLocations();
+
+    /** Replaces the device's own location fields; IllegalStateException when there is no such device. */
+    void setDeskLocation(Mac mac, CivicLocation location);
 
     // ---- occupancy and history
     Optional<Occupancy> occupancyOfLine(String endpointId);

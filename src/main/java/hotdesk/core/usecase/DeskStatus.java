@@ -8,6 +8,8 @@ import hotdesk.core.model.Target;
 import hotdesk.core.model.User;
 import hotdesk.core.policy.LoginLimits;
 import hotdesk.core.policy.SeatingPolicy;
+import hotdesk.core.policy.EmergencyLocation.Located;
+import hotdesk.core.policy.ValueRules;
 import hotdesk.core.port.Ledger;
 
 import java.time.Clock;
@@ -29,10 +31,11 @@ public final class DeskStatus {
      *                        calls to them ring here) is pushed too; true when the desk is idle
      * @param occupantError the last push error of the occupant's endpoint, e.g. a 403 because their
      *                      extension is defined in pjsip.conf, where hotdesk cannot change it
+     * @param located where the desk is for emergency calls (effective ELIN, civic location, warnings)
      */
     public record Line(Device device, DeskLine line, Optional<Occupancy> occupancy, Optional<User> occupant,
                        long revision, Optional<Long> appliedRevision, Optional<String> lastError,
-                       boolean occupantApplied, Optional<String> occupantError) {
+                       boolean occupantApplied, Optional<String> occupantError, Located located) {
         /** This node pushed the desk's latest revision (its occupant's endpoint aside). */
         public boolean deskApplied() {
             return appliedRevision.isPresent() && appliedRevision.get() >= revision;
@@ -62,15 +65,27 @@ public final class DeskStatus {
     private final Ledger ledger;
     private final LoginLimits limits;
     private final Clock clock;
+    private final String defaultElin;
 
+    /** Without a global default ELIN. */
     public DeskStatus(Ledger ledger) {
-        this(ledger, LoginLimits.defaults(), Clock.systemUTC());
+        this(ledger, LoginLimits.defaults(), Clock.systemUTC(), "");
     }
 
     public DeskStatus(Ledger ledger, LoginLimits limits, Clock clock) {
+        this(ledger, limits, clock, "");
+    }
+
+    public DeskStatus(Ledger ledger, String defaultElin) {
+        this(ledger, LoginLimits.defaults(), Clock.systemUTC(), defaultElin);
+    }
+
+    /** @param defaultElin {@code emergency.default-elin}, empty for none */
+    public DeskStatus(Ledger ledger, LoginLimits limits, Clock clock, String defaultElin) {
         this.ledger = ledger;
         this.limits = limits;
         this.clock = clock;
+        this.defaultElin = ValueRules.number("emergency.default-elin", defaultElin);
     }
 
     /** Lockouts in force and alerts, from the failure counters. Read-only. */
@@ -118,6 +133,7 @@ public final class DeskStatus {
             Map<Target, Long> applied = tx.applied(node);
             List<Line> out = new ArrayList<>();
             for (Device d : tx.devices()) {
+                Located located = LocateDesks.locate(tx, d, defaultElin);
                 for (DeskLine l : tx.linesOf(d.mac())) {
                     Target t = Target.desk(l.endpointId());
                     Optional<Occupancy> o = tx.occupancyOfLine(l.endpointId());
@@ -126,7 +142,7 @@ public final class DeskStatus {
                             && applied.get(ut) >= revisions.getOrDefault(ut, 0L)).orElse(true);
                     out.add(new Line(d, l, o, o.flatMap(x -> tx.user(x.extension())),
                             revisions.getOrDefault(t, 0L), Optional.ofNullable(applied.get(t)), tx.lastError(node, t),
-                            occupantApplied, u.flatMap(ut -> tx.lastError(node, ut))));
+                            occupantApplied, u.flatMap(ut -> tx.lastError(node, ut)), located));
                 }
             }
             return out;

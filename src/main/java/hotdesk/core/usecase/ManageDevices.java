@@ -1,6 +1,7 @@
 package hotdesk.core.usecase;
 
 import hotdesk.core.model.AuditEntry;
+import hotdesk.core.model.CivicLocation;
 import hotdesk.core.model.Device;
 import hotdesk.core.model.DeskLine;
 import hotdesk.core.model.EndReason;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -48,6 +50,20 @@ public final class ManageDevices {
     }
 
     public Result add(NewDevice n, String actor) {
+        return add(n, Map.of(), actor);
+    }
+
+    /**
+     * Adds a device with its own location fields ({@code floor}, {@code room}…, as {@link LocateDesks#FIELDS}
+     * names them) in the same transaction.
+     */
+    public Result add(NewDevice n, Map<String, String> location, String actor) {
+        CivicLocation deskFields;
+        try {
+            deskFields = CivicLocation.of(LocateDesks.fields(location));
+        } catch (IllegalArgumentException e) {
+            return new Refused(e.getMessage());
+        }
         Device device;
         List<DeskLine> lines = new ArrayList<>();
         try {
@@ -74,6 +90,9 @@ public final class ManageDevices {
                 return new Refused("device " + device.mac().display() + " exists already");
             }
             tx.insertDevice(device, lines);
+            if (!deskFields.isEmpty()) {
+                tx.setDeskLocation(device.mac(), deskFields);
+            }
             tx.bump(lines.stream().map(l -> Target.desk(l.endpointId())).toArray(Target[]::new));
             tx.audit(new AuditEntry(clock.instant(), actor, "device.add", device.mac().value(),
                     "model=" + device.model() + " lines=" + lines.size()));

@@ -6,6 +6,7 @@ import hotdesk.core.model.Extension;
 import hotdesk.core.model.Occupancy;
 import hotdesk.core.model.Target;
 import hotdesk.core.model.User;
+import hotdesk.core.policy.EmergencyLocation.Located;
 import hotdesk.core.policy.Projections;
 import hotdesk.core.port.DialplanState;
 import hotdesk.core.port.Ledger;
@@ -213,11 +214,12 @@ public final class Reconcile implements ApplyNow {
     private void applyDesk(Target target, Snapshot s, boolean notifyPhone) {
         if (s.gone()) {
             pbx.remove(Projections.typesForRemoval(), Projections.idsForRemoval(target.id()));
-            dialplan.put(Map.of("desk/" + target.id() + "/occupant", "", "desk/" + target.id() + "/elin", ""));
+            dialplan.put(Map.of("desk/" + target.id() + "/occupant", "", "desk/" + target.id() + "/elin", "",
+                    "desk/" + target.id() + "/civic", "", "desk/" + target.id() + "/where", ""));
             return;
         }
-        pbx.push(projections.desk(s.line(), s.device(), s.occupant()));
-        dialplan.put(Projections.deskFacts(s.line(), s.device(), s.occupant()));
+        pbx.push(projections.desk(s.line(), s.device(), s.occupant(), s.where()));
+        dialplan.put(Projections.deskFacts(s.line(), s.device(), s.occupant(), s.where()));
         if (notifyPhone && s.device().enabled() && notified.getOrDefault(target, -1L) < s.revision()) {
             resync.checkSync(target.id(), s.device().vendor());
             notified.put(target, s.revision());
@@ -255,27 +257,33 @@ public final class Reconcile implements ApplyNow {
         return d.compareTo(maxBackoff) > 0 ? maxBackoff : d;
     }
 
-    /** What the ledger says about one target at one instant. */
-    private record Snapshot(long revision, DeskLine line, Device device, Optional<User> occupant, Optional<Occupancy> seat) {
+    /**
+     * What the ledger says about one target at one instant. {@code where} is the desk's emergency location
+     * (its site's part included: a site change bumps every desk of the site), null for a user or a gone desk.
+     */
+    private record Snapshot(long revision, DeskLine line, Device device, Optional<User> occupant, Optional<Occupancy> seat,
+                            Located where) {
         boolean gone() {
             return line == null && occupant.isEmpty();
         }
     }
 
-    private static Snapshot snapshot(hotdesk.core.port.LedgerTx tx, Target target) {
+    private Snapshot snapshot(hotdesk.core.port.LedgerTx tx, Target target) {
         long rev = tx.revision(target);
         if (target.kind() == Target.Kind.DESK) {
             Optional<DeskLine> line = tx.line(target.id());
             if (line.isEmpty()) {
-                return new Snapshot(rev, null, null, Optional.empty(), Optional.empty());
+                return new Snapshot(rev, null, null, Optional.empty(), Optional.empty(), null);
             }
             Device device = tx.device(line.get().mac()).orElseThrow();
             Optional<Occupancy> seat = tx.occupancyOfLine(target.id());
             Optional<User> occupant = seat.flatMap(o -> tx.user(o.extension()));
-            return new Snapshot(rev, line.get(), device, occupant, seat);
+            Located where = projections.located(device, tx.deskLocation(device.mac()),
+                    device.site().isEmpty() ? Optional.empty() : tx.site(device.site()));
+            return new Snapshot(rev, line.get(), device, occupant, seat, where);
         }
         Extension ext = Extension.of(target.id());
         Optional<User> user = tx.user(ext);
-        return new Snapshot(rev, null, null, user, user.flatMap(u -> tx.occupancyOfUser(ext)));
+        return new Snapshot(rev, null, null, user, user.flatMap(u -> tx.occupancyOfUser(ext)), null);
     }
 }

@@ -1,10 +1,13 @@
 package hotdesk.core.policy;
 
+import hotdesk.core.model.CivicField;
+import hotdesk.core.model.CivicLocation;
 import hotdesk.core.model.Device;
 import hotdesk.core.model.DeskLine;
 import hotdesk.core.model.Extension;
 import hotdesk.core.model.Mac;
 import hotdesk.core.model.SecretHash;
+import hotdesk.core.model.Site;
 import hotdesk.core.model.User;
 import hotdesk.core.port.PjsipObject;
 import org.junit.jupiter.api.Test;
@@ -67,6 +70,64 @@ class ProjectionsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("control characters");
         assertThatThrownBy(() -> projections.desk(line, device, Optional.of(user("Eve", "internal,evil"))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("context");
+    }
+
+    @Test
+    void an_idle_desk_without_any_elin_has_an_empty_caller_id_number_never_the_mac_or_endpoint() {
+        Device bare = new Device(MAC, "yealink", "T54W", "Reception", "", "", true);
+
+        String callerId = projections.desk(line, bare, Optional.empty()).get(2).fields().get("callerid");
+
+        assertThat(callerId).isEqualTo("\"Reception\" <>").doesNotContain(MAC.value()).doesNotContain("hd-");
+    }
+
+    @Test
+    void an_idle_desk_presents_its_site_elin_else_the_default_elin() {
+        Device bare = new Device(MAC, "yealink", "T54W", "Reception", "HQ", "", true);
+        Projections withDefault = new Projections(PjsipProfile.defaults(), "+15550000");
+        Site hq = new Site("HQ", "+15551111", CivicLocation.EMPTY, null);
+
+        var fromSite = withDefault.desk(line, bare, Optional.empty(), withDefault.located(bare, CivicLocation.EMPTY, Optional.of(hq)));
+        var fromDefault = withDefault.desk(line, bare, Optional.empty());
+
+        assertThat(fromSite.get(2).fields()).containsEntry("callerid", "\"Reception\" <+15551111>");
+        assertThat(fromDefault.get(2).fields()).containsEntry("callerid", "\"Reception\" <+15550000>");
+    }
+
+    @Test
+    void a_desks_facts_carry_its_effective_elin_civic_location_and_where_text_whoever_sits_there() {
+        Site hq = new Site("HQ", "+15551111", CivicLocation.of(Map.of(CivicField.COUNTRY, "US", CivicField.A3, "New York")), null);
+        Device atHq = new Device(MAC, "yealink", "T54W", "Desk 3.14", "HQ", "", true);
+        var where = projections.located(atHq, CivicLocation.of(Map.of(CivicField.FLR, "3")), Optional.of(hq));
+
+        Map<String, String> idle = Projections.deskFacts(line, atHq, Optional.empty(), where);
+        Map<String, String> busy = Projections.deskFacts(line, atHq, Optional.of(user("Alice", "internal")), where);
+
+        assertThat(idle).containsExactly(Map.entry("desk/hd-0015651234ab/occupant", ""),
+                Map.entry("desk/hd-0015651234ab/elin", "+15551111"),
+                Map.entry("desk/hd-0015651234ab/civic", "country=US,A3=New York,FLR=3"),
+                Map.entry("desk/hd-0015651234ab/where", "HQ Fl 3 - Desk 3.14"));
+        assertThat(busy).containsEntry("desk/hd-0015651234ab/occupant", "101");
+        busy.remove("desk/hd-0015651234ab/occupant");
+        idle.remove("desk/hd-0015651234ab/occupant");
+        assertThat(busy).isEqualTo(idle);
+    }
+
+    @Test
+    void a_desk_that_is_nowhere_deletes_its_location_facts() {
+        Device bare = new Device(MAC, "yealink", "T54W", "Reception", "", "", true);
+
+        Map<String, String> facts = Projections.deskFacts(line, bare, Optional.empty(),
+                projections.located(bare, CivicLocation.EMPTY, Optional.empty()));
+
+        assertThat(facts).containsEntry("desk/hd-0015651234ab/elin", "").containsEntry("desk/hd-0015651234ab/civic", "")
+                .containsEntry("desk/hd-0015651234ab/where", "Reception");
+    }
+
+    @Test
+    void a_bad_default_elin_is_refused_when_the_projections_are_made() {
+        assertThatThrownBy(() -> new Projections(PjsipProfile.defaults(), "911 or 112"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("emergency.default-elin must be digits");
     }
 
     @Test

@@ -1,0 +1,286 @@
+package hotdesk.cli;
+
+import hotdesk.core.model.CivicField;
+import hotdesk.core.model.Site;
+import hotdesk.core.usecase.Import;
+import hotdesk.core.usecase.ManageSites;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code hotdesk site add|set|list|remove|import|export}: sites with their civic address, ELIN and time zone. */
+@Command(name = "site", description = {"Manage sites: the civic address, ELIN and time zone that the desks of a site "
+        + "share for emergency calls (a desk's own floor, room and seat: hotdesk device location).",
+        "A desk's ELIN is its own (device add --elin), else its site's, else the setting emergency.default-elin (empty: none)."},
+        mixinStandardHelpOptions = true,
+        subcommands = {SiteCommand.Add.class, SiteCommand.SetSite.class, SiteCommand.ListSites.class, SiteCommand.Remove.class,
+                SiteCommand.ImportSites.class, SiteCommand.ExportSites.class})
+public final class SiteCommand {
+
+    /** The options of a site's fields; only those given are set (an empty value clears one). */
+    static final class Fields {
+        @Option(names = "--elin", paramLabel = "NUMBER", description = "emergency location number of the site's desks "
+                + "(digits, + * #) unless a desk has its own")
+        String elin;
+        @Option(names = "--country", paramLabel = "CC", description = "ISO 3166 country code, e.g. US, DE")
+        String country;
+        @Option(names = "--state", description = "state, region or province (A1)")
+        String state;
+        @Option(names = "--county", description = "county or district of a state (A2)")
+        String county;
+        @Option(names = "--city", description = "city or town (A3)")
+        String city;
+        @Option(names = "--district", description = "borough or city district (A4)")
+        String district;
+        @Option(names = "--street", description = "street (RD)")
+        String street;
+        @Option(names = "--number", description = "house number (HNO)")
+        String number;
+        @Option(names = "--number-suffix", description = "house number suffix, e.g. A (HNS)")
+        String numberSuffix;
+        @Option(names = "--postal-code", description = "postal code (PC)")
+        String postalCode;
+        @Option(names = "--location-name", description = "name of the place, e.g. the company's (NAM)")
+        String locationName;
+        @Option(names = "--building", description = "building (BLD); a desk may name its own")
+        String building;
+        @Option(names = "--time-zone", paramLabel = "ZONE", description = "IANA time zone, e.g. Europe/Berlin (default UTC)")
+        String timeZone;
+
+        Map<String, String> given() {
+            Map<String, String> m = new LinkedHashMap<>();
+            put(m, ManageSites.ELIN, elin);
+            put(m, CivicField.COUNTRY.option(), country);
+            put(m, CivicField.A1.option(), state);
+            put(m, CivicField.A2.option(), county);
+            put(m, CivicField.A3.option(), city);
+            put(m, CivicField.A4.option(), district);
+            put(m, CivicField.RD.option(), street);
+            put(m, CivicField.HNO.option(), number);
+            put(m, CivicField.HNS.option(), numberSuffix);
+            put(m, CivicField.PC.option(), postalCode);
+            put(m, CivicField.NAM.option(), locationName);
+            put(m, CivicField.BLD.option(), building);
+            put(m, ManageSites.TIME_ZONE, timeZone);
+            return m;
+        }
+
+        private static void put(Map<String, String> m, String field, String value) {
+            if (value != null) {
+                m.put(field, value);
+            }
+        }
+    }
+
+    @Command(name = "add", description = "Add a site. Desks whose device names it (device add --site NAME) take its "
+            + "address and ELIN.", mixinStandardHelpOptions = true)
+    static final class Add implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        private final CliContext ctx;
+        @Parameters(index = "0", paramLabel = "NAME", description = "the site's name, e.g. HQ (what devices name with --site)")
+        String name;
+        @Mixin
+        Fields fields;
+        @Option(names = "--json", description = "print the site as JSON")
+        boolean json;
+
+        Add(CliContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Integer call() {
+            ManageSites.Result r = ctx.sites().add(name, fields.given(), "cli");
+            if (r instanceof ManageSites.Refused refused) {
+                return Output.refused(spec, refused.why());
+            }
+            ManageSites.Done done = (ManageSites.Done) r;
+            return Output.done(spec, json ? Output.json(describe(done.site(), done.desks().size()))
+                    : "added site " + done.site().name() + followers(done.desks()));
+        }
+    }
+
+    @Command(name = "set", description = "Change a site: only the options given change (an empty value clears one). "
+            + "Its desks follow within seconds (their ELIN, location and where text).", mixinStandardHelpOptions = true)
+    static final class SetSite implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        private final CliContext ctx;
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+        @Mixin
+        Fields fields;
+        @Option(names = "--json", description = "print the site as JSON")
+        boolean json;
+
+        SetSite(CliContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Integer call() {
+            Map<String, String> given = fields.given();
+            if (given.isEmpty()) {
+                throw new IllegalArgumentException("site set " + name + ": give at least one of --"
+                        + String.join(", --", ManageSites.FIELDS));
+            }
+            ManageSites.Result r = ctx.sites().set(name, given, "cli");
+            if (r instanceof ManageSites.Refused refused) {
+                return Output.refused(spec, refused.why());
+            }
+            ManageSites.Done done = (ManageSites.Done) r;
+            if (json) {
+                return Output.done(spec, Output.json(describe(done.site(), done.desks().size())));
+            }
+            if (done.change().kind() == Import.Kind.UNCHANGED) {
+                return Output.done(spec, "site " + done.site().name() + " unchanged (it had these values already)");
+            }
+            return Output.done(spec, "changed site " + done.site().name() + ": " + String.join("; ", done.change().diffs())
+                    + followers(done.desks()));
+        }
+    }
+
+    @Command(name = "list", description = "List sites.", mixinStandardHelpOptions = true)
+    static final class ListSites implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        private final CliContext ctx;
+        @Option(names = "--json", description = "print as JSON")
+        boolean json;
+
+        ListSites(CliContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Integer call() {
+            List<Site> sites = ctx.sites().list();
+            return Output.listing(spec, json, sites, s -> describe(s, null),
+                    List.of("NAME", "ELIN", "TIME-ZONE", "ADDRESS"),
+                    s -> List.of(s.name(), s.elin().isEmpty() ? "-" : s.elin(), s.timeZone(),
+                            s.address().isEmpty() ? "-" : s.address().locationInfo()));
+        }
+    }
+
+    @Command(name = "remove", description = "Remove a site. Refused while devices name it (they are listed).",
+            mixinStandardHelpOptions = true)
+    static final class Remove implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        private final CliContext ctx;
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        Remove(CliContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Integer call() {
+            ManageSites.Result r = ctx.sites().remove(name, "cli");
+            if (r instanceof ManageSites.Refused refused) {
+                return Output.refused(spec, refused.why());
+            }
+            return Output.done(spec, "removed site " + ((ManageSites.Done) r).site().name());
+        }
+    }
+
+    @Command(name = "import", description = {"Add or change sites from a CSV file (UTF-8, first line the column names: "
+            + "name and any of elin, country, state, county, city, district, street, number, number-suffix, postal-code, "
+            + "location-name, building, time-zone). A column the file lacks leaves that field as it is; an empty cell "
+            + "clears it.",
+            "One transaction: a bad row (each is reported with its line and column) means nothing is imported. "
+                    + "Importing the same file again changes nothing."}, mixinStandardHelpOptions = true)
+    static final class ImportSites implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        private final CliContext ctx;
+        @Parameters(index = "0", paramLabel = "FILE", description = "the CSV file")
+        Path file;
+        @Option(names = "--dry-run", description = "check the file and print what would change; write nothing")
+        boolean dryRun;
+
+        ImportSites(CliContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Integer call() {
+            Csv.Table table = Csv.read(file, ManageSites.NAME, ManageSites.FIELDS);
+            Import.Result r = table.problems().isEmpty() ? ctx.sites().importRows(table.rows(), dryRun, "cli")
+                    : new Import.Invalid(table.problems());
+            return Imports.report(spec, file, "site", r);
+        }
+    }
+
+    @Command(name = "export", description = "Print every site as CSV (the columns site import reads).",
+            mixinStandardHelpOptions = true)
+    static final class ExportSites implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        private final CliContext ctx;
+
+        ExportSites(CliContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Integer call() {
+            List<String> header = new ArrayList<>();
+            header.add(ManageSites.NAME);
+            header.addAll(ManageSites.FIELDS);
+            List<List<String>> rows = new ArrayList<>();
+            for (Site s : ctx.sites().list()) {
+                List<String> row = new ArrayList<>();
+                row.add(s.name());
+                ManageSites.FIELDS.forEach(f -> row.add(ManageSites.value(s, f)));
+                rows.add(row);
+            }
+            Csv.write(Output.out(spec), header, rows);
+            return ExitCodes.OK;
+        }
+    }
+
+    private static String followers(List<String> desks) {
+        return desks.isEmpty() ? "" : "; " + desks.size() + " desk line(s) of the site follow";
+    }
+
+    static Map<String, Object> describe(Site s, Integer desks) {
+        Map<String, Object> m = Output.object();
+        m.put("name", s.name());
+        for (String f : ManageSites.FIELDS) {
+            m.put(camel(f), ManageSites.value(s, f));
+        }
+        m.put("civic", s.address().locationInfo());
+        if (desks != null) {
+            m.put("deskLines", desks);
+        }
+        return m;
+    }
+
+    /** {@code postal-code} → {@code postalCode}, for JSON keys. */
+    static String camel(String option) {
+        StringBuilder b = new StringBuilder();
+        boolean up = false;
+        for (char c : option.toCharArray()) {
+            if (c == '-') {
+                up = true;
+            } else {
+                b.append(up ? Character.toUpperCase(c) : c);
+                up = false;
+            }
+        }
+        return b.toString();
+    }
+}
