@@ -183,7 +183,15 @@ public final class ManPages {
      * control character ({@code .} or {@code '}) made literal.
      */
     static String text(String s) {
-        String t = s.replace("\\", "\\e").replace("-", "\\-");
+        StringBuilder b = new StringBuilder();
+        s.replace("\\", "\\e").replace("-", "\\-").codePoints().forEach(c -> {
+            if (c < 128) {
+                b.appendCodePoint(c);
+            } else {
+                b.append(String.format("\\[u%04X]", c)); // groff's escape for any Unicode character
+            }
+        });
+        String t = b.toString();
         if (t.startsWith(".") || t.startsWith("'")) {
             t = "\\&" + t;
         }

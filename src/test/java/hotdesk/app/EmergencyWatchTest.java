@@ -58,7 +58,7 @@ class EmergencyWatchTest {
         settings.put("node.name", "watch");
         settings.put("emergency.webhook-url", receiver.url("/hooks/emergency").toString());
         settings.put("emergency.webhook-secret", WEBHOOK_SECRET);
-        CliRun.ok(settings, "user", "add", "101", "--name", "Alice Example", "--pin", "2580");
+        CliRun.ok(settings, "user", "add", "101", "--name", "Alice Example", "--pin", "3865");
         CliRun.ok(settings, "device", "add", MAC, "--model", "T54W", "--elin", "+15551230314");
     }
 
@@ -103,7 +103,7 @@ class EmergencyWatchTest {
     void a_call_from_an_occupied_desk_is_logged_at_error_audited_with_the_occupant_and_posted_signed() throws Exception {
         startServer();
         ScriptedAsterisk.Transcript login = ScriptedAsterisk.call("hotdesk-login").fromEndpoint(DESK).dialled("*70101")
-                .args("101").enters("2580").run(server.agiPort());
+                .args("101").enters("3865").run(server.agiPort());
         assertThat(login.variable("HOTDESK_RESULT")).isIn("OK", "OK_PENDING");
 
         try (LogCapture log = LogCapture.of("hotdesk")) {

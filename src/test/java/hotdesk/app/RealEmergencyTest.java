@@ -48,8 +48,9 @@ class RealEmergencyTest {
     private static final String MAC = "00:15:65:fe:ed:20";
     private static final String DESK = Mac.parse(MAC).endpointId();
     private static final String ELIN = "+15551230020";
-    private static final String WHERE = "HQ Bldg 2 Fl 3 Rm 301 - Desk 3-01";
-    private static final String CIVIC = "country=US,A1=CA,A3=San Jose,RD=Main,STS=St,HNO=100,FLR=3,ROOM=301";
+    /** Where the desk is and its civic location, as hotdesk computes them from its site and its own fields (read back below). */
+    private static String WHERE;
+    private static String CIVIC;
     private static final String WEBHOOK_SECRET = "real-webhook-secret-0123456789";
 
     /** The route's announcement, as a subroutine: desk facts from AstDB, caller ID = ELIN, the location, the event. */
@@ -102,13 +103,23 @@ class RealEmergencyTest {
         RealAsterisk.assumeKit();
         settings = KitSettings.of(work, "real-emergency");
         asterisk = KitSettings.startAsterisk(work.resolve("asterisk"), settings, RealEmergencyTest::addStandIn);
-        CliRun.ok(settings, "device", "add", MAC, "--model", "T54W", "--label", "Desk E1", "--elin", ELIN);
-        // what the location work writes for the desk (the ELIN comes from hotdesk's own push, below)
-        try (AmiWire ami = loggedIn(AsteriskContract.AMI_USER, AsteriskContract.AMI_SECRET)) {
-            for (Map.Entry<String, String> f : Map.of("where", WHERE, "civic", CIVIC).entrySet()) {
-                assertThat(ami.action("DBPut", Map.of("Family", "hotdesk", "Key", "desk/" + DESK + "/" + f.getKey(), "Val",
-                        f.getValue())).get("Response")).isEqualTo("Success");
-            }
+        // the desk's location comes from the ledger (its site and its own fields) and hotdesk pushes it to AstDB
+        CliRun.ok(settings, "site", "add", "HQ", "--country", "US", "--state", "CA", "--city", "San Jose", "--street", "Main St",
+                "--number", "100");
+        CliRun.ok(settings, "device", "add", MAC, "--model", "T54W", "--label", "Desk E1", "--elin", ELIN, "--site", "HQ");
+        CliRun.ok(settings, "device", "location", MAC, "--floor", "3", "--room", "301");
+        String status = CliRun.ok(settings, "status", "--json");
+        WHERE = field(status, "where");
+        CIVIC = field(status, "civic");
+        assertThat(CIVIC).contains("country=US").contains("FLR=3").contains("ROOM=301").contains("San Jose");
+        assertThat(WHERE).contains("Desk E1");
+    }
+
+    private static String field(String json, String name) {
+        try {
+            return new ObjectMapper().readTree(json).get(0).get(name).asText();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -33,7 +33,7 @@ class LogOutTest {
 
         assertThat(r).isEqualTo(new LogOut.LoggedOut(List.of(Extension.of("101")), true));
         assertThat(world.asterisk.endpoint(desk(MAC))).containsEntry("context", "hotdesk-idle")
-                .containsEntry("callerid", "\"Hot desk 1234ab\" <0015651234ab>").containsEntry("accountcode", "")
+                .containsEntry("callerid", "\"Hot desk 1234ab\" <>").containsEntry("accountcode", "")
                 .containsEntry("mailboxes", "");
         assertThat(world.asterisk.endpoint("101")).containsEntry("aors", "101");
         assertThat(world.asterisk.astdb()).doesNotContainKey("desk/" + desk(MAC) + "/occupant");
