@@ -70,6 +70,8 @@ class AutoLogoutTest {
         assertThat(world.asterisk.notifies()).hasSize(1);
         assertThat(ledger.audit()).filteredOn(a -> a.action().equals("logout")).extracting(AuditEntry::actor, AuditEntry::detail)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("timer", "desk=" + desk(MAC) + " reason=auto:idle"));
+        assertThat(world.status.lines(TestWorld.NODE)).filteredOn(l -> l.line().endpointId().equals(desk(MAC)))
+                .singleElement().satisfies(l -> assertThat(l.state()).isEqualTo("idle (auto:idle " + world.clock.instant() + ")"));
     }
 
     @Test
