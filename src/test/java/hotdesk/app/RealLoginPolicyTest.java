@@ -102,14 +102,14 @@ class RealLoginPolicyTest {
         RealDialplanTest.Call victim = call(SippCall.from(DESK_B, secretB, "*70101").pause(PROMPT).digits(PIN + "#"));
 
         assertThat(victim.results()).as(victim.toString()).containsExactly("OK");
-        awaitContext(DESK_B, "internal");
+        awaitContext(DESK_B, "hotdesk-seated");
         assertThat(CliRun.ok(settings, "status")).contains("extension 101 at " + DESK_A);
     }
 
     @Test
     void with_multi_login_deny_a_second_desk_gets_already_seated_and_its_own_prompt() {
         assertThat(call(SippCall.from(DESK_A, secretA, "00*" + otp("102"))).results()).containsExactly("OK");
-        awaitContext(DESK_A, "internal");
+        awaitContext(DESK_A, "hotdesk-seated");
 
         RealDialplanTest.Call second = call(SippCall.from(DESK_B, secretB, "00*" + otp("102")));
 
