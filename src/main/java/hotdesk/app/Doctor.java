@@ -51,7 +51,7 @@ final class Doctor implements Callable<Integer> {
 
     /** Contexts of the generated dialplan besides the idle context ({@code pjsip.idle-context}). */
     static final List<String> CONTEXTS = List.of("hotdesk-codes", "hotdesk-emergency", "hotdesk-run", "hotdesk-result",
-            "hotdesk-dial");
+            "hotdesk-dial", "hotdesk-seated");
     static final String CODES_CONTEXT = "hotdesk-codes";
     static final String PROBE_PREFIX = "hotdesk-doctor-probe-";
 
