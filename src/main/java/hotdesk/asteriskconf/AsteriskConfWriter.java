@@ -258,7 +258,8 @@ public final class AsteriskConfWriter {
                 "emergency.numbers=" + String.join(",", c.emergency()),
                 "asterisk.agi-url=" + s.agiUrl() + "  pjsip.idle-context=" + s.idleContext(),
                 "asterisk.idle-internal-calls=" + s.idleInternalCalls() + "  asterisk.internal-pattern=" + s.internalPattern(),
-                "ami.user=" + s.amiUser() + "  ari.user=" + s.ariUser() + "  asterisk.pjsip-wizard=" + s.pjsipWizard());
+                "ami.user=" + s.amiUser() + "  ari.user=" + s.ariUser() + "  asterisk.pjsip-wizard=" + s.pjsipWizard(),
+                "users.default-context=" + s.defaultContext());
     }
 
     // ---------------------------------------------------------------- extensions_hotdesk.conf

@@ -153,6 +153,10 @@ class RealEmergencyRouteTest {
                      same => n,Answer()
                      same => n,Wait(1)
                      same => n,Hangup()
+                    exten => _[*#+].,1,NoOp(SALES ${EXTEN} cid=${CALLERID(num)})
+                     same => n,Answer()
+                     same => n,Wait(1)
+                     same => n,Hangup()
                     """;
             Files.writeString(extensions, text);
         } catch (IOException e) {
@@ -295,6 +299,13 @@ class RealEmergencyRouteTest {
                 .run(asterisk, dir.resolve("desk"));
         assertThat(other.exit()).as(other.output()).isZero();
         assertThat(asterisk.log().substring(before)).contains("SALES 5551234 cid=101");
+        for (String dialled : List.of("*99#", "+15557654321")) {
+            int at = asterisk.log().length();
+            RealAsterisk.Result r = SippCall.from(DESK, deskSecret, dialled).pause(Duration.ofMillis(500)).hangUp()
+                    .run(asterisk, dir.resolve("desk"));
+            assertThat(r.exit()).as(r.output()).isZero();
+            assertThat(asterisk.log().substring(at)).contains("SALES " + dialled + " cid=101");
+        }
     }
 
     @Test

@@ -58,6 +58,10 @@ class LogInTest {
         assertThat(world.asterisk.astdb()).containsEntry("desk/" + desk(MAC) + "/occupant", "101")
                 .containsEntry("desk/" + desk(MAC) + "/context", "internal")
                 .containsEntry("user/101/desk", desk(MAC));
+        // the context fact is there before the desk gets hotdesk-seated: its first call already finds it
+        List<String> timeline = world.asterisk.timeline();
+        assertThat(timeline.indexOf("DBPut desk/" + desk(MAC) + "/context"))
+                .isNotNegative().isLessThan(timeline.lastIndexOf("PUT endpoint/" + desk(MAC)));
         assertThat(world.asterisk.notifies()).containsExactly(new RecordingAsterisk.Notify(desk(MAC), "yealink"));
         assertThat(ledger.audit()).anyMatch(a -> a.action().equals("login") && a.subject().equals("101"));
     }
