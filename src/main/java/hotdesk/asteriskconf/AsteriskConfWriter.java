@@ -825,7 +825,7 @@ public final class AsteriskConfWriter {
         b.append("  end the emergency call).\n\n");
         b.append("Then it dials `PJSIP/<number>@").append("${").append(EMERGENCY_TRUNK_VARIABLE).append("}`, or goes to `${")
                 .append(EMERGENCY_CONTEXT_VARIABLE).append("}` when that is set. A failed `Dial`\n");
-        b.append("(trunk down, congestion, `CHANUNAVAIL`, no answer) or no route at all is logged at ERROR and tried again on\n");
+        b.append("(trunk down, congestion, `CHANUNAVAIL`, busy) or no route at all is logged at ERROR and tried again on\n");
         b.append("`").append(EMERGENCY_FALLBACK_VARIABLE).append("`: a context of that name that has the number, else a PJSIP endpoint (a second trunk;\n");
         b.append("a context wins over an endpoint of the same name). If that fails too, or none is set, an ERROR says\n");
         b.append("the call was given up and the caller hears `please-try-again`. An emergency context of your own may end in\n");

@@ -328,4 +328,26 @@ class RealEmergencyRouteTest {
 
         assertLocated(dial("911"), "911");
     }
+
+    @Test
+    @Order(7)
+    void the_security_desk_that_answers_hears_the_number_dialled_then_the_desks_elin() {
+        long ringsBefore = security.count("CALL_INCOMING");
+        int logBefore = asterisk.log().length();
+
+        RealAsterisk.Result r = SippCall.from(DESK, deskSecret, "911").pause(Duration.ofSeconds(1)).hangUp()
+                .run(asterisk, dir.resolve("desk"));
+        assertThat(r.exit()).as(r.output()).isZero();
+        // the emergency call is over; the security desk still rings, and now answers
+        await().atMost(PATIENCE).until(() -> security.count("CALL_INCOMING") > ringsBefore);
+        security.command("accept", "");
+
+        await().atMost(PATIENCE).until(() -> asterisk.log().substring(logBefore).contains("\", \"" + ELIN + "\")"));
+        String log = asterisk.log().substring(logBefore);
+        assertThat(log).containsPattern("\\[911@hotdesk-security-announce:[0-9]+\\] SayDigits\\(\"PJSIP/security-[0-9a-f]+\", \"911\"\\)")
+                .containsPattern("\\[911@hotdesk-security-announce:[0-9]+\\] SayDigits\\(\"PJSIP/security-[0-9a-f]+\", \""
+                        + java.util.regex.Pattern.quote(ELIN) + "\"\\)");
+        assertThat(log.indexOf("\", \"911\")", log.indexOf("hotdesk-security-announce"))).isLessThan(log.indexOf("\", \"" + ELIN + "\")"));
+        assertThat(security.count("CALL_ESTABLISHED")).isPositive();
+    }
 }

@@ -123,7 +123,7 @@ class RealLoginPolicyTest {
     void a_disabled_user_is_logged_out_at_once_loses_their_endpoint_and_hears_a_wrong_pin_and_a_disabled_desk_keeps_only_emergency() {
         String code = otp("101");
         assertThat(call(SippCall.from(DESK_A, secretA, "*70101").pause(PROMPT).digits(PIN + "#")).results()).containsExactly("OK");
-        awaitContext(DESK_A, "internal");
+        awaitContext(DESK_A, "hotdesk-seated");
         try {
             CliRun.ok(settings, "user", "set", "101", "--enabled", "off");
 
