@@ -97,7 +97,7 @@ public final class Config {
             new Key("pjsip.allow", "ulaw,alaw", "codecs of pushed endpoints"),
             new Key("pjsip.idle-context", "hotdesk-idle", "dialplan context of an idle desk"),
             new Key("pjsip.user-max-contacts", "5", "own devices a user may register on their extension"),
-            new Key("users.default-context", "internal", "context of a user added without --context"),
+            new Key("users.default-context", "internal", "context of a user added without --context; also where an occupied desk's calls go when Asterisk's database names no context for it (generated into the dialplan: hotdesk asterisk-conf)"),
             new Key("security.pin-iterations", "20000", "PBKDF2 iterations for PIN hashes"),
             new Key("security.otp-iterations", "2000", "PBKDF2 iterations for one-time code hashes (short-lived)"),
             new Key("login.multi-login", "single", "what a login at a second desk does: single (the first desk is logged out) "
@@ -127,7 +127,7 @@ public final class Config {
             new Key("codes.login-star", "*77*", "PIN login: dial <code><EXT>*, then the PIN"),
             new Key("codes.otp", "00*,00#", "one-time code login: dial <code><6 digits>[#]"),
             new Key("codes.logout", "*71,*77*5*,00#,00", "logout codes"),
-            new Key("emergency.numbers", "911,112,999", "numbers an idle desk may always call (static dialplan, no hotdesk needed)"),
+            new Key("emergency.numbers", "911,112,999", "numbers every desk, free or in use, may always call, with the desk's ELIN and location (static dialplan, no hotdesk needed)"),
             new Key("emergency.webhook-url", "", "URL that every emergency call is POSTed to as signed JSON while hotdesk runs "
                     + "(https://, or http:// to a loopback address); empty: no webhook"),
             new Key("emergency.webhook-secret", "", "key of the webhook's HMAC-SHA256 signature (X-Hotdesk-Signature), at least "

@@ -247,7 +247,9 @@ abstract class AsteriskContract {
         pbx.push(projections.desk(line, device, Optional.of(alice)));
 
         Map<String, String> ep = ari().get("endpoint", DESK).orElseThrow();
-        assertThat(ep).containsEntry("context", "default").containsEntry("accountcode", USER);
+        // an occupied desk has hotdesk's seated context; the user's own endpoint keeps their context
+        assertThat(ep).containsEntry("context", "hotdesk-seated").containsEntry("accountcode", USER);
+        assertThat(ari().get("endpoint", USER).orElseThrow()).containsEntry("context", "default");
         assertThat(ep.get("callerid")).isEqualTo("\"IT Alice\" <" + USER + ">");
         assertThat(ari().get("endpoint", USER).orElseThrow().get("aors")).isEqualTo(DESK + "," + USER);
         assertThat(ari().get("aor", DESK)).isPresent();
