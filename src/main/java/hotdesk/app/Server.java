@@ -20,6 +20,7 @@ import hotdesk.core.model.EmergencyCall;
 import hotdesk.core.port.EmergencyAlerts;
 import hotdesk.core.usecase.AnnounceEmergency;
 import hotdesk.core.usecase.ApplyNow;
+import hotdesk.core.usecase.FetchJournal;
 import hotdesk.core.usecase.LogIn;
 import hotdesk.core.usecase.LogOut;
 import hotdesk.core.usecase.ProvisionDesk;
@@ -75,6 +76,9 @@ public final class Server implements AutoCloseable {
     private ExecutorService watch;
     private AnnounceEmergency announce;
     private EmergencyAlerts alerts = EmergencyAlerts.none();
+
+    /** How often fetch records and provisioning audit lines are written to the ledger. */
+    static final Duration JOURNAL_FLUSH = Duration.ofSeconds(1);
 
     /** Emergency calls waiting to be announced at most; a burst beyond is logged on the AMI thread, unannounced. */
     static final int WATCH_QUEUE = 1000;
@@ -239,7 +243,11 @@ public final class Server implements AutoCloseable {
             agi.start();
             open.push(agi);
 
-            provisioning = new ProvisioningServer(parts.provisioning(), new ProvisionDesk(ledger, services.clock()));
+            // fetch records and audit lines reach the ledger from here, off the request path; pushed before
+            // the provisioning server so it closes after it and flushes the last fetches
+            FetchJournal journal = new FetchJournal(ledger);
+            open.push(new JournalWriter(journal, JOURNAL_FLUSH));
+            provisioning = new ProvisioningServer(parts.provisioning(), new ProvisionDesk(ledger, services.clock(), journal));
             provisioning.start();
             open.push(provisioning);
 

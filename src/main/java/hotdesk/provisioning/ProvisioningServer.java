@@ -261,12 +261,8 @@ public final class ProvisioningServer implements AutoCloseable {
     }
 
     private void audit(String what, String ip, String reason) {
-        try {
-            provisionDesk.refused(printable(what, 40), ip, reason);
-        } catch (RuntimeException e) {
-            // the refusal stands even when the ledger cannot record it
-            log.error("could not audit refused provisioning request from {}: {}", ip, e.toString());
-        }
+        // into the fetch journal: a refusal never waits for (or fails with) the ledger
+        provisionDesk.refused(printable(what, 40), ip, reason);
     }
 
     private static void securityLog(String ip, String what, String reason) {

@@ -15,9 +15,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What a desk phone's configuration must say right now, read from the ledger when the phone asks.
- * Records the fetch (time, address, user agent) on the device and in the audit log: the fetch is the
- * receipt that a check-sync reached the phone. Thread-safe.
+ * What a desk phone's configuration must say right now, read from the ledger when the phone asks
+ * ({@link Ledger#read}: a snapshot, no write lock). Records the fetch (time, address, user agent) and
+ * its audit line in the {@link FetchJournal}, which writes them to the ledger off the request path:
+ * the fetch is the receipt that a check-sync reached the phone. Thread-safe.
  */
 public final class ProvisionDesk {
 
@@ -27,41 +28,59 @@ public final class ProvisionDesk {
     public record DeskView(Device device, List<LineView> lines) {
     }
 
+    private record Looked(Optional<DeskView> view, String refusal) {
+    }
+
     private final Ledger ledger;
     private final Clock clock;
+    private final FetchJournal journal;
 
+    /** With a journal of the default bounds on the same ledger. */
     public ProvisionDesk(Ledger ledger, Clock clock) {
+        this(ledger, clock, new FetchJournal(ledger));
+    }
+
+    public ProvisionDesk(Ledger ledger, Clock clock, FetchJournal journal) {
         this.ledger = ledger;
         this.clock = clock;
+        this.journal = journal;
+    }
+
+    /** Where fetches and refusals wait for the ledger; its owner flushes it. */
+    public FetchJournal journal() {
+        return journal;
     }
 
     /** The view of a known, enabled device; empty otherwise (the caller answers 404 either way). */
     public Optional<DeskView> fetch(Mac mac, String remoteAddress, String userAgent) {
         Instant now = clock.instant();
-        return ledger.transact(tx -> {
-            Optional<Device> device = tx.device(mac);
-            if (device.isEmpty() || !device.get().enabled()) {
-                tx.audit(new AuditEntry(now, "http:" + remoteAddress, "provision.refused", mac.value(),
-                        device.isEmpty() ? "unknown device" : "device disabled"));
-                return Optional.empty();
+        Looked looked = ledger.read(tx -> {
+            Optional<Device> d = tx.device(mac);
+            if (d.isEmpty() || !d.get().enabled()) {
+                return new Looked(Optional.empty(), d.isEmpty() ? "unknown device" : "device disabled");
             }
             List<LineView> views = new ArrayList<>();
             for (DeskLine l : tx.linesOf(mac)) {
                 Optional<Occupancy> o = tx.occupancyOfLine(l.endpointId());
                 views.add(new LineView(l, o.flatMap(x -> tx.user(x.extension())), o));
             }
-            tx.recordFetch(mac, now, remoteAddress, userAgent);
-            tx.audit(new AuditEntry(now, "http:" + remoteAddress, "provision.fetch", mac.value(), ""));
-            return Optional.of(new DeskView(device.get(), views));
+            return new Looked(Optional.of(new DeskView(d.get(), views)), "");
         });
+        Optional<DeskView> view = looked.view();
+        if (view.isEmpty()) {
+            journal.audit(new AuditEntry(now, "http:" + remoteAddress, "provision.refused", mac.value(), looked.refusal()));
+        } else {
+            journal.fetched(mac, now, remoteAddress, userAgent);
+        }
+        return view;
     }
 
-    /** Audits a refused request for a MAC (wrong network, malformed, scanner) without touching the device. */
+    /**
+     * Audits a refused request for a MAC (wrong network, malformed, scanner) without touching the device,
+     * through the journal: never blocks on the ledger.
+     */
     public void refused(String macText, String remoteAddress, String why) {
-        ledger.transact(tx -> {
-            tx.audit(new AuditEntry(clock.instant(), "http:" + remoteAddress, "provision.refused",
-                    macText.length() > 40 ? macText.substring(0, 40) : macText, why));
-            return null;
-        });
+        journal.audit(new AuditEntry(clock.instant(), "http:" + remoteAddress, "provision.refused",
+                macText.length() > 40 ? macText.substring(0, 40) : macText, why));
     }
 }
