@@ -13,6 +13,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,12 @@ import java.util.stream.Collectors;
  * bytes and open connections to {@value #MAX_CONNECTIONS}. A template
  * error answers a generic 500 and logs the template and line; the rendered file is never logged (it
  * holds the SIP password) and never sent in part.
+ *
+ * <p>Rendered files are cached per desk ({@link RenderedFiles}) behind every one of these checks, and
+ * used again only while the template and everything the profile computed from the ledger are equal;
+ * compiled templates are cached by {@link TemplateRenderer}. So a storm of fetches reads the ledger
+ * (a snapshot, no write lock) but does no template work, and writes nothing on the request path: the
+ * fetch and its audit line go to the {@link hotdesk.core.usecase.FetchJournal}.
  *
  * <p>{@link #start()} binds the configured address and port and returns once listening;
  * {@link #close()} stops Jetty. Requests run on Jetty's threads and may block on the ledger.
@@ -81,6 +88,7 @@ public final class ProvisioningServer implements AutoCloseable {
     private final List<NetworkRange> allowed;
     private final Map<String, VendorProfile> profiles;
     private final TemplateRenderer renderer;
+    private final RenderedFiles rendered = new RenderedFiles();
     private final RefusalLimiter limiter;
     private final int maxConnections;
     private Javalin app;
@@ -103,7 +111,7 @@ public final class ProvisioningServer implements AutoCloseable {
         this.allowed = s.allowedNetworks().stream().map(NetworkRange::parse).toList();
         this.profiles = List.<VendorProfile>of(new YealinkProfile()).stream()
                 .collect(Collectors.toUnmodifiableMap(VendorProfile::vendor, Function.identity()));
-        this.renderer = new TemplateRenderer(s.templateDir());
+        this.renderer = new TemplateRenderer(s.templateDir(), clock);
         this.limiter = new RefusalLimiter(clock, s.maxRefusalsPerMinute(), maxTrackedAddresses);
     }
 
@@ -151,6 +159,11 @@ public final class ProvisioningServer implements AutoCloseable {
         }
         app = created;
         log.info("provisioning server started on {}:{}", settings.bindAddress(), created.port());
+    }
+
+    /** The renderer in use (for tests: how often it compiled and merged). */
+    TemplateRenderer renderer() {
+        return renderer;
     }
 
     /** The port listened on (the ephemeral one when configured 0). */
@@ -221,17 +234,30 @@ public final class ProvisioningServer implements AutoCloseable {
             respond(ctx, 404, NOT_FOUND);
             return;
         }
-        String text;
+        byte[] body;
         try {
-            text = renderer.render(profile.vendor(), desk.device().model(), mac, profile.fileKind(),
-                    profile.model(desk, settings, clock.instant()));
+            Map<String, Object> model = profile.model(desk, settings, clock.instant());
+            TemplateRenderer.TemplateVersion version = renderer.resolve(profile.vendor(), desk.device().model(), mac,
+                    profile.fileKind());
+            body = rendered.get(mac, version, model);
+            if (body == null) {
+                TemplateRenderer.Rendered r = renderer.renderVersioned(profile.vendor(), desk.device().model(), mac,
+                        profile.fileKind(), model);
+                body = r.text().getBytes(StandardCharsets.UTF_8);
+                rendered.put(mac, r.version(), model, body);
+                log.info("provisioned {} to {} ({} bytes, rendered from {})", mac, ip, body.length, r.version().name());
+            } else {
+                log.debug("provisioned {} to {} ({} bytes, unchanged since last rendered)", mac, ip, body.length);
+            }
         } catch (TemplateException e) {
             log.error("provisioning {} for {} failed: {}", mac, ip, e.getMessage());
             respond(ctx, 500, SERVER_ERROR);
             return;
         }
-        log.info("provisioned {} to {} ({} chars)", mac, ip, text.length());
-        respond(ctx, 200, text);
+        ctx.status(200);
+        ctx.header("Cache-Control", "no-store");
+        ctx.contentType(CONTENT_TYPE);
+        ctx.result(body);
     }
 
     /** What a refusal is about: the normalised MAC when the file name carries one, else the name. */

@@ -498,6 +498,99 @@ class ProvisioningServerTest {
     }
 
     @Test
+    void a_storm_of_identical_fetches_renders_once_and_a_login_renders_again() throws Exception {
+        // given
+        DeskLine line = addDesk(MAC, "T54W", "Desk 4.12");
+        addUser("101", "Alice Example");
+        ProvisioningServer server = start(open());
+        String first = get(server, "/provision/" + MAC + ".cfg").body();
+
+        // when
+        List<String> storm = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            storm.add(get(server, "/provision/" + MAC + ".cfg").body());
+        }
+
+        // then
+        assertThat(storm).allSatisfy(b -> assertThat(b).isEqualTo(first));
+        assertThat(server.renderer().merges()).isEqualTo(1);
+        assertThat(server.renderer().compiles()).isEqualTo(1);
+
+        // and when the desk is taken
+        seat("101", line.endpointId());
+        String taken = get(server, "/provision/" + MAC + ".cfg").body();
+
+        // then
+        assertThat(taken).contains("account.1.label = Alice Example 101");
+        assertThat(server.renderer().merges()).isEqualTo(2);
+        assertThat(server.renderer().compiles()).as("the template is still the compiled one").isEqualTo(1);
+    }
+
+    @Test
+    void a_cached_file_is_never_served_to_a_request_that_the_checks_refuse_nor_to_another_desk() throws Exception {
+        // given: both desks fetched once, so both files are cached
+        DeskLine a = addDesk(MAC, "T54W", "Desk 4.12");
+        DeskLine b = addDesk("001565bbbbbb", "T54W", "Desk 4.13");
+        String uaB = "Yealink SIP-T54W 96.86.0.100 00:15:65:bb:bb:bb";
+        ProvisioningServer server = start(settings(List.of("127.0.0.1/32"), true, Optional.empty(), 100));
+        assertThat(get(server, "/provision/" + MAC + ".cfg", YEALINK_UA).body()).contains(a.secret());
+        assertThat(get(server, "/provision/001565bbbbbb.cfg", uaB).body()).contains(b.secret());
+        HttpResponse<String> unknown = get(server, "/provision/001565cccccc.cfg", "Yealink SIP-T54W 96.86.0.100 00:15:65:cc:cc:cc");
+
+        // when: A's file asked for with B's User-Agent, without one, and from an address outside the networks
+        HttpResponse<String> otherUa = get(server, "/provision/" + MAC + ".cfg", uaB);
+        HttpResponse<String> noUa = get(server, "/provision/" + MAC + ".cfg", null);
+        Socket outside = connect(server, "127.0.0.2");
+        String outsideStatus = exchange(outside, "/provision/" + MAC + ".cfg");
+        HttpResponse<String> bAgain = get(server, "/provision/001565bbbbbb.cfg", uaB);
+
+        // then
+        assertThat(shape(otherUa)).isEqualTo(shape(unknown));
+        assertThat(shape(noUa)).isEqualTo(shape(unknown));
+        assertThat(outsideStatus).isEqualTo("HTTP/1.1 404 Not Found");
+        assertThat(bAgain.body()).contains(b.secret()).doesNotContain(a.secret());
+
+        // and when A is disabled, its cached file is gone with it
+        ledger.transact(tx -> {
+            tx.deleteDevice(new Mac(MAC));
+            tx.insertDevice(new Device(new Mac(MAC), "yealink", "T54W", "Desk 4.12", "HQ", "", false), List.of(a));
+            return null;
+        });
+        HttpResponse<String> disabled = get(server, "/provision/" + MAC + ".cfg", YEALINK_UA);
+        assertThat(shape(disabled)).isEqualTo(shape(unknown));
+    }
+
+    @Test
+    void an_edited_user_template_is_used_once_the_next_check_comes_without_a_restart() throws Exception {
+        // given
+        addDesk(MAC, "T54W", "Desk 4.12");
+        Path template = userDir.resolve("yealink/mac.cfg.vm");
+        Files.createDirectories(template.getParent());
+        Files.writeString(template, "#!version:1.0.0.1\nv = 1\n");
+        ProvisioningServer server = start(settings(List.of("127.0.0.1/32"), false, Optional.of(userDir), 100));
+        assertThat(get(server, "/provision/" + MAC + ".cfg").body()).isEqualTo("#!version:1.0.0.1\nv = 1\n");
+
+        // when: edited (another size), within the second, then after it
+        Files.writeString(template, "#!version:1.0.0.1\nv = 22\n");
+        String within = get(server, "/provision/" + MAC + ".cfg").body();
+        clock.advance(TemplateRenderer.RECHECK);
+        String after = get(server, "/provision/" + MAC + ".cfg").body();
+
+        // then
+        assertThat(within).isEqualTo("#!version:1.0.0.1\nv = 1\n");
+        assertThat(after).isEqualTo("#!version:1.0.0.1\nv = 22\n");
+        assertThat(server.renderer().compiles()).isEqualTo(2);
+
+        // and when a per-MAC override appears, then is removed again
+        Files.writeString(userDir.resolve("yealink/" + MAC + ".cfg.vm"), "#!version:1.0.0.1\nmine = ${device.mac}\n");
+        clock.advance(TemplateRenderer.RECHECK);
+        assertThat(get(server, "/provision/" + MAC + ".cfg").body()).isEqualTo("#!version:1.0.0.1\nmine = " + MAC + "\n");
+        Files.delete(userDir.resolve("yealink/" + MAC + ".cfg.vm"));
+        clock.advance(TemplateRenderer.RECHECK);
+        assertThat(get(server, "/provision/" + MAC + ".cfg").body()).isEqualTo("#!version:1.0.0.1\nv = 22\n");
+    }
+
+    @Test
     void a_template_in_the_user_directory_wins_over_the_bundled_one() throws Exception {
         // given
         addDesk(MAC, "T54W", "Desk 4.12");
