@@ -92,6 +92,10 @@ public final class Config {
             new Key("provisioning.ntp-server", "pool.ntp.org", "NTP server written into phone configs"),
             new Key("provisioning.timezone", "UTC", "time zone written into phone configs (IANA id, e.g. Europe/Berlin)"),
             new Key("provisioning.max-refusals-per-minute", "20", "refused fetches from one address before it gets 429 for the minute"),
+            new Key("provisioning.max-fetches-per-desk", "30", "config files served for one desk per minute; further fetches "
+                    + "of it get 429 with Retry-After until the minute ends (a phone fetches once per boot or check-sync)"),
+            new Key("provisioning.max-fetches-per-address", "600", "config files served to one address per minute; further "
+                    + "fetches from it get 429 with Retry-After until the minute ends (raise it for many phones behind one NAT)"),
             new Key("provisioning.request-timeout", "10s", "longest a client may take to send its request headers, or stay silent, before its connection is closed"),
             new Key("pjsip.transport", "transport-udp", "transport set on every pushed endpoint"),
             new Key("pjsip.allow", "ulaw,alaw", "codecs of pushed endpoints"),

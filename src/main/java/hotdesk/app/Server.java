@@ -119,7 +119,9 @@ public final class Server implements AutoCloseable {
                 c.string("provisioning.sip-server"), c.integer("provisioning.sip-port", 1, 65535),
                 c.duration("provisioning.registration-expiry"), c.string("provisioning.ntp-server"),
                 c.string("provisioning.timezone"), c.list("codes.logout").get(0),
-                c.integer("provisioning.max-refusals-per-minute", 1, 100000), c.duration("provisioning.request-timeout"));
+                c.integer("provisioning.max-refusals-per-minute", 1, 100000), c.duration("provisioning.request-timeout"),
+                c.integer("provisioning.max-fetches-per-desk", 1, 100_000_000),
+                c.integer("provisioning.max-fetches-per-address", 1, 100_000_000));
         return new Parts(ari, ami, agi, prompts, prov, c.duration("reconcile.interval"), c.duration("reconcile.max-backoff"),
                 c.duration("agi.apply-wait"), webhook(c));
     }

@@ -30,7 +30,11 @@ import java.util.stream.Collectors;
  * <p>Security: a request from outside the allowed networks, with a User-Agent that lacks the MAC
  * (when required), or for an unknown or disabled device gets one and the same 404, so nobody can
  * learn which MACs exist; a malformed file name gets 400; an address with more refusals in one clock
- * minute than allowed gets 429 until the minute ends. Every such refusal is audited and logged on the
+ * minute than allowed gets 429 until the minute ends. Served files are limited too: more than
+ * {@code provisioning.max-fetches-per-desk} of one desk, or {@code provisioning.max-fetches-per-address}
+ * to one address, in one clock minute get 429 with Retry-After until it ends, logged with
+ * {@code reason=fetch-rate-desk} or {@code reason=fetch-rate-address} and audited once per key and
+ * minute; they are not refusals and never block the address. Every such refusal is audited and logged on the
  * {@code hotdesk.security} logger as {@code provisioning refused ip=… mac=… reason=…}. A connection
  * that takes longer than the request timeout to send its request headers is closed, counted as a
  * refusal and logged the same way with {@code reason=request-timeout}, but not audited (slow clients
@@ -67,6 +71,8 @@ public final class ProvisioningServer implements AutoCloseable {
      * needs, small in memory (about 2 MB); see {@link RefusalLimiter} for what happens beyond it.
      */
     static final int MAX_TRACKED_ADDRESSES = 10_000;
+    /** Desks whose served files are counted per minute at most (see {@link RefusalLimiter} beyond it). */
+    static final int MAX_TRACKED_DESKS = 100_000;
     /**
      * Open connections at most; beyond it Jetty stops accepting until one closes. A phone's fetch takes
      * one short connection, and {@link RequestDeadline} frees slots held by slow clients.
@@ -90,6 +96,9 @@ public final class ProvisioningServer implements AutoCloseable {
     private final TemplateRenderer renderer;
     private final RenderedFiles rendered = new RenderedFiles();
     private final RefusalLimiter limiter;
+    /** Files served per desk and per address in the clock minute (the same counting as refusals). */
+    private final RefusalLimiter deskFetches;
+    private final RefusalLimiter addressFetches;
     private final int maxConnections;
     private Javalin app;
 
@@ -113,6 +122,9 @@ public final class ProvisioningServer implements AutoCloseable {
                 .collect(Collectors.toUnmodifiableMap(VendorProfile::vendor, Function.identity()));
         this.renderer = new TemplateRenderer(s.templateDir(), clock);
         this.limiter = new RefusalLimiter(clock, s.maxRefusalsPerMinute(), maxTrackedAddresses);
+        // only known, enabled desks are counted, so this bound is never reached below 100,000 desks
+        this.deskFetches = new RefusalLimiter(clock, s.maxFetchesPerDesk(), MAX_TRACKED_DESKS);
+        this.addressFetches = new RefusalLimiter(clock, s.maxFetchesPerAddress(), maxTrackedAddresses);
     }
 
     /**
@@ -219,6 +231,20 @@ public final class ProvisioningServer implements AutoCloseable {
             refuse(ctx, ip, mac.value(), "user-agent", 404, NOT_FOUND);
             return;
         }
+        RefusalLimiter.Verdict byDesk = deskFetches.check(mac.value());
+        RefusalLimiter.Verdict byAddress = byDesk.blocked() ? byDesk : addressFetches.check(ip);
+        if (byDesk.blocked() || byAddress.blocked()) {
+            // a phone in a fetch loop, or one address fetching many desks: not a refusal (it does not count
+            // towards blocking the address), answered without reading the ledger
+            String reason = byDesk.blocked() ? "fetch-rate-desk" : "fetch-rate-address";
+            securityLog(ip, mac.value(), reason);
+            if (byAddress.firstBlock()) {
+                audit(mac.value(), ip, byDesk.blocked() ? "too many fetches of this desk" : "too many fetches from this address");
+            }
+            ctx.header("Retry-After", Long.toString(byAddress.secondsLeft()));
+            respond(ctx, 429, TOO_MANY);
+            return;
+        }
         Optional<DeskView> view = provisionDesk.fetch(mac, ip, userAgent);
         if (view.isEmpty()) {
             // ProvisionDesk has audited it (unknown or disabled); the answer must not say which
@@ -228,6 +254,8 @@ public final class ProvisioningServer implements AutoCloseable {
             return;
         }
         DeskView desk = view.get();
+        deskFetches.refused(mac.value());
+        addressFetches.refused(ip);
         VendorProfile profile = profiles.get(desk.device().vendor());
         if (profile == null || !profile.fileKind().equals("cfg")) {
             log.warn("device {} is vendor '{}': no profile serves {}.cfg", mac, desk.device().vendor(), mac);

@@ -507,7 +507,7 @@ class ProvisioningServerTest {
 
         // when
         List<String> storm = new ArrayList<>();
-        for (int i = 0; i < 30; i++) {
+        for (int i = 0; i < 20; i++) { // below provisioning.max-fetches-per-desk
             storm.add(get(server, "/provision/" + MAC + ".cfg").body());
         }
 
@@ -588,6 +588,78 @@ class ProvisioningServerTest {
         Files.delete(userDir.resolve("yealink/" + MAC + ".cfg.vm"));
         clock.advance(TemplateRenderer.RECHECK);
         assertThat(get(server, "/provision/" + MAC + ".cfg").body()).isEqualTo("#!version:1.0.0.1\nv = 22\n");
+    }
+
+    /** Open to loopback with the given limits of served files per minute. */
+    private static ProvisioningSettings fetchLimits(int perDesk, int perAddress) {
+        return new ProvisioningSettings("127.0.0.1", 0, List.of("127.0.0.0/8", "::1/128"), false, Optional.empty(),
+                "pbx.example.org", 5060, Duration.ofSeconds(500), "ntp.example.org", "Europe/Berlin", "*32", 100,
+                Duration.ofSeconds(10), perDesk, perAddress);
+    }
+
+    @Test
+    void more_fetches_of_one_desk_than_allowed_per_minute_get_429_with_retry_after_until_the_minute_ends() throws Exception {
+        // given
+        addDesk(MAC, "T54W", "Desk 4.12");
+        addDesk("001565000002", "T46U", "Desk 4.13");
+        ProvisioningServer server = start(fetchLimits(3, 1000));
+        for (int i = 0; i < 3; i++) {
+            assertThat(get(server, "/provision/" + MAC + ".cfg").statusCode()).isEqualTo(200);
+        }
+
+        // when
+        HttpResponse<String> fourth = get(server, "/provision/" + MAC + ".cfg");
+        HttpResponse<String> fifth = get(server, "/provision/" + MAC + ".cfg");
+        HttpResponse<String> otherDesk = get(server, "/provision/001565000002.cfg");
+
+        // then
+        assertThat(fourth.statusCode()).isEqualTo(429);
+        assertThat(fourth.body()).isEqualTo("too many requests\n");
+        assertThat(fourth.headers().firstValue("Retry-After")).hasValue("55"); // the clock is at 08:00:05
+        assertThat(fifth.statusCode()).isEqualTo(429);
+        assertThat(otherDesk.statusCode()).isEqualTo(200);
+        assertThat(securityLog.messages()).containsExactly(
+                "provisioning refused ip=127.0.0.1 mac=" + MAC + " reason=fetch-rate-desk",
+                "provisioning refused ip=127.0.0.1 mac=" + MAC + " reason=fetch-rate-desk");
+        assertThat(audits("provision.refused")).singleElement()
+                .satisfies(a -> assertThat(a.detail()).isEqualTo("too many fetches of this desk"));
+        assertThat(audits("provision.fetch")).hasSize(4);
+
+        // and when the minute ends
+        clock.advance(Duration.ofSeconds(55));
+        assertThat(get(server, "/provision/" + MAC + ".cfg").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void more_fetches_from_one_address_than_allowed_per_minute_get_429_but_other_addresses_are_served() throws Exception {
+        // given
+        addDesk(MAC, "T54W", "Desk 4.12");
+        addDesk("001565000002", "T46U", "Desk 4.13");
+        addDesk("001565000003", "T46U", "Desk 4.14");
+        ProvisioningServer server = start(fetchLimits(1000, 2));
+        assertThat(get(server, "/provision/" + MAC + ".cfg").statusCode()).isEqualTo(200);
+        assertThat(get(server, "/provision/001565000002.cfg").statusCode()).isEqualTo(200);
+
+        // when
+        HttpResponse<String> third = get(server, "/provision/001565000003.cfg");
+        String fromElsewhere = exchange(connect(server, "127.0.0.2"), "/provision/001565000003.cfg");
+
+        // then
+        assertThat(third.statusCode()).isEqualTo(429);
+        assertThat(third.headers().firstValue("Retry-After")).hasValue("55");
+        assertThat(fromElsewhere).isEqualTo("HTTP/1.1 200 OK");
+        assertThat(securityLog.messages()).containsExactly(
+                "provisioning refused ip=127.0.0.1 mac=001565000003 reason=fetch-rate-address");
+        assertThat(audits("provision.refused")).singleElement()
+                .satisfies(a -> assertThat(a.detail()).isEqualTo("too many fetches from this address"));
+    }
+
+    @Test
+    void fetch_limits_below_one_are_refused_naming_the_key() {
+        assertThatThrownBy(() -> fetchLimits(0, 10)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("provisioning.max-fetches-per-desk");
+        assertThatThrownBy(() -> fetchLimits(10, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("provisioning.max-fetches-per-address");
     }
 
     @Test
