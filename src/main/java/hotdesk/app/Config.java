@@ -118,6 +118,11 @@ public final class Config {
                     + "as they age (a successful login clears nothing)"),
             new Key("lockout.duration", "15m", "how long a lockout lasts at least after the failure that caused it"),
             new Key("otp.validity", "2m", "how long a one-time code is valid"),
+            new Key("ledger.audit-retention", "90d", "how long audit lines are kept; older ones are deleted by serve every "
+                    + "ledger.prune-interval (0s: kept forever)"),
+            new Key("ledger.fetch-retention", "30d", "how long phones' config fetch records are kept (0s: kept forever)"),
+            new Key("ledger.prune-interval", "1h", "how often serve deletes audit lines and fetch records past their retention, "
+                    + "in batches of 1,000 rows per transaction (first run 30 s after the start)"),
             new Key("reconcile.interval", "1s", "how often the server checks the ledger for changes (CLI edits, other nodes)"),
             new Key("reconcile.max-backoff", "60s", "longest wait between retries of a failed push"),
             new Key("codes.login", "*70", "PIN login: dial <code><EXT>, then the PIN"),

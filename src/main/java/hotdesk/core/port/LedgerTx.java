@@ -141,6 +141,16 @@ public interface LedgerTx {
 
     List<AuditEntry> auditTail(int max);
 
+    // ---- retention
+    /**
+     * Deletes at most {@code max} audit lines that occurred before {@code before}, oldest first; returns
+     * how many it deleted (fewer than {@code max}: none older is left).
+     */
+    int pruneAudit(Instant before, int max);
+
+    /** Deletes at most {@code max} fetch records from before {@code before}, oldest first; returns how many. */
+    int pruneFetches(Instant before, int max);
+
     // ---- revisions for the reconciler
     /** Gives each target a new revision, higher than every revision before. */
     void bump(Target... targets);
