@@ -78,6 +78,8 @@ public final class TemplateRenderer {
     private final Optional<Path> userDir;
     private final java.time.Clock clock;
     private final java.util.concurrent.ConcurrentHashMap<List<String>, Resolved> lookups = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Compiled templates by version, shared by every lookup that finds the same file (the base template of all desks). */
+    private final java.util.concurrent.ConcurrentHashMap<TemplateVersion, Template> compiled = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.ConcurrentHashMap<String, Boolean> bundled = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong compiles = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong merges = new java.util.concurrent.atomic.AtomicLong();
@@ -146,10 +148,15 @@ public final class TemplateRenderer {
         if (found == null) {
             throw new TemplateException(names.get(names.size() - 1), 0, "no template found (looked for " + names + ")", null);
         }
-        Template template = cached != null && cached.version().equals(found) ? cached.template() : compile(found.name());
+        TemplateVersion v = found;
+        Template template = cached != null && cached.version().equals(found) ? cached.template()
+                : compiled.computeIfAbsent(found, x -> compile(v.name()));
         Resolved fresh = new Resolved(found, template, now);
         if (lookups.size() >= MAX_LOOKUPS) {
             lookups.clear();
+        }
+        if (compiled.size() >= MAX_LOOKUPS) {
+            compiled.clear();
         }
         lookups.put(names, fresh);
         return fresh;

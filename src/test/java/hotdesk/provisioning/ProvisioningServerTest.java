@@ -134,9 +134,11 @@ class ProvisioningServerTest {
                 .isInstanceOf(ManageUsers.Done.class);
     }
 
+    /** Seats the user as a login does: the occupancy and a bump of both targets. */
     private void seat(String ext, String endpointId) {
         ledger.transact(tx -> {
             tx.occupy(new Occupancy(endpointId, Extension.of(ext), clock.instant(), clock.instant()));
+            tx.bump(hotdesk.core.model.Target.desk(endpointId), hotdesk.core.model.Target.user(Extension.of(ext)));
             return null;
         });
     }
@@ -554,6 +556,7 @@ class ProvisioningServerTest {
         ledger.transact(tx -> {
             tx.deleteDevice(new Mac(MAC));
             tx.insertDevice(new Device(new Mac(MAC), "yealink", "T54W", "Desk 4.12", "HQ", "", false), List.of(a));
+            tx.bump(hotdesk.core.model.Target.desk(a.endpointId())); // as every change of the ledger does
             return null;
         });
         HttpResponse<String> disabled = get(server, "/provision/" + MAC + ".cfg", YEALINK_UA);

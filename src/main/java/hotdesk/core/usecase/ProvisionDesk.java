@@ -16,7 +16,10 @@ import java.util.Optional;
 
 /**
  * What a desk phone's configuration must say right now, read from the ledger when the phone asks
- * ({@link Ledger#read}: a snapshot, no write lock). Records the fetch (time, address, user agent) and
+ * ({@link Ledger#read}: a snapshot, no write lock). Every ledger change bumps the ledger's latest
+ * revision ({@link hotdesk.core.model.Target}), so the view of a desk is kept with the revision it
+ * was read at, and a fetch that finds the same latest revision (one small query) uses it again instead
+ * of reading device, lines, occupancy and users once more. Records the fetch (time, address, user agent) and
  * its audit line in the {@link FetchJournal}, which writes them to the ledger off the request path:
  * the fetch is the receipt that a check-sync reached the phone. Thread-safe.
  */
@@ -28,8 +31,16 @@ public final class ProvisionDesk {
     public record DeskView(Device device, List<LineView> lines) {
     }
 
-    private record Looked(Optional<DeskView> view, String refusal) {
+    private record Looked(Optional<DeskView> view, String refusal, long revision) {
     }
+
+    private record Seen(long revision, DeskView view) {
+    }
+
+    /** Views kept at most (one per enabled desk that fetched); beyond it the table starts over. */
+    static final int MAX_VIEWS = 100_000;
+
+    private final java.util.concurrent.ConcurrentHashMap<Mac, Seen> views = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final Ledger ledger;
     private final Clock clock;
@@ -54,19 +65,32 @@ public final class ProvisionDesk {
     /** The view of a known, enabled device; empty otherwise (the caller answers 404 either way). */
     public Optional<DeskView> fetch(Mac mac, String remoteAddress, String userAgent) {
         Instant now = clock.instant();
+        Seen seen = views.get(mac);
         Looked looked = ledger.read(tx -> {
+            long latest = tx.latestRevision();
+            if (seen != null && seen.revision() == latest) {
+                return new Looked(Optional.of(seen.view()), "", latest);
+            }
             Optional<Device> d = tx.device(mac);
             if (d.isEmpty() || !d.get().enabled()) {
-                return new Looked(Optional.empty(), d.isEmpty() ? "unknown device" : "device disabled");
+                return new Looked(Optional.empty(), d.isEmpty() ? "unknown device" : "device disabled", latest);
             }
-            List<LineView> views = new ArrayList<>();
+            List<LineView> lines = new ArrayList<>();
             for (DeskLine l : tx.linesOf(mac)) {
                 Optional<Occupancy> o = tx.occupancyOfLine(l.endpointId());
-                views.add(new LineView(l, o.flatMap(x -> tx.user(x.extension())), o));
+                lines.add(new LineView(l, o.flatMap(x -> tx.user(x.extension())), o));
             }
-            return new Looked(Optional.of(new DeskView(d.get(), views)), "");
+            return new Looked(Optional.of(new DeskView(d.get(), lines)), "", latest);
         });
         Optional<DeskView> view = looked.view();
+        if (view.isEmpty()) {
+            views.remove(mac);
+        } else if (seen == null || seen.revision() != looked.revision()) {
+            if (views.size() >= MAX_VIEWS && !views.containsKey(mac)) {
+                views.clear();
+            }
+            views.put(mac, new Seen(looked.revision(), view.get()));
+        }
         if (view.isEmpty()) {
             journal.audit(new AuditEntry(now, "http:" + remoteAddress, "provision.refused", mac.value(), looked.refusal()));
         } else {
