@@ -123,6 +123,13 @@ public final class Config {
             new Key("ledger.fetch-retention", "30d", "how long phones' config fetch records are kept (0s: kept forever)"),
             new Key("ledger.prune-interval", "1h", "how often serve deletes audit lines and fetch records past their retention, "
                     + "in batches of 1,000 rows per transaction (first run 30 s after the start)"),
+            new Key("auto-logout.idle", "0s", "log a desk out this long after its last call ended (or after the login when no "
+                    + "call followed); 0s: off. Never during a call: a desk with a call up is logged out when the call ends"),
+            new Key("auto-logout.max", "12h", "log a desk out this long after the login, whatever the calls (not during one); "
+                    + "0s: off"),
+            new Key("auto-logout.daily", "", "log every desk out at this time of day (HH:MM, 24 h; HH:MM:SS also taken) in the desk's time zone: its "
+                    + "site's, else provisioning.timezone (not during a call); empty: off"),
+            new Key("auto-logout.check-interval", "15s", "how often the server looks for desks due to be logged out (1s..10m)"),
             new Key("reconcile.interval", "1s", "how often the server checks the ledger for changes (CLI edits, other nodes)"),
             new Key("reconcile.max-backoff", "60s", "longest wait between retries of a failed push"),
             new Key("codes.login", "*70", "PIN login: dial <code><EXT>, then the PIN"),

@@ -159,7 +159,7 @@ class DoctorRealAsteriskTest {
         Path manager = asterisk.dir().resolve("etc/hotdesk/manager_hotdesk.conf");
         String good = Files.readString(manager);
         try {
-            Files.writeString(manager, replaced(good, "read = system,user\n", "read = reporting\n")
+            Files.writeString(manager, replaced(good, "read = system,user,call\n", "read = reporting\n")
                     .replace("write = system,reporting\n", "write = reporting\n"));
             asterisk.rx("manager reload");
 
@@ -180,7 +180,7 @@ class DoctorRealAsteriskTest {
         Path manager = asterisk.dir().resolve("etc/hotdesk/manager_hotdesk.conf");
         String good = Files.readString(manager);
         try {
-            Files.writeString(manager, replaced(good, "read = system,user\n", "read = user\n"));
+            Files.writeString(manager, replaced(good, "read = system,user,call\n", "read = user\n"));
             asterisk.rx("manager reload");
 
             CliRun run = doctor(s);

@@ -130,7 +130,7 @@ class AsteriskConfWriterTest {
         Map<String, List<String>> users = sections(FILES.get(MANAGER));
 
         assertThat(users.get("hotdesk")).containsExactly("secret = hotdesk-ami-change-me", "deny = 0.0.0.0/0.0.0.0",
-                "permit = 127.0.0.1/255.255.255.255", "read = system,user", "write = system,reporting", "writetimeout = 5000");
+                "permit = 127.0.0.1/255.255.255.255", "read = system,user,call", "write = system,reporting", "writetimeout = 5000");
         assertThat(users.get("hotdesk-test")).containsExactly("secret = hotdesk-ami-test-change-me", "deny = 0.0.0.0/0.0.0.0",
                 "permit = 127.0.0.1/255.255.255.255", "read = user", "write = originate,reporting", "writetimeout = 5000");
         assertThat(users).containsOnlyKeys("hotdesk", "hotdesk-test"); // [general] is merged by hand
