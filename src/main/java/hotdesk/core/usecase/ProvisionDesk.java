@@ -18,8 +18,12 @@ import java.util.Optional;
  * What a desk phone's configuration must say right now, read from the ledger when the phone asks
  * ({@link Ledger#read}: a snapshot, no write lock). Every ledger change bumps the ledger's latest
  * revision ({@link hotdesk.core.model.Target}), so the view of a desk is kept with the revision it
- * was read at, and a fetch that finds the same latest revision (one small query) uses it again instead
- * of reading device, lines, occupancy and users once more. Records the fetch (time, address, user agent) and
+ * was read at, and a fetch that finds the same latest revision uses it again instead of reading
+ * device, lines, occupancy and users once more. The latest revision comes from a {@link RevisionProbe}:
+ * a read that started after the fetch arrived, shared by the fetches that arrived together, so a
+ * storm costs about one small query per round trip and no fetch sees an older ledger than its own
+ * read would have. (Changes that bump nothing, a PIN hash or a last-activity time, touch nothing a
+ * vendor profile uses.) Records the fetch (time, address, user agent) and
  * its audit line in the {@link FetchJournal}, which writes them to the ledger off the request path:
  * the fetch is the receipt that a check-sync reached the phone. Thread-safe.
  */
@@ -40,6 +44,7 @@ public final class ProvisionDesk {
     /** Views kept at most (one per enabled desk that fetched); beyond it the table starts over. */
     static final int MAX_VIEWS = 100_000;
 
+    private final RevisionProbe probe;
     private final java.util.concurrent.ConcurrentHashMap<Mac, Seen> views = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final Ledger ledger;
@@ -55,6 +60,7 @@ public final class ProvisionDesk {
         this.ledger = ledger;
         this.clock = clock;
         this.journal = journal;
+        this.probe = new RevisionProbe(ledger);
     }
 
     /** Where fetches and refusals wait for the ledger; its owner flushes it. */
@@ -66,11 +72,12 @@ public final class ProvisionDesk {
     public Optional<DeskView> fetch(Mac mac, String remoteAddress, String userAgent) {
         Instant now = clock.instant();
         Seen seen = views.get(mac);
+        if (seen != null && seen.revision() == probe.latest()) {
+            journal.fetched(mac, now, remoteAddress, userAgent);
+            return Optional.of(seen.view());
+        }
         Looked looked = ledger.read(tx -> {
             long latest = tx.latestRevision();
-            if (seen != null && seen.revision() == latest) {
-                return new Looked(Optional.of(seen.view()), "", latest);
-            }
             Optional<Device> d = tx.device(mac);
             if (d.isEmpty() || !d.get().enabled()) {
                 return new Looked(Optional.empty(), d.isEmpty() ? "unknown device" : "device disabled", latest);
