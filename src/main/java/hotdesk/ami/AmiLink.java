@@ -43,11 +43,12 @@ import static hotdesk.ami.AmiText.shown;
  *
  * <p><b>Least privilege.</b> It logs in with Challenge/MD5 (the secret never crosses the wire in
  * clear, only its MD5 digest with Asterisk's random challenge; AMI itself is unencrypted, so keep it
- * on loopback or a trusted network) and {@code Events: system,user}: FullyBooted and Shutdown are of
+ * on loopback or a trusted network) and {@code Events: system,user,call}: FullyBooted and Shutdown are of
  * class {@code system}, the emergency route's UserEvent of class {@code user} (Asterisk sends it only
  * to users with {@code read = user}); the actions it sends (PJSIPNotify, DBPut, DBDel, DBGet,
  * ModuleCheck; Ping needs none) are of class {@code system}. The manager.conf user needs no more than
- * {@code read = system,user} and {@code write = system}.
+ * {@code read = system,user,call} and {@code write = system,reporting}; {@code Hangup} is a call event (the idle
+ * auto-logout timer), {@code CoreShowChannels} a system/reporting action.
  *
  * <p><b>Emergency calls.</b> Each {@code HotdeskEmergency} user event is handed, on the reader thread,
  * to the {@code onEmergencyCall} consumer, which must return at once (queue it); one that throws is

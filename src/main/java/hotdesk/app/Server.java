@@ -299,9 +299,10 @@ public final class Server implements AutoCloseable {
             LogIn logIn = new LogIn(ledger, services.pinHasher(), seating, applyNow, services.clock());
             LogOut logOut = new LogOut(ledger, applyNow, services.clock());
             autoLogout = new AutoLogout(ledger, ami.callState(), logOut, parts.autoLogout(), parts.zone(), services.clock());
-            if (!parts.autoLogout().idle().isZero()) {
-                // a hang-up starts the desk's idle timer: recorded off the AMI reader, in order; when the queue is
-                // full the timer just counts from an earlier call (never a cut call: the channel list decides)
+            {
+                // a hang-up starts the desk's idle timer (sites and desks may have one of their own): recorded off the
+                // AMI reader, in order; when the queue is full the timer just counts from an earlier call (never a
+                // cut call: the channel list decides)
                 callEnds = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(WATCH_QUEUE),
                         daemonThreads("hotdesk-call-ends"));
                 open.push(callEnds::shutdownNow);
@@ -333,13 +334,12 @@ public final class Server implements AutoCloseable {
             scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("hotdesk-reconciler"));
             long every = parts.interval().toMillis();
             scheduler.scheduleWithFixedDelay(this::reconcileQuietly, 0, every, TimeUnit.MILLISECONDS);
-            if (parts.autoLogout().any()) {
-                long autoEvery = parts.autoLogoutEvery().toMillis();
-                scheduler.scheduleWithFixedDelay(this::autoLogoutQuietly, autoEvery, autoEvery, TimeUnit.MILLISECONDS);
-                LOG.info("auto-logout: idle {}, max {}, daily {}, checked every {} s", shown(parts.autoLogout().idle()),
-                        shown(parts.autoLogout().max()), parts.autoLogout().daily().map(Object::toString).orElse("off"),
-                        parts.autoLogoutEvery().toSeconds());
-            }
+            // sites and desks may have rules of their own even when the global ones are off: always look
+            long autoEvery = parts.autoLogoutEvery().toMillis();
+            scheduler.scheduleWithFixedDelay(this::autoLogoutQuietly, autoEvery, autoEvery, TimeUnit.MILLISECONDS);
+            LOG.info("auto-logout: idle {}, max {}, daily {} (sites and desks may differ: hotdesk auto-logout show), checked "
+                    + "every {} s", shown(parts.autoLogout().idle()), shown(parts.autoLogout().max()),
+                    parts.autoLogout().daily().map(Object::toString).orElse("off"), parts.autoLogoutEvery().toSeconds());
             open.push(() -> {
                 scheduler.shutdownNow();
                 scheduler.awaitTermination(5, TimeUnit.SECONDS);

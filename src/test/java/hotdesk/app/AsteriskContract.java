@@ -427,6 +427,25 @@ abstract class AsteriskContract {
     }
 
     @Test
+    void ami_core_show_channels_is_a_list_answer_and_hotdesks_call_state_reads_it() {
+        try (AmiWire hotdesk = loggedIn(AMI_USER, AMI_SECRET, "system,user,call")) {
+            Message answer = hotdesk.action("CoreShowChannels", Map.of());
+            assertThat(answer.get("Response")).isEqualTo("Success");
+            assertThat(answer.get("EventList")).isEqualTo("start");
+            Message complete = hotdesk.awaitEvent(m -> m.isEvent("CoreShowChannelsComplete"), Duration.ofSeconds(5));
+            assertThat(complete).isNotNull();
+            assertThat(complete.get("EventList")).isEqualTo("Complete");
+            assertThat(complete.get("ListItems")).isEqualTo("0");
+        }
+        try (AmiLink link = new AmiLink(new AmiSettings("127.0.0.1", amiPort(), AMI_USER, AMI_SECRET, Duration.ofSeconds(5),
+                Map.of()), Map.of(), () -> { }, call -> { })) {
+            link.start();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(link::connected);
+            assertThat(link.callState().endpointsOnCall()).contains(java.util.Set.of());
+        }
+    }
+
+    @Test
     void ami_originate_is_refused_permission_denied_to_a_user_without_write_originate() {
         try (AmiWire hotdesk = loggedIn(AMI_USER, AMI_SECRET, "system,user");
              AmiWire systemOnly = loggedIn(SYSTEM_ONLY_USER, SYSTEM_ONLY_SECRET, "system")) {

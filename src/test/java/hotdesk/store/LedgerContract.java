@@ -891,6 +891,35 @@ abstract class LedgerContract {
     }
 
     @Test
+    void auto_logout_overrides_are_stored_per_scope_replaced_and_removed_when_empty() {
+        var site = new hotdesk.core.model.AutoLogoutOverride(Optional.of(java.time.Duration.ofMinutes(30)), Optional.empty(),
+                Optional.of("19:00"));
+        var desk = new hotdesk.core.model.AutoLogoutOverride(Optional.empty(), Optional.of(java.time.Duration.ZERO),
+                Optional.of("off"));
+        given(tx -> {
+            tx.setAutoLogoutOverride("site", "HQ", site);
+            tx.setAutoLogoutOverride("desk", MAC_A, desk);
+        });
+        ledger.read(tx -> {
+            assertThat(tx.autoLogoutOverrides("site")).containsExactly(Map.entry("HQ", site));
+            assertThat(tx.autoLogoutOverrides("desk")).containsExactly(Map.entry(MAC_A, desk));
+            return null;
+        });
+
+        given(tx -> {
+            tx.setAutoLogoutOverride("site", "HQ", new hotdesk.core.model.AutoLogoutOverride(Optional.empty(),
+                    Optional.of(java.time.Duration.ofHours(9)), Optional.empty()));
+            tx.setAutoLogoutOverride("desk", MAC_A, hotdesk.core.model.AutoLogoutOverride.NONE);
+        });
+        ledger.read(tx -> {
+            assertThat(tx.autoLogoutOverrides("site").get("HQ").max()).contains(java.time.Duration.ofHours(9));
+            assertThat(tx.autoLogoutOverrides("site").get("HQ").idle()).isEmpty();
+            assertThat(tx.autoLogoutOverrides("desk")).isEmpty();
+            return null;
+        });
+    }
+
+    @Test
     void an_audit_page_is_newest_first_filtered_by_subject_whole_words_action_and_time_and_continues_below_an_id() {
         List<AuditEntry> entries = List.of(
                 new AuditEntry(T0, "agi:hd-a", "login", "101", "desk=hd-a by=pin ext=101"),

@@ -35,6 +35,12 @@ public record AutoLogoutRules(Duration idle, Duration max, Optional<LocalTime> d
 
     public static final AutoLogoutRules OFF = new AutoLogoutRules(Duration.ZERO, Duration.ZERO, Optional.empty());
 
+    /** These rules with the fields {@code o} has replaced. */
+    public AutoLogoutRules with(hotdesk.core.model.AutoLogoutOverride o) {
+        return new AutoLogoutRules(o.idle().orElse(idle), o.max().orElse(max),
+                o.daily().isPresent() ? hotdesk.core.model.AutoLogoutOverride.dailyTime(o.daily().get()) : daily);
+    }
+
     /** Whether any rule is on. */
     public boolean any() {
         return !idle.isZero() || !max.isZero() || daily.isPresent();

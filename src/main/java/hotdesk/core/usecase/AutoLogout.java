@@ -1,6 +1,9 @@
 package hotdesk.core.usecase;
 
+import hotdesk.core.model.AuditEntry;
+import hotdesk.core.model.AutoLogoutOverride;
 import hotdesk.core.model.Device;
+import hotdesk.core.model.Mac;
 import hotdesk.core.model.DeskLine;
 import hotdesk.core.model.Occupancy;
 import hotdesk.core.model.Site;
@@ -15,6 +18,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -63,20 +67,27 @@ public final class AutoLogout {
         return rules;
     }
 
-    private record Seat(Occupancy occupancy, ZoneId zone) {
+    private record Seat(Occupancy occupancy, ZoneId zone, AutoLogoutRules rules) {
     }
 
     public Pass runOnce() {
-        if (!rules.any()) {
-            return new Pass(0, 0, 0);
-        }
         Instant now = clock.instant();
         List<Seat> due = new ArrayList<>();
         ledger.read(tx -> {
+            Map<String, AutoLogoutOverride> sites = tx.autoLogoutOverrides(SITE);
+            Map<String, AutoLogoutOverride> desks = tx.autoLogoutOverrides(DESK);
+            if (!rules.any() && sites.isEmpty() && desks.isEmpty()) {
+                return null;
+            }
             for (Occupancy o : tx.occupancies()) {
-                ZoneId zone = zoneOf(tx, o.endpointId());
-                if (!(rules.verdict(o, zone, now, false) instanceof AutoLogoutRules.NotDue)) {
-                    due.add(new Seat(o, zone));
+                Optional<Device> device = tx.line(o.endpointId()).map(DeskLine::mac).flatMap(tx::device);
+                String site = device.map(Device::site).orElse("");
+                AutoLogoutRules effective = rules.with(sites.getOrDefault(site, AutoLogoutOverride.NONE))
+                        .with(device.map(d -> desks.getOrDefault(d.mac().value(), AutoLogoutOverride.NONE))
+                                .orElse(AutoLogoutOverride.NONE));
+                ZoneId zone = zoneOf(tx, site);
+                if (!(effective.verdict(o, zone, now, false) instanceof AutoLogoutRules.NotDue)) {
+                    due.add(new Seat(o, zone, effective));
                 }
             }
             return null;
@@ -91,7 +102,8 @@ public final class AutoLogout {
         int ended = 0;
         int afterCall = 0;
         for (Seat s : due) {
-            AutoLogoutRules.Verdict v = rules.verdict(s.occupancy(), s.zone(), now, onCall.get().contains(s.occupancy().endpointId()));
+            AutoLogoutRules.Verdict v = s.rules().verdict(s.occupancy(), s.zone(), now,
+                    onCall.get().contains(s.occupancy().endpointId()));
             if (v instanceof AutoLogoutRules.Due d) {
                 if (logOut.automatically(s.occupancy(), d.reason()) instanceof LogOut.LoggedOut) {
                     ended++;
@@ -127,13 +139,74 @@ public final class AutoLogout {
         });
     }
 
-    private ZoneId zoneOf(LedgerTx tx, String endpointId) {
-        Optional<String> siteZone = tx.line(endpointId).map(DeskLine::mac).flatMap(tx::device).map(Device::site)
-                .filter(s -> !s.isEmpty()).flatMap(tx::site).map(Site::timeZone);
+    private ZoneId zoneOf(LedgerTx tx, String site) {
+        Optional<String> siteZone = site.isEmpty() ? Optional.empty() : tx.site(site).map(Site::timeZone);
         try {
             return siteZone.map(ZoneId::of).orElse(defaultZone);
         } catch (DateTimeException e) {
             return defaultZone;
         }
+    }
+
+    // ---- the rules of sites and desks
+
+    /** Scope of the overrides of a site, by its name. */
+    public static final String SITE = "site";
+    /** Scope of the overrides of a desk phone, by its MAC ({@code 0015651234ab}). */
+    public static final String DESK = "desk";
+
+    public sealed interface Change {
+    }
+
+    public record Changed(String scope, String name, AutoLogoutOverride now) implements Change {
+    }
+
+    public record Refused(String why) implements Change {
+    }
+
+    /**
+     * Sets the own rules of a site or a desk phone (all its lines); the fields left empty inherit (a desk's from
+     * its site, a site's from the settings). An empty override removes them. The site or device must exist;
+     * audited.
+     */
+    public Change set(String scope, String name, AutoLogoutOverride override, String actor) {
+        String key;
+        try {
+            key = scope.equals(DESK) ? Mac.parse(name).value() : Site.checkName(name);
+        } catch (IllegalArgumentException e) {
+            return new Refused(e.getMessage());
+        }
+        if (!scope.equals(DESK) && !scope.equals(SITE)) {
+            return new Refused("scope must be site or desk, got '" + scope + "'");
+        }
+        return ledger.transact(tx -> {
+            boolean exists = scope.equals(DESK) ? tx.device(new Mac(key)).isPresent() : tx.site(key).isPresent();
+            if (!exists) {
+                return new Refused("no " + (scope.equals(DESK) ? "device " + new Mac(key).display() : "site " + key));
+            }
+            tx.setAutoLogoutOverride(scope, key, override);
+            tx.audit(new AuditEntry(clock.instant(), actor, "auto-logout.set", key, describe(override)));
+            return new Changed(scope, key, override);
+        });
+    }
+
+    /** The overrides of every site and desk: scope → name → override. */
+    public Map<String, Map<String, AutoLogoutOverride>> overrides() {
+        return ledger.read(tx -> Map.of(SITE, tx.autoLogoutOverrides(SITE), DESK, tx.autoLogoutOverrides(DESK)));
+    }
+
+    /** {@code idle=5m max=inherit daily=19:00}, for the audit and the CLI. */
+    public static String describe(AutoLogoutOverride o) {
+        return "idle=" + o.idle().map(AutoLogout::shown).orElse("inherit") + " max=" + o.max().map(AutoLogout::shown).orElse("inherit")
+                + " daily=" + o.daily().orElse("inherit");
+    }
+
+    /** A duration as the settings write it: {@code 0s} (off), {@code 90s}, {@code 5m}, {@code 10h}. */
+    public static String shown(java.time.Duration d) {
+        long s = d.toSeconds();
+        if (s == 0) {
+            return "off";
+        }
+        return s % 3600 == 0 ? s / 3600 + "h" : s % 60 == 0 ? s / 60 + "m" : s + "s";
     }
 }

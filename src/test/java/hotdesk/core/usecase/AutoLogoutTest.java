@@ -178,4 +178,28 @@ class AutoLogoutTest {
         assertThat(seated(MAC)).isFalse();
         assertThat(ledger.history()).extracting(InMemoryLedger.Ended::reason).endsWith(EndReason.AUTO_DAILY, EndReason.AUTO_DAILY);
     }
+
+    @Test
+    void a_desks_own_rules_replace_its_sites_which_replace_the_settings_field_by_field() {
+        world.sites.add("HQ", java.util.Map.of(), "test");
+        world.devices.set(MAC, new ManageDevices.DeviceChanges(null, "HQ", null, null, null), "test");
+        world.devices.set(MAC2, new ManageDevices.DeviceChanges(null, "HQ", null, null, null), "test");
+        assertThat(world.pinLogin(MAC2, "102", "4712")).isInstanceOf(LogIn.LoggedIn.class);
+        AutoLogout timers = timers(AutoLogoutRules.OFF);
+        var site = new hotdesk.core.model.AutoLogoutOverride(Optional.of(Duration.ofMinutes(30)), Optional.empty(), Optional.empty());
+        var desk = new hotdesk.core.model.AutoLogoutOverride(Optional.of(Duration.ZERO), Optional.empty(), Optional.empty());
+        assertThat(timers.set(AutoLogout.SITE, "HQ", site, "cli")).isInstanceOf(AutoLogout.Changed.class);
+        assertThat(timers.set(AutoLogout.DESK, "00:15:65:12:34:ab", desk, "cli")).isInstanceOf(AutoLogout.Changed.class);
+
+        world.clock.advance(Duration.ofMinutes(31));
+        assertThat(timers.runOnce().ended()).isEqualTo(1);
+        assertThat(seated(MAC2)).as("the site's 30 min").isFalse();
+        assertThat(seated(MAC)).as("the desk's own: idle off").isTrue();
+
+        assertThat(timers.set(AutoLogout.SITE, "nowhere", site, "cli")).isInstanceOf(AutoLogout.Refused.class);
+        assertThat(timers.set(AutoLogout.DESK, "00:15:65:ff:ff:ff", desk, "cli")).isInstanceOf(AutoLogout.Refused.class);
+        assertThat(timers.set(AutoLogout.DESK, "junk", desk, "cli")).isInstanceOf(AutoLogout.Refused.class);
+        assertThat(ledger.audit()).filteredOn(a -> a.action().equals("auto-logout.set")).extracting(AuditEntry::detail)
+                .containsExactly("idle=30m max=inherit daily=inherit", "idle=off max=inherit daily=inherit");
+    }
 }
