@@ -92,6 +92,10 @@ public final class Config {
             new Key("provisioning.ntp-server", "pool.ntp.org", "NTP server written into phone configs"),
             new Key("provisioning.timezone", "UTC", "time zone written into phone configs (IANA id, e.g. Europe/Berlin)"),
             new Key("provisioning.max-refusals-per-minute", "20", "refused fetches from one address before it gets 429 for the minute"),
+            new Key("provisioning.max-fetches-per-desk", "30", "config files served for one desk per minute; further fetches "
+                    + "of it get 429 with Retry-After until the minute ends (a phone fetches once per boot or check-sync)"),
+            new Key("provisioning.max-fetches-per-address", "600", "config files served to one address per minute; further "
+                    + "fetches from it get 429 with Retry-After until the minute ends (raise it for many phones behind one NAT)"),
             new Key("provisioning.request-timeout", "10s", "longest a client may take to send its request headers, or stay silent, before its connection is closed"),
             new Key("pjsip.transport", "transport-udp", "transport set on every pushed endpoint"),
             new Key("pjsip.allow", "ulaw,alaw", "codecs of pushed endpoints"),
@@ -114,6 +118,11 @@ public final class Config {
                     + "as they age (a successful login clears nothing)"),
             new Key("lockout.duration", "15m", "how long a lockout lasts at least after the failure that caused it"),
             new Key("otp.validity", "2m", "how long a one-time code is valid"),
+            new Key("ledger.audit-retention", "90d", "how long audit lines are kept; older ones are deleted by serve every "
+                    + "ledger.prune-interval (0s: kept forever)"),
+            new Key("ledger.fetch-retention", "30d", "how long phones' config fetch records are kept (0s: kept forever)"),
+            new Key("ledger.prune-interval", "1h", "how often serve deletes audit lines and fetch records past their retention, "
+                    + "in batches of 1,000 rows per transaction (first run 30 s after the start)"),
             new Key("auto-logout.idle", "0s", "log a desk out this long after its last call ended (or after the login when no "
                     + "call followed); 0s: off. Never during a call: a desk with a call up is logged out when the call ends"),
             new Key("auto-logout.max", "12h", "log a desk out this long after the login, whatever the calls (not during one); "

@@ -25,9 +25,11 @@ import hotdesk.core.model.EmergencyCall;
 import hotdesk.core.port.EmergencyAlerts;
 import hotdesk.core.usecase.AnnounceEmergency;
 import hotdesk.core.usecase.ApplyNow;
+import hotdesk.core.usecase.FetchJournal;
 import hotdesk.core.usecase.LogIn;
 import hotdesk.core.usecase.LogOut;
 import hotdesk.core.usecase.ProvisionDesk;
+import hotdesk.core.usecase.PruneLedger;
 import hotdesk.core.usecase.Reconcile;
 import hotdesk.provisioning.ProvisioningServer;
 import hotdesk.provisioning.ProvisioningSettings;
@@ -83,6 +85,11 @@ public final class Server implements AutoCloseable {
     private ExecutorService callEnds;
     private EmergencyAlerts alerts = EmergencyAlerts.none();
 
+    /** How often fetch records and provisioning audit lines are written to the ledger. */
+    static final Duration JOURNAL_FLUSH = Duration.ofSeconds(1);
+    /** When the first retention run comes after the start: not in the start's way, not skipped by frequent restarts. */
+    static final Duration PRUNE_FIRST = Duration.ofSeconds(30);
+
     /** Emergency calls waiting to be announced at most; a burst beyond is logged on the AMI thread, unannounced. */
     static final int WATCH_QUEUE = 1000;
 
@@ -124,7 +131,9 @@ public final class Server implements AutoCloseable {
                 c.string("provisioning.sip-server"), c.integer("provisioning.sip-port", 1, 65535),
                 c.duration("provisioning.registration-expiry"), c.string("provisioning.ntp-server"),
                 c.string("provisioning.timezone"), c.list("codes.logout").get(0),
-                c.integer("provisioning.max-refusals-per-minute", 1, 100000), c.duration("provisioning.request-timeout"));
+                c.integer("provisioning.max-refusals-per-minute", 1, 100000), c.duration("provisioning.request-timeout"),
+                c.integer("provisioning.max-fetches-per-desk", 1, 100_000_000),
+                c.integer("provisioning.max-fetches-per-address", 1, 100_000_000));
         return new Parts(ari, ami, agi, prompts, prov, c.duration("reconcile.interval"), c.duration("reconcile.max-backoff"),
                 c.duration("agi.apply-wait"), webhook(c), autoLogoutRules(c), c.duration("auto-logout.check-interval"),
                 zone(c));
@@ -220,8 +229,23 @@ public final class Server implements AutoCloseable {
         if (otp.isZero()) {
             throw new IllegalArgumentException("otp.validity must be more than 0, got " + otp);
         }
+        PruneLedger.retention("ledger.audit-retention", c.duration("ledger.audit-retention"));
+        PruneLedger.retention("ledger.fetch-retention", c.duration("ledger.fetch-retention"));
+        within("ledger.prune-interval", c.duration("ledger.prune-interval"), Duration.ofMinutes(1), Duration.ofDays(7));
         shippedSecrets(c, parts);
         return parts;
+    }
+
+    /** The retention of {@code ledger.*-retention} on {@code ledger}. */
+    static PruneLedger pruneLedger(Config c, java.time.Clock clock, Ledger ledger) {
+        return new PruneLedger(ledger, clock, c.duration("ledger.audit-retention"), c.duration("ledger.fetch-retention"));
+    }
+
+    private static void within(String key, Duration d, Duration min, Duration max) {
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            throw new IllegalArgumentException(key + " must be " + min.toSeconds() + " s.." + max.toSeconds() + " s, got "
+                    + d.toSeconds() + " s");
+        }
     }
 
     public synchronized void start() {
@@ -288,11 +312,24 @@ public final class Server implements AutoCloseable {
             agi.start();
             open.push(agi);
 
-            provisioning = new ProvisioningServer(parts.provisioning(), new ProvisionDesk(ledger, services.clock()));
+            // fetch records and audit lines reach the ledger from here, off the request path; pushed before
+            // the provisioning server so it closes after it and flushes the last fetches
+            FetchJournal journal = new FetchJournal(ledger);
+            open.push(new JournalWriter(journal, JOURNAL_FLUSH));
+            provisioning = new ProvisioningServer(parts.provisioning(), new ProvisionDesk(ledger, services.clock(), journal));
             provisioning.start();
             open.push(provisioning);
 
             ami.start();
+
+            PruneLedger prune = pruneLedger(c, services.clock(), ledger);
+            ScheduledExecutorService pruning = Executors.newSingleThreadScheduledExecutor(daemonThreads("hotdesk-prune"));
+            pruning.scheduleWithFixedDelay(() -> pruneQuietly(prune), PRUNE_FIRST.toMillis(),
+                    c.duration("ledger.prune-interval").toMillis(), TimeUnit.MILLISECONDS);
+            open.push(() -> {
+                pruning.shutdownNow();
+                pruning.awaitTermination(5, TimeUnit.SECONDS);
+            });
 
             scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("hotdesk-reconciler"));
             long every = parts.interval().toMillis();
@@ -335,6 +372,20 @@ public final class Server implements AutoCloseable {
                     call.desk(), call.number(), call.elin(), call.where(), call.channel(), WATCH_QUEUE);
             alerts.send(new hotdesk.core.model.EmergencyAlert(call, Optional.empty(), false, services.clock().instant(),
                     services.node()));
+        }
+    }
+
+    /** Off every request path, on its own thread: batches of short transactions. */
+    static void pruneQuietly(PruneLedger prune) {
+        try {
+            PruneLedger.Pruned p = prune.run();
+            if (p.auditLines() > 0 || p.fetchRecords() > 0) {
+                LOG.info("retention: deleted {} audit lines before {} and {} fetch records before {}", p.auditLines(),
+                        p.auditCut(), p.fetchRecords(), p.fetchCut());
+            }
+        } catch (RuntimeException e) {
+            // the next run tries again; nothing is lost by waiting
+            LOG.warn("retention run failed, next one in ledger.prune-interval: {}", e.toString());
         }
     }
 

@@ -13,6 +13,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,11 @@ import java.util.stream.Collectors;
  * <p>Security: a request from outside the allowed networks, with a User-Agent that lacks the MAC
  * (when required), or for an unknown or disabled device gets one and the same 404, so nobody can
  * learn which MACs exist; a malformed file name gets 400; an address with more refusals in one clock
- * minute than allowed gets 429 until the minute ends. Every such refusal is audited and logged on the
+ * minute than allowed gets 429 until the minute ends. Served files are limited too: more than
+ * {@code provisioning.max-fetches-per-desk} of one desk, or {@code provisioning.max-fetches-per-address}
+ * to one address, in one clock minute get 429 with Retry-After until it ends, logged with
+ * {@code reason=fetch-rate-desk} or {@code reason=fetch-rate-address} and audited once per key and
+ * minute; they are not refusals and never block the address. Every such refusal is audited and logged on the
  * {@code hotdesk.security} logger as {@code provisioning refused ip=… mac=… reason=…}. A connection
  * that takes longer than the request timeout to send its request headers is closed, counted as a
  * refusal and logged the same way with {@code reason=request-timeout}, but not audited (slow clients
@@ -37,6 +42,12 @@ import java.util.stream.Collectors;
  * bytes and open connections to {@value #MAX_CONNECTIONS}. A template
  * error answers a generic 500 and logs the template and line; the rendered file is never logged (it
  * holds the SIP password) and never sent in part.
+ *
+ * <p>Rendered files are cached per desk ({@link RenderedFiles}) behind every one of these checks, and
+ * used again only while the template and everything the profile computed from the ledger are equal;
+ * compiled templates are cached by {@link TemplateRenderer}. So a storm of fetches reads the ledger
+ * (a snapshot, no write lock) but does no template work, and writes nothing on the request path: the
+ * fetch and its audit line go to the {@link hotdesk.core.usecase.FetchJournal}.
  *
  * <p>{@link #start()} binds the configured address and port and returns once listening;
  * {@link #close()} stops Jetty. Requests run on Jetty's threads and may block on the ledger.
@@ -60,6 +71,8 @@ public final class ProvisioningServer implements AutoCloseable {
      * needs, small in memory (about 2 MB); see {@link RefusalLimiter} for what happens beyond it.
      */
     static final int MAX_TRACKED_ADDRESSES = 10_000;
+    /** Desks whose served files are counted per minute at most (see {@link RefusalLimiter} beyond it). */
+    static final int MAX_TRACKED_DESKS = 100_000;
     /**
      * Open connections at most; beyond it Jetty stops accepting until one closes. A phone's fetch takes
      * one short connection, and {@link RequestDeadline} frees slots held by slow clients.
@@ -81,7 +94,11 @@ public final class ProvisioningServer implements AutoCloseable {
     private final List<NetworkRange> allowed;
     private final Map<String, VendorProfile> profiles;
     private final TemplateRenderer renderer;
+    private final RenderedFiles rendered = new RenderedFiles();
     private final RefusalLimiter limiter;
+    /** Files served per desk and per address in the clock minute (the same counting as refusals). */
+    private final RefusalLimiter deskFetches;
+    private final RefusalLimiter addressFetches;
     private final int maxConnections;
     private Javalin app;
 
@@ -103,8 +120,11 @@ public final class ProvisioningServer implements AutoCloseable {
         this.allowed = s.allowedNetworks().stream().map(NetworkRange::parse).toList();
         this.profiles = List.<VendorProfile>of(new YealinkProfile()).stream()
                 .collect(Collectors.toUnmodifiableMap(VendorProfile::vendor, Function.identity()));
-        this.renderer = new TemplateRenderer(s.templateDir());
+        this.renderer = new TemplateRenderer(s.templateDir(), clock);
         this.limiter = new RefusalLimiter(clock, s.maxRefusalsPerMinute(), maxTrackedAddresses);
+        // only known, enabled desks are counted, so this bound is never reached below 100,000 desks
+        this.deskFetches = new RefusalLimiter(clock, s.maxFetchesPerDesk(), MAX_TRACKED_DESKS);
+        this.addressFetches = new RefusalLimiter(clock, s.maxFetchesPerAddress(), maxTrackedAddresses);
     }
 
     /**
@@ -151,6 +171,11 @@ public final class ProvisioningServer implements AutoCloseable {
         }
         app = created;
         log.info("provisioning server started on {}:{}", settings.bindAddress(), created.port());
+    }
+
+    /** The renderer in use (for tests: how often it compiled and merged). */
+    TemplateRenderer renderer() {
+        return renderer;
     }
 
     /** The port listened on (the ephemeral one when configured 0). */
@@ -206,6 +231,20 @@ public final class ProvisioningServer implements AutoCloseable {
             refuse(ctx, ip, mac.value(), "user-agent", 404, NOT_FOUND);
             return;
         }
+        RefusalLimiter.Verdict byDesk = deskFetches.check(mac.value());
+        RefusalLimiter.Verdict byAddress = byDesk.blocked() ? byDesk : addressFetches.check(ip);
+        if (byDesk.blocked() || byAddress.blocked()) {
+            // a phone in a fetch loop, or one address fetching many desks: not a refusal (it does not count
+            // towards blocking the address), answered without reading the ledger
+            String reason = byDesk.blocked() ? "fetch-rate-desk" : "fetch-rate-address";
+            securityLog(ip, mac.value(), reason);
+            if (byAddress.firstBlock()) {
+                audit(mac.value(), ip, byDesk.blocked() ? "too many fetches of this desk" : "too many fetches from this address");
+            }
+            ctx.header("Retry-After", Long.toString(byAddress.secondsLeft()));
+            respond(ctx, 429, TOO_MANY);
+            return;
+        }
         Optional<DeskView> view = provisionDesk.fetch(mac, ip, userAgent);
         if (view.isEmpty()) {
             // ProvisionDesk has audited it (unknown or disabled); the answer must not say which
@@ -215,23 +254,38 @@ public final class ProvisioningServer implements AutoCloseable {
             return;
         }
         DeskView desk = view.get();
+        deskFetches.refused(mac.value());
+        addressFetches.refused(ip);
         VendorProfile profile = profiles.get(desk.device().vendor());
         if (profile == null || !profile.fileKind().equals("cfg")) {
             log.warn("device {} is vendor '{}': no profile serves {}.cfg", mac, desk.device().vendor(), mac);
             respond(ctx, 404, NOT_FOUND);
             return;
         }
-        String text;
+        byte[] body;
         try {
-            text = renderer.render(profile.vendor(), desk.device().model(), mac, profile.fileKind(),
-                    profile.model(desk, settings, clock.instant()));
+            Map<String, Object> model = profile.model(desk, settings, clock.instant());
+            TemplateRenderer.TemplateVersion version = renderer.resolve(profile.vendor(), desk.device().model(), mac,
+                    profile.fileKind());
+            body = rendered.get(mac, version, model);
+            if (body == null) {
+                TemplateRenderer.Rendered r = renderer.renderVersioned(profile.vendor(), desk.device().model(), mac,
+                        profile.fileKind(), model);
+                body = r.text().getBytes(StandardCharsets.UTF_8);
+                rendered.put(mac, r.version(), model, body);
+                log.info("provisioned {} to {} ({} bytes, rendered from {})", mac, ip, body.length, r.version().name());
+            } else {
+                log.debug("provisioned {} to {} ({} bytes, unchanged since last rendered)", mac, ip, body.length);
+            }
         } catch (TemplateException e) {
             log.error("provisioning {} for {} failed: {}", mac, ip, e.getMessage());
             respond(ctx, 500, SERVER_ERROR);
             return;
         }
-        log.info("provisioned {} to {} ({} chars)", mac, ip, text.length());
-        respond(ctx, 200, text);
+        ctx.status(200);
+        ctx.header("Cache-Control", "no-store");
+        ctx.contentType(CONTENT_TYPE);
+        ctx.result(body);
     }
 
     /** What a refusal is about: the normalised MAC when the file name carries one, else the name. */
@@ -261,12 +315,8 @@ public final class ProvisioningServer implements AutoCloseable {
     }
 
     private void audit(String what, String ip, String reason) {
-        try {
-            provisionDesk.refused(printable(what, 40), ip, reason);
-        } catch (RuntimeException e) {
-            // the refusal stands even when the ledger cannot record it
-            log.error("could not audit refused provisioning request from {}: {}", ip, e.toString());
-        }
+        // into the fetch journal: a refusal never waits for (or fails with) the ledger
+        provisionDesk.refused(printable(what, 40), ip, reason);
     }
 
     private static void securityLog(String ip, String what, String reason) {

@@ -34,11 +34,21 @@ import java.util.regex.Pattern;
  *                              request from it is answered 429 ({@code provisioning.max-refusals-per-minute})
  * @param requestTimeout        longest a client may take to send a request's headers, and to stay silent, before
  *                              its connection is closed ({@code provisioning.request-timeout})
+ * @param maxFetchesPerDesk     files served for one desk per clock minute before further fetches of it are
+ *                              answered 429 ({@code provisioning.max-fetches-per-desk})
+ * @param maxFetchesPerAddress  files served to one address per clock minute before further fetches from it
+ *                              are answered 429 ({@code provisioning.max-fetches-per-address})
  */
 public record ProvisioningSettings(String bindAddress, int port, List<String> allowedNetworks,
                                    boolean requireMacInUserAgent, Optional<Path> templateDir, String sipServer,
                                    int sipPort, Duration registrationExpiry, String ntpServer, String timezone,
-                                   String logoutCode, int maxRefusalsPerMinute, Duration requestTimeout) {
+                                   String logoutCode, int maxRefusalsPerMinute, Duration requestTimeout,
+                                   int maxFetchesPerDesk, int maxFetchesPerAddress) {
+
+    /** Default of {@code provisioning.max-fetches-per-desk}. */
+    public static final int DEFAULT_MAX_FETCHES_PER_DESK = 30;
+    /** Default of {@code provisioning.max-fetches-per-address}. */
+    public static final int DEFAULT_MAX_FETCHES_PER_ADDRESS = 600;
 
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:\\[\\]-]{1,253}");
     private static final Pattern DIAL_CODE = Pattern.compile("[0-9*#]{1,20}");
@@ -98,6 +108,23 @@ public record ProvisioningSettings(String bindAddress, int port, List<String> al
                 || requestTimeout.compareTo(MAX_REQUEST_TIMEOUT) > 0) {
             throw new IllegalArgumentException("provisioning.request-timeout must be 1s..5m, got " + requestTimeout);
         }
+        if (maxFetchesPerDesk < 1) {
+            throw new IllegalArgumentException("provisioning.max-fetches-per-desk must be >= 1, got " + maxFetchesPerDesk);
+        }
+        if (maxFetchesPerAddress < 1) {
+            throw new IllegalArgumentException("provisioning.max-fetches-per-address must be >= 1, got "
+                    + maxFetchesPerAddress);
+        }
+    }
+
+    /** With the default fetch limits. */
+    public ProvisioningSettings(String bindAddress, int port, List<String> allowedNetworks, boolean requireMacInUserAgent,
+                                Optional<Path> templateDir, String sipServer, int sipPort, Duration registrationExpiry,
+                                String ntpServer, String timezone, String logoutCode, int maxRefusalsPerMinute,
+                                Duration requestTimeout) {
+        this(bindAddress, port, allowedNetworks, requireMacInUserAgent, templateDir, sipServer, sipPort, registrationExpiry,
+                ntpServer, timezone, logoutCode, maxRefusalsPerMinute, requestTimeout, DEFAULT_MAX_FETCHES_PER_DESK,
+                DEFAULT_MAX_FETCHES_PER_ADDRESS);
     }
 
     ZoneId zone() {

@@ -20,6 +20,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * instead would let a scanner free its own blocked addresses by cycling through fresh ones; refusing
  * every unknown address while full would lock the phones out.
  *
+ * <p>The same counting limits served files per desk (keyed by MAC) and per address: there
+ * {@link #refused} counts a served file.
+ *
  * <p>Thread-safe without a lock: a call is one map lookup, plus one insertion for a new address.
  */
 final class RefusalLimiter {

@@ -29,17 +29,42 @@ import java.util.regex.Pattern;
  * <p>Template lookup, first found wins: {@code <vendor>/<mac12>.<kind>.vm} (one phone),
  * {@code <vendor>/<model in lower case>.<kind>.vm} (one model), {@code <vendor>/mac.<kind>.vm}
  * (vendor base); for each name the user template directory is searched before the templates
- * bundled under {@code templates/} on the classpath. Templates are not cached, so an edited or new
- * override takes effect on the next fetch.
+ * bundled under {@code templates/} on the classpath.
+ *
+ * <p><b>Caching.</b> {@link #resolve} keeps, per lookup (vendor, model, MAC, kind), the template found
+ * and its compiled form, and checks the user directory again at most once per second of the injected
+ * clock: a file that appears, disappears or changes modification time or size is looked up and compiled
+ * again, so an edited or new override takes effect within a second without a restart. Bundled
+ * templates cannot change while hotdesk runs. The {@link TemplateVersion} tells callers that cache
+ * rendered files whether the template is still the one they rendered with. An edit that keeps both
+ * the size and the modification time (within the file system's time resolution) is not noticed until
+ * the next change; {@link #templateFor} always looks afresh.
  *
  * <p>Every inserted value is escaped for the file kind by a handler attached per render: {@code cfg}
  * (Yealink-style {@code key = value} lines) loses CR, LF and every other control character so a
  * value cannot add a line; {@code xml} gets entities and loses control characters.
  *
  * <p>Rendering is all-or-nothing: the text is returned only when the whole template rendered.
- * Thread-safe; blocking (reads template files).
+ * Thread-safe (compiled Velocity templates are shared between threads; each render has its own
+ * context); blocking (reads template files when they change).
  */
 public final class TemplateRenderer {
+
+    /**
+     * Which template a lookup found, and which state of it: the same version means the same compiled
+     * template. {@code modified} and {@code size} are -1 for a bundled template.
+     */
+    public record TemplateVersion(String name, boolean bundled, long modified, long size) {
+    }
+
+    /** A lookup's answer: the version found and its compiled template. */
+    private record Resolved(TemplateVersion version, Template template, long checkedAt) {
+    }
+
+    /** How long a lookup is trusted before the user directory is looked at again. */
+    static final java.time.Duration RECHECK = java.time.Duration.ofSeconds(1);
+    /** Lookups cached at most (one per desk with its own file, one per model otherwise); beyond it the cache starts over. */
+    static final int MAX_LOOKUPS = 100_000;
 
     /** The classpath folder that holds the bundled templates. */
     public static final String BUNDLED_PREFIX = "templates/";
@@ -50,9 +75,27 @@ public final class TemplateRenderer {
     private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}\\u2028\\u2029\\u0085]");
 
     private final VelocityEngine engine;
+    private final Optional<Path> userDir;
+    private final java.time.Clock clock;
+    private final java.util.concurrent.ConcurrentHashMap<List<String>, Resolved> lookups = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Compiled templates by version, shared by every lookup that finds the same file (the base template of all desks). */
+    private final java.util.concurrent.ConcurrentHashMap<TemplateVersion, Template> compiled = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, Boolean> bundled = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong compiles = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong merges = new java.util.concurrent.atomic.AtomicLong();
 
     /** @param userDir directory searched before the bundled templates, if any */
     public TemplateRenderer(Optional<Path> userDir) {
+        this(userDir, java.time.Clock.systemUTC());
+    }
+
+    /**
+     * @param userDir directory searched before the bundled templates, if any
+     * @param clock   paces the re-checks of the user directory
+     */
+    public TemplateRenderer(Optional<Path> userDir, java.time.Clock clock) {
+        this.userDir = userDir;
+        this.clock = clock;
         VelocityEngine e = new VelocityEngine();
         List<String> loaders = new ArrayList<>();
         if (userDir.isPresent()) {
@@ -78,26 +121,124 @@ public final class TemplateRenderer {
     }
 
     /**
-     * Renders the first template found for the device with {@code values} as the Velocity context.
+     * The template {@link #render} uses for the device now, and its version; from the cache when it was
+     * checked less than {@link #RECHECK} ago.
+     *
+     * @throws TemplateException when no template exists or it does not compile (naming template and line)
+     * @throws IllegalArgumentException for a vendor or file kind that cannot name a template
+     */
+    public TemplateVersion resolve(String vendor, String deviceModel, Mac mac, String fileKind) {
+        return lookup(vendor, deviceModel, mac, fileKind).version();
+    }
+
+    private Resolved lookup(String vendor, String deviceModel, Mac mac, String fileKind) {
+        List<String> names = candidates(vendor, deviceModel, mac, fileKind);
+        long now = clock.millis();
+        Resolved cached = lookups.get(names);
+        if (cached != null && now - cached.checkedAt() < RECHECK.toMillis() && now >= cached.checkedAt()) {
+            return cached;
+        }
+        TemplateVersion found = null;
+        for (String name : names) {
+            found = version(name);
+            if (found != null) {
+                break;
+            }
+        }
+        if (found == null) {
+            throw new TemplateException(names.get(names.size() - 1), 0, "no template found (looked for " + names + ")", null);
+        }
+        TemplateVersion v = found;
+        Template template = cached != null && cached.version().equals(found) ? cached.template()
+                : compiled.computeIfAbsent(found, x -> compile(v.name()));
+        Resolved fresh = new Resolved(found, template, now);
+        if (lookups.size() >= MAX_LOOKUPS) {
+            lookups.clear();
+        }
+        if (compiled.size() >= MAX_LOOKUPS) {
+            compiled.clear();
+        }
+        lookups.put(names, fresh);
+        return fresh;
+    }
+
+    /** The version of {@code name} if it exists: the user's file first, then the bundled one. */
+    private TemplateVersion version(String name) {
+        if (userDir.isPresent()) {
+            Path file = userDir.get().resolve(name);
+            try {
+                java.nio.file.attribute.BasicFileAttributes a = java.nio.file.Files.readAttributes(file,
+                        java.nio.file.attribute.BasicFileAttributes.class);
+                if (a.isRegularFile()) {
+                    return new TemplateVersion(name, false, a.lastModifiedTime().toMillis(), a.size());
+                }
+            } catch (java.io.IOException e) {
+                // not there (or unreadable, which Velocity would report the same way): try the bundled one
+            }
+        }
+        boolean inJar = bundled.computeIfAbsent(name,
+                n -> TemplateRenderer.class.getClassLoader().getResource(BUNDLED_PREFIX + n) != null);
+        return inJar ? new TemplateVersion(name, true, -1, -1) : null;
+    }
+
+    private Template compile(String name) {
+        try {
+            compiles.incrementAndGet();
+            return engine.getTemplate(name, "UTF-8");
+        } catch (ParseErrorException ex) {
+            throw new TemplateException(orElse(ex.getTemplateName(), name), ex.getLineNumber(), oneLine(ex), ex);
+        } catch (ResourceNotFoundException ex) {
+            throw new TemplateException(name, 0, oneLine(ex), ex);
+        } catch (VelocityException ex) {
+            if (ex instanceof ExtendedParseException p) {
+                throw new TemplateException(orElse(p.getTemplateName(), name), p.getLineNumber(), oneLine(ex), ex);
+            }
+            throw new TemplateException(name, 0, oneLine(ex), ex);
+        } catch (RuntimeException ex) {
+            throw new TemplateException(name, 0, ex.getClass().getSimpleName() + ": " + oneLine(ex), ex);
+        }
+    }
+
+    /** Templates compiled so far (for tests: a cached lookup compiles nothing). */
+    long compiles() {
+        return compiles.get();
+    }
+
+    /** Templates merged so far (for tests: a cached rendered file merges nothing). */
+    long merges() {
+        return merges.get();
+    }
+
+    /**
+     * Renders the first template found for the device with {@code values} as the Velocity context,
+     * with the compiled template of {@link #resolve}.
      *
      * @throws TemplateException when no template exists or it fails (naming template and line)
      * @throws IllegalArgumentException for a vendor or file kind that cannot name a template
      */
     public String render(String vendor, String deviceModel, Mac mac, String fileKind, Map<String, Object> values) {
+        return renderVersioned(vendor, deviceModel, mac, fileKind, values).text();
+    }
+
+    /** A rendered file and the version of the template it came from. */
+    public record Rendered(String text, TemplateVersion version) {
+    }
+
+    /** As {@link #render}, reporting the version of the template used. */
+    public Rendered renderVersioned(String vendor, String deviceModel, Mac mac, String fileKind, Map<String, Object> values) {
         Escaping escaping = Escaping.of(fileKind);
-        List<String> names = candidates(vendor, deviceModel, mac, fileKind);
-        String name = names.stream().filter(engine::resourceExists).findFirst()
-                .orElseThrow(() -> new TemplateException(names.get(names.size() - 1), 0,
-                        "no template found (looked for " + names + ")", null));
+        Resolved r = lookup(vendor, deviceModel, mac, fileKind);
+        String name = r.version().name();
         try {
-            Template template = engine.getTemplate(name, "UTF-8");
+            Template template = r.template();
+            merges.incrementAndGet();
             VelocityContext context = new VelocityContext(new java.util.HashMap<>(values));
             EventCartridge cartridge = new EventCartridge();
             cartridge.addReferenceInsertionEventHandler(escaping);
             cartridge.attachToContext(context);
             StringWriter out = new StringWriter();
             template.merge(context, out);
-            return out.toString();
+            return new Rendered(out.toString(), r.version());
         } catch (ParseErrorException ex) {
             throw new TemplateException(orElse(ex.getTemplateName(), name), ex.getLineNumber(), oneLine(ex), ex);
         } catch (ResourceNotFoundException ex) {

@@ -896,6 +896,23 @@ final class JdbcLedger implements Ledger {
                     max));
         }
 
+        // ---- retention
+
+        @Override
+        public int pruneAudit(Instant before, int max) {
+            // by id through a sub-select: the two databases share no DELETE … LIMIT
+            return max <= 0 ? 0 : update("prune audit lines before " + before, """
+                    DELETE FROM audit_log WHERE id IN (
+                        SELECT id FROM audit_log WHERE occurred_at < ? ORDER BY occurred_at, id LIMIT ?)""", before, max);
+        }
+
+        @Override
+        public int pruneFetches(Instant before, int max) {
+            return max <= 0 ? 0 : update("prune fetch records before " + before, """
+                    DELETE FROM config_fetches WHERE id IN (
+                        SELECT id FROM config_fetches WHERE fetched_at < ? ORDER BY fetched_at, id LIMIT ?)""", before, max);
+        }
+
         @Override
         public Map<String, AutoLogoutOverride> autoLogoutOverrides(String scope) {
             Map<String, AutoLogoutOverride> all = new java.util.TreeMap<>();

@@ -368,6 +368,33 @@ class EndToEndTest {
         assertThat(unknown.statusCode()).isEqualTo(404);
     }
 
+    @Test
+    void fetches_served_just_before_a_stop_are_in_the_ledger_after_it() throws Exception {
+        // given
+        addAliceAndTheDesk();
+        startServer();
+
+        // when: fetches, then the stop at once (serve's SIGTERM path closes the server)
+        for (int i = 0; i < 5; i++) {
+            fetchConfig();
+        }
+        server.close();
+        server = null;
+
+        // then
+        try (hotdesk.store.Database db = hotdesk.store.Database.open(
+                hotdesk.store.DatabaseSettings.h2(dir.resolve("ledger")));
+             java.sql.Connection c = db.dataSource().getConnection();
+             java.sql.Statement st = c.createStatement()) {
+            java.sql.ResultSet fetches = st.executeQuery("SELECT COUNT(*) FROM config_fetches WHERE mac = '0015651234ab'");
+            fetches.next();
+            assertThat(fetches.getLong(1)).isBetween(1L, 5L);
+            java.sql.ResultSet audit = st.executeQuery("SELECT COUNT(*) FROM audit_log WHERE action = 'provision.fetch'");
+            audit.next();
+            assertThat(audit.getLong(1)).isEqualTo(5);
+        }
+    }
+
     // ---- helpers
 
     /** Alice (101, PIN 3865) and the desk (label "Desk 4.12"), added with the CLI. */

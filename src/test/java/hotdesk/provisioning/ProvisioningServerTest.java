@@ -134,9 +134,11 @@ class ProvisioningServerTest {
                 .isInstanceOf(ManageUsers.Done.class);
     }
 
+    /** Seats the user as a login does: the occupancy and a bump of both targets. */
     private void seat(String ext, String endpointId) {
         ledger.transact(tx -> {
             tx.occupy(new Occupancy(endpointId, Extension.of(ext), clock.instant(), clock.instant()));
+            tx.bump(hotdesk.core.model.Target.desk(endpointId), hotdesk.core.model.Target.user(Extension.of(ext)));
             return null;
         });
     }
@@ -181,7 +183,14 @@ class ProvisioningServerTest {
         return m;
     }
 
+    /** The fetch records in the ledger once the journal has written what it holds. */
+    private List<InMemoryLedger.Fetch> fetches() {
+        provisionDesk.journal().flush();
+        return ledger.fetches();
+    }
+
     private List<AuditEntry> audits(String action) {
+        provisionDesk.journal().flush();
         return ledger.audit().stream().filter(a -> a.action().equals(action)).toList();
     }
 
@@ -324,7 +333,7 @@ class ProvisioningServerTest {
         get(server, "/provision/" + MAC + ".cfg");
 
         // then
-        assertThat(ledger.fetches()).containsExactly(
+        assertThat(fetches()).containsExactly(
                 new InMemoryLedger.Fetch(new Mac(MAC), clock.instant(), "127.0.0.1", YEALINK_UA));
         assertThat(audits("provision.fetch")).singleElement()
                 .satisfies(a -> assertThat(a.actor()).isEqualTo("http:127.0.0.1"))
@@ -340,7 +349,7 @@ class ProvisioningServerTest {
         // when / then
         assertThat(get(server, "/provision/0015651234AB.cfg").statusCode()).isEqualTo(200);
         assertThat(get(server, "/provision/0015651234aB.cfg").statusCode()).isEqualTo(200);
-        assertThat(ledger.fetches()).extracting(InMemoryLedger.Fetch::mac).containsOnly(new Mac(MAC));
+        assertThat(fetches()).extracting(InMemoryLedger.Fetch::mac).containsOnly(new Mac(MAC));
     }
 
     @Test
@@ -407,7 +416,7 @@ class ProvisioningServerTest {
         assertThat(shape(off)).isEqualTo(shape(unknown));
         assertThat(shape(outside)).isEqualTo(shape(unknown));
         assertThat(shape(noRoute)).isEqualTo(shape(unknown));
-        assertThat(ledger.fetches()).isEmpty();
+        assertThat(fetches()).isEmpty();
         assertThat(audits("provision.refused")).extracting(AuditEntry::subject, AuditEntry::detail)
                 .containsExactlyInAnyOrder(
                         org.assertj.core.groups.Tuple.tuple("001565bbbbbb", "unknown device"),
@@ -439,7 +448,9 @@ class ProvisioningServerTest {
         assertThat(shape(otherMac)).isEqualTo(shape(unknown));
         assertThat(shape(longerMac)).isEqualTo(shape(unknown));
         assertThat(shape(noMac)).isEqualTo(shape(unknown));
-        assertThat(ledger.fetches()).hasSize(2);
+        assertThat(audits("provision.fetch")).hasSize(2);
+        // the desk's latest fetch: records are coalesced per desk
+        assertThat(fetches()).extracting(InMemoryLedger.Fetch::mac).containsExactly(new Mac(MAC));
         assertThat(audits("provision.refused")).filteredOn(a -> a.detail().equals("user-agent")).hasSize(3);
         assertThat(securityLog.messages()).contains("provisioning refused ip=127.0.0.1 mac=" + MAC + " reason=user-agent");
     }
@@ -463,7 +474,7 @@ class ProvisioningServerTest {
         assertThat(blocked.headers().firstValue("Retry-After")).hasValue("55");
         assertThat(blocked.headers().firstValue("Cache-Control")).hasValue("no-store");
         assertThat(evenAKnownDesk.statusCode()).isEqualTo(429);
-        assertThat(ledger.fetches()).isEmpty();
+        assertThat(fetches()).isEmpty();
         assertThat(audits("provision.refused")).filteredOn(a -> a.detail().equals("rate limited")).singleElement()
                 .satisfies(a -> assertThat(a.subject()).isEqualTo("001565000003"));
         assertThat(securityLog.messages()).filteredOn(l -> l.endsWith("reason=rate-limited")).hasSize(2);
@@ -486,6 +497,172 @@ class ProvisioningServerTest {
 
         // then
         assertThat(get(server, "/provision/" + MAC + ".cfg").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void a_storm_of_identical_fetches_renders_once_and_a_login_renders_again() throws Exception {
+        // given
+        DeskLine line = addDesk(MAC, "T54W", "Desk 4.12");
+        addUser("101", "Alice Example");
+        ProvisioningServer server = start(open());
+        String first = get(server, "/provision/" + MAC + ".cfg").body();
+
+        // when
+        List<String> storm = new ArrayList<>();
+        for (int i = 0; i < 20; i++) { // below provisioning.max-fetches-per-desk
+            storm.add(get(server, "/provision/" + MAC + ".cfg").body());
+        }
+
+        // then
+        assertThat(storm).allSatisfy(b -> assertThat(b).isEqualTo(first));
+        assertThat(server.renderer().merges()).isEqualTo(1);
+        assertThat(server.renderer().compiles()).isEqualTo(1);
+
+        // and when the desk is taken
+        seat("101", line.endpointId());
+        String taken = get(server, "/provision/" + MAC + ".cfg").body();
+
+        // then
+        assertThat(taken).contains("account.1.label = Alice Example 101");
+        assertThat(server.renderer().merges()).isEqualTo(2);
+        assertThat(server.renderer().compiles()).as("the template is still the compiled one").isEqualTo(1);
+    }
+
+    @Test
+    void a_cached_file_is_never_served_to_a_request_that_the_checks_refuse_nor_to_another_desk() throws Exception {
+        // given: both desks fetched once, so both files are cached
+        DeskLine a = addDesk(MAC, "T54W", "Desk 4.12");
+        DeskLine b = addDesk("001565bbbbbb", "T54W", "Desk 4.13");
+        String uaB = "Yealink SIP-T54W 96.86.0.100 00:15:65:bb:bb:bb";
+        ProvisioningServer server = start(settings(List.of("127.0.0.1/32"), true, Optional.empty(), 100));
+        assertThat(get(server, "/provision/" + MAC + ".cfg", YEALINK_UA).body()).contains(a.secret());
+        assertThat(get(server, "/provision/001565bbbbbb.cfg", uaB).body()).contains(b.secret());
+        HttpResponse<String> unknown = get(server, "/provision/001565cccccc.cfg", "Yealink SIP-T54W 96.86.0.100 00:15:65:cc:cc:cc");
+
+        // when: A's file asked for with B's User-Agent, without one, and from an address outside the networks
+        HttpResponse<String> otherUa = get(server, "/provision/" + MAC + ".cfg", uaB);
+        HttpResponse<String> noUa = get(server, "/provision/" + MAC + ".cfg", null);
+        Socket outside = connect(server, "127.0.0.2");
+        String outsideStatus = exchange(outside, "/provision/" + MAC + ".cfg");
+        HttpResponse<String> bAgain = get(server, "/provision/001565bbbbbb.cfg", uaB);
+
+        // then
+        assertThat(shape(otherUa)).isEqualTo(shape(unknown));
+        assertThat(shape(noUa)).isEqualTo(shape(unknown));
+        assertThat(outsideStatus).isEqualTo("HTTP/1.1 404 Not Found");
+        assertThat(bAgain.body()).contains(b.secret()).doesNotContain(a.secret());
+
+        // and when A is disabled, its cached file is gone with it
+        ledger.transact(tx -> {
+            tx.deleteDevice(new Mac(MAC));
+            tx.insertDevice(new Device(new Mac(MAC), "yealink", "T54W", "Desk 4.12", "HQ", "", false), List.of(a));
+            tx.bump(hotdesk.core.model.Target.desk(a.endpointId())); // as every change of the ledger does
+            return null;
+        });
+        HttpResponse<String> disabled = get(server, "/provision/" + MAC + ".cfg", YEALINK_UA);
+        assertThat(shape(disabled)).isEqualTo(shape(unknown));
+    }
+
+    @Test
+    void an_edited_user_template_is_used_once_the_next_check_comes_without_a_restart() throws Exception {
+        // given
+        addDesk(MAC, "T54W", "Desk 4.12");
+        Path template = userDir.resolve("yealink/mac.cfg.vm");
+        Files.createDirectories(template.getParent());
+        Files.writeString(template, "#!version:1.0.0.1\nv = 1\n");
+        ProvisioningServer server = start(settings(List.of("127.0.0.1/32"), false, Optional.of(userDir), 100));
+        assertThat(get(server, "/provision/" + MAC + ".cfg").body()).isEqualTo("#!version:1.0.0.1\nv = 1\n");
+
+        // when: edited (another size), within the second, then after it
+        Files.writeString(template, "#!version:1.0.0.1\nv = 22\n");
+        String within = get(server, "/provision/" + MAC + ".cfg").body();
+        clock.advance(TemplateRenderer.RECHECK);
+        String after = get(server, "/provision/" + MAC + ".cfg").body();
+
+        // then
+        assertThat(within).isEqualTo("#!version:1.0.0.1\nv = 1\n");
+        assertThat(after).isEqualTo("#!version:1.0.0.1\nv = 22\n");
+        assertThat(server.renderer().compiles()).isEqualTo(2);
+
+        // and when a per-MAC override appears, then is removed again
+        Files.writeString(userDir.resolve("yealink/" + MAC + ".cfg.vm"), "#!version:1.0.0.1\nmine = ${device.mac}\n");
+        clock.advance(TemplateRenderer.RECHECK);
+        assertThat(get(server, "/provision/" + MAC + ".cfg").body()).isEqualTo("#!version:1.0.0.1\nmine = " + MAC + "\n");
+        Files.delete(userDir.resolve("yealink/" + MAC + ".cfg.vm"));
+        clock.advance(TemplateRenderer.RECHECK);
+        assertThat(get(server, "/provision/" + MAC + ".cfg").body()).isEqualTo("#!version:1.0.0.1\nv = 22\n");
+    }
+
+    /** Open to loopback with the given limits of served files per minute. */
+    private static ProvisioningSettings fetchLimits(int perDesk, int perAddress) {
+        return new ProvisioningSettings("127.0.0.1", 0, List.of("127.0.0.0/8", "::1/128"), false, Optional.empty(),
+                "pbx.example.org", 5060, Duration.ofSeconds(500), "ntp.example.org", "Europe/Berlin", "*32", 100,
+                Duration.ofSeconds(10), perDesk, perAddress);
+    }
+
+    @Test
+    void more_fetches_of_one_desk_than_allowed_per_minute_get_429_with_retry_after_until_the_minute_ends() throws Exception {
+        // given
+        addDesk(MAC, "T54W", "Desk 4.12");
+        addDesk("001565000002", "T46U", "Desk 4.13");
+        ProvisioningServer server = start(fetchLimits(3, 1000));
+        for (int i = 0; i < 3; i++) {
+            assertThat(get(server, "/provision/" + MAC + ".cfg").statusCode()).isEqualTo(200);
+        }
+
+        // when
+        HttpResponse<String> fourth = get(server, "/provision/" + MAC + ".cfg");
+        HttpResponse<String> fifth = get(server, "/provision/" + MAC + ".cfg");
+        HttpResponse<String> otherDesk = get(server, "/provision/001565000002.cfg");
+
+        // then
+        assertThat(fourth.statusCode()).isEqualTo(429);
+        assertThat(fourth.body()).isEqualTo("too many requests\n");
+        assertThat(fourth.headers().firstValue("Retry-After")).hasValue("55"); // the clock is at 08:00:05
+        assertThat(fifth.statusCode()).isEqualTo(429);
+        assertThat(otherDesk.statusCode()).isEqualTo(200);
+        assertThat(securityLog.messages()).containsExactly(
+                "provisioning refused ip=127.0.0.1 mac=" + MAC + " reason=fetch-rate-desk",
+                "provisioning refused ip=127.0.0.1 mac=" + MAC + " reason=fetch-rate-desk");
+        assertThat(audits("provision.refused")).singleElement()
+                .satisfies(a -> assertThat(a.detail()).isEqualTo("too many fetches of this desk"));
+        assertThat(audits("provision.fetch")).hasSize(4);
+
+        // and when the minute ends
+        clock.advance(Duration.ofSeconds(55));
+        assertThat(get(server, "/provision/" + MAC + ".cfg").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void more_fetches_from_one_address_than_allowed_per_minute_get_429_but_other_addresses_are_served() throws Exception {
+        // given
+        addDesk(MAC, "T54W", "Desk 4.12");
+        addDesk("001565000002", "T46U", "Desk 4.13");
+        addDesk("001565000003", "T46U", "Desk 4.14");
+        ProvisioningServer server = start(fetchLimits(1000, 2));
+        assertThat(get(server, "/provision/" + MAC + ".cfg").statusCode()).isEqualTo(200);
+        assertThat(get(server, "/provision/001565000002.cfg").statusCode()).isEqualTo(200);
+
+        // when
+        HttpResponse<String> third = get(server, "/provision/001565000003.cfg");
+        String fromElsewhere = exchange(connect(server, "127.0.0.2"), "/provision/001565000003.cfg");
+
+        // then
+        assertThat(third.statusCode()).isEqualTo(429);
+        assertThat(third.headers().firstValue("Retry-After")).hasValue("55");
+        assertThat(fromElsewhere).isEqualTo("HTTP/1.1 200 OK");
+        assertThat(securityLog.messages()).containsExactly(
+                "provisioning refused ip=127.0.0.1 mac=001565000003 reason=fetch-rate-address");
+        assertThat(audits("provision.refused")).singleElement()
+                .satisfies(a -> assertThat(a.detail()).isEqualTo("too many fetches from this address"));
+    }
+
+    @Test
+    void fetch_limits_below_one_are_refused_naming_the_key() {
+        assertThatThrownBy(() -> fetchLimits(0, 10)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("provisioning.max-fetches-per-desk");
+        assertThatThrownBy(() -> fetchLimits(10, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("provisioning.max-fetches-per-address");
     }
 
     @Test
@@ -679,7 +856,8 @@ class ProvisioningServerTest {
                 throw new LedgerException("ledger unreachable (test)", null);
             }
         };
-        ProvisioningServer server = new ProvisioningServer(open(), new ProvisionDesk(down, clock), clock);
+        ProvisionDesk onDown = new ProvisionDesk(down, clock);
+        ProvisioningServer server = new ProvisioningServer(open(), onDown, clock);
         servers.add(server);
         server.start();
 
@@ -687,13 +865,14 @@ class ProvisioningServerTest {
         HttpResponse<String> fetch = get(server, "/provision/" + MAC + ".cfg");
         HttpResponse<String> malformed = get(server, "/provision/nonsense.cfg");
 
-        // then
+        // then: the refusal's audit line waits in the journal, whose flush fails and keeps it
+        assertThatThrownBy(() -> onDown.journal().flush()).isInstanceOf(LedgerException.class);
+        assertThat(onDown.journal().pending().lines()).isEqualTo(1);
         assertThat(fetch.statusCode()).isEqualTo(500);
         assertThat(fetch.body()).isEqualTo("server error\n");
         assertThat(fetch.headers().firstValue("Cache-Control")).hasValue("no-store");
         assertThat(malformed.statusCode()).isEqualTo(400);
-        assertThat(serverLog.messages()).anySatisfy(l -> assertThat(l).contains("/provision/" + MAC + ".cfg failed"))
-                .anySatisfy(l -> assertThat(l).contains("could not audit"));
+        assertThat(serverLog.messages()).anySatisfy(l -> assertThat(l).contains("/provision/" + MAC + ".cfg failed"));
         assertThat(securityLog.messages()).contains("provisioning refused ip=127.0.0.1 mac=nonsense.cfg reason=malformed");
     }
 
@@ -711,7 +890,7 @@ class ProvisioningServerTest {
 
         // then
         assertThat(r.statusCode()).isEqualTo(404);
-        assertThat(ledger.fetches()).isEmpty();
+        assertThat(fetches()).isEmpty();
         assertThat(securityLog.messages()).containsExactly("provisioning refused ip=127.0.0.1 mac=" + MAC + " reason=network");
     }
 
@@ -746,7 +925,7 @@ class ProvisioningServerTest {
         // then
         await().atMost(Duration.ofSeconds(20)).until(() -> closedByServer(slow));
         assertThat(securityLog.messages()).contains("provisioning refused ip=127.0.0.1 mac=- reason=request-timeout");
-        assertThat(ledger.fetches()).isEmpty();
+        assertThat(fetches()).isEmpty();
     }
 
     @Test
@@ -825,7 +1004,7 @@ class ProvisioningServerTest {
 
         // then
         assertThat(r.statusCode()).isEqualTo(431);
-        assertThat(ledger.fetches()).isEmpty();
+        assertThat(fetches()).isEmpty();
         assertThat(get(server, "/provision/" + MAC + ".cfg").statusCode()).isEqualTo(200);
     }
 

@@ -578,6 +578,49 @@ abstract class LedgerContract {
                 new Fetch(Mac.parse(MAC_A), T0.plusSeconds(2), "10.0.0.5", "again"));
     }
 
+    @Test
+    void prune_audit_deletes_at_most_max_lines_older_than_the_cut_oldest_first() {
+        given(tx -> {
+            for (int i = 4; i >= 0; i--) { // written newest first: age decides, not writing order
+                tx.audit(new AuditEntry(T0.plusSeconds(i), "cli", "test", "s" + i, ""));
+            }
+        });
+
+        int first = ledger.transact(tx -> tx.pruneAudit(T0.plusSeconds(3), 2));
+        List<String> afterFirst = ledger.read(tx -> tx.auditTail(10)).stream().map(AuditEntry::subject).toList();
+        int second = ledger.transact(tx -> tx.pruneAudit(T0.plusSeconds(3), 2));
+        int third = ledger.transact(tx -> tx.pruneAudit(T0.plusSeconds(3), 2));
+
+        assertThat(first).isEqualTo(2);
+        assertThat(afterFirst).containsExactly("s4", "s3", "s2");
+        assertThat(second).isEqualTo(1);
+        assertThat(third).isZero();
+        List<AuditEntry> left = ledger.read(tx -> tx.auditTail(10));
+        int none = ledger.transact(tx -> tx.pruneAudit(T0.plusSeconds(10), 0));
+        assertThat(left).extracting(AuditEntry::subject).containsExactly("s4", "s3");
+        assertThat(none).isZero();
+    }
+
+    @Test
+    void prune_fetches_deletes_at_most_max_records_older_than_the_cut_oldest_first() {
+        givenUsersAndDesks(0, 1);
+        given(tx -> {
+            tx.recordFetch(Mac.parse(MAC_A), T0.plusSeconds(2), "10.0.0.5", "c");
+            tx.recordFetch(Mac.parse(MAC_B), T0, "10.0.0.6", "a");
+            tx.recordFetch(Mac.parse(MAC_A), T0.plusSeconds(1), "10.0.0.5", "b");
+            tx.recordFetch(Mac.parse(MAC_B), T0.plusSeconds(5), "10.0.0.6", "d");
+        });
+
+        int first = ledger.transact(tx -> tx.pruneFetches(T0.plusSeconds(3), 1));
+        List<String> afterFirst = fetches().stream().map(Fetch::userAgent).toList();
+        int rest = ledger.transact(tx -> tx.pruneFetches(T0.plusSeconds(3), 100));
+
+        assertThat(first).isEqualTo(1);
+        assertThat(afterFirst).containsExactly("c", "b", "d");
+        assertThat(rest).isEqualTo(2);
+        assertThat(fetches()).extracting(Fetch::userAgent).containsExactly("d");
+    }
+
     // ---- occupancy and history
 
     @Test

@@ -212,6 +212,29 @@ public final class InMemoryLedger implements Ledger {
         }
 
         @Override
+        public int pruneAudit(Instant before, int max) {
+            return prune(s.audit, a -> a.at().isBefore(before), AuditEntry::at, max);
+        }
+
+        @Override
+        public int pruneFetches(Instant before, int max) {
+            return prune(s.fetches, f -> f.at().isBefore(before), Fetch::at, max);
+        }
+
+        /** Removes at most {@code max} matching elements, oldest first (ties in writing order). */
+        private static <E> int prune(List<E> list, java.util.function.Predicate<E> old,
+                                     java.util.function.Function<E, Instant> at, int max) {
+            if (max <= 0) {
+                return 0;
+            }
+            List<E> doomed = list.stream().filter(old).sorted(Comparator.comparing(at)).limit(max).toList();
+            java.util.Set<E> gone = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            gone.addAll(doomed);
+            list.removeIf(gone::contains);
+            return doomed.size();
+        }
+
+        @Override
         public Optional<Site> site(String name) {
             return Optional.ofNullable(s.sites.get(name));
         }

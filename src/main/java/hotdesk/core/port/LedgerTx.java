@@ -157,6 +157,16 @@ public interface LedgerTx {
     /** One page of the audit lines that match, newest (highest id) first. */
     List<hotdesk.core.model.AuditLine> auditPage(hotdesk.core.model.AuditQuery query);
 
+    // ---- retention
+    /**
+     * Deletes at most {@code max} audit lines that occurred before {@code before}, oldest first; returns
+     * how many it deleted (fewer than {@code max}: none older is left).
+     */
+    int pruneAudit(Instant before, int max);
+
+    /** Deletes at most {@code max} fetch records from before {@code before}, oldest first; returns how many. */
+    int pruneFetches(Instant before, int max);
+
     // ---- revisions for the reconciler
     /** Gives each target a new revision, higher than every revision before. */
     void bump(Target... targets);

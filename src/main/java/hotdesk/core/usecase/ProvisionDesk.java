@@ -15,9 +15,17 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What a desk phone's configuration must say right now, read from the ledger when the phone asks.
- * Records the fetch (time, address, user agent) on the device and in the audit log: the fetch is the
- * receipt that a check-sync reached the phone. Thread-safe.
+ * What a desk phone's configuration must say right now, read from the ledger when the phone asks
+ * ({@link Ledger#read}: a snapshot, no write lock). Every ledger change bumps the ledger's latest
+ * revision ({@link hotdesk.core.model.Target}), so the view of a desk is kept with the revision it
+ * was read at, and a fetch that finds the same latest revision uses it again instead of reading
+ * device, lines, occupancy and users once more. The latest revision comes from a {@link RevisionProbe}:
+ * a read that started after the fetch arrived, shared by the fetches that arrived together, so a
+ * storm costs about one small query per round trip and no fetch sees an older ledger than its own
+ * read would have. (Changes that bump nothing, a PIN hash or a last-activity time, touch nothing a
+ * vendor profile uses.) Records the fetch (time, address, user agent) and
+ * its audit line in the {@link FetchJournal}, which writes them to the ledger off the request path:
+ * the fetch is the receipt that a check-sync reached the phone. Thread-safe.
  */
 public final class ProvisionDesk {
 
@@ -27,41 +35,83 @@ public final class ProvisionDesk {
     public record DeskView(Device device, List<LineView> lines) {
     }
 
+    private record Looked(Optional<DeskView> view, String refusal, long revision) {
+    }
+
+    private record Seen(long revision, DeskView view) {
+    }
+
+    /** Views kept at most (one per enabled desk that fetched); beyond it the table starts over. */
+    static final int MAX_VIEWS = 100_000;
+
+    private final RevisionProbe probe;
+    private final java.util.concurrent.ConcurrentHashMap<Mac, Seen> views = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final Ledger ledger;
     private final Clock clock;
+    private final FetchJournal journal;
 
+    /** With a journal of the default bounds on the same ledger. */
     public ProvisionDesk(Ledger ledger, Clock clock) {
+        this(ledger, clock, new FetchJournal(ledger));
+    }
+
+    public ProvisionDesk(Ledger ledger, Clock clock, FetchJournal journal) {
         this.ledger = ledger;
         this.clock = clock;
+        this.journal = journal;
+        this.probe = new RevisionProbe(ledger);
+    }
+
+    /** Where fetches and refusals wait for the ledger; its owner flushes it. */
+    public FetchJournal journal() {
+        return journal;
     }
 
     /** The view of a known, enabled device; empty otherwise (the caller answers 404 either way). */
     public Optional<DeskView> fetch(Mac mac, String remoteAddress, String userAgent) {
         Instant now = clock.instant();
-        return ledger.transact(tx -> {
-            Optional<Device> device = tx.device(mac);
-            if (device.isEmpty() || !device.get().enabled()) {
-                tx.audit(new AuditEntry(now, "http:" + remoteAddress, "provision.refused", mac.value(),
-                        device.isEmpty() ? "unknown device" : "device disabled"));
-                return Optional.empty();
+        Seen seen = views.get(mac);
+        if (seen != null && seen.revision() == probe.latest()) {
+            journal.fetched(mac, now, remoteAddress, userAgent);
+            return Optional.of(seen.view());
+        }
+        Looked looked = ledger.read(tx -> {
+            long latest = tx.latestRevision();
+            Optional<Device> d = tx.device(mac);
+            if (d.isEmpty() || !d.get().enabled()) {
+                return new Looked(Optional.empty(), d.isEmpty() ? "unknown device" : "device disabled", latest);
             }
-            List<LineView> views = new ArrayList<>();
+            List<LineView> lines = new ArrayList<>();
             for (DeskLine l : tx.linesOf(mac)) {
                 Optional<Occupancy> o = tx.occupancyOfLine(l.endpointId());
-                views.add(new LineView(l, o.flatMap(x -> tx.user(x.extension())), o));
+                lines.add(new LineView(l, o.flatMap(x -> tx.user(x.extension())), o));
             }
-            tx.recordFetch(mac, now, remoteAddress, userAgent);
-            tx.audit(new AuditEntry(now, "http:" + remoteAddress, "provision.fetch", mac.value(), ""));
-            return Optional.of(new DeskView(device.get(), views));
+            return new Looked(Optional.of(new DeskView(d.get(), lines)), "", latest);
         });
+        Optional<DeskView> view = looked.view();
+        if (view.isEmpty()) {
+            views.remove(mac);
+        } else if (seen == null || seen.revision() != looked.revision()) {
+            if (views.size() >= MAX_VIEWS && !views.containsKey(mac)) {
+                views.clear();
+            }
+            views.put(mac, new Seen(looked.revision(), view.get()));
+        }
+        if (view.isEmpty()) {
+            journal.audit(new AuditEntry(now, "http:" + remoteAddress, "provision.refused", mac.value(), looked.refusal()));
+        } else {
+            journal.fetched(mac, now, remoteAddress, userAgent);
+        }
+        return view;
     }
 
-    /** Audits a refused request for a MAC (wrong network, malformed, scanner) without touching the device. */
+    /**
+     * Audits a refused request for a MAC (wrong network, malformed, scanner) without touching the device,
+     * through the journal: never blocks on the ledger.
+     */
     public void refused(String macText, String remoteAddress, String why) {
-        ledger.transact(tx -> {
-            tx.audit(new AuditEntry(clock.instant(), "http:" + remoteAddress, "provision.refused",
-                    macText.length() > 40 ? macText.substring(0, 40) : macText, why));
-            return null;
-        });
+        journal.audit(new AuditEntry(clock.instant(), "http:" + remoteAddress, "provision.refused",
+                macText.length() > 40 ? macText.substring(0, 40) : macText, why));
     }
 }

@@ -1,0 +1,78 @@
+package hotdesk.app;
+
+import hotdesk.core.usecase.FetchJournal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Writes the {@link FetchJournal} to the ledger on a thread of its own, every {@code every}, so that
+ * phone fetches never wait for the ledger. A failed flush keeps its records for the next one (the
+ * journal's promise) and is logged once per run of failures, not per tick. {@link #close()} stops the
+ * thread and flushes what is left, so serve's SIGTERM path loses nothing the ledger can take; if the
+ * ledger refuses even then, the loss is logged with its size.
+ */
+final class JournalWriter implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JournalWriter.class);
+
+    private final FetchJournal journal;
+    private final ScheduledExecutorService thread;
+    private boolean failing;
+
+    JournalWriter(FetchJournal journal, Duration every) {
+        this.journal = journal;
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "hotdesk-fetch-journal");
+            t.setDaemon(true);
+            return t;
+        });
+        long ms = Math.max(1, every.toMillis());
+        thread.scheduleWithFixedDelay(this::flushQuietly, ms, ms, TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void flushQuietly() {
+        try {
+            journal.flush();
+            if (failing) {
+                LOG.info("fetch records and provisioning audit lines reach the ledger again");
+                failing = false;
+            }
+        } catch (RuntimeException e) {
+            if (!failing) {
+                FetchJournal.Pending p = journal.pending();
+                LOG.warn("cannot write fetch records and provisioning audit lines to the ledger, kept for the next try "
+                        + "({} fetch records, {} lines, {} coalesced lines waiting): {}", p.fetches(), p.lines(), p.folds(),
+                        e.toString());
+                failing = true;
+            }
+        }
+    }
+
+    /** Stops the background thread and writes what is left, once more on failure. */
+    @Override
+    public void close() throws InterruptedException {
+        thread.shutdownNow();
+        thread.awaitTermination(10, TimeUnit.SECONDS);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                FetchJournal.Flushed f = journal.flush();
+                LOG.info("fetch journal flushed on stop: {} fetch records, {} audit lines, {} coalesced lines",
+                        f.fetches(), f.lines(), f.folds());
+                return;
+            } catch (RuntimeException e) {
+                if (attempt == 2) {
+                    FetchJournal.Pending p = journal.pending();
+                    LOG.error("fetch journal could not be written on stop, lost: {} fetch records, {} audit lines, "
+                            + "{} coalesced lines: {}", p.fetches(), p.lines(), p.folds(), e.toString());
+                    return;
+                }
+                Thread.sleep(500);
+            }
+        }
+    }
+}

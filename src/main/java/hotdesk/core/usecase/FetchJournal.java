@@ -1,0 +1,265 @@
+package hotdesk.core.usecase;
+
+import hotdesk.core.model.AuditEntry;
+import hotdesk.core.model.Mac;
+import hotdesk.core.port.Ledger;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What the provisioning path has to say to the ledger (fetch records and audit lines), held in memory
+ * and written by {@link #flush()} in batches, one transaction each, so that answering a phone never
+ * waits for the ledger's write lock.
+ *
+ * <p><b>Bounded.</b> Fetch records are coalesced per desk: only the latest fetch of each MAC is kept
+ * (the ledger's record is "last seen at, from, with"), so they are bounded by the number of desks,
+ * which are the only MACs that reach {@link #fetched}. Audit lines are kept one by one up to
+ * {@code maxLines}; beyond that a line is <em>folded</em> into a count per action and subject (the
+ * desk's MAC, or what a refused request asked for), at most {@code maxFolded} of those; beyond that too,
+ * into one count per action (subject {@code *}). A fold is written as one audit line of the same
+ * action whose detail says {@code coalesced: N lines from <first> to <last>, last from <actor>:
+ * <detail>}. So memory stays bounded however slow or absent the ledger is, and no line is lost without
+ * being counted.
+ *
+ * <p><b>Never lost.</b> A batch whose transaction fails is put back (older fetch records yield to
+ * newer ones of the same desk; lines go back in front, or are folded when there is no room) and the
+ * failure propagates; the next flush tries again. {@link #flush()} on shutdown writes what is left.
+ *
+ * <p>Thread-safe: recording takes one short lock and never blocks on the ledger; {@link #flush()}
+ * runs one at a time and blocks on the ledger.
+ */
+public final class FetchJournal {
+
+    /** The latest configuration fetch of one desk, and how many fetches it stands for. */
+    public record Fetch(Mac mac, Instant at, String remoteAddress, String userAgent, long count) {
+    }
+
+    /** What one {@link #flush()} wrote: fetch records, single audit lines, coalesced audit lines. */
+    public record Flushed(int fetches, int lines, int folds) {
+        public boolean nothing() {
+            return fetches + lines + folds == 0;
+        }
+    }
+
+    /** What is waiting, for status and tests. */
+    public record Pending(int fetches, int lines, int folds) {
+    }
+
+    /** Default bound of single audit lines held. */
+    public static final int DEFAULT_MAX_LINES = 10_000;
+    /** Default bound of per-subject folds held. */
+    public static final int DEFAULT_MAX_FOLDED = 1_000;
+    /** Records and lines written in one transaction at most, so one batch holds the ledger briefly. */
+    public static final int BATCH = 500;
+
+    private record FoldKey(String action, String subject) {
+    }
+
+    private static final class Fold {
+        Instant first;
+        Instant last;
+        String actor;
+        String detail;
+        long count;
+
+        Fold(Instant first, Instant last, String actor, String detail, long count) {
+            this.first = first;
+            this.last = last;
+            this.actor = actor;
+            this.detail = detail;
+            this.count = count;
+        }
+
+        void add(Instant from, Instant at, String a, String d, long n) {
+            if (from.isBefore(first)) {
+                first = from;
+            }
+            if (at.isAfter(last)) {
+                last = at;
+                actor = a;
+                detail = d;
+            }
+            count += n;
+        }
+
+        AuditEntry line(FoldKey key) {
+            return new AuditEntry(last, actor, key.action(), key.subject(),
+                    "coalesced: " + count + " lines from " + first + " to " + last + ", last from " + actor + ": " + detail);
+        }
+    }
+
+    private final Ledger ledger;
+    private final int maxLines;
+    private final int maxFolded;
+    private final Object lock = new Object();
+    private final Object flushing = new Object();
+    private LinkedHashMap<Mac, Fetch> fetches = new LinkedHashMap<>();
+    private ArrayDeque<AuditEntry> lines = new ArrayDeque<>();
+    private LinkedHashMap<FoldKey, Fold> folds = new LinkedHashMap<>();
+    /** Per action, when {@link #folds} is full: the number of actions is fixed by the code. */
+    private LinkedHashMap<FoldKey, Fold> overflow = new LinkedHashMap<>();
+
+    public FetchJournal(Ledger ledger) {
+        this(ledger, DEFAULT_MAX_LINES, DEFAULT_MAX_FOLDED);
+    }
+
+    /**
+     * @param maxLines  single audit lines held at most, at least 1
+     * @param maxFolded per-subject folds held at most, at least 1
+     */
+    public FetchJournal(Ledger ledger, int maxLines, int maxFolded) {
+        if (maxLines < 1 || maxFolded < 1) {
+            throw new IllegalArgumentException("maxLines and maxFolded must be >= 1, got " + maxLines + " and " + maxFolded);
+        }
+        this.ledger = Objects.requireNonNull(ledger, "ledger");
+        this.maxLines = maxLines;
+        this.maxFolded = maxFolded;
+    }
+
+    /** Records a served fetch: the desk's latest fetch, and a {@code provision.fetch} audit line. */
+    public void fetched(Mac mac, Instant at, String remoteAddress, String userAgent) {
+        AuditEntry line = new AuditEntry(at, "http:" + remoteAddress, "provision.fetch", mac.value(), "");
+        synchronized (lock) {
+            putFetch(new Fetch(mac, at, remoteAddress, userAgent, 1), false);
+            addLine(line, false);
+        }
+    }
+
+    /** Records an audit line (a refused request, say) for the next flush. */
+    public void audit(AuditEntry entry) {
+        Objects.requireNonNull(entry, "entry");
+        synchronized (lock) {
+            addLine(entry, false);
+        }
+    }
+
+    public Pending pending() {
+        synchronized (lock) {
+            return new Pending(fetches.size(), lines.size(), folds.size() + overflow.size());
+        }
+    }
+
+    /**
+     * Writes everything recorded so far, in batches of at most {@value #BATCH}, one transaction each.
+     * When a transaction fails, its batch and everything not yet written are kept for the next flush
+     * and the ledger's exception propagates. Blocking; one flush at a time.
+     */
+    public Flushed flush() {
+        synchronized (flushing) {
+            int f = 0;
+            int l = 0;
+            int d = 0;
+            while (true) {
+                List<Fetch> fs = new ArrayList<>();
+                List<AuditEntry> ls = new ArrayList<>();
+                Map<FoldKey, Fold> ds = new LinkedHashMap<>();
+                synchronized (lock) {
+                    takeFirst(fetches, fs, BATCH);
+                    while (fs.size() + ls.size() < BATCH && !lines.isEmpty()) {
+                        ls.add(lines.pollFirst());
+                    }
+                    for (LinkedHashMap<FoldKey, Fold> m : List.of(folds, overflow)) {
+                        Iterator<Map.Entry<FoldKey, Fold>> it = m.entrySet().iterator();
+                        while (fs.size() + ls.size() + ds.size() < BATCH && it.hasNext()) {
+                            Map.Entry<FoldKey, Fold> e = it.next();
+                            ds.merge(e.getKey(), e.getValue(), (a, b) -> {
+                                a.add(b.first, b.last, b.actor, b.detail, b.count);
+                                return a;
+                            });
+                            it.remove();
+                        }
+                    }
+                }
+                if (fs.isEmpty() && ls.isEmpty() && ds.isEmpty()) {
+                    return new Flushed(f, l, d);
+                }
+                try {
+                    ledger.transact(tx -> {
+                        for (Fetch x : fs) {
+                            tx.recordFetch(x.mac(), x.at(), x.remoteAddress(), x.userAgent());
+                        }
+                        for (AuditEntry x : ls) {
+                            tx.audit(x);
+                        }
+                        for (Map.Entry<FoldKey, Fold> x : ds.entrySet()) {
+                            tx.audit(x.getValue().line(x.getKey()));
+                        }
+                        return null;
+                    });
+                } catch (RuntimeException | Error e) {
+                    putBack(fs, ls, ds);
+                    throw e;
+                }
+                f += fs.size();
+                l += ls.size();
+                d += ds.size();
+            }
+        }
+    }
+
+    private static void takeFirst(LinkedHashMap<Mac, Fetch> from, List<Fetch> to, int max) {
+        Iterator<Fetch> it = from.values().iterator();
+        while (to.size() < max && it.hasNext()) {
+            to.add(it.next());
+            it.remove();
+        }
+    }
+
+    /** A failed batch goes back: it is older than anything recorded since it was taken. */
+    private void putBack(List<Fetch> fs, List<AuditEntry> ls, Map<FoldKey, Fold> ds) {
+        synchronized (lock) {
+            for (Fetch x : fs) {
+                putFetch(x, true);
+            }
+            for (int i = ls.size() - 1; i >= 0; i--) {
+                addLine(ls.get(i), true);
+            }
+            for (Map.Entry<FoldKey, Fold> e : ds.entrySet()) {
+                Fold v = e.getValue();
+                fold(e.getKey(), v.first, v.last, v.actor, v.detail, v.count);
+            }
+        }
+    }
+
+    private void putFetch(Fetch x, boolean older) {
+        fetches.merge(x.mac(), x, (now, add) -> {
+            Fetch newer = older ? now : add;
+            return new Fetch(newer.mac(), newer.at(), newer.remoteAddress(), newer.userAgent(), now.count() + add.count());
+        });
+    }
+
+    private void addLine(AuditEntry e, boolean inFront) {
+        if (lines.size() < maxLines) {
+            if (inFront) {
+                lines.addFirst(e);
+            } else {
+                lines.addLast(e);
+            }
+            return;
+        }
+        fold(new FoldKey(e.action(), e.subject()), e.at(), e.at(), e.actor(), e.detail(), 1);
+    }
+
+    private void fold(FoldKey key, Instant first, Instant last, String actor, String detail, long count) {
+        Fold f = folds.get(key);
+        if (f == null && folds.size() >= maxFolded) {
+            key = new FoldKey(key.action(), "*");
+            f = overflow.get(key);
+            if (f == null) {
+                overflow.put(key, new Fold(first, last, actor, detail, count));
+                return;
+            }
+        } else if (f == null) {
+            folds.put(key, new Fold(first, last, actor, detail, count));
+            return;
+        }
+        f.add(first, last, actor, detail, count);
+    }
+}

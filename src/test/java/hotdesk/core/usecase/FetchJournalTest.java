@@ -1,0 +1,217 @@
+package hotdesk.core.usecase;
+
+import hotdesk.core.model.AuditEntry;
+import hotdesk.core.model.Mac;
+import hotdesk.core.port.Ledger;
+import hotdesk.core.port.LedgerException;
+import hotdesk.testing.InMemoryLedger;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class FetchJournalTest {
+
+    private static final Instant T0 = Instant.parse("2026-12-01T08:00:00Z");
+    private static final Pattern COALESCED = Pattern.compile("coalesced: (\\d+) lines from (\\S+) to (\\S+), last from .*");
+
+    private final InMemoryLedger memory = new InMemoryLedger();
+
+    /** The in-memory ledger, counting transactions, failing the next {@code failures} of them. */
+    private static final class Counting implements Ledger {
+        final Ledger inner;
+        final AtomicInteger transactions = new AtomicInteger();
+        final AtomicInteger failures = new AtomicInteger();
+        volatile CountDownLatch gate = new CountDownLatch(0);
+        final CountDownLatch entered = new CountDownLatch(1);
+
+        Counting(Ledger inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public <T> T transact(Work<T> work) {
+            entered.countDown();
+            try {
+                if (!gate.await(30, TimeUnit.SECONDS)) {
+                    throw new LedgerException("gate never opened (test)", null);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LedgerException("interrupted (test)", e);
+            }
+            if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throw new LedgerException("ledger unreachable (test)", null);
+            }
+            transactions.incrementAndGet();
+            return inner.transact(work);
+        }
+    }
+
+    private static Mac mac(int i) {
+        return Mac.parse(String.format("001565%06x", i));
+    }
+
+    /** How many recorded lines the audit log accounts for: one per line, N per coalesced line. */
+    private static long accountedLines(List<AuditEntry> audit, String action) {
+        return audit.stream().filter(a -> a.action().equals(action)).mapToLong(a -> {
+            Matcher m = COALESCED.matcher(a.detail());
+            return m.matches() ? Long.parseLong(m.group(1)) : 1;
+        }).sum();
+    }
+
+    @Test
+    void fetches_reach_the_ledger_as_the_latest_per_desk_and_every_fetch_as_an_audit_line_in_one_transaction() {
+        // given
+        Counting ledger = new Counting(memory);
+        FetchJournal journal = new FetchJournal(ledger);
+        for (int round = 0; round < 2; round++) {
+            for (int d = 1; d <= 3; d++) {
+                journal.fetched(mac(d), T0.plusSeconds(round), "10.0.0." + d, "Yealink round " + round);
+            }
+        }
+
+        // when
+        FetchJournal.Flushed flushed = journal.flush();
+
+        // then
+        assertThat(ledger.transactions).hasValue(1);
+        assertThat(flushed).isEqualTo(new FetchJournal.Flushed(3, 6, 0));
+        assertThat(memory.fetches()).containsExactly(
+                new InMemoryLedger.Fetch(mac(1), T0.plusSeconds(1), "10.0.0.1", "Yealink round 1"),
+                new InMemoryLedger.Fetch(mac(2), T0.plusSeconds(1), "10.0.0.2", "Yealink round 1"),
+                new InMemoryLedger.Fetch(mac(3), T0.plusSeconds(1), "10.0.0.3", "Yealink round 1"));
+        assertThat(memory.audit()).hasSize(6).allSatisfy(a -> {
+            assertThat(a.action()).isEqualTo("provision.fetch");
+            assertThat(a.actor()).startsWith("http:10.0.0.");
+        });
+        assertThat(journal.pending()).isEqualTo(new FetchJournal.Pending(0, 0, 0));
+        assertThat(journal.flush().nothing()).isTrue();
+        assertThat(ledger.transactions).as("an empty flush opens no transaction").hasValue(1);
+    }
+
+    @Test
+    void a_large_backlog_is_written_in_batches_of_one_transaction_each() {
+        // given
+        Counting ledger = new Counting(memory);
+        FetchJournal journal = new FetchJournal(ledger);
+        for (int i = 0; i < 2 * FetchJournal.BATCH + 1; i++) {
+            journal.audit(new AuditEntry(T0.plusMillis(i), "http:10.0.0.1", "provision.refused", "x" + i, "malformed"));
+        }
+
+        // when
+        journal.flush();
+
+        // then
+        assertThat(ledger.transactions).hasValue(3);
+        assertThat(memory.audit()).hasSize(2 * FetchJournal.BATCH + 1)
+                .extracting(AuditEntry::subject).startsWith("x0", "x1", "x2").endsWith("x" + 2 * FetchJournal.BATCH);
+    }
+
+    @Test
+    void a_failing_ledger_loses_nothing_and_the_next_flush_writes_it_with_the_newer_fetch_winning() {
+        // given
+        Counting ledger = new Counting(memory);
+        FetchJournal journal = new FetchJournal(ledger);
+        journal.fetched(mac(1), T0, "10.0.0.1", "old");
+        journal.audit(new AuditEntry(T0, "http:10.0.0.9", "provision.refused", "scan", "network"));
+        ledger.failures.set(1);
+
+        // when
+        assertThatThrownBy(journal::flush).isInstanceOf(LedgerException.class);
+        journal.fetched(mac(1), T0.plusSeconds(5), "10.0.0.2", "new");
+        journal.fetched(mac(2), T0.plusSeconds(6), "10.0.0.3", "other");
+        FetchJournal.Flushed flushed = journal.flush();
+
+        // then
+        assertThat(flushed).isEqualTo(new FetchJournal.Flushed(2, 4, 0));
+        assertThat(memory.fetches()).containsExactlyInAnyOrder(
+                new InMemoryLedger.Fetch(mac(1), T0.plusSeconds(5), "10.0.0.2", "new"),
+                new InMemoryLedger.Fetch(mac(2), T0.plusSeconds(6), "10.0.0.3", "other"));
+        assertThat(memory.audit()).extracting(AuditEntry::at, AuditEntry::action).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(T0, "provision.fetch"),
+                org.assertj.core.groups.Tuple.tuple(T0, "provision.refused"),
+                org.assertj.core.groups.Tuple.tuple(T0.plusSeconds(5), "provision.fetch"),
+                org.assertj.core.groups.Tuple.tuple(T0.plusSeconds(6), "provision.fetch"));
+    }
+
+    @Test
+    void lines_beyond_the_bound_are_coalesced_with_counts_per_subject_then_per_action() {
+        // given: room for 2 lines and 2 folds
+        FetchJournal journal = new FetchJournal(memory, 2, 2);
+
+        // when
+        for (int i = 0; i < 5; i++) {
+            journal.fetched(mac(1), T0.plusSeconds(i), "10.0.0.1", "ua");
+        }
+        for (int i = 0; i < 4; i++) {
+            journal.audit(new AuditEntry(T0.plusSeconds(10 + i), "http:10.9.9." + i, "provision.refused", "scan" + i, "network"));
+        }
+
+        // then: 2 single lines, folds for mac(1) and scan0, the rest by action
+        assertThat(journal.pending()).isEqualTo(new FetchJournal.Pending(1, 2, 3));
+        journal.flush();
+        assertThat(memory.audit()).hasSize(5);
+        assertThat(accountedLines(memory.audit(), "provision.fetch")).isEqualTo(5);
+        assertThat(accountedLines(memory.audit(), "provision.refused")).isEqualTo(4);
+        assertThat(memory.audit()).filteredOn(a -> a.subject().equals(mac(1).value()) && a.detail().startsWith("coalesced"))
+                .singleElement().satisfies(a -> assertThat(a.detail())
+                        .isEqualTo("coalesced: 3 lines from " + T0.plusSeconds(2) + " to " + T0.plusSeconds(4)
+                                + ", last from http:10.0.0.1: "));
+        assertThat(memory.audit()).filteredOn(a -> a.subject().equals("*")).singleElement()
+                .satisfies(a -> assertThat(a.detail()).startsWith("coalesced: 3 lines from " + T0.plusSeconds(11)
+                        + " to " + T0.plusSeconds(13) + ", last from http:10.9.9.3: network"));
+    }
+
+    @Test
+    void while_the_ledger_is_stuck_the_journal_stays_bounded_and_every_line_is_accounted_for_after() throws Exception {
+        // given: a ledger that hangs in the first flush
+        Counting ledger = new Counting(memory);
+        ledger.gate = new CountDownLatch(1);
+        FetchJournal journal = new FetchJournal(ledger, 100, 50);
+        journal.fetched(mac(1000), T0, "10.0.0.1", "ua");
+        CompletableFuture<FetchJournal.Flushed> stuck = CompletableFuture.supplyAsync(journal::flush);
+        assertThat(ledger.entered.await(30, TimeUnit.SECONDS)).isTrue();
+
+        // when: a storm of fetches over 40 desks and a scan of 20,000 distinct names
+        int desks = 40;
+        int fetches = 50_000;
+        int scans = 20_000;
+        for (int i = 0; i < fetches; i++) {
+            journal.fetched(mac(i % desks), T0.plusMillis(i), "10.0.1." + (i % 200), "ua");
+        }
+        for (int i = 0; i < scans; i++) {
+            journal.audit(new AuditEntry(T0.plusMillis(i), "http:10.66.0.1", "provision.refused", "scan" + i, "unknown device"));
+        }
+
+        // then: bounded by desks, lines, folds and actions
+        FetchJournal.Pending p = journal.pending();
+        assertThat(p.fetches()).isLessThanOrEqualTo(desks);
+        assertThat(p.lines()).isLessThanOrEqualTo(100);
+        assertThat(p.folds()).isLessThanOrEqualTo(50 + 2);
+
+        // and when the ledger comes back, everything is accounted for
+        ledger.gate.countDown();
+        stuck.get(30, TimeUnit.SECONDS);
+        journal.flush();
+        assertThat(journal.pending()).isEqualTo(new FetchJournal.Pending(0, 0, 0));
+        assertThat(accountedLines(memory.audit(), "provision.fetch")).isEqualTo(fetches + 1);
+        assertThat(accountedLines(memory.audit(), "provision.refused")).isEqualTo(scans);
+        assertThat(memory.fetches()).extracting(InMemoryLedger.Fetch::mac).doesNotHaveDuplicates().hasSize(desks + 1);
+    }
+
+    @Test
+    void bounds_below_one_are_refused() {
+        assertThatThrownBy(() -> new FetchJournal(memory, 0, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new FetchJournal(memory, 1, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
