@@ -18,7 +18,14 @@ import hotdesk.core.policy.ValueRules;
 import hotdesk.core.port.Ledger;
 import hotdesk.core.model.EmergencyCall;
 import hotdesk.core.port.EmergencyAlerts;
+import hotdesk.board.BoardServer;
+import hotdesk.board.BoardSettings;
+import hotdesk.core.policy.LockoutPolicy;
+import hotdesk.core.policy.LoginLimits;
 import hotdesk.core.usecase.AnnounceEmergency;
+import hotdesk.core.usecase.BoardSignIn;
+import hotdesk.core.usecase.LocalDeskEvents;
+import hotdesk.core.usecase.OccupancyReport;
 import hotdesk.core.usecase.ApplyNow;
 import hotdesk.core.usecase.LogIn;
 import hotdesk.core.usecase.LogOut;
@@ -70,6 +77,9 @@ public final class Server implements AutoCloseable {
     private Reconcile reconcile;
     private HotdeskAgiServer agi;
     private ProvisioningServer provisioning;
+    private BoardServer board;
+    /** Logins, logouts and pushes, for the desk board's live view. */
+    private final LocalDeskEvents events = new LocalDeskEvents();
     private AmiLink ami;
     private ScheduledExecutorService scheduler;
     private ExecutorService watch;
@@ -85,7 +95,8 @@ public final class Server implements AutoCloseable {
 
     /** Settings of every part, validated at once so a bad key fails the start before anything listens. */
     record Parts(AriSettings ari, AmiSettings ami, AgiSettings agi, Prompts prompts, ProvisioningSettings provisioning,
-                 Duration interval, Duration maxBackoff, Duration applyWait, Optional<WebhookSettings> webhook) {
+                 Duration interval, Duration maxBackoff, Duration applyWait, Optional<WebhookSettings> webhook,
+                 Optional<BoardSettings> board) {
         Parts {
             within("agi.apply-wait", applyWait, Duration.ofMillis(100), Duration.ofSeconds(30));
             within("reconcile.interval", interval, Duration.ofMillis(10), Duration.ofMinutes(10));
@@ -117,7 +128,31 @@ public final class Server implements AutoCloseable {
                 c.string("provisioning.timezone"), c.list("codes.logout").get(0),
                 c.integer("provisioning.max-refusals-per-minute", 1, 100000), c.duration("provisioning.request-timeout"));
         return new Parts(ari, ami, agi, prompts, prov, c.duration("reconcile.interval"), c.duration("reconcile.max-backoff"),
-                c.duration("agi.apply-wait"), webhook(c));
+                c.duration("agi.apply-wait"), webhook(c), board(c));
+    }
+
+    /**
+     * The admin HTTP listener's settings, none when {@code admin.port} is empty. Its other keys are
+     * checked either way.
+     */
+    static Optional<BoardSettings> board(Config c) {
+        String bind = c.string("admin.bind").strip();
+        String keystore = c.string("admin.tls-keystore").strip();
+        c.duration("admin.session-ttl");
+        c.integer("admin.max-failures", 1, 1000);
+        String port = c.string("admin.port").strip();
+        if (port.isEmpty()) {
+            return Optional.empty();
+        }
+        int p;
+        try {
+            p = Integer.parseInt(port);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("admin.port must be a port number 0..65535 or empty (no listener), got '"
+                    + port.replaceAll("\\p{Cntrl}", "?") + "'");
+        }
+        return Optional.of(new BoardSettings(bind, p, keystore.isEmpty() ? Optional.empty()
+                : Optional.of(path("admin.tls-keystore", keystore)), c.string("admin.tls-password")));
     }
 
     /**
@@ -225,7 +260,7 @@ public final class Server implements AutoCloseable {
             }, this::emergencyCall);
             open.push(ami);
             reconcile = new Reconcile(ledger, new AriPbx(ariClient), ami.dialplanState(), ami.phoneResync(),
-                    new Projections(profile, services.defaultElin()), services.clock(), node, parts.maxBackoff());
+                    new Projections(profile, services.defaultElin()), services.clock(), node, parts.maxBackoff(), events);
 
             // one push per call at most, so as many threads as FastAGI has; beyond that a login is
             // answered "update shortly" and the reconciler applies it
@@ -233,8 +268,8 @@ public final class Server implements AutoCloseable {
                     new SynchronousQueue<>(), daemonThreads("hotdesk-apply"));
             open.push(applying::shutdownNow);
             ApplyNow applyNow = reconcile.atMost(parts.applyWait(), applying);
-            LogIn logIn = new LogIn(ledger, services.pinHasher(), seating, applyNow, services.clock());
-            LogOut logOut = new LogOut(ledger, applyNow, services.clock());
+            LogIn logIn = new LogIn(ledger, services.pinHasher(), seating, applyNow, services.clock(), events);
+            LogOut logOut = new LogOut(ledger, applyNow, services.clock(), events);
             agi = new HotdeskAgiServer(parts.agi(), parts.prompts(), logIn, logOut);
             agi.start();
             open.push(agi);
@@ -242,6 +277,18 @@ public final class Server implements AutoCloseable {
             provisioning = new ProvisioningServer(parts.provisioning(), new ProvisionDesk(ledger, services.clock()));
             provisioning.start();
             open.push(provisioning);
+
+            if (parts.board().isPresent()) {
+                LoginLimits limits = services.lockout();
+                BoardSignIn signIn = new BoardSignIn(ledger, services.pinHasher(),
+                        new LockoutPolicy(c.integer("admin.max-failures", 1, 1000), limits.userAtDesk().window(), limits.userAtDesk().lockFor()),
+                        c.duration("admin.session-ttl"), services.random(), services.clock());
+                board = new BoardServer(parts.board().get(), new BoardServer.Uses(signIn, services.status(), logOut,
+                        new OccupancyReport(ledger, services.clock()), services.charts(), services.zone(), events, node,
+                        services.clock()));
+                board.start();
+                open.push(board);
+            }
 
             ami.start();
 
@@ -340,6 +387,14 @@ public final class Server implements AutoCloseable {
 
     public int agiPort() {
         return agi.port();
+    }
+
+    /** The admin HTTP listener's port; IllegalStateException when admin.port is empty. */
+    public int boardPort() {
+        if (board == null) {
+            throw new IllegalStateException("no admin HTTP listener: admin.port is empty");
+        }
+        return board.port();
     }
 
     public int provisioningPort() {
