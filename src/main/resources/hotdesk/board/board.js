@@ -2,7 +2,7 @@
 // No build step, no library. window.hotdeskBoard counts what happened, for people and browser tests.
 (function () {
   'use strict';
-  var state = { loadedAt: Date.now(), opens: 0, tileEvents: 0, refreshes: 0 };
+  var state = { loadedAt: Date.now(), opens: 0, tileEvents: 0, refreshes: 0, arrivals: [] };
   window.hotdeskBoard = state;
   var tiles = document.getElementById('tiles');
   var filter = document.getElementById('filter');
@@ -57,6 +57,8 @@
       var old = document.getElementById(d.id);
       if (old) { next.hidden = old.hidden; old.replaceWith(next); } else { tiles.appendChild(next); }
       state.tileEvents++;
+      state.arrivals.push({ id: d.id, at: Date.now(), occupied: next.classList.contains('occupied') });
+      if (state.arrivals.length > 200) { state.arrivals.shift(); }
       applyFilter();
     });
     source.addEventListener('gone', function (e) {
