@@ -305,4 +305,47 @@ class BoardServerTest {
         assertThatThrownBy(() -> new BoardSettings("127.0.0.1", 8443, Optional.of(dir.resolve("missing.p12")), "x"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("admin.tls-keystore");
     }
+
+    @Test
+    void over_tls_the_session_cookie_is_secure_and_plain_http_gets_no_answer() throws Exception {
+        Path keystore = dir.resolve("board.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "board", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
+                "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2", "-storetype", "PKCS12", "-keystore",
+                keystore.toString(), "-storepass", "board-store-pass", "-keypass", "board-store-pass")
+                .redirectErrorStream(true).start();
+        assertThat(keytool.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(keytool.exitValue()).as(new String(keytool.getInputStream().readAllBytes())).isZero();
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = java.nio.file.Files.newInputStream(keystore)) {
+            ks.load(in, "board-store-pass".toCharArray());
+        }
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(null, tmf.getTrustManagers(), null);
+        board.close();
+        board = world.start(new BoardSettings("127.0.0.1", 0, Optional.of(keystore), "board-store-pass"));
+        BoardClient c = new BoardClient("https://127.0.0.1:" + board.port(),
+                java.net.http.HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(10)).build());
+
+        assertThat(c.signIn("anna", BoardWorld.ADMIN_PASSWORD).statusCode()).isEqualTo(303);
+
+        String session = c.setCookies.stream().filter(h -> h.startsWith(BoardServer.SESSION_COOKIE + "=")).findFirst().orElseThrow();
+        assertThat(session).contains("; Secure").contains("HttpOnly").contains("SameSite=Strict");
+        assertThat(c.get("/board").statusCode()).isEqualTo(200);
+        assertThatThrownBy(() -> client().get("/board")).isInstanceOf(RuntimeException.class);
+    }
+
+    @Test
+    void a_port_in_use_fails_the_start_naming_the_address() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            BoardServer second = new BoardServer(new BoardSettings("127.0.0.1", taken.getLocalPort(), Optional.empty(), ""),
+                    world.uses());
+
+            assertThatThrownBy(second::start).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("127.0.0.1:" + taken.getLocalPort());
+        }
+    }
 }
