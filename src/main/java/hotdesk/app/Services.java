@@ -78,7 +78,8 @@ final class Services implements CliContext, AutoCloseable {
         return config;
     }
 
-    Clock clock() {
+    @Override
+    public Clock clock() {
         return clock;
     }
 
@@ -235,6 +236,11 @@ final class Services implements CliContext, AutoCloseable {
     @Override
     public ManageSites sites() {
         return new ManageSites(ledger(), clock);
+    }
+
+    @Override
+    public hotdesk.core.usecase.ReadAudit audit() {
+        return new hotdesk.core.usecase.ReadAudit(ledger());
     }
 
     @Override

@@ -50,6 +50,12 @@ public interface CliContext {
     /** Where secrets given without a value on the command line are read from. */
     SecretInput secretInput();
 
+    /** The audit trail ({@code hotdesk audit}). */
+    hotdesk.core.usecase.ReadAudit audit();
+
+    /** Now, for options relative to it ({@code --since 24h}). */
+    java.time.Clock clock();
+
     /** The node whose applied state {@code status} reports. */
     String node();
 }

@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
 
 /** {@code hotdesk device add|list|remove|unlock|location|locations}. */
 @Command(name = "device", description = "Manage shared desk phones.", mixinStandardHelpOptions = true,
-        subcommands = {DeviceCommand.Add.class, DeviceCommand.ListDevices.class, DeviceCommand.Remove.class,
+        subcommands = {DeviceCommand.Add.class, DeviceCommand.SetDevice.class, DeviceCommand.ListDevices.class, DeviceCommand.Remove.class,
                 DeviceCommand.UnlockDevice.class, DeviceCommand.Location.class, DeviceCommand.Locations.class})
 public final class DeviceCommand {
 
@@ -272,6 +272,56 @@ public final class DeviceCommand {
         m.put("civic", l.civic().locationInfo());
         m.put("where", l.where());
         m.put("warnings", l.warnings().stream().map(EmergencyLocation.Warning::code).toList());
+    }
+
+    @Command(name = "set", description = {"Change a desk phone: only the options given change (an empty --site or --elin "
+            + "clears it). A running server applies it within about a second.", "--enabled off disables the desk: its "
+            + "occupant is logged out at once, logins there are refused (DESK_DISABLED), its configuration is no longer "
+            + "served, and its lines can call the emergency numbers and nothing else. Its SIP account stays, so an emergency "
+            + "call still goes out."}, mixinStandardHelpOptions = true)
+    static final class SetDevice implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        private final CliContext ctx;
+
+        @Parameters(index = "0", paramLabel = "MAC")
+        String mac;
+        @Option(names = "--label", description = "what the idle phone shows; empty: Hot desk <last 6 of MAC>")
+        String label;
+        @Option(names = "--site", description = "its site (hotdesk site add); empty for none")
+        String site;
+        @Option(names = "--elin", description = "its own emergency location number; empty: its site's, else emergency.default-elin")
+        String elin;
+        @Option(names = "--model", description = "phone model, e.g. T54W")
+        String model;
+        @Option(names = "--enabled", arity = "1", paramLabel = "on|off", converter = UserCommand.OnOff.class, description = "the desk is in service")
+        Boolean enabled;
+        @Option(names = "--json", description = "print the device as changed as JSON")
+        boolean json;
+
+        SetDevice(CliContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Integer call() {
+            if (label == null && site == null && elin == null && model == null && enabled == null) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "nothing to change: give at least one of --label, --site, --elin, --model, --enabled");
+            }
+            ManageDevices.Result r = ctx.devices().set(mac, new ManageDevices.DeviceChanges(label, site, elin, model, enabled), "cli");
+            if (r instanceof ManageDevices.Refused refused) {
+                return Output.refused(spec, refused.why());
+            }
+            if (r instanceof ManageDevices.Unchanged same) {
+                Output.done(spec, json ? Output.json(describe(same.device()))
+                        : "device " + same.device().mac().display() + " is like that already: nothing changed");
+                return ExitCodes.NOTHING;
+            }
+            Device d = ((ManageDevices.Done) r).device();
+            return Output.done(spec, json ? Output.json(describe(d)) : "changed device " + d.mac().display() + " (" + d.label() + ")"
+                    + (d.enabled() ? "" : ": disabled, emergency calls only"));
+        }
     }
 
     @Command(name = "list", description = "List desk phones.", mixinStandardHelpOptions = true)

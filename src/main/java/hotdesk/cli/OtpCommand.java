@@ -41,7 +41,7 @@ public final class OtpCommand {
                 return Output.refused(spec, "no user " + extension);
             }
             if (r instanceof IssueOtp.NotAllowed) {
-                return Output.refused(spec, "user " + extension + " may not hot-desk");
+                return Output.refused(spec, "user " + extension + " may not hot-desk (hot-desking off or account disabled: hotdesk user set)");
             }
             IssueOtp.Issued issued = (IssueOtp.Issued) r;
             if (!json) {

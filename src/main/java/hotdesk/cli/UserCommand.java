@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code hotdesk user add|set-pin|list|remove|unlock}. */
+/** {@code hotdesk user add|set|set-pin|list|remove|unlock}. */
 @Command(name = "user", description = "Manage the people who can hot-desk.", mixinStandardHelpOptions = true,
-        subcommands = {UserCommand.Add.class, UserCommand.SetPin.class, UserCommand.ListUsers.class, UserCommand.Remove.class,
+        subcommands = {UserCommand.Add.class, UserCommand.SetUser.class, UserCommand.SetPin.class, UserCommand.ListUsers.class, UserCommand.Remove.class,
                 UserCommand.UnlockUser.class})
 public final class UserCommand {
 
@@ -74,6 +74,71 @@ public final class UserCommand {
         }
     }
 
+    @Command(name = "set", description = {"Change a user: only the options given change. A running server applies it "
+            + "within about a second.", "--enabled off disables the account: the user is logged out of every desk at once, "
+            + "their logins are refused (they hear the wrong-PIN prompt; the audit says why) and their own endpoint is taken "
+            + "off Asterisk; their history stays. --hotdesk off logs them out of their desk and refuses their logins the same "
+            + "way, but keeps their own endpoint."}, mixinStandardHelpOptions = true)
+    static final class SetUser implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        private final CliContext ctx;
+
+        @Parameters(index = "0", paramLabel = "EXT")
+        String extension;
+        @Option(names = "--name", description = "display name (caller ID, phone screen)")
+        String name;
+        @Option(names = "--context", description = "dialplan context of the user's calls")
+        String context;
+        @Option(names = "--mailbox", description = "voicemail box for the message light, e.g. 101@default; empty for none")
+        String mailbox;
+        @Option(names = "--hotdesk", arity = "1", paramLabel = "on|off", converter = OnOff.class, description = "may log in to desk phones")
+        Boolean hotdesk;
+        @Option(names = "--enabled", arity = "1", paramLabel = "on|off", converter = OnOff.class, description = "the account is active")
+        Boolean enabled;
+        @Option(names = "--policy", paramLabel = "single|deny|global", description = "their own multi-login policy; "
+                + "global: the global login.multi-login again")
+        String policy;
+        @Option(names = "--json", description = "print the user as changed as JSON")
+        boolean json;
+
+        SetUser(CliContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Integer call() {
+            if (name == null && context == null && mailbox == null && hotdesk == null && enabled == null && policy == null) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "nothing to change: give at least one of --name, --context, --mailbox, --hotdesk, --enabled, --policy");
+            }
+            ManageUsers.Result r = ctx.users().set(extension,
+                    new ManageUsers.UserChanges(name, context, mailbox, hotdesk, enabled, policy), "cli");
+            if (r instanceof ManageUsers.Refused refused) {
+                return Output.refused(spec, refused.why());
+            }
+            if (r instanceof ManageUsers.Unchanged same) {
+                Output.done(spec, json ? Output.json(describe(same.user())) : "user " + extension + " is like that already: nothing changed");
+                return ExitCodes.NOTHING;
+            }
+            User u = ((ManageUsers.Done) r).user();
+            return Output.done(spec, json ? Output.json(describe(u)) : "changed user " + u.extension() + " (" + u.name() + ")"
+                    + (u.enabled() ? "" : ": disabled"));
+        }
+    }
+
+    /** {@code on|off} (also yes/no, true/false) as a Boolean. */
+    static final class OnOff implements picocli.CommandLine.ITypeConverter<Boolean> {
+        @Override
+        public Boolean convert(String value) {
+            return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "on", "yes", "true" -> Boolean.TRUE;
+                case "off", "no", "false" -> Boolean.FALSE;
+                default -> throw new picocli.CommandLine.TypeConversionException("expected on or off, got '" + value + "'");
+            };
+        }
+    }
+
     @Command(name = "set-pin", description = "Change a user's PIN (clears the failure counters of their PIN: at every desk "
             + "and at each desk).", mixinStandardHelpOptions = true)
     static final class SetPin implements Callable<Integer> {
@@ -121,8 +186,8 @@ public final class UserCommand {
         public Integer call() {
             List<User> users = ctx.users().list();
             return Output.listing(spec, json, users, UserCommand::describe,
-                    List.of("EXT", "NAME", "HOTDESK", "CONTEXT", "MAILBOX", "OWN-DEVICE", "POLICY"),
-                    u -> List.of(u.extension().value(), u.name(), u.hotdeskEnabled() ? "yes" : "no",
+                    List.of("EXT", "NAME", "ENABLED", "HOTDESK", "CONTEXT", "MAILBOX", "OWN-DEVICE", "POLICY"),
+                    u -> List.of(u.extension().value(), u.name(), u.enabled() ? "yes" : "no", u.hotdeskEnabled() ? "yes" : "no",
                             u.context(), u.mailbox(), u.ownDevice() ? "yes" : "no",
                             u.multiLogin().map(MultiLogin::value).orElse("(global)")));
         }
@@ -186,6 +251,7 @@ public final class UserCommand {
         Map<String, Object> m = Output.object();
         m.put("extension", u.extension().value());
         m.put("name", u.name());
+        m.put("enabled", u.enabled());
         m.put("hotdesk", u.hotdeskEnabled());
         m.put("context", u.context());
         m.put("mailbox", u.mailbox());

@@ -4,6 +4,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import hotdesk.core.model.AdminAccount;
 import hotdesk.core.model.AdminSession;
 import hotdesk.core.model.AuditEntry;
+import hotdesk.core.model.AuditLine;
+import hotdesk.core.model.AuditQuery;
 import hotdesk.core.model.CivicField;
 import hotdesk.core.model.CivicLocation;
 import hotdesk.core.model.DeskLine;
@@ -477,14 +479,15 @@ final class JdbcLedger implements Ledger {
         // ---- users
 
         private static final String USER_COLUMNS =
-                "extension, name, pin_hash, hotdesk_enabled, context, mailbox, sip_secret, own_device, login_policy";
+                "extension, name, pin_hash, hotdesk_enabled, context, mailbox, sip_secret, own_device, login_policy, enabled";
 
         private User user(ResultSet rs) throws SQLException {
             String policy = rs.getString("login_policy");
             return new User(new Extension(rs.getString("extension")), rs.getString("name"),
                     new SecretHash(rs.getString("pin_hash")), rs.getBoolean("hotdesk_enabled"), rs.getString("context"),
                     rs.getString("mailbox"), rs.getString("sip_secret"), rs.getBoolean("own_device"),
-                    policy == null ? Optional.empty() : Optional.of(MultiLogin.parse("users.login_policy", policy)));
+                    policy == null ? Optional.empty() : Optional.of(MultiLogin.parse("users.login_policy", policy)),
+                    rs.getBoolean("enabled"));
         }
 
         /** The stored form of a user's own policy: NULL (written as '' through NULLIF) for the global one. */
@@ -508,19 +511,19 @@ final class JdbcLedger implements Ledger {
         @Override
         public void insertUser(User u) {
             guarded("insert user " + u.extension(), "user " + u.extension() + " exists already", () -> insert(
-                    "INSERT INTO users (" + USER_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''))",
+                    "INSERT INTO users (" + USER_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''), ?)",
                     u.extension().value(), u.name(), u.pinHash().encoded(), u.hotdeskEnabled(), u.context(), u.mailbox(),
-                    u.sipSecret(), u.ownDevice(), loginPolicy(u)));
+                    u.sipSecret(), u.ownDevice(), loginPolicy(u), u.enabled()));
         }
 
         @Override
         public void updateUser(User u) {
             int n = update("update user " + u.extension(), """
                     UPDATE users SET name = ?, pin_hash = ?, hotdesk_enabled = ?, context = ?, mailbox = ?,
-                                     sip_secret = ?, own_device = ?, login_policy = NULLIF(?, '')
+                                     sip_secret = ?, own_device = ?, login_policy = NULLIF(?, ''), enabled = ?
                     WHERE extension = ?""",
                     u.name(), u.pinHash().encoded(), u.hotdeskEnabled(), u.context(), u.mailbox(), u.sipSecret(),
-                    u.ownDevice(), loginPolicy(u), u.extension().value());
+                    u.ownDevice(), loginPolicy(u), u.enabled(), u.extension().value());
             if (n == 0) {
                 throw new IllegalStateException("no user " + u.extension());
             }
@@ -570,6 +573,16 @@ final class JdbcLedger implements Ledger {
                                     l.endpointId(), l.mac().value(), l.port(), l.secret());
                         }
                     });
+        }
+
+        @Override
+        public void updateDevice(Device d) {
+            int n = update("update device " + d.mac(), """
+                    UPDATE devices SET vendor = ?, model = ?, label = ?, site = ?, elin = ?, enabled = ?
+                    WHERE mac = ?""", d.vendor(), d.model(), d.label(), d.site(), d.elin(), d.enabled(), d.mac().value());
+            if (n == 0) {
+                throw new IllegalStateException("no device " + d.mac().display());
+            }
         }
 
         @Override
@@ -949,6 +962,49 @@ final class JdbcLedger implements Ledger {
                     rs -> new AuditEntry(instant(rs, "occurred_at"), rs.getString("actor"), rs.getString("action"),
                             rs.getString("subject"), rs.getString("detail")),
                     max));
+        }
+
+        @Override
+        public List<AuditLine> auditPage(AuditQuery q) {
+            StringBuilder sql = new StringBuilder("SELECT id, occurred_at, actor, action, subject, detail FROM audit_log WHERE 1 = 1");
+            List<Object> args = new ArrayList<>();
+            if (q.beforeId() > 0) {
+                sql.append(" AND id < ?");
+                args.add(q.beforeId());
+            }
+            if (q.since().isPresent()) {
+                sql.append(" AND occurred_at >= ?");
+                args.add(q.since().get());
+            }
+            if (!q.action().isEmpty()) {
+                sql.append(" AND (action = ? OR action LIKE ? ESCAPE '!')");
+                args.add(q.action());
+                args.add(likeLiteral(q.action()) + ".%");
+            }
+            List<String> any = new ArrayList<>();
+            for (String subject : q.subjects()) {
+                any.add("subject = ?");
+                args.add(subject);
+            }
+            for (String word : q.mentions()) {
+                // a whole word of the space-separated detail
+                any.add("(' ' || detail || ' ') LIKE ? ESCAPE '!'");
+                args.add("% " + likeLiteral(word) + " %");
+            }
+            if (!any.isEmpty()) {
+                sql.append(" AND (").append(String.join(" OR ", any)).append(')');
+            }
+            sql.append(" ORDER BY id DESC LIMIT ?");
+            args.add(q.limit());
+            return List.copyOf(list("read audit page", sql.toString(),
+                    rs -> new AuditLine(rs.getLong("id"), new AuditEntry(instant(rs, "occurred_at"), rs.getString("actor"),
+                            rs.getString("action"), rs.getString("subject"), rs.getString("detail"))),
+                    args.toArray()));
+        }
+
+        /** {@code text} as a LIKE pattern that matches only itself (escape character {@code !}). */
+        private static String likeLiteral(String text) {
+            return text.replace("!", "!!").replace("%", "!%").replace("_", "!_");
         }
 
         // ---- revisions

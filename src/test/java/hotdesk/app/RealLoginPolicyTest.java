@@ -119,6 +119,39 @@ class RealLoginPolicyTest {
         assertThat(ari.get("endpoint", DESK_A).orElseThrow()).containsEntry("accountcode", "102");
     }
 
+    @Test
+    void a_disabled_user_is_logged_out_at_once_loses_their_endpoint_and_hears_a_wrong_pin_and_a_disabled_desk_keeps_only_emergency() {
+        String code = otp("101");
+        assertThat(call(SippCall.from(DESK_A, secretA, "*70101").pause(PROMPT).digits(PIN + "#")).results()).containsExactly("OK");
+        awaitContext(DESK_A, "internal");
+        try {
+            CliRun.ok(settings, "user", "set", "101", "--enabled", "off");
+
+            awaitContext(DESK_A, "hotdesk-idle");
+            await().atMost(PATIENCE).until(() -> ari.get("endpoint", "101").isEmpty() && ari.get("auth", "101-auth").isEmpty());
+            RealDialplanTest.Call withCode = call(SippCall.from(DESK_A, secretA, "00*" + code));
+            assertThat(withCode.results()).as(withCode.toString()).containsExactly("BAD_PIN");
+            assertThat(CliRun.of(settings, Map.of(), "otp", "issue", "101").code()).isEqualTo(hotdesk.cli.ExitCodes.REFUSED);
+            assertThat(CliRun.ok(settings, "audit", "--user", "101", "--action", "login.rejected"))
+                    .contains("USER_DISABLED otp ext=101");
+        } finally {
+            CliRun.ok(settings, "user", "set", "101", "--enabled", "on");
+        }
+        await().atMost(PATIENCE).until(() -> ari.get("endpoint", "101").isPresent());
+
+        CliRun.ok(settings, "device", "set", MAC_B, "--enabled", "off");
+        try {
+            awaitContext(DESK_B, "hotdesk-emergency");
+            RealDialplanTest.Call login = call(SippCall.from(DESK_B, secretB, "*70101").pause(PROMPT).digits(PIN + "#"));
+            assertThat(login.log()).as(login.toString()).doesNotContain("AGI(");
+            RealDialplanTest.Call emergency = call(SippCall.from(DESK_B, secretB, "911"));
+            assertThat(emergency.log()).as(emergency.toString()).contains("TEST-EMERGENCY 911").contains("from " + DESK_B);
+        } finally {
+            CliRun.ok(settings, "device", "set", MAC_B, "--enabled", "on");
+        }
+        awaitContext(DESK_B, "hotdesk-idle");
+    }
+
     static RealDialplanTest.Call call(SippCall call) {
         int before = asterisk.log().length();
         RealAsterisk.Result r = call.run(asterisk, dir.resolve("sipp"));

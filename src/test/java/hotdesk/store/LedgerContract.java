@@ -3,6 +3,8 @@ package hotdesk.store;
 import hotdesk.core.model.AdminAccount;
 import hotdesk.core.model.AdminSession;
 import hotdesk.core.model.AuditEntry;
+import hotdesk.core.model.AuditLine;
+import hotdesk.core.model.AuditQuery;
 import hotdesk.core.model.CivicField;
 import hotdesk.core.model.CivicLocation;
 import hotdesk.core.model.DeskLine;
@@ -266,6 +268,35 @@ abstract class LedgerContract {
         given(tx -> tx.updateUser(changed));
 
         assertThat(ledger.read((LedgerTx tx) -> tx.user(ext("101")))).contains(changed);
+    }
+
+    @Test
+    void a_user_is_enabled_when_added_and_a_disabled_one_stays_disabled_with_every_other_field() {
+        given(tx -> tx.insertUser(user("101")));
+        assertThat(ledger.read((LedgerTx tx) -> tx.user(ext("101"))).orElseThrow().enabled()).isTrue();
+        User disabled = new User(ext("101"), "Bob", hash("b"), true, "sales", "7@vm", "new-secret-123", true,
+                Optional.of(MultiLogin.DENY), false);
+
+        given(tx -> tx.updateUser(disabled));
+
+        assertThat(ledger.read((LedgerTx tx) -> tx.user(ext("101")))).contains(disabled);
+        assertThat(ledger.read(LedgerTx::users)).containsExactly(disabled);
+    }
+
+    @Test
+    void update_device_replaces_its_fields_and_keeps_its_lines() {
+        given(tx -> tx.insertDevice(device(MAC_A), List.of(new DeskLine(desk(MAC_A), Mac.parse(MAC_A), 1, "line-secret-1"))));
+        Device changed = new Device(Mac.parse(MAC_A), "yealink", "T46U", "Reception", "HQ", "+15551230001", false);
+
+        given(tx -> tx.updateDevice(changed));
+
+        ledger.read(tx -> {
+            assertThat(tx.device(Mac.parse(MAC_A))).contains(changed);
+            assertThat(tx.linesOf(Mac.parse(MAC_A))).extracting(DeskLine::secret).containsExactly("line-secret-1");
+            return null;
+        });
+        assertThatThrownBy(() -> given(tx -> tx.updateDevice(device(MAC_B))))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("00:15:65:00:00:0F");
     }
 
     @Test
@@ -924,6 +955,53 @@ abstract class LedgerContract {
             assertThat(tx.auditTail(0)).isEmpty();
             return null;
         });
+    }
+
+    @Test
+    void an_audit_page_is_newest_first_filtered_by_subject_whole_words_action_and_time_and_continues_below_an_id() {
+        List<AuditEntry> entries = List.of(
+                new AuditEntry(T0, "agi:hd-a", "login", "101", "desk=hd-a by=pin ext=101"),
+                new AuditEntry(T0.plusSeconds(1), "agi:hd-a", "login.rejected", "hd-a", "WRONG_PIN pin ext=1010"),
+                new AuditEntry(T0.plusSeconds(2), "agi:hd-b", "login.rejected", "hd-b", "WRONG_PIN pin ext=101"),
+                new AuditEntry(T0.plusSeconds(3), "cli", "logout", "102", "desk=hd-a-2 reason=FORCED"),
+                new AuditEntry(T0.plusSeconds(4), "cli", "loginx", "101", "100%_done"),
+                new AuditEntry(T0.plusSeconds(5), "cli", "user.set", "101", "enabled=false"));
+        given(tx -> entries.forEach(tx::audit));
+
+        ledger.read(tx -> {
+            List<AuditLine> all = tx.auditPage(AuditQuery.all(100));
+            assertThat(all).extracting(AuditLine::entry).containsExactlyElementsOf(reversed(entries));
+            assertThat(all.get(0).id()).isGreaterThan(all.get(1).id());
+
+            AuditQuery user101 = new AuditQuery(Optional.empty(), List.of("101"), List.of("ext=101"), "", 0, 100);
+            assertThat(tx.auditPage(user101)).extracting(l -> l.entry().detail())
+                    .containsExactly("enabled=false", "100%_done", "WRONG_PIN pin ext=101", "desk=hd-a by=pin ext=101");
+
+            AuditQuery deskA = new AuditQuery(Optional.empty(), List.of("hd-a"), List.of("desk=hd-a"), "", 0, 100);
+            assertThat(tx.auditPage(deskA)).extracting(l -> l.entry().detail())
+                    .containsExactly("WRONG_PIN pin ext=1010", "desk=hd-a by=pin ext=101");
+
+            AuditQuery logins = new AuditQuery(Optional.of(T0.plusSeconds(1)), List.of(), List.of(), "login", 0, 100);
+            assertThat(tx.auditPage(logins)).extracting(l -> l.entry().subject()).containsExactly("hd-b", "hd-a");
+
+            AuditQuery wildcard = new AuditQuery(Optional.empty(), List.of(), List.of("100%_done"), "", 0, 100);
+            assertThat(tx.auditPage(wildcard)).hasSize(1);
+            AuditQuery noWildcard = new AuditQuery(Optional.empty(), List.of(), List.of("1%"), "", 0, 100);
+            assertThat(tx.auditPage(noWildcard)).isEmpty();
+
+            List<AuditLine> first = tx.auditPage(new AuditQuery(Optional.empty(), List.of(), List.of(), "", 0, 4));
+            List<AuditLine> next = tx.auditPage(new AuditQuery(Optional.empty(), List.of(), List.of(), "",
+                    first.get(3).id(), 4));
+            assertThat(first).hasSize(4);
+            assertThat(next).extracting(AuditLine::entry).containsExactlyElementsOf(reversed(entries).subList(4, 6));
+            return null;
+        });
+    }
+
+    private static <T> List<T> reversed(List<T> list) {
+        List<T> copy = new ArrayList<>(list);
+        Collections.reverse(copy);
+        return copy;
     }
 
     // ---- revisions

@@ -177,6 +177,14 @@ public final class InMemoryLedger implements Ledger {
         }
 
         @Override
+        public void updateDevice(Device device) {
+            if (!s.devices.containsKey(device.mac())) {
+                throw new IllegalStateException("no device " + device.mac().display());
+            }
+            s.devices.put(device.mac(), device);
+        }
+
+        @Override
         public void deleteDevice(Mac mac) {
             linesOf(mac).stream().filter(l -> s.occupancy.containsKey(l.endpointId())).findFirst().ifPresent(l -> {
                 throw new LedgerException("desk line " + l.endpointId() + " is still occupied", null);
@@ -424,6 +432,19 @@ public final class InMemoryLedger implements Ledger {
         @Override
         public void audit(AuditEntry entry) {
             s.audit.add(entry);
+        }
+
+        @Override
+        public List<hotdesk.core.model.AuditLine> auditPage(hotdesk.core.model.AuditQuery q) {
+            List<hotdesk.core.model.AuditLine> page = new ArrayList<>();
+            // ids are positions from 1, as an identity column gives them
+            for (int i = s.audit.size() - 1; i >= 0 && page.size() < q.limit(); i--) {
+                long id = i + 1;
+                if ((q.beforeId() <= 0 || id < q.beforeId()) && q.matches(s.audit.get(i))) {
+                    page.add(new hotdesk.core.model.AuditLine(id, s.audit.get(i)));
+                }
+            }
+            return List.copyOf(page);
         }
 
         @Override

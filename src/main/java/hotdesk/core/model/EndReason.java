@@ -13,5 +13,7 @@ public enum EndReason {
     /** A timer (idle or maximum login time). */
     AUTO,
     /** The user or the device was removed. */
-    REMOVED
+    REMOVED,
+    /** The user or the device was disabled. */
+    DISABLED
 }

@@ -16,9 +16,12 @@ import java.util.Optional;
  *                   knows when the admin gave none, so the endpoint is never open
  * @param ownDevice  whether the admin gave a SIP secret, i.e. the user may register their own phone
  * @param multiLogin the user's own multi-login policy; empty: the global {@code login.multi-login}
+ * @param enabled    false: the account is disabled (logged out everywhere, logins refused as a wrong PIN,
+ *                   own endpoint taken off Asterisk) but kept, with its history
  */
 public record User(Extension extension, String name, SecretHash pinHash, boolean hotdeskEnabled,
-                   String context, String mailbox, String sipSecret, boolean ownDevice, Optional<MultiLogin> multiLogin) {
+                   String context, String mailbox, String sipSecret, boolean ownDevice, Optional<MultiLogin> multiLogin,
+                   boolean enabled) {
     public User {
         Objects.requireNonNull(extension, "extension");
         Objects.requireNonNull(name, "name");
@@ -29,10 +32,16 @@ public record User(Extension extension, String name, SecretHash pinHash, boolean
         multiLogin = multiLogin == null ? Optional.empty() : multiLogin;
     }
 
-    /** A user who follows the global multi-login policy. */
+    /** An enabled user. */
+    public User(Extension extension, String name, SecretHash pinHash, boolean hotdeskEnabled,
+                String context, String mailbox, String sipSecret, boolean ownDevice, Optional<MultiLogin> multiLogin) {
+        this(extension, name, pinHash, hotdeskEnabled, context, mailbox, sipSecret, ownDevice, multiLogin, true);
+    }
+
+    /** An enabled user who follows the global multi-login policy. */
     public User(Extension extension, String name, SecretHash pinHash, boolean hotdeskEnabled,
                 String context, String mailbox, String sipSecret, boolean ownDevice) {
-        this(extension, name, pinHash, hotdeskEnabled, context, mailbox, sipSecret, ownDevice, Optional.empty());
+        this(extension, name, pinHash, hotdeskEnabled, context, mailbox, sipSecret, ownDevice, Optional.empty(), true);
     }
 
     /** The policy that applies to this user: their own, else {@code global}. */
@@ -45,11 +54,11 @@ public record User(Extension extension, String name, SecretHash pinHash, boolean
     }
 
     public User withPin(SecretHash hash) {
-        return new User(extension, name, hash, hotdeskEnabled, context, mailbox, sipSecret, ownDevice, multiLogin);
+        return new User(extension, name, hash, hotdeskEnabled, context, mailbox, sipSecret, ownDevice, multiLogin, enabled);
     }
 
     @Override
     public String toString() {
-        return "User[" + extension + " '" + name + "' context=" + context + "]";
+        return "User[" + extension + " '" + name + "' context=" + context + (enabled ? "" : " disabled") + "]";
     }
 }

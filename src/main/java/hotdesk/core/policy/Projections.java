@@ -48,6 +48,12 @@ public final class Projections {
         return desk(line, device, occupant, located(device, CivicLocation.EMPTY, Optional.empty()));
     }
 
+    /**
+     * Context of a disabled desk: the generated {@code [hotdesk-emergency]}, emergency numbers and nothing
+     * else (any other number is not found), so a disabled desk can neither log in nor call out.
+     */
+    public static final String DISABLED_CONTEXT = "hotdesk-emergency";
+
     public static String authId(String endpointId) {
         return endpointId + "-auth";
     }
@@ -73,7 +79,13 @@ public final class Projections {
 
         Map<String, String> ep = baseEndpoint(id);
         ep.put("aors", id);
-        if (occupant.isPresent()) {
+        if (!device.enabled()) {
+            // a disabled desk keeps its account (its phone stays registered) for emergency calls only
+            ep.put("callerid", idleCallerId(device.label(), where.elin()));
+            ep.put("context", DISABLED_CONTEXT);
+            ep.put("mailboxes", "");
+            ep.put("accountcode", "");
+        } else if (occupant.isPresent()) {
             User u = occupant.get();
             ep.put("callerid", callerId(u.name(), u.extension().value()));
             ep.put("context", ValueRules.context("context of user " + u.extension(), u.context()));

@@ -52,6 +52,8 @@ public final class SeatingPolicy {
         UNKNOWN_EXTENSION, WRONG_PIN, WRONG_CODE,
         /** The credential was right but the user may not hot-desk. */
         NOT_ALLOWED,
+        /** The credential was right but the user's account is disabled. */
+        USER_DISABLED,
         /** Seated at another desk, and the user's multi-login policy is deny. */
         ALREADY_SEATED
     }
@@ -239,6 +241,9 @@ public final class SeatingPolicy {
             return failed(f, why, codeOwners);
         }
         User user = f.user().get();
+        if (!user.enabled()) {
+            return failed(f, Why.USER_DISABLED, codeOwners);
+        }
         if (!user.hotdeskEnabled()) {
             return failed(f, Why.NOT_ALLOWED, codeOwners);
         }

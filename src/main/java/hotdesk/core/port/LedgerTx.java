@@ -44,6 +44,12 @@ public interface LedgerTx {
     /** Inserts a device and its lines; throws {@link DuplicateException} when the MAC exists. */
     void insertDevice(Device device, List<DeskLine> lines);
 
+    /**
+     * Replaces the fields of an existing device (not its MAC, not its lines); IllegalStateException when
+     * there is no such device.
+     */
+    void updateDevice(Device device);
+
     /** Deletes a device and its lines (occupancy must be ended first). */
     void deleteDevice(Mac mac);
 
@@ -143,6 +149,9 @@ public interface LedgerTx {
     void audit(AuditEntry entry);
 
     List<AuditEntry> auditTail(int max);
+
+    /** One page of the audit lines that match, newest (highest id) first. */
+    List<hotdesk.core.model.AuditLine> auditPage(hotdesk.core.model.AuditQuery query);
 
     // ---- revisions for the reconciler
     /** Gives each target a new revision, higher than every revision before. */

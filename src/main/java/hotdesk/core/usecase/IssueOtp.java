@@ -55,7 +55,7 @@ public final class IssueOtp {
             if (user.isEmpty()) {
                 return new UnknownUser();
             }
-            if (!user.get().hotdeskEnabled()) {
+            if (!user.get().hotdeskEnabled() || !user.get().enabled()) {
                 return new NotAllowed();
             }
             Instant now = clock.instant();

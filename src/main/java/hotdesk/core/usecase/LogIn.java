@@ -295,7 +295,9 @@ public final class LogIn {
                 tx.recordFailure(userKey(ext), now);
             });
             r.charge().codesOf().forEach(owner -> tx.recordFailure(codeKey(owner), now));
-            tx.audit(new AuditEntry(now, actor, "login.rejected", where, r.why() + " " + credential.describe()));
+            // a right code names its owner (a disabled user, a deny policy): the audit finds it by extension
+            String owner = credential instanceof OneTimeCode ? facts.user().map(u -> " ext=" + u.extension().value()).orElse("") : "";
+            tx.audit(new AuditEntry(now, actor, "login.rejected", where, r.why() + " " + credential.describe() + owner));
             for (Alert a : r.alerts()) {
                 tx.audit(new AuditEntry(now, actor, "login.alert", a.extension().value(), describe(a, where)));
             }

@@ -34,6 +34,14 @@ public final class ManageDevices {
     public record Refused(String why) implements Result {
     }
 
+    /** {@link #set} found every given value equal to the stored one: nothing written. */
+    public record Unchanged(Device device) implements Result {
+    }
+
+    /** What {@link #set} changes; a null field stays as it is; an empty site or ELIN clears it. */
+    public record DeviceChanges(String label, String site, String elin, String model, Boolean enabled) {
+    }
+
     public record NewDevice(String mac, String vendor, String model, String label, String site, String elin, int lines) {
     }
 
@@ -98,6 +106,75 @@ public final class ManageDevices {
                     "model=" + device.model() + " lines=" + lines.size()));
             return new Done(device, lines);
         });
+    }
+
+    /**
+     * Changes a device's fields. Disabling it ends the sessions of its lines at once (reason DISABLED),
+     * refuses logins there (DESK_DISABLED), stops serving its configuration and leaves its lines
+     * emergency numbers only; its account stays, so an emergency call still goes out. Every line is pushed
+     * again (label, ELIN and site are part of its caller ID and location). One transaction; audited.
+     */
+    public Result set(String macText, DeviceChanges c, String actor) {
+        Mac mac;
+        try {
+            mac = Mac.parse(macText);
+            if (c.label() != null) {
+                ValueRules.name("label", c.label());
+            }
+            if (c.site() != null) {
+                ValueRules.text("site", c.site());
+            }
+            if (c.elin() != null) {
+                ValueRules.number("elin", c.elin());
+            }
+            if (c.model() != null) {
+                ValueRules.id("model", c.model());
+            }
+        } catch (IllegalArgumentException e) {
+            return new Refused(e.getMessage());
+        }
+        return ledger.transact(tx -> {
+            var found = tx.device(mac);
+            if (found.isEmpty()) {
+                return new Refused("no device " + mac.display());
+            }
+            Device was = found.get();
+            Device now = new Device(mac, was.vendor(), c.model() == null ? was.model() : c.model(),
+                    c.label() == null ? was.label() : c.label(), c.site() == null ? was.site() : c.site(),
+                    c.elin() == null ? was.elin() : c.elin(), c.enabled() == null ? was.enabled() : c.enabled());
+            List<String> diffs = new ArrayList<>();
+            diff(diffs, "label", was.label(), now.label());
+            diff(diffs, "site", was.site(), now.site());
+            diff(diffs, "elin", was.elin(), now.elin());
+            diff(diffs, "model", was.model(), now.model());
+            if (was.enabled() != now.enabled()) {
+                diffs.add("enabled=" + (now.enabled() ? "on" : "off"));
+            }
+            if (diffs.isEmpty()) {
+                return new Unchanged(was);
+            }
+            tx.updateDevice(now);
+            Instant at = clock.instant();
+            Set<Target> touched = new LinkedHashSet<>();
+            for (DeskLine l : tx.linesOf(mac)) {
+                if (!now.enabled()) {
+                    var seat = tx.occupancyOfLine(l.endpointId());
+                    touched.addAll(Seating.vacateLine(tx, l.endpointId(), at, EndReason.DISABLED));
+                    seat.ifPresent(o -> tx.audit(new AuditEntry(at, actor, "logout", o.extension().value(),
+                            "desk=" + l.endpointId() + " reason=" + EndReason.DISABLED)));
+                }
+                touched.add(Target.desk(l.endpointId()));
+            }
+            Seating.bump(tx, touched);
+            tx.audit(new AuditEntry(at, actor, "device.set", mac.value(), String.join(" ", diffs)));
+            return new Done(now, tx.linesOf(mac));
+        });
+    }
+
+    private static void diff(List<String> diffs, String field, String was, String now) {
+        if (!was.equals(now)) {
+            diffs.add(field + "=" + (now.isEmpty() ? "none" : now.replace(' ', '_')));
+        }
     }
 
     /** Removes the device: ends its sessions, then the reconciler deletes its PJSIP objects. */

@@ -34,6 +34,18 @@ public final class ManageUsers {
     public record Refused(String why) implements Result {
     }
 
+    /** {@link #set} found every given value equal to the stored one: nothing written. */
+    public record Unchanged(User user) implements Result {
+    }
+
+    /**
+     * What {@link #set} changes; a null field stays as it is. {@code multiLogin} {@code global} removes
+     * the user's own policy (the global {@code login.multi-login} applies again).
+     */
+    public record UserChanges(String name, String context, String mailbox, Boolean hotdesk, Boolean enabled,
+                              String multiLogin) {
+    }
+
     /**
      * What an admin gives for a new user. {@code sipSecret} may be null: a random one nobody knows is
      * used. {@code multiLogin} may be null: the global {@code login.multi-login} applies to them.
@@ -122,6 +134,90 @@ public final class ManageUsers {
             tx.audit(new AuditEntry(clock.instant(), actor, "user.set-pin", ext.value(), ""));
             return new Done(changed);
         });
+    }
+
+    /**
+     * Changes a user's fields. Turning the account off ({@code enabled=false}) or its hot-desk right off
+     * ends their desk session at once (reason DISABLED); a disabled account's logins are refused like a
+     * wrong PIN and its own endpoint is taken off Asterisk. A change of name, context or mailbox while they
+     * sit at a desk is pushed to that desk too. One transaction; audited with every change.
+     */
+    public Result set(String extension, UserChanges c, String actor) {
+        Extension ext;
+        Optional<Optional<MultiLogin>> policy;
+        try {
+            ext = Extension.of(extension);
+            if (c.name() != null) {
+                ValueRules.name("name", c.name());
+            }
+            if (c.context() != null) {
+                ValueRules.context("context", c.context());
+            }
+            if (c.mailbox() != null) {
+                ValueRules.mailbox("mailbox", c.mailbox());
+            }
+            policy = c.multiLogin() == null ? Optional.empty()
+                    : Optional.of(c.multiLogin().strip().equalsIgnoreCase("global") ? Optional.empty()
+                    : Optional.of(MultiLogin.parse("--policy", c.multiLogin())));
+        } catch (IllegalArgumentException e) {
+            return new Refused(e.getMessage());
+        }
+        return ledger.transact(tx -> {
+            Optional<User> found = tx.user(ext);
+            if (found.isEmpty()) {
+                return new Refused("no user " + ext);
+            }
+            User was = found.get();
+            User now = new User(ext, c.name() == null ? was.name() : c.name(), was.pinHash(),
+                    c.hotdesk() == null ? was.hotdeskEnabled() : c.hotdesk(),
+                    c.context() == null ? was.context() : c.context(), c.mailbox() == null ? was.mailbox() : c.mailbox(),
+                    was.sipSecret(), was.ownDevice(), policy.orElse(was.multiLogin()),
+                    c.enabled() == null ? was.enabled() : c.enabled());
+            List<String> diffs = diffs(was, now);
+            if (diffs.isEmpty()) {
+                return new Unchanged(was);
+            }
+            tx.updateUser(now);
+            Instant at = clock.instant();
+            Set<Target> touched = new java.util.LinkedHashSet<>();
+            touched.add(Target.user(ext));
+            Optional<hotdesk.core.model.Occupancy> seat = tx.occupancyOfUser(ext);
+            if (seat.isPresent()) {
+                if (!now.enabled() || !now.hotdeskEnabled()) {
+                    touched.addAll(Seating.vacateUser(tx, ext, at, EndReason.DISABLED));
+                    tx.audit(new AuditEntry(at, actor, "logout", ext.value(), "desk=" + seat.get().endpointId()
+                            + " reason=" + EndReason.DISABLED));
+                } else {
+                    touched.add(Target.desk(seat.get().endpointId()));
+                }
+            }
+            Seating.bump(tx, touched);
+            tx.audit(new AuditEntry(at, actor, "user.set", ext.value(), String.join(" ", diffs)));
+            return new Done(now);
+        });
+    }
+
+    private static List<String> diffs(User was, User now) {
+        List<String> d = new java.util.ArrayList<>();
+        if (!was.name().equals(now.name())) {
+            d.add("name=" + now.name().replace(' ', '_'));
+        }
+        if (!was.context().equals(now.context())) {
+            d.add("context=" + now.context());
+        }
+        if (!was.mailbox().equals(now.mailbox())) {
+            d.add("mailbox=" + (now.mailbox().isEmpty() ? "none" : now.mailbox()));
+        }
+        if (was.hotdeskEnabled() != now.hotdeskEnabled()) {
+            d.add("hotdesk=" + (now.hotdeskEnabled() ? "on" : "off"));
+        }
+        if (was.enabled() != now.enabled()) {
+            d.add("enabled=" + (now.enabled() ? "on" : "off"));
+        }
+        if (!was.multiLogin().equals(now.multiLogin())) {
+            d.add("policy=" + now.multiLogin().map(MultiLogin::value).orElse("global"));
+        }
+        return d;
     }
 
     /** Removes the user, ending their desk session first. */

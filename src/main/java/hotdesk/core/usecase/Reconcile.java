@@ -237,7 +237,8 @@ public final class Reconcile implements ApplyNow {
     }
 
     private void applyUser(Target target, Snapshot s) {
-        if (s.gone()) {
+        if (s.gone() || !s.occupant().orElseThrow().enabled()) {
+            // a disabled user's own endpoint goes too: their own phones can neither register nor call
             pbx.remove(Projections.typesForRemoval(), Projections.idsForRemoval(target.id()));
             dialplan.put(Projections.userFacts(target.id(), Optional.empty()));
             return;

@@ -179,6 +179,8 @@ class SeatingPolicyTest {
 
     static Stream<Arguments> rules() {
         User notAllowed = user(ALICE, false, Optional.empty());
+        User disabled = new User(ALICE, "U" + ALICE.value(), HASH, true, "internal", "", "secret-secret-secret", false,
+                Optional.empty(), false);
         User ownDeny = user(ALICE, true, Optional.of(MultiLogin.DENY));
         User ownSingle = user(ALICE, true, Optional.of(MultiLogin.SINGLE));
         return Stream.of(
@@ -228,6 +230,10 @@ class SeatingPolicyTest {
                         pinFailure(Why.UNKNOWN_EXTENSION)),
                 arguments("not allowed: as a wrong PIN", SINGLE, with(pin(), b -> b.user(notAllowed)),
                         pinFailure(Why.NOT_ALLOWED)),
+                arguments("disabled: as a wrong PIN", SINGLE, with(pin(), b -> b.user(disabled)),
+                        pinFailure(Why.USER_DISABLED)),
+                arguments("disabled: refused before deny", DENY, with(pin(), b -> b.user(disabled).seatedAt(THERE)),
+                        pinFailure(Why.USER_DISABLED)),
                 arguments("not allowed: refused before deny", DENY, with(pin(), b -> b.user(notAllowed).seatedAt(THERE)),
                         pinFailure(Why.NOT_ALLOWED)),
                 arguments("code right: log in", SINGLE, code(0), seatAlice(Optional.empty(), Optional.empty())),
