@@ -174,8 +174,17 @@ public final class DeskStatus {
         Map<Target, Long> revisions = tx.revisions();
         Map<Target, Long> applied = tx.applied(node);
         List<Line> out = new ArrayList<>();
+        // every line in one query (not one per device): a live update of one tile on a board of
+        // thousands of desks reads only what it shows
+        Map<Mac, List<DeskLine>> byDevice = new java.util.HashMap<>();
+        for (DeskLine l : tx.lines()) {
+            if (which.test(l.endpointId())) {
+                byDevice.computeIfAbsent(l.mac(), m -> new ArrayList<>()).add(l);
+            }
+        }
         for (Device d : tx.devices()) {
-            List<DeskLine> wanted = tx.linesOf(d.mac()).stream().filter(l -> which.test(l.endpointId())).toList();
+            List<DeskLine> wanted = byDevice.getOrDefault(d.mac(), List.of()).stream()
+                    .sorted(java.util.Comparator.comparingInt(DeskLine::port)).toList();
             if (wanted.isEmpty()) {
                 continue;
             }
