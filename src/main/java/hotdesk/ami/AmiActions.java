@@ -21,6 +21,13 @@ interface AmiActions {
     AmiMessage call(String what, String action, String... headers);
 
     /**
+     * Sends one action whose answer is a list and returns the response with the list's events.
+     *
+     * @throws PbxException retryable, as {@link #call}
+     */
+    AmiSession.Listed callList(String what, String action, String... headers);
+
+    /**
      * The exception for a response that refused {@code what}: not retryable for {@code Permission
      * denied} (names the manager.conf fix) and for an unknown action, retryable otherwise.
      */

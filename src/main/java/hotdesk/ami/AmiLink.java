@@ -43,11 +43,12 @@ import static hotdesk.ami.AmiText.shown;
  *
  * <p><b>Least privilege.</b> It logs in with Challenge/MD5 (the secret never crosses the wire in
  * clear, only its MD5 digest with Asterisk's random challenge; AMI itself is unencrypted, so keep it
- * on loopback or a trusted network) and {@code Events: system,user}: FullyBooted and Shutdown are of
+ * on loopback or a trusted network) and {@code Events: system,user,call}: FullyBooted and Shutdown are of
  * class {@code system}, the emergency route's UserEvent of class {@code user} (Asterisk sends it only
  * to users with {@code read = user}); the actions it sends (PJSIPNotify, DBPut, DBDel, DBGet,
  * ModuleCheck; Ping needs none) are of class {@code system}. The manager.conf user needs no more than
- * {@code read = system,user} and {@code write = system}.
+ * {@code read = system,user,call} and {@code write = system,reporting}; {@code Hangup} is a call event (the idle
+ * auto-logout timer), {@code CoreShowChannels} a system/reporting action.
  *
  * <p><b>Emergency calls.</b> Each {@code HotdeskEmergency} user event is handed, on the reader thread,
  * to the {@code onEmergencyCall} consumer, which must return at once (queue it); one that throws is
@@ -106,6 +107,8 @@ public final class AmiLink implements AutoCloseable {
     private final ExecutorService callbacks;
     private final AtomicBoolean callbackQueued = new AtomicBoolean();
     private final AmiActions actions = new Actions();
+    private final AmiCallState callState;
+    private volatile java.util.function.BiConsumer<String, java.time.Instant> onCallEnded = (e, at) -> { };
     private final PhoneResync phoneResync;
     private final DialplanState dialplanState;
     private final AmiModuleCheck moduleCheck;
@@ -186,6 +189,7 @@ public final class AmiLink implements AutoCloseable {
         this.phoneResync = new AmiPhoneResync(settings, actions);
         this.dialplanState = new AmiDialplanState(actions, where);
         this.moduleCheck = new AmiModuleCheck(actions, requiredModules, where);
+        this.callState = new AmiCallState(actions);
         this.threadName = "hotdesk-ami-" + LINKS.incrementAndGet();
         this.callbacks = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, threadName + "-booted");
@@ -303,6 +307,18 @@ public final class AmiLink implements AutoCloseable {
         }
 
         @Override
+        public AmiSession.Listed callList(String what, String action, String... headers) {
+            AmiSession s = session;
+            AmiSession.Listed answer = s == null ? null : s.callList(what, timeoutMs, action, headers);
+            if (answer == null) {
+                AmiMessage.encode(action, "-", headers);
+                String why = lastProblem;
+                throw new PbxException("AMI " + what + " → not connected to " + where + (why == null ? "" : " (" + why + ")"), true);
+            }
+            return answer;
+        }
+
+        @Override
         public PbxException refused(String what, AmiMessage answer) {
             String message = shown(answer.getOrEmpty("Message"));
             boolean retryable = true;
@@ -354,7 +370,7 @@ public final class AmiLink implements AutoCloseable {
                 reported = null;
                 afterShutdown = false;
                 LOG.info("AMI connected to {} as '{}' ({})", where, settings.user(), shown(banner));
-            }, this::fullyBooted, this::userEvent);
+            }, this::fullyBooted, this::userEvent, this::hangup);
         } finally {
             if (session == s) {
                 session = null;
@@ -420,6 +436,32 @@ public final class AmiLink implements AutoCloseable {
                 callbackQueued.set(false);
             }
         }
+    }
+
+    // ---- call ends, on the reader thread
+
+    /**
+     * Where each call that ends on an endpoint is reported, with the instant it ended (as this process's
+     * clock reads it when the {@code Hangup} event arrives), on the AMI reader thread: it must return at
+     * once (queue it). Set it before {@link #start()}; events before then are not reported.
+     */
+    public void onCallEnded(java.util.function.BiConsumer<String, java.time.Instant> handler) {
+        this.onCallEnded = handler == null ? (e, at) -> { } : handler;
+    }
+
+    /** Which endpoints have a call up, from Asterisk's channel list ({@code CoreShowChannels}). */
+    public hotdesk.core.port.CallState callState() {
+        return callState;
+    }
+
+    private void hangup(AmiMessage m) {
+        AmiCallState.endpointOf(m.getOrEmpty("Channel")).ifPresent(endpoint -> {
+            try {
+                onCallEnded.accept(endpoint, java.time.Instant.now());
+            } catch (RuntimeException e) {
+                LOG.warn("the call-ended handler failed for {}: {}", endpoint, e.toString());
+            }
+        });
     }
 
     // ---- user events, on the reader thread

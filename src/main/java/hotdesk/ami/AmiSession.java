@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,6 +55,14 @@ final class AmiSession {
     private final AtomicLong actionIds;
     private final Socket socket = new Socket();
     private final ConcurrentHashMap<String, CompletableFuture<AmiMessage>> pending = new ConcurrentHashMap<>();
+    /** List answers being read ({@code EventList: start} … {@code Complete}), by ActionID. */
+    private final ConcurrentHashMap<String, ListAnswer> lists = new ConcurrentHashMap<>();
+
+    /** The events of one list answer, complete at its {@code EventList: Complete} event. */
+    private static final class ListAnswer {
+        final List<AmiMessage> items = new java.util.ArrayList<>();
+        final CompletableFuture<List<AmiMessage>> done = new CompletableFuture<>();
+    }
     private AmiReader reader;
     private OutputStream out;
     private volatile boolean loggedIn;
@@ -82,8 +91,10 @@ final class AmiSession {
      * @param onLoggedIn    called with Asterisk's banner once the login succeeded, before any event is read
      * @param onFullyBooted called on this thread for every {@code FullyBooted}; must not block
      * @param onUserEvent   called on this thread for every {@code UserEvent}; must not block
+     * @param onHangup      called on this thread for every {@code Hangup} event; must not block
      */
-    Outcome run(Consumer<String> onLoggedIn, Consumer<AmiMessage> onFullyBooted, Consumer<AmiMessage> onUserEvent) {
+    Outcome run(Consumer<String> onLoggedIn, Consumer<AmiMessage> onFullyBooted, Consumer<AmiMessage> onUserEvent,
+                Consumer<AmiMessage> onHangup) {
         try {
             // a timeout is at most 5 minutes (AmiSettings), so it fits an int
             socket.connect(new InetSocketAddress(settings.host(), settings.port()), (int) timeoutMs);
@@ -109,14 +120,14 @@ final class AmiSession {
             }
             String loginId = nextId("login");
             AmiMessage login = exchange(AmiMessage.encode("Login", loginId, "Username", settings.user(), "AuthType", "MD5",
-                    "Key", md5Hex(nonce + settings.secret()), "Events", "system,user"), loginId);
+                    "Key", md5Hex(nonce + settings.secret()), "Events", "system,user,call"), loginId);
             if (!login.isSuccess()) {
                 return new Outcome(false, true, false, shown(login.getOrEmpty("Message")));
             }
             socket.setSoTimeout((int) Math.max(10, Math.min(pingIntervalNanos / 1_000_000, timeoutMs) / 4));
             loggedIn = true;
             onLoggedIn.accept(banner);
-            return readLoop(onFullyBooted, onUserEvent);
+            return readLoop(onFullyBooted, onUserEvent, onHangup);
         } catch (IOException e) {
             return new Outcome(loggedIn, false, false, reason(e));
         }
@@ -156,6 +167,53 @@ final class AmiSession {
         }
     }
 
+    /**
+     * Sends one action whose answer is a list ({@code EventList: start}, events, {@code EventList: Complete})
+     * and waits at most {@code waitMs} for the response and as long again for the list's end.
+     *
+     * @return the response and the list's events (none when the response is not a success), or null when
+     *         the session is not usable and nothing was sent
+     * @throws PbxException retryable, for a timeout or a connection lost
+     */
+    Listed callList(String what, long waitMs, String action, String... headers) {
+        String id = nextId(action.toLowerCase(Locale.ROOT));
+        byte[] bytes = AmiMessage.encode(action, id, headers);
+        CompletableFuture<AmiMessage> answer = new CompletableFuture<>();
+        ListAnswer list = new ListAnswer();
+        pending.put(id, answer);
+        lists.put(id, list);
+        try {
+            if (!usable()) {
+                return null;
+            }
+            write(bytes);
+            AmiMessage response = answer.get(waitMs, TimeUnit.MILLISECONDS);
+            if (!response.isSuccess()) {
+                return new Listed(response, List.of());
+            }
+            return new Listed(response, List.copyOf(list.done.get(waitMs, TimeUnit.MILLISECONDS)));
+        } catch (IOException e) {
+            String why = reason(e);
+            end(why);
+            throw new PbxException("AMI " + what + " → connection lost while sending: " + why + " (" + where + ")", true, e);
+        } catch (TimeoutException e) {
+            throw new PbxException("AMI " + what + " → no (complete) answer after " + waitMs + " ms (" + where + ")", true);
+        } catch (ExecutionException e) {
+            throw new PbxException("AMI " + what + " → connection lost before the answer: " + e.getCause().getMessage()
+                    + " (" + where + ")", true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PbxException("AMI " + what + " → interrupted while waiting for the answer (" + where + ")", true, e);
+        } finally {
+            pending.remove(id);
+            lists.remove(id);
+        }
+    }
+
+    /** A list answer: the response and the events between start and Complete. */
+    record Listed(AmiMessage response, List<AmiMessage> items) {
+    }
+
     /** Ends the session: no more actions, the socket closed, everyone waiting told why. Idempotent. */
     void end(String why) {
         if (ended == null) {
@@ -168,10 +226,12 @@ final class AmiSession {
         }
         IOException cause = new EOFException(ended);
         pending.values().forEach(f -> f.completeExceptionally(cause));
+        lists.values().forEach(l -> l.done.completeExceptionally(cause));
     }
 
     /** Reads until the connection ends; answers responses, passes events on, keeps the link alive. */
-    private Outcome readLoop(Consumer<AmiMessage> onFullyBooted, Consumer<AmiMessage> onUserEvent) throws IOException {
+    private Outcome readLoop(Consumer<AmiMessage> onFullyBooted, Consumer<AmiMessage> onUserEvent,
+                             Consumer<AmiMessage> onHangup) throws IOException {
         long lastHeard = System.nanoTime();
         String pingId = null;
         long pingSent = 0;
@@ -208,7 +268,17 @@ final class AmiSession {
                 }
             } else if (m.isEvent()) {
                 String event = m.get("Event");
-                if ("FullyBooted".equalsIgnoreCase(event)) {
+                String listId = m.get("ActionID");
+                ListAnswer list = listId == null ? null : lists.get(listId);
+                if (list != null) {
+                    if ("Complete".equalsIgnoreCase(m.getOrEmpty("EventList"))) {
+                        list.done.complete(list.items);
+                    } else {
+                        list.items.add(m);
+                    }
+                } else if ("Hangup".equalsIgnoreCase(event)) {
+                    onHangup.accept(m);
+                } else if ("FullyBooted".equalsIgnoreCase(event)) {
                     onFullyBooted.accept(m);
                 } else if ("UserEvent".equalsIgnoreCase(event)) {
                     onUserEvent.accept(m);

@@ -35,7 +35,7 @@ final class AsteriskConf implements Callable<Integer> {
                 c.bool("asterisk.idle-internal-calls"), c.string("asterisk.internal-pattern"), c.string("ami.user"),
                 c.string("ami.secret"), c.string("ari.user"), c.string("ari.password"),
                 AsteriskConfSettings.PjsipWizard.of(c.string("asterisk.pjsip-wizard")), c.string("ami.test-user"),
-                c.string("ami.test-secret"));
+                c.string("ami.test-secret"), c.string("users.default-context"));
     }
 
     @Override

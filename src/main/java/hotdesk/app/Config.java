@@ -107,7 +107,7 @@ public final class Config {
             new Key("pjsip.allow", "ulaw,alaw", "codecs of pushed endpoints"),
             new Key("pjsip.idle-context", "hotdesk-idle", "dialplan context of an idle desk"),
             new Key("pjsip.user-max-contacts", "5", "own devices a user may register on their extension"),
-            new Key("users.default-context", "internal", "context of a user added without --context"),
+            new Key("users.default-context", "internal", "context of a user added without --context; also where an occupied desk's calls go when Asterisk's database names no context for it (generated into the dialplan: hotdesk asterisk-conf)"),
             new Key("security.pin-iterations", "20000", "PBKDF2 iterations for PIN hashes"),
             new Key("security.otp-iterations", "2000", "PBKDF2 iterations for one-time code hashes (short-lived)"),
             new Key("login.multi-login", "single", "what a login at a second desk does: single (the first desk is logged out) "
@@ -124,13 +124,20 @@ public final class Config {
                     + "as they age (a successful login clears nothing)"),
             new Key("lockout.duration", "15m", "how long a lockout lasts at least after the failure that caused it"),
             new Key("otp.validity", "2m", "how long a one-time code is valid"),
+            new Key("auto-logout.idle", "0s", "log a desk out this long after its last call ended (or after the login when no "
+                    + "call followed); 0s: off. Never during a call: a desk with a call up is logged out when the call ends"),
+            new Key("auto-logout.max", "12h", "log a desk out this long after the login, whatever the calls (not during one); "
+                    + "0s: off"),
+            new Key("auto-logout.daily", "", "log every desk out at this time of day (HH:MM, 24 h; HH:MM:SS also taken) in the desk's time zone: its "
+                    + "site's, else provisioning.timezone (not during a call); empty: off"),
+            new Key("auto-logout.check-interval", "15s", "how often the server looks for desks due to be logged out (1s..10m)"),
             new Key("reconcile.interval", "1s", "how often the server checks the ledger for changes (CLI edits, other nodes)"),
             new Key("reconcile.max-backoff", "60s", "longest wait between retries of a failed push"),
             new Key("codes.login", "*70", "PIN login: dial <code><EXT>, then the PIN"),
             new Key("codes.login-star", "*77*", "PIN login: dial <code><EXT>*, then the PIN"),
             new Key("codes.otp", "00*,00#", "one-time code login: dial <code><6 digits>[#]"),
             new Key("codes.logout", "*71,*77*5*,00#,00", "logout codes"),
-            new Key("emergency.numbers", "911,112,999", "numbers an idle desk may always call (static dialplan, no hotdesk needed)"),
+            new Key("emergency.numbers", "911,112,999", "numbers every desk, free or in use, may always call, with the desk's ELIN and location (static dialplan, no hotdesk needed)"),
             new Key("emergency.webhook-url", "", "URL that every emergency call is POSTed to as signed JSON while hotdesk runs "
                     + "(https://, or http:// to a loopback address); empty: no webhook"),
             new Key("emergency.webhook-secret", "", "key of the webhook's HMAC-SHA256 signature (X-Hotdesk-Signature), at least "

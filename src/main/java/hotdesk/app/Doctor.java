@@ -43,16 +43,17 @@ import java.util.concurrent.Callable;
         description = {"Check the Asterisk side with the configured credentials: AMI login and privileges (also of the"
                 + " test-call user ami.test-user), ARI, that "
                 + "sorcery lets ARI create endpoint/aor/auth (a probe object of each, deleted again), the hotdesk "
-                + "contexts, the required modules, ledger users also defined in pjsip.conf, extensions of your "
-                + "dialplan that take a feature code before hotdesk-codes can, and desks without an ELIN or whose "
+                + "contexts, the required modules, ledger users also defined in pjsip.conf, that a desk in use "
+                + "(hotdesk-seated) reaches every feature code, and desks without an ELIN or whose "
                 + "site is not in the site list.",
                 "Prints one line per check with the fix when it fails; exit 6 when any check fails."})
 final class Doctor implements Callable<Integer> {
 
     /** Contexts of the generated dialplan besides the idle context ({@code pjsip.idle-context}). */
     static final List<String> CONTEXTS = List.of("hotdesk-codes", "hotdesk-emergency", "hotdesk-run", "hotdesk-result",
-            "hotdesk-dial");
+            "hotdesk-dial", "hotdesk-seated");
     static final String CODES_CONTEXT = "hotdesk-codes";
+    static final String SEATED_CONTEXT = hotdesk.core.policy.PjsipProfile.SEATED_CONTEXT;
     static final String PROBE_PREFIX = "hotdesk-doctor-probe-";
 
     enum Status { OK, FAIL, SKIPPED }
@@ -560,14 +561,13 @@ final class Doctor implements Callable<Integer> {
         // ---- 7. dial codes swallowed by the admin's own extensions
 
         private Check dialCodes(AmiProbe probe, List<User> users) {
-            Set<String> contexts = new LinkedHashSet<>();
-            users.forEach(u -> contexts.add(u.context()));
-            if (contexts.isEmpty()) {
-                contexts.add(defaultContext);
-            }
+            // An occupied desk has hotdesk-seated, whose own extensions are the codes: the users' contexts
+            // no longer see a desk's codes, so it is that context (as loaded) that must route every one.
+            String ctx = SEATED_CONTEXT;
             String ext = users.stream().map(u -> u.extension().value()).filter(e -> e.matches("[0-9]+")).findFirst()
                     .orElse("101");
-            List<String> samples = samples(ext);
+            Set<String> codeExtensions = new LinkedHashSet<>();
+            codes.routes().forEach(r -> codeExtensions.add(r.exten()));
             DialplanSearch search = new DialplanSearch(name -> {
                 try {
                     return context(probe, name);
@@ -577,17 +577,15 @@ final class Doctor implements Callable<Integer> {
             });
             Map<String, List<String>> problems = new LinkedHashMap<>();
             try {
-                for (String ctx : contexts) {
-                    if (context(probe, ctx).isEmpty()) {
-                        problems.put(ctx + ": the context is not loaded, so nothing", List.of("any code"));
-                        continue;
-                    }
-                    for (String dialled : samples) {
+                if (context(probe, ctx).isEmpty()) {
+                    problems.put(ctx + ": the context is not loaded, so nothing", List.of("any code"));
+                } else {
+                    for (String dialled : samples(ext)) {
                         Optional<DialplanSearch.Hit> hit = search.find(ctx, dialled);
                         if (hit.isEmpty()) {
-                            problems.computeIfAbsent(ctx + ": nothing (is hotdesk-codes included?)", k -> new ArrayList<>())
-                                    .add(dialled);
-                        } else if (!hit.get().context().equals(CODES_CONTEXT)) {
+                            problems.computeIfAbsent(ctx + ": nothing", k -> new ArrayList<>()).add(dialled);
+                        } else if (!codeExtensions.contains(hit.get().extension())
+                                || !(hit.get().context().equals(ctx) || hit.get().context().equals(CODES_CONTEXT))) {
                             problems.computeIfAbsent(ctx + ": '" + hit.get().extension() + "' of context " + hit.get().context(),
                                     k -> new ArrayList<>()).add(dialled);
                         }
@@ -599,11 +597,12 @@ final class Doctor implements Callable<Integer> {
             if (!problems.isEmpty()) {
                 List<String> parts = new ArrayList<>();
                 problems.forEach((where, dialled) -> parts.add(where + " takes " + String.join(" ", dialled)));
-                return Check.fail("dial codes", String.join("; ", parts), "a context's own extensions and earlier includes"
-                        + " are searched before include => hotdesk-codes: move such patterns into a context of their own"
-                        + " included after hotdesk-codes, or narrow them; and include => hotdesk-codes in every user context");
+                return Check.fail("dial codes", String.join("; ", parts), "#include the hotdesk/extensions_hotdesk.conf that"
+                        + " hotdesk asterisk-conf generates for these codes (then: dialplan reload); no context of your own may be"
+                        + " named " + ctx);
             }
-            return Check.ok("dial codes", "in " + String.join(", ", contexts) + " every feature code reaches hotdesk-codes");
+            return Check.ok("dial codes", "in " + ctx + " (desks in use) every feature code reaches hotdesk's code route,"
+                    + " before any context of the users");
         }
 
         // ---- 8. every desk's emergency calls carry an ELIN and the address of a known site

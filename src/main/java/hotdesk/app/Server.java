@@ -1,5 +1,10 @@
 package hotdesk.app;
 
+import hotdesk.core.policy.AutoLogoutRules;
+import hotdesk.core.usecase.AutoLogout;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
 import hotdesk.agi.AgiSettings;
 import hotdesk.agi.HotdeskAgiServer;
 import hotdesk.agi.Prompts;
@@ -84,6 +89,8 @@ public final class Server implements AutoCloseable {
     private ScheduledExecutorService scheduler;
     private ExecutorService watch;
     private AnnounceEmergency announce;
+    private AutoLogout autoLogout;
+    private ExecutorService callEnds;
     private EmergencyAlerts alerts = EmergencyAlerts.none();
 
     /** Emergency calls waiting to be announced at most; a burst beyond is logged on the AMI thread, unannounced. */
@@ -96,8 +103,9 @@ public final class Server implements AutoCloseable {
     /** Settings of every part, validated at once so a bad key fails the start before anything listens. */
     record Parts(AriSettings ari, AmiSettings ami, AgiSettings agi, Prompts prompts, ProvisioningSettings provisioning,
                  Duration interval, Duration maxBackoff, Duration applyWait, Optional<WebhookSettings> webhook,
-                 Optional<BoardSettings> board) {
+                 AutoLogoutRules autoLogout, Duration autoLogoutEvery, ZoneId zone, Optional<BoardSettings> board) {
         Parts {
+            within("auto-logout.check-interval", autoLogoutEvery, Duration.ofSeconds(1), Duration.ofMinutes(10));
             within("agi.apply-wait", applyWait, Duration.ofMillis(100), Duration.ofSeconds(30));
             within("reconcile.interval", interval, Duration.ofMillis(10), Duration.ofMinutes(10));
             within("reconcile.max-backoff", maxBackoff, Duration.ofMillis(100), Duration.ofHours(1));
@@ -128,7 +136,37 @@ public final class Server implements AutoCloseable {
                 c.string("provisioning.timezone"), c.list("codes.logout").get(0),
                 c.integer("provisioning.max-refusals-per-minute", 1, 100000), c.duration("provisioning.request-timeout"));
         return new Parts(ari, ami, agi, prompts, prov, c.duration("reconcile.interval"), c.duration("reconcile.max-backoff"),
-                c.duration("agi.apply-wait"), webhook(c), board(c));
+                c.duration("agi.apply-wait"), webhook(c), autoLogoutRules(c), c.duration("auto-logout.check-interval"),
+                zone(c), board(c));
+    }
+
+    /** The auto-logout rules of {@code auto-logout.*}; a bad value names its key. */
+    static AutoLogoutRules autoLogoutRules(Config c) {
+        String daily = c.string("auto-logout.daily").strip();
+        Optional<LocalTime> at;
+        if (daily.isEmpty()) {
+            at = Optional.empty();
+        } else if (!daily.matches("\\d{1,2}:\\d{2}(:\\d{2})?")) {
+            throw new IllegalArgumentException("auto-logout.daily must be HH:MM (24 h) or empty, got '" + daily + "'");
+        } else {
+            try {
+                at = Optional.of(LocalTime.parse(daily.length() == 4 ? "0" + daily : daily));
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("auto-logout.daily must be HH:MM (24 h) or empty, got '" + daily + "'");
+            }
+        }
+        Duration idle = c.duration("auto-logout.idle");
+        Duration max = c.duration("auto-logout.max");
+        return new AutoLogoutRules(idle, max, at);
+    }
+
+    private static ZoneId zone(Config c) {
+        try {
+            return ZoneId.of(c.string("provisioning.timezone"));
+        } catch (java.time.DateTimeException e) {
+            throw new IllegalArgumentException("provisioning.timezone must be an IANA time zone id, got '"
+                    + c.string("provisioning.timezone") + "'");
+        }
     }
 
     /**
@@ -270,6 +308,16 @@ public final class Server implements AutoCloseable {
             ApplyNow applyNow = reconcile.atMost(parts.applyWait(), applying);
             LogIn logIn = new LogIn(ledger, services.pinHasher(), seating, applyNow, services.clock(), events);
             LogOut logOut = new LogOut(ledger, applyNow, services.clock(), events);
+            autoLogout = new AutoLogout(ledger, ami.callState(), logOut, parts.autoLogout(), parts.zone(), services.clock());
+            {
+                // a hang-up starts the desk's idle timer (sites and desks may have one of their own): recorded off the
+                // AMI reader, in order; when the queue is full the timer just counts from an earlier call (never a
+                // cut call: the channel list decides)
+                callEnds = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(WATCH_QUEUE),
+                        daemonThreads("hotdesk-call-ends"));
+                open.push(callEnds::shutdownNow);
+                ami.onCallEnded(this::callEnded);
+            }
             agi = new HotdeskAgiServer(parts.agi(), parts.prompts(), logIn, logOut);
             agi.start();
             open.push(agi);
@@ -295,6 +343,12 @@ public final class Server implements AutoCloseable {
             scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("hotdesk-reconciler"));
             long every = parts.interval().toMillis();
             scheduler.scheduleWithFixedDelay(this::reconcileQuietly, 0, every, TimeUnit.MILLISECONDS);
+            // sites and desks may have rules of their own even when the global ones are off: always look
+            long autoEvery = parts.autoLogoutEvery().toMillis();
+            scheduler.scheduleWithFixedDelay(this::autoLogoutQuietly, autoEvery, autoEvery, TimeUnit.MILLISECONDS);
+            LOG.info("auto-logout: idle {}, max {}, daily {} (sites and desks may differ: hotdesk auto-logout show), checked "
+                    + "every {} s", shown(parts.autoLogout().idle()), shown(parts.autoLogout().max()),
+                    parts.autoLogout().daily().map(Object::toString).orElse("off"), parts.autoLogoutEvery().toSeconds());
             open.push(() -> {
                 scheduler.shutdownNow();
                 scheduler.awaitTermination(5, TimeUnit.SECONDS);
@@ -327,6 +381,37 @@ public final class Server implements AutoCloseable {
                     call.desk(), call.number(), call.elin(), call.where(), call.channel(), WATCH_QUEUE);
             alerts.send(new hotdesk.core.model.EmergencyAlert(call, Optional.empty(), false, services.clock().instant(),
                     services.node()));
+        }
+    }
+
+    private static String shown(Duration d) {
+        return d.isZero() ? "off" : d.toMinutes() + " min";
+    }
+
+    /** On the AMI reader: queue the hang-up and return at once. */
+    private void callEnded(String endpointId, java.time.Instant at) {
+        try {
+            callEnds.execute(() -> {
+                try {
+                    autoLogout.callEnded(endpointId, at);
+                } catch (RuntimeException e) {
+                    LOG.warn("cannot record the end of a call on {}: {}", endpointId, e.toString());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.debug("call end on {} not recorded: queue full or stopping", endpointId);
+        }
+    }
+
+    private void autoLogoutQuietly() {
+        try {
+            AutoLogout.Pass pass = autoLogout.runOnce();
+            if (pass.ended() > 0 || pass.unknown() > 0) {
+                LOG.info("auto-logout: {} desks logged out, {} kept for a call, {} kept because Asterisk cannot say whether a "
+                        + "call is up", pass.ended(), pass.afterCall(), pass.unknown());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("auto-logout pass failed: {}", e.toString());
         }
     }
 
@@ -403,6 +488,11 @@ public final class Server implements AutoCloseable {
 
     public boolean amiConnected() {
         return ami != null && ami.connected();
+    }
+
+    /** For tests: the auto-logout timers in use. */
+    public AutoLogout autoLogout() {
+        return autoLogout;
     }
 
     /** For tests and status: the reconciler in use. */

@@ -239,6 +239,13 @@ final class Services implements CliContext, AutoCloseable {
     }
 
     @Override
+    public hotdesk.core.usecase.AutoLogout autoLogout() {
+        // the CLI only reads and sets rules: the server's passes ask Asterisk, this one never runs a pass
+        return new hotdesk.core.usecase.AutoLogout(ledger(), java.util.Optional::empty, logOut(), Server.autoLogoutRules(config()),
+                java.time.ZoneId.of(config().string("provisioning.timezone")), clock);
+    }
+
+    @Override
     public hotdesk.core.usecase.ReadAudit audit() {
         return new hotdesk.core.usecase.ReadAudit(ledger());
     }

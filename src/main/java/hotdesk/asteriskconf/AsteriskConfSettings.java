@@ -34,10 +34,24 @@ import java.util.regex.Pattern;
  *                          (as {@code amiUser} must) can make Asterisk run programs (Originate of {@code System()});
  *                          empty: no such user, test calls are off
  * @param amiTestSecret     its secret ({@code ami.test-secret}); not checked when {@code amiTestUser} is empty
+ * @param defaultContext    where a seated desk's other calls go when AstDB names no context of its occupant
+ *                          ({@code users.default-context}); none of the contexts the generated dialplan defines
  */
 public record AsteriskConfSettings(DialCodePlan codes, String agiUrl, String idleContext, boolean idleInternalCalls,
                                    String internalPattern, String amiUser, String amiSecret, String ariUser,
-                                   String ariPassword, PjsipWizard pjsipWizard, String amiTestUser, String amiTestSecret) {
+                                   String ariPassword, PjsipWizard pjsipWizard, String amiTestUser, String amiTestSecret,
+                                   String defaultContext) {
+
+    /** The context a seated desk's calls go on to when hotdesk wrote none for it ({@code users.default-context}). */
+    public static final String DEFAULT_CONTEXT = "internal";
+
+    /** The settings with the shipped {@code users.default-context} ({@link #DEFAULT_CONTEXT}). */
+    public AsteriskConfSettings(DialCodePlan codes, String agiUrl, String idleContext, boolean idleInternalCalls,
+                                String internalPattern, String amiUser, String amiSecret, String ariUser, String ariPassword,
+                                PjsipWizard pjsipWizard, String amiTestUser, String amiTestSecret) {
+        this(codes, agiUrl, idleContext, idleInternalCalls, internalPattern, amiUser, amiSecret, ariUser, ariPassword,
+                pjsipWizard, amiTestUser, amiTestSecret, DEFAULT_CONTEXT);
+    }
 
     /** The AMI user and secret of {@code hotdesk emergency test} that hotdesk ships ({@code ami.test-user}, {@code ami.test-secret}). */
     public static final String DEFAULT_TEST_USER = "hotdesk-test";
@@ -97,7 +111,8 @@ public record AsteriskConfSettings(DialCodePlan codes, String agiUrl, String idl
 
     /** Contexts the generated dialplan defines itself; the idle context must be none of them. */
     static final Set<String> OWN_CONTEXTS = Set.of("hotdesk-codes", "hotdesk-emergency", "hotdesk-emergency-out",
-            "hotdesk-run", "hotdesk-result", "hotdesk-dial");
+            "hotdesk-run", "hotdesk-result", "hotdesk-dial", "hotdesk-seated", "hotdesk-emergency-fallback",
+            "hotdesk-emergency-test", "hotdesk-emergency-test-answer", "hotdesk-security-announce");
 
     private static final Set<String> RESERVED_SECTIONS = Set.of("general", "globals");
     private static final Pattern AGI_URL = Pattern.compile(
@@ -112,7 +127,8 @@ public record AsteriskConfSettings(DialCodePlan codes, String agiUrl, String idl
             throw new IllegalArgumentException("codes.* and emergency.numbers must be given");
         }
         agiUrl = agiUrl(agiUrl);
-        idleContext = idleContext(idleContext);
+        idleContext = context("pjsip.idle-context", idleContext);
+        defaultContext = context("users.default-context", defaultContext);
         internalPattern = internalPattern(internalPattern, codes);
         amiUser = user("ami.user", amiUser);
         amiSecret = secret("ami.secret", amiSecret);
@@ -134,7 +150,7 @@ public record AsteriskConfSettings(DialCodePlan codes, String agiUrl, String idl
     public static AsteriskConfSettings defaults() {
         return new AsteriskConfSettings(DialCodePlan.defaults(), "agi://127.0.0.1:4573", "hotdesk-idle", false, "_1XX",
                 "hotdesk", "hotdesk-ami-change-me", "hotdesk", "hotdesk-ari-change-me", PjsipWizard.ASTDB, DEFAULT_TEST_USER,
-                DEFAULT_TEST_SECRET);
+                DEFAULT_TEST_SECRET, DEFAULT_CONTEXT);
     }
 
     private static String agiUrl(String value) {
@@ -152,14 +168,14 @@ public record AsteriskConfSettings(DialCodePlan codes, String agiUrl, String idl
         return value;
     }
 
-    private static String idleContext(String value) {
+    private static String context(String key, String value) {
         if (value == null || !CONTEXT.matcher(value).matches()) {
-            throw new IllegalArgumentException("pjsip.idle-context must be a dialplan context name (1 to 79 letters, digits, _ and -), got '"
+            throw new IllegalArgumentException(key + " must be a dialplan context name (1 to 79 letters, digits, _ and -), got '"
                     + shown(value) + "'");
         }
         String lower = value.toLowerCase(Locale.ROOT);
         if (RESERVED_SECTIONS.contains(lower) || OWN_CONTEXTS.contains(lower)) {
-            throw new IllegalArgumentException("pjsip.idle-context cannot be '" + value + "': that name is taken ("
+            throw new IllegalArgumentException(key + " cannot be '" + value + "': that name is taken ("
                     + (RESERVED_SECTIONS.contains(lower) ? "an extensions.conf section" : "a context the generated dialplan defines") + ")");
         }
         return value;
@@ -243,7 +259,8 @@ public record AsteriskConfSettings(DialCodePlan codes, String agiUrl, String idl
     String describe() {
         return codes + " asterisk.agi-url=" + agiUrl + " pjsip.idle-context=" + idleContext
                 + " asterisk.idle-internal-calls=" + idleInternalCalls + " asterisk.internal-pattern=" + internalPattern
-                + " ami.user=" + amiUser + " ari.user=" + ariUser + " asterisk.pjsip-wizard=" + pjsipWizard;
+                + " ami.user=" + amiUser + " ari.user=" + ariUser + " asterisk.pjsip-wizard=" + pjsipWizard
+                + " users.default-context=" + defaultContext;
     }
 
     @Override

@@ -63,6 +63,20 @@ public final class AsteriskConfWriter {
     /** Global variables the admin sets in extensions.conf [globals] for emergency calls. */
     public static final String EMERGENCY_TRUNK_VARIABLE = "HOTDESK_EMERGENCY_TRUNK";
     public static final String EMERGENCY_CONTEXT_VARIABLE = "HOTDESK_EMERGENCY_CONTEXT";
+    /** Where a failed emergency call is tried next: a context of that name that has the number, else a PJSIP endpoint. */
+    public static final String EMERGENCY_FALLBACK_VARIABLE = "HOTDESK_EMERGENCY_FALLBACK";
+    /** The dial string (tech/resource, as Originate takes it) rung for every emergency call: the security desk. */
+    public static final String SECURITY_DESK_VARIABLE = "HOTDESK_SECURITY_DESK";
+    /** The context that answers test calls instead of {@link #TEST_ANSWER_CONTEXT}; never anything of the real route. */
+    public static final String TEST_ROUTE_VARIABLE = "HOTDESK_EMERGENCY_TEST_ROUTE";
+    /** The context of every occupied desk line (hotdesk sets it on the endpoint). */
+    public static final String SEATED_CONTEXT = hotdesk.core.policy.PjsipProfile.SEATED_CONTEXT;
+    /** The context {@code hotdesk emergency test} places its calls into. */
+    public static final String TEST_CONTEXT = "hotdesk-emergency-test";
+    /** The context that answers a test call and reports what it received (HotdeskEmergencyTestReceived). */
+    public static final String TEST_ANSWER_CONTEXT = "hotdesk-emergency-test-answer";
+    /** How long the security desk is rung, seconds. */
+    static final int SECURITY_RING_SECONDS = 45;
 
     /** The values the FastAGI scripts set in HOTDESK_RESULT; the dialplan adds no prompt to any of them. */
     static final List<String> RESULTS = results();
@@ -244,7 +258,8 @@ public final class AsteriskConfWriter {
                 "emergency.numbers=" + String.join(",", c.emergency()),
                 "asterisk.agi-url=" + s.agiUrl() + "  pjsip.idle-context=" + s.idleContext(),
                 "asterisk.idle-internal-calls=" + s.idleInternalCalls() + "  asterisk.internal-pattern=" + s.internalPattern(),
-                "ami.user=" + s.amiUser() + "  ari.user=" + s.ariUser() + "  asterisk.pjsip-wizard=" + s.pjsipWizard());
+                "ami.user=" + s.amiUser() + "  ari.user=" + s.ariUser() + "  asterisk.pjsip-wizard=" + s.pjsipWizard(),
+                "users.default-context=" + s.defaultContext());
     }
 
     // ---------------------------------------------------------------- extensions_hotdesk.conf
@@ -253,9 +268,12 @@ public final class AsteriskConfWriter {
         DialCodePlan codes = s.codes();
         StringBuilder b = new StringBuilder(header(s, EXTENSIONS, "the hot-desk dialplan."));
         b.append(";\n");
-        b.append("; Contexts: [").append(s.idleContext()).append("] for free desks; [hotdesk-codes] to include in the\n");
-        b.append("; contexts of people who hot-desk; [hotdesk-emergency] for emergency numbers; [hotdesk-dial] to\n");
-        b.append("; ring every device of a user. [hotdesk-run], [hotdesk-result] and [hotdesk-emergency-out] serve\n");
+        b.append("; Contexts: [").append(s.idleContext()).append("] for free desks; [").append(SEATED_CONTEXT)
+                .append("] for desks in use; [hotdesk-codes] to\n");
+        b.append("; include in the contexts of people who hot-desk; [hotdesk-emergency] for emergency numbers;\n");
+        b.append("; [hotdesk-emergency-fallback] for an emergency context of yours whose call failed; [hotdesk-dial]\n");
+        b.append("; to ring every device of a user. [hotdesk-run], [hotdesk-result], [hotdesk-emergency-out],\n");
+        b.append("; [hotdesk-emergency-test], [hotdesk-emergency-test-answer] and [hotdesk-security-announce] serve\n");
         b.append("; the others: never include them anywhere.\n");
 
         b.append("\n; Free desks: hotdesk gives every desk line without an occupant this context. Every extension\n");
@@ -288,37 +306,8 @@ public final class AsteriskConfWriter {
         b.append("[hotdesk-codes]\n");
         featureCodes(b, codes);
 
-        b.append("\n; Emergency numbers: static dialplan only, no AGI and nothing of hotdesk but the desk's ELIN in\n");
-        b.append("; AstDB, so they work with hotdesk down. Set ").append(EMERGENCY_TRUNK_VARIABLE)
-                .append(" (a PJSIP trunk endpoint) in the\n");
-        b.append("; [globals] of extensions.conf, or ").append(EMERGENCY_CONTEXT_VARIABLE)
-                .append(" to route the calls through a context of your\n");
-        b.append("; own. include => hotdesk-emergency in user contexts too if logged-in desks should present it.\n");
-        b.append("[hotdesk-emergency]\n");
-        for (String n : codes.emergency()) {
-            b.append("exten => ").append(n).append(",1,Goto(hotdesk-emergency-out,${EXTEN},1)\n");
-        }
-        b.append("\n; Asterisk ends a call at the first application it lacks, so the emergency route uses Asterisk's\n");
-        b.append("; built-ins (NoOp, GotoIf, Set, Goto, Hangup) and, after them, Dial (app_dial), Log (app_verbose)\n");
-        b.append("; and Playback (app_playback). DB() and CHANNEL() are functions: missing, they read as empty.\n");
-        b.append("[hotdesk-emergency-out]\n");
-        b.append("exten => _X.,1,NoOp(hotdesk: emergency call to ${EXTEN} from ${CHANNEL(name)})\n");
-        b.append(" same => n,GotoIf($[\"${CHANNEL(endpoint)}\" = \"\"]?route)\n");
-        b.append(" same => n,Set(HOTDESK_ELIN=${DB(hotdesk/desk/${CHANNEL(endpoint)}/elin)})\n");
-        b.append(" same => n,GotoIf($[\"${HOTDESK_ELIN}\" = \"\"]?route)\n");
-        b.append(" same => n,Set(CALLERID(num)=${HOTDESK_ELIN})\n");
-        b.append(" same => n(route),GotoIf($[\"${").append(EMERGENCY_CONTEXT_VARIABLE).append("}\" != \"\"]?${")
-                .append(EMERGENCY_CONTEXT_VARIABLE).append("},${EXTEN},1)\n");
-        b.append(" same => n,GotoIf($[\"${").append(EMERGENCY_TRUNK_VARIABLE).append("}\" = \"\"]?notrunk)\n");
-        b.append(" same => n,Dial(PJSIP/${EXTEN}@${").append(EMERGENCY_TRUNK_VARIABLE).append("})\n");
-        b.append(" same => n,Log(ERROR,hotdesk: emergency call to ${EXTEN} failed on trunk ${")
-                .append(EMERGENCY_TRUNK_VARIABLE).append("} with ${DIALSTATUS})\n");
-        b.append(" same => n,Goto(failed)\n");
-        b.append(" same => n(notrunk),Log(ERROR,hotdesk: emergency call to ${EXTEN} cannot be placed: set ")
-                .append(EMERGENCY_TRUNK_VARIABLE).append(" in [globals])\n");
-        b.append(" same => n(failed),Playback(please-try-again)\n");
-        b.append(" same => n,Hangup()\n");
-
+        seated(b, s);
+        emergency(b, codes);
         b.append("\n; Gosub(hotdesk-dial,s,1(<extension>[,<ring seconds>])) rings every device of a user at once: the\n");
         b.append("; desk they sit at and their own phones (Dial(PJSIP/101) would ring only one). With nothing\n");
         b.append("; registered there is no Dial at all and DIALSTATUS=CHANUNAVAIL, so your dialplan can go on to\n");
@@ -357,6 +346,170 @@ public final class AsteriskConfWriter {
         b.append("exten => ").append(UNAVAILABLE).append(",1,Playback(").append(UNAVAILABLE_SOUND).append(")\n");
         b.append(" same => n,Return()\n");
         return b.toString();
+    }
+
+    // ---------------------------------------------------------------- the seated desk's context
+
+    /**
+     * {@code [hotdesk-seated]}: the context of every occupied desk line. Its own extensions are searched
+     * first and exact ones before patterns: emergency numbers (exact), then the feature codes (exact and
+     * patterns beginning with their literal digits, which Asterisk ranks before any character class), then
+     * two catch-alls that hand everything else, unchanged, to the occupant's own context as hotdesk wrote it
+     * to AstDB ({@code desk/<endpoint>/context}), else to {@code users.default-context}.
+     */
+    private static void seated(StringBuilder b, AsteriskConfSettings s) {
+        DialCodePlan codes = s.codes();
+        b.append("\n; Desks in use: hotdesk gives every occupied desk line this context (and writes the occupant's own\n");
+        b.append("; context to AstDB hotdesk/desk/<endpoint>/context first). A context's own extensions are searched\n");
+        b.append("; before its includes and an exact extension before any pattern, so: the emergency numbers (exact)\n");
+        b.append("; always take the emergency route with the DESK's ELIN and location, then hotdesk's feature codes,\n");
+        b.append("; then everything else goes unchanged (* # + included) to the occupant's own context, or to\n");
+        b.append("; ").append(s.defaultContext()).append(" (users.default-context) when AstDB names none. Nothing to include anywhere.\n");
+        b.append('[').append(SEATED_CONTEXT).append("]\n");
+        b.append("; emergency numbers: exact extensions, which Asterisk prefers to every pattern below\n");
+        for (String n : codes.emergency()) {
+            b.append("exten => ").append(n).append(",1,Goto(hotdesk-emergency,${EXTEN},1)\n");
+        }
+        featureCodes(b, codes);
+        b.append("; everything else: the occupant's own context, the number unchanged; a number it does not have is\n");
+        b.append("; refused as unallocated (cause 1, a 404 to the phone), as if the phone had the context itself\n");
+        for (String catchAll : List.of("_[0-9*#+]", "_[0-9*#+].")) {
+            b.append("exten => ").append(catchAll).append(",1,Set(HOTDESK_CONTEXT=${DB(hotdesk/desk/${CHANNEL(endpoint)}/context)})\n");
+            b.append(" same => n,GotoIf($[\"${HOTDESK_CONTEXT}\" != \"\"]?own)\n");
+            b.append(" same => n,Set(HOTDESK_CONTEXT=").append(s.defaultContext()).append(")\n");
+            b.append(" same => n(own),GotoIf(${DIALPLAN_EXISTS(${HOTDESK_CONTEXT},${EXTEN},1)}?${HOTDESK_CONTEXT},${EXTEN},1)\n");
+            b.append(" same => n,Log(NOTICE,hotdesk: ${EXTEN} dialled at ${CHANNEL(endpoint)} is not in context ${HOTDESK_CONTEXT})\n");
+            b.append(" same => n,Hangup(1)\n");
+        }
+    }
+
+    // ---------------------------------------------------------------- the emergency route
+
+    private static void emergency(StringBuilder b, DialCodePlan codes) {
+        b.append("\n; Emergency numbers: static dialplan only, no AGI and nothing of hotdesk but the desk's facts in\n");
+        b.append("; AstDB (elin, where, civic), so they work with hotdesk down. Set ").append(EMERGENCY_TRUNK_VARIABLE)
+                .append(" (a PJSIP trunk endpoint)\n");
+        b.append("; in the [globals] of extensions.conf, or ").append(EMERGENCY_CONTEXT_VARIABLE)
+                .append(" to route the calls through a context of\n");
+        b.append("; your own; ").append(EMERGENCY_FALLBACK_VARIABLE).append(" for a failed call, ").append(SECURITY_DESK_VARIABLE)
+                .append(" to ring someone on site.\n");
+        b.append("[hotdesk-emergency]\n");
+        for (String n : codes.emergency()) {
+            b.append("exten => ").append(n).append(",1,Goto(hotdesk-emergency-out,${EXTEN},1)\n");
+        }
+
+        b.append("\n; Asterisk ends a call at the first application it lacks, so the emergency route uses Asterisk's\n");
+        b.append("; built-ins (NoOp, GotoIf, Set, Goto) and, after them, UserEvent (app_userevent), Originate\n");
+        b.append("; (app_originate), Dial (app_dial), Log (app_verbose) and Playback (app_playback): hotdesk serve and\n");
+        b.append("; hotdesk doctor check that they are loaded. DB(), CHANNEL(), CALLERID() and GEOLOC_PROFILE() are\n");
+        b.append("; functions: missing, they read as empty (or are not set) and the call goes on.\n");
+        b.append("; The user event HotdeskEmergency and the security desk's call come before the Dial and never wait:\n");
+        b.append("; UserEvent only queues an AMI event, and Originate with option a returns at once while the\n");
+        b.append("; security desk rings on a channel of its own.\n");
+        b.append("[hotdesk-emergency-out]\n");
+        b.append("exten => _X.,1,NoOp(hotdesk: emergency call to ${EXTEN} from ${CHANNEL(name)})\n");
+        b.append(" same => n,Set(HOTDESK_DESK=${CHANNEL(endpoint)})\n");
+        b.append(" same => n,Set(HOTDESK_RING_SECURITY=yes)\n");
+        announce(b, "no");
+        b.append(" same => n(route),GotoIf($[\"${").append(EMERGENCY_CONTEXT_VARIABLE).append("}\" != \"\"]?${")
+                .append(EMERGENCY_CONTEXT_VARIABLE).append("},${EXTEN},1)\n");
+        b.append(" same => n,GotoIf($[\"${").append(EMERGENCY_TRUNK_VARIABLE).append("}\" = \"\"]?notrunk)\n");
+        b.append(" same => n,Dial(PJSIP/${EXTEN}@${").append(EMERGENCY_TRUNK_VARIABLE).append("})\n");
+        b.append(" same => n,Log(ERROR,hotdesk: emergency call to ${EXTEN} from ${CHANNEL(name)} failed on trunk ${")
+                .append(EMERGENCY_TRUNK_VARIABLE).append("} with ${DIALSTATUS}: trying ").append(EMERGENCY_FALLBACK_VARIABLE).append(")\n");
+        b.append(" same => n,Goto(hotdesk-emergency-fallback,${EXTEN},1)\n");
+        b.append(" same => n(notrunk),Log(ERROR,hotdesk: emergency call to ${EXTEN} from ${CHANNEL(name)} has no route: set ")
+                .append(EMERGENCY_TRUNK_VARIABLE).append(" in [globals] - trying ").append(EMERGENCY_FALLBACK_VARIABLE).append(")\n");
+        b.append(" same => n,Goto(hotdesk-emergency-fallback,${EXTEN},1)\n");
+
+        b.append("\n; A failed emergency call tries ").append(EMERGENCY_FALLBACK_VARIABLE)
+                .append(" ([globals]): a context of that name that has the\n");
+        b.append("; number, else a PJSIP endpoint (a second trunk). An emergency context of yours may end in\n");
+        b.append("; Goto(hotdesk-emergency-fallback,${EXTEN},1) after its own Dial failed.\n");
+        b.append("[hotdesk-emergency-fallback]\n");
+        b.append("exten => _X.,1,GotoIf($[\"${").append(EMERGENCY_FALLBACK_VARIABLE).append("}\" = \"\"]?none)\n");
+        b.append(" same => n,GotoIf(${DIALPLAN_EXISTS(${").append(EMERGENCY_FALLBACK_VARIABLE).append("},${EXTEN},1)}?${")
+                .append(EMERGENCY_FALLBACK_VARIABLE).append("},${EXTEN},1)\n");
+        b.append(" same => n,Dial(PJSIP/${EXTEN}@${").append(EMERGENCY_FALLBACK_VARIABLE).append("})\n");
+        b.append(" same => n,Log(ERROR,hotdesk: emergency call to ${EXTEN} from ${CHANNEL(name)} failed on the fallback ${")
+                .append(EMERGENCY_FALLBACK_VARIABLE).append("} too with ${DIALSTATUS}: given up)\n");
+        b.append(" same => n,Goto(failed)\n");
+        b.append(" same => n(none),Log(ERROR,hotdesk: emergency call to ${EXTEN} from ${CHANNEL(name)} given up: no ")
+                .append(EMERGENCY_FALLBACK_VARIABLE).append(" in [globals])\n");
+        b.append(" same => n(failed),Playback(please-try-again)\n");
+        b.append(" same => n,Hangup()\n");
+
+        b.append("\n; The security desk's call (").append(SECURITY_DESK_VARIABLE)
+                .append("), once it answers: the caller ID shows where the desk is and\n");
+        b.append("; the number dialled; it hears the number dialled, then the desk's ELIN, twice.\n");
+        b.append("[hotdesk-security-announce]\n");
+        b.append("exten => _X.,1,Answer()\n");
+        b.append(" same => n,Wait(1)\n");
+        b.append(" same => n(say),SayDigits(${EXTEN})\n");
+        b.append(" same => n,Wait(1)\n");
+        b.append(" same => n,GotoIf($[\"${HOTDESK_ELIN}\" = \"\"]?again)\n");
+        b.append(" same => n,SayDigits(${HOTDESK_ELIN})\n");
+        b.append(" same => n,Wait(1)\n");
+        b.append(" same => n(again),GotoIf($[\"${HOTDESK_SAID}\" = \"yes\"]?done)\n");
+        b.append(" same => n,Set(HOTDESK_SAID=yes)\n");
+        b.append(" same => n,Goto(say)\n");
+        b.append(" same => n(done),Hangup()\n");
+
+        b.append("\n; hotdesk emergency test places its calls here (Originate of Local/<number>@").append(TEST_CONTEXT)
+                .append(" with\n");
+        b.append("; HOTDESK_TEST_DESK=<endpoint>): the same announcement as a real call, with Test: yes, and then the\n");
+        b.append("; test answer side (").append(TEST_ROUTE_VARIABLE).append(" names another context), never the trunk. The\n");
+        b.append("; security desk rings only with HOTDESK_TEST_RING_SECURITY=yes (--ring-security).\n");
+        b.append('[').append(TEST_CONTEXT).append("]\n");
+        b.append("exten => _X.,1,NoOp(hotdesk: TEST emergency call to ${EXTEN} as desk ${HOTDESK_TEST_DESK})\n");
+        b.append(" same => n,Set(HOTDESK_DESK=${HOTDESK_TEST_DESK})\n");
+        b.append(" same => n,Set(HOTDESK_RING_SECURITY=${HOTDESK_TEST_RING_SECURITY})\n");
+        announce(b, "yes");
+        b.append(" same => n(route),GotoIf($[\"${").append(TEST_ROUTE_VARIABLE).append("}\" != \"\"]?own)\n");
+        b.append(" same => n,Dial(Local/${EXTEN}@").append(TEST_ANSWER_CONTEXT).append(")\n");
+        b.append(" same => n,Hangup()\n");
+        b.append(" same => n(own),Dial(Local/${EXTEN}@${").append(TEST_ROUTE_VARIABLE).append("})\n");
+        b.append(" same => n,Hangup()\n");
+
+        b.append("\n; The answering side of a test call, standing for the dispatcher: reports what arrived.\n");
+        b.append('[').append(TEST_ANSWER_CONTEXT).append("]\n");
+        b.append("exten => _X.,1,UserEvent(HotdeskEmergencyTestReceived,CallerID: ${CALLERID(num)},CallerName: ${CALLERID(name)},"
+                + "Civic: \"${GEOLOC_PROFILE(location_info)}\",Number: ${EXTEN})\n");
+        b.append(" same => n,Answer()\n");
+        b.append(" same => n,Wait(1)\n");
+        b.append(" same => n,Hangup()\n");
+    }
+
+    /**
+     * The announcement both the real and the test route make, before any Dial: the desk's facts from
+     * AstDB (the desk in {@code HOTDESK_DESK}), caller ID number = ELIN and name = where, the civic
+     * location on the channel (inherited by the dialled channel, where res_pjsip_geolocation turns it
+     * into a PIDF-LO), the user event, and, when {@code HOTDESK_RING_SECURITY=yes} and a security desk
+     * is set, its call, asynchronously. Ends at label {@code route}, which the caller appends.
+     */
+    private static void announce(StringBuilder b, String test) {
+        b.append(" same => n,GotoIf($[\"${HOTDESK_DESK}\" = \"\"]?announce)\n");
+        b.append(" same => n,Set(HOTDESK_ELIN=${DB(hotdesk/desk/${HOTDESK_DESK}/elin)})\n");
+        b.append(" same => n,Set(HOTDESK_WHERE=${DB(hotdesk/desk/${HOTDESK_DESK}/where)})\n");
+        b.append(" same => n,Set(HOTDESK_CIVIC=${DB(hotdesk/desk/${HOTDESK_DESK}/civic)})\n");
+        b.append(" same => n,Set(HOTDESK_NAME=${HOTDESK_ELIN})\n");
+        b.append(" same => n,GotoIf($[\"${HOTDESK_ELIN}\" = \"\"]?named)\n");
+        b.append(" same => n,Set(CALLERID(num)=${HOTDESK_ELIN})\n");
+        b.append(" same => n(named),GotoIf($[\"${HOTDESK_WHERE}\" = \"\"]?located)\n");
+        b.append(" same => n,Set(CALLERID(name)=${HOTDESK_WHERE})\n");
+        b.append(" same => n,Set(HOTDESK_NAME=${HOTDESK_WHERE})\n");
+        b.append(" same => n(located),GotoIf($[\"${HOTDESK_CIVIC}\" = \"\"]?announce)\n");
+        b.append(" same => n,Set(GEOLOC_PROFILE(format)=civicAddress)\n");
+        b.append(" same => n,Set(GEOLOC_PROFILE(location_info)=${HOTDESK_CIVIC})\n");
+        b.append(" same => n,Set(GEOLOC_PROFILE(allow_routing_use)=yes)\n");
+        b.append(" same => n,Set(GEOLOC_PROFILE(inheritable)=true)\n");
+        b.append(" same => n(announce),UserEvent(HotdeskEmergency,Desk: ${HOTDESK_DESK},Number: ${EXTEN},ELIN: ${HOTDESK_ELIN},"
+                + "Where: ${HOTDESK_WHERE},Civic: \"${HOTDESK_CIVIC}\",Channel: ${CHANNEL},Test: ").append(test).append(")\n");
+        b.append(" same => n,GotoIf($[\"${HOTDESK_RING_SECURITY}\" != \"yes\"]?route)\n");
+        // Originate ends the caller's call when its channel argument has no tech/resource form: checked first
+        b.append(" same => n,GotoIf($[\"${").append(SECURITY_DESK_VARIABLE).append("}\" =~ \"^[A-Za-z0-9_]+/[^/]\" = 0]?route)\n");
+        b.append(" same => n,Originate(${").append(SECURITY_DESK_VARIABLE).append("},exten,hotdesk-security-announce,${EXTEN},1,")
+                .append(SECURITY_RING_SECONDS).append(",ac(${EXTEN})n(${HOTDESK_NAME})v(HOTDESK_ELIN=${HOTDESK_ELIN}^HOTDESK_DESK=${HOTDESK_DESK}))\n");
     }
 
     private static void featureCodes(StringBuilder b, DialCodePlan codes) {
@@ -445,10 +598,11 @@ public final class AsteriskConfWriter {
                 + "; The events hotdesk reads: FullyBooted (sent at login only to users that may read system) and\n"
                 + "; Shutdown are system events; the UserEvent HotdeskEmergency of the emergency route (hotdesk logs\n"
                 + "; it and posts it to emergency.webhook-url) is a user event, which Asterisk sends only to users\n"
-                + "; with read = user.\n"
+                + "; with read = user. Hangup is a call event: the end of a desk's last call starts its idle\n"
+                + "; auto-logout timer (auto-logout.idle); whether a call is up is asked with CoreShowChannels.\n"
                 + ";\n"
-                + "; [" + s.amiUser() + "] is the user `hotdesk serve` and `hotdesk doctor` log in as: read = system,user and\n"
-                + "; write = system,reporting, nothing else: no call, no command, no originate. reporting only reads\n"
+                + "; [" + s.amiUser() + "] is the user `hotdesk serve` and `hotdesk doctor` log in as: read = system,user,call\n"
+                + "; and write = system,reporting, nothing else: no command, no originate. reporting only reads\n"
                 + "; (status, AstDB, dialplan); config would also let the user rewrite config files (UpdateConfig).\n"
                 + ";\n"
                 + (s.testCalls() ? ""
@@ -465,7 +619,7 @@ public final class AsteriskConfWriter {
                 + "secret = " + s.amiSecret() + "\n"
                 + "deny = 0.0.0.0/0.0.0.0\n"
                 + "permit = 127.0.0.1/255.255.255.255\n"
-                + "read = system,user\n"
+                + "read = system,user,call\n"
                 + "write = system,reporting\n"
                 + "writetimeout = 5000\n"
                 + (s.testCalls() ? "\n"
@@ -581,19 +735,42 @@ public final class AsteriskConfWriter {
         b.append("- `sorcery.conf` `[res_pjsip]`: the six `endpoint`/`aor`/`auth` lines of `").append(SORCERY).append("`\n");
         b.append("  (config first, then ").append(s.pjsipWizard().sorcery()).append("; if you map these types elsewhere, e.g. realtime,\n");
         b.append("  keep your lines and add the `").append(s.pjsipWizard().sorcery()).append("` lines after them).\n");
-        b.append("- Every context your hot-desking users have (their `context`, `users.default-context` in hotdesk):\n");
-        b.append("  `include => hotdesk-codes`, so a desk in use can log out and switch users. Your context's own\n");
-        b.append("  extensions are searched before included ones: a pattern such as `_0.` or `_X.` there takes the codes\n");
-        b.append("  that begin with those digits. Keep outside-line patterns in a context you include after\n");
-        b.append("  `hotdesk-codes`.\n");
-        b.append("- Optionally `include => hotdesk-emergency` in those contexts too, so logged-in desks present their\n");
-        b.append("  ELIN; again, a pattern of your own that matches an emergency number comes first.\n");
         b.append("- `extensions.conf` `[globals]`: `").append(EMERGENCY_TRUNK_VARIABLE).append(" = <your PJSIP trunk endpoint>`,\n");
         b.append("  or `").append(EMERGENCY_CONTEXT_VARIABLE)
                 .append(" = <context>` to send emergency calls through a context of your own (it gets\n");
         b.append("  the dialled number as its extension, caller ID already set to the desk's ELIN). Without either,\n");
-        b.append("  emergency calls fail with an error in the log: test them.\n\n");
+        b.append("  emergency calls fail with an error in the log: test them. The other globals are optional (see\n");
+        b.append("  \"Emergency calls\" below): `").append(EMERGENCY_FALLBACK_VARIABLE).append("`, `").append(SECURITY_DESK_VARIABLE)
+                .append("`, `").append(TEST_ROUTE_VARIABLE).append("`.\n");
+        b.append("- On the trunk endpoint in `pjsip.conf`: `geoloc_outgoing_call_profile = <prefer_incoming>` (a profile\n");
+        b.append("  built into Asterisk), so the desk's civic location goes with the call (below).\n");
+        b.append("- Nothing to include in your users' contexts: a desk in use has the context `").append(SEATED_CONTEXT)
+                .append("` (below). A user's\n");
+        b.append("  own phones (their endpoint, not a desk) keep their context; `include => hotdesk-codes` there only if\n");
+        b.append("  they should dial the codes, `include => hotdesk-emergency` only if their emergency calls should take\n");
+        b.append("  this route (such a phone has no desk location: no ELIN, no civic location).\n\n");
 
+        b.append("## Desks in use: `").append(SEATED_CONTEXT).append("`\n\n");
+        b.append("hotdesk gives every occupied desk line the context `").append(SEATED_CONTEXT)
+                .append("` and writes the occupant's own context to\n");
+        b.append("AstDB (`hotdesk/desk/<endpoint>/context`) before it pushes the endpoint; it deletes that key when the desk\n");
+        b.append("is free again. Asterisk searches a context's own extensions before its includes, an exact extension before\n");
+        b.append("any pattern, and patterns by how specific each position is, so the context holds every extension itself:\n\n");
+        b.append("1. the emergency numbers (").append(String.join(", ", c.emergency()))
+                .append("), exact: always the emergency route, with the **desk's** ELIN and\n");
+        b.append("   location (AstDB of the desk endpoint), never the occupant's;\n");
+        b.append("2. hotdesk's feature codes, as in the idle context (log out, log in as someone else);\n");
+        b.append("3. everything else (`_[0-9*#+]`, `_[0-9*#+].`): `Goto` to the occupant's context with the number\n");
+        b.append("   unchanged (`*`, `#`, `+` included), or to `").append(s.defaultContext())
+                .append("` (`users.default-context`) when AstDB names none. A number\n");
+        b.append("   that context does not have ends with cause 1 (unallocated, a 404 to the phone), as it would had the\n");
+        b.append("   phone that context itself.\n\n");
+        b.append("So your own contexts need no include of hotdesk's, and a pattern of yours (`_X.`, `_0.`) can no longer\n");
+        b.append("take an emergency number or a feature code from a desk. What a desk cannot dial any more: an extension of\n");
+        b.append("your context that is itself an emergency number or begins like a feature code (hotdesk's come first), and\n");
+        b.append("names with letters (only digits, `*`, `#`, `+` are passed on). The call keeps the occupant's caller ID,\n");
+        b.append("account code and variables; `${CONTEXT}` reads `").append(SEATED_CONTEXT)
+                .append("` until the `Goto`, the user's context after it.\n\n");
         b.append("## Secrets to change\n\n");
         b.append("`").append(MANAGER).append("` (two `secret`s) and `").append(ARI).append("` (`password`) hold the AMI secrets\n");
         b.append("and ARI password. Change them, here (or in hotdesk's settings before generating) **and** in hotdesk\n");
@@ -626,8 +803,46 @@ public final class AsteriskConfWriter {
         b.append("outcome and set `HOTDESK_RESULT`; `[hotdesk-result]` closes the call for each result. If hotdesk cannot\n");
         b.append("be reached, the caller hears `").append(UNAVAILABLE_SOUND).append("`, never silence.\n\n");
 
-        b.append("## Emergency calls work with hotdesk down\n\n");
-        b.append("`[hotdesk-emergency]` is plain static dialplan: no AGI, nothing of hotdesk but the desk's ELIN, which\n");
+        b.append("## Emergency calls\n\n");
+        b.append("Free desks (`").append(s.idleContext()).append("`) and desks in use (`").append(SEATED_CONTEXT)
+                .append("`) send the emergency numbers to `[hotdesk-emergency]`,\n");
+        b.append("plain static dialplan: no AGI, nothing of hotdesk but the desk's facts in AstDB, which Asterisk keeps\n");
+        b.append("across restarts. For every call, before the `Dial` and without delaying it, the route\n\n");
+        b.append("- reads `hotdesk/desk/<endpoint>/elin`, `/where` and `/civic` of the calling desk endpoint and sets caller\n");
+        b.append("  ID number = ELIN, caller ID name = where text (a desk without an ELIN keeps its caller ID: hotdesk warns);\n");
+        b.append("- puts the civic location on the channel (`GEOLOC_PROFILE`, inherited by the trunk channel): with\n");
+        b.append("  `geoloc_outgoing_call_profile = <prefer_incoming>` on the trunk endpoint, `res_pjsip_geolocation` sends it as\n");
+        b.append("  a `Geolocation: <cid:…>` header with a PIDF-LO body (civicAddress) in the INVITE. Without that setting the\n");
+        b.append("  location is silently not sent. hotdesk cannot know whether your carrier reads it: many trunks drop\n");
+        b.append("  the body and take the location from the ELIN's registered address (keep that record current);\n");
+        b.append("- sends the AMI user event `HotdeskEmergency` (`Desk`, `Number`, `ELIN`, `Where`, `Civic`, `Channel`,\n");
+        b.append("  `Test: no`), which a running hotdesk logs at ERROR, audits and posts to its webhook;\n");
+        b.append("- if `").append(SECURITY_DESK_VARIABLE).append("` is set in `[globals]` to a dial string (`PJSIP/200`, or\n");
+        b.append("  `Local/200@internal` for a ring group of yours), rings it with `Originate(…,a)`: asynchronously, on a\n");
+        b.append("  channel of its own, for ").append(SECURITY_RING_SECONDS)
+                .append(" s. It shows the where text (else the ELIN) as caller name and the number\n");
+        b.append("  dialled as caller number, and once answered says the number dialled, then the ELIN, twice. The\n");
+        b.append("  emergency call never waits for it; a value without `tech/resource` form is skipped (Originate would\n");
+        b.append("  end the emergency call).\n\n");
+        b.append("Then it dials `PJSIP/<number>@").append("${").append(EMERGENCY_TRUNK_VARIABLE).append("}`, or goes to `${")
+                .append(EMERGENCY_CONTEXT_VARIABLE).append("}` when that is set. A failed `Dial`\n");
+        b.append("(trunk down, congestion, `CHANUNAVAIL`, busy) or no route at all is logged at ERROR and tried again on\n");
+        b.append("`").append(EMERGENCY_FALLBACK_VARIABLE).append("`: a context of that name that has the number, else a PJSIP endpoint (a second trunk;\n");
+        b.append("a context wins over an endpoint of the same name). If that fails too, or none is set, an ERROR says\n");
+        b.append("the call was given up and the caller hears `please-try-again`. An emergency context of your own may end in\n");
+        b.append("`Goto(hotdesk-emergency-fallback,${EXTEN},1)` to get the same fallback.\n\n");
+        b.append("`hotdesk emergency test --desk MAC` originates into `[").append(TEST_CONTEXT)
+                .append("]`: the same announcement with `Test: yes`,\n");
+        b.append("the security desk only with `--ring-security`, and the call goes to `[").append(TEST_ANSWER_CONTEXT)
+                .append("]` (or the context\n");
+        b.append("named by `").append(TEST_ROUTE_VARIABLE)
+                .append("`), which answers and reports what arrived, never to the trunk or the fallback.\n\n");
+        b.append("What hotdesk cannot guarantee: that the carrier honours the ELIN as caller ID or reads the PIDF-LO; that\n");
+        b.append("a desk's location fields are true (moving a phone moves its location only when someone changes it in\n");
+        b.append("hotdesk); that the modules are loaded (a missing `app_userevent`, `app_originate` or `app_dial` ends\n");
+        b.append("the emergency call at that step: `hotdesk serve` and `hotdesk doctor` check them, below).\n\n");
+        b.append("### Emergency calls work with hotdesk down\n\n");
+        b.append("The route needs nothing of hotdesk but the desk's facts (ELIN, where, civic, context), which\n");
         b.append("hotdesk stores in Asterisk's own database (AstDB `hotdesk/desk/<endpoint>/elin`) and Asterisk keeps across\n");
         if (s.pjsipWizard() == AsteriskConfSettings.PjsipWizard.MEMORY) {
             b.append("restarts. One limit: desk endpoints are pushed over ARI into Asterisk's memory. If Asterisk restarts while\n");

@@ -50,6 +50,9 @@ public interface CliContext {
     /** Where secrets given without a value on the command line are read from. */
     SecretInput secretInput();
 
+    /** The auto-logout rules of the settings, sites and desks ({@code hotdesk auto-logout}); never runs a pass. */
+    hotdesk.core.usecase.AutoLogout autoLogout();
+
     /** The audit trail ({@code hotdesk audit}). */
     hotdesk.core.usecase.ReadAudit audit();
 

@@ -51,8 +51,7 @@ public final class StatusCommand implements Callable<Integer> {
         }
         int code = Output.listing(spec, json, status.lines(ctx.node()), StatusCommand::describe,
                 List.of("ENDPOINT", "LABEL", "STATE", "USER", "SINCE", "ELIN", "WARNINGS", "ASTERISK"),
-                l -> List.of(l.line().endpointId(), l.device().label(),
-                        l.occupancy().isPresent() ? "occupied" : "idle",
+                l -> List.of(l.line().endpointId(), l.device().label(), l.state(),
                         l.occupant().map(u -> u.extension() + " " + u.name()).orElse("-"),
                         l.occupancy().map(o -> o.since().toString()).orElse("-"),
                         elin(l.located()), warnings(l.located()),
@@ -157,7 +156,14 @@ public final class StatusCommand implements Callable<Integer> {
         m.put("endpoint", l.line().endpointId());
         m.put("mac", l.device().mac().value());
         m.put("label", l.device().label());
-        m.put("state", l.occupancy().isPresent() ? "occupied" : "idle");
+        m.put("state", l.occupancy().isPresent() ? "occupied" : l.device().enabled() ? "idle" : "disabled");
+        // a free desk says why and when its last session ended (not who: that is the audit's)
+        m.put("lastLogout", l.lastSession().filter(r -> l.occupancy().isEmpty() && r.end().isPresent() && r.reason().isPresent()).map(r -> {
+            Map<String, Object> x = Output.object();
+            x.put("at", r.end().get().toString());
+            x.put("reason", r.reason().get().shown());
+            return x;
+        }).orElse(null));
         m.put("extension", l.occupant().map(u -> u.extension().value()).orElse(null));
         m.put("name", l.occupant().map(u -> u.name()).orElse(null));
         m.put("since", l.occupancy().map(o -> o.since().toString()).orElse(null));

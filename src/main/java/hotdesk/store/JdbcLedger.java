@@ -6,6 +6,7 @@ import hotdesk.core.model.AdminSession;
 import hotdesk.core.model.AuditEntry;
 import hotdesk.core.model.AuditLine;
 import hotdesk.core.model.AuditQuery;
+import hotdesk.core.model.AutoLogoutOverride;
 import hotdesk.core.model.CivicField;
 import hotdesk.core.model.CivicLocation;
 import hotdesk.core.model.DeskLine;
@@ -962,6 +963,39 @@ final class JdbcLedger implements Ledger {
                     rs -> new AuditEntry(instant(rs, "occurred_at"), rs.getString("actor"), rs.getString("action"),
                             rs.getString("subject"), rs.getString("detail")),
                     max));
+        }
+
+        @Override
+        public Map<String, AutoLogoutOverride> autoLogoutOverrides(String scope) {
+            Map<String, AutoLogoutOverride> all = new java.util.TreeMap<>();
+            for (Object[] row : list("read auto-logout overrides of " + scope,
+                    "SELECT name, idle_seconds, max_seconds, daily FROM auto_logout_overrides WHERE scope = ?",
+                    rs -> new Object[] {rs.getString("name"), new AutoLogoutOverride(seconds(rs, "idle_seconds"),
+                            seconds(rs, "max_seconds"), Optional.ofNullable(rs.getString("daily")))}, scope)) {
+                all.put((String) row[0], (AutoLogoutOverride) row[1]);
+            }
+            return all;
+        }
+
+        private static Optional<java.time.Duration> seconds(ResultSet rs, String column) throws SQLException {
+            long v = rs.getLong(column);
+            return rs.wasNull() ? Optional.empty() : Optional.of(java.time.Duration.ofSeconds(v));
+        }
+
+        @Override
+        public void setAutoLogoutOverride(String scope, String name, AutoLogoutOverride o) {
+            update("delete auto-logout override " + scope + " " + name,
+                    "DELETE FROM auto_logout_overrides WHERE scope = ? AND name = ?", scope, name);
+            if (!o.isEmpty()) {
+                String what = "write auto-logout override " + scope + " " + name;
+                update(what, "INSERT INTO auto_logout_overrides (scope, name) VALUES (?, ?)", scope, name);
+                String where = " WHERE scope = ? AND name = ?";
+                o.idle().ifPresent(d -> update(what, "UPDATE auto_logout_overrides SET idle_seconds = ?" + where, d.toSeconds(),
+                        scope, name));
+                o.max().ifPresent(d -> update(what, "UPDATE auto_logout_overrides SET max_seconds = ?" + where, d.toSeconds(),
+                        scope, name));
+                o.daily().ifPresent(d -> update(what, "UPDATE auto_logout_overrides SET daily = ?" + where, d, scope, name));
+            }
         }
 
         @Override

@@ -54,12 +54,12 @@ class AmiLinkTest {
     // ---- connecting
 
     @Test
-    void it_logs_in_with_md5_and_system_and_user_events_only_and_calls_back_on_fully_booted() {
+    void it_logs_in_with_md5_and_system_user_and_call_events_only_and_calls_back_on_fully_booted() {
         AmiLink link = started();
 
         assertThat(link.connected()).isTrue();
         assertThat(ami.actions()).containsExactly("Challenge", "Login");
-        assertThat(ami.received()).contains("Username: hotdesk\r\nAuthType: MD5\r\nKey: ").contains("Events: system,user\r\n")
+        assertThat(ami.received()).contains("Username: hotdesk\r\nAuthType: MD5\r\nKey: ").contains("Events: system,user,call\r\n")
                 .doesNotContain("Secret:");
         assertThat(log.lines()).anyMatch(l -> l.equals("INFO AMI connected to 127.0.0.1:" + ami.port()
                 + " as 'hotdesk' (Asterisk Call Manager/11.0.0)"));

@@ -247,7 +247,9 @@ abstract class AsteriskContract {
         pbx.push(projections.desk(line, device, Optional.of(alice)));
 
         Map<String, String> ep = ari().get("endpoint", DESK).orElseThrow();
-        assertThat(ep).containsEntry("context", "default").containsEntry("accountcode", USER);
+        // an occupied desk has hotdesk's seated context; the user's own endpoint keeps their context
+        assertThat(ep).containsEntry("context", "hotdesk-seated").containsEntry("accountcode", USER);
+        assertThat(ari().get("endpoint", USER).orElseThrow()).containsEntry("context", "default");
         assertThat(ep.get("callerid")).isEqualTo("\"IT Alice\" <" + USER + ">");
         assertThat(ari().get("endpoint", USER).orElseThrow().get("aors")).isEqualTo(DESK + "," + USER);
         assertThat(ari().get("aor", DESK)).isPresent();
@@ -423,6 +425,25 @@ abstract class AsteriskContract {
             // session what is queued for it before it answers that session's next action
             assertThat(systemOnly.action("Ping", Map.of()).get("Ping")).isEqualTo("Pong");
             assertThat(systemOnly.awaitEvent(m -> m.isEvent("UserEvent"), Duration.ZERO)).isNull();
+        }
+    }
+
+    @Test
+    void ami_core_show_channels_is_a_list_answer_and_hotdesks_call_state_reads_it() {
+        try (AmiWire hotdesk = loggedIn(AMI_USER, AMI_SECRET, "system,user,call")) {
+            Message answer = hotdesk.action("CoreShowChannels", Map.of());
+            assertThat(answer.get("Response")).isEqualTo("Success");
+            assertThat(answer.get("EventList")).isEqualTo("start");
+            Message complete = hotdesk.awaitEvent(m -> m.isEvent("CoreShowChannelsComplete"), Duration.ofSeconds(5));
+            assertThat(complete).isNotNull();
+            assertThat(complete.get("EventList")).isEqualTo("Complete");
+            assertThat(complete.get("ListItems")).isEqualTo("0");
+        }
+        try (AmiLink link = new AmiLink(new AmiSettings("127.0.0.1", amiPort(), AMI_USER, AMI_SECRET, Duration.ofSeconds(5),
+                Map.of()), Map.of(), () -> { }, call -> { })) {
+            link.start();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(link::connected);
+            assertThat(link.callState().endpointsOnCall()).contains(java.util.Set.of());
         }
     }
 

@@ -120,7 +120,7 @@ class DoctorRealAsteriskTest {
                 "hotdesk-result", "hotdesk-dial");
         assertThat(line(run, "modules")).contains("loaded");
         assertThat(line(run, "pjsip.conf")).contains("2 hot-desking user(s)");
-        assertThat(line(run, "dial codes")).contains("internal");
+        assertThat(line(run, "dial codes")).contains("hotdesk-seated", "every feature code reaches hotdesk's code route");
         assertThat(line(run, "emergency")).contains("no desks yet");
         assertThat(asterisk.rx("pjsip show endpoints")).doesNotContain("hotdesk-doctor-probe");
         assertThat(asterisk.rx("pjsip show aors")).doesNotContain("hotdesk-doctor-probe");
@@ -159,7 +159,7 @@ class DoctorRealAsteriskTest {
         Path manager = asterisk.dir().resolve("etc/hotdesk/manager_hotdesk.conf");
         String good = Files.readString(manager);
         try {
-            Files.writeString(manager, replaced(good, "read = system,user\n", "read = reporting\n")
+            Files.writeString(manager, replaced(good, "read = system,user,call\n", "read = reporting\n")
                     .replace("write = system,reporting\n", "write = reporting\n"));
             asterisk.rx("manager reload");
 
@@ -180,7 +180,7 @@ class DoctorRealAsteriskTest {
         Path manager = asterisk.dir().resolve("etc/hotdesk/manager_hotdesk.conf");
         String good = Files.readString(manager);
         try {
-            Files.writeString(manager, replaced(good, "read = system,user\n", "read = user\n"));
+            Files.writeString(manager, replaced(good, "read = system,user,call\n", "read = user\n"));
             asterisk.rx("manager reload");
 
             CliRun run = doctor(s);
@@ -300,16 +300,14 @@ class DoctorRealAsteriskTest {
     }
 
     @Test
-    void a_pattern_of_the_users_context_that_takes_feature_codes_fails_the_dial_codes_check() {
+    void a_pattern_of_a_users_context_no_longer_takes_a_desks_feature_codes_since_the_desk_has_hotdesk_seated() {
+        // before issue 10 a desk in use had the user's context, where doctor-shadowed's _X. took 00*… first; now
+        // the desk's context hotdesk-seated routes the codes before it goes on to the user's context
         Map<String, String> s = settings("shadowed", "101", "internal", "102", "doctor-shadowed", "103", "nowhere");
 
         CliRun run = doctor(s);
 
-        assertThat(run.code()).isEqualTo(ExitCodes.CHECK_FAILED);
-        String dial = withFix(run, "dial codes");
-        assertThat(dial).contains("FAIL", "doctor-shadowed: '_X.' of context doctor-shadowed takes", "00*123456", "00#123456#",
-                "fix: a context's own extensions and earlier includes are searched before include => hotdesk-codes");
-        assertThat(dial).contains("nowhere: the context is not loaded, so nothing takes any code").doesNotContain("*71", "internal:");
+        assertThat(line(run, "dial codes")).startsWith("ok").contains("hotdesk-seated").doesNotContain("doctor-shadowed");
     }
 
     @Test
@@ -336,7 +334,8 @@ class DoctorRealAsteriskTest {
                     + " hotdesk-run, hotdesk-result, hotdesk-dial", "fix: #include hotdesk/extensions_hotdesk.conf");
             assertThat(withFix(run, "modules")).contains("FAIL", "not loaded: func_dialplan", "fix: load them");
             assertThat(line(run, "modules")).doesNotContain("res_agi");
-            assertThat(line(run, "dial codes")).contains("FAIL", "internal: nothing (is hotdesk-codes included?) takes *70");
+            assertThat(withFix(run, "dial codes")).contains("FAIL", "hotdesk-seated: the context is not loaded, so nothing takes any code",
+                    "fix: #include the hotdesk/extensions_hotdesk.conf");
             assertThat(line(run, "ami")).startsWith("ok");
             assertThat(line(run, "ari")).startsWith("ok");
             assertThat(asterisk.rx("pjsip show auths")).doesNotContain("hotdesk-doctor-probe");

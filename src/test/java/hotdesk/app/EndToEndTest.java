@@ -92,7 +92,7 @@ class EndToEndTest {
         assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("OK");
         Map<String, String> desk = ari.object("endpoint", DESK).orElseThrow();
         assertThat(desk).containsEntry("callerid", "\"Alice Example\" <101>")
-                .containsEntry("context", "internal")
+                .containsEntry("context", "hotdesk-seated")
                 .containsEntry("mailboxes", "101@default")
                 .containsEntry("accountcode", "101");
         assertThat(ari.object("endpoint", "101").orElseThrow().get("aors")).isEqualTo(DESK + ",101");

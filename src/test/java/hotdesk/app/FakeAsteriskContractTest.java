@@ -37,7 +37,7 @@ class FakeAsteriskContractTest extends AsteriskContract {
         // the kit has no such module either
         ami.unloadModules("app_no_such_module");
         // the users of the generated manager_hotdesk.conf, and one that may read system events only
-        ami.user(AMI_USER, AMI_SECRET, "system,user", "system,reporting");
+        ami.user(AMI_USER, AMI_SECRET, "system,user,call", "system,reporting");
         ami.user(AMI_TEST_USER, AMI_TEST_SECRET, "user", "originate,reporting");
         ami.user(SYSTEM_ONLY_USER, SYSTEM_ONLY_SECRET, "system", "system,reporting");
         ami.global(GLOBAL, GLOBAL_VALUE);

@@ -135,4 +135,34 @@ class LifecycleCommandLineTest {
         ok("user", "set-pin", "101", "--pin", "5193");
         assertThat(ok("audit", "--limit", "100")).contains("user.set-pin").doesNotContain("5193").doesNotContain("3865");
     }
+
+    @Test
+    void auto_logout_rules_of_a_site_and_a_desk_are_set_shown_and_cleared() throws IOException {
+        ok("site", "add", "HQ");
+        assertThat(ok("auto-logout", "set", "--site", "HQ", "--idle", "30m", "--daily", "19:00"))
+                .isEqualTo("site HQ: idle=30m max=inherit daily=19:00\n");
+        assertThat(ok("auto-logout", "set", "--desk", MAC, "--max", "off"))
+                .isEqualTo("desk 0015651234ab: idle=inherit max=off daily=inherit\n");
+
+        JsonNode shown = json.readTree(ok("auto-logout", "show", "--json"));
+        assertThat(shown.at("/global/max").asText()).isEqualTo("12h");
+        assertThat(shown.at("/global/idle").asText()).isEqualTo("off");
+        assertThat(shown.at("/sites/HQ/idle").asText()).isEqualTo("30m");
+        assertThat(shown.at("/sites/HQ/daily").asText()).isEqualTo("19:00");
+        assertThat(shown.at("/desks/0015651234ab/max").asText()).isEqualTo("off");
+        assertThat(ok("auto-logout", "show")).contains("(settings)").containsPattern("site +HQ +30m +inherit +19:00");
+
+        assertThat(ok("auto-logout", "set", "--site", "HQ", "--idle", "inherit")).contains("idle=inherit max=inherit daily=19:00");
+        assertThat(ok("auto-logout", "clear", "--desk", MAC)).isEqualTo("desk 0015651234ab follows its site and the settings again\n");
+        assertThat(json.readTree(ok("auto-logout", "show", "--json")).get("desks").size()).isZero();
+
+        CliRun bad = run("auto-logout", "set", "--site", "HQ", "--idle", "soon");
+        assertThat(bad.code()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(bad.err()).contains("--idle must be a duration");
+        assertThat(run("auto-logout", "set", "--site", "HQ", "--daily", "25:00").code()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(run("auto-logout", "set", "--site", "Nowhere", "--idle", "5m").err()).contains("no site Nowhere");
+        assertThat(run("auto-logout", "set", "--site", "HQ", "--desk", MAC, "--idle", "5m").code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("auto-logout", "set", "--site", "HQ").code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(ok("audit", "--action", "auto-logout")).contains("auto-logout.set");
+    }
 }

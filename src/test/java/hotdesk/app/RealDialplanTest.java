@@ -107,7 +107,7 @@ class RealDialplanTest {
 
         assertThat(c.results()).as(c.toString()).containsExactly("OK");
         assertThat(c.log()).contains("hotdesk-login,101");
-        awaitDesk("internal");
+        awaitDesk("hotdesk-seated");
         assertThat(ari.get("endpoint", DESK).orElseThrow()).containsEntry("accountcode", "101")
                 .containsEntry("callerid", "\"Alice Example\" <101>");
     }
@@ -118,7 +118,7 @@ class RealDialplanTest {
         Call c = call(SippCall.from(DESK, deskSecret, code).pause(PROMPT).digits("101#").pause(PROMPT).digits("3865#"));
 
         assertThat(c.results()).as(c.toString()).containsExactly("OK");
-        awaitDesk("internal");
+        awaitDesk("hotdesk-seated");
     }
 
     @Test
@@ -127,7 +127,7 @@ class RealDialplanTest {
 
         assertThat(c.results()).as(c.toString()).containsExactly("OK");
         assertThat(c.log()).contains("hotdesk-login,101*");
-        awaitDesk("internal");
+        awaitDesk("hotdesk-seated");
     }
 
     @Test
@@ -159,7 +159,7 @@ class RealDialplanTest {
         Call in = call(SippCall.from(DESK, deskSecret, codes[0].formatted(otp("101"))));
 
         assertThat(in.results()).as(in.toString()).containsExactly("OK");
-        awaitDesk("internal");
+        awaitDesk("hotdesk-seated");
 
         Call out = call(SippCall.from(DESK, deskSecret, codes[1]));
 
@@ -171,7 +171,7 @@ class RealDialplanTest {
     void a_used_one_time_code_is_refused() {
         String code = otp("101");
         assertThat(call(SippCall.from(DESK, deskSecret, "00*" + code)).results()).containsExactly("OK");
-        awaitDesk("internal");
+        awaitDesk("hotdesk-seated");
         CliRun.ok(settings, "logout", "--device", MAC);
         awaitDesk("hotdesk-idle");
 
@@ -229,12 +229,13 @@ class RealDialplanTest {
     void an_occupied_desk_reaches_emergency_with_the_desks_elin_while_hotdesk_is_stopped() {
         assertThat(call(SippCall.from(DESK, deskSecret, "*70101").pause(PROMPT).digits("3865#")).results())
                 .containsExactly("OK");
-        awaitDesk("internal");
+        awaitDesk("hotdesk-seated");
         stopHotdesk();
 
         Call c = call(SippCall.from(DESK, deskSecret, "911"));
 
-        assertThat(c.log()).as(c.toString()).contains("[911@internal:1]")
+        // the desk's own context takes 911 first: no include in the user's context is needed or used
+        assertThat(c.log()).as(c.toString()).contains("[911@hotdesk-seated:1]").doesNotContain("@internal:")
                 .contains("TEST-EMERGENCY 911 cid=" + ELIN + " from " + DESK);
     }
 

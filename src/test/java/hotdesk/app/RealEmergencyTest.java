@@ -20,9 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,11 +34,10 @@ import static org.awaitility.Awaitility.await;
  * {@code HotdeskEmergency} user event and a running hotdesk logs, audits and posts it; {@code hotdesk
  * emergency test} places its test call and reads what the answering side received.
  *
- * <p>The emergency route itself is generated dialplan; where the generated files do not define the
- * test contexts ({@code hotdesk-emergency-test}, {@code -answer}) yet, {@link #STAND_IN} stands in for
- * them, emitting the same events the same way (the contract of issue 10). Context {@code
- * standin-real-emergency} sends what the route sends for a real call ({@code Test: no}) without dialling
- * anything.
+ * <p>Everything is the generated dialplan: the real call is a SIP call of the desk (SIPp with the desk's
+ * account) to 911, which the kit routes to its answering {@code [test-emergency]}
+ * ({@code HOTDESK_EMERGENCY_CONTEXT}); the test call goes through {@code hotdesk-emergency-test} and its
+ * answer side. RealEmergencyRouteTest covers the trunk, the location and the security desk.
  */
 class RealEmergencyTest {
 
@@ -52,42 +49,6 @@ class RealEmergencyTest {
     private static String WHERE;
     private static String CIVIC;
     private static final String WEBHOOK_SECRET = "real-webhook-secret-0123456789";
-
-    /** The route's announcement, as a subroutine: desk facts from AstDB, caller ID = ELIN, the location, the event. */
-    static final String STAND_IN = """
-
-            [standin-route]
-            exten => s,1,Set(DESK=${HOTDESK_TEST_DESK})
-             same => n,Set(ELIN=${DB(hotdesk/desk/${DESK}/elin)})
-             same => n,Set(WHERE=${DB(hotdesk/desk/${DESK}/where)})
-             same => n,Set(CIVIC=${DB(hotdesk/desk/${DESK}/civic)})
-             same => n,Set(CALLERID(num)=${ELIN})
-             same => n,Set(CALLERID(name)=${WHERE})
-             same => n,GotoIf($["${CIVIC}" = ""]?announce)
-             same => n,Set(GEOLOC_PROFILE(format)=civicAddress)
-             same => n,Set(GEOLOC_PROFILE(location_info)=${CIVIC})
-             same => n,Set(GEOLOC_PROFILE(inheritable)=true)
-             same => n(announce),UserEvent(HotdeskEmergency,Desk: ${DESK},Number: ${ARG1},ELIN: ${ELIN},Where: ${WHERE},Civic: "${CIVIC}",Channel: ${CHANNEL},Test: ${ARG2})
-             same => n,Return()
-
-            [standin-real-emergency]
-            exten => _X.,1,Gosub(standin-route,s,1(${EXTEN},no))
-             same => n,Answer()
-             same => n,Hangup()
-            """;
-    static final String STAND_IN_TEST = """
-
-            [hotdesk-emergency-test]
-            exten => _X.,1,Gosub(standin-route,s,1(${EXTEN},yes))
-             same => n,Dial(Local/${EXTEN}@hotdesk-emergency-test-answer)
-             same => n,Hangup()
-
-            [hotdesk-emergency-test-answer]
-            exten => _X.,1,UserEvent(HotdeskEmergencyTestReceived,CallerID: ${CALLERID(num)},CallerName: ${CALLERID(name)},Civic: "${GEOLOC_PROFILE(location_info)}",Number: ${EXTEN})
-             same => n,Answer()
-             same => n,Wait(1)
-             same => n,Hangup()
-            """;
 
     @TempDir
     static Path work;
@@ -102,7 +63,7 @@ class RealEmergencyTest {
     static void startAsterisk() throws IOException {
         RealAsterisk.assumeKit();
         settings = KitSettings.of(work, "real-emergency");
-        asterisk = KitSettings.startAsterisk(work.resolve("asterisk"), settings, RealEmergencyTest::addStandIn);
+        asterisk = KitSettings.startAsterisk(work.resolve("asterisk"), settings, conf -> { });
         // the desk's location comes from the ledger (its site and its own fields) and hotdesk pushes it to AstDB
         CliRun.ok(settings, "site", "add", "HQ", "--country", "US", "--state", "CA", "--city", "San Jose", "--street", "Main St",
                 "--number", "100");
@@ -140,17 +101,6 @@ class RealEmergencyTest {
         }
     }
 
-    /** The stand-in contexts; the test ones only where the generated dialplan has none of its own. */
-    static void addStandIn(Path conf) {
-        try {
-            String generated = Files.readString(conf.resolve("hotdesk").resolve("extensions_hotdesk.conf"));
-            String add = STAND_IN + (generated.contains("[hotdesk-emergency-test]") ? "" : STAND_IN_TEST);
-            Files.writeString(conf.resolve("extensions.conf"), add, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     private static AmiWire loggedIn(String user, String secret) {
         AmiWire ami = new AmiWire("127.0.0.1", asterisk.amiPort());
         Message login = ami.login(user, secret, "user");
@@ -168,28 +118,19 @@ class RealEmergencyTest {
         await().atMost(PATIENCE).until(() -> server.amiConnected() && server.reconcile().idle());
     }
 
-    /** Originates, as the test-call user, a Local channel into {@code context}; the dialplan does the rest. */
-    private static void call(String number, String context, String id) {
-        Map<String, String> h = new LinkedHashMap<>();
-        h.put("Channel", "Local/" + number + "@" + context);
-        h.put("Application", "Wait");
-        h.put("Data", "2");
-        h.put("ChannelId", id);
-        h.put("Timeout", "10000");
-        h.put("Variable", "HOTDESK_TEST_DESK=" + DESK);
-        try (AmiWire ami = loggedIn(AsteriskContract.AMI_TEST_USER, AsteriskContract.AMI_TEST_SECRET)) {
-            Message answer = ami.action("Originate", h);
-            assertThat(answer.get("Response")).as("Originate: %s", answer).isEqualTo("Success");
-        }
+    /** The desk itself calls {@code number} (SIPp with the desk's account, as its phone would). */
+    private static void deskCalls(String number) {
+        String secret = new hotdesk.ari.AriClient(new hotdesk.ari.AriSettings(asterisk.ariUrl(), AsteriskContract.ARI_USER,
+                AsteriskContract.ARI_PASSWORD, Duration.ofSeconds(5))).get("auth", DESK + "-auth").orElseThrow().get("password");
+        hotdesk.testing.RealAsterisk.Result r = hotdesk.testing.SippCall.from(DESK, secret, number).run(asterisk, work.resolve("sipp"));
+        assertThat(r.exit()).as("the kit's emergency context answered: %s", r.output()).isZero();
     }
 
     @Test
     void a_running_hotdesk_logs_audits_and_posts_the_emergency_event_the_real_asterisk_sends() throws Exception {
         startHotdesk();
-        String id = "real-emergency-" + Long.toHexString(System.nanoTime());
-
         try (LogCapture log = LogCapture.of("hotdesk")) {
-            call("911", "standin-real-emergency", id);
+            deskCalls("911");
 
             await().atMost(PATIENCE).until(() -> receiver.posts().size() == 1);
             WebhookReceiver.Post post = receiver.posts().get(0);
@@ -202,12 +143,13 @@ class RealEmergencyTest {
             assertThat(body.get("elin").asText()).isEqualTo(ELIN);
             assertThat(body.get("where").asText()).isEqualTo(WHERE);
             assertThat(body.get("civic").asText()).isEqualTo(CIVIC);
-            assertThat(body.get("call_id").asText()).isEqualTo(id);
-            assertThat(body.get("channel").asText()).startsWith("Local/911@standin-real-emergency-").endsWith(";2");
+            // the desk's own channel, whose unique id is the call's id
+            assertThat(body.get("channel").asText()).startsWith("PJSIP/" + DESK + "-");
+            assertThat(body.get("call_id").asText()).matches("[0-9]+\\.[0-9]+");
             assertThat(body.get("occupant").isNull()).isTrue();
             assertThat(body.get("occupant_known").asBoolean()).isTrue();
             assertThat(log.lines()).anyMatch(l -> l.startsWith("ERROR EMERGENCY CALL from desk " + DESK + ": dialled 911, ELIN "
-                    + ELIN + ", where '" + WHERE + "', no occupant, channel Local/911@standin-real-emergency-"));
+                    + ELIN + ", where '" + WHERE + "', no occupant, channel PJSIP/" + DESK + "-"));
         }
         try (Database db = Database.open(DatabaseSettings.h2(work.resolve("ledger")))) {
             List<AuditEntry> audit = db.ledger().read(tx -> tx.auditTail(20));

@@ -102,14 +102,14 @@ class RealLoginPolicyTest {
         RealDialplanTest.Call victim = call(SippCall.from(DESK_B, secretB, "*70101").pause(PROMPT).digits(PIN + "#"));
 
         assertThat(victim.results()).as(victim.toString()).containsExactly("OK");
-        awaitContext(DESK_B, "internal");
+        awaitContext(DESK_B, "hotdesk-seated");
         assertThat(CliRun.ok(settings, "status")).contains("extension 101 at " + DESK_A);
     }
 
     @Test
     void with_multi_login_deny_a_second_desk_gets_already_seated_and_its_own_prompt() {
         assertThat(call(SippCall.from(DESK_A, secretA, "00*" + otp("102"))).results()).containsExactly("OK");
-        awaitContext(DESK_A, "internal");
+        awaitContext(DESK_A, "hotdesk-seated");
 
         RealDialplanTest.Call second = call(SippCall.from(DESK_B, secretB, "00*" + otp("102")));
 
@@ -123,7 +123,7 @@ class RealLoginPolicyTest {
     void a_disabled_user_is_logged_out_at_once_loses_their_endpoint_and_hears_a_wrong_pin_and_a_disabled_desk_keeps_only_emergency() {
         String code = otp("101");
         assertThat(call(SippCall.from(DESK_A, secretA, "*70101").pause(PROMPT).digits(PIN + "#")).results()).containsExactly("OK");
-        awaitContext(DESK_A, "internal");
+        awaitContext(DESK_A, "hotdesk-seated");
         try {
             CliRun.ok(settings, "user", "set", "101", "--enabled", "off");
 

@@ -95,7 +95,7 @@ class RealPhoneLoopTest {
 
         // then the desk is Alice's in Asterisk, the phone was told to re-fetch, and its file says so
         await().atMost(PATIENCE).ignoreExceptions()
-                .until(() -> ari.get("endpoint", DESK).orElseThrow().get("context"), "internal"::equals);
+                .until(() -> ari.get("endpoint", DESK).orElseThrow().get("context"), "hotdesk-seated"::equals);
         assertThat(ari.get("endpoint", DESK).orElseThrow().get("callerid")).isEqualTo("\"Alice Example\" <101>");
         await().atMost(PATIENCE).until(() -> phone.received("NOTIFY", "Event: check-sync;reboot=false") > notifiesBefore);
         assertThat(fetch("/provision/001565b51f01.cfg", "Yealink SIP-T54W 96.86.0.100 00:15:65:b5:1f:01"))

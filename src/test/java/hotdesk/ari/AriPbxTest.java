@@ -94,7 +94,7 @@ class AriPbxTest {
         }
         assertThat(ari.object("endpoint", DESK).orElseThrow())
                 .containsEntry("callerid", "\"Alice\" <201>")
-                .containsEntry("context", "internal")
+                .containsEntry("context", "hotdesk-seated") // the desk's context; the user's is an AstDB fact
                 .containsEntry("accountcode", "201")
                 .containsEntry("mailboxes", "201@default")
                 .containsEntry("aors", DESK)
@@ -207,7 +207,7 @@ class AriPbxTest {
         assertThat(ari.object("auth", DESK + "-auth")).isEmpty();
 
         pbx.push(projections.desk(line, device, Optional.of(alice)));
-        assertThat(ari.object("endpoint", DESK).orElseThrow()).containsEntry("context", "internal");
+        assertThat(ari.object("endpoint", DESK).orElseThrow()).containsEntry("context", "hotdesk-seated");
     }
 
     @Test

@@ -130,7 +130,7 @@ class AsteriskConfWriterTest {
         Map<String, List<String>> users = sections(FILES.get(MANAGER));
 
         assertThat(users.get("hotdesk")).containsExactly("secret = hotdesk-ami-change-me", "deny = 0.0.0.0/0.0.0.0",
-                "permit = 127.0.0.1/255.255.255.255", "read = system,user", "write = system,reporting", "writetimeout = 5000");
+                "permit = 127.0.0.1/255.255.255.255", "read = system,user,call", "write = system,reporting", "writetimeout = 5000");
         assertThat(users.get("hotdesk-test")).containsExactly("secret = hotdesk-ami-test-change-me", "deny = 0.0.0.0/0.0.0.0",
                 "permit = 127.0.0.1/255.255.255.255", "read = user", "write = originate,reporting", "writetimeout = 5000");
         assertThat(users).containsOnlyKeys("hotdesk", "hotdesk-test"); // [general] is merged by hand
@@ -209,14 +209,17 @@ class AsteriskConfWriterTest {
                 D.internalPattern(), D.amiUser(), D.amiSecret(), D.ariUser(), D.ariPassword(), D.pjsipWizard());
         for (Map<String, String> files : List.of(FILES, AsteriskConfWriter.render(internal))) {
             Map<String, List<String>> contexts = sections(files.get(EXTENSIONS));
-            for (String context : List.of("hotdesk-emergency", "hotdesk-emergency-out", D.idleContext())) {
+            for (String context : List.of("hotdesk-emergency", "hotdesk-emergency-out", "hotdesk-emergency-fallback",
+                    D.idleContext(), "hotdesk-seated")) {
                 List<String> apps = contexts.get(context).stream()
                         .filter(l -> l.startsWith("exten =>") || l.startsWith("same =>"))
                         .map(l -> l.startsWith("exten") ? l.replaceFirst("^[^,]*,[^,]*,", "") : l.replaceFirst("^[^,]*,", ""))
                         .map(l -> l.replaceFirst("\\(.*", ""))
                         .distinct().toList();
+                // UserEvent and Originate announce the call before the Dial (issue 10); their modules are
+                // required ones that serve and doctor check, like app_dial's
                 assertThat(apps).as(context).isSubsetOf("NoOp", "GotoIf", "Set", "Goto", "Hangup", "Gosub", "Dial", "Log",
-                        "Playback");
+                        "Playback", "UserEvent", "Originate");
             }
         }
     }

@@ -312,6 +312,15 @@ final class Dialplan {
         final List<String> logs = new ArrayList<>();
         final List<String> visited = new ArrayList<>();
         String callerIdNum = "";
+        String callerIdName = "";
+        /** GEOLOC_PROFILE(field) → value set on the channel. */
+        final Map<String, String> geoloc = new HashMap<>();
+        /** UserEvent arguments, as written after substitution. */
+        final List<String> userEvents = new ArrayList<>();
+        /** Originate arguments, as written after substitution. */
+        final List<String> originated = new ArrayList<>();
+        final List<String> said = new ArrayList<>();
+        String hangupCause = "";
         boolean hungUp;
     }
 
@@ -324,6 +333,8 @@ final class Dialplan {
         /** Given the AGI request URL and arguments, sets AGISTATUS / HOTDESK_RESULT on the call. */
         Function<List<String>, Map<String, String>> agi = args -> Map.of("AGISTATUS", "FAILURE");
         String dialStatus = "ANSWER";
+        /** DIALSTATUS per dial string; dialStatus for the others. */
+        final Map<String, String> dialStatuses = new HashMap<>();
     }
 
     private record Frame(Extension exten, int index, Map<String, String> locals, String dialledExten) {
@@ -331,7 +342,13 @@ final class Dialplan {
 
     /** Runs a call dialled as {@code dialled} in {@code context}; at most 200 steps. */
     Call run(String context, String dialled, World world) {
+        return run(context, dialled, world, Map.of());
+    }
+
+    /** As {@link #run(String, String, World)}, the channel starting with {@code variables} (an Originate's). */
+    Call run(String context, String dialled, World world, Map<String, String> variables) {
         Call call = new Call();
+        call.vars.putAll(variables);
         Extension e = route(context, dialled).orElseThrow(() -> new AssertionError(dialled + " matches nothing in [" + context + "]"));
         String exten = dialled;
         int index = 0;
@@ -374,6 +391,10 @@ final class Dialplan {
                         locals.put(name.substring(6, name.length() - 1), value);
                     } else if (name.equals("CALLERID(num)")) {
                         call.callerIdNum = value;
+                    } else if (name.equals("CALLERID(name)")) {
+                        call.callerIdName = value;
+                    } else if (name.startsWith("GEOLOC_PROFILE(")) {
+                        call.geoloc.put(name.substring(15, name.length() - 1), value);
                     } else {
                         call.vars.put(name, value);
                     }
@@ -385,12 +406,27 @@ final class Dialplan {
                 }
                 case "Hangup" -> {
                     call.hungUp = true;
+                    call.hangupCause = args;
                     return call;
                 }
+                case "UserEvent" -> {
+                    call.userEvents.add(args);
+                    index++;
+                }
+                case "Originate" -> {
+                    call.originated.add(args);
+                    index++;
+                }
+                case "SayDigits" -> {
+                    call.said.add(args);
+                    index++;
+                }
+                case "Answer", "Wait" -> index++;
                 case "Dial" -> {
                     call.dialled.add(args);
-                    call.vars.put("DIALSTATUS", world.dialStatus);
-                    if (world.dialStatus.equals("ANSWER")) {
+                    String status = world.dialStatuses.getOrDefault(args, world.dialStatus);
+                    call.vars.put("DIALSTATUS", status);
+                    if (status.equals("ANSWER")) {
                         // without the g option an answered call ends the caller's dialplan when it is over
                         call.hungUp = true;
                         return call;
@@ -475,6 +511,8 @@ final class Dialplan {
 
     private static final Pattern SUBSTRING = Pattern.compile("([A-Za-z0-9_]+):(-?[0-9]+)(?::([0-9]+))?");
     private static final Pattern COMPARISON = Pattern.compile("\"([^\"]*)\" (=|!=) \"([^\"]*)\"");
+    /** {@code "text" =~ "regex" = 0}: whether the regex does NOT match at the start (=~ yields the match length). */
+    private static final Pattern NO_MATCH = Pattern.compile("\"([^\"]*)\" =~ \"([^\"]*)\" = 0");
 
     /** Asterisk's ${…} and $[…] substitution, innermost first, for the forms the dialplan uses. */
     private String substitute(String text, Map<String, String> scope, World world) {
@@ -521,7 +559,8 @@ final class Dialplan {
                 case "PJSIP_DIAL_CONTACTS" -> world.contacts.getOrDefault(arg, "");
                 case "DIALPLAN_EXISTS" -> {
                     String[] a = arg.split(",", -1);
-                    yield hasContext(a[0]) && contexts.get(a[0]).containsKey(a[1]) ? "1" : "0";
+                    // ast_exists_extension: patterns count, includes too
+                    yield hasContext(a[0]) && route(a[0], a[1]).isPresent() ? "1" : "0";
                 }
                 default -> throw new AssertionError("function not modelled: " + fn);
             };
@@ -533,6 +572,9 @@ final class Dialplan {
             int to = m.group(3) == null ? v.length() : Math.min(v.length(), from + Integer.parseInt(m.group(3)));
             return v.substring(from, to);
         }
+        if (expr.equals("CHANNEL")) {
+            return world.endpoint.isEmpty() ? "Local/x@y-0001;2" : "PJSIP/" + world.endpoint + "-00000001";
+        }
         if (!expr.matches("[A-Za-z0-9_]+")) {
             throw new AssertionError("variable expression not modelled: " + expr);
         }
@@ -540,6 +582,10 @@ final class Dialplan {
     }
 
     private static String evaluate(String expr) {
+        Matcher r = NO_MATCH.matcher(expr.strip());
+        if (r.matches()) {
+            return Pattern.compile(r.group(2)).matcher(r.group(1)).lookingAt() ? "0" : "1";
+        }
         Matcher m = COMPARISON.matcher(expr.strip());
         if (!m.matches()) {
             throw new AssertionError("expression not modelled: " + expr);

@@ -53,6 +53,9 @@ class DialplanRoutingTest {
         if (first.equals("Gosub(hotdesk-dial,s,1(${EXTEN}))")) {
             return "internal " + dialled;
         }
+        if (first.equals("Set(HOTDESK_CONTEXT=${DB(hotdesk/desk/${CHANNEL(endpoint)}/context)})")) {
+            return "own " + dialled;
+        }
         return "unexpected " + e.name() + ": " + first;
     }
 
@@ -97,6 +100,38 @@ class DialplanRoutingTest {
             "9111       | refused"})
     void every_dial_form_of_an_idle_desk_reaches_the_right_script_with_the_right_argument(String dialled, String expected) {
         assertThat(outcome(dialplan(AsteriskConfSettings.defaults()), "hotdesk-idle", dialled)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "*70101     | hotdesk-login 101",
+            "*70101#    | hotdesk-login 101#",
+            "*70        | 'hotdesk-login '",
+            "*77*101*   | hotdesk-login 101*",
+            "*77*5*     | 'hotdesk-logout '",
+            "00*123456  | hotdesk-otp 123456",
+            "00#123456# | hotdesk-otp 123456",
+            "00#        | 'hotdesk-logout '",
+            "00         | 'hotdesk-logout '",
+            "*71        | 'hotdesk-logout '",
+            "911        | emergency",
+            "112        | emergency",
+            "999        | emergency",
+            "5551234    | own 5551234",
+            "101        | own 101",
+            "1          | own 1",
+            "*7         | own *7",
+            "*701       | own *701",
+            "00*12345   | own 00*12345",
+            "0          | own 0",
+            "#          | own #",
+            "+4930123   | own +4930123",
+            "*99#       | own *99#",
+            "9111       | own 9111",
+            "9911       | own 9911"})
+    void every_dial_form_of_a_seated_desk_reaches_emergency_a_code_or_the_occupants_context_unchanged(String dialled,
+                                                                                                      String expected) {
+        assertThat(outcome(dialplan(AsteriskConfSettings.defaults()), "hotdesk-seated", dialled)).isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "{0} -> {1}")

@@ -151,7 +151,7 @@ class BoardServerTest {
         assertThat(world.audit()).anySatisfy(a -> {
             assertThat(a.action()).isEqualTo("logout");
             assertThat(a.actor()).isEqualTo("board:anna");
-            assertThat(a.detail()).contains("reason=FORCED");
+            assertThat(a.detail()).contains("reason=forced");
         });
         assertThat(c.post("/board/desks/" + BoardWorld.DESK + "/logout", Map.of(), Map.of("X-CSRF-Token", csrf)).statusCode())
                 .isEqualTo(409);

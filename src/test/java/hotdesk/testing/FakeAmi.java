@@ -129,7 +129,7 @@ public final class FakeAmi implements AutoCloseable {
             Map.entry("dbget", Set.of("system", "reporting")), Map.entry("modulecheck", Set.of("system")),
             Map.entry("getvar", Set.of("call", "reporting")), Map.entry("showdialplan", Set.of("config", "reporting")),
             Map.entry("originate", Set.of("originate")), Map.entry("userevent", Set.of("user")),
-            Map.entry("hangup", Set.of("system", "call")));
+            Map.entry("hangup", Set.of("system", "call")), Map.entry("coreshowchannels", Set.of("system", "reporting")));
     /** Applications an Originate may start only with write class system (main/manager.c originate_app_permissions). */
     private static final List<String> SYSTEM_ONLY_APPS = List.of("agi", "dbdeltree", "exec", "externalivr", "mixmonitor",
             "originate", "reload", "system");
@@ -333,6 +333,46 @@ public final class FakeAmi implements AutoCloseable {
                 s.sendQuietly(text);
             }
         }
+    }
+
+    private final Set<String> channels = new java.util.concurrent.ConcurrentSkipListSet<>();
+
+    /**
+     * A call's channel comes up ({@code PJSIP/hd-0015651234ab-00000001}): {@code CoreShowChannels} lists it from
+     * now on. No event is sent (hotdesk asks the list; Newchannel is not among what it reads).
+     */
+    public void channelUp(String channel) {
+        channels.add(channel);
+    }
+
+    /**
+     * The channel hangs up: gone from the list, and {@code Event: Hangup} (class call, as recorded from the
+     * kit: Channel, Uniqueid, Cause, Cause-txt) goes to every session that may read call events.
+     */
+    public void channelDown(String channel) {
+        channels.remove(channel);
+        String text = "Event: Hangup\r\nPrivilege: call,all\r\nChannel: " + channel + "\r\nChannelState: 6\r\n"
+                + "ChannelStateDesc: Up\r\nUniqueid: 1796165173.1\r\nLinkedid: 1796165173.1\r\nCause: 16\r\n"
+                + "Cause-txt: Normal Clearing\r\n\r\n";
+        for (Session s : sessions) {
+            if (s.authenticated && s.mayRead("call")) {
+                s.sendQuietly(text);
+            }
+        }
+    }
+
+    /** CoreShowChannels as Asterisk 22.10.1 answers it (recorded): Success, one event per channel, Complete with ListItems. */
+    private String coreShowChannels(Headers h) {
+        StringBuilder b = new StringBuilder("Response: Success\r\n" + id(h) + "EventList: start\r\nMessage: Channels will follow\r\n\r\n");
+        List<String> listed = List.copyOf(channels);
+        for (String c : listed) {
+            b.append("Event: CoreShowChannel\r\n").append(id(h)).append("Channel: ").append(c).append("\r\n")
+                    .append("ChannelState: 6\r\nChannelStateDesc: Up\r\nContext: held\r\nExten: 600\r\nPriority: 2\r\n")
+                    .append("Application: Wait\r\nApplicationData: 60\r\nDuration: 00:00:01\r\nBridgeId: \r\n\r\n");
+        }
+        b.append("Event: CoreShowChannelsComplete\r\n").append(id(h)).append("EventList: Complete\r\nListItems: ")
+                .append(listed.size()).append("\r\n\r\n");
+        return b.toString();
     }
 
     /** The snapshot headers Asterisk 22.10.1 puts before a UserEvent's own (recorded from the kit). */
@@ -683,6 +723,9 @@ public final class FakeAmi implements AutoCloseable {
                 return true;
             case "hangup":
                 s.send(error(h, "No such channel"));
+                return true;
+            case "coreshowchannels":
+                s.send(coreShowChannels(h));
                 return true;
             default:
                 s.send(error(h, "Invalid/unknown command: " + action + ". Use Action: ListCommands to show available commands."));

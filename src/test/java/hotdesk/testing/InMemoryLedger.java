@@ -56,6 +56,7 @@ public final class InMemoryLedger implements Ledger {
         long otpSeq;
         Map<String, List<Instant>> failures = new HashMap<>();
         List<AuditEntry> audit = new ArrayList<>();
+        Map<String, Map<String, hotdesk.core.model.AutoLogoutOverride>> autoLogout = new HashMap<>();
         Map<Target, Long> revisions = new HashMap<>();
         long revision;
         Map<String, Map<Target, Long>> applied = new HashMap<>();
@@ -79,6 +80,7 @@ public final class InMemoryLedger implements Ledger {
             c.otpSeq = otpSeq;
             failures.forEach((k, v) -> c.failures.put(k, new ArrayList<>(v)));
             c.audit = new ArrayList<>(audit);
+            c.autoLogout = new HashMap<>(autoLogout);
             c.revisions = new HashMap<>(revisions);
             c.revision = revision;
             applied.forEach((k, v) -> c.applied.put(k, new HashMap<>(v)));
@@ -432,6 +434,22 @@ public final class InMemoryLedger implements Ledger {
         @Override
         public void audit(AuditEntry entry) {
             s.audit.add(entry);
+        }
+
+        @Override
+        public Map<String, hotdesk.core.model.AutoLogoutOverride> autoLogoutOverrides(String scope) {
+            return Map.copyOf(s.autoLogout.getOrDefault(scope, Map.of()));
+        }
+
+        @Override
+        public void setAutoLogoutOverride(String scope, String name, hotdesk.core.model.AutoLogoutOverride o) {
+            Map<String, hotdesk.core.model.AutoLogoutOverride> m = new TreeMap<>(s.autoLogout.getOrDefault(scope, Map.of()));
+            if (o.isEmpty()) {
+                m.remove(name);
+            } else {
+                m.put(name, o);
+            }
+            s.autoLogout.put(scope, m);
         }
 
         @Override

@@ -26,6 +26,7 @@ public final class RecordingAsterisk implements Pbx, DialplanState, PhoneResync 
     private final Map<String, String> astdb = new HashMap<>();
     private final List<Notify> notifies = new ArrayList<>();
     private final List<String> operations = new ArrayList<>();
+    private final List<String> timeline = new ArrayList<>();
     private boolean down;
 
     public synchronized void down(boolean down) {
@@ -42,6 +43,7 @@ public final class RecordingAsterisk implements Pbx, DialplanState, PhoneResync 
         for (PjsipObject o : list) {
             objects.computeIfAbsent(o.type().wire() + "/" + o.id(), k -> new LinkedHashMap<>()).putAll(o.fields());
             operations.add("PUT " + o.type().wire() + "/" + o.id());
+            timeline.add("PUT " + o.type().wire() + "/" + o.id());
         }
     }
 
@@ -58,6 +60,7 @@ public final class RecordingAsterisk implements Pbx, DialplanState, PhoneResync 
     public synchronized void put(Map<String, String> keyValues) {
         check("DBPut");
         keyValues.forEach((k, v) -> {
+            timeline.add((v.isEmpty() ? "DBDel " : "DBPut ") + k);
             if (v.isEmpty()) {
                 astdb.remove(k);
             } else {
@@ -99,6 +102,11 @@ public final class RecordingAsterisk implements Pbx, DialplanState, PhoneResync 
         return List.copyOf(notifies);
     }
 
+    /** Pushes ({@code PUT type/id}) and AstDB writes ({@code DBPut key}, {@code DBDel key}) in the order they came. */
+    public synchronized List<String> timeline() {
+        return List.copyOf(timeline);
+    }
+
     public synchronized List<String> operations() {
         return List.copyOf(operations);
     }
@@ -106,6 +114,7 @@ public final class RecordingAsterisk implements Pbx, DialplanState, PhoneResync 
     public synchronized void clearLog() {
         notifies.clear();
         operations.clear();
+        timeline.clear();
     }
 
     private static Map<String, String> copy(Map<String, String> m) {

@@ -18,6 +18,13 @@ import java.util.Set;
 public record PjsipProfile(String transport, String allow, String idleContext, int userMaxContacts,
                            Map<String, String> endpointExtras) {
 
+    /**
+     * The context of every occupied desk line: the generated dialplan's {@code [hotdesk-seated]} tries the
+     * emergency numbers with the desk's location first, then hotdesk's codes, then the occupant's own
+     * context, which hotdesk writes to AstDB ({@code desk/<endpoint>/context}).
+     */
+    public static final String SEATED_CONTEXT = "hotdesk-seated";
+
     /** Attributes hotdesk computes itself, or that break Asterisk (set_var: every later PUT fails with 500). */
     private static final Set<String> FORBIDDEN_EXTRAS = Set.of(
             "set_var", "auth", "aors", "callerid", "context", "mailboxes", "accountcode", "transport", "allow", "disallow");
@@ -29,6 +36,9 @@ public record PjsipProfile(String transport, String allow, String idleContext, i
             throw new IllegalArgumentException("pjsip.allow must be a codec list like ulaw,alaw, got '" + allow + "'");
         }
         ValueRules.context("pjsip.idle-context", idleContext);
+        if (idleContext.equalsIgnoreCase(SEATED_CONTEXT)) {
+            throw new IllegalArgumentException("pjsip.idle-context cannot be " + SEATED_CONTEXT + ": occupied desks have that context");
+        }
         if (userMaxContacts < 1 || userMaxContacts > 20) {
             throw new IllegalArgumentException("pjsip.user-max-contacts must be 1..20, got " + userMaxContacts);
         }

@@ -88,7 +88,12 @@ public final class Projections {
         } else if (occupant.isPresent()) {
             User u = occupant.get();
             ep.put("callerid", callerId(u.name(), u.extension().value()));
-            ep.put("context", ValueRules.context("context of user " + u.extension(), u.context()));
+            if (ValueRules.context("context of user " + u.extension(), u.context()).equalsIgnoreCase(PjsipProfile.SEATED_CONTEXT)) {
+                throw new IllegalArgumentException("context of user " + u.extension() + " cannot be " + PjsipProfile.SEATED_CONTEXT
+                        + ": that is the context hotdesk gives the desk, whose calls go on to the user's own context");
+            }
+            // the user's own context is the AstDB fact desk/<id>/context, which [hotdesk-seated] goes on to
+            ep.put("context", PjsipProfile.SEATED_CONTEXT);
             ep.put("mailboxes", ValueRules.mailbox("mailbox of user " + u.extension(), u.mailbox()));
             ep.put("accountcode", u.extension().value());
         } else {
@@ -138,12 +143,16 @@ public final class Projections {
 
     /**
      * AstDB facts of a desk line for the dialplan (family {@code hotdesk}); an empty value deletes.
-     * {@code desk/<id>/occupant} is the occupant's extension; the location facts are
-     * {@link #locationFacts}'s, the desk's whoever sits there.
+     * {@code desk/<id>/occupant} is the occupant's extension, {@code desk/<id>/context} their own context
+     * (where {@code [hotdesk-seated]} sends everything but emergency numbers and feature codes; written
+     * before the endpoint gets that context); the location facts are {@link #locationFacts}'s, the desk's
+     * whoever sits there.
      */
     public static Map<String, String> deskFacts(DeskLine line, Device device, Optional<User> occupant, Located where) {
         Map<String, String> facts = new LinkedHashMap<>();
         facts.put("desk/" + line.endpointId() + "/occupant", occupant.map(u -> u.extension().value()).orElse(""));
+        facts.put("desk/" + line.endpointId() + "/context",
+                occupant.map(u -> ValueRules.context("context of user " + u.extension(), u.context())).orElse(""));
         facts.putAll(locationFacts(line.endpointId(), where));
         return facts;
     }

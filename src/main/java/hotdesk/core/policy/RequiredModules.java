@@ -30,7 +30,7 @@ public final class RequiredModules {
      */
     public static final Set<String> BUILTIN = Set.of("Answer", "BackGround", "Busy", "Congestion", "ExecIfTime", "Goto",
             "GotoIf", "GotoIfTime", "Hangup", "MSet", "NoOp", "Progress", "RaiseException", "Ringing",
-            "SayNumber", "Set", "Wait", "WaitExten", "EXCEPTION");
+            "SayDigits", "SayNumber", "Set", "Wait", "WaitExten", "EXCEPTION");
 
     /**
      * Module of each application and function hotdesk's dialplan may use, as Asterisk 22.10.1 reports
@@ -55,7 +55,10 @@ public final class RequiredModules {
             entry("IF", "func_logic"),
             entry("ISNULL", "func_logic"),
             entry("LEN", "func_strings"),
-            entry("PJSIP_DIAL_CONTACTS", "chan_pjsip"));
+            entry("PJSIP_DIAL_CONTACTS", "chan_pjsip"),
+            entry("UserEvent", "app_userevent"),
+            entry("Originate", "app_originate"),
+            entry("GEOLOC_PROFILE", "res_geolocation"));
 
     private static final Pattern EXTEN = Pattern.compile("^\\s*exten\\s*=>\\s*[^,]+,\\s*[^,]+?,\\s*(.*)$");
     private static final Pattern SAME = Pattern.compile("^\\s*same\\s*=>\\s*[^,]+?,\\s*(.*)$");
@@ -100,6 +103,8 @@ public final class RequiredModules {
         m.put("res_pjsip_endpoint_identifier_user", "identifying a desk phone by its user name");
         m.put("res_pjsip_notify", "AMI PJSIPNotify, the check-sync that makes a phone fetch its config");
         m.put("res_ari", "ARI, which pushes the PJSIP objects");
+        m.put("res_pjsip_geolocation", "the desk's civic location as PIDF-LO in the INVITE to the emergency trunk"
+                + " (geoloc_outgoing_call_profile on the trunk endpoint)");
         m.put("res_ari_asterisk", "ARI /asterisk/config/dynamic, the push itself");
         m.put("res_sorcery_" + pjsipWizard, "the sorcery wizard the pushed objects live in (asterisk.pjsip-wizard="
                 + pjsipWizard + ")");

@@ -89,6 +89,13 @@ public interface LedgerTx {
     /** Replaces the device's own location fields; IllegalStateException when there is no such device. */
     void setDeskLocation(Mac mac, CivicLocation location);
 
+    // ---- auto-logout rules of sites and desks
+    /** The overrides of one scope ({@code site}: by site name, {@code desk}: by MAC value), by name. */
+    Map<String, hotdesk.core.model.AutoLogoutOverride> autoLogoutOverrides(String scope);
+
+    /** Replaces the override of one site or desk; an empty one deletes it. */
+    void setAutoLogoutOverride(String scope, String name, hotdesk.core.model.AutoLogoutOverride override);
+
     // ---- occupancy and history
     Optional<Occupancy> occupancyOfLine(String endpointId);
 

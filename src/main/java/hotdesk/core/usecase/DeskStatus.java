@@ -40,7 +40,20 @@ public final class DeskStatus {
      */
     public record Line(Device device, DeskLine line, Optional<Occupancy> occupancy, Optional<User> occupant,
                        long revision, Optional<Long> appliedRevision, Optional<String> lastError,
-                       boolean occupantApplied, Optional<String> occupantError, Located located) {
+                       boolean occupantApplied, Optional<String> occupantError, Located located,
+                       Optional<hotdesk.core.model.SessionRecord> lastSession) {
+        /** {@code occupied}, {@code disabled}, or {@code idle} with why and when its last session ended (within a week). */
+        public String state() {
+            if (!device.enabled()) {
+                return "disabled";
+            }
+            if (occupancy.isPresent()) {
+                return "occupied";
+            }
+            return lastSession.filter(s -> s.end().isPresent() && s.reason().isPresent())
+                    .map(s -> "idle (" + s.reason().get().shown() + " " + s.end().get() + ")").orElse("idle");
+        }
+
         /** This node pushed the desk's latest revision (its occupant's endpoint aside). */
         public boolean deskApplied() {
             return appliedRevision.isPresent() && appliedRevision.get() >= revision;
@@ -174,6 +187,13 @@ public final class DeskStatus {
         Map<Target, Long> revisions = tx.revisions();
         Map<Target, Long> applied = tx.applied(node);
         List<Line> out = new ArrayList<>();
+        Instant now = clock.instant();
+        Map<String, hotdesk.core.model.SessionRecord> last = new java.util.HashMap<>();
+        for (hotdesk.core.model.SessionRecord r : tx.sessionsBetween(now.minus(java.time.Duration.ofDays(7)), now)) {
+            if (r.end().isPresent() && which.test(r.endpointId())) {
+                last.merge(r.endpointId(), r, (a, b) -> a.end().get().isAfter(b.end().get()) ? a : b);
+            }
+        }
         // every line in one query (not one per device): a live update of one tile on a board of
         // thousands of desks reads only what it shows
         Map<Mac, List<DeskLine>> byDevice = new java.util.HashMap<>();
@@ -197,7 +217,8 @@ public final class DeskStatus {
                         && applied.get(ut) >= revisions.getOrDefault(ut, 0L)).orElse(true);
                 out.add(new Line(d, l, o, o.flatMap(x -> tx.user(x.extension())),
                         revisions.getOrDefault(t, 0L), Optional.ofNullable(applied.get(t)), tx.lastError(node, t),
-                        occupantApplied, u.flatMap(ut -> tx.lastError(node, ut)), located));
+                        occupantApplied, u.flatMap(ut -> tx.lastError(node, ut)), located,
+                        Optional.ofNullable(last.get(l.endpointId()))));
             }
         }
         return out;

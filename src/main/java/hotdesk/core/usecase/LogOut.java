@@ -100,11 +100,16 @@ public final class LogOut {
         }, "user " + extension);
     }
 
-    /** A timer ends the session of this line (idle or maximum login time). */
-    public Result automatically(String endpointId, String why) {
-        return run("timer", EndReason.AUTO,
-                tx -> Optional.of(tx.occupancyOfLine(endpointId).map(List::of).orElse(List.of())),
-                "endpoint " + endpointId + " (" + why + ")");
+    /**
+     * A timer ends {@code seat}: only that session, so a login or a logout that came first (the desk now
+     * free, or someone else's) is left alone ({@link NotLoggedIn}). On several nodes the first to commit
+     * ends it and the others find it gone, so it ends once.
+     */
+    public Result automatically(Occupancy seat, EndReason reason) {
+        return run("timer", reason, tx -> Optional.of(tx.occupancyOfLine(seat.endpointId())
+                        .filter(o -> o.extension().equals(seat.extension()) && o.since().equals(seat.since()))
+                        .map(List::of).orElse(List.of())),
+                "endpoint " + seat.endpointId() + " (" + reason.shown() + ")");
     }
 
     /**
@@ -126,7 +131,7 @@ public final class LogOut {
             for (Occupancy seat : vacate.seats()) {
                 touched.addAll(Seating.vacateLine(tx, seat.endpointId(), now, vacate.reason()));
                 tx.audit(new AuditEntry(now, actor, "logout", seat.extension().value(),
-                        "desk=" + seat.endpointId() + " reason=" + vacate.reason()));
+                        "desk=" + seat.endpointId() + " reason=" + vacate.reason().shown()));
             }
             Seating.bump(tx, touched);
             return new Outcome(new LoggedOut(vacate.seats().stream().map(Occupancy::extension).toList(), false), touched);

@@ -161,7 +161,7 @@ public final class ManageDevices {
                     var seat = tx.occupancyOfLine(l.endpointId());
                     touched.addAll(Seating.vacateLine(tx, l.endpointId(), at, EndReason.DISABLED));
                     seat.ifPresent(o -> tx.audit(new AuditEntry(at, actor, "logout", o.extension().value(),
-                            "desk=" + l.endpointId() + " reason=" + EndReason.DISABLED)));
+                            "desk=" + l.endpointId() + " reason=" + EndReason.DISABLED.shown())));
                 }
                 touched.add(Target.desk(l.endpointId()));
             }

@@ -186,7 +186,7 @@ public final class ManageUsers {
                 if (!now.enabled() || !now.hotdeskEnabled()) {
                     touched.addAll(Seating.vacateUser(tx, ext, at, EndReason.DISABLED));
                     tx.audit(new AuditEntry(at, actor, "logout", ext.value(), "desk=" + seat.get().endpointId()
-                            + " reason=" + EndReason.DISABLED));
+                            + " reason=" + EndReason.DISABLED.shown()));
                 } else {
                     touched.add(Target.desk(seat.get().endpointId()));
                 }

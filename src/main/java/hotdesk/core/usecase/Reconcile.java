@@ -225,11 +225,14 @@ public final class Reconcile implements ApplyNow {
         if (s.gone()) {
             pbx.remove(Projections.typesForRemoval(), Projections.idsForRemoval(target.id()));
             dialplan.put(Map.of("desk/" + target.id() + "/occupant", "", "desk/" + target.id() + "/elin", "",
-                    "desk/" + target.id() + "/civic", "", "desk/" + target.id() + "/where", ""));
+                    "desk/" + target.id() + "/civic", "", "desk/" + target.id() + "/where", "",
+                    "desk/" + target.id() + "/context", ""));
             return;
         }
-        pbx.push(projections.desk(s.line(), s.device(), s.occupant(), s.where()));
+        var objects = projections.desk(s.line(), s.device(), s.occupant(), s.where());
+        // facts first: a desk that becomes seated must find its occupant's context in AstDB at its first call
         dialplan.put(Projections.deskFacts(s.line(), s.device(), s.occupant(), s.where()));
+        pbx.push(objects);
         if (notifyPhone && s.device().enabled() && notified.getOrDefault(target, -1L) < s.revision()) {
             resync.checkSync(target.id(), s.device().vendor());
             notified.put(target, s.revision());

@@ -51,7 +51,8 @@ class ProjectionsTest {
         Map<String, String> busy = projections.desk(line, device, Optional.of(user("Alice", "internal"))).get(2).fields();
 
         assertThat(busy.keySet()).isEqualTo(idle.keySet());
-        assertThat(busy).containsEntry("accountcode", "101").containsEntry("mailboxes", "101@default");
+        assertThat(busy).containsEntry("accountcode", "101").containsEntry("mailboxes", "101@default")
+                .containsEntry("context", "hotdesk-seated");
         assertThat(idle).containsEntry("accountcode", "").containsEntry("mailboxes", "");
     }
 
@@ -70,6 +71,9 @@ class ProjectionsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("control characters");
         assertThatThrownBy(() -> projections.desk(line, device, Optional.of(user("Eve", "internal,evil"))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("context");
+        // the desk's own context as the user's would send every call back to itself
+        assertThatThrownBy(() -> projections.desk(line, device, Optional.of(user("Eve", "hotdesk-seated"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot be hotdesk-seated");
     }
 
     @Test
@@ -104,12 +108,16 @@ class ProjectionsTest {
         Map<String, String> busy = Projections.deskFacts(line, atHq, Optional.of(user("Alice", "internal")), where);
 
         assertThat(idle).containsExactly(Map.entry("desk/hd-0015651234ab/occupant", ""),
+                Map.entry("desk/hd-0015651234ab/context", ""),
                 Map.entry("desk/hd-0015651234ab/elin", "+15551111"),
                 Map.entry("desk/hd-0015651234ab/civic", "country=US,A3=New York,FLR=3"),
                 Map.entry("desk/hd-0015651234ab/where", "HQ Fl 3 - Desk 3.14"));
-        assertThat(busy).containsEntry("desk/hd-0015651234ab/occupant", "101");
+        assertThat(busy).containsEntry("desk/hd-0015651234ab/occupant", "101").containsEntry("desk/hd-0015651234ab/context", "internal");
         busy.remove("desk/hd-0015651234ab/occupant");
         idle.remove("desk/hd-0015651234ab/occupant");
+        busy.remove("desk/hd-0015651234ab/context");
+        idle.remove("desk/hd-0015651234ab/context");
+        // the location is the desk's, whoever sits there
         assertThat(busy).isEqualTo(idle);
     }
 

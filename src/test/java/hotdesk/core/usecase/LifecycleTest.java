@@ -105,8 +105,11 @@ class LifecycleTest {
             assertThat(u.multiLogin()).contains(MultiLogin.DENY);
             assertThat(u.pinHash()).isEqualTo(ledger.read((LedgerTx tx) -> tx.user(Extension.of("101"))).orElseThrow().pinHash());
         });
+        // the desk keeps hotdesk-seated; the user's new context is the desk's AstDB fact, where it goes on to
         assertThat(world.asterisk.endpoint(desk(MAC))).containsEntry("callerid", "\"Alice Smith\" <101>")
-                .containsEntry("context", "sales").containsEntry("mailboxes", "");
+                .containsEntry("context", "hotdesk-seated").containsEntry("mailboxes", "");
+        assertThat(world.asterisk.astdb()).containsEntry("desk/" + desk(MAC) + "/context", "sales");
+        assertThat(world.asterisk.endpoint("101")).containsEntry("context", "sales");
         assertThat(world.asterisk.endpoint("101")).containsEntry("callerid", "\"Alice Smith\" <101>");
         assertThat(lastAudit().detail()).isEqualTo("name=Alice_Smith context=sales mailbox=none policy=deny");
         assertThat(ledger.read((LedgerTx tx) -> tx.occupancyOfUser(Extension.of("101")))).isPresent();

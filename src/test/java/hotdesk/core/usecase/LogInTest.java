@@ -50,12 +50,18 @@ class LogInTest {
             assertThat(in.replaced()).isEmpty();
         });
         var ep = world.asterisk.endpoint(desk(MAC));
-        assertThat(ep).containsEntry("callerid", "\"Alice\" <101>").containsEntry("context", "internal")
+        // the desk's context tries emergency numbers and codes first, then the user's own (AstDB fact)
+        assertThat(ep).containsEntry("callerid", "\"Alice\" <101>").containsEntry("context", "hotdesk-seated")
                 .containsEntry("mailboxes", "101@default").containsEntry("accountcode", "101")
                 .containsEntry("auth", desk(MAC) + "-auth").doesNotContainKey("set_var");
         assertThat(world.asterisk.endpoint("101")).containsEntry("aors", desk(MAC) + ",101");
         assertThat(world.asterisk.astdb()).containsEntry("desk/" + desk(MAC) + "/occupant", "101")
+                .containsEntry("desk/" + desk(MAC) + "/context", "internal")
                 .containsEntry("user/101/desk", desk(MAC));
+        // the context fact is there before the desk gets hotdesk-seated: its first call already finds it
+        List<String> timeline = world.asterisk.timeline();
+        assertThat(timeline.indexOf("DBPut desk/" + desk(MAC) + "/context"))
+                .isNotNegative().isLessThan(timeline.lastIndexOf("PUT endpoint/" + desk(MAC)));
         assertThat(world.asterisk.notifies()).containsExactly(new RecordingAsterisk.Notify(desk(MAC), "yealink"));
         assertThat(ledger.audit()).anyMatch(a -> a.action().equals("login") && a.subject().equals("101"));
     }
@@ -87,6 +93,9 @@ class LogInTest {
         assertThat(world.asterisk.endpoint(desk(MAC))).containsEntry("context", "hotdesk-idle").containsEntry("accountcode", "")
                 .containsEntry("mailboxes", "");
         assertThat(world.asterisk.endpoint("101")).containsEntry("aors", desk(OTHER_MAC) + ",101");
+        // the free desk's fact of its former occupant's context is gone, the new desk has it
+        assertThat(world.asterisk.astdb()).doesNotContainKey("desk/" + desk(MAC) + "/context")
+                .containsEntry("desk/" + desk(OTHER_MAC) + "/context", "internal");
         assertThat(ledger.history()).singleElement().satisfies(h -> assertThat(h.reason()).isEqualTo(EndReason.MOVED));
     }
 
