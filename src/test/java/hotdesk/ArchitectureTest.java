@@ -95,9 +95,23 @@ class ArchitectureTest {
     }
 
     @Test
-    void velocity_javalin_and_jetty_stay_in_provisioning() {
-        onlyIn("Velocity, Javalin and Jetty", new String[] {"org.apache.velocity..", "io.javalin..", "org.eclipse.jetty.."},
-                "hotdesk.provisioning..").check(production);
+    void velocity_stays_in_provisioning() {
+        onlyIn("Velocity", new String[] {"org.apache.velocity.."}, "hotdesk.provisioning..").check(production);
+    }
+
+    @Test
+    void javalin_and_jetty_stay_in_the_two_http_listeners() {
+        onlyIn("Javalin and Jetty", new String[] {"io.javalin..", "org.eclipse.jetty.."},
+                "hotdesk.provisioning..", "hotdesk.board..").check(production);
+    }
+
+    @Test
+    void the_board_depends_on_the_core_its_web_server_and_logging_only() {
+        classes().that().resideInAPackage("hotdesk.board..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("hotdesk.board..", CORE, "java..", "javax.net..",
+                        "io.javalin..", "org.eclipse.jetty..", "org.slf4j..", "kotlin..", "jakarta.servlet..", "org.jetbrains..")
+                .as("the board imports no other adapter: the application hands it use cases and the chart renderer")
+                .check(production);
     }
 
     @Test

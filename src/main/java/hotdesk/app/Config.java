@@ -97,6 +97,16 @@ public final class Config {
             new Key("provisioning.max-fetches-per-address", "600", "config files served to one address per minute; further "
                     + "fetches from it get 429 with Retry-After until the minute ends (raise it for many phones behind one NAT)"),
             new Key("provisioning.request-timeout", "10s", "longest a client may take to send its request headers, or stay silent, before its connection is closed"),
+            new Key("admin.bind", "127.0.0.1", "address the admin HTTP listener (desk board) listens on; an address other than "
+                    + "loopback needs admin.tls-keystore"),
+            new Key("admin.port", "", "port of the admin HTTP listener (desk board at /board); empty: no listener; 0: any free port"),
+            new Key("admin.tls-keystore", "", "PKCS#12 file with the key and certificate of the admin listener; empty: plain "
+                    + "HTTP, allowed only on loopback (the session cookie is then not marked Secure)"),
+            new Key("admin.tls-password", "", "password of admin.tls-keystore"),
+            new Key("admin.session-ttl", "12h", "how long a board sign-in lasts (not extended by use); sessions are kept in "
+                    + "the ledger, so they survive a restart"),
+            new Key("admin.max-failures", "5", "failed board sign-ins of one account name within lockout.window that lock "
+                    + "that name for lockout.duration"),
             new Key("pjsip.transport", "transport-udp", "transport set on every pushed endpoint"),
             new Key("pjsip.allow", "ulaw,alaw", "codecs of pushed endpoints"),
             new Key("pjsip.idle-context", "hotdesk-idle", "dialplan context of an idle desk"),

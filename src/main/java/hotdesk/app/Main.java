@@ -1,6 +1,7 @@
 package hotdesk.app;
 
 import hotdesk.cli.CliContext;
+import hotdesk.cli.AdminCommand;
 import hotdesk.cli.AuditCommand;
 import hotdesk.cli.AutoLogoutCommand;
 import hotdesk.cli.CompletionCommand;
@@ -32,7 +33,7 @@ import java.util.concurrent.CountDownLatch;
 /** The {@code hotdesk} command: {@code serve} and the admin commands. Only {@link #main} exits the JVM. */
 @Command(name = "hotdesk", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Hot desking for Asterisk: dial a code on a shared desk phone and it becomes yours.",
-        subcommands = {Main.Serve.class, UserCommand.class, DeviceCommand.class, SiteCommand.class, OtpCommand.class, StatusCommand.class,
+        subcommands = {Main.Serve.class, UserCommand.class, AdminCommand.class, DeviceCommand.class, SiteCommand.class, OtpCommand.class, StatusCommand.class,
                 LogoutCommand.class, AutoLogoutCommand.class, AuditCommand.class, AsteriskConf.class, Doctor.class, EmergencyCommand.class, ReportCommand.class, ManCommand.class, CompletionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {

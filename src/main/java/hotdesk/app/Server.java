@@ -23,7 +23,14 @@ import hotdesk.core.policy.ValueRules;
 import hotdesk.core.port.Ledger;
 import hotdesk.core.model.EmergencyCall;
 import hotdesk.core.port.EmergencyAlerts;
+import hotdesk.board.BoardServer;
+import hotdesk.board.BoardSettings;
+import hotdesk.core.policy.LockoutPolicy;
+import hotdesk.core.policy.LoginLimits;
 import hotdesk.core.usecase.AnnounceEmergency;
+import hotdesk.core.usecase.BoardSignIn;
+import hotdesk.core.usecase.LocalDeskEvents;
+import hotdesk.core.usecase.OccupancyReport;
 import hotdesk.core.usecase.ApplyNow;
 import hotdesk.core.usecase.FetchJournal;
 import hotdesk.core.usecase.LogIn;
@@ -77,6 +84,9 @@ public final class Server implements AutoCloseable {
     private Reconcile reconcile;
     private HotdeskAgiServer agi;
     private ProvisioningServer provisioning;
+    private BoardServer board;
+    /** Logins, logouts and pushes, for the desk board's live view. */
+    private final LocalDeskEvents events = new LocalDeskEvents();
     private AmiLink ami;
     private ScheduledExecutorService scheduler;
     private ExecutorService watch;
@@ -100,7 +110,7 @@ public final class Server implements AutoCloseable {
     /** Settings of every part, validated at once so a bad key fails the start before anything listens. */
     record Parts(AriSettings ari, AmiSettings ami, AgiSettings agi, Prompts prompts, ProvisioningSettings provisioning,
                  Duration interval, Duration maxBackoff, Duration applyWait, Optional<WebhookSettings> webhook,
-                 AutoLogoutRules autoLogout, Duration autoLogoutEvery, ZoneId zone) {
+                 AutoLogoutRules autoLogout, Duration autoLogoutEvery, ZoneId zone, Optional<BoardSettings> board) {
         Parts {
             within("auto-logout.check-interval", autoLogoutEvery, Duration.ofSeconds(1), Duration.ofMinutes(10));
             within("agi.apply-wait", applyWait, Duration.ofMillis(100), Duration.ofSeconds(30));
@@ -136,7 +146,7 @@ public final class Server implements AutoCloseable {
                 c.integer("provisioning.max-fetches-per-address", 1, 100_000_000));
         return new Parts(ari, ami, agi, prompts, prov, c.duration("reconcile.interval"), c.duration("reconcile.max-backoff"),
                 c.duration("agi.apply-wait"), webhook(c), autoLogoutRules(c), c.duration("auto-logout.check-interval"),
-                zone(c));
+                zone(c), board(c));
     }
 
     /** The auto-logout rules of {@code auto-logout.*}; a bad value names its key. */
@@ -166,6 +176,30 @@ public final class Server implements AutoCloseable {
             throw new IllegalArgumentException("provisioning.timezone must be an IANA time zone id, got '"
                     + c.string("provisioning.timezone") + "'");
         }
+    }
+
+    /**
+     * The admin HTTP listener's settings, none when {@code admin.port} is empty. Its other keys are
+     * checked either way.
+     */
+    static Optional<BoardSettings> board(Config c) {
+        String bind = c.string("admin.bind").strip();
+        String keystore = c.string("admin.tls-keystore").strip();
+        c.duration("admin.session-ttl");
+        c.integer("admin.max-failures", 1, 1000);
+        String port = c.string("admin.port").strip();
+        if (port.isEmpty()) {
+            return Optional.empty();
+        }
+        int p;
+        try {
+            p = Integer.parseInt(port);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("admin.port must be a port number 0..65535 or empty (no listener), got '"
+                    + port.replaceAll("\\p{Cntrl}", "?") + "'");
+        }
+        return Optional.of(new BoardSettings(bind, p, keystore.isEmpty() ? Optional.empty()
+                : Optional.of(path("admin.tls-keystore", keystore)), c.string("admin.tls-password")));
     }
 
     /**
@@ -288,7 +322,7 @@ public final class Server implements AutoCloseable {
             }, this::emergencyCall);
             open.push(ami);
             reconcile = new Reconcile(ledger, new AriPbx(ariClient), ami.dialplanState(), ami.phoneResync(),
-                    new Projections(profile, services.defaultElin()), services.clock(), node, parts.maxBackoff());
+                    new Projections(profile, services.defaultElin()), services.clock(), node, parts.maxBackoff(), events);
 
             // one push per call at most, so as many threads as FastAGI has; beyond that a login is
             // answered "update shortly" and the reconciler applies it
@@ -296,8 +330,8 @@ public final class Server implements AutoCloseable {
                     new SynchronousQueue<>(), daemonThreads("hotdesk-apply"));
             open.push(applying::shutdownNow);
             ApplyNow applyNow = reconcile.atMost(parts.applyWait(), applying);
-            LogIn logIn = new LogIn(ledger, services.pinHasher(), seating, applyNow, services.clock());
-            LogOut logOut = new LogOut(ledger, applyNow, services.clock());
+            LogIn logIn = new LogIn(ledger, services.pinHasher(), seating, applyNow, services.clock(), events);
+            LogOut logOut = new LogOut(ledger, applyNow, services.clock(), events);
             autoLogout = new AutoLogout(ledger, ami.callState(), logOut, parts.autoLogout(), parts.zone(), services.clock());
             {
                 // a hang-up starts the desk's idle timer (sites and desks may have one of their own): recorded off the
@@ -319,6 +353,18 @@ public final class Server implements AutoCloseable {
             provisioning = new ProvisioningServer(parts.provisioning(), new ProvisionDesk(ledger, services.clock(), journal));
             provisioning.start();
             open.push(provisioning);
+
+            if (parts.board().isPresent()) {
+                LoginLimits limits = services.lockout();
+                BoardSignIn signIn = new BoardSignIn(ledger, services.pinHasher(),
+                        new LockoutPolicy(c.integer("admin.max-failures", 1, 1000), limits.userAtDesk().window(), limits.userAtDesk().lockFor()),
+                        c.duration("admin.session-ttl"), services.random(), services.clock());
+                board = new BoardServer(parts.board().get(), new BoardServer.Uses(signIn, services.status(), logOut,
+                        new OccupancyReport(ledger, services.clock()), services.charts(), services.zone(), events, node,
+                        services.clock()));
+                board.start();
+                open.push(board);
+            }
 
             ami.start();
 
@@ -477,6 +523,14 @@ public final class Server implements AutoCloseable {
 
     public int agiPort() {
         return agi.port();
+    }
+
+    /** The admin HTTP listener's port; IllegalStateException when admin.port is empty. */
+    public int boardPort() {
+        if (board == null) {
+            throw new IllegalStateException("no admin HTTP listener: admin.port is empty");
+        }
+        return board.port();
     }
 
     public int provisioningPort() {

@@ -15,6 +15,7 @@ import hotdesk.core.usecase.DeskStatus;
 import hotdesk.core.usecase.IssueOtp;
 import hotdesk.core.usecase.LocateDesks;
 import hotdesk.core.usecase.LogOut;
+import hotdesk.core.usecase.ManageAdmins;
 import hotdesk.core.usecase.ManageDevices;
 import hotdesk.core.usecase.ManageSites;
 import hotdesk.core.usecase.ManageUsers;
@@ -180,6 +181,11 @@ final class Services implements CliContext, AutoCloseable {
     @Override
     public ManageUsers users() {
         return new ManageUsers(ledger(), pinHasher(), random, config().string("users.default-context"), clock);
+    }
+
+    @Override
+    public ManageAdmins admins() {
+        return new ManageAdmins(ledger(), pinHasher(), clock);
     }
 
     @Override

@@ -5,6 +5,7 @@ import hotdesk.core.usecase.DeskStatus;
 import hotdesk.core.usecase.IssueOtp;
 import hotdesk.core.usecase.LocateDesks;
 import hotdesk.core.usecase.LogOut;
+import hotdesk.core.usecase.ManageAdmins;
 import hotdesk.core.usecase.ManageDevices;
 import hotdesk.core.usecase.ManageSites;
 import hotdesk.core.usecase.ManageUsers;
@@ -20,6 +21,9 @@ import java.time.ZoneId;
 public interface CliContext {
 
     ManageUsers users();
+
+    /** Who may sign in to the desk board. */
+    ManageAdmins admins();
 
     ManageDevices devices();
 

@@ -1,6 +1,8 @@
 package hotdesk.store;
 
 import com.zaxxer.hikari.HikariDataSource;
+import hotdesk.core.model.AdminAccount;
+import hotdesk.core.model.AdminSession;
 import hotdesk.core.model.AuditEntry;
 import hotdesk.core.model.AuditLine;
 import hotdesk.core.model.AuditQuery;
@@ -40,6 +42,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -616,6 +619,14 @@ final class JdbcLedger implements Ledger {
                     mac.value(), at, text(remoteAddress), text(userAgent));
         }
 
+        @Override
+        public Map<Mac, Instant> lastFetches() {
+            Map<Mac, Instant> out = new LinkedHashMap<>();
+            list("read last config fetches", "SELECT mac, MAX(fetched_at) AS last_at FROM config_fetches GROUP BY mac ORDER BY mac",
+                    rs -> out.put(Mac.parse(rs.getString("mac")), instant(rs, "last_at")));
+            return Collections.unmodifiableMap(out);
+        }
+
         // ---- sites and desk locations
 
         /** Site address fields and their columns, in the order of {@link #SITE_COLUMNS}. */
@@ -870,6 +881,64 @@ final class JdbcLedger implements Ledger {
         @Override
         public void clearFailures(String key) {
             update("clear failures for " + key, "DELETE FROM login_failures WHERE fail_key = ?", key);
+        }
+
+        // ---- board accounts and sessions
+
+        private AdminAccount account(ResultSet rs) throws SQLException {
+            return new AdminAccount(rs.getString("name"), AdminAccount.Role.parse("role", rs.getString("role")),
+                    new SecretHash(rs.getString("password_hash")), instant(rs, "created_at"));
+        }
+
+        @Override
+        public Optional<AdminAccount> adminAccount(String name) {
+            return one("read admin account " + name, "SELECT name, role, password_hash, created_at FROM admin_accounts WHERE name = ?",
+                    this::account, name);
+        }
+
+        @Override
+        public List<AdminAccount> adminAccounts() {
+            return List.copyOf(list("list admin accounts",
+                    "SELECT name, role, password_hash, created_at FROM admin_accounts ORDER BY name", this::account));
+        }
+
+        @Override
+        public void insertAdminAccount(AdminAccount a) {
+            guarded("insert admin account " + a.name(), "admin account " + a.name() + " exists already", () -> insert(
+                    "INSERT INTO admin_accounts (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
+                    a.name(), a.role().label(), a.passwordHash().encoded(), a.created()));
+        }
+
+        @Override
+        public boolean deleteAdminAccount(String name) {
+            String what = "delete admin account " + name;
+            update(what, "DELETE FROM admin_sessions WHERE name = ?", name);
+            return update(what, "DELETE FROM admin_accounts WHERE name = ?", name) > 0;
+        }
+
+        @Override
+        public void insertAdminSession(AdminSession session) {
+            update("insert admin session of " + session.name(), """
+                    INSERT INTO admin_sessions (token_hash, name, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)""",
+                    session.tokenHash(), session.name(), session.csrfToken(), session.created(), session.expires());
+        }
+
+        @Override
+        public Optional<AdminSession> adminSession(String tokenHash) {
+            return one("read admin session", """
+                    SELECT token_hash, name, csrf_token, created_at, expires_at FROM admin_sessions WHERE token_hash = ?""",
+                    rs -> new AdminSession(rs.getString("token_hash"), rs.getString("name"), rs.getString("csrf_token"),
+                            instant(rs, "created_at"), instant(rs, "expires_at")), tokenHash);
+        }
+
+        @Override
+        public void deleteAdminSession(String tokenHash) {
+            update("delete admin session", "DELETE FROM admin_sessions WHERE token_hash = ?", tokenHash);
+        }
+
+        @Override
+        public int deleteExpiredAdminSessions(Instant now) {
+            return update("delete expired admin sessions", "DELETE FROM admin_sessions WHERE expires_at <= ?", now);
         }
 
         // ---- audit

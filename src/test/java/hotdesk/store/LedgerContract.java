@@ -1,5 +1,7 @@
 package hotdesk.store;
 
+import hotdesk.core.model.AdminAccount;
+import hotdesk.core.model.AdminSession;
 import hotdesk.core.model.AuditEntry;
 import hotdesk.core.model.AuditLine;
 import hotdesk.core.model.AuditQuery;
@@ -619,6 +621,114 @@ abstract class LedgerContract {
         assertThat(afterFirst).containsExactly("c", "b", "d");
         assertThat(rest).isEqualTo(2);
         assertThat(fetches()).extracting(Fetch::userAgent).containsExactly("d");
+    }
+
+    @Test
+    void last_fetches_give_each_device_its_newest_fetch_and_leave_out_devices_that_never_fetched() {
+        givenUsersAndDesks(0, 1);
+        given(tx -> {
+            tx.recordFetch(Mac.parse(MAC_A), T0.plusSeconds(5), "10.0.0.5", "newest");
+            tx.recordFetch(Mac.parse(MAC_A), T0, "10.0.0.5", "older, written later");
+        });
+
+        Map<Mac, Instant> last = ledger.read(LedgerTx::lastFetches);
+
+        assertThat(last).containsExactly(Map.entry(Mac.parse(MAC_A), T0.plusSeconds(5)));
+    }
+
+    // ---- board accounts and sessions
+
+    static AdminAccount account(String name, AdminAccount.Role role) {
+        return new AdminAccount(name, role, hash(name.replace(".", "")), T0);
+    }
+
+    static AdminSession session(String tokenHash, String name, Instant expires) {
+        return new AdminSession(tokenHash, name, "csrf-" + tokenHash, T0, expires);
+    }
+
+    @Test
+    void admin_accounts_read_back_by_name_and_list_in_name_order() {
+        given(tx -> {
+            tx.insertAdminAccount(account("zoe", AdminAccount.Role.VIEWER));
+            tx.insertAdminAccount(account("anna.b", AdminAccount.Role.ADMIN));
+        });
+
+        ledger.read(tx -> {
+            assertThat(tx.adminAccount("zoe")).contains(account("zoe", AdminAccount.Role.VIEWER));
+            assertThat(tx.adminAccount("anna.b").orElseThrow().role()).isEqualTo(AdminAccount.Role.ADMIN);
+            assertThat(tx.adminAccount("nobody")).isEmpty();
+            assertThat(tx.adminAccounts()).extracting(AdminAccount::name).containsExactly("anna.b", "zoe");
+            return null;
+        });
+    }
+
+    @Test
+    void inserting_an_existing_admin_account_throws_duplicate_and_keeps_the_first() {
+        given(tx -> tx.insertAdminAccount(account("anna", AdminAccount.Role.ADMIN)));
+
+        assertThatThrownBy(() -> given(tx -> tx.insertAdminAccount(account("anna", AdminAccount.Role.VIEWER))))
+                .isInstanceOf(DuplicateException.class).hasMessageContaining("anna");
+
+        assertThat(ledger.read(tx -> tx.adminAccount("anna")).orElseThrow().role()).isEqualTo(AdminAccount.Role.ADMIN);
+    }
+
+    @Test
+    void an_admin_session_reads_back_by_its_token_hash_and_ends_alone() {
+        given(tx -> {
+            tx.insertAdminAccount(account("anna", AdminAccount.Role.ADMIN));
+            tx.insertAdminSession(session("aa11", "anna", T0.plusSeconds(3600)));
+            tx.insertAdminSession(session("bb22", "anna", T0.plusSeconds(3600)));
+        });
+
+        given(tx -> tx.deleteAdminSession("aa11"));
+        given(tx -> tx.deleteAdminSession("not-there"));
+
+        ledger.read(tx -> {
+            assertThat(tx.adminSession("aa11")).isEmpty();
+            assertThat(tx.adminSession("bb22")).contains(session("bb22", "anna", T0.plusSeconds(3600)));
+            return null;
+        });
+    }
+
+    @Test
+    void a_session_needs_its_account_and_removing_the_account_ends_its_sessions_only() {
+        given(tx -> {
+            tx.insertAdminAccount(account("anna", AdminAccount.Role.ADMIN));
+            tx.insertAdminAccount(account("ben", AdminAccount.Role.VIEWER));
+            tx.insertAdminSession(session("aa11", "anna", T0.plusSeconds(60)));
+            tx.insertAdminSession(session("bb22", "ben", T0.plusSeconds(60)));
+        });
+
+        assertThatThrownBy(() -> given(tx -> tx.insertAdminSession(session("cc33", "ghost", T0.plusSeconds(60)))))
+                .isInstanceOf(RuntimeException.class);
+        boolean removed = ledger.transact(tx -> tx.deleteAdminAccount("anna"));
+        boolean again = ledger.transact(tx -> tx.deleteAdminAccount("anna"));
+
+        assertThat(removed).isTrue();
+        assertThat(again).isFalse();
+        ledger.read(tx -> {
+            assertThat(tx.adminSession("aa11")).isEmpty();
+            assertThat(tx.adminSession("bb22")).isPresent();
+            assertThat(tx.adminSession("cc33")).isEmpty();
+            return null;
+        });
+    }
+
+    @Test
+    void expired_admin_sessions_are_deleted_and_live_ones_kept() {
+        given(tx -> {
+            tx.insertAdminAccount(account("anna", AdminAccount.Role.ADMIN));
+            tx.insertAdminSession(session("old", "anna", T0));
+            tx.insertAdminSession(session("new", "anna", T0.plusSeconds(1)));
+        });
+
+        int deleted = ledger.transact(tx -> tx.deleteExpiredAdminSessions(T0));
+
+        assertThat(deleted).isEqualTo(1);
+        Optional<AdminSession> kept = ledger.read(tx -> tx.adminSession("new"));
+        Optional<AdminSession> gone = ledger.read(tx -> tx.adminSession("old"));
+        assertThat(kept).isPresent();
+        assertThat(gone).isEmpty();
     }
 
     // ---- occupancy and history

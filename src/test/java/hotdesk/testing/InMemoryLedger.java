@@ -1,5 +1,7 @@
 package hotdesk.testing;
 
+import hotdesk.core.model.AdminAccount;
+import hotdesk.core.model.AdminSession;
 import hotdesk.core.model.AuditEntry;
 import hotdesk.core.model.CivicField;
 import hotdesk.core.model.CivicLocation;
@@ -62,6 +64,8 @@ public final class InMemoryLedger implements Ledger {
         List<Fetch> fetches = new ArrayList<>();
         Map<String, Site> sites = new TreeMap<>();
         Map<Mac, CivicLocation> locations = new HashMap<>();
+        Map<String, AdminAccount> admins = new TreeMap<>();
+        Map<String, AdminSession> adminSessions = new HashMap<>();
 
         State copy() {
             State c = new State();
@@ -82,6 +86,8 @@ public final class InMemoryLedger implements Ledger {
             applied.forEach((k, v) -> c.applied.put(k, new HashMap<>(v)));
             errors.forEach((k, v) -> c.errors.put(k, new HashMap<>(v)));
             c.fetches = new ArrayList<>(fetches);
+            c.admins = new TreeMap<>(admins);
+            c.adminSessions = new HashMap<>(adminSessions);
             c.sites = new TreeMap<>(sites);
             c.locations = new HashMap<>(locations);
             return c;
@@ -232,6 +238,65 @@ public final class InMemoryLedger implements Ledger {
             gone.addAll(doomed);
             list.removeIf(gone::contains);
             return doomed.size();
+        }
+
+        @Override
+        public Map<Mac, Instant> lastFetches() {
+            Map<Mac, Instant> out = new TreeMap<>(Comparator.comparing(Mac::value));
+            s.fetches.forEach(f -> out.merge(f.mac(), f.at(), (a, b) -> a.isAfter(b) ? a : b));
+            return java.util.Collections.unmodifiableMap(out);
+        }
+
+        @Override
+        public Optional<AdminAccount> adminAccount(String name) {
+            return Optional.ofNullable(s.admins.get(name));
+        }
+
+        @Override
+        public List<AdminAccount> adminAccounts() {
+            return List.copyOf(s.admins.values());
+        }
+
+        @Override
+        public void insertAdminAccount(AdminAccount account) {
+            if (s.admins.containsKey(account.name())) {
+                throw new DuplicateException("admin account " + account.name() + " exists already");
+            }
+            s.admins.put(account.name(), account);
+        }
+
+        @Override
+        public boolean deleteAdminAccount(String name) {
+            s.adminSessions.values().removeIf(x -> x.name().equals(name));
+            return s.admins.remove(name) != null;
+        }
+
+        @Override
+        public void insertAdminSession(AdminSession session) {
+            if (!s.admins.containsKey(session.name())) {
+                throw new LedgerException("admin session of a missing account " + session.name(), null);
+            }
+            if (s.adminSessions.containsKey(session.tokenHash())) {
+                throw new DuplicateException("admin session exists already");
+            }
+            s.adminSessions.put(session.tokenHash(), session);
+        }
+
+        @Override
+        public Optional<AdminSession> adminSession(String tokenHash) {
+            return Optional.ofNullable(s.adminSessions.get(tokenHash));
+        }
+
+        @Override
+        public void deleteAdminSession(String tokenHash) {
+            s.adminSessions.remove(tokenHash);
+        }
+
+        @Override
+        public int deleteExpiredAdminSessions(Instant now) {
+            int before = s.adminSessions.size();
+            s.adminSessions.values().removeIf(x -> !x.expires().isAfter(now));
+            return before - s.adminSessions.size();
         }
 
         @Override

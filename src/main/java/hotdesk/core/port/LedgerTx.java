@@ -62,6 +62,9 @@ public interface LedgerTx {
     /** Records a configuration fetch by the device. */
     void recordFetch(Mac mac, Instant at, String remoteAddress, String userAgent);
 
+    /** The time of each device's most recent configuration fetch; devices that never fetched are absent. */
+    Map<Mac, Instant> lastFetches();
+
     // ---- sites and the desks' own location fields
     Optional<Site> site(String name);
 
@@ -193,4 +196,28 @@ public interface LedgerTx {
     void markFailed(String node, Target target, Instant at, String error);
 
     Optional<String> lastError(String node, Target target);
+
+    // ---- board accounts and their sessions
+    Optional<hotdesk.core.model.AdminAccount> adminAccount(String name);
+
+    /** Every account, by name. */
+    List<hotdesk.core.model.AdminAccount> adminAccounts();
+
+    /** Inserts a new account; throws {@link DuplicateException} when the name exists. */
+    void insertAdminAccount(hotdesk.core.model.AdminAccount account);
+
+    /** Deletes the account and every session of it; false when there was none. */
+    boolean deleteAdminAccount(String name);
+
+    /** Stores a new session (its token hash is unique; the account must exist). */
+    void insertAdminSession(hotdesk.core.model.AdminSession session);
+
+    /** The session of this token hash, expired or not. */
+    Optional<hotdesk.core.model.AdminSession> adminSession(String tokenHash);
+
+    /** Ends one session; no error when there is none. */
+    void deleteAdminSession(String tokenHash);
+
+    /** Deletes the sessions that expired at or before {@code now}; returns how many. */
+    int deleteExpiredAdminSessions(Instant now);
 }

@@ -3,6 +3,7 @@ package hotdesk.core.usecase;
 import hotdesk.core.model.Device;
 import hotdesk.core.model.DeskLine;
 import hotdesk.core.model.Extension;
+import hotdesk.core.model.Mac;
 import hotdesk.core.model.Occupancy;
 import hotdesk.core.model.Target;
 import hotdesk.core.model.User;
@@ -16,6 +17,10 @@ import java.time.Clock;
 import java.time.Instant;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -141,32 +146,81 @@ public final class DeskStatus {
     }
 
     public List<Line> lines(String node) {
+        return ledger.read(tx -> lines(tx, node, endpointId -> true));
+    }
+
+    /** A desk line as the board shows it: its status and when its phone last fetched its file. */
+    public record Watched(Line line, Optional<Instant> lastFetch) {
+    }
+
+    /**
+     * The lines whose endpoint id {@code which} accepts (all of them for the whole board, a few after an
+     * event), with their last configuration fetch, in one read transaction. Read-only.
+     */
+    public List<Watched> watch(String node, Predicate<String> which) {
         return ledger.read(tx -> {
-            Map<Target, Long> revisions = tx.revisions();
-            Map<Target, Long> applied = tx.applied(node);
-            List<Line> out = new ArrayList<>();
-            java.time.Instant now = clock.instant();
-            Map<String, hotdesk.core.model.SessionRecord> last = new java.util.HashMap<>();
-            for (hotdesk.core.model.SessionRecord r : tx.sessionsBetween(now.minus(java.time.Duration.ofDays(7)), now)) {
-                if (r.end().isPresent()) {
-                    last.merge(r.endpointId(), r, (a, b) -> a.end().get().isAfter(b.end().get()) ? a : b);
-                }
-            }
-            for (Device d : tx.devices()) {
-                Located located = LocateDesks.locate(tx, d, defaultElin);
-                for (DeskLine l : tx.linesOf(d.mac())) {
-                    Target t = Target.desk(l.endpointId());
-                    Optional<Occupancy> o = tx.occupancyOfLine(l.endpointId());
-                    Optional<Target> u = o.map(x -> Target.user(x.extension()));
-                    boolean occupantApplied = u.map(ut -> applied.containsKey(ut)
-                            && applied.get(ut) >= revisions.getOrDefault(ut, 0L)).orElse(true);
-                    out.add(new Line(d, l, o, o.flatMap(x -> tx.user(x.extension())),
-                            revisions.getOrDefault(t, 0L), Optional.ofNullable(applied.get(t)), tx.lastError(node, t),
-                            occupantApplied, u.flatMap(ut -> tx.lastError(node, ut)), located,
-                            Optional.ofNullable(last.get(l.endpointId()))));
+            Map<Mac, Instant> fetches = tx.lastFetches();
+            return lines(tx, node, which).stream()
+                    .map(l -> new Watched(l, Optional.ofNullable(fetches.get(l.device().mac())))).toList();
+        });
+    }
+
+    /**
+     * The desk lines the given targets stand for: a desk target is its line, a user target the line
+     * that user sits at (if any). Read-only.
+     */
+    public Set<String> linesOf(Collection<Target> targets) {
+        return ledger.read(tx -> {
+            Set<String> out = new TreeSet<>();
+            for (Target t : targets) {
+                if (t.kind() == Target.Kind.DESK) {
+                    out.add(t.id());
+                } else {
+                    tx.occupancyOfUser(Extension.of(t.id())).ifPresent(o -> out.add(o.endpointId()));
                 }
             }
             return out;
         });
+    }
+
+    private List<Line> lines(hotdesk.core.port.LedgerTx tx, String node, Predicate<String> which) {
+        Map<Target, Long> revisions = tx.revisions();
+        Map<Target, Long> applied = tx.applied(node);
+        List<Line> out = new ArrayList<>();
+        Instant now = clock.instant();
+        Map<String, hotdesk.core.model.SessionRecord> last = new java.util.HashMap<>();
+        for (hotdesk.core.model.SessionRecord r : tx.sessionsBetween(now.minus(java.time.Duration.ofDays(7)), now)) {
+            if (r.end().isPresent() && which.test(r.endpointId())) {
+                last.merge(r.endpointId(), r, (a, b) -> a.end().get().isAfter(b.end().get()) ? a : b);
+            }
+        }
+        // every line in one query (not one per device): a live update of one tile on a board of
+        // thousands of desks reads only what it shows
+        Map<Mac, List<DeskLine>> byDevice = new java.util.HashMap<>();
+        for (DeskLine l : tx.lines()) {
+            if (which.test(l.endpointId())) {
+                byDevice.computeIfAbsent(l.mac(), m -> new ArrayList<>()).add(l);
+            }
+        }
+        for (Device d : tx.devices()) {
+            List<DeskLine> wanted = byDevice.getOrDefault(d.mac(), List.of()).stream()
+                    .sorted(java.util.Comparator.comparingInt(DeskLine::port)).toList();
+            if (wanted.isEmpty()) {
+                continue;
+            }
+            Located located = LocateDesks.locate(tx, d, defaultElin);
+            for (DeskLine l : wanted) {
+                Target t = Target.desk(l.endpointId());
+                Optional<Occupancy> o = tx.occupancyOfLine(l.endpointId());
+                Optional<Target> u = o.map(x -> Target.user(x.extension()));
+                boolean occupantApplied = u.map(ut -> applied.containsKey(ut)
+                        && applied.get(ut) >= revisions.getOrDefault(ut, 0L)).orElse(true);
+                out.add(new Line(d, l, o, o.flatMap(x -> tx.user(x.extension())),
+                        revisions.getOrDefault(t, 0L), Optional.ofNullable(applied.get(t)), tx.lastError(node, t),
+                        occupantApplied, u.flatMap(ut -> tx.lastError(node, ut)), located,
+                        Optional.ofNullable(last.get(l.endpointId()))));
+            }
+        }
+        return out;
     }
 }

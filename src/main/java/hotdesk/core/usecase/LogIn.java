@@ -20,6 +20,7 @@ import hotdesk.core.policy.SeatingPolicy.Refuse;
 import hotdesk.core.policy.SeatingPolicy.Seat;
 import hotdesk.core.policy.SeatingPolicy.Via;
 import hotdesk.core.policy.SecretHasher;
+import hotdesk.core.port.DeskEvents;
 import hotdesk.core.port.Ledger;
 import hotdesk.core.port.LedgerTx;
 
@@ -125,8 +126,15 @@ public final class LogIn {
     private final SeatingPolicy policy;
     private final ApplyNow applyNow;
     private final Clock clock;
+    private final DeskEvents events;
 
     public LogIn(Ledger ledger, SecretHasher hasher, SeatingPolicy policy, ApplyNow applyNow, Clock clock) {
+        this(ledger, hasher, policy, applyNow, clock, DeskEvents.none());
+    }
+
+    /** @param events told of the desks and users a login changed, right after it committed */
+    public LogIn(Ledger ledger, SecretHasher hasher, SeatingPolicy policy, ApplyNow applyNow, Clock clock, DeskEvents events) {
+        this.events = events;
         this.ledger = ledger;
         this.hasher = hasher;
         this.policy = policy;
@@ -203,6 +211,7 @@ public final class LogIn {
             });
         }
         if (o.result() instanceof LoggedIn in) {
+            events.changed(o.touched());
             boolean applied = applyNow.apply(o.touched());
             return new LoggedIn(in.user(), in.endpointId(), in.replaced(), in.movedFrom(), applied);
         }

@@ -7,6 +7,7 @@ import hotdesk.core.model.Mac;
 import hotdesk.core.model.Occupancy;
 import hotdesk.core.model.Target;
 import hotdesk.core.policy.SeatingPolicy;
+import hotdesk.core.port.DeskEvents;
 import hotdesk.core.port.Ledger;
 import hotdesk.core.port.LedgerTx;
 
@@ -42,8 +43,15 @@ public final class LogOut {
     private final Ledger ledger;
     private final ApplyNow applyNow;
     private final Clock clock;
+    private final DeskEvents events;
 
     public LogOut(Ledger ledger, ApplyNow applyNow, Clock clock) {
+        this(ledger, applyNow, clock, DeskEvents.none());
+    }
+
+    /** @param events told of the desks and users a logout changed, right after it committed */
+    public LogOut(Ledger ledger, ApplyNow applyNow, Clock clock, DeskEvents events) {
+        this.events = events;
         this.ledger = ledger;
         this.applyNow = applyNow;
         this.clock = clock;
@@ -55,6 +63,16 @@ public final class LogOut {
     /** The occupant of the calling desk line logs out. */
     public Result fromDesk(String endpointId, String actor) {
         return run(actor, EndReason.LOGOUT, tx -> {
+            if (tx.line(endpointId).isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(tx.occupancyOfLine(endpointId).map(List::of).orElse(List.of()));
+        }, "endpoint " + endpointId);
+    }
+
+    /** An admin ends the session on one desk line (a tile of the desk board). */
+    public Result forceLine(String endpointId, String actor) {
+        return run(actor, EndReason.FORCED, tx -> {
             if (tx.line(endpointId).isEmpty()) {
                 return Optional.empty();
             }
@@ -119,6 +137,7 @@ public final class LogOut {
             return new Outcome(new LoggedOut(vacate.seats().stream().map(Occupancy::extension).toList(), false), touched);
         });
         if (o.result() instanceof LoggedOut out) {
+            events.changed(o.touched());
             return new LoggedOut(out.ended(), applyNow.apply(o.touched()));
         }
         return o.result();

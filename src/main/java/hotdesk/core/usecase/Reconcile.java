@@ -9,6 +9,7 @@ import hotdesk.core.model.User;
 import hotdesk.core.policy.EmergencyLocation.Located;
 import hotdesk.core.policy.Projections;
 import hotdesk.core.port.DialplanState;
+import hotdesk.core.port.DeskEvents;
 import hotdesk.core.port.Ledger;
 import hotdesk.core.port.PbxException;
 import hotdesk.core.port.Pbx;
@@ -66,6 +67,7 @@ public final class Reconcile implements ApplyNow {
     /** The {@link #restarts} value the last finished pass pushed everything for. */
     private volatile long fullyPushedFor;
     private volatile long lastSeenRevision = -1;
+    private final DeskEvents events;
 
     private record Backoff(long revision, int failures, Instant next) {
     }
@@ -79,6 +81,13 @@ public final class Reconcile implements ApplyNow {
 
     public Reconcile(Ledger ledger, Pbx pbx, DialplanState dialplan, PhoneResync resync, Projections projections,
                      Clock clock, String node, Duration maxBackoff) {
+        this(ledger, pbx, dialplan, resync, projections, clock, node, maxBackoff, DeskEvents.none());
+    }
+
+    /** @param events told of every target after its push to Asterisk succeeded or failed */
+    public Reconcile(Ledger ledger, Pbx pbx, DialplanState dialplan, PhoneResync resync, Projections projections,
+                     Clock clock, String node, Duration maxBackoff, DeskEvents events) {
+        this.events = events;
         this.ledger = ledger;
         this.pbx = pbx;
         this.dialplan = dialplan;
@@ -195,6 +204,7 @@ public final class Reconcile implements ApplyNow {
                     return null;
                 });
                 backoff.remove(target);
+                events.changed(List.of(target));
                 if (s.gone()) {
                     pushed.remove(target);
                     notified.remove(target);
@@ -253,6 +263,7 @@ public final class Reconcile implements ApplyNow {
             tx.markFailed(node, target, clock.instant(), message);
             return null;
         });
+        events.changed(List.of(target));
     }
 
     private Duration backoffFor(int failures) {
