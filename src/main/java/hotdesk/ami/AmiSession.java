@@ -140,31 +140,8 @@ final class AmiSession {
      * @throws PbxException retryable, for a timeout or a connection lost while sending or waiting
      */
     AmiMessage call(String what, long waitMs, String action, String... headers) {
-        String id = nextId(action.toLowerCase(Locale.ROOT));
-        byte[] bytes = AmiMessage.encode(action, id, headers); // IllegalArgumentException before any I/O
-        CompletableFuture<AmiMessage> answer = new CompletableFuture<>();
-        pending.put(id, answer);
-        try {
-            if (!usable()) {
-                return null;
-            }
-            write(bytes);
-            return answer.get(waitMs, TimeUnit.MILLISECONDS);
-        } catch (IOException e) {
-            String why = reason(e);
-            end(why);
-            throw new PbxException("AMI " + what + " → connection lost while sending: " + why + " (" + where + ")", true, e);
-        } catch (TimeoutException e) {
-            throw new PbxException("AMI " + what + " → no answer after " + waitMs + " ms (" + where + ")", true);
-        } catch (ExecutionException e) {
-            throw new PbxException("AMI " + what + " → connection lost before the answer: " + e.getCause().getMessage()
-                    + " (" + where + ")", true);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PbxException("AMI " + what + " → interrupted while waiting for the answer (" + where + ")", true, e);
-        } finally {
-            pending.remove(id);
-        }
+        Listed answer = send(what, waitMs, false, action, headers);
+        return answer == null ? null : answer.response();
     }
 
     /**
@@ -176,19 +153,25 @@ final class AmiSession {
      * @throws PbxException retryable, for a timeout or a connection lost
      */
     Listed callList(String what, long waitMs, String action, String... headers) {
+        return send(what, waitMs, true, action, headers);
+    }
+
+    private Listed send(String what, long waitMs, boolean isList, String action, String... headers) {
         String id = nextId(action.toLowerCase(Locale.ROOT));
-        byte[] bytes = AmiMessage.encode(action, id, headers);
+        byte[] bytes = AmiMessage.encode(action, id, headers); // IllegalArgumentException before any I/O
         CompletableFuture<AmiMessage> answer = new CompletableFuture<>();
-        ListAnswer list = new ListAnswer();
+        ListAnswer list = isList ? new ListAnswer() : null;
         pending.put(id, answer);
-        lists.put(id, list);
+        if (list != null) {
+            lists.put(id, list);
+        }
         try {
             if (!usable()) {
                 return null;
             }
             write(bytes);
             AmiMessage response = answer.get(waitMs, TimeUnit.MILLISECONDS);
-            if (!response.isSuccess()) {
+            if (list == null || !response.isSuccess()) {
                 return new Listed(response, List.of());
             }
             return new Listed(response, List.copyOf(list.done.get(waitMs, TimeUnit.MILLISECONDS)));
@@ -197,7 +180,8 @@ final class AmiSession {
             end(why);
             throw new PbxException("AMI " + what + " → connection lost while sending: " + why + " (" + where + ")", true, e);
         } catch (TimeoutException e) {
-            throw new PbxException("AMI " + what + " → no (complete) answer after " + waitMs + " ms (" + where + ")", true);
+            throw new PbxException("AMI " + what + " → no " + (isList ? "(complete) " : "") + "answer after " + waitMs + " ms ("
+                    + where + ")", true);
         } catch (ExecutionException e) {
             throw new PbxException("AMI " + what + " → connection lost before the answer: " + e.getCause().getMessage()
                     + " (" + where + ")", true);

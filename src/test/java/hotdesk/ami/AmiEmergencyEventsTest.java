@@ -27,7 +27,7 @@ class AmiEmergencyEventsTest {
     private static final String SECRET = "ami-Secret-Qx71";
     private static final Duration CEILING = Duration.ofSeconds(10);
 
-    private final FakeAmi ami = new FakeAmi("hotdesk", SECRET).user("hotdesk", SECRET, "system,user", "system,reporting").start();
+    private final FakeAmi ami = new FakeAmi("hotdesk", SECRET).user("hotdesk", SECRET, "system,user,call", "system,reporting").start();
     private final List<EmergencyCall> calls = new CopyOnWriteArrayList<>();
     private final AtomicInteger booted = new AtomicInteger();
     private AmiLink link;
@@ -78,7 +78,7 @@ class AmiEmergencyEventsTest {
                 "country=US,A1=CA", "PJSIP/hd-0015651234ab-00000001", "1796150733.10", false));
         assertThat(calls.get(1).test()).isTrue();
         assertThat(calls.get(2).test()).as("an unclear Test header counts as a real call").isFalse();
-        assertThat(ami.received()).contains("Events: system,user\r\n");
+        assertThat(ami.received()).contains("Events: system,user,call\r\n");
     }
 
     @Test
