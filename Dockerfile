@@ -25,7 +25,7 @@ ENV HOTDESK_DB_PATH=/var/lib/hotdesk/ledger \
 VOLUME ["/var/lib/hotdesk"]
 USER hotdesk:hotdesk
 WORKDIR /var/lib/hotdesk
-# FastAGI, provisioning HTTP
-EXPOSE 4573 8089
+# FastAGI, provisioning HTTP, and the desk board when admin.port is set to 8090 (it is off by default)
+EXPOSE 4573 8089 8090
 ENTRYPOINT ["sh", "-c", "exec java $HOTDESK_JAVA_OPTS -jar /opt/hotdesk/hotdesk.jar \"$@\"", "hotdesk"]
 CMD ["serve"]

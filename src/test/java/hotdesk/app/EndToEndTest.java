@@ -406,6 +406,8 @@ class EndToEndTest {
     private void startServerAndAwaitTheIdleDesk() {
         startServer();
         awaitEndpoint(DESK, ep -> "hotdesk-idle".equals(ep.get("context")));
+        // the first pass pushes the users too: wait for all of it, so what a test counts afterwards is its own
+        awaitSettled();
     }
 
     private void startServer() {

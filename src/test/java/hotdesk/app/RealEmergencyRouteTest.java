@@ -350,4 +350,29 @@ class RealEmergencyRouteTest {
         assertThat(log.indexOf("\", \"911\")", log.indexOf("hotdesk-security-announce"))).isLessThan(log.indexOf("\", \"" + ELIN + "\")"));
         assertThat(security.count("CALL_ESTABLISHED")).isPositive();
     }
+
+    @Test
+    @Order(7)
+    void a_real_phone_registered_as_the_desk_dials_911_located_and_announced() throws IOException {
+        Path kit = RealAsterisk.kit().orElseThrow();
+        try (Baresip phone = Baresip.start(dir.resolve("desk-phone"), kit, asterisk.sipPort(), DESK, deskSecret)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> asterisk.rx("pjsip show contacts").contains(DESK + "/sip:"));
+            int invitesBefore = trunk.invites().size();
+            long ringsBefore = security.count("CALL_INCOMING");
+            try (AmiWire ami = new AmiWire("127.0.0.1", asterisk.amiPort())) {
+                assertThat(ami.login(AsteriskContract.AMI_TEST_USER, AsteriskContract.AMI_TEST_SECRET, "user").get("Response"))
+                        .isEqualTo("Success");
+                phone.command("dial", "sip:911@127.0.0.1:" + asterisk.sipPort());
+                await().atMost(PATIENCE).until(() -> phone.count("CALL_ESTABLISHED") > 0);
+                Message event = ami.awaitEvent(m -> m.isEvent("UserEvent") && "HotdeskEmergency".equals(m.get("UserEvent"))
+                        && String.valueOf(m.get("Channel")).startsWith("PJSIP/" + DESK + "-"), PATIENCE);
+                await().atMost(PATIENCE).until(() -> trunk.invites().size() > invitesBefore);
+                boolean rang = await().atMost(PATIENCE).until(() -> security.count("CALL_INCOMING") > ringsBefore, b -> b);
+                phone.command("hangup", "");
+                List<String> invites = trunk.invites();
+                assertLocated(new Emergency(new RealAsterisk.Result(0, "baresip answered by the trunk"),
+                        invites.get(invites.size() - 1), event, rang, ""), "911");
+            }
+        }
+    }
 }
