@@ -1,10 +1,10 @@
 package hotdesk.app;
 
+import hotdesk.core.model.AutoLogoutOverride;
 import hotdesk.core.policy.AutoLogoutRules;
 import hotdesk.core.usecase.AutoLogout;
 import java.time.LocalTime;
 import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
 import hotdesk.agi.AgiSettings;
 import hotdesk.agi.HotdeskAgiServer;
 import hotdesk.agi.Prompts;
@@ -153,23 +153,16 @@ public final class Server implements AutoCloseable {
     static AutoLogoutRules autoLogoutRules(Config c) {
         String daily = c.string("auto-logout.daily").strip();
         Optional<LocalTime> at;
-        if (daily.isEmpty()) {
-            at = Optional.empty();
-        } else if (!daily.matches("\\d{1,2}:\\d{2}(:\\d{2})?")) {
-            throw new IllegalArgumentException("auto-logout.daily must be HH:MM (24 h) or empty, got '" + daily + "'");
-        } else {
-            try {
-                at = Optional.of(LocalTime.parse(daily.length() == 4 ? "0" + daily : daily));
-            } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException("auto-logout.daily must be HH:MM (24 h) or empty, got '" + daily + "'");
-            }
+        try {
+            // the same rule as a site's or desk's own daily time, except that empty (not "off") is off here
+            at = daily.isEmpty() ? Optional.empty() : AutoLogoutOverride.dailyTime(daily);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("auto-logout." + e.getMessage());
         }
-        Duration idle = c.duration("auto-logout.idle");
-        Duration max = c.duration("auto-logout.max");
-        return new AutoLogoutRules(idle, max, at);
+        return new AutoLogoutRules(c.duration("auto-logout.idle"), c.duration("auto-logout.max"), at);
     }
 
-    private static ZoneId zone(Config c) {
+    static ZoneId zone(Config c) {
         try {
             return ZoneId.of(c.string("provisioning.timezone"));
         } catch (java.time.DateTimeException e) {

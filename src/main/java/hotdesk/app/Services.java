@@ -242,7 +242,7 @@ final class Services implements CliContext, AutoCloseable {
     public hotdesk.core.usecase.AutoLogout autoLogout() {
         // the CLI only reads and sets rules: the server's passes ask Asterisk, this one never runs a pass
         return new hotdesk.core.usecase.AutoLogout(ledger(), java.util.Optional::empty, logOut(), Server.autoLogoutRules(config()),
-                java.time.ZoneId.of(config().string("provisioning.timezone")), clock);
+                Server.zone(config()), clock);
     }
 
     @Override
