@@ -22,9 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** {@code hotdesk audit}: the audit trail, newest first, a page at a time. */
 @Command(name = "audit", mixinStandardHelpOptions = true,
@@ -101,19 +100,11 @@ public final class AuditCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private static final Pattern AGO = Pattern.compile("(\\d{1,6})([mhd])");
-
     /** A time ago ({@code 90m}, {@code 24h}, {@code 7d}), a date (its midnight in {@code zone}) or an instant. */
     private Instant when(String text, ZoneId zone, Instant now) {
-        Matcher ago = AGO.matcher(text.strip());
-        if (ago.matches()) {
-            long n = Long.parseLong(ago.group(1));
-            Duration d = switch (ago.group(2)) {
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-            return now.minus(d);
+        Optional<Duration> ago = Output.shortDuration(text);
+        if (ago.isPresent()) {
+            return now.minus(ago.get());
         }
         try {
             return LocalDate.parse(text.strip()).atStartOfDay(zone).toInstant();

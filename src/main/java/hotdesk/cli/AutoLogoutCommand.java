@@ -17,8 +17,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** {@code hotdesk auto-logout show|set|clear}: the rules of sites and desks beside the global settings. */
 @Command(name = "auto-logout", mixinStandardHelpOptions = true,
@@ -179,8 +177,6 @@ public final class AutoLogoutCommand {
                 : done.scope() + " " + done.name() + ": " + AutoLogout.describe(done.now()));
     }
 
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,6})([smhd])");
-
     /** {@code off} (0), {@code inherit} (empty), or a duration such as 90s, 5m, 2h, 1d. */
     static Optional<Duration> duration(String option, String text) {
         String t = text.strip().toLowerCase(Locale.ROOT);
@@ -190,17 +186,8 @@ public final class AutoLogoutCommand {
         if (t.equals("off") || t.equals("0")) {
             return Optional.of(Duration.ZERO);
         }
-        Matcher m = DURATION.matcher(t);
-        if (!m.matches()) {
-            throw new IllegalArgumentException(option + " must be a duration (90s, 5m, 2h, 1d), off or inherit, got '" + text + "'");
-        }
-        long n = Long.parseLong(m.group(1));
-        return Optional.of(switch (m.group(2)) {
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofDays(n);
-        });
+        return Optional.of(Output.shortDuration(t).orElseThrow(() -> new IllegalArgumentException(option
+                + " must be a duration (90s, 5m, 2h, 1d), off or inherit, got '" + text + "'")));
     }
 
     private static String checkedDaily(String text) {

@@ -162,4 +162,21 @@ final class Output {
     static Map<String, Object> object() {
         return new LinkedHashMap<>();
     }
+
+    private static final java.util.regex.Pattern SHORT_DURATION = java.util.regex.Pattern.compile("(\\d{1,6})([smhd])");
+
+    /** A duration as admins type it: {@code 90s}, {@code 5m}, {@code 24h}, {@code 7d}; empty for anything else. */
+    static java.util.Optional<java.time.Duration> shortDuration(String text) {
+        java.util.regex.Matcher m = SHORT_DURATION.matcher(text.strip().toLowerCase(java.util.Locale.ROOT));
+        if (!m.matches()) {
+            return java.util.Optional.empty();
+        }
+        long n = Long.parseLong(m.group(1));
+        return java.util.Optional.of(switch (m.group(2)) {
+            case "s" -> java.time.Duration.ofSeconds(n);
+            case "m" -> java.time.Duration.ofMinutes(n);
+            case "h" -> java.time.Duration.ofHours(n);
+            default -> java.time.Duration.ofDays(n);
+        });
+    }
 }

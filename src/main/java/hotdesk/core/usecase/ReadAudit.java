@@ -59,28 +59,24 @@ public final class ReadAudit {
             return new Refused("--action is an action name such as login or device.set, got '" + action + "'");
         }
         return ledger.read(tx -> {
-            List<String> subjects = new ArrayList<>();
-            List<String> mentions = new ArrayList<>();
-            user.ifPresent(u -> {
-                subjects.add(u.value());
-                mentions.add("ext=" + u.value());
-            });
+            List<String> userSubjects = user.map(u -> List.of(u.value())).orElse(List.of());
+            List<String> userMentions = user.map(u -> List.of("ext=" + u.value())).orElse(List.of());
+            List<String> deskSubjects = new ArrayList<>();
+            List<String> deskMentions = new ArrayList<>();
             desk.ifPresent(m -> {
-                subjects.add(m.value());
+                deskSubjects.add(m.value());
                 List<String> lines = new ArrayList<>(tx.linesOf(m).stream().map(DeskLine::endpointId).toList());
                 if (!lines.contains(m.endpointId())) {
                     lines.add(m.endpointId());
                 }
                 for (String line : lines) {
-                    subjects.add(line);
-                    mentions.add("desk=" + line);
+                    deskSubjects.add(line);
+                    deskMentions.add("desk=" + line);
                 }
             });
             List<AuditLine> found;
             if (user.isPresent() && desk.isPresent()) {
                 // both: read the desk's lines page by page and keep those that name the user too
-                List<String> deskSubjects = subjects.subList(1, subjects.size());
-                List<String> deskMentions = mentions.subList(1, mentions.size());
                 found = new ArrayList<>();
                 long before = f.beforeId();
                 while (found.size() <= f.limit()) {
@@ -97,6 +93,10 @@ public final class ReadAudit {
                     before = chunk.get(chunk.size() - 1).id();
                 }
             } else {
+                List<String> subjects = new ArrayList<>(userSubjects);
+                subjects.addAll(deskSubjects);
+                List<String> mentions = new ArrayList<>(userMentions);
+                mentions.addAll(deskMentions);
                 found = tx.auditPage(new AuditQuery(Optional.ofNullable(f.since()), subjects, mentions, action,
                         f.beforeId(), f.limit() + 1));
             }
