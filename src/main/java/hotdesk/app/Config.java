@@ -114,8 +114,9 @@ public final class Config {
             new Key("users.default-context", "internal", "context of a user added without --context; also where an occupied desk's calls go when Asterisk's database names no context for it (generated into the dialplan: hotdesk asterisk-conf)"),
             new Key("security.pin-iterations", "20000", "PBKDF2 iterations for PIN hashes"),
             new Key("security.otp-iterations", "2000", "PBKDF2 iterations for one-time code hashes (short-lived)"),
-            new Key("login.multi-login", "single", "what a login at a second desk does: single (the first desk is logged out) "
-                    + "or deny (the second desk is refused, ALREADY_SEATED); a user's own policy (user add --policy) wins"),
+            new Key("login.multi-login", "single", "what a login at a second desk does: single (the first desk is logged out), "
+                    + "deny (the second desk is refused, ALREADY_SEATED) or allow (seated at both; inbound calls ring every desk); "
+                    + "a user's own policy (user add --policy) wins"),
             new Key("lockout.max-failures", "5", "failed logins of one extension at one desk (within lockout.window) that lock "
                     + "that extension at that desk; unknown extensions count alike"),
             new Key("lockout.desk-max-failures", "10", "failed logins at one desk, any extension or one-time code, that lock the "

@@ -36,9 +36,10 @@ public final class UserCommand {
         String pin;
         @Option(names = "--pin-file", paramLabel = "FILE", description = "read the PIN from the first line of FILE")
         Path pinFile;
-        @Option(names = "--policy", paramLabel = "single|deny",
-                description = "multi-login policy of this user: single (a login at another desk ends the first) or deny "
-                        + "(a second desk is refused); default: the global login.multi-login. allow is not available yet")
+        @Option(names = "--policy", paramLabel = "single|deny|allow",
+                description = "multi-login policy of this user: single (a login at another desk ends the first), deny "
+                        + "(a second desk is refused) or allow (seated at several desks at once, inbound calls ring them all); "
+                        + "default: the global login.multi-login")
         String policy;
         @Option(names = "--context", description = "dialplan context of the user's calls (default: users.default-context)")
         String context;
@@ -96,7 +97,7 @@ public final class UserCommand {
         Boolean hotdesk;
         @Option(names = "--enabled", arity = "1", paramLabel = "on|off", converter = OnOff.class, description = "the account is active")
         Boolean enabled;
-        @Option(names = "--policy", paramLabel = "single|deny|global", description = "their own multi-login policy; "
+        @Option(names = "--policy", paramLabel = "single|deny|allow|global", description = "their own multi-login policy; "
                 + "global: the global login.multi-login again")
         String policy;
         @Option(names = "--json", description = "print the user as changed as JSON")

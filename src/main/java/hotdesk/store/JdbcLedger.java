@@ -751,9 +751,11 @@ final class JdbcLedger implements Ledger {
         }
 
         @Override
-        public Optional<Occupancy> occupancyOfUser(Extension extension) {
-            return one("read occupancy of user " + extension,
+        public List<Occupancy> seatsOfUser(Extension extension) {
+            List<Occupancy> seats = list("read seats of user " + extension,
                     "SELECT " + OCCUPANCY_COLUMNS + " FROM occupancy WHERE extension = ?", this::occupancy, extension.value());
+            seats.sort(Comparator.comparing(Occupancy::endpointId));
+            return List.copyOf(seats);
         }
 
         @Override
@@ -765,22 +767,28 @@ final class JdbcLedger implements Ledger {
 
         @Override
         public void occupy(Occupancy o) {
+            seat(o, "");
+        }
+
+        @Override
+        public void occupyAlongside(Occupancy o) {
+            seat(o, o.endpointId());
+        }
+
+        /** {@code slot} '' is the user's one seat; a seat alongside others has its endpoint id (V11). */
+        private void seat(Occupancy o, String slot) {
             String what = "seat user " + o.extension() + " at " + o.endpointId();
             writable(what);
             try {
-                guardedOccupy(o, what);
+                guarded(what, what, () -> insert(
+                        "INSERT INTO occupancy (" + OCCUPANCY_COLUMNS + ", slot) VALUES (?, ?, ?, ?, ?)",
+                        o.endpointId(), o.extension().value(), o.since(), o.lastActivity(), slot));
             } catch (DuplicateException e) {
-                boolean userSeated = occupancyOfUser(o.extension()).isPresent();
-                throw new DuplicateException(userSeated
-                        ? "user " + o.extension() + " is seated at a desk line already"
-                        : "desk line " + o.endpointId() + " has an occupant already");
+                boolean lineTaken = occupancyOfLine(o.endpointId()).isPresent();
+                throw new DuplicateException(lineTaken
+                        ? "desk line " + o.endpointId() + " has an occupant already"
+                        : "user " + o.extension() + " is seated at a desk line already");
             }
-        }
-
-        private void guardedOccupy(Occupancy o, String what) {
-            guarded(what, what, () -> insert(
-                    "INSERT INTO occupancy (" + OCCUPANCY_COLUMNS + ") VALUES (?, ?, ?, ?)",
-                    o.endpointId(), o.extension().value(), o.since(), o.lastActivity()));
         }
 
         @Override

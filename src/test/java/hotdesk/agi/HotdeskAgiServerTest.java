@@ -437,7 +437,7 @@ class HotdeskAgiServerTest {
         assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("NOT_A_DESK");
         assertThat(t.played()).containsExactly("feature-not-avail-line");
         assertThat(t.prompted()).as("no PIN is asked of a caller that is not a desk").isEmpty();
-        Optional<Occupancy> seated = ledger.read(tx -> tx.occupancyOfUser(ALICE));
+        List<Occupancy> seated = ledger.read(tx -> tx.seatsOfUser(ALICE));
         assertThat(seated).isEmpty();
         assertThat(logs.events("hotdesk.security")).singleElement()
                 .satisfies(e -> assertThat(e.getFormattedMessage()).contains("reason=NOT_A_DESK").contains("desk=101 "));

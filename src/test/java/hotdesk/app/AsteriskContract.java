@@ -243,7 +243,7 @@ abstract class AsteriskContract {
                 "default", "", "It-User-Secret-0123456789", false);
 
         pbx.push(projections.desk(line, device, Optional.empty()));
-        pbx.push(projections.user(alice, Optional.of(DESK)));
+        pbx.push(projections.user(alice, List.of(DESK)));
         pbx.push(projections.desk(line, device, Optional.of(alice)));
 
         Map<String, String> ep = ari().get("endpoint", DESK).orElseThrow();

@@ -44,9 +44,9 @@ class BruteForceBoundsTest {
                 .hasMessageContaining("lockout.user-max-failures").hasMessageContaining("lockout.desk-max-failures");
         Config alertLate = Config.load(null, Map.of(), Map.of("lockout.user-alert-failures", "12"));
         assertThatThrownBy(() -> Server.validate(alertLate)).hasMessageContaining("lockout.user-alert-failures");
-        Config allow = Config.load(null, Map.of(), Map.of("login.multi-login", "allow"));
-        assertThatThrownBy(() -> Server.validate(allow)).hasMessageContaining("login.multi-login")
-                .hasMessageContaining("not available yet");
+        Config sometimes = Config.load(null, Map.of(), Map.of("login.multi-login", "sometimes"));
+        assertThatThrownBy(() -> Server.validate(sometimes)).hasMessageContaining("login.multi-login")
+                .hasMessageContaining("single, deny or allow");
         Config zero = Config.load(null, Map.of(), Map.of("lockout.window", "0s"));
         assertThatThrownBy(() -> Server.validate(zero)).hasMessageContaining("lockout.window");
     }

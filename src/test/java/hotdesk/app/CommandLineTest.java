@@ -97,21 +97,21 @@ class CommandLineTest {
     }
 
     @Test
-    void a_users_own_multi_login_policy_is_set_by_add_and_listed_and_allow_is_refused_for_now() throws Exception {
+    void a_users_own_multi_login_policy_is_set_by_add_and_listed_and_a_bogus_one_is_refused() throws Exception {
         assertThat(run("user", "add", "101", "--name", "Alice", "--pin", "3865", "--policy", "deny").code()).isZero();
         assertThat(run("user", "add", "102", "--name", "Bob", "--pin", "4711").code()).isZero();
 
         CliRun allow = run("user", "add", "103", "--name", "Carol", "--pin", "4711", "--policy", "allow");
         CliRun bogus = run("user", "add", "104", "--name", "Dan", "--pin", "4711", "--policy", "sometimes");
 
-        assertThat(allow.code()).isEqualTo(3);
-        assertOneLineError(allow, "--policy", "allow", "not available yet");
+        assertThat(allow.code()).isZero();
         assertThat(bogus.code()).isEqualTo(3);
-        assertOneLineError(bogus, "--policy", "single or deny", "sometimes");
+        assertOneLineError(bogus, "--policy", "single, deny or allow", "sometimes");
         JsonNode list = json.readTree(run("user", "list", "--json").out());
-        assertThat(list).hasSize(2);
+        assertThat(list).hasSize(3);
         assertThat(list.get(0).get("loginPolicy").asText()).isEqualTo("deny");
         assertThat(list.get(1).get("loginPolicy").isNull()).isTrue();
+        assertThat(list.get(2).get("loginPolicy").asText()).isEqualTo("allow");
         assertThat(run("user", "list").out()).contains("POLICY").contains("deny").contains("(global)");
         assertThat(storedUser("101").orElseThrow().multiLogin()).contains(hotdesk.core.model.MultiLogin.DENY);
     }

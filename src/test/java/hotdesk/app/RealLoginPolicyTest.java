@@ -2,6 +2,7 @@ package hotdesk.app;
 
 import hotdesk.ari.AriClient;
 import hotdesk.ari.AriSettings;
+import hotdesk.testing.Baresip;
 import hotdesk.testing.RealAsterisk;
 import hotdesk.testing.SippCall;
 import org.junit.jupiter.api.AfterAll;
@@ -23,7 +24,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The login rules on the real Asterisk 22 with the generated dialplan, two desks, SIPp callers: an
  * attacker's failures at desk A lock the victim's extension at A only, never at desk B; with
- * {@code login.multi-login=deny} a second desk ends in its own result and prompt. Small limits keep the
+ * {@code login.multi-login=deny} a second desk ends in its own result and prompt; a user whose own policy is
+ * allow sits at two desks and a call to them rings both real phones (baresip). Small limits keep the
  * calls few: 2 failures of an extension at a desk lock it there, 3 lock a desk, 4 an extension everywhere.
  */
 class RealLoginPolicyTest {
@@ -32,6 +34,8 @@ class RealLoginPolicyTest {
     static final String DESK_A = "hd-001565d2a20a";
     static final String MAC_B = "00:15:65:d2:a2:0b";
     static final String DESK_B = "hd-001565d2a20b";
+    static final String MAC_C = "00:15:65:d2:a2:0c";
+    static final String DESK_C = "hd-001565d2a20c";
     static final String PIN = "3865";
     static final Duration PROMPT = RealDialplanTest.PROMPT;
     static final Duration PATIENCE = RealDialplanTest.PATIENCE;
@@ -44,6 +48,7 @@ class RealLoginPolicyTest {
     static AriClient ari;
     static String secretA;
     static String secretB;
+    static String secretC;
 
     @BeforeAll
     static void startAsteriskAndHotdesk() throws IOException {
@@ -55,6 +60,7 @@ class RealLoginPolicyTest {
         settings.put("lockout.desk-max-failures", "3");
         settings.put("lockout.user-alert-failures", "3");
         settings.put("lockout.user-max-failures", "4");
+        settings.put("asterisk.idle-internal-calls", "true");
         asterisk = KitSettings.startAsterisk(dir.resolve("asterisk"), settings, conf -> { });
         ari = new AriClient(new AriSettings(asterisk.ariUrl(), AsteriskContract.ARI_USER, AsteriskContract.ARI_PASSWORD,
                 Duration.ofSeconds(5)));
@@ -62,12 +68,15 @@ class RealLoginPolicyTest {
         CliRun.ok(settings, "user", "add", "102", "--name", "Roamer", "--pin", "4711");
         CliRun.ok(settings, "device", "add", MAC_A, "--model", "T54W", "--label", "Desk A");
         CliRun.ok(settings, "device", "add", MAC_B, "--model", "T54W", "--label", "Desk B");
+        CliRun.ok(settings, "device", "add", MAC_C, "--model", "T54W", "--label", "Desk C");
+        CliRun.ok(settings, "user", "add", "103", "--name", "Everywhere", "--pin", "4711", "--policy", "allow");
         server = new Server(Config.load(null, Map.of(), settings));
         server.start();
         await().atMost(PATIENCE).until(() -> server.amiConnected() && server.reconcile().idle()
                 && ari.get("endpoint", DESK_A).isPresent() && ari.get("endpoint", DESK_B).isPresent());
         secretA = ari.get("auth", DESK_A + "-auth").orElseThrow().get("password");
         secretB = ari.get("auth", DESK_B + "-auth").orElseThrow().get("password");
+        secretC = ari.get("auth", DESK_C + "-auth").orElseThrow().get("password");
     }
 
     @AfterAll
@@ -84,6 +93,7 @@ class RealLoginPolicyTest {
     void desksIdleAndCountersClear() {
         CliRun.of(settings, Map.of(), "logout", "--device", MAC_A);
         CliRun.of(settings, Map.of(), "logout", "--device", MAC_B);
+        CliRun.of(settings, Map.of(), "logout", "--user", "103");
         CliRun.of(settings, Map.of(), "device", "unlock", MAC_A);
         CliRun.of(settings, Map.of(), "user", "unlock", "101");
         awaitContext(DESK_A, "hotdesk-idle");
@@ -150,6 +160,45 @@ class RealLoginPolicyTest {
             CliRun.ok(settings, "device", "set", MAC_B, "--enabled", "on");
         }
         awaitContext(DESK_B, "hotdesk-idle");
+    }
+
+    @Test
+    void with_her_own_policy_allow_a_user_sits_at_two_desks_and_a_call_to_her_rings_both_phones() throws Exception {
+        Baresip.assumeInstalled();
+        Path kit = RealAsterisk.kit().orElseThrow();
+        try (Baresip phoneA = Baresip.start(dir.resolve("phone-a"), kit, asterisk.sipPort(), DESK_A, secretA);
+             Baresip phoneB = Baresip.start(dir.resolve("phone-b"), kit, asterisk.sipPort(), DESK_B, secretB)) {
+            // (a REGISTER_OK event may come before the control connection: ask Asterisk)
+            await().atMost(Duration.ofSeconds(60)).until(() -> asterisk.rx("pjsip show contacts").contains(DESK_A + "/sip:")
+                    && asterisk.rx("pjsip show contacts").contains(DESK_B + "/sip:"));
+            assertThat(call(SippCall.from(DESK_A, secretA, "00*" + otp("103"))).results()).containsExactly("OK");
+            RealDialplanTest.Call second = call(SippCall.from(DESK_B, secretB, "00*" + otp("103")));
+
+            // the global policy is deny: her own allow wins, and both desks are hers
+            assertThat(second.results()).as(second.toString()).containsExactly("OK");
+            await().atMost(PATIENCE).ignoreExceptions().until(() -> ari.get("endpoint", "103").orElseThrow().get("aors"),
+                    (DESK_A + "," + DESK_B + ",103")::equals);
+            assertThat(ari.get("endpoint", DESK_A).orElseThrow()).containsEntry("accountcode", "103");
+            assertThat(ari.get("endpoint", DESK_B).orElseThrow()).containsEntry("accountcode", "103");
+
+            // an idle desk calls 103 (asterisk.idle-internal-calls): the generated hotdesk-dial rings both phones
+            var caller = java.util.concurrent.CompletableFuture.supplyAsync(() -> call(SippCall.from(DESK_C, secretC, "103")
+                    .pause(Duration.ofSeconds(1)).hangUp()));
+            await().atMost(PATIENCE).until(() -> phoneA.count("CALL_INCOMING") > 0 && phoneB.count("CALL_INCOMING") > 0);
+            phoneB.command("accept", "");
+            RealDialplanTest.Call inbound = caller.get(PATIENCE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+
+            assertThat(inbound.sipp().exit()).as(inbound.toString()).isZero();
+            assertThat(phoneB.count("CALL_ESTABLISHED")).isPositive();
+            assertThat(phoneA.count("CALL_ESTABLISHED")).isZero();
+
+            // logging out at one desk leaves her at the other
+            call(SippCall.from(DESK_A, secretA, "00#"));
+            awaitContext(DESK_A, "hotdesk-idle");
+            await().atMost(PATIENCE).ignoreExceptions().until(() -> ari.get("endpoint", "103").orElseThrow().get("aors"),
+                    (DESK_B + ",103")::equals);
+            assertThat(ari.get("endpoint", DESK_B).orElseThrow()).containsEntry("accountcode", "103");
+        }
     }
 
     static RealDialplanTest.Call call(SippCall call) {

@@ -83,7 +83,7 @@ public final class WizardPushBench {
             User user = new User(Extension.of(Integer.toString(20000 + i)), "Bench User " + i,
                     new SecretHash("pbkdf2-sha256$1000$AAAA$AAAA"), true, "internal", "", "Bench-User-Secret-" + i, false);
             deskObjects.addAll(projections.desk(line, device, Optional.of(user)));
-            userObjects.addAll(projections.user(user, Optional.of(line.endpointId())));
+            userObjects.addAll(projections.user(user, List.of(line.endpointId())));
         }
         deskObjects.addAll(userObjects);
         return deskObjects;

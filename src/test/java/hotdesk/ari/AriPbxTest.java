@@ -129,10 +129,10 @@ class AriPbxTest {
 
     @Test
     void pushing_the_same_objects_twice_is_harmless() {
-        pbx.push(projections.user(alice, Optional.of(DESK)));
+        pbx.push(projections.user(alice, List.of(DESK)));
         Map<String, String> first = ari.object("endpoint", "201").orElseThrow();
 
-        pbx.push(projections.user(alice, Optional.of(DESK)));
+        pbx.push(projections.user(alice, List.of(DESK)));
 
         assertThat(ari.object("endpoint", "201").orElseThrow()).isEqualTo(first).containsEntry("aors", DESK + ",201");
     }
@@ -288,7 +288,7 @@ class AriPbxTest {
             pbx.push(projections.desk(line, device, Optional.of(alice)));
             ari.configObject("auth", "201-auth", Map.of("username", "201"));
             Throwable refused = catchThrowable(
-                    () -> pbx.push(projections.user(alice, Optional.of(DESK))));
+                    () -> pbx.push(projections.user(alice, List.of(DESK))));
             Throwable unauthorised = catchThrowable(
                     () -> new AriPbx(new AriClient(settings(ARI_PASSWORD + "x", Duration.ofSeconds(5))))
                             .push(projections.desk(line, device, Optional.empty())));

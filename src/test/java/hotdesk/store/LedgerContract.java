@@ -47,6 +47,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -186,7 +187,7 @@ abstract class LedgerContract {
         ledger.read(tx -> {
             assertThat(tx.user(zoe.extension())).contains(zoe);
             assertThat(tx.device(gateway.mac())).contains(gateway);
-            assertThat(tx.occupancyOfUser(zoe.extension())).contains(seat);
+            assertThat(tx.seatsOfUser(zoe.extension())).contains(seat);
             return null;
         });
     }
@@ -743,9 +744,9 @@ abstract class LedgerContract {
 
         ledger.read(tx -> {
             assertThat(tx.occupancyOfLine(desk(MAC_A))).contains(new Occupancy(desk(MAC_A), ext("101"), T0, T0));
-            assertThat(tx.occupancyOfUser(ext("102"))).contains(new Occupancy("hd-" + MAC_B + "-2", ext("102"), T0, T0.plusSeconds(5)));
+            assertThat(tx.seatsOfUser(ext("102"))).contains(new Occupancy("hd-" + MAC_B + "-2", ext("102"), T0, T0.plusSeconds(5)));
             assertThat(tx.occupancyOfLine(desk(MAC_B))).isEmpty();
-            assertThat(tx.occupancyOfUser(ext("103"))).isEmpty();
+            assertThat(tx.seatsOfUser(ext("103"))).isEmpty();
             assertThat(tx.occupancies()).extracting(Occupancy::endpointId)
                     .containsExactly("hd-" + MAC_B + "-2", desk(MAC_A));
             return null;
@@ -789,6 +790,36 @@ abstract class LedgerContract {
     }
 
     @Test
+    void seats_taken_alongside_let_a_user_sit_at_several_lines_while_a_line_keeps_one_occupant() {
+        givenUsersAndDesks(2, 2);
+        String b1 = DeskLine.endpointIdFor(Mac.parse(MAC_B), 1);
+        String b2 = DeskLine.endpointIdFor(Mac.parse(MAC_B), 2);
+        given(tx -> {
+            tx.occupy(new Occupancy(desk(MAC_A), ext("101"), T0, T0));
+            tx.occupyAlongside(new Occupancy(b2, ext("101"), T0.plusSeconds(1), T0.plusSeconds(1)));
+            tx.occupyAlongside(new Occupancy(b1, ext("101"), T0.plusSeconds(2), T0.plusSeconds(2)));
+        });
+
+        assertThat(ledger.read((LedgerTx tx) -> tx.seatsOfUser(ext("101")))).extracting(Occupancy::endpointId)
+                .containsExactlyElementsOf(Stream.of(desk(MAC_A), b1, b2).sorted().toList());
+        assertThatThrownBy(() -> given(tx -> tx.occupyAlongside(new Occupancy(b1, ext("102"), T0, T0))))
+                .isInstanceOf(DuplicateException.class).hasMessageContaining(b1);
+        assertThat(ledger.read((LedgerTx tx) -> tx.seatsOfUser(ext("102")))).isEmpty();
+
+        // the seat taken as the user's one seat is still the only one of its kind
+        given(tx -> {
+            tx.vacate(b1, T0.plusSeconds(10), EndReason.LOGOUT);
+            tx.vacate(b2, T0.plusSeconds(10), EndReason.LOGOUT);
+        });
+        assertThatThrownBy(() -> given(tx -> tx.occupy(new Occupancy(b1, ext("101"), T0, T0))))
+                .isInstanceOf(DuplicateException.class).hasMessageContaining("101");
+        given(tx -> tx.vacate(desk(MAC_A), T0.plusSeconds(20), EndReason.MOVED));
+        given(tx -> tx.occupy(new Occupancy(b1, ext("101"), T0.plusSeconds(30), T0.plusSeconds(30))));
+        assertThat(ledger.read((LedgerTx tx) -> tx.seatsOfUser(ext("101")))).extracting(Occupancy::endpointId).containsExactly(b1);
+        assertThat(history()).hasSize(3);
+    }
+
+    @Test
     void vacate_ends_the_session_and_writes_it_to_the_history_and_a_free_line_is_a_no_op() {
         givenUsersAndDesks(2, 1);
         given(tx -> {
@@ -808,7 +839,7 @@ abstract class LedgerContract {
                 new Ended(desk(MAC_B), ext("102"), T0.plusSeconds(1), T0.plusSeconds(90), EndReason.AUTO));
         assertThat(ledger.read(LedgerTx::occupancies)).isEmpty();
         given(tx -> tx.occupy(new Occupancy(desk(MAC_A), ext("102"), T0.plusSeconds(100), null)));
-        assertThat(ledger.read((LedgerTx tx) -> tx.occupancyOfUser(ext("102")))).map(Occupancy::endpointId).contains(desk(MAC_A));
+        assertThat(ledger.read((LedgerTx tx) -> tx.seatsOfUser(ext("102")))).map(Occupancy::endpointId).contains(desk(MAC_A));
     }
 
     @Test
@@ -979,6 +1010,9 @@ abstract class LedgerContract {
             assertThat(tx.user(ext("102")).orElseThrow().multiLogin()).contains(MultiLogin.SINGLE);
             return null;
         });
+        given(tx -> tx.updateUser(new User(ext("101"), "Alice", hash("a"), true, "internal", "", "own-secret-1", false,
+                Optional.of(MultiLogin.ALLOW))));
+        assertThat(ledger.read((LedgerTx tx) -> tx.user(ext("101")).orElseThrow().multiLogin())).contains(MultiLogin.ALLOW);
     }
 
     // ---- audit
@@ -1216,7 +1250,7 @@ abstract class LedgerContract {
         givenUsersAndDesks(THREADS, 1);
         List<Callable<Boolean>> tasks = IntStream.range(0, THREADS).<Callable<Boolean>>mapToObj(i -> () -> ledger.transact(tx -> {
             Extension me = ext(Integer.toString(101 + i));
-            if (tx.occupancyOfLine(desk(MAC_A)).isPresent() || tx.occupancyOfUser(me).isPresent()) {
+            if (tx.occupancyOfLine(desk(MAC_A)).isPresent() || !tx.seatsOfUser(me).isEmpty()) {
                 return false;
             }
             tx.occupy(new Occupancy(desk(MAC_A), me, T0, T0));

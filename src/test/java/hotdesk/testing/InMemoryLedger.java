@@ -50,6 +50,8 @@ public final class InMemoryLedger implements Ledger {
         Map<Mac, Device> devices = new TreeMap<>(Comparator.comparing(Mac::value));
         Map<String, DeskLine> lines = new TreeMap<>();
         Map<String, Occupancy> occupancy = new TreeMap<>();
+        /** Lines whose occupancy is one of several seats of its user (multi-login allow). */
+        java.util.Set<String> alongside = new java.util.HashSet<>();
         List<Ended> history = new ArrayList<>();
         List<OtpRecord> otps = new ArrayList<>();
         Map<Long, Instant> otpUsed = new HashMap<>();
@@ -74,6 +76,7 @@ public final class InMemoryLedger implements Ledger {
             c.devices.putAll(devices);
             c.lines = new TreeMap<>(lines);
             c.occupancy = new TreeMap<>(occupancy);
+            c.alongside = new java.util.HashSet<>(alongside);
             c.history = new ArrayList<>(history);
             c.otps = new ArrayList<>(otps);
             c.otpUsed = new HashMap<>(otpUsed);
@@ -152,7 +155,7 @@ public final class InMemoryLedger implements Ledger {
         @Override
         public void deleteUser(Extension extension) {
             // like the database's foreign key: a seated user's session must be ended first
-            occupancyOfUser(extension).ifPresent(o -> {
+            seatsOfUser(extension).stream().findFirst().ifPresent(o -> {
                 throw new LedgerException("user " + extension + " is still seated at " + o.endpointId(), null);
             });
             s.users.remove(extension);
@@ -357,8 +360,8 @@ public final class InMemoryLedger implements Ledger {
         }
 
         @Override
-        public Optional<Occupancy> occupancyOfUser(Extension extension) {
-            return s.occupancy.values().stream().filter(o -> o.extension().equals(extension)).findFirst();
+        public List<Occupancy> seatsOfUser(Extension extension) {
+            return s.occupancy.values().stream().filter(o -> o.extension().equals(extension)).toList();
         }
 
         @Override
@@ -376,9 +379,23 @@ public final class InMemoryLedger implements Ledger {
 
         @Override
         public void occupy(Occupancy occupancy) {
-            if (s.occupancy.containsKey(occupancy.endpointId()) || occupancyOfUser(occupancy.extension()).isPresent()) {
+            boolean exclusiveSeat = seatsOfUser(occupancy.extension()).stream().anyMatch(o -> !s.alongside.contains(o.endpointId()));
+            if (s.occupancy.containsKey(occupancy.endpointId()) || exclusiveSeat) {
                 throw new DuplicateException("line or user already occupied: " + occupancy);
             }
+            seat(occupancy);
+        }
+
+        @Override
+        public void occupyAlongside(Occupancy occupancy) {
+            if (s.occupancy.containsKey(occupancy.endpointId())) {
+                throw new DuplicateException("line already occupied: " + occupancy);
+            }
+            seat(occupancy);
+            s.alongside.add(occupancy.endpointId());
+        }
+
+        private void seat(Occupancy occupancy) {
             if (!s.lines.containsKey(occupancy.endpointId()) || !s.users.containsKey(occupancy.extension())) {
                 throw new LedgerException("no such desk line or user: " + occupancy, null);
             }
@@ -388,6 +405,7 @@ public final class InMemoryLedger implements Ledger {
         @Override
         public void vacate(String endpointId, Instant at, EndReason reason) {
             Occupancy o = s.occupancy.remove(endpointId);
+            s.alongside.remove(endpointId);
             if (o != null) {
                 s.history.add(new Ended(endpointId, o.extension(), o.since(), at, reason));
             }

@@ -107,10 +107,11 @@ public final class Projections {
     }
 
     /**
-     * Objects of a user's own endpoint. When they sit at a desk, the desk's AOR comes first in
-     * {@code aors}: a plain {@code Dial(PJSIP/101)} rings only the first AOR that has a contact.
+     * Objects of a user's own endpoint. The AORs of the desks they sit at come first in {@code aors}
+     * (several under multi-login allow), their own last: a plain {@code Dial(PJSIP/101)} rings only the
+     * first AOR that has a contact, the generated {@code hotdesk-dial-user} rings every contact of all.
      */
-    public List<PjsipObject> user(User user, Optional<String> deskEndpointId) {
+    public List<PjsipObject> user(User user, List<String> deskEndpointIds) {
         String ext = user.extension().value();
         Map<String, String> auth = new LinkedHashMap<>();
         auth.put("auth_type", "userpass");
@@ -123,7 +124,11 @@ public final class Projections {
         aor.put("mailboxes", "");
 
         Map<String, String> ep = baseEndpoint(ext);
-        ep.put("aors", deskEndpointId.map(d -> ValueRules.id("desk endpoint", d) + "," + ext).orElse(ext));
+        StringBuilder aors = new StringBuilder();
+        for (String d : deskEndpointIds) {
+            aors.append(ValueRules.id("desk endpoint", d)).append(',');
+        }
+        ep.put("aors", aors.append(ext).toString());
         ep.put("callerid", callerId(user.name(), ext));
         ep.put("context", ValueRules.context("context of user " + ext, user.context()));
         ep.put("mailboxes", ValueRules.mailbox("mailbox of user " + ext, user.mailbox()));
@@ -176,9 +181,12 @@ public final class Projections {
         return facts;
     }
 
-    /** AstDB facts of a user: {@code user/<ext>/desk} is the desk line they sit at, if any. */
-    public static Map<String, String> userFacts(String extension, Optional<String> deskEndpointId) {
-        return Map.of("user/" + extension + "/desk", deskEndpointId.orElse(""));
+    /**
+     * AstDB facts of a user: {@code user/<ext>/desk} is the desk line they sit at, comma-separated when
+     * they sit at several (multi-login allow), empty (deleted) when at none.
+     */
+    public static Map<String, String> userFacts(String extension, List<String> deskEndpointIds) {
+        return Map.of("user/" + extension + "/desk", String.join(",", deskEndpointIds));
     }
 
     /** As {@link #callerId} but the number may be empty: {@code "Desk 3.14" <>}. */

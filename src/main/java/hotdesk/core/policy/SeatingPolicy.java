@@ -85,11 +85,11 @@ public final class SeatingPolicy {
      * @param userFailures      PIN: failures of {@code typed} at every desk; CODE: wrong codes counted
      *                          against the owner of the matched code
      * @param liveCodes         CODE: every user with a live code, and the wrong codes counted against them
-     * @param seat              where {@code user} sits now, if anywhere
+     * @param seats             where {@code user} sits now (several desks only under {@code allow})
      */
     public record LoginFacts(Instant now, Via via, Optional<Desk> desk, Optional<Extension> typed, Optional<User> user,
                              Check check, List<Instant> userAtDeskFailures, List<Instant> userFailures,
-                             Map<Extension, List<Instant>> liveCodes, Optional<Occupancy> seat) {
+                             Map<Extension, List<Instant>> liveCodes, List<Occupancy> seats) {
         public LoginFacts {
             Objects.requireNonNull(now, "now");
             Objects.requireNonNull(via, "via");
@@ -100,7 +100,7 @@ public final class SeatingPolicy {
             userAtDeskFailures = List.copyOf(userAtDeskFailures);
             userFailures = List.copyOf(userFailures);
             liveCodes = Map.copyOf(liveCodes);
-            Objects.requireNonNull(seat, "seat");
+            seats = List.copyOf(seats);
             if (via == Via.PIN && typed.isEmpty()) {
                 throw new IllegalArgumentException("a PIN login names the extension dialled");
             }
@@ -123,9 +123,17 @@ public final class SeatingPolicy {
 
     /**
      * Seat {@code user} here: end {@code replace} (the desk's occupant, REPLACED) and {@code moveFrom}
-     * (the user's seat at another desk, MOVED) first. A code that matched is used up.
+     * (the user's seats at other desks, MOVED) first. {@code alongside}: the user keeps their other
+     * seats ({@code allow}), so this seat is one of several. A code that matched is used up.
      */
-    public record Seat(User user, Optional<Occupancy> replace, Optional<Occupancy> moveFrom) implements Decision {
+    public record Seat(User user, Optional<Occupancy> replace, List<Occupancy> moveFrom, boolean alongside)
+            implements Decision {
+        public Seat {
+            moveFrom = List.copyOf(moveFrom);
+            if (alongside && !moveFrom.isEmpty()) {
+                throw new IllegalArgumentException("a seat alongside the user's others moves them from nowhere");
+            }
+        }
     }
 
     /**
@@ -248,12 +256,16 @@ public final class SeatingPolicy {
             return failed(f, Why.NOT_ALLOWED, codeOwners);
         }
         String here = f.desk().orElseThrow().endpointId();
-        Optional<Occupancy> elsewhere = f.seat().filter(s -> !s.endpointId().equals(here));
-        if (elsewhere.isPresent() && user.multiLoginOr(multiLogin) == MultiLogin.DENY) {
+        List<Occupancy> elsewhere = f.seats().stream().filter(s -> !s.endpointId().equals(here)).toList();
+        MultiLogin rule = user.multiLoginOr(multiLogin);
+        if (!elsewhere.isEmpty() && rule == MultiLogin.DENY) {
             return refuse(Shown.ALREADY_SEATED, Why.ALREADY_SEATED);
         }
         Optional<Occupancy> replace = f.desk().get().occupant().filter(o -> !o.extension().equals(user.extension()));
-        return new Seat(user, replace, elsewhere);
+        if (rule == MultiLogin.ALLOW) {
+            return new Seat(user, replace, List.of(), true);
+        }
+        return new Seat(user, replace, elsewhere, false);
     }
 
     /**

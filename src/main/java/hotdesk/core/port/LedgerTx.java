@@ -99,12 +99,25 @@ public interface LedgerTx {
     // ---- occupancy and history
     Optional<Occupancy> occupancyOfLine(String endpointId);
 
-    Optional<Occupancy> occupancyOfUser(Extension extension);
+    /**
+     * Where the user sits, by endpoint id: one desk line at most, several only for seats taken
+     * with {@link #occupyAlongside} (multi-login {@code allow}).
+     */
+    List<Occupancy> seatsOfUser(Extension extension);
 
     List<Occupancy> occupancies();
 
-    /** Seats a user at a free line (the line and the user must have no occupancy). */
+    /**
+     * Seats a user at a free line as their one seat: the line must be free and the user must have no
+     * other seat but those taken {@link #occupyAlongside alongside} others ({@link DuplicateException}).
+     */
     void occupy(Occupancy occupancy);
+
+    /**
+     * Seats a user at a free line as one of several seats (multi-login {@code allow}): only the line
+     * must be free ({@link DuplicateException}).
+     */
+    void occupyAlongside(Occupancy occupancy);
 
     /** Ends the occupancy of the line and writes it to the session history. No-op when free. */
     void vacate(String endpointId, Instant at, EndReason reason);

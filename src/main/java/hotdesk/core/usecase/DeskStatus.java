@@ -176,7 +176,7 @@ public final class DeskStatus {
                 if (t.kind() == Target.Kind.DESK) {
                     out.add(t.id());
                 } else {
-                    tx.occupancyOfUser(Extension.of(t.id())).ifPresent(o -> out.add(o.endpointId()));
+                    tx.seatsOfUser(Extension.of(t.id())).forEach(o -> out.add(o.endpointId()));
                 }
             }
             return out;

@@ -103,11 +103,16 @@ public final class LogIn {
 
     /**
      * @param replaced  who sat at this desk before and was logged out
-     * @param movedFrom the desk line the user was logged out of
+     * @param movedFrom the desk lines the user was logged out of (one at most, unless their policy was
+     *                  allow when they took the others)
+     * @param alongside whether the user keeps seats at other desks (multi-login allow)
      * @param applied   whether Asterisk already matches (false: it will shortly)
      */
-    public record LoggedIn(User user, String endpointId, Optional<Extension> replaced, Optional<String> movedFrom,
-                           boolean applied) implements Result {
+    public record LoggedIn(User user, String endpointId, Optional<Extension> replaced, List<String> movedFrom,
+                           boolean alongside, boolean applied) implements Result {
+        public LoggedIn {
+            movedFrom = List.copyOf(movedFrom);
+        }
     }
 
     /** @param alerts failures across desks that reached the alert level with this one (security log) */
@@ -213,7 +218,7 @@ public final class LogIn {
         if (o.result() instanceof LoggedIn in) {
             events.changed(o.touched());
             boolean applied = applyNow.apply(o.touched());
-            return new LoggedIn(in.user(), in.endpointId(), in.replaced(), in.movedFrom(), applied);
+            return new LoggedIn(in.user(), in.endpointId(), in.replaced(), in.movedFrom(), in.alongside(), applied);
         }
         return o.result();
     }
@@ -245,7 +250,7 @@ public final class LogIn {
         Optional<DeskLine> line = tx.line(endpointId);
         if (line.isEmpty()) {
             return new LoginFacts(now, via, Optional.empty(), typed, Optional.empty(), check(checked, false), List.of(),
-                    List.of(), Map.of(), Optional.empty());
+                    List.of(), Map.of(), List.of());
         }
         Instant since = now.minus(policy.limits().lookBack());
         boolean enabled = tx.device(line.get().mac()).map(Device::enabled).orElse(false);
@@ -273,9 +278,9 @@ public final class LogIn {
             userFailures = user.map(u -> liveCodes.getOrDefault(u.extension(), List.of())).orElse(List.of());
             right = user.isPresent();
         }
-        Optional<Occupancy> seat = user.flatMap(u -> tx.occupancyOfUser(u.extension()));
+        List<Occupancy> seats = user.isPresent() ? tx.seatsOfUser(user.get().extension()) : List.of();
         return new LoginFacts(now, via, Optional.of(desk), typed, user, check(checked, right), atDesk, userFailures,
-                liveCodes, seat);
+                liveCodes, seats);
     }
 
     private static Check check(Checked checked, boolean right) {
@@ -308,20 +313,28 @@ public final class LogIn {
         checked.otpId().ifPresent(id -> tx.consumeOtp(id, now));
         Set<Target> touched = new LinkedHashSet<>();
         seat.replace().ifPresent(o -> touched.addAll(Seating.vacateLine(tx, o.endpointId(), now, EndReason.REPLACED)));
-        seat.moveFrom().ifPresent(o -> touched.addAll(Seating.vacateLine(tx, o.endpointId(), now, EndReason.MOVED)));
+        seat.moveFrom().forEach(o -> touched.addAll(Seating.vacateLine(tx, o.endpointId(), now, EndReason.MOVED)));
         if (tx.occupancyOfLine(endpointId).isEmpty()) {
-            tx.occupy(new Occupancy(endpointId, u.extension(), now, now));
+            Occupancy here = new Occupancy(endpointId, u.extension(), now, now);
+            if (seat.alongside()) {
+                tx.occupyAlongside(here);
+            } else {
+                tx.occupy(here);
+            }
         }
         touched.add(Target.desk(endpointId));
         touched.add(Target.user(u.extension()));
         Seating.bump(tx, touched);
         Optional<Extension> replaced = seat.replace().map(Occupancy::extension);
-        Optional<String> movedFrom = seat.moveFrom().map(Occupancy::endpointId);
+        List<String> movedFrom = seat.moveFrom().stream().map(Occupancy::endpointId).toList();
+        List<String> others = seat.alongside() ? tx.seatsOfUser(u.extension()).stream().map(Occupancy::endpointId)
+                .filter(e -> !e.equals(endpointId)).toList() : List.of();
         tx.audit(new AuditEntry(now, actor, "login", u.extension().value(),
                 "desk=" + endpointId + " by=" + credential.describe()
                         + replaced.map(r -> " replaced=" + r).orElse("")
-                        + movedFrom.map(m -> " moved-from=" + m).orElse("")));
-        return new Outcome(new LoggedIn(u, endpointId, replaced, movedFrom, false), touched);
+                        + (movedFrom.isEmpty() ? "" : " moved-from=" + String.join(",", movedFrom))
+                        + (others.isEmpty() ? "" : " also-at=" + String.join(",", others))));
+        return new Outcome(new LoggedIn(u, endpointId, replaced, movedFrom, seat.alongside(), false), touched);
     }
 
     private String describe(Alert a, String where) {

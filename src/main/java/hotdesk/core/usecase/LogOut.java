@@ -90,13 +90,13 @@ public final class LogOut {
         }, "device " + mac.display());
     }
 
-    /** An admin ends the user's session, wherever it is. */
+    /** An admin ends the user's sessions, wherever they are (every desk under multi-login allow). */
     public Result forceUser(Extension extension, String actor) {
         return run(actor, EndReason.FORCED, tx -> {
             if (tx.user(extension).isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(tx.occupancyOfUser(extension).map(List::of).orElse(List.of()));
+            return Optional.of(tx.seatsOfUser(extension));
         }, "user " + extension);
     }
 

@@ -181,15 +181,18 @@ public final class ManageUsers {
             Instant at = clock.instant();
             Set<Target> touched = new java.util.LinkedHashSet<>();
             touched.add(Target.user(ext));
-            Optional<hotdesk.core.model.Occupancy> seat = tx.occupancyOfUser(ext);
-            if (seat.isPresent()) {
-                if (!now.enabled() || !now.hotdeskEnabled()) {
-                    touched.addAll(Seating.vacateUser(tx, ext, at, EndReason.DISABLED));
-                    tx.audit(new AuditEntry(at, actor, "logout", ext.value(), "desk=" + seat.get().endpointId()
+            List<hotdesk.core.model.Occupancy> seats = tx.seatsOfUser(ext);
+            boolean unseat = !now.enabled() || !now.hotdeskEnabled();
+            for (hotdesk.core.model.Occupancy seat : seats) {
+                if (unseat) {
+                    tx.audit(new AuditEntry(at, actor, "logout", ext.value(), "desk=" + seat.endpointId()
                             + " reason=" + EndReason.DISABLED.shown()));
                 } else {
-                    touched.add(Target.desk(seat.get().endpointId()));
+                    touched.add(Target.desk(seat.endpointId()));
                 }
+            }
+            if (unseat) {
+                touched.addAll(Seating.vacateUser(tx, ext, at, EndReason.DISABLED));
             }
             Seating.bump(tx, touched);
             tx.audit(new AuditEntry(at, actor, "user.set", ext.value(), String.join(" ", diffs)));

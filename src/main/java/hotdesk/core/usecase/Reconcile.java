@@ -243,12 +243,12 @@ public final class Reconcile implements ApplyNow {
         if (s.gone() || !s.occupant().orElseThrow().enabled()) {
             // a disabled user's own endpoint goes too: their own phones can neither register nor call
             pbx.remove(Projections.typesForRemoval(), Projections.idsForRemoval(target.id()));
-            dialplan.put(Projections.userFacts(target.id(), Optional.empty()));
+            dialplan.put(Projections.userFacts(target.id(), List.of()));
             return;
         }
-        Optional<String> desk = s.seat().map(Occupancy::endpointId);
-        pbx.push(projections.user(s.occupant().orElseThrow(), desk));
-        dialplan.put(Projections.userFacts(target.id(), desk));
+        List<String> desks = s.seats().stream().map(Occupancy::endpointId).toList();
+        pbx.push(projections.user(s.occupant().orElseThrow(), desks));
+        dialplan.put(Projections.userFacts(target.id(), desks));
     }
 
     private void fail(Target target, long revision, RuntimeException e) {
@@ -276,7 +276,7 @@ public final class Reconcile implements ApplyNow {
      * What the ledger says about one target at one instant. {@code where} is the desk's emergency location
      * (its site's part included: a site change bumps every desk of the site), null for a user or a gone desk.
      */
-    private record Snapshot(long revision, DeskLine line, Device device, Optional<User> occupant, Optional<Occupancy> seat,
+    private record Snapshot(long revision, DeskLine line, Device device, Optional<User> occupant, List<Occupancy> seats,
                             Located where) {
         boolean gone() {
             return line == null && occupant.isEmpty();
@@ -288,17 +288,17 @@ public final class Reconcile implements ApplyNow {
         if (target.kind() == Target.Kind.DESK) {
             Optional<DeskLine> line = tx.line(target.id());
             if (line.isEmpty()) {
-                return new Snapshot(rev, null, null, Optional.empty(), Optional.empty(), null);
+                return new Snapshot(rev, null, null, Optional.empty(), List.of(), null);
             }
             Device device = tx.device(line.get().mac()).orElseThrow();
             Optional<Occupancy> seat = tx.occupancyOfLine(target.id());
             Optional<User> occupant = seat.flatMap(o -> tx.user(o.extension()));
             Located where = projections.located(device, tx.deskLocation(device.mac()),
                     device.site().isEmpty() ? Optional.empty() : tx.site(device.site()));
-            return new Snapshot(rev, line.get(), device, occupant, seat, where);
+            return new Snapshot(rev, line.get(), device, occupant, seat.stream().toList(), where);
         }
         Extension ext = Extension.of(target.id());
         Optional<User> user = tx.user(ext);
-        return new Snapshot(rev, null, null, user, user.flatMap(u -> tx.occupancyOfUser(ext)), null);
+        return new Snapshot(rev, null, null, user, user.isPresent() ? tx.seatsOfUser(ext) : List.of(), null);
     }
 }

@@ -29,11 +29,13 @@ final class Seating {
         return touched;
     }
 
-    /** Ends the user's occupancy, if any; returns the targets that changed. */
+    /** Ends every seat of the user, if any; returns the targets that changed. */
     static Set<Target> vacateUser(LedgerTx tx, Extension extension, Instant at, EndReason reason) {
-        return tx.occupancyOfUser(extension)
-                .map(o -> vacateLine(tx, o.endpointId(), at, reason))
-                .orElseGet(LinkedHashSet::new);
+        Set<Target> touched = new LinkedHashSet<>();
+        for (Occupancy o : tx.seatsOfUser(extension)) {
+            touched.addAll(vacateLine(tx, o.endpointId(), at, reason));
+        }
+        return touched;
     }
 
     static void bump(LedgerTx tx, Set<Target> targets) {

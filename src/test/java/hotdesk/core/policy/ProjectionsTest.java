@@ -58,7 +58,7 @@ class ProjectionsTest {
 
     @Test
     void a_seated_user_has_the_desk_aor_first() {
-        var ep = projections.user(user("Alice", "internal"), Optional.of("hd-0015651234ab")).get(2).fields();
+        var ep = projections.user(user("Alice", "internal"), List.of("hd-0015651234ab")).get(2).fields();
 
         assertThat(ep).containsEntry("aors", "hd-0015651234ab,101").containsEntry("auth", "101-auth");
     }

@@ -67,14 +67,14 @@ class SeatingPolicyTest {
     /** A PIN login of Alice at an enabled, free, clean desk, her PIN right, seated nowhere. */
     static LoginFacts pin() {
         return new LoginFacts(NOW, Via.PIN, Optional.of(new Desk(HERE, true, List.of(), Optional.empty())),
-                Optional.of(ALICE), Optional.of(ALICE_USER), Check.RIGHT, List.of(), List.of(), Map.of(), Optional.empty());
+                Optional.of(ALICE), Optional.of(ALICE_USER), Check.RIGHT, List.of(), List.of(), Map.of(), List.of());
     }
 
     /** A code login whose code is Alice's (live, with her wrong-code counter given), right. */
     static LoginFacts code(int aliceCodeFailures) {
         return new LoginFacts(NOW, Via.CODE, Optional.of(new Desk(HERE, true, List.of(), Optional.empty())),
                 Optional.empty(), Optional.of(ALICE_USER), Check.RIGHT, List.of(), failures(aliceCodeFailures),
-                Map.of(ALICE, failures(aliceCodeFailures), BOB, List.of()), Optional.empty());
+                Map.of(ALICE, failures(aliceCodeFailures), BOB, List.of()), List.of());
     }
 
     static LoginFacts with(LoginFacts f, UnaryOperator<Builder> change) {
@@ -92,7 +92,7 @@ class SeatingPolicyTest {
         List<Instant> atDesk;
         List<Instant> userFailures;
         Map<Extension, List<Instant>> liveCodes;
-        Optional<Occupancy> seat;
+        List<Occupancy> seats;
 
         Builder(LoginFacts f) {
             now = f.now();
@@ -104,7 +104,7 @@ class SeatingPolicyTest {
             atDesk = f.userAtDeskFailures();
             userFailures = f.userFailures();
             liveCodes = f.liveCodes();
-            seat = f.seat();
+            seats = f.seats();
         }
 
         Builder noDesk() {
@@ -152,18 +152,19 @@ class SeatingPolicyTest {
             return this;
         }
 
-        Builder seatedAt(String endpoint) {
-            seat = Optional.of(seat(endpoint, ALICE));
+        Builder seatedAt(String... endpoints) {
+            seats = Stream.of(endpoints).map(e -> seat(e, ALICE)).toList();
             return this;
         }
 
         LoginFacts build() {
-            return new LoginFacts(now, via, desk, typed, user, check, atDesk, userFailures, liveCodes, seat);
+            return new LoginFacts(now, via, desk, typed, user, check, atDesk, userFailures, liveCodes, seats);
         }
     }
 
     static final SeatingPolicy SINGLE = new SeatingPolicy(LoginLimits.defaults(), MultiLogin.SINGLE);
     static final SeatingPolicy DENY = new SeatingPolicy(LoginLimits.defaults(), MultiLogin.DENY);
+    static final SeatingPolicy ALLOW = new SeatingPolicy(LoginLimits.defaults(), MultiLogin.ALLOW);
 
     static Refuse refuse(Shown shown, Why why) {
         return new Refuse(shown, why, Charge.NONE, List.of());
@@ -174,7 +175,12 @@ class SeatingPolicyTest {
     }
 
     static Seat seatAlice(Optional<Occupancy> replace, Optional<Occupancy> move) {
-        return new Seat(ALICE_USER, replace, move);
+        return new Seat(ALICE_USER, replace, move.stream().toList(), false);
+    }
+
+    /** Alice seated here while she keeps her other desks (allow). */
+    static Seat seatAliceAlongside(User alice, Optional<Occupancy> replace) {
+        return new Seat(alice, replace, List.of(), true);
     }
 
     static Stream<Arguments> rules() {
@@ -183,6 +189,7 @@ class SeatingPolicyTest {
                 Optional.empty(), false);
         User ownDeny = user(ALICE, true, Optional.of(MultiLogin.DENY));
         User ownSingle = user(ALICE, true, Optional.of(MultiLogin.SINGLE));
+        User ownAllow = user(ALICE, true, Optional.of(MultiLogin.ALLOW));
         return Stream.of(
                 // rule, policy, facts, decision
                 arguments("log in at a free desk", SINGLE, pin(), seatAlice(Optional.empty(), Optional.empty())),
@@ -202,7 +209,24 @@ class SeatingPolicyTest {
                 arguments("own deny beats global single", SINGLE, with(pin(), b -> b.user(ownDeny).seatedAt(THERE)),
                         refuse(Shown.ALREADY_SEATED, Why.ALREADY_SEATED)),
                 arguments("own single beats global deny", DENY, with(pin(), b -> b.user(ownSingle).seatedAt(THERE)),
-                        new Seat(ownSingle, Optional.empty(), Optional.of(seat(THERE, ALICE)))),
+                        new Seat(ownSingle, Optional.empty(), List.of(seat(THERE, ALICE)), false)),
+                arguments("allow: a second desk keeps the first", ALLOW, with(pin(), b -> b.seatedAt(THERE)),
+                        seatAliceAlongside(ALICE_USER, Optional.empty())),
+                arguments("allow: a third desk keeps both", ALLOW, with(pin(), b -> b.seatedAt(THERE, "hd-elsewhere")),
+                        seatAliceAlongside(ALICE_USER, Optional.empty())),
+                arguments("allow: replaces the desk's occupant", ALLOW, with(pin(), b -> b.seatedAt(THERE).occupant(BOB)),
+                        seatAliceAlongside(ALICE_USER, Optional.of(seat(HERE, BOB)))),
+                arguments("allow: a free desk is a seat alongside nothing", ALLOW, pin(),
+                        seatAliceAlongside(ALICE_USER, Optional.empty())),
+                arguments("own allow beats global single", SINGLE, with(pin(), b -> b.user(ownAllow).seatedAt(THERE)),
+                        seatAliceAlongside(ownAllow, Optional.empty())),
+                arguments("own single beats global allow: moves from every desk", ALLOW,
+                        with(pin(), b -> b.user(ownSingle).seatedAt(THERE, "hd-elsewhere")),
+                        new Seat(ownSingle, Optional.empty(), List.of(seat(THERE, ALICE), seat("hd-elsewhere", ALICE)), false)),
+                arguments("own deny beats global allow", ALLOW, with(pin(), b -> b.user(ownDeny).seatedAt(THERE)),
+                        refuse(Shown.ALREADY_SEATED, Why.ALREADY_SEATED)),
+                arguments("allow: a wrong PIN is still a failure", ALLOW, with(pin(), b -> b.wrong().seatedAt(THERE)),
+                        pinFailure(Why.WRONG_PIN)),
                 arguments("not a desk", SINGLE, with(pin(), Builder::noDesk), refuse(Shown.NOT_A_DESK, Why.NOT_A_DESK)),
                 arguments("desk disabled", SINGLE, with(pin(), Builder::deskDisabled),
                         refuse(Shown.DESK_DISABLED, Why.DESK_DISABLED)),

@@ -49,7 +49,7 @@ class LifecycleTest {
 
         assertThat(r).isInstanceOf(ManageUsers.Done.class);
         assertThat(user("101").enabled()).isFalse();
-        assertThat(ledger.read((LedgerTx tx) -> tx.occupancyOfUser(Extension.of("101")))).isEmpty();
+        assertThat(ledger.read((LedgerTx tx) -> tx.seatsOfUser(Extension.of("101")))).isEmpty();
         assertThat(ledger.history()).singleElement().satisfies(h -> assertThat(h.reason()).isEqualTo(EndReason.DISABLED));
         assertThat(lastAudit()).satisfies(a -> {
             assertThat(a.action()).isEqualTo("user.set");
@@ -87,7 +87,7 @@ class LifecycleTest {
         world.users.set("101", new UserChanges(null, null, null, false, null, null), "cli");
         world.reconcile.runOnce();
 
-        assertThat(ledger.read((LedgerTx tx) -> tx.occupancyOfUser(Extension.of("101")))).isEmpty();
+        assertThat(ledger.read((LedgerTx tx) -> tx.seatsOfUser(Extension.of("101")))).isEmpty();
         assertThat(world.asterisk.endpoint("101")).containsEntry("aors", "101");
         assertThat(world.pinLogin(MAC, "101", "4711")).isInstanceOf(LogIn.Rejected.class);
     }
@@ -112,7 +112,7 @@ class LifecycleTest {
         assertThat(world.asterisk.endpoint("101")).containsEntry("context", "sales");
         assertThat(world.asterisk.endpoint("101")).containsEntry("callerid", "\"Alice Smith\" <101>");
         assertThat(lastAudit().detail()).isEqualTo("name=Alice_Smith context=sales mailbox=none policy=deny");
-        assertThat(ledger.read((LedgerTx tx) -> tx.occupancyOfUser(Extension.of("101")))).isPresent();
+        assertThat(ledger.read((LedgerTx tx) -> tx.seatsOfUser(Extension.of("101")))).isNotEmpty();
 
         world.users.set("101", new UserChanges(null, null, null, null, null, "global"), "cli");
         assertThat(user("101").multiLogin()).isEmpty();

@@ -30,6 +30,7 @@ class LogInTest {
 
     static final String MAC = "0015651234ab";
     static final String OTHER_MAC = "00156599cccc";
+    static final String THIRD_MAC = "0015659fffff";
     final InMemoryLedger ledger = new InMemoryLedger();
     TestWorld world;
 
@@ -250,7 +251,7 @@ class LogInTest {
         LogIn.Result r = deny.pinLogin(OTHER_MAC, "101", "4711");
 
         assertThat(r).isEqualTo(new LogIn.Rejected(LogIn.Reason.ALREADY_SEATED));
-        assertThat(deny.ledger.read(tx -> tx.occupancyOfUser(Extension.of("101"))).orElseThrow().endpointId())
+        assertThat(deny.ledger.read(tx -> tx.seatsOfUser(Extension.of("101"))).get(0).endpointId())
                 .isEqualTo(desk(MAC));
         Optional<Occupancy> second = deny.ledger.read(tx -> tx.occupancyOfLine(desk(OTHER_MAC)));
         assertThat(second).isEmpty();
@@ -289,6 +290,77 @@ class LogInTest {
         deny.logOut.fromDesk(desk(MAC), "test");
         assertThat(deny.logIn.execute(desk(OTHER_MAC), new LogIn.OneTimeCode(issued.code()), "test"))
                 .isInstanceOf(LogIn.LoggedIn.class);
+    }
+
+    @Test
+    void with_multi_login_allow_the_user_sits_at_every_desk_and_their_endpoint_rings_them_all() {
+        TestWorld allow = allowWorld();
+        allow.pinLogin(MAC, "101", "4711");
+
+        LogIn.Result second = allow.pinLogin(OTHER_MAC, "101", "4711");
+        LogIn.Result third = allow.pinLogin(THIRD_MAC, "101", "4711");
+
+        assertThat(second).isInstanceOfSatisfying(LogIn.LoggedIn.class, in -> {
+            assertThat(in.movedFrom()).isEmpty();
+            assertThat(in.alongside()).isTrue();
+            assertThat(in.applied()).isTrue();
+        });
+        assertThat(third).isInstanceOf(LogIn.LoggedIn.class);
+        assertThat(allow.ledger.<List<Occupancy>>read(tx -> tx.seatsOfUser(Extension.of("101")))).extracting(Occupancy::endpointId)
+                .containsExactly(desk(MAC), desk(OTHER_MAC), desk(THIRD_MAC));
+        for (String mac : List.of(MAC, OTHER_MAC, THIRD_MAC)) {
+            assertThat(allow.asterisk.endpoint(desk(mac))).as(mac).containsEntry("callerid", "\"Alice\" <101>")
+                    .containsEntry("context", "hotdesk-seated").containsEntry("mailboxes", "101@default");
+        }
+        assertThat(allow.asterisk.endpoint("101")).containsEntry("aors",
+                desk(MAC) + "," + desk(OTHER_MAC) + "," + desk(THIRD_MAC) + ",101");
+        assertThat(allow.asterisk.astdb()).containsEntry("user/101/desk", desk(MAC) + "," + desk(OTHER_MAC) + "," + desk(THIRD_MAC));
+        assertThat(((InMemoryLedger) allow.ledger).history()).isEmpty();
+        assertThat(allow.ledger.<List<hotdesk.core.model.AuditEntry>>read(tx -> tx.auditTail(10))).filteredOn(a -> a.action().equals("login")).last()
+                .satisfies(a -> assertThat(a.detail()).contains("also-at=" + desk(MAC) + "," + desk(OTHER_MAC)));
+    }
+
+    @Test
+    void with_multi_login_allow_each_desk_is_left_on_its_own_and_an_admin_ends_them_all() {
+        TestWorld allow = allowWorld();
+        allow.pinLogin(MAC, "101", "4711");
+        allow.pinLogin(OTHER_MAC, "101", "4711");
+        allow.pinLogin(THIRD_MAC, "101", "4711");
+
+        allow.logOut.fromDesk(desk(MAC), "test");
+        allow.pinLogin(OTHER_MAC, "102", "8256");
+
+        assertThat(allow.ledger.<List<Occupancy>>read(tx -> tx.seatsOfUser(Extension.of("101")))).extracting(Occupancy::endpointId)
+                .containsExactly(desk(THIRD_MAC));
+        assertThat(allow.asterisk.endpoint("101")).containsEntry("aors", desk(THIRD_MAC) + ",101");
+        assertThat(allow.asterisk.endpoint(desk(MAC))).containsEntry("context", "hotdesk-idle");
+        assertThat(allow.asterisk.endpoint(desk(OTHER_MAC))).containsEntry("callerid", "\"Bob\" <102>");
+        allow.pinLogin(MAC, "101", "4711");
+
+        assertThat(allow.logOut.forceUser(Extension.of("101"), "cli")).isInstanceOf(LogOut.LoggedOut.class);
+
+        assertThat(allow.ledger.<List<Occupancy>>read(tx -> tx.seatsOfUser(Extension.of("101")))).isEmpty();
+        assertThat(allow.asterisk.endpoint("101")).containsEntry("aors", "101");
+        assertThat(allow.asterisk.endpoint(desk(THIRD_MAC))).containsEntry("context", "hotdesk-idle");
+        assertThat(allow.asterisk.endpoint(desk(OTHER_MAC))).containsEntry("callerid", "\"Bob\" <102>");
+    }
+
+    @Test
+    void a_user_seated_at_several_desks_under_allow_moves_from_all_of_them_once_their_policy_is_single() {
+        TestWorld allow = allowWorld();
+        allow.pinLogin(MAC, "101", "4711");
+        allow.pinLogin(OTHER_MAC, "101", "4711");
+        allow.users.set("101", new ManageUsers.UserChanges(null, null, null, null, null, "single"), "test");
+
+        LogIn.Result r = allow.pinLogin(THIRD_MAC, "101", "4711");
+
+        assertThat(r).isInstanceOfSatisfying(LogIn.LoggedIn.class, in -> {
+            assertThat(in.movedFrom()).containsExactly(desk(MAC), desk(OTHER_MAC));
+            assertThat(in.alongside()).isFalse();
+        });
+        assertThat(allow.ledger.<List<Occupancy>>read(tx -> tx.seatsOfUser(Extension.of("101")))).extracting(Occupancy::endpointId)
+                .containsExactly(desk(THIRD_MAC));
+        assertThat(allow.asterisk.endpoint("101")).containsEntry("aors", desk(THIRD_MAC) + ",101");
     }
 
     // ---- one-time codes: wrong codes count per desk and per user whose code is live
@@ -425,7 +497,7 @@ class LogInTest {
 
         assertThat(elsewhere).singleElement().isInstanceOf(LogIn.LoggedIn.class);
         assertThat(here).isEqualTo(new LogIn.Rejected(LogIn.Reason.BAD_CREDENTIALS));
-        assertThat(ledger.read(tx -> tx.occupancyOfUser(Extension.of("102"))).orElseThrow().endpointId())
+        assertThat(ledger.read(tx -> tx.seatsOfUser(Extension.of("102"))).get(0).endpointId())
                 .isEqualTo(desk(OTHER_MAC));
     }
 
@@ -439,7 +511,7 @@ class LogInTest {
 
         LogIn.Result r = logIn.execute(desk(MAC), new LogIn.Pin(Extension.of("101"), "4711"), "test");
 
-        Optional<Occupancy> seated = ledger.read(tx -> tx.occupancyOfUser(Extension.of("101")));
+        List<Occupancy> seated = ledger.read(tx -> tx.seatsOfUser(Extension.of("101")));
         assertThat(r).isEqualTo(new LogIn.Rejected(LogIn.Reason.LOCKED));
         assertThat(seated).isEmpty();
     }
@@ -451,6 +523,14 @@ class LogInTest {
 
     private int failures(String key) {
         return ledger.read(tx -> tx.failuresSince(key, Instant.EPOCH));
+    }
+
+    /** Every user may sit at several desks (login.multi-login=allow), three desks. */
+    private static TestWorld allowWorld() {
+        TestWorld w = new TestWorld(new InMemoryLedger(), new SeatingPolicy(LoginLimits.defaults(), MultiLogin.ALLOW))
+                .user("101", "Alice", "4711").user("102", "Bob", "8256").device(MAC).device(OTHER_MAC).device(THIRD_MAC);
+        w.reconcile.runOnce();
+        return w;
     }
 
     private static TestWorld denyWorld() {
