@@ -128,6 +128,11 @@ public final class Config {
             new Key("lockout.window", "15m", "window in which failures are counted: a count never resets, failures leave it "
                     + "as they age (a successful login clears nothing)"),
             new Key("lockout.duration", "15m", "how long a lockout lasts at least after the failure that caused it"),
+            new Key("lockout.trusted-desks", "2", "a user's most recent desks (0 to 10) where the lock of their extension at "
+                    + "every desk does not hold, so an attacker moving between desks cannot keep them out of the desks they use "
+                    + "(the lock at that desk still does); 0: the lock holds everywhere"),
+            new Key("lockout.trusted-for", "30d", "how far back a desk the user logged in at counts as one of their recent "
+                    + "desks (lockout.trusted-desks)"),
             new Key("otp.validity", "2m", "how long a one-time code is valid"),
             new Key("ledger.audit-retention", "90d", "how long audit lines are kept; older ones are deleted by serve every "
                     + "ledger.prune-interval (0s: kept forever)"),

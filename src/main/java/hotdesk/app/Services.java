@@ -147,7 +147,7 @@ final class Services implements CliContext, AutoCloseable {
         }
         return LoginLimits.of(c.integer("lockout.max-failures", 1, 1000), c.integer("lockout.desk-max-failures", 1, 1000),
                 c.integer("lockout.user-alert-failures", 1, 1000), c.integer("lockout.user-max-failures", 1, 1000),
-                window, lockFor);
+                window, lockFor, c.integer("lockout.trusted-desks", 0, 10), c.duration("lockout.trusted-for"));
     }
 
     /** The seating decisions with this configuration's limits and {@code login.multi-login}. */

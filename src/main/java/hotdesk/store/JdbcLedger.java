@@ -759,6 +759,21 @@ final class JdbcLedger implements Ledger {
         }
 
         @Override
+        public List<String> recentDesks(Extension extension, Instant since, int max) {
+            if (max <= 0) {
+                return List.of();
+            }
+            java.util.LinkedHashSet<String> desks = new java.util.LinkedHashSet<>();
+            seatsOfUser(extension).forEach(o -> desks.add(o.endpointId()));
+            desks.addAll(list("read recent desks of user " + extension,
+                    "SELECT endpoint_id, MAX(started_at) AS last_start FROM session_history"
+                            + " WHERE extension = ? AND started_at >= ?"
+                            + " GROUP BY endpoint_id ORDER BY last_start DESC, endpoint_id LIMIT ?",
+                    rs -> rs.getString("endpoint_id"), extension.value(), since, max));
+            return desks.stream().limit(max).toList();
+        }
+
+        @Override
         public List<Occupancy> occupancies() {
             List<Occupancy> all = list("list occupancy", "SELECT " + OCCUPANCY_COLUMNS + " FROM occupancy", this::occupancy);
             all.sort(Comparator.comparing(Occupancy::endpointId));

@@ -30,10 +30,11 @@ class BruteForceBoundsTest {
         assertThat(readme).containsExactly(
                 Map.entry("at one desk, any extension or code", limits.guessesPerHourPerDesk()),
                 Map.entry("for one extension at one desk", limits.guessesPerHourPerUserAtDesk()),
-                Map.entry("for one extension at all desks together", limits.guessesPerHourPerUser()),
-                Map.entry("wrong codes against one user's live codes, all desks together", limits.guessesPerHourPerUser()));
+                Map.entry("for one extension at all desks together, its trusted desks included", limits.guessesPerHourPerUser()),
+                Map.entry("wrong codes against one user's live codes, all desks together", limits.codeGuessesPerHourPerUser()));
         assertThat(limits.guessesPerHourPerDesk()).isEqualTo(40);
-        assertThat(limits.guessesPerHourPerUser()).isEqualTo(48);
+        assertThat(limits.guessesPerHourPerUser()).isEqualTo(48 + 2 * 20);
+        assertThat(limits.codeGuessesPerHourPerUser()).isEqualTo(48);
     }
 
     @Test

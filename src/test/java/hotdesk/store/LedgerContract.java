@@ -790,6 +790,33 @@ abstract class LedgerContract {
     }
 
     @Test
+    void a_users_recent_desks_are_where_they_sit_then_their_latest_sessions_each_once() {
+        givenUsersAndDesks(2, 2);
+        String b1 = DeskLine.endpointIdFor(Mac.parse(MAC_B), 1);
+        String b2 = DeskLine.endpointIdFor(Mac.parse(MAC_B), 2);
+        given(tx -> {
+            tx.occupy(new Occupancy(desk(MAC_A), ext("101"), T0, T0));
+            tx.vacate(desk(MAC_A), T0.plusSeconds(10), EndReason.LOGOUT);
+            tx.occupy(new Occupancy(b1, ext("101"), T0.plusSeconds(20), T0.plusSeconds(20)));
+            tx.vacate(b1, T0.plusSeconds(30), EndReason.LOGOUT);
+            tx.occupy(new Occupancy(desk(MAC_A), ext("101"), T0.plusSeconds(40), T0.plusSeconds(40)));
+            tx.vacate(desk(MAC_A), T0.plusSeconds(50), EndReason.LOGOUT);
+            tx.occupy(new Occupancy(b2, ext("101"), T0.plusSeconds(60), T0.plusSeconds(60)));
+            tx.occupy(new Occupancy(b1, ext("102"), T0.plusSeconds(70), T0.plusSeconds(70)));
+        });
+
+        ledger.read(tx -> {
+            assertThat(tx.recentDesks(ext("101"), T0, 5)).containsExactly(b2, desk(MAC_A), b1);
+            assertThat(tx.recentDesks(ext("101"), T0, 2)).containsExactly(b2, desk(MAC_A));
+            assertThat(tx.recentDesks(ext("101"), T0.plusSeconds(30), 5)).containsExactly(b2, desk(MAC_A));
+            assertThat(tx.recentDesks(ext("101"), T0, 0)).isEmpty();
+            assertThat(tx.recentDesks(ext("102"), T0, 5)).containsExactly(b1);
+            assertThat(tx.recentDesks(ext("199"), T0, 5)).isEmpty();
+            return null;
+        });
+    }
+
+    @Test
     void seats_taken_alongside_let_a_user_sit_at_several_lines_while_a_line_keeps_one_occupant() {
         givenUsersAndDesks(2, 2);
         String b1 = DeskLine.endpointIdFor(Mac.parse(MAC_B), 1);

@@ -373,6 +373,16 @@ public final class InMemoryLedger implements Ledger {
         }
 
         @Override
+        public List<String> recentDesks(Extension extension, Instant since, int max) {
+            java.util.LinkedHashSet<String> desks = new java.util.LinkedHashSet<>();
+            seatsOfUser(extension).forEach(o -> desks.add(o.endpointId()));
+            s.history.stream().filter(e -> e.extension().equals(extension) && !e.since().isBefore(since))
+                    .sorted(Comparator.comparing(Ended::since).reversed().thenComparing(Ended::endpointId))
+                    .forEach(e -> desks.add(e.endpointId()));
+            return desks.stream().limit(Math.max(max, 0)).toList();
+        }
+
+        @Override
         public List<Occupancy> occupancies() {
             return List.copyOf(s.occupancy.values());
         }

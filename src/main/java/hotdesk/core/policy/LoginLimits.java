@@ -16,13 +16,33 @@ import java.time.Duration;
  *       an attacker at one desk can never lock a person out of the desk they sit at or any other;
  *       from {@code userAlertAt} failures on, each one raises an alert first.</li>
  * </ul>
+ * The extension's lock across desks does not hold at its user's own recent desks: the last
+ * {@code trustedDesks} desks they logged in at within {@code trustedFor} ({@code lockout.trusted-desks},
+ * {@code lockout.trusted-for}). So an attacker moving between desks can lock a person out of every
+ * desk but the ones they use; there the lock of the extension at that desk still bounds guessing.
  * Unknown extensions are counted exactly like existing ones, so a lockout tells nobody which exist.
  */
-public record LoginLimits(LockoutPolicy userAtDesk, LockoutPolicy desk, LockoutPolicy user, int userAlertAt) {
+public record LoginLimits(LockoutPolicy userAtDesk, LockoutPolicy desk, LockoutPolicy user, int userAlertAt,
+                          int trustedDesks, Duration trustedFor) {
 
     public static final Duration HOUR = Duration.ofHours(1);
 
+    /** The default trusted desks: a user's last 2 desks within 30 days. */
+    public static final int TRUSTED_DESKS = 2;
+    public static final Duration TRUSTED_FOR = Duration.ofDays(30);
+
+    /** Limits with the default trusted desks. */
+    public LoginLimits(LockoutPolicy userAtDesk, LockoutPolicy desk, LockoutPolicy user, int userAlertAt) {
+        this(userAtDesk, desk, user, userAlertAt, TRUSTED_DESKS, TRUSTED_FOR);
+    }
+
     public LoginLimits {
+        if (trustedDesks < 0 || trustedDesks > 10) {
+            throw new IllegalArgumentException("lockout.trusted-desks must be 0 to 10, got " + trustedDesks);
+        }
+        if (trustedFor == null || trustedFor.isNegative() || (trustedDesks > 0 && trustedFor.isZero())) {
+            throw new IllegalArgumentException("lockout.trusted-for must be positive, got " + trustedFor);
+        }
         if (!userAtDesk.window().equals(desk.window()) || !desk.window().equals(user.window())
                 || !userAtDesk.lockFor().equals(desk.lockFor()) || !desk.lockFor().equals(user.lockFor())) {
             throw new IllegalArgumentException("the lockout counters share lockout.window and lockout.duration");
@@ -50,11 +70,23 @@ public record LoginLimits(LockoutPolicy userAtDesk, LockoutPolicy desk, LockoutP
      */
     public static LoginLimits of(int perUserAtDesk, int perDesk, int userAlert, int perUser, Duration window,
                                  Duration lockFor) {
+        return of(perUserAtDesk, perDesk, userAlert, perUser, window, lockFor, TRUSTED_DESKS, TRUSTED_FOR);
+    }
+
+    /**
+     * As {@link #of(int, int, int, int, Duration, Duration)} with the trusted desks.
+     *
+     * @param trustedDesks {@code lockout.trusted-desks}
+     * @param trustedFor   {@code lockout.trusted-for}
+     */
+    public static LoginLimits of(int perUserAtDesk, int perDesk, int userAlert, int perUser, Duration window,
+                                 Duration lockFor, int trustedDesks, Duration trustedFor) {
         positive("lockout.max-failures", perUserAtDesk);
         positive("lockout.desk-max-failures", perDesk);
         positive("lockout.user-max-failures", perUser);
         LockoutPolicy base = new LockoutPolicy(perUserAtDesk, window, lockFor);
-        return new LoginLimits(base, base.withMaxFailures(perDesk), base.withMaxFailures(perUser), userAlert);
+        return new LoginLimits(base, base.withMaxFailures(perDesk), base.withMaxFailures(perUser), userAlert,
+                trustedDesks, trustedFor);
     }
 
     /** The built-in defaults: 5 per user at a desk, 10 per desk, alert at 8 and lock at 12 per user, 15 min. */
@@ -91,8 +123,16 @@ public record LoginLimits(LockoutPolicy userAtDesk, LockoutPolicy desk, LockoutP
         return desk.mostFailuresIn(HOUR);
     }
 
-    /** The most PINs tried for one extension in any hour, all desks together (the same for one user's codes). */
+    /**
+     * The most PINs tried for one extension in any hour, all desks together: the lock across desks bounds
+     * the guesses everywhere but at the user's trusted desks, where the lock at that desk bounds them.
+     */
     public int guessesPerHourPerUser() {
+        return user.mostFailuresIn(HOUR) + trustedDesks * userAtDesk.mostFailuresIn(HOUR);
+    }
+
+    /** The most wrong codes counted against one user's live codes in any hour, all desks together. */
+    public int codeGuessesPerHourPerUser() {
         return user.mostFailuresIn(HOUR);
     }
 

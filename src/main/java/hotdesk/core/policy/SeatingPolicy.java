@@ -47,7 +47,7 @@ public final class SeatingPolicy {
         DESK_LOCKED,
         /** Too many failures of this extension at this desk. */
         LOCKED_AT_DESK,
-        /** Too many failures of this extension at every desk together. */
+        /** Too many failures of this extension at every desk together (not one of the user's trusted desks). */
         USER_LOCKED,
         UNKNOWN_EXTENSION, WRONG_PIN, WRONG_CODE,
         /** The credential was right but the user may not hot-desk. */
@@ -86,10 +86,12 @@ public final class SeatingPolicy {
      *                          against the owner of the matched code
      * @param liveCodes         CODE: every user with a live code, and the wrong codes counted against them
      * @param seats             where {@code user} sits now (several desks only under {@code allow})
+     * @param trustedDesk       PIN: this desk is one of the typed extension's own recent desks
+     *                          ({@link LoginLimits#trustedDesks()}), where its lock across desks does not hold
      */
     public record LoginFacts(Instant now, Via via, Optional<Desk> desk, Optional<Extension> typed, Optional<User> user,
                              Check check, List<Instant> userAtDeskFailures, List<Instant> userFailures,
-                             Map<Extension, List<Instant>> liveCodes, List<Occupancy> seats) {
+                             Map<Extension, List<Instant>> liveCodes, List<Occupancy> seats, boolean trustedDesk) {
         public LoginFacts {
             Objects.requireNonNull(now, "now");
             Objects.requireNonNull(via, "via");
@@ -218,7 +220,7 @@ public final class SeatingPolicy {
             if (limits.userAtDesk().locked(f.userAtDeskFailures(), f.now())) {
                 return refuse(Shown.LOCKED, Why.LOCKED_AT_DESK);
             }
-            if (limits.user().locked(f.userFailures(), f.now())) {
+            if (!f.trustedDesk() && limits.user().locked(f.userFailures(), f.now())) {
                 return refuse(Shown.LOCKED, Why.USER_LOCKED);
             }
             return new CheckCredential(Set.of());

@@ -108,6 +108,12 @@ public interface LedgerTx {
     List<Occupancy> occupancies();
 
     /**
+     * The desk lines {@code extension} sat at most recently: those they sit at now first, then those of
+     * their sessions started at or after {@code since}, latest start first, each once; at most {@code max}.
+     */
+    List<String> recentDesks(Extension extension, Instant since, int max);
+
+    /**
      * Seats a user at a free line as their one seat: the line must be free and the user must have no
      * other seat but those taken {@link #occupyAlongside alongside} others ({@link DuplicateException}).
      */

@@ -250,7 +250,7 @@ public final class LogIn {
         Optional<DeskLine> line = tx.line(endpointId);
         if (line.isEmpty()) {
             return new LoginFacts(now, via, Optional.empty(), typed, Optional.empty(), check(checked, false), List.of(),
-                    List.of(), Map.of(), List.of());
+                    List.of(), Map.of(), List.of(), false);
         }
         Instant since = now.minus(policy.limits().lookBack());
         boolean enabled = tx.device(line.get().mac()).map(Device::enabled).orElse(false);
@@ -261,11 +261,15 @@ public final class LogIn {
         List<Instant> userFailures = List.of();
         Map<Extension, List<Instant>> liveCodes = new LinkedHashMap<>();
         boolean right;
+        boolean trusted = false;
         if (typed.isPresent()) {
             Extension ext = typed.get();
             user = tx.user(ext);
             atDesk = tx.failureTimes(userAtDeskKey(ext, endpointId), since);
             userFailures = tx.failureTimes(userKey(ext), since);
+            // asked for every extension typed, a user or not: the same work either way
+            trusted = tx.recentDesks(ext, now.minus(policy.limits().trustedFor()), policy.limits().trustedDesks())
+                    .contains(endpointId);
             right = checked != null && checked.pinHash().isPresent() && user.map(User::pinHash).equals(checked.pinHash());
         } else {
             List<OtpRecord> live = tx.liveOtps(now);
@@ -280,7 +284,7 @@ public final class LogIn {
         }
         List<Occupancy> seats = user.isPresent() ? tx.seatsOfUser(user.get().extension()) : List.of();
         return new LoginFacts(now, via, Optional.of(desk), typed, user, check(checked, right), atDesk, userFailures,
-                liveCodes, seats);
+                liveCodes, seats, trusted);
     }
 
     private static Check check(Checked checked, boolean right) {
@@ -341,6 +345,7 @@ public final class LogIn {
         return (a.via() == Via.PIN ? "failed PIN logins" : "wrong one-time codes while a code was live") + "="
                 + a.failures() + " within " + policy.limits().windowText() + " at every desk (alert at "
                 + policy.limits().userAlertAt() + ", lock at " + policy.limits().user().maxFailures() + ")"
-                + (a.locked() ? ", now locked at every desk" : "") + "; last at desk=" + where;
+                + (a.locked() ? ", now locked at every desk" + (a.via() == Via.PIN && policy.limits().trustedDesks() > 0
+                ? " but the user's " + policy.limits().trustedDesks() + " most recent ones" : "") : "") + "; last at desk=" + where;
     }
 }

@@ -41,8 +41,22 @@ class LoginLimitsTest {
 
         assertThat(d.guessesPerHourPerDesk()).isEqualTo(40);
         assertThat(d.guessesPerHourPerUserAtDesk()).isEqualTo(20);
-        assertThat(d.guessesPerHourPerUser()).isEqualTo(48);
+        // 48 where the lock across desks holds, 20 more at each of the 2 trusted desks
+        assertThat(d.guessesPerHourPerUser()).isEqualTo(88);
+        assertThat(d.codeGuessesPerHourPerUser()).isEqualTo(48);
         assertThat(d.lookBack()).isEqualTo(Duration.ofMinutes(30));
+        LoginLimits strict = LoginLimits.of(5, 10, 8, 12, M15, M15, 0, Duration.ofDays(30));
+        assertThat(strict.guessesPerHourPerUser()).isEqualTo(48);
+    }
+
+    @Test
+    void trusted_desks_out_of_range_are_refused_naming_the_key() {
+        assertThatThrownBy(() -> LoginLimits.of(5, 10, 8, 12, M15, M15, -1, Duration.ofDays(30)))
+                .hasMessageContaining("lockout.trusted-desks");
+        assertThatThrownBy(() -> LoginLimits.of(5, 10, 8, 12, M15, M15, 11, Duration.ofDays(30)))
+                .hasMessageContaining("lockout.trusted-desks");
+        assertThatThrownBy(() -> LoginLimits.of(5, 10, 8, 12, M15, M15, 2, Duration.ZERO))
+                .hasMessageContaining("lockout.trusted-for");
     }
 
     @ParameterizedTest

@@ -67,14 +67,14 @@ class SeatingPolicyTest {
     /** A PIN login of Alice at an enabled, free, clean desk, her PIN right, seated nowhere. */
     static LoginFacts pin() {
         return new LoginFacts(NOW, Via.PIN, Optional.of(new Desk(HERE, true, List.of(), Optional.empty())),
-                Optional.of(ALICE), Optional.of(ALICE_USER), Check.RIGHT, List.of(), List.of(), Map.of(), List.of());
+                Optional.of(ALICE), Optional.of(ALICE_USER), Check.RIGHT, List.of(), List.of(), Map.of(), List.of(), false);
     }
 
     /** A code login whose code is Alice's (live, with her wrong-code counter given), right. */
     static LoginFacts code(int aliceCodeFailures) {
         return new LoginFacts(NOW, Via.CODE, Optional.of(new Desk(HERE, true, List.of(), Optional.empty())),
                 Optional.empty(), Optional.of(ALICE_USER), Check.RIGHT, List.of(), failures(aliceCodeFailures),
-                Map.of(ALICE, failures(aliceCodeFailures), BOB, List.of()), List.of());
+                Map.of(ALICE, failures(aliceCodeFailures), BOB, List.of()), List.of(), false);
     }
 
     static LoginFacts with(LoginFacts f, UnaryOperator<Builder> change) {
@@ -93,6 +93,7 @@ class SeatingPolicyTest {
         List<Instant> userFailures;
         Map<Extension, List<Instant>> liveCodes;
         List<Occupancy> seats;
+        boolean trusted;
 
         Builder(LoginFacts f) {
             now = f.now();
@@ -105,6 +106,7 @@ class SeatingPolicyTest {
             userFailures = f.userFailures();
             liveCodes = f.liveCodes();
             seats = f.seats();
+            trusted = f.trustedDesk();
         }
 
         Builder noDesk() {
@@ -157,8 +159,14 @@ class SeatingPolicyTest {
             return this;
         }
 
+        /** This desk is one of the typed extension's recent desks. */
+        Builder trusted() {
+            trusted = true;
+            return this;
+        }
+
         LoginFacts build() {
-            return new LoginFacts(now, via, desk, typed, user, check, atDesk, userFailures, liveCodes, seats);
+            return new LoginFacts(now, via, desk, typed, user, check, atDesk, userFailures, liveCodes, seats, trusted);
         }
     }
 
@@ -242,6 +250,15 @@ class SeatingPolicyTest {
                         refuse(Shown.LOCKED, Why.USER_LOCKED)),
                 arguments("extension at 11 everywhere still open", SINGLE, with(pin(), b -> b.everywhere(11)),
                         seatAlice(Optional.empty(), Optional.empty())),
+                arguments("locked everywhere but at one of her recent desks", SINGLE, with(pin(), b -> b.everywhere(12).trusted()),
+                        seatAlice(Optional.empty(), Optional.empty())),
+                arguments("a recent desk still locks the extension there at 5", SINGLE,
+                        with(pin(), b -> b.everywhere(12).atDesk(5).trusted()), refuse(Shown.LOCKED, Why.LOCKED_AT_DESK)),
+                arguments("a recent desk still locks itself at 10", SINGLE,
+                        with(pin(), b -> b.everywhere(12).deskFailures(10).trusted()), refuse(Shown.LOCKED, Why.DESK_LOCKED)),
+                arguments("wrong PIN at a recent desk beyond the lock: still counted and alerted", SINGLE,
+                        with(pin(), b -> b.wrong().everywhere(12).trusted()),
+                        pinFailure(Why.WRONG_PIN, new Alert(ALICE, Via.PIN, 13, true))),
                 arguments("an unknown extension locks alike", SINGLE, with(pin(), b -> b.unknownUser().wrong().atDesk(5)),
                         refuse(Shown.LOCKED, Why.LOCKED_AT_DESK)),
                 arguments("wrong PIN: counted, no alert below 8", SINGLE, with(pin(), b -> b.wrong().everywhere(6)),
@@ -289,6 +306,8 @@ class SeatingPolicyTest {
                 arguments("desk locked", with(pin(), b -> b.deskFailures(10)), refuse(Shown.LOCKED, Why.DESK_LOCKED)),
                 arguments("locked here", with(pin(), b -> b.atDesk(5)), refuse(Shown.LOCKED, Why.LOCKED_AT_DESK)),
                 arguments("locked everywhere", with(pin(), b -> b.everywhere(12)), refuse(Shown.LOCKED, Why.USER_LOCKED)),
+                arguments("locked everywhere, but a recent desk: check it", with(pin(), b -> b.everywhere(12).trusted()),
+                        new CheckCredential(Set.of())),
                 arguments("PIN: check it", pin(), new CheckCredential(Set.of())),
                 arguments("code: only codes of users not locked are hashed", code(12), new CheckCredential(Set.of(BOB))),
                 arguments("code: every live code", code(0), new CheckCredential(Set.of(ALICE, BOB))),

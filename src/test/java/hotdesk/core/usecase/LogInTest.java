@@ -158,6 +158,54 @@ class LogInTest {
     }
 
     @Test
+    void an_attacker_roaming_three_desks_locks_the_victim_out_of_new_desks_but_not_out_of_their_own_recent_ones() {
+        // the victim's history: desk MAC yesterday, OTHER_MAC earlier today
+        world.pinLogin(MAC, "101", "4711");
+        world.logOut.fromDesk(desk(MAC), "test");
+        world.clock.advance(java.time.Duration.ofHours(20));
+        world.pinLogin(OTHER_MAC, "101", "4711");
+        world.logOut.fromDesk(desk(OTHER_MAC), "test");
+        world.clock.advance(java.time.Duration.ofHours(1));
+        List<String> roamed = List.of("00156533aaaa", "00156533bbbb", "00156533cccc");
+        for (String mac : roamed) {
+            world.device(mac);
+        }
+        world.device("00156544dddd");
+        for (String mac : roamed) {
+            for (int i = 0; i < 4; i++) {
+                world.pinLogin(mac, "101", "1111");
+            }
+        }
+
+        // 12 failures across desks: a new desk is locked for 101, and an alert says so
+        assertThat(world.pinLogin("00156544dddd", "101", "4711")).isEqualTo(new LogIn.Rejected(LogIn.Reason.LOCKED));
+        assertThat(ledger.audit()).filteredOn(a -> a.action().equals("login.alert")).last()
+                .satisfies(a -> assertThat(a.detail()).contains("now locked at every desk but the user's 2 most recent ones"));
+        // both of the victim's recent desks still take the right PIN
+        assertThat(world.pinLogin(MAC, "101", "4711")).isInstanceOf(LogIn.LoggedIn.class);
+        assertThat(world.pinLogin(OTHER_MAC, "101", "4711")).isInstanceOf(LogIn.LoggedIn.class);
+        assertThat(ledger.audit()).filteredOn(a -> a.action().equals("login.rejected")).last()
+                .satisfies(a -> assertThat(a.detail()).startsWith("USER_LOCKED"));
+    }
+
+    @Test
+    void with_no_trusted_desks_a_roaming_attacker_locks_the_victim_out_everywhere() {
+        TestWorld strict = new TestWorld(new InMemoryLedger(), new SeatingPolicy(
+                LoginLimits.of(5, 10, 8, 12, java.time.Duration.ofMinutes(15), java.time.Duration.ofMinutes(15), 0,
+                        java.time.Duration.ofDays(30)), MultiLogin.SINGLE))
+                .user("101", "Alice", "4711").device(MAC).device("00156533aaaa").device("00156533bbbb").device("00156533cccc");
+        strict.pinLogin(MAC, "101", "4711");
+        strict.logOut.fromDesk(desk(MAC), "test");
+        for (String mac : List.of("00156533aaaa", "00156533bbbb", "00156533cccc")) {
+            for (int i = 0; i < 4; i++) {
+                strict.pinLogin(mac, "101", "1111");
+            }
+        }
+
+        assertThat(strict.pinLogin(MAC, "101", "4711")).isEqualTo(new LogIn.Rejected(LogIn.Reason.LOCKED));
+    }
+
+    @Test
     void failures_of_one_extension_across_desks_alert_first_then_lock_it_at_every_desk() {
         world.device("00156533aaaa");
         List<LogIn.Result> results = new ArrayList<>();
