@@ -773,6 +773,36 @@ final class JdbcLedger implements Ledger {
             return desks.stream().limit(max).toList();
         }
 
+        /** Up to this many lines, {@link #lastSessions} asks line by line (index on endpoint_id, started_at). */
+        private static final int LAST_SESSIONS_ONE_BY_ONE = 32;
+
+        @Override
+        public Map<String, SessionRecord> lastSessions(java.util.Set<String> endpointIds, Instant since) {
+            Map<String, SessionRecord> last = new java.util.HashMap<>();
+            if (endpointIds.isEmpty()) {
+                return last;
+            }
+            Rows<SessionRecord> row = rs -> SessionRecord.ended(rs.getString("endpoint_id"), new Extension(rs.getString("extension")),
+                    instant(rs, "started_at"), instant(rs, "ended_at"), EndReason.valueOf(rs.getString("end_reason")));
+            if (endpointIds.size() <= LAST_SESSIONS_ONE_BY_ONE) {
+                // sessions of one line never overlap: the last started is the last ended
+                for (String id : endpointIds) {
+                    one("read the last session of " + id, "SELECT endpoint_id, extension, started_at, ended_at, end_reason"
+                            + " FROM session_history WHERE endpoint_id = ? AND ended_at >= ?"
+                            + " ORDER BY started_at DESC, id DESC LIMIT 1", row, id, since)
+                            .ifPresent(r -> last.put(id, r));
+                }
+                return last;
+            }
+            for (SessionRecord r : list("read the last sessions", "SELECT endpoint_id, extension, started_at, ended_at, end_reason"
+                    + " FROM session_history WHERE ended_at >= ?", row, since)) {
+                if (endpointIds.contains(r.endpointId())) {
+                    last.merge(r.endpointId(), r, (a, b) -> a.end().get().isAfter(b.end().get()) ? a : b);
+                }
+            }
+            return last;
+        }
+
         @Override
         public List<Occupancy> occupancies() {
             List<Occupancy> all = list("list occupancy", "SELECT " + OCCUPANCY_COLUMNS + " FROM occupancy", this::occupancy);

@@ -790,6 +790,37 @@ abstract class LedgerContract {
     }
 
     @Test
+    void the_last_session_of_each_line_asked_for_is_its_latest_finished_one_since_the_cut() {
+        givenUsersAndDesks(2, 2);
+        String b1 = DeskLine.endpointIdFor(Mac.parse(MAC_B), 1);
+        String b2 = DeskLine.endpointIdFor(Mac.parse(MAC_B), 2);
+        given(tx -> {
+            tx.occupy(new Occupancy(desk(MAC_A), ext("101"), T0, T0));
+            tx.vacate(desk(MAC_A), T0.plusSeconds(10), EndReason.LOGOUT);
+            tx.occupy(new Occupancy(desk(MAC_A), ext("102"), T0.plusSeconds(20), T0.plusSeconds(20)));
+            tx.vacate(desk(MAC_A), T0.plusSeconds(30), EndReason.AUTO_IDLE);
+            tx.occupy(new Occupancy(b1, ext("101"), T0.plusSeconds(40), T0.plusSeconds(40)));
+            tx.vacate(b1, T0.plusSeconds(50), EndReason.FORCED);
+            tx.occupy(new Occupancy(b2, ext("101"), T0.plusSeconds(60), T0.plusSeconds(60)));
+        });
+        SessionRecord lastOfA = SessionRecord.ended(desk(MAC_A), ext("102"), T0.plusSeconds(20), T0.plusSeconds(30), EndReason.AUTO_IDLE);
+        SessionRecord lastOfB1 = SessionRecord.ended(b1, ext("101"), T0.plusSeconds(40), T0.plusSeconds(50), EndReason.FORCED);
+        // many lines at once are read in one query, a few line by line: both give the same
+        java.util.Set<String> many = new java.util.HashSet<>(Set.of(desk(MAC_A), b1, b2));
+        IntStream.range(0, 40).forEach(i -> many.add("hd-none-" + i));
+
+        ledger.read(tx -> {
+            assertThat(tx.lastSessions(Set.of(desk(MAC_A), b1, b2), T0)).containsOnly(
+                    Map.entry(desk(MAC_A), lastOfA), Map.entry(b1, lastOfB1));
+            assertThat(tx.lastSessions(many, T0)).containsOnly(Map.entry(desk(MAC_A), lastOfA), Map.entry(b1, lastOfB1));
+            assertThat(tx.lastSessions(Set.of(desk(MAC_A)), T0.plusSeconds(31))).isEmpty();
+            assertThat(tx.lastSessions(Set.of(b1), T0.plusSeconds(31))).containsOnly(Map.entry(b1, lastOfB1));
+            assertThat(tx.lastSessions(Set.of(), T0)).isEmpty();
+            return null;
+        });
+    }
+
+    @Test
     void a_users_recent_desks_are_where_they_sit_then_their_latest_sessions_each_once() {
         givenUsersAndDesks(2, 2);
         String b1 = DeskLine.endpointIdFor(Mac.parse(MAC_B), 1);

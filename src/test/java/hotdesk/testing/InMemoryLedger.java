@@ -383,6 +383,18 @@ public final class InMemoryLedger implements Ledger {
         }
 
         @Override
+        public Map<String, hotdesk.core.model.SessionRecord> lastSessions(java.util.Set<String> endpointIds, Instant since) {
+            Map<String, hotdesk.core.model.SessionRecord> last = new HashMap<>();
+            for (Ended e : s.history) {
+                if (endpointIds.contains(e.endpointId()) && !e.until().isBefore(since)) {
+                    var r = hotdesk.core.model.SessionRecord.ended(e.endpointId(), e.extension(), e.since(), e.until(), e.reason());
+                    last.merge(e.endpointId(), r, (a, b) -> a.end().get().isAfter(b.end().get()) ? a : b);
+                }
+            }
+            return last;
+        }
+
+        @Override
         public List<Occupancy> occupancies() {
             return List.copyOf(s.occupancy.values());
         }

@@ -114,6 +114,12 @@ public interface LedgerTx {
     List<String> recentDesks(Extension extension, Instant since, int max);
 
     /**
+     * The last finished session of each of {@code endpointIds} that ended at or after {@code since}, by
+     * endpoint id; lines without one are absent. Reads only those lines' history when they are few.
+     */
+    Map<String, hotdesk.core.model.SessionRecord> lastSessions(java.util.Set<String> endpointIds, Instant since);
+
+    /**
      * Seats a user at a free line as their one seat: the line must be free and the user must have no
      * other seat but those taken {@link #occupyAlongside alongside} others ({@link DuplicateException}).
      */

@@ -188,20 +188,18 @@ public final class DeskStatus {
         Map<Target, Long> applied = tx.applied(node);
         List<Line> out = new ArrayList<>();
         Instant now = clock.instant();
-        Map<String, hotdesk.core.model.SessionRecord> last = new java.util.HashMap<>();
-        for (hotdesk.core.model.SessionRecord r : tx.sessionsBetween(now.minus(java.time.Duration.ofDays(7)), now)) {
-            if (r.end().isPresent() && which.test(r.endpointId())) {
-                last.merge(r.endpointId(), r, (a, b) -> a.end().get().isAfter(b.end().get()) ? a : b);
-            }
-        }
         // every line in one query (not one per device): a live update of one tile on a board of
         // thousands of desks reads only what it shows
         Map<Mac, List<DeskLine>> byDevice = new java.util.HashMap<>();
+        Set<String> shown = new java.util.HashSet<>();
         for (DeskLine l : tx.lines()) {
             if (which.test(l.endpointId())) {
                 byDevice.computeIfAbsent(l.mac(), m -> new ArrayList<>()).add(l);
+                shown.add(l.endpointId());
             }
         }
+        // why and when an idle line's last session ended, within a week: only the lines shown
+        Map<String, hotdesk.core.model.SessionRecord> last = tx.lastSessions(shown, now.minus(java.time.Duration.ofDays(7)));
         for (Device d : tx.devices()) {
             List<DeskLine> wanted = byDevice.getOrDefault(d.mac(), List.of()).stream()
                     .sorted(java.util.Comparator.comparingInt(DeskLine::port)).toList();
