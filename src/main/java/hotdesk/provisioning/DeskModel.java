@@ -28,13 +28,13 @@ import java.util.regex.Pattern;
  * account per desk line, the SIP server, the time (zone offset and daylight-saving rule), whether the desk is
  * occupied, and the feature codes. The vendor profiles add their own key types and spellings. Pure.
  */
-final class DeskModel {
+public final class DeskModel {
 
     private DeskModel() {
     }
 
     /** @param mac 12 lower-case hex digits; {@code display} the colon form */
-    record DeviceInfo(String mac, String display, String upperMac, String model, String label, String site) {
+    public record DeviceInfo(String mac, String display, String upperMac, String model, String label, String site) {
     }
 
     /**
@@ -42,7 +42,7 @@ final class DeskModel {
      *
      * @param occupant the occupant's extension, empty while idle
      */
-    record Account(int index, String label, String displayName, String authName, String userName, String password,
+    public record Account(int index, String label, String displayName, String authName, String userName, String password,
                    String occupant) {
         @Override
         public String toString() {
@@ -51,7 +51,7 @@ final class DeskModel {
     }
 
     /** @param transport {@code udp}, {@code tcp} or {@code tls}; {@code expires} in seconds */
-    record Sip(String server, int port, long expires, String transport) {
+    public record Sip(String server, int port, long expires, String transport) {
     }
 
     /**
@@ -60,7 +60,7 @@ final class DeskModel {
      *
      * @param sundayFirstDay day of week counted from Sunday = 1 (Polycom); {@code isoDay} from Monday = 1
      */
-    record Change(int month, int week, int isoDay, int sundayFirstDay, int hour, int minute, boolean last) {
+    public record Change(int month, int week, int isoDay, int sundayFirstDay, int hour, int minute, boolean last) {
     }
 
     /**
@@ -73,7 +73,7 @@ final class DeskModel {
      * @param end           when it ends (null without)
      * @param posix         the POSIX TZ string, e.g. {@code STD-1DST-2,M3.5.0/02:00:00,M10.5.0/03:00:00}
      */
-    record Time(String ntpServer, String zoneId, int offsetSeconds, boolean dst, int saveMinutes, Change start,
+    public record Time(String ntpServer, String zoneId, int offsetSeconds, boolean dst, int saveMinutes, Change start,
                 Change end, String posix) {
 
         /** {@code +01:00}, {@code -05:00}, {@code +05:30}. */

@@ -321,7 +321,18 @@ public final class TemplateRenderer {
         CFG {
             @Override
             String escape(String s) {
-                return CONTROL.matcher(s).replaceAll("");
+                String clean = CONTROL.matcher(s).replaceAll("");
+                StringBuilder b = new StringBuilder(clean.length());
+                for (int i = 0; i < clean.length(); i++) {
+                    char c = clean.charAt(i);
+                    if (Character.isHighSurrogate(c) && i + 1 < clean.length() && Character.isLowSurrogate(clean.charAt(i + 1))) {
+                        b.append(c).append(clean.charAt(++i));
+                    } else if (!Character.isSurrogate(c) && c != '\uFFFE' && c != '\uFFFF') {
+                        // a lone surrogate has no UTF-8 form; U+FFFE/U+FFFF are no characters
+                        b.append(c);
+                    }
+                }
+                return b.toString();
             }
         },
         XML {
