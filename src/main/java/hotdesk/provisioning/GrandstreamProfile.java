@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 /**
  * Grandstream GXP desk phones and HT8xx analog gateways: XML {@code <gs_provision>} files of P-values.
  *
- * <p>Files: {@code cfg<mac>.xml}. The User-Agent carries the MAC
+ * <p>Files: {@code cfg<mac>.xml}; the binary {@code cfg<mac>}, {@code cfg<model>.xml} and {@code cfg.xml} the
+ * phones also ask for get a 404 that is not counted as a refusal. The User-Agent carries the MAC
  * ({@code Grandstream Model HW GXP2170 SW 1.0.11.3 DevId 000b82123456}); re-fetch on NOTIFY
  * {@code check-sync} (the file allows it: P26015 = 1).
  *
@@ -30,6 +31,8 @@ public final class GrandstreamProfile implements VendorProfile {
     static final int BLF = 1;
 
     private static final Pattern DESK_FILE = Pattern.compile("cfg(?<mac>[0-9A-Fa-f]{12})\\.xml");
+    /** The binary {@code cfg<mac>} asked for first, the per-model {@code cfg<model>.xml} and the generic {@code cfg.xml}. */
+    private static final Pattern UNSERVED = Pattern.compile("cfg[0-9A-Fa-f]{12}|cfg[a-z0-9]{0,20}\\.xml");
 
     /** One account's P-values. */
     public record Account(int index, String active, String server, String user, String auth, String password,
@@ -57,6 +60,11 @@ public final class GrandstreamProfile implements VendorProfile {
     @Override
     public Optional<Mac> deskFile(String fileName) {
         return DeskModel.mac(DESK_FILE, fileName);
+    }
+
+    @Override
+    public boolean askedButUnserved(String fileName) {
+        return UNSERVED.matcher(fileName).matches() && deskFile(fileName).isEmpty();
     }
 
     @Override

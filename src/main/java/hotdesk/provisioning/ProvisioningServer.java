@@ -226,6 +226,14 @@ public final class ProvisioningServer implements AutoCloseable {
                 return;
             }
         }
+        for (VendorProfile p : profiles.values()) {
+            if (p.askedButUnserved(file)) {
+                // a booting phone's own question (Grandstream's binary cfg<mac>): no refusal, no audit
+                log.debug("{} asked for {}, which hotdesk does not serve ({} phones ask for it)", ip, printable(file), p.vendor());
+                respond(ctx, 404, NOT_FOUND);
+                return;
+            }
+        }
         // which vendors' phones ask for a file of this name, and for which MAC
         Map<String, Mac> deskClaims = new java.util.LinkedHashMap<>();
         Map<String, Mac> masterClaims = new java.util.LinkedHashMap<>();

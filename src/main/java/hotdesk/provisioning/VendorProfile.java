@@ -43,6 +43,16 @@ public interface VendorProfile {
     }
 
     /**
+     * Whether the phones of this vendor ask for this name on their own although hotdesk serves nothing under
+     * it (Grandstream's binary {@code cfg<mac>} before {@code cfg<mac>.xml}): answered with the usual 404 but
+     * neither audited nor counted as a refusal, so a booting phone does not look like a scanner. Such a
+     * name is answered the same for every MAC, known or not. False by default.
+     */
+    default boolean askedButUnserved(String fileName) {
+        return false;
+    }
+
+    /**
      * Whether the phones put their own MAC into the User-Agent of a fetch, so that
      * {@code provisioning.require-ua-mac} can hold for them.
      */

@@ -186,6 +186,35 @@ class VendorRoutingTest {
     }
 
     @Test
+    void grandstreams_own_questions_for_files_hotdesk_does_not_serve_get_a_404_that_is_no_refusal() throws Exception {
+        // given: one refusal a minute would block the address at the second
+        ProvisioningSettings strict = new ProvisioningSettings("127.0.0.1", 0, List.of("127.0.0.0/8"), true, Optional.empty(),
+                "pbx.example.org", 5060, Duration.ofSeconds(500), "ntp.example.org", "Europe/Berlin", "*32", 1,
+                Duration.ofSeconds(10));
+        add("grandstream", "GXP2170", "000b82aa0009");
+        ProvisioningServer server = new ProvisioningServer(strict, provisionDesk, clock);
+        servers.add(server);
+        server.start();
+        String ua = "Grandstream Model HW GXP2170 SW 1.0.11.3 DevId 000b82aa0009";
+
+        // when: the phone's boot sequence
+        HttpResponse<String> binary = get(server, "cfg000b82aa0009", ua);
+        HttpResponse<String> perModel = get(server, "cfggxp2170.xml", ua);
+        HttpResponse<String> generic = get(server, "cfg.xml", ua);
+        HttpResponse<String> xml = get(server, "cfg000b82aa0009.xml", ua);
+
+        // then
+        assertThat(List.of(binary, perModel, generic)).allSatisfy(r -> {
+            assertThat(r.statusCode()).isEqualTo(404);
+            assertThat(r.body()).isEqualTo("not found\n");
+        });
+        assertThat(xml.statusCode()).isEqualTo(200);
+        assertThat(securityLog.messages()).isEmpty();
+        provisionDesk.journal().flush();
+        assertThat(ledger.audit()).noneMatch(a -> a.action().equals("provision.refused"));
+    }
+
+    @Test
     void each_profile_names_the_notify_event_its_phones_resync_on() {
         assertThat(VendorProfiles.checkSyncEvents()).isEqualTo(Map.of("yealink", "check-sync;reboot=false",
                 "polycom", "check-sync", "grandstream", "check-sync", "snom", "check-sync;reboot=false",
