@@ -53,4 +53,26 @@ class GatewayPortsTest {
 
         assertThat(world.logOut.fromDesk("hd-" + MAC + "-4", "test")).isInstanceOf(LogOut.NotLoggedIn.class);
     }
+
+    @Test
+    void each_port_is_its_own_endpoint_in_asterisk_and_a_login_on_one_notifies_that_port_with_grandstreams_event() {
+        // given
+        ht814();
+        world.reconcile.runOnce();
+        world.user("101", "Ada", "4823");
+        world.asterisk.clearLog();
+
+        // when
+        world.logIn.execute("hd-" + MAC + "-2", new LogIn.Pin(Extension.of("101"), "4823"), "test");
+        world.reconcile.runOnce();
+
+        // then
+        for (String port : List.of("hd-" + MAC, "hd-" + MAC + "-2", "hd-" + MAC + "-3", "hd-" + MAC + "-4")) {
+            assertThat(world.asterisk.endpoint(port)).as(port).isNotNull();
+        }
+        assertThat(world.asterisk.endpoint("hd-" + MAC + "-2").get("callerid")).contains("101");
+        assertThat(world.asterisk.endpoint("hd-" + MAC + "-3").get("callerid")).doesNotContain("101");
+        assertThat(world.asterisk.notifies()).contains(new hotdesk.testing.RecordingAsterisk.Notify("hd-" + MAC + "-2", "grandstream"))
+                .noneMatch(n -> n.endpointId().equals("hd-" + MAC + "-3"));
+    }
 }
