@@ -89,6 +89,9 @@ public final class Config {
             new Key("provisioning.sip-server", "127.0.0.1", "SIP server host written into phone configs"),
             new Key("provisioning.sip-port", "5060", "SIP server port written into phone configs"),
             new Key("provisioning.registration-expiry", "500s", "SIP registration expiry written into phone configs"),
+            new Key("provisioning.sip-transport", "udp", "SIP transport written into phone configs: udp, tcp or tls"),
+            new Key("provisioning.yealink-hotdesk-key", "false", "idle Yealink desks show the phone's own hot-desking key "
+                    + "(DSS key type 34) where the logout key goes while occupied"),
             new Key("provisioning.ntp-server", "pool.ntp.org", "NTP server written into phone configs"),
             new Key("provisioning.timezone", "UTC", "time zone written into phone configs (IANA id, e.g. Europe/Berlin)"),
             new Key("provisioning.max-refusals-per-minute", "20", "refused fetches from one address before it gets 429 for the minute"),
@@ -170,7 +173,14 @@ public final class Config {
             new Key("asterisk.internal-pattern", "_1XX", "pattern of internal numbers for idle desks"),
             new Key("asterisk.pjsip-wizard", "astdb", "where Asterisk keeps pushed PJSIP objects: astdb (kept across an Asterisk "
                     + "restart, so desks can call with hotdesk down) or memory (lost on an Asterisk restart until hotdesk pushes again)"),
-            new Key("notify.event.yealink", "check-sync;reboot=false", "NOTIFY Event that makes a Yealink re-fetch its config")
+            new Key("notify.event.yealink", "check-sync;reboot=false", "NOTIFY Event that makes a Yealink re-fetch its config"),
+            new Key("notify.event.polycom", "check-sync", "NOTIFY Event that makes a Polycom re-fetch its config (it restarts "
+                    + "only when a file changed: the bundled file sets voIpProt.SIP.specialEvent.checkSync.alwaysReboot=0)"),
+            new Key("notify.event.grandstream", "check-sync", "NOTIFY Event that makes a Grandstream phone or HT gateway "
+                    + "re-fetch its config"),
+            new Key("notify.event.snom", "check-sync;reboot=false", "NOTIFY Event that makes a Snom re-fetch its config"),
+            new Key("notify.event.fanvil", "check-sync", "NOTIFY Event that makes a Fanvil re-fetch its config"),
+            new Key("notify.event.cisco", "resync", "NOTIFY Event that makes a Cisco MPP phone re-fetch its profile")
     );
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");

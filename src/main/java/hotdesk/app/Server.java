@@ -39,6 +39,7 @@ import hotdesk.core.usecase.ProvisionDesk;
 import hotdesk.core.usecase.PruneLedger;
 import hotdesk.core.usecase.Reconcile;
 import hotdesk.provisioning.ProvisioningServer;
+import hotdesk.provisioning.DialCodes;
 import hotdesk.provisioning.ProvisioningSettings;
 import hotdesk.webhook.EmergencyWebhook;
 import hotdesk.webhook.WebhookSettings;
@@ -143,7 +144,9 @@ public final class Server implements AutoCloseable {
                 c.string("provisioning.timezone"), c.list("codes.logout").get(0),
                 c.integer("provisioning.max-refusals-per-minute", 1, 100000), c.duration("provisioning.request-timeout"),
                 c.integer("provisioning.max-fetches-per-desk", 1, 100_000_000),
-                c.integer("provisioning.max-fetches-per-address", 1, 100_000_000));
+                c.integer("provisioning.max-fetches-per-address", 1, 100_000_000), c.string("provisioning.sip-transport"),
+                c.bool("provisioning.yealink-hotdesk-key"), new DialCodes(c.list("codes.login"), c.list("codes.login-star"),
+                        c.list("codes.otp"), c.list("codes.logout")));
         return new Parts(ari, ami, agi, prompts, prov, c.duration("reconcile.interval"), c.duration("reconcile.max-backoff"),
                 c.duration("agi.apply-wait"), webhook(c), autoLogoutRules(c), c.duration("auto-logout.check-interval"),
                 zone(c), board(c));

@@ -39,7 +39,7 @@ import java.util.function.Supplier;
  */
 final class Services implements CliContext, AutoCloseable {
 
-    static final Set<String> VENDORS = Set.of("yealink");
+    static final Set<String> VENDORS = hotdesk.provisioning.VendorProfiles.vendors();
 
     private final Supplier<Config> configSource;
     private Config config;

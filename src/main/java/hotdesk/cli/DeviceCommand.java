@@ -22,9 +22,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-/** {@code hotdesk device add|list|remove|unlock|location|locations}. */
+/** {@code hotdesk device add|set|list|models|remove|unlock|location|locations}. */
 @Command(name = "device", description = "Manage shared desk phones.", mixinStandardHelpOptions = true,
-        subcommands = {DeviceCommand.Add.class, DeviceCommand.SetDevice.class, DeviceCommand.ListDevices.class, DeviceCommand.Remove.class,
+        subcommands = {DeviceCommand.Add.class, DeviceCommand.SetDevice.class, DeviceCommand.ListDevices.class,
+                DeviceCommand.Models.class, DeviceCommand.Remove.class,
                 DeviceCommand.UnlockDevice.class, DeviceCommand.Location.class, DeviceCommand.Locations.class})
 public final class DeviceCommand {
 
@@ -71,9 +72,11 @@ public final class DeviceCommand {
 
         @Parameters(index = "0", paramLabel = "MAC", description = "00:15:65:12:34:AB, 00-15-65-12-34-ab or 0015651234ab")
         String mac;
-        @Option(names = "--model", required = true, description = "phone model, e.g. T54W")
+        @Option(names = "--model", required = true, description = "phone or gateway model, e.g. T54W or HT814 (hotdesk "
+                + "device models lists them; a gateway gets one desk line per port)")
         String model;
-        @Option(names = "--vendor", defaultValue = "yealink", description = "provisioning profile (default: ${DEFAULT-VALUE})")
+        @Option(names = "--vendor", defaultValue = "yealink", description = "provisioning profile: yealink, polycom, "
+                + "grandstream, snom, fanvil or cisco (default: ${DEFAULT-VALUE})")
         String vendor;
         @Option(names = "--label", description = "what the idle phone shows (default: Hot desk <last 6 of MAC>)")
         String label;
@@ -100,8 +103,9 @@ public final class DeviceCommand {
             }
             ManageDevices.Done done = (ManageDevices.Done) r;
             int code = Output.done(spec, json ? Output.json(describe(done.device()))
-                    : "added device " + done.device().mac().display() + " as endpoint "
-                        + done.lines().get(0).endpointId());
+                    : "added device " + done.device().mac().display() + " as endpoint"
+                        + (done.lines().size() == 1 ? " " : "s ")
+                        + String.join(", ", done.lines().stream().map(l -> l.endpointId()).toList()));
             ctx.locations().show(done.device().mac().value()).ifPresent(v -> warn(spec, v));
             return code;
         }
@@ -343,6 +347,43 @@ public final class DeviceCommand {
                     List.of("MAC", "ENDPOINT", "VENDOR", "MODEL", "LABEL", "SITE", "ENABLED"),
                     d -> List.of(d.mac().display(), d.mac().endpointId(), d.vendor(), d.model(),
                             d.label(), d.site(), d.enabled() ? "yes" : "no"));
+        }
+    }
+
+    @Command(name = "models", description = {"List the phone and gateway models hotdesk provisions, with their SIP "
+            + "accounts, line keys and desk lines. device add refuses any other model.",
+            "A gateway (e.g. HT814) is one desk line per port: hd-<mac>, hd-<mac>-2, …"}, mixinStandardHelpOptions = true)
+    static final class Models implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--vendor", description = "only this vendor's models")
+        String vendor;
+        @Option(names = "--json", description = "print as JSON")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            hotdesk.core.model.PhoneModels catalog = hotdesk.core.model.PhoneModels.bundled();
+            List<hotdesk.core.model.PhoneModels.Model> models = new ArrayList<>();
+            if (vendor == null) {
+                catalog.vendors().forEach(v -> models.addAll(catalog.of(v)));
+            } else if (catalog.of(vendor).isEmpty()) {
+                return Output.refused(spec, "unknown vendor '" + vendor + "': known are " + catalog.vendors());
+            } else {
+                models.addAll(catalog.of(vendor));
+            }
+            return Output.listing(spec, json, models, m -> {
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("vendor", m.vendor());
+                o.put("model", m.name());
+                o.put("kind", m.kind().name().toLowerCase(java.util.Locale.ROOT));
+                o.put("accounts", m.accounts());
+                o.put("lineKeys", m.lineKeys());
+                o.put("deskLines", m.ports());
+                return o;
+            }, List.of("VENDOR", "MODEL", "KIND", "ACCOUNTS", "LINE KEYS", "DESK LINES"),
+                    m -> List.of(m.vendor(), m.name(), m.kind().name().toLowerCase(java.util.Locale.ROOT),
+                            Integer.toString(m.accounts()), Integer.toString(m.lineKeys()), Integer.toString(m.ports())));
         }
     }
 

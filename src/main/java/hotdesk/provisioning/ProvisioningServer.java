@@ -18,14 +18,15 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
- * The HTTP provisioning server: {@code GET /provision/<mac12>.cfg} answers a desk phone's
- * configuration, rendered on request from the ledger through {@link ProvisionDesk}.
+ * The HTTP provisioning server: {@code GET /provision/<file>} answers a desk phone's configuration,
+ * rendered on request from the ledger through {@link ProvisionDesk}. Each {@link VendorProfile} says which
+ * names its phones ask for ({@code <mac>.cfg}, {@code cfg<mac>.xml}, {@code <mac>.xml}, Polycom's
+ * {@code <mac>-hotdesk.cfg}…); a name several vendors use is served only to a device of one of them, and
+ * common files (Polycom's {@code 000000000000.cfg}) carry no desk's data.
  *
  * <p>Security: a request from outside the allowed networks, with a User-Agent that lacks the MAC
  * (when required), or for an unknown or disabled device gets one and the same 404, so nobody can
@@ -81,7 +82,6 @@ public final class ProvisioningServer implements AutoCloseable {
     /** Request line and headers at most (Jetty's default, pinned); larger requests get 431. */
     static final int MAX_REQUEST_HEAD_BYTES = 8 * 1024;
 
-    private static final Pattern MAC_FILE = Pattern.compile("([0-9A-Fa-f]{12})\\.cfg");
     private static final Pattern COMMON_FILE = Pattern.compile("y[0-9]{12}\\.cfg");
     private static final Pattern MAC_IN_TEXT = Pattern.compile(
             "(?<![0-9A-Fa-f:-])[0-9A-Fa-f]{2}([:-]?)[0-9A-Fa-f]{2}(\\1[0-9A-Fa-f]{2}){4}(?![0-9A-Fa-f:-])");
@@ -118,8 +118,7 @@ public final class ProvisioningServer implements AutoCloseable {
         this.provisionDesk = provisionDesk;
         this.clock = clock;
         this.allowed = s.allowedNetworks().stream().map(NetworkRange::parse).toList();
-        this.profiles = List.<VendorProfile>of(new YealinkProfile()).stream()
-                .collect(Collectors.toUnmodifiableMap(VendorProfile::vendor, Function.identity()));
+        this.profiles = VendorProfiles.byVendor();
         this.renderer = new TemplateRenderer(s.templateDir(), clock);
         this.limiter = new RefusalLimiter(clock, s.maxRefusalsPerMinute(), maxTrackedAddresses);
         // only known, enabled desks are counted, so this bound is never reached below 100,000 desks
@@ -220,14 +219,36 @@ public final class ProvisioningServer implements AutoCloseable {
             respond(ctx, 200, COMMON_FILE_BODY);
             return;
         }
-        Matcher m = MAC_FILE.matcher(file);
-        if (!m.matches()) {
+        for (VendorProfile p : profiles.values()) {
+            Optional<String> common = p.commonFile(file);
+            if (common.isPresent()) {
+                serveCommon(ctx, ip, p, common.get());
+                return;
+            }
+        }
+        for (VendorProfile p : profiles.values()) {
+            if (p.askedButUnserved(file)) {
+                // a booting phone's own question (Grandstream's binary cfg<mac>): no refusal, no audit
+                log.debug("{} asked for {}, which hotdesk does not serve ({} phones ask for it)", ip, printable(file), p.vendor());
+                respond(ctx, 404, NOT_FOUND);
+                return;
+            }
+        }
+        // which vendors' phones ask for a file of this name, and for which MAC
+        Map<String, Mac> deskClaims = new java.util.LinkedHashMap<>();
+        Map<String, Mac> masterClaims = new java.util.LinkedHashMap<>();
+        for (VendorProfile p : profiles.values()) {
+            p.deskFile(file).ifPresent(m -> deskClaims.put(p.vendor(), m));
+            p.masterFile(file).ifPresent(m -> masterClaims.put(p.vendor(), m));
+        }
+        if (deskClaims.isEmpty() && masterClaims.isEmpty()) {
             refuse(ctx, ip, file, "malformed", 400, BAD_REQUEST);
             return;
         }
-        Mac mac = Mac.parse(m.group(1));
+        Mac mac = (deskClaims.isEmpty() ? masterClaims : deskClaims).values().iterator().next();
         String userAgent = withoutControls(ctx.userAgent() == null ? "" : ctx.userAgent(), 200);
         if (settings.requireMacInUserAgent() && !carriesMac(userAgent, mac)) {
+            // Polycom names no MAC in its User-Agent: with the check required its desk file cannot be served
             refuse(ctx, ip, mac.value(), "user-agent", 404, NOT_FOUND);
             return;
         }
@@ -256,10 +277,16 @@ public final class ProvisioningServer implements AutoCloseable {
         DeskView desk = view.get();
         deskFetches.refused(mac.value());
         addressFetches.refused(ip);
-        VendorProfile profile = profiles.get(desk.device().vendor());
-        if (profile == null || !profile.fileKind().equals("cfg")) {
-            log.warn("device {} is vendor '{}': no profile serves {}.cfg", mac, desk.device().vendor(), mac);
+        String vendor = desk.device().vendor();
+        VendorProfile profile = profiles.get(vendor);
+        if (profile == null || !deskClaims.containsKey(vendor) && !masterClaims.containsKey(vendor)) {
+            log.warn("device {} is vendor '{}': its phones do not ask for {}", mac, vendor, printable(file));
             respond(ctx, 404, NOT_FOUND);
+            return;
+        }
+        if (!deskClaims.containsKey(vendor)) {
+            // a per-phone name answered with the vendor's common master file (Polycom's <mac>.cfg)
+            serveCommon(ctx, ip, profile, profile.commonFile(masterName(profile)).orElseThrow());
             return;
         }
         byte[] body;
@@ -284,14 +311,40 @@ public final class ProvisioningServer implements AutoCloseable {
         }
         ctx.status(200);
         ctx.header("Cache-Control", "no-store");
-        ctx.contentType(CONTENT_TYPE);
+        ctx.contentType(profile.contentType());
         ctx.result(body);
     }
 
+    /** The file name of a vendor's common master file (the one its {@code commonFile} knows). */
+    private static String masterName(VendorProfile p) {
+        return p instanceof PolycomProfile ? PolycomProfile.COMMON_MASTER : "";
+    }
+
+    /** A common file: no desk's data, so nothing to check beyond the network; rendered from its template. */
+    private void serveCommon(Context ctx, String ip, VendorProfile p, String template) {
+        String body;
+        try {
+            body = renderer.renderNamed(p.vendor(), template, p.fileKind(), p.commonModel(settings));
+        } catch (TemplateException e) {
+            log.error("common file {} of {} for {} failed: {}", template, p.vendor(), ip, e.getMessage());
+            respond(ctx, 500, SERVER_ERROR);
+            return;
+        }
+        ctx.status(200);
+        ctx.header("Cache-Control", "no-store");
+        ctx.contentType(p.contentType());
+        ctx.result(body.getBytes(StandardCharsets.UTF_8));
+    }
+
     /** What a refusal is about: the normalised MAC when the file name carries one, else the name. */
-    private static String subject(String file) {
-        Matcher m = MAC_FILE.matcher(file);
-        return m.matches() ? Mac.parse(m.group(1)).value() : file;
+    private String subject(String file) {
+        for (VendorProfile p : profiles.values()) {
+            Optional<Mac> m = p.deskFile(file).or(() -> p.masterFile(file));
+            if (m.isPresent()) {
+                return m.get().value();
+            }
+        }
+        return file;
     }
 
     private void refuse(Context ctx, String ip, String what, String reason, int status, String body) {

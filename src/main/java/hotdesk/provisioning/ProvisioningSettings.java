@@ -38,12 +38,21 @@ import java.util.regex.Pattern;
  *                              answered 429 ({@code provisioning.max-fetches-per-desk})
  * @param maxFetchesPerAddress  files served to one address per clock minute before further fetches from it
  *                              are answered 429 ({@code provisioning.max-fetches-per-address})
+ * @param sipTransport          {@code udp}, {@code tcp} or {@code tls}: how phones reach the SIP server
+ *                              ({@code provisioning.sip-transport})
+ * @param yealinkHotdeskKey     whether idle Yealink desks show the phone's own hot-desking key (DSS type 34)
+ *                              where the logout key goes ({@code provisioning.yealink-hotdesk-key})
+ * @param dialCodes             every configured feature code ({@code codes.*}): profiles make each dialable
  */
 public record ProvisioningSettings(String bindAddress, int port, List<String> allowedNetworks,
                                    boolean requireMacInUserAgent, Optional<Path> templateDir, String sipServer,
                                    int sipPort, Duration registrationExpiry, String ntpServer, String timezone,
                                    String logoutCode, int maxRefusalsPerMinute, Duration requestTimeout,
-                                   int maxFetchesPerDesk, int maxFetchesPerAddress) {
+                                   int maxFetchesPerDesk, int maxFetchesPerAddress, String sipTransport,
+                                   boolean yealinkHotdeskKey, DialCodes dialCodes) {
+
+    /** The transports phones may be told to use. */
+    public static final List<String> TRANSPORTS = List.of("udp", "tcp", "tls");
 
     /** Default of {@code provisioning.max-fetches-per-desk}. */
     public static final int DEFAULT_MAX_FETCHES_PER_DESK = 30;
@@ -115,6 +124,25 @@ public record ProvisioningSettings(String bindAddress, int port, List<String> al
             throw new IllegalArgumentException("provisioning.max-fetches-per-address must be >= 1, got "
                     + maxFetchesPerAddress);
         }
+        if (sipTransport == null || !TRANSPORTS.contains(sipTransport)) {
+            throw new IllegalArgumentException("provisioning.sip-transport must be one of " + TRANSPORTS + ", got '"
+                    + (sipTransport == null ? null : sipTransport.replaceAll("\\p{Cntrl}", "?")) + "'");
+        }
+        Objects.requireNonNull(dialCodes, "codes.*");
+        if (!dialCodes.logout().contains(logoutCode)) {
+            dialCodes = new DialCodes(dialCodes.login(), dialCodes.loginStar(), dialCodes.otp(),
+                    java.util.stream.Stream.concat(java.util.stream.Stream.of(logoutCode), dialCodes.logout().stream()).toList());
+        }
+    }
+
+    /** With UDP, no Yealink hot-desking key and only the logout code known. */
+    public ProvisioningSettings(String bindAddress, int port, List<String> allowedNetworks, boolean requireMacInUserAgent,
+                                Optional<Path> templateDir, String sipServer, int sipPort, Duration registrationExpiry,
+                                String ntpServer, String timezone, String logoutCode, int maxRefusalsPerMinute,
+                                Duration requestTimeout, int maxFetchesPerDesk, int maxFetchesPerAddress) {
+        this(bindAddress, port, allowedNetworks, requireMacInUserAgent, templateDir, sipServer, sipPort, registrationExpiry,
+                ntpServer, timezone, logoutCode, maxRefusalsPerMinute, requestTimeout, maxFetchesPerDesk,
+                maxFetchesPerAddress, "udp", false, new DialCodes(List.of(), List.of(), List.of(), List.of()));
     }
 
     /** With the default fetch limits. */

@@ -42,7 +42,8 @@ import java.util.regex.Pattern;
  *
  * <p>Every inserted value is escaped for the file kind by a handler attached per render: {@code cfg}
  * (Yealink-style {@code key = value} lines) loses CR, LF and every other control character so a
- * value cannot add a line; {@code xml} gets entities and loses control characters.
+ * value cannot add a line; {@code xml} gets entities for {@code < > & " '} and loses control characters and
+ * anything XML 1.0 cannot carry (lone surrogates, U+FFFE, U+FFFF), so the file stays well-formed.
  *
  * <p>Rendering is all-or-nothing: the text is returned only when the whole template rendered.
  * Thread-safe (compiled Velocity templates are shared between threads; each render has its own
@@ -132,7 +133,10 @@ public final class TemplateRenderer {
     }
 
     private Resolved lookup(String vendor, String deviceModel, Mac mac, String fileKind) {
-        List<String> names = candidates(vendor, deviceModel, mac, fileKind);
+        return lookup(candidates(vendor, deviceModel, mac, fileKind));
+    }
+
+    private Resolved lookup(List<String> names) {
         long now = clock.millis();
         Resolved cached = lookups.get(names);
         if (cached != null && now - cached.checkedAt() < RECHECK.toMillis() && now >= cached.checkedAt()) {
@@ -226,8 +230,12 @@ public final class TemplateRenderer {
 
     /** As {@link #render}, reporting the version of the template used. */
     public Rendered renderVersioned(String vendor, String deviceModel, Mac mac, String fileKind, Map<String, Object> values) {
+        return renderNames(candidates(vendor, deviceModel, mac, fileKind), fileKind, values);
+    }
+
+    private Rendered renderNames(List<String> names, String fileKind, Map<String, Object> values) {
         Escaping escaping = Escaping.of(fileKind);
-        Resolved r = lookup(vendor, deviceModel, mac, fileKind);
+        Resolved r = lookup(names);
         String name = r.version().name();
         try {
             Template template = r.template();
@@ -251,6 +259,29 @@ public final class TemplateRenderer {
         } catch (RuntimeException ex) {
             throw new TemplateException(name, 0, ex.getClass().getSimpleName() + ": " + oneLine(ex), ex);
         }
+    }
+
+    /**
+     * Renders a common file's template {@code <vendor>/<name>.<kind>.vm} (user directory first), e.g. Polycom's
+     * master file; such a file holds no desk's data.
+     *
+     * @throws TemplateException when it does not exist or fails
+     */
+    public String renderNamed(String vendor, String name, String fileKind, Map<String, Object> values) {
+        if (name == null || !VENDOR.matcher(name).matches()) {
+            throw new IllegalArgumentException("name cannot name a template: '" + name + "'");
+        }
+        return renderNames(List.of(checkedVendor(vendor, fileKind) + "/" + name + "." + fileKind + ".vm"), fileKind, values).text();
+    }
+
+    private static String checkedVendor(String vendor, String fileKind) {
+        if (vendor == null || !VENDOR.matcher(vendor).matches()) {
+            throw new IllegalArgumentException("vendor cannot name a template: '" + vendor + "'");
+        }
+        if (fileKind == null || !KIND.matcher(fileKind).matches()) {
+            throw new IllegalArgumentException("file kind cannot name a template: '" + fileKind + "'");
+        }
+        return vendor;
     }
 
     private static List<String> candidates(String vendor, String deviceModel, Mac mac, String fileKind) {
@@ -290,7 +321,18 @@ public final class TemplateRenderer {
         CFG {
             @Override
             String escape(String s) {
-                return CONTROL.matcher(s).replaceAll("");
+                String clean = CONTROL.matcher(s).replaceAll("");
+                StringBuilder b = new StringBuilder(clean.length());
+                for (int i = 0; i < clean.length(); i++) {
+                    char c = clean.charAt(i);
+                    if (Character.isHighSurrogate(c) && i + 1 < clean.length() && Character.isLowSurrogate(clean.charAt(i + 1))) {
+                        b.append(c).append(clean.charAt(++i));
+                    } else if (!Character.isSurrogate(c) && c != '\uFFFE' && c != '\uFFFF') {
+                        // a lone surrogate has no UTF-8 form; U+FFFE/U+FFFF are no characters
+                        b.append(c);
+                    }
+                }
+                return b.toString();
             }
         },
         XML {
@@ -300,6 +342,14 @@ public final class TemplateRenderer {
                 StringBuilder b = new StringBuilder(clean.length() + 16);
                 for (int i = 0; i < clean.length(); i++) {
                     char c = clean.charAt(i);
+                    if (Character.isHighSurrogate(c) && i + 1 < clean.length() && Character.isLowSurrogate(clean.charAt(i + 1))) {
+                        b.append(c).append(clean.charAt(++i));
+                        continue;
+                    }
+                    if (Character.isSurrogate(c) || c == '\uFFFE' || c == '\uFFFF') {
+                        // not a character XML 1.0 can carry, escaped or not: the file must stay well-formed
+                        continue;
+                    }
                     switch (c) {
                         case '&' -> b.append("&amp;");
                         case '<' -> b.append("&lt;");

@@ -23,9 +23,19 @@ import java.util.Map;
  * (Yealink DSS type 13) to the logout code while the desk is occupied, and is cleared (type 0) while
  * idle: Yealink applies files incrementally, so a key left out would keep its old meaning.
  *
+ * <p>With {@code provisioning.yealink-hotdesk-key} the key is the phone's own hot-desking key (DSS type 34)
+ * while the desk is idle. {@code #} is not the send key ({@code features.key_as_send = 0}) so that every
+ * feature code can be dialled as documented ({@code 00#} + code + {@code #} would otherwise dial {@code 00});
+ * codes that are complete when their last key is pressed are dial-now rules instead.
+ *
+ * <p>Files: {@code <mac>.cfg} (the MAC in any case); the common {@code y0000000000xx.cfg} is answered by the
+ * server with just the version line. The User-Agent carries the MAC with colons
+ * ({@code Yealink SIP-T54W 96.86.0.100 00:15:65:12:34:ab}); re-fetch on NOTIFY {@code check-sync;reboot=false}.
+ *
  * <p>Template variables: {@code device} ({@link DeviceInfo}), {@code accounts} (list of
  * {@link Account}), {@code sip} ({@link Sip}), {@code time} ({@link Time}), {@code logoutKey}
- * ({@link LineKey}), {@code occupied} (boolean). Stateless and thread-safe.
+ * ({@link LineKey}), {@code occupied} (boolean), {@code keyAsSend} (0), {@code dialNow} (list of patterns),
+ * {@code transport} (0 UDP, 1 TCP, 2 TLS). Stateless and thread-safe.
  */
 public final class YealinkProfile implements VendorProfile {
 
@@ -33,6 +43,12 @@ public final class YealinkProfile implements VendorProfile {
     static final int SPEED_DIAL = 13;
     /** Yealink DSS key type "N/A": clears the key. */
     static final int NO_KEY = 0;
+    /** Yealink DSS key type "BLF". */
+    static final int BLF = 16;
+    /** Yealink DSS key type "Hot Desking": the phone's own hot-desking dialog. */
+    static final int HOT_DESKING = 34;
+
+    private static final java.util.regex.Pattern DESK_FILE = java.util.regex.Pattern.compile("(?<mac>[0-9A-Fa-f]{12})\\.cfg");
 
     /** @param mac 12 lower-case hex digits; {@code display} the colon form */
     public record DeviceInfo(String mac, String display, String model, String label, String site) {
@@ -87,6 +103,21 @@ public final class YealinkProfile implements VendorProfile {
     }
 
     @Override
+    public java.util.Optional<hotdesk.core.model.Mac> deskFile(String fileName) {
+        return DeskModel.mac(DESK_FILE, fileName);
+    }
+
+    @Override
+    public boolean userAgentCarriesMac() {
+        return true;
+    }
+
+    @Override
+    public String checkSyncEvent() {
+        return "check-sync;reboot=false";
+    }
+
+    @Override
     public Map<String, Object> model(DeskView desk, ProvisioningSettings settings, Instant now) {
         Device d = desk.device();
         List<Account> accounts = new ArrayList<>();
@@ -108,6 +139,7 @@ public final class YealinkProfile implements VendorProfile {
         int keyIndex = accounts.stream().mapToInt(Account::index).max().orElse(0) + 1;
         LineKey logout = occupied
                 ? new LineKey(keyIndex, SPEED_DIAL, 1, settings.logoutCode(), "Logout")
+                : settings.yealinkHotdeskKey() ? new LineKey(keyIndex, HOT_DESKING, 1, "", "Hot Desk")
                 : new LineKey(keyIndex, NO_KEY, 1, "", "");
 
         Map<String, Object> model = new LinkedHashMap<>();
@@ -117,6 +149,9 @@ public final class YealinkProfile implements VendorProfile {
         model.put("time", time(settings, now));
         model.put("logoutKey", logout);
         model.put("occupied", occupied);
+        model.put("keyAsSend", 0);
+        model.put("dialNow", settings.dialCodes().dialNowPatterns());
+        model.put("transport", ProvisioningSettings.TRANSPORTS.indexOf(settings.sipTransport()));
         return model;
     }
 

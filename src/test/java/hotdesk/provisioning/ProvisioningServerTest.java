@@ -363,7 +363,8 @@ class ProvisioningServerTest {
                 get(server, "/provision/0015651234a.cfg"),
                 get(server, "/provision/0015651234abc.cfg"),
                 get(server, "/provision/0015651234ag.cfg"),
-                get(server, "/provision/" + MAC + ".xml"));
+                // <mac>.xml is a Snom or Cisco MPP file now; no vendor asks for <mac>.json
+                get(server, "/provision/" + MAC + ".json"));
 
         // then
         assertThat(answers).allSatisfy(r -> {
@@ -762,8 +763,9 @@ class ProvisioningServerTest {
         String occupied = get(server, "/provision/" + MAC + ".cfg").body();
 
         // then
-        assertThat(idle.lines()).hasSize(19);
-        assertThat(occupied.lines()).hasSize(19);
+        // 19 lines of settings, the account's transport, features.key_as_send and the logout code's dial-now rule
+        assertThat(idle.lines()).hasSize(22);
+        assertThat(occupied.lines()).hasSize(22);
         assertThat(keys(idle)).containsEntry("account.1.password", "secretsecretsecret")
                 .containsEntry("account.1.label", "Deskaccount.1.password = stolenx")
                 .doesNotContainKey("linekey.9.type");

@@ -69,4 +69,35 @@ class ProvisioningSettingsTest {
     private static void assertRefused(B b, String key) {
         assertThatThrownBy(b::build).isInstanceOf(IllegalArgumentException.class).hasMessageMatching("(?s)" + java.util.regex.Pattern.quote(key) + "[ :].*"); // the key itself, not a longer name
     }
+
+    @Test
+    void a_transport_other_than_udp_tcp_or_tls_is_refused_naming_its_key() {
+        assertThatThrownBy(() -> new ProvisioningSettings("127.0.0.1", 0, List.of("10.0.0.0/8"), false, Optional.empty(),
+                "pbx", 5060, Duration.ofSeconds(500), "ntp", "UTC", "*32", 20, Duration.ofSeconds(10), 30, 600, "sctp", false,
+                DialCodes.logoutOnly("*32")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("provisioning.sip-transport must be one of [udp, tcp, tls], got 'sctp'");
+        assertThatThrownBy(() -> new ProvisioningSettings("127.0.0.1", 0, List.of("10.0.0.0/8"), false, Optional.empty(),
+                "pbx", 5060, Duration.ofSeconds(500), "ntp", "UTC", "*32", 20, Duration.ofSeconds(10), 30, 600, null, false,
+                DialCodes.logoutOnly("*32")))
+                .hasMessageStartingWith("provisioning.sip-transport ");
+    }
+
+    @Test
+    void a_feature_code_that_a_phone_cannot_dial_is_refused_naming_its_key() {
+        assertThatThrownBy(() -> new DialCodes(List.of("*70"), List.of(), List.of("00#x"), List.of("*71")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("codes.otp: a code must be 1 to 20 of 0-9 * #, got '00#x'");
+        assertThatThrownBy(() -> new DialCodes(List.of(""), List.of(), List.of(), List.of()))
+                .hasMessageStartingWith("codes.login: ");
+    }
+
+    @Test
+    void the_logout_keys_code_is_always_among_the_dial_codes() {
+        ProvisioningSettings s = new ProvisioningSettings("127.0.0.1", 0, List.of("10.0.0.0/8"), false, Optional.empty(),
+                "pbx", 5060, Duration.ofSeconds(500), "ntp", "UTC", "*32", 20, Duration.ofSeconds(10), 30, 600, "udp", false,
+                new DialCodes(List.of("*70"), List.of(), List.of(), List.of("*71")));
+
+        assertThat(s.dialCodes().logout()).containsExactly("*32", "*71");
+    }
 }

@@ -6,6 +6,7 @@ import hotdesk.core.model.Device;
 import hotdesk.core.model.DeskLine;
 import hotdesk.core.model.EndReason;
 import hotdesk.core.model.Mac;
+import hotdesk.core.model.PhoneModels;
 import hotdesk.core.model.Target;
 import hotdesk.core.policy.ValueRules;
 import hotdesk.core.port.Ledger;
@@ -42,6 +43,12 @@ public final class ManageDevices {
     public record DeviceChanges(String label, String site, String elin, String model, Boolean enabled) {
     }
 
+    /**
+     * A device to add. Its model must be in the supported list ({@link PhoneModels}), which also says how
+     * many desk lines it is: 1 for a phone, one per port for a gateway ({@code hd-<mac>}, {@code hd-<mac>-2}…).
+     *
+     * @param lines 1 (the model decides), or the model's own number of desk lines
+     */
     public record NewDevice(String mac, String vendor, String model, String label, String site, String elin, int lines) {
     }
 
@@ -49,12 +56,23 @@ public final class ManageDevices {
     private final SecureRandom random;
     private final java.util.Set<String> vendors;
     private final Clock clock;
+    private final PhoneModels models;
 
+    /** With the bundled list of supported models. */
     public ManageDevices(Ledger ledger, SecureRandom random, java.util.Set<String> vendors, Clock clock) {
+        this(ledger, random, vendors, clock, PhoneModels.bundled());
+    }
+
+    /**
+     * @param vendors vendors with a provisioning profile
+     * @param models  the supported models: a device of another model is refused
+     */
+    public ManageDevices(Ledger ledger, SecureRandom random, java.util.Set<String> vendors, Clock clock, PhoneModels models) {
         this.ledger = ledger;
         this.random = random;
         this.vendors = vendors;
         this.clock = clock;
+        this.models = models;
     }
 
     public Result add(NewDevice n, String actor) {
@@ -79,15 +97,22 @@ public final class ManageDevices {
             if (!vendors.contains(n.vendor())) {
                 return new Refused("unknown vendor '" + n.vendor() + "': known are " + new java.util.TreeSet<>(vendors));
             }
-            String model = ValueRules.id("model", n.model());
+            ValueRules.id("model", n.model());
+            java.util.Optional<PhoneModels.Model> known = models.find(n.vendor(), n.model());
+            if (known.isEmpty()) {
+                return new Refused(models.notEligible(n.vendor(), n.model()));
+            }
+            // the list's spelling, so that per-model templates and reports see one name per model
+            String model = known.get().name();
             String label = n.label() == null ? null : ValueRules.name("label", n.label());
             device = new Device(mac, n.vendor(), model, label, ValueRules.text("site", n.site()),
                     ValueRules.number("elin", n.elin() == null ? "" : n.elin()), true);
             ValueRules.name("label", device.label());
-            if (n.lines() < 1 || n.lines() > 48) {
-                return new Refused("lines must be 1..48, got " + n.lines());
+            int ports = known.get().ports();
+            if (n.lines() != 1 && n.lines() != ports) {
+                return new Refused("model " + model + " is " + ports + " desk line(s), got lines=" + n.lines());
             }
-            for (int port = 1; port <= n.lines(); port++) {
+            for (int port = 1; port <= ports; port++) {
                 lines.add(new DeskLine(DeskLine.endpointIdFor(mac, port), mac, port, Secrets.random(random, 24)));
             }
         } catch (IllegalArgumentException e) {
@@ -139,7 +164,20 @@ public final class ManageDevices {
                 return new Refused("no device " + mac.display());
             }
             Device was = found.get();
-            Device now = new Device(mac, was.vendor(), c.model() == null ? was.model() : c.model(),
+            String newModel = was.model();
+            if (c.model() != null) {
+                java.util.Optional<PhoneModels.Model> known = models.find(was.vendor(), c.model());
+                if (known.isEmpty()) {
+                    return new Refused(models.notEligible(was.vendor(), c.model()));
+                }
+                int lines = tx.linesOf(mac).size();
+                if (known.get().ports() != lines) {
+                    return new Refused("model " + known.get().name() + " is " + known.get().ports()
+                            + " desk line(s) but device " + mac.display() + " has " + lines + ": remove and add it instead");
+                }
+                newModel = known.get().name();
+            }
+            Device now = new Device(mac, was.vendor(), newModel,
                     c.label() == null ? was.label() : c.label(), c.site() == null ? was.site() : c.site(),
                     c.elin() == null ? was.elin() : c.elin(), c.enabled() == null ? was.enabled() : c.enabled());
             List<String> diffs = new ArrayList<>();

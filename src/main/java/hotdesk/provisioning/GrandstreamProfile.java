@@ -1,0 +1,127 @@
+package hotdesk.provisioning;
+
+import hotdesk.core.model.Mac;
+import hotdesk.core.usecase.ProvisionDesk.DeskView;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Grandstream GXP desk phones and HT8xx analog gateways: XML {@code <gs_provision>} files of P-values.
+ *
+ * <p>Files: {@code cfg<mac>.xml}; the binary {@code cfg<mac>}, {@code cfg<model>.xml} and {@code cfg.xml} the
+ * phones also ask for get a 404 that is not counted as a refusal. The User-Agent carries the MAC
+ * ({@code Grandstream Model HW GXP2170 SW 1.0.11.3 DevId 000b82123456}); re-fetch on NOTIFY
+ * {@code check-sync} (the file allows it: P26015 = 1).
+ *
+ * <p>Accounts: account 1 is P271 (active), P270 (name), P47 (server), P35 (user), P36 (auth id), P34
+ * (password), P3 (display name), P32 (expiry in minutes), P130 (transport); account N ≥ 2 (a gateway's port
+ * N) is P(N+2)01 active, 02 server, 04 user, 05 auth id, 06 password, 07 display name. {@code #} is not
+ * the dial key (P72 = 0) and the dial plan (P290) admits {@code *} and {@code #}, so every feature code
+ * can be dialled. The logout key is multi-purpose key 1: P323 mode 0 (speed dial), P301 account, P302 name,
+ * P303 value; BLF is mode 1. A gateway has no keys: its ports log out by code. Stateless and thread-safe.
+ */
+public final class GrandstreamProfile implements VendorProfile {
+
+    /** Multi-purpose key modes. */
+    static final int SPEED_DIAL = 0;
+    static final int BLF = 1;
+
+    private static final Pattern DESK_FILE = Pattern.compile("cfg(?<mac>[0-9A-Fa-f]{12})\\.xml");
+    /** The binary {@code cfg<mac>} asked for first, the per-model {@code cfg<model>.xml} and the generic {@code cfg.xml}. */
+    private static final Pattern UNSERVED = Pattern.compile("cfg[0-9A-Fa-f]{12}|cfg[a-z0-9]{0,20}\\.xml");
+
+    /** One account's P-values. */
+    public record Account(int index, String active, String server, String user, String auth, String password,
+                          String displayName, String name) {
+        @Override
+        public String toString() {
+            return "Account[" + index + " " + user + " ***]";
+        }
+    }
+
+    /** One P-value. */
+    public record Value(String p, String value) {
+    }
+
+    @Override
+    public String vendor() {
+        return "grandstream";
+    }
+
+    @Override
+    public String fileKind() {
+        return "xml";
+    }
+
+    @Override
+    public Optional<Mac> deskFile(String fileName) {
+        return DeskModel.mac(DESK_FILE, fileName);
+    }
+
+    @Override
+    public boolean askedButUnserved(String fileName) {
+        return UNSERVED.matcher(fileName).matches() && deskFile(fileName).isEmpty();
+    }
+
+    @Override
+    public boolean userAgentCarriesMac() {
+        return true;
+    }
+
+    @Override
+    public String checkSyncEvent() {
+        return "check-sync";
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> model(DeskView desk, ProvisioningSettings settings, Instant now) {
+        Map<String, Object> m = DeskModel.common(desk, settings, now);
+        boolean gateway = hotdesk.core.model.PhoneModels.bundled().find("grandstream", desk.device().model())
+                .map(x -> x.kind() == hotdesk.core.model.PhoneModels.Kind.GATEWAY).orElse(false);
+        List<Value> values = new java.util.ArrayList<>();
+        String server = settings.sipServer() + ":" + settings.sipPort();
+        for (DeskModel.Account a : (List<DeskModel.Account>) m.get("accounts")) {
+            if (a.index() == 1) {
+                values.add(new Value("P271", "1"));
+                values.add(new Value("P270", a.label()));
+                values.add(new Value("P47", server));
+                values.add(new Value("P35", a.userName()));
+                values.add(new Value("P36", a.authName()));
+                values.add(new Value("P34", a.password()));
+                values.add(new Value("P3", a.displayName()));
+                values.add(new Value("P32", Long.toString(Math.max(1, (settings.registrationExpiry().toSeconds() + 59) / 60))));
+                values.add(new Value("P130", Integer.toString(ProvisioningSettings.TRANSPORTS.indexOf(settings.sipTransport()))));
+                values.add(new Value("P26015", "1"));
+            } else {
+                String p = "P" + (a.index() + 2);
+                values.add(new Value(p + "01", "1"));
+                values.add(new Value(p + "02", server));
+                values.add(new Value(p + "04", a.userName()));
+                values.add(new Value(p + "05", a.authName()));
+                values.add(new Value(p + "06", a.password()));
+                values.add(new Value(p + "07", a.displayName()));
+                values.add(new Value(p + "17", a.label()));
+            }
+        }
+        DeskModel.Time t = (DeskModel.Time) m.get("time");
+        values.add(new Value("P30", settings.ntpServer()));
+        values.add(new Value("P64", t.posix()));
+        values.add(new Value("P72", "0"));
+        values.add(new Value("P290", "{ [x*#]+ }"));
+        if (!gateway) {
+            boolean occupied = (boolean) m.get("occupied");
+            values.add(new Value("P323", Integer.toString(SPEED_DIAL)));
+            values.add(new Value("P301", "0"));
+            values.add(new Value("P302", occupied ? "Logout" : ""));
+            values.add(new Value("P303", occupied ? settings.logoutCode() : ""));
+        }
+        m.put("values", List.copyOf(values));
+        m.put("gateway", gateway);
+        return m;
+    }
+}

@@ -1,0 +1,70 @@
+package hotdesk.provisioning;
+
+import hotdesk.core.model.Mac;
+import hotdesk.core.usecase.ProvisionDesk.DeskView;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Snom D series: XML settings ({@code <settings><phone-settings>…<functionKeys>}).
+ *
+ * <p>Files: {@code <MAC>.xml} (the setting URL {@code http://host:port/provision/{mac}.xml}) and
+ * {@code snom<model>-<MAC>.htm}. The User-Agent carries the MAC in upper case without separators
+ * ({@code Mozilla/4.0 (compatible; snomD785-SIP 10.1.54.13 … 000413A1B2C3)}); re-fetch on NOTIFY
+ * {@code check-sync;reboot=false}.
+ *
+ * <p>Function keys: the logout key is {@code fkey idx} N (after the desk's lines, 0-based) with
+ * {@code speed <code>}; BLF is {@code blf <sip:ext@server>}; idle it is {@code none}. Stateless and thread-safe.
+ */
+public final class SnomProfile implements VendorProfile {
+
+    static final String SPEED = "speed";
+    static final String BLF = "blf";
+    static final String NONE = "none";
+
+    private static final Pattern DESK_FILE = Pattern.compile("(?<mac>[0-9A-Fa-f]{12})\\.xml");
+    private static final Pattern HTM_FILE = Pattern.compile("snom[A-Za-z0-9]{1,20}-(?<mac>[0-9A-Fa-f]{12})\\.htm");
+
+    /** One function key: {@code <fkey idx=… label=…>type value</fkey>}. */
+    public record FunctionKey(int idx, String label, String action) {
+    }
+
+    @Override
+    public String vendor() {
+        return "snom";
+    }
+
+    @Override
+    public String fileKind() {
+        return "xml";
+    }
+
+    @Override
+    public Optional<Mac> deskFile(String fileName) {
+        Optional<Mac> xml = DeskModel.mac(DESK_FILE, fileName);
+        return xml.isPresent() ? xml : DeskModel.mac(HTM_FILE, fileName);
+    }
+
+    @Override
+    public boolean userAgentCarriesMac() {
+        return true;
+    }
+
+    @Override
+    public String checkSyncEvent() {
+        return "check-sync;reboot=false";
+    }
+
+    @Override
+    public Map<String, Object> model(DeskView desk, ProvisioningSettings settings, Instant now) {
+        Map<String, Object> m = DeskModel.common(desk, settings, now);
+        boolean occupied = (boolean) m.get("occupied");
+        int idx = DeskModel.firstFreeKey(m) - 1;
+        m.put("logoutKey", occupied ? new FunctionKey(idx, "Logout", SPEED + " " + settings.logoutCode())
+                : new FunctionKey(idx, "", NONE));
+        return m;
+    }
+}

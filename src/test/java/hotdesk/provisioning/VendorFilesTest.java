@@ -1,0 +1,323 @@
+package hotdesk.provisioning;
+
+import hotdesk.core.model.Device;
+import hotdesk.core.model.DeskLine;
+import hotdesk.core.model.Extension;
+import hotdesk.core.model.Mac;
+import hotdesk.core.model.Occupancy;
+import hotdesk.core.model.Target;
+import hotdesk.core.model.User;
+import hotdesk.core.usecase.ProvisionDesk;
+import hotdesk.core.usecase.ProvisionDesk.DeskView;
+import hotdesk.core.policy.SecretHasher;
+import hotdesk.testing.InMemoryLedger;
+import hotdesk.testing.MutableClock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilderFactory;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Every vendor's bundled file, rendered from a desk whose label and occupant's name hold everything that could
+ * break the format ({@code < & " '}, control characters, characters XML cannot carry), parsed with a real XML
+ * parser, and checked against the vendor's documented key types and positions (templates/README.md).
+ */
+class VendorFilesTest {
+
+    /** What validation would refuse, put straight into the ledger. */
+    static final String HOSTILE_LABEL = "Desk <&\"'> ]]> \u0007\u001b\u0000\uFFFE\uD800 end";
+    static final String HOSTILE_NAME = "Eve </polycomConfig><x a=\"1\"/> & 'q' \u0001\r\n\u2028";
+    /** The same after the escaping: control characters, U+FFFE and the lone surrogate dropped. */
+    static final String CLEAN_LABEL = "Desk <&\"'> ]]>  end";
+    static final String CLEAN_NAME = "Eve </polycomConfig><x a=\"1\"/> & 'q' ";
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2025-07-01T08:00:00Z"));
+    private final InMemoryLedger ledger = new InMemoryLedger();
+    private final SecretHasher hasher = new SecretHasher(1000, new SecureRandom());
+    private final ProvisionDesk provisionDesk = new ProvisionDesk(ledger, clock);
+    private final TemplateRenderer renderer = new TemplateRenderer(Optional.empty(), clock);
+
+    static ProvisioningSettings settings(String zone, boolean hotdeskKey, DialCodes codes) {
+        return new ProvisioningSettings("127.0.0.1", 0, List.of("127.0.0.0/8"), true, Optional.empty(), "pbx.example.org",
+                5060, Duration.ofSeconds(500), "ntp.example.org", zone, "*32", 20, Duration.ofSeconds(10), 30, 600,
+                "tcp", hotdeskKey, codes);
+    }
+
+    private static final ProvisioningSettings SETTINGS = settings("Europe/Berlin", false, DialCodes.logoutOnly("*32"));
+
+    /** A desk of that vendor and model with hostile texts; returns its view while idle and while occupied. */
+    private DeskView[] desk(String vendor, String model, String mac, int lines) {
+        return desk(vendor, model, mac, lines, "102");
+    }
+
+    private DeskView[] desk(String vendor, String model, String mac, int lines, String ext) {
+        Mac m = Mac.parse(mac);
+        List<DeskLine> deskLines = new ArrayList<>();
+        for (int port = 1; port <= lines; port++) {
+            deskLines.add(new DeskLine(DeskLine.endpointIdFor(m, port), m, port, "secret<&>\"'" + port));
+        }
+        ledger.transact(tx -> {
+            tx.insertDevice(new Device(m, vendor, model, HOSTILE_LABEL, "", "", true), deskLines);
+            if (tx.user(Extension.of(ext)).isEmpty()) {
+                tx.insertUser(new User(Extension.of(ext), HOSTILE_NAME, hasher.hash("4823"), true, "internal", "",
+                        "usersecret1234", false));
+            }
+            return null;
+        });
+        DeskView idle = provisionDesk.fetch(m, "127.0.0.1", "test").orElseThrow();
+        ledger.transact(tx -> {
+            tx.occupy(new Occupancy(deskLines.get(0).endpointId(), Extension.of(ext), clock.instant(), clock.instant()));
+            tx.bump(Target.desk(deskLines.get(0).endpointId()), Target.user(Extension.of(ext)));
+            return null;
+        });
+        DeskView occupied = provisionDesk.fetch(m, "127.0.0.1", "test").orElseThrow();
+        return new DeskView[]{idle, occupied};
+    }
+
+    private String render(VendorProfile p, DeskView view, ProvisioningSettings s) {
+        return renderer.render(p.vendor(), view.device().model(), view.device().mac(), p.fileKind(),
+                p.model(view, s, clock.instant()));
+    }
+
+    /** A real parser; no DTDs, no external entities. */
+    static Document parse(String xml) throws Exception {
+        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+        f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+        f.setExpandEntityReferences(false);
+        return f.newDocumentBuilder().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Every attribute in the document by name (Polycom writes parameters as attributes). */
+    static Map<String, String> attributes(Document d) {
+        Map<String, String> all = new LinkedHashMap<>();
+        NodeList nodes = d.getElementsByTagName("*");
+        for (int i = 0; i < nodes.getLength(); i++) {
+            Element e = (Element) nodes.item(i);
+            for (int a = 0; a < e.getAttributes().getLength(); a++) {
+                all.put(e.getAttributes().item(a).getNodeName(), e.getAttributes().item(a).getNodeValue());
+            }
+        }
+        return all;
+    }
+
+    /** The text of the only element with that name. */
+    static String text(Document d, String name) {
+        NodeList nodes = d.getElementsByTagName(name);
+        assertThat(nodes.getLength()).as("elements <" + name + ">").isEqualTo(1);
+        return nodes.item(0).getTextContent();
+    }
+
+    /** Yealink's {@code key = value} lines. */
+    static Map<String, String> cfg(String text) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String line : text.split("\n")) {
+            int eq = line.indexOf(" = ");
+            if (!line.startsWith("#") && eq > 0) {
+                assertThat(m.put(line.substring(0, eq), line.substring(eq + 3))).as("key given twice: " + line).isNull();
+            }
+        }
+        return m;
+    }
+
+    @Test
+    void the_xml_parser_used_here_does_refuse_a_file_that_is_not_well_formed() {
+        assertThatThrownBy(() -> parse("<a b=\"<\"/>")).isInstanceOf(org.xml.sax.SAXException.class);
+        assertThatThrownBy(() -> parse("<a>\u0001</a>")).isInstanceOf(org.xml.sax.SAXException.class);
+    }
+
+    @Test
+    void polycom_file_is_well_formed_and_its_logout_key_is_an_efk_line_key_after_the_line() throws Exception {
+        DeskView[] v = desk("polycom", "VVX411", "0004f2000001", 1);
+        PolycomProfile p = new PolycomProfile();
+
+        Map<String, String> idle = attributes(parse(render(p, v[0], SETTINGS)));
+        Map<String, String> occupied = attributes(parse(render(p, v[1], SETTINGS)));
+
+        assertThat(idle).containsEntry("reg.1.label", CLEAN_LABEL).containsEntry("reg.1.displayName", CLEAN_LABEL)
+                .containsEntry("reg.1.auth.password", "secret<&>\"'1").containsEntry("reg.1.address", "hd-0004f2000001")
+                .containsEntry("reg.1.server.1.transport", "TCPOnly").containsEntry("reg.1.server.1.expires", "500")
+                .containsEntry("lineKey.2.category", "Unassigned").containsEntry("efk.efklist.1.status", "0")
+                .containsEntry("tcpIpApp.sntp.gmtOffset", "3600").containsEntry("tcpIpApp.sntp.daylightSavings.enable", "1")
+                .containsEntry("tcpIpApp.sntp.daylightSavings.start.month", "3")
+                .containsEntry("tcpIpApp.sntp.daylightSavings.start.dayOfWeek.lastInMonth", "1")
+                .containsEntry("voIpProt.SIP.specialEvent.checkSync.alwaysReboot", "0");
+        assertThat(occupied).containsEntry("reg.1.label", CLEAN_NAME + " 102").containsEntry("reg.1.displayName", CLEAN_NAME)
+                .containsEntry("lineKey.reassignment.enabled", "1").containsEntry("lineKey.2.category", "EFK")
+                .containsEntry("lineKey.2.index", "1").containsEntry("efk.efklist.1.status", "1")
+                .containsEntry("efk.efklist.1.action.string", "*32$Tinvite$").containsEntry("efk.efklist.1.label", "Logout");
+    }
+
+    @Test
+    void polycoms_master_file_names_the_per_desk_file_and_is_well_formed() throws Exception {
+        String master = renderer.renderNamed("polycom", "master", "xml", Map.of());
+
+        Element app = parse(master).getDocumentElement();
+
+        assertThat(app.getTagName()).isEqualTo("APPLICATION");
+        assertThat(app.getAttribute("CONFIG_FILES")).isEqualTo("[PHONE_MAC_ADDRESS]-hotdesk.cfg");
+        assertThat(new PolycomProfile().deskFile("0004f2000001-hotdesk.cfg")).contains(Mac.parse("0004f2000001"));
+    }
+
+    @Test
+    void grandstream_file_is_well_formed_with_the_logout_key_on_mpk_1_and_hash_not_the_dial_key() throws Exception {
+        DeskView[] v = desk("grandstream", "GXP2170", "000b82000001", 1);
+        GrandstreamProfile p = new GrandstreamProfile();
+
+        Document idle = parse(render(p, v[0], SETTINGS));
+        Document occupied = parse(render(p, v[1], SETTINGS));
+
+        assertThat(text(idle, "mac")).isEqualTo("000b82000001");
+        assertThat(text(idle, "P270")).isEqualTo(CLEAN_LABEL);
+        assertThat(text(idle, "P34")).isEqualTo("secret<&>\"'1");
+        assertThat(text(idle, "P47")).isEqualTo("pbx.example.org:5060");
+        assertThat(text(idle, "P35")).isEqualTo("hd-000b82000001");
+        assertThat(text(idle, "P32")).isEqualTo("9"); // 500 s in whole minutes, rounded up
+        assertThat(text(idle, "P130")).isEqualTo("1"); // TCP
+        assertThat(text(idle, "P72")).isEqualTo("0");
+        assertThat(text(idle, "P64")).isEqualTo("STD-1DST-2,M3.5.0/02:00:00,M10.5.0/03:00:00");
+        assertThat(text(idle, "P323")).isEqualTo("0");
+        assertThat(text(idle, "P303")).isEmpty();
+        assertThat(text(occupied, "P3")).isEqualTo(CLEAN_NAME);
+        assertThat(text(occupied, "P270")).isEqualTo(CLEAN_NAME + " 102");
+        assertThat(text(occupied, "P323")).isEqualTo("0"); // speed dial
+        assertThat(text(occupied, "P302")).isEqualTo("Logout");
+        assertThat(text(occupied, "P303")).isEqualTo("*32");
+    }
+
+    @Test
+    void an_ht814_file_has_one_account_per_port_and_no_keys() throws Exception {
+        DeskView[] v = desk("grandstream", "HT814", "c074ad000814", 4);
+
+        Document d = parse(render(new GrandstreamProfile(), v[1], SETTINGS));
+
+        assertThat(text(d, "P35")).isEqualTo("hd-c074ad000814");
+        assertThat(text(d, "P404")).isEqualTo("hd-c074ad000814-2");
+        assertThat(text(d, "P504")).isEqualTo("hd-c074ad000814-3");
+        assertThat(text(d, "P604")).isEqualTo("hd-c074ad000814-4");
+        assertThat(text(d, "P606")).isEqualTo("secret<&>\"'4");
+        assertThat(text(d, "P407")).isEqualTo(CLEAN_LABEL); // port 2 is idle while port 1 is occupied
+        assertThat(text(d, "P3")).isEqualTo(CLEAN_NAME);
+        assertThat(d.getElementsByTagName("P323").getLength()).isZero();
+    }
+
+    @Test
+    void snom_file_is_well_formed_and_its_logout_key_is_a_speed_fkey_after_the_line() throws Exception {
+        DeskView[] v = desk("snom", "D785", "000413000001", 1);
+        SnomProfile p = new SnomProfile();
+
+        Document idle = parse(render(p, v[0], SETTINGS));
+        Document occupied = parse(render(p, v[1], SETTINGS));
+
+        assertThat(text(idle, "user_idle_text")).isEqualTo(CLEAN_LABEL);
+        assertThat(text(idle, "user_pass")).isEqualTo("secret<&>\"'1");
+        assertThat(text(idle, "user_outbound")).isEqualTo("pbx.example.org:5060;transport=tcp");
+        assertThat(text(idle, "utc_offset")).isEqualTo("3600");
+        Element idleKey = (Element) idle.getElementsByTagName("fkey").item(0);
+        assertThat(idleKey.getAttribute("idx")).isEqualTo("1");
+        assertThat(idleKey.getTextContent()).isEqualTo("none");
+        assertThat(text(occupied, "user_realname")).isEqualTo(CLEAN_NAME);
+        Element key = (Element) occupied.getElementsByTagName("fkey").item(0);
+        assertThat(key.getAttribute("idx")).isEqualTo("1");
+        assertThat(key.getAttribute("label")).isEqualTo("Logout");
+        assertThat(key.getTextContent()).isEqualTo("speed *32");
+    }
+
+    @Test
+    void fanvil_file_is_well_formed_and_its_logout_key_is_a_memory_key_dialling_on_line_1() throws Exception {
+        DeskView[] v = desk("fanvil", "X4U", "0c383e000001", 1);
+        FanvilProfile p = new FanvilProfile();
+
+        Document idle = parse(render(p, v[0], SETTINGS));
+        Document occupied = parse(render(p, v[1], SETTINGS));
+
+        assertThat(text(idle, "Display_Name")).isEqualTo(CLEAN_LABEL);
+        assertThat(text(idle, "Register_Pswd")).isEqualTo("secret<&>\"'1");
+        assertThat(text(idle, "Transport")).isEqualTo("1");
+        assertThat(text(idle, "Time_Zone")).isEqualTo("4");
+        assertThat(text(idle, "Enable_DST")).isEqualTo("2");
+        assertThat(text(idle, "DST_Start_Week")).isEqualTo("-1");
+        Element line = (Element) idle.getElementsByTagName("SIP_Line_List_Entry").item(0);
+        assertThat(line.getElementsByTagName("ID").item(0).getTextContent()).isEqualTo("SIP1");
+        assertThat(text(idle, "Type")).isEqualTo("0");
+        assertThat(text(occupied, "Display_Name")).isEqualTo(CLEAN_NAME);
+        Element key = (Element) occupied.getElementsByTagName("Function_Key_Entry").item(0);
+        assertThat(key.getElementsByTagName("ID").item(0).getTextContent()).isEqualTo("Fkey2");
+        assertThat(key.getElementsByTagName("Type").item(0).getTextContent()).isEqualTo("1");
+        assertThat(key.getElementsByTagName("Value").item(0).getTextContent()).isEqualTo("*32@1/f");
+        assertThat(key.getElementsByTagName("Title").item(0).getTextContent()).isEqualTo("Logout");
+    }
+
+    @Test
+    void cisco_file_is_well_formed_and_its_logout_key_is_a_speed_dial_line_key_after_the_line() throws Exception {
+        DeskView[] v = desk("cisco", "8841", "00562b000001", 1);
+        CiscoProfile p = new CiscoProfile();
+
+        Document idle = parse(render(p, v[0], SETTINGS));
+        Document occupied = parse(render(p, v[1], SETTINGS));
+
+        assertThat(idle.getDocumentElement().getTagName()).isEqualTo("flat-profile");
+        assertThat(text(idle, "Short_Name_1_")).isEqualTo(CLEAN_LABEL);
+        assertThat(text(idle, "Password_1_")).isEqualTo("secret<&>\"'1");
+        assertThat(text(idle, "SIP_Transport_1_")).isEqualTo("TCP");
+        assertThat(text(idle, "Register_Expires_1_")).isEqualTo("500");
+        assertThat(text(idle, "Time_Zone")).isEqualTo("GMT+01:00");
+        assertThat(text(idle, "Daylight_Saving_Time_Rule")).isEqualTo("start=3/-1/7/2;end=10/-1/7/3;save=1");
+        assertThat(text(idle, "Extended_Function_2_")).isEmpty();
+        assertThat(text(occupied, "Display_Name_1_")).isEqualTo(CLEAN_NAME);
+        assertThat(text(occupied, "Extension_2_")).isEqualTo("Disabled");
+        assertThat(text(occupied, "Short_Name_2_")).isEqualTo("Logout");
+        assertThat(text(occupied, "Extended_Function_2_")).isEqualTo("fnc=sd;ext=*32@$PROXY;nme=Logout");
+    }
+
+    @Test
+    void yealink_logout_key_is_speed_dial_13_and_the_optional_hot_desk_key_is_type_34_while_idle() {
+        DeskView[] v = desk("yealink", "T54W", "001565000001", 1);
+        YealinkProfile p = new YealinkProfile();
+        ProvisioningSettings withKey = settings("Europe/Berlin", true, DialCodes.logoutOnly("*32"));
+
+        Map<String, String> idle = cfg(render(p, v[0], SETTINGS));
+        Map<String, String> idleWithKey = cfg(render(p, v[0], withKey));
+        Map<String, String> occupied = cfg(render(p, v[1], withKey));
+
+        assertThat(idle).containsEntry("linekey.2.type", "0").containsEntry("account.1.label", CLEAN_LABEL)
+                .containsEntry("account.1.sip_server.1.transport_type", "1").containsEntry("features.key_as_send", "0");
+        assertThat(idleWithKey).containsEntry("linekey.2.type", "34").containsEntry("linekey.2.label", "Hot Desk");
+        assertThat(occupied).containsEntry("linekey.2.type", "13").containsEntry("linekey.2.value", "*32")
+                .containsEntry("linekey.2.label", "Logout").containsEntry("account.1.display_name", CLEAN_NAME);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"UTC", "Asia/Kolkata", "America/New_York", "Australia/Sydney"})
+    void every_xml_file_stays_well_formed_in_any_zone(String zone) throws Exception {
+        ProvisioningSettings s = settings(zone, false, DialCodes.logoutOnly("*32"));
+        String[][] desks = {{"polycom", "VVX411", "0004f2000002", "201"}, {"grandstream", "GXP2170", "000b82000002", "202"},
+                {"snom", "D785", "000413000002", "203"}, {"fanvil", "X4U", "0c383e000002", "204"},
+                {"cisco", "8841", "00562b000002", "205"}};
+        for (String[] d : desks) {
+            DeskView[] v = desk(d[0], d[1], d[2], 1, d[3]);
+            VendorProfile p = VendorProfiles.byVendor().get(d[0]);
+            assertThat(p.fileKind()).isEqualTo("xml");
+            parse(render(p, v[0], s));
+            parse(render(p, v[1], s));
+        }
+    }
+}
