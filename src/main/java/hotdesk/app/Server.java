@@ -268,7 +268,8 @@ public final class Server implements AutoCloseable {
 
     /** The retention of {@code ledger.*-retention} on {@code ledger}. */
     static PruneLedger pruneLedger(Config c, java.time.Clock clock, Ledger ledger) {
-        return new PruneLedger(ledger, clock, c.duration("ledger.audit-retention"), c.duration("ledger.fetch-retention"));
+        return new PruneLedger(ledger, clock, c.duration("ledger.audit-retention"), c.duration("ledger.fetch-retention"),
+                new Services(() -> c).lockout().lookBack());
     }
 
     private static void within(String key, Duration d, Duration min, Duration max) {
@@ -421,9 +422,10 @@ public final class Server implements AutoCloseable {
     static void pruneQuietly(PruneLedger prune) {
         try {
             PruneLedger.Pruned p = prune.run();
-            if (p.auditLines() > 0 || p.fetchRecords() > 0) {
-                LOG.info("retention: deleted {} audit lines before {} and {} fetch records before {}", p.auditLines(),
-                        p.auditCut(), p.fetchRecords(), p.fetchCut());
+            if (p.auditLines() > 0 || p.fetchRecords() > 0 || p.loginFailures() > 0) {
+                LOG.info("retention: deleted {} audit lines before {}, {} fetch records before {} and {} login failures "
+                        + "before {}", p.auditLines(), p.auditCut(), p.fetchRecords(), p.fetchCut(), p.loginFailures(),
+                        p.failureCut());
             }
         } catch (RuntimeException e) {
             // the next run tries again; nothing is lost by waiting

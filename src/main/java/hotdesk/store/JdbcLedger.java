@@ -1036,6 +1036,13 @@ final class JdbcLedger implements Ledger {
         }
 
         @Override
+        public int pruneFailures(Instant before, int max) {
+            return max <= 0 ? 0 : update("prune login failures before " + before,
+                    "DELETE FROM login_failures WHERE id IN ("
+                            + "SELECT id FROM login_failures WHERE failed_at < ? ORDER BY failed_at, id LIMIT ?)", before, max);
+        }
+
+        @Override
         public Map<String, AutoLogoutOverride> autoLogoutOverrides(String scope) {
             Map<String, AutoLogoutOverride> all = new java.util.TreeMap<>();
             for (Object[] row : list("read auto-logout overrides of " + scope,

@@ -625,6 +625,27 @@ abstract class LedgerContract {
     }
 
     @Test
+    void prune_failures_deletes_at_most_max_failures_older_than_the_cut_oldest_first_across_keys() {
+        given(tx -> {
+            tx.recordFailure("desk:hd-a", T0.plusSeconds(2));
+            tx.recordFailure("user:101", T0);
+            tx.recordFailure("desk:hd-a", T0.plusSeconds(1));
+            tx.recordFailure("user:101", T0.plusSeconds(5));
+        });
+
+        int first = ledger.transact(tx -> tx.pruneFailures(T0.plusSeconds(3), 1));
+        List<Instant> userAfterFirst = ledger.read((LedgerTx tx) -> tx.failureTimes("user:101", T0.minusSeconds(1)));
+        int rest = ledger.transact(tx -> tx.pruneFailures(T0.plusSeconds(3), 100));
+
+        assertThat(first).isEqualTo(1);
+        assertThat(userAfterFirst).containsExactly(T0.plusSeconds(5));
+        assertThat(rest).isEqualTo(2);
+        assertThat(ledger.read((LedgerTx tx) -> tx.failureTimes("desk:hd-a", T0.minusSeconds(1)))).isEmpty();
+        assertThat(ledger.read((LedgerTx tx) -> tx.failureTimes("user:101", T0.minusSeconds(1)))).containsExactly(T0.plusSeconds(5));
+        assertThat(ledger.<Integer>transact(tx -> tx.pruneFailures(T0.plusSeconds(3), 0))).isZero();
+    }
+
+    @Test
     void last_fetches_give_each_device_its_newest_fetch_and_leave_out_devices_that_never_fetched() {
         givenUsersAndDesks(0, 1);
         given(tx -> {

@@ -230,6 +230,30 @@ public final class InMemoryLedger implements Ledger {
             return prune(s.fetches, f -> f.at().isBefore(before), Fetch::at, max);
         }
 
+        @Override
+        public int pruneFailures(Instant before, int max) {
+            int removed = 0;
+            while (removed < max) {
+                java.util.Map.Entry<String, List<Instant>> oldest = null;
+                for (java.util.Map.Entry<String, List<Instant>> e : s.failures.entrySet()) {
+                    Instant first = e.getValue().stream().min(Comparator.naturalOrder()).orElse(null);
+                    if (first != null && first.isBefore(before) && (oldest == null
+                            || first.isBefore(oldest.getValue().stream().min(Comparator.naturalOrder()).orElseThrow()))) {
+                        oldest = e;
+                    }
+                }
+                if (oldest == null) {
+                    break;
+                }
+                List<Instant> times = new ArrayList<>(oldest.getValue());
+                times.remove(times.stream().min(Comparator.naturalOrder()).orElseThrow());
+                s.failures.put(oldest.getKey(), times);
+                removed++;
+            }
+            s.failures.values().removeIf(List::isEmpty);
+            return removed;
+        }
+
         /** Removes at most {@code max} matching elements, oldest first (ties in writing order). */
         private static <E> int prune(List<E> list, java.util.function.Predicate<E> old,
                                      java.util.function.Function<E, Instant> at, int max) {

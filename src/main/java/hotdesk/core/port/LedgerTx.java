@@ -195,6 +195,9 @@ public interface LedgerTx {
     /** Deletes at most {@code max} fetch records from before {@code before}, oldest first; returns how many. */
     int pruneFetches(Instant before, int max);
 
+    /** Deletes at most {@code max} login failures recorded before {@code before}, oldest first; returns how many. */
+    int pruneFailures(Instant before, int max);
+
     // ---- revisions for the reconciler
     /** Gives each target a new revision, higher than every revision before. */
     void bump(Target... targets);

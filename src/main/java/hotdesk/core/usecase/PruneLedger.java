@@ -8,7 +8,8 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * Retention: deletes audit lines and fetch records older than their retention, in batches of
+ * Retention: deletes audit lines and fetch records older than their retention, and login failures no
+ * lockout can count any more, in batches of
  * {@link #BATCH} rows, one short transaction each, so that a large backlog never holds the ledger's
  * write lock for long and logins get their turn between batches. A retention of zero keeps everything.
  * Idempotent; blocking; thread-safe (runs of it may overlap harmlessly).
@@ -18,24 +19,40 @@ public final class PruneLedger {
     /** Rows deleted per transaction at most. */
     public static final int BATCH = 1_000;
 
-    /** What one run deleted, and the cuts it used (null: that kind is kept forever). */
-    public record Pruned(int auditLines, int fetchRecords, Instant auditCut, Instant fetchCut) {
+    /**
+     * What one run deleted, and the cuts it used (null: that kind is kept forever). Login failures go
+     * once no lockout can count them any more ({@code failureCut}).
+     */
+    public record Pruned(int auditLines, int fetchRecords, Instant auditCut, Instant fetchCut, int loginFailures,
+                         Instant failureCut) {
     }
+
+    /** Login failures are kept at least this long, whatever the lockout window (the audit keeps them longer). */
+    public static final Duration MIN_FAILURE_KEEP = Duration.ofDays(1);
 
     private final Ledger ledger;
     private final Clock clock;
     private final Duration auditRetention;
     private final Duration fetchRetention;
+    private final Duration failureKeep;
+
+    /** As below, keeping login failures {@link #MIN_FAILURE_KEEP}. */
+    public PruneLedger(Ledger ledger, Clock clock, Duration auditRetention, Duration fetchRetention) {
+        this(ledger, clock, auditRetention, fetchRetention, Duration.ZERO);
+    }
 
     /**
-     * @param auditRetention how long audit lines are kept ({@code ledger.audit-retention}); zero: forever
-     * @param fetchRetention how long fetch records are kept ({@code ledger.fetch-retention}); zero: forever
+     * @param auditRetention  how long audit lines are kept ({@code ledger.audit-retention}); zero: forever
+     * @param fetchRetention  how long fetch records are kept ({@code ledger.fetch-retention}); zero: forever
+     * @param failureLookBack how far back the lockouts look at login failures ({@code LoginLimits.lookBack()}):
+     *                        failures are kept that long, and at least {@link #MIN_FAILURE_KEEP}
      */
-    public PruneLedger(Ledger ledger, Clock clock, Duration auditRetention, Duration fetchRetention) {
+    public PruneLedger(Ledger ledger, Clock clock, Duration auditRetention, Duration fetchRetention, Duration failureLookBack) {
         this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.auditRetention = retention("ledger.audit-retention", auditRetention);
         this.fetchRetention = retention("ledger.fetch-retention", fetchRetention);
+        this.failureKeep = failureLookBack.compareTo(MIN_FAILURE_KEEP) > 0 ? failureLookBack : MIN_FAILURE_KEEP;
     }
 
     /**
@@ -70,6 +87,11 @@ public final class PruneLedger {
                 n = ledger.transact(tx -> tx.pruneFetches(fetchCut, BATCH));
             }
         }
-        return new Pruned(audit, fetches, auditCut, fetchCut);
+        Instant failureCut = now.minus(failureKeep);
+        int failures = 0;
+        for (int n = BATCH; n == BATCH; failures += n) {
+            n = ledger.transact(tx -> tx.pruneFailures(failureCut, BATCH));
+        }
+        return new Pruned(audit, fetches, auditCut, fetchCut, failures, failureCut);
     }
 }

@@ -55,16 +55,42 @@ class PruneLedgerTest {
 
         // then
         assertThat(p).isEqualTo(new PruneLedger.Pruned(2 * PruneLedger.BATCH + 500, 1, NOW.minus(Duration.ofDays(90)),
-                NOW.minus(Duration.ofDays(30))));
-        assertThat(transactions).as("three audit batches, one fetch batch").hasValue(4);
+                NOW.minus(Duration.ofDays(30)), 0, NOW.minus(PruneLedger.MIN_FAILURE_KEEP)));
+        assertThat(transactions).as("three audit batches, one fetch batch, one failure batch").hasValue(5);
         assertThat(memory.audit()).hasSize(3).allSatisfy(a -> assertThat(a.at()).isAfter(NOW.minus(Duration.ofDays(90))));
         assertThat(memory.fetches()).extracting(InMemoryLedger.Fetch::userAgent).containsExactly("young");
         assertThat(prune.run()).isEqualTo(new PruneLedger.Pruned(0, 0, NOW.minus(Duration.ofDays(90)),
-                NOW.minus(Duration.ofDays(30))));
+                NOW.minus(Duration.ofDays(30)), 0, NOW.minus(PruneLedger.MIN_FAILURE_KEEP)));
     }
 
     @Test
-    void a_retention_of_zero_keeps_everything_and_touches_nothing() {
+    void login_failures_go_once_no_lockout_can_count_them_and_at_the_earliest_after_a_day() {
+        memory.transact(tx -> {
+            for (int i = 0; i < 1_500; i++) {
+                tx.recordFailure("user:101", NOW.minus(Duration.ofDays(3)).plusSeconds(i));
+            }
+            tx.recordFailure("desk:hd-a", NOW.minus(Duration.ofHours(30)));
+            tx.recordFailure("desk:hd-a", NOW.minus(Duration.ofHours(20)));
+            tx.recordFailure("at:101@hd-a", NOW.minus(Duration.ofMinutes(5)));
+            return null;
+        });
+
+        PruneLedger.Pruned day = new PruneLedger(counting, clock, Duration.ZERO, Duration.ZERO, Duration.ofMinutes(30)).run();
+
+        assertThat(day.loginFailures()).isEqualTo(1_501);
+        assertThat(day.failureCut()).isEqualTo(NOW.minus(Duration.ofDays(1)));
+        assertThat(memory.<java.util.List<Instant>>read(tx -> tx.failureTimes("desk:hd-a", Instant.EPOCH)))
+                .containsExactly(NOW.minus(Duration.ofHours(20)));
+        assertThat(memory.<Integer>read(tx -> tx.failuresSince("at:101@hd-a", Instant.EPOCH))).isEqualTo(1);
+        assertThat(memory.<Integer>read(tx -> tx.failuresSince("user:101", Instant.EPOCH))).isZero();
+        // a lockout that looks back further keeps its failures that long
+        PruneLedger.Pruned longer = new PruneLedger(counting, clock, Duration.ZERO, Duration.ZERO, Duration.ofHours(48)).run();
+        assertThat(longer.loginFailures()).isZero();
+        assertThat(longer.failureCut()).isEqualTo(NOW.minus(Duration.ofHours(48)));
+    }
+
+    @Test
+    void a_retention_of_zero_keeps_every_audit_line_and_fetch_record() {
         // given
         givenAudit(5, NOW.minus(Duration.ofDays(4000)));
         PruneLedger prune = new PruneLedger(counting, clock, Duration.ZERO, Duration.ZERO);
@@ -73,8 +99,8 @@ class PruneLedgerTest {
         PruneLedger.Pruned p = prune.run();
 
         // then
-        assertThat(p).isEqualTo(new PruneLedger.Pruned(0, 0, null, null));
-        assertThat(transactions).hasValue(0);
+        assertThat(p).isEqualTo(new PruneLedger.Pruned(0, 0, null, null, 0, NOW.minus(PruneLedger.MIN_FAILURE_KEEP)));
+        assertThat(transactions).as("the login failures' batch only").hasValue(1);
         assertThat(memory.audit()).hasSize(5);
     }
 
