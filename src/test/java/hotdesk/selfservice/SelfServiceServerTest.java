@@ -507,6 +507,37 @@ class SelfServiceServerTest {
     }
 
     @Test
+    void over_tls_the_api_answers_the_page_cookie_is_secure_and_plain_http_gets_no_answer() throws Exception {
+        hotdesk.testing.TestKeystore store = hotdesk.testing.TestKeystore.create(dir.resolve("self.p12"), "self-store-pass");
+        server.close();
+        server = new SelfServiceServer(new SelfServiceSettings("127.0.0.1", 0, Optional.of(store.file()), store.password(), 10, 60),
+                new SelfServiceServer.Uses(tokens, new SelfServiceCodes(world.issueOtp, world.ledger, world.clock), deskKeys,
+                        world.logIn, world.logOut, world.clock));
+        server.start();
+        HttpClient https = HttpClient.newBuilder().sslContext(store.trusting()).connectTimeout(Duration.ofSeconds(5)).build();
+        String base = "https://127.0.0.1:" + server.port();
+
+        HttpResponse<String> me = https.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/me"))
+                .header("Authorization", "Bearer " + alice).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> page = https.send(HttpRequest.newBuilder(URI.create(base + "/desk/" + deskKey)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(me.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Set-Cookie")).hasValueSatisfying(c -> assertThat(c).contains("; Secure"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> get("/api/v1/me", alice)).isInstanceOf(RuntimeException.class);
+    }
+
+    @Test
+    void a_listener_on_a_non_loopback_address_without_tls_is_refused_naming_the_key() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SelfServiceSettings("0.0.0.0", 8443, Optional.empty(), "", 10, 60))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("self-service.tls-keystore");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SelfServiceSettings("127.0.0.1", 8443,
+                Optional.of(dir.resolve("missing.p12")), "x", 10, 60)).hasMessageContaining("self-service.tls-keystore");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SelfServiceSettings("127.0.0.1", 8443, Optional.empty(), "", 0, 60))
+                .hasMessageContaining("self-service.max-requests-per-token");
+    }
+
+    @Test
     void failed_page_logins_go_to_the_security_log_without_the_pin() {
         try (LogCapture security = LogCapture.of("hotdesk.security")) {
             signIn("101", "0913");
