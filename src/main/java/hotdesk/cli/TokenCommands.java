@@ -19,8 +19,6 @@ import java.util.concurrent.Callable;
  */
 public final class TokenCommands {
 
-    static final String SHOWN_ONCE = "the token is shown only now: hotdesk keeps only its hash";
-
     private TokenCommands() {
     }
 
@@ -50,9 +48,6 @@ public final class TokenCommands {
             m.put("token", c.secret());
             return Output.done(spec, Output.json(m));
         }
-        spec.commandLine().getErr().println("hotdesk: token " + c.token().id() + " for " + c.token().scope().label() + " "
-                + c.token().subject() + " created; " + SHOWN_ONCE);
-        spec.commandLine().getErr().flush();
         return Output.done(spec, c.secret());
     }
 
@@ -66,7 +61,8 @@ public final class TokenCommands {
 
     @Command(name = "token", description = {"Create (the default), list or revoke EXT's API tokens for the self-service "
             + "API (POST /api/v1/otp gets the user's own one-time code).",
-            "A new token is printed once on standard output (the note on standard error): hotdesk keeps only its SHA-256."},
+            "A new token is printed once, alone on standard output (TOKEN=$(hotdesk user token 101)); hotdesk keeps only "
+                    + "its SHA-256. --json adds its id."},
             mixinStandardHelpOptions = true)
     static final class UserToken implements Callable<Integer> {
         @Spec
@@ -107,8 +103,8 @@ public final class TokenCommands {
     public static final class ApiTokenCommand {
     }
 
-    @Command(name = "add", description = {"Create an integration token named NAME and print it once on standard output "
-            + "(hotdesk keeps only its SHA-256)."}, mixinStandardHelpOptions = true)
+    @Command(name = "add", description = {"Create an integration token named NAME and print it once, alone on standard "
+            + "output; hotdesk keeps only its SHA-256. --json adds its id."}, mixinStandardHelpOptions = true)
     static final class AddIntegration implements Callable<Integer> {
         @Spec
         CommandSpec spec;
