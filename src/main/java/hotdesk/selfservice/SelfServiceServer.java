@@ -69,7 +69,7 @@ public final class SelfServiceServer implements AutoCloseable {
     static final Duration SEAT_TOKEN_TTL = Duration.ofHours(12);
     private static final Pattern BEARER = Pattern.compile("Bearer ([^\\s]{1,200})");
     private static final Pattern OTP_BODY = Pattern.compile("\\s*\\{\\s*(?:\"extension\"\\s*:\\s*\"([^\"\\\\]{0,40})\"\\s*)?}\\s*");
-    private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9._:@+-]");
+    private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9._:@+/-]");
 
     /** What the listener needs of the core. */
     public record Uses(ApiTokens tokens, SelfServiceCodes codes, DeskKeys deskKeys, LogIn logIn, LogOut logOut, Clock clock) {
@@ -136,7 +136,7 @@ public final class SelfServiceServer implements AutoCloseable {
             cfg.routes.error(404, this::notFound);
             cfg.routes.error(405, this::notFound);
             cfg.routes.exception(Exception.class, (e, ctx) -> {
-                log.error("self-service request {} {} failed", ctx.method(), clean(ctx.path()), e);
+                log.error("self-service request {} {} failed", ctx.method(), shownPath(ctx), e);
                 if (api(ctx)) {
                     error(ctx, 500, "server_error", "the request could not be served; see the server log");
                 } else {
@@ -212,8 +212,8 @@ public final class SelfServiceServer implements AutoCloseable {
         Optional<Duration> wait = perAddress.take(address);
         if (wait.isPresent()) {
             if (perAddress.firstRefusal(address)) {
-                uses.codes().refusedRequest("http:" + address, "rate-limited-address", address);
-                security.warn("self-service rate limit from {} reason=ADDRESS path={}", clean(address), clean(ctx.path()));
+                uses.codes().refusedRequest(api(ctx) ? "api.refused" : "web.refused", "http:" + address, "", "rate-limited-address", address);
+                security.warn("self-service rate limit from {} reason=ADDRESS path={}", clean(address), shownPath(ctx));
             }
             tooMany(ctx, wait.get(), "too many requests from this address");
             ctx.skipRemainingHandlers();
@@ -270,8 +270,8 @@ public final class SelfServiceServer implements AutoCloseable {
         Optional<ApiToken> token = m != null && m.matches() && ApiTokens.wellFormed(m.group(1))
                 ? uses.tokens().authenticate(m.group(1)) : Optional.empty();
         if (token.isEmpty()) {
-            uses.codes().refusedRequest("http:" + address, "unauthorized", address);
-            security.warn("self-service token refused from {} path={}", clean(address), clean(ctx.path()));
+            uses.codes().refusedRequest("api.refused", "http:" + address, "", "unauthorized", address);
+            security.warn("self-service token refused from {} path={}", clean(address), shownPath(ctx));
             ctx.header("WWW-Authenticate", "Bearer realm=\"hotdesk\"");
             error(ctx, 401, "unauthorized", "a valid API token is needed: Authorization: Bearer <token>");
             return Optional.empty();
@@ -280,7 +280,7 @@ public final class SelfServiceServer implements AutoCloseable {
         Optional<Duration> wait = perToken.take(key);
         if (wait.isPresent()) {
             if (perToken.firstRefusal(key)) {
-                uses.codes().refusedRequest(token.get().actor(), "rate-limited-token", address);
+                uses.codes().refusedRequest("api.refused", token.get().actor(), "", "rate-limited-token", address);
             }
             tooMany(ctx, wait.get(), "too many requests with this token");
             return Optional.empty();
@@ -311,7 +311,7 @@ public final class SelfServiceServer implements AutoCloseable {
         } else {
             Matcher m = OTP_BODY.matcher(body);
             if (!m.matches()) {
-                uses.codes().refusedRequest(t.get().actor(), "bad-body", remote(ctx));
+                uses.codes().refusedRequest("api.refused", t.get().actor(), "", "bad-body", remote(ctx));
                 error(ctx, 400, "bad_request", "the body is empty or {\"extension\":\"<digits>\"}");
                 return;
             }
@@ -384,7 +384,7 @@ public final class SelfServiceServer implements AutoCloseable {
         String endpoint = desk.get().line().endpointId();
         String address = remote(ctx);
         if (!csrfMatches(ctx)) {
-            uses.codes().refusedRequest("web:" + address, "csrf desk=" + endpoint, address);
+            uses.codes().refusedRequest("web.refused", "web:" + address, endpoint, "csrf", address);
             page(ctx, 403, Pages.signIn(label, key, freshCsrf(ctx, key), "The form had expired: please try again."));
             return;
         }
@@ -429,7 +429,7 @@ public final class SelfServiceServer implements AutoCloseable {
         Seat seat = seats.get(Optional.ofNullable(ctx.formParam("seat")).orElse(""));
         if (!csrfMatches(ctx) || seat == null || !seat.endpointId().equals(desk.get().line().endpointId())
                 || seat.until().isBefore(uses.clock().instant())) {
-            uses.codes().refusedRequest("web:" + address, "logout-refused desk=" + desk.get().line().endpointId(), address);
+            uses.codes().refusedRequest("web.refused", "web:" + address, desk.get().line().endpointId(), "stale-logout", address);
             page(ctx, 403, Pages.signIn(label, key, freshCsrf(ctx, key), "That logout button has expired: the desk was not changed."));
             return;
         }
@@ -437,6 +437,11 @@ public final class SelfServiceServer implements AutoCloseable {
         LogOut.Result r = uses.logOut().userAtDesk(seat.endpointId(), seat.extension(), "web:" + address);
         page(ctx, 200, Pages.message(label, r instanceof LogOut.LoggedOut ? "You are logged out of this desk."
                 : "You were no longer logged in at this desk."));
+    }
+
+    /** The request's path for a log line, a desk key replaced: a sticker's key is not written to logs. */
+    static String shownPath(Context ctx) {
+        return clean(ctx.path().replaceFirst("^/desk/[^/]*", "/desk/KEY"));
     }
 
     private static String clean(String value) {

@@ -338,6 +338,21 @@ class SelfServiceServerTest {
     }
 
     @Test
+    void a_desk_page_beyond_the_address_limit_is_429_and_the_security_log_does_not_name_the_key() {
+        restartWith(100, 1);
+        try (LogCapture security = LogCapture.of("hotdesk.security")) {
+            assertThat(get("/desk/" + deskKey, null).statusCode()).isEqualTo(200);
+
+            HttpResponse<String> second = get("/desk/" + deskKey, null);
+
+            assertThat(second.statusCode()).isEqualTo(429);
+            assertThat(second.body()).contains("Too many attempts");
+            assertThat(security.lines()).anySatisfy(l -> assertThat(l).contains("reason=ADDRESS path=/desk/KEY"));
+            assertThat(security.everything()).doesNotContain(deskKey);
+        }
+    }
+
+    @Test
     void an_address_beyond_its_requests_per_minute_gets_429_before_any_token_is_looked_at() {
         restartWith(100, 3);
 
@@ -486,6 +501,8 @@ class SelfServiceServerTest {
             assertThat(r.body()).contains("The form had expired");
         }
         assertThat(seated()).isEmpty();
+        assertThat(audit()).filteredOn(a -> a.action().equals("web.refused")).hasSize(3)
+                .allSatisfy(a -> assertThat(a.detail()).contains("reason=csrf"));
         assertThat(audit()).noneMatch(a -> a.action().startsWith("login"));
         int failures = world.ledger.read(tx -> tx.failuresSince(LogIn.deskKey(DESK), world.clock.instant().minusSeconds(60)));
         assertThat(failures).isZero();

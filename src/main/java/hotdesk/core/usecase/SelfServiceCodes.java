@@ -84,11 +84,16 @@ public final class SelfServiceCodes {
         return refuse(caller, target, Refusal.NOT_ALLOWED, r instanceof IssueOtp.UnknownUser ? "unknown-user" : "not-allowed", from);
     }
 
-    /** Audits a refusal the API answers before the use case runs (bad token, rate limit): actor {@code http:<from>}. */
-    public void refusedRequest(String actor, String reason, String from) {
+    /**
+     * Audits a refusal the listener answers before any use case runs: {@code api.refused} (bad token, rate
+     * limit, bad body) or {@code web.refused} (the desk page: missing CSRF token, stale logout button).
+     *
+     * @param actor {@code http:<address>} before a token is known, {@code api:<id>} after, {@code web:<address>}
+     */
+    public void refusedRequest(String action, String actor, String subject, String reason, String from) {
         Instant now = clock.instant();
         ledger.transact(tx -> {
-            tx.audit(new AuditEntry(now, actor, "api.refused", "", "reason=" + reason + " from=" + printable(from)));
+            tx.audit(new AuditEntry(now, actor, action, subject, "reason=" + reason + " from=" + printable(from)));
             return null;
         });
     }
