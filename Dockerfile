@@ -10,6 +10,8 @@ COPY pom.xml .
 RUN mvn -q -B dependency:go-offline
 COPY src src
 COPY templates templates
+# the self-service API's OpenAPI file is served from the jar (pom.xml resources)
+COPY docs/openapi.yaml docs/openapi.yaml
 RUN mvn -q -B -DskipTests package
 
 FROM eclipse-temurin:17-jre
@@ -25,7 +27,8 @@ ENV HOTDESK_DB_PATH=/var/lib/hotdesk/ledger \
 VOLUME ["/var/lib/hotdesk"]
 USER hotdesk:hotdesk
 WORKDIR /var/lib/hotdesk
-# FastAGI, provisioning HTTP, and the desk board when admin.port is set to 8090 (it is off by default)
-EXPOSE 4573 8089 8090
+# FastAGI, provisioning HTTP, the desk board when admin.port is set to 8090 and the self-service listener when
+# self-service.port is set to 8091 (both are off by default)
+EXPOSE 4573 8089 8090 8091
 ENTRYPOINT ["sh", "-c", "exec java $HOTDESK_JAVA_OPTS -jar /opt/hotdesk/hotdesk.jar \"$@\"", "hotdesk"]
 CMD ["serve"]

@@ -32,7 +32,8 @@ class ArchitectureTest {
 
     private static final String CORE = "hotdesk.core..";
     private static final String APP = "hotdesk.app..";
-    private static final Set<String> NOT_ADAPTERS = Set.of("core", "app");
+    /** {@code web} is not an adapter but a library of the two listeners people reach (board, self-service). */
+    private static final Set<String> NOT_ADAPTERS = Set.of("core", "app", "web");
 
     private static final DescribedPredicate<JavaClass> ADAPTERS = resideInAPackage("hotdesk..")
             .and(not(resideInAnyPackage(CORE, APP)))
@@ -100,15 +101,37 @@ class ArchitectureTest {
     }
 
     @Test
-    void javalin_and_jetty_stay_in_the_two_http_listeners() {
+    void javalin_and_jetty_stay_in_the_http_listeners() {
         onlyIn("Javalin and Jetty", new String[] {"io.javalin..", "org.eclipse.jetty.."},
-                "hotdesk.provisioning..", "hotdesk.board..").check(production);
+                "hotdesk.provisioning..", "hotdesk.board..", "hotdesk.selfservice..", "hotdesk.web..").check(production);
+    }
+
+    @Test
+    void the_self_service_listener_depends_on_the_core_its_web_server_the_qr_encoder_and_logging_only() {
+        classes().that().resideInAPackage("hotdesk.selfservice..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("hotdesk.selfservice..", "hotdesk.web..", CORE, "java..",
+                        "javax.net..", "io.javalin..", "org.eclipse.jetty..", "org.slf4j..", "kotlin..", "jakarta.servlet..",
+                        "org.jetbrains..", "com.google.zxing..")
+                .as("the self-service listener imports no other adapter: the application hands it the use cases")
+                .check(production);
+    }
+
+    @Test
+    void the_shared_listener_rules_depend_on_the_jdk_and_jetty_only() {
+        classes().that().resideInAPackage("hotdesk.web..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("hotdesk.web..", "java..", "org.eclipse.jetty..")
+                .check(production);
+    }
+
+    @Test
+    void zxing_stays_in_the_self_service_listener() {
+        onlyIn("ZXing", new String[] {"com.google.zxing.."}, "hotdesk.selfservice..").check(production);
     }
 
     @Test
     void the_board_depends_on_the_core_its_web_server_and_logging_only() {
         classes().that().resideInAPackage("hotdesk.board..")
-                .should().onlyDependOnClassesThat().resideInAnyPackage("hotdesk.board..", CORE, "java..", "javax.net..",
+                .should().onlyDependOnClassesThat().resideInAnyPackage("hotdesk.board..", "hotdesk.web..", CORE, "java..", "javax.net..",
                         "io.javalin..", "org.eclipse.jetty..", "org.slf4j..", "kotlin..", "jakarta.servlet..", "org.jetbrains..")
                 .as("the board imports no other adapter: the application hands it use cases and the chart renderer")
                 .check(production);

@@ -110,6 +110,20 @@ public final class Config {
                     + "the ledger, so they survive a restart"),
             new Key("admin.max-failures", "5", "failed board sign-ins of one account name within lockout.window that lock "
                     + "that name for lockout.duration"),
+            new Key("self-service.bind", "127.0.0.1", "address the self-service HTTP listener (one-time code API, desk QR "
+                    + "pages) listens on; an address other than loopback needs self-service.tls-keystore"),
+            new Key("self-service.port", "", "port of the self-service HTTP listener (API at /api/v1, QR pages at /desk/<key>); "
+                    + "empty: no listener; 0: any free port"),
+            new Key("self-service.tls-keystore", "", "PKCS#12 file with the key and certificate of the self-service listener; "
+                    + "empty: plain HTTP, allowed only on loopback (a TLS proxy in front)"),
+            new Key("self-service.tls-password", "", "password of self-service.tls-keystore"),
+            new Key("self-service.public-url", "", "base URL at which phones' browsers reach the self-service listener (through "
+                    + "any proxy), printed in desk QR stickers as <url>/desk/<key> (https://, or http:// for a loopback host); "
+                    + "empty: hotdesk device qr refuses"),
+            new Key("self-service.max-requests-per-token", "10", "requests per minute one API token may make; more get 429 "
+                    + "with Retry-After"),
+            new Key("self-service.max-requests-per-address", "60", "requests per minute one client address may make (API and "
+                    + "QR pages, checked before any token is looked at); more get 429 with Retry-After"),
             new Key("pjsip.transport", "transport-udp", "transport set on every pushed endpoint"),
             new Key("pjsip.allow", "ulaw,alaw", "codecs of pushed endpoints"),
             new Key("pjsip.idle-context", "hotdesk-idle", "dialplan context of an idle desk"),

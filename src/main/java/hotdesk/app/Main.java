@@ -14,6 +14,7 @@ import hotdesk.cli.OtpCommand;
 import hotdesk.cli.SecretInput;
 import hotdesk.cli.SiteCommand;
 import hotdesk.cli.StatusCommand;
+import hotdesk.cli.TokenCommands;
 import hotdesk.cli.UserCommand;
 import hotdesk.core.port.LedgerException;
 import org.slf4j.Logger;
@@ -33,7 +34,7 @@ import java.util.concurrent.CountDownLatch;
 /** The {@code hotdesk} command: {@code serve} and the admin commands. Only {@link #main} exits the JVM. */
 @Command(name = "hotdesk", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Hot desking for Asterisk: dial a code on a shared desk phone and it becomes yours.",
-        subcommands = {Main.Serve.class, UserCommand.class, AdminCommand.class, DeviceCommand.class, SiteCommand.class, OtpCommand.class, StatusCommand.class,
+        subcommands = {Main.Serve.class, UserCommand.class, AdminCommand.class, DeviceCommand.class, SiteCommand.class, OtpCommand.class, TokenCommands.ApiTokenCommand.class, StatusCommand.class,
                 LogoutCommand.class, AutoLogoutCommand.class, AuditCommand.class, AsteriskConf.class, Doctor.class, EmergencyCommand.class, ReportCommand.class, ManCommand.class, CompletionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {

@@ -25,6 +25,9 @@ import hotdesk.core.model.EmergencyCall;
 import hotdesk.core.port.EmergencyAlerts;
 import hotdesk.board.BoardServer;
 import hotdesk.board.BoardSettings;
+import hotdesk.core.usecase.SelfServiceCodes;
+import hotdesk.selfservice.SelfServiceServer;
+import hotdesk.selfservice.SelfServiceSettings;
 import hotdesk.core.policy.LockoutPolicy;
 import hotdesk.core.policy.LoginLimits;
 import hotdesk.core.usecase.AnnounceEmergency;
@@ -86,6 +89,7 @@ public final class Server implements AutoCloseable {
     private HotdeskAgiServer agi;
     private ProvisioningServer provisioning;
     private BoardServer board;
+    private SelfServiceServer selfService;
     /** Logins, logouts and pushes, for the desk board's live view. */
     private final LocalDeskEvents events = new LocalDeskEvents();
     private AmiLink ami;
@@ -111,7 +115,8 @@ public final class Server implements AutoCloseable {
     /** Settings of every part, validated at once so a bad key fails the start before anything listens. */
     record Parts(AriSettings ari, AmiSettings ami, AgiSettings agi, Prompts prompts, ProvisioningSettings provisioning,
                  Duration interval, Duration maxBackoff, Duration applyWait, Optional<WebhookSettings> webhook,
-                 AutoLogoutRules autoLogout, Duration autoLogoutEvery, ZoneId zone, Optional<BoardSettings> board) {
+                 AutoLogoutRules autoLogout, Duration autoLogoutEvery, ZoneId zone, Optional<BoardSettings> board,
+                 Optional<SelfServiceSettings> selfService) {
         Parts {
             within("auto-logout.check-interval", autoLogoutEvery, Duration.ofSeconds(1), Duration.ofMinutes(10));
             within("agi.apply-wait", applyWait, Duration.ofMillis(100), Duration.ofSeconds(30));
@@ -149,7 +154,7 @@ public final class Server implements AutoCloseable {
                         c.list("codes.otp"), c.list("codes.logout")));
         return new Parts(ari, ami, agi, prompts, prov, c.duration("reconcile.interval"), c.duration("reconcile.max-backoff"),
                 c.duration("agi.apply-wait"), webhook(c), autoLogoutRules(c), c.duration("auto-logout.check-interval"),
-                zone(c), board(c));
+                zone(c), board(c), selfService(c));
     }
 
     /** The auto-logout rules of {@code auto-logout.*}; a bad value names its key. */
@@ -196,6 +201,58 @@ public final class Server implements AutoCloseable {
         }
         return Optional.of(new BoardSettings(bind, p, keystore.isEmpty() ? Optional.empty()
                 : Optional.of(path("admin.tls-keystore", keystore)), c.string("admin.tls-password")));
+    }
+
+    /**
+     * The self-service listener's settings, none when {@code self-service.port} is empty. Its other keys
+     * (the public URL included) are checked either way.
+     */
+    static Optional<SelfServiceSettings> selfService(Config c) {
+        String bind = c.string("self-service.bind").strip();
+        String keystore = c.string("self-service.tls-keystore").strip();
+        int perToken = c.integer("self-service.max-requests-per-token", 1, 100_000);
+        int perAddress = c.integer("self-service.max-requests-per-address", 1, 1_000_000);
+        publicUrl(c);
+        String port = c.string("self-service.port").strip();
+        if (port.isEmpty()) {
+            return Optional.empty();
+        }
+        int p;
+        try {
+            p = Integer.parseInt(port);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("self-service.port must be a port number 0..65535 or empty (no listener), got '"
+                    + port.replaceAll("\\p{Cntrl}", "?") + "'");
+        }
+        return Optional.of(new SelfServiceSettings(bind, p, keystore.isEmpty() ? Optional.empty()
+                : Optional.of(path("self-service.tls-keystore", keystore)), c.string("self-service.tls-password"), perToken, perAddress));
+    }
+
+    /**
+     * {@code self-service.public-url} without a trailing slash, empty when unset: an absolute https URL, or
+     * http to a loopback host (a sticker that sends PINs in clear across a network is refused).
+     */
+    static Optional<String> publicUrl(Config c) {
+        String url = c.string("self-service.public-url").strip();
+        if (url.isEmpty()) {
+            return Optional.empty();
+        }
+        URI u;
+        try {
+            u = new URI(url);
+        } catch (URISyntaxException e) {
+            u = null;
+        }
+        if (u == null || u.getHost() == null || u.getQuery() != null || u.getFragment() != null
+                || !("https".equals(u.getScheme()) || "http".equals(u.getScheme()))) {
+            throw new IllegalArgumentException("self-service.public-url must be an absolute http(s) URL without query, got '"
+                    + url.replaceAll("\\p{Cntrl}", "?") + "'");
+        }
+        if ("http".equals(u.getScheme()) && !isLoopback(u.getHost())) {
+            throw new IllegalArgumentException("self-service.public-url is http:// to " + u.getHost() + ", not loopback: PINs "
+                    + "typed on the desk page would cross the network in clear; use https://");
+        }
+        return Optional.of(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
     }
 
     /**
@@ -361,6 +418,14 @@ public final class Server implements AutoCloseable {
                         services.clock()));
                 board.start();
                 open.push(board);
+            }
+
+            if (parts.selfService().isPresent()) {
+                selfService = new SelfServiceServer(parts.selfService().get(), new SelfServiceServer.Uses(services.apiTokens(),
+                        new SelfServiceCodes(services.otp(), ledger, services.clock()), services.deskKeys(), logIn, logOut,
+                        services.clock()));
+                selfService.start();
+                open.push(selfService);
             }
 
             ami.start();
@@ -529,6 +594,14 @@ public final class Server implements AutoCloseable {
             throw new IllegalStateException("no admin HTTP listener: admin.port is empty");
         }
         return board.port();
+    }
+
+    /** The self-service listener's port; IllegalStateException when self-service.port is empty. */
+    public int selfServicePort() {
+        if (selfService == null) {
+            throw new IllegalStateException("no self-service listener: self-service.port is empty");
+        }
+        return selfService.port();
     }
 
     public int provisioningPort() {

@@ -262,4 +262,24 @@ final class Services implements CliContext, AutoCloseable {
             database = null;
         }
     }
+
+    @Override
+    public hotdesk.core.usecase.ApiTokens apiTokens() {
+        return new hotdesk.core.usecase.ApiTokens(ledger(), random, clock);
+    }
+
+    @Override
+    public hotdesk.core.usecase.DeskKeys deskKeys() {
+        return new hotdesk.core.usecase.DeskKeys(ledger(), random, clock);
+    }
+
+    @Override
+    public hotdesk.core.port.QrStickers qrStickers() {
+        return new hotdesk.selfservice.ZxingQrStickers();
+    }
+
+    @Override
+    public java.util.Optional<String> selfServiceUrl() {
+        return Server.publicUrl(config());
+    }
 }

@@ -8,15 +8,10 @@ import hotdesk.core.usecase.DeskStatus;
 import hotdesk.core.usecase.LocalDeskEvents;
 import hotdesk.core.usecase.LogOut;
 import hotdesk.core.usecase.OccupancyReport;
+import hotdesk.web.HttpListeners;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -131,25 +126,8 @@ public final class BoardServer implements AutoCloseable {
         pusher.scheduleWithFixedDelay(this::keepAlive, KEEP_ALIVE.toMillis(), KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS);
         unsubscribe = uses.events().subscribe(this::heard);
         Javalin created = Javalin.create(cfg -> {
-            cfg.jetty.addConnector((server, http) -> {
-                ServerConnector connector;
-                if (settings.tls()) {
-                    SslContextFactory.Server ssl = new SslContextFactory.Server();
-                    ssl.setKeyStorePath(settings.tlsKeystore().get().toString());
-                    ssl.setKeyStorePassword(settings.tlsPassword());
-                    ssl.setKeyStoreType("PKCS12");
-                    HttpConfiguration https = new HttpConfiguration(http);
-                    // browsers may use an address the certificate does not name: no SNI host check
-                    https.addCustomizer(new SecureRequestCustomizer(false));
-                    connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
-                            new HttpConnectionFactory(https));
-                } else {
-                    connector = new ServerConnector(server, new HttpConnectionFactory(http));
-                }
-                connector.setHost(settings.bindAddress());
-                connector.setPort(settings.port());
-                return connector;
-            });
+            cfg.jetty.addConnector((server, http) -> HttpListeners.connector(server, http, settings.bindAddress(), settings.port(),
+                    settings.tlsKeystore(), settings.tlsPassword()));
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
             cfg.routes.before(ctx -> {

@@ -61,4 +61,16 @@ public interface CliContext {
 
     /** The node whose applied state {@code status} reports. */
     String node();
+
+    /** The self-service listener's API tokens ({@code hotdesk user token}, {@code hotdesk api-token}). */
+    hotdesk.core.usecase.ApiTokens apiTokens();
+
+    /** The keys of desks' QR stickers ({@code hotdesk device qr}). */
+    hotdesk.core.usecase.DeskKeys deskKeys();
+
+    /** Draws QR stickers. */
+    hotdesk.core.port.QrStickers qrStickers();
+
+    /** {@code self-service.public-url} without a trailing slash; empty when unset. */
+    java.util.Optional<String> selfServiceUrl();
 }

@@ -22,11 +22,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-/** {@code hotdesk device add|set|list|models|remove|unlock|location|locations}. */
+/** {@code hotdesk device add|set|list|models|remove|unlock|location|locations|qr}. */
 @Command(name = "device", description = "Manage shared desk phones.", mixinStandardHelpOptions = true,
         subcommands = {DeviceCommand.Add.class, DeviceCommand.SetDevice.class, DeviceCommand.ListDevices.class,
                 DeviceCommand.Models.class, DeviceCommand.Remove.class,
-                DeviceCommand.UnlockDevice.class, DeviceCommand.Location.class, DeviceCommand.Locations.class})
+                DeviceCommand.UnlockDevice.class, DeviceCommand.Location.class, DeviceCommand.Locations.class, QrCommand.class})
 public final class DeviceCommand {
 
     /** The desk's own location fields; only those given are set (an empty value clears one). */

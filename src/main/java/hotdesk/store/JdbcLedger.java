@@ -3,6 +3,8 @@ package hotdesk.store;
 import com.zaxxer.hikari.HikariDataSource;
 import hotdesk.core.model.AdminAccount;
 import hotdesk.core.model.AdminSession;
+import hotdesk.core.model.ApiToken;
+import hotdesk.core.model.DeskKey;
 import hotdesk.core.model.AuditEntry;
 import hotdesk.core.model.AuditLine;
 import hotdesk.core.model.AuditQuery;
@@ -387,11 +389,16 @@ final class JdbcLedger implements Ledger {
         }
 
         private PreparedStatement prepare(String sql, Object... params) throws SQLException {
-            PreparedStatement ps = c.prepareStatement(sql);
+            return prepare(c.prepareStatement(sql), params);
+        }
+
+        private PreparedStatement prepare(PreparedStatement ps, Object... params) throws SQLException {
             try {
                 for (int i = 0; i < params.length; i++) {
                     Object p = params[i];
-                    if (p instanceof Instant t) {
+                    if (p == null) {
+                        ps.setNull(i + 1, java.sql.Types.VARCHAR); // only text columns are written as NULL
+                    } else if (p instanceof Instant t) {
                         ps.setObject(i + 1, ts(t));
                     } else if (p instanceof String s) {
                         ps.setString(i + 1, s);
@@ -992,6 +999,89 @@ final class JdbcLedger implements Ledger {
         @Override
         public int deleteExpiredAdminSessions(Instant now) {
             return update("delete expired admin sessions", "DELETE FROM admin_sessions WHERE expires_at <= ?", now);
+        }
+
+        // ---- self-service API tokens and desk QR keys
+
+        private static final String TOKEN_COLUMNS = "id, token_hash, scope, extension, name, created_at, revoked_at, last_used_at";
+
+        private ApiToken apiToken(ResultSet rs) throws SQLException {
+            ApiToken.Scope scope = ApiToken.Scope.parse(rs.getString("scope"));
+            return new ApiToken(rs.getLong("id"), scope, scope == ApiToken.Scope.USER ? rs.getString("extension") : rs.getString("name"),
+                    rs.getString("token_hash"), instant(rs, "created_at"), Optional.ofNullable(instant(rs, "revoked_at")),
+                    Optional.ofNullable(instant(rs, "last_used_at")));
+        }
+
+        @Override
+        public long insertApiToken(ApiToken t) {
+            String what = "insert API token of " + t.scope().label() + " " + t.subject();
+            writable(what);
+            boolean user = t.scope() == ApiToken.Scope.USER;
+            try (PreparedStatement ps = prepare(c.prepareStatement("""
+                    INSERT INTO api_tokens (token_hash, scope, extension, name, created_at) VALUES (?, ?, ?, ?, ?)""",
+                    new String[] {"id"}), t.tokenHash(), t.scope().label(), user ? t.subject() : null, user ? null : t.subject(),
+                    t.created())) {
+                ps.executeUpdate();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    if (!keys.next()) {
+                        throw new IllegalStateException("the database gave no id for the new API token");
+                    }
+                    return keys.getLong(1);
+                }
+            } catch (SQLException e) {
+                throw fail(e, what);
+            }
+        }
+
+        @Override
+        public Optional<ApiToken> apiTokenByHash(String tokenHash) {
+            return one("read API token", "SELECT " + TOKEN_COLUMNS + " FROM api_tokens WHERE token_hash = ?", this::apiToken, tokenHash);
+        }
+
+        @Override
+        public List<ApiToken> apiTokens() {
+            return List.copyOf(list("list API tokens", "SELECT " + TOKEN_COLUMNS + " FROM api_tokens ORDER BY id", this::apiToken));
+        }
+
+        @Override
+        public boolean revokeApiToken(long id, Instant at) {
+            return update("revoke API token " + id, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                    at, id) > 0;
+        }
+
+        @Override
+        public void touchApiToken(long id, Instant at) {
+            update("record use of API token " + id, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", at, id);
+        }
+
+        private DeskKey deskKey(ResultSet rs) throws SQLException {
+            return new DeskKey(rs.getString("endpoint_id"), rs.getString("key_hash"), instant(rs, "created_at"));
+        }
+
+        @Override
+        public Optional<DeskKey> deskKeyOf(String endpointId) {
+            return one("read desk key of " + endpointId, "SELECT endpoint_id, key_hash, created_at FROM desk_keys WHERE endpoint_id = ?",
+                    this::deskKey, endpointId);
+        }
+
+        @Override
+        public Optional<DeskKey> deskKeyByHash(String keyHash) {
+            return one("read desk key", "SELECT endpoint_id, key_hash, created_at FROM desk_keys WHERE key_hash = ?", this::deskKey,
+                    keyHash);
+        }
+
+        @Override
+        public void putDeskKey(DeskKey key) {
+            String what = "store desk key of " + key.endpointId();
+            update(what, "DELETE FROM desk_keys WHERE endpoint_id = ?", key.endpointId());
+            guarded(what, "that desk key is in use already", () -> insert(
+                    "INSERT INTO desk_keys (endpoint_id, key_hash, created_at) VALUES (?, ?, ?)", key.endpointId(), key.keyHash(),
+                    key.created()));
+        }
+
+        @Override
+        public boolean deleteDeskKey(String endpointId) {
+            return update("delete desk key of " + endpointId, "DELETE FROM desk_keys WHERE endpoint_id = ?", endpointId) > 0;
         }
 
         // ---- audit

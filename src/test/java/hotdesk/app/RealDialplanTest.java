@@ -271,14 +271,18 @@ class RealDialplanTest {
             }
             return out;
         }
+
+        /** Places {@code call} on {@code asterisk} with SIPp (files in {@code sippDir}) and waits until no channel is left. */
+        static Call on(RealAsterisk asterisk, Path sippDir, SippCall call) {
+            int before = asterisk.log().length();
+            RealAsterisk.Result r = call.run(asterisk, sippDir);
+            await().atMost(PATIENCE).until(() -> asterisk.rx("core show channels count").contains("0 active calls"));
+            return new Call(asterisk.log().substring(before), r);
+        }
     }
 
     static Call call(SippCall call) {
-        int before = asterisk.log().length();
-        RealAsterisk.Result r = call.run(asterisk, dir.resolve("sipp"));
-        await().atMost(PATIENCE).until(() -> asterisk.rx("core show channels count").contains("0 active calls"));
-        String log = asterisk.log().substring(before);
-        return new Call(log, r);
+        return Call.on(asterisk, dir.resolve("sipp"), call);
     }
 
     static void stopHotdesk() {

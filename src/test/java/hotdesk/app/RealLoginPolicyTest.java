@@ -202,10 +202,7 @@ class RealLoginPolicyTest {
     }
 
     static RealDialplanTest.Call call(SippCall call) {
-        int before = asterisk.log().length();
-        RealAsterisk.Result r = call.run(asterisk, dir.resolve("sipp"));
-        await().atMost(PATIENCE).until(() -> asterisk.rx("core show channels count").contains("0 active calls"));
-        return new RealDialplanTest.Call(asterisk.log().substring(before), r);
+        return RealDialplanTest.Call.on(asterisk, dir.resolve("sipp"), call);
     }
 
     static String otp(String extension) {

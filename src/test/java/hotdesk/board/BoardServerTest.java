@@ -308,23 +308,9 @@ class BoardServerTest {
 
     @Test
     void over_tls_the_session_cookie_is_secure_and_plain_http_gets_no_answer() throws Exception {
-        Path keystore = dir.resolve("board.p12");
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "board", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
-                "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2", "-storetype", "PKCS12", "-keystore",
-                keystore.toString(), "-storepass", "board-store-pass", "-keypass", "board-store-pass")
-                .redirectErrorStream(true).start();
-        assertThat(keytool.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        assertThat(keytool.exitValue()).as(new String(keytool.getInputStream().readAllBytes())).isZero();
-        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
-        try (var in = java.nio.file.Files.newInputStream(keystore)) {
-            ks.load(in, "board-store-pass".toCharArray());
-        }
-        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
-                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
-        tls.init(null, tmf.getTrustManagers(), null);
+        hotdesk.testing.TestKeystore store = hotdesk.testing.TestKeystore.create(dir.resolve("board.p12"), "board-store-pass");
+        Path keystore = store.file();
+        javax.net.ssl.SSLContext tls = store.trusting();
         board.close();
         board = world.start(new BoardSettings("127.0.0.1", 0, Optional.of(keystore), "board-store-pass"));
         BoardClient c = new BoardClient("https://127.0.0.1:" + board.port(),

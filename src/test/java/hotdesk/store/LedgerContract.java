@@ -1436,4 +1436,112 @@ abstract class LedgerContract {
             assertThat(e.reason()).isIn(EndReason.AUTO_IDLE, EndReason.REPLACED);
         });
     }
+    // ---- self-service API tokens and desk QR keys
+
+    static hotdesk.core.model.ApiToken token(hotdesk.core.model.ApiToken.Scope scope, String subject, String hash) {
+        return new hotdesk.core.model.ApiToken(0, scope, subject, hash, T0, Optional.empty(), Optional.empty());
+    }
+
+    @Test
+    void api_tokens_get_increasing_ids_read_back_by_hash_and_list_in_id_order() {
+        given(tx -> tx.insertUser(user("101")));
+
+        long first = ledger.transact(tx -> tx.insertApiToken(token(hotdesk.core.model.ApiToken.Scope.USER, "101", "a".repeat(64))));
+        long second = ledger.transact(tx -> tx.insertApiToken(token(hotdesk.core.model.ApiToken.Scope.ADMIN, "intranet", "b".repeat(64))));
+
+        assertThat(second).isGreaterThan(first);
+        ledger.read(tx -> {
+            hotdesk.core.model.ApiToken a = tx.apiTokenByHash("a".repeat(64)).orElseThrow();
+            assertThat(a).isEqualTo(new hotdesk.core.model.ApiToken(first, hotdesk.core.model.ApiToken.Scope.USER, "101",
+                    "a".repeat(64), T0, Optional.empty(), Optional.empty()));
+            assertThat(tx.apiTokenByHash("b".repeat(64)).orElseThrow().subject()).isEqualTo("intranet");
+            assertThat(tx.apiTokenByHash("c".repeat(64))).isEmpty();
+            assertThat(tx.apiTokens()).extracting(hotdesk.core.model.ApiToken::id).containsExactly(first, second);
+            return null;
+        });
+    }
+
+    @Test
+    void an_api_token_is_revoked_once_its_use_recorded_and_a_duplicate_hash_refused() {
+        given(tx -> tx.insertUser(user("101")));
+        long id = ledger.transact(tx -> tx.insertApiToken(token(hotdesk.core.model.ApiToken.Scope.USER, "101", "a".repeat(64))));
+
+        given(tx -> tx.touchApiToken(id, T0.plusSeconds(5)));
+        boolean revoked = ledger.transact(tx -> tx.revokeApiToken(id, T0.plusSeconds(10)));
+        boolean again = ledger.transact(tx -> tx.revokeApiToken(id, T0.plusSeconds(20)));
+        boolean missing = ledger.transact(tx -> tx.revokeApiToken(id + 100, T0));
+
+        assertThat(revoked).isTrue();
+        assertThat(again).isFalse();
+        assertThat(missing).isFalse();
+        hotdesk.core.model.ApiToken t = ledger.read(tx -> tx.apiTokenByHash("a".repeat(64))).orElseThrow();
+        assertThat(t.revoked()).contains(T0.plusSeconds(10));
+        assertThat(t.lastUsed()).contains(T0.plusSeconds(5));
+        assertThat(t.active()).isFalse();
+        assertThatThrownBy(() -> given(tx -> tx.insertApiToken(token(hotdesk.core.model.ApiToken.Scope.ADMIN, "x", "a".repeat(64)))))
+                .isInstanceOf(RuntimeException.class);
+    }
+
+    @Test
+    void a_user_token_needs_its_user_and_goes_with_the_user() {
+        given(tx -> {
+            tx.insertUser(user("101"));
+            tx.insertUser(user("102"));
+            tx.insertApiToken(token(hotdesk.core.model.ApiToken.Scope.USER, "101", "a".repeat(64)));
+            tx.insertApiToken(token(hotdesk.core.model.ApiToken.Scope.USER, "102", "b".repeat(64)));
+            tx.insertApiToken(token(hotdesk.core.model.ApiToken.Scope.ADMIN, "intranet", "c".repeat(64)));
+        });
+
+        assertThatThrownBy(() -> given(tx -> tx.insertApiToken(token(hotdesk.core.model.ApiToken.Scope.USER, "199", "d".repeat(64)))))
+                .isInstanceOf(RuntimeException.class);
+        given(tx -> tx.deleteUser(ext("101")));
+
+        ledger.read(tx -> {
+            assertThat(tx.apiTokens()).extracting(hotdesk.core.model.ApiToken::subject).containsExactly("102", "intranet");
+            return null;
+        });
+    }
+
+    @Test
+    void a_desk_key_reads_back_by_line_and_hash_is_replaced_by_a_new_one_and_deleted() {
+        givenUsersAndDesks(0, 2);
+        String b2 = DeskLine.endpointIdFor(Mac.parse(MAC_B), 2);
+        given(tx -> {
+            tx.putDeskKey(new hotdesk.core.model.DeskKey(desk(MAC_A), "a".repeat(64), T0));
+            tx.putDeskKey(new hotdesk.core.model.DeskKey(b2, "b".repeat(64), T0));
+        });
+
+        given(tx -> tx.putDeskKey(new hotdesk.core.model.DeskKey(desk(MAC_A), "c".repeat(64), T0.plusSeconds(1))));
+
+        ledger.read(tx -> {
+            assertThat(tx.deskKeyOf(desk(MAC_A))).contains(new hotdesk.core.model.DeskKey(desk(MAC_A), "c".repeat(64), T0.plusSeconds(1)));
+            assertThat(tx.deskKeyByHash("a".repeat(64))).isEmpty();
+            assertThat(tx.deskKeyByHash("b".repeat(64)).orElseThrow().endpointId()).isEqualTo(b2);
+            assertThat(tx.deskKeyOf(desk(MAC_B))).isEmpty();
+            return null;
+        });
+        boolean deleted = ledger.transact(tx -> tx.deleteDeskKey(b2));
+        boolean again = ledger.transact(tx -> tx.deleteDeskKey(b2));
+        assertThat(deleted).isTrue();
+        assertThat(again).isFalse();
+        assertThatThrownBy(() -> given(tx -> tx.putDeskKey(new hotdesk.core.model.DeskKey(desk(MAC_B), "c".repeat(64), T0))))
+                .isInstanceOf(DuplicateException.class);
+        assertThatThrownBy(() -> given(tx -> tx.putDeskKey(new hotdesk.core.model.DeskKey("hd-nothere", "e".repeat(64), T0))))
+                .isInstanceOf(RuntimeException.class);
+    }
+
+    @Test
+    void a_desk_key_goes_with_its_device() {
+        givenUsersAndDesks(0, 1);
+        given(tx -> tx.putDeskKey(new hotdesk.core.model.DeskKey(desk(MAC_A), "a".repeat(64), T0)));
+
+        given(tx -> tx.deleteDevice(Mac.parse(MAC_A)));
+        given(tx -> tx.insertDevice(device(MAC_A), lines(MAC_A, 1)));
+
+        ledger.read(tx -> {
+            assertThat(tx.deskKeyByHash("a".repeat(64))).isEmpty();
+            assertThat(tx.deskKeyOf(desk(MAC_A))).isEmpty();
+            return null;
+        });
+    }
 }

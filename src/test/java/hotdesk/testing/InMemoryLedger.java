@@ -68,6 +68,9 @@ public final class InMemoryLedger implements Ledger {
         Map<Mac, CivicLocation> locations = new HashMap<>();
         Map<String, AdminAccount> admins = new TreeMap<>();
         Map<String, AdminSession> adminSessions = new HashMap<>();
+        Map<Long, hotdesk.core.model.ApiToken> apiTokens = new TreeMap<>();
+        long apiTokenSeq;
+        Map<String, hotdesk.core.model.DeskKey> deskKeys = new TreeMap<>();
 
         State copy() {
             State c = new State();
@@ -91,6 +94,9 @@ public final class InMemoryLedger implements Ledger {
             c.fetches = new ArrayList<>(fetches);
             c.admins = new TreeMap<>(admins);
             c.adminSessions = new HashMap<>(adminSessions);
+            c.apiTokens = new TreeMap<>(apiTokens);
+            c.apiTokenSeq = apiTokenSeq;
+            c.deskKeys = new TreeMap<>(deskKeys);
             c.sites = new TreeMap<>(sites);
             c.locations = new HashMap<>(locations);
             return c;
@@ -160,6 +166,9 @@ public final class InMemoryLedger implements Ledger {
             });
             s.users.remove(extension);
             s.otps.removeIf(o -> o.extension().equals(extension));
+            // like the database's cascade: a user's API tokens go with the user
+            s.apiTokens.values().removeIf(t -> t.scope() == hotdesk.core.model.ApiToken.Scope.USER
+                    && t.subject().equals(extension.value()));
         }
 
         @Override
@@ -196,6 +205,7 @@ public final class InMemoryLedger implements Ledger {
             });
             s.devices.remove(mac);
             s.locations.remove(mac);
+            s.deskKeys.keySet().removeIf(ep -> s.lines.containsKey(ep) && s.lines.get(ep).mac().equals(mac));
             s.lines.values().removeIf(l -> l.mac().equals(mac));
         }
 
@@ -606,6 +616,75 @@ public final class InMemoryLedger implements Ledger {
         @Override
         public Optional<String> lastError(String node, Target target) {
             return Optional.ofNullable(s.errors.getOrDefault(node, Map.of()).get(target));
+        }
+            @Override
+        public long insertApiToken(hotdesk.core.model.ApiToken t) {
+            if (t.scope() == hotdesk.core.model.ApiToken.Scope.USER && !s.users.containsKey(Extension.of(t.subject()))) {
+                throw new LedgerException("API token of a missing user " + t.subject(), null);
+            }
+            if (s.apiTokens.values().stream().anyMatch(x -> x.tokenHash().equals(t.tokenHash()))) {
+                throw new DuplicateException("API token exists already");
+            }
+            long id = ++s.apiTokenSeq;
+            s.apiTokens.put(id, new hotdesk.core.model.ApiToken(id, t.scope(), t.subject(), t.tokenHash(), t.created(),
+                    Optional.empty(), Optional.empty()));
+            return id;
+        }
+
+        @Override
+        public Optional<hotdesk.core.model.ApiToken> apiTokenByHash(String tokenHash) {
+            return s.apiTokens.values().stream().filter(t -> t.tokenHash().equals(tokenHash)).findFirst();
+        }
+
+        @Override
+        public List<hotdesk.core.model.ApiToken> apiTokens() {
+            return List.copyOf(s.apiTokens.values());
+        }
+
+        @Override
+        public boolean revokeApiToken(long id, Instant at) {
+            hotdesk.core.model.ApiToken t = s.apiTokens.get(id);
+            if (t == null || t.revoked().isPresent()) {
+                return false;
+            }
+            s.apiTokens.put(id, new hotdesk.core.model.ApiToken(id, t.scope(), t.subject(), t.tokenHash(), t.created(),
+                    Optional.of(at), t.lastUsed()));
+            return true;
+        }
+
+        @Override
+        public void touchApiToken(long id, Instant at) {
+            hotdesk.core.model.ApiToken t = s.apiTokens.get(id);
+            if (t != null) {
+                s.apiTokens.put(id, new hotdesk.core.model.ApiToken(id, t.scope(), t.subject(), t.tokenHash(), t.created(),
+                        t.revoked(), Optional.of(at)));
+            }
+        }
+
+        @Override
+        public Optional<hotdesk.core.model.DeskKey> deskKeyOf(String endpointId) {
+            return Optional.ofNullable(s.deskKeys.get(endpointId));
+        }
+
+        @Override
+        public Optional<hotdesk.core.model.DeskKey> deskKeyByHash(String keyHash) {
+            return s.deskKeys.values().stream().filter(k -> k.keyHash().equals(keyHash)).findFirst();
+        }
+
+        @Override
+        public void putDeskKey(hotdesk.core.model.DeskKey key) {
+            if (!s.lines.containsKey(key.endpointId())) {
+                throw new LedgerException("desk key of a missing line " + key.endpointId(), null);
+            }
+            if (s.deskKeys.values().stream().anyMatch(k -> k.keyHash().equals(key.keyHash()) && !k.endpointId().equals(key.endpointId()))) {
+                throw new DuplicateException("that desk key is in use already");
+            }
+            s.deskKeys.put(key.endpointId(), key);
+        }
+
+        @Override
+        public boolean deleteDeskKey(String endpointId) {
+            return s.deskKeys.remove(endpointId) != null;
         }
     }
 }

@@ -248,4 +248,31 @@ public interface LedgerTx {
 
     /** Deletes the sessions that expired at or before {@code now}; returns how many. */
     int deleteExpiredAdminSessions(Instant now);
+    // ---- self-service API tokens and desk QR keys
+    /** Stores a new token (its {@code id} is ignored) and returns the id it was given; its hash is unique. */
+    long insertApiToken(hotdesk.core.model.ApiToken token);
+
+    /** The token of this hash, revoked or not. */
+    Optional<hotdesk.core.model.ApiToken> apiTokenByHash(String tokenHash);
+
+    /** Every token, revoked ones included, by id. */
+    List<hotdesk.core.model.ApiToken> apiTokens();
+
+    /** Marks the token revoked at {@code at}; false when there is no such token or it was revoked already. */
+    boolean revokeApiToken(long id, Instant at);
+
+    /** Records that the token was used at {@code at}. */
+    void touchApiToken(long id, Instant at);
+
+    /** The QR key of a desk line, if it has one. */
+    Optional<hotdesk.core.model.DeskKey> deskKeyOf(String endpointId);
+
+    /** The desk line key of this hash. */
+    Optional<hotdesk.core.model.DeskKey> deskKeyByHash(String keyHash);
+
+    /** Gives the line this key, replacing any key it had (the line must exist). */
+    void putDeskKey(hotdesk.core.model.DeskKey key);
+
+    /** Deletes the line's key; false when it had none. */
+    boolean deleteDeskKey(String endpointId);
 }

@@ -70,6 +70,20 @@ public final class LogOut {
         }, "endpoint " + endpointId);
     }
 
+    /**
+     * A user logs out of the desk they signed in to on its self-service page: only while that user
+     * still sits there (someone who logged in there since is left alone: {@link NotLoggedIn}).
+     */
+    public Result userAtDesk(String endpointId, Extension extension, String actor) {
+        return run(actor, EndReason.LOGOUT, tx -> {
+            if (tx.line(endpointId).isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(tx.occupancyOfLine(endpointId).filter(o -> o.extension().equals(extension)).map(List::of)
+                    .orElse(List.of()));
+        }, "endpoint " + endpointId);
+    }
+
     /** An admin ends the session on one desk line (a tile of the desk board). */
     public Result forceLine(String endpointId, String actor) {
         return run(actor, EndReason.FORCED, tx -> {
