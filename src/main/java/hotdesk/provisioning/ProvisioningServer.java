@@ -5,18 +5,34 @@ import hotdesk.core.model.NetworkRange;
 import hotdesk.core.model.Mac;
 import hotdesk.core.usecase.ProvisionDesk;
 import hotdesk.core.usecase.ProvisionDesk.DeskView;
-import io.javalin.Javalin;
-import io.javalin.http.Context;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.PreEncodedHttpField;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ConcurrentHashMap;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -66,6 +82,14 @@ public final class ProvisioningServer implements AutoCloseable {
     /** Yealink's common file ({@code y000000000000.cfg} and per-model {@code y0000000000NN.cfg}). */
     static final String COMMON_FILE_BODY = "#!version:1.0.0.1\n# hotdesk: every setting is in the <mac>.cfg file\n";
 
+    private static final byte[] NOT_FOUND_BYTES = NOT_FOUND.getBytes(StandardCharsets.UTF_8);
+    private static final byte[] BAD_REQUEST_BYTES = BAD_REQUEST.getBytes(StandardCharsets.UTF_8);
+    private static final byte[] TOO_MANY_BYTES = TOO_MANY.getBytes(StandardCharsets.UTF_8);
+    private static final byte[] SERVER_ERROR_BYTES = SERVER_ERROR.getBytes(StandardCharsets.UTF_8);
+    private static final byte[] COMMON_FILE_BYTES = COMMON_FILE_BODY.getBytes(StandardCharsets.UTF_8);
+    private static final HttpField NO_STORE = new PreEncodedHttpField(HttpHeader.CACHE_CONTROL, "no-store");
+    private static final HttpField TEXT_PLAIN = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, CONTENT_TYPE);
+
     /**
      * Addresses the refusal limiter tracks per minute: far more than a scan from a handful of hosts
      * needs, small in memory (about 2 MB); see {@link RefusalLimiter} for what happens beyond it.
@@ -100,7 +124,21 @@ public final class ProvisioningServer implements AutoCloseable {
     private final RefusalLimiter deskFetches;
     private final RefusalLimiter addressFetches;
     private final int maxConnections;
-    private Javalin app;
+    /**
+     * The last answer served per desk, keyed by MAC and used only after every check of a request has
+     * passed: while {@link ProvisionDesk} hands out the very same view (the ledger's revision has not
+     * moved) and for at most {@link TemplateRenderer#RECHECK} after it was made, a fetch sends these
+     * bytes without computing the vendor model or looking at templates again. Past that the model is
+     * computed and compared with {@link RenderedFiles} as before, so a template edit or a change of
+     * time-dependent values (the zone's offset) is seen within a second, as without this cache.
+     */
+    private final ConcurrentHashMap<Mac, Served> served = new ConcurrentHashMap<>();
+    private Server jetty;
+    private ServerConnector connector;
+
+    /** The bytes last served for a desk, the view they were made from, and until when they may be sent as they are. */
+    private record Served(DeskView view, byte[] body, long until) {
+    }
 
     public ProvisioningServer(ProvisioningSettings s, ProvisionDesk provisionDesk) {
         this(s, provisionDesk, Clock.systemUTC());
@@ -130,47 +168,64 @@ public final class ProvisioningServer implements AutoCloseable {
     /**
      * Binds and starts listening; blocks until the listener is up.
      *
+     * <p>A plain Jetty server with one handler for every path (no servlet layer, no router: this
+     * listener serves one kind of file): {@code GET /provision/<file>} is {@link #provision}, any other
+     * request the same 404 as an unknown desk. Errors Jetty answers itself (a request head too large,
+     * a malformed request line) get the same plain, uncached bodies.
+     *
      * @throws IllegalStateException when already started, or the address and port cannot be bound
      */
     public synchronized void start() {
-        if (app != null) {
+        if (jetty != null) {
             throw new IllegalStateException("provisioning server already started");
         }
         log.info("provisioning server starting on {}:{} (allowed networks {}, template dir {})",
                 settings.bindAddress(), settings.port(), allowed,
                 settings.templateDir().map(Object::toString).orElse("none"));
-        Javalin created = Javalin.create(cfg -> {
-            cfg.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(MAX_REQUEST_HEAD_BYTES));
-            cfg.jetty.modifyServer(server -> server.addBean(new NetworkConnectionLimit(maxConnections, server)));
-            cfg.jetty.addConnector((server, http) -> {
-                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
-                connector.setHost(settings.bindAddress());
-                connector.setPort(settings.port());
-                // a silent connection goes after the request timeout; a trickling one is RequestDeadline's
-                connector.setIdleTimeout(settings.requestTimeout().toMillis());
-                connector.addEventListener(new RequestDeadline(connector.getScheduler(), settings.requestTimeout(),
-                        this::tooSlow));
-                return connector;
-            });
-            cfg.startup.showJavalinBanner = false;
-            cfg.startup.showOldJavalinVersionWarning = false;
-            cfg.routes.get("/provision/{file}", this::provision);
-            // every 404, matched route or not, must look the same
-            cfg.routes.error(404, ctx -> respond(ctx, 404, NOT_FOUND));
-            cfg.routes.exception(Exception.class, (e, ctx) -> {
-                log.error("provisioning request {} failed", printable(ctx.path()), e);
-                respond(ctx, 500, SERVER_ERROR);
-            });
+        QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+        threads.setName("hotdesk-provisioning");
+        Server created = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setRequestHeaderSize(MAX_REQUEST_HEAD_BYTES);
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        // as this listener always accepted (Javalin's choice): a path with encoded control characters or
+        // separators reaches the handler, which refuses it as malformed and logs it for fail2ban
+        http.setUriCompliance(UriCompliance.LEGACY);
+        ServerConnector c = new ServerConnector(created, new HttpConnectionFactory(http));
+        c.setHost(settings.bindAddress());
+        c.setPort(settings.port());
+        // a silent connection goes after the request timeout; a trickling one is RequestDeadline's
+        c.setIdleTimeout(settings.requestTimeout().toMillis());
+        c.addEventListener(new RequestDeadline(c.getScheduler(), settings.requestTimeout(), this::tooSlow));
+        created.addConnector(c);
+        created.addBean(new NetworkConnectionLimit(maxConnections, created));
+        created.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                route(request, response, callback);
+                return true;
+            }
+        });
+        created.setErrorHandler((request, response, callback) -> {
+            int status = response.getStatus();
+            respond(response, callback, status, errorBody(status));
+            return true;
         });
         try {
             created.start();
-        } catch (RuntimeException e) {
-            created.stop();
+        } catch (Exception e) {
+            try {
+                created.stop();
+            } catch (Exception stop) {
+                e.addSuppressed(stop);
+            }
             throw new IllegalStateException("provisioning server cannot listen on " + settings.bindAddress() + ":"
                     + settings.port() + ": " + e.getMessage(), e);
         }
-        app = created;
-        log.info("provisioning server started on {}:{}", settings.bindAddress(), created.port());
+        jetty = created;
+        connector = c;
+        log.info("provisioning server started on {}:{}", settings.bindAddress(), c.getLocalPort());
     }
 
     /** The renderer in use (for tests: how often it compiled and merged). */
@@ -180,27 +235,53 @@ public final class ProvisioningServer implements AutoCloseable {
 
     /** The port listened on (the ephemeral one when configured 0). */
     public synchronized int port() {
-        if (app == null) {
+        if (jetty == null) {
             throw new IllegalStateException("provisioning server not started");
         }
-        return app.port();
+        return connector.getLocalPort();
     }
 
     /** Stops Jetty; idempotent. */
     @Override
     public synchronized void close() {
-        if (app == null) {
+        if (jetty == null) {
             return;
         }
         log.info("provisioning server stopping");
-        app.stop();
-        app = null;
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            log.warn("provisioning server did not stop cleanly: {}", e.toString());
+        }
+        jetty = null;
+        connector = null;
         log.info("provisioning server stopped");
     }
 
-    private void provision(Context ctx) {
-        String ip = remoteAddress(ctx);
-        String file = ctx.pathParam("file");
+    private static final String PREFIX = "/provision/";
+
+    /** Every request: {@code GET /provision/<one path segment>} is a fetch, anything else the one 404. */
+    private void route(Request request, Response response, Callback callback) {
+        String path = Objects.requireNonNullElse(Request.getPathInContext(request), "");
+        try {
+            if (HttpMethod.GET.is(request.getMethod()) && path.startsWith(PREFIX) && path.length() > PREFIX.length()
+                    && path.indexOf('/', PREFIX.length()) < 0) {
+                provision(request, response, callback, path.substring(PREFIX.length()));
+            } else {
+                respond(response, callback, 404, NOT_FOUND_BYTES);
+            }
+        } catch (RuntimeException e) {
+            log.error("provisioning request {} failed", printable(path), e);
+            if (!response.isCommitted()) {
+                respond(response, callback, 500, SERVER_ERROR_BYTES);
+            } else {
+                callback.failed(e);
+            }
+        }
+    }
+
+    private void provision(Request request, Response response, Callback callback, String file) {
+        String ip = remoteAddress(request);
         RefusalLimiter.Verdict verdict = limiter.check(ip);
         if (verdict.blocked()) {
             securityLog(ip, subject(file), "rate-limited");
@@ -208,27 +289,27 @@ public final class ProvisioningServer implements AutoCloseable {
                 // audited once per address and minute: a scanner must not be able to flood the ledger
                 audit(subject(file), ip, "rate limited");
             }
-            ctx.header("Retry-After", Long.toString(verdict.secondsLeft()));
-            respond(ctx, 429, TOO_MANY);
+            tooMany(response, callback, verdict.secondsLeft());
             return;
         }
-        if (allowed.stream().noneMatch(n -> n.contains(ip))) {
-            refuse(ctx, ip, subject(file), "network", 404, NOT_FOUND);
+        if (!allowed(request, ip)) {
+            refuse(response, callback, ip, subject(file), "network", 404, NOT_FOUND_BYTES);
             return;
         }
         if (COMMON_FILE.matcher(file).matches()) {
-            respond(ctx, 200, COMMON_FILE_BODY);
+            respond(response, callback, 200, COMMON_FILE_BYTES);
             return;
         }
         Matcher m = MAC_FILE.matcher(file);
         if (!m.matches()) {
-            refuse(ctx, ip, file, "malformed", 400, BAD_REQUEST);
+            refuse(response, callback, ip, file, "malformed", 400, BAD_REQUEST_BYTES);
             return;
         }
         Mac mac = Mac.parse(m.group(1));
-        String userAgent = withoutControls(ctx.userAgent() == null ? "" : ctx.userAgent(), 200);
+        String sent = request.getHeaders().get(HttpHeader.USER_AGENT);
+        String userAgent = withoutControls(sent == null ? "" : sent, 200);
         if (settings.requireMacInUserAgent() && !carriesMac(userAgent, mac)) {
-            refuse(ctx, ip, mac.value(), "user-agent", 404, NOT_FOUND);
+            refuse(response, callback, ip, mac.value(), "user-agent", 404, NOT_FOUND_BYTES);
             return;
         }
         RefusalLimiter.Verdict byDesk = deskFetches.check(mac.value());
@@ -241,25 +322,31 @@ public final class ProvisioningServer implements AutoCloseable {
             if (byAddress.firstBlock()) {
                 audit(mac.value(), ip, byDesk.blocked() ? "too many fetches of this desk" : "too many fetches from this address");
             }
-            ctx.header("Retry-After", Long.toString(byAddress.secondsLeft()));
-            respond(ctx, 429, TOO_MANY);
+            tooMany(response, callback, byAddress.secondsLeft());
             return;
         }
         Optional<DeskView> view = provisionDesk.fetch(mac, ip, userAgent);
         if (view.isEmpty()) {
             // ProvisionDesk has audited it (unknown or disabled); the answer must not say which
+            served.remove(mac);
             countRefusal(ip);
             securityLog(ip, mac.value(), "unknown-or-disabled");
-            respond(ctx, 404, NOT_FOUND);
+            respond(response, callback, 404, NOT_FOUND_BYTES);
             return;
         }
         DeskView desk = view.get();
         deskFetches.refused(mac.value());
         addressFetches.refused(ip);
+        long now = clock.millis();
+        Served last = served.get(mac);
+        if (last != null && last.view() == desk && now < last.until() && now >= last.until() - TemplateRenderer.RECHECK.toMillis()) {
+            respond(response, callback, 200, last.body());
+            return;
+        }
         VendorProfile profile = profiles.get(desk.device().vendor());
         if (profile == null || !profile.fileKind().equals("cfg")) {
             log.warn("device {} is vendor '{}': no profile serves {}.cfg", mac, desk.device().vendor(), mac);
-            respond(ctx, 404, NOT_FOUND);
+            respond(response, callback, 404, NOT_FOUND_BYTES);
             return;
         }
         byte[] body;
@@ -278,14 +365,31 @@ public final class ProvisioningServer implements AutoCloseable {
                 log.debug("provisioned {} to {} ({} bytes, unchanged since last rendered)", mac, ip, body.length);
             }
         } catch (TemplateException e) {
+            served.remove(mac);
             log.error("provisioning {} for {} failed: {}", mac, ip, e.getMessage());
-            respond(ctx, 500, SERVER_ERROR);
+            respond(response, callback, 500, SERVER_ERROR_BYTES);
             return;
         }
-        ctx.status(200);
-        ctx.header("Cache-Control", "no-store");
-        ctx.contentType(CONTENT_TYPE);
-        ctx.result(body);
+        if (served.size() >= RenderedFiles.MAX_DESKS && !served.containsKey(mac)) {
+            served.clear();
+        }
+        served.put(mac, new Served(desk, body, now + TemplateRenderer.RECHECK.toMillis()));
+        respond(response, callback, 200, body);
+    }
+
+    /** Whether the TCP peer lies in an allowed network. */
+    private boolean allowed(Request request, String ip) {
+        SocketAddress peer = request.getConnectionMetaData().getRemoteSocketAddress();
+        if (peer instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            InetAddress a = inet.getAddress();
+            for (NetworkRange n : allowed) {
+                if (n.contains(a)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return allowed.stream().anyMatch(n -> n.contains(ip));
     }
 
     /** What a refusal is about: the normalised MAC when the file name carries one, else the name. */
@@ -294,11 +398,12 @@ public final class ProvisioningServer implements AutoCloseable {
         return m.matches() ? Mac.parse(m.group(1)).value() : file;
     }
 
-    private void refuse(Context ctx, String ip, String what, String reason, int status, String body) {
+    private void refuse(Response response, Callback callback, String ip, String what, String reason, int status,
+                        byte[] body) {
         countRefusal(ip);
         securityLog(ip, what, reason);
         audit(what, ip, reason);
-        respond(ctx, status, body);
+        respond(response, callback, status, body);
     }
 
     private void tooSlow(String ip) {
@@ -323,16 +428,34 @@ public final class ProvisioningServer implements AutoCloseable {
         security.warn("provisioning refused ip={} mac={} reason={}", ip, printable(what, 40), reason);
     }
 
-    private static void respond(Context ctx, int status, String body) {
-        ctx.status(status);
-        ctx.header("Cache-Control", "no-store");
-        ctx.contentType(CONTENT_TYPE);
-        ctx.result(body);
+    private static void tooMany(Response response, Callback callback, long secondsLeft) {
+        response.getHeaders().put(HttpHeader.RETRY_AFTER, secondsLeft);
+        respond(response, callback, 429, TOO_MANY_BYTES);
+    }
+
+    /** Every answer of this listener: plain text, never cached, the whole body at once. */
+    private static void respond(Response response, Callback callback, int status, byte[] body) {
+        response.setStatus(status);
+        response.getHeaders().put(NO_STORE);
+        response.getHeaders().put(TEXT_PLAIN);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, ByteBuffer.wrap(body), callback);
+    }
+
+    /** The body of an answer Jetty itself decided (431, a malformed request, an unknown path). */
+    private static byte[] errorBody(int status) {
+        return switch (status) {
+            case 400 -> BAD_REQUEST_BYTES;
+            case 404 -> NOT_FOUND_BYTES;
+            case 429 -> TOO_MANY_BYTES;
+            case 431 -> "request header fields too large\n".getBytes(StandardCharsets.US_ASCII);
+            default -> status >= 500 ? SERVER_ERROR_BYTES : ("error " + status + "\n").getBytes(StandardCharsets.US_ASCII);
+        };
     }
 
     /** The TCP peer; never a forwarding header, which any client can forge. */
-    static String remoteAddress(Context ctx) {
-        String a = ctx.req().getRemoteAddr();
+    static String remoteAddress(Request request) {
+        String a = Request.getRemoteAddr(request);
         if (a == null) {
             return "";
         }
@@ -353,6 +476,9 @@ public final class ProvisioningServer implements AutoCloseable {
     /** A free-text header value kept for the ledger: cut, control characters replaced. */
     static String withoutControls(String s, int max) {
         String cut = s.length() > max ? s.substring(0, max) : s;
+        if (cut.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+            return cut; // printable ASCII, as every phone sends: nothing to replace
+        }
         return CONTROLS.matcher(cut).replaceAll("?");
     }
 

@@ -96,6 +96,8 @@ final class JdbcLedger implements Ledger {
     private final DataSource dataSource;
     private final String shownUrl;
     private final ThreadLocal<Boolean> writing = new ThreadLocal<>();
+    /** The highest revision committed or read through this ledger (see {@link Ledger#latestKnownRevision()}). */
+    private final java.util.concurrent.atomic.AtomicLong known = new java.util.concurrent.atomic.AtomicLong(-1);
 
     JdbcLedger(DataSource dataSource, String shownUrl) {
         this.dataSource = dataSource;
@@ -110,6 +112,17 @@ final class JdbcLedger implements Ledger {
     @Override
     public <T> T read(Work<T> work) {
         return run(work, true);
+    }
+
+    @Override
+    public java.util.OptionalLong latestKnownRevision() {
+        long k = known.get();
+        return k < 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(k);
+    }
+
+    /** A revision this process saw committed: known from now on. */
+    private void saw(long revision) {
+        known.accumulateAndGet(revision, Math::max);
     }
 
     private <T> T run(Work<T> work, boolean readOnly) {
@@ -156,6 +169,8 @@ final class JdbcLedger implements Ledger {
                 throw tx.conflict;
             }
             commit(c);
+            // only a committed revision may be known: a fetch that finds it reads the view again
+            saw(tx.latest);
             return result;
         } catch (SQLException e) {
             rollback(c, e);
@@ -361,6 +376,7 @@ final class JdbcLedger implements Ledger {
             latest = one("locking the ledger", "SELECT latest FROM ledger_revision WHERE id = 1 FOR UPDATE",
                     rs -> rs.getLong(1)).orElseThrow(() -> new LedgerException("ledger on " + shownUrl
                     + " has no ledger_revision row: the schema is damaged (restore it or start from an empty database)", null));
+            saw(latest); // committed by whoever held the lock before
         }
 
         // ---- plumbing
@@ -1085,8 +1101,10 @@ final class JdbcLedger implements Ledger {
             if (!readOnly) {
                 return latest; // read under the lock at the start and kept by bump
             }
-            return one("read latest revision", "SELECT latest FROM ledger_revision WHERE id = 1", rs -> rs.getLong(1))
+            long read = one("read latest revision", "SELECT latest FROM ledger_revision WHERE id = 1", rs -> rs.getLong(1))
                     .orElse(0L);
+            saw(read); // a snapshot holds committed rows only
+            return read;
         }
 
         @Override

@@ -104,6 +104,12 @@ public final class InMemoryLedger implements Ledger {
         return result;
     }
 
+    /** Every commit goes through this object, so it always knows the latest revision. */
+    @Override
+    public synchronized java.util.OptionalLong latestKnownRevision() {
+        return java.util.OptionalLong.of(state.revision);
+    }
+
     public synchronized List<Ended> history() {
         return List.copyOf(state.history);
     }
