@@ -30,6 +30,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentHashMap;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -126,19 +127,29 @@ public final class ProvisioningServer implements AutoCloseable {
     private final int maxConnections;
     /**
      * The last answer served per desk, keyed by MAC and used only after every check of a request has
-     * passed: while {@link ProvisionDesk} hands out the very same view (the ledger's revision has not
-     * moved) and for at most {@link TemplateRenderer#RECHECK} after it was made, a fetch sends these
-     * bytes without computing the vendor model or looking at templates again. Past that the model is
-     * computed and compared with {@link RenderedFiles} as before, so a template edit or a change of
-     * time-dependent values (the zone's offset) is seen within a second, as without this cache.
+     * passed, while {@link ProvisionDesk} hands out the very same view (the ledger's revision has not
+     * moved): for {@link TemplateRenderer#RECHECK} after it was checked a fetch sends these bytes as
+     * they are; after that they are sent again once the template is still the same version (looked up
+     * again only when a user template directory is configured: bundled templates cannot change while
+     * hotdesk runs) and the profile's {@link VendorProfile#clockDependent clock-dependent part} is
+     * equal. Otherwise the model is computed and compared with {@link RenderedFiles} as before. So a
+     * template edit is seen within a second, as the renderer promises, and a storm of fetches of many
+     * desks computes no model.
      */
     private final ConcurrentHashMap<Mac, Served> served = new ConcurrentHashMap<>();
     private Server jetty;
     private ServerConnector connector;
 
     /** The bytes last served for a desk, the view they were made from, and until when they may be sent as they are. */
-    private record Served(DeskView view, byte[] body, long until) {
+    private record Served(DeskView view, TemplateRenderer.TemplateVersion version, Object clockPart, byte[] body,
+                          long checkedAt) {
+        Served checked(long at) {
+            return new Served(view, version, clockPart, body, at);
+        }
     }
+
+    /** The last User-Agent that named each desk's MAC: {@link #carriesMac} is pure, so its answer can be kept. */
+    private final ConcurrentHashMap<Mac, String> namedBy = new ConcurrentHashMap<>();
 
     public ProvisioningServer(ProvisioningSettings s, ProvisionDesk provisionDesk) {
         this(s, provisionDesk, Clock.systemUTC());
@@ -308,7 +319,7 @@ public final class ProvisioningServer implements AutoCloseable {
         Mac mac = Mac.parse(m.group(1));
         String sent = request.getHeaders().get(HttpHeader.USER_AGENT);
         String userAgent = withoutControls(sent == null ? "" : sent, 200);
-        if (settings.requireMacInUserAgent() && !carriesMac(userAgent, mac)) {
+        if (settings.requireMacInUserAgent() && !namesMac(userAgent, mac)) {
             refuse(response, callback, ip, mac.value(), "user-agent", 404, NOT_FOUND_BYTES);
             return;
         }
@@ -339,7 +350,7 @@ public final class ProvisioningServer implements AutoCloseable {
         addressFetches.refused(ip);
         long now = clock.millis();
         Served last = served.get(mac);
-        if (last != null && last.view() == desk && now < last.until() && now >= last.until() - TemplateRenderer.RECHECK.toMillis()) {
+        if (last != null && last.view() == desk && stillGood(last, desk, mac, now)) {
             respond(response, callback, 200, last.body());
             return;
         }
@@ -350,9 +361,14 @@ public final class ProvisioningServer implements AutoCloseable {
             return;
         }
         byte[] body;
+        Map<String, Object> model;
+        Object clockPart;
+        TemplateRenderer.TemplateVersion version;
         try {
-            Map<String, Object> model = profile.model(desk, settings, clock.instant());
-            TemplateRenderer.TemplateVersion version = renderer.resolve(profile.vendor(), desk.device().model(), mac,
+            Instant at = clock.instant();
+            model = profile.model(desk, settings, at);
+            clockPart = profile.clockDependent(settings, at);
+            version = renderer.resolve(profile.vendor(), desk.device().model(), mac,
                     profile.fileKind());
             body = rendered.get(mac, version, model);
             if (body == null) {
@@ -360,6 +376,7 @@ public final class ProvisioningServer implements AutoCloseable {
                         profile.fileKind(), model);
                 body = r.text().getBytes(StandardCharsets.UTF_8);
                 rendered.put(mac, r.version(), model, body);
+                version = r.version();
                 log.info("provisioned {} to {} ({} bytes, rendered from {})", mac, ip, body.length, r.version().name());
             } else {
                 log.debug("provisioned {} to {} ({} bytes, unchanged since last rendered)", mac, ip, body.length);
@@ -373,8 +390,53 @@ public final class ProvisioningServer implements AutoCloseable {
         if (served.size() >= RenderedFiles.MAX_DESKS && !served.containsKey(mac)) {
             served.clear();
         }
-        served.put(mac, new Served(desk, body, now + TemplateRenderer.RECHECK.toMillis()));
+        served.put(mac, new Served(desk, version, clockPart, body, now));
         respond(response, callback, 200, body);
+    }
+
+    /**
+     * Whether the bytes last served for this desk, made from this very view, may be sent again now
+     * (see {@link #served}); refreshes their check time when they may.
+     */
+    private boolean stillGood(Served last, DeskView desk, Mac mac, long now) {
+        long since = now - last.checkedAt();
+        if (since >= 0 && since < TemplateRenderer.RECHECK.toMillis()) {
+            return true;
+        }
+        VendorProfile profile = profiles.get(desk.device().vendor());
+        if (profile == null) {
+            return false;
+        }
+        Instant at = Instant.ofEpochMilli(now);
+        if (!profile.clockDependent(settings, at).equals(last.clockPart())) {
+            return false;
+        }
+        if (settings.templateDir().isPresent()) {
+            try {
+                if (!renderer.resolve(profile.vendor(), desk.device().model(), mac, profile.fileKind()).equals(last.version())) {
+                    return false;
+                }
+            } catch (TemplateException e) {
+                return false; // the full path reports it
+            }
+        }
+        served.replace(mac, last, last.checked(now));
+        return true;
+    }
+
+    /** Whether the User-Agent names this MAC, from {@link #namedBy} when this very User-Agent did before. */
+    private boolean namesMac(String userAgent, Mac mac) {
+        if (userAgent.equals(namedBy.get(mac))) {
+            return true;
+        }
+        if (!carriesMac(userAgent, mac)) {
+            return false;
+        }
+        if (namedBy.size() >= MAX_TRACKED_DESKS && !namedBy.containsKey(mac)) {
+            namedBy.clear();
+        }
+        namedBy.put(mac, userAgent);
+        return true;
     }
 
     /** Whether the TCP peer lies in an allowed network. */
