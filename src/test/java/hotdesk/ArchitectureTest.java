@@ -100,9 +100,15 @@ class ArchitectureTest {
     }
 
     @Test
-    void javalin_and_jetty_stay_in_the_two_http_listeners() {
+    void javalin_and_jetty_stay_in_the_http_listeners() {
         onlyIn("Javalin and Jetty", new String[] {"io.javalin..", "org.eclipse.jetty.."},
-                "hotdesk.provisioning..", "hotdesk.board..").check(production);
+                "hotdesk.provisioning..", "hotdesk.board..", "hotdesk.metrics..").check(production);
+    }
+
+    @Test
+    void micrometer_stays_in_metrics() {
+        onlyIn("Micrometer and the Prometheus client", new String[] {"io.micrometer..", "io.prometheus.."},
+                "hotdesk.metrics..").check(production);
     }
 
     @Test

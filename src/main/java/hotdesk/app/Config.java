@@ -107,6 +107,8 @@ public final class Config {
                     + "the ledger, so they survive a restart"),
             new Key("admin.max-failures", "5", "failed board sign-ins of one account name within lockout.window that lock "
                     + "that name for lockout.duration"),
+            new Key("metrics.bind", "127.0.0.1", "address the metrics listener (/metrics for Prometheus, /health) listens on"),
+            new Key("metrics.port", "0", "port of the metrics listener; 0: no listener"),
             new Key("pjsip.transport", "transport-udp", "transport set on every pushed endpoint"),
             new Key("pjsip.allow", "ulaw,alaw", "codecs of pushed endpoints"),
             new Key("pjsip.idle-context", "hotdesk-idle", "dialplan context of an idle desk"),

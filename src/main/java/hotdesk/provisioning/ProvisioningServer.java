@@ -3,6 +3,7 @@ package hotdesk.provisioning;
 import hotdesk.core.model.NetworkRange;
 
 import hotdesk.core.model.Mac;
+import hotdesk.core.port.Telemetry;
 import hotdesk.core.usecase.ProvisionDesk;
 import hotdesk.core.usecase.ProvisionDesk.DeskView;
 import org.eclipse.jetty.http.HttpField;
@@ -137,6 +138,7 @@ public final class ProvisioningServer implements AutoCloseable {
      * desks computes no model.
      */
     private final ConcurrentHashMap<Mac, Served> served = new ConcurrentHashMap<>();
+    private final Telemetry telemetry;
     private Server jetty;
     private ServerConnector connector;
 
@@ -155,6 +157,11 @@ public final class ProvisioningServer implements AutoCloseable {
         this(s, provisionDesk, Clock.systemUTC());
     }
 
+    /** @param telemetry told of every answer's result ({@code served} or the refusal's reason) */
+    public ProvisioningServer(ProvisioningSettings s, ProvisionDesk provisionDesk, Telemetry telemetry) {
+        this(s, provisionDesk, Clock.systemUTC(), MAX_TRACKED_ADDRESSES, MAX_CONNECTIONS, telemetry);
+    }
+
     ProvisioningServer(ProvisioningSettings s, ProvisionDesk provisionDesk, Clock clock) {
         this(s, provisionDesk, clock, MAX_TRACKED_ADDRESSES, MAX_CONNECTIONS);
     }
@@ -162,6 +169,12 @@ public final class ProvisioningServer implements AutoCloseable {
     /** With other bounds than the production ones, so tests can reach them. */
     ProvisioningServer(ProvisioningSettings s, ProvisionDesk provisionDesk, Clock clock, int maxTrackedAddresses,
                        int maxConnections) {
+        this(s, provisionDesk, clock, maxTrackedAddresses, maxConnections, Telemetry.none());
+    }
+
+    private ProvisioningServer(ProvisioningSettings s, ProvisionDesk provisionDesk, Clock clock, int maxTrackedAddresses,
+                               int maxConnections, Telemetry telemetry) {
+        this.telemetry = telemetry;
         this.settings = s;
         this.maxConnections = maxConnections;
         this.provisionDesk = provisionDesk;
@@ -279,9 +292,11 @@ public final class ProvisioningServer implements AutoCloseable {
                     && path.indexOf('/', PREFIX.length()) < 0) {
                 provision(request, response, callback, path.substring(PREFIX.length()));
             } else {
+                telemetry.fetched("no-route");
                 respond(response, callback, 404, NOT_FOUND_BYTES);
             }
         } catch (RuntimeException e) {
+            telemetry.fetched("error");
             log.error("provisioning request {} failed", printable(path), e);
             if (!response.isCommitted()) {
                 respond(response, callback, 500, SERVER_ERROR_BYTES);
@@ -300,6 +315,7 @@ public final class ProvisioningServer implements AutoCloseable {
                 // audited once per address and minute: a scanner must not be able to flood the ledger
                 audit(subject(file), ip, "rate limited");
             }
+            telemetry.fetched("rate-limited");
             tooMany(response, callback, verdict.secondsLeft());
             return;
         }
@@ -308,6 +324,7 @@ public final class ProvisioningServer implements AutoCloseable {
             return;
         }
         if (COMMON_FILE.matcher(file).matches()) {
+            telemetry.fetched("common");
             respond(response, callback, 200, COMMON_FILE_BYTES);
             return;
         }
@@ -333,6 +350,7 @@ public final class ProvisioningServer implements AutoCloseable {
             if (byAddress.firstBlock()) {
                 audit(mac.value(), ip, byDesk.blocked() ? "too many fetches of this desk" : "too many fetches from this address");
             }
+            telemetry.fetched(reason);
             tooMany(response, callback, byAddress.secondsLeft());
             return;
         }
@@ -342,6 +360,7 @@ public final class ProvisioningServer implements AutoCloseable {
             served.remove(mac);
             countRefusal(ip);
             securityLog(ip, mac.value(), "unknown-or-disabled");
+            telemetry.fetched("unknown-or-disabled");
             respond(response, callback, 404, NOT_FOUND_BYTES);
             return;
         }
@@ -351,12 +370,14 @@ public final class ProvisioningServer implements AutoCloseable {
         long now = clock.millis();
         Served last = served.get(mac);
         if (last != null && last.view() == desk && stillGood(last, desk, mac, now)) {
+            telemetry.fetched("served");
             respond(response, callback, 200, last.body());
             return;
         }
         VendorProfile profile = profiles.get(desk.device().vendor());
         if (profile == null || !profile.fileKind().equals("cfg")) {
             log.warn("device {} is vendor '{}': no profile serves {}.cfg", mac, desk.device().vendor(), mac);
+            telemetry.fetched("no-profile");
             respond(response, callback, 404, NOT_FOUND_BYTES);
             return;
         }
@@ -384,6 +405,7 @@ public final class ProvisioningServer implements AutoCloseable {
         } catch (TemplateException e) {
             served.remove(mac);
             log.error("provisioning {} for {} failed: {}", mac, ip, e.getMessage());
+            telemetry.fetched("error");
             respond(response, callback, 500, SERVER_ERROR_BYTES);
             return;
         }
@@ -391,6 +413,7 @@ public final class ProvisioningServer implements AutoCloseable {
             served.clear();
         }
         served.put(mac, new Served(desk, version, clockPart, body, now));
+        telemetry.fetched("served");
         respond(response, callback, 200, body);
     }
 
@@ -465,6 +488,7 @@ public final class ProvisioningServer implements AutoCloseable {
         countRefusal(ip);
         securityLog(ip, what, reason);
         audit(what, ip, reason);
+        telemetry.fetched(reason);
         respond(response, callback, status, body);
     }
 
