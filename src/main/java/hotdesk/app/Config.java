@@ -134,7 +134,8 @@ public final class Config {
                     + "ledger.prune-interval (0s: kept forever)"),
             new Key("ledger.fetch-retention", "30d", "how long phones' config fetch records are kept (0s: kept forever)"),
             new Key("ledger.prune-interval", "1h", "how often serve deletes audit lines and fetch records past their retention, "
-                    + "in batches of 1,000 rows per transaction (first run 30 s after the start)"),
+                    + "in batches of 1,000 rows per transaction (1s..7d; first run 30 s after the start, or one interval when "
+                    + "shorter); hotdesk prune runs it at once"),
             new Key("auto-logout.idle", "0s", "log a desk out this long after its last call ended (or after the login when no "
                     + "call followed); 0s: off. Never during a call: a desk with a call up is logged out when the call ends"),
             new Key("auto-logout.max", "12h", "log a desk out this long after the login, whatever the calls (not during one); "

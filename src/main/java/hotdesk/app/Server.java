@@ -283,7 +283,7 @@ public final class Server implements AutoCloseable {
         }
         PruneLedger.retention("ledger.audit-retention", c.duration("ledger.audit-retention"));
         PruneLedger.retention("ledger.fetch-retention", c.duration("ledger.fetch-retention"));
-        within("ledger.prune-interval", c.duration("ledger.prune-interval"), Duration.ofMinutes(1), Duration.ofDays(7));
+        within("ledger.prune-interval", c.duration("ledger.prune-interval"), Duration.ofSeconds(1), Duration.ofDays(7));
         shippedSecrets(c, parts);
         return parts;
     }
@@ -393,8 +393,9 @@ public final class Server implements AutoCloseable {
 
             PruneLedger prune = pruneLedger(c, services.clock(), ledger);
             ScheduledExecutorService pruning = Executors.newSingleThreadScheduledExecutor(daemonThreads("hotdesk-prune"));
-            pruning.scheduleWithFixedDelay(() -> pruneQuietly(prune), PRUNE_FIRST.toMillis(),
-                    c.duration("ledger.prune-interval").toMillis(), TimeUnit.MILLISECONDS);
+            Duration pruneEvery = c.duration("ledger.prune-interval");
+            pruning.scheduleWithFixedDelay(() -> pruneQuietly(prune), firstPrune(pruneEvery).toMillis(),
+                    pruneEvery.toMillis(), TimeUnit.MILLISECONDS);
             open.push(() -> {
                 pruning.shutdownNow();
                 pruning.awaitTermination(5, TimeUnit.SECONDS);
@@ -452,6 +453,11 @@ public final class Server implements AutoCloseable {
             alerts.send(new hotdesk.core.model.EmergencyAlert(call, Optional.empty(), false, services.clock().instant(),
                     services.node()));
         }
+    }
+
+    /** When the first retention run comes: {@link #PRUNE_FIRST} after the start, or one interval when that is shorter. */
+    static Duration firstPrune(Duration every) {
+        return every.compareTo(PRUNE_FIRST) < 0 ? every : PRUNE_FIRST;
     }
 
     /** Off every request path, on its own thread: batches of short transactions. */

@@ -999,6 +999,18 @@ final class JdbcLedger implements Ledger {
         }
 
         @Override
+        public long countAuditBefore(Instant before) {
+            return one("count audit lines before " + before, "SELECT COUNT(*) FROM audit_log WHERE occurred_at < ?",
+                    rs -> rs.getLong(1), before).orElse(0L);
+        }
+
+        @Override
+        public long countFetchesBefore(Instant before) {
+            return one("count fetch records before " + before, "SELECT COUNT(*) FROM config_fetches WHERE fetched_at < ?",
+                    rs -> rs.getLong(1), before).orElse(0L);
+        }
+
+        @Override
         public Map<String, AutoLogoutOverride> autoLogoutOverrides(String scope) {
             Map<String, AutoLogoutOverride> all = new java.util.TreeMap<>();
             for (Object[] row : list("read auto-logout overrides of " + scope,

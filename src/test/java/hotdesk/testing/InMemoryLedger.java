@@ -233,6 +233,16 @@ public final class InMemoryLedger implements Ledger {
             return prune(s.fetches, f -> f.at().isBefore(before), Fetch::at, max);
         }
 
+        @Override
+        public long countAuditBefore(Instant before) {
+            return s.audit.stream().filter(a -> a.at().isBefore(before)).count();
+        }
+
+        @Override
+        public long countFetchesBefore(Instant before) {
+            return s.fetches.stream().filter(f -> f.at().isBefore(before)).count();
+        }
+
         /** Removes at most {@code max} matching elements, oldest first (ties in writing order). */
         private static <E> int prune(List<E> list, java.util.function.Predicate<E> old,
                                      java.util.function.Function<E, Instant> at, int max) {

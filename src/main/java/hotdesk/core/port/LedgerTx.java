@@ -170,6 +170,12 @@ public interface LedgerTx {
     /** Deletes at most {@code max} fetch records from before {@code before}, oldest first; returns how many. */
     int pruneFetches(Instant before, int max);
 
+    /** How many audit lines occurred before {@code before}: what pruning at that cut would delete in all. */
+    long countAuditBefore(Instant before);
+
+    /** How many fetch records are from before {@code before}. */
+    long countFetchesBefore(Instant before);
+
     // ---- revisions for the reconciler
     /** Gives each target a new revision, higher than every revision before. */
     void bump(Target... targets);
