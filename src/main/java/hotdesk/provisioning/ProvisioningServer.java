@@ -150,6 +150,15 @@ public final class ProvisioningServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The last clock-dependent part computed, and for which profile and second: the same within one
+     * second, as the zone transitions it depends on fall on whole seconds.
+     */
+    private record ClockMemo(VendorProfile profile, long second, Object part) {
+    }
+
+    private volatile ClockMemo clockMemo;
+
     /** The last User-Agent that named each desk's MAC: {@link #carriesMac} is pure, so its answer can be kept. */
     private final ConcurrentHashMap<Mac, String> namedBy = new ConcurrentHashMap<>();
 
@@ -388,7 +397,7 @@ public final class ProvisioningServer implements AutoCloseable {
         try {
             Instant at = clock.instant();
             model = profile.model(desk, settings, at);
-            clockPart = profile.clockDependent(settings, at);
+            clockPart = clockPart(profile, at);
             version = renderer.resolve(profile.vendor(), desk.device().model(), mac,
                     profile.fileKind());
             body = rendered.get(mac, version, model);
@@ -431,7 +440,7 @@ public final class ProvisioningServer implements AutoCloseable {
             return false;
         }
         Instant at = Instant.ofEpochMilli(now);
-        if (!profile.clockDependent(settings, at).equals(last.clockPart())) {
+        if (!clockPart(profile, at).equals(last.clockPart())) {
             return false;
         }
         if (settings.templateDir().isPresent()) {
@@ -445,6 +454,18 @@ public final class ProvisioningServer implements AutoCloseable {
         }
         served.replace(mac, last, last.checked(now));
         return true;
+    }
+
+    /** A profile's clock-dependent part, computed once per second of the clock (see {@link ClockMemo}). */
+    private Object clockPart(VendorProfile profile, Instant at) {
+        long second = at.getEpochSecond();
+        ClockMemo m = clockMemo;
+        if (m != null && m.profile() == profile && m.second() == second) {
+            return m.part();
+        }
+        Object part = profile.clockDependent(settings, at);
+        clockMemo = new ClockMemo(profile, second, part);
+        return part;
     }
 
     /** Whether the User-Agent names this MAC, from {@link #namedBy} when this very User-Agent did before. */
@@ -562,7 +583,12 @@ public final class ProvisioningServer implements AutoCloseable {
     /** A free-text header value kept for the ledger: cut, control characters replaced. */
     static String withoutControls(String s, int max) {
         String cut = s.length() > max ? s.substring(0, max) : s;
-        if (cut.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+        boolean printable = true;
+        for (int i = 0; i < cut.length() && printable; i++) {
+            char c = cut.charAt(i);
+            printable = c >= 0x20 && c < 0x7f;
+        }
+        if (printable) {
             return cut; // printable ASCII, as every phone sends: nothing to replace
         }
         return CONTROLS.matcher(cut).replaceAll("?");
