@@ -103,7 +103,7 @@ class ArchitectureTest {
     @Test
     void javalin_and_jetty_stay_in_the_http_listeners() {
         onlyIn("Javalin and Jetty", new String[] {"io.javalin..", "org.eclipse.jetty.."},
-                "hotdesk.provisioning..", "hotdesk.board..", "hotdesk.selfservice..", "hotdesk.web..").check(production);
+                "hotdesk.provisioning..", "hotdesk.board..", "hotdesk.selfservice..", "hotdesk.web..", "hotdesk.metrics..").check(production);
     }
 
     @Test
@@ -126,6 +126,12 @@ class ArchitectureTest {
     @Test
     void zxing_stays_in_the_self_service_listener() {
         onlyIn("ZXing", new String[] {"com.google.zxing.."}, "hotdesk.selfservice..").check(production);
+    }
+
+    @Test
+    void micrometer_stays_in_metrics() {
+        onlyIn("Micrometer and the Prometheus client", new String[] {"io.micrometer..", "io.prometheus.."},
+                "hotdesk.metrics..").check(production);
     }
 
     @Test

@@ -124,6 +124,8 @@ public final class Config {
                     + "with Retry-After"),
             new Key("self-service.max-requests-per-address", "60", "requests per minute one client address may make (API and "
                     + "QR pages, checked before any token is looked at); more get 429 with Retry-After"),
+            new Key("metrics.bind", "127.0.0.1", "address the metrics listener (/metrics for Prometheus, /health) listens on"),
+            new Key("metrics.port", "0", "port of the metrics listener; 0: no listener"),
             new Key("pjsip.transport", "transport-udp", "transport set on every pushed endpoint"),
             new Key("pjsip.allow", "ulaw,alaw", "codecs of pushed endpoints"),
             new Key("pjsip.idle-context", "hotdesk-idle", "dialplan context of an idle desk"),
@@ -155,7 +157,8 @@ public final class Config {
                     + "ledger.prune-interval (0s: kept forever)"),
             new Key("ledger.fetch-retention", "30d", "how long phones' config fetch records are kept (0s: kept forever)"),
             new Key("ledger.prune-interval", "1h", "how often serve deletes audit lines and fetch records past their retention, "
-                    + "in batches of 1,000 rows per transaction (first run 30 s after the start)"),
+                    + "in batches of 1,000 rows per transaction (1s..7d; first run 30 s after the start, or one interval when "
+                    + "shorter); hotdesk prune runs it at once"),
             new Key("auto-logout.idle", "0s", "log a desk out this long after its last call ended (or after the login when no "
                     + "call followed); 0s: off. Never during a call: a desk with a call up is logged out when the call ends"),
             new Key("auto-logout.max", "12h", "log a desk out this long after the login, whatever the calls (not during one); "

@@ -15,6 +15,12 @@ import java.util.concurrent.TimeUnit;
  * journal's promise) and is logged once per run of failures, not per tick. {@link #close()} stops the
  * thread and flushes what is left, so serve's SIGTERM path loses nothing the ledger can take; if the
  * ledger refuses even then, the loss is logged with its size.
+ *
+ * <p><b>Paced.</b> The next flush comes {@code every} after the last one ended, or {@value #PACE} times
+ * as long as the last one took when that is longer (at most {@link #MAX_PAUSE}): under a fetch storm
+ * the writer keeps to about a fifth of one core and leaves the rest to answering phones, and the
+ * journal coalesces what waits meanwhile (the latest fetch per desk, audit lines folded beyond its
+ * bound), so a longer pause also means fewer rows.
  */
 final class JournalWriter implements AutoCloseable {
 
@@ -22,7 +28,13 @@ final class JournalWriter implements AutoCloseable {
 
     private final FetchJournal journal;
     private final ScheduledExecutorService thread;
+    private final long everyMillis;
     private boolean failing;
+
+    /** The pause after a flush is at least this many times as long as the flush took. */
+    static final int PACE = 4;
+    /** The longest pause between two flushes, however long the last one took. */
+    static final Duration MAX_PAUSE = Duration.ofSeconds(10);
 
     JournalWriter(FetchJournal journal, Duration every) {
         this.journal = journal;
@@ -31,8 +43,24 @@ final class JournalWriter implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        long ms = Math.max(1, every.toMillis());
-        thread.scheduleWithFixedDelay(this::flushQuietly, ms, ms, TimeUnit.MILLISECONDS);
+        this.everyMillis = Math.max(1, every.toMillis());
+        thread.schedule(this::tick, everyMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private void tick() {
+        long started = System.nanoTime();
+        flushQuietly();
+        long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        try {
+            thread.schedule(this::tick, pause(everyMillis, took), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing: close() writes what is left
+        }
+    }
+
+    /** The pause after a flush that took {@code tookMillis}. */
+    static long pause(long everyMillis, long tookMillis) {
+        return Math.max(everyMillis, Math.min(MAX_PAUSE.toMillis(), tookMillis * PACE));
     }
 
     private synchronized void flushQuietly() {

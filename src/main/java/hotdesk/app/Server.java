@@ -41,6 +41,10 @@ import hotdesk.core.usecase.LogOut;
 import hotdesk.core.usecase.ProvisionDesk;
 import hotdesk.core.usecase.PruneLedger;
 import hotdesk.core.usecase.Reconcile;
+import hotdesk.core.port.Telemetry;
+import hotdesk.metrics.MetricsServer;
+import hotdesk.metrics.MetricsSettings;
+import hotdesk.metrics.PrometheusTelemetry;
 import hotdesk.provisioning.ProvisioningServer;
 import hotdesk.provisioning.DialCodes;
 import hotdesk.provisioning.ProvisioningSettings;
@@ -59,6 +63,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -99,11 +104,23 @@ public final class Server implements AutoCloseable {
     private AutoLogout autoLogout;
     private ExecutorService callEnds;
     private EmergencyAlerts alerts = EmergencyAlerts.none();
+    private MetricsServer metrics;
+    /** When the reconciler last found nothing left to apply (or the start): its lag is the time since. */
+    private volatile java.time.Instant lastCaughtUp;
+    /** The last ARI probe and when it was made: /health and the gauge ask at most every {@link #ARI_PROBE_EVERY}. */
+    private volatile MetricsServer.Check ariState;
+    private volatile long ariCheckedAt;
+    private final Object ariLock = new Object();
 
     /** How often fetch records and provisioning audit lines are written to the ledger. */
     static final Duration JOURNAL_FLUSH = Duration.ofSeconds(1);
     /** When the first retention run comes after the start: not in the start's way, not skipped by frequent restarts. */
     static final Duration PRUNE_FIRST = Duration.ofSeconds(30);
+
+    /** Longest reconciler lag /health calls up: a push failing for longer means Asterisk does not match the ledger. */
+    static final Duration HEALTHY_LAG = Duration.ofSeconds(60);
+    /** How long one ARI probe's answer is used for /health and the ARI gauge. */
+    static final Duration ARI_PROBE_EVERY = Duration.ofSeconds(5);
 
     /** Emergency calls waiting to be announced at most; a burst beyond is logged on the AMI thread, unannounced. */
     static final int WATCH_QUEUE = 1000;
@@ -116,7 +133,7 @@ public final class Server implements AutoCloseable {
     record Parts(AriSettings ari, AmiSettings ami, AgiSettings agi, Prompts prompts, ProvisioningSettings provisioning,
                  Duration interval, Duration maxBackoff, Duration applyWait, Optional<WebhookSettings> webhook,
                  AutoLogoutRules autoLogout, Duration autoLogoutEvery, ZoneId zone, Optional<BoardSettings> board,
-                 Optional<SelfServiceSettings> selfService) {
+                 Optional<SelfServiceSettings> selfService, Optional<MetricsSettings> metrics) {
         Parts {
             within("auto-logout.check-interval", autoLogoutEvery, Duration.ofSeconds(1), Duration.ofMinutes(10));
             within("agi.apply-wait", applyWait, Duration.ofMillis(100), Duration.ofSeconds(30));
@@ -154,7 +171,14 @@ public final class Server implements AutoCloseable {
                         c.list("codes.otp"), c.list("codes.logout")));
         return new Parts(ari, ami, agi, prompts, prov, c.duration("reconcile.interval"), c.duration("reconcile.max-backoff"),
                 c.duration("agi.apply-wait"), webhook(c), autoLogoutRules(c), c.duration("auto-logout.check-interval"),
-                zone(c), board(c), selfService(c));
+                zone(c), board(c), selfService(c), metrics(c));
+    }
+
+    /** The metrics listener's settings, none when {@code metrics.port} is 0. */
+    static Optional<MetricsSettings> metrics(Config c) {
+        int port = c.integer("metrics.port", 0, 65535);
+        MetricsSettings s = new MetricsSettings(c.string("metrics.bind").strip(), port);
+        return port == 0 ? Optional.empty() : Optional.of(s);
     }
 
     /** The auto-logout rules of {@code auto-logout.*}; a bad value names its key. */
@@ -318,7 +342,7 @@ public final class Server implements AutoCloseable {
         }
         PruneLedger.retention("ledger.audit-retention", c.duration("ledger.audit-retention"));
         PruneLedger.retention("ledger.fetch-retention", c.duration("ledger.fetch-retention"));
-        within("ledger.prune-interval", c.duration("ledger.prune-interval"), Duration.ofMinutes(1), Duration.ofDays(7));
+        within("ledger.prune-interval", c.duration("ledger.prune-interval"), Duration.ofSeconds(1), Duration.ofDays(7));
         shippedSecrets(c, parts);
         return parts;
     }
@@ -348,6 +372,9 @@ public final class Server implements AutoCloseable {
         Map<String, String> modules = RequiredModules.of(AsteriskConfWriter.render(confSettings).get(AsteriskConfWriter.EXTENSIONS),
                 c.string("asterisk.pjsip-wizard"));
         String node = services.node();
+        PrometheusTelemetry prometheus = parts.metrics().isPresent() ? new PrometheusTelemetry() : null;
+        Telemetry telemetry = prometheus != null ? prometheus : Telemetry.none();
+        lastCaughtUp = services.clock().instant();
         try {
             Ledger ledger = services.ledger();
             open.push(services);
@@ -376,7 +403,8 @@ public final class Server implements AutoCloseable {
             }, this::emergencyCall);
             open.push(ami);
             reconcile = new Reconcile(ledger, new AriPbx(ariClient), ami.dialplanState(), ami.phoneResync(),
-                    new Projections(profile, services.defaultElin()), services.clock(), node, parts.maxBackoff(), events);
+                    new Projections(profile, services.defaultElin()), services.clock(), node, parts.maxBackoff(), events,
+                    telemetry);
 
             // one push per call at most, so as many threads as FastAGI has; beyond that a login is
             // answered "update shortly" and the reconciler applies it
@@ -384,7 +412,7 @@ public final class Server implements AutoCloseable {
                     new SynchronousQueue<>(), daemonThreads("hotdesk-apply"));
             open.push(applying::shutdownNow);
             ApplyNow applyNow = reconcile.atMost(parts.applyWait(), applying);
-            LogIn logIn = new LogIn(ledger, services.pinHasher(), seating, applyNow, services.clock(), events);
+            LogIn logIn = new LogIn(ledger, services.pinHasher(), seating, applyNow, services.clock(), events, telemetry);
             LogOut logOut = new LogOut(ledger, applyNow, services.clock(), events);
             autoLogout = new AutoLogout(ledger, ami.callState(), logOut, parts.autoLogout(), parts.zone(), services.clock());
             {
@@ -404,7 +432,8 @@ public final class Server implements AutoCloseable {
             // the provisioning server so it closes after it and flushes the last fetches
             FetchJournal journal = new FetchJournal(ledger);
             open.push(new JournalWriter(journal, JOURNAL_FLUSH));
-            provisioning = new ProvisioningServer(parts.provisioning(), new ProvisionDesk(ledger, services.clock(), journal));
+            provisioning = new ProvisioningServer(parts.provisioning(), new ProvisionDesk(ledger, services.clock(), journal),
+                    telemetry);
             provisioning.start();
             open.push(provisioning);
 
@@ -432,8 +461,9 @@ public final class Server implements AutoCloseable {
 
             PruneLedger prune = pruneLedger(c, services.clock(), ledger);
             ScheduledExecutorService pruning = Executors.newSingleThreadScheduledExecutor(daemonThreads("hotdesk-prune"));
-            pruning.scheduleWithFixedDelay(() -> pruneQuietly(prune), PRUNE_FIRST.toMillis(),
-                    c.duration("ledger.prune-interval").toMillis(), TimeUnit.MILLISECONDS);
+            Duration pruneEvery = c.duration("ledger.prune-interval");
+            pruning.scheduleWithFixedDelay(() -> pruneQuietly(prune), firstPrune(pruneEvery).toMillis(),
+                    pruneEvery.toMillis(), TimeUnit.MILLISECONDS);
             open.push(() -> {
                 pruning.shutdownNow();
                 pruning.awaitTermination(5, TimeUnit.SECONDS);
@@ -452,6 +482,16 @@ public final class Server implements AutoCloseable {
                 scheduler.shutdownNow();
                 scheduler.awaitTermination(5, TimeUnit.SECONDS);
             });
+            if (prometheus != null) {
+                prometheus.gauge("hotdesk.reconcile.lag", "Time since the reconciler last had nothing left to apply "
+                        + "(0 while Asterisk matches the ledger)", "seconds", () -> reconcileLag().toMillis() / 1000.0);
+                prometheus.state("hotdesk.ami.connected", "1 while the AMI connection is up", ami::connected);
+                prometheus.state("hotdesk.ari.reachable", "1 while ARI answered the last probe (asked at most every 5 s)",
+                        () -> ariCheck(ariClient).up());
+                metrics = new MetricsServer(parts.metrics().get(), prometheus, () -> health(ledger, ariClient));
+                metrics.start();
+                open.push(metrics);
+            }
             LOG.info("hotdesk started: node {}, FastAGI on {}:{}, provisioning on {}:{}", node, parts.agi().bindAddress(),
                     agi.port(), parts.provisioning().bindAddress(), provisioning.port());
         } catch (RuntimeException e) {
@@ -481,6 +521,11 @@ public final class Server implements AutoCloseable {
             alerts.send(new hotdesk.core.model.EmergencyAlert(call, Optional.empty(), false, services.clock().instant(),
                     services.node()));
         }
+    }
+
+    /** When the first retention run comes: {@link #PRUNE_FIRST} after the start, or one interval when that is shorter. */
+    static Duration firstPrune(Duration every) {
+        return every.compareTo(PRUNE_FIRST) < 0 ? every : PRUNE_FIRST;
     }
 
     /** Off every request path, on its own thread: batches of short transactions. */
@@ -531,8 +576,13 @@ public final class Server implements AutoCloseable {
 
     private void reconcileQuietly() {
         try {
-            if (!reconcile.idle()) {
+            if (reconcile.idle()) {
+                lastCaughtUp = services.clock().instant();
+            } else {
                 Reconcile.Pass pass = reconcile.runOnce();
+                if (pass.clean()) {
+                    lastCaughtUp = services.clock().instant();
+                }
                 if (pass.applied() > 0 || pass.failed() > 0) {
                     LOG.info("reconcile pass: {} applied, {} failed, {} waiting to retry", pass.applied(), pass.failed(), pass.skipped());
                 }
@@ -582,6 +632,59 @@ public final class Server implements AutoCloseable {
         } catch (UnknownHostException | SecurityException e) {
             return false;
         }
+    }
+
+    /** How long the reconciler has had work left: zero right after a pass that applied everything. */
+    Duration reconcileLag() {
+        Duration lag = Duration.between(lastCaughtUp, services.clock().instant());
+        return lag.isNegative() ? Duration.ZERO : lag;
+    }
+
+    /** The parts {@code /health} reports: the ledger answers, AMI is connected, ARI answers, the reconciler keeps up. */
+    private List<MetricsServer.Check> health(Ledger ledger, AriClient ari) {
+        MetricsServer.Check ledgerCheck;
+        try {
+            long revision = ledger.read(tx -> tx.latestRevision());
+            ledgerCheck = new MetricsServer.Check("ledger", true, "revision " + revision);
+        } catch (RuntimeException e) {
+            ledgerCheck = new MetricsServer.Check("ledger", false, e.getMessage());
+        }
+        Duration lag = reconcileLag();
+        return List.of(ledgerCheck,
+                new MetricsServer.Check("ami", amiConnected(), amiConnected() ? "connected" : "not connected"),
+                ariCheck(ari),
+                new MetricsServer.Check("reconciler", lag.compareTo(HEALTHY_LAG) <= 0, "lag " + lag.toMillis() / 1000.0 + " s"));
+    }
+
+    /** ARI's state: its {@code /asterisk/info} answered, asked again when the last answer is older than {@link #ARI_PROBE_EVERY}. */
+    private MetricsServer.Check ariCheck(AriClient ari) {
+        long now = System.nanoTime();
+        MetricsServer.Check last = ariState;
+        if (last != null && now - ariCheckedAt < ARI_PROBE_EVERY.toNanos()) {
+            return last;
+        }
+        synchronized (ariLock) {
+            if (ariState != null && System.nanoTime() - ariCheckedAt < ARI_PROBE_EVERY.toNanos()) {
+                return ariState;
+            }
+            MetricsServer.Check fresh;
+            try {
+                fresh = new MetricsServer.Check("ari", true, "Asterisk " + ari.asteriskVersion());
+            } catch (RuntimeException e) {
+                fresh = new MetricsServer.Check("ari", false, String.valueOf(e.getMessage()));
+            }
+            ariState = fresh;
+            ariCheckedAt = System.nanoTime();
+            return fresh;
+        }
+    }
+
+    /** The metrics listener's port; IllegalStateException when metrics.port is 0. */
+    public int metricsPort() {
+        if (metrics == null) {
+            throw new IllegalStateException("no metrics listener: metrics.port is 0");
+        }
+        return metrics.port();
     }
 
     public int agiPort() {

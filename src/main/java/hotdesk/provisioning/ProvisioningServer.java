@@ -3,20 +3,38 @@ package hotdesk.provisioning;
 import hotdesk.core.model.NetworkRange;
 
 import hotdesk.core.model.Mac;
+import hotdesk.core.port.Telemetry;
 import hotdesk.core.usecase.ProvisionDesk;
 import hotdesk.core.usecase.ProvisionDesk.DeskView;
-import io.javalin.Javalin;
-import io.javalin.http.Context;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.PreEncodedHttpField;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ConcurrentHashMap;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -67,6 +85,14 @@ public final class ProvisioningServer implements AutoCloseable {
     /** Yealink's common file ({@code y000000000000.cfg} and per-model {@code y0000000000NN.cfg}). */
     static final String COMMON_FILE_BODY = "#!version:1.0.0.1\n# hotdesk: every setting is in the <mac>.cfg file\n";
 
+    private static final byte[] NOT_FOUND_BYTES = NOT_FOUND.getBytes(StandardCharsets.UTF_8);
+    private static final byte[] BAD_REQUEST_BYTES = BAD_REQUEST.getBytes(StandardCharsets.UTF_8);
+    private static final byte[] TOO_MANY_BYTES = TOO_MANY.getBytes(StandardCharsets.UTF_8);
+    private static final byte[] SERVER_ERROR_BYTES = SERVER_ERROR.getBytes(StandardCharsets.UTF_8);
+    private static final byte[] COMMON_FILE_BYTES = COMMON_FILE_BODY.getBytes(StandardCharsets.UTF_8);
+    private static final HttpField NO_STORE = new PreEncodedHttpField(HttpHeader.CACHE_CONTROL, "no-store");
+    private static final HttpField TEXT_PLAIN = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, CONTENT_TYPE);
+
     /**
      * Addresses the refusal limiter tracks per minute: far more than a scan from a handful of hosts
      * needs, small in memory (about 2 MB); see {@link RefusalLimiter} for what happens beyond it.
@@ -93,6 +119,8 @@ public final class ProvisioningServer implements AutoCloseable {
     private final Clock clock;
     private final List<NetworkRange> allowed;
     private final Map<String, VendorProfile> profiles;
+    /** Each vendor's Content-Type header, made once. */
+    private final Map<String, HttpField> contentTypes;
     private final TemplateRenderer renderer;
     private final RenderedFiles rendered = new RenderedFiles();
     private final RefusalLimiter limiter;
@@ -100,10 +128,49 @@ public final class ProvisioningServer implements AutoCloseable {
     private final RefusalLimiter deskFetches;
     private final RefusalLimiter addressFetches;
     private final int maxConnections;
-    private Javalin app;
+    /**
+     * The last answer served per desk, keyed by MAC and used only after every check of a request has
+     * passed, while {@link ProvisionDesk} hands out the very same view (the ledger's revision has not
+     * moved): for {@link TemplateRenderer#RECHECK} after it was checked a fetch sends these bytes as
+     * they are; after that they are sent again once the template is still the same version (looked up
+     * again only when a user template directory is configured: bundled templates cannot change while
+     * hotdesk runs) and the profile's {@link VendorProfile#clockDependent clock-dependent part} is
+     * equal. Otherwise the model is computed and compared with {@link RenderedFiles} as before. So a
+     * template edit is seen within a second, as the renderer promises, and a storm of fetches of many
+     * desks computes no model.
+     */
+    private final ConcurrentHashMap<Mac, Served> served = new ConcurrentHashMap<>();
+    private final Telemetry telemetry;
+    private Server jetty;
+    private ServerConnector connector;
+
+    /** The bytes last served for a desk, the view they were made from, and until when they may be sent as they are. */
+    private record Served(DeskView view, TemplateRenderer.TemplateVersion version, Object clockPart, byte[] body,
+                          long checkedAt) {
+        Served checked(long at) {
+            return new Served(view, version, clockPart, body, at);
+        }
+    }
+
+    /**
+     * The last clock-dependent part computed, and for which profile and second: the same within one
+     * second, as the zone transitions it depends on fall on whole seconds.
+     */
+    private record ClockMemo(VendorProfile profile, long second, Object part) {
+    }
+
+    private volatile ClockMemo clockMemo;
+
+    /** The last User-Agent that named each desk's MAC: {@link #carriesMac} is pure, so its answer can be kept. */
+    private final ConcurrentHashMap<Mac, String> namedBy = new ConcurrentHashMap<>();
 
     public ProvisioningServer(ProvisioningSettings s, ProvisionDesk provisionDesk) {
         this(s, provisionDesk, Clock.systemUTC());
+    }
+
+    /** @param telemetry told of every answer's result ({@code served} or the refusal's reason) */
+    public ProvisioningServer(ProvisioningSettings s, ProvisionDesk provisionDesk, Telemetry telemetry) {
+        this(s, provisionDesk, Clock.systemUTC(), MAX_TRACKED_ADDRESSES, MAX_CONNECTIONS, telemetry);
     }
 
     ProvisioningServer(ProvisioningSettings s, ProvisionDesk provisionDesk, Clock clock) {
@@ -113,12 +180,21 @@ public final class ProvisioningServer implements AutoCloseable {
     /** With other bounds than the production ones, so tests can reach them. */
     ProvisioningServer(ProvisioningSettings s, ProvisionDesk provisionDesk, Clock clock, int maxTrackedAddresses,
                        int maxConnections) {
+        this(s, provisionDesk, clock, maxTrackedAddresses, maxConnections, Telemetry.none());
+    }
+
+    private ProvisioningServer(ProvisioningSettings s, ProvisionDesk provisionDesk, Clock clock, int maxTrackedAddresses,
+                               int maxConnections, Telemetry telemetry) {
+        this.telemetry = telemetry;
         this.settings = s;
         this.maxConnections = maxConnections;
         this.provisionDesk = provisionDesk;
         this.clock = clock;
         this.allowed = s.allowedNetworks().stream().map(NetworkRange::parse).toList();
         this.profiles = VendorProfiles.byVendor();
+        Map<String, HttpField> types = new java.util.HashMap<>();
+        profiles.forEach((vendor, p) -> types.put(vendor, new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, p.contentType())));
+        this.contentTypes = Map.copyOf(types);
         this.renderer = new TemplateRenderer(s.templateDir(), clock);
         this.limiter = new RefusalLimiter(clock, s.maxRefusalsPerMinute(), maxTrackedAddresses);
         // only known, enabled desks are counted, so this bound is never reached below 100,000 desks
@@ -129,47 +205,64 @@ public final class ProvisioningServer implements AutoCloseable {
     /**
      * Binds and starts listening; blocks until the listener is up.
      *
+     * <p>A plain Jetty server with one handler for every path (no servlet layer, no router: this
+     * listener serves one kind of file): {@code GET /provision/<file>} is {@link #provision}, any other
+     * request the same 404 as an unknown desk. Errors Jetty answers itself (a request head too large,
+     * a malformed request line) get the same plain, uncached bodies.
+     *
      * @throws IllegalStateException when already started, or the address and port cannot be bound
      */
     public synchronized void start() {
-        if (app != null) {
+        if (jetty != null) {
             throw new IllegalStateException("provisioning server already started");
         }
         log.info("provisioning server starting on {}:{} (allowed networks {}, template dir {})",
                 settings.bindAddress(), settings.port(), allowed,
                 settings.templateDir().map(Object::toString).orElse("none"));
-        Javalin created = Javalin.create(cfg -> {
-            cfg.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(MAX_REQUEST_HEAD_BYTES));
-            cfg.jetty.modifyServer(server -> server.addBean(new NetworkConnectionLimit(maxConnections, server)));
-            cfg.jetty.addConnector((server, http) -> {
-                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
-                connector.setHost(settings.bindAddress());
-                connector.setPort(settings.port());
-                // a silent connection goes after the request timeout; a trickling one is RequestDeadline's
-                connector.setIdleTimeout(settings.requestTimeout().toMillis());
-                connector.addEventListener(new RequestDeadline(connector.getScheduler(), settings.requestTimeout(),
-                        this::tooSlow));
-                return connector;
-            });
-            cfg.startup.showJavalinBanner = false;
-            cfg.startup.showOldJavalinVersionWarning = false;
-            cfg.routes.get("/provision/{file}", this::provision);
-            // every 404, matched route or not, must look the same
-            cfg.routes.error(404, ctx -> respond(ctx, 404, NOT_FOUND));
-            cfg.routes.exception(Exception.class, (e, ctx) -> {
-                log.error("provisioning request {} failed", printable(ctx.path()), e);
-                respond(ctx, 500, SERVER_ERROR);
-            });
+        QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+        threads.setName("hotdesk-provisioning");
+        Server created = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setRequestHeaderSize(MAX_REQUEST_HEAD_BYTES);
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        // as this listener always accepted (Javalin's choice): a path with encoded control characters or
+        // separators reaches the handler, which refuses it as malformed and logs it for fail2ban
+        http.setUriCompliance(UriCompliance.LEGACY);
+        ServerConnector c = new ServerConnector(created, new HttpConnectionFactory(http));
+        c.setHost(settings.bindAddress());
+        c.setPort(settings.port());
+        // a silent connection goes after the request timeout; a trickling one is RequestDeadline's
+        c.setIdleTimeout(settings.requestTimeout().toMillis());
+        c.addEventListener(new RequestDeadline(c.getScheduler(), settings.requestTimeout(), this::tooSlow));
+        created.addConnector(c);
+        created.addBean(new NetworkConnectionLimit(maxConnections, created));
+        created.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                route(request, response, callback);
+                return true;
+            }
+        });
+        created.setErrorHandler((request, response, callback) -> {
+            int status = response.getStatus();
+            respond(response, callback, status, errorBody(status));
+            return true;
         });
         try {
             created.start();
-        } catch (RuntimeException e) {
-            created.stop();
+        } catch (Exception e) {
+            try {
+                created.stop();
+            } catch (Exception stop) {
+                e.addSuppressed(stop);
+            }
             throw new IllegalStateException("provisioning server cannot listen on " + settings.bindAddress() + ":"
                     + settings.port() + ": " + e.getMessage(), e);
         }
-        app = created;
-        log.info("provisioning server started on {}:{}", settings.bindAddress(), created.port());
+        jetty = created;
+        connector = c;
+        log.info("provisioning server started on {}:{}", settings.bindAddress(), c.getLocalPort());
     }
 
     /** The renderer in use (for tests: how often it compiled and merged). */
@@ -179,27 +272,55 @@ public final class ProvisioningServer implements AutoCloseable {
 
     /** The port listened on (the ephemeral one when configured 0). */
     public synchronized int port() {
-        if (app == null) {
+        if (jetty == null) {
             throw new IllegalStateException("provisioning server not started");
         }
-        return app.port();
+        return connector.getLocalPort();
     }
 
     /** Stops Jetty; idempotent. */
     @Override
     public synchronized void close() {
-        if (app == null) {
+        if (jetty == null) {
             return;
         }
         log.info("provisioning server stopping");
-        app.stop();
-        app = null;
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            log.warn("provisioning server did not stop cleanly: {}", e.toString());
+        }
+        jetty = null;
+        connector = null;
         log.info("provisioning server stopped");
     }
 
-    private void provision(Context ctx) {
-        String ip = remoteAddress(ctx);
-        String file = ctx.pathParam("file");
+    private static final String PREFIX = "/provision/";
+
+    /** Every request: {@code GET /provision/<one path segment>} is a fetch, anything else the one 404. */
+    private void route(Request request, Response response, Callback callback) {
+        String path = Objects.requireNonNullElse(Request.getPathInContext(request), "");
+        try {
+            if (HttpMethod.GET.is(request.getMethod()) && path.startsWith(PREFIX) && path.length() > PREFIX.length()
+                    && path.indexOf('/', PREFIX.length()) < 0) {
+                provision(request, response, callback, path.substring(PREFIX.length()));
+            } else {
+                telemetry.fetched("no-route");
+                respond(response, callback, 404, NOT_FOUND_BYTES);
+            }
+        } catch (RuntimeException e) {
+            telemetry.fetched("error");
+            log.error("provisioning request {} failed", printable(path), e);
+            if (!response.isCommitted()) {
+                respond(response, callback, 500, SERVER_ERROR_BYTES);
+            } else {
+                callback.failed(e);
+            }
+        }
+    }
+
+    private void provision(Request request, Response response, Callback callback, String file) {
+        String ip = remoteAddress(request);
         RefusalLimiter.Verdict verdict = limiter.check(ip);
         if (verdict.blocked()) {
             securityLog(ip, subject(file), "rate-limited");
@@ -207,22 +328,23 @@ public final class ProvisioningServer implements AutoCloseable {
                 // audited once per address and minute: a scanner must not be able to flood the ledger
                 audit(subject(file), ip, "rate limited");
             }
-            ctx.header("Retry-After", Long.toString(verdict.secondsLeft()));
-            respond(ctx, 429, TOO_MANY);
+            telemetry.fetched("rate-limited");
+            tooMany(response, callback, verdict.secondsLeft());
             return;
         }
-        if (allowed.stream().noneMatch(n -> n.contains(ip))) {
-            refuse(ctx, ip, subject(file), "network", 404, NOT_FOUND);
+        if (!allowed(request, ip)) {
+            refuse(response, callback, ip, subject(file), "network", 404, NOT_FOUND_BYTES);
             return;
         }
         if (COMMON_FILE.matcher(file).matches()) {
-            respond(ctx, 200, COMMON_FILE_BODY);
+            telemetry.fetched("common");
+            respond(response, callback, 200, COMMON_FILE_BYTES);
             return;
         }
         for (VendorProfile p : profiles.values()) {
             Optional<String> common = p.commonFile(file);
             if (common.isPresent()) {
-                serveCommon(ctx, ip, p, common.get());
+                serveCommon(response, callback, ip, p, common.get());
                 return;
             }
         }
@@ -230,7 +352,8 @@ public final class ProvisioningServer implements AutoCloseable {
             if (p.askedButUnserved(file)) {
                 // a booting phone's own question (Grandstream's binary cfg<mac>): no refusal, no audit
                 log.debug("{} asked for {}, which hotdesk does not serve ({} phones ask for it)", ip, printable(file), p.vendor());
-                respond(ctx, 404, NOT_FOUND);
+                telemetry.fetched("unserved");
+                respond(response, callback, 404, NOT_FOUND_BYTES);
                 return;
             }
         }
@@ -238,18 +361,19 @@ public final class ProvisioningServer implements AutoCloseable {
         Map<String, Mac> deskClaims = new java.util.LinkedHashMap<>();
         Map<String, Mac> masterClaims = new java.util.LinkedHashMap<>();
         for (VendorProfile p : profiles.values()) {
-            p.deskFile(file).ifPresent(m -> deskClaims.put(p.vendor(), m));
-            p.masterFile(file).ifPresent(m -> masterClaims.put(p.vendor(), m));
+            p.deskFile(file).ifPresent(x -> deskClaims.put(p.vendor(), x));
+            p.masterFile(file).ifPresent(x -> masterClaims.put(p.vendor(), x));
         }
         if (deskClaims.isEmpty() && masterClaims.isEmpty()) {
-            refuse(ctx, ip, file, "malformed", 400, BAD_REQUEST);
+            refuse(response, callback, ip, file, "malformed", 400, BAD_REQUEST_BYTES);
             return;
         }
         Mac mac = (deskClaims.isEmpty() ? masterClaims : deskClaims).values().iterator().next();
-        String userAgent = withoutControls(ctx.userAgent() == null ? "" : ctx.userAgent(), 200);
-        if (settings.requireMacInUserAgent() && !carriesMac(userAgent, mac)) {
+        String sent = request.getHeaders().get(HttpHeader.USER_AGENT);
+        String userAgent = withoutControls(sent == null ? "" : sent, 200);
+        if (settings.requireMacInUserAgent() && !namesMac(userAgent, mac)) {
             // Polycom names no MAC in its User-Agent: with the check required its desk file cannot be served
-            refuse(ctx, ip, mac.value(), "user-agent", 404, NOT_FOUND);
+            refuse(response, callback, ip, mac.value(), "user-agent", 404, NOT_FOUND_BYTES);
             return;
         }
         RefusalLimiter.Verdict byDesk = deskFetches.check(mac.value());
@@ -262,16 +386,18 @@ public final class ProvisioningServer implements AutoCloseable {
             if (byAddress.firstBlock()) {
                 audit(mac.value(), ip, byDesk.blocked() ? "too many fetches of this desk" : "too many fetches from this address");
             }
-            ctx.header("Retry-After", Long.toString(byAddress.secondsLeft()));
-            respond(ctx, 429, TOO_MANY);
+            telemetry.fetched(reason);
+            tooMany(response, callback, byAddress.secondsLeft());
             return;
         }
         Optional<DeskView> view = provisionDesk.fetch(mac, ip, userAgent);
         if (view.isEmpty()) {
             // ProvisionDesk has audited it (unknown or disabled); the answer must not say which
+            served.remove(mac);
             countRefusal(ip);
             securityLog(ip, mac.value(), "unknown-or-disabled");
-            respond(ctx, 404, NOT_FOUND);
+            telemetry.fetched("unknown-or-disabled");
+            respond(response, callback, 404, NOT_FOUND_BYTES);
             return;
         }
         DeskView desk = view.get();
@@ -281,18 +407,32 @@ public final class ProvisioningServer implements AutoCloseable {
         VendorProfile profile = profiles.get(vendor);
         if (profile == null || !deskClaims.containsKey(vendor) && !masterClaims.containsKey(vendor)) {
             log.warn("device {} is vendor '{}': its phones do not ask for {}", mac, vendor, printable(file));
-            respond(ctx, 404, NOT_FOUND);
+            telemetry.fetched("no-profile");
+            respond(response, callback, 404, NOT_FOUND_BYTES);
             return;
         }
         if (!deskClaims.containsKey(vendor)) {
             // a per-phone name answered with the vendor's common master file (Polycom's <mac>.cfg)
-            serveCommon(ctx, ip, profile, profile.commonFile(masterName(profile)).orElseThrow());
+            serveCommon(response, callback, ip, profile, profile.commonFile(masterName(profile)).orElseThrow());
+            return;
+        }
+        HttpField type = contentTypes.get(vendor);
+        long now = clock.millis();
+        Served last = served.get(mac);
+        if (last != null && last.view() == desk && stillGood(last, desk, mac, now)) {
+            telemetry.fetched("served");
+            respond(response, callback, 200, last.body(), type);
             return;
         }
         byte[] body;
+        Map<String, Object> model;
+        Object clockPart;
+        TemplateRenderer.TemplateVersion version;
         try {
-            Map<String, Object> model = profile.model(desk, settings, clock.instant());
-            TemplateRenderer.TemplateVersion version = renderer.resolve(profile.vendor(), desk.device().model(), mac,
+            Instant at = clock.instant();
+            model = profile.model(desk, settings, at);
+            clockPart = clockPart(profile, at);
+            version = renderer.resolve(profile.vendor(), desk.device().model(), mac,
                     profile.fileKind());
             body = rendered.get(mac, version, model);
             if (body == null) {
@@ -300,19 +440,24 @@ public final class ProvisioningServer implements AutoCloseable {
                         profile.fileKind(), model);
                 body = r.text().getBytes(StandardCharsets.UTF_8);
                 rendered.put(mac, r.version(), model, body);
+                version = r.version();
                 log.info("provisioned {} to {} ({} bytes, rendered from {})", mac, ip, body.length, r.version().name());
             } else {
                 log.debug("provisioned {} to {} ({} bytes, unchanged since last rendered)", mac, ip, body.length);
             }
         } catch (TemplateException e) {
+            served.remove(mac);
             log.error("provisioning {} for {} failed: {}", mac, ip, e.getMessage());
-            respond(ctx, 500, SERVER_ERROR);
+            telemetry.fetched("error");
+            respond(response, callback, 500, SERVER_ERROR_BYTES);
             return;
         }
-        ctx.status(200);
-        ctx.header("Cache-Control", "no-store");
-        ctx.contentType(profile.contentType());
-        ctx.result(body);
+        if (served.size() >= RenderedFiles.MAX_DESKS && !served.containsKey(mac)) {
+            served.clear();
+        }
+        served.put(mac, new Served(desk, version, clockPart, body, now));
+        telemetry.fetched("served");
+        respond(response, callback, 200, body, type);
     }
 
     /** The file name of a vendor's common master file (the one its {@code commonFile} knows). */
@@ -321,19 +466,90 @@ public final class ProvisioningServer implements AutoCloseable {
     }
 
     /** A common file: no desk's data, so nothing to check beyond the network; rendered from its template. */
-    private void serveCommon(Context ctx, String ip, VendorProfile p, String template) {
+    private void serveCommon(Response response, Callback callback, String ip, VendorProfile p, String template) {
         String body;
         try {
             body = renderer.renderNamed(p.vendor(), template, p.fileKind(), p.commonModel(settings));
         } catch (TemplateException e) {
             log.error("common file {} of {} for {} failed: {}", template, p.vendor(), ip, e.getMessage());
-            respond(ctx, 500, SERVER_ERROR);
+            telemetry.fetched("error");
+            respond(response, callback, 500, SERVER_ERROR_BYTES);
             return;
         }
-        ctx.status(200);
-        ctx.header("Cache-Control", "no-store");
-        ctx.contentType(p.contentType());
-        ctx.result(body.getBytes(StandardCharsets.UTF_8));
+        telemetry.fetched("common");
+        respond(response, callback, 200, body.getBytes(StandardCharsets.UTF_8), contentTypes.get(p.vendor()));
+    }
+
+    /**
+     * Whether the bytes last served for this desk, made from this very view, may be sent again now
+     * (see {@link #served}); refreshes their check time when they may.
+     */
+    private boolean stillGood(Served last, DeskView desk, Mac mac, long now) {
+        long since = now - last.checkedAt();
+        if (since >= 0 && since < TemplateRenderer.RECHECK.toMillis()) {
+            return true;
+        }
+        VendorProfile profile = profiles.get(desk.device().vendor());
+        if (profile == null) {
+            return false;
+        }
+        Instant at = Instant.ofEpochMilli(now);
+        if (!clockPart(profile, at).equals(last.clockPart())) {
+            return false;
+        }
+        if (settings.templateDir().isPresent()) {
+            try {
+                if (!renderer.resolve(profile.vendor(), desk.device().model(), mac, profile.fileKind()).equals(last.version())) {
+                    return false;
+                }
+            } catch (TemplateException e) {
+                return false; // the full path reports it
+            }
+        }
+        served.replace(mac, last, last.checked(now));
+        return true;
+    }
+
+    /** A profile's clock-dependent part, computed once per second of the clock (see {@link ClockMemo}). */
+    private Object clockPart(VendorProfile profile, Instant at) {
+        long second = at.getEpochSecond();
+        ClockMemo m = clockMemo;
+        if (m != null && m.profile() == profile && m.second() == second) {
+            return m.part();
+        }
+        Object part = profile.clockDependent(settings, at);
+        clockMemo = new ClockMemo(profile, second, part);
+        return part;
+    }
+
+    /** Whether the User-Agent names this MAC, from {@link #namedBy} when this very User-Agent did before. */
+    private boolean namesMac(String userAgent, Mac mac) {
+        if (userAgent.equals(namedBy.get(mac))) {
+            return true;
+        }
+        if (!carriesMac(userAgent, mac)) {
+            return false;
+        }
+        if (namedBy.size() >= MAX_TRACKED_DESKS && !namedBy.containsKey(mac)) {
+            namedBy.clear();
+        }
+        namedBy.put(mac, userAgent);
+        return true;
+    }
+
+    /** Whether the TCP peer lies in an allowed network. */
+    private boolean allowed(Request request, String ip) {
+        SocketAddress peer = request.getConnectionMetaData().getRemoteSocketAddress();
+        if (peer instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            InetAddress a = inet.getAddress();
+            for (NetworkRange n : allowed) {
+                if (n.contains(a)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return allowed.stream().anyMatch(n -> n.contains(ip));
     }
 
     /** What a refusal is about: the normalised MAC when the file name carries one, else the name. */
@@ -347,11 +563,13 @@ public final class ProvisioningServer implements AutoCloseable {
         return file;
     }
 
-    private void refuse(Context ctx, String ip, String what, String reason, int status, String body) {
+    private void refuse(Response response, Callback callback, String ip, String what, String reason, int status,
+                        byte[] body) {
         countRefusal(ip);
         securityLog(ip, what, reason);
         audit(what, ip, reason);
-        respond(ctx, status, body);
+        telemetry.fetched(reason);
+        respond(response, callback, status, body);
     }
 
     private void tooSlow(String ip) {
@@ -376,16 +594,39 @@ public final class ProvisioningServer implements AutoCloseable {
         security.warn("provisioning refused ip={} mac={} reason={}", ip, printable(what, 40), reason);
     }
 
-    private static void respond(Context ctx, int status, String body) {
-        ctx.status(status);
-        ctx.header("Cache-Control", "no-store");
-        ctx.contentType(CONTENT_TYPE);
-        ctx.result(body);
+    private static void tooMany(Response response, Callback callback, long secondsLeft) {
+        response.getHeaders().put(HttpHeader.RETRY_AFTER, secondsLeft);
+        respond(response, callback, 429, TOO_MANY_BYTES);
+    }
+
+    /** Every answer of this listener but a phone's file: plain text, never cached, the whole body at once. */
+    private static void respond(Response response, Callback callback, int status, byte[] body) {
+        respond(response, callback, status, body, TEXT_PLAIN);
+    }
+
+    /** An answer of the given Content-Type (a vendor's), never cached, the whole body at once. */
+    private static void respond(Response response, Callback callback, int status, byte[] body, HttpField contentType) {
+        response.setStatus(status);
+        response.getHeaders().put(NO_STORE);
+        response.getHeaders().put(contentType == null ? TEXT_PLAIN : contentType);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, ByteBuffer.wrap(body), callback);
+    }
+
+    /** The body of an answer Jetty itself decided (431, a malformed request, an unknown path). */
+    private static byte[] errorBody(int status) {
+        return switch (status) {
+            case 400 -> BAD_REQUEST_BYTES;
+            case 404 -> NOT_FOUND_BYTES;
+            case 429 -> TOO_MANY_BYTES;
+            case 431 -> "request header fields too large\n".getBytes(StandardCharsets.US_ASCII);
+            default -> status >= 500 ? SERVER_ERROR_BYTES : ("error " + status + "\n").getBytes(StandardCharsets.US_ASCII);
+        };
     }
 
     /** The TCP peer; never a forwarding header, which any client can forge. */
-    static String remoteAddress(Context ctx) {
-        String a = ctx.req().getRemoteAddr();
+    static String remoteAddress(Request request) {
+        String a = Request.getRemoteAddr(request);
         if (a == null) {
             return "";
         }
@@ -406,6 +647,14 @@ public final class ProvisioningServer implements AutoCloseable {
     /** A free-text header value kept for the ledger: cut, control characters replaced. */
     static String withoutControls(String s, int max) {
         String cut = s.length() > max ? s.substring(0, max) : s;
+        boolean printable = true;
+        for (int i = 0; i < cut.length() && printable; i++) {
+            char c = cut.charAt(i);
+            printable = c >= 0x20 && c < 0x7f;
+        }
+        if (printable) {
+            return cut; // printable ASCII, as every phone sends: nothing to replace
+        }
         return CONTROLS.matcher(cut).replaceAll("?");
     }
 

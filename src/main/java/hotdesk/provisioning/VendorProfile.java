@@ -77,4 +77,15 @@ public interface VendorProfile {
     default Map<String, Object> commonModel(ProvisioningSettings settings) {
         return Map.of();
     }
+
+    /**
+     * The part of {@link #model} that depends on the instant rather than on the desk and the settings
+     * (Yealink: the zone's offset and daylight saving flag). A file rendered at another instant may be
+     * served again while this part is equal and the desk's view and template are the same. The default,
+     * the instant itself, is never equal: such a profile's files are made afresh every time they are
+     * checked.
+     */
+    default Object clockDependent(ProvisioningSettings settings, Instant now) {
+        return now;
+    }
 }

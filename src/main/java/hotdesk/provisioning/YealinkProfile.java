@@ -155,6 +155,12 @@ public final class YealinkProfile implements VendorProfile {
         return model;
     }
 
+    /** Only the time settings depend on the instant. */
+    @Override
+    public Object clockDependent(ProvisioningSettings settings, Instant now) {
+        return time(settings, now);
+    }
+
     static Time time(ProvisioningSettings settings, Instant now) {
         ZoneId zone = settings.zone();
         ZoneRules rules = zone.getRules();

@@ -98,6 +98,8 @@ final class JdbcLedger implements Ledger {
     private final DataSource dataSource;
     private final String shownUrl;
     private final ThreadLocal<Boolean> writing = new ThreadLocal<>();
+    /** The highest revision committed or read through this ledger (see {@link Ledger#latestKnownRevision()}). */
+    private final java.util.concurrent.atomic.AtomicLong known = new java.util.concurrent.atomic.AtomicLong(-1);
 
     JdbcLedger(DataSource dataSource, String shownUrl) {
         this.dataSource = dataSource;
@@ -112,6 +114,17 @@ final class JdbcLedger implements Ledger {
     @Override
     public <T> T read(Work<T> work) {
         return run(work, true);
+    }
+
+    @Override
+    public java.util.OptionalLong latestKnownRevision() {
+        long k = known.get();
+        return k < 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(k);
+    }
+
+    /** A revision this process saw committed: known from now on. */
+    private void saw(long revision) {
+        known.accumulateAndGet(revision, Math::max);
     }
 
     private <T> T run(Work<T> work, boolean readOnly) {
@@ -158,6 +171,8 @@ final class JdbcLedger implements Ledger {
                 throw tx.conflict;
             }
             commit(c);
+            // only a committed revision may be known: a fetch that finds it reads the view again
+            saw(tx.latest);
             return result;
         } catch (SQLException e) {
             rollback(c, e);
@@ -363,6 +378,7 @@ final class JdbcLedger implements Ledger {
             latest = one("locking the ledger", "SELECT latest FROM ledger_revision WHERE id = 1 FOR UPDATE",
                     rs -> rs.getLong(1)).orElseThrow(() -> new LedgerException("ledger on " + shownUrl
                     + " has no ledger_revision row: the schema is damaged (restore it or start from an empty database)", null));
+            saw(latest); // committed by whoever held the lock before
         }
 
         // ---- plumbing
@@ -1133,6 +1149,24 @@ final class JdbcLedger implements Ledger {
         }
 
         @Override
+        public long countAuditBefore(Instant before) {
+            return one("count audit lines before " + before, "SELECT COUNT(*) FROM audit_log WHERE occurred_at < ?",
+                    rs -> rs.getLong(1), before).orElse(0L);
+        }
+
+        @Override
+        public long countFailuresBefore(Instant before) {
+            return one("count login failures before " + before, "SELECT COUNT(*) FROM login_failures WHERE failed_at < ?",
+                    rs -> rs.getLong(1), before).orElse(0L);
+        }
+
+        @Override
+        public long countFetchesBefore(Instant before) {
+            return one("count fetch records before " + before, "SELECT COUNT(*) FROM config_fetches WHERE fetched_at < ?",
+                    rs -> rs.getLong(1), before).orElse(0L);
+        }
+
+        @Override
         public Map<String, AutoLogoutOverride> autoLogoutOverrides(String scope) {
             Map<String, AutoLogoutOverride> all = new java.util.TreeMap<>();
             for (Object[] row : list("read auto-logout overrides of " + scope,
@@ -1235,8 +1269,10 @@ final class JdbcLedger implements Ledger {
             if (!readOnly) {
                 return latest; // read under the lock at the start and kept by bump
             }
-            return one("read latest revision", "SELECT latest FROM ledger_revision WHERE id = 1", rs -> rs.getLong(1))
+            long read = one("read latest revision", "SELECT latest FROM ledger_revision WHERE id = 1", rs -> rs.getLong(1))
                     .orElse(0L);
+            saw(read); // a snapshot holds committed rows only
+            return read;
         }
 
         @Override

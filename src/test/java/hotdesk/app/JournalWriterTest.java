@@ -147,6 +147,14 @@ class JournalWriterTest {
                 .startsWith("fetch journal could not be written on stop, lost: 1 fetch records, 1 audit lines, 0 coalesced lines"));
     }
 
+    @Test
+    void a_long_flush_is_followed_by_a_longer_pause_up_to_the_bound() {
+        assertThat(JournalWriter.pause(1000, 10)).isEqualTo(1000);
+        assertThat(JournalWriter.pause(1000, 500)).isEqualTo(500 * JournalWriter.PACE);
+        assertThat(JournalWriter.pause(1000, 60_000)).isEqualTo(JournalWriter.MAX_PAUSE.toMillis());
+        assertThat(JournalWriter.pause(20_000, 60_000)).as("never shorter than the configured interval").isEqualTo(20_000);
+    }
+
     private static void closeQuietly(JournalWriter w) {
         try {
             w.close();

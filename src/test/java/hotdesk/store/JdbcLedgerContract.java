@@ -56,6 +56,44 @@ abstract class JdbcLedgerContract extends LedgerContract {
     }
 
     @Test
+    void the_latest_known_revision_has_this_processs_commits_at_once_and_anothers_once_read() {
+        try (Database mine = Database.open(withShortLockTimeout()); Database other = Database.open(withShortLockTimeout())) {
+            // given: a change committed through this process's ledger
+            mine.ledger().transact(tx -> {
+                tx.bump(Target.desk(desk(MAC_A)));
+                return null;
+            });
+            long committed = other.ledger().read(LedgerTx::latestRevision);
+            assertThat(mine.ledger().latestKnownRevision()).hasValue(committed);
+
+            // when another process commits a change
+            other.ledger().transact(tx -> {
+                tx.bump(Target.desk(desk(MAC_A)));
+                return null;
+            });
+
+            // then this process does not know it until it reads the latest revision
+            assertThat(mine.ledger().latestKnownRevision()).hasValue(committed);
+            long latest = mine.ledger().read(LedgerTx::latestRevision);
+            assertThat(latest).isEqualTo(committed + 1);
+            assertThat(mine.ledger().latestKnownRevision()).hasValue(latest);
+        }
+    }
+
+    @Test
+    void a_rolled_back_bump_is_not_known() {
+        try (Database mine = Database.open(withShortLockTimeout())) {
+            long before = mine.ledger().read(LedgerTx::latestRevision);
+            assertThatThrownBy(() -> mine.ledger().transact(tx -> {
+                tx.bump(Target.desk(desk(MAC_A)));
+                throw new IllegalStateException("work failed (test)");
+            })).isInstanceOf(IllegalStateException.class);
+
+            assertThat(mine.ledger().latestKnownRevision()).hasValue(before);
+        }
+    }
+
+    @Test
     void every_write_inside_read_is_refused_and_nothing_is_written() {
         givenUsersAndDesks(1, 1);
         Target t = Target.user(ext("101"));

@@ -646,6 +646,29 @@ abstract class LedgerContract {
     }
 
     @Test
+    void counts_before_a_cut_are_what_pruning_at_that_cut_deletes_in_all() {
+        givenUsersAndDesks(0, 1);
+        given(tx -> {
+            for (int i = 0; i < 5; i++) {
+                tx.audit(new AuditEntry(T0.plusSeconds(i), "cli", "test", "s" + i, ""));
+            }
+            tx.recordFetch(Mac.parse(MAC_A), T0, "10.0.0.5", "a");
+            tx.recordFetch(Mac.parse(MAC_B), T0.plusSeconds(5), "10.0.0.6", "b");
+        });
+
+        long audit = ledger.read(tx -> tx.countAuditBefore(T0.plusSeconds(3)));
+        long fetchRecords = ledger.read(tx -> tx.countFetchesBefore(T0.plusSeconds(3)));
+        int pruned = ledger.transact(tx -> tx.pruneAudit(T0.plusSeconds(3), 100));
+
+        assertThat(audit).isEqualTo(3).isEqualTo(pruned);
+        assertThat(fetchRecords).isEqualTo(1);
+        long auditLeft = ledger.read(tx -> tx.countAuditBefore(T0.plusSeconds(3)));
+        long atTheCut = ledger.read(tx -> tx.countFetchesBefore(T0));
+        assertThat(auditLeft).isZero();
+        assertThat(atTheCut).as("the cut itself is kept").isZero();
+    }
+
+    @Test
     void last_fetches_give_each_device_its_newest_fetch_and_leave_out_devices_that_never_fetched() {
         givenUsersAndDesks(0, 1);
         given(tx -> {

@@ -113,6 +113,12 @@ public final class InMemoryLedger implements Ledger {
         return result;
     }
 
+    /** Every commit goes through this object, so it always knows the latest revision. */
+    @Override
+    public synchronized java.util.OptionalLong latestKnownRevision() {
+        return java.util.OptionalLong.of(state.revision);
+    }
+
     public synchronized List<Ended> history() {
         return List.copyOf(state.history);
     }
@@ -262,6 +268,21 @@ public final class InMemoryLedger implements Ledger {
             }
             s.failures.values().removeIf(List::isEmpty);
             return removed;
+        }
+
+        @Override
+        public long countAuditBefore(Instant before) {
+            return s.audit.stream().filter(a -> a.at().isBefore(before)).count();
+        }
+
+        @Override
+        public long countFailuresBefore(Instant before) {
+            return s.failures.values().stream().flatMap(List::stream).filter(t -> t.isBefore(before)).count();
+        }
+
+        @Override
+        public long countFetchesBefore(Instant before) {
+            return s.fetches.stream().filter(f -> f.at().isBefore(before)).count();
         }
 
         /** Removes at most {@code max} matching elements, oldest first (ties in writing order). */

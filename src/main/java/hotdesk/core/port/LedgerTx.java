@@ -198,6 +198,15 @@ public interface LedgerTx {
     /** Deletes at most {@code max} login failures recorded before {@code before}, oldest first; returns how many. */
     int pruneFailures(Instant before, int max);
 
+    /** How many audit lines occurred before {@code before}: what pruning at that cut would delete in all. */
+    long countAuditBefore(Instant before);
+
+    /** How many fetch records are from before {@code before}. */
+    long countFetchesBefore(Instant before);
+
+    /** How many login failures were recorded before {@code before}. */
+    long countFailuresBefore(Instant before);
+
     // ---- revisions for the reconciler
     /** Gives each target a new revision, higher than every revision before. */
     void bump(Target... targets);

@@ -23,6 +23,7 @@ import hotdesk.core.policy.SecretHasher;
 import hotdesk.core.port.DeskEvents;
 import hotdesk.core.port.Ledger;
 import hotdesk.core.port.LedgerTx;
+import hotdesk.core.port.Telemetry;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -132,6 +133,7 @@ public final class LogIn {
     private final ApplyNow applyNow;
     private final Clock clock;
     private final DeskEvents events;
+    private final Telemetry telemetry;
 
     public LogIn(Ledger ledger, SecretHasher hasher, SeatingPolicy policy, ApplyNow applyNow, Clock clock) {
         this(ledger, hasher, policy, applyNow, clock, DeskEvents.none());
@@ -139,6 +141,13 @@ public final class LogIn {
 
     /** @param events told of the desks and users a login changed, right after it committed */
     public LogIn(Ledger ledger, SecretHasher hasher, SeatingPolicy policy, ApplyNow applyNow, Clock clock, DeskEvents events) {
+        this(ledger, hasher, policy, applyNow, clock, events, Telemetry.none());
+    }
+
+    /** @param telemetry told of every login's result and duration */
+    public LogIn(Ledger ledger, SecretHasher hasher, SeatingPolicy policy, ApplyNow applyNow, Clock clock, DeskEvents events,
+                 Telemetry telemetry) {
+        this.telemetry = telemetry;
         this.events = events;
         this.ledger = ledger;
         this.hasher = hasher;
@@ -196,6 +205,18 @@ public final class LogIn {
      * @param actor      who asks, for the audit ({@code agi:<uniqueid>})
      */
     public Result execute(String endpointId, Credential credential, String actor) {
+        Telemetry.Login timing = telemetry.loginStarted();
+        String outcome = "error";
+        try {
+            Result r = seat(endpointId, credential, actor);
+            outcome = r instanceof Rejected rejected ? rejected.reason().name().toLowerCase(java.util.Locale.ROOT) : "ok";
+            return r;
+        } finally {
+            timing.ended(outcome);
+        }
+    }
+
+    private Result seat(String endpointId, Credential credential, String actor) {
         FirstLook look = ledger.read(tx -> {
             Instant now = clock.instant();
             LoginFacts facts = facts(tx, endpointId, credential, null, now);

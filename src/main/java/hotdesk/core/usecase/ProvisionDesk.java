@@ -13,19 +13,30 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * What a desk phone's configuration must say right now, read from the ledger when the phone asks
  * ({@link Ledger#read}: a snapshot, no write lock). Every ledger change bumps the ledger's latest
  * revision ({@link hotdesk.core.model.Target}), so the view of a desk is kept with the revision it
  * was read at, and a fetch that finds the same latest revision uses it again instead of reading
- * device, lines, occupancy and users once more. The latest revision comes from a {@link RevisionProbe}:
- * a read that started after the fetch arrived, shared by the fetches that arrived together, so a
- * storm costs about one small query per round trip and no fetch sees an older ledger than its own
- * read would have. (Changes that bump nothing, a PIN hash or a last-activity time, touch nothing a
- * vendor profile uses.) Records the fetch (time, address, user agent) and
- * its audit line in the {@link FetchJournal}, which writes them to the ledger off the request path:
- * the fetch is the receipt that a check-sync reached the phone. Thread-safe.
+ * device, lines, occupancy and users once more. (Changes that bump nothing, a PIN hash or a
+ * last-activity time, touch nothing a vendor profile uses.)
+ *
+ * <p><b>The latest revision</b> costs no round trip when the ledger keeps track of it
+ * ({@link Ledger#latestKnownRevision()}): every change committed by this process is known at once, so
+ * a phone told by check-sync after a login, a logout or a reconciler push always gets the new view.
+ * Changes committed by other processes (the CLI, another node) become known when this process reads
+ * the latest revision: here at least every {@link #OTHERS_RECHECK} (one read, shared by the fetches
+ * that arrive together), and in every pass of the reconciler, which reads it before it pushes such a
+ * change and sends the desk's check-sync; so a phone fetching between another process's commit and
+ * that check-sync may get the view before it, and is told to fetch again. A ledger that does not keep
+ * track is asked on every fetch, through a {@link RevisionProbe}: a read that started after the fetch
+ * arrived, shared by the fetches that arrived together.
+ *
+ * <p>Records the fetch (time, address, user agent) and its audit line in the {@link FetchJournal},
+ * which writes them to the ledger off the request path: the fetch is the receipt that a check-sync
+ * reached the phone. Thread-safe.
  */
 public final class ProvisionDesk {
 
@@ -43,6 +54,8 @@ public final class ProvisionDesk {
 
     /** Views kept at most (one per enabled desk that fetched); beyond it the table starts over. */
     static final int MAX_VIEWS = 100_000;
+    /** How long a known latest revision is trusted before the ledger is asked for other processes' changes. */
+    public static final java.time.Duration OTHERS_RECHECK = java.time.Duration.ofSeconds(1);
 
     private final RevisionProbe probe;
     private final java.util.concurrent.ConcurrentHashMap<Mac, Seen> views = new java.util.concurrent.ConcurrentHashMap<>();
@@ -50,6 +63,8 @@ public final class ProvisionDesk {
     private final Ledger ledger;
     private final Clock clock;
     private final FetchJournal journal;
+    /** When the ledger was last asked for its latest revision (clock millis); MIN_VALUE: never. */
+    private volatile long askedAt = Long.MIN_VALUE;
 
     /** With a journal of the default bounds on the same ledger. */
     public ProvisionDesk(Ledger ledger, Clock clock) {
@@ -72,7 +87,7 @@ public final class ProvisionDesk {
     public Optional<DeskView> fetch(Mac mac, String remoteAddress, String userAgent) {
         Instant now = clock.instant();
         Seen seen = views.get(mac);
-        if (seen != null && seen.revision() == probe.latest()) {
+        if (seen != null && seen.revision() == latest(now)) {
             journal.fetched(mac, now, remoteAddress, userAgent);
             return Optional.of(seen.view());
         }
@@ -89,6 +104,7 @@ public final class ProvisionDesk {
             }
             return new Looked(Optional.of(new DeskView(d.get(), lines)), "", latest);
         });
+        askedAt = now.toEpochMilli(); // this read saw every change committed before it, other processes' too
         Optional<DeskView> view = looked.view();
         if (view.isEmpty()) {
             views.remove(mac);
@@ -104,6 +120,22 @@ public final class ProvisionDesk {
             journal.fetched(mac, now, remoteAddress, userAgent);
         }
         return view;
+    }
+
+    /** The ledger's latest revision: known in memory, asked for when not tracked or not asked for a while. */
+    private long latest(Instant now) {
+        OptionalLong known = ledger.latestKnownRevision();
+        if (known.isEmpty()) {
+            return probe.latest();
+        }
+        long ms = now.toEpochMilli();
+        long asked = askedAt;
+        if (asked == Long.MIN_VALUE || ms - asked >= OTHERS_RECHECK.toMillis() || ms < asked) {
+            long read = probe.latest();
+            askedAt = ms;
+            return Math.max(read, ledger.latestKnownRevision().orElse(read));
+        }
+        return known.getAsLong();
     }
 
     /**

@@ -70,6 +70,21 @@ public final class PruneLedger {
         return d;
     }
 
+    /**
+     * What {@link #run()} would delete now, counted in one read (no write lock, nothing deleted); the
+     * counts are capped at {@link Integer#MAX_VALUE}.
+     */
+    public Pruned count() {
+        Instant now = clock.instant();
+        Instant auditCut = auditRetention.isZero() ? null : now.minus(auditRetention);
+        Instant fetchCut = fetchRetention.isZero() ? null : now.minus(fetchRetention);
+        Instant failureCut = now.minus(failureKeep);
+        long[] n = ledger.read(tx -> new long[] {auditCut == null ? 0 : tx.countAuditBefore(auditCut),
+                fetchCut == null ? 0 : tx.countFetchesBefore(fetchCut), tx.countFailuresBefore(failureCut)});
+        return new Pruned((int) Math.min(Integer.MAX_VALUE, n[0]), (int) Math.min(Integer.MAX_VALUE, n[1]), auditCut, fetchCut,
+                (int) Math.min(Integer.MAX_VALUE, n[2]), failureCut);
+    }
+
     /** Deletes everything older than the retentions, batch by batch, until none is left. */
     public Pruned run() {
         Instant now = clock.instant();

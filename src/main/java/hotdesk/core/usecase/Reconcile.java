@@ -14,6 +14,7 @@ import hotdesk.core.port.Ledger;
 import hotdesk.core.port.PbxException;
 import hotdesk.core.port.Pbx;
 import hotdesk.core.port.PhoneResync;
+import hotdesk.core.port.Telemetry;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -68,6 +69,7 @@ public final class Reconcile implements ApplyNow {
     private volatile long fullyPushedFor;
     private volatile long lastSeenRevision = -1;
     private final DeskEvents events;
+    private final Telemetry telemetry;
 
     private record Backoff(long revision, int failures, Instant next) {
     }
@@ -87,6 +89,13 @@ public final class Reconcile implements ApplyNow {
     /** @param events told of every target after its push to Asterisk succeeded or failed */
     public Reconcile(Ledger ledger, Pbx pbx, DialplanState dialplan, PhoneResync resync, Projections projections,
                      Clock clock, String node, Duration maxBackoff, DeskEvents events) {
+        this(ledger, pbx, dialplan, resync, projections, clock, node, maxBackoff, events, Telemetry.none());
+    }
+
+    /** @param telemetry told of every push's result */
+    public Reconcile(Ledger ledger, Pbx pbx, DialplanState dialplan, PhoneResync resync, Projections projections,
+                     Clock clock, String node, Duration maxBackoff, DeskEvents events, Telemetry telemetry) {
+        this.telemetry = telemetry;
         this.events = events;
         this.ledger = ledger;
         this.pbx = pbx;
@@ -204,6 +213,7 @@ public final class Reconcile implements ApplyNow {
                     return null;
                 });
                 backoff.remove(target);
+                telemetry.pushed(target.kind(), true);
                 events.changed(List.of(target));
                 if (s.gone()) {
                     pushed.remove(target);
@@ -259,6 +269,7 @@ public final class Reconcile implements ApplyNow {
         backoff.put(target, new Backoff(revision, failures, clock.instant().plus(wait)));
         String message = e.getMessage();
         LOG.log(System.Logger.Level.WARNING, () -> "apply " + target + " failed (" + failures + "x, next try in " + wait.toSeconds() + " s): " + message);
+        telemetry.pushed(target.kind(), false);
         ledger.transact(tx -> {
             tx.markFailed(node, target, clock.instant(), message);
             return null;

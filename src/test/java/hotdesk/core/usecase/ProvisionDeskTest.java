@@ -112,4 +112,90 @@ class ProvisionDeskTest {
         provision.journal().flush();
         assertThat(memory.audit()).extracting(AuditEntry::detail).contains("unknown device");
     }
+
+    /** Transactions run through {@link #thisProcess}: reads of the ledger this process makes. */
+    private final AtomicInteger transactions = new AtomicInteger();
+    /** What this process knows of the latest revision: its own commits and what it read (not another's commits). */
+    private final java.util.concurrent.atomic.AtomicLong known = new java.util.concurrent.atomic.AtomicLong(-1);
+    private final Ledger thisProcess = new Ledger() {
+        @Override
+        public <T> T transact(Work<T> work) {
+            transactions.incrementAndGet();
+            T result = memory.transact(work);
+            known.accumulateAndGet(memory.transact(LedgerTx::latestRevision), Math::max);
+            return result;
+        }
+
+        @Override
+        public java.util.OptionalLong latestKnownRevision() {
+            long k = known.get();
+            return k < 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(k);
+        }
+    };
+
+    private void seatAlice(Ledger through) {
+        through.transact(tx -> {
+            tx.occupy(new Occupancy(line.endpointId(), Extension.of("101"), clock.instant(), clock.instant()));
+            tx.bump(Target.desk(line.endpointId()), Target.user(Extension.of("101")));
+            return null;
+        });
+    }
+
+    private void deskAndAlice(Ledger through) {
+        through.transact(tx -> {
+            tx.insertDevice(new Device(MAC, "yealink", "T54W", "Desk 4.12", "HQ", "", true), List.of(line));
+            tx.insertUser(new hotdesk.core.model.User(Extension.of("101"), "Alice",
+                    new hotdesk.core.model.SecretHash("pbkdf2-sha256$1000$c2FsdA$aGFzaA"), true, "internal", "", "s", false));
+            tx.bump(Target.desk(line.endpointId()));
+            return null;
+        });
+    }
+
+    @Test
+    void with_a_ledger_that_knows_its_latest_revision_a_repeated_fetch_asks_the_ledger_nothing() {
+        // given
+        ProvisionDesk tracked = new ProvisionDesk(thisProcess, clock);
+        deskAndAlice(thisProcess);
+        tracked.fetch(MAC, "10.0.0.5", "ua").orElseThrow();
+        int before = transactions.get();
+
+        // when
+        tracked.fetch(MAC, "10.0.0.5", "ua").orElseThrow();
+        tracked.fetch(MAC, "10.0.0.5", "ua").orElseThrow();
+
+        // then
+        assertThat(transactions.get()).isEqualTo(before);
+    }
+
+    @Test
+    void a_change_committed_by_this_process_is_served_at_once() {
+        // given
+        ProvisionDesk tracked = new ProvisionDesk(thisProcess, clock);
+        deskAndAlice(thisProcess);
+        assertThat(tracked.fetch(MAC, "10.0.0.5", "ua").orElseThrow().lines().get(0).occupant()).isEmpty();
+
+        // when: a login through this process, at the same instant
+        seatAlice(thisProcess);
+
+        // then
+        assertThat(tracked.fetch(MAC, "10.0.0.5", "ua").orElseThrow().lines().get(0).occupant()).isPresent();
+    }
+
+    @Test
+    void a_change_committed_by_another_process_is_served_once_the_recheck_has_come() {
+        // given
+        ProvisionDesk tracked = new ProvisionDesk(thisProcess, clock);
+        deskAndAlice(thisProcess);
+        assertThat(tracked.fetch(MAC, "10.0.0.5", "ua").orElseThrow().lines().get(0).occupant()).isEmpty();
+
+        // when: the CLI (another process) seats Alice; this process has not read anything since
+        seatAlice(memory);
+        var within = tracked.fetch(MAC, "10.0.0.5", "ua").orElseThrow();
+        clock.advance(ProvisionDesk.OTHERS_RECHECK);
+        var after = tracked.fetch(MAC, "10.0.0.5", "ua").orElseThrow();
+
+        // then
+        assertThat(within.lines().get(0).occupant()).as("not known yet: the reconciler's check-sync follows").isEmpty();
+        assertThat(after.lines().get(0).occupant()).isPresent();
+    }
 }
