@@ -47,7 +47,7 @@ import java.util.regex.Pattern;
  * common files (Polycom's {@code 000000000000.cfg}) carry no desk's data.
  *
  * <p>Security: a request from outside the allowed networks, with a User-Agent that lacks the MAC
- * (when required), or for an unknown or disabled device gets one and the same 404, so nobody can
+ * (when required), or for an unknown device gets one and the same 404, so nobody can
  * learn which MACs exist; a malformed file name gets 400; an address with more refusals in one clock
  * minute than allowed gets 429 until the minute ends. Served files are limited too: more than
  * {@code provisioning.max-fetches-per-desk} of one desk, or {@code provisioning.max-fetches-per-address}
@@ -392,11 +392,11 @@ public final class ProvisioningServer implements AutoCloseable {
         }
         Optional<DeskView> view = provisionDesk.fetch(mac, ip, userAgent);
         if (view.isEmpty()) {
-            // ProvisionDesk has audited it (unknown or disabled); the answer must not say which
+            // ProvisionDesk has audited it (unknown device); the answer is that of every refusal
             served.remove(mac);
             countRefusal(ip);
-            securityLog(ip, mac.value(), "unknown-or-disabled");
-            telemetry.fetched("unknown-or-disabled");
+            securityLog(ip, mac.value(), "unknown");
+            telemetry.fetched("unknown");
             respond(response, callback, 404, NOT_FOUND_BYTES);
             return;
         }

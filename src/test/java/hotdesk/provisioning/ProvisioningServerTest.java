@@ -392,7 +392,7 @@ class ProvisioningServerTest {
     }
 
     @Test
-    void unknown_disabled_and_wrong_network_all_get_the_identical_404() throws Exception {
+    void unknown_and_wrong_network_get_the_identical_404_and_a_disabled_desk_its_idle_file() throws Exception {
         // given
         addDesk(MAC, "T54W", "Desk 4.12");
         Mac disabled = new Mac("001565aaaaaa");
@@ -414,18 +414,17 @@ class ProvisioningServerTest {
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(unknown.body()).isEqualTo("not found\n");
         assertThat(unknown.headers().firstValue("Cache-Control")).hasValue("no-store");
-        assertThat(shape(off)).isEqualTo(shape(unknown));
+        // a disabled desk keeps its SIP account for emergency calls: a phone reset meanwhile must get it
+        assertThat(off.statusCode()).isEqualTo(200);
+        assertThat(off.body()).contains("secretsecretsecret").contains("Old desk");
         assertThat(shape(outside)).isEqualTo(shape(unknown));
         assertThat(shape(noRoute)).isEqualTo(shape(unknown));
-        assertThat(fetches()).isEmpty();
         assertThat(audits("provision.refused")).extracting(AuditEntry::subject, AuditEntry::detail)
                 .containsExactlyInAnyOrder(
                         org.assertj.core.groups.Tuple.tuple("001565bbbbbb", "unknown device"),
-                        org.assertj.core.groups.Tuple.tuple("001565aaaaaa", "device disabled"),
                         org.assertj.core.groups.Tuple.tuple(MAC, "network"));
         assertThat(securityLog.messages()).containsExactlyInAnyOrder(
-                "provisioning refused ip=127.0.0.1 mac=001565bbbbbb reason=unknown-or-disabled",
-                "provisioning refused ip=127.0.0.1 mac=001565aaaaaa reason=unknown-or-disabled",
+                "provisioning refused ip=127.0.0.1 mac=001565bbbbbb reason=unknown",
                 "provisioning refused ip=127.0.0.1 mac=" + MAC + " reason=network");
     }
 
@@ -553,15 +552,14 @@ class ProvisioningServerTest {
         assertThat(outsideStatus).isEqualTo("HTTP/1.1 404 Not Found");
         assertThat(bAgain.body()).contains(b.secret()).doesNotContain(a.secret());
 
-        // and when A is disabled, its cached file is gone with it
+        // and when A is removed, its cached file is gone with it
         ledger.transact(tx -> {
             tx.deleteDevice(new Mac(MAC));
-            tx.insertDevice(new Device(new Mac(MAC), "yealink", "T54W", "Desk 4.12", "HQ", "", false), List.of(a));
             tx.bump(hotdesk.core.model.Target.desk(a.endpointId())); // as every change of the ledger does
             return null;
         });
-        HttpResponse<String> disabled = get(server, "/provision/" + MAC + ".cfg", YEALINK_UA);
-        assertThat(shape(disabled)).isEqualTo(shape(unknown));
+        HttpResponse<String> removed = get(server, "/provision/" + MAC + ".cfg", YEALINK_UA);
+        assertThat(shape(removed)).isEqualTo(shape(unknown));
     }
 
     @Test

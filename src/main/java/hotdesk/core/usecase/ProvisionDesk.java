@@ -83,7 +83,12 @@ public final class ProvisionDesk {
         return journal;
     }
 
-    /** The view of a known, enabled device; empty otherwise (the caller answers 404 either way). */
+    /**
+     * The view of a known device; empty otherwise (the caller answers 404). A disabled device is served
+     * too: it keeps its own SIP account for emergency calls (its endpoint's context is hotdesk-emergency),
+     * and a phone reset while disabled could not register again without its file; disabling logged its
+     * occupant out, so the file is an idle desk's.
+     */
     public Optional<DeskView> fetch(Mac mac, String remoteAddress, String userAgent) {
         Instant now = clock.instant();
         Seen seen = views.get(mac);
@@ -94,8 +99,8 @@ public final class ProvisionDesk {
         Looked looked = ledger.read(tx -> {
             long latest = tx.latestRevision();
             Optional<Device> d = tx.device(mac);
-            if (d.isEmpty() || !d.get().enabled()) {
-                return new Looked(Optional.empty(), d.isEmpty() ? "unknown device" : "device disabled", latest);
+            if (d.isEmpty()) {
+                return new Looked(Optional.empty(), "unknown device", latest);
             }
             List<LineView> lines = new ArrayList<>();
             for (DeskLine l : tx.linesOf(mac)) {

@@ -243,7 +243,8 @@ public final class Reconcile implements ApplyNow {
         // facts first: a desk that becomes seated must find its occupant's context in AstDB at its first call
         dialplan.put(Projections.deskFacts(s.line(), s.device(), s.occupant(), s.where()));
         pbx.push(objects);
-        if (notifyPhone && s.device().enabled() && notified.getOrDefault(target, -1L) < s.revision()) {
+        // a disabled desk's phone is told too: its file (still served) then shows it idle
+        if (notifyPhone && notified.getOrDefault(target, -1L) < s.revision()) {
             resync.checkSync(target.id(), s.device().vendor());
             notified.put(target, s.revision());
         }

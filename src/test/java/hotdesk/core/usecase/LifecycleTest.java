@@ -145,6 +145,7 @@ class LifecycleTest {
 
     @Test
     void disabling_a_desk_logs_its_occupant_out_refuses_logins_and_leaves_emergency_calls_only() {
+        world.asterisk.clearLog();
         var r = world.devices.set(MAC, new DeviceChanges(null, null, null, null, false), "cli");
         world.reconcile.runOnce();
 
@@ -157,7 +158,13 @@ class LifecycleTest {
         assertThat(world.asterisk.endpoint("101")).containsEntry("aors", "101");
         assertThat(world.pinLogin(MAC, "101", "4711")).isInstanceOfSatisfying(LogIn.Rejected.class,
                 rej -> assertThat(rej.reason()).isEqualTo(LogIn.Reason.DESK_DISABLED));
-        assertThat(world.provision.fetch(Mac.parse(MAC), "10.0.0.5", "Yealink SIP-T54W 00:15:65:12:34:ab")).isEmpty();
+        // the phone is told, and its file (still served: it keeps its account for emergency calls) is an idle desk's
+        assertThat(world.asterisk.notifies()).contains(new hotdesk.testing.RecordingAsterisk.Notify(desk(MAC), "yealink"));
+        assertThat(world.provision.fetch(Mac.parse(MAC), "10.0.0.5", "Yealink SIP-T54W 00:15:65:12:34:ab"))
+                .hasValueSatisfying(v -> {
+                    assertThat(v.device().enabled()).isFalse();
+                    assertThat(v.lines()).allSatisfy(l -> assertThat(l.occupant()).isEmpty());
+                });
         assertThat(ledger.audit()).extracting(AuditEntry::action).contains("logout", "device.set");
     }
 
