@@ -27,8 +27,8 @@ ENV HOTDESK_DB_PATH=/var/lib/hotdesk/ledger \
 VOLUME ["/var/lib/hotdesk"]
 USER hotdesk:hotdesk
 WORKDIR /var/lib/hotdesk
-# FastAGI, provisioning HTTP, the desk board when admin.port is set to 8090 and the self-service listener when
-# self-service.port is set to 8091 (both are off by default)
-EXPOSE 4573 8089 8090 8091
+# FastAGI, provisioning HTTP, the desk board when admin.port is set to 8090, the self-service listener when
+# self-service.port is set to 8091 and /metrics and /health when metrics.port is set to 9464 (all three off by default)
+EXPOSE 4573 8089 8090 8091 9464
 ENTRYPOINT ["sh", "-c", "exec java $HOTDESK_JAVA_OPTS -jar /opt/hotdesk/hotdesk.jar \"$@\"", "hotdesk"]
 CMD ["serve"]
