@@ -86,8 +86,25 @@ public final class DeskModel {
     /** The common part of every vendor's model. */
     static Map<String, Object> common(DeskView desk, ProvisioningSettings settings, Instant now) {
         Device d = desk.device();
+        List<Account> accounts = accounts(desk);
+        boolean occupied = accounts.stream().anyMatch(a -> !a.occupant().isEmpty());
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("device", device(d));
+        model.put("accounts", List.copyOf(accounts));
+        model.put("sip", sip(settings));
+        model.put("time", time(settings, now));
+        model.put("occupied", occupied);
+        model.put("logoutCode", settings.logoutCode());
+        return model;
+    }
+
+    /**
+     * The SIP accounts of a desk's lines: idle, a line shows the device's label; occupied, the occupant's
+     * name and extension (the caller ID name: their name).
+     */
+    static List<Account> accounts(DeskView desk) {
+        Device d = desk.device();
         List<Account> accounts = new ArrayList<>();
-        boolean occupied = false;
         for (LineView l : desk.lines()) {
             String label = d.label();
             String displayName = d.label();
@@ -97,19 +114,11 @@ public final class DeskModel {
                 label = u.name() + " " + u.extension().value();
                 displayName = u.name();
                 occupant = u.extension().value();
-                occupied = true;
             }
             accounts.add(new Account(l.line().port(), label, displayName, l.line().endpointId(),
                     l.line().endpointId(), l.line().secret(), occupant));
         }
-        Map<String, Object> model = new LinkedHashMap<>();
-        model.put("device", device(d));
-        model.put("accounts", List.copyOf(accounts));
-        model.put("sip", sip(settings));
-        model.put("time", time(settings, now));
-        model.put("occupied", occupied);
-        model.put("logoutCode", settings.logoutCode());
-        return model;
+        return List.copyOf(accounts);
     }
 
     static DeviceInfo device(Device d) {

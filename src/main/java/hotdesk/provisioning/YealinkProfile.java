@@ -1,15 +1,12 @@
 package hotdesk.provisioning;
 
 import hotdesk.core.model.Device;
-import hotdesk.core.model.User;
 import hotdesk.core.usecase.ProvisionDesk.DeskView;
-import hotdesk.core.usecase.ProvisionDesk.LineView;
 
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.zone.ZoneRules;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,25 +49,6 @@ public final class YealinkProfile implements VendorProfile {
 
     /** @param mac 12 lower-case hex digits; {@code display} the colon form */
     public record DeviceInfo(String mac, String display, String model, String label, String site) {
-    }
-
-    /**
-     * One SIP account of the phone.
-     *
-     * @param index       Yealink account number (1-based)
-     * @param label       what the phone shows for the line
-     * @param displayName caller ID name the phone sends
-     * @param authName    SIP auth user (the desk endpoint id)
-     * @param userName    SIP user (the desk endpoint id)
-     * @param password    the desk line's secret
-     * @param occupant    occupant's extension, empty while idle
-     */
-    public record Account(int index, String label, String displayName, String authName, String userName,
-                          String password, String occupant) {
-        @Override
-        public String toString() {
-            return "Account[" + index + " " + userName + " ***]";
-        }
     }
 
     /** @param expires registration interval in seconds */
@@ -120,23 +98,9 @@ public final class YealinkProfile implements VendorProfile {
     @Override
     public Map<String, Object> model(DeskView desk, ProvisioningSettings settings, Instant now) {
         Device d = desk.device();
-        List<Account> accounts = new ArrayList<>();
-        boolean occupied = false;
-        for (LineView l : desk.lines()) {
-            String label = d.label();
-            String displayName = d.label();
-            String occupant = "";
-            if (l.occupant().isPresent()) {
-                User u = l.occupant().get();
-                label = u.name() + " " + u.extension().value();
-                displayName = u.name();
-                occupant = u.extension().value();
-                occupied = true;
-            }
-            accounts.add(new Account(l.line().port(), label, displayName, l.line().endpointId(),
-                    l.line().endpointId(), l.line().secret(), occupant));
-        }
-        int keyIndex = accounts.stream().mapToInt(Account::index).max().orElse(0) + 1;
+        List<DeskModel.Account> accounts = DeskModel.accounts(desk);
+        boolean occupied = accounts.stream().anyMatch(a -> !a.occupant().isEmpty());
+        int keyIndex = accounts.stream().mapToInt(DeskModel.Account::index).max().orElse(0) + 1;
         LineKey logout = occupied
                 ? new LineKey(keyIndex, SPEED_DIAL, 1, settings.logoutCode(), "Logout")
                 : settings.yealinkHotdeskKey() ? new LineKey(keyIndex, HOT_DESKING, 1, "", "Hot Desk")
