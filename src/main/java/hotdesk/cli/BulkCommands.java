@@ -25,7 +25,7 @@ public final class BulkCommands {
     @Command(name = "import", description = {"Add or change users from a CSV file (UTF-8, first line the column names: "
             + "extension and any of name, pin, context, mailbox, hotdesk (on|off), enabled (on|off), policy "
             + "(single|deny|allow; empty: the global login.multi-login)). A new user needs a name and a pin. An existing "
-            + "user's PIN changes only when the pin cell is not empty; PINs follow the rules of user add. A column the file "
+            + "user's PIN changes only when the pin cell is not empty; PINs follow the rules of user add and are never exported. A column the file "
             + "lacks leaves that field as it is.",
             "One transaction: a bad row (each is reported with its line and column) means nothing is imported. "
                     + "Importing the same file again changes nothing. PINs are hashed in parallel before the transaction; "
