@@ -26,6 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class UserImport {
 
+    /** Stands for a new user's PIN in a dry run, which writes nothing. */
+    private static final SecretHash NOT_HASHED = new SecretHash("pbkdf2-sha256$1000$AA$AA");
+
     private final ManageUsers users;
     private final Ledger ledger;
     private final SecretHasher hasher;
@@ -76,12 +79,17 @@ final class UserImport {
         if (!problems.isEmpty()) {
             return new Import.Invalid(problems);
         }
-        Map<Extension, SecretHash> pins = hashPins(prepared, existing, progress);
+        // a dry run hashes no new user's PIN (the result is never written), it only checks existing users' PINs
+        Map<Extension, SecretHash> pins = hashPins(dryRun ? prepared.stream().filter(p -> existing.containsKey(p.ext()))
+                .toList() : prepared, existing, progress);
         Ledger.Work<Import.Result> work = tx -> {
             List<Import.Change> changes = new ArrayList<>();
             for (Prepared p : prepared) {
                 Optional<User> before = tx.user(p.ext());
                 SecretHash pin = pins.get(p.ext());
+                if (before.isEmpty() && dryRun) {
+                    pin = NOT_HASHED;
+                }
                 if (before.isEmpty()) {
                     User u = users.newUser(p.ext(), p.name(), pin, p.hotdesk() == null || p.hotdesk(), p.context(),
                             p.mailbox() == null ? "" : p.mailbox(), p.policy().orElse(Optional.empty()),

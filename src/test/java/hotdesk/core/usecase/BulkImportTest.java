@@ -191,6 +191,21 @@ class BulkImportTest {
         assertThat(steps).contains("pins 0/2", "pins 2/2").hasSize(3);
     }
 
+    @Test
+    void a_dry_run_hashes_no_new_users_pin_but_checks_an_existing_users_one() {
+        users(false, row(2, "extension", "201", "name", "Ada", "pin", PIN));
+        List<String> steps = Collections.synchronizedList(new ArrayList<>());
+
+        Import.Result r = world.users.importRows(List.of(row(2, "extension", "201", "pin", PIN),
+                row(3, "extension", "202", "name", "B", "pin", PIN2)), true, "admin",
+                (step, done, total) -> steps.add(step + " " + done + "/" + total));
+
+        assertThat(steps).containsExactly("pins 0/1", "pins 1/1");
+        assertThat(imported(r).changes()).extracting(Import.Change::kind).containsExactly(Import.Kind.UNCHANGED,
+                Import.Kind.ADDED);
+        assertThat(ledger.<List<User>>read(tx -> tx.users())).hasSize(1);
+    }
+
     // ---- devices
 
     private Import.Result devices(boolean dryRun, Import.Row... rows) {
