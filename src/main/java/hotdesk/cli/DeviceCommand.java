@@ -26,7 +26,8 @@ import java.util.concurrent.Callable;
 @Command(name = "device", description = "Manage shared desk phones.", mixinStandardHelpOptions = true,
         subcommands = {DeviceCommand.Add.class, DeviceCommand.SetDevice.class, DeviceCommand.ListDevices.class,
                 DeviceCommand.Models.class, DeviceCommand.Remove.class,
-                DeviceCommand.UnlockDevice.class, DeviceCommand.Location.class, DeviceCommand.Locations.class, QrCommand.class})
+                DeviceCommand.UnlockDevice.class, DeviceCommand.Location.class, DeviceCommand.Locations.class, QrCommand.class,
+                BulkCommands.ImportDevices.class, BulkCommands.ExportDevices.class})
 public final class DeviceCommand {
 
     /** The desk's own location fields; only those given are set (an empty value clears one). */

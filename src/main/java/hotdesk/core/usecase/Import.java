@@ -42,6 +42,15 @@ public final class Import {
 
     public enum Kind { ADDED, CHANGED, UNCHANGED }
 
+    /** Told how far a long step of an import is (may be called from several threads). */
+    @FunctionalInterface
+    public interface Progress {
+        Progress NONE = (step, done, total) -> { };
+
+        /** {@code done} of {@code total} items of {@code step} (e.g. {@code pins}) are through. */
+        void step(String step, int done, int total);
+    }
+
     /**
      * What a row does (or, in a dry run, would do) to one site or desk.
      *

@@ -10,6 +10,7 @@ import hotdesk.core.model.PhoneModels;
 import hotdesk.core.model.Target;
 import hotdesk.core.policy.ValueRules;
 import hotdesk.core.port.Ledger;
+import hotdesk.core.port.LedgerTx;
 
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -25,6 +26,17 @@ import java.util.Set;
  * and bumps them, so the reconciler pushes the desk's own SIP account at once. Thread-safe.
  */
 public final class ManageDevices {
+
+    /** The columns of {@code device import} / {@code device export} (no secrets). */
+    public static final String MAC = "mac";
+    public static final String VENDOR = "vendor";
+    public static final String MODEL = "model";
+    public static final String LABEL = "label";
+    public static final String SITE = "site";
+    public static final String ELIN = "elin";
+    public static final String ENABLED = "enabled";
+    /** Every column besides {@link #MAC}, in the order export writes them. */
+    public static final List<String> COLUMNS = List.of(VENDOR, MODEL, LABEL, SITE, ELIN, ENABLED);
 
     public sealed interface Result {
     }
@@ -112,9 +124,7 @@ public final class ManageDevices {
             if (n.lines() != 1 && n.lines() != ports) {
                 return new Refused("model " + model + " is " + ports + " desk line(s), got lines=" + n.lines());
             }
-            for (int port = 1; port <= ports; port++) {
-                lines.add(new DeskLine(DeskLine.endpointIdFor(mac, port), mac, port, Secrets.random(random, 24)));
-            }
+            lines.addAll(newLines(mac, known.get()));
         } catch (IllegalArgumentException e) {
             return new Refused(e.getMessage());
         }
@@ -122,15 +132,37 @@ public final class ManageDevices {
             if (tx.device(device.mac()).isPresent()) {
                 return new Refused("device " + device.mac().display() + " exists already");
             }
-            tx.insertDevice(device, lines);
-            if (!deskFields.isEmpty()) {
-                tx.setDeskLocation(device.mac(), deskFields);
-            }
-            tx.bump(lines.stream().map(l -> Target.desk(l.endpointId())).toArray(Target[]::new));
-            tx.audit(new AuditEntry(clock.instant(), actor, "device.add", device.mac().value(),
-                    "model=" + device.model() + " lines=" + lines.size()));
+            insert(tx, device, lines, deskFields, actor);
             return new Done(device, lines);
         });
+    }
+
+    /** Writes a new device with its lines (and own location), bumps the lines and audits it. */
+    void insert(LedgerTx tx, Device device, List<DeskLine> lines, CivicLocation deskFields, String actor) {
+        tx.insertDevice(device, lines);
+        if (!deskFields.isEmpty()) {
+            tx.setDeskLocation(device.mac(), deskFields);
+        }
+        tx.bump(lines.stream().map(l -> Target.desk(l.endpointId())).toArray(Target[]::new));
+        tx.audit(new AuditEntry(clock.instant(), actor, "device.add", device.mac().value(),
+                "model=" + device.model() + " lines=" + lines.size()));
+    }
+
+    /** One desk line per port of {@code model}, each with a generated strong secret. */
+    List<DeskLine> newLines(Mac mac, PhoneModels.Model model) {
+        List<DeskLine> lines = new ArrayList<>();
+        for (int port = 1; port <= model.ports(); port++) {
+            lines.add(new DeskLine(DeskLine.endpointIdFor(mac, port), mac, port, Secrets.random(random, 24)));
+        }
+        return lines;
+    }
+
+    PhoneModels models() {
+        return models;
+    }
+
+    Set<String> vendors() {
+        return vendors;
     }
 
     /**
@@ -180,33 +212,45 @@ public final class ManageDevices {
             Device now = new Device(mac, was.vendor(), newModel,
                     c.label() == null ? was.label() : c.label(), c.site() == null ? was.site() : c.site(),
                     c.elin() == null ? was.elin() : c.elin(), c.enabled() == null ? was.enabled() : c.enabled());
-            List<String> diffs = new ArrayList<>();
-            diff(diffs, "label", was.label(), now.label());
-            diff(diffs, "site", was.site(), now.site());
-            diff(diffs, "elin", was.elin(), now.elin());
-            diff(diffs, "model", was.model(), now.model());
-            if (was.enabled() != now.enabled()) {
-                diffs.add("enabled=" + (now.enabled() ? "on" : "off"));
-            }
-            if (diffs.isEmpty()) {
+            if (update(tx, was, now, actor).isEmpty()) {
                 return new Unchanged(was);
             }
-            tx.updateDevice(now);
-            Instant at = clock.instant();
-            Set<Target> touched = new LinkedHashSet<>();
-            for (DeskLine l : tx.linesOf(mac)) {
-                if (!now.enabled()) {
-                    var seat = tx.occupancyOfLine(l.endpointId());
-                    touched.addAll(Seating.vacateLine(tx, l.endpointId(), at, EndReason.DISABLED));
-                    seat.ifPresent(o -> tx.audit(new AuditEntry(at, actor, "logout", o.extension().value(),
-                            "desk=" + l.endpointId() + " reason=" + EndReason.DISABLED.shown())));
-                }
-                touched.add(Target.desk(l.endpointId()));
-            }
-            Seating.bump(tx, touched);
-            tx.audit(new AuditEntry(at, actor, "device.set", mac.value(), String.join(" ", diffs)));
             return new Done(now, tx.linesOf(mac));
         });
+    }
+
+    /**
+     * Writes {@code now} over {@code was} (same MAC, same number of lines) when a field differs: a disabled
+     * device's sessions end, every line is pushed again, audited. Returns the differences (empty: nothing written).
+     */
+    List<String> update(LedgerTx tx, Device was, Device now, String actor) {
+        Mac mac = now.mac();
+        List<String> diffs = new ArrayList<>();
+        diff(diffs, "label", was.label(), now.label());
+        diff(diffs, "site", was.site(), now.site());
+        diff(diffs, "elin", was.elin(), now.elin());
+        diff(diffs, "model", was.model(), now.model());
+        if (was.enabled() != now.enabled()) {
+            diffs.add("enabled=" + (now.enabled() ? "on" : "off"));
+        }
+        if (diffs.isEmpty()) {
+            return diffs;
+        }
+        tx.updateDevice(now);
+        Instant at = clock.instant();
+        Set<Target> touched = new LinkedHashSet<>();
+        for (DeskLine l : tx.linesOf(mac)) {
+            if (!now.enabled()) {
+                var seat = tx.occupancyOfLine(l.endpointId());
+                touched.addAll(Seating.vacateLine(tx, l.endpointId(), at, EndReason.DISABLED));
+                seat.ifPresent(o -> tx.audit(new AuditEntry(at, actor, "logout", o.extension().value(),
+                        "desk=" + l.endpointId() + " reason=" + EndReason.DISABLED.shown())));
+            }
+            touched.add(Target.desk(l.endpointId()));
+        }
+        Seating.bump(tx, touched);
+        tx.audit(new AuditEntry(at, actor, "device.set", mac.value(), String.join(" ", diffs)));
+        return diffs;
     }
 
     private static void diff(List<String> diffs, String field, String was, String now) {
@@ -240,6 +284,29 @@ public final class ManageDevices {
             tx.audit(new AuditEntry(now, actor, "device.remove", mac.value(), ""));
             return new Done(device.get(), lines);
         });
+    }
+
+    /**
+     * Upserts devices by MAC from rows (column {@value #MAC} and any of {@link #COLUMNS}) in one transaction,
+     * or none of them when any row is bad. A new device needs a vendor and a supported model and gets its
+     * desk lines as {@link #add} gives them; an existing one keeps its vendor and lines. With {@code dryRun}
+     * nothing is written.
+     */
+    public Import.Result importRows(List<Import.Row> rows, boolean dryRun, String actor) {
+        return new DeviceImport(this, ledger, clock).run(rows, dryRun, actor);
+    }
+
+    /** The value of one of {@link #COLUMNS} as export writes it. */
+    public static String value(Device d, String column) {
+        return switch (column) {
+            case VENDOR -> d.vendor();
+            case MODEL -> d.model();
+            case LABEL -> d.label();
+            case SITE -> d.site();
+            case ELIN -> d.elin();
+            case ENABLED -> d.enabled() ? "on" : "off";
+            default -> throw new IllegalArgumentException("not a device column: " + column);
+        };
     }
 
     public List<Device> list() {

@@ -4,12 +4,14 @@ import hotdesk.core.model.AuditEntry;
 import hotdesk.core.model.EndReason;
 import hotdesk.core.model.Extension;
 import hotdesk.core.model.MultiLogin;
+import hotdesk.core.model.SecretHash;
 import hotdesk.core.model.Target;
 import hotdesk.core.model.User;
 import hotdesk.core.policy.PinRules;
 import hotdesk.core.policy.SecretHasher;
 import hotdesk.core.policy.ValueRules;
 import hotdesk.core.port.Ledger;
+import hotdesk.core.port.LedgerTx;
 
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -24,6 +26,20 @@ import java.util.Set;
  * field; a refused change writes nothing. Thread-safe.
  */
 public final class ManageUsers {
+
+    /** The columns of {@code user import} / {@code user export}; {@link #PIN} is read on import only. */
+    public static final String EXTENSION = "extension";
+    public static final String NAME = "name";
+    public static final String PIN = "pin";
+    public static final String CONTEXT = "context";
+    public static final String MAILBOX = "mailbox";
+    public static final String HOTDESK = "hotdesk";
+    public static final String ENABLED = "enabled";
+    public static final String POLICY = "policy";
+    /** Every column import reads besides {@link #EXTENSION}. */
+    public static final List<String> COLUMNS = List.of(NAME, PIN, CONTEXT, MAILBOX, HOTDESK, ENABLED, POLICY);
+    /** The columns export writes besides {@link #EXTENSION}: no PIN, ever. */
+    public static final List<String> EXPORTED = List.of(NAME, CONTEXT, MAILBOX, HOTDESK, ENABLED, POLICY);
 
     public sealed interface Result {
     }
@@ -101,12 +117,31 @@ public final class ManageUsers {
             if (tx.user(user.extension()).isPresent()) {
                 return new Refused("user " + user.extension() + " exists already");
             }
-            tx.insertUser(user);
-            tx.bump(Target.user(user.extension()));
-            tx.audit(new AuditEntry(clock.instant(), actor, "user.add", user.extension().value(), "name=" + user.name()
-                    + user.multiLogin().map(m -> " policy=" + m.value()).orElse("")));
+            insert(tx, user, actor);
             return new Done(user);
         });
+    }
+
+    /** Writes a new user, bumps them and audits it (also for {@link UserImport}). */
+    void insert(LedgerTx tx, User user, String actor) {
+        tx.insertUser(user);
+        tx.bump(Target.user(user.extension()));
+        tx.audit(new AuditEntry(clock.instant(), actor, "user.add", user.extension().value(), "name=" + user.name()
+                + user.multiLogin().map(m -> " policy=" + m.value()).orElse("")));
+    }
+
+    /** A user record with a fresh random SIP secret nobody knows (the user has no own device). */
+    User newUser(Extension ext, String name, SecretHash pin, boolean hotdesk, String context, String mailbox,
+                 Optional<MultiLogin> multiLogin, boolean enabled) {
+        return new User(ext, name, pin, hotdesk, context == null ? defaultContext : context, mailbox,
+                Secrets.random(random, 24), false, multiLogin, enabled);
+    }
+
+    /** The PIN hashes of {@code ext} changed: guesses at the old PIN say nothing about the new one. */
+    void pinChanged(LedgerTx tx, Extension ext, String actor) {
+        tx.clearFailures(LogIn.userKey(ext));
+        tx.failureCounts("at:" + ext.value() + "@", Instant.EPOCH).keySet().forEach(tx::clearFailures);
+        tx.audit(new AuditEntry(clock.instant(), actor, "user.set-pin", ext.value(), ""));
     }
 
     public Result setPin(String extension, String pin, String actor) {
@@ -129,9 +164,7 @@ public final class ManageUsers {
             User changed = u.get().withPin(hash);
             tx.updateUser(changed);
             // guesses at the old PIN say nothing about the new one: its counters start afresh
-            tx.clearFailures(LogIn.userKey(ext));
-            tx.failureCounts("at:" + ext.value() + "@", Instant.EPOCH).keySet().forEach(tx::clearFailures);
-            tx.audit(new AuditEntry(clock.instant(), actor, "user.set-pin", ext.value(), ""));
+            pinChanged(tx, ext, actor);
             return new Done(changed);
         });
     }
@@ -173,34 +206,46 @@ public final class ManageUsers {
                     c.context() == null ? was.context() : c.context(), c.mailbox() == null ? was.mailbox() : c.mailbox(),
                     was.sipSecret(), was.ownDevice(), policy.orElse(was.multiLogin()),
                     c.enabled() == null ? was.enabled() : c.enabled());
-            List<String> diffs = diffs(was, now);
-            if (diffs.isEmpty()) {
+            if (update(tx, was, now, actor).isEmpty()) {
                 return new Unchanged(was);
             }
-            tx.updateUser(now);
-            Instant at = clock.instant();
-            Set<Target> touched = new java.util.LinkedHashSet<>();
-            touched.add(Target.user(ext));
-            List<hotdesk.core.model.Occupancy> seats = tx.seatsOfUser(ext);
-            boolean unseat = !now.enabled() || !now.hotdeskEnabled();
-            for (hotdesk.core.model.Occupancy seat : seats) {
-                if (unseat) {
-                    tx.audit(new AuditEntry(at, actor, "logout", ext.value(), "desk=" + seat.endpointId()
-                            + " reason=" + EndReason.DISABLED.shown()));
-                } else {
-                    touched.add(Target.desk(seat.endpointId()));
-                }
-            }
-            if (unseat) {
-                touched.addAll(Seating.vacateUser(tx, ext, at, EndReason.DISABLED));
-            }
-            Seating.bump(tx, touched);
-            tx.audit(new AuditEntry(at, actor, "user.set", ext.value(), String.join(" ", diffs)));
             return new Done(now);
         });
     }
 
-    private static List<String> diffs(User was, User now) {
+    /**
+     * Writes {@code now} over {@code was} (same extension) when a field differs: unseats them when turned
+     * off, pushes their desk, bumps and audits. Returns the differences (empty: nothing written).
+     */
+    List<String> update(LedgerTx tx, User was, User now, String actor) {
+        Extension ext = now.extension();
+        List<String> diffs = diffs(was, now);
+        if (diffs.isEmpty()) {
+            return diffs;
+        }
+        tx.updateUser(now);
+        Instant at = clock.instant();
+        Set<Target> touched = new java.util.LinkedHashSet<>();
+        touched.add(Target.user(ext));
+        List<hotdesk.core.model.Occupancy> seats = tx.seatsOfUser(ext);
+        boolean unseat = !now.enabled() || !now.hotdeskEnabled();
+        for (hotdesk.core.model.Occupancy seat : seats) {
+            if (unseat) {
+                tx.audit(new AuditEntry(at, actor, "logout", ext.value(), "desk=" + seat.endpointId()
+                        + " reason=" + EndReason.DISABLED.shown()));
+            } else {
+                touched.add(Target.desk(seat.endpointId()));
+            }
+        }
+        if (unseat) {
+            touched.addAll(Seating.vacateUser(tx, ext, at, EndReason.DISABLED));
+        }
+        Seating.bump(tx, touched);
+        tx.audit(new AuditEntry(at, actor, "user.set", ext.value(), String.join(" ", diffs)));
+        return diffs;
+    }
+
+    static List<String> diffs(User was, User now) {
         List<String> d = new java.util.ArrayList<>();
         if (!was.name().equals(now.name())) {
             d.add("name=" + now.name().replace(' ', '_'));
@@ -244,6 +289,29 @@ public final class ManageUsers {
             tx.audit(new AuditEntry(now, actor, "user.remove", ext.value(), ""));
             return new Done(u.get());
         });
+    }
+
+    /**
+     * Upserts users by extension from rows (column {@value #EXTENSION} and any of {@link #COLUMNS}) in one
+     * transaction, or none of them when any row is bad. A new user needs a name and a PIN; an existing
+     * user's PIN changes only when the row gives one (checked by {@link PinRules}). PINs are hashed before
+     * the transaction, in parallel. With {@code dryRun} nothing is written.
+     */
+    public Import.Result importRows(List<Import.Row> rows, boolean dryRun, String actor, Import.Progress progress) {
+        return new UserImport(this, ledger, hasher, clock).run(rows, dryRun, actor, progress);
+    }
+
+    /** The value of one of {@link #EXPORTED} as export writes it. */
+    public static String value(User u, String column) {
+        return switch (column) {
+            case NAME -> u.name();
+            case CONTEXT -> u.context();
+            case MAILBOX -> u.mailbox();
+            case HOTDESK -> u.hotdeskEnabled() ? "on" : "off";
+            case ENABLED -> u.enabled() ? "on" : "off";
+            case POLICY -> u.multiLogin().map(MultiLogin::value).orElse("");
+            default -> throw new IllegalArgumentException("not an exported user column: " + column);
+        };
     }
 
     public List<User> list() {
