@@ -209,8 +209,8 @@ class ProvisionCommandTest {
         CliRun diff = run("provision", "diff", "--help");
 
         assertThat(render.code()).isZero();
-        assertThat(render.out()).contains("--as=EXT", "--show-secrets", MASK, "Polycom: the per-desk file");
+        assertThat(render.out().replaceAll("\\s+", " ")).contains("--as=EXT", "--show-secrets", MASK, "Polycom: the per-desk file");
         assertThat(diff.code()).isZero();
-        assertThat(diff.out()).contains("--against=FILE", "hotdesk keeps no copy of the files it served", "masked on both sides");
+        assertThat(diff.out().replaceAll("\\s+", " ")).contains("--against=FILE", "hotdesk keeps no copy of the files it served", "masked on both sides");
     }
 }
