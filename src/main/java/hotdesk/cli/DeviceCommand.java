@@ -387,13 +387,23 @@ public final class DeviceCommand {
         }
     }
 
-    @Command(name = "remove", description = "Remove a desk phone, logging its occupant out.", mixinStandardHelpOptions = true)
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = {
+            "Remove a desk phone, logging its occupant out; or every desk of a site, or the desks listed in a file.",
+            "--site and --file remove in one transaction: when any line of the file is not a known desk's MAC, each "
+                    + "such line is reported with its number and nothing is removed."})
     static final class Remove implements Callable<Integer> {
         @Spec
         CommandSpec spec;
         private final CliContext ctx;
-        @Parameters(index = "0", paramLabel = "MAC")
+        @Parameters(index = "0", paramLabel = "MAC", arity = "0..1", description = "the desk phone (or --site, or --file)")
         String mac;
+        @Option(names = "--site", paramLabel = "NAME", description = "remove every desk of this site (the site stays)")
+        String site;
+        @Option(names = "--file", paramLabel = "MACS.txt", description = "remove the desks listed: one MAC per line, "
+                + "blank lines and # comments skipped (UTF-8)")
+        java.nio.file.Path file;
+        @Option(names = "--dry-run", description = "with --site or --file: print what would be removed, change nothing")
+        boolean dryRun;
 
         Remove(CliContext ctx) {
             this.ctx = ctx;
@@ -401,11 +411,59 @@ public final class DeviceCommand {
 
         @Override
         public Integer call() {
+            int given = (mac != null ? 1 : 0) + (site != null ? 1 : 0) + (file != null ? 1 : 0);
+            if (given != 1) {
+                spec.commandLine().getErr().println("hotdesk: give exactly one of MAC, --site NAME, --file MACS.txt");
+                spec.commandLine().getErr().flush();
+                return ExitCodes.USAGE;
+            }
+            if (mac == null) {
+                return bulk();
+            }
+            if (dryRun) {
+                return Output.refused(spec, "--dry-run needs --site or --file");
+            }
             ManageDevices.Result r = ctx.devices().remove(mac, "cli");
             if (r instanceof ManageDevices.Refused refused) {
                 return Output.refused(spec, refused.why());
             }
             return Output.done(spec, "removed device " + ((ManageDevices.Done) r).device().mac().display());
+        }
+
+        /** {@code --site} or {@code --file}: one transaction, all or nothing. */
+        private int bulk() {
+            java.io.PrintWriter err = spec.commandLine().getErr();
+            ManageDevices.Removed r;
+            java.util.Map<hotdesk.core.model.Mac, Integer> lines = new java.util.LinkedHashMap<>();
+            if (site != null) {
+                r = ctx.devices().removeSite(site, "cli", dryRun);
+                if (r.unknownSite()) {
+                    return Output.refused(spec, "no site " + site);
+                }
+            } else {
+                List<String> bad = new java.util.ArrayList<>();
+                if (!MacFile.read(file, lines, bad)) {
+                    bad.forEach(b -> err.println("hotdesk: " + b));
+                    err.flush();
+                    return ExitCodes.REFUSED;
+                }
+                r = ctx.devices().removeAll(List.copyOf(lines.keySet()), "cli", dryRun);
+                if (!r.unknown().isEmpty()) {
+                    r.unknown().forEach(m -> err.println("hotdesk: " + file + " line " + lines.get(m) + ": no device " + m.display()));
+                    err.println("hotdesk: no device was removed");
+                    err.flush();
+                    return ExitCodes.REFUSED;
+                }
+            }
+            if (r.devices().isEmpty()) {
+                err.println("hotdesk: no device at site " + site);
+                err.flush();
+                return ExitCodes.NOTHING;
+            }
+            java.io.PrintWriter out = Output.out(spec);
+            r.devices().forEach(d -> out.println((dryRun ? "would remove device " : "removed device ") + d.mac().display()));
+            out.flush();
+            return ExitCodes.OK;
         }
     }
 

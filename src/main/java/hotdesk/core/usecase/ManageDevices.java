@@ -229,16 +229,67 @@ public final class ManageDevices {
                 return new Refused("no device " + mac.display());
             }
             Instant now = clock.instant();
-            List<DeskLine> lines = tx.linesOf(mac);
             Set<Target> touched = new LinkedHashSet<>();
-            for (DeskLine l : lines) {
-                touched.addAll(Seating.vacateLine(tx, l.endpointId(), now, EndReason.REMOVED));
-                touched.add(Target.desk(l.endpointId()));
-            }
-            tx.deleteDevice(mac);
+            List<DeskLine> lines = removeIn(tx, mac, actor, now, touched);
             Seating.bump(tx, touched);
-            tx.audit(new AuditEntry(now, actor, "device.remove", mac.value(), ""));
             return new Done(device.get(), lines);
+        });
+    }
+
+    /** Ends the device's sessions, deletes it and audits it; adds what changed to {@code touched}. */
+    private static List<DeskLine> removeIn(hotdesk.core.port.LedgerTx tx, Mac mac, String actor, Instant now, Set<Target> touched) {
+        List<DeskLine> lines = tx.linesOf(mac);
+        for (DeskLine l : lines) {
+            touched.addAll(Seating.vacateLine(tx, l.endpointId(), now, EndReason.REMOVED));
+            touched.add(Target.desk(l.endpointId()));
+        }
+        tx.deleteDevice(mac);
+        tx.audit(new AuditEntry(now, actor, "device.remove", mac.value(), ""));
+        return lines;
+    }
+
+    /**
+     * What a bulk removal did or, on a dry run, would do: the devices removed; or, when a MAC named is not
+     * a device ({@code unknown}) or the site does not exist ({@code unknownSite}), nothing at all.
+     */
+    public record Removed(List<Device> devices, List<Mac> unknown, boolean unknownSite) {
+    }
+
+    /** Removes these devices in one transaction: when any is unknown, none is removed. {@code dryRun}: only reads. */
+    public Removed removeAll(List<Mac> macs, String actor, boolean dryRun) {
+        return removeWhere(tx -> {
+            List<Mac> unknown = new java.util.ArrayList<>();
+            List<Device> found = new java.util.ArrayList<>();
+            for (Mac mac : new LinkedHashSet<>(macs)) {
+                tx.device(mac).ifPresentOrElse(found::add, () -> unknown.add(mac));
+            }
+            return new Removed(List.copyOf(found), List.copyOf(unknown), false);
+        }, actor, dryRun);
+    }
+
+    /** Removes every device of the site in one transaction (the site stays); an unknown site removes nothing. */
+    public Removed removeSite(String site, String actor, boolean dryRun) {
+        return removeWhere(tx -> tx.site(site).isEmpty() ? new Removed(List.of(), List.of(), true)
+                : new Removed(tx.devices().stream().filter(d -> site.equals(d.site())).toList(), List.of(), false),
+                actor, dryRun);
+    }
+
+    private Removed removeWhere(java.util.function.Function<hotdesk.core.port.LedgerTx, Removed> find, String actor, boolean dryRun) {
+        if (dryRun) {
+            return ledger.read(find::apply);
+        }
+        return ledger.transact(tx -> {
+            Removed r = find.apply(tx);
+            if (!r.unknown().isEmpty() || r.unknownSite()) {
+                return r;
+            }
+            Instant now = clock.instant();
+            Set<Target> touched = new LinkedHashSet<>();
+            for (Device d : r.devices()) {
+                removeIn(tx, d.mac(), actor, now, touched);
+            }
+            Seating.bump(tx, touched);
+            return r;
         });
     }
 
