@@ -159,53 +159,116 @@ public final class ManageDevices {
             return new Refused(e.getMessage());
         }
         return ledger.transact(tx -> {
-            var found = tx.device(mac);
-            if (found.isEmpty()) {
-                return new Refused("no device " + mac.display());
-            }
-            Device was = found.get();
-            String newModel = was.model();
-            if (c.model() != null) {
-                java.util.Optional<PhoneModels.Model> known = models.find(was.vendor(), c.model());
-                if (known.isEmpty()) {
-                    return new Refused(models.notEligible(was.vendor(), c.model()));
-                }
-                int lines = tx.linesOf(mac).size();
-                if (known.get().ports() != lines) {
-                    return new Refused("model " + known.get().name() + " is " + known.get().ports()
-                            + " desk line(s) but device " + mac.display() + " has " + lines + ": remove and add it instead");
-                }
-                newModel = known.get().name();
-            }
-            Device now = new Device(mac, was.vendor(), newModel,
-                    c.label() == null ? was.label() : c.label(), c.site() == null ? was.site() : c.site(),
-                    c.elin() == null ? was.elin() : c.elin(), c.enabled() == null ? was.enabled() : c.enabled());
-            List<String> diffs = new ArrayList<>();
-            diff(diffs, "label", was.label(), now.label());
-            diff(diffs, "site", was.site(), now.site());
-            diff(diffs, "elin", was.elin(), now.elin());
-            diff(diffs, "model", was.model(), now.model());
-            if (was.enabled() != now.enabled()) {
-                diffs.add("enabled=" + (now.enabled() ? "on" : "off"));
-            }
-            if (diffs.isEmpty()) {
-                return new Unchanged(was);
-            }
-            tx.updateDevice(now);
-            Instant at = clock.instant();
             Set<Target> touched = new LinkedHashSet<>();
-            for (DeskLine l : tx.linesOf(mac)) {
-                if (!now.enabled()) {
-                    var seat = tx.occupancyOfLine(l.endpointId());
-                    touched.addAll(Seating.vacateLine(tx, l.endpointId(), at, EndReason.DISABLED));
-                    seat.ifPresent(o -> tx.audit(new AuditEntry(at, actor, "logout", o.extension().value(),
-                            "desk=" + l.endpointId() + " reason=" + EndReason.DISABLED.shown())));
-                }
-                touched.add(Target.desk(l.endpointId()));
+            Result r = setIn(tx, mac, c, actor, touched);
+            if (r instanceof Done) {
+                Seating.bump(tx, touched);
             }
-            Seating.bump(tx, touched);
-            tx.audit(new AuditEntry(at, actor, "device.set", mac.value(), String.join(" ", diffs)));
-            return new Done(now, tx.linesOf(mac));
+            return r;
+        });
+    }
+
+    /** {@link #set} inside a transaction, but for the bump: what changed is added to {@code touched}. */
+    private Result setIn(hotdesk.core.port.LedgerTx tx, Mac mac, DeviceChanges c, String actor, Set<Target> touched) {
+        var found = tx.device(mac);
+        if (found.isEmpty()) {
+            return new Refused("no device " + mac.display());
+        }
+        Device was = found.get();
+        String newModel = was.model();
+        if (c.model() != null) {
+            java.util.Optional<PhoneModels.Model> known = models.find(was.vendor(), c.model());
+            if (known.isEmpty()) {
+                return new Refused(models.notEligible(was.vendor(), c.model()));
+            }
+            int lines = tx.linesOf(mac).size();
+            if (known.get().ports() != lines) {
+                return new Refused("model " + known.get().name() + " is " + known.get().ports()
+                        + " desk line(s) but device " + mac.display() + " has " + lines + ": remove and add it instead");
+            }
+            newModel = known.get().name();
+        }
+        Device now = new Device(mac, was.vendor(), newModel,
+                c.label() == null ? was.label() : c.label(), c.site() == null ? was.site() : c.site(),
+                c.elin() == null ? was.elin() : c.elin(), c.enabled() == null ? was.enabled() : c.enabled());
+        List<String> diffs = new ArrayList<>();
+        diff(diffs, "label", was.label(), now.label());
+        diff(diffs, "site", was.site(), now.site());
+        diff(diffs, "elin", was.elin(), now.elin());
+        diff(diffs, "model", was.model(), now.model());
+        if (was.enabled() != now.enabled()) {
+            diffs.add("enabled=" + (now.enabled() ? "on" : "off"));
+        }
+        if (diffs.isEmpty()) {
+            return new Unchanged(was);
+        }
+        tx.updateDevice(now);
+        Instant at = clock.instant();
+        for (DeskLine l : tx.linesOf(mac)) {
+            if (!now.enabled()) {
+                var seat = tx.occupancyOfLine(l.endpointId());
+                touched.addAll(Seating.vacateLine(tx, l.endpointId(), at, EndReason.DISABLED));
+                seat.ifPresent(o -> tx.audit(new AuditEntry(at, actor, "logout", o.extension().value(),
+                        "desk=" + l.endpointId() + " reason=" + EndReason.DISABLED.shown())));
+            }
+            touched.add(Target.desk(l.endpointId()));
+        }
+        tx.audit(new AuditEntry(at, actor, "device.set", mac.value(), String.join(" ", diffs)));
+        return new Done(now, tx.linesOf(mac));
+    }
+
+    /**
+     * What a bulk enable or disable did or, on a dry run, would do: the devices it changes (those already
+     * so are left out); or, when a MAC named is not a device or the site does not exist, nothing at all.
+     */
+    public record Switched(List<Device> changed, List<Mac> unknown, boolean unknownSite) {
+    }
+
+    /** Enables or disables these devices in one transaction (as {@link #set} each); any unknown MAC: none. */
+    public Switched setEnabledAll(List<Mac> macs, boolean enabled, String actor, boolean dryRun) {
+        return switchWhere(tx -> {
+            List<Mac> unknown = new ArrayList<>();
+            List<Device> found = new ArrayList<>();
+            for (Mac mac : new LinkedHashSet<>(macs)) {
+                tx.device(mac).ifPresentOrElse(found::add, () -> unknown.add(mac));
+            }
+            return new Switched(List.copyOf(found), List.copyOf(unknown), false);
+        }, enabled, actor, dryRun);
+    }
+
+    /** Enables or disables every device of the site in one transaction; an unknown site changes nothing. */
+    public Switched setEnabledSite(String site, boolean enabled, String actor, boolean dryRun) {
+        return switchWhere(tx -> tx.site(site).isEmpty() ? new Switched(List.of(), List.of(), true)
+                : new Switched(tx.devices().stream().filter(d -> site.equals(d.site())).toList(), List.of(), false),
+                enabled, actor, dryRun);
+    }
+
+    private Switched switchWhere(java.util.function.Function<hotdesk.core.port.LedgerTx, Switched> find, boolean enabled,
+                                 String actor, boolean dryRun) {
+        java.util.function.Function<hotdesk.core.port.LedgerTx, Switched> toChange = tx -> {
+            Switched all = find.apply(tx);
+            return new Switched(all.changed().stream().filter(d -> d.enabled() != enabled).toList(), all.unknown(),
+                    all.unknownSite());
+        };
+        if (dryRun) {
+            return ledger.read(toChange::apply);
+        }
+        return ledger.transact(tx -> {
+            Switched r = toChange.apply(tx);
+            if (!r.unknown().isEmpty() || r.unknownSite()) {
+                return r;
+            }
+            Set<Target> touched = new LinkedHashSet<>();
+            List<Device> changed = new ArrayList<>();
+            for (Device d : r.changed()) {
+                if (setIn(tx, d.mac(), new DeviceChanges(null, null, null, null, enabled), actor, touched) instanceof Done done) {
+                    changed.add(done.device());
+                }
+            }
+            if (!changed.isEmpty()) {
+                Seating.bump(tx, touched);
+            }
+            return new Switched(List.copyOf(changed), List.of(), false);
         });
     }
 
