@@ -8,6 +8,7 @@ import hotdesk.cli.CompletionCommand;
 import hotdesk.cli.DeviceCommand;
 import hotdesk.cli.ExitCodes;
 import hotdesk.cli.LogoutCommand;
+import hotdesk.cli.ProvisionCommand;
 import hotdesk.cli.ManCommand;
 import hotdesk.cli.ReportCommand;
 import hotdesk.cli.OtpCommand;
@@ -35,7 +36,7 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "hotdesk", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Hot desking for Asterisk: dial a code on a shared desk phone and it becomes yours.",
         subcommands = {Main.Serve.class, UserCommand.class, AdminCommand.class, DeviceCommand.class, SiteCommand.class, OtpCommand.class, TokenCommands.ApiTokenCommand.class, StatusCommand.class,
-                LogoutCommand.class, AutoLogoutCommand.class, AuditCommand.class, PruneCommand.class, AsteriskConf.class, Doctor.class, EmergencyCommand.class, ReportCommand.class, ManCommand.class, CompletionCommand.class,
+                LogoutCommand.class, ProvisionCommand.class, AutoLogoutCommand.class, AuditCommand.class, PruneCommand.class, AsteriskConf.class, Doctor.class, EmergencyCommand.class, ReportCommand.class, ManCommand.class, CompletionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -157,8 +157,16 @@ public final class Server implements AutoCloseable {
                 c.integer("agi.max-pool-size", 1, 10000), c.integer("agi.pin-attempts", 1, 10), c.duration("agi.digit-timeout"),
                 c.list("agi.allowed-peers"), c.duration("agi.handshake-timeout"), c.duration("agi.command-timeout"));
         Prompts prompts = Prompts.from(c::string);
+        ProvisioningSettings prov = provisioningSettings(c);
+        return new Parts(ari, ami, agi, prompts, prov, c.duration("reconcile.interval"), c.duration("reconcile.max-backoff"),
+                c.duration("agi.apply-wait"), webhook(c), autoLogoutRules(c), c.duration("auto-logout.check-interval"),
+                zone(c), board(c), selfService(c), metrics(c));
+    }
+
+    /** The provisioning server's settings; also what {@code hotdesk provision render} renders with. */
+    static ProvisioningSettings provisioningSettings(Config c) {
         String templates = c.string("provisioning.templates");
-        ProvisioningSettings prov = new ProvisioningSettings(c.string("provisioning.bind"), c.integer("provisioning.port", 0, 65535),
+        return new ProvisioningSettings(c.string("provisioning.bind"), c.integer("provisioning.port", 0, 65535),
                 c.list("provisioning.allowed-networks"), c.bool("provisioning.require-ua-mac"),
                 templates.isBlank() ? Optional.empty() : Optional.of(path("provisioning.templates", templates)),
                 c.string("provisioning.sip-server"), c.integer("provisioning.sip-port", 1, 65535),
@@ -169,9 +177,6 @@ public final class Server implements AutoCloseable {
                 c.integer("provisioning.max-fetches-per-address", 1, 100_000_000), c.string("provisioning.sip-transport"),
                 c.bool("provisioning.yealink-hotdesk-key"), new DialCodes(c.list("codes.login"), c.list("codes.login-star"),
                         c.list("codes.otp"), c.list("codes.logout")));
-        return new Parts(ari, ami, agi, prompts, prov, c.duration("reconcile.interval"), c.duration("reconcile.max-backoff"),
-                c.duration("agi.apply-wait"), webhook(c), autoLogoutRules(c), c.duration("auto-logout.check-interval"),
-                zone(c), board(c), selfService(c), metrics(c));
     }
 
     /** The metrics listener's settings, none when {@code metrics.port} is 0. */

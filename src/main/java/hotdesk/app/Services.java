@@ -279,6 +279,12 @@ final class Services implements CliContext, AutoCloseable {
     }
 
     @Override
+    public hotdesk.core.usecase.PreviewDeskFile deskFiles() {
+        return new hotdesk.core.usecase.PreviewDeskFile(ledger(), clock,
+                new hotdesk.provisioning.DeskFiles(Server.provisioningSettings(config())));
+    }
+
+    @Override
     public java.util.Optional<String> selfServiceUrl() {
         return Server.publicUrl(config());
     }

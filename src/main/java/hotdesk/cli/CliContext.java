@@ -73,4 +73,7 @@ public interface CliContext {
 
     /** {@code self-service.public-url} without a trailing slash; empty when unset. */
     java.util.Optional<String> selfServiceUrl();
+
+    /** The file a desk phone would get now ({@code hotdesk provision render|diff}); records no fetch. */
+    hotdesk.core.usecase.PreviewDeskFile deskFiles();
 }

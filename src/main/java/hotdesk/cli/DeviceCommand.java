@@ -283,14 +283,23 @@ public final class DeviceCommand {
             + "clears it). A running server applies it within about a second.", "--enabled off disables the desk: its "
             + "occupant is logged out at once, logins there are refused (DESK_DISABLED), its configuration is no longer "
             + "served, and its lines can call the emergency numbers and nothing else. Its SIP account stays, so an emergency "
-            + "call still goes out."}, mixinStandardHelpOptions = true)
+            + "call still goes out.", "--in-site NAME or --file MACS.txt (one MAC per line, blank lines and # comments "
+            + "skipped) with --enabled on|off enables or disables many desks in one transaction: when any line of the "
+            + "file is not a known desk's MAC, each such line is reported with its number and nothing changes."},
+            mixinStandardHelpOptions = true)
     static final class SetDevice implements Callable<Integer> {
         @Spec
         CommandSpec spec;
         private final CliContext ctx;
 
-        @Parameters(index = "0", paramLabel = "MAC")
+        @Parameters(index = "0", paramLabel = "MAC", arity = "0..1", description = "the desk phone (or --in-site, or --file)")
         String mac;
+        @Option(names = "--in-site", paramLabel = "NAME", description = "with --enabled: every desk of this site")
+        String inSite;
+        @Option(names = "--file", paramLabel = "MACS.txt", description = "with --enabled: the desks listed (UTF-8)")
+        java.nio.file.Path file;
+        @Option(names = "--dry-run", description = "with --in-site or --file: print what would change, change nothing")
+        boolean dryRun;
         @Option(names = "--label", description = "what the idle phone shows; empty: Hot desk <last 6 of MAC>")
         String label;
         @Option(names = "--site", description = "its site (hotdesk site add); empty for none")
@@ -310,6 +319,21 @@ public final class DeviceCommand {
 
         @Override
         public Integer call() {
+            int given = (mac != null ? 1 : 0) + (inSite != null ? 1 : 0) + (file != null ? 1 : 0);
+            if (given != 1) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "give exactly one of MAC, --in-site NAME, --file MACS.txt");
+            }
+            if (mac == null) {
+                if (enabled == null || label != null || site != null || elin != null || model != null || json) {
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                            "with --in-site or --file, give --enabled on|off and no other change");
+                }
+                return bulk();
+            }
+            if (dryRun) {
+                return Output.refused(spec, "--dry-run needs --in-site or --file");
+            }
             if (label == null && site == null && elin == null && model == null && enabled == null) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                         "nothing to change: give at least one of --label, --site, --elin, --model, --enabled");
@@ -326,6 +350,43 @@ public final class DeviceCommand {
             Device d = ((ManageDevices.Done) r).device();
             return Output.done(spec, json ? Output.json(describe(d)) : "changed device " + d.mac().display() + " (" + d.label() + ")"
                     + (d.enabled() ? "" : ": disabled, emergency calls only"));
+        }
+
+        /** {@code --in-site} or {@code --file} with {@code --enabled}: one transaction, all or nothing. */
+        private int bulk() {
+            java.io.PrintWriter err = spec.commandLine().getErr();
+            ManageDevices.Switched r;
+            if (inSite != null) {
+                r = ctx.devices().setEnabledSite(inSite, enabled, "cli", dryRun);
+                if (r.unknownSite()) {
+                    return Output.refused(spec, "no site " + inSite);
+                }
+            } else {
+                java.util.Map<hotdesk.core.model.Mac, Integer> lines = new java.util.LinkedHashMap<>();
+                List<String> bad = new java.util.ArrayList<>();
+                if (!MacFile.read(file, lines, bad)) {
+                    bad.forEach(b -> err.println("hotdesk: " + b));
+                    err.flush();
+                    return ExitCodes.REFUSED;
+                }
+                r = ctx.devices().setEnabledAll(List.copyOf(lines.keySet()), enabled, "cli", dryRun);
+                if (!r.unknown().isEmpty()) {
+                    r.unknown().forEach(m -> err.println("hotdesk: " + file + " line " + lines.get(m) + ": no device " + m.display()));
+                    err.println("hotdesk: no device was changed");
+                    err.flush();
+                    return ExitCodes.REFUSED;
+                }
+            }
+            if (r.changed().isEmpty()) {
+                err.println("hotdesk: every device there is " + (enabled ? "enabled" : "disabled") + " already: nothing changed");
+                err.flush();
+                return ExitCodes.NOTHING;
+            }
+            java.io.PrintWriter out = Output.out(spec);
+            String what = enabled ? "enable" : "disable";
+            r.changed().forEach(d -> out.println((dryRun ? "would " + what + " device " : what + "d device ") + d.mac().display()));
+            out.flush();
+            return ExitCodes.OK;
         }
     }
 
@@ -388,13 +449,23 @@ public final class DeviceCommand {
         }
     }
 
-    @Command(name = "remove", description = "Remove a desk phone, logging its occupant out.", mixinStandardHelpOptions = true)
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = {
+            "Remove a desk phone, logging its occupant out; or every desk of a site, or the desks listed in a file.",
+            "--site and --file remove in one transaction: when any line of the file is not a known desk's MAC, each "
+                    + "such line is reported with its number and nothing is removed."})
     static final class Remove implements Callable<Integer> {
         @Spec
         CommandSpec spec;
         private final CliContext ctx;
-        @Parameters(index = "0", paramLabel = "MAC")
+        @Parameters(index = "0", paramLabel = "MAC", arity = "0..1", description = "the desk phone (or --site, or --file)")
         String mac;
+        @Option(names = "--site", paramLabel = "NAME", description = "remove every desk of this site (the site stays)")
+        String site;
+        @Option(names = "--file", paramLabel = "MACS.txt", description = "remove the desks listed: one MAC per line, "
+                + "blank lines and # comments skipped (UTF-8)")
+        java.nio.file.Path file;
+        @Option(names = "--dry-run", description = "with --site or --file: print what would be removed, change nothing")
+        boolean dryRun;
 
         Remove(CliContext ctx) {
             this.ctx = ctx;
@@ -402,11 +473,59 @@ public final class DeviceCommand {
 
         @Override
         public Integer call() {
+            int given = (mac != null ? 1 : 0) + (site != null ? 1 : 0) + (file != null ? 1 : 0);
+            if (given != 1) {
+                spec.commandLine().getErr().println("hotdesk: give exactly one of MAC, --site NAME, --file MACS.txt");
+                spec.commandLine().getErr().flush();
+                return ExitCodes.USAGE;
+            }
+            if (mac == null) {
+                return bulk();
+            }
+            if (dryRun) {
+                return Output.refused(spec, "--dry-run needs --site or --file");
+            }
             ManageDevices.Result r = ctx.devices().remove(mac, "cli");
             if (r instanceof ManageDevices.Refused refused) {
                 return Output.refused(spec, refused.why());
             }
             return Output.done(spec, "removed device " + ((ManageDevices.Done) r).device().mac().display());
+        }
+
+        /** {@code --site} or {@code --file}: one transaction, all or nothing. */
+        private int bulk() {
+            java.io.PrintWriter err = spec.commandLine().getErr();
+            ManageDevices.Removed r;
+            java.util.Map<hotdesk.core.model.Mac, Integer> lines = new java.util.LinkedHashMap<>();
+            if (site != null) {
+                r = ctx.devices().removeSite(site, "cli", dryRun);
+                if (r.unknownSite()) {
+                    return Output.refused(spec, "no site " + site);
+                }
+            } else {
+                List<String> bad = new java.util.ArrayList<>();
+                if (!MacFile.read(file, lines, bad)) {
+                    bad.forEach(b -> err.println("hotdesk: " + b));
+                    err.flush();
+                    return ExitCodes.REFUSED;
+                }
+                r = ctx.devices().removeAll(List.copyOf(lines.keySet()), "cli", dryRun);
+                if (!r.unknown().isEmpty()) {
+                    r.unknown().forEach(m -> err.println("hotdesk: " + file + " line " + lines.get(m) + ": no device " + m.display()));
+                    err.println("hotdesk: no device was removed");
+                    err.flush();
+                    return ExitCodes.REFUSED;
+                }
+            }
+            if (r.devices().isEmpty()) {
+                err.println("hotdesk: no device at site " + site);
+                err.flush();
+                return ExitCodes.NOTHING;
+            }
+            java.io.PrintWriter out = Output.out(spec);
+            r.devices().forEach(d -> out.println((dryRun ? "would remove device " : "removed device ") + d.mac().display()));
+            out.flush();
+            return ExitCodes.OK;
         }
     }
 

@@ -115,6 +115,71 @@ public final class LogOut {
     }
 
     /**
+     * What a bulk logout did or, on a dry run, would do: the sessions it ends; or, when any desk named does
+     * not exist ({@code unknown}: those MACs, or the site's name), nothing at all.
+     */
+    public record Bulk(List<Mac> unknown, boolean unknownSite, List<Occupancy> seats, boolean applied) {
+    }
+
+    /**
+     * An admin ends every session on these devices' lines, in one transaction: when any of them is unknown,
+     * nobody is logged out. {@code dryRun}: only reads what would end.
+     */
+    public Bulk forceDevices(List<Mac> macs, String actor, boolean dryRun) {
+        List<Mac> unknown = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Function<LedgerTx, Optional<List<Occupancy>>> find = tx -> {
+            unknown.clear(); // a retried transaction starts over
+            List<Occupancy> seats = new java.util.ArrayList<>();
+            for (Mac mac : new LinkedHashSet<>(macs)) {
+                if (tx.device(mac).isEmpty()) {
+                    unknown.add(mac);
+                } else {
+                    tx.linesOf(mac).forEach(l -> tx.occupancyOfLine(l.endpointId()).ifPresent(seats::add));
+                }
+            }
+            return unknown.isEmpty() ? Optional.of(seats) : Optional.empty();
+        };
+        return bulk(find, actor, dryRun, unknown, false);
+    }
+
+    /**
+     * An admin ends every session on the lines of the site's devices, in one transaction; an unknown site
+     * changes nothing. {@code dryRun}: only reads what would end.
+     */
+    public Bulk forceSite(String site, String actor, boolean dryRun) {
+        Function<LedgerTx, Optional<List<Occupancy>>> find = tx -> {
+            if (tx.site(site).isEmpty()) {
+                return Optional.empty();
+            }
+            List<Occupancy> seats = new java.util.ArrayList<>();
+            tx.devices().stream().filter(d -> site.equals(d.site())).forEach(d -> tx.linesOf(d.mac())
+                    .forEach(l -> tx.occupancyOfLine(l.endpointId()).ifPresent(seats::add)));
+            return Optional.of(seats);
+        };
+        return bulk(find, actor, dryRun, List.of(), true);
+    }
+
+    private Bulk bulk(Function<LedgerTx, Optional<List<Occupancy>>> find, String actor, boolean dryRun, List<Mac> unknown,
+                      boolean bySite) {
+        if (dryRun) {
+            Optional<List<Occupancy>> seats = ledger.read(find::apply);
+            return seats.map(s -> new Bulk(List.of(), false, List.copyOf(s), false))
+                    .orElseGet(() -> new Bulk(List.copyOf(unknown), bySite, List.of(), false));
+        }
+        List<Occupancy> ended = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Result r = run(actor, EndReason.FORCED, tx -> {
+            ended.clear();
+            Optional<List<Occupancy>> seats = find.apply(tx);
+            seats.ifPresent(ended::addAll);
+            return seats;
+        }, bySite ? "site" : "devices");
+        if (r instanceof Unknown) {
+            return new Bulk(List.copyOf(unknown), bySite, List.of(), false);
+        }
+        return new Bulk(List.of(), false, List.copyOf(ended), r instanceof LoggedOut out && out.applied());
+    }
+
+    /**
      * A timer ends {@code seat}: only that session, so a login or a logout that came first (the desk now
      * free, or someone else's) is left alone ({@link NotLoggedIn}). On several nodes the first to commit
      * ends it and the others find it gone, so it ends once.

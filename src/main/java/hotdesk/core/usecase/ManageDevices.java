@@ -190,32 +190,86 @@ public final class ManageDevices {
         } catch (IllegalArgumentException e) {
             return new Refused(e.getMessage());
         }
+        return ledger.transact(tx -> setIn(tx, mac, c, actor));
+    }
+
+    /** {@link #set} inside a transaction (the change bumps what it touched). */
+    private Result setIn(LedgerTx tx, Mac mac, DeviceChanges c, String actor) {
+        var found = tx.device(mac);
+        if (found.isEmpty()) {
+            return new Refused("no device " + mac.display());
+        }
+        Device was = found.get();
+        String newModel = was.model();
+        if (c.model() != null) {
+            java.util.Optional<PhoneModels.Model> known = models.find(was.vendor(), c.model());
+            if (known.isEmpty()) {
+                return new Refused(models.notEligible(was.vendor(), c.model()));
+            }
+            int lines = tx.linesOf(mac).size();
+            if (known.get().ports() != lines) {
+                return new Refused("model " + known.get().name() + " is " + known.get().ports()
+                        + " desk line(s) but device " + mac.display() + " has " + lines + ": remove and add it instead");
+            }
+            newModel = known.get().name();
+        }
+        Device now = new Device(mac, was.vendor(), newModel,
+                c.label() == null ? was.label() : c.label(), c.site() == null ? was.site() : c.site(),
+                c.elin() == null ? was.elin() : c.elin(), c.enabled() == null ? was.enabled() : c.enabled());
+        if (update(tx, was, now, actor).isEmpty()) {
+            return new Unchanged(was);
+        }
+        return new Done(now, tx.linesOf(mac));
+    }
+
+    /**
+     * What a bulk enable or disable did or, on a dry run, would do: the devices it changes (those already
+     * so are left out); or, when a MAC named is not a device or the site does not exist, nothing at all.
+     */
+    public record Switched(List<Device> changed, List<Mac> unknown, boolean unknownSite) {
+    }
+
+    /** Enables or disables these devices in one transaction (as {@link #set} each); any unknown MAC: none. */
+    public Switched setEnabledAll(List<Mac> macs, boolean enabled, String actor, boolean dryRun) {
+        return switchWhere(tx -> {
+            List<Mac> unknown = new ArrayList<>();
+            List<Device> found = new ArrayList<>();
+            for (Mac mac : new LinkedHashSet<>(macs)) {
+                tx.device(mac).ifPresentOrElse(found::add, () -> unknown.add(mac));
+            }
+            return new Switched(List.copyOf(found), List.copyOf(unknown), false);
+        }, enabled, actor, dryRun);
+    }
+
+    /** Enables or disables every device of the site in one transaction; an unknown site changes nothing. */
+    public Switched setEnabledSite(String site, boolean enabled, String actor, boolean dryRun) {
+        return switchWhere(tx -> tx.site(site).isEmpty() ? new Switched(List.of(), List.of(), true)
+                : new Switched(tx.devices().stream().filter(d -> site.equals(d.site())).toList(), List.of(), false),
+                enabled, actor, dryRun);
+    }
+
+    private Switched switchWhere(java.util.function.Function<hotdesk.core.port.LedgerTx, Switched> find, boolean enabled,
+                                 String actor, boolean dryRun) {
+        java.util.function.Function<hotdesk.core.port.LedgerTx, Switched> toChange = tx -> {
+            Switched all = find.apply(tx);
+            return new Switched(all.changed().stream().filter(d -> d.enabled() != enabled).toList(), all.unknown(),
+                    all.unknownSite());
+        };
+        if (dryRun) {
+            return ledger.read(toChange::apply);
+        }
         return ledger.transact(tx -> {
-            var found = tx.device(mac);
-            if (found.isEmpty()) {
-                return new Refused("no device " + mac.display());
+            Switched r = toChange.apply(tx);
+            if (!r.unknown().isEmpty() || r.unknownSite()) {
+                return r;
             }
-            Device was = found.get();
-            String newModel = was.model();
-            if (c.model() != null) {
-                java.util.Optional<PhoneModels.Model> known = models.find(was.vendor(), c.model());
-                if (known.isEmpty()) {
-                    return new Refused(models.notEligible(was.vendor(), c.model()));
+            List<Device> changed = new ArrayList<>();
+            for (Device d : r.changed()) {
+                if (setIn(tx, d.mac(), new DeviceChanges(null, null, null, null, enabled), actor) instanceof Done done) {
+                    changed.add(done.device());
                 }
-                int lines = tx.linesOf(mac).size();
-                if (known.get().ports() != lines) {
-                    return new Refused("model " + known.get().name() + " is " + known.get().ports()
-                            + " desk line(s) but device " + mac.display() + " has " + lines + ": remove and add it instead");
-                }
-                newModel = known.get().name();
             }
-            Device now = new Device(mac, was.vendor(), newModel,
-                    c.label() == null ? was.label() : c.label(), c.site() == null ? was.site() : c.site(),
-                    c.elin() == null ? was.elin() : c.elin(), c.enabled() == null ? was.enabled() : c.enabled());
-            if (update(tx, was, now, actor).isEmpty()) {
-                return new Unchanged(was);
-            }
-            return new Done(now, tx.linesOf(mac));
+            return new Switched(List.copyOf(changed), List.of(), false);
         });
     }
 
@@ -273,15 +327,9 @@ public final class ManageDevices {
                 return new Refused("no device " + mac.display());
             }
             Instant now = clock.instant();
-            List<DeskLine> lines = tx.linesOf(mac);
             Set<Target> touched = new LinkedHashSet<>();
-            for (DeskLine l : lines) {
-                touched.addAll(Seating.vacateLine(tx, l.endpointId(), now, EndReason.REMOVED));
-                touched.add(Target.desk(l.endpointId()));
-            }
-            tx.deleteDevice(mac);
+            List<DeskLine> lines = removeIn(tx, mac, actor, now, touched);
             Seating.bump(tx, touched);
-            tx.audit(new AuditEntry(now, actor, "device.remove", mac.value(), ""));
             return new Done(device.get(), lines);
         });
     }
@@ -307,6 +355,63 @@ public final class ManageDevices {
             case ENABLED -> d.enabled() ? "on" : "off";
             default -> throw new IllegalArgumentException("not a device column: " + column);
         };
+    }
+
+    /** Ends the device's sessions, deletes it and audits it; adds what changed to {@code touched}. */
+    private static List<DeskLine> removeIn(hotdesk.core.port.LedgerTx tx, Mac mac, String actor, Instant now, Set<Target> touched) {
+        List<DeskLine> lines = tx.linesOf(mac);
+        for (DeskLine l : lines) {
+            touched.addAll(Seating.vacateLine(tx, l.endpointId(), now, EndReason.REMOVED));
+            touched.add(Target.desk(l.endpointId()));
+        }
+        tx.deleteDevice(mac);
+        tx.audit(new AuditEntry(now, actor, "device.remove", mac.value(), ""));
+        return lines;
+    }
+
+    /**
+     * What a bulk removal did or, on a dry run, would do: the devices removed; or, when a MAC named is not
+     * a device ({@code unknown}) or the site does not exist ({@code unknownSite}), nothing at all.
+     */
+    public record Removed(List<Device> devices, List<Mac> unknown, boolean unknownSite) {
+    }
+
+    /** Removes these devices in one transaction: when any is unknown, none is removed. {@code dryRun}: only reads. */
+    public Removed removeAll(List<Mac> macs, String actor, boolean dryRun) {
+        return removeWhere(tx -> {
+            List<Mac> unknown = new java.util.ArrayList<>();
+            List<Device> found = new java.util.ArrayList<>();
+            for (Mac mac : new LinkedHashSet<>(macs)) {
+                tx.device(mac).ifPresentOrElse(found::add, () -> unknown.add(mac));
+            }
+            return new Removed(List.copyOf(found), List.copyOf(unknown), false);
+        }, actor, dryRun);
+    }
+
+    /** Removes every device of the site in one transaction (the site stays); an unknown site removes nothing. */
+    public Removed removeSite(String site, String actor, boolean dryRun) {
+        return removeWhere(tx -> tx.site(site).isEmpty() ? new Removed(List.of(), List.of(), true)
+                : new Removed(tx.devices().stream().filter(d -> site.equals(d.site())).toList(), List.of(), false),
+                actor, dryRun);
+    }
+
+    private Removed removeWhere(java.util.function.Function<hotdesk.core.port.LedgerTx, Removed> find, String actor, boolean dryRun) {
+        if (dryRun) {
+            return ledger.read(find::apply);
+        }
+        return ledger.transact(tx -> {
+            Removed r = find.apply(tx);
+            if (!r.unknown().isEmpty() || r.unknownSite()) {
+                return r;
+            }
+            Instant now = clock.instant();
+            Set<Target> touched = new LinkedHashSet<>();
+            for (Device d : r.devices()) {
+                removeIn(tx, d.mac(), actor, now, touched);
+            }
+            Seating.bump(tx, touched);
+            return r;
+        });
     }
 
     public List<Device> list() {

@@ -1,0 +1,114 @@
+package hotdesk.core.usecase;
+
+import hotdesk.core.model.Device;
+import hotdesk.core.model.DeskLine;
+import hotdesk.core.model.Extension;
+import hotdesk.core.model.Mac;
+import hotdesk.core.model.Occupancy;
+import hotdesk.core.model.User;
+import hotdesk.core.port.Ledger;
+import hotdesk.core.usecase.ProvisionDesk.DeskView;
+import hotdesk.core.usecase.ProvisionDesk.LineView;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The configuration file a desk phone would get if it fetched now ({@code hotdesk provision render}),
+ * read from the ledger the way {@link ProvisionDesk} reads it, but recording no fetch and changing
+ * nothing: optionally as if another user sat at one of the desk's lines, and with the lines' SIP
+ * secrets replaced by {@link #MASK} before the file is made, so a masked file never held them.
+ * Thread-safe when the renderer is.
+ */
+public final class PreviewDeskFile {
+
+    /** What a masked secret reads in the file. */
+    public static final String MASK = "********";
+
+    /** Makes a desk's file from its view, as the provisioning server does. */
+    public interface Renderer {
+        /**
+         * @throws IllegalArgumentException when the desk's vendor has no profile
+         * @throws IllegalStateException    when its template fails
+         */
+        String render(DeskView desk, java.time.Instant now);
+    }
+
+    public sealed interface Result permits File, Unknown {
+    }
+
+    /**
+     * The file. {@code secrets} are the desk's real line secrets (never printed; the CLI masks a
+     * saved file with them); {@code disabled}: the provisioning server answers this desk 404.
+     */
+    public record File(String text, boolean disabled, List<String> secrets) implements Result {
+        @Override
+        public String toString() {
+            return "File[" + text.length() + " chars, disabled=" + disabled + "]";
+        }
+    }
+
+    /** Unknown device, user or line: {@code what} names it. */
+    public record Unknown(String what) implements Result {
+    }
+
+    private final Ledger ledger;
+    private final Clock clock;
+    private final Renderer renderer;
+
+    public PreviewDeskFile(Ledger ledger, Clock clock, Renderer renderer) {
+        this.ledger = ledger;
+        this.clock = clock;
+        this.renderer = renderer;
+    }
+
+    /**
+     * @param as          render as if this user sat at the line of {@code port} (nobody else there)
+     * @param port        the line (gateway port) {@code as} sits at; 1 for a phone
+     * @param showSecrets put the real SIP secrets into the file
+     */
+    public Result render(Mac mac, Optional<Extension> as, int port, boolean showSecrets) {
+        record Read(Device device, List<LineView> lines, Optional<String> unknown) {
+        }
+        Read read = ledger.read(tx -> {
+            Optional<Device> d = tx.device(mac);
+            if (d.isEmpty()) {
+                return new Read(null, List.of(), Optional.of("device " + mac.display()));
+            }
+            Optional<User> sitter = Optional.empty();
+            if (as.isPresent()) {
+                sitter = tx.user(as.get());
+                if (sitter.isEmpty()) {
+                    return new Read(null, List.of(), Optional.of("user " + as.get().value()));
+                }
+            }
+            List<LineView> lines = new ArrayList<>();
+            boolean seated = false;
+            for (DeskLine l : tx.linesOf(mac)) {
+                if (as.isPresent() && l.port() == port) {
+                    lines.add(new LineView(l, sitter, Optional.empty()));
+                    seated = true;
+                } else {
+                    Optional<Occupancy> o = tx.occupancyOfLine(l.endpointId());
+                    lines.add(new LineView(l, o.flatMap(x -> tx.user(x.extension())), o));
+                }
+            }
+            if (as.isPresent() && !seated) {
+                return new Read(null, List.of(), Optional.of("line " + port + " on device " + mac.display()));
+            }
+            return new Read(d.get(), lines, Optional.empty());
+        });
+        if (read.unknown().isPresent()) {
+            return new Unknown(read.unknown().get());
+        }
+        List<String> secrets = read.lines().stream().map(l -> l.line().secret()).filter(s -> !s.isEmpty()).toList();
+        List<LineView> lines = showSecrets ? read.lines() : read.lines().stream()
+                .map(l -> new LineView(new DeskLine(l.line().endpointId(), l.line().mac(), l.line().port(),
+                        l.line().secret().isEmpty() ? "" : MASK), l.occupant(), l.occupancy()))
+                .toList();
+        String text = renderer.render(new DeskView(read.device(), List.copyOf(lines)), clock.instant());
+        return new File(text, !read.device().enabled(), secrets);
+    }
+}
