@@ -180,6 +180,32 @@ class ProvisionLimitTest {
     }
 
     @Test
+    void the_count_survives_a_restart_of_hotdesk_on_an_h2_ledger(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        hotdesk.store.DatabaseSettings h2 = hotdesk.store.DatabaseSettings.h2(dir.resolve("ledger"));
+        try (hotdesk.store.Database db = hotdesk.store.Database.open(h2)) {
+            ManageDevices onDisk = new ManageDevices(db.ledger(), new SecureRandom(), Set.of("yealink"), clock);
+            assertThat(onDisk.add(new ManageDevices.NewDevice(MAC, "yealink", "T54W", "Desk", "", "", 1), "test"))
+                    .isInstanceOf(ManageDevices.Done.class);
+            ProvisionDesk desk = new ProvisionDesk(db.ledger(), clock, new FetchJournal(db.ledger(), true), 2);
+            ProvisioningServer server = start(desk, 100);
+            assertThat(get(server, MAC).statusCode()).isEqualTo(200);
+            server.close();
+            desk.journal().flush();
+        }
+
+        try (hotdesk.store.Database db = hotdesk.store.Database.open(h2)) {
+            ProvisionDesk desk = new ProvisionDesk(db.ledger(), clock, new FetchJournal(db.ledger(), true), 2);
+            ProvisioningServer server = start(desk, 100);
+            assertThat(get(server, MAC).statusCode()).isEqualTo(200);
+            assertThat(get(server, MAC).statusCode()).isEqualTo(404);
+            server.close();
+            desk.journal().flush();
+            assertThat(db.ledger().<Long>read(tx -> tx.provisionCount(Mac.parse(MAC)).served())).isEqualTo(2);
+        }
+    }
+
+    @Test
     void a_limit_needs_a_journal_that_counts() {
         assertThatThrownBy(() -> new ProvisionDesk(ledger, clock, new FetchJournal(ledger), 20))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("counts provisions");

@@ -140,7 +140,7 @@ public final class ProvisionDesk {
     /**
      * As {@link #fetch}, and says whether an empty view is the provision limit's: with
      * {@code maxProvisions} above 0 a known desk whose count has reached it gets no view until an admin
-     * resets it ({@link ResetProvisions}), audited once ({@code provision.refused}, {@code provision-limit})
+     * resets it ({@link ManageDevices#resetProvisions}), audited once ({@code provision.refused}, {@code provision-limit})
      * per reaching it. The check costs no I/O: the count is kept here, seeded from the ledger when the desk's
      * view is read, and bumped by every fetch served; a reset bumps the desk's revision, so the next fetch
      * reads the view and the count again. Fetches served before a reset but written by the journal after it
