@@ -206,6 +206,30 @@ class ProvisionLimitTest {
     }
 
     @Test
+    void a_reset_by_another_process_is_seen_once_the_server_asks_the_ledger_again(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        hotdesk.store.DatabaseSettings h2 = hotdesk.store.DatabaseSettings.h2(dir.resolve("ledger"));
+        try (hotdesk.store.Database serving = hotdesk.store.Database.open(h2);
+             hotdesk.store.Database cli = hotdesk.store.Database.open(h2)) {
+            ManageDevices admin = new ManageDevices(cli.ledger(), new SecureRandom(), Set.of("yealink"), clock);
+            assertThat(admin.add(new ManageDevices.NewDevice(MAC, "yealink", "T54W", "Desk", "", "", 1), "test"))
+                    .isInstanceOf(ManageDevices.Done.class);
+            ProvisionDesk desk = new ProvisionDesk(serving.ledger(), clock, new FetchJournal(serving.ledger(), true), 1);
+            ProvisioningServer server = start(desk, 100);
+            assertThat(get(server, MAC).statusCode()).isEqualTo(200);
+            assertThat(get(server, MAC).statusCode()).isEqualTo(404);
+
+            assertThat(admin.resetProvisions(List.of(Mac.parse(MAC)), "cli").devices()).hasSize(1);
+            clock.advance(ProvisionDesk.OTHERS_RECHECK);
+
+            assertThat(get(server, MAC).statusCode()).isEqualTo(200);
+            assertThat(get(server, MAC).statusCode()).isEqualTo(404);
+            server.close();
+            desk.journal().flush();
+        }
+    }
+
+    @Test
     void a_limit_needs_a_journal_that_counts() {
         assertThatThrownBy(() -> new ProvisionDesk(ledger, clock, new FetchJournal(ledger), 20))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("counts provisions");
