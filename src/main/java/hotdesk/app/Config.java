@@ -99,6 +99,8 @@ public final class Config {
                     + "of it get 429 with Retry-After until the minute ends (a phone fetches once per boot or check-sync)"),
             new Key("provisioning.max-fetches-per-address", "600", "config files served to one address per minute; further "
                     + "fetches from it get 429 with Retry-After until the minute ends (raise it for many phones behind one NAT)"),
+            new Key("provisioning.max-provisions", "0", "config files served per desk until an admin resets its count "
+                    + "(hotdesk device reset-provisions); further fetches get the 404 of an unknown desk; 0: no limit"),
             new Key("provisioning.request-timeout", "10s", "longest a client may take to send its request headers, or stay silent, before its connection is closed"),
             new Key("admin.bind", "127.0.0.1", "address the admin HTTP listener (desk board) listens on; an address other than "
                     + "loopback needs admin.tls-keystore"),

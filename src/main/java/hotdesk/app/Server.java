@@ -158,6 +158,7 @@ public final class Server implements AutoCloseable {
                 c.list("agi.allowed-peers"), c.duration("agi.handshake-timeout"), c.duration("agi.command-timeout"));
         Prompts prompts = Prompts.from(c::string);
         ProvisioningSettings prov = provisioningSettings(c);
+        c.integer("provisioning.max-provisions", 0, 1_000_000_000); // checked with the rest; read where the journal is made
         return new Parts(ari, ami, agi, prompts, prov, c.duration("reconcile.interval"), c.duration("reconcile.max-backoff"),
                 c.duration("agi.apply-wait"), webhook(c), autoLogoutRules(c), c.duration("auto-logout.check-interval"),
                 zone(c), board(c), selfService(c), metrics(c));
@@ -435,9 +436,11 @@ public final class Server implements AutoCloseable {
 
             // fetch records and audit lines reach the ledger from here, off the request path; pushed before
             // the provisioning server so it closes after it and flushes the last fetches
-            FetchJournal journal = new FetchJournal(ledger);
+            int maxProvisions = c.integer("provisioning.max-provisions", 0, 1_000_000_000);
+            FetchJournal journal = new FetchJournal(ledger, maxProvisions > 0);
             open.push(new JournalWriter(journal, JOURNAL_FLUSH));
-            provisioning = new ProvisioningServer(parts.provisioning(), new ProvisionDesk(ledger, services.clock(), journal),
+            provisioning = new ProvisioningServer(parts.provisioning(),
+                    new ProvisionDesk(ledger, services.clock(), journal, maxProvisions),
                     telemetry);
             provisioning.start();
             open.push(provisioning);

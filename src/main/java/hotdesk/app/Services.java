@@ -79,6 +79,11 @@ final class Services implements CliContext, AutoCloseable {
     }
 
     @Override
+    public long maxProvisions() {
+        return config().integer("provisioning.max-provisions", 0, 1_000_000_000);
+    }
+
+    @Override
     public Clock clock() {
         return clock;
     }

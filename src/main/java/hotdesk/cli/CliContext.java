@@ -59,6 +59,11 @@ public interface CliContext {
     /** Now, for options relative to it ({@code --since 24h}). */
     java.time.Clock clock();
 
+    /** {@code provisioning.max-provisions}: 0 when the provision counter is off (list and status show no count). */
+    default long maxProvisions() {
+        return 0;
+    }
+
     /** The node whose applied state {@code status} reports. */
     String node();
 

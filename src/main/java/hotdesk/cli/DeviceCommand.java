@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
 /** {@code hotdesk device add|set|list|models|remove|unlock|location|locations|qr}. */
 @Command(name = "device", description = "Manage shared desk phones.", mixinStandardHelpOptions = true,
         subcommands = {DeviceCommand.Add.class, DeviceCommand.SetDevice.class, DeviceCommand.ListDevices.class,
-                DeviceCommand.Models.class, DeviceCommand.Remove.class,
+                DeviceCommand.Models.class, DeviceCommand.Remove.class, DeviceCommand.ResetProvisions.class,
                 DeviceCommand.UnlockDevice.class, DeviceCommand.Location.class, DeviceCommand.Locations.class, QrCommand.class,
                 BulkCommands.ImportDevices.class, BulkCommands.ExportDevices.class})
 public final class DeviceCommand {
@@ -405,6 +405,22 @@ public final class DeviceCommand {
         @Override
         public Integer call() {
             List<Device> devices = ctx.devices().list();
+            if (ctx.maxProvisions() > 0) {
+                // the provision counter is on: each desk's count as the ledger has it, out of the limit
+                java.util.Map<hotdesk.core.model.Mac, hotdesk.core.model.ProvisionCount> counts = ctx.devices().provisionCounts();
+                long max = ctx.maxProvisions();
+                java.util.function.Function<Device, String> count = d ->
+                        counts.getOrDefault(d.mac(), hotdesk.core.model.ProvisionCount.NONE).served() + "/" + max;
+                return Output.listing(spec, json, devices, d -> {
+                            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>(describe(d));
+                            m.put("provisions", counts.getOrDefault(d.mac(), hotdesk.core.model.ProvisionCount.NONE).served());
+                            m.put("maxProvisions", max);
+                            return m;
+                        },
+                        List.of("MAC", "ENDPOINT", "VENDOR", "MODEL", "LABEL", "SITE", "ENABLED", "PROVISIONS"),
+                        d -> List.of(d.mac().display(), d.mac().endpointId(), d.vendor(), d.model(),
+                                d.label(), d.site(), d.enabled() ? "yes" : "no", count.apply(d)));
+            }
             return Output.listing(spec, json, devices, DeviceCommand::describe,
                     List.of("MAC", "ENDPOINT", "VENDOR", "MODEL", "LABEL", "SITE", "ENABLED"),
                     d -> List.of(d.mac().display(), d.mac().endpointId(), d.vendor(), d.model(),
@@ -524,6 +540,78 @@ public final class DeviceCommand {
             }
             java.io.PrintWriter out = Output.out(spec);
             r.devices().forEach(d -> out.println((dryRun ? "would remove device " : "removed device ") + d.mac().display()));
+            out.flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "reset-provisions", mixinStandardHelpOptions = true, description = {
+            "Set a desk's provision count to 0 (provisioning.max-provisions): its file is served again. Or every desk "
+                    + "of a site, or the desks listed in a file; audited per desk.",
+            "--site and --file reset in one transaction: when any line of the file is not a known desk's MAC, each "
+                    + "such line is reported with its number and nothing is reset."})
+    static final class ResetProvisions implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        private final CliContext ctx;
+        @Parameters(index = "0", paramLabel = "MAC", arity = "0..1", description = "the desk phone (or --site, or --file)")
+        String mac;
+        @Option(names = "--site", paramLabel = "NAME", description = "reset every desk of this site")
+        String site;
+        @Option(names = "--file", paramLabel = "MACS.txt", description = "reset the desks listed: one MAC per line, "
+                + "blank lines and # comments skipped (UTF-8)")
+        java.nio.file.Path file;
+
+        ResetProvisions(CliContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Integer call() {
+            java.io.PrintWriter err = spec.commandLine().getErr();
+            int given = (mac != null ? 1 : 0) + (site != null ? 1 : 0) + (file != null ? 1 : 0);
+            if (given != 1) {
+                err.println("hotdesk: give exactly one of MAC, --site NAME, --file MACS.txt");
+                err.flush();
+                return ExitCodes.USAGE;
+            }
+            ManageDevices.ProvisionsReset r;
+            java.util.Map<hotdesk.core.model.Mac, Integer> lines = new java.util.LinkedHashMap<>();
+            if (mac != null) {
+                if (!hotdesk.core.model.Mac.isValid(mac)) {
+                    return Output.refused(spec, "not a MAC: " + mac.replaceAll("\\p{Cntrl}", "?"));
+                }
+                r = ctx.devices().resetProvisions(List.of(hotdesk.core.model.Mac.parse(mac)), "cli");
+                if (!r.unknown().isEmpty()) {
+                    return Output.refused(spec, "no device " + r.unknown().get(0).display());
+                }
+            } else if (site != null) {
+                r = ctx.devices().resetProvisionsSite(site, "cli");
+                if (r.unknownSite()) {
+                    return Output.refused(spec, "no site " + site);
+                }
+            } else {
+                List<String> bad = new java.util.ArrayList<>();
+                if (!MacFile.read(file, lines, bad)) {
+                    bad.forEach(b -> err.println("hotdesk: " + b));
+                    err.flush();
+                    return ExitCodes.REFUSED;
+                }
+                r = ctx.devices().resetProvisions(List.copyOf(lines.keySet()), "cli");
+                if (!r.unknown().isEmpty()) {
+                    r.unknown().forEach(m -> err.println("hotdesk: " + file + " line " + lines.get(m) + ": no device " + m.display()));
+                    err.println("hotdesk: no provision count was reset");
+                    err.flush();
+                    return ExitCodes.REFUSED;
+                }
+            }
+            if (r.devices().isEmpty()) {
+                err.println("hotdesk: no device at site " + site);
+                err.flush();
+                return ExitCodes.NOTHING;
+            }
+            java.io.PrintWriter out = Output.out(spec);
+            r.devices().forEach(d -> out.println("reset provision count of device " + d.mac().display()));
             out.flush();
             return ExitCodes.OK;
         }

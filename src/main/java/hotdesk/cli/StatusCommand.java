@@ -49,6 +49,29 @@ public final class StatusCommand implements Callable<Integer> {
             printSecurity(status, sec, true);
             return 0;
         }
+        long max = ctx.maxProvisions();
+        if (max > 0) {
+            // the provision counter is on: each desk's count as the ledger has it, out of the limit
+            Map<hotdesk.core.model.Mac, hotdesk.core.model.ProvisionCount> counts = ctx.devices().provisionCounts();
+            java.util.function.Function<DeskStatus.Line, Long> served = l ->
+                    counts.getOrDefault(l.device().mac(), hotdesk.core.model.ProvisionCount.NONE).served();
+            int code = Output.listing(spec, json, status.lines(ctx.node()), l -> {
+                        Map<String, Object> m = new java.util.LinkedHashMap<>(describe(l));
+                        m.put("provisions", served.apply(l));
+                        m.put("maxProvisions", max);
+                        return m;
+                    },
+                    List.of("ENDPOINT", "LABEL", "STATE", "USER", "SINCE", "ELIN", "WARNINGS", "ASTERISK", "PROVISIONS"),
+                    l -> List.of(l.line().endpointId(), l.device().label(), l.state(),
+                            l.occupant().map(u -> u.extension() + " " + u.name()).orElse("-"),
+                            l.occupancy().map(o -> o.since().toString()).orElse("-"),
+                            elin(l.located()), warnings(l.located()),
+                            applied(l), served.apply(l) + "/" + max));
+            if (!json) {
+                printSecurity(status, status.security(), false);
+            }
+            return code;
+        }
         int code = Output.listing(spec, json, status.lines(ctx.node()), StatusCommand::describe,
                 List.of("ENDPOINT", "LABEL", "STATE", "USER", "SINCE", "ELIN", "WARNINGS", "ASTERISK"),
                 l -> List.of(l.line().endpointId(), l.device().label(), l.state(),

@@ -53,7 +53,10 @@ import java.util.regex.Pattern;
  * {@code provisioning.max-fetches-per-desk} of one desk, or {@code provisioning.max-fetches-per-address}
  * to one address, in one clock minute get 429 with Retry-After until it ends, logged with
  * {@code reason=fetch-rate-desk} or {@code reason=fetch-rate-address} and audited once per key and
- * minute; they are not refusals and never block the address. Every such refusal is audited and logged on the
+ * minute; they are not refusals and never block the address. With {@code provisioning.max-provisions}
+ * above 0 a desk whose file was served that many times gets the 404 of an unknown desk until an admin
+ * resets its count, logged with {@code reason=provision-limit} and audited once; not a refusal either.
+ * Every such refusal is audited and logged on the
  * {@code hotdesk.security} logger as {@code provisioning refused ip=… mac=… reason=…}. A connection
  * that takes longer than the request timeout to send its request headers is closed, counted as a
  * refusal and logged the same way with {@code reason=request-timeout}, but not audited (slow clients
@@ -390,7 +393,17 @@ public final class ProvisioningServer implements AutoCloseable {
             tooMany(response, callback, byAddress.secondsLeft());
             return;
         }
-        Optional<DeskView> view = provisionDesk.fetch(mac, ip, userAgent);
+        ProvisionDesk.Answer answer = provisionDesk.answer(mac, ip, userAgent);
+        Optional<DeskView> view = answer.view();
+        if (answer.limited()) {
+            // the desk used up its provisions until an admin resets them: the answer of an unknown desk, but
+            // not a refusal (a phone rebooting must not get its address blocked); ProvisionDesk audited it once
+            served.remove(mac);
+            securityLog(ip, mac.value(), "provision-limit");
+            telemetry.fetched("provision-limit");
+            respond(response, callback, 404, NOT_FOUND_BYTES);
+            return;
+        }
         if (view.isEmpty()) {
             // ProvisionDesk has audited it (unknown device); the answer is that of every refusal
             served.remove(mac);

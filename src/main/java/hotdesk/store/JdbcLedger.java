@@ -19,6 +19,7 @@ import hotdesk.core.model.Mac;
 import hotdesk.core.model.MultiLogin;
 import hotdesk.core.model.Occupancy;
 import hotdesk.core.model.OtpRecord;
+import hotdesk.core.model.ProvisionCount;
 import hotdesk.core.model.SecretHash;
 import hotdesk.core.model.SessionRecord;
 import hotdesk.core.model.Site;
@@ -335,6 +336,10 @@ final class JdbcLedger implements Ledger {
         return OffsetDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
     }
 
+    private static ProvisionCount provisionCountOf(ResultSet rs) throws SQLException {
+        return new ProvisionCount(rs.getLong("served"), Optional.ofNullable(instant(rs, "reset_at")));
+    }
+
     private static Instant instant(ResultSet rs, String column) throws SQLException {
         OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
         return t == null ? null : t.toInstant();
@@ -647,6 +652,44 @@ final class JdbcLedger implements Ledger {
             Map<Mac, Instant> out = new LinkedHashMap<>();
             list("read last config fetches", "SELECT mac, MAX(fetched_at) AS last_at FROM config_fetches GROUP BY mac ORDER BY mac",
                     rs -> out.put(Mac.parse(rs.getString("mac")), instant(rs, "last_at")));
+            return Collections.unmodifiableMap(out);
+        }
+
+        @Override
+        public void addProvisions(Mac mac, long n) {
+            if (n <= 0) {
+                return;
+            }
+            // an UPDATE, or the first row of a desk that still exists (a desk removed since its fetch adds nothing)
+            if (update("count provisions of " + mac, "UPDATE provision_counts SET served = served + ? WHERE mac = ?",
+                    n, mac.value()) == 0) {
+                update("count provisions of " + mac, """
+                        INSERT INTO provision_counts (mac, served, reset_at)
+                        SELECT mac, ?, NULL FROM devices WHERE mac = ?""", n, mac.value());
+            }
+        }
+
+        @Override
+        public void resetProvisions(Mac mac, Instant at) {
+            if (update("reset provisions of " + mac, "UPDATE provision_counts SET served = 0, reset_at = ? WHERE mac = ?",
+                    at, mac.value()) == 0) {
+                update("reset provisions of " + mac, """
+                        INSERT INTO provision_counts (mac, served, reset_at)
+                        SELECT mac, 0, ? FROM devices WHERE mac = ?""", at, mac.value());
+            }
+        }
+
+        @Override
+        public ProvisionCount provisionCount(Mac mac) {
+            return one("read provision count of " + mac, "SELECT served, reset_at FROM provision_counts WHERE mac = ?",
+                    JdbcLedger::provisionCountOf, mac.value()).orElse(ProvisionCount.NONE);
+        }
+
+        @Override
+        public Map<Mac, ProvisionCount> provisionCounts() {
+            Map<Mac, ProvisionCount> out = new LinkedHashMap<>();
+            list("read provision counts", "SELECT mac, served, reset_at FROM provision_counts ORDER BY mac",
+                    rs -> out.put(Mac.parse(rs.getString("mac")), provisionCountOf(rs)));
             return Collections.unmodifiableMap(out);
         }
 

@@ -12,6 +12,7 @@ import hotdesk.core.model.Device;
 import hotdesk.core.model.EndReason;
 import hotdesk.core.model.Extension;
 import hotdesk.core.model.Mac;
+import hotdesk.core.model.ProvisionCount;
 import hotdesk.core.model.MultiLogin;
 import hotdesk.core.model.Occupancy;
 import hotdesk.core.model.SessionRecord;
@@ -579,6 +580,49 @@ abstract class LedgerContract {
                 new Fetch(Mac.parse(MAC_A), T0, "10.0.0.5", "Yealink SIP-T54W 96.86.0.100 00:15:65:12:34:ab"),
                 new Fetch(Mac.parse(MAC_B), T0.plusSeconds(1), "10.0.0.6", ""),
                 new Fetch(Mac.parse(MAC_A), T0.plusSeconds(2), "10.0.0.5", "again"));
+    }
+
+    private ProvisionCount provisionCount(Mac mac) {
+        return ledger.<ProvisionCount>read(tx -> tx.provisionCount(mac));
+    }
+
+    private Map<Mac, ProvisionCount> provisionCounts() {
+        return ledger.<Map<Mac, ProvisionCount>>read(tx -> tx.provisionCounts());
+    }
+
+    @Test
+    void provision_counts_add_up_reset_to_zero_and_go_with_a_removed_device() {
+        givenUsersAndDesks(0, 2);
+        Mac a = Mac.parse(MAC_A);
+        Mac b = Mac.parse(MAC_B);
+        Mac unknown = Mac.parse("00:15:65:99:99:99");
+        assertThat(provisionCount(a)).isEqualTo(ProvisionCount.NONE);
+
+        given(tx -> {
+            tx.addProvisions(a, 3);
+            tx.addProvisions(a, 2);
+            tx.addProvisions(b, 1);
+            tx.addProvisions(b, 0);
+            tx.addProvisions(unknown, 7); // removed since its fetch: nothing, and no failure
+        });
+        assertThat(provisionCount(a)).isEqualTo(new ProvisionCount(5, Optional.empty()));
+        assertThat(provisionCounts()).containsExactly(
+                Map.entry(b, new ProvisionCount(1, Optional.empty())), Map.entry(a, new ProvisionCount(5, Optional.empty())));
+
+        given(tx -> {
+            tx.resetProvisions(a, T0);
+            tx.resetProvisions(unknown, T0);
+        });
+        assertThat(provisionCount(a)).isEqualTo(new ProvisionCount(0, Optional.of(T0)));
+        given(tx -> tx.addProvisions(a, 4));
+        assertThat(provisionCount(a)).isEqualTo(new ProvisionCount(4, Optional.of(T0)));
+        assertThat(provisionCount(unknown)).isEqualTo(ProvisionCount.NONE);
+
+        given(tx -> tx.resetProvisions(b, T0.plusSeconds(1))); // a first row made by a reset
+        assertThat(provisionCount(b)).isEqualTo(new ProvisionCount(0, Optional.of(T0.plusSeconds(1))));
+
+        given(tx -> tx.deleteDevice(a));
+        assertThat(provisionCounts()).containsOnlyKeys(b);
     }
 
     @Test

@@ -64,6 +64,7 @@ public final class InMemoryLedger implements Ledger {
         Map<String, Map<Target, Long>> applied = new HashMap<>();
         Map<String, Map<Target, String>> errors = new HashMap<>();
         List<Fetch> fetches = new ArrayList<>();
+        Map<Mac, hotdesk.core.model.ProvisionCount> provisions = new LinkedHashMap<>();
         Map<String, Site> sites = new TreeMap<>();
         Map<Mac, CivicLocation> locations = new HashMap<>();
         Map<String, AdminAccount> admins = new TreeMap<>();
@@ -92,6 +93,7 @@ public final class InMemoryLedger implements Ledger {
             applied.forEach((k, v) -> c.applied.put(k, new HashMap<>(v)));
             errors.forEach((k, v) -> c.errors.put(k, new HashMap<>(v)));
             c.fetches = new ArrayList<>(fetches);
+            c.provisions = new LinkedHashMap<>(provisions);
             c.admins = new TreeMap<>(admins);
             c.adminSessions = new HashMap<>(adminSessions);
             c.apiTokens = new TreeMap<>(apiTokens);
@@ -210,6 +212,7 @@ public final class InMemoryLedger implements Ledger {
                 throw new LedgerException("desk line " + l.endpointId() + " is still occupied", null);
             });
             s.devices.remove(mac);
+            s.provisions.remove(mac);
             s.locations.remove(mac);
             s.deskKeys.keySet().removeIf(ep -> s.lines.containsKey(ep) && s.lines.get(ep).mac().equals(mac));
             s.lines.values().removeIf(l -> l.mac().equals(mac));
@@ -296,6 +299,34 @@ public final class InMemoryLedger implements Ledger {
             gone.addAll(doomed);
             list.removeIf(gone::contains);
             return doomed.size();
+        }
+
+        @Override
+        public void addProvisions(Mac mac, long n) {
+            if (n <= 0 || !s.devices.containsKey(mac)) {
+                return;
+            }
+            hotdesk.core.model.ProvisionCount c = s.provisions.getOrDefault(mac, hotdesk.core.model.ProvisionCount.NONE);
+            s.provisions.put(mac, new hotdesk.core.model.ProvisionCount(c.served() + n, c.resetAt()));
+        }
+
+        @Override
+        public void resetProvisions(Mac mac, Instant at) {
+            if (s.devices.containsKey(mac)) {
+                s.provisions.put(mac, new hotdesk.core.model.ProvisionCount(0, Optional.of(at)));
+            }
+        }
+
+        @Override
+        public hotdesk.core.model.ProvisionCount provisionCount(Mac mac) {
+            return s.provisions.getOrDefault(mac, hotdesk.core.model.ProvisionCount.NONE);
+        }
+
+        @Override
+        public Map<Mac, hotdesk.core.model.ProvisionCount> provisionCounts() {
+            Map<Mac, hotdesk.core.model.ProvisionCount> out = new TreeMap<>(Comparator.comparing(Mac::value));
+            out.putAll(s.provisions);
+            return java.util.Collections.unmodifiableMap(out);
         }
 
         @Override

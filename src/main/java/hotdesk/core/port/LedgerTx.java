@@ -65,6 +65,18 @@ public interface LedgerTx {
     /** The time of each device's most recent configuration fetch; devices that never fetched are absent. */
     Map<Mac, Instant> lastFetches();
 
+    /** Adds {@code n} served files to a desk's provision count; nothing when the device no longer exists. */
+    void addProvisions(Mac mac, long n);
+
+    /** Sets a desk's provision count to 0, reset at {@code at}; nothing when the device does not exist. */
+    void resetProvisions(Mac mac, Instant at);
+
+    /** A desk's provision count; {@link hotdesk.core.model.ProvisionCount#NONE} when it has none. */
+    hotdesk.core.model.ProvisionCount provisionCount(Mac mac);
+
+    /** Every desk's provision count; desks that have none are absent. */
+    Map<Mac, hotdesk.core.model.ProvisionCount> provisionCounts();
+
     // ---- sites and the desks' own location fields
     Optional<Site> site(String name);
 

@@ -32,6 +32,10 @@ import java.util.Objects;
  * newer ones of the same desk; lines go back in front, or are folded when there is no room) and the
  * failure propagates; the next flush tries again. {@link #flush()} on shutdown writes what is left.
  *
+ * <p><b>Provision counts.</b> When counting provisions, a flush adds each desk's fetch count to its
+ * ledger count ({@link hotdesk.core.port.LedgerTx#addProvisions}) in the same transaction as its fetch
+ * record, so a count is never added twice nor lost when a batch is put back.
+ *
  * <p>Thread-safe: recording takes one short lock and never blocks on the ledger; {@link #flush()}
  * runs one at a time and blocks on the ledger.
  */
@@ -98,6 +102,7 @@ public final class FetchJournal {
     private final Ledger ledger;
     private final int maxLines;
     private final int maxFolded;
+    private final boolean countProvisions;
     private final Object lock = new Object();
     private final Object flushing = new Object();
     private LinkedHashMap<Mac, Fetch> fetches = new LinkedHashMap<>();
@@ -115,12 +120,31 @@ public final class FetchJournal {
      * @param maxFolded per-subject folds held at most, at least 1
      */
     public FetchJournal(Ledger ledger, int maxLines, int maxFolded) {
+        this(ledger, maxLines, maxFolded, false);
+    }
+
+    /**
+     * @param countProvisions whether a flush also adds each desk's fetches to its provision count
+     *                        ({@code provisioning.max-provisions} on): one UPDATE per desk and batch
+     */
+    public FetchJournal(Ledger ledger, int maxLines, int maxFolded, boolean countProvisions) {
         if (maxLines < 1 || maxFolded < 1) {
             throw new IllegalArgumentException("maxLines and maxFolded must be >= 1, got " + maxLines + " and " + maxFolded);
         }
         this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.maxLines = maxLines;
         this.maxFolded = maxFolded;
+        this.countProvisions = countProvisions;
+    }
+
+    /** With the default bounds; {@code countProvisions} as in {@link #FetchJournal(Ledger, int, int, boolean)}. */
+    public FetchJournal(Ledger ledger, boolean countProvisions) {
+        this(ledger, DEFAULT_MAX_LINES, DEFAULT_MAX_FOLDED, countProvisions);
+    }
+
+    /** Whether a flush adds fetches to the desks' provision counts. */
+    public boolean countsProvisions() {
+        return countProvisions;
     }
 
     /** Records a served fetch: the desk's latest fetch, and a {@code provision.fetch} audit line. */
@@ -184,6 +208,9 @@ public final class FetchJournal {
                     ledger.transact(tx -> {
                         for (Fetch x : fs) {
                             tx.recordFetch(x.mac(), x.at(), x.remoteAddress(), x.userAgent());
+                            if (countProvisions) {
+                                tx.addProvisions(x.mac(), x.count());
+                            }
                         }
                         for (AuditEntry x : ls) {
                             tx.audit(x);

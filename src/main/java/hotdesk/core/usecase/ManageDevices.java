@@ -417,4 +417,61 @@ public final class ManageDevices {
     public List<Device> list() {
         return ledger.read(tx -> tx.devices());
     }
+
+    /**
+     * What a provision count reset did: the desks reset; or, when a MAC named is not a device
+     * ({@code unknown}) or the site does not exist ({@code unknownSite}), nothing at all.
+     */
+    public record ProvisionsReset(List<Device> devices, List<Mac> unknown, boolean unknownSite) {
+    }
+
+    /**
+     * Sets these desks' provision counts to 0 ({@code provisioning.max-provisions}) in one transaction,
+     * audited per desk; when any MAC is unknown, none is reset. Each desk's lines get a new revision, so a
+     * running provisioning server reads the count again on the next fetch (and the reconciler tells the
+     * phone to fetch).
+     */
+    public ProvisionsReset resetProvisions(List<Mac> macs, String actor) {
+        return resetWhere(tx -> {
+            List<Mac> unknown = new java.util.ArrayList<>();
+            List<Device> found = new java.util.ArrayList<>();
+            for (Mac mac : new LinkedHashSet<>(macs)) {
+                tx.device(mac).ifPresentOrElse(found::add, () -> unknown.add(mac));
+            }
+            return new ProvisionsReset(List.copyOf(found), List.copyOf(unknown), false);
+        }, actor);
+    }
+
+    /** Resets the provision count of every desk of the site in one transaction; an unknown site resets nothing. */
+    public ProvisionsReset resetProvisionsSite(String site, String actor) {
+        return resetWhere(tx -> tx.site(site).isEmpty() ? new ProvisionsReset(List.of(), List.of(), true)
+                : new ProvisionsReset(tx.devices().stream().filter(d -> site.equals(d.site())).toList(), List.of(), false),
+                actor);
+    }
+
+    private ProvisionsReset resetWhere(java.util.function.Function<hotdesk.core.port.LedgerTx, ProvisionsReset> find,
+                                       String actor) {
+        return ledger.transact(tx -> {
+            ProvisionsReset r = find.apply(tx);
+            if (!r.unknown().isEmpty() || r.unknownSite()) {
+                return r;
+            }
+            Instant now = clock.instant();
+            Set<Target> touched = new LinkedHashSet<>();
+            for (Device d : r.devices()) {
+                long before = tx.provisionCount(d.mac()).served();
+                tx.resetProvisions(d.mac(), now);
+                tx.linesOf(d.mac()).forEach(l -> touched.add(Target.desk(l.endpointId())));
+                tx.audit(new AuditEntry(now, actor, "device.reset-provisions", d.mac().value(),
+                        "count was " + before + " (fetches not yet written by the provisioning server not included)"));
+            }
+            Seating.bump(tx, touched);
+            return r;
+        });
+    }
+
+    /** Every desk's provision count as the ledger has it; desks without one are absent. */
+    public Map<Mac, hotdesk.core.model.ProvisionCount> provisionCounts() {
+        return ledger.read(tx -> tx.provisionCounts());
+    }
 }

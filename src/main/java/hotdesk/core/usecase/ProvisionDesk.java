@@ -5,6 +5,7 @@ import hotdesk.core.model.Device;
 import hotdesk.core.model.DeskLine;
 import hotdesk.core.model.Mac;
 import hotdesk.core.model.Occupancy;
+import hotdesk.core.model.ProvisionCount;
 import hotdesk.core.model.User;
 import hotdesk.core.port.Ledger;
 
@@ -46,7 +47,31 @@ public final class ProvisionDesk {
     public record DeskView(Device device, List<LineView> lines) {
     }
 
-    private record Looked(Optional<DeskView> view, String refusal, long revision) {
+    private record Looked(Optional<DeskView> view, String refusal, long revision, ProvisionCount count) {
+    }
+
+    /**
+     * What a fetch gets: the view to serve, or none; {@code limited} when the desk is known but has used
+     * up its provisions ({@code provisioning.max-provisions}), {@code firstLimited} for the one fetch
+     * that audited it.
+     */
+    public record Answer(Optional<DeskView> view, boolean limited, boolean firstLimited) {
+    }
+
+    /**
+     * A desk's files served since its last reset, as this process counts them: seeded from the ledger's
+     * count when first needed, bumped by every served fetch. {@code resetAt} is the ledger's reset time
+     * it was seeded at; a different one read later means an admin reset it.
+     */
+    private static final class Count {
+        final Optional<Instant> resetAt;
+        final java.util.concurrent.atomic.AtomicLong served;
+        final java.util.concurrent.atomic.AtomicBoolean audited = new java.util.concurrent.atomic.AtomicBoolean();
+
+        Count(ProvisionCount c) {
+            this.resetAt = c.resetAt();
+            this.served = new java.util.concurrent.atomic.AtomicLong(c.served());
+        }
     }
 
     private record Seen(long revision, DeskView view) {
@@ -63,6 +88,9 @@ public final class ProvisionDesk {
     private final Ledger ledger;
     private final Clock clock;
     private final FetchJournal journal;
+    /** {@code provisioning.max-provisions}: files served per desk until an admin resets it; 0: unlimited. */
+    private final long maxProvisions;
+    private final java.util.concurrent.ConcurrentHashMap<Mac, Count> counts = new java.util.concurrent.ConcurrentHashMap<>();
     /** When the ledger was last asked for its latest revision (clock millis); MIN_VALUE: never. */
     private volatile long askedAt = Long.MIN_VALUE;
 
@@ -72,6 +100,22 @@ public final class ProvisionDesk {
     }
 
     public ProvisionDesk(Ledger ledger, Clock clock, FetchJournal journal) {
+        this(ledger, clock, journal, 0);
+    }
+
+    /**
+     * @param maxProvisions files served per desk until an admin resets its count, 0 for no limit; when
+     *                      above 0 the journal must count provisions, or the counts would not outlive
+     *                      this process
+     */
+    public ProvisionDesk(Ledger ledger, Clock clock, FetchJournal journal, long maxProvisions) {
+        if (maxProvisions < 0) {
+            throw new IllegalArgumentException("maxProvisions must be >= 0, got " + maxProvisions);
+        }
+        if (maxProvisions > 0 && !journal.countsProvisions()) {
+            throw new IllegalArgumentException("a provision limit needs a fetch journal that counts provisions");
+        }
+        this.maxProvisions = maxProvisions;
         this.ledger = ledger;
         this.clock = clock;
         this.journal = journal;
@@ -90,29 +134,45 @@ public final class ProvisionDesk {
      * occupant out, so the file is an idle desk's.
      */
     public Optional<DeskView> fetch(Mac mac, String remoteAddress, String userAgent) {
+        return answer(mac, remoteAddress, userAgent).view();
+    }
+
+    /**
+     * As {@link #fetch}, and says whether an empty view is the provision limit's: with
+     * {@code maxProvisions} above 0 a known desk whose count has reached it gets no view until an admin
+     * resets it ({@link ManageDevices#resetProvisions}), audited once ({@code provision.refused}, {@code provision-limit})
+     * per reaching it. The check costs no I/O: the count is kept here, seeded from the ledger when the desk's
+     * view is read, and bumped by every fetch served; a reset bumps the desk's revision, so the next fetch
+     * reads the view and the count again. Fetches served before a reset but written by the journal after it
+     * count after the reset too (at most one flush interval's worth).
+     */
+    public Answer answer(Mac mac, String remoteAddress, String userAgent) {
         Instant now = clock.instant();
         Seen seen = views.get(mac);
-        if (seen != null && seen.revision() == latest(now)) {
-            journal.fetched(mac, now, remoteAddress, userAgent);
-            return Optional.of(seen.view());
+        Count count = maxProvisions > 0 ? counts.get(mac) : null;
+        if (seen != null && (maxProvisions == 0 || count != null) && seen.revision() == latest(now)) {
+            return served(mac, seen.view(), count, now, remoteAddress, userAgent);
         }
+        boolean counting = maxProvisions > 0;
         Looked looked = ledger.read(tx -> {
             long latest = tx.latestRevision();
             Optional<Device> d = tx.device(mac);
             if (d.isEmpty()) {
-                return new Looked(Optional.empty(), "unknown device", latest);
+                return new Looked(Optional.empty(), "unknown device", latest, ProvisionCount.NONE);
             }
             List<LineView> lines = new ArrayList<>();
             for (DeskLine l : tx.linesOf(mac)) {
                 Optional<Occupancy> o = tx.occupancyOfLine(l.endpointId());
                 lines.add(new LineView(l, o.flatMap(x -> tx.user(x.extension())), o));
             }
-            return new Looked(Optional.of(new DeskView(d.get(), lines)), "", latest);
+            return new Looked(Optional.of(new DeskView(d.get(), lines)), "", latest,
+                    counting ? tx.provisionCount(mac) : ProvisionCount.NONE);
         });
         askedAt = now.toEpochMilli(); // this read saw every change committed before it, other processes' too
         Optional<DeskView> view = looked.view();
         if (view.isEmpty()) {
             views.remove(mac);
+            counts.remove(mac);
         } else if (seen == null || seen.revision() != looked.revision()) {
             if (views.size() >= MAX_VIEWS && !views.containsKey(mac)) {
                 views.clear();
@@ -121,10 +181,46 @@ public final class ProvisionDesk {
         }
         if (view.isEmpty()) {
             journal.audit(new AuditEntry(now, "http:" + remoteAddress, "provision.refused", mac.value(), looked.refusal()));
-        } else {
-            journal.fetched(mac, now, remoteAddress, userAgent);
+            return new Answer(view, false, false);
         }
-        return view;
+        if (counting) {
+            count = seed(mac, looked.count());
+        }
+        return served(mac, view.get(), count, now, remoteAddress, userAgent);
+    }
+
+    /**
+     * The desk's count after reading the ledger's: the one kept here while the ledger's has the same reset
+     * time (it may lag behind by the fetches not yet flushed), else (first use, or an admin's reset) the ledger's.
+     */
+    private Count seed(Mac mac, ProvisionCount ledgers) {
+        return counts.compute(mac, (m, kept) -> {
+            if (kept == null || !kept.resetAt.equals(ledgers.resetAt())) {
+                if (kept == null && counts.size() >= MAX_VIEWS) {
+                    counts.clear(); // bounded like the views; a desk seeded again starts from the ledger's count
+                }
+                return new Count(ledgers);
+            }
+            kept.served.accumulateAndGet(ledgers.served(), Math::max);
+            return kept;
+        });
+    }
+
+    private Answer served(Mac mac, DeskView view, Count count, Instant now, String remoteAddress, String userAgent) {
+        if (count != null) {
+            long max = maxProvisions;
+            long before = count.served.getAndUpdate(n -> n < max ? n + 1 : n);
+            if (before >= max) {
+                boolean first = count.audited.compareAndSet(false, true);
+                if (first) {
+                    journal.audit(new AuditEntry(now, "http:" + remoteAddress, "provision.refused", mac.value(),
+                            "provision-limit: " + max + " files served since the last reset"));
+                }
+                return new Answer(Optional.empty(), true, first);
+            }
+        }
+        journal.fetched(mac, now, remoteAddress, userAgent);
+        return new Answer(Optional.of(view), false, false);
     }
 
     /** The ledger's latest revision: known in memory, asked for when not tracked or not asked for a while. */

@@ -210,6 +210,34 @@ class FetchJournalTest {
     }
 
     @Test
+    void counting_provisions_adds_each_desks_fetches_once_even_when_a_batch_failed_first() {
+        memory.transact(tx -> {
+            tx.insertDevice(new hotdesk.core.model.Device(mac(1), "yealink", "T54W", "", "", "", true),
+                    List.of(new hotdesk.core.model.DeskLine(mac(1).endpointId(), mac(1), 1, "secretsecretsecret")));
+            return null;
+        });
+        Counting ledger = new Counting(memory);
+        FetchJournal journal = new FetchJournal(ledger, true);
+        FetchJournal plain = new FetchJournal(memory);
+        journal.fetched(mac(1), T0, "10.0.0.5", "a");
+        journal.fetched(mac(1), T0.plusSeconds(1), "10.0.0.5", "b");
+        journal.fetched(mac(2), T0, "10.0.0.6", "c"); // not a device (removed since): nothing to count, no failure
+        ledger.failures.set(1);
+
+        assertThatThrownBy(journal::flush).isInstanceOf(LedgerException.class);
+        journal.fetched(mac(1), T0.plusSeconds(2), "10.0.0.5", "c");
+        journal.flush();
+        plain.fetched(mac(1), T0.plusSeconds(3), "10.0.0.5", "d");
+        plain.flush();
+
+        assertThat(journal.countsProvisions()).isTrue();
+        assertThat(plain.countsProvisions()).isFalse();
+        assertThat(memory.<Long>read(tx -> tx.provisionCount(mac(1)).served())).isEqualTo(3);
+        assertThat(memory.<java.util.Map<Mac, hotdesk.core.model.ProvisionCount>>read(tx -> tx.provisionCounts()))
+                .containsOnlyKeys(mac(1));
+    }
+
+    @Test
     void bounds_below_one_are_refused() {
         assertThatThrownBy(() -> new FetchJournal(memory, 0, 1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new FetchJournal(memory, 1, 0)).isInstanceOf(IllegalArgumentException.class);
