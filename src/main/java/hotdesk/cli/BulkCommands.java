@@ -1,8 +1,5 @@
 package hotdesk.cli;
 
-import hotdesk.core.model.Device;
-import hotdesk.core.model.User;
-import hotdesk.core.usecase.Import;
 import hotdesk.core.usecase.ManageDevices;
 import hotdesk.core.usecase.ManageUsers;
 import picocli.CommandLine.Command;
@@ -12,8 +9,6 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code hotdesk user import|export} and {@code hotdesk device import|export}: bulk onboarding by CSV. */
@@ -46,12 +41,9 @@ public final class BulkCommands {
 
         @Override
         public Integer call() {
-            Csv.Table table = Csv.read(file, ManageUsers.EXTENSION, ManageUsers.COLUMNS);
-            Import.Result r = table.problems().isEmpty()
-                    ? ctx.users().importRows(table.rows(), dryRun, "cli", ImportProgress.of(spec.commandLine().getErr(),
-                    table.rows().size(), System.console() != null))
-                    : new Import.Invalid(table.problems());
-            return Imports.report(spec, file, "user", r);
+            return Imports.run(spec, file, ManageUsers.EXTENSION, ManageUsers.COLUMNS, "user",
+                    rows -> ctx.users().importRows(rows, dryRun, "cli", ImportProgress.of(spec.commandLine().getErr(),
+                            rows.size(), System.console() != null)));
         }
     }
 
@@ -68,18 +60,8 @@ public final class BulkCommands {
 
         @Override
         public Integer call() {
-            List<String> header = new ArrayList<>();
-            header.add(ManageUsers.EXTENSION);
-            header.addAll(ManageUsers.EXPORTED);
-            List<List<String>> rows = new ArrayList<>();
-            for (User u : ctx.users().list()) {
-                List<String> row = new ArrayList<>();
-                row.add(u.extension().value());
-                ManageUsers.EXPORTED.forEach(c -> row.add(ManageUsers.value(u, c)));
-                rows.add(row);
-            }
-            Csv.write(Output.out(spec), header, rows);
-            return ExitCodes.OK;
+            return Imports.export(spec, ManageUsers.EXTENSION, ManageUsers.EXPORTED, ctx.users().list(),
+                    u -> u.extension().value(), ManageUsers::value);
         }
     }
 
@@ -105,10 +87,8 @@ public final class BulkCommands {
 
         @Override
         public Integer call() {
-            Csv.Table table = Csv.read(file, ManageDevices.MAC, ManageDevices.COLUMNS);
-            Import.Result r = table.problems().isEmpty() ? ctx.devices().importRows(table.rows(), dryRun, "cli")
-                    : new Import.Invalid(table.problems());
-            return Imports.report(spec, file, "device", r);
+            return Imports.run(spec, file, ManageDevices.MAC, ManageDevices.COLUMNS, "device",
+                    rows -> ctx.devices().importRows(rows, dryRun, "cli"));
         }
     }
 
@@ -125,18 +105,8 @@ public final class BulkCommands {
 
         @Override
         public Integer call() {
-            List<String> header = new ArrayList<>();
-            header.add(ManageDevices.MAC);
-            header.addAll(ManageDevices.COLUMNS);
-            List<List<String>> rows = new ArrayList<>();
-            for (Device d : ctx.devices().list()) {
-                List<String> row = new ArrayList<>();
-                row.add(d.mac().display());
-                ManageDevices.COLUMNS.forEach(c -> row.add(ManageDevices.value(d, c)));
-                rows.add(row);
-            }
-            Csv.write(Output.out(spec), header, rows);
-            return ExitCodes.OK;
+            return Imports.export(spec, ManageDevices.MAC, ManageDevices.COLUMNS, ctx.devices().list(),
+                    d -> d.mac().display(), ManageDevices::value);
         }
     }
 }

@@ -3,7 +3,6 @@ package hotdesk.cli;
 import hotdesk.core.model.CivicField;
 import hotdesk.core.model.Device;
 import hotdesk.core.policy.EmergencyLocation;
-import hotdesk.core.usecase.Import;
 import hotdesk.core.usecase.LocateDesks;
 import hotdesk.core.usecase.ManageDevices;
 import picocli.CommandLine.Command;
@@ -198,10 +197,8 @@ public final class DeviceCommand {
 
         @Override
         public Integer call() {
-            Csv.Table table = Csv.read(file, LocateDesks.MAC, LocateDesks.FIELDS);
-            Import.Result r = table.problems().isEmpty() ? ctx.locations().importRows(table.rows(), dryRun, "cli")
-                    : new Import.Invalid(table.problems());
-            return Imports.report(spec, file, "desk", r);
+            return Imports.run(spec, file, LocateDesks.MAC, LocateDesks.FIELDS, "desk",
+                    rows -> ctx.locations().importRows(rows, dryRun, "cli"));
         }
     }
 
@@ -218,18 +215,8 @@ public final class DeviceCommand {
 
         @Override
         public Integer call() {
-            List<String> header = new ArrayList<>();
-            header.add(LocateDesks.MAC);
-            header.addAll(LocateDesks.FIELDS);
-            List<List<String>> rows = new ArrayList<>();
-            for (LocateDesks.View v : ctx.locations().all()) {
-                List<String> row = new ArrayList<>();
-                row.add(v.device().mac().display());
-                LocateDesks.FIELDS.forEach(f -> row.add(v.deskFields().get(CivicField.byOption(f).orElseThrow())));
-                rows.add(row);
-            }
-            Csv.write(Output.out(spec), header, rows);
-            return ExitCodes.OK;
+            return Imports.export(spec, LocateDesks.MAC, LocateDesks.FIELDS, ctx.locations().all(),
+                    v -> v.device().mac().display(), (v, f) -> v.deskFields().get(CivicField.byOption(f).orElseThrow()));
         }
     }
 

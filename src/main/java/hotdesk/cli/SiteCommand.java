@@ -12,7 +12,6 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -217,10 +216,8 @@ public final class SiteCommand {
 
         @Override
         public Integer call() {
-            Csv.Table table = Csv.read(file, ManageSites.NAME, ManageSites.FIELDS);
-            Import.Result r = table.problems().isEmpty() ? ctx.sites().importRows(table.rows(), dryRun, "cli")
-                    : new Import.Invalid(table.problems());
-            return Imports.report(spec, file, "site", r);
+            return Imports.run(spec, file, ManageSites.NAME, ManageSites.FIELDS, "site",
+                    rows -> ctx.sites().importRows(rows, dryRun, "cli"));
         }
     }
 
@@ -237,18 +234,8 @@ public final class SiteCommand {
 
         @Override
         public Integer call() {
-            List<String> header = new ArrayList<>();
-            header.add(ManageSites.NAME);
-            header.addAll(ManageSites.FIELDS);
-            List<List<String>> rows = new ArrayList<>();
-            for (Site s : ctx.sites().list()) {
-                List<String> row = new ArrayList<>();
-                row.add(s.name());
-                ManageSites.FIELDS.forEach(f -> row.add(ManageSites.value(s, f)));
-                rows.add(row);
-            }
-            Csv.write(Output.out(spec), header, rows);
-            return ExitCodes.OK;
+            return Imports.export(spec, ManageSites.NAME, ManageSites.FIELDS, ctx.sites().list(), Site::name,
+                    ManageSites::value);
         }
     }
 
