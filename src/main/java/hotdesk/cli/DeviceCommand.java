@@ -341,39 +341,10 @@ public final class DeviceCommand {
 
         /** {@code --in-site} or {@code --file} with {@code --enabled}: one transaction, all or nothing. */
         private int bulk() {
-            java.io.PrintWriter err = spec.commandLine().getErr();
-            ManageDevices.Switched r;
-            if (inSite != null) {
-                r = ctx.devices().setEnabledSite(inSite, enabled, "cli", dryRun);
-                if (r.unknownSite()) {
-                    return Output.refused(spec, "no site " + inSite);
-                }
-            } else {
-                java.util.Map<hotdesk.core.model.Mac, Integer> lines = new java.util.LinkedHashMap<>();
-                List<String> bad = new java.util.ArrayList<>();
-                if (!MacFile.read(file, lines, bad)) {
-                    bad.forEach(b -> err.println("hotdesk: " + b));
-                    err.flush();
-                    return ExitCodes.REFUSED;
-                }
-                r = ctx.devices().setEnabledAll(List.copyOf(lines.keySet()), enabled, "cli", dryRun);
-                if (!r.unknown().isEmpty()) {
-                    r.unknown().forEach(m -> err.println("hotdesk: " + file + " line " + lines.get(m) + ": no device " + m.display()));
-                    err.println("hotdesk: no device was changed");
-                    err.flush();
-                    return ExitCodes.REFUSED;
-                }
-            }
-            if (r.changed().isEmpty()) {
-                err.println("hotdesk: every device there is " + (enabled ? "enabled" : "disabled") + " already: nothing changed");
-                err.flush();
-                return ExitCodes.NOTHING;
-            }
-            java.io.PrintWriter out = Output.out(spec);
             String what = enabled ? "enable" : "disable";
-            r.changed().forEach(d -> out.println((dryRun ? "would " + what + " device " : what + "d device ") + d.mac().display()));
-            out.flush();
-            return ExitCodes.OK;
+            return DeviceCommand.bulk(spec, inSite, file, which -> ctx.devices().setEnabled(which, enabled, "cli", dryRun),
+                    "no device was changed", "every device there is " + what + "d already: nothing changed",
+                    d -> (dryRun ? "would " + what + " device " : what + "d device ") + d.mac().display());
         }
     }
 
@@ -497,39 +468,53 @@ public final class DeviceCommand {
 
         /** {@code --site} or {@code --file}: one transaction, all or nothing. */
         private int bulk() {
-            java.io.PrintWriter err = spec.commandLine().getErr();
-            ManageDevices.Removed r;
-            java.util.Map<hotdesk.core.model.Mac, Integer> lines = new java.util.LinkedHashMap<>();
-            if (site != null) {
-                r = ctx.devices().removeSite(site, "cli", dryRun);
-                if (r.unknownSite()) {
-                    return Output.refused(spec, "no site " + site);
-                }
-            } else {
-                List<String> bad = new java.util.ArrayList<>();
-                if (!MacFile.read(file, lines, bad)) {
-                    bad.forEach(b -> err.println("hotdesk: " + b));
-                    err.flush();
-                    return ExitCodes.REFUSED;
-                }
-                r = ctx.devices().removeAll(List.copyOf(lines.keySet()), "cli", dryRun);
-                if (!r.unknown().isEmpty()) {
-                    r.unknown().forEach(m -> err.println("hotdesk: " + file + " line " + lines.get(m) + ": no device " + m.display()));
-                    err.println("hotdesk: no device was removed");
-                    err.flush();
-                    return ExitCodes.REFUSED;
-                }
-            }
-            if (r.devices().isEmpty()) {
-                err.println("hotdesk: no device at site " + site);
-                err.flush();
-                return ExitCodes.NOTHING;
-            }
-            java.io.PrintWriter out = Output.out(spec);
-            r.devices().forEach(d -> out.println((dryRun ? "would remove device " : "removed device ") + d.mac().display()));
-            out.flush();
-            return ExitCodes.OK;
+            return DeviceCommand.bulk(spec, site, file, which -> ctx.devices().remove(which, "cli", dryRun),
+                    "no device was removed", "no device at site " + site,
+                    d -> (dryRun ? "would remove device " : "removed device ") + d.mac().display());
         }
+    }
+
+    /**
+     * A bulk command on the devices of {@code site}, or else those listed in {@code file} (one
+     * transaction): a bad line of the file, a MAC that is no device (each reported with its line number)
+     * or an unknown site is refused and nothing changes; when nothing is left to do, {@code nothingToDo}
+     * and {@link ExitCodes#NOTHING}; else one line per device changed.
+     */
+    static int bulk(CommandSpec spec, String site, java.nio.file.Path file,
+                    java.util.function.Function<ManageDevices.Selection, ManageDevices.Bulk> op, String notDone,
+                    String nothingToDo, java.util.function.Function<Device, String> done) {
+        java.io.PrintWriter err = spec.commandLine().getErr();
+        ManageDevices.Bulk r;
+        if (site != null) {
+            r = op.apply(ManageDevices.Selection.site(site));
+            if (r.unknownSite()) {
+                return Output.refused(spec, "no site " + site);
+            }
+        } else {
+            java.util.Map<hotdesk.core.model.Mac, Integer> lines = new java.util.LinkedHashMap<>();
+            List<String> bad = new java.util.ArrayList<>();
+            if (!MacFile.read(file, lines, bad)) {
+                bad.forEach(b -> err.println("hotdesk: " + b));
+                err.flush();
+                return ExitCodes.REFUSED;
+            }
+            r = op.apply(ManageDevices.Selection.of(List.copyOf(lines.keySet())));
+            if (!r.unknown().isEmpty()) {
+                r.unknown().forEach(m -> err.println("hotdesk: " + file + " line " + lines.get(m) + ": no device " + m.display()));
+                err.println("hotdesk: " + notDone);
+                err.flush();
+                return ExitCodes.REFUSED;
+            }
+        }
+        if (r.devices().isEmpty()) {
+            err.println("hotdesk: " + nothingToDo);
+            err.flush();
+            return ExitCodes.NOTHING;
+        }
+        java.io.PrintWriter out = Output.out(spec);
+        r.devices().forEach(d -> out.println(done.apply(d)));
+        out.flush();
+        return ExitCodes.OK;
     }
 
     @Command(name = "reset-provisions", mixinStandardHelpOptions = true, description = {
@@ -562,45 +547,21 @@ public final class DeviceCommand {
                 err.flush();
                 return ExitCodes.USAGE;
             }
-            ManageDevices.ProvisionsReset r;
-            java.util.Map<hotdesk.core.model.Mac, Integer> lines = new java.util.LinkedHashMap<>();
+            if (mac != null && !hotdesk.core.model.Mac.isValid(mac)) {
+                return Output.refused(spec, "not a MAC: " + mac.replaceAll("\\p{Cntrl}", "?"));
+            }
             if (mac != null) {
-                if (!hotdesk.core.model.Mac.isValid(mac)) {
-                    return Output.refused(spec, "not a MAC: " + mac.replaceAll("\\p{Cntrl}", "?"));
-                }
-                r = ctx.devices().resetProvisions(List.of(hotdesk.core.model.Mac.parse(mac)), "cli");
-                if (!r.unknown().isEmpty()) {
-                    return Output.refused(spec, "no device " + r.unknown().get(0).display());
-                }
-            } else if (site != null) {
-                r = ctx.devices().resetProvisionsSite(site, "cli");
-                if (r.unknownSite()) {
-                    return Output.refused(spec, "no site " + site);
-                }
-            } else {
-                List<String> bad = new java.util.ArrayList<>();
-                if (!MacFile.read(file, lines, bad)) {
-                    bad.forEach(b -> err.println("hotdesk: " + b));
-                    err.flush();
-                    return ExitCodes.REFUSED;
-                }
-                r = ctx.devices().resetProvisions(List.copyOf(lines.keySet()), "cli");
-                if (!r.unknown().isEmpty()) {
-                    r.unknown().forEach(m -> err.println("hotdesk: " + file + " line " + lines.get(m) + ": no device " + m.display()));
-                    err.println("hotdesk: no provision count was reset");
-                    err.flush();
-                    return ExitCodes.REFUSED;
-                }
+                ManageDevices.Bulk r = ctx.devices().resetProvisions(
+                        ManageDevices.Selection.of(List.of(hotdesk.core.model.Mac.parse(mac))), "cli");
+                return r.unknown().isEmpty() ? Output.done(spec, resetLine(r.devices().get(0)))
+                        : Output.refused(spec, "no device " + r.unknown().get(0).display());
             }
-            if (r.devices().isEmpty()) {
-                err.println("hotdesk: no device at site " + site);
-                err.flush();
-                return ExitCodes.NOTHING;
-            }
-            java.io.PrintWriter out = Output.out(spec);
-            r.devices().forEach(d -> out.println("reset provision count of device " + d.mac().display()));
-            out.flush();
-            return ExitCodes.OK;
+            return DeviceCommand.bulk(spec, site, file, which -> ctx.devices().resetProvisions(which, "cli"),
+                    "no provision count was reset", "no device at site " + site, ResetProvisions::resetLine);
+        }
+
+        private static String resetLine(Device d) {
+            return "reset provision count of device " + d.mac().display();
         }
     }
 

@@ -73,6 +73,18 @@ class BulkRemoveCommandTest {
     }
 
     @Test
+    void a_file_that_holds_no_mac_is_refused_and_changes_nothing() throws Exception {
+        Path comments = dir.resolve("comments.txt");
+        Files.writeString(comments, "# nothing to remove yet\n\n");
+
+        CliRun r = run("device", "remove", "--file", comments.toString());
+
+        assertThat(r.code()).isEqualTo(3);
+        assertThat(r.err()).isEqualTo("hotdesk: " + comments + " holds no MAC\n");
+        assertThat(devices()).contains("00:15:65:00:00:01", "00:15:65:00:00:02", "00:15:65:00:00:03");
+    }
+
+    @Test
     void by_file_removes_the_listed_desks_or_with_any_bad_line_none() throws Exception {
         Path good = dir.resolve("good.txt");
         Files.writeString(good, "# annex\n001565000003\n\n00:15:65:00:00:02\n");

@@ -122,7 +122,7 @@ class ProvisionLimitTest {
                 "provisioning refused ip=127.0.0.1 mac=001565bbbbbb reason=unknown");
         assertThat(ledger.<Long>read(tx -> tx.provisionCount(Mac.parse(MAC)).served())).isEqualTo(3);
 
-        ManageDevices.ProvisionsReset reset = devices.resetProvisions(List.of(Mac.parse(MAC)), "cli");
+        ManageDevices.Bulk reset = devices.resetProvisions(ManageDevices.Selection.of(List.of(Mac.parse(MAC))), "cli");
 
         assertThat(reset.devices()).extracting(d -> d.mac().value()).containsExactly(MAC);
         assertThat(audits(desk, "device.reset-provisions")).extracting(AuditEntry::actor, AuditEntry::subject)
@@ -219,7 +219,7 @@ class ProvisionLimitTest {
             assertThat(get(server, MAC).statusCode()).isEqualTo(200);
             assertThat(get(server, MAC).statusCode()).isEqualTo(404);
 
-            assertThat(admin.resetProvisions(List.of(Mac.parse(MAC)), "cli").devices()).hasSize(1);
+            assertThat(admin.resetProvisions(ManageDevices.Selection.of(List.of(Mac.parse(MAC))), "cli").devices()).hasSize(1);
             clock.advance(ProvisionDesk.OTHERS_RECHECK);
 
             assertThat(get(server, MAC).statusCode()).isEqualTo(200);

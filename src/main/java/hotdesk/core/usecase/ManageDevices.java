@@ -222,55 +222,10 @@ public final class ManageDevices {
         return new Done(now, tx.linesOf(mac));
     }
 
-    /**
-     * What a bulk enable or disable did or, on a dry run, would do: the devices it changes (those already
-     * so are left out); or, when a MAC named is not a device or the site does not exist, nothing at all.
-     */
-    public record Switched(List<Device> changed, List<Mac> unknown, boolean unknownSite) {
-    }
-
-    /** Enables or disables these devices in one transaction (as {@link #set} each); any unknown MAC: none. */
-    public Switched setEnabledAll(List<Mac> macs, boolean enabled, String actor, boolean dryRun) {
-        return switchWhere(tx -> {
-            List<Mac> unknown = new ArrayList<>();
-            List<Device> found = new ArrayList<>();
-            for (Mac mac : new LinkedHashSet<>(macs)) {
-                tx.device(mac).ifPresentOrElse(found::add, () -> unknown.add(mac));
-            }
-            return new Switched(List.copyOf(found), List.copyOf(unknown), false);
-        }, enabled, actor, dryRun);
-    }
-
-    /** Enables or disables every device of the site in one transaction; an unknown site changes nothing. */
-    public Switched setEnabledSite(String site, boolean enabled, String actor, boolean dryRun) {
-        return switchWhere(tx -> tx.site(site).isEmpty() ? new Switched(List.of(), List.of(), true)
-                : new Switched(tx.devices().stream().filter(d -> site.equals(d.site())).toList(), List.of(), false),
-                enabled, actor, dryRun);
-    }
-
-    private Switched switchWhere(java.util.function.Function<hotdesk.core.port.LedgerTx, Switched> find, boolean enabled,
-                                 String actor, boolean dryRun) {
-        java.util.function.Function<hotdesk.core.port.LedgerTx, Switched> toChange = tx -> {
-            Switched all = find.apply(tx);
-            return new Switched(all.changed().stream().filter(d -> d.enabled() != enabled).toList(), all.unknown(),
-                    all.unknownSite());
-        };
-        if (dryRun) {
-            return ledger.read(toChange::apply);
-        }
-        return ledger.transact(tx -> {
-            Switched r = toChange.apply(tx);
-            if (!r.unknown().isEmpty() || r.unknownSite()) {
-                return r;
-            }
-            List<Device> changed = new ArrayList<>();
-            for (Device d : r.changed()) {
-                if (setIn(tx, d.mac(), new DeviceChanges(null, null, null, null, enabled), actor) instanceof Done done) {
-                    changed.add(done.device());
-                }
-            }
-            return new Switched(List.copyOf(changed), List.of(), false);
-        });
+    /** Enables or disables the selected devices in one transaction, each as {@link #set}; those already so are left out. */
+    public Bulk setEnabled(Selection which, boolean enabled, String actor, boolean dryRun) {
+        return bulk(which, dryRun, d -> d.enabled() != enabled, (tx, d, now, touched) ->
+                setIn(tx, d.mac(), new DeviceChanges(null, null, null, null, enabled), actor) instanceof Done);
     }
 
     /**
@@ -369,48 +324,11 @@ public final class ManageDevices {
         return lines;
     }
 
-    /**
-     * What a bulk removal did or, on a dry run, would do: the devices removed; or, when a MAC named is not
-     * a device ({@code unknown}) or the site does not exist ({@code unknownSite}), nothing at all.
-     */
-    public record Removed(List<Device> devices, List<Mac> unknown, boolean unknownSite) {
-    }
-
-    /** Removes these devices in one transaction: when any is unknown, none is removed. {@code dryRun}: only reads. */
-    public Removed removeAll(List<Mac> macs, String actor, boolean dryRun) {
-        return removeWhere(tx -> {
-            List<Mac> unknown = new java.util.ArrayList<>();
-            List<Device> found = new java.util.ArrayList<>();
-            for (Mac mac : new LinkedHashSet<>(macs)) {
-                tx.device(mac).ifPresentOrElse(found::add, () -> unknown.add(mac));
-            }
-            return new Removed(List.copyOf(found), List.copyOf(unknown), false);
-        }, actor, dryRun);
-    }
-
-    /** Removes every device of the site in one transaction (the site stays); an unknown site removes nothing. */
-    public Removed removeSite(String site, String actor, boolean dryRun) {
-        return removeWhere(tx -> tx.site(site).isEmpty() ? new Removed(List.of(), List.of(), true)
-                : new Removed(tx.devices().stream().filter(d -> site.equals(d.site())).toList(), List.of(), false),
-                actor, dryRun);
-    }
-
-    private Removed removeWhere(java.util.function.Function<hotdesk.core.port.LedgerTx, Removed> find, String actor, boolean dryRun) {
-        if (dryRun) {
-            return ledger.read(find::apply);
-        }
-        return ledger.transact(tx -> {
-            Removed r = find.apply(tx);
-            if (!r.unknown().isEmpty() || r.unknownSite()) {
-                return r;
-            }
-            Instant now = clock.instant();
-            Set<Target> touched = new LinkedHashSet<>();
-            for (Device d : r.devices()) {
-                removeIn(tx, d.mac(), actor, now, touched);
-            }
-            Seating.bump(tx, touched);
-            return r;
+    /** Removes the selected devices in one transaction, each as {@link #remove}. */
+    public Bulk remove(Selection which, String actor, boolean dryRun) {
+        return bulk(which, dryRun, d -> true, (tx, d, now, touched) -> {
+            removeIn(tx, d.mac(), actor, now, touched);
+            return true;
         });
     }
 
@@ -419,54 +337,82 @@ public final class ManageDevices {
     }
 
     /**
-     * What a provision count reset did: the desks reset; or, when a MAC named is not a device
-     * ({@code unknown}) or the site does not exist ({@code unknownSite}), nothing at all.
+     * Sets the selected desks' provision counts to 0 ({@code provisioning.max-provisions}) in one
+     * transaction, audited per desk. Each desk's lines get a new revision, so a running provisioning
+     * server reads the count again on the next fetch (and the reconciler tells the phone to fetch).
      */
-    public record ProvisionsReset(List<Device> devices, List<Mac> unknown, boolean unknownSite) {
+    public Bulk resetProvisions(Selection which, String actor) {
+        return bulk(which, false, d -> true, (tx, d, now, touched) -> {
+            long before = tx.provisionCount(d.mac()).served();
+            tx.resetProvisions(d.mac(), now);
+            tx.linesOf(d.mac()).forEach(l -> touched.add(Target.desk(l.endpointId())));
+            tx.audit(new AuditEntry(now, actor, "device.reset-provisions", d.mac().value(),
+                    "count was " + before + " (fetches not yet written by the provisioning server not included)"));
+            return true;
+        });
+    }
+
+    /** The desks a bulk command names: these MACs, or every device of a site. */
+    public record Selection(List<Mac> macs, String site) {
+        public static Selection of(List<Mac> macs) {
+            return new Selection(List.copyOf(new LinkedHashSet<>(macs)), null);
+        }
+
+        public static Selection site(String name) {
+            return new Selection(List.of(), name);
+        }
     }
 
     /**
-     * Sets these desks' provision counts to 0 ({@code provisioning.max-provisions}) in one transaction,
-     * audited per desk; when any MAC is unknown, none is reset. Each desk's lines get a new revision, so a
-     * running provisioning server reads the count again on the next fetch (and the reconciler tells the
-     * phone to fetch).
+     * What a bulk command did or, on a dry run, would do: the devices it changed; or, when a MAC named is
+     * not a device ({@code unknown}) or the site does not exist ({@code unknownSite}), nothing at all.
      */
-    public ProvisionsReset resetProvisions(List<Mac> macs, String actor) {
-        return resetWhere(tx -> {
-            List<Mac> unknown = new java.util.ArrayList<>();
-            List<Device> found = new java.util.ArrayList<>();
-            for (Mac mac : new LinkedHashSet<>(macs)) {
-                tx.device(mac).ifPresentOrElse(found::add, () -> unknown.add(mac));
-            }
-            return new ProvisionsReset(List.copyOf(found), List.copyOf(unknown), false);
-        }, actor);
+    public record Bulk(List<Device> devices, List<Mac> unknown, boolean unknownSite) {
+        boolean refused() {
+            return !unknown.isEmpty() || unknownSite;
+        }
     }
 
-    /** Resets the provision count of every desk of the site in one transaction; an unknown site resets nothing. */
-    public ProvisionsReset resetProvisionsSite(String site, String actor) {
-        return resetWhere(tx -> tx.site(site).isEmpty() ? new ProvisionsReset(List.of(), List.of(), true)
-                : new ProvisionsReset(tx.devices().stream().filter(d -> site.equals(d.site())).toList(), List.of(), false),
-                actor);
+    /** One device's part of a bulk command, in its transaction; true when it changed the device. */
+    private interface Step {
+        boolean apply(LedgerTx tx, Device d, Instant now, Set<Target> touched);
     }
 
-    private ProvisionsReset resetWhere(java.util.function.Function<hotdesk.core.port.LedgerTx, ProvisionsReset> find,
-                                       String actor) {
+    /** The devices {@code which} names, those of them {@code wanted}; or what of the selection is unknown. */
+    private static Bulk pick(LedgerTx tx, Selection which, java.util.function.Predicate<Device> wanted) {
+        if (which.site() != null) {
+            return tx.site(which.site()).isEmpty() ? new Bulk(List.of(), List.of(), true)
+                    : new Bulk(tx.devices().stream().filter(d -> which.site().equals(d.site())).filter(wanted).toList(),
+                    List.of(), false);
+        }
+        List<Mac> unknown = new ArrayList<>();
+        List<Device> found = new ArrayList<>();
+        for (Mac mac : which.macs()) {
+            tx.device(mac).ifPresentOrElse(found::add, () -> unknown.add(mac));
+        }
+        return new Bulk(found.stream().filter(wanted).toList(), List.copyOf(unknown), false);
+    }
+
+    /** Every bulk command: pick, then (unless a dry run or anything is unknown) apply the step to each, one transaction. */
+    private Bulk bulk(Selection which, boolean dryRun, java.util.function.Predicate<Device> wanted, Step step) {
+        if (dryRun) {
+            return ledger.read(tx -> pick(tx, which, wanted));
+        }
         return ledger.transact(tx -> {
-            ProvisionsReset r = find.apply(tx);
-            if (!r.unknown().isEmpty() || r.unknownSite()) {
-                return r;
+            Bulk picked = pick(tx, which, wanted);
+            if (picked.refused()) {
+                return picked;
             }
             Instant now = clock.instant();
             Set<Target> touched = new LinkedHashSet<>();
-            for (Device d : r.devices()) {
-                long before = tx.provisionCount(d.mac()).served();
-                tx.resetProvisions(d.mac(), now);
-                tx.linesOf(d.mac()).forEach(l -> touched.add(Target.desk(l.endpointId())));
-                tx.audit(new AuditEntry(now, actor, "device.reset-provisions", d.mac().value(),
-                        "count was " + before + " (fetches not yet written by the provisioning server not included)"));
+            List<Device> changed = new ArrayList<>();
+            for (Device d : picked.devices()) {
+                if (step.apply(tx, d, now, touched)) {
+                    changed.add(d);
+                }
             }
             Seating.bump(tx, touched);
-            return r;
+            return new Bulk(List.copyOf(changed), List.of(), false);
         });
     }
 
