@@ -288,8 +288,10 @@ public final class LogIn {
             user = tx.user(ext);
             atDesk = tx.failureTimes(userAtDeskKey(ext, endpointId), since);
             userFailures = tx.failureTimes(userKey(ext), since);
-            // asked for every extension typed, a user or not: the same work either way
-            trusted = tx.recentDesks(ext, now.minus(policy.limits().trustedFor()), policy.limits().trustedDesks())
+            // only matters while the extension is locked across desks, so the login path asks nothing more
+            // otherwise; asked for every extension typed, a user or not: the same work either way
+            trusted = policy.limits().user().locked(userFailures, now)
+                    && tx.recentDesks(ext, now.minus(policy.limits().trustedFor()), policy.limits().trustedDesks())
                     .contains(endpointId);
             right = checked != null && checked.pinHash().isPresent() && user.map(User::pinHash).equals(checked.pinHash());
         } else {
