@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -109,6 +110,7 @@ public final class AmiLink implements AutoCloseable {
     private final AmiActions actions = new Actions();
     private final AmiCallState callState;
     private volatile java.util.function.BiConsumer<String, java.time.Instant> onCallEnded = (e, at) -> { };
+    private volatile ContactListener onContact = (aor, uri, removed) -> { };
     private final PhoneResync phoneResync;
     private final DialplanState dialplanState;
     private final AmiModuleCheck moduleCheck;
@@ -454,7 +456,41 @@ public final class AmiLink implements AutoCloseable {
         return callState;
     }
 
+    // ---- registered contacts
+
+    /**
+     * Where every contact change ({@code ContactStatus}) is reported, on the AMI reader thread: it must return at
+     * once (queue it). Set it before {@link #start()}.
+     */
+    public void onContactChanged(ContactListener handler) {
+        this.onContact = handler == null ? (aor, uri, removed) -> { } : handler;
+    }
+
+    /** Told of one contact added ({@code removed} false) or removed on an AOR. */
+    @FunctionalInterface
+    public interface ContactListener {
+        void changed(String aor, String uri, boolean removed);
+    }
+
+    /**
+     * Every contact Asterisk holds now ({@code PJSIPShowContacts}), each with {@code since} = {@code now};
+     * throws {@link hotdesk.core.port.PbxException} when Asterisk cannot be asked. Blocking.
+     */
+    public List<hotdesk.core.model.PhoneContact> contacts(java.time.Instant now) {
+        return AmiContacts.list(actions, now);
+    }
+
     private void hangup(AmiMessage m) {
+        if ("ContactStatus".equalsIgnoreCase(m.getOrEmpty("Event"))) {
+            AmiContacts.change(m).ifPresent(c -> {
+                try {
+                    onContact.changed(c.aor(), c.uri(), c.removed());
+                } catch (RuntimeException e) {
+                    LOG.warn("the contact handler failed for {}: {}", c.aor(), e.toString());
+                }
+            });
+            return;
+        }
         AmiCallState.endpointOf(m.getOrEmpty("Channel")).ifPresent(endpoint -> {
             try {
                 onCallEnded.accept(endpoint, java.time.Instant.now());

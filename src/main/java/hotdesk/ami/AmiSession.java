@@ -91,7 +91,7 @@ final class AmiSession {
      * @param onLoggedIn    called with Asterisk's banner once the login succeeded, before any event is read
      * @param onFullyBooted called on this thread for every {@code FullyBooted}; must not block
      * @param onUserEvent   called on this thread for every {@code UserEvent}; must not block
-     * @param onHangup      called on this thread for every {@code Hangup} event; must not block
+     * @param onHangup      called on this thread for every {@code Hangup} and {@code ContactStatus} event; must not block
      */
     Outcome run(Consumer<String> onLoggedIn, Consumer<AmiMessage> onFullyBooted, Consumer<AmiMessage> onUserEvent,
                 Consumer<AmiMessage> onHangup) {
@@ -260,7 +260,7 @@ final class AmiSession {
                     } else {
                         list.items.add(m);
                     }
-                } else if ("Hangup".equalsIgnoreCase(event)) {
+                } else if ("Hangup".equalsIgnoreCase(event) || "ContactStatus".equalsIgnoreCase(event)) {
                     onHangup.accept(m);
                 } else if ("FullyBooted".equalsIgnoreCase(event)) {
                     onFullyBooted.accept(m);

@@ -199,6 +199,9 @@ public final class Config {
                     + "re-fetch its config"),
             new Key("notify.event.snom", "check-sync;reboot=false", "NOTIFY Event that makes a Snom re-fetch its config"),
             new Key("notify.event.fanvil", "check-sync", "NOTIFY Event that makes a Fanvil re-fetch its config"),
+            new Key("notify.retries", "3", "check-sync NOTIFYs sent again to a phone that did not fetch its file after a change "
+                    + "(0 to 10; 0: never); then the desk is audited as desk.unanswered"),
+            new Key("notify.retry-after", "30s", "wait before the first NOTIFY is sent again; each further wait is twice the one before"),
             new Key("notify.event.cisco", "resync", "NOTIFY Event that makes a Cisco MPP phone re-fetch its profile")
     );
 

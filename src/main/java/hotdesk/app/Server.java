@@ -41,6 +41,7 @@ import hotdesk.core.usecase.LogOut;
 import hotdesk.core.usecase.ProvisionDesk;
 import hotdesk.core.usecase.PruneLedger;
 import hotdesk.core.usecase.Reconcile;
+import hotdesk.core.usecase.TrackContacts;
 import hotdesk.core.port.Telemetry;
 import hotdesk.metrics.MetricsServer;
 import hotdesk.metrics.MetricsSettings;
@@ -366,6 +367,21 @@ public final class Server implements AutoCloseable {
         }
     }
 
+    /** Runs {@code work} on {@code queue}; a full queue or a failure is logged, never thrown at the caller. */
+    private static void queue(ExecutorService queue, String what, Runnable work) {
+        try {
+            queue.execute(() -> {
+                try {
+                    work.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("recording the {} failed: {}", what, e.toString());
+                }
+            });
+        } catch (RejectedExecutionException full) {
+            LOG.warn("recording the {} dropped: the queue is full (the next Asterisk connect lists every contact again)", what);
+        }
+    }
+
     public synchronized void start() {
         Config c = services.config();
         LOG.info("hotdesk starting… configuration:");
@@ -403,14 +419,25 @@ public final class Server implements AutoCloseable {
                 }
             });
             // the link calls back only after ami.start(), below, when reconcile is set
+            // registered contacts reach the ledger off the AMI reader, in order; Asterisk's full list after each
+            // connect corrects whatever a full queue dropped
+            ExecutorService contactQueue = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+                    new LinkedBlockingQueue<>(WATCH_QUEUE), daemonThreads("hotdesk-contacts"));
+            open.push(contactQueue::shutdownNow);
+            TrackContacts contacts = new TrackContacts(ledger, node, services.clock());
+            AmiLink[] link = new AmiLink[1];
             ami = new AmiLink(parts.ami(), modules, () -> {
                 LOG.info("Asterisk is fully booted: pushing every desk and user again");
                 reconcile.asteriskRestarted();
+                queue(contactQueue, "contact list", () -> contacts.replaceAll(link[0].contacts(services.clock().instant())));
             }, this::emergencyCall);
+            link[0] = ami;
+            ami.onContactChanged((aor, uri, removed) -> queue(contactQueue, "contact of " + aor,
+                    () -> contacts.changed(aor, uri, removed)));
             open.push(ami);
             reconcile = new Reconcile(ledger, new AriPbx(ariClient), ami.dialplanState(), ami.phoneResync(),
                     new Projections(profile, services.defaultElin()), services.clock(), node, parts.maxBackoff(), events,
-                    telemetry);
+                    telemetry).notifyRetries(c.integer("notify.retries", 0, 10), c.duration("notify.retry-after"));
 
             // one push per call at most, so as many threads as FastAGI has; beyond that a login is
             // answered "update shortly" and the reconciler applies it

@@ -61,24 +61,24 @@ public final class StatusCommand implements Callable<Integer> {
                         m.put("maxProvisions", max);
                         return m;
                     },
-                    List.of("ENDPOINT", "LABEL", "STATE", "USER", "SINCE", "ELIN", "WARNINGS", "ASTERISK", "PROVISIONS"),
+                    List.of("ENDPOINT", "LABEL", "STATE", "USER", "SINCE", "ELIN", "WARNINGS", "ASTERISK", "PHONE", "CONFIG", "PROVISIONS"),
                     l -> List.of(l.line().endpointId(), l.device().label(), l.state(),
                             l.occupant().map(u -> u.extension() + " " + u.name()).orElse("-"),
                             l.occupancy().map(o -> o.since().toString()).orElse("-"),
                             elin(l.located()), warnings(l.located()),
-                            applied(l), served.apply(l) + "/" + max));
+                            applied(l), phone(l), config(l), served.apply(l) + "/" + max));
             if (!json) {
                 printSecurity(status, status.security(), false);
             }
             return code;
         }
         int code = Output.listing(spec, json, status.lines(ctx.node()), StatusCommand::describe,
-                List.of("ENDPOINT", "LABEL", "STATE", "USER", "SINCE", "ELIN", "WARNINGS", "ASTERISK"),
+                List.of("ENDPOINT", "LABEL", "STATE", "USER", "SINCE", "ELIN", "WARNINGS", "ASTERISK", "PHONE", "CONFIG"),
                 l -> List.of(l.line().endpointId(), l.device().label(), l.state(),
                         l.occupant().map(u -> u.extension() + " " + u.name()).orElse("-"),
                         l.occupancy().map(o -> o.since().toString()).orElse("-"),
                         elin(l.located()), warnings(l.located()),
-                        applied(l)));
+                        applied(l), phone(l), config(l)));
         if (!json) {
             printSecurity(status, status.security(), false);
         }
@@ -174,6 +174,40 @@ public final class StatusCommand implements Callable<Integer> {
         return l.appliedRevision().map(r -> "pending (applied rev " + r + " of " + l.revision() + ")").orElse("pending (never applied)");
     }
 
+    /** The desk's registration: its contact's address and since when, {@code not registered} without one. */
+    static String phone(DeskStatus.Line l) {
+        if (l.contacts().isEmpty()) {
+            return "not registered";
+        }
+        hotdesk.core.model.PhoneContact c = l.contacts().get(l.contacts().size() - 1);
+        String where = c.via().isEmpty() ? hostOf(c.uri()) : c.via();
+        return where + " since " + c.since() + (l.contacts().size() > 1 ? " (+" + (l.contacts().size() - 1) + " more)" : "");
+    }
+
+    /** {@code sip:hd-x@10.0.0.5:5060;transport=udp} → {@code 10.0.0.5:5060}. */
+    static String hostOf(String uri) {
+        int at = uri.indexOf('@');
+        String rest = at >= 0 ? uri.substring(at + 1) : uri.replaceFirst("^sips?:", "");
+        int semi = rest.indexOf(';');
+        return semi >= 0 ? rest.substring(0, semi) : rest;
+    }
+
+    /**
+     * The login receipt: whether the phone fetched its file after the last check-sync it was sent
+     * ({@code fetched …}), is still awaited ({@code no fetch since …, N NOTIFYs}), or was never told
+     * (its last fetch, or {@code never fetched}).
+     */
+    static String config(DeskStatus.Line l) {
+        if (l.fetchedAfterNotice()) {
+            return "fetched " + l.lastFetch().get();
+        }
+        if (l.notice().isPresent()) {
+            hotdesk.core.model.Notice n = l.notice().get();
+            return "NO FETCH since " + n.at() + " (" + n.sends() + (n.sends() == 1 ? " NOTIFY)" : " NOTIFYs)");
+        }
+        return l.lastFetch().map(t -> "last fetch " + t).orElse("never fetched");
+    }
+
     static Map<String, Object> describe(DeskStatus.Line l) {
         Map<String, Object> m = Output.object();
         m.put("endpoint", l.line().endpointId());
@@ -195,6 +229,23 @@ public final class StatusCommand implements Callable<Integer> {
         m.put("inSync", l.inSync());
         m.put("lastError", l.lastError().orElse(null));
         m.put("occupantError", l.occupantError().orElse(null));
+        m.put("registrations", l.contacts().stream().map(c -> {
+            Map<String, Object> x = Output.object();
+            x.put("uri", c.uri());
+            x.put("userAgent", c.userAgent().isEmpty() ? null : c.userAgent());
+            x.put("via", c.via().isEmpty() ? null : c.via());
+            x.put("since", c.since().toString());
+            return x;
+        }).toList());
+        m.put("lastFetch", l.lastFetch().map(Object::toString).orElse(null));
+        m.put("notice", l.notice().map(n -> {
+            Map<String, Object> x = Output.object();
+            x.put("revision", n.revision());
+            x.put("at", n.at().toString());
+            x.put("notifies", n.sends());
+            x.put("fetchedAfter", l.fetchedAfterNotice());
+            return x;
+        }).orElse(null));
         DeviceCommand.emergency(m, l.located());
         return m;
     }

@@ -656,6 +656,12 @@ final class JdbcLedger implements Ledger {
         }
 
         @Override
+        public Optional<Instant> lastFetch(Mac mac) {
+            return one("read last config fetch of " + mac, "SELECT MAX(fetched_at) AS last_at FROM config_fetches WHERE mac = ?",
+                    rs -> instant(rs, "last_at"), mac.value());
+        }
+
+        @Override
         public void addProvisions(Mac mac, long n) {
             if (n <= 0) {
                 return;
@@ -1335,6 +1341,9 @@ final class JdbcLedger implements Ledger {
             String what = "drop revision of " + target;
             update(what, "DELETE FROM revisions WHERE kind = ? AND target_id = ?", kind(target), target.id());
             update(what, "DELETE FROM applied_state WHERE kind = ? AND target_id = ?", kind(target), target.id());
+            if (target.kind() == Target.Kind.DESK) {
+                update(what, "DELETE FROM desk_notices WHERE endpoint_id = ?", target.id());
+            }
         }
 
         // ---- applied state
@@ -1371,6 +1380,61 @@ final class JdbcLedger implements Ledger {
                 update(what, "INSERT INTO applied_state (node, kind, target_id, last_error, failed_at) VALUES (?, ?, ?, ?, ?)",
                         node, kind(target), target.id(), message, at);
             }
+        }
+
+        // ---- login receipts
+
+        @Override
+        public void putNotice(String node, hotdesk.core.model.Notice n) {
+            String what = "record check-sync of " + n.endpointId() + " on node " + node;
+            if (update(what, "UPDATE desk_notices SET revision = ?, notified_at = ?, sends = ? WHERE node = ? AND endpoint_id = ?",
+                    n.revision(), n.at(), n.sends(), node, n.endpointId()) == 0) {
+                update(what, "INSERT INTO desk_notices (node, endpoint_id, revision, notified_at, sends) VALUES (?, ?, ?, ?, ?)",
+                        node, n.endpointId(), n.revision(), n.at(), n.sends());
+            }
+        }
+
+        @Override
+        public Map<String, hotdesk.core.model.Notice> notices(String node) {
+            Map<String, hotdesk.core.model.Notice> out = new LinkedHashMap<>();
+            list("read check-syncs of node " + node,
+                    "SELECT endpoint_id, revision, notified_at, sends FROM desk_notices WHERE node = ? ORDER BY endpoint_id",
+                    rs -> out.put(rs.getString("endpoint_id"), new hotdesk.core.model.Notice(rs.getString("endpoint_id"),
+                            rs.getLong("revision"), instant(rs, "notified_at"), rs.getInt("sends"))), node);
+            return Collections.unmodifiableMap(out);
+        }
+
+        @Override
+        public void putContact(String node, hotdesk.core.model.PhoneContact c) {
+            String what = "record contact of " + c.aor() + " on node " + node;
+            if (update(what, "UPDATE phone_contacts SET user_agent = ?, via = ?, since = ? WHERE node = ? AND aor = ? AND uri = ?",
+                    c.userAgent(), c.via(), c.since(), node, c.aor(), c.uri()) == 0) {
+                update(what, "INSERT INTO phone_contacts (node, aor, uri, user_agent, via, since) VALUES (?, ?, ?, ?, ?, ?)",
+                        node, c.aor(), c.uri(), c.userAgent(), c.via(), c.since());
+            }
+        }
+
+        @Override
+        public boolean deleteContact(String node, String aor, String uri) {
+            return update("forget contact of " + aor + " on node " + node,
+                    "DELETE FROM phone_contacts WHERE node = ? AND aor = ? AND uri = ?", node, aor, uri) > 0;
+        }
+
+        @Override
+        public void deleteContacts(String node) {
+            update("forget contacts of node " + node, "DELETE FROM phone_contacts WHERE node = ?", node);
+        }
+
+        @Override
+        public Map<String, List<hotdesk.core.model.PhoneContact>> contacts(String node) {
+            Map<String, List<hotdesk.core.model.PhoneContact>> out = new LinkedHashMap<>();
+            list("read contacts of node " + node,
+                    "SELECT aor, uri, user_agent, via, since FROM phone_contacts WHERE node = ? ORDER BY aor, since, uri",
+                    rs -> out.computeIfAbsent(rs.getString("aor"), k -> new ArrayList<>()).add(new hotdesk.core.model.PhoneContact(
+                            rs.getString("aor"), rs.getString("uri"), rs.getString("user_agent"), rs.getString("via"),
+                            instant(rs, "since"))), node);
+            out.replaceAll((k, v) -> List.copyOf(v));
+            return Collections.unmodifiableMap(out);
         }
 
         @Override

@@ -429,6 +429,35 @@ abstract class AsteriskContract {
     }
 
     @Test
+    void ami_a_registering_phone_raises_contact_status_is_listed_with_its_user_agent_and_leaves_with_removed() throws Exception {
+        new AriPbx(ari()).push(projections.desk(line, device, Optional.empty()));
+        List<String> changes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (AmiLink link = new AmiLink(new AmiSettings("127.0.0.1", amiPort(), AMI_USER, AMI_SECRET, Duration.ofSeconds(5),
+                Map.of()), Map.of(), () -> { }, call -> { })) {
+            link.onContactChanged((aor, uri, removed) -> changes.add((removed ? "-" : "+") + aor + " " + uri));
+            link.start();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(link::connected);
+            java.time.Instant now = java.time.Instant.now();
+
+            AutoCloseable phone = registerPhone(DESK, line.secret());
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !changes.isEmpty());
+            assertThat(changes.get(0)).startsWith("+" + DESK + " sip:");
+            String uri = changes.get(0).substring(changes.get(0).indexOf(' ') + 1);
+            assertThat(link.contacts(now)).filteredOn(c -> c.aor().equals(DESK)).singleElement().satisfies(c -> {
+                assertThat(c.uri()).isEqualTo(uri);
+                assertThat(c.via()).startsWith("127.0.0.1:");
+                assertThat(c.userAgent()).as("the REGISTER's User-Agent").isNotEmpty();
+                assertThat(c.since()).isEqualTo(now);
+            });
+
+            phone.close();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> changes.size() >= 2);
+            assertThat(changes.get(1)).isEqualTo("-" + DESK + " " + uri);
+            assertThat(link.contacts(now)).noneMatch(c -> c.aor().equals(DESK));
+        }
+    }
+
+    @Test
     void ami_core_show_channels_is_a_list_answer_and_hotdesks_call_state_reads_it() {
         try (AmiWire hotdesk = loggedIn(AMI_USER, AMI_SECRET, "system,user,call")) {
             Message answer = hotdesk.action("CoreShowChannels", Map.of());

@@ -105,7 +105,12 @@ class FakeAsteriskContractTest extends AsteriskContract {
     @Override
     AutoCloseable registerPhone(String endpoint, String password) {
         registered.add(endpoint);
-        return () -> registered.remove(endpoint);
+        String uri = "sip:" + endpoint + "@127.0.0.1:5099";
+        ami.register(endpoint, uri, "fake-phone", "127.0.0.1", 5099);
+        return () -> {
+            registered.remove(endpoint);
+            ami.unregister(endpoint, uri);
+        };
     }
 
     @Override

@@ -20,6 +20,8 @@ import hotdesk.core.model.OtpRecord;
 import hotdesk.core.model.SecretHash;
 import hotdesk.core.model.Site;
 import hotdesk.core.model.Target;
+import hotdesk.core.model.Notice;
+import hotdesk.core.model.PhoneContact;
 import hotdesk.core.model.User;
 import hotdesk.core.port.DuplicateException;
 import hotdesk.core.port.Ledger;
@@ -723,6 +725,76 @@ abstract class LedgerContract {
         Map<Mac, Instant> last = ledger.read(LedgerTx::lastFetches);
 
         assertThat(last).containsExactly(Map.entry(Mac.parse(MAC_A), T0.plusSeconds(5)));
+    }
+
+    @Test
+    void last_fetch_of_one_desk_is_its_newest_and_empty_when_it_never_fetched() {
+        givenUsersAndDesks(0, 2);
+        given(tx -> {
+            tx.recordFetch(Mac.parse(MAC_A), T0.plusSeconds(5), "10.0.0.5", "newest");
+            tx.recordFetch(Mac.parse(MAC_A), T0, "10.0.0.5", "older, written later");
+        });
+
+        Optional<Instant> a = ledger.read(tx -> tx.lastFetch(Mac.parse(MAC_A)));
+        Optional<Instant> b = ledger.read(tx -> tx.lastFetch(Mac.parse(MAC_B)));
+        assertThat(a).contains(T0.plusSeconds(5));
+        assertThat(b).isEmpty();
+    }
+
+    // ---- login receipts
+
+    @Test
+    void a_notice_is_kept_per_node_and_desk_replaced_by_the_next_and_dropped_with_the_desk_revision() {
+        String a = Mac.parse(MAC_A).endpointId();
+        given(tx -> {
+            tx.putNotice("n1", new Notice(a, 3, T0, 1));
+            tx.putNotice("n2", new Notice(a, 2, T0.minusSeconds(9), 1));
+            tx.putNotice("n1", new Notice(a, 3, T0, 2));
+        });
+
+        Map<String, Notice> n1 = ledger.read(tx -> tx.notices("n1"));
+        Map<String, Notice> n2 = ledger.read(tx -> tx.notices("n2"));
+        Map<String, Notice> n3 = ledger.read(tx -> tx.notices("n3"));
+        assertThat(n1).containsExactly(Map.entry(a, new Notice(a, 3, T0, 2)));
+        assertThat(n2.get(a).revision()).isEqualTo(2);
+        assertThat(n3).isEmpty();
+
+        given(tx -> tx.dropRevision(Target.desk(a)));
+        Map<String, Notice> n1After = ledger.read(tx -> tx.notices("n1"));
+        Map<String, Notice> n2After = ledger.read(tx -> tx.notices("n2"));
+        assertThat(n1After).isEmpty();
+        assertThat(n2After).isEmpty();
+    }
+
+    @Test
+    void contacts_are_kept_per_node_and_aor_replaced_by_uri_and_forgotten_one_by_one_or_all() {
+        var c1 = new PhoneContact("hd-a", "sip:hd-a@10.0.0.5:5060", "Yealink SIP-T54W", "10.0.0.5:5060", T0);
+        var c2 = new PhoneContact("hd-a", "sip:hd-a@10.0.0.6:5060", "", "", T0.plusSeconds(1));
+        var c3 = new PhoneContact("101", "sip:101@10.0.0.7:5060", "softphone", "10.0.0.7:5060", T0);
+        given(tx -> {
+            tx.putContact("n1", c1);
+            tx.putContact("n1", c2);
+            tx.putContact("n1", c3);
+            tx.putContact("n2", c1);
+            tx.putContact("n1", new PhoneContact("hd-a", "sip:hd-a@10.0.0.5:5060", "Yealink SIP-T54W 2", "10.0.0.5:5060", T0));
+        });
+
+        Map<String, List<PhoneContact>> n1 = ledger.read(tx -> tx.contacts("n1"));
+        assertThat(n1.get("hd-a")).extracting(PhoneContact::userAgent).containsExactly("Yealink SIP-T54W 2", "");
+        assertThat(n1.get("101")).containsExactly(c3);
+
+        boolean first = ledger.transact(tx -> tx.deleteContact("n1", "hd-a", "sip:hd-a@10.0.0.6:5060"));
+        boolean again = ledger.transact(tx -> tx.deleteContact("n1", "hd-a", "sip:hd-a@10.0.0.6:5060"));
+        assertThat(first).isTrue();
+        assertThat(again).isFalse();
+        Map<String, List<PhoneContact>> left = ledger.read(tx -> tx.contacts("n1"));
+        assertThat(left.get("hd-a")).hasSize(1);
+
+        given(tx -> tx.deleteContacts("n1"));
+        Map<String, List<PhoneContact>> none = ledger.read(tx -> tx.contacts("n1"));
+        Map<String, List<PhoneContact>> other = ledger.read(tx -> tx.contacts("n2"));
+        assertThat(none).isEmpty();
+        assertThat(other.get("hd-a")).containsExactly(c1);
     }
 
     // ---- board accounts and sessions

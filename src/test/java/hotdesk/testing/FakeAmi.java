@@ -129,7 +129,8 @@ public final class FakeAmi implements AutoCloseable {
             Map.entry("dbget", Set.of("system", "reporting")), Map.entry("modulecheck", Set.of("system")),
             Map.entry("getvar", Set.of("call", "reporting")), Map.entry("showdialplan", Set.of("config", "reporting")),
             Map.entry("originate", Set.of("originate")), Map.entry("userevent", Set.of("user")),
-            Map.entry("hangup", Set.of("system", "call")), Map.entry("coreshowchannels", Set.of("system", "reporting")));
+            Map.entry("hangup", Set.of("system", "call")), Map.entry("coreshowchannels", Set.of("system", "reporting")),
+            Map.entry("pjsipshowcontacts", Set.of("system")));
     /** Applications an Originate may start only with write class system (main/manager.c originate_app_permissions). */
     private static final List<String> SYSTEM_ONLY_APPS = List.of("agi", "dbdeltree", "exec", "externalivr", "mixmonitor",
             "originate", "reload", "system");
@@ -359,6 +360,65 @@ public final class FakeAmi implements AutoCloseable {
                 s.sendQuietly(text);
             }
         }
+    }
+
+    /** A registered contact as the fake holds it. */
+    private record Contact(String aor, String uri, String userAgent, String viaAddr, int viaPort) {
+    }
+
+    private final List<Contact> contacts = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * A phone registers: {@code PJSIPShowContacts} lists it from now on, and {@code Event: ContactStatus} with
+     * {@code ContactStatus: NonQualified} goes to every session that may read system events (as recorded on
+     * the kit for a new contact; a refresh of a known contact sends nothing).
+     */
+    public void register(String aor, String uri, String userAgent, String viaAddr, int viaPort) {
+        boolean known = contacts.stream().anyMatch(c -> c.aor().equals(aor) && c.uri().equals(uri));
+        if (known) {
+            return;
+        }
+        contacts.add(new Contact(aor, uri, userAgent, viaAddr, viaPort));
+        contactStatus(aor, uri, "NonQualified");
+    }
+
+    /** The contact expires or unregisters: gone from the list, {@code ContactStatus: Removed} sent. */
+    public void unregister(String aor, String uri) {
+        if (contacts.removeIf(c -> c.aor().equals(aor) && c.uri().equals(uri))) {
+            contactStatus(aor, uri, "Removed");
+        }
+    }
+
+    private void contactStatus(String aor, String uri, String status) {
+        String text = "Event: ContactStatus\r\nPrivilege: system,all\r\nURI: " + uri + "\r\nContactStatus: " + status
+                + "\r\nAOR: " + aor + "\r\nEndpointName: " + aor + "\r\nRoundtripUsec: 0\r\n\r\n";
+        for (Session s : sessions) {
+            if (s.authenticated && s.mayRead("system")) {
+                s.sendQuietly(text);
+            }
+        }
+    }
+
+    /** PJSIPShowContacts as Asterisk 22.10.1 answers it (recorded): an Error without contacts, else a list. */
+    private String showContacts(Headers h) {
+        List<Contact> listed = List.copyOf(contacts);
+        if (listed.isEmpty()) {
+            return error(h, "No Contacts found");
+        }
+        StringBuilder b = new StringBuilder("Response: Success\r\n" + id(h) + "EventList: start\r\n"
+                + "Message: A listing of Contacts follows, presented as ContactList events\r\n\r\n");
+        int n = 0;
+        for (Contact c : listed) {
+            b.append("Event: ContactList\r\n").append(id(h)).append("ObjectType: contact\r\nObjectName: ").append(c.aor())
+                    .append(";@").append(Integer.toHexString(c.uri().hashCode())).append("\r\nViaAddr: ").append(c.viaAddr())
+                    .append("\r\nCallId: ").append(++n).append("@fake\r\nEndpoint: ").append(c.aor())
+                    .append("\r\nViaPort: ").append(c.viaPort()).append("\r\nUri: ").append(c.uri())
+                    .append("\r\nUserAgent: ").append(c.userAgent()).append("\r\nExpirationTime: 1796185443\r\n")
+                    .append("Status: NonQualified\r\nRoundtripUsec: N/A\r\n\r\n");
+        }
+        b.append("Event: ContactListComplete\r\n").append(id(h)).append("EventList: Complete\r\nListItems: ")
+                .append(listed.size()).append("\r\n\r\n");
+        return b.toString();
     }
 
     /** CoreShowChannels as Asterisk 22.10.1 answers it (recorded): Success, one event per channel, Complete with ListItems. */
@@ -726,6 +786,9 @@ public final class FakeAmi implements AutoCloseable {
                 return true;
             case "coreshowchannels":
                 s.send(coreShowChannels(h));
+                return true;
+            case "pjsipshowcontacts":
+                s.send(showContacts(h));
                 return true;
             default:
                 s.send(error(h, "Invalid/unknown command: " + action + ". Use Action: ListCommands to show available commands."));

@@ -72,6 +72,8 @@ public final class InMemoryLedger implements Ledger {
         Map<Long, hotdesk.core.model.ApiToken> apiTokens = new TreeMap<>();
         long apiTokenSeq;
         Map<String, hotdesk.core.model.DeskKey> deskKeys = new TreeMap<>();
+        Map<String, Map<String, hotdesk.core.model.Notice>> notices = new HashMap<>();
+        Map<String, Map<List<String>, hotdesk.core.model.PhoneContact>> contacts = new HashMap<>();
 
         State copy() {
             State c = new State();
@@ -99,6 +101,8 @@ public final class InMemoryLedger implements Ledger {
             c.apiTokens = new TreeMap<>(apiTokens);
             c.apiTokenSeq = apiTokenSeq;
             c.deskKeys = new TreeMap<>(deskKeys);
+            notices.forEach((k, v) -> c.notices.put(k, new TreeMap<>(v)));
+            contacts.forEach((k, v) -> c.contacts.put(k, new LinkedHashMap<>(v)));
             c.sites = new TreeMap<>(sites);
             c.locations = new HashMap<>(locations);
             return c;
@@ -334,6 +338,11 @@ public final class InMemoryLedger implements Ledger {
             Map<Mac, Instant> out = new TreeMap<>(Comparator.comparing(Mac::value));
             s.fetches.forEach(f -> out.merge(f.mac(), f.at(), (a, b) -> a.isAfter(b) ? a : b));
             return java.util.Collections.unmodifiableMap(out);
+        }
+
+        @Override
+        public Optional<Instant> lastFetch(Mac mac) {
+            return s.fetches.stream().filter(f -> f.mac().equals(mac)).map(Fetch::at).max(Comparator.naturalOrder());
         }
 
         @Override
@@ -647,6 +656,7 @@ public final class InMemoryLedger implements Ledger {
             s.revisions.remove(target);
             s.applied.values().forEach(m -> m.remove(target));
             s.errors.values().forEach(m -> m.remove(target));
+            s.notices.values().forEach(m -> m.remove(target.id()));
         }
 
         @Override
@@ -663,6 +673,41 @@ public final class InMemoryLedger implements Ledger {
         @Override
         public void markFailed(String node, Target target, Instant at, String error) {
             s.errors.computeIfAbsent(node, k -> new HashMap<>()).put(target, error);
+        }
+
+        @Override
+        public void putNotice(String node, hotdesk.core.model.Notice n) {
+            s.notices.computeIfAbsent(node, k -> new TreeMap<>()).put(n.endpointId(), n);
+        }
+
+        @Override
+        public Map<String, hotdesk.core.model.Notice> notices(String node) {
+            return Map.copyOf(s.notices.getOrDefault(node, Map.of()));
+        }
+
+        @Override
+        public void putContact(String node, hotdesk.core.model.PhoneContact c) {
+            s.contacts.computeIfAbsent(node, k -> new LinkedHashMap<>()).put(List.of(c.aor(), c.uri()), c);
+        }
+
+        @Override
+        public boolean deleteContact(String node, String aor, String uri) {
+            return s.contacts.getOrDefault(node, new HashMap<>()).remove(List.of(aor, uri)) != null;
+        }
+
+        @Override
+        public void deleteContacts(String node) {
+            s.contacts.remove(node);
+        }
+
+        @Override
+        public Map<String, List<hotdesk.core.model.PhoneContact>> contacts(String node) {
+            Map<String, List<hotdesk.core.model.PhoneContact>> out = new TreeMap<>();
+            s.contacts.getOrDefault(node, Map.of()).values().stream()
+                    .sorted(Comparator.comparing(hotdesk.core.model.PhoneContact::since).thenComparing(hotdesk.core.model.PhoneContact::uri))
+                    .forEach(c -> out.computeIfAbsent(c.aor(), k -> new ArrayList<>()).add(c));
+            out.replaceAll((k, v) -> List.copyOf(v));
+            return java.util.Collections.unmodifiableMap(out);
         }
 
         @Override

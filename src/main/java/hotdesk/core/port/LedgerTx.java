@@ -65,6 +65,9 @@ public interface LedgerTx {
     /** The time of each device's most recent configuration fetch; devices that never fetched are absent. */
     Map<Mac, Instant> lastFetches();
 
+    /** When this desk's phone last fetched a file, if ever (its own row of {@link #lastFetches()}, read alone). */
+    Optional<Instant> lastFetch(Mac mac);
+
     /** Adds {@code n} served files to a desk's provision count; nothing when the device no longer exists. */
     void addProvisions(Mac mac, long n);
 
@@ -245,6 +248,25 @@ public interface LedgerTx {
     void markFailed(String node, Target target, Instant at, String error);
 
     Optional<String> lastError(String node, Target target);
+
+    // ---- login receipts (per node): check-sync sent, contacts registered
+    /** Records what this node told a desk's phone, replacing what it recorded before for that desk line. */
+    void putNotice(String node, hotdesk.core.model.Notice notice);
+
+    /** This node's latest notice per desk line, by endpoint id. */
+    Map<String, hotdesk.core.model.Notice> notices(String node);
+
+    /** Records a contact registered on an AOR (the same AOR and URI again replaces it). */
+    void putContact(String node, hotdesk.core.model.PhoneContact contact);
+
+    /** Forgets one contact; false when there was none. */
+    boolean deleteContact(String node, String aor, String uri);
+
+    /** Forgets every contact this node recorded (before recording Asterisk's full list again). */
+    void deleteContacts(String node);
+
+    /** This node's contacts per AOR, oldest first. */
+    Map<String, List<hotdesk.core.model.PhoneContact>> contacts(String node);
 
     // ---- board accounts and their sessions
     Optional<hotdesk.core.model.AdminAccount> adminAccount(String name);

@@ -37,11 +37,26 @@ public final class DeskStatus {
      * @param occupantError the last push error of the occupant's endpoint, e.g. a 403 because their
      *                      extension is defined in pjsip.conf, where hotdesk cannot change it
      * @param located where the desk is for emergency calls (effective ELIN, civic location, warnings)
+     * @param notice  what this node last told the desk's phone (check-sync), if anything
+     * @param lastFetch when the phone last fetched its file, if ever
+     * @param contacts the phone's registrations on the desk line as this node's Asterisk reports them
      */
     public record Line(Device device, DeskLine line, Optional<Occupancy> occupancy, Optional<User> occupant,
                        long revision, Optional<Long> appliedRevision, Optional<String> lastError,
                        boolean occupantApplied, Optional<String> occupantError, Located located,
-                       Optional<hotdesk.core.model.SessionRecord> lastSession) {
+                       Optional<hotdesk.core.model.SessionRecord> lastSession, Optional<hotdesk.core.model.Notice> notice,
+                       Optional<Instant> lastFetch, List<hotdesk.core.model.PhoneContact> contacts) {
+
+        /** The phone fetched its file at or after the last check-sync it was sent. */
+        public boolean fetchedAfterNotice() {
+            return notice.isPresent() && lastFetch.isPresent() && notice.get().answeredBy(lastFetch.get());
+        }
+
+        /** The phone was told of a change and has not fetched its file since. */
+        public boolean awaitingFetch() {
+            return notice.isPresent() && !fetchedAfterNotice();
+        }
+
         /** {@code occupied}, {@code disabled}, or {@code idle} with why and when its last session ended (within a week). */
         public String state() {
             if (!device.enabled()) {
@@ -158,11 +173,7 @@ public final class DeskStatus {
      * event), with their last configuration fetch, in one read transaction. Read-only.
      */
     public List<Watched> watch(String node, Predicate<String> which) {
-        return ledger.read(tx -> {
-            Map<Mac, Instant> fetches = tx.lastFetches();
-            return lines(tx, node, which).stream()
-                    .map(l -> new Watched(l, Optional.ofNullable(fetches.get(l.device().mac())))).toList();
-        });
+        return ledger.read(tx -> lines(tx, node, which).stream().map(l -> new Watched(l, l.lastFetch())).toList());
     }
 
     /**
@@ -200,6 +211,9 @@ public final class DeskStatus {
         }
         // why and when an idle line's last session ended, within a week: only the lines shown
         Map<String, hotdesk.core.model.SessionRecord> last = tx.lastSessions(shown, now.minus(java.time.Duration.ofDays(7)));
+        Map<String, hotdesk.core.model.Notice> notices = tx.notices(node);
+        Map<String, List<hotdesk.core.model.PhoneContact>> contacts = tx.contacts(node);
+        Map<Mac, Instant> fetches = tx.lastFetches();
         for (Device d : tx.devices()) {
             List<DeskLine> wanted = byDevice.getOrDefault(d.mac(), List.of()).stream()
                     .sorted(java.util.Comparator.comparingInt(DeskLine::port)).toList();
@@ -216,7 +230,8 @@ public final class DeskStatus {
                 out.add(new Line(d, l, o, o.flatMap(x -> tx.user(x.extension())),
                         revisions.getOrDefault(t, 0L), Optional.ofNullable(applied.get(t)), tx.lastError(node, t),
                         occupantApplied, u.flatMap(ut -> tx.lastError(node, ut)), located,
-                        Optional.ofNullable(last.get(l.endpointId()))));
+                        Optional.ofNullable(last.get(l.endpointId())), Optional.ofNullable(notices.get(l.endpointId())),
+                        Optional.ofNullable(fetches.get(d.mac())), contacts.getOrDefault(l.endpointId(), List.of())));
             }
         }
         return out;

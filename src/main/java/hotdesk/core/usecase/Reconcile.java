@@ -70,6 +70,19 @@ public final class Reconcile implements ApplyNow {
     private volatile long lastSeenRevision = -1;
     private final DeskEvents events;
     private final Telemetry telemetry;
+    /** Desks whose phone was told and has not fetched its file since (in memory: a restart forgets them). */
+    private final Map<Target, Await> awaiting = new ConcurrentHashMap<>();
+    private volatile int notifyRetries = DEFAULT_NOTIFY_RETRIES;
+    private volatile Duration notifyRetryAfter = DEFAULT_NOTIFY_RETRY_AFTER;
+
+    /** Default of {@code notify.retries}: NOTIFYs sent again to a phone that did not fetch its file. */
+    public static final int DEFAULT_NOTIFY_RETRIES = 3;
+    /** Default of {@code notify.retry-after}: the wait before the first one, doubling after each. */
+    public static final Duration DEFAULT_NOTIFY_RETRY_AFTER = Duration.ofSeconds(30);
+
+    /** A desk whose phone has not answered its check-sync with a fetch yet, and when to tell it again. */
+    private record Await(hotdesk.core.model.Notice notice, hotdesk.core.model.Mac mac, String vendor, Instant next) {
+    }
 
     private record Backoff(long revision, int failures, Instant next) {
     }
@@ -107,6 +120,21 @@ public final class Reconcile implements ApplyNow {
         this.maxBackoff = maxBackoff;
     }
 
+    /**
+     * How a phone that did not fetch its file after a check-sync is told again: at most {@code retries}
+     * more NOTIFYs (0: never), the first {@code retryAfter} after the first NOTIFY, each wait twice the
+     * one before. Call before the first pass.
+     */
+    public Reconcile notifyRetries(int retries, Duration retryAfter) {
+        if (retries < 0 || retries > 10 || retryAfter == null || retryAfter.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("notify.retries must be 0..10 and notify.retry-after at least 1s, got "
+                    + retries + " and " + retryAfter);
+        }
+        this.notifyRetries = retries;
+        this.notifyRetryAfter = retryAfter;
+        return this;
+    }
+
     /** Asterisk (re)started or we (re)connected: everything must be pushed again. */
     public void asteriskRestarted() {
         restarts.incrementAndGet();
@@ -121,6 +149,7 @@ public final class Reconcile implements ApplyNow {
     public boolean idle() {
         Instant now = clock.instant();
         return fullyPushedFor == restarts.get() && backoff.values().stream().allMatch(b -> b.next().isAfter(now))
+                && awaiting.values().stream().allMatch(a -> a.next().isAfter(now))
                 && ledger.read(tx -> tx.latestRevision()) == lastSeenRevision;
     }
 
@@ -164,6 +193,8 @@ public final class Reconcile implements ApplyNow {
             }
         }
         backoff.keySet().retainAll(wanted.keySet()); // a target gone from the ledger needs no retry
+        awaiting.keySet().retainAll(wanted.keySet());
+        followUpNotices(clock.instant());
         lastSeenRevision = latest;
         fullyPushedFor = generation;
         return new Pass(applied, failed, skipped);
@@ -200,18 +231,29 @@ public final class Reconcile implements ApplyNow {
                 return true; // a login pushed it while this pass waited for the lock
             }
             try {
+                Instant told = null;
                 if (target.kind() == Target.Kind.DESK) {
-                    applyDesk(target, s, notifyPhone || planned >= 0 && s.revision() > planned);
+                    told = applyDesk(target, s, notifyPhone || planned >= 0 && s.revision() > planned);
                 } else {
                     applyUser(target, s);
                 }
+                Instant at = clock.instant();
+                hotdesk.core.model.Notice notice = told == null ? null : new hotdesk.core.model.Notice(target.id(), s.revision(), told, 1);
                 ledger.transact(tx -> {
                     if (s.gone()) {
                         tx.dropRevision(target);
                     }
-                    tx.markApplied(node, target, s.revision(), clock.instant());
+                    tx.markApplied(node, target, s.revision(), at);
+                    if (notice != null) {
+                        tx.putNotice(node, notice);
+                    }
                     return null;
                 });
+                if (notice != null && notifyRetries > 0) {
+                    awaiting.put(target, new Await(notice, s.device().mac(), s.device().vendor(), at.plus(notifyRetryAfter)));
+                } else if (s.gone()) {
+                    awaiting.remove(target);
+                }
                 backoff.remove(target);
                 telemetry.pushed(target.kind(), true);
                 events.changed(List.of(target));
@@ -231,13 +273,14 @@ public final class Reconcile implements ApplyNow {
         }
     }
 
-    private void applyDesk(Target target, Snapshot s, boolean notifyPhone) {
+    /** Pushes a desk; when its phone was sent check-sync for this revision, the instant just before, else null. */
+    private Instant applyDesk(Target target, Snapshot s, boolean notifyPhone) {
         if (s.gone()) {
             pbx.remove(Projections.typesForRemoval(), Projections.idsForRemoval(target.id()));
             dialplan.put(Map.of("desk/" + target.id() + "/occupant", "", "desk/" + target.id() + "/elin", "",
                     "desk/" + target.id() + "/civic", "", "desk/" + target.id() + "/where", "",
                     "desk/" + target.id() + "/context", ""));
-            return;
+            return null;
         }
         var objects = projections.desk(s.line(), s.device(), s.occupant(), s.where());
         // facts first: a desk that becomes seated must find its occupant's context in AstDB at its first call
@@ -245,8 +288,66 @@ public final class Reconcile implements ApplyNow {
         pbx.push(objects);
         // a disabled desk's phone is told too: its file (still served) then shows it idle
         if (notifyPhone && notified.getOrDefault(target, -1L) < s.revision()) {
+            Instant sent = clock.instant(); // a quick phone's fetch may come before checkSync returns
             resync.checkSync(target.id(), s.device().vendor());
             notified.put(target, s.revision());
+            return sent;
+        }
+        return null;
+    }
+
+    /**
+     * The login receipt: a desk whose phone was told of a change and has not fetched its file since is told
+     * again once its wait is over, at most {@code notify.retries} times with doubling waits; the count is
+     * recorded for {@code status}. A phone that never answers is audited ({@code desk.unanswered}) and left
+     * alone. Nothing here blocks a login: it runs on the reconciler's pass, under the desk's lock.
+     */
+    private void followUpNotices(Instant now) {
+        for (Map.Entry<Target, Await> e : List.copyOf(awaiting.entrySet())) {
+            Await a = e.getValue();
+            if (a.next().isAfter(now)) {
+                continue;
+            }
+            Target target = e.getKey();
+            ReentrantLock lock = locks.computeIfAbsent(target, k -> new ReentrantLock());
+            lock.lock();
+            try {
+                if (awaiting.get(target) != a) {
+                    continue; // a newer change was notified meanwhile
+                }
+                Optional<Instant> fetched = ledger.read(tx -> tx.lastFetch(a.mac()));
+                if (fetched.isPresent() && a.notice().answeredBy(fetched.get())) {
+                    awaiting.remove(target, a);
+                    continue;
+                }
+                int sent = a.notice().sends();
+                if (sent > notifyRetries) {
+                    awaiting.remove(target, a);
+                    String detail = "the phone fetched no file after " + sent + " check-sync NOTIFYs for revision "
+                            + a.notice().revision() + " (first at " + a.notice().at() + ")";
+                    LOG.log(System.Logger.Level.WARNING, () -> "desk " + target.id() + ": " + detail);
+                    ledger.transact(tx -> {
+                        tx.audit(new hotdesk.core.model.AuditEntry(now, "hotdesk", "desk.unanswered", target.id(), detail));
+                        return null;
+                    });
+                    continue;
+                }
+                try {
+                    resync.checkSync(target.id(), a.vendor());
+                } catch (PbxException ex) {
+                    LOG.log(System.Logger.Level.INFO, () -> "check-sync again for " + target.id() + " failed: " + ex.getMessage());
+                }
+                hotdesk.core.model.Notice again = new hotdesk.core.model.Notice(target.id(), a.notice().revision(),
+                        a.notice().at(), sent + 1);
+                ledger.transact(tx -> {
+                    tx.putNotice(node, again);
+                    return null;
+                });
+                Duration wait = notifyRetryAfter.multipliedBy(1L << Math.min(sent, 20));
+                awaiting.put(target, new Await(again, a.mac(), a.vendor(), now.plus(wait)));
+            } finally {
+                lock.unlock();
+            }
         }
     }
 
