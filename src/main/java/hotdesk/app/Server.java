@@ -42,6 +42,7 @@ import hotdesk.core.usecase.ProvisionDesk;
 import hotdesk.core.usecase.PruneLedger;
 import hotdesk.core.usecase.Reconcile;
 import hotdesk.core.usecase.TrackContacts;
+import hotdesk.store.LedgerChanges;
 import hotdesk.core.port.Telemetry;
 import hotdesk.metrics.MetricsServer;
 import hotdesk.metrics.MetricsSettings;
@@ -99,7 +100,7 @@ public final class Server implements AutoCloseable {
     /** Logins, logouts and pushes, for the desk board's live view. */
     private final LocalDeskEvents events = new LocalDeskEvents();
     private AmiLink ami;
-    private ScheduledExecutorService scheduler;
+    private volatile ScheduledExecutorService scheduler;
     private ExecutorService watch;
     private AnnounceEmergency announce;
     private AutoLogout autoLogout;
@@ -429,6 +430,7 @@ public final class Server implements AutoCloseable {
             ami = new AmiLink(parts.ami(), modules, () -> {
                 LOG.info("Asterisk is fully booted: pushing every desk and user again");
                 reconcile.asteriskRestarted();
+                wakeReconciler(); // the full push starts now, not at the next poll
                 queue(contactQueue, "contact list", () -> contacts.replaceAll(link[0].contacts(services.clock().instant())));
             }, this::emergencyCall);
             link[0] = ami;
@@ -507,6 +509,25 @@ public final class Server implements AutoCloseable {
             scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("hotdesk-reconciler"));
             long every = parts.interval().toMillis();
             scheduler.scheduleWithFixedDelay(this::reconcileQuietly, 0, every, TimeUnit.MILLISECONDS);
+            if (services.databaseSettings().isPostgreSql()) {
+                // a change committed by another node or the CLI wakes the reconciler at once; the poll stays as fallback
+                // (one wake-up queued at most: a burst of commits is one pass)
+                ScheduledExecutorService wake = scheduler;
+                java.util.concurrent.atomic.AtomicBoolean queued = new java.util.concurrent.atomic.AtomicBoolean();
+                LedgerChanges changes = LedgerChanges.start(services.databaseSettings(), () -> {
+                    if (queued.compareAndSet(false, true)) {
+                        try {
+                            wake.execute(() -> {
+                                queued.set(false);
+                                reconcileQuietly();
+                            });
+                        } catch (RejectedExecutionException stopping) {
+                            queued.set(false);
+                        }
+                    }
+                });
+                open.push(changes);
+            }
             // sites and desks may have rules of their own even when the global ones are off: always look
             long autoEvery = parts.autoLogoutEvery().toMillis();
             scheduler.scheduleWithFixedDelay(this::autoLogoutQuietly, autoEvery, autoEvery, TimeUnit.MILLISECONDS);
@@ -606,6 +627,18 @@ public final class Server implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.warn("auto-logout pass failed: {}", e.toString());
+        }
+    }
+
+    /** Runs a reconcile pass now on the reconciler's thread (after the scheduler exists; passes never overlap). */
+    private void wakeReconciler() {
+        ScheduledExecutorService s = scheduler;
+        if (s != null) {
+            try {
+                s.execute(this::reconcileQuietly);
+            } catch (RejectedExecutionException stopping) {
+                // shutting down
+            }
         }
     }
 

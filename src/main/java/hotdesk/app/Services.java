@@ -127,6 +127,12 @@ final class Services implements CliContext, AutoCloseable {
         return database.ledger();
     }
 
+    /** The settings of the open ledger's database (opens it first when needed). */
+    hotdesk.store.DatabaseSettings databaseSettings() {
+        ledger();
+        return database.settings();
+    }
+
     SecretHasher pinHasher() {
         return new SecretHasher(iterations(config(), "security.pin-iterations"), random);
     }

@@ -72,7 +72,7 @@ public final class Database implements AutoCloseable {
     private Database(DatabaseSettings settings, HikariDataSource pool) {
         this.settings = settings;
         this.pool = pool;
-        this.ledger = new JdbcLedger(pool, settings.maskedUrl());
+        this.ledger = new JdbcLedger(pool, settings.maskedUrl(), settings.isPostgreSql());
     }
 
     /**

@@ -102,9 +102,17 @@ final class JdbcLedger implements Ledger {
     /** The highest revision committed or read through this ledger (see {@link Ledger#latestKnownRevision()}). */
     private final java.util.concurrent.atomic.AtomicLong known = new java.util.concurrent.atomic.AtomicLong(-1);
 
+    /** On PostgreSQL a write that bumps a revision sends {@value LedgerChanges#CHANNEL} with its commit. */
+    private final boolean notifyChanges;
+
     JdbcLedger(DataSource dataSource, String shownUrl) {
+        this(dataSource, shownUrl, false);
+    }
+
+    JdbcLedger(DataSource dataSource, String shownUrl, boolean notifyChanges) {
         this.dataSource = dataSource;
         this.shownUrl = shownUrl;
+        this.notifyChanges = notifyChanges;
     }
 
     @Override
@@ -170,6 +178,13 @@ final class JdbcLedger implements Ledger {
             if (tx.conflict != null) {
                 // the work swallowed a conflict; its view was incomplete, so run it again
                 throw tx.conflict;
+            }
+            if (notifyChanges && tx.bumped) {
+                // delivered to every LISTENing node when (and only if) this transaction commits
+                // the payload names the schema: ledgers in other schemas of the same database ignore it
+                try (java.sql.Statement st = c.createStatement()) {
+                    st.execute("SELECT pg_notify('" + LedgerChanges.CHANNEL + "', current_schema())");
+                }
             }
             commit(c);
             // only a committed revision may be known: a fetch that finds it reads the view again
@@ -368,6 +383,8 @@ final class JdbcLedger implements Ledger {
         private final boolean readOnly;
         private boolean over;
         private long latest;
+        /** A revision was bumped: other nodes have something to apply. */
+        private boolean bumped;
         private Conflict conflict;
 
         Tx(Connection c, boolean readOnly) {
@@ -1310,6 +1327,7 @@ final class JdbcLedger implements Ledger {
                 latest = next;
             }
             update("bump revisions", "UPDATE ledger_revision SET latest = ? WHERE id = 1", latest);
+            bumped = true;
         }
 
         @Override

@@ -17,10 +17,10 @@ import java.util.Properties;
  * {@code HOTDESK_TEST_PG_USER} (default {@code postgres}) with an empty password. An unreachable
  * PostgreSQL FAILS the tests that need it (CI starts one); {@code HOTDESK_TEST_PG=off} skips them instead.
  */
-final class PostgresSchema implements AutoCloseable {
+public final class PostgresSchema implements AutoCloseable {
 
     static final String URL = env("HOTDESK_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
-    static final String USER = env("HOTDESK_TEST_PG_USER", "postgres");
+    public static final String USER = env("HOTDESK_TEST_PG_USER", "postgres");
 
     final String name;
 
@@ -28,7 +28,7 @@ final class PostgresSchema implements AutoCloseable {
         this.name = name;
     }
 
-    static PostgresSchema create() {
+    public static PostgresSchema create() {
         Assumptions.assumeFalse("off".equalsIgnoreCase(System.getenv("HOTDESK_TEST_PG")),
                 "PostgreSQL tests switched off by HOTDESK_TEST_PG=off");
         byte[] random = new byte[6];
@@ -44,7 +44,7 @@ final class PostgresSchema implements AutoCloseable {
     }
 
     /** The test URL with this schema as the current one, plus extra URL parameters ({@code a=b&c=d}) if any. */
-    String url(String extraParameters) {
+    public String url(String extraParameters) {
         String sep = URL.contains("?") ? "&" : "?";
         return URL + sep + "currentSchema=" + name + (extraParameters.isEmpty() ? "" : "&" + extraParameters);
     }

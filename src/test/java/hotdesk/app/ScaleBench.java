@@ -1,0 +1,305 @@
+package hotdesk.app;
+
+import hotdesk.ari.AriClient;
+import hotdesk.ari.AriSettings;
+import hotdesk.core.model.Extension;
+import hotdesk.core.model.Mac;
+import hotdesk.core.model.MultiLogin;
+import hotdesk.core.policy.LoginLimits;
+import hotdesk.core.policy.SeatingPolicy;
+import hotdesk.core.policy.SecretHasher;
+import hotdesk.core.usecase.LogIn;
+import hotdesk.store.Database;
+import hotdesk.store.DatabaseSettings;
+import hotdesk.testing.RealAsterisk;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Scale driver for issue 11 against the real Asterisk kit: N desks and N users imported by CSV, every user
+ * seated, then {@code serve} started as its own JVM with the options {@code scripts/hotdesk} sets by default.
+ * It measures how long until /health is up, how long until every desk and user is in Asterisk, the
+ * server's resident memory (VmRSS) once it is settled, {@code status} and {@code device list} as CLI
+ * processes, and the re-push after an Asterisk restart against raw ARI PUTs of the same objects on one
+ * connection in the same run. Not a test: run it with {@code scripts/bench-scale [desks]}.
+ */
+public final class ScaleBench {
+
+    private static final Pattern PUSHES = Pattern.compile("(?m)^hotdesk_pushes_total\\{kind=\"(desk|user)\",result=\"ok\",?\\} ([0-9.E]+)");
+    /** What {@code scripts/hotdesk} sets by default; {@code HOTDESK_JAVA_OPTS} overrides it as it does there. */
+    private static final String JAVA_OPTS = System.getenv().getOrDefault("HOTDESK_JAVA_OPTS", defaultJavaOpts());
+
+    private ScaleBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int desks = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+        Path jar = Path.of("target/hotdesk.jar").toAbsolutePath();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("build target/hotdesk.jar first (mvn -DskipTests package)");
+        }
+        Path dir = Files.createTempDirectory("hotdesk-scale");
+        Map<String, String> settings = KitSettings.of(dir, "scale");
+        int metricsPort = RealAsterisk.freeTcpPort();
+        settings.put("metrics.port", Integer.toString(metricsPort));
+        settings.put("reconcile.interval", "1s");
+        RealAsterisk asterisk = KitSettings.startAsterisk(dir.resolve("asterisk"), settings, conf -> { });
+        Process server = null;
+        try {
+            System.out.printf("scale bench: %d desks, %d users, real Asterisk kit, serve with %s%n", desks, desks, JAVA_OPTS);
+            long t = System.nanoTime();
+            Path users = dir.resolve("users.csv");
+            Path devices = dir.resolve("devices.csv");
+            List<String> u = new ArrayList<>(List.of("extension,name,pin"));
+            List<String> d = new ArrayList<>(List.of("mac,vendor,model,label"));
+            for (int i = 0; i < desks; i++) {
+                u.add(extension(i) + ",Scale User " + i + "," + pin(i));
+                d.add(mac(i) + ",yealink,T54W,Desk " + i);
+            }
+            Files.write(users, u);
+            Files.write(devices, d);
+            CliRun.ok(settings, "user", "import", users.toString());
+            CliRun.ok(settings, "device", "import", devices.toString());
+            System.out.printf("imported %d users and %d devices in %.1f s (pin-iterations %s)%n", desks, desks,
+                    secondsSince(t), settings.get("security.pin-iterations"));
+            t = System.nanoTime();
+            seatEveryone(DatabaseSettings.h2(dir.resolve("ledger")), desks);
+            System.out.printf("seated %d users in %.1f s (in process, no Asterisk: the server pushes them)%n", desks, secondsSince(t));
+
+            Path props = dir.resolve("hotdesk.properties");
+            Properties p = new Properties();
+            p.putAll(settings);
+            try (var w = Files.newBufferedWriter(props)) {
+                p.store(w, "scale bench");
+            }
+            long start = System.nanoTime();
+            List<String> cmd = new ArrayList<>(List.of("java"));
+            cmd.addAll(List.of(JAVA_OPTS.split(" ")));
+            cmd.addAll(List.of("-jar", jar.toString(), "--config", props.toString(), "serve"));
+            server = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("serve.log").toFile()).start();
+            HttpClient http = HttpClient.newHttpClient();
+            double ready = -1;
+            double allPushed = -1;
+            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+            while (System.nanoTime() < deadline) {
+                if (ready < 0 && get(http, metricsPort, "/health").statusCode() == 200) {
+                    ready = secondsSince(start);
+                }
+                double[] pushed = pushes(http, metricsPort);
+                if (pushed[0] >= desks && pushed[1] >= desks) {
+                    allPushed = secondsSince(start);
+                    break;
+                }
+                Thread.sleep(100);
+                if (!server.isAlive()) {
+                    throw new IllegalStateException("serve exited " + server.exitValue() + ": see " + dir.resolve("serve.log"));
+                }
+            }
+            System.out.printf("serve: /health up %.2f s after start; every desk and user pushed %.1f s after start%n", ready, allPushed);
+            Thread.sleep(10_000);
+            System.out.printf("serve: resident memory settled (10 s after the push): %s%n", rss(server.pid()));
+
+            for (String[] c : List.of(new String[]{"status"}, new String[]{"status", "--json"}, new String[]{"device", "list"},
+                    new String[]{"user", "list"})) {
+                List<Double> runs = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    runs.add(cliProcess(jar, props, c));
+                }
+                System.out.printf("CLI %-14s as a process (JVM start included), 3 runs: %s s%n", String.join(" ", c), runs);
+            }
+
+            // raw ARI PUTs on one connection in this run: the ceiling the re-push is measured against
+            AriClient ari = new AriClient(new AriSettings(asterisk.ariUrl(), AsteriskContract.ARI_USER, AsteriskContract.ARI_PASSWORD,
+                    Duration.ofSeconds(10)));
+            int raw = Math.min(3000, desks);
+            t = System.nanoTime();
+            for (int i = 0; i < raw; i++) {
+                ari.put("aor", "scale-raw-" + i, Map.of("max_contacts", "1"));
+            }
+            double rawRate = raw / secondsSince(t);
+            System.out.printf("raw ARI PUT (aor objects, one connection): %.0f objects/s%n", rawRate);
+            for (int i = 0; i < raw; i++) {
+                ari.delete("aor", "scale-raw-" + i);
+            }
+
+            double[] before = pushes(http, metricsPort);
+            t = System.nanoTime();
+            asterisk.restart();
+            double restarted = secondsSince(t);
+            long r0 = System.nanoTime();
+            double repushed = -1;
+            deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+            while (System.nanoTime() < deadline) {
+                double[] now = pushes(http, metricsPort);
+                if (now[0] - before[0] >= desks && now[1] - before[1] >= desks) {
+                    repushed = secondsSince(r0);
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            // a desk is three objects (auth, aor, endpoint), a user three (auth, aor, endpoint)
+            double objects = 6.0 * desks;
+            System.out.printf("re-push after an Asterisk restart (restart itself %.1f s): %d targets, %.0f objects in %.1f s "
+                    + "= %.0f objects/s, %.2fx the raw rate%n", restarted, 2 * desks, objects, repushed, objects / repushed,
+                    objects / repushed / rawRate);
+            System.out.printf("serve: resident memory after the re-push: %s%n", rss(server.pid()));
+        } finally {
+            if (server != null) {
+                server.destroy();
+                server.waitFor();
+            }
+            asterisk.close();
+        }
+    }
+
+    private static void seatEveryone(DatabaseSettings db, int desks) {
+        try (Database open = Database.open(db)) {
+            SecretHasher hasher = new SecretHasher(1000, new SecureRandom());
+            LogIn logIn = new LogIn(open.ledger(), hasher, new SeatingPolicy(LoginLimits.defaults(), MultiLogin.SINGLE),
+                    targets -> false, Clock.systemUTC());
+            for (int i = 0; i < desks; i++) {
+                LogIn.Result r = logIn.execute(Mac.parse(mac(i)).endpointId(), new LogIn.Pin(Extension.of(extension(i)), pin(i)), "bench");
+                if (!(r instanceof LogIn.LoggedIn)) {
+                    throw new IllegalStateException("login " + i + " refused: " + r);
+                }
+            }
+        }
+    }
+
+    private static double cliProcess(Path jar, Path props, String... command) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("java"));
+        cmd.addAll(List.of(JAVA_OPTS.split(" ")));
+        cmd.addAll(List.of("-jar", jar.toString(), "--config", props.toString()));
+        cmd.addAll(List.of(command));
+        long t = System.nanoTime();
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        int code = p.waitFor();
+        double s = Math.round(secondsSince(t) * 100) / 100.0;
+        if (code != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " exited " + code);
+        }
+        return s;
+    }
+
+    private static HttpResponse<String> get(HttpClient http, int port, String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            return new Unavailable();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Unavailable();
+        }
+    }
+
+    /** Desk and user pushes that succeeded so far, from /metrics; zeros before the listener is up. */
+    private static double[] pushes(HttpClient http, int port) {
+        HttpResponse<String> r = get(http, port, "/metrics");
+        double[] out = new double[2];
+        if (r.statusCode() != 200) {
+            return out;
+        }
+        Matcher m = PUSHES.matcher(r.body());
+        while (m.find()) {
+            out[m.group(1).equals("desk") ? 0 : 1] = Double.parseDouble(m.group(2));
+        }
+        return out;
+    }
+
+    private static String rss(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                return String.format("%.0f MiB", kb / 1024.0);
+            }
+        }
+        return "unknown";
+    }
+
+    /** The default_java_opts line of scripts/hotdesk, so the bench runs what users run. */
+    private static String defaultJavaOpts() {
+        try {
+            for (String line : Files.readAllLines(Path.of("scripts/hotdesk"))) {
+                if (line.startsWith("default_java_opts=")) {
+                    return line.substring(line.indexOf('=') + 1).replace("\"", "").strip();
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        throw new IllegalStateException("no default_java_opts line in scripts/hotdesk");
+    }
+
+    private static double secondsSince(long t) {
+        return (System.nanoTime() - t) / 1e9;
+    }
+
+    static String extension(int i) {
+        return Integer.toString(20000 + i);
+    }
+
+    /** A 6-digit PIN per user that the PIN rules accept (fixed per index, so the seating step knows it). */
+    static String pin(int i) {
+        for (long k = 0; ; k++) {
+            String pin = String.format("%06d", (i * 7_919L + 104_729L * (k + 1)) % 1_000_000);
+            if (hotdesk.core.policy.PinRules.problem(pin, Extension.of(extension(i))).isEmpty()) {
+                return pin;
+            }
+        }
+    }
+
+    static String mac(int i) {
+        return String.format("0015657%05x", i);
+    }
+
+    /** A response for a listener that is not up yet. */
+    private static final class Unavailable implements HttpResponse<String> {
+        public int statusCode() {
+            return 0;
+        }
+
+        public HttpRequest request() {
+            return null;
+        }
+
+        public java.util.Optional<HttpResponse<String>> previousResponse() {
+            return java.util.Optional.empty();
+        }
+
+        public java.net.http.HttpHeaders headers() {
+            return java.net.http.HttpHeaders.of(Map.of(), (a, b) -> true);
+        }
+
+        public String body() {
+            return "";
+        }
+
+        public java.util.Optional<javax.net.ssl.SSLSession> sslSession() {
+            return java.util.Optional.empty();
+        }
+
+        public URI uri() {
+            return null;
+        }
+
+        public HttpClient.Version version() {
+            return HttpClient.Version.HTTP_1_1;
+        }
+    }
+}
