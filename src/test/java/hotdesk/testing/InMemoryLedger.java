@@ -72,6 +72,7 @@ public final class InMemoryLedger implements Ledger {
         Map<Long, hotdesk.core.model.ApiToken> apiTokens = new TreeMap<>();
         long apiTokenSeq;
         Map<String, hotdesk.core.model.DeskKey> deskKeys = new TreeMap<>();
+        Map<Mac, hotdesk.core.model.DeviceCredential> credentials = new HashMap<>();
 
         State copy() {
             State c = new State();
@@ -99,6 +100,7 @@ public final class InMemoryLedger implements Ledger {
             c.apiTokens = new TreeMap<>(apiTokens);
             c.apiTokenSeq = apiTokenSeq;
             c.deskKeys = new TreeMap<>(deskKeys);
+            c.credentials = new HashMap<>(credentials);
             c.sites = new TreeMap<>(sites);
             c.locations = new HashMap<>(locations);
             return c;
@@ -213,6 +215,7 @@ public final class InMemoryLedger implements Ledger {
             });
             s.devices.remove(mac);
             s.provisions.remove(mac);
+            s.credentials.remove(mac);
             s.locations.remove(mac);
             s.deskKeys.keySet().removeIf(ep -> s.lines.containsKey(ep) && s.lines.get(ep).mac().equals(mac));
             s.lines.values().removeIf(l -> l.mac().equals(mac));
@@ -737,6 +740,24 @@ public final class InMemoryLedger implements Ledger {
         @Override
         public boolean deleteDeskKey(String endpointId) {
             return s.deskKeys.remove(endpointId) != null;
+        }
+
+        @Override
+        public Optional<hotdesk.core.model.DeviceCredential> deviceCredential(Mac mac) {
+            return Optional.ofNullable(s.credentials.get(mac));
+        }
+
+        @Override
+        public void putDeviceCredential(hotdesk.core.model.DeviceCredential c) {
+            if (!s.devices.containsKey(c.mac())) {
+                throw new LedgerException("provisioning credential of a missing device " + c.mac(), null);
+            }
+            s.credentials.put(c.mac(), c);
+        }
+
+        @Override
+        public boolean deleteDeviceCredential(Mac mac) {
+            return s.credentials.remove(mac) != null;
         }
     }
 }
