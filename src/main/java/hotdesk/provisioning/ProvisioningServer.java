@@ -68,6 +68,16 @@ import java.util.regex.Pattern;
  * error answers a generic 500 and logs the template and line; the rendered file is never logged (it
  * holds the SIP password) and never sent in part.
  *
+ * <p>{@link ProvisioningSecurity} adds (issue 9): HTTPS with TLS 1.2+ when a key is configured; without
+ * it only loopback peers and {@code provisioning.plain-http-networks} are served (others: the one 404,
+ * {@code reason=plain-http}); a URL key, {@code /provision/<key>/<file>}, compared in constant time and
+ * never logged (a missing or wrong key: the one 404, {@code reason=url-key}); and with device auth a
+ * desk file needs the device's own HTTP Basic credentials: a request without them is challenged (401,
+ * before the ledger, not a refusal), a wrong password, another desk's or any for an unknown MAC gets the
+ * same 401 and counts as a refusal ({@code reason=credentials}). The password is checked by
+ * {@link ProvisionDesk#answerAuthenticated} against the hash kept with the desk's view, and a file served
+ * to an authenticated phone carries its credentials back ({@code $provisioningLogin}).
+ *
  * <p>Rendered files are cached per desk ({@link RenderedFiles}) behind every one of these checks, and
  * used again only while the template and everything the profile computed from the ledger are equal;
  * compiled templates are cached by {@link TemplateRenderer}. So a storm of fetches reads the ledger
