@@ -32,7 +32,7 @@ class ArchitectureTest {
 
     private static final String CORE = "hotdesk.core..";
     private static final String APP = "hotdesk.app..";
-    /** {@code web} is not an adapter but a library of the two listeners people reach (board, self-service). */
+    /** {@code web} is not an adapter but a library of the HTTP listeners (board, self-service; provisioning asks it what loopback is). */
     private static final Set<String> NOT_ADAPTERS = Set.of("core", "app", "web");
 
     private static final DescribedPredicate<JavaClass> ADAPTERS = resideInAPackage("hotdesk..")

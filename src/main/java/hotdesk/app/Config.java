@@ -102,6 +102,21 @@ public final class Config {
             new Key("provisioning.max-provisions", "0", "config files served per desk until an admin resets its count "
                     + "(hotdesk device reset-provisions); further fetches get the 404 of an unknown desk; 0: no limit"),
             new Key("provisioning.request-timeout", "10s", "longest a client may take to send its request headers, or stay silent, before its connection is closed"),
+            new Key("provisioning.tls-keystore", "", "PKCS#12 or JKS file with the key and certificate of the provisioning "
+                    + "listener (HTTPS, TLS 1.2+); empty: see provisioning.tls-cert, else plain HTTP"),
+            new Key("provisioning.tls-password", "", "password of provisioning.tls-keystore (and of its key); better given by "
+                    + "HOTDESK_PROVISIONING_TLS_PASSWORD or provisioning.tls-password-file"),
+            new Key("provisioning.tls-password-file", "", "file whose first line is the password of provisioning.tls-keystore "
+                    + "(keep it mode 600)"),
+            new Key("provisioning.tls-cert", "", "PEM certificate chain of the provisioning listener (the server's first), with "
+                    + "provisioning.tls-key instead of a keystore"),
+            new Key("provisioning.tls-key", "", "PEM private key (unencrypted PKCS#8, RSA or EC) of provisioning.tls-cert"),
+            new Key("provisioning.plain-http-networks", "", "CIDRs whose phones may fetch desk files over plain HTTP when no TLS "
+                    + "is configured (loopback always may); serve refuses plain HTTP on a non-loopback provisioning.bind while it is empty"),
+            new Key("provisioning.url-key", "", "secret path segment every provisioning URL must carry (/provision/<key>/<file>), "
+                    + "22 to 128 of A-Z a-z 0-9 _ - (hotdesk provision url-key makes one); a wrong or missing key gets the one 404; empty: none"),
+            new Key("provisioning.device-auth", "off", "basic: a desk file is served only to the device's own credentials "
+                    + "(HTTP Basic, user hd-<mac>, hotdesk device credentials), over TLS; off: no credentials asked"),
             new Key("admin.bind", "127.0.0.1", "address the admin HTTP listener (desk board) listens on; an address other than "
                     + "loopback needs admin.tls-keystore"),
             new Key("admin.port", "", "port of the admin HTTP listener (desk board at /board); empty: no listener; 0: any free port"),
@@ -405,7 +420,7 @@ public final class Config {
     }
 
     static boolean isSecret(String key) {
-        return key.endsWith("secret") || key.endsWith("password");
+        return key.endsWith("secret") || key.endsWith("password") || key.endsWith("url-key");
     }
 
     /** Every key and value for the start-up log, secrets masked, with where each value came from. */

@@ -160,6 +160,7 @@ public final class Server implements AutoCloseable {
                 c.list("agi.allowed-peers"), c.duration("agi.handshake-timeout"), c.duration("agi.command-timeout"));
         Prompts prompts = Prompts.from(c::string);
         ProvisioningSettings prov = provisioningSettings(c);
+        provisioningSecurity(c, prov); // checked with the rest (keystore, key file, URL key); read again where the server is made
         c.integer("provisioning.max-provisions", 0, 1_000_000_000); // checked with the rest; read where the journal is made
         return new Parts(ari, ami, agi, prompts, prov, c.duration("reconcile.interval"), c.duration("reconcile.max-backoff"),
                 c.duration("agi.apply-wait"), webhook(c), autoLogoutRules(c), c.duration("auto-logout.check-interval"),
@@ -180,6 +181,60 @@ public final class Server implements AutoCloseable {
                 c.integer("provisioning.max-fetches-per-address", 1, 100_000_000), c.string("provisioning.sip-transport"),
                 c.bool("provisioning.yealink-hotdesk-key"), new DialCodes(c.list("codes.login"), c.list("codes.login-star"),
                         c.list("codes.otp"), c.list("codes.logout")));
+    }
+
+    /**
+     * TLS, plain-HTTP networks, URL key and device credentials of the provisioning listener, checked against
+     * its bind address: a listener that would send desk files in clear beyond loopback without the admin's
+     * {@code provisioning.plain-http-networks} is refused with a message naming the keys.
+     */
+    static hotdesk.provisioning.ProvisioningSecurity provisioningSecurity(Config c, ProvisioningSettings prov) {
+        String keystore = c.string("provisioning.tls-keystore").strip();
+        String cert = c.string("provisioning.tls-cert").strip();
+        String key = c.string("provisioning.tls-key").strip();
+        String passwordFile = c.string("provisioning.tls-password-file").strip();
+        if (!keystore.isEmpty() && (!cert.isEmpty() || !key.isEmpty())) {
+            throw new IllegalArgumentException("provisioning.tls-keystore and provisioning.tls-cert/provisioning.tls-key are "
+                    + "two ways to give the same key: set one");
+        }
+        if (cert.isEmpty() != key.isEmpty()) {
+            throw new IllegalArgumentException("provisioning.tls-cert and provisioning.tls-key go together: set both or neither");
+        }
+        if (!passwordFile.isEmpty() && !c.string("provisioning.tls-password").isEmpty()) {
+            throw new IllegalArgumentException("provisioning.tls-password and provisioning.tls-password-file both set: keep one");
+        }
+        Optional<hotdesk.provisioning.ProvisioningSecurity.Tls> tls = Optional.empty();
+        if (!keystore.isEmpty()) {
+            String password = passwordFile.isEmpty() ? c.string("provisioning.tls-password")
+                    : firstLine("provisioning.tls-password-file", path("provisioning.tls-password-file", passwordFile));
+            tls = Optional.of(hotdesk.provisioning.ProvisioningSecurity.Tls.keystore(path("provisioning.tls-keystore", keystore),
+                    password));
+        } else if (!cert.isEmpty()) {
+            tls = Optional.of(hotdesk.provisioning.ProvisioningSecurity.Tls.pem(path("provisioning.tls-cert", cert),
+                    path("provisioning.tls-key", key)));
+        }
+        String plain = c.string("provisioning.plain-http-networks").strip();
+        String urlKey = c.string("provisioning.url-key").strip();
+        String auth = c.string("provisioning.device-auth").strip();
+        if (!auth.equals("off") && !auth.equals("basic")) {
+            throw new IllegalArgumentException("provisioning.device-auth must be off or basic, got '"
+                    + auth.replaceAll("\\p{Cntrl}", "?") + "'");
+        }
+        return new hotdesk.provisioning.ProvisioningSecurity(tls, plain.isEmpty() ? List.of() : c.list("provisioning.plain-http-networks"),
+                urlKey.isEmpty() ? Optional.empty() : Optional.of(urlKey), auth.equals("basic")).checkedFor(prov.bindAddress());
+    }
+
+    /** The first line of a secret file; its content never appears in a message. */
+    private static String firstLine(String key, Path file) {
+        try (java.io.BufferedReader r = java.nio.file.Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8)) {
+            String line = r.readLine();
+            if (line == null || line.isEmpty()) {
+                throw new IllegalArgumentException(key + " " + file + " is empty: its first line is the password");
+            }
+            return line;
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(key + " " + file + " cannot be read: " + e.getClass().getSimpleName(), e);
+        }
     }
 
     /** The metrics listener's settings, none when {@code metrics.port} is 0. */
@@ -468,7 +523,7 @@ public final class Server implements AutoCloseable {
             int maxProvisions = c.integer("provisioning.max-provisions", 0, 1_000_000_000);
             FetchJournal journal = new FetchJournal(ledger, maxProvisions > 0);
             open.push(new JournalWriter(journal, JOURNAL_FLUSH));
-            provisioning = new ProvisioningServer(parts.provisioning(),
+            provisioning = new ProvisioningServer(parts.provisioning(), provisioningSecurity(c, parts.provisioning()),
                     new ProvisionDesk(ledger, services.clock(), journal, maxProvisions),
                     telemetry);
             provisioning.start();

@@ -285,6 +285,11 @@ final class Services implements CliContext, AutoCloseable {
     }
 
     @Override
+    public hotdesk.core.usecase.DeviceLogins deviceLogins() {
+        return new hotdesk.core.usecase.DeviceLogins(ledger(), random, clock);
+    }
+
+    @Override
     public hotdesk.core.port.QrStickers qrStickers() {
         return new hotdesk.selfservice.ZxingQrStickers();
     }

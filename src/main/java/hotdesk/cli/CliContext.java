@@ -73,6 +73,9 @@ public interface CliContext {
     /** The keys of desks' QR stickers ({@code hotdesk device qr}). */
     hotdesk.core.usecase.DeskKeys deskKeys();
 
+    /** Desk phones' provisioning credentials ({@code hotdesk device credentials}). */
+    hotdesk.core.usecase.DeviceLogins deviceLogins();
+
     /** Draws QR stickers. */
     hotdesk.core.port.QrStickers qrStickers();
 

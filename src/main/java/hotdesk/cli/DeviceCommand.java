@@ -26,6 +26,7 @@ import java.util.concurrent.Callable;
         subcommands = {DeviceCommand.Add.class, DeviceCommand.SetDevice.class, DeviceCommand.ListDevices.class,
                 DeviceCommand.Models.class, DeviceCommand.Remove.class, DeviceCommand.ResetProvisions.class,
                 DeviceCommand.UnlockDevice.class, DeviceCommand.Location.class, DeviceCommand.Locations.class, QrCommand.class,
+                CredentialsCommand.Device.class,
                 BulkCommands.ImportDevices.class, BulkCommands.ExportDevices.class})
 public final class DeviceCommand {
 
@@ -89,6 +90,9 @@ public final class DeviceCommand {
         DeskFields location;
         @Option(names = "--json", description = "print the result as JSON")
         boolean json;
+        @Option(names = "--credentials", description = "also make the phone's provisioning credentials (as hotdesk device "
+                + "credentials) and print them once")
+        boolean credentials;
 
         Add(CliContext ctx) {
             this.ctx = ctx;
@@ -96,6 +100,9 @@ public final class DeviceCommand {
 
         @Override
         public Integer call() {
+            if (credentials && json) {
+                return Output.refused(spec, "--credentials prints them as text: leave out --json");
+            }
             ManageDevices.Result r = ctx.devices().add(new ManageDevices.NewDevice(mac, vendor, model, label, site, elin, 1),
                     location.given(), "cli");
             if (r instanceof ManageDevices.Refused refused) {
@@ -106,6 +113,9 @@ public final class DeviceCommand {
                     : "added device " + done.device().mac().display() + " as endpoint"
                         + (done.lines().size() == 1 ? " " : "s ")
                         + String.join(", ", done.lines().stream().map(l -> l.endpointId()).toList()));
+            if (credentials) {
+                code = CredentialsCommand.issue(spec, ctx, done.device().mac().value(), false);
+            }
             ctx.locations().show(done.device().mac().value()).ifPresent(v -> warn(spec, v));
             return code;
         }

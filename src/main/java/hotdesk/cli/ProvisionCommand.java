@@ -19,7 +19,8 @@ import java.util.concurrent.Callable;
 
 /** {@code hotdesk provision render|diff}: the file a desk phone would get now. */
 @Command(name = "provision", description = "Show the configuration file a desk phone would get if it fetched now.",
-        mixinStandardHelpOptions = true, subcommands = {ProvisionCommand.Render.class, ProvisionCommand.Diff.class})
+        mixinStandardHelpOptions = true, subcommands = {ProvisionCommand.Render.class, ProvisionCommand.Diff.class,
+                CredentialsCommand.UrlKey.class})
 public final class ProvisionCommand {
 
     /** What render and diff share: which desk, as whom. */

@@ -18,8 +18,11 @@ import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +67,16 @@ import java.util.regex.Pattern;
  * bytes and open connections to {@value #MAX_CONNECTIONS}. A template
  * error answers a generic 500 and logs the template and line; the rendered file is never logged (it
  * holds the SIP password) and never sent in part.
+ *
+ * <p>{@link ProvisioningSecurity} adds (issue 9): HTTPS with TLS 1.2+ when a key is configured; without
+ * it only loopback peers and {@code provisioning.plain-http-networks} are served (others: the one 404,
+ * {@code reason=plain-http}); a URL key, {@code /provision/<key>/<file>}, compared in constant time and
+ * never logged (a missing or wrong key: the one 404, {@code reason=url-key}); and with device auth a
+ * desk file needs the device's own HTTP Basic credentials: a request without them is challenged (401,
+ * before the ledger, not a refusal), a wrong password, another desk's or any for an unknown MAC gets the
+ * same 401 and counts as a refusal ({@code reason=credentials}). The password is checked by
+ * {@link ProvisionDesk#answerAuthenticated} against the hash kept with the desk's view, and a file served
+ * to an authenticated phone carries its credentials back ({@code $provisioningLogin}).
  *
  * <p>Rendered files are cached per desk ({@link RenderedFiles}) behind every one of these checks, and
  * used again only while the template and everything the profile computed from the ledger are equal;
@@ -144,6 +157,8 @@ public final class ProvisioningServer implements AutoCloseable {
      */
     private final ConcurrentHashMap<Mac, Served> served = new ConcurrentHashMap<>();
     private final Telemetry telemetry;
+    private final ProvisioningSecurity guard;
+    private final List<NetworkRange> plainHttp;
     private Server jetty;
     private ServerConnector connector;
 
@@ -173,22 +188,37 @@ public final class ProvisioningServer implements AutoCloseable {
 
     /** @param telemetry told of every answer's result ({@code served} or the refusal's reason) */
     public ProvisioningServer(ProvisioningSettings s, ProvisionDesk provisionDesk, Telemetry telemetry) {
-        this(s, provisionDesk, Clock.systemUTC(), MAX_TRACKED_ADDRESSES, MAX_CONNECTIONS, telemetry);
+        this(s, ProvisioningSecurity.none(), provisionDesk, telemetry);
+    }
+
+    /**
+     * @param security TLS, plain-HTTP networks, URL key and device credentials; checked against the bind
+     *                 address by the caller ({@link ProvisioningSecurity#checkedFor})
+     */
+    public ProvisioningServer(ProvisioningSettings s, ProvisioningSecurity security, ProvisionDesk provisionDesk,
+                              Telemetry telemetry) {
+        this(s, security, provisionDesk, Clock.systemUTC(), MAX_TRACKED_ADDRESSES, MAX_CONNECTIONS, telemetry);
     }
 
     ProvisioningServer(ProvisioningSettings s, ProvisionDesk provisionDesk, Clock clock) {
         this(s, provisionDesk, clock, MAX_TRACKED_ADDRESSES, MAX_CONNECTIONS);
     }
 
+    ProvisioningServer(ProvisioningSettings s, ProvisioningSecurity security, ProvisionDesk provisionDesk, Clock clock) {
+        this(s, security, provisionDesk, clock, MAX_TRACKED_ADDRESSES, MAX_CONNECTIONS, Telemetry.none());
+    }
+
     /** With other bounds than the production ones, so tests can reach them. */
     ProvisioningServer(ProvisioningSettings s, ProvisionDesk provisionDesk, Clock clock, int maxTrackedAddresses,
                        int maxConnections) {
-        this(s, provisionDesk, clock, maxTrackedAddresses, maxConnections, Telemetry.none());
+        this(s, ProvisioningSecurity.none(), provisionDesk, clock, maxTrackedAddresses, maxConnections, Telemetry.none());
     }
 
-    private ProvisioningServer(ProvisioningSettings s, ProvisionDesk provisionDesk, Clock clock, int maxTrackedAddresses,
-                               int maxConnections, Telemetry telemetry) {
+    private ProvisioningServer(ProvisioningSettings s, ProvisioningSecurity security, ProvisionDesk provisionDesk, Clock clock,
+                               int maxTrackedAddresses, int maxConnections, Telemetry telemetry) {
         this.telemetry = telemetry;
+        this.guard = Objects.requireNonNull(security, "security");
+        this.plainHttp = guard.plainHttpRanges();
         this.settings = s;
         this.maxConnections = maxConnections;
         this.provisionDesk = provisionDesk;
@@ -219,9 +249,9 @@ public final class ProvisioningServer implements AutoCloseable {
         if (jetty != null) {
             throw new IllegalStateException("provisioning server already started");
         }
-        log.info("provisioning server starting on {}:{} (allowed networks {}, template dir {})",
+        log.info("provisioning server starting on {}:{} (allowed networks {}, template dir {}, {})",
                 settings.bindAddress(), settings.port(), allowed,
-                settings.templateDir().map(Object::toString).orElse("none"));
+                settings.templateDir().map(Object::toString).orElse("none"), guard);
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("hotdesk-provisioning");
         Server created = new Server(threads);
@@ -232,7 +262,8 @@ public final class ProvisioningServer implements AutoCloseable {
         // as this listener always accepted (Javalin's choice): a path with encoded control characters or
         // separators reaches the handler, which refuses it as malformed and logs it for fail2ban
         http.setUriCompliance(UriCompliance.LEGACY);
-        ServerConnector c = new ServerConnector(created, new HttpConnectionFactory(http));
+        ServerConnector c = guard.tls().isPresent() ? tlsConnector(created, http, guard.tls().get())
+                : new ServerConnector(created, new HttpConnectionFactory(http));
         c.setHost(settings.bindAddress());
         c.setPort(settings.port());
         // a silent connection goes after the request timeout; a trickling one is RequestDeadline's
@@ -265,7 +296,21 @@ public final class ProvisioningServer implements AutoCloseable {
         }
         jetty = created;
         connector = c;
-        log.info("provisioning server started on {}:{}", settings.bindAddress(), c.getLocalPort());
+        log.info("provisioning server started on {}://{}:{}/provision/", guard.tls().isPresent() ? "https" : "http",
+                settings.bindAddress(), c.getLocalPort());
+    }
+
+    /** An HTTPS connector with the configured key: TLS 1.2 and 1.3 only, no SNI host check (phones use addresses). */
+    private static ServerConnector tlsConnector(Server server, HttpConfiguration http, ProvisioningSecurity.Tls tls) {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStore(tls.keyStore());
+        ssl.setKeyStorePassword(tls.password());
+        ssl.setKeyManagerPassword(tls.password());
+        ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+        ssl.setSniRequired(false);
+        HttpConfiguration https = new HttpConfiguration(http);
+        https.addCustomizer(new SecureRequestCustomizer(false));
+        return new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
     }
 
     /** The renderer in use (for tests: how often it compiled and merged). */
@@ -300,13 +345,23 @@ public final class ProvisioningServer implements AutoCloseable {
 
     private static final String PREFIX = "/provision/";
 
-    /** Every request: {@code GET /provision/<one path segment>} is a fetch, anything else the one 404. */
+    /**
+     * Every request: {@code GET /provision/<one path segment>} (with a URL key {@code GET
+     * /provision/<key>/<one path segment>}) is a fetch, anything else the one 404. A request without the
+     * key's segment is a fetch with a wrong key, refused like one.
+     */
     private void route(Request request, Response response, Callback callback) {
         String path = Objects.requireNonNullElse(Request.getPathInContext(request), "");
         try {
-            if (HttpMethod.GET.is(request.getMethod()) && path.startsWith(PREFIX) && path.length() > PREFIX.length()
-                    && path.indexOf('/', PREFIX.length()) < 0) {
-                provision(request, response, callback, path.substring(PREFIX.length()));
+            String rest = path.startsWith(PREFIX) ? path.substring(PREFIX.length()) : "";
+            String key = "";
+            if (guard.urlKey().isPresent() && rest.indexOf('/') > 0) {
+                key = rest.substring(0, rest.indexOf('/'));
+                rest = rest.substring(rest.indexOf('/') + 1);
+                path = PREFIX + "<key>/" + rest; // the key stays out of every log line
+            }
+            if (HttpMethod.GET.is(request.getMethod()) && !rest.isEmpty() && rest.indexOf('/') < 0) {
+                provision(request, response, callback, rest, key);
             } else {
                 telemetry.fetched("no-route");
                 respond(response, callback, 404, NOT_FOUND_BYTES);
@@ -322,7 +377,7 @@ public final class ProvisioningServer implements AutoCloseable {
         }
     }
 
-    private void provision(Request request, Response response, Callback callback, String file) {
+    private void provision(Request request, Response response, Callback callback, String file, String urlKey) {
         String ip = remoteAddress(request);
         RefusalLimiter.Verdict verdict = limiter.check(ip);
         if (verdict.blocked()) {
@@ -337,6 +392,15 @@ public final class ProvisioningServer implements AutoCloseable {
         }
         if (!allowed(request, ip)) {
             refuse(response, callback, ip, subject(file), "network", 404, NOT_FOUND_BYTES);
+            return;
+        }
+        if (guard.tls().isEmpty() && !plainHttpAllowed(request, ip)) {
+            // the admin allowed plain HTTP to loopback and provisioning.plain-http-networks only
+            refuse(response, callback, ip, subject(file), "plain-http", 404, NOT_FOUND_BYTES);
+            return;
+        }
+        if (!guard.urlKeyMatches(urlKey)) {
+            refuse(response, callback, ip, subject(file), "url-key", 404, NOT_FOUND_BYTES);
             return;
         }
         if (COMMON_FILE.matcher(file).matches()) {
@@ -379,6 +443,20 @@ public final class ProvisioningServer implements AutoCloseable {
             refuse(response, callback, ip, mac.value(), "user-agent", 404, NOT_FOUND_BYTES);
             return;
         }
+        Optional<String> password = Optional.empty();
+        if (guard.deviceAuth() && !deskClaims.isEmpty()) {
+            Optional<String[]> basic = basicCredentials(request);
+            if (basic.isEmpty()) {
+                // a phone sends its credentials once challenged: the first request of every fetch ends here, before
+                // the ledger, the same for every MAC; not a refusal
+                log.debug("{} asked for {} without credentials: challenged", ip, printable(file));
+                telemetry.fetched("challenge");
+                challenge(response, callback);
+                return;
+            }
+            // another user name can never match: checked against the device's hash all the same
+            password = Optional.of(basic.get()[0].equals(hotdesk.core.model.DeviceCredential.userFor(mac)) ? basic.get()[1] : "");
+        }
         RefusalLimiter.Verdict byDesk = deskFetches.check(mac.value());
         RefusalLimiter.Verdict byAddress = byDesk.blocked() ? byDesk : addressFetches.check(ip);
         if (byDesk.blocked() || byAddress.blocked()) {
@@ -393,8 +471,19 @@ public final class ProvisioningServer implements AutoCloseable {
             tooMany(response, callback, byAddress.secondsLeft());
             return;
         }
-        ProvisionDesk.Answer answer = provisionDesk.answer(mac, ip, userAgent);
+        ProvisionDesk.Answer answer = password.isPresent()
+                ? provisionDesk.answerAuthenticated(mac, ip, userAgent, password.get())
+                : provisionDesk.answer(mac, ip, userAgent);
         Optional<DeskView> view = answer.view();
+        if (answer.unauthorized()) {
+            // wrong credentials, or any for an unknown MAC: one answer; ProvisionDesk audited it
+            served.remove(mac);
+            countRefusal(ip);
+            securityLog(ip, mac.value(), "credentials");
+            telemetry.fetched("credentials");
+            challenge(response, callback);
+            return;
+        }
         if (answer.limited()) {
             // the desk used up its provisions until an admin resets them: the answer of an unknown desk, but
             // not a refusal (a phone rebooting must not get its address blocked); ProvisionDesk audited it once
@@ -443,7 +532,7 @@ public final class ProvisioningServer implements AutoCloseable {
         TemplateRenderer.TemplateVersion version;
         try {
             Instant at = clock.instant();
-            model = profile.model(desk, settings, at);
+            model = withLogin(profile.model(desk, settings, at), mac, password);
             clockPart = clockPart(profile, at);
             version = renderer.resolve(profile.vendor(), desk.device().model(), mac,
                     profile.fileKind());
@@ -471,6 +560,62 @@ public final class ProvisioningServer implements AutoCloseable {
         served.put(mac, new Served(desk, version, clockPart, body, now));
         telemetry.fetched("served");
         respond(response, callback, 200, body, type);
+    }
+
+    /**
+     * The model with {@code $provisioningLogin} (user, password) when the phone authenticated: the desk's
+     * file then sets the phone's own provisioning credentials to the ones it proved, so it keeps using them.
+     */
+    private static Map<String, Object> withLogin(Map<String, Object> model, Mac mac, Optional<String> password) {
+        if (password.isEmpty()) {
+            return model;
+        }
+        Map<String, Object> m = new java.util.LinkedHashMap<>(model);
+        m.put("provisioningLogin", new ProvisioningLogin(hotdesk.core.model.DeviceCredential.userFor(mac), password.get()));
+        return m;
+    }
+
+    /** The credentials a desk file gives back to the phone that authenticated with them. */
+    public record ProvisioningLogin(String user, String password) {
+        @Override
+        public String toString() {
+            return "ProvisioningLogin[" + user + ", ***]";
+        }
+    }
+
+    /** The user name and password of a Basic Authorization header; empty when there is none or it is malformed. */
+    static Optional<String[]> basicCredentials(Request request) {
+        String h = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        if (h == null || h.length() > 512 || !h.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return Optional.empty();
+        }
+        String decoded;
+        try {
+            decoded = new String(java.util.Base64.getDecoder().decode(h.substring(6).strip()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        int colon = decoded.indexOf(':');
+        return colon < 0 ? Optional.empty() : Optional.of(new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)});
+    }
+
+    private static final HttpField CHALLENGE = new PreEncodedHttpField(HttpHeader.WWW_AUTHENTICATE,
+            "Basic realm=\"" + ProvisioningSecurity.REALM + "\", charset=\"UTF-8\"");
+    private static final byte[] UNAUTHORIZED_BYTES = "unauthorized\n".getBytes(StandardCharsets.UTF_8);
+
+    private static void challenge(Response response, Callback callback) {
+        response.getHeaders().put(CHALLENGE);
+        respond(response, callback, 401, UNAUTHORIZED_BYTES);
+    }
+
+    /** Whether plain HTTP may serve this peer: loopback, or in {@code provisioning.plain-http-networks}. */
+    private boolean plainHttpAllowed(Request request, String ip) {
+        SocketAddress peer = request.getConnectionMetaData().getRemoteSocketAddress();
+        if (peer instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            InetAddress a = inet.getAddress();
+            return a.isLoopbackAddress() || plainHttp.stream().anyMatch(n -> n.contains(a));
+        }
+        return plainHttp.stream().anyMatch(n -> n.contains(ip));
     }
 
     /** The file name of a vendor's common master file (the one its {@code commonFile} knows). */

@@ -1166,6 +1166,29 @@ final class JdbcLedger implements Ledger {
             return update("delete desk key of " + endpointId, "DELETE FROM desk_keys WHERE endpoint_id = ?", endpointId) > 0;
         }
 
+        // ---- per-device provisioning credentials
+
+        @Override
+        public Optional<hotdesk.core.model.DeviceCredential> deviceCredential(Mac mac) {
+            return one("read provisioning credential of " + mac, "SELECT secret_hash, created_at FROM device_credentials WHERE mac = ?",
+                    rs -> new hotdesk.core.model.DeviceCredential(mac, rs.getString("secret_hash"), instant(rs, "created_at")),
+                    mac.value());
+        }
+
+        @Override
+        public void putDeviceCredential(hotdesk.core.model.DeviceCredential c) {
+            String what = "store provisioning credential of " + c.mac();
+            update(what, "DELETE FROM device_credentials WHERE mac = ?", c.mac().value());
+            update(what, "INSERT INTO device_credentials (mac, secret_hash, created_at) VALUES (?, ?, ?)", c.mac().value(),
+                    c.secretHash(), c.created());
+        }
+
+        @Override
+        public boolean deleteDeviceCredential(Mac mac) {
+            return update("delete provisioning credential of " + mac, "DELETE FROM device_credentials WHERE mac = ?",
+                    mac.value()) > 0;
+        }
+
         // ---- audit
 
         @Override

@@ -167,6 +167,36 @@ class VendorFilesTest {
     }
 
     @Test
+    void the_yealink_and_polycom_files_give_an_authenticated_phone_its_provisioning_credentials_and_only_then() throws Exception {
+        DeskView yealink = desk("yealink", "T54W", "00:15:65:12:34:ab", 1)[0];
+        DeskView polycom = desk("polycom", "VVX450", "00:04:f2:12:34:ab", 1, "103")[0];
+        YealinkProfile y = new YealinkProfile();
+        PolycomProfile p = new PolycomProfile();
+        ProvisioningServer.ProvisioningLogin login = new ProvisioningServer.ProvisioningLogin("hd-0015651234ab", "pw<&>\"'x");
+
+        Map<String, String> with = cfg(renderer.render("yealink", "T54W", yealink.device().mac(), y.fileKind(),
+                withLogin(y.model(yealink, SETTINGS, clock.instant()), login)));
+        Map<String, String> without = cfg(render(y, yealink, SETTINGS));
+        Map<String, String> polycomWith = attributes(parse(renderer.render("polycom", "VVX450", polycom.device().mac(),
+                p.fileKind(), withLogin(p.model(polycom, SETTINGS, clock.instant()), login))));
+        Map<String, String> polycomWithout = attributes(parse(render(p, polycom, SETTINGS)));
+
+        assertThat(with).containsEntry("static.auto_provision.server.username", "hd-0015651234ab")
+                .containsEntry("static.auto_provision.server.password", "pw<&>\"'x");
+        assertThat(without).doesNotContainKeys("static.auto_provision.server.username", "static.auto_provision.server.password");
+        assertThat(polycomWith).containsEntry("device.set", "1").containsEntry("device.prov.user.set", "1")
+                .containsEntry("device.prov.user", "hd-0015651234ab").containsEntry("device.prov.password.set", "1")
+                .containsEntry("device.prov.password", "pw<&>\"'x");
+        assertThat(polycomWithout).doesNotContainKeys("device.set", "device.prov.user", "device.prov.password");
+    }
+
+    private static Map<String, Object> withLogin(Map<String, Object> model, ProvisioningServer.ProvisioningLogin login) {
+        Map<String, Object> m = new LinkedHashMap<>(model);
+        m.put("provisioningLogin", login);
+        return m;
+    }
+
+    @Test
     void polycoms_master_file_names_the_per_desk_file_and_is_well_formed() throws Exception {
         String master = renderer.renderNamed("polycom", "master", "xml", Map.of());
 

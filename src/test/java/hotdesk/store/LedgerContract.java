@@ -1683,4 +1683,35 @@ abstract class LedgerContract {
             return null;
         });
     }
+
+    @Test
+    void a_device_credential_reads_back_is_replaced_deleted_and_goes_with_its_device() {
+        givenUsersAndDesks(0, 2);
+        Mac a = Mac.parse(MAC_A);
+        given(tx -> tx.putDeviceCredential(new hotdesk.core.model.DeviceCredential(a, "a".repeat(64), T0)));
+
+        given(tx -> tx.putDeviceCredential(new hotdesk.core.model.DeviceCredential(a, "c".repeat(64), T0.plusSeconds(1))));
+
+        ledger.read(tx -> {
+            assertThat(tx.deviceCredential(a)).contains(new hotdesk.core.model.DeviceCredential(a, "c".repeat(64), T0.plusSeconds(1)));
+            assertThat(tx.deviceCredential(Mac.parse(MAC_B))).isEmpty();
+            return null;
+        });
+        assertThatThrownBy(() -> given(tx -> tx.putDeviceCredential(
+                new hotdesk.core.model.DeviceCredential(Mac.parse("001565999999"), "e".repeat(64), T0))))
+                .isInstanceOf(RuntimeException.class);
+        java.util.Optional<hotdesk.core.model.DeviceCredential> none = ledger.read(tx -> tx.deviceCredential(Mac.parse("001565999999")));
+        assertThat(none).isEmpty();
+
+        given(tx -> tx.putDeviceCredential(new hotdesk.core.model.DeviceCredential(Mac.parse(MAC_B), "b".repeat(64), T0)));
+        boolean deleted = ledger.transact(tx -> tx.deleteDeviceCredential(Mac.parse(MAC_B)));
+        boolean again = ledger.transact(tx -> tx.deleteDeviceCredential(Mac.parse(MAC_B)));
+        assertThat(deleted).isTrue();
+        assertThat(again).isFalse();
+
+        given(tx -> tx.deleteDevice(a));
+        given(tx -> tx.insertDevice(device(MAC_A), lines(MAC_A, 1)));
+        java.util.Optional<hotdesk.core.model.DeviceCredential> gone = ledger.read(tx -> tx.deviceCredential(a));
+        assertThat(gone).isEmpty();
+    }
 }

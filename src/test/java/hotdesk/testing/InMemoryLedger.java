@@ -74,6 +74,7 @@ public final class InMemoryLedger implements Ledger {
         Map<String, hotdesk.core.model.DeskKey> deskKeys = new TreeMap<>();
         Map<String, Map<String, hotdesk.core.model.Notice>> notices = new HashMap<>();
         Map<String, Map<List<String>, hotdesk.core.model.PhoneContact>> contacts = new HashMap<>();
+        Map<Mac, hotdesk.core.model.DeviceCredential> credentials = new HashMap<>();
 
         State copy() {
             State c = new State();
@@ -103,6 +104,7 @@ public final class InMemoryLedger implements Ledger {
             c.deskKeys = new TreeMap<>(deskKeys);
             notices.forEach((k, v) -> c.notices.put(k, new TreeMap<>(v)));
             contacts.forEach((k, v) -> c.contacts.put(k, new LinkedHashMap<>(v)));
+            c.credentials = new HashMap<>(credentials);
             c.sites = new TreeMap<>(sites);
             c.locations = new HashMap<>(locations);
             return c;
@@ -217,6 +219,7 @@ public final class InMemoryLedger implements Ledger {
             });
             s.devices.remove(mac);
             s.provisions.remove(mac);
+            s.credentials.remove(mac);
             s.locations.remove(mac);
             s.deskKeys.keySet().removeIf(ep -> s.lines.containsKey(ep) && s.lines.get(ep).mac().equals(mac));
             s.lines.values().removeIf(l -> l.mac().equals(mac));
@@ -782,6 +785,24 @@ public final class InMemoryLedger implements Ledger {
         @Override
         public boolean deleteDeskKey(String endpointId) {
             return s.deskKeys.remove(endpointId) != null;
+        }
+
+        @Override
+        public Optional<hotdesk.core.model.DeviceCredential> deviceCredential(Mac mac) {
+            return Optional.ofNullable(s.credentials.get(mac));
+        }
+
+        @Override
+        public void putDeviceCredential(hotdesk.core.model.DeviceCredential c) {
+            if (!s.devices.containsKey(c.mac())) {
+                throw new LedgerException("provisioning credential of a missing device " + c.mac(), null);
+            }
+            s.credentials.put(c.mac(), c);
+        }
+
+        @Override
+        public boolean deleteDeviceCredential(Mac mac) {
+            return s.credentials.remove(mac) != null;
         }
     }
 }

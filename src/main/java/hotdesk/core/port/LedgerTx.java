@@ -318,4 +318,14 @@ public interface LedgerTx {
 
     /** Deletes the line's key; false when it had none. */
     boolean deleteDeskKey(String endpointId);
+
+    // ---- per-device provisioning credentials
+    /** The device's provisioning credential, if it has one. */
+    Optional<hotdesk.core.model.DeviceCredential> deviceCredential(Mac mac);
+
+    /** Gives the device this credential, replacing any it had (the device must exist). */
+    void putDeviceCredential(hotdesk.core.model.DeviceCredential credential);
+
+    /** Deletes the device's credential; false when it had none. */
+    boolean deleteDeviceCredential(Mac mac);
 }

@@ -3,6 +3,7 @@ package hotdesk.core.usecase;
 import hotdesk.core.model.AuditEntry;
 import hotdesk.core.model.Device;
 import hotdesk.core.model.DeskLine;
+import hotdesk.core.model.DeviceCredential;
 import hotdesk.core.model.Mac;
 import hotdesk.core.model.Occupancy;
 import hotdesk.core.model.ProvisionCount;
@@ -47,7 +48,8 @@ public final class ProvisionDesk {
     public record DeskView(Device device, List<LineView> lines) {
     }
 
-    private record Looked(Optional<DeskView> view, String refusal, long revision, ProvisionCount count) {
+    private record Looked(Optional<DeskView> view, String refusal, long revision, ProvisionCount count,
+                          Optional<DeviceCredential> credential) {
     }
 
     /**
@@ -55,7 +57,10 @@ public final class ProvisionDesk {
      * up its provisions ({@code provisioning.max-provisions}), {@code firstLimited} for the one fetch
      * that audited it.
      */
-    public record Answer(Optional<DeskView> view, boolean limited, boolean firstLimited) {
+    public record Answer(Optional<DeskView> view, boolean limited, boolean firstLimited, boolean unauthorized) {
+        public Answer(Optional<DeskView> view, boolean limited, boolean firstLimited) {
+            this(view, limited, firstLimited, false);
+        }
     }
 
     /**
@@ -74,7 +79,7 @@ public final class ProvisionDesk {
         }
     }
 
-    private record Seen(long revision, DeskView view) {
+    private record Seen(long revision, DeskView view, Optional<DeviceCredential> credential) {
     }
 
     /** Views kept at most (one per enabled desk that fetched); beyond it the table starts over. */
@@ -147,10 +152,29 @@ public final class ProvisionDesk {
      * count after the reset too (at most one flush interval's worth).
      */
     public Answer answer(Mac mac, String remoteAddress, String userAgent) {
+        return answer(mac, remoteAddress, userAgent, false, "");
+    }
+
+    /**
+     * As {@link #answer(Mac, String, String)} for a phone that sent the password of its provisioning
+     * credentials ({@link DeviceLogins}): a view only when it matches the device's (compared in constant
+     * time), else an {@code unauthorized} answer, audited ({@code provision.refused}, {@code credentials})
+     * and neither recorded as a fetch nor counted as a provision. An unknown device is unauthorized alike,
+     * after the same work, so the answer tells nobody which MACs exist. The credential is read with the
+     * desk's view and kept with it, so checking it costs no ledger read while the revision stands.
+     */
+    public Answer answerAuthenticated(Mac mac, String remoteAddress, String userAgent, String password) {
+        return answer(mac, remoteAddress, userAgent, true, password);
+    }
+
+    private Answer answer(Mac mac, String remoteAddress, String userAgent, boolean authenticate, String password) {
         Instant now = clock.instant();
         Seen seen = views.get(mac);
         Count count = maxProvisions > 0 ? counts.get(mac) : null;
         if (seen != null && (maxProvisions == 0 || count != null) && seen.revision() == latest(now)) {
+            if (authenticate && !DeviceLogins.matches(seen.credential(), password)) {
+                return unauthorized(mac, now, remoteAddress);
+            }
             return served(mac, seen.view(), count, now, remoteAddress, userAgent);
         }
         boolean counting = maxProvisions > 0;
@@ -158,7 +182,7 @@ public final class ProvisionDesk {
             long latest = tx.latestRevision();
             Optional<Device> d = tx.device(mac);
             if (d.isEmpty()) {
-                return new Looked(Optional.empty(), "unknown device", latest, ProvisionCount.NONE);
+                return new Looked(Optional.empty(), "unknown device", latest, ProvisionCount.NONE, Optional.empty());
             }
             List<LineView> lines = new ArrayList<>();
             for (DeskLine l : tx.linesOf(mac)) {
@@ -166,7 +190,7 @@ public final class ProvisionDesk {
                 lines.add(new LineView(l, o.flatMap(x -> tx.user(x.extension())), o));
             }
             return new Looked(Optional.of(new DeskView(d.get(), lines)), "", latest,
-                    counting ? tx.provisionCount(mac) : ProvisionCount.NONE);
+                    counting ? tx.provisionCount(mac) : ProvisionCount.NONE, tx.deviceCredential(mac));
         });
         askedAt = now.toEpochMilli(); // this read saw every change committed before it, other processes' too
         Optional<DeskView> view = looked.view();
@@ -177,7 +201,10 @@ public final class ProvisionDesk {
             if (views.size() >= MAX_VIEWS && !views.containsKey(mac)) {
                 views.clear();
             }
-            views.put(mac, new Seen(looked.revision(), view.get()));
+            views.put(mac, new Seen(looked.revision(), view.get(), looked.credential()));
+        }
+        if (authenticate && !DeviceLogins.matches(looked.credential(), password)) {
+            return unauthorized(mac, now, remoteAddress);
         }
         if (view.isEmpty()) {
             journal.audit(new AuditEntry(now, "http:" + remoteAddress, "provision.refused", mac.value(), looked.refusal()));
@@ -221,6 +248,11 @@ public final class ProvisionDesk {
         }
         journal.fetched(mac, now, remoteAddress, userAgent);
         return new Answer(Optional.of(view), false, false);
+    }
+
+    private Answer unauthorized(Mac mac, Instant now, String remoteAddress) {
+        journal.audit(new AuditEntry(now, "http:" + remoteAddress, "provision.refused", mac.value(), "credentials"));
+        return new Answer(Optional.empty(), false, false, true);
     }
 
     /** The ledger's latest revision: known in memory, asked for when not tracked or not asked for a while. */

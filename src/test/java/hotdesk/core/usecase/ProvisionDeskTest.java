@@ -198,4 +198,31 @@ class ProvisionDeskTest {
         assertThat(within.lines().get(0).occupant()).as("not known yet: the reconciler's check-sync follows").isEmpty();
         assertThat(after.lines().get(0).occupant()).isPresent();
     }
+
+    @Test
+    void an_authenticated_fetch_checks_the_password_against_the_hash_kept_with_the_view_and_asks_the_ledger_nothing_more() {
+        // given a desk with credentials, fetched once
+        ProvisionDesk tracked = new ProvisionDesk(thisProcess, clock);
+        deskAndAlice(thisProcess);
+        DeviceLogins logins = new DeviceLogins(thisProcess, new java.security.SecureRandom(), clock);
+        String password = ((DeviceLogins.Issued) logins.issue(MAC.value(), false, "test")).password();
+        assertThat(tracked.answerAuthenticated(MAC, "10.0.0.5", "ua", password).view()).isPresent();
+        int before = transactions.get();
+
+        // when
+        ProvisionDesk.Answer right = tracked.answerAuthenticated(MAC, "10.0.0.5", "ua", password);
+        ProvisionDesk.Answer wrong = tracked.answerAuthenticated(MAC, "10.0.0.5", "ua", password.substring(1) + "x");
+        ProvisionDesk.Answer unknown = tracked.answerAuthenticated(Mac.parse("001565000999"), "10.0.0.5", "ua", password);
+
+        // then
+        assertThat(right.view()).isPresent();
+        assertThat(right.unauthorized()).isFalse();
+        assertThat(wrong.view()).isEmpty();
+        assertThat(wrong.unauthorized()).isTrue();
+        assertThat(unknown.unauthorized()).isTrue();
+        assertThat(transactions.get()).isEqualTo(before + 1); // only the unknown MAC was looked up
+        tracked.journal().flush();
+        assertThat(memory.audit()).filteredOn(a -> a.action().equals("provision.refused"))
+                .extracting(a -> a.detail()).containsExactly("credentials", "credentials");
+    }
 }
