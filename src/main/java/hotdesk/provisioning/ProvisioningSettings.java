@@ -1,6 +1,8 @@
 package hotdesk.provisioning;
 
 import hotdesk.core.model.NetworkRange;
+import hotdesk.core.model.Site;
+import hotdesk.core.model.SitePhoneSettings;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -153,6 +155,25 @@ public record ProvisioningSettings(String bindAddress, int port, List<String> al
         this(bindAddress, port, allowedNetworks, requireMacInUserAgent, templateDir, sipServer, sipPort, registrationExpiry,
                 ntpServer, timezone, logoutCode, maxRefusalsPerMinute, requestTimeout, DEFAULT_MAX_FETCHES_PER_DESK,
                 DEFAULT_MAX_FETCHES_PER_ADDRESS);
+    }
+
+    /**
+     * These settings as the desks of {@code site} see them: each phone setting the site has (SIP server,
+     * port, transport, NTP server, registration expiry, time zone) replaces the global key; the networks stay
+     * the global ones (the server's first gate; a site's own narrow its desks' fetches, see the server).
+     */
+    public ProvisioningSettings forSite(Optional<Site> site) {
+        if (site.isEmpty()) {
+            return this;
+        }
+        Site s = site.get();
+        SitePhoneSettings p = s.phones();
+        return new ProvisioningSettings(bindAddress, port, allowedNetworks, requireMacInUserAgent, templateDir,
+                p.sipServer().isEmpty() ? sipServer : p.sipServer(), p.sipPort() == 0 ? sipPort : p.sipPort(),
+                p.expirySeconds() == 0 ? registrationExpiry : Duration.ofSeconds(p.expirySeconds()),
+                p.ntpServer().isEmpty() ? ntpServer : p.ntpServer(), s.timeZone(), logoutCode, maxRefusalsPerMinute,
+                requestTimeout, maxFetchesPerDesk, maxFetchesPerAddress,
+                p.sipTransport().isEmpty() ? sipTransport : p.sipTransport(), yealinkHotdeskKey, dialCodes);
     }
 
     ZoneId zone() {
