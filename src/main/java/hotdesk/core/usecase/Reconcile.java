@@ -7,6 +7,9 @@ import hotdesk.core.model.Occupancy;
 import hotdesk.core.model.Target;
 import hotdesk.core.model.User;
 import hotdesk.core.policy.EmergencyLocation.Located;
+import hotdesk.core.policy.TrustedNetworks;
+import hotdesk.core.model.Site;
+import hotdesk.core.port.NamedAcls;
 import hotdesk.core.policy.Projections;
 import hotdesk.core.port.DialplanState;
 import hotdesk.core.port.DeskEvents;
@@ -70,6 +73,8 @@ public final class Reconcile implements ApplyNow {
     private volatile long lastSeenRevision = -1;
     private final DeskEvents events;
     private final Telemetry telemetry;
+    private final NamedAcls acls;
+    private final List<String> defaultNetworks;
 
     private record Backoff(long revision, int failures, Instant next) {
     }
@@ -95,6 +100,22 @@ public final class Reconcile implements ApplyNow {
     /** @param telemetry told of every push's result */
     public Reconcile(Ledger ledger, Pbx pbx, DialplanState dialplan, PhoneResync resync, Projections projections,
                      Clock clock, String node, Duration maxBackoff, DeskEvents events, Telemetry telemetry) {
+        this(ledger, pbx, dialplan, resync, projections, clock, node, maxBackoff, events, telemetry, null, List.of());
+    }
+
+    /**
+     * @param acls            the named ACLs Asterisk has: each desk endpoint names its ACL ({@link TrustedNetworks})
+     *                        once Asterisk has it with the ledger's networks; until then the desk is pushed without
+     *                        naming one (an endpoint naming an unknown ACL refuses every request, emergency calls
+     *                        included) and counts as failed, with a message saying which file to regenerate and
+     *                        reload. Null: desks name no ACL (registration not gated).
+     * @param defaultNetworks the networks of {@link TrustedNetworks#DEFAULT_ACL} ({@code provisioning.allowed-networks})
+     */
+    public Reconcile(Ledger ledger, Pbx pbx, DialplanState dialplan, PhoneResync resync, Projections projections,
+                     Clock clock, String node, Duration maxBackoff, DeskEvents events, Telemetry telemetry,
+                     NamedAcls acls, List<String> defaultNetworks) {
+        this.acls = acls;
+        this.defaultNetworks = List.copyOf(defaultNetworks);
         this.telemetry = telemetry;
         this.events = events;
         this.ledger = ledger;
@@ -239,7 +260,19 @@ public final class Reconcile implements ApplyNow {
                     "desk/" + target.id() + "/context", ""));
             return;
         }
-        var objects = projections.desk(s.line(), s.device(), s.occupant(), s.where());
+        String acl = "";
+        String missingAcl = null;
+        if (acls != null) {
+            String wanted = TrustedNetworks.aclName(s.site());
+            List<String> networks = wanted.equals(TrustedNetworks.DEFAULT_ACL) ? defaultNetworks
+                    : s.site().orElseThrow().phones().networks();
+            if (acls.defined(wanted, networks)) {
+                acl = wanted;
+            } else {
+                missingAcl = wanted;
+            }
+        }
+        var objects = projections.desk(s.line(), s.device(), s.occupant(), s.where(), acl);
         // facts first: a desk that becomes seated must find its occupant's context in AstDB at its first call
         dialplan.put(Projections.deskFacts(s.line(), s.device(), s.occupant(), s.where()));
         pbx.push(objects);
@@ -247,6 +280,13 @@ public final class Reconcile implements ApplyNow {
         if (notifyPhone && notified.getOrDefault(target, -1L) < s.revision()) {
             resync.checkSync(target.id(), s.device().vendor());
             notified.put(target, s.revision());
+        }
+        if (missingAcl != null) {
+            // pushed all the same (the login applies, emergency calls work), but its registration is not gated yet
+            throw new PbxException("Asterisk has no ACL '" + missingAcl + "' with the networks of "
+                    + (missingAcl.equals(TrustedNetworks.DEFAULT_ACL) ? "provisioning.allowed-networks"
+                    : "site " + s.site().orElseThrow().name()) + ": regenerate acl_hotdesk.conf (hotdesk asterisk-conf --out DIR), "
+                    + "#include it in acl.conf, then 'module reload acl'; until then this desk registers from any network", true);
         }
     }
 
@@ -289,7 +329,7 @@ public final class Reconcile implements ApplyNow {
      * (its site's part included: a site change bumps every desk of the site), null for a user or a gone desk.
      */
     private record Snapshot(long revision, DeskLine line, Device device, Optional<User> occupant, List<Occupancy> seats,
-                            Located where) {
+                            Located where, Optional<Site> site) {
         boolean gone() {
             return line == null && occupant.isEmpty();
         }
@@ -300,17 +340,17 @@ public final class Reconcile implements ApplyNow {
         if (target.kind() == Target.Kind.DESK) {
             Optional<DeskLine> line = tx.line(target.id());
             if (line.isEmpty()) {
-                return new Snapshot(rev, null, null, Optional.empty(), List.of(), null);
+                return new Snapshot(rev, null, null, Optional.empty(), List.of(), null, Optional.empty());
             }
             Device device = tx.device(line.get().mac()).orElseThrow();
             Optional<Occupancy> seat = tx.occupancyOfLine(target.id());
             Optional<User> occupant = seat.flatMap(o -> tx.user(o.extension()));
-            Located where = projections.located(device, tx.deskLocation(device.mac()),
-                    device.site().isEmpty() ? Optional.empty() : tx.site(device.site()));
-            return new Snapshot(rev, line.get(), device, occupant, seat.stream().toList(), where);
+            Optional<Site> site = device.site().isEmpty() ? Optional.empty() : tx.site(device.site());
+            Located where = projections.located(device, tx.deskLocation(device.mac()), site);
+            return new Snapshot(rev, line.get(), device, occupant, seat.stream().toList(), where, site);
         }
         Extension ext = Extension.of(target.id());
         Optional<User> user = tx.user(ext);
-        return new Snapshot(rev, null, null, user, user.isPresent() ? tx.seatsOfUser(ext) : List.of(), null);
+        return new Snapshot(rev, null, null, user, user.isPresent() ? tx.seatsOfUser(ext) : List.of(), null, Optional.empty());
     }
 }
