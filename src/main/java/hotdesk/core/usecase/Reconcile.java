@@ -27,6 +27,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -75,6 +76,8 @@ public final class Reconcile implements ApplyNow {
     private final Telemetry telemetry;
     private final NamedAcls acls;
     private final List<String> defaultNetworks;
+    /** Desks pushed while Asterisk lacked their ACL (or had other rules): their endpoint is created anew once it has it. */
+    private final Set<Target> aclPending = ConcurrentHashMap.newKeySet();
 
     private record Backoff(long revision, int failures, Instant next) {
     }
@@ -275,7 +278,17 @@ public final class Reconcile implements ApplyNow {
         var objects = projections.desk(s.line(), s.device(), s.occupant(), s.where(), acl);
         // facts first: a desk that becomes seated must find its occupant's context in AstDB at its first call
         dialplan.put(Projections.deskFacts(s.line(), s.device(), s.occupant(), s.where()));
+        if (!acl.isEmpty() && aclPending.contains(target)) {
+            // Asterisk copies an ACL's rules into the endpoint when it is created: after the rules of its ACL changed
+            // (same name, other networks) only a new endpoint enforces them; its AOR and contacts stay
+            pbx.remove(List.of(hotdesk.core.port.PjsipObject.Type.ENDPOINT), List.of(target.id()));
+        }
         pbx.push(objects);
+        if (missingAcl != null) {
+            aclPending.add(target);
+        } else {
+            aclPending.remove(target);
+        }
         // a disabled desk's phone is told too: its file (still served) then shows it idle
         if (notifyPhone && notified.getOrDefault(target, -1L) < s.revision()) {
             resync.checkSync(target.id(), s.device().vendor());
