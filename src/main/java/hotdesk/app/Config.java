@@ -90,7 +90,8 @@ public final class Config {
             new Key("provisioning.templates", "", "directory whose templates override the bundled ones, file by file"),
             new Key("provisioning.sip-server", "127.0.0.1", "SIP server host written into phone configs"),
             new Key("provisioning.sip-port", "5060", "SIP server port written into phone configs"),
-            new Key("provisioning.registration-expiry", "500s", "SIP registration expiry written into phone configs"),
+            new Key("provisioning.registration-expiry", "500s", "SIP registration expiry written into phone configs, 30s..10m "
+                    + "(phones re-register at least every 10 minutes); a site's --registration-expiry replaces it"),
             new Key("provisioning.sip-transport", "udp", "SIP transport written into phone configs: udp, tcp or tls"),
             new Key("provisioning.yealink-hotdesk-key", "false", "idle Yealink desks show the phone's own hot-desking key "
                     + "(DSS key type 34) where the logout key goes while occupied"),

@@ -64,7 +64,8 @@ public record ProvisioningSettings(String bindAddress, int port, List<String> al
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:\\[\\]-]{1,253}");
     private static final Pattern DIAL_CODE = Pattern.compile("[0-9*#]{1,20}");
     private static final Duration MIN_EXPIRY = Duration.ofSeconds(30);
-    private static final Duration MAX_EXPIRY = Duration.ofDays(1);
+    /** Phones re-register at least every 10 minutes, so a hot-desked extension is never out of reach longer. */
+    private static final Duration MAX_EXPIRY = Duration.ofMinutes(10);
     private static final Duration MIN_REQUEST_TIMEOUT = Duration.ofSeconds(1);
     private static final Duration MAX_REQUEST_TIMEOUT = Duration.ofMinutes(5);
 
@@ -97,8 +98,8 @@ public record ProvisioningSettings(String bindAddress, int port, List<String> al
         }
         if (registrationExpiry == null || registrationExpiry.compareTo(MIN_EXPIRY) < 0
                 || registrationExpiry.compareTo(MAX_EXPIRY) > 0) {
-            throw new IllegalArgumentException("provisioning.registration-expiry must be 30s..1d, got "
-                    + registrationExpiry);
+            throw new IllegalArgumentException("provisioning.registration-expiry must be 30s..10m (phones re-register at "
+                    + "least every 10 minutes), got " + registrationExpiry);
         }
         host("provisioning.ntp-server", ntpServer);
         try {
