@@ -235,6 +235,11 @@ public final class AmiLink implements AutoCloseable {
         return phoneResync;
     }
 
+    /** The named ACLs of acl.conf by GetConfig (and Reload acl when they changed); see {@link AmiNamedAcls}. */
+    public hotdesk.core.port.NamedAcls namedAcls(java.time.Clock clock) {
+        return new AmiNamedAcls(actions, clock);
+    }
+
     /** AstDB facts by DBPut/DBDel; see {@link AmiDialplanState} for what it promises and throws. */
     public DialplanState dialplanState() {
         return dialplanState;

@@ -82,13 +82,16 @@ public final class Config {
             new Key("ari.timeout", "3s", "timeout of one ARI request"),
             new Key("provisioning.bind", "127.0.0.1", "address the provisioning HTTP server listens on (phones must reach it)"),
             new Key("provisioning.port", "8089", "provisioning HTTP port"),
-            new Key("provisioning.allowed-networks", "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16",
-                    "CIDRs that may fetch phone configs; others get 404"),
+            new Key("provisioning.allowed-networks", "127.0.0.0/8,::1/128",
+                    "CIDRs (IPv4 and IPv6) that may fetch phone configs (others get 404) and, through the ACL hotdesk-default, "
+                    + "register the desks of sites without networks of their own; loopback only until you name your phones' "
+                    + "networks (serve refuses a provisioning.bind off loopback until then)"),
             new Key("provisioning.require-ua-mac", "true", "a phone must name its own MAC in its User-Agent (Yealink does)"),
             new Key("provisioning.templates", "", "directory whose templates override the bundled ones, file by file"),
             new Key("provisioning.sip-server", "127.0.0.1", "SIP server host written into phone configs"),
             new Key("provisioning.sip-port", "5060", "SIP server port written into phone configs"),
-            new Key("provisioning.registration-expiry", "500s", "SIP registration expiry written into phone configs"),
+            new Key("provisioning.registration-expiry", "500s", "SIP registration expiry written into phone configs, 30s..10m "
+                    + "(phones re-register at least every 10 minutes); a site's --registration-expiry replaces it"),
             new Key("provisioning.sip-transport", "udp", "SIP transport written into phone configs: udp, tcp or tls"),
             new Key("provisioning.yealink-hotdesk-key", "false", "idle Yealink desks show the phone's own hot-desking key "
                     + "(DSS key type 34) where the logout key goes while occupied"),
@@ -205,6 +208,8 @@ public final class Config {
             new Key("asterisk.agi-url", "agi://127.0.0.1:4573", "FastAGI URL the generated dialplan calls"),
             new Key("asterisk.idle-internal-calls", "false", "whether idle desks may call internal numbers"),
             new Key("asterisk.internal-pattern", "_1XX", "pattern of internal numbers for idle desks"),
+            new Key("asterisk.registration-acl", "true", "desk endpoints name their ACL (acl_hotdesk.conf: hotdesk-default "
+                    + "or their site's), so Asterisk takes their requests only from those networks; false: not gated"),
             new Key("asterisk.pjsip-wizard", "astdb", "where Asterisk keeps pushed PJSIP objects: astdb (kept across an Asterisk "
                     + "restart, so desks can call with hotdesk down) or memory (lost on an Asterisk restart until hotdesk pushes again)"),
             new Key("notify.event.yealink", "check-sync;reboot=false", "NOTIFY Event that makes a Yealink re-fetch its config"),

@@ -253,6 +253,8 @@ final class Doctor implements Callable<Integer> {
                 out.add(ariOk ? sorcery() : Check.skipped("sorcery", "needs ARI"));
                 out.add(amiOk ? contexts(probe) : Check.skipped("contexts", "needs AMI"));
                 out.add(amiOk ? modules(probe) : Check.skipped("modules", "needs AMI"));
+                out.add(ledgerProblem != null ? Check.fail("acl", ledgerProblem, "check db.url, db.user and db.password")
+                        : amiOk ? acls(probe) : Check.skipped("acl", "needs AMI"));
                 if (ledgerProblem != null) {
                     out.add(Check.fail("pjsip.conf", ledgerProblem, "check db.url, db.user and db.password"));
                 } else {
@@ -525,6 +527,60 @@ final class Doctor implements Callable<Integer> {
                         + " and remove any noload line for them from modules.conf");
             }
             return Check.ok("modules", "all " + modules.size() + " loaded");
+        }
+
+        // ---- 5b. the named ACLs desk endpoints name
+
+        private Check acls(AmiProbe probe) {
+            if (!services.config().bool("asterisk.registration-acl")) {
+                return Check.ok("acl", "off (asterisk.registration-acl=false): desks register from any network");
+            }
+            List<hotdesk.core.policy.TrustedNetworks.Acl> wanted = AsteriskConf.acls(services.config(), services.sites().list());
+            Map<String, java.util.Set<String>> have = new LinkedHashMap<>();
+            try {
+                AmiProbe.Answer a = probe.send("GetConfig", "Filename", "acl.conf");
+                if (a.success()) {
+                    Map<String, String> index = new LinkedHashMap<>();
+                    a.headers().forEach((k, v) -> {
+                        if (k.regionMatches(true, 0, "Category-", 0, 9)) {
+                            index.put(k.substring(9), v.strip());
+                            have.putIfAbsent(v.strip(), new java.util.HashSet<>());
+                        }
+                    });
+                    a.headers().forEach((k, v) -> {
+                        if (k.regionMatches(true, 0, "Line-", 0, 5)) {
+                            String rest = k.substring(5);
+                            String category = index.get(rest.contains("-") ? rest.substring(0, rest.indexOf('-')) : rest);
+                            if (category != null) {
+                                have.get(category).add(v.replace(" ", "").strip());
+                            }
+                        }
+                    });
+                } else if (!a.message().contains("not found")) {
+                    return Check.fail("acl", "AMI GetConfig acl.conf: " + a.message(), "give the AMI user '"
+                            + amiSettings.user() + "' write = system");
+                }
+            } catch (IOException e) {
+                return Check.fail("acl", "AMI GetConfig failed: " + e.getMessage(), "see Asterisk's log");
+            }
+            List<String> wrong = new ArrayList<>();
+            for (var acl : wanted) {
+                java.util.Set<String> rules = new java.util.HashSet<>();
+                acl.lines().forEach(l -> rules.add(l.replace(" ", "")));
+                if (!have.containsKey(acl.name())) {
+                    wrong.add(acl.name() + " (missing)");
+                } else if (!have.get(acl.name()).equals(rules)) {
+                    wrong.add(acl.name() + " (other networks)");
+                }
+            }
+            if (!wrong.isEmpty()) {
+                return Check.fail("acl", "acl.conf lacks the ACLs desks must name: " + String.join(", ", wrong)
+                        + "; those desks register from any network until it has them",
+                        "hotdesk asterisk-conf --out DIR (writes acl_hotdesk.conf), #include hotdesk/acl_hotdesk.conf in "
+                                + "acl.conf, then module reload acl (a running serve reloads it when it sees the file change)");
+            }
+            return Check.ok("acl", "acl.conf has the " + wanted.size() + " ACL(s) desks name: "
+                    + String.join(", ", wanted.stream().map(hotdesk.core.policy.TrustedNetworks.Acl::name).toList()));
         }
 
         // ---- 6. users also in pjsip.conf

@@ -407,6 +407,7 @@ public final class Server implements AutoCloseable {
         PruneLedger.retention("ledger.fetch-retention", c.duration("ledger.fetch-retention"));
         within("ledger.prune-interval", c.duration("ledger.prune-interval"), Duration.ofSeconds(1), Duration.ofDays(7));
         shippedSecrets(c, parts);
+        trustedNetworks(parts.provisioning());
         return parts;
     }
 
@@ -494,7 +495,9 @@ public final class Server implements AutoCloseable {
             open.push(ami);
             reconcile = new Reconcile(ledger, new AriPbx(ariClient), ami.dialplanState(), ami.phoneResync(),
                     new Projections(profile, services.defaultElin()), services.clock(), node, parts.maxBackoff(), events,
-                    telemetry).notifyRetries(c.integer("notify.retries", 0, 10), c.duration("notify.retry-after"));
+                    telemetry, services.config().bool("asterisk.registration-acl") ? ami.namedAcls(services.clock()) : null,
+                    parts.provisioning().allowedNetworks())
+                    .notifyRetries(c.integer("notify.retries", 0, 10), c.duration("notify.retry-after"));
 
             // one push per call at most, so as many threads as FastAGI has; beyond that a login is
             // answered "update shortly" and the reconciler applies it
@@ -741,6 +744,37 @@ public final class Server implements AutoCloseable {
         }
         LOG.warn("{} has its shipped example value: change it here and in the Asterisk files before Asterisk leaves "
                 + "loopback (hotdesk will not start then)", key);
+    }
+
+    /**
+     * Refuses a provisioning listener off loopback while {@code provisioning.allowed-networks} permits loopback
+     * only: phones could reach the server and not one would get its file (and, through the ACL hotdesk-default,
+     * no desk without a site network could register). The admin names the phones' networks first.
+     */
+    static void trustedNetworks(hotdesk.provisioning.ProvisioningSettings p) {
+        if (isLoopback(p.bindAddress())) {
+            return;
+        }
+        if (p.allowedNetworks().stream().allMatch(Server::loopbackOnly)) {
+            throw new IllegalArgumentException("provisioning.bind is " + p.bindAddress() + ", off loopback, but "
+                    + "provisioning.allowed-networks (" + String.join(",", p.allowedNetworks()) + ") allows loopback only: "
+                    + "set provisioning.allowed-networks to the networks of your phones (e.g. 10.1.0.0/16,fd00:1::/64), "
+                    + "and give sites their own with hotdesk site set SITE --networks");
+        }
+    }
+
+    /** Whether a CIDR holds loopback addresses only: inside 127.0.0.0/8, or ::1. */
+    static boolean loopbackOnly(String cidr) {
+        String t = cidr.strip();
+        int slash = t.indexOf('/');
+        String address = slash < 0 ? t : t.substring(0, slash);
+        Optional<InetAddress> a = hotdesk.core.model.NetworkRange.literal(address);
+        if (a.isEmpty() || !a.get().isLoopbackAddress()) {
+            return false;
+        }
+        int bits = a.get().getAddress().length * 8;
+        int prefix = slash < 0 ? bits : Integer.parseInt(t.substring(slash + 1));
+        return bits == 32 ? prefix >= 8 : prefix == 128;
     }
 
     /** Whether every address {@code host} names is a loopback address; an unknown name is not. */

@@ -32,6 +32,8 @@ public final class AriPbx implements Pbx {
 
     private static final Logger LOG = LoggerFactory.getLogger(AriPbx.class);
 
+    private static final String ACL = "acl";
+
     private final AriClient client;
 
     public AriPbx(AriClient client) {
@@ -55,9 +57,37 @@ public final class AriPbx implements Pbx {
             if (o.type() == PjsipObject.Type.AOR && alreadyThere(o)) {
                 continue;
             }
+            if (o.type() == PjsipObject.Type.ENDPOINT && o.fields().containsKey(ACL)) {
+                pushNamingAcl(o);
+                continue;
+            }
             client.put(o.type().wire(), o.id(), o.fields());
         }
         LOG.debug("pushed {}", objects);
+    }
+
+    /**
+     * An endpoint naming a named ACL. Asterisk 22 adds every {@code acl} of an update to the endpoint's list
+     * rather than replacing it: the same name again is refused (400, "occurs multiple times"), another name
+     * is appended (requests must then pass both). So an endpoint that names this ACL already is updated
+     * without the field (the update merges, the ACL stays); one that names another ACL or none is deleted
+     * and created again (its AOR and registered contacts stay: they are objects of their own).
+     */
+    private void pushNamingAcl(PjsipObject o) {
+        String wanted = o.fields().get(ACL);
+        Optional<Map<String, String>> current = client.get(o.type().wire(), o.id());
+        if (current.isPresent() && wanted.equalsIgnoreCase(current.get().getOrDefault(ACL, "").trim())) {
+            Map<String, String> rest = new java.util.LinkedHashMap<>(o.fields());
+            rest.remove(ACL);
+            client.put(o.type().wire(), o.id(), rest);
+            return;
+        }
+        if (current.isPresent()) {
+            LOG.info("endpoint '{}' names ACL '{}', wanted '{}': deleting and creating it again", o.id(),
+                    current.get().getOrDefault(ACL, ""), wanted);
+            client.delete(o.type().wire(), o.id());
+        }
+        client.put(o.type().wire(), o.id(), o.fields());
     }
 
     /** True when the object exists and each wanted field reads back as wanted (booleans in any spelling). */

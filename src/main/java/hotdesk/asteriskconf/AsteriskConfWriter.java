@@ -1,6 +1,7 @@
 package hotdesk.asteriskconf;
 
 import hotdesk.core.policy.DialCodePlan;
+import hotdesk.core.policy.TrustedNetworks;
 import hotdesk.core.policy.RequiredModules;
 import hotdesk.core.policy.DialCodePlan.Route;
 
@@ -58,6 +59,7 @@ public final class AsteriskConfWriter {
     public static final String HTTP = "http_hotdesk.conf";
     public static final String PJSIP_NOTIFY = "pjsip_notify_hotdesk.conf";
     public static final String PJSIP = "pjsip_hotdesk.conf";
+    public static final String ACL = "acl_hotdesk.conf";
     public static final String README = "README.md";
 
     /** Global variables the admin sets in extensions.conf [globals] for emergency calls. */
@@ -103,8 +105,16 @@ public final class AsteriskConfWriter {
                 "DESK_DISABLED", "ERROR", "NO_INPUT");
     }
 
-    /** Every file, name → content, in the order the README explains them. */
+    /** Every file with the shipped ACLs only: {@link TrustedNetworks#DEFAULT_ACL} of loopback, no site ACL. */
     public static Map<String, String> render(AsteriskConfSettings s) {
+        return render(s, TrustedNetworks.acls(List.of("127.0.0.0/8", "::1/128"), List.of()));
+    }
+
+    /**
+     * Every file, name → content, in the order the README explains them; {@code acls} (from
+     * {@link TrustedNetworks#acls}) make {@value #ACL}.
+     */
+    public static Map<String, String> render(AsteriskConfSettings s, List<TrustedNetworks.Acl> acls) {
         Map<String, String> files = new LinkedHashMap<>();
         files.put(EXTENSIONS, extensions(s));
         files.put(SORCERY, sorcery(s));
@@ -113,6 +123,7 @@ public final class AsteriskConfWriter {
         files.put(HTTP, http(s));
         files.put(PJSIP_NOTIFY, pjsipNotify(s));
         files.put(PJSIP, pjsip(s));
+        files.put(ACL, acl(s, acls));
         files.put(README, readme(s, files.get(EXTENSIONS)));
         files.forEach((name, content) -> {
             if (content.contains(";--") || content.contains("--;")) {
@@ -137,6 +148,11 @@ public final class AsteriskConfWriter {
      */
     public static void write(AsteriskConfSettings s, Path dir) {
         write(render(s), dir);
+    }
+
+    /** Writes every file, {@value #ACL} made of {@code acls}, as {@link #write(AsteriskConfSettings, Path)} does. */
+    public static void write(AsteriskConfSettings s, List<TrustedNetworks.Acl> acls, Path dir) {
+        write(render(s, acls), dir);
     }
 
     /** Writes {@code files} (name → content) as {@link #write(AsteriskConfSettings, Path)} does. */
@@ -691,6 +707,24 @@ public final class AsteriskConfWriter {
 
     // ---------------------------------------------------------------- README.md
 
+    // ---------------------------------------------------------------- acl_hotdesk.conf
+
+    private static String acl(AsteriskConfSettings s, List<TrustedNetworks.Acl> acls) {
+        StringBuilder b = new StringBuilder(header(s, ACL, "the named ACLs desk endpoints name (acl=), so Asterisk takes a "
+                + "desk's requests (REGISTER, calls) only from its networks."));
+        b.append("; In acl.conf add   #include hotdesk/").append(ACL).append("   then   module reload acl\n");
+        b.append("; (hotdesk also reloads it when it sees this file changed). Every desk endpoint names one of these:\n");
+        b.append("; its site's when the site has networks (hotdesk site set SITE --networks), else ").append(TrustedNetworks.DEFAULT_ACL)
+                .append("\n; (provisioning.allowed-networks). An endpoint naming an ACL Asterisk does not have refuses every\n")
+                .append("; request, emergency calls included: hotdesk names one only once Asterisk has it with these networks,\n")
+                .append("; so generate this file again after every change of the networks (hotdesk asterisk-conf).\n");
+        for (TrustedNetworks.Acl a : acls) {
+            b.append("\n; ").append(a.about()).append("\n[").append(a.name()).append("]\n");
+            a.lines().forEach(l -> b.append(l).append('\n'));
+        }
+        return b.toString();
+    }
+
     private static String readme(AsteriskConfSettings s, String dialplan) {
         DialCodePlan c = s.codes();
         StringBuilder b = new StringBuilder();
@@ -721,6 +755,8 @@ public final class AsteriskConfWriter {
                 .append("` if `http.conf` has no `[general]`, else merge by hand |\n");
         b.append("| `").append(SORCERY).append("` | `sorcery.conf` | `#include hotdesk/").append(SORCERY)
                 .append("` if `sorcery.conf` has no `[res_pjsip]`, else merge by hand |\n");
+        b.append("| `").append(ACL).append("` | `acl.conf` | `#include hotdesk/").append(ACL)
+                .append("`, then `module reload acl`: desks register only from their site's networks |\n");
         b.append("| `").append(PJSIP).append("` | `pjsip.conf` | `#include hotdesk/").append(PJSIP)
                 .append("` only if you have no transport named `").append(TRANSPORT).append("` |\n\n");
 

@@ -19,7 +19,8 @@ import java.util.concurrent.Callable;
 
 /** {@code hotdesk site add|set|list|remove|import|export}: sites with their civic address, ELIN and time zone. */
 @Command(name = "site", description = {"Manage sites: the civic address, ELIN and time zone that the desks of a site "
-        + "share for emergency calls (a desk's own floor, room and seat: hotdesk device location).",
+        + "share for emergency calls (a desk's own floor, room and seat: hotdesk device location), and what its phones are "
+        + "told (SIP server, port, transport, NTP, registration expiry) and where they may register from (networks).",
         "A desk's ELIN is its own (device add --elin), else its site's, else the setting emergency.default-elin (empty: none)."},
         mixinStandardHelpOptions = true,
         subcommands = {SiteCommand.Add.class, SiteCommand.SetSite.class, SiteCommand.ListSites.class, SiteCommand.Remove.class,
@@ -53,8 +54,27 @@ public final class SiteCommand {
         String locationName;
         @Option(names = "--building", description = "building (BLD); a desk may name its own")
         String building;
-        @Option(names = "--time-zone", paramLabel = "ZONE", description = "IANA time zone, e.g. Europe/Berlin (default UTC)")
+        @Option(names = "--time-zone", paramLabel = "ZONE", description = "IANA time zone, e.g. Europe/Berlin (default UTC); "
+                + "the site's phones show it")
         String timeZone;
+        @Option(names = "--sip-server", paramLabel = "HOST", description = "SIP server the site's phones register to "
+                + "(empty: provisioning.sip-server)")
+        String sipServer;
+        @Option(names = "--sip-port", paramLabel = "PORT", description = "its port (empty: provisioning.sip-port)")
+        String sipPort;
+        @Option(names = "--sip-transport", paramLabel = "udp|tcp|tls", description = "how the phones reach it "
+                + "(empty: provisioning.sip-transport)")
+        String sipTransport;
+        @Option(names = "--ntp-server", paramLabel = "HOST", description = "time server of the site's phones "
+                + "(empty: provisioning.ntp-server)")
+        String ntpServer;
+        @Option(names = "--registration-expiry", paramLabel = "SECONDS", description = "registration expiry the phones "
+                + "ask for, 30s..600s (re-register at least every 10 minutes; empty: provisioning.registration-expiry)")
+        String registrationExpiry;
+        @Option(names = "--networks", paramLabel = "CIDRS", description = "comma-separated IPv4/IPv6 networks the "
+                + "site's desks may register and fetch their files from, e.g. 10.1.0.0/16,fd00:1::/64 (empty: "
+                + "provisioning.allowed-networks); Asterisk enforces it through the site's ACL in acl_hotdesk.conf")
+        String networks;
 
         Map<String, String> given() {
             Map<String, String> m = new LinkedHashMap<>();
@@ -71,6 +91,12 @@ public final class SiteCommand {
             put(m, CivicField.NAM.option(), locationName);
             put(m, CivicField.BLD.option(), building);
             put(m, ManageSites.TIME_ZONE, timeZone);
+            put(m, ManageSites.SIP_SERVER, sipServer);
+            put(m, ManageSites.SIP_PORT, sipPort);
+            put(m, ManageSites.SIP_TRANSPORT, sipTransport);
+            put(m, ManageSites.NTP_SERVER, ntpServer);
+            put(m, ManageSites.REGISTRATION_EXPIRY, registrationExpiry);
+            put(m, ManageSites.NETWORKS, networks);
             return m;
         }
 
@@ -166,8 +192,9 @@ public final class SiteCommand {
         public Integer call() {
             List<Site> sites = ctx.sites().list();
             return Output.listing(spec, json, sites, s -> describe(s, null),
-                    List.of("NAME", "ELIN", "TIME-ZONE", "ADDRESS"),
-                    s -> List.of(s.name(), s.elin().isEmpty() ? "-" : s.elin(), s.timeZone(),
+                    List.of("NAME", "ELIN", "TIME-ZONE", "SIP", "NETWORKS", "ADDRESS"),
+                    s -> List.of(s.name(), s.elin().isEmpty() ? "-" : s.elin(), s.timeZone(), sip(s),
+                            s.phones().networks().isEmpty() ? "(global)" : String.join(",", s.phones().networks()),
                             s.address().isEmpty() ? "-" : s.address().locationInfo()));
         }
     }
@@ -197,7 +224,8 @@ public final class SiteCommand {
 
     @Command(name = "import", description = {"Add or change sites from a CSV file (UTF-8, first line the column names: "
             + "name and any of elin, country, state, county, city, district, street, number, number-suffix, postal-code, "
-            + "location-name, building, time-zone). A column the file lacks leaves that field as it is; an empty cell "
+            + "location-name, building, time-zone, sip-server, sip-port, sip-transport, ntp-server, registration-expiry, "
+            + "networks). A column the file lacks leaves that field as it is; an empty cell "
             + "clears it.",
             "One transaction: a bad row (each is reported with its line and column) means nothing is imported. "
                     + "Importing the same file again changes nothing."}, mixinStandardHelpOptions = true)
@@ -237,6 +265,14 @@ public final class SiteCommand {
             return Imports.export(spec, ManageSites.NAME, ManageSites.FIELDS, ctx.sites().list(), Site::name,
                     ManageSites::value);
         }
+    }
+
+    /** {@code sip.example.com:5061/tls 500s}, with {@code (global)} for what the site leaves to the settings. */
+    private static String sip(Site s) {
+        var p = s.phones();
+        String host = p.sipServer().isEmpty() ? "(global)" : p.sipServer();
+        return host + (p.sipPort() == 0 ? "" : ":" + p.sipPort()) + (p.sipTransport().isEmpty() ? "" : "/" + p.sipTransport())
+                + (p.expirySeconds() == 0 ? "" : " " + p.expirySeconds() + "s");
     }
 
     private static String followers(List<String> desks) {

@@ -174,7 +174,7 @@ public final class ProvisioningServer implements AutoCloseable {
      * The last clock-dependent part computed, and for which profile and second: the same within one
      * second, as the zone transitions it depends on fall on whole seconds.
      */
-    private record ClockMemo(VendorProfile profile, long second, Object part) {
+    private record ClockMemo(VendorProfile profile, long second, String zone, Object part) {
     }
 
     private volatile ClockMemo clockMemo;
@@ -503,6 +503,13 @@ public final class ProvisioningServer implements AutoCloseable {
             return;
         }
         DeskView desk = view.get();
+        if (!siteAllows(desk, request, ip)) {
+            // the desk's site names its networks: a file of that desk goes there only (the registration is
+            // gated the same way by the site's ACL in Asterisk)
+            served.remove(mac);
+            refuse(response, callback, ip, mac.value(), "site-network", 404, NOT_FOUND_BYTES);
+            return;
+        }
         deskFetches.refused(mac.value());
         addressFetches.refused(ip);
         String vendor = desk.device().vendor();
@@ -532,8 +539,9 @@ public final class ProvisioningServer implements AutoCloseable {
         TemplateRenderer.TemplateVersion version;
         try {
             Instant at = clock.instant();
-            model = withLogin(profile.model(desk, settings, at), mac, password);
-            clockPart = clockPart(profile, at);
+            ProvisioningSettings deskSettings = settings.forSite(desk.site());
+            model = withLogin(profile.model(desk, deskSettings, at), mac, password);
+            clockPart = clockPart(profile, deskSettings, at);
             version = renderer.resolve(profile.vendor(), desk.device().model(), mac,
                     profile.fileKind());
             body = rendered.get(mac, version, model);
@@ -652,7 +660,7 @@ public final class ProvisioningServer implements AutoCloseable {
             return false;
         }
         Instant at = Instant.ofEpochMilli(now);
-        if (!clockPart(profile, at).equals(last.clockPart())) {
+        if (!clockPart(profile, settings.forSite(desk.site()), at).equals(last.clockPart())) {
             return false;
         }
         if (settings.templateDir().isPresent()) {
@@ -669,14 +677,15 @@ public final class ProvisioningServer implements AutoCloseable {
     }
 
     /** A profile's clock-dependent part, computed once per second of the clock (see {@link ClockMemo}). */
-    private Object clockPart(VendorProfile profile, Instant at) {
+    private Object clockPart(VendorProfile profile, ProvisioningSettings deskSettings, Instant at) {
         long second = at.getEpochSecond();
         ClockMemo m = clockMemo;
-        if (m != null && m.profile() == profile && m.second() == second) {
+        String zone = deskSettings.timezone() + " " + deskSettings.ntpServer();
+        if (m != null && m.profile() == profile && m.second() == second && m.zone().equals(zone)) {
             return m.part();
         }
-        Object part = profile.clockDependent(settings, at);
-        clockMemo = new ClockMemo(profile, second, part);
+        Object part = profile.clockDependent(deskSettings, at);
+        clockMemo = new ClockMemo(profile, second, zone, part);
         return part;
     }
 
@@ -693,6 +702,23 @@ public final class ProvisioningServer implements AutoCloseable {
         }
         namedBy.put(mac, userAgent);
         return true;
+    }
+
+    /** Whether the desk's site names no networks, or the TCP peer lies in one of them. */
+    private static boolean siteAllows(DeskView desk, Request request, String ip) {
+        List<String> networks = desk.site().map(s -> s.phones().networks()).orElse(List.of());
+        if (networks.isEmpty()) {
+            return true;
+        }
+        SocketAddress peer = request.getConnectionMetaData().getRemoteSocketAddress();
+        InetAddress a = peer instanceof InetSocketAddress inet ? inet.getAddress() : null;
+        for (String n : networks) {
+            NetworkRange r = NetworkRange.parse(n);
+            if (a != null ? r.contains(a) : r.contains(ip)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the TCP peer lies in an allowed network. */

@@ -1,6 +1,8 @@
 package hotdesk.provisioning;
 
 import hotdesk.core.model.NetworkRange;
+import hotdesk.core.model.Site;
+import hotdesk.core.model.SitePhoneSettings;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,7 +64,8 @@ public record ProvisioningSettings(String bindAddress, int port, List<String> al
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:\\[\\]-]{1,253}");
     private static final Pattern DIAL_CODE = Pattern.compile("[0-9*#]{1,20}");
     private static final Duration MIN_EXPIRY = Duration.ofSeconds(30);
-    private static final Duration MAX_EXPIRY = Duration.ofDays(1);
+    /** Phones re-register at least every 10 minutes, so a hot-desked extension is never out of reach longer. */
+    private static final Duration MAX_EXPIRY = Duration.ofMinutes(10);
     private static final Duration MIN_REQUEST_TIMEOUT = Duration.ofSeconds(1);
     private static final Duration MAX_REQUEST_TIMEOUT = Duration.ofMinutes(5);
 
@@ -95,8 +98,8 @@ public record ProvisioningSettings(String bindAddress, int port, List<String> al
         }
         if (registrationExpiry == null || registrationExpiry.compareTo(MIN_EXPIRY) < 0
                 || registrationExpiry.compareTo(MAX_EXPIRY) > 0) {
-            throw new IllegalArgumentException("provisioning.registration-expiry must be 30s..1d, got "
-                    + registrationExpiry);
+            throw new IllegalArgumentException("provisioning.registration-expiry must be 30s..10m (phones re-register at "
+                    + "least every 10 minutes), got " + registrationExpiry);
         }
         host("provisioning.ntp-server", ntpServer);
         try {
@@ -153,6 +156,25 @@ public record ProvisioningSettings(String bindAddress, int port, List<String> al
         this(bindAddress, port, allowedNetworks, requireMacInUserAgent, templateDir, sipServer, sipPort, registrationExpiry,
                 ntpServer, timezone, logoutCode, maxRefusalsPerMinute, requestTimeout, DEFAULT_MAX_FETCHES_PER_DESK,
                 DEFAULT_MAX_FETCHES_PER_ADDRESS);
+    }
+
+    /**
+     * These settings as the desks of {@code site} see them: each phone setting the site has (SIP server,
+     * port, transport, NTP server, registration expiry, time zone) replaces the global key; the networks stay
+     * the global ones (the server's first gate; a site's own narrow its desks' fetches, see the server).
+     */
+    public ProvisioningSettings forSite(Optional<Site> site) {
+        if (site.isEmpty()) {
+            return this;
+        }
+        Site s = site.get();
+        SitePhoneSettings p = s.phones();
+        return new ProvisioningSettings(bindAddress, port, allowedNetworks, requireMacInUserAgent, templateDir,
+                p.sipServer().isEmpty() ? sipServer : p.sipServer(), p.sipPort() == 0 ? sipPort : p.sipPort(),
+                p.expirySeconds() == 0 ? registrationExpiry : Duration.ofSeconds(p.expirySeconds()),
+                p.ntpServer().isEmpty() ? ntpServer : p.ntpServer(), s.timeZone(), logoutCode, maxRefusalsPerMinute,
+                requestTimeout, maxFetchesPerDesk, maxFetchesPerAddress,
+                p.sipTransport().isEmpty() ? sipTransport : p.sipTransport(), yealinkHotdeskKey, dialCodes);
     }
 
     ZoneId zone() {

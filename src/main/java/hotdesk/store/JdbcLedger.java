@@ -23,6 +23,7 @@ import hotdesk.core.model.ProvisionCount;
 import hotdesk.core.model.SecretHash;
 import hotdesk.core.model.SessionRecord;
 import hotdesk.core.model.Site;
+import hotdesk.core.model.SitePhoneSettings;
 import hotdesk.core.model.Target;
 import hotdesk.core.model.User;
 import hotdesk.core.port.DuplicateException;
@@ -722,7 +723,8 @@ final class JdbcLedger implements Ledger {
         private static final List<CivicField> SITE_FIELDS = List.of(CivicField.COUNTRY, CivicField.A1, CivicField.A2,
                 CivicField.A3, CivicField.A4, CivicField.RD, CivicField.HNO, CivicField.HNS, CivicField.PC, CivicField.NAM,
                 CivicField.BLD);
-        private static final String SITE_COLUMNS = "name, elin, country, a1, a2, a3, a4, rd, hno, hns, pc, nam, bld, time_zone";
+        private static final String SITE_COLUMNS = "name, elin, country, a1, a2, a3, a4, rd, hno, hns, pc, nam, bld, time_zone, "
+                + "sip_server, sip_port, sip_transport, ntp_server, registration_expiry, networks";
         /** A desk's own fields and their columns on devices, in the same order. */
         private static final List<CivicField> DESK_FIELDS = List.of(CivicField.BLD, CivicField.UNIT, CivicField.FLR,
                 CivicField.ROOM, CivicField.SEAT, CivicField.LOC);
@@ -733,7 +735,12 @@ final class JdbcLedger implements Ledger {
             for (int i = 0; i < SITE_FIELDS.size(); i++) {
                 address.put(SITE_FIELDS.get(i), rs.getString(3 + i));
             }
-            return new Site(rs.getString("name"), rs.getString("elin"), CivicLocation.of(address), rs.getString("time_zone"));
+            String networks = rs.getString("networks");
+            SitePhoneSettings phones = new SitePhoneSettings(rs.getString("sip_server"), rs.getInt("sip_port"),
+                    rs.getString("sip_transport"), rs.getString("ntp_server"), rs.getInt("registration_expiry"),
+                    networks.isEmpty() ? List.of() : List.of(networks.split(",")));
+            return new Site(rs.getString("name"), rs.getString("elin"), CivicLocation.of(address), rs.getString("time_zone"),
+                    phones);
         }
 
         private Object[] siteValues(Site site, boolean nameLast) {
@@ -744,6 +751,13 @@ final class JdbcLedger implements Ledger {
             v.add(site.elin());
             SITE_FIELDS.forEach(f -> v.add(site.address().get(f)));
             v.add(site.timeZone());
+            SitePhoneSettings p = site.phones();
+            v.add(p.sipServer());
+            v.add(p.sipPort());
+            v.add(p.sipTransport());
+            v.add(p.ntpServer());
+            v.add(p.expirySeconds());
+            v.add(String.join(",", p.networks()));
             if (nameLast) {
                 v.add(site.name());
             }
@@ -765,7 +779,7 @@ final class JdbcLedger implements Ledger {
         @Override
         public void insertSite(Site site) {
             guarded("insert site " + site.name(), "site " + site.name() + " exists already", () -> insert(
-                    "INSERT INTO sites (" + SITE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO sites (" + SITE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     siteValues(site, false)));
         }
 
@@ -773,7 +787,8 @@ final class JdbcLedger implements Ledger {
         public void updateSite(Site site) {
             int n = update("update site " + site.name(), """
                     UPDATE sites SET elin = ?, country = ?, a1 = ?, a2 = ?, a3 = ?, a4 = ?, rd = ?, hno = ?, hns = ?, pc = ?,
-                                     nam = ?, bld = ?, time_zone = ?
+                                     nam = ?, bld = ?, time_zone = ?, sip_server = ?, sip_port = ?, sip_transport = ?,
+                                     ntp_server = ?, registration_expiry = ?, networks = ?
                     WHERE name = ?""", siteValues(site, true));
             if (n == 0) {
                 throw new IllegalStateException("no site " + site.name());

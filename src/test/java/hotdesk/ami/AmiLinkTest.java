@@ -65,6 +65,34 @@ class AmiLinkTest {
                 + " as 'hotdesk' (Asterisk Call Manager/11.0.0)"));
     }
 
+    // ---- named ACLs
+
+    @Test
+    void named_acls_count_only_with_exactly_hotdesks_rules_and_a_changed_acl_conf_is_reloaded() {
+        AmiLink link = started();
+        hotdesk.testing.MutableClock clock = hotdesk.testing.MutableClock.atNoon();
+        hotdesk.core.port.NamedAcls acls = link.namedAcls(clock);
+
+        assertThat(acls.defined("hotdesk-default", List.of("127.0.0.0/8", "::1/128"))).isTrue();
+        assertThat(acls.defined("hotdesk-default", List.of("127.0.0.0/8"))).as("other rules").isFalse();
+        assertThat(acls.defined("hotdesk-site-HQ", List.of("10.1.0.0/16"))).as("absent").isFalse();
+        assertThat(ami.actions()).containsSubsequence("GetConfig", "Reload").containsOnlyOnce("GetConfig");
+
+        // the admin regenerates acl_hotdesk.conf: read again after a few seconds, and reloaded
+        ami.aclConf(java.util.Map.of("hotdesk-default", List.of("deny=0.0.0.0/0", "deny=::/0", "permit=127.0.0.0/8",
+                "permit=::1/128"), "hotdesk-site-HQ", List.of("deny=0.0.0.0/0", "deny=::/0", "permit=10.1.0.0/16")));
+        assertThat(acls.defined("hotdesk-site-HQ", List.of("10.1.0.0/16"))).as("not read again yet").isFalse();
+        clock.advance(Duration.ofSeconds(6));
+        assertThat(acls.defined("hotdesk-site-HQ", List.of("10.1.0.0/16"))).isTrue();
+        assertThat(ami.actions().stream().filter("Reload"::equals).count()).isEqualTo(2);
+
+        // read again unchanged: no reload
+        clock.advance(Duration.ofSeconds(6));
+        assertThat(acls.defined("hotdesk-default", List.of("::1/128", "127.0.0.0/8"))).isTrue();
+        assertThat(ami.actions().stream().filter("GetConfig"::equals).count()).isEqualTo(3);
+        assertThat(ami.actions().stream().filter("Reload"::equals).count()).isEqualTo(2);
+    }
+
     @Test
     void start_with_asterisk_down_returns_at_once_actions_fail_fast_and_the_link_connects_when_it_is_up() {
         ami.down();

@@ -111,7 +111,8 @@ class DoctorRealAsteriskTest {
         CliRun run = doctor(s);
 
         assertThat(run.code()).as(run.out() + run.err()).isEqualTo(ExitCodes.OK);
-        assertThat(run.out().lines()).hasSize(9).allMatch(l -> l.startsWith("ok  "));
+        assertThat(run.out().lines()).hasSize(10).allMatch(l -> l.startsWith("ok  "));
+        assertThat(line(run, "acl")).contains("acl.conf has the 1 ACL(s) desks name: hotdesk-default");
         assertThat(line(run, "ami")).contains("as 'hotdesk' (read and write system)");
         assertThat(line(run, "ami test")).contains("logged in as 'hotdesk-test' (originate, reporting)");
         assertThat(line(run, "ari")).contains("Asterisk 22.");

@@ -170,6 +170,47 @@ class DoctorTest {
     }
 
     @Test
+    void the_acl_check_fails_naming_each_acl_asterisk_lacks_and_passes_once_acl_conf_has_them() throws Exception {
+        FakeAri ari = new FakeAri("hotdesk", "fake-ari-password-0123");
+        peers.add(ari);
+        hotdesk.testing.FakeAmi ami = new hotdesk.testing.FakeAmi("hotdesk", "fake-ami-secret-0123").start();
+        peers.add(ami);
+        Map<String, String> s = settings();
+        s.put("ari.url", ari.baseUrl().toString());
+        s.put("ari.password", "fake-ari-password-0123");
+        s.put("ami.port", Integer.toString(ami.port()));
+        s.put("ami.secret", "fake-ami-secret-0123");
+        Config c = Config.load(null, Map.of(), s);
+        AriSettings ariSettings = new AriSettings(ari.baseUrl(), "hotdesk", "fake-ari-password-0123", Duration.ofSeconds(5));
+        AmiSettings amiSettings = new AmiSettings("127.0.0.1", ami.port(), "hotdesk", "fake-ami-secret-0123",
+                Duration.ofSeconds(2), Map.of());
+
+        java.util.function.Supplier<Doctor.Check> acl = () -> {
+            try (Services services = new Services(() -> c)) {
+                return new Doctor.Run(services, amiSettings, new AriClient(ariSettings), ariSettings,
+                        List.copyOf(RequiredModules.forHotdesk("memory").keySet()), DialCodePlan.defaults(), "hotdesk-idle",
+                        "internal").checks().stream().filter(x -> x.name().equals("acl")).findFirst().orElseThrow();
+            }
+        };
+        CliRun.ok(s, "site", "add", "Branch", "--networks", "10.1.0.0/16");
+
+        Doctor.Check missing = acl.get();
+        assertThat(missing.status()).isEqualTo(Doctor.Status.FAIL);
+        assertThat(missing.detail()).contains("hotdesk-site-Branch (missing)").doesNotContain("hotdesk-default");
+        assertThat(missing.fix()).contains("hotdesk asterisk-conf", "#include hotdesk/acl_hotdesk.conf", "module reload acl");
+
+        ami.aclConf(Map.of("hotdesk-default", List.of("deny=0.0.0.0/0", "deny=::/0", "permit=127.0.0.0/8", "permit=::1/128"),
+                "hotdesk-site-Branch", List.of("deny=0.0.0.0/0", "deny=::/0", "permit=10.2.0.0/16")));
+        assertThat(acl.get().detail()).contains("hotdesk-site-Branch (other networks)");
+
+        ami.aclConf(Map.of("hotdesk-default", List.of("deny=0.0.0.0/0", "deny=::/0", "permit=127.0.0.0/8", "permit=::1/128"),
+                "hotdesk-site-Branch", List.of("deny=0.0.0.0/0", "deny=::/0", "permit=10.1.0.0/16")));
+        Doctor.Check ok = acl.get();
+        assertThat(ok.status()).isEqualTo(Doctor.Status.OK);
+        assertThat(ok.detail()).contains("2 ACL(s)", "hotdesk-default", "hotdesk-site-Branch");
+    }
+
+    @Test
     void an_unreachable_ledger_fails_the_checks_that_read_it() throws IOException {
         Map<String, String> s = settings();
         s.put("db.url", "jdbc:postgresql://127.0.0.1:" + RealAsterisk.freeTcpPort() + "/none");

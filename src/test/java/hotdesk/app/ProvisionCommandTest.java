@@ -95,6 +95,52 @@ class ProvisionCommandTest {
     }
 
     @Test
+    void a_sites_phone_settings_replace_the_global_keys_in_the_served_and_rendered_file_and_fall_back_when_cleared()
+            throws Exception {
+        settings.put("provisioning.sip-server", "pbx.example.com");
+        settings.put("provisioning.ntp-server", "ntp.example.com");
+        assertThat(run("site", "add", "Berlin", "--time-zone", "Europe/Berlin", "--sip-server", "10.9.0.5", "--sip-port",
+                "5061", "--sip-transport", "tls", "--ntp-server", "10.9.0.1", "--registration-expiry", "8m").code()).isZero();
+        assertThat(run("device", "add", PHONE, "--model", "T54W", "--label", "Desk 4", "--site", "Berlin").code()).isZero();
+
+        String served = served("0015651234ab.cfg");
+        String rendered = run("provision", "render", PHONE, "--show-secrets").out();
+
+        assertThat(rendered).isEqualTo(served);
+        assertThat(served).contains("account.1.sip_server.1.address = 10.9.0.5", "account.1.sip_server.1.port = 5061",
+                        "account.1.sip_server.1.expires = 480", "account.1.sip_server.1.transport_type = 2",
+                        "local_time.ntp_server1 = 10.9.0.1")
+                .doesNotContain("pbx.example.com", "ntp.example.com");
+
+        assertThat(run("site", "set", "Berlin", "--sip-server", "", "--sip-port", "", "--sip-transport", "",
+                "--ntp-server", "", "--registration-expiry", "").code()).isZero();
+        assertThat(served("0015651234ab.cfg")).contains("account.1.sip_server.1.address = pbx.example.com",
+                "account.1.sip_server.1.port = 5060", "account.1.sip_server.1.expires = 500",
+                "account.1.sip_server.1.transport_type = 0", "local_time.ntp_server1 = ntp.example.com");
+    }
+
+    @Test
+    void a_desk_of_a_site_with_networks_gets_its_file_only_from_there() throws Exception {
+        assertThat(run("site", "add", "Branch", "--networks", "10.20.0.0/16,fd00:20::/48").code()).isZero();
+        assertThat(run("device", "add", PHONE, "--model", "T54W", "--site", "Branch").code()).isZero();
+
+        try (Database d = Database.open(db)) {
+            Config c = Config.load(null, Map.of(), settings);
+            try (ProvisioningServer server = new ProvisioningServer(Server.provisioningSettings(c),
+                    new ProvisionDesk(d.ledger(), Clock.systemUTC()))) {
+                server.start();
+                HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + server.port() + "/provision/0015651234ab.cfg"))
+                        .header("User-Agent", "Yealink SIP-T54W 96.86.0.100 " + PHONE).build(),
+                        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                assertThat(r.statusCode()).as("127.0.0.1 is allowed globally, not by the desk's site").isEqualTo(404);
+            }
+        }
+        assertThat(run("site", "set", "Branch", "--networks", "10.20.0.0/16,127.0.0.0/8").code()).isZero();
+        assertThat(served("0015651234ab.cfg")).contains("account.1.");
+    }
+
+    @Test
     void render_masks_every_line_of_a_gateway() {
         assertThat(run("device", "add", GATEWAY, "--vendor", "grandstream", "--model", "HT814").code()).isZero();
 

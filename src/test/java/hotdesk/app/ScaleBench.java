@@ -49,7 +49,7 @@ public final class ScaleBench {
 
     public static void main(String[] args) throws Exception {
         int desks = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
-        Path jar = Path.of("target/hotdesk.jar").toAbsolutePath();
+        Path jar = Path.of(System.getProperty("hotdesk.jar", "target/hotdesk.jar")).toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("build target/hotdesk.jar first (mvn -DskipTests package)");
         }

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -333,7 +334,8 @@ class SiteCommandLineTest {
         CliRun back = run("site", "import", file("export.csv", csv).toString());
 
         assertThat(csv.lines().findFirst().orElseThrow()).isEqualTo("name,elin,country,state,county,city,district,street,number,"
-                + "number-suffix,postal-code,location-name,building,time-zone");
+                + "number-suffix,postal-code,location-name,building,time-zone,sip-server,sip-port,sip-transport,ntp-server,"
+                + "registration-expiry,networks");
         assertThat(csv).contains("Annex,,,,,,,,,,,,,Europe/Berlin");
         assertThat(back.out()).endsWith(": 0 added, 0 changed, 2 unchanged\n");
     }
@@ -369,10 +371,63 @@ class SiteCommandLineTest {
     }
 
     @Test
+    void a_site_keeps_its_phone_settings_lists_them_and_clears_each_back_to_the_global_key() throws IOException {
+        assertThat(ok("site", "add", "Branch", "--sip-server", "sip.branch.example", "--sip-port", "5061", "--sip-transport",
+                "TLS", "--ntp-server", "10.1.0.1", "--registration-expiry", "500", "--networks", "10.1.0.0/16, fd00:1::/64"))
+                .isEqualTo("added site Branch\n");
+
+        JsonNode b = sites().get(0);
+        assertThat(b.get("sipServer").asText()).isEqualTo("sip.branch.example");
+        assertThat(b.get("sipPort").asText()).isEqualTo("5061");
+        assertThat(b.get("sipTransport").asText()).isEqualTo("tls");
+        assertThat(b.get("ntpServer").asText()).isEqualTo("10.1.0.1");
+        assertThat(b.get("registrationExpiry").asText()).isEqualTo("500s");
+        assertThat(b.get("networks").asText()).isEqualTo("10.1.0.0/16,fd00:1::/64");
+        assertThat(ok("site", "list")).contains("sip.branch.example:5061/tls 500s", "10.1.0.0/16,fd00:1::/64");
+        assertThat(ok("site", "export")).contains("sip.branch.example,5061,tls,10.1.0.1,500s,\"10.1.0.0/16,fd00:1::/64\"");
+
+        assertThat(ok("site", "set", "Branch", "--registration-expiry", "8m", "--networks", ""))
+                .isEqualTo("changed site Branch: registration-expiry: '500s' -> '480s'; networks: '10.1.0.0/16,fd00:1::/64' -> ''\n");
+        assertThat(ok("site", "list")).contains("(global)");
+        assertThat(sites().get(0).get("networks").asText()).isEmpty();
+    }
+
+    @Test
+    void bad_phone_settings_of_a_site_are_refused_naming_the_field_and_nothing_changes() throws IOException {
+        ok("site", "add", "Branch", "--registration-expiry", "500s", "--networks", "10.1.0.0/16");
+
+        CliRun tooLong = run("site", "set", "Branch", "--registration-expiry", "3600");
+        CliRun tooShort = run("site", "set", "Branch", "--registration-expiry", "10s");
+        CliRun notTime = run("site", "set", "Branch", "--registration-expiry", "5h");
+        CliRun net = run("site", "set", "Branch", "--networks", "10.1.0.0/16,intranet");
+        CliRun prefix = run("site", "set", "Branch", "--networks", "10.0.0.0/33");
+        CliRun port = run("site", "add", "Annex", "--sip-port", "70000");
+        CliRun transport = run("site", "set", "Branch", "--sip-transport", "ws");
+        CliRun host = run("site", "set", "Branch", "--sip-server", "pbx;evil");
+
+        assertThat(List.of(tooLong, tooShort, notTime, net, prefix, port, transport, host))
+                .allSatisfy(r -> assertThat(r.code()).isEqualTo(ExitCodes.REFUSED));
+        assertThat(tooLong.err()).startsWith("hotdesk: registration-expiry must be 30s..600s (phones must re-register at "
+                + "least every 10 minutes");
+        assertThat(tooShort.err()).startsWith("hotdesk: registration-expiry must be 30s..600s");
+        assertThat(notTime.err()).startsWith("hotdesk: registration-expiry must be seconds (500 or 500s) or minutes (8m)");
+        assertThat(net.err()).startsWith("hotdesk: networks: not an IP network: 'intranet'");
+        assertThat(prefix.err()).startsWith("hotdesk: networks: prefix length must be 0..32");
+        assertThat(port.err()).startsWith("hotdesk: sip-port must be 1..65535");
+        assertThat(transport.err()).startsWith("hotdesk: sip-transport must be one of udp, tcp, tls");
+        assertThat(host.err()).startsWith("hotdesk: sip-server must be a host name or IP address");
+        JsonNode b = sites().get(0);
+        assertThat(b.get("registrationExpiry").asText()).isEqualTo("500s");
+        assertThat(b.get("networks").asText()).isEqualTo("10.1.0.0/16");
+        assertThat(sites()).hasSize(1);
+    }
+
+    @Test
     void help_describes_the_new_commands() {
         assertThat(ok("site", "--help")).contains("add", "set", "list", "remove", "import", "export", "default-elin");
         assertThat(ok("site", "add", "--help")).contains("--elin", "--country", "--state", "--city", "--street", "--number",
-                "--postal-code", "--building", "--time-zone", "--location-name");
+                "--postal-code", "--building", "--time-zone", "--location-name", "--sip-server", "--sip-port",
+                "--sip-transport", "--ntp-server", "--registration-expiry", "--networks");
         assertThat(ok("device", "add", "--help")).contains("--floor", "--room", "--seat", "--building", "--location-note");
         assertThat(ok("device", "location", "--help")).contains("effective ELIN");
         assertThat(ok("device", "locations", "import", "--help")).contains("--dry-run", "One transaction");

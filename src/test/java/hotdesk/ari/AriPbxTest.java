@@ -65,6 +65,48 @@ class AriPbxTest {
     }
 
     @Test
+    void an_endpoint_naming_its_acl_already_is_updated_without_it_and_one_naming_another_is_created_anew() {
+        // new: created with its ACL
+        pbx.push(projections.desk(line, device, Optional.empty(), idle(), "hotdesk-default"));
+        assertThat(ari.acls(DESK)).containsExactly("hotdesk-default");
+
+        // the same ACL again (a login): updated without the field, which Asterisk would refuse (400) or append
+        int before = ari.requestCount();
+        pbx.push(projections.desk(line, device, Optional.of(alice), idle(), "hotdesk-default"));
+        assertThat(ari.requests().subList(before, ari.requestCount())).filteredOn(r -> r.path().endsWith("endpoint/" + DESK))
+                .extracting(FakeAri.Request::method, FakeAri.Request::status).containsExactly(tuple("GET", 200), tuple("PUT", 200));
+        assertThat(ari.requests().get(ari.requestCount() - 1).attributes()).doesNotContain("acl");
+        assertThat(ari.acls(DESK)).containsExactly("hotdesk-default");
+        assertThat(ari.object("endpoint", DESK).orElseThrow()).containsEntry("context", "hotdesk-seated");
+
+        // another ACL (the desk's site got networks): deleted and created again, so only the new one holds
+        before = ari.requestCount();
+        pbx.push(projections.desk(line, device, Optional.of(alice), idle(), "hotdesk-site-HQ"));
+        assertThat(ari.requests().subList(before, ari.requestCount())).filteredOn(r -> r.path().endsWith("endpoint/" + DESK))
+                .extracting(FakeAri.Request::method).containsExactly("GET", "DELETE", "PUT");
+        assertThat(ari.acls(DESK)).containsExactly("hotdesk-site-HQ");
+        assertThat(ari.object("endpoint", DESK).orElseThrow()).containsEntry("acl", "hotdesk-site-HQ")
+                .containsEntry("context", "hotdesk-seated");
+    }
+
+    @Test
+    void the_fake_refuses_the_same_acl_twice_and_appends_another_as_asterisk_22_does() {
+        pbx.push(projections.desk(line, device, Optional.empty(), idle(), "hotdesk-default"));
+        AriClient client = new AriClient(settings(ARI_PASSWORD, Duration.ofSeconds(5)));
+
+        assertThatThrownBy(() -> client.put("endpoint", DESK, Map.of("acl", "hotdesk-default")))
+                .isInstanceOf(AriException.class).hasMessageContaining("400");
+        client.put("endpoint", DESK, Map.of("acl", "hotdesk-other"));
+        assertThat(ari.acls(DESK)).containsExactly("hotdesk-default", "hotdesk-other");
+        assertThat(client.get("endpoint", DESK).orElseThrow()).containsEntry("acl", "hotdesk-default");
+    }
+
+    private static hotdesk.core.policy.EmergencyLocation.Located idle() {
+        return new hotdesk.core.policy.EmergencyLocation.Located("", hotdesk.core.policy.EmergencyLocation.ElinSource.NONE,
+                hotdesk.core.model.CivicLocation.EMPTY, "", Optional.empty());
+    }
+
+    @Test
     void an_aor_whose_fields_differ_is_put() {
         pbx.push(List.of(new PjsipObject(Type.AOR, "201", Map.of("max_contacts", "5"))));
         int before = ari.requestCount();

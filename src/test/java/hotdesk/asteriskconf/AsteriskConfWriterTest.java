@@ -4,6 +4,10 @@ import hotdesk.core.policy.DialCodePlan;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import hotdesk.core.model.Site;
+import hotdesk.core.model.SitePhoneSettings;
+import hotdesk.core.policy.TrustedNetworks;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +20,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
+import static hotdesk.asteriskconf.AsteriskConfWriter.ACL;
 import static hotdesk.asteriskconf.AsteriskConfWriter.ARI;
 import static hotdesk.asteriskconf.AsteriskConfWriter.EXTENSIONS;
 import static hotdesk.asteriskconf.AsteriskConfWriter.HTTP;
@@ -75,7 +80,31 @@ class AsteriskConfWriterTest {
 
     @Test
     void the_files_come_in_the_order_the_readme_explains_them() {
-        assertThat(FILES.keySet()).containsExactly(EXTENSIONS, SORCERY, MANAGER, ARI, HTTP, PJSIP_NOTIFY, PJSIP, README);
+        assertThat(FILES.keySet()).containsExactly(EXTENSIONS, SORCERY, MANAGER, ARI, HTTP, PJSIP_NOTIFY, PJSIP, ACL, README);
+    }
+
+    @Test
+    void the_acl_file_has_a_loopback_default_and_one_acl_per_site_with_networks_each_denying_all_then_permitting_ipv4_and_ipv6() {
+        Site branch = new Site("Branch", "", null, null, new SitePhoneSettings("", 0, "", "", 0,
+                List.of("10.1.0.0/16", "fd00:1::/64")));
+        Site zurich = new Site("Zürich Süd", "", null, null, new SitePhoneSettings("", 0, "", "", 0, List.of("192.0.2.0/24")));
+        Site without = new Site("Annex", "", null, null);
+
+        String shipped = FILES.get(ACL);
+        String acl = AsteriskConfWriter.render(AsteriskConfSettings.defaults(),
+                TrustedNetworks.acls(List.of("10.0.0.0/8"), List.of(zurich, without, branch))).get(ACL);
+
+        assertThat(sections(shipped)).containsExactly(Map.entry("hotdesk-default",
+                List.of("deny = 0.0.0.0/0", "deny = ::/0", "permit = 127.0.0.0/8", "permit = ::1/128")));
+        Map<String, List<String>> sections = sections(acl);
+        assertThat(sections.keySet()).containsExactly("hotdesk-default", "hotdesk-site-Branch",
+                TrustedNetworks.siteAcl("Zürich Süd"));
+        assertThat(TrustedNetworks.siteAcl("Zürich Süd")).matches("hotdesk-site-z-rich-s-d-[0-9a-f]{8}")
+                .isNotEqualTo(TrustedNetworks.siteAcl("Zurich-Sud"));
+        assertThat(sections.get("hotdesk-default")).containsExactly("deny = 0.0.0.0/0", "deny = ::/0", "permit = 10.0.0.0/8");
+        assertThat(sections.get("hotdesk-site-Branch")).containsExactly("deny = 0.0.0.0/0", "deny = ::/0",
+                "permit = 10.1.0.0/16", "permit = fd00:1::/64");
+        assertThat(acl).contains("#include hotdesk/acl_hotdesk.conf", "module reload acl");
     }
 
     @Test

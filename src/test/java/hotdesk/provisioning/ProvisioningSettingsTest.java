@@ -54,6 +54,7 @@ class ProvisioningSettingsTest {
         assertRefused(new B(v.bind, v.port, v.nets, v.dir, v.sip, 0, v.expiry, v.ntp, v.tz, v.logout, v.max, v.timeout), "provisioning.sip-port");
         assertRefused(new B(v.bind, v.port, v.nets, v.dir, v.sip, v.sipPort, Duration.ofSeconds(29), v.ntp, v.tz, v.logout, v.max, v.timeout), "provisioning.registration-expiry");
         assertRefused(new B(v.bind, v.port, v.nets, v.dir, v.sip, v.sipPort, Duration.ofDays(2), v.ntp, v.tz, v.logout, v.max, v.timeout), "provisioning.registration-expiry");
+        assertRefused(new B(v.bind, v.port, v.nets, v.dir, v.sip, v.sipPort, Duration.ofMinutes(11), v.ntp, v.tz, v.logout, v.max, v.timeout), "provisioning.registration-expiry");
         assertRefused(new B(v.bind, v.port, v.nets, v.dir, v.sip, v.sipPort, null, v.ntp, v.tz, v.logout, v.max, v.timeout), "provisioning.registration-expiry");
         assertRefused(new B(v.bind, v.port, v.nets, v.dir, v.sip, v.sipPort, v.expiry, "", v.tz, v.logout, v.max, v.timeout), "provisioning.ntp-server");
         assertRefused(new B(v.bind, v.port, v.nets, v.dir, v.sip, v.sipPort, v.expiry, v.ntp, "Mars/Olympus", v.logout, v.max, v.timeout), "provisioning.timezone");

@@ -19,6 +19,7 @@ import hotdesk.core.model.SessionRecord;
 import hotdesk.core.model.OtpRecord;
 import hotdesk.core.model.SecretHash;
 import hotdesk.core.model.Site;
+import hotdesk.core.model.SitePhoneSettings;
 import hotdesk.core.model.Target;
 import hotdesk.core.model.Notice;
 import hotdesk.core.model.PhoneContact;
@@ -439,6 +440,19 @@ abstract class LedgerContract {
             assertThat(tx.sites()).extracting(Site::name).containsExactly("Annex", "HQ", "Zürich Süd");
             return null;
         });
+    }
+
+    @Test
+    void a_sites_phone_settings_read_back_and_an_update_replaces_and_clears_them() {
+        SitePhoneSettings phones = new SitePhoneSettings("sip.branch.example", 5061, "tls", "10.1.0.1", 500,
+                List.of("10.1.0.0/16", "fd00:1::/64", "192.0.2.7"));
+        Site branch = new Site("Branch", "", null, "Europe/Berlin", phones);
+        given(tx -> tx.insertSite(branch));
+
+        assertThat(ledger.read((LedgerTx tx) -> tx.site("Branch"))).contains(branch);
+
+        given(tx -> tx.updateSite(new Site("Branch", "", null, "Europe/Berlin")));
+        assertThat(ledger.read((LedgerTx tx) -> tx.site("Branch")).orElseThrow().phones()).isEqualTo(SitePhoneSettings.NONE);
     }
 
     @Test

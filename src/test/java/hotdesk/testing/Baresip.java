@@ -47,12 +47,21 @@ public final class Baresip implements AutoCloseable {
 
     /** Starts baresip in {@code dir} registering {@code user}/{@code password} at 127.0.0.1:{@code sipPort}. */
     public static Baresip start(Path dir, Path kitScript, int sipPort, String user, String password) throws IOException {
+        return start(dir, kitScript, sipPort, user, password, "127.0.0.1");
+    }
+
+    /**
+     * As {@link #start(Path, Path, int, String, String)}, its SIP socket bound to {@code source} (another
+     * loopback address such as {@code 127.0.0.2}), so Asterisk sees its requests come from there.
+     */
+    public static Baresip start(Path dir, Path kitScript, int sipPort, String user, String password, String source)
+            throws IOException {
         Files.createDirectories(dir);
         int listen = RealAsterisk.freeUdpPort();
         int ctrl = RealAsterisk.freeTcpPort();
         int rtp = 12_000 + (listen % 3_000) * 2;
         Files.writeString(dir.resolve("config"), """
-                sip_listen 127.0.0.1:%d
+                sip_listen %s:%d
                 module_path /usr/lib/baresip/modules
                 module g711.so
                 module aubridge.so
@@ -64,7 +73,7 @@ public final class Baresip implements AutoCloseable {
                 audio_source aubridge,phone
                 audio_alert aubridge,phone
                 rtp_ports %d-%d
-                """.formatted(listen, ctrl, rtp, rtp + 20));
+                """.formatted(source, listen, ctrl, rtp, rtp + 20));
         Files.writeString(dir.resolve("accounts"), "<sip:" + user + "@127.0.0.1:" + sipPort + ">;auth_pass=" + password
                 + ";regint=120;answermode=manual;audio_codecs=PCMU\n");
         ProcessBuilder pb = new ProcessBuilder(BINARY.toString(), "-4", "-s", "-f", dir.toString())

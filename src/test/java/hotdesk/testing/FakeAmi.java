@@ -130,7 +130,8 @@ public final class FakeAmi implements AutoCloseable {
             Map.entry("getvar", Set.of("call", "reporting")), Map.entry("showdialplan", Set.of("config", "reporting")),
             Map.entry("originate", Set.of("originate")), Map.entry("userevent", Set.of("user")),
             Map.entry("hangup", Set.of("system", "call")), Map.entry("coreshowchannels", Set.of("system", "reporting")),
-            Map.entry("pjsipshowcontacts", Set.of("system")));
+            Map.entry("pjsipshowcontacts", Set.of("system")),
+            Map.entry("getconfig", Set.of("system", "config")), Map.entry("reload", Set.of("system", "config")));
     /** Applications an Originate may start only with write class system (main/manager.c originate_app_permissions). */
     private static final List<String> SYSTEM_ONLY_APPS = List.of("agi", "dbdeltree", "exec", "externalivr", "mixmonitor",
             "originate", "reload", "system");
@@ -147,6 +148,10 @@ public final class FakeAmi implements AutoCloseable {
     private final List<String> actions = new ArrayList<>();
     private final Map<String, Deque<String>> failures = new HashMap<>();
     private final Map<String, String> notifyOptions = new LinkedHashMap<>();
+    /** acl.conf as GetConfig reads it: section → lines ({@code permit=127.0.0.0/8}); by default the generated
+     *  default ACL of the shipped settings (loopback only), as an Asterisk set up by the README has it. */
+    private final Map<String, List<String>> aclConf = new LinkedHashMap<>(Map.of("hotdesk-default",
+            List.of("deny=0.0.0.0/0", "deny=::/0", "permit=127.0.0.0/8", "permit=::1/128")));
     private final ByteArrayOutputStream received = new ByteArrayOutputStream();
     private int connections;
     private int logins;
@@ -753,6 +758,12 @@ public final class FakeAmi implements AutoCloseable {
             case "dbput":
                 s.send(dbPut(h));
                 return true;
+            case "getconfig":
+                s.send(getConfig(h));
+                return true;
+            case "reload":
+                s.send(response(h, "Success", "Module Reloaded"));
+                return true;
             case "dbget":
                 s.send(dbGet(h));
                 return true;
@@ -907,6 +918,33 @@ public final class FakeAmi implements AutoCloseable {
             astdb.put("/" + h.get("Family") + "/" + h.get("Key"), h.get("Val"));
         }
         return response(h, "Success", "Updated database successfully");
+    }
+
+    /** Replaces acl.conf as GetConfig reads it (section → lines like {@code permit=10.0.0.0/8}). */
+    public void aclConf(Map<String, List<String>> sections) {
+        synchronized (lock) {
+            aclConf.clear();
+            aclConf.putAll(sections);
+        }
+    }
+
+    /** GetConfig of acl.conf (any other file: not found), numbered as Asterisk 22 numbers it. */
+    private String getConfig(Headers h) {
+        if (!"acl.conf".equals(h.get("Filename"))) {
+            return error(h, "Config file not found");
+        }
+        StringBuilder b = new StringBuilder("Response: Success\r\n").append(id(h));
+        synchronized (lock) {
+            int c = 0;
+            for (Map.Entry<String, List<String>> e : aclConf.entrySet()) {
+                b.append(String.format("Category-%06d: %s\r\n", c, e.getKey()));
+                for (int l = 0; l < e.getValue().size(); l++) {
+                    b.append(String.format("Line-%06d-%06d: %s\r\n", c, l, e.getValue().get(l)));
+                }
+                c++;
+            }
+        }
+        return b.append("\r\n").toString();
     }
 
     private String dbGet(Headers h) {

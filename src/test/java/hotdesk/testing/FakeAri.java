@@ -271,6 +271,8 @@ public final class FakeAri implements AutoCloseable {
     });
     private final Object lock = new Object();
     private final Map<String, Map<String, String>> memory = new HashMap<>();
+    /** The named ACLs each endpoint holds (key as in memory), in the order added. */
+    private final Map<String, List<String>> acls = new HashMap<>();
     private final Map<String, Map<String, String>> config = new HashMap<>();
     private final Set<String> poisoned = new HashSet<>();
     private final List<Request> requests = new ArrayList<>();
@@ -305,6 +307,13 @@ public final class FakeAri implements AutoCloseable {
     }
 
     /** The object's attributes as a GET would answer them (config objects first, like sorcery). */
+    /** The named ACLs an endpoint holds, in the order they were added (Asterisk enforces every one). */
+    public List<String> acls(String endpointId) {
+        synchronized (lock) {
+            return List.copyOf(acls.getOrDefault(key("endpoint", endpointId), List.of()));
+        }
+    }
+
     public Optional<Map<String, String>> object(String type, String id) {
         synchronized (lock) {
             Map<String, String> o = lookup(key(type, id));
@@ -329,6 +338,7 @@ public final class FakeAri implements AutoCloseable {
         synchronized (lock) {
             memory.clear();
             poisoned.clear();
+            acls.clear();
         }
     }
 
@@ -527,6 +537,11 @@ public final class FakeAri implements AutoCloseable {
             for (JsonNode f : fields) {
                 JsonNode name = f.get("attribute");
                 JsonNode value = f.get("value");
+                if (name != null && type.equals("endpoint") && name.asText().equals("acl") && value != null
+                        && acls.getOrDefault(key, List.of()).contains(value.asText())) {
+                    // Asterisk 22 adds each acl of an update to the endpoint's list: the same name twice fails
+                    return error(400, "Update of object '" + id + "' failed field value validation");
+                }
                 if (name == null || !name.isTextual() || value == null || !value.isTextual()
                         || !apply(copy, type, name.asText(), value.asText())) {
                     return error(400, (created ? "Creation" : "Update") + " of object '" + id
@@ -536,6 +551,27 @@ public final class FakeAri implements AutoCloseable {
             }
             if (config.containsKey(key)) {
                 return error(403, "Cannot update sorcery objects of type '" + type + "'");
+            }
+            for (JsonNode f : fields) {
+                if (type.equals("endpoint") && f.path("attribute").asText().equals("acl")) {
+                    // appended, not replaced; a GET reads back the first one
+                    List<String> list = new ArrayList<>(created ? List.of() : acls.getOrDefault(key, List.of()));
+                    list.add(f.path("value").asText());
+                    acls.put(key, list);
+                    copy.put("acl", list.get(0));
+                }
+            }
+            if (created) {
+                acls.remove(key);
+                List<String> fresh = new ArrayList<>();
+                fields.forEach(f -> {
+                    if (type.equals("endpoint") && f.path("attribute").asText().equals("acl")) {
+                        fresh.add(f.path("value").asText());
+                    }
+                });
+                if (!fresh.isEmpty()) {
+                    acls.put(key, fresh);
+                }
             }
             memory.put(key, copy);
             if (setVar) {
@@ -558,6 +594,7 @@ public final class FakeAri implements AutoCloseable {
             if (memory.remove(key) == null) {
                 return error(404, "Object with id '" + id + "' not found");
             }
+            acls.remove(key);
             poisoned.remove(key);
             return new Answer(204, null);
         }

@@ -95,6 +95,9 @@ public final class RealAsterisk implements AutoCloseable {
             replace(conf.resolve("manager.conf"), "(?m)^port\\s*=\\s*5038$", "port = " + ami);
             Path hotdesk = conf.resolve("hotdesk");
             Files.createDirectories(hotdesk);
+            // the step of asterisk-conf/README.md: desk endpoints name the ACLs of acl_hotdesk.conf
+            Files.writeString(conf.resolve("acl.conf"), "\n#tryinclude hotdesk/acl_hotdesk.conf\n",
+                    java.nio.file.StandardOpenOption.APPEND);
             hotdeskFiles.accept(hotdesk);
             adjust.accept(conf);
             RealAsterisk a = new RealAsterisk(script, dir.resolve("ast"), conf, sip, http, ami);

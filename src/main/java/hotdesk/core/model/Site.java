@@ -11,9 +11,11 @@ import java.util.regex.Pattern;
  * @param name     1 to 64 characters of the {@linkplain CivicLocation#isSafe safe set}, e.g. {@code HQ}
  * @param elin     emergency location number of the site's desks, empty for none
  * @param address  the site's part of every desk's civic location ({@link CivicField#SITE} fields only)
- * @param timeZone IANA time zone id, e.g. {@code Europe/Berlin} (default {@code UTC})
+ * @param timeZone IANA time zone id, e.g. {@code Europe/Berlin} (default {@code UTC}); the site's phones show it
+ * @param phones   SIP server, NTP, registration expiry and networks of the site's desks ({@link SitePhoneSettings#NONE}:
+ *                 the global {@code provisioning.*} keys)
  */
-public record Site(String name, String elin, CivicLocation address, String timeZone) {
+public record Site(String name, String elin, CivicLocation address, String timeZone, SitePhoneSettings phones) {
 
     private static final Pattern ELIN = Pattern.compile("[0-9+*#]{0,32}");
     public static final String DEFAULT_TIME_ZONE = "UTC";
@@ -23,6 +25,12 @@ public record Site(String name, String elin, CivicLocation address, String timeZ
         elin = checkElin(elin);
         address = Objects.requireNonNullElse(address, CivicLocation.EMPTY).requireOnly(CivicField.SITE, "a site's address");
         timeZone = checkTimeZone(timeZone);
+        phones = Objects.requireNonNullElse(phones, SitePhoneSettings.NONE);
+    }
+
+    /** A site whose phones take every {@code provisioning.*} key (no settings of its own). */
+    public Site(String name, String elin, CivicLocation address, String timeZone) {
+        this(name, elin, address, timeZone, SitePhoneSettings.NONE);
     }
 
     /** A site name as it is kept (stripped), or IllegalArgumentException naming the value. */

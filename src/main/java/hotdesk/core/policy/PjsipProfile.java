@@ -27,7 +27,8 @@ public record PjsipProfile(String transport, String allow, String idleContext, i
 
     /** Attributes hotdesk computes itself, or that break Asterisk (set_var: every later PUT fails with 500). */
     private static final Set<String> FORBIDDEN_EXTRAS = Set.of(
-            "set_var", "auth", "aors", "callerid", "context", "mailboxes", "accountcode", "transport", "allow", "disallow");
+            "set_var", "auth", "aors", "callerid", "context", "mailboxes", "accountcode", "transport", "allow", "disallow",
+            "acl", "deny", "permit");
 
     public PjsipProfile {
         ValueRules.id("pjsip.transport", transport);

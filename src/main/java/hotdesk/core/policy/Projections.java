@@ -67,6 +67,15 @@ public final class Projections {
      * desk without an ELIN can honestly offer. {@code device add}, {@code status} and {@code doctor} warn.
      */
     public List<PjsipObject> desk(DeskLine line, Device device, Optional<User> occupant, Located where) {
+        return desk(line, device, occupant, where, "");
+    }
+
+    /**
+     * As {@link #desk(DeskLine, Device, Optional, Located)}, the endpoint naming the ACL {@code acl} (see
+     * {@link TrustedNetworks}): Asterisk then takes requests of the desk only from that ACL's networks.
+     * Empty: no {@code acl} field (what the endpoint had stays).
+     */
+    public List<PjsipObject> desk(DeskLine line, Device device, Optional<User> occupant, Located where, String acl) {
         String id = ValueRules.id("endpoint id", line.endpointId());
         Map<String, String> auth = new LinkedHashMap<>();
         auth.put("auth_type", "userpass");
@@ -101,6 +110,9 @@ public final class Projections {
             ep.put("context", profile.idleContext());
             ep.put("mailboxes", "");
             ep.put("accountcode", "");
+        }
+        if (!acl.isEmpty()) {
+            ep.put("acl", ValueRules.id("acl of " + id, acl));
         }
         return List.of(new PjsipObject(Type.AUTH, authId(id), auth), new PjsipObject(Type.AOR, id, aor),
                 new PjsipObject(Type.ENDPOINT, id, ep));

@@ -5,6 +5,7 @@ import hotdesk.core.model.CivicField;
 import hotdesk.core.model.CivicLocation;
 import hotdesk.core.model.Device;
 import hotdesk.core.model.Site;
+import hotdesk.core.model.SitePhoneSettings;
 import hotdesk.core.model.Target;
 import hotdesk.core.port.Ledger;
 import hotdesk.core.port.LedgerTx;
@@ -20,7 +21,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Admin changes to sites: their civic address, ELIN and time zone. A site's address and ELIN are part
+ * Admin changes to sites: their civic address, ELIN, time zone and what their phones are told (SIP server, port
+ * and transport, NTP server, registration expiry) and where they may register from (networks). A site's address and ELIN are part
  * of every desk of the site (see {@code EmergencyLocation}), so every change bumps the desk lines of
  * the devices that name the site, and the reconciler rewrites their facts in Asterisk. Fields are
  * named as on the command line and in CSV files ({@link #FIELDS}); a bad value is refused with a
@@ -31,6 +33,15 @@ public final class ManageSites {
     public static final String NAME = "name";
     public static final String ELIN = "elin";
     public static final String TIME_ZONE = "time-zone";
+    public static final String SIP_SERVER = "sip-server";
+    public static final String SIP_PORT = "sip-port";
+    public static final String SIP_TRANSPORT = "sip-transport";
+    public static final String NTP_SERVER = "ntp-server";
+    public static final String REGISTRATION_EXPIRY = "registration-expiry";
+    public static final String NETWORKS = "networks";
+    /** The fields of a site's phones ({@link SitePhoneSettings}); empty means the global key. */
+    public static final List<String> PHONE_FIELDS = List.of(SIP_SERVER, SIP_PORT, SIP_TRANSPORT, NTP_SERVER,
+            REGISTRATION_EXPIRY, NETWORKS);
     /** Every field of a site but its name, in the order of listings and CSV columns. */
     public static final List<String> FIELDS = fields();
 
@@ -64,6 +75,7 @@ public final class ManageSites {
             }
         }
         f.add(TIME_ZONE);
+        f.addAll(PHONE_FIELDS);
         return List.copyOf(f);
     }
 
@@ -75,7 +87,28 @@ public final class ManageSites {
         if (field.equals(TIME_ZONE)) {
             return Site.checkTimeZone(value);
         }
-        return CivicLocation.check(civic(field), value);
+        switch (field) {
+            case SIP_SERVER, NTP_SERVER -> {
+                return SitePhoneSettings.checkHost(field, value);
+            }
+            case SIP_PORT -> {
+                int p = SitePhoneSettings.parsePort(value);
+                return p == 0 ? "" : Integer.toString(p);
+            }
+            case SIP_TRANSPORT -> {
+                return SitePhoneSettings.checkTransport(value);
+            }
+            case REGISTRATION_EXPIRY -> {
+                int e = SitePhoneSettings.parseExpiry(value);
+                return e == 0 ? "" : e + "s";
+            }
+            case NETWORKS -> {
+                return String.join(",", SitePhoneSettings.parseNetworks(value));
+            }
+            default -> {
+                return CivicLocation.check(civic(field), value);
+            }
+        }
     }
 
     private static CivicField civic(String field) {
@@ -91,7 +124,16 @@ public final class ManageSites {
         if (field.equals(TIME_ZONE)) {
             return site.timeZone();
         }
-        return site.address().get(civic(field));
+        SitePhoneSettings p = site.phones();
+        return switch (field) {
+            case SIP_SERVER -> p.sipServer();
+            case SIP_PORT -> p.sipPort() == 0 ? "" : Integer.toString(p.sipPort());
+            case SIP_TRANSPORT -> p.sipTransport();
+            case NTP_SERVER -> p.ntpServer();
+            case REGISTRATION_EXPIRY -> p.expirySeconds() == 0 ? "" : p.expirySeconds() + "s";
+            case NETWORKS -> String.join(",", p.networks());
+            default -> site.address().get(civic(field));
+        };
     }
 
     /** {@code base} (or a new site) with the given fields replaced. */
@@ -100,14 +142,29 @@ public final class ManageSites {
         String zone = base.map(Site::timeZone).orElse(Site.DEFAULT_TIME_ZONE);
         Map<CivicField, String> address = new EnumMap<>(CivicField.class);
         base.ifPresent(b -> address.putAll(b.address().values()));
+        SitePhoneSettings p = base.map(Site::phones).orElse(SitePhoneSettings.NONE);
+        String sipServer = p.sipServer();
+        int sipPort = p.sipPort();
+        String transport = p.sipTransport();
+        String ntp = p.ntpServer();
+        int expiry = p.expirySeconds();
+        List<String> networks = p.networks();
         for (Map.Entry<String, String> e : changes.entrySet()) {
+            String v = e.getValue();
             switch (e.getKey()) {
-                case ELIN -> elin = e.getValue();
-                case TIME_ZONE -> zone = e.getValue();
-                default -> address.put(civic(e.getKey()), e.getValue());
+                case ELIN -> elin = v;
+                case TIME_ZONE -> zone = v;
+                case SIP_SERVER -> sipServer = v;
+                case SIP_PORT -> sipPort = SitePhoneSettings.parsePort(v);
+                case SIP_TRANSPORT -> transport = v;
+                case NTP_SERVER -> ntp = v;
+                case REGISTRATION_EXPIRY -> expiry = SitePhoneSettings.parseExpiry(v);
+                case NETWORKS -> networks = SitePhoneSettings.parseNetworks(v);
+                default -> address.put(civic(e.getKey()), v);
             }
         }
-        return new Site(name, elin, CivicLocation.of(address), zone);
+        return new Site(name, elin, CivicLocation.of(address), zone,
+                new SitePhoneSettings(sipServer, sipPort, transport, ntp, expiry, networks));
     }
 
     static Import.Change change(Optional<Site> before, Site after) {

@@ -1,6 +1,7 @@
 package hotdesk.core.usecase;
 
 import hotdesk.core.model.Device;
+import hotdesk.core.model.Site;
 import hotdesk.core.model.DeskLine;
 import hotdesk.core.model.Extension;
 import hotdesk.core.model.Mac;
@@ -70,18 +71,18 @@ public final class PreviewDeskFile {
      * @param showSecrets put the real SIP secrets into the file
      */
     public Result render(Mac mac, Optional<Extension> as, int port, boolean showSecrets) {
-        record Read(Device device, List<LineView> lines, Optional<String> unknown) {
+        record Read(Device device, List<LineView> lines, Optional<String> unknown, Optional<Site> site) {
         }
         Read read = ledger.read(tx -> {
             Optional<Device> d = tx.device(mac);
             if (d.isEmpty()) {
-                return new Read(null, List.of(), Optional.of("device " + mac.display()));
+                return new Read(null, List.of(), Optional.of("device " + mac.display()), Optional.empty());
             }
             Optional<User> sitter = Optional.empty();
             if (as.isPresent()) {
                 sitter = tx.user(as.get());
                 if (sitter.isEmpty()) {
-                    return new Read(null, List.of(), Optional.of("user " + as.get().value()));
+                    return new Read(null, List.of(), Optional.of("user " + as.get().value()), Optional.empty());
                 }
             }
             List<LineView> lines = new ArrayList<>();
@@ -96,9 +97,9 @@ public final class PreviewDeskFile {
                 }
             }
             if (as.isPresent() && !seated) {
-                return new Read(null, List.of(), Optional.of("line " + port + " on device " + mac.display()));
+                return new Read(null, List.of(), Optional.of("line " + port + " on device " + mac.display()), Optional.empty());
             }
-            return new Read(d.get(), lines, Optional.empty());
+            return new Read(d.get(), lines, Optional.empty(), ProvisionDesk.siteOf(tx, d.get()));
         });
         if (read.unknown().isPresent()) {
             return new Unknown(read.unknown().get());
@@ -108,7 +109,7 @@ public final class PreviewDeskFile {
                 .map(l -> new LineView(new DeskLine(l.line().endpointId(), l.line().mac(), l.line().port(),
                         l.line().secret().isEmpty() ? "" : MASK), l.occupant(), l.occupancy()))
                 .toList();
-        String text = renderer.render(new DeskView(read.device(), List.copyOf(lines)), clock.instant());
+        String text = renderer.render(new DeskView(read.device(), List.copyOf(lines), read.site()), clock.instant());
         return new File(text, !read.device().enabled(), secrets);
     }
 }

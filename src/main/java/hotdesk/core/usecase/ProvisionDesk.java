@@ -2,6 +2,7 @@ package hotdesk.core.usecase;
 
 import hotdesk.core.model.AuditEntry;
 import hotdesk.core.model.Device;
+import hotdesk.core.model.Site;
 import hotdesk.core.model.DeskLine;
 import hotdesk.core.model.DeviceCredential;
 import hotdesk.core.model.Mac;
@@ -9,6 +10,7 @@ import hotdesk.core.model.Occupancy;
 import hotdesk.core.model.ProvisionCount;
 import hotdesk.core.model.User;
 import hotdesk.core.port.Ledger;
+import hotdesk.core.port.LedgerTx;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -45,7 +47,16 @@ public final class ProvisionDesk {
     public record LineView(DeskLine line, Optional<User> occupant, Optional<Occupancy> occupancy) {
     }
 
-    public record DeskView(Device device, List<LineView> lines) {
+    /**
+     * @param site the desk's site when the device names one that exists: its phone settings override the
+     *             global {@code provisioning.*} keys for this desk
+     */
+    public record DeskView(Device device, List<LineView> lines, Optional<Site> site) {
+
+        /** A desk without a (known) site. */
+        public DeskView(Device device, List<LineView> lines) {
+            this(device, lines, Optional.empty());
+        }
     }
 
     private record Looked(Optional<DeskView> view, String refusal, long revision, ProvisionCount count,
@@ -138,6 +149,11 @@ public final class ProvisionDesk {
      * and a phone reset while disabled could not register again without its file; disabling logged its
      * occupant out, so the file is an idle desk's.
      */
+    /** The site a device names, when it exists. */
+    static Optional<Site> siteOf(LedgerTx tx, Device d) {
+        return d.site().isEmpty() ? Optional.empty() : tx.site(d.site());
+    }
+
     public Optional<DeskView> fetch(Mac mac, String remoteAddress, String userAgent) {
         return answer(mac, remoteAddress, userAgent).view();
     }
@@ -189,7 +205,7 @@ public final class ProvisionDesk {
                 Optional<Occupancy> o = tx.occupancyOfLine(l.endpointId());
                 lines.add(new LineView(l, o.flatMap(x -> tx.user(x.extension())), o));
             }
-            return new Looked(Optional.of(new DeskView(d.get(), lines)), "", latest,
+            return new Looked(Optional.of(new DeskView(d.get(), lines, siteOf(tx, d.get()))), "", latest,
                     counting ? tx.provisionCount(mac) : ProvisionCount.NONE, tx.deviceCredential(mac));
         });
         askedAt = now.toEpochMilli(); // this read saw every change committed before it, other processes' too

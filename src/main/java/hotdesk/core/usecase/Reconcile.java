@@ -7,6 +7,9 @@ import hotdesk.core.model.Occupancy;
 import hotdesk.core.model.Target;
 import hotdesk.core.model.User;
 import hotdesk.core.policy.EmergencyLocation.Located;
+import hotdesk.core.policy.TrustedNetworks;
+import hotdesk.core.model.Site;
+import hotdesk.core.port.NamedAcls;
 import hotdesk.core.policy.Projections;
 import hotdesk.core.port.DialplanState;
 import hotdesk.core.port.DeskEvents;
@@ -24,6 +27,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -83,6 +87,10 @@ public final class Reconcile implements ApplyNow {
     /** A desk whose phone has not answered its check-sync with a fetch yet, and when to tell it again. */
     private record Await(hotdesk.core.model.Notice notice, hotdesk.core.model.Mac mac, String vendor, Instant next) {
     }
+    private final NamedAcls acls;
+    private final List<String> defaultNetworks;
+    /** Desks pushed while Asterisk lacked their ACL (or had other rules): their endpoint is created anew once it has it. */
+    private final Set<Target> aclPending = ConcurrentHashMap.newKeySet();
 
     private record Backoff(long revision, int failures, Instant next) {
     }
@@ -108,6 +116,22 @@ public final class Reconcile implements ApplyNow {
     /** @param telemetry told of every push's result */
     public Reconcile(Ledger ledger, Pbx pbx, DialplanState dialplan, PhoneResync resync, Projections projections,
                      Clock clock, String node, Duration maxBackoff, DeskEvents events, Telemetry telemetry) {
+        this(ledger, pbx, dialplan, resync, projections, clock, node, maxBackoff, events, telemetry, null, List.of());
+    }
+
+    /**
+     * @param acls            the named ACLs Asterisk has: each desk endpoint names its ACL ({@link TrustedNetworks})
+     *                        once Asterisk has it with the ledger's networks; until then the desk is pushed without
+     *                        naming one (an endpoint naming an unknown ACL refuses every request, emergency calls
+     *                        included) and counts as failed, with a message saying which file to regenerate and
+     *                        reload. Null: desks name no ACL (registration not gated).
+     * @param defaultNetworks the networks of {@link TrustedNetworks#DEFAULT_ACL} ({@code provisioning.allowed-networks})
+     */
+    public Reconcile(Ledger ledger, Pbx pbx, DialplanState dialplan, PhoneResync resync, Projections projections,
+                     Clock clock, String node, Duration maxBackoff, DeskEvents events, Telemetry telemetry,
+                     NamedAcls acls, List<String> defaultNetworks) {
+        this.acls = acls;
+        this.defaultNetworks = List.copyOf(defaultNetworks);
         this.telemetry = telemetry;
         this.events = events;
         this.ledger = ledger;
@@ -282,18 +306,47 @@ public final class Reconcile implements ApplyNow {
                     "desk/" + target.id() + "/context", ""));
             return null;
         }
-        var objects = projections.desk(s.line(), s.device(), s.occupant(), s.where());
+        String acl = "";
+        String missingAcl = null;
+        if (acls != null) {
+            String wanted = TrustedNetworks.aclName(s.site());
+            List<String> networks = wanted.equals(TrustedNetworks.DEFAULT_ACL) ? defaultNetworks
+                    : s.site().orElseThrow().phones().networks();
+            if (acls.defined(wanted, networks)) {
+                acl = wanted;
+            } else {
+                missingAcl = wanted;
+            }
+        }
+        var objects = projections.desk(s.line(), s.device(), s.occupant(), s.where(), acl);
         // facts first: a desk that becomes seated must find its occupant's context in AstDB at its first call
         dialplan.put(Projections.deskFacts(s.line(), s.device(), s.occupant(), s.where()));
+        if (!acl.isEmpty() && aclPending.contains(target)) {
+            // Asterisk copies an ACL's rules into the endpoint when it is created: after the rules of its ACL changed
+            // (same name, other networks) only a new endpoint enforces them; its AOR and contacts stay
+            pbx.remove(List.of(hotdesk.core.port.PjsipObject.Type.ENDPOINT), List.of(target.id()));
+        }
         pbx.push(objects);
+        if (missingAcl != null) {
+            aclPending.add(target);
+        } else {
+            aclPending.remove(target);
+        }
         // a disabled desk's phone is told too: its file (still served) then shows it idle
+        Instant sent = null;
         if (notifyPhone && notified.getOrDefault(target, -1L) < s.revision()) {
-            Instant sent = clock.instant(); // a quick phone's fetch may come before checkSync returns
+            sent = clock.instant(); // a quick phone's fetch may come before checkSync returns
             resync.checkSync(target.id(), s.device().vendor());
             notified.put(target, s.revision());
-            return sent;
         }
-        return null;
+        if (missingAcl != null) {
+            // pushed all the same (the login applies, emergency calls work), but its registration is not gated yet
+            throw new PbxException("Asterisk has no ACL '" + missingAcl + "' with the networks of "
+                    + (missingAcl.equals(TrustedNetworks.DEFAULT_ACL) ? "provisioning.allowed-networks"
+                    : "site " + s.site().orElseThrow().name()) + ": regenerate acl_hotdesk.conf (hotdesk asterisk-conf --out DIR), "
+                    + "#include it in acl.conf, then 'module reload acl'; until then this desk registers from any network", true);
+        }
+        return sent;
     }
 
     /**
@@ -390,7 +443,7 @@ public final class Reconcile implements ApplyNow {
      * (its site's part included: a site change bumps every desk of the site), null for a user or a gone desk.
      */
     private record Snapshot(long revision, DeskLine line, Device device, Optional<User> occupant, List<Occupancy> seats,
-                            Located where) {
+                            Located where, Optional<Site> site) {
         boolean gone() {
             return line == null && occupant.isEmpty();
         }
@@ -401,17 +454,17 @@ public final class Reconcile implements ApplyNow {
         if (target.kind() == Target.Kind.DESK) {
             Optional<DeskLine> line = tx.line(target.id());
             if (line.isEmpty()) {
-                return new Snapshot(rev, null, null, Optional.empty(), List.of(), null);
+                return new Snapshot(rev, null, null, Optional.empty(), List.of(), null, Optional.empty());
             }
             Device device = tx.device(line.get().mac()).orElseThrow();
             Optional<Occupancy> seat = tx.occupancyOfLine(target.id());
             Optional<User> occupant = seat.flatMap(o -> tx.user(o.extension()));
-            Located where = projections.located(device, tx.deskLocation(device.mac()),
-                    device.site().isEmpty() ? Optional.empty() : tx.site(device.site()));
-            return new Snapshot(rev, line.get(), device, occupant, seat.stream().toList(), where);
+            Optional<Site> site = device.site().isEmpty() ? Optional.empty() : tx.site(device.site());
+            Located where = projections.located(device, tx.deskLocation(device.mac()), site);
+            return new Snapshot(rev, line.get(), device, occupant, seat.stream().toList(), where, site);
         }
         Extension ext = Extension.of(target.id());
         Optional<User> user = tx.user(ext);
-        return new Snapshot(rev, null, null, user, user.isPresent() ? tx.seatsOfUser(ext) : List.of(), null);
+        return new Snapshot(rev, null, null, user, user.isPresent() ? tx.seatsOfUser(ext) : List.of(), null, Optional.empty());
     }
 }

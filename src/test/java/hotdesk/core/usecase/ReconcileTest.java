@@ -7,6 +7,8 @@ import hotdesk.core.port.Pbx;
 import hotdesk.core.port.PbxException;
 import hotdesk.core.port.PjsipObject;
 import hotdesk.core.policy.PjsipProfile;
+import hotdesk.core.policy.TrustedNetworks;
+import hotdesk.core.port.NamedAcls;
 import hotdesk.core.policy.Projections;
 import hotdesk.testing.InMemoryLedger;
 import hotdesk.testing.RecordingAsterisk;
@@ -18,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.List;
+import java.util.Map;
 
 import static hotdesk.testing.TestWorld.NODE;
 import static hotdesk.testing.TestWorld.desk;
@@ -186,6 +189,74 @@ class ReconcileTest {
         assertThat(world.asterisk.operations()).containsSubsequence("DELETE endpoint/" + desk(MAC), "DELETE aor/" + desk(MAC),
                 "DELETE auth/" + desk(MAC) + "-auth");
         assertThat(world.asterisk.endpoint(desk(MAC))).isNull();
+    }
+
+    /** Named ACLs as Asterisk has them: name → permitted networks. */
+    static final class Acls implements NamedAcls {
+        final Map<String, List<String>> defined = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public boolean defined(String name, List<String> networks) {
+            return networks.equals(defined.get(name));
+        }
+    }
+
+    @Test
+    void a_desk_names_its_acl_only_once_asterisk_has_it_with_the_ledgers_networks_and_is_created_anew_then() {
+        Acls acls = new Acls();
+        Reconcile r = new Reconcile(ledger, world.asterisk, world.asterisk, world.asterisk,
+                new Projections(PjsipProfile.defaults()), world.clock, NODE, Duration.ofSeconds(60),
+                hotdesk.core.port.DeskEvents.none(), hotdesk.core.port.Telemetry.none(), acls, List.of("127.0.0.0/8"));
+
+        // Asterisk lacks the ACL: the desk is pushed all the same (its login applies, emergency calls work), naming
+        // none, and counts as failed with what to do
+        assertThat(r.runOnce()).isEqualTo(new Reconcile.Pass(1, 1, 0));
+        assertThat(world.asterisk.endpoint(desk(MAC))).containsEntry("context", "hotdesk-idle").doesNotContainKey("acl");
+        assertThat(world.status.lines(NODE)).singleElement().satisfies(l -> assertThat(l.lastError()).hasValueSatisfying(
+                e -> assertThat(e).contains("no ACL 'hotdesk-default'", "provisioning.allowed-networks", "acl_hotdesk.conf",
+                        "module reload acl")));
+
+        // with other rules it is still missing
+        acls.defined.put(TrustedNetworks.DEFAULT_ACL, List.of("10.0.0.0/8"));
+        world.clock.advance(Duration.ofSeconds(2));
+        assertThat(r.runOnce().failed()).isEqualTo(1);
+
+        // once Asterisk has it, the endpoint is created anew naming it (a new endpoint takes the ACL's rules)
+        acls.defined.put(TrustedNetworks.DEFAULT_ACL, List.of("127.0.0.0/8"));
+        world.clock.advance(Duration.ofSeconds(5));
+        world.asterisk.clearLog();
+        assertThat(r.runOnce()).isEqualTo(new Reconcile.Pass(1, 0, 0));
+        assertThat(world.asterisk.endpoint(desk(MAC))).containsEntry("acl", TrustedNetworks.DEFAULT_ACL);
+        assertThat(world.asterisk.operations()).containsSubsequence("DELETE endpoint/" + desk(MAC), "PUT endpoint/" + desk(MAC));
+        assertThat(world.status.lines(NODE)).singleElement().satisfies(l -> assertThat(l.inSync()).isTrue());
+
+        // later pushes keep it, without deleting the endpoint
+        world.asterisk.clearLog();
+        world.pinLogin(MAC, "101", "4711");
+        r.asteriskRestarted();
+        r.runOnce();
+        assertThat(world.asterisk.operations()).contains("PUT endpoint/" + desk(MAC))
+                .doesNotContain("DELETE endpoint/" + desk(MAC));
+        assertThat(world.asterisk.endpoint(desk(MAC))).containsEntry("acl", TrustedNetworks.DEFAULT_ACL)
+                .containsEntry("context", "hotdesk-seated");
+    }
+
+    @Test
+    void a_desk_of_a_site_with_networks_names_the_sites_acl() {
+        Acls acls = new Acls();
+        acls.defined.put(TrustedNetworks.DEFAULT_ACL, List.of("127.0.0.0/8"));
+        acls.defined.put(TrustedNetworks.siteAcl("HQ"), List.of("10.1.0.0/16", "fd00:1::/64"));
+        ledger.transact(tx -> { // the site the world's device names
+            tx.insertSite(new hotdesk.core.model.Site("HQ", "", null, null, new hotdesk.core.model.SitePhoneSettings(
+                    "", 0, "", "", 0, List.of("10.1.0.0/16", "fd00:1::/64"))));
+            return null;
+        });
+        Reconcile r = new Reconcile(ledger, world.asterisk, world.asterisk, world.asterisk,
+                new Projections(PjsipProfile.defaults()), world.clock, NODE, Duration.ofSeconds(60),
+                hotdesk.core.port.DeskEvents.none(), hotdesk.core.port.Telemetry.none(), acls, List.of("127.0.0.0/8"));
+
+        assertThat(r.runOnce().failed()).isZero();
+        assertThat(world.asterisk.endpoint(desk(MAC))).containsEntry("acl", "hotdesk-site-HQ");
     }
 
     @Test
