@@ -72,6 +72,7 @@ public final class InMemoryLedger implements Ledger {
         Map<Long, hotdesk.core.model.ApiToken> apiTokens = new TreeMap<>();
         long apiTokenSeq;
         Map<String, hotdesk.core.model.DeskKey> deskKeys = new TreeMap<>();
+        Map<Extension, List<hotdesk.core.model.UserKey>> userKeys = new TreeMap<>();
 
         State copy() {
             State c = new State();
@@ -99,6 +100,7 @@ public final class InMemoryLedger implements Ledger {
             c.apiTokens = new TreeMap<>(apiTokens);
             c.apiTokenSeq = apiTokenSeq;
             c.deskKeys = new TreeMap<>(deskKeys);
+            c.userKeys = new TreeMap<>(userKeys);
             c.sites = new TreeMap<>(sites);
             c.locations = new HashMap<>(locations);
             return c;
@@ -173,6 +175,7 @@ public final class InMemoryLedger implements Ledger {
                 throw new LedgerException("user " + extension + " is still seated at " + o.endpointId(), null);
             });
             s.users.remove(extension);
+            s.userKeys.remove(extension); // like the database's cascade
             s.otps.removeIf(o -> o.extension().equals(extension));
             // like the database's cascade: a user's API tokens go with the user
             s.apiTokens.values().removeIf(t -> t.scope() == hotdesk.core.model.ApiToken.Scope.USER
@@ -737,6 +740,33 @@ public final class InMemoryLedger implements Ledger {
         @Override
         public boolean deleteDeskKey(String endpointId) {
             return s.deskKeys.remove(endpointId) != null;
+        }
+
+        @Override
+        public List<hotdesk.core.model.UserKey> keysOf(Extension extension) {
+            return s.userKeys.getOrDefault(extension, List.of());
+        }
+
+        @Override
+        public Map<Extension, List<hotdesk.core.model.UserKey>> allKeys() {
+            return java.util.Collections.unmodifiableMap(new TreeMap<>(s.userKeys));
+        }
+
+        @Override
+        public void setKeys(Extension extension, List<hotdesk.core.model.UserKey> keys) {
+            if (!s.users.containsKey(extension)) {
+                throw new LedgerException("no user " + extension + " to store keys of", null);
+            }
+            if (keys.stream().map(hotdesk.core.model.UserKey::position).distinct().count() != keys.size()) {
+                throw new hotdesk.core.port.DuplicateException("user " + extension + " has a key position twice");
+            }
+            List<hotdesk.core.model.UserKey> sorted = new ArrayList<>(keys);
+            sorted.sort(java.util.Comparator.comparingInt(hotdesk.core.model.UserKey::position));
+            if (sorted.isEmpty()) {
+                s.userKeys.remove(extension);
+            } else {
+                s.userKeys.put(extension, List.copyOf(sorted));
+            }
         }
     }
 }
