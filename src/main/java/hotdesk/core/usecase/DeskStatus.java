@@ -37,11 +37,16 @@ public final class DeskStatus {
      * @param occupantError the last push error of the occupant's endpoint, e.g. a 403 because their
      *                      extension is defined in pjsip.conf, where hotdesk cannot change it
      * @param located where the desk is for emergency calls (effective ELIN, civic location, warnings)
+     * @param keysLeftOut the occupant's own keys that do not fit on this desk's model ({@link hotdesk.core.policy.KeyLayout})
      */
     public record Line(Device device, DeskLine line, Optional<Occupancy> occupancy, Optional<User> occupant,
                        long revision, Optional<Long> appliedRevision, Optional<String> lastError,
                        boolean occupantApplied, Optional<String> occupantError, Located located,
-                       Optional<hotdesk.core.model.SessionRecord> lastSession) {
+                       Optional<hotdesk.core.model.SessionRecord> lastSession, List<hotdesk.core.model.UserKey> keysLeftOut) {
+        public Line {
+            keysLeftOut = List.copyOf(keysLeftOut);
+        }
+
         /** {@code occupied}, {@code disabled}, or {@code idle} with why and when its last session ended (within a week). */
         public String state() {
             if (!device.enabled()) {
@@ -213,10 +218,14 @@ public final class DeskStatus {
                 Optional<Target> u = o.map(x -> Target.user(x.extension()));
                 boolean occupantApplied = u.map(ut -> applied.containsKey(ut)
                         && applied.get(ut) >= revisions.getOrDefault(ut, 0L)).orElse(true);
+                List<hotdesk.core.model.UserKey> keys = o.map(x -> tx.keysOf(x.extension())).orElse(List.of());
+                List<hotdesk.core.model.UserKey> leftOut = keys.isEmpty() ? List.of() : hotdesk.core.policy.KeyLayout.of(
+                        hotdesk.core.model.PhoneModels.bundled().find(d.vendor(), d.model()), tx.linesOf(d.mac()).size(), keys)
+                        .overflow();
                 out.add(new Line(d, l, o, o.flatMap(x -> tx.user(x.extension())),
                         revisions.getOrDefault(t, 0L), Optional.ofNullable(applied.get(t)), tx.lastError(node, t),
                         occupantApplied, u.flatMap(ut -> tx.lastError(node, ut)), located,
-                        Optional.ofNullable(last.get(l.endpointId()))));
+                        Optional.ofNullable(last.get(l.endpointId())), leftOut));
             }
         }
         return out;

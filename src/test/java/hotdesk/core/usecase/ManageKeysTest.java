@@ -168,4 +168,25 @@ class ManageKeysTest {
 
         assertThat(keys.all()).doesNotContainKey(Extension.of("101"));
     }
+
+    @Test
+    void keys_that_do_not_fit_the_desk_are_named_in_the_login_audit_and_in_status() {
+        for (int p = 1; p <= 30; p++) {
+            keys.set("101", Integer.toString(p), "blf", "102", "", "cli");
+        }
+        keys.set("102", "1", "blf", "101", "", "cli");
+
+        world.pinLogin(MAC, "101", "4823");
+
+        // a T54W has 27 line keys: line 1, the logout key 2, then 25 of the user's
+        assertThat(ledger.audit()).filteredOn(a -> a.action().equals("login")).extracting(AuditEntry::detail)
+                .singleElement().asString().endsWith(" keys-left-out=26,27,28,29,30");
+        assertThat(world.status.lines(TestWorld.NODE)).singleElement()
+                .satisfies(l -> assertThat(l.keysLeftOut()).extracting(UserKey::position).containsExactly(26, 27, 28, 29, 30));
+
+        world.pinLogin(MAC, "102", "4824");
+        assertThat(ledger.audit()).filteredOn(a -> a.action().equals("login")).last().extracting(AuditEntry::detail)
+                .asString().doesNotContain("keys-left-out");
+        assertThat(world.status.lines(TestWorld.NODE)).singleElement().satisfies(l -> assertThat(l.keysLeftOut()).isEmpty());
+    }
 }
