@@ -190,6 +190,11 @@ final class Services implements CliContext, AutoCloseable {
     }
 
     @Override
+    public hotdesk.core.usecase.ManageKeys keys() {
+        return new hotdesk.core.usecase.ManageKeys(ledger(), clock);
+    }
+
+    @Override
     public ManageUsers users() {
         return new ManageUsers(ledger(), pinHasher(), random, config().string("users.default-context"), clock);
     }

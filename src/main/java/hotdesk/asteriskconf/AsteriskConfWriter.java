@@ -391,12 +391,58 @@ public final class AsteriskConfWriter {
         b.append("; refused as unallocated (cause 1, a 404 to the phone), as if the phone had the context itself\n");
         for (String catchAll : List.of("_[0-9*#+]", "_[0-9*#+].")) {
             b.append("exten => ").append(catchAll).append(",1,Set(HOTDESK_CONTEXT=${DB(hotdesk/desk/${CHANNEL(endpoint)}/context)})\n");
+            b.append(" same => n,Gosub(").append(PRESENCE_CONTEXT).append(",s,1)\n");
             b.append(" same => n,GotoIf($[\"${HOTDESK_CONTEXT}\" != \"\"]?own)\n");
             b.append(" same => n,Set(HOTDESK_CONTEXT=").append(s.defaultContext()).append(")\n");
             b.append(" same => n(own),GotoIf(${DIALPLAN_EXISTS(${HOTDESK_CONTEXT},${EXTEN},1)}?${HOTDESK_CONTEXT},${EXTEN},1)\n");
             b.append(" same => n,Log(NOTICE,hotdesk: ${EXTEN} dialled at ${CHANNEL(endpoint)} is not in context ${HOTDESK_CONTEXT})\n");
             b.append(" same => n,Hangup(1)\n");
         }
+        b.append("; the BLF hints of users' extensions, so a desk's BLF keys find them\n");
+        b.append("include => ").append(HINTS_CONTEXT).append('\n');
+        presence(b, s);
+    }
+
+    /** Where the hints of users' extensions are: included in {@code [hotdesk-seated]}, to include in users' own contexts. */
+    public static final String HINTS_CONTEXT = "hotdesk-hints";
+    /** Marks the occupant of the calling desk busy for the call ({@code Gosub}); never include it. */
+    public static final String PRESENCE_CONTEXT = "hotdesk-presence";
+    /** The hangup handler that marks them free again. */
+    public static final String PRESENCE_END_CONTEXT = "hotdesk-presence-end";
+    /** The custom device state of a user's calls from desks: {@code Custom:hd-user-<extension>}. */
+    public static final String PRESENCE_DEVICE_PREFIX = "Custom:hd-user-";
+
+    /**
+     * Presence that follows the person: a call from a desk runs on the desk's endpoint ({@code PJSIP/hd-…}), so
+     * {@code PJSIP/101}'s state misses it. Each user hint (the internal-number pattern, {@code ${EXTEN}}
+     * filled in by Asterisk) therefore watches a second device, {@code Custom:hd-user-<ext>}, which the seated
+     * desk's catch-all sets to INUSE for the occupant's call; a hangup handler takes the channel out of the
+     * group {@code <ext>@hotdesk-presence} and sets NOT_INUSE when no other call of theirs is in it. All static
+     * dialplan and AstDB: nothing of hotdesk runs at call time.
+     */
+    private static void presence(StringBuilder b, AsteriskConfSettings s) {
+        b.append("\n; Presence that follows the person: a call from a desk runs on the desk's endpoint (PJSIP/hd-<mac>),\n");
+        b.append("; so each user's hint also watches ").append(PRESENCE_DEVICE_PREFIX).append("<extension>, which the desk's calls set\n");
+        b.append("; (").append(PRESENCE_CONTEXT).append(" below). Include ").append(HINTS_CONTEXT)
+                .append(" in the contexts your own phones subscribe in too.\n");
+        b.append('[').append(HINTS_CONTEXT).append("]\n");
+        b.append("exten => ").append(s.internalPattern()).append(",hint,PJSIP/${EXTEN}&").append(PRESENCE_DEVICE_PREFIX)
+                .append("${EXTEN}\n");
+        b.append("\n; Gosub(").append(PRESENCE_CONTEXT).append(",s,1) on a seated desk's call: its occupant is busy until it ends.\n");
+        b.append("; Every call of theirs from a desk is in the group <extension>@hotdesk-presence, so the last to end\n");
+        b.append("; sets them free. Never include it anywhere.\n");
+        b.append('[').append(PRESENCE_CONTEXT).append("]\n");
+        b.append("exten => s,1,Set(LOCAL(occupant)=${DB(hotdesk/desk/${CHANNEL(endpoint)}/occupant)})\n");
+        b.append(" same => n,GotoIf($[\"${occupant}\" = \"\"]?done)\n");
+        b.append(" same => n,Set(GROUP(hotdesk-presence)=${occupant})\n");
+        b.append(" same => n,Set(DEVICE_STATE(").append(PRESENCE_DEVICE_PREFIX).append("${occupant})=INUSE)\n");
+        b.append(" same => n,Set(CHANNEL(hangup_handler_push)=").append(PRESENCE_END_CONTEXT).append(",s,1(${occupant}))\n");
+        b.append(" same => n(done),Return()\n");
+        b.append('[').append(PRESENCE_END_CONTEXT).append("]\n");
+        b.append("exten => s,1,Set(GROUP(hotdesk-presence)=)\n");
+        b.append(" same => n,GotoIf($[${GROUP_COUNT(${ARG1}@hotdesk-presence)} > 0]?done)\n");
+        b.append(" same => n,Set(DEVICE_STATE(").append(PRESENCE_DEVICE_PREFIX).append("${ARG1})=NOT_INUSE)\n");
+        b.append(" same => n(done),Return()\n");
     }
 
     // ---------------------------------------------------------------- the emergency route

@@ -22,6 +22,9 @@ public interface CliContext {
 
     ManageUsers users();
 
+    /** Users' own speed-dial and BLF keys. */
+    hotdesk.core.usecase.ManageKeys keys();
+
     /** Who may sign in to the desk board. */
     ManageAdmins admins();
 

@@ -65,7 +65,7 @@ public final class StatusCommand implements Callable<Integer> {
                     l -> List.of(l.line().endpointId(), l.device().label(), l.state(),
                             l.occupant().map(u -> u.extension() + " " + u.name()).orElse("-"),
                             l.occupancy().map(o -> o.since().toString()).orElse("-"),
-                            elin(l.located()), warnings(l.located()),
+                            elin(l.located()), warnings(l),
                             applied(l), phone(l), config(l), served.apply(l) + "/" + max));
             if (!json) {
                 printSecurity(status, status.security(), false);
@@ -77,7 +77,7 @@ public final class StatusCommand implements Callable<Integer> {
                 l -> List.of(l.line().endpointId(), l.device().label(), l.state(),
                         l.occupant().map(u -> u.extension() + " " + u.name()).orElse("-"),
                         l.occupancy().map(o -> o.since().toString()).orElse("-"),
-                        elin(l.located()), warnings(l.located()),
+                        elin(l.located()), warnings(l),
                         applied(l), phone(l), config(l)));
         if (!json) {
             printSecurity(status, status.security(), false);
@@ -150,6 +150,16 @@ public final class StatusCommand implements Callable<Integer> {
             case DEFAULT -> l.elin() + " (default)";
             case NONE -> "NONE";
         };
+    }
+
+    /** The emergency warnings, then the occupant's keys that do not fit ({@code keys-left-out=3,4}). */
+    private static String warnings(DeskStatus.Line l) {
+        String w = warnings(l.located());
+        if (l.keysLeftOut().isEmpty()) {
+            return w;
+        }
+        String keys = "keys-left-out=" + String.join(",", l.keysLeftOut().stream().map(k -> Integer.toString(k.position())).toList());
+        return w.equals("-") ? keys : w + "," + keys;
     }
 
     private static String warnings(EmergencyLocation.Located l) {
@@ -247,6 +257,7 @@ public final class StatusCommand implements Callable<Integer> {
             return x;
         }).orElse(null));
         DeviceCommand.emergency(m, l.located());
+        m.put("keysLeftOut", l.keysLeftOut().stream().map(KeysCommand::describe).toList());
         return m;
     }
 }

@@ -14,11 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code hotdesk user add|set|set-pin|list|remove|unlock|token|import|export}. */
+/** {@code hotdesk user add|set|set-pin|list|remove|unlock|token|import|export|keys|keys-import|keys-export}. */
 @Command(name = "user", description = "Manage the people who can hot-desk.", mixinStandardHelpOptions = true,
         subcommands = {UserCommand.Add.class, UserCommand.SetUser.class, UserCommand.SetPin.class, UserCommand.ListUsers.class, UserCommand.Remove.class,
                 UserCommand.UnlockUser.class, TokenCommands.UserToken.class, BulkCommands.ImportUsers.class,
-                BulkCommands.ExportUsers.class})
+                BulkCommands.ExportUsers.class, KeysCommand.Keys.class, KeysCommand.Import.class, KeysCommand.Export.class})
 public final class UserCommand {
 
     @Command(name = "add", description = "Add a user. The PIN is stored only as a salted hash.", mixinStandardHelpOptions = true)

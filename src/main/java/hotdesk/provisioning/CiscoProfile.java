@@ -4,6 +4,7 @@ import hotdesk.core.model.Mac;
 import hotdesk.core.usecase.ProvisionDesk.DeskView;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -29,6 +30,22 @@ public final class CiscoProfile implements VendorProfile {
 
     /** One line key used as a function key. */
     public record LineKey(int index, String function, String label) {
+    }
+
+    /**
+     * Every line key after the logout key, each {@code Extension_N_ = Disabled}: {@code fnc=sd;ext=<number>@$PROXY;nme=<label>},
+     * {@code fnc=blf+sd+cp;sub=<ext>@$PROXY;nme=<label>}, or an empty function.
+     */
+    static List<LineKey> userKeys(hotdesk.core.policy.KeyLayout layout) {
+        List<LineKey> keys = new java.util.ArrayList<>();
+        for (int i = layout.firstKey(); i <= layout.lastKey(); i++) {
+            int index = i;
+            keys.add(layout.at(i).map(k -> new LineKey(index, k.type() == hotdesk.core.model.UserKey.Type.BLF
+                    ? "fnc=" + BLF + ";sub=" + k.value() + "@$PROXY;nme=" + k.shownLabel()
+                    : "fnc=" + SPEED_DIAL + ";ext=" + k.value() + "@$PROXY;nme=" + k.shownLabel(), k.shownLabel()))
+                    .orElse(new LineKey(index, "", "")));
+        }
+        return List.copyOf(keys);
     }
 
     @Override
@@ -64,6 +81,7 @@ public final class CiscoProfile implements VendorProfile {
         m.put("logoutKey", occupied
                 ? new LineKey(key, "fnc=" + SPEED_DIAL + ";ext=" + settings.logoutCode() + "@$PROXY;nme=Logout", "Logout")
                 : new LineKey(key, "", ""));
+        m.put("userKeys", userKeys(DeskModel.keyLayout(desk)));
         DeskModel.Time t = (DeskModel.Time) m.get("time");
         m.put("timeZone", "GMT" + t.offsetHhMm());
         m.put("dstRule", t.dst() ? rule(t) : "");

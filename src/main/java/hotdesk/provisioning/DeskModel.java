@@ -2,7 +2,9 @@ package hotdesk.provisioning;
 
 import hotdesk.core.model.Device;
 import hotdesk.core.model.Mac;
+import hotdesk.core.model.PhoneModels;
 import hotdesk.core.model.User;
+import hotdesk.core.policy.KeyLayout;
 import hotdesk.core.usecase.ProvisionDesk.DeskView;
 import hotdesk.core.usecase.ProvisionDesk.LineView;
 
@@ -128,6 +130,17 @@ public final class DeskModel {
 
     static Sip sip(ProvisioningSettings s) {
         return new Sip(s.sipServer(), s.sipPort(), s.registrationExpiry().toSeconds(), s.sipTransport());
+    }
+
+    /**
+     * Where the occupant's own keys go on this desk ({@link KeyLayout}): after the desk's keys, within the
+     * model's; an idle desk places none, but the layout still names every free key, so that a profile
+     * clears the keys a former occupant had.
+     */
+    static KeyLayout keyLayout(DeskView desk) {
+        List<hotdesk.core.model.UserKey> keys = desk.lines().stream().filter(l -> l.occupant().isPresent()).findFirst()
+                .map(LineView::keys).orElse(List.of());
+        return KeyLayout.of(PhoneModels.bundled().find(desk.device().vendor(), desk.device().model()), desk.lines().size(), keys);
     }
 
     /** The first account index after the desk's accounts: where the logout key goes. */

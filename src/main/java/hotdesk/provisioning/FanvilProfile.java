@@ -4,6 +4,7 @@ import hotdesk.core.model.Mac;
 import hotdesk.core.usecase.ProvisionDesk.DeskView;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -32,6 +33,21 @@ public final class FanvilProfile implements VendorProfile {
 
     /** Fanvil's zone: quarter hours and a name like {@code UTC+01}. */
     public record Zone(int quarters, String name) {
+    }
+
+    /**
+     * Every function key after the logout key: type 1 (memory key) with {@code <number>@1/f} (speed dial) or
+     * {@code <ext>@1/ba} (BLF), or type 0.
+     */
+    static List<FunctionKey> userKeys(hotdesk.core.policy.KeyLayout layout) {
+        List<FunctionKey> keys = new java.util.ArrayList<>();
+        for (int i = layout.firstKey(); i <= layout.lastKey(); i++) {
+            int id = i;
+            keys.add(layout.at(i).map(k -> new FunctionKey(id, MEMORY, k.value() + "@1/"
+                    + (k.type() == hotdesk.core.model.UserKey.Type.BLF ? "ba" : "f"), k.shownLabel()))
+                    .orElse(new FunctionKey(id, NONE, "", "")));
+        }
+        return List.copyOf(keys);
     }
 
     @Override
@@ -71,6 +87,7 @@ public final class FanvilProfile implements VendorProfile {
         int id = DeskModel.firstFreeKey(m);
         m.put("logoutKey", occupied ? new FunctionKey(id, MEMORY, settings.logoutCode() + "@1/f", "Logout")
                 : new FunctionKey(id, NONE, "", ""));
+        m.put("userKeys", userKeys(DeskModel.keyLayout(desk)));
         DeskModel.Time t = (DeskModel.Time) m.get("time");
         int hours = t.offsetSeconds() / 3600;
         m.put("zone", new Zone(t.offsetSeconds() / 900, "UTC" + (t.offsetSeconds() < 0 ? "-" : "+")

@@ -47,6 +47,39 @@ public final class GrandstreamProfile implements VendorProfile {
     public record Value(String p, String value) {
     }
 
+    /**
+     * The P-values of physical multi-purpose key N (1..24): mode, account, name, value, as Grandstream's
+     * configuration template (GXP21xx, firmware 1.0.11) lists them.
+     */
+    static String[] mpk(int n) {
+        if (n < 1 || n > hotdesk.core.policy.KeyLayout.GRANDSTREAM_MPKS) {
+            throw new IllegalArgumentException("no multi-purpose key " + n);
+        }
+        if (n <= 7) {
+            return new String[] {"P" + (322 + n), "P" + (298 + 3 * n), "P" + (299 + 3 * n), "P" + (300 + 3 * n)};
+        }
+        int base = n <= 18 ? 353 + 4 * (n - 8) : 1440 + 4 * (n - 19);
+        return new String[] {"P" + base, "P" + (base + 1), "P" + (base + 2), "P" + (base + 3)};
+    }
+
+    /** Mode None: the key does nothing. */
+    static final int NO_KEY = -1;
+
+    /** Every multi-purpose key after the logout key: speed dial (mode 0) or BLF (mode 1) on account 1, or none (-1). */
+    static List<Value> userKeys(hotdesk.core.policy.KeyLayout layout) {
+        List<Value> values = new java.util.ArrayList<>();
+        for (int i = layout.firstKey(); i <= layout.lastKey(); i++) {
+            String[] p = mpk(i);
+            java.util.Optional<hotdesk.core.model.UserKey> k = layout.at(i);
+            values.add(new Value(p[0], Integer.toString(k.map(x -> x.type() == hotdesk.core.model.UserKey.Type.BLF ? BLF : SPEED_DIAL)
+                    .orElse(NO_KEY))));
+            values.add(new Value(p[1], "0"));
+            values.add(new Value(p[2], k.map(hotdesk.core.model.UserKey::shownLabel).orElse("")));
+            values.add(new Value(p[3], k.map(hotdesk.core.model.UserKey::value).orElse("")));
+        }
+        return values;
+    }
+
     @Override
     public String vendor() {
         return "grandstream";
@@ -119,6 +152,7 @@ public final class GrandstreamProfile implements VendorProfile {
             values.add(new Value("P301", "0"));
             values.add(new Value("P302", occupied ? "Logout" : ""));
             values.add(new Value("P303", occupied ? settings.logoutCode() : ""));
+            values.addAll(userKeys(DeskModel.keyLayout(desk)));
         }
         m.put("values", List.copyOf(values));
         m.put("gateway", gateway);

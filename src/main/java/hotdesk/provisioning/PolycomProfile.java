@@ -4,6 +4,7 @@ import hotdesk.core.model.Mac;
 import hotdesk.core.usecase.ProvisionDesk.DeskView;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -36,6 +37,33 @@ public final class PolycomProfile implements VendorProfile {
 
     /** One line key: {@code lineKey.<index>.category} and {@code .index}. */
     public record LineKey(int index, String category, int efk, String label, String action) {
+    }
+
+    /**
+     * One key after the logout key: category {@code BLF} with {@code ref} the attendant resource list entry
+     * ({@code attendant.resourceList.<ref>.address}, {@code .label}), {@code EFK} with {@code ref} the enhanced
+     * feature key ({@code efk.efklist.<ref>}, action {@code <number>$Tinvite$}) for a speed dial, or
+     * {@code Unassigned}.
+     */
+    public record UserKey(int index, String category, int ref, String label, String value) {
+    }
+
+    /** Every key after the logout key: the occupant's keys in order, the rest unassigned. */
+    static List<UserKey> userKeys(hotdesk.core.policy.KeyLayout layout) {
+        List<UserKey> keys = new java.util.ArrayList<>();
+        int resource = 0;
+        int efk = 1; // enhanced feature key 1 is the logout key's
+        for (int i = layout.firstKey(); i <= layout.lastKey(); i++) {
+            java.util.Optional<hotdesk.core.model.UserKey> k = layout.at(i);
+            if (k.isEmpty()) {
+                keys.add(new UserKey(i, UNASSIGNED, 0, "", ""));
+            } else if (k.get().type() == hotdesk.core.model.UserKey.Type.BLF) {
+                keys.add(new UserKey(i, BLF, ++resource, k.get().shownLabel(), k.get().value()));
+            } else {
+                keys.add(new UserKey(i, EFK, ++efk, k.get().shownLabel(), k.get().value() + "$Tinvite$"));
+            }
+        }
+        return List.copyOf(keys);
     }
 
     @Override
@@ -80,6 +108,7 @@ public final class PolycomProfile implements VendorProfile {
         int key = DeskModel.firstFreeKey(m);
         m.put("logoutKey", occupied ? new LineKey(key, EFK, 1, "Logout", settings.logoutCode() + "$Tinvite$")
                 : new LineKey(key, UNASSIGNED, 0, "", ""));
+        m.put("userKeys", userKeys(DeskModel.keyLayout(desk)));
         m.put("transport", switch (settings.sipTransport()) {
             case "tcp" -> "TCPOnly";
             case "tls" -> "TLS";

@@ -4,6 +4,7 @@ import hotdesk.core.model.Mac;
 import hotdesk.core.usecase.ProvisionDesk.DeskView;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -30,6 +31,23 @@ public final class SnomProfile implements VendorProfile {
 
     /** One function key: {@code <fkey idx=… label=…>type value</fkey>}. */
     public record FunctionKey(int idx, String label, String action) {
+    }
+
+    /**
+     * Every function key after the logout key ({@code idx} 0-based): {@code speed <number>},
+     * {@code blf <sip:<ext>@<server>>}, or {@code none}.
+     */
+    static List<FunctionKey> userKeys(hotdesk.core.policy.KeyLayout layout, String server) {
+        List<FunctionKey> keys = new java.util.ArrayList<>();
+        for (int i = layout.firstKey(); i <= layout.lastKey(); i++) {
+            keys.add(layout.at(i).map(k -> k.type() == hotdesk.core.model.UserKey.Type.BLF
+                            ? new FunctionKey(0, k.shownLabel(), BLF + " <sip:" + k.value() + "@" + server + ">")
+                            : new FunctionKey(0, k.shownLabel(), SPEED + " " + k.value()))
+                    .orElse(new FunctionKey(0, "", NONE)));
+            FunctionKey f = keys.get(keys.size() - 1);
+            keys.set(keys.size() - 1, new FunctionKey(i - 1, f.label(), f.action()));
+        }
+        return List.copyOf(keys);
     }
 
     @Override
@@ -65,6 +83,7 @@ public final class SnomProfile implements VendorProfile {
         int idx = DeskModel.firstFreeKey(m) - 1;
         m.put("logoutKey", occupied ? new FunctionKey(idx, "Logout", SPEED + " " + settings.logoutCode())
                 : new FunctionKey(idx, "", NONE));
+        m.put("userKeys", userKeys(DeskModel.keyLayout(desk), settings.sipServer()));
         return m;
     }
 }

@@ -31,7 +31,8 @@ import java.util.Map;
  *
  * <p>Template variables: {@code device} ({@link DeviceInfo}), {@code accounts} (list of
  * {@link Account}), {@code sip} ({@link Sip}), {@code time} ({@link Time}), {@code logoutKey}
- * ({@link LineKey}), {@code occupied} (boolean), {@code keyAsSend} (0), {@code dialNow} (list of patterns),
+ * ({@link LineKey}), {@code userKeys} (list of {@link LineKey}: every key after the logout key, the occupant's
+ * own keys first and the rest cleared), {@code occupied} (boolean), {@code keyAsSend} (0), {@code dialNow} (list of patterns),
  * {@code transport} (0 UDP, 1 TCP, 2 TLS). Stateless and thread-safe.
  */
 public final class YealinkProfile implements VendorProfile {
@@ -112,11 +113,28 @@ public final class YealinkProfile implements VendorProfile {
         model.put("sip", new Sip(settings.sipServer(), settings.sipPort(), settings.registrationExpiry().toSeconds()));
         model.put("time", time(settings, now));
         model.put("logoutKey", logout);
+        model.put("userKeys", userKeys(DeskModel.keyLayout(desk)));
         model.put("occupied", occupied);
         model.put("keyAsSend", 0);
         model.put("dialNow", settings.dialCodes().dialNowPatterns());
         model.put("transport", ProvisioningSettings.TRANSPORTS.indexOf(settings.sipTransport()));
         return model;
+    }
+
+    /**
+     * Every line key after the logout key up to the model's last: the occupant's keys in order (BLF type 16,
+     * speed dial type 13, on account 1), every other one cleared (type 0), since Yealink keeps what a file
+     * leaves out.
+     */
+    static List<LineKey> userKeys(hotdesk.core.policy.KeyLayout layout) {
+        List<LineKey> keys = new java.util.ArrayList<>();
+        for (int i = layout.firstKey(); i <= layout.lastKey(); i++) {
+            keys.add(layout.at(i).map(k -> new LineKey(0, k.type() == hotdesk.core.model.UserKey.Type.BLF ? BLF : SPEED_DIAL, 1,
+                    k.value(), k.shownLabel())).orElse(new LineKey(0, NO_KEY, 1, "", "")));
+            LineKey k = keys.get(keys.size() - 1);
+            keys.set(keys.size() - 1, new LineKey(i, k.type(), k.line(), k.value(), k.label()));
+        }
+        return List.copyOf(keys);
     }
 
     /** Only the time settings depend on the instant. */

@@ -1204,6 +1204,42 @@ final class JdbcLedger implements Ledger {
                     mac.value()) > 0;
         }
 
+        // ---- users' own keys
+
+        private static hotdesk.core.model.UserKey userKey(ResultSet rs) throws SQLException {
+            return new hotdesk.core.model.UserKey(rs.getInt("position"), hotdesk.core.model.UserKey.Type.parse(rs.getString("key_type")),
+                    rs.getString("key_value"), rs.getString("label"));
+        }
+
+        @Override
+        public List<hotdesk.core.model.UserKey> keysOf(Extension extension) {
+            return List.copyOf(list("read keys of " + extension, "SELECT position, key_type, key_value, label FROM user_keys "
+                    + "WHERE extension = ? ORDER BY position", r -> userKey(r), extension.value()));
+        }
+
+        @Override
+        public Map<Extension, List<hotdesk.core.model.UserKey>> allKeys() {
+            Map<Extension, List<hotdesk.core.model.UserKey>> all = new java.util.TreeMap<>();
+            for (Map.Entry<Extension, hotdesk.core.model.UserKey> e : list("read every user's keys",
+                    "SELECT extension, position, key_type, key_value, label FROM user_keys ORDER BY extension, position",
+                    r -> Map.entry(Extension.of(r.getString("extension")), userKey(r)))) {
+                all.computeIfAbsent(e.getKey(), x -> new ArrayList<>()).add(e.getValue());
+            }
+            all.replaceAll((x, l) -> List.copyOf(l));
+            return all;
+        }
+
+        @Override
+        public void setKeys(Extension extension, List<hotdesk.core.model.UserKey> keys) {
+            String what = "store keys of " + extension;
+            update(what, "DELETE FROM user_keys WHERE extension = ?", extension.value());
+            for (hotdesk.core.model.UserKey k : keys) {
+                guarded(what, "user " + extension + " has key position " + k.position() + " twice", () -> insert(
+                        "INSERT INTO user_keys (extension, position, key_type, key_value, label) VALUES (?, ?, ?, ?, ?)",
+                        extension.value(), k.position(), k.type().shown(), k.value(), k.label()));
+            }
+        }
+
         // ---- audit
 
         @Override

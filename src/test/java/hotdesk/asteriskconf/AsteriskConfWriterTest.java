@@ -404,4 +404,31 @@ class AsteriskConfWriterTest {
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
     }
+
+    @Test
+    void a_seated_desks_calls_mark_the_occupant_busy_and_every_user_hint_watches_that_state_too() {
+        Map<String, List<String>> dp = sections(FILES.get("extensions_hotdesk.conf"));
+        AsteriskConfSettings other = new AsteriskConfSettings(D.codes(), D.agiUrl(), D.idleContext(), D.idleInternalCalls(),
+                "_2XXX", D.amiUser(), D.amiSecret(), D.ariUser(), D.ariPassword(), D.pjsipWizard());
+
+        assertThat(dp.get("hotdesk-hints")).containsExactly("exten => _1XX,hint,PJSIP/${EXTEN}&Custom:hd-user-${EXTEN}");
+        assertThat(sections(AsteriskConfWriter.render(other).get("extensions_hotdesk.conf")).get("hotdesk-hints"))
+                .containsExactly("exten => _2XXX,hint,PJSIP/${EXTEN}&Custom:hd-user-${EXTEN}");
+        List<String> seated = dp.get("hotdesk-seated");
+        assertThat(seated).contains("include => hotdesk-hints");
+        // the two catch-alls mark the occupant busy right after reading their context; nothing else does
+        assertThat(seated.stream().filter(l -> l.contains("hotdesk-presence")).toList())
+                .containsExactly("same => n,Gosub(hotdesk-presence,s,1)", "same => n,Gosub(hotdesk-presence,s,1)");
+        for (String n : D.codes().emergency()) {
+            assertThat(seated).contains("exten => " + n + ",1,Goto(hotdesk-emergency,${EXTEN},1)");
+        }
+        assertThat(dp.get("hotdesk-emergency-out")).noneMatch(l -> l.contains("presence"));
+        assertThat(dp.get("hotdesk-presence")).contains("same => n,Set(DEVICE_STATE(Custom:hd-user-${occupant})=INUSE)",
+                "same => n,Set(CHANNEL(hangup_handler_push)=hotdesk-presence-end,s,1(${occupant}))");
+        assertThat(dp.get("hotdesk-presence-end")).containsExactly("exten => s,1,Set(GROUP(hotdesk-presence)=)",
+                "same => n,GotoIf($[${GROUP_COUNT(${ARG1}@hotdesk-presence)} > 0]?done)",
+                "same => n,Set(DEVICE_STATE(Custom:hd-user-${ARG1})=NOT_INUSE)", "same => n(done),Return()");
+        assertThat(hotdesk.core.policy.RequiredModules.forDialplan(FILES.get("extensions_hotdesk.conf")))
+                .containsKeys("func_devstate", "func_groupcount");
+    }
 }

@@ -761,15 +761,18 @@ class ProvisioningServerTest {
         String occupied = get(server, "/provision/" + MAC + ".cfg").body();
 
         // then
-        // 19 lines of settings, the account's transport, features.key_as_send and the logout code's dial-now rule
-        assertThat(idle.lines()).hasSize(22);
-        assertThat(occupied.lines()).hasSize(22);
+        // 19 lines of settings, the account's transport, features.key_as_send and the logout code's dial-now rule,
+        // then 4 lines for each of the T54W's line keys 3 to 27 (the places of a user's own keys, cleared)
+        assertThat(idle.lines()).hasSize(22 + 4 * 25);
+        assertThat(occupied.lines()).hasSize(22 + 4 * 25);
         assertThat(keys(idle)).containsEntry("account.1.password", "secretsecretsecret")
                 .containsEntry("account.1.label", "Deskaccount.1.password = stolenx")
-                .doesNotContainKey("linekey.9.type");
+                .containsEntry("linekey.9.type", "0").containsEntry("linekey.9.value", "");
         assertThat(keys(occupied)).containsEntry("account.1.password", "secretsecretsecret")
                 .containsEntry("account.1.label", "Evelinekey.9.type = 13linekey.9.value = 0900 102")
-                .doesNotContainKey("linekey.9.type").doesNotContainKey("linekey.9.value");
+                .containsEntry("linekey.9.type", "0").containsEntry("linekey.9.value", "");
+        assertThat(occupied.lines().filter(l -> l.startsWith("linekey.9."))).as("only the cleared key's own 4 lines")
+                .containsExactly("linekey.9.type = 0", "linekey.9.line = 1", "linekey.9.value = ", "linekey.9.label = ");
     }
 
     @Test

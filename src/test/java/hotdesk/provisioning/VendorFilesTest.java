@@ -287,7 +287,12 @@ class VendorFilesTest {
         assertThat(text(idle, "DST_Start_Week")).isEqualTo("-1");
         Element line = (Element) idle.getElementsByTagName("SIP_Line_List_Entry").item(0);
         assertThat(line.getElementsByTagName("ID").item(0).getTextContent()).isEqualTo("SIP1");
-        assertThat(text(idle, "Type")).isEqualTo("0");
+        // the logout key and every key after it (the user keys' places) are type 0 while idle
+        NodeList idleKeys = idle.getElementsByTagName("Function_Key_Entry");
+        assertThat(((Element) idleKeys.item(0)).getElementsByTagName("ID").item(0).getTextContent()).isEqualTo("Fkey2");
+        for (int i = 0; i < idleKeys.getLength(); i++) {
+            assertThat(((Element) idleKeys.item(i)).getElementsByTagName("Type").item(0).getTextContent()).isEqualTo("0");
+        }
         assertThat(text(occupied, "Display_Name")).isEqualTo(CLEAN_NAME);
         Element key = (Element) occupied.getElementsByTagName("Function_Key_Entry").item(0);
         assertThat(key.getElementsByTagName("ID").item(0).getTextContent()).isEqualTo("Fkey2");

@@ -1684,6 +1684,45 @@ abstract class LedgerContract {
     }
 
     @Test
+    void a_users_keys_read_back_in_position_order_are_replaced_as_a_whole_and_go_with_the_user() {
+        givenUsersAndDesks(2, 1);
+        hotdesk.core.model.UserKey blf = new hotdesk.core.model.UserKey(7, hotdesk.core.model.UserKey.Type.BLF, "102", "Bob Müller");
+        hotdesk.core.model.UserKey sd = new hotdesk.core.model.UserKey(2, hotdesk.core.model.UserKey.Type.SPEED_DIAL, "+15551230000", "");
+        given(tx -> tx.setKeys(ext("101"), List.of(blf, sd)));
+
+        ledger.read(tx -> {
+            assertThat(tx.keysOf(ext("101"))).containsExactly(sd, blf);
+            assertThat(tx.keysOf(ext("102"))).isEmpty();
+            assertThat(tx.allKeys()).containsOnlyKeys(ext("101"));
+            return null;
+        });
+
+        given(tx -> tx.setKeys(ext("101"), List.of(blf)));
+        given(tx -> tx.setKeys(ext("102"), List.of(sd)));
+        ledger.read(tx -> {
+            assertThat(tx.keysOf(ext("101"))).containsExactly(blf);
+            assertThat(tx.allKeys()).containsExactly(Map.entry(ext("101"), List.of(blf)), Map.entry(ext("102"), List.of(sd)));
+            return null;
+        });
+
+        assertThatThrownBy(() -> given(tx -> tx.setKeys(ext("101"), List.of(blf, blf))))
+                .isInstanceOf(DuplicateException.class);
+        ledger.read(tx -> {
+            assertThat(tx.keysOf(ext("101"))).as("a refused change leaves the keys as they were").containsExactly(blf);
+            return null;
+        });
+
+        given(tx -> tx.deleteUser(ext("101")));
+        given(tx -> tx.insertUser(user("101")));
+        given(tx -> tx.setKeys(ext("102"), List.of()));
+        ledger.read(tx -> {
+            assertThat(tx.keysOf(ext("101"))).isEmpty();
+            assertThat(tx.allKeys()).isEmpty();
+            return null;
+        });
+    }
+
+    @Test
     void a_desk_key_goes_with_its_device() {
         givenUsersAndDesks(0, 1);
         given(tx -> tx.putDeskKey(new hotdesk.core.model.DeskKey(desk(MAC_A), "a".repeat(64), T0)));

@@ -75,6 +75,7 @@ public final class InMemoryLedger implements Ledger {
         Map<String, Map<String, hotdesk.core.model.Notice>> notices = new HashMap<>();
         Map<String, Map<List<String>, hotdesk.core.model.PhoneContact>> contacts = new HashMap<>();
         Map<Mac, hotdesk.core.model.DeviceCredential> credentials = new HashMap<>();
+        Map<Extension, List<hotdesk.core.model.UserKey>> userKeys = new TreeMap<>();
 
         State copy() {
             State c = new State();
@@ -105,6 +106,7 @@ public final class InMemoryLedger implements Ledger {
             notices.forEach((k, v) -> c.notices.put(k, new TreeMap<>(v)));
             contacts.forEach((k, v) -> c.contacts.put(k, new LinkedHashMap<>(v)));
             c.credentials = new HashMap<>(credentials);
+            c.userKeys = new TreeMap<>(userKeys);
             c.sites = new TreeMap<>(sites);
             c.locations = new HashMap<>(locations);
             return c;
@@ -179,6 +181,7 @@ public final class InMemoryLedger implements Ledger {
                 throw new LedgerException("user " + extension + " is still seated at " + o.endpointId(), null);
             });
             s.users.remove(extension);
+            s.userKeys.remove(extension); // like the database's cascade
             s.otps.removeIf(o -> o.extension().equals(extension));
             // like the database's cascade: a user's API tokens go with the user
             s.apiTokens.values().removeIf(t -> t.scope() == hotdesk.core.model.ApiToken.Scope.USER
@@ -803,6 +806,33 @@ public final class InMemoryLedger implements Ledger {
         @Override
         public boolean deleteDeviceCredential(Mac mac) {
             return s.credentials.remove(mac) != null;
+        }
+
+        @Override
+        public List<hotdesk.core.model.UserKey> keysOf(Extension extension) {
+            return s.userKeys.getOrDefault(extension, List.of());
+        }
+
+        @Override
+        public Map<Extension, List<hotdesk.core.model.UserKey>> allKeys() {
+            return java.util.Collections.unmodifiableMap(new TreeMap<>(s.userKeys));
+        }
+
+        @Override
+        public void setKeys(Extension extension, List<hotdesk.core.model.UserKey> keys) {
+            if (!s.users.containsKey(extension)) {
+                throw new LedgerException("no user " + extension + " to store keys of", null);
+            }
+            if (keys.stream().map(hotdesk.core.model.UserKey::position).distinct().count() != keys.size()) {
+                throw new hotdesk.core.port.DuplicateException("user " + extension + " has a key position twice");
+            }
+            List<hotdesk.core.model.UserKey> sorted = new ArrayList<>(keys);
+            sorted.sort(java.util.Comparator.comparingInt(hotdesk.core.model.UserKey::position));
+            if (sorted.isEmpty()) {
+                s.userKeys.remove(extension);
+            } else {
+                s.userKeys.put(extension, List.copyOf(sorted));
+            }
         }
     }
 }

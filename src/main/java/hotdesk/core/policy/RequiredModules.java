@@ -58,7 +58,10 @@ public final class RequiredModules {
             entry("PJSIP_DIAL_CONTACTS", "chan_pjsip"),
             entry("UserEvent", "app_userevent"),
             entry("Originate", "app_originate"),
-            entry("GEOLOC_PROFILE", "res_geolocation"));
+            entry("GEOLOC_PROFILE", "res_geolocation"),
+            entry("DEVICE_STATE", "func_devstate"),
+            entry("GROUP", "func_groupcount"),
+            entry("GROUP_COUNT", "func_groupcount"));
 
     private static final Pattern EXTEN = Pattern.compile("^\\s*exten\\s*=>\\s*[^,]+,\\s*[^,]+?,\\s*(.*)$");
     private static final Pattern SAME = Pattern.compile("^\\s*same\\s*=>\\s*[^,]+?,\\s*(.*)$");

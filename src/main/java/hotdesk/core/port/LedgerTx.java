@@ -328,4 +328,16 @@ public interface LedgerTx {
 
     /** Deletes the device's credential; false when it had none. */
     boolean deleteDeviceCredential(Mac mac);
+
+    /** The user's own keys ({@link hotdesk.core.model.UserKey}), by position; empty when they have none. */
+    List<hotdesk.core.model.UserKey> keysOf(Extension extension);
+
+    /** Every user's keys (users without keys left out), by extension and position. */
+    Map<Extension, List<hotdesk.core.model.UserKey>> allKeys();
+
+    /**
+     * Replaces the user's keys with {@code keys} (positions unique; empty: none). The keys go with the user
+     * when the user is removed.
+     */
+    void setKeys(Extension extension, List<hotdesk.core.model.UserKey> keys);
 }

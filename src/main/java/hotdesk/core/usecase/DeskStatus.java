@@ -40,12 +40,18 @@ public final class DeskStatus {
      * @param notice  what this node last told the desk's phone (check-sync), if anything
      * @param lastFetch when the phone last fetched its file, if ever
      * @param contacts the phone's registrations on the desk line as this node's Asterisk reports them
+     * @param keysLeftOut the occupant's own keys that do not fit on this desk's model ({@link hotdesk.core.policy.KeyLayout})
      */
     public record Line(Device device, DeskLine line, Optional<Occupancy> occupancy, Optional<User> occupant,
                        long revision, Optional<Long> appliedRevision, Optional<String> lastError,
                        boolean occupantApplied, Optional<String> occupantError, Located located,
                        Optional<hotdesk.core.model.SessionRecord> lastSession, Optional<hotdesk.core.model.Notice> notice,
-                       Optional<Instant> lastFetch, List<hotdesk.core.model.PhoneContact> contacts) {
+                       Optional<Instant> lastFetch, List<hotdesk.core.model.PhoneContact> contacts,
+                       List<hotdesk.core.model.UserKey> keysLeftOut) {
+        public Line {
+            keysLeftOut = List.copyOf(keysLeftOut);
+            contacts = List.copyOf(contacts);
+        }
 
         /** The phone fetched its file at or after the last check-sync it was sent. */
         public boolean fetchedAfterNotice() {
@@ -227,11 +233,15 @@ public final class DeskStatus {
                 Optional<Target> u = o.map(x -> Target.user(x.extension()));
                 boolean occupantApplied = u.map(ut -> applied.containsKey(ut)
                         && applied.get(ut) >= revisions.getOrDefault(ut, 0L)).orElse(true);
+                List<hotdesk.core.model.UserKey> keys = o.map(x -> tx.keysOf(x.extension())).orElse(List.of());
+                List<hotdesk.core.model.UserKey> leftOut = keys.isEmpty() ? List.of() : hotdesk.core.policy.KeyLayout.of(
+                        hotdesk.core.model.PhoneModels.bundled().find(d.vendor(), d.model()), tx.linesOf(d.mac()).size(), keys)
+                        .overflow();
                 out.add(new Line(d, l, o, o.flatMap(x -> tx.user(x.extension())),
                         revisions.getOrDefault(t, 0L), Optional.ofNullable(applied.get(t)), tx.lastError(node, t),
                         occupantApplied, u.flatMap(ut -> tx.lastError(node, ut)), located,
                         Optional.ofNullable(last.get(l.endpointId())), Optional.ofNullable(notices.get(l.endpointId())),
-                        Optional.ofNullable(fetches.get(d.mac())), contacts.getOrDefault(l.endpointId(), List.of())));
+                        Optional.ofNullable(fetches.get(d.mac())), contacts.getOrDefault(l.endpointId(), List.of()), leftOut));
             }
         }
         return out;

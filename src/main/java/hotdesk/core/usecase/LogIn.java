@@ -360,8 +360,26 @@ public final class LogIn {
                 "desk=" + endpointId + " by=" + credential.describe()
                         + replaced.map(r -> " replaced=" + r).orElse("")
                         + (movedFrom.isEmpty() ? "" : " moved-from=" + String.join(",", movedFrom))
-                        + (others.isEmpty() ? "" : " also-at=" + String.join(",", others))));
+                        + (others.isEmpty() ? "" : " also-at=" + String.join(",", others))
+                        + keysLeftOut(tx, endpointId, u.extension())));
         return new Outcome(new LoggedIn(u, endpointId, replaced, movedFrom, seat.alongside(), false), touched);
+    }
+
+    /**
+     * {@code " keys-left-out=3,4"}: the positions of the user's own keys that do not fit on this desk's model
+     * (see {@link hotdesk.core.policy.KeyLayout}); empty when all fit or they have none.
+     */
+    static String keysLeftOut(hotdesk.core.port.LedgerTx tx, String endpointId, Extension ext) {
+        List<hotdesk.core.model.UserKey> keys = tx.keysOf(ext);
+        if (keys.isEmpty()) {
+            return "";
+        }
+        return tx.line(endpointId).flatMap(l -> tx.device(l.mac()).map(d -> hotdesk.core.policy.KeyLayout.of(
+                        hotdesk.core.model.PhoneModels.bundled().find(d.vendor(), d.model()), tx.linesOf(d.mac()).size(), keys)))
+                .filter(layout -> !layout.overflow().isEmpty())
+                .map(layout -> " keys-left-out=" + String.join(",", layout.overflow().stream()
+                        .map(k -> Integer.toString(k.position())).toList()))
+                .orElse("");
     }
 
     private String describe(Alert a, String where) {

@@ -89,11 +89,12 @@ public final class PreviewDeskFile {
             boolean seated = false;
             for (DeskLine l : tx.linesOf(mac)) {
                 if (as.isPresent() && l.port() == port) {
-                    lines.add(new LineView(l, sitter, Optional.empty()));
+                    lines.add(new LineView(l, sitter, Optional.empty(), tx.keysOf(as.get())));
                     seated = true;
                 } else {
                     Optional<Occupancy> o = tx.occupancyOfLine(l.endpointId());
-                    lines.add(new LineView(l, o.flatMap(x -> tx.user(x.extension())), o));
+                    Optional<User> occupant = o.flatMap(x -> tx.user(x.extension()));
+                    lines.add(new LineView(l, occupant, o, occupant.map(u -> tx.keysOf(u.extension())).orElse(List.of())));
                 }
             }
             if (as.isPresent() && !seated) {
@@ -107,7 +108,7 @@ public final class PreviewDeskFile {
         List<String> secrets = read.lines().stream().map(l -> l.line().secret()).filter(s -> !s.isEmpty()).toList();
         List<LineView> lines = showSecrets ? read.lines() : read.lines().stream()
                 .map(l -> new LineView(new DeskLine(l.line().endpointId(), l.line().mac(), l.line().port(),
-                        l.line().secret().isEmpty() ? "" : MASK), l.occupant(), l.occupancy()))
+                        l.line().secret().isEmpty() ? "" : MASK), l.occupant(), l.occupancy(), l.keys()))
                 .toList();
         String text = renderer.render(new DeskView(read.device(), List.copyOf(lines), read.site()), clock.instant());
         return new File(text, !read.device().enabled(), secrets);

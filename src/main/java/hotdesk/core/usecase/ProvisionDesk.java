@@ -44,7 +44,21 @@ import java.util.OptionalLong;
  */
 public final class ProvisionDesk {
 
-    public record LineView(DeskLine line, Optional<User> occupant, Optional<Occupancy> occupancy) {
+    /**
+     * One desk line as its file shows it.
+     *
+     * @param keys the occupant's own keys ({@link hotdesk.core.model.UserKey}) by position; empty while idle
+     */
+    public record LineView(DeskLine line, Optional<User> occupant, Optional<Occupancy> occupancy,
+                           List<hotdesk.core.model.UserKey> keys) {
+        public LineView {
+            keys = occupant.isEmpty() ? List.of() : List.copyOf(keys);
+        }
+
+        /** A line without the occupant's keys. */
+        public LineView(DeskLine line, Optional<User> occupant, Optional<Occupancy> occupancy) {
+            this(line, occupant, occupancy, List.of());
+        }
     }
 
     /**
@@ -203,7 +217,8 @@ public final class ProvisionDesk {
             List<LineView> lines = new ArrayList<>();
             for (DeskLine l : tx.linesOf(mac)) {
                 Optional<Occupancy> o = tx.occupancyOfLine(l.endpointId());
-                lines.add(new LineView(l, o.flatMap(x -> tx.user(x.extension())), o));
+                Optional<User> occupant = o.flatMap(x -> tx.user(x.extension()));
+                lines.add(new LineView(l, occupant, o, occupant.map(u -> tx.keysOf(u.extension())).orElse(List.of())));
             }
             return new Looked(Optional.of(new DeskView(d.get(), lines, siteOf(tx, d.get()))), "", latest,
                     counting ? tx.provisionCount(mac) : ProvisionCount.NONE, tx.deviceCredential(mac));
