@@ -1530,6 +1530,14 @@ final class JdbcLedger implements Ledger {
         }
 
         @Override
+        public Map<Target, String> lastErrors(String node) {
+            return list("read last errors of node " + node,
+                    "SELECT kind, target_id, last_error FROM applied_state WHERE node = ? AND last_error IS NOT NULL",
+                    rs -> Map.entry(target(rs), rs.getString("last_error")), node).stream()
+                    .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
+        }
+
+        @Override
         public Optional<String> lastError(String node, Target target) {
             return one("read last error of " + target + " on node " + node,
                     "SELECT last_error FROM applied_state WHERE node = ? AND kind = ? AND target_id = ?",

@@ -717,6 +717,11 @@ public final class InMemoryLedger implements Ledger {
         }
 
         @Override
+        public Map<Target, String> lastErrors(String node) {
+            return Map.copyOf(s.errors.getOrDefault(node, Map.of()));
+        }
+
+        @Override
         public Optional<String> lastError(String node, Target target) {
             return Optional.ofNullable(s.errors.getOrDefault(node, Map.of()).get(target));
         }

@@ -249,6 +249,9 @@ public interface LedgerTx {
 
     Optional<String> lastError(String node, Target target);
 
+    /** Every target whose last push on this node failed, with its error (one read for many desks). */
+    Map<Target, String> lastErrors(String node);
+
     // ---- login receipts (per node): check-sync sent, contacts registered
     /** Records what this node told a desk's phone, replacing what it recorded before for that desk line. */
     void putNotice(String node, hotdesk.core.model.Notice notice);

@@ -200,6 +200,81 @@ public final class DeskStatus {
         });
     }
 
+    /** From how many lines shown on the status reads whole tables rather than each line's rows. */
+    static final int BULK_FROM = 32;
+
+    /** What the status reads per line: from whole tables read once, or row by row. */
+    private interface Reads {
+        Optional<Occupancy> occupancy(String endpointId);
+
+        Optional<User> user(Extension extension);
+
+        Optional<String> error(Target target);
+
+        List<hotdesk.core.model.UserKey> keys(Extension extension);
+
+        Located locate(Device device, String defaultElin);
+
+        static Reads each(hotdesk.core.port.LedgerTx tx, String node) {
+            return new Reads() {
+                public Optional<Occupancy> occupancy(String endpointId) {
+                    return tx.occupancyOfLine(endpointId);
+                }
+
+                public Optional<User> user(Extension extension) {
+                    return tx.user(extension);
+                }
+
+                public Optional<String> error(Target target) {
+                    return tx.lastError(node, target);
+                }
+
+                public List<hotdesk.core.model.UserKey> keys(Extension extension) {
+                    return tx.keysOf(extension);
+                }
+
+                public Located locate(Device device, String defaultElin) {
+                    return LocateDesks.locate(tx, device, defaultElin);
+                }
+            };
+        }
+
+        static Reads bulk(hotdesk.core.port.LedgerTx tx, String node) {
+            Map<String, Occupancy> occupancy = new java.util.HashMap<>();
+            tx.occupancies().forEach(o -> occupancy.put(o.endpointId(), o));
+            Map<Extension, User> users = new java.util.HashMap<>();
+            tx.users().forEach(x -> users.put(x.extension(), x));
+            Map<Target, String> errors = tx.lastErrors(node);
+            Map<Extension, List<hotdesk.core.model.UserKey>> keys = tx.allKeys();
+            Map<String, hotdesk.core.model.Site> sites = new java.util.HashMap<>();
+            tx.sites().forEach(x -> sites.put(x.name(), x));
+            Map<Mac, hotdesk.core.model.CivicLocation> locations = tx.deskLocations();
+            return new Reads() {
+                public Optional<Occupancy> occupancy(String endpointId) {
+                    return Optional.ofNullable(occupancy.get(endpointId));
+                }
+
+                public Optional<User> user(Extension extension) {
+                    return Optional.ofNullable(users.get(extension));
+                }
+
+                public Optional<String> error(Target target) {
+                    return Optional.ofNullable(errors.get(target));
+                }
+
+                public List<hotdesk.core.model.UserKey> keys(Extension extension) {
+                    return keys.getOrDefault(extension, List.of());
+                }
+
+                public Located locate(Device device, String defaultElin) {
+                    return hotdesk.core.policy.EmergencyLocation.resolve(device,
+                            locations.getOrDefault(device.mac(), hotdesk.core.model.CivicLocation.EMPTY),
+                            device.site().isEmpty() ? Optional.empty() : Optional.ofNullable(sites.get(device.site())), defaultElin);
+                }
+            };
+        }
+    }
+
     private List<Line> lines(hotdesk.core.port.LedgerTx tx, String node, Predicate<String> which) {
         Map<Target, Long> revisions = tx.revisions();
         Map<Target, Long> applied = tx.applied(node);
@@ -208,8 +283,10 @@ public final class DeskStatus {
         // every line in one query (not one per device): a live update of one tile on a board of
         // thousands of desks reads only what it shows
         Map<Mac, List<DeskLine>> byDevice = new java.util.HashMap<>();
+        Map<Mac, Integer> linesPerDevice = new java.util.HashMap<>();
         Set<String> shown = new java.util.HashSet<>();
         for (DeskLine l : tx.lines()) {
+            linesPerDevice.merge(l.mac(), 1, Integer::sum);
             if (which.test(l.endpointId())) {
                 byDevice.computeIfAbsent(l.mac(), m -> new ArrayList<>()).add(l);
                 shown.add(l.endpointId());
@@ -220,26 +297,30 @@ public final class DeskStatus {
         Map<String, hotdesk.core.model.Notice> notices = tx.notices(node);
         Map<String, List<hotdesk.core.model.PhoneContact>> contacts = tx.contacts(node);
         Map<Mac, Instant> fetches = tx.lastFetches();
+        // many lines (status, the whole board): one read per table instead of several per line, which over the
+        // embedded ledger's TCP auto-server made status on 10,000 desks take half a minute; a few lines (a
+        // board tile after an event): reads of their own rows
+        Reads reads = shown.size() > BULK_FROM ? Reads.bulk(tx, node) : Reads.each(tx, node);
         for (Device d : tx.devices()) {
             List<DeskLine> wanted = byDevice.getOrDefault(d.mac(), List.of()).stream()
                     .sorted(java.util.Comparator.comparingInt(DeskLine::port)).toList();
             if (wanted.isEmpty()) {
                 continue;
             }
-            Located located = LocateDesks.locate(tx, d, defaultElin);
+            Located located = reads.locate(d, defaultElin);
             for (DeskLine l : wanted) {
                 Target t = Target.desk(l.endpointId());
-                Optional<Occupancy> o = tx.occupancyOfLine(l.endpointId());
+                Optional<Occupancy> o = reads.occupancy(l.endpointId());
                 Optional<Target> u = o.map(x -> Target.user(x.extension()));
                 boolean occupantApplied = u.map(ut -> applied.containsKey(ut)
                         && applied.get(ut) >= revisions.getOrDefault(ut, 0L)).orElse(true);
-                List<hotdesk.core.model.UserKey> keys = o.map(x -> tx.keysOf(x.extension())).orElse(List.of());
+                List<hotdesk.core.model.UserKey> keys = o.map(x -> reads.keys(x.extension())).orElse(List.of());
                 List<hotdesk.core.model.UserKey> leftOut = keys.isEmpty() ? List.of() : hotdesk.core.policy.KeyLayout.of(
-                        hotdesk.core.model.PhoneModels.bundled().find(d.vendor(), d.model()), tx.linesOf(d.mac()).size(), keys)
+                        hotdesk.core.model.PhoneModels.bundled().find(d.vendor(), d.model()), linesPerDevice.getOrDefault(d.mac(), 1), keys)
                         .overflow();
-                out.add(new Line(d, l, o, o.flatMap(x -> tx.user(x.extension())),
-                        revisions.getOrDefault(t, 0L), Optional.ofNullable(applied.get(t)), tx.lastError(node, t),
-                        occupantApplied, u.flatMap(ut -> tx.lastError(node, ut)), located,
+                out.add(new Line(d, l, o, o.flatMap(x -> reads.user(x.extension())),
+                        revisions.getOrDefault(t, 0L), Optional.ofNullable(applied.get(t)), reads.error(t),
+                        occupantApplied, u.flatMap(reads::error), located,
                         Optional.ofNullable(last.get(l.endpointId())), Optional.ofNullable(notices.get(l.endpointId())),
                         Optional.ofNullable(fetches.get(d.mac())), contacts.getOrDefault(l.endpointId(), List.of()), leftOut));
             }

@@ -58,4 +58,41 @@ class DeskStatusTest {
         assertThat(line().occupantError()).hasValueSatisfying(e -> assertThat(e).contains("403"));
         assertThat(line().lastError()).isEmpty();
     }
+
+    @Test
+    void many_lines_read_table_by_table_give_exactly_what_a_few_lines_read_row_by_row_give() {
+        // more lines than DeskStatus.BULK_FROM, with occupants, errors, sites, desk locations and keys in the mix
+        int desks = DeskStatus.BULK_FROM + 8;
+        assertThat(world.sites.add("HQ", java.util.Map.of("elin", "+15550001111"), "test"))
+                .isInstanceOf(ManageSites.Done.class);
+        for (int i = 0; i < desks; i++) {
+            String mac = String.format("0015659%05x", i);
+            world.device(mac);
+            if (i % 3 == 0) {
+                String ext = Integer.toString(300 + i);
+                world.user(ext, "User " + i, "4711");
+                world.ledger.transact(tx -> {
+                    tx.setKeys(Extension.of(ext), java.util.List.of(new hotdesk.core.model.UserKey(1,
+                            hotdesk.core.model.UserKey.Type.BLF, "101", "Alice")));
+                    return null;
+                });
+                assertThat(world.pinLogin(mac, ext, "4711")).isInstanceOf(LogIn.LoggedIn.class);
+            }
+            if (i % 5 == 0) {
+                String id = desk(mac);
+                world.ledger.transact(tx -> {
+                    tx.markFailed(TestWorld.NODE, Target.desk(id), world.clock.instant(), "ARI 500 for " + id);
+                    return null;
+                });
+            }
+        }
+        java.util.List<DeskStatus.Line> all = world.status.lines(TestWorld.NODE);
+        assertThat(all.size()).isGreaterThan(DeskStatus.BULK_FROM);
+        assertThat(all).anyMatch(l -> l.lastError().isPresent()).anyMatch(l -> l.occupant().isPresent());
+
+        for (DeskStatus.Line l : all) {
+            DeskStatus.Line alone = world.status.watch(TestWorld.NODE, l.line().endpointId()::equals).get(0).line();
+            assertThat(alone).isEqualTo(l);
+        }
+    }
 }
