@@ -160,6 +160,7 @@ public final class Server implements AutoCloseable {
                 c.list("agi.allowed-peers"), c.duration("agi.handshake-timeout"), c.duration("agi.command-timeout"));
         Prompts prompts = Prompts.from(c::string);
         ProvisioningSettings prov = provisioningSettings(c);
+        trustedNetworks(prov); // first: without the phones' networks nothing else about the listener matters
         provisioningSecurity(c, prov); // checked with the rest (keystore, key file, URL key); read again where the server is made
         c.integer("provisioning.max-provisions", 0, 1_000_000_000); // checked with the rest; read where the journal is made
         return new Parts(ari, ami, agi, prompts, prov, c.duration("reconcile.interval"), c.duration("reconcile.max-backoff"),

@@ -34,9 +34,11 @@ class TrustedNetworksSettingsTest {
 
     @Test
     void serve_off_loopback_starts_once_networks_are_named_and_on_loopback_the_default_is_fine() {
+        // (plain HTTP beyond loopback also needs provisioning.plain-http-networks or TLS: ProvisioningSecurityServerTest)
         Server.validate(config(Map.of("provisioning.bind", "192.0.2.5", "provisioning.allowed-networks",
-                "127.0.0.0/8,10.1.0.0/16")));
-        Server.validate(config(Map.of("provisioning.bind", "::", "provisioning.allowed-networks", "fd00:1::/64")));
+                "127.0.0.0/8,10.1.0.0/16", "provisioning.plain-http-networks", "10.1.0.0/16")));
+        Server.validate(config(Map.of("provisioning.bind", "::", "provisioning.allowed-networks", "fd00:1::/64",
+                "provisioning.plain-http-networks", "fd00:1::/64")));
         Server.validate(config(Map.of("provisioning.bind", "127.0.0.1")));
         assertThat(Server.loopbackOnly("127.0.0.0/7")).as("reaches 126.x").isFalse();
         assertThat(Server.loopbackOnly("::/0")).isFalse();

@@ -38,6 +38,8 @@ final class Dialplan {
 
     private final Map<String, Map<String, Extension>> contexts = new LinkedHashMap<>();
     private final Map<String, List<String>> includes = new LinkedHashMap<>();
+    /** Hints by context and extension pattern: the devices each names. */
+    private final Map<String, Map<String, String>> hints = new LinkedHashMap<>();
 
     static Dialplan parse(String... texts) {
         Dialplan d = new Dialplan();
@@ -78,6 +80,12 @@ final class Dialplan {
                 case "include" -> includes.get(context).add(value);
                 case "exten" -> {
                     String[] parts = value.split(",", 3);
+                    if (parts[1].equals("hint")) {
+                        // a hint is no step of the extension: Asterisk keeps it beside priority 1
+                        hints.computeIfAbsent(context, k -> new LinkedHashMap<>()).put(parts[0], parts[2]);
+                        current = null;
+                        break;
+                    }
                     if (!parts[1].equals("1")) {
                         throw new AssertionError("an extension must start at priority 1: " + raw);
                     }
@@ -105,6 +113,11 @@ final class Dialplan {
                 default -> throw new AssertionError("unknown line kind: " + raw);
             }
         }
+    }
+
+    /** The hint of {@code pattern} in {@code context}, if the dialplan has one. */
+    java.util.Optional<String> hint(String context, String pattern) {
+        return java.util.Optional.ofNullable(hints.getOrDefault(context, Map.of()).get(pattern));
     }
 
     private static Step step(int priority, String label, String call) {

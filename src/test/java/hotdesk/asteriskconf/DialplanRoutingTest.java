@@ -149,6 +149,14 @@ class DialplanRoutingTest {
         assertThat(outcome(dialplan(AsteriskConfSettings.defaults()), "hotdesk-codes", dialled)).isEqualTo(expected);
     }
 
+    @org.junit.jupiter.api.Test
+    void the_internal_numbers_hint_joins_the_persons_custom_state_and_seated_desks_see_it() {
+        Dialplan d = dialplan(AsteriskConfSettings.defaults());
+
+        assertThat(d.hint("hotdesk-hints", "_1XX")).contains("PJSIP/${EXTEN}&Custom:hd-user-${EXTEN}");
+        assertThat(d.includes("hotdesk-seated")).contains("hotdesk-hints");
+    }
+
     @Test
     void the_run_subroutine_calls_the_fastagi_url_with_script_and_argument() {
         Dialplan d = dialplan(AsteriskConfSettings.defaults());
