@@ -67,7 +67,10 @@ public final class PrometheusTelemetry implements Telemetry {
 
     /** A gauge read at every scrape; {@code unit} as Prometheus names it ({@code seconds}), or null. */
     public void gauge(String name, String description, String unit, DoubleSupplier value) {
-        Gauge.Builder<DoubleSupplier> b = Gauge.builder(name, value, DoubleSupplier::getAsDouble).description(description);
+        // strongly held: Micrometer keeps a gauge's object weakly by default, and the lambdas passed here live nowhere
+        // else, so after a garbage collection the gauge read NaN (seen in CI as hotdesk_ami_connected NaN)
+        Gauge.Builder<DoubleSupplier> b = Gauge.builder(name, value, DoubleSupplier::getAsDouble).description(description)
+                .strongReference(true);
         if (unit != null) {
             b.baseUnit(unit);
         }
