@@ -74,12 +74,36 @@ public record CivicLocation(Map<CivicField, String> values) {
         if (text == null) {
             return "";
         }
-        StringBuilder b = new StringBuilder();
-        text.codePoints().forEach(cp -> {
-            String c = new String(Character.toChars(cp));
-            b.append(isSafe(c) ? c : " ");
-        });
-        return b.toString().replaceAll(" {2,}", " ").strip();
+        // status on 10,000 desks sanitizes every desk's label: one pass over the code points, no regex or
+        // String per character (the old form was a tenth of a cold status run)
+        StringBuilder b = new StringBuilder(text.length());
+        boolean space = true; // drops leading spaces and collapses runs
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            i += Character.charCount(cp);
+            if (cp == ' ' || !isSafeCodePoint(cp)) {
+                if (!space) {
+                    b.append(' ');
+                    space = true;
+                }
+            } else {
+                b.appendCodePoint(cp);
+                space = false;
+            }
+        }
+        return b.toString().strip();
+    }
+
+    /** One code point of the safe set: {@code [\p{L}\p{M}\p{Nd} ._/#'+:@-]}. */
+    static boolean isSafeCodePoint(int cp) {
+        switch (Character.getType(cp)) {
+            case Character.UPPERCASE_LETTER, Character.LOWERCASE_LETTER, Character.TITLECASE_LETTER,
+                    Character.MODIFIER_LETTER, Character.OTHER_LETTER, Character.NON_SPACING_MARK,
+                    Character.ENCLOSING_MARK, Character.COMBINING_SPACING_MARK, Character.DECIMAL_DIGIT_NUMBER:
+                return true;
+            default:
+                return cp < 128 && " ._/#'+:@-".indexOf(cp) >= 0;
+        }
     }
 
     public static CivicLocation of(Map<CivicField, String> values) {

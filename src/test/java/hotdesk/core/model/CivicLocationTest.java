@@ -128,4 +128,48 @@ class CivicLocationTest {
         assertThat(CivicField.byOption("postal-code")).contains(CivicField.PC);
         assertThat(CivicField.byOption("PC")).isEmpty();
     }
+
+    /** The safe set written as the class comment's pattern; the fast per-code-point check must agree with it. */
+    private static final java.util.regex.Pattern SAFE_PATTERN = java.util.regex.Pattern.compile("[\\p{L}\\p{M}\\p{Nd} ._/#'+:@-]*");
+
+    @Test
+    void theCodePointCheckAgreesWithThePatternOnEveryCodePoint() {
+        for (int cp = 0; cp <= Character.MAX_CODE_POINT; cp++) {
+            if (Character.isSurrogate((char) cp) && cp <= 0xFFFF) {
+                continue;
+            }
+            boolean byPattern = SAFE_PATTERN.matcher(new String(Character.toChars(cp))).matches();
+            assertThat(CivicLocation.isSafeCodePoint(cp)).as("U+%04X", cp).isEqualTo(byPattern);
+        }
+    }
+
+    @Test
+    void sanitizeReplacesWhatIsUnsafeCollapsesSpacesAndStrips() {
+        assertThat(CivicLocation.sanitize("  Hot;desk  <3>\n floor\u00A02 ")).isEqualTo("Hot desk 3 floor 2");
+        assertThat(CivicLocation.sanitize("Zürich 4.OG")).isEqualTo("Zürich 4.OG");
+        assertThat(CivicLocation.sanitize("\uD83D\uDE00 Desk")).isEqualTo("Desk");
+        assertThat(CivicLocation.sanitize("${x}")).isEqualTo("x");
+        assertThat(CivicLocation.sanitize(";;;")).isEmpty();
+        assertThat(CivicLocation.sanitize(null)).isEmpty();
+        // the same as replacing every unsafe code point by a space, collapsing runs and stripping, on random text
+        java.util.Random random = new java.util.Random(11);
+        String alphabet = "aZ9 ;,=\"\\$<>&\n\tü\u0301\u00A0._/#'+:@-\uD83D\uDE00";
+        for (int n = 0; n < 2000; n++) {
+            StringBuilder b = new StringBuilder();
+            int len = random.nextInt(12);
+            for (int k = 0; k < len; k++) {
+                int at = random.nextInt(alphabet.length());
+                if (Character.isHighSurrogate(alphabet.charAt(at))) {
+                    b.append(alphabet, at, at + 2);
+                } else if (!Character.isLowSurrogate(alphabet.charAt(at))) {
+                    b.append(alphabet.charAt(at));
+                }
+            }
+            String text = b.toString();
+            StringBuilder slow = new StringBuilder();
+            text.codePoints().forEach(cp -> slow.append(SAFE_PATTERN.matcher(new String(Character.toChars(cp))).matches()
+                    ? new String(Character.toChars(cp)) : " "));
+            assertThat(CivicLocation.sanitize(text)).as(text).isEqualTo(slow.toString().replaceAll(" {2,}", " ").strip());
+        }
+    }
 }
