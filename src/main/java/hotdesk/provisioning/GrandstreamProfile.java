@@ -15,13 +15,16 @@ import java.util.regex.Pattern;
  * <p>Files: {@code cfg<mac>.xml}; the binary {@code cfg<mac>}, {@code cfg<model>.xml} and {@code cfg.xml} the
  * phones also ask for get a 404 that is not counted as a refusal. The User-Agent carries the MAC
  * ({@code Grandstream Model HW GXP2170 SW 1.0.11.3 DevId 000b82123456}); re-fetch on NOTIFY
- * {@code check-sync} (the file allows it: P26015 = 1).
+ * {@code check-sync}. P26015 is written 0: Grandstream's configuration templates name it "Allow SIP Reset"
+ * (GXP21xx) and "Allow SIP Factory Reset" (HT80x/HT81x), default No, so it lets a NOTIFY wipe the phone and
+ * has nothing to do with the re-fetch; a phone an earlier version set to 1 is turned back.
  *
  * <p>Accounts: account 1 is P271 (active), P270 (name), P47 (server), P35 (user), P36 (auth id), P34
  * (password), P3 (display name), P32 (expiry in minutes), P130 (transport); account N ≥ 2 (a gateway's port
  * N) is P(N+2)01 active, 02 server, 04 user, 05 auth id, 06 password, 07 display name. {@code #} is not
  * the dial key (P72 = 0) and the dial plan (P290) admits {@code *} and {@code #}, so every feature code
- * can be dialled. The logout key is multi-purpose key 1: P323 mode 0 (speed dial), P301 account, P302 name,
+ * can be dialled. The time zone is self-defined: P64 = {@code customize} and the POSIX string in P246 (P64 itself
+ * takes only the templates' listed zones). The logout key is multi-purpose key 1: P323 mode 0 (speed dial), P301 account, P302 name,
  * P303 value; BLF is mode 1. A gateway has no keys: its ports log out by code. Stateless and thread-safe.
  */
 public final class GrandstreamProfile implements VendorProfile {
@@ -129,7 +132,7 @@ public final class GrandstreamProfile implements VendorProfile {
                 values.add(new Value("P3", a.displayName()));
                 values.add(new Value("P32", Long.toString(Math.max(1, (settings.registrationExpiry().toSeconds() + 59) / 60))));
                 values.add(new Value("P130", Integer.toString(ProvisioningSettings.TRANSPORTS.indexOf(settings.sipTransport()))));
-                values.add(new Value("P26015", "1"));
+                values.add(new Value("P26015", "0"));
             } else {
                 String p = "P" + (a.index() + 2);
                 values.add(new Value(p + "01", "1"));
@@ -143,7 +146,8 @@ public final class GrandstreamProfile implements VendorProfile {
         }
         DeskModel.Time t = (DeskModel.Time) m.get("time");
         values.add(new Value("P30", settings.ntpServer()));
-        values.add(new Value("P64", t.posix()));
+        values.add(new Value("P64", "customize"));
+        values.add(new Value("P246", t.posix()));
         values.add(new Value("P72", "0"));
         values.add(new Value("P290", "{ [x*#]+ }"));
         if (!gateway) {

@@ -223,7 +223,9 @@ class VendorFilesTest {
         assertThat(text(idle, "P32")).isEqualTo("9"); // 500 s in whole minutes, rounded up
         assertThat(text(idle, "P130")).isEqualTo("1"); // TCP
         assertThat(text(idle, "P72")).isEqualTo("0");
-        assertThat(text(idle, "P64")).isEqualTo("STD-1DST-2,M3.5.0/02:00:00,M10.5.0/03:00:00");
+        assertThat(text(idle, "P64")).isEqualTo("customize"); // self-defined zone, the POSIX string in P246
+        assertThat(text(idle, "P246")).isEqualTo("STD-1DST-2,M3.5.0/02:00:00,M10.5.0/03:00:00");
+        assertThat(text(idle, "P26015")).isEqualTo("0"); // "Allow SIP (Factory) Reset": never let a NOTIFY wipe the phone
         assertThat(text(idle, "P323")).isEqualTo("0");
         assertThat(text(idle, "P303")).isEmpty();
         assertThat(text(occupied, "P3")).isEqualTo(CLEAN_NAME);
