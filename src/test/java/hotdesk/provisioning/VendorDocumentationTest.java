@@ -45,20 +45,33 @@ class VendorDocumentationTest {
 
     // ---- the documents (templates/README.md "Sources" has the full titles and addresses) ----
 
-    static final String GS_GXP = "Grandstream configuration template GXP2130/2135/2140/2160/2170 firmware 1.0.11.16";
-    static final String GS_HT = "Grandstream configuration templates HT80x and HT81x firmware 1.0.19.11";
-    static final String SNOM_PHONE_SETTINGS = "Snom service wiki, '<phone-settings> tag'";
-    static final String SNOM_FLAGS = "Snom user wiki, 'Setting Files/XML/Flags' (perm=\"R\" read only)";
-    static final String SNOM_LOGIN = "Snom user wiki, 'Web Interface/Identities/Login' (user_* settings)";
-    static final String SNOM_FKEYS = "Snom service wiki, '<functionKeys> tag' (idx 0..n, 'value [argument]')";
-    static final String SNOM_TYPES = "Snom service wiki, 'Function Key Types' (speed, blf, none)";
-    static final String SNOM_D7 = "Snom D7 User Manual, 'XML provisioning of settings' (context active = all identities)";
-    static final String YEALINK_TRANSPORT = "Yealink Administrator's Guide (SIP-T54S edition), SIP Server Y Transport: 0-UDP 1-TCP 2-TLS";
-    static final String YEALINK_LINEKEY = "Yealink Administrator's Guide for SIP-T2/T19(P) E2/T4, linekey.X.line and linekey.X.value";
-    static final String YEALINK_TYPES = "Yealink template comment 'valid types' for linekey.X.type (third-party copies only)";
-    static final String POLYCOM_MACRO = "Polycom UC Software 5.8 Administrator Guide, 'Macro Actions' ($T<type>$ invite)";
+    static final String GS_TEMPLATES = "wazo-platform/wazo-provd-plugins plugins/wazo-grandstream/docs/config-template/";
+    static final String GS_GXP = "Grandstream configuration template GXP2130/2135/2140/2160/2170 firmware 1.0.11.16 ("
+            + GS_TEMPLATES + "gxp2130_40_60_70_35_config_1.0.11.16.txt)";
+    static final String GS_HT = "Grandstream configuration templates HT80x/HT81x firmware 1.0.19.11 (" + GS_TEMPLATES
+            + "ht81x_config_1.0.19.11.txt)";
+    static final String SNOM_PHONE_SETTINGS = "Snom, '<phone-settings> tag', "
+            + "https://service.snom.com/display/wiki/%3Cphone-settings%3E+tag";
+    static final String SNOM_FLAGS = "Snom, 'Setting Files/XML/Flags' (perm=\"R\" read only), "
+            + "http://wiki.snom.com/Features/Mass_Deployment/Setting_Files/XML/Flags";
+    static final String SNOM_LOGIN = "Snom, 'Web Interface/Identities/Login', http://wiki.snom.com/Web_Interface/Identities/Login";
+    static final String SNOM_FKEYS = "Snom, '<functionKeys> tag' (idx 0..n, 'value [argument]'), "
+            + "https://service.snom.com/display/wiki/%3CfunctionKeys%3E+tag";
+    static final String SNOM_TYPES = "Snom, 'Function Key Types' (speed, blf, none), "
+            + "https://service.snom.com/display/wiki/Function+Key+Types";
+    static final String SNOM_D7 = "snom D7 User Manual, 'XML provisioning of settings' (context active: all identities), "
+            + "third-party copy https://www.easymanua.ls/snom/d7/manual?p=20";
+    static final String YEALINK_TRANSPORT = "Yealink Administrator's Guide, SIP-T54S edition, SIP Server Y Transport "
+            + "0-UDP 1-TCP 2-TLS, third-party copy https://www.easymanua.ls/yealink/sip-t54s/manual/687973?p=792";
+    static final String YEALINK_LINEKEY = "Yealink Administrator's Guide, SIP-T2/T19(P) E2/T4 edition, linekey.X.line and "
+            + "linekey.X.value, third-party copy https://www.easymanua.ls/yealink/sip-t2-series/manual?p=617";
+    static final String YEALINK_TYPES = "Yealink configuration-template comment 'The valid types are' for linekey.X.type, "
+            + "found only in third-party copies";
+    static final String POLYCOM_MACRO = "Polycom UC Software 5.8 Administrator Guide, 'Macro Actions' ($T<type>$ invite), "
+            + "https://documents.polycom.com/bundle/ucs-ag-5-8/page/r-ucs-ag-macro-actions.html";
     static final String POLYCOM_MASTER = "Polycom UC Software 5.0.1 Administrator Guide, 'Set Up the Provisioning Server'";
-    static final String CISCO_FLAT = "Cisco/Webex, 'Provision your phones for a BroadWorks server' (<flat-profile>)";
+    static final String CISCO_FLAT = "Cisco, 'Provision your phones for a BroadWorks server' (<flat-profile>), "
+            + "https://help.webex.com/en-us/article/xwj2cdb/Provision-your-phones-for-a-BroadWorks-server";
     static final String CISCO_RESYNC = "Cisco Small Business IP Telephony Devices Provisioning Guide (Resync_From_SIP)";
 
     /** Europe/Berlin as the bundled profiles write it. */
