@@ -48,8 +48,10 @@ class VendorDocumentationTest {
     static final String GS_TEMPLATES = "wazo-platform/wazo-provd-plugins plugins/wazo-grandstream/docs/config-template/";
     static final String GS_GXP = "Grandstream configuration template GXP2130/2135/2140/2160/2170 firmware 1.0.11.16 ("
             + GS_TEMPLATES + "gxp2130_40_60_70_35_config_1.0.11.16.txt)";
-    static final String GS_HT = "Grandstream configuration templates HT80x/HT81x firmware 1.0.19.11 (" + GS_TEMPLATES
-            + "ht81x_config_1.0.19.11.txt)";
+    static final String GS_HT = "Grandstream configuration template HT81x firmware 1.0.19.11 (" + GS_TEMPLATES
+            + "ht81x_config_1.0.19.11.txt; ht818_config_1.0.19.11.txt alike)";
+    static final String GS_HT80X = "Grandstream configuration template HT80x firmware 1.0.19.11 (" + GS_TEMPLATES
+            + "ht80x_config_1.0.19.11.txt)";
     static final String SNOM_PHONE_SETTINGS = "Snom, '<phone-settings> tag', "
             + "https://service.snom.com/display/wiki/%3Cphone-settings%3E+tag";
     static final String SNOM_FLAGS = "Snom, 'Setting Files/XML/Flags' (perm=\"R\" read only), "
@@ -123,6 +125,33 @@ class VendorDocumentationTest {
         f.add(new Fact("grandstream", "ht814-login", "P72", "0", GS_HT + ": Use # as Dial Key, 0 - No"));
         f.add(new Fact("grandstream", "ht814-login", "P130", "1", GS_HT + ": SIP Transport, 0 - UDP, 1 - TCP, 2 - TLS"));
         f.add(new Fact("grandstream", "ht814-login", "P32", "9", GS_HT + ": Register Expiration (in minutes), 1 to 64800"));
+        f.add(new Fact("grandstream", "ht814-login", "P271", "1", GS_HT + ": Profile 1, Profile Active"));
+        f.add(new Fact("grandstream", "ht814-login", "P47", "pbx.example.org:5060", GS_HT + ": Profile 1, Primary SIP Server"));
+        f.add(new Fact("grandstream", "ht814-login", "P4200", "{ [x*#]+ }", GS_HT + ": Profile 1, Dial Plan"));
+        f.add(new Fact("grandstream", "ht814-login", "P4060", "hd-c074ad000814", GS_HT + ": FXS Port 1, SIP User ID"));
+        f.add(new Fact("grandstream", "ht814-login", "P4090", "hd-c074ad000814", GS_HT + ": FXS Port 1, Authenticate ID"));
+        f.add(new Fact("grandstream", "ht814-login", "P4120", "secret", GS_HT + ": FXS Port 1, Password"));
+        f.add(new Fact("grandstream", "ht814-login", "P4180", "Alice", GS_HT + ": FXS Port 1, Name"));
+        f.add(new Fact("grandstream", "ht814-login", "P4150", "0", GS_HT + ": FXS Port 1, Profile ID 0 - Profile 1"));
+        f.add(new Fact("grandstream", "ht814-login", "P4595", "1", GS_HT + ": FXS Port 1, Enable Port 1 - Yes"));
+        f.add(new Fact("grandstream", "ht814-login", "P4063", "hd-c074ad000814-4", GS_HT + ": FXS Port 4, SIP User ID"));
+        f.add(new Fact("grandstream", "ht814-login", "P4183", "Desk 1", GS_HT + ": FXS Port 4, Name (idle: the label)"));
+        f.add(new Fact("grandstream", "ht814-login", "P404", null, GS_HT + ": P4xx is profile 2, not port 2"));
+        f.add(new Fact("grandstream", "ht814-login", "P35", null, GS_HT + ": no SIP User ID outside the FXS ports"));
+        // Grandstream HT802 gateway: each FXS port is an account of its own
+        f.add(new Fact("grandstream", "ht802", "P35", "hd-c074ad000802", GS_HT80X + ": FXS PORT 1, SIP User ID"));
+        f.add(new Fact("grandstream", "ht802", "P401", "1", GS_HT80X + ": FXS PORT 2, Account Active"));
+        f.add(new Fact("grandstream", "ht802", "P747", "pbx.example.org:5060", GS_HT80X + ": FXS PORT 2, Primary SIP Server"));
+        f.add(new Fact("grandstream", "ht802", "P735", "hd-c074ad000802-2", GS_HT80X + ": FXS PORT 2, SIP User ID"));
+        f.add(new Fact("grandstream", "ht802", "P736", "hd-c074ad000802-2", GS_HT80X + ": FXS PORT 2, Authentication ID"));
+        f.add(new Fact("grandstream", "ht802", "P734", "secret", GS_HT80X + ": FXS PORT 2, Authentication password"));
+        f.add(new Fact("grandstream", "ht802", "P703", "Desk 1", GS_HT80X + ": FXS PORT 2, Name"));
+        f.add(new Fact("grandstream", "ht802", "P732", "9", GS_HT80X + ": FXS PORT 2, Register Expiration (in minutes)"));
+        f.add(new Fact("grandstream", "ht802", "P830", "1", GS_HT80X + ": FXS PORT 2, SIP Transport 1 - TCP"));
+        f.add(new Fact("grandstream", "ht802", "P772", "0", GS_HT80X + ": FXS PORT 2, Use # as Dial Key 0 - No"));
+        f.add(new Fact("grandstream", "ht802", "P4201", "{ [x*#]+ }", GS_HT80X + ": FXS PORT 2, Dial Plan"));
+        f.add(new Fact("grandstream", "ht802", "P4200", "{ [x*#]+ }", GS_HT80X + ": FXS PORT 1, Dial Plan"));
+        f.add(new Fact("grandstream", "ht802", "P402", null, GS_HT80X + ": port 2's server is P747"));
         // Snom D385, occupied
         f.add(new Fact("snom", "occupied", "@root", "settings", SNOM_PHONE_SETTINGS));
         f.add(new Fact("snom", "occupied", "phone-settings@e", "2", SNOM_PHONE_SETTINGS + ": e=\"2\""));
@@ -221,6 +250,7 @@ class VendorDocumentationTest {
             }
         }
         parse(renderText("grandstream", "ht814-login", Optional.of(login)));
+        parse(renderText("grandstream", "ht802", Optional.of(login)));
         parse(renderer.renderNamed("polycom", "master", "xml", Map.of()));
     }
 
@@ -255,10 +285,11 @@ class VendorDocumentationTest {
     }
 
     private String renderText(String vendor, String file, Optional<ProvisioningServer.ProvisioningLogin> login) {
-        boolean gateway = file.startsWith("ht814");
-        String model = gateway ? "HT814" : DESKS.get(vendor)[0];
-        String mac = gateway ? "c074ad000814" : DESKS.get(vendor)[1];
-        DeskView[] v = desk(vendor, model, mac, gateway ? 4 : 1);
+        boolean ht814 = file.startsWith("ht814");
+        boolean ht802 = file.startsWith("ht802");
+        String model = ht814 ? "HT814" : ht802 ? "HT802" : DESKS.get(vendor)[0];
+        String mac = ht814 ? "c074ad000814" : ht802 ? "c074ad000802" : DESKS.get(vendor)[1];
+        DeskView[] v = desk(vendor, model, mac, ht814 ? 4 : ht802 ? 2 : 1);
         DeskView view = file.equals("idle") ? v[0] : v[1];
         VendorProfile p = VendorProfiles.byVendor().get(vendor);
         Map<String, Object> model0 = new LinkedHashMap<>(p.model(view, SETTINGS, clock.instant()));
