@@ -215,6 +215,22 @@ class VendorDocumentationTest {
                 .containsExactlyInAnyOrder("grandstream", "snom", "yealink", "polycom", "cisco");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"Europe/Berlin", "America/St_Johns", "Australia/Lord_Howe",
+            "Pacific/Chatham", "Asia/Kolkata", "America/Santiago"})
+    void grandstreams_self_defined_zone_fits_the_64_characters_its_template_allows(String zone) throws Exception {
+        // GXP template: "Self Defined Time zone. Max length allowed is 64 characters" (P246)
+        ProvisioningSettings s = VendorFilesTest.settings(zone, false, DialCodes.logoutOnly("*32"));
+        DeskView view = desk("grandstream", "GXP2160", "000b82000001", 1)[1];
+        GrandstreamProfile p = new GrandstreamProfile();
+
+        Map<String, String> file = flat(parse(renderer.render("grandstream", "GXP2160", view.device().mac(), p.fileKind(),
+                p.model(view, s, clock.instant()))));
+
+        assertThat(file).containsEntry("P64", "customize");
+        assertThat(file.get("P246")).isNotEmpty().hasSizeLessThanOrEqualTo(64);
+    }
+
     @Test
     void grandstream_files_give_an_authenticated_phone_its_credentials_and_stay_well_formed_with_any_password()
             throws Exception {
