@@ -15,13 +15,16 @@ import java.util.regex.Pattern;
  * <p>Files: {@code cfg<mac>.xml}; the binary {@code cfg<mac>}, {@code cfg<model>.xml} and {@code cfg.xml} the
  * phones also ask for get a 404 that is not counted as a refusal. The User-Agent carries the MAC
  * ({@code Grandstream Model HW GXP2170 SW 1.0.11.3 DevId 000b82123456}); re-fetch on NOTIFY
- * {@code check-sync} (the file allows it: P26015 = 1).
+ * {@code check-sync}. P26015 is written 0: Grandstream's configuration templates name it "Allow SIP Reset"
+ * (GXP21xx) and "Allow SIP Factory Reset" (HT80x/HT81x), default No, so it lets a NOTIFY wipe the phone and
+ * has nothing to do with the re-fetch; a phone an earlier version set to 1 is turned back.
  *
- * <p>Accounts: account 1 is P271 (active), P270 (name), P47 (server), P35 (user), P36 (auth id), P34
- * (password), P3 (display name), P32 (expiry in minutes), P130 (transport); account N ≥ 2 (a gateway's port
- * N) is P(N+2)01 active, 02 server, 04 user, 05 auth id, 06 password, 07 display name. {@code #} is not
- * the dial key (P72 = 0) and the dial plan (P290) admits {@code *} and {@code #}, so every feature code
- * can be dialled. The logout key is multi-purpose key 1: P323 mode 0 (speed dial), P301 account, P302 name,
+ * <p>Accounts: a desk phone's account 1 is P271 (active), P270 (name), P47 (server), P35 (user), P36 (auth
+ * id), P34 (password), P3 (display name), P32 (expiry in minutes), P130 (transport); gateways lay their ports
+ * out by family ({@link Family}). {@code #} is not the dial key (P72 = 0, on an HT802's second port P772)
+ * and the dial plan (P290 on phones, P4200/P4201 on gateways) admits {@code *} and {@code #}, so every
+ * feature code can be dialled. The time zone is self-defined: P64 = {@code customize} and the POSIX string in P246 (P64 itself
+ * takes only the templates' listed zones). The logout key is multi-purpose key 1: P323 mode 0 (speed dial), P301 account, P302 name,
  * P303 value; BLF is mode 1. A gateway has no keys: its ports log out by code. Stateless and thread-safe.
  */
 public final class GrandstreamProfile implements VendorProfile {
@@ -60,6 +63,22 @@ public final class GrandstreamProfile implements VendorProfile {
         }
         int base = n <= 18 ? 353 + 4 * (n - 8) : 1440 + 4 * (n - 19);
         return new String[] {"P" + base, "P" + (base + 1), "P" + (base + 2), "P" + (base + 3)};
+    }
+
+    /** A dial plan that takes {@code *} and {@code #} as digits, so every feature code can be dialled. */
+    static final String DIAL_PLAN = "{ [x*#]+ }";
+
+    /**
+     * How a model lays out its accounts, after Grandstream's configuration templates: desk phones (GXP); HT801
+     * and HT802, where FXS port 1 is account P271/P47/P35… and port 2 account P401/P747/P735…; HT812, HT814
+     * and HT818, where profile 1 (P271/P47…) holds the server and each FXS port N its own user P(4059+N),
+     * authentication id P(4089+N), password P(4119+N), name P(4179+N), profile P(4149+N) and enable P(4594+N).
+     */
+    enum Family { PHONE, HT80X, HT81X }
+
+    static Family family(String model) {
+        String m = model.toUpperCase(java.util.Locale.ROOT);
+        return m.startsWith("HT80") ? Family.HT80X : m.startsWith("HT81") ? Family.HT81X : Family.PHONE;
     }
 
     /** Mode None: the key does nothing. */
@@ -114,12 +133,15 @@ public final class GrandstreamProfile implements VendorProfile {
     @SuppressWarnings("unchecked")
     public Map<String, Object> model(DeskView desk, ProvisioningSettings settings, Instant now) {
         Map<String, Object> m = DeskModel.common(desk, settings, now);
-        boolean gateway = hotdesk.core.model.PhoneModels.bundled().find("grandstream", desk.device().model())
-                .map(x -> x.kind() == hotdesk.core.model.PhoneModels.Kind.GATEWAY).orElse(false);
+        boolean gateway = family(desk.device().model()) != Family.PHONE;
         List<Value> values = new java.util.ArrayList<>();
         String server = settings.sipServer() + ":" + settings.sipPort();
-        for (DeskModel.Account a : (List<DeskModel.Account>) m.get("accounts")) {
-            if (a.index() == 1) {
+        String expiry = Long.toString(Math.max(1, (settings.registrationExpiry().toSeconds() + 59) / 60));
+        String transport = Integer.toString(ProvisioningSettings.TRANSPORTS.indexOf(settings.sipTransport()));
+        List<DeskModel.Account> accounts = (List<DeskModel.Account>) m.get("accounts");
+        switch (family(desk.device().model())) {
+            case PHONE -> {
+                DeskModel.Account a = accounts.get(0);
                 values.add(new Value("P271", "1"));
                 values.add(new Value("P270", a.label()));
                 values.add(new Value("P47", server));
@@ -127,25 +149,51 @@ public final class GrandstreamProfile implements VendorProfile {
                 values.add(new Value("P36", a.authName()));
                 values.add(new Value("P34", a.password()));
                 values.add(new Value("P3", a.displayName()));
-                values.add(new Value("P32", Long.toString(Math.max(1, (settings.registrationExpiry().toSeconds() + 59) / 60))));
-                values.add(new Value("P130", Integer.toString(ProvisioningSettings.TRANSPORTS.indexOf(settings.sipTransport()))));
-                values.add(new Value("P26015", "1"));
-            } else {
-                String p = "P" + (a.index() + 2);
-                values.add(new Value(p + "01", "1"));
-                values.add(new Value(p + "02", server));
-                values.add(new Value(p + "04", a.userName()));
-                values.add(new Value(p + "05", a.authName()));
-                values.add(new Value(p + "06", a.password()));
-                values.add(new Value(p + "07", a.displayName()));
-                values.add(new Value(p + "17", a.label()));
+                values.add(new Value("P32", expiry));
+                values.add(new Value("P130", transport));
+                values.add(new Value("P72", "0"));
+                values.add(new Value("P290", DIAL_PLAN));
+            }
+            case HT80X -> {
+                // FXS port 1 and (HT802) port 2 are accounts of their own, each with its own dial settings
+                for (DeskModel.Account a : accounts) {
+                    boolean first = a.index() == 1;
+                    values.add(new Value(first ? "P271" : "P401", "1"));
+                    values.add(new Value(first ? "P47" : "P747", server));
+                    values.add(new Value(first ? "P35" : "P735", a.userName()));
+                    values.add(new Value(first ? "P36" : "P736", a.authName()));
+                    values.add(new Value(first ? "P34" : "P734", a.password()));
+                    values.add(new Value(first ? "P3" : "P703", a.displayName()));
+                    values.add(new Value(first ? "P32" : "P732", expiry));
+                    values.add(new Value(first ? "P130" : "P830", transport));
+                    values.add(new Value(first ? "P72" : "P772", "0"));
+                    values.add(new Value(first ? "P4200" : "P4201", DIAL_PLAN));
+                }
+            }
+            case HT81X -> {
+                // profile 1 holds the server and the dial settings; every FXS port is an account on profile 1
+                values.add(new Value("P271", "1"));
+                values.add(new Value("P47", server));
+                values.add(new Value("P32", expiry));
+                values.add(new Value("P130", transport));
+                values.add(new Value("P72", "0"));
+                values.add(new Value("P4200", DIAL_PLAN));
+                for (DeskModel.Account a : accounts) {
+                    int i = a.index() - 1;
+                    values.add(new Value("P" + (4060 + i), a.userName()));
+                    values.add(new Value("P" + (4090 + i), a.authName()));
+                    values.add(new Value("P" + (4120 + i), a.password()));
+                    values.add(new Value("P" + (4180 + i), a.displayName()));
+                    values.add(new Value("P" + (4150 + i), "0"));
+                    values.add(new Value("P" + (4595 + i), "1"));
+                }
             }
         }
+        values.add(new Value("P26015", "0"));
         DeskModel.Time t = (DeskModel.Time) m.get("time");
         values.add(new Value("P30", settings.ntpServer()));
-        values.add(new Value("P64", t.posix()));
-        values.add(new Value("P72", "0"));
-        values.add(new Value("P290", "{ [x*#]+ }"));
+        values.add(new Value("P64", "customize"));
+        values.add(new Value("P246", t.posix()));
         if (!gateway) {
             boolean occupied = (boolean) m.get("occupied");
             values.add(new Value("P323", Integer.toString(SPEED_DIAL)));

@@ -75,12 +75,16 @@ class DialFormsTest {
         }
     }
 
-    private DeskView occupiedDesk(String vendor, String model, String mac, String ext) {
+    private DeskView occupiedDesk(String vendor, String model, String mac, String ext, int ports) {
         Mac m = Mac.parse(mac);
-        DeskLine line = new DeskLine(m.endpointId(), m, 1, "secretsecret");
+        List<DeskLine> lines = new ArrayList<>();
+        for (int port = 1; port <= ports; port++) {
+            lines.add(new DeskLine(DeskLine.endpointIdFor(m, port), m, port, "secretsecret" + port));
+        }
+        DeskLine line = lines.get(0);
         SecretHasher hasher = new SecretHasher(1000, new SecureRandom());
         ledger.transact(tx -> {
-            tx.insertDevice(new Device(m, vendor, model, "Desk", "", "", true), List.of(line));
+            tx.insertDevice(new Device(m, vendor, model, "Desk", "", "", true), lines);
             tx.insertUser(new User(Extension.of(ext), "Eve", hasher.hash("4823"), true, "internal", "", "usersecret1234", false));
             tx.occupy(new Occupancy(line.endpointId(), Extension.of(ext), clock.instant(), clock.instant()));
             tx.bump(Target.desk(line.endpointId()), Target.user(Extension.of(ext)));
@@ -89,9 +93,9 @@ class DialFormsTest {
         return provisionDesk.fetch(m, "127.0.0.1", "test").orElseThrow();
     }
 
-    private String render(String vendor, String model, String mac, String ext) {
+    private String render(String vendor, String model, String mac, String ext, int ports) {
         VendorProfile p = VendorProfiles.byVendor().get(vendor);
-        DeskView view = occupiedDesk(vendor, model, mac, ext);
+        DeskView view = occupiedDesk(vendor, model, mac, ext, ports);
         return renderer.render(vendor, model, view.device().mac(), p.fileKind(),
                 p.model(view, VendorFilesTest.settings("Europe/Berlin", false, DEFAULTS), clock.instant()));
     }
@@ -113,11 +117,22 @@ class DialFormsTest {
             }
             case "grandstream" -> {
                 Document d = VendorFilesTest.parse(file);
-                // P72 "Use # as Dial Key": 1 yes (the default), 0 no
-                String p72 = d.getElementsByTagName("P72").getLength() == 0 ? "1" : VendorFilesTest.text(d, "P72");
-                String plan = VendorFilesTest.text(d, "P290");
-                assertThat(plan).as("the dial plan must admit * and #").contains("*").contains("#");
-                return new DialRules(p72.equals("1") ? '#' : '\0', List.of());
+                // "Use # as Dial Key" / "Key as Send" (1 '#', the default): P72 for a phone and a gateway's first
+                // port or profile, P772 for an HT802's second port; the dial plan: P290 on a phone, P4200 and
+                // P4201 on gateways (Grandstream's configuration templates)
+                boolean gateway = d.getElementsByTagName("P290").getLength() == 0;
+                List<String> keys = gateway && d.getElementsByTagName("P735").getLength() > 0 ? List.of("P72", "P772") : List.of("P72");
+                List<String> plans = gateway ? (keys.size() == 2 ? List.of("P4200", "P4201") : List.of("P4200")) : List.of("P290");
+                char send = '\0';
+                for (String key : keys) {
+                    String value = d.getElementsByTagName(key).getLength() == 0 ? "1" : VendorFilesTest.text(d, key);
+                    send = value.equals("1") ? '#' : send;
+                }
+                for (String plan : plans) {
+                    assertThat(VendorFilesTest.text(d, plan)).as("the dial plan " + plan + " must admit * and #")
+                            .contains("*").contains("#");
+                }
+                return new DialRules(send, List.of());
             }
             default -> {
                 // the bundled files of the other vendors set no send key and no dial-now rule (templates/README.md)
@@ -130,14 +145,15 @@ class DialFormsTest {
 
     @Test
     void every_configured_code_can_be_dialled_as_documented_on_every_vendors_phone() throws Exception {
-        String[][] desks = {{"yealink", "T54W", "001565000001"}, {"polycom", "VVX411", "0004f2000001"},
-                {"grandstream", "GXP2170", "000b82000001"}, {"snom", "D785", "000413000001"},
-                {"fanvil", "X4U", "0c383e000001"}, {"cisco", "8841", "00562b000001"}};
+        String[][] desks = {{"yealink", "T54W", "001565000001", "1"}, {"polycom", "VVX411", "0004f2000001", "1"},
+                {"grandstream", "GXP2170", "000b82000001", "1"}, {"grandstream", "HT802", "c074ad000802", "2"},
+                {"grandstream", "HT814", "c074ad000814", "4"}, {"snom", "D785", "000413000001", "1"},
+                {"fanvil", "X4U", "0c383e000001", "1"}, {"cisco", "8841", "00562b000001", "1"}};
         assertThat(DEFAULTS.forms()).containsExactly("*70101", "*77*101*", "00*123456#", "00#123456#", "*71", "*77*5*",
                 "00#", "00");
         int ext = 200;
         for (String[] d : desks) {
-            DialRules rules = rules(d[0], render(d[0], d[1], d[2], Integer.toString(ext++)));
+            DialRules rules = rules(d[0], render(d[0], d[1], d[2], Integer.toString(ext++), Integer.parseInt(d[3])));
             for (String form : DEFAULTS.forms()) {
                 assertThat(rules.problem(form)).as(d[0] + " dialling " + form).isEmpty();
             }

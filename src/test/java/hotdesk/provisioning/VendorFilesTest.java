@@ -223,7 +223,9 @@ class VendorFilesTest {
         assertThat(text(idle, "P32")).isEqualTo("9"); // 500 s in whole minutes, rounded up
         assertThat(text(idle, "P130")).isEqualTo("1"); // TCP
         assertThat(text(idle, "P72")).isEqualTo("0");
-        assertThat(text(idle, "P64")).isEqualTo("STD-1DST-2,M3.5.0/02:00:00,M10.5.0/03:00:00");
+        assertThat(text(idle, "P64")).isEqualTo("customize"); // self-defined zone, the POSIX string in P246
+        assertThat(text(idle, "P246")).isEqualTo("STD-1DST-2,M3.5.0/02:00:00,M10.5.0/03:00:00");
+        assertThat(text(idle, "P26015")).isEqualTo("0"); // "Allow SIP (Factory) Reset": never let a NOTIFY wipe the phone
         assertThat(text(idle, "P323")).isEqualTo("0");
         assertThat(text(idle, "P303")).isEmpty();
         assertThat(text(occupied, "P3")).isEqualTo(CLEAN_NAME);
@@ -234,19 +236,59 @@ class VendorFilesTest {
     }
 
     @Test
-    void an_ht814_file_has_one_account_per_port_and_no_keys() throws Exception {
+    void an_ht814_file_has_profile_1_for_the_server_and_one_account_per_port_and_no_keys() throws Exception {
         DeskView[] v = desk("grandstream", "HT814", "c074ad000814", 4);
 
         Document d = parse(render(new GrandstreamProfile(), v[1], SETTINGS));
 
-        assertThat(text(d, "P35")).isEqualTo("hd-c074ad000814");
-        assertThat(text(d, "P404")).isEqualTo("hd-c074ad000814-2");
-        assertThat(text(d, "P504")).isEqualTo("hd-c074ad000814-3");
-        assertThat(text(d, "P604")).isEqualTo("hd-c074ad000814-4");
-        assertThat(text(d, "P606")).isEqualTo("secret<&>\"'4");
-        assertThat(text(d, "P407")).isEqualTo(CLEAN_LABEL); // port 2 is idle while port 1 is occupied
+        // HT81x template: profile 1 holds the server; FXS port N is user P(4059+N), authentication id P(4089+N),
+        // password P(4119+N), name P(4179+N), profile P(4149+N) (0 - Profile 1), enable P(4594+N)
+        assertThat(text(d, "P47")).isEqualTo("pbx.example.org:5060");
+        assertThat(text(d, "P130")).isEqualTo("1");
+        assertThat(text(d, "P72")).isEqualTo("0");
+        assertThat(text(d, "P4200")).isEqualTo("{ [x*#]+ }");
+        assertThat(text(d, "P4060")).isEqualTo("hd-c074ad000814");
+        assertThat(text(d, "P4061")).isEqualTo("hd-c074ad000814-2");
+        assertThat(text(d, "P4092")).isEqualTo("hd-c074ad000814-3");
+        assertThat(text(d, "P4063")).isEqualTo("hd-c074ad000814-4");
+        assertThat(text(d, "P4123")).isEqualTo("secret<&>\"'4");
+        assertThat(text(d, "P4181")).isEqualTo(CLEAN_LABEL); // port 2 is idle while port 1 is occupied
+        assertThat(text(d, "P4180")).isEqualTo(CLEAN_NAME);
+        for (int port = 1; port <= 4; port++) {
+            assertThat(text(d, "P" + (4149 + port))).as("port %d on profile 1", port).isEqualTo("0");
+            assertThat(text(d, "P" + (4594 + port))).as("port %d enabled", port).isEqualTo("1");
+        }
+        // none of the desk phone's account P-values, no keys, no second profile
+        for (String absent : List.of("P35", "P34", "P3", "P290", "P323", "P401", "P404", "P747")) {
+            assertThat(d.getElementsByTagName(absent).getLength()).as(absent).isZero();
+        }
+    }
+
+    @Test
+    void an_ht802_file_has_an_account_of_its_own_per_port_each_with_its_own_dial_settings() throws Exception {
+        DeskView[] v = desk("grandstream", "HT802", "c074ad000802", 2);
+
+        Document d = parse(render(new GrandstreamProfile(), v[1], SETTINGS));
+
+        // HT80x template: FXS port 1 is P271/P47/P35/P36/P34/P3/P32/P130/P72/P4200, port 2 P401/P747/P735/P736/
+        // P734/P703/P732/P830/P772/P4201
+        assertThat(text(d, "P35")).isEqualTo("hd-c074ad000802");
         assertThat(text(d, "P3")).isEqualTo(CLEAN_NAME);
-        assertThat(d.getElementsByTagName("P323").getLength()).isZero();
+        assertThat(text(d, "P401")).isEqualTo("1");
+        assertThat(text(d, "P747")).isEqualTo("pbx.example.org:5060");
+        assertThat(text(d, "P735")).isEqualTo("hd-c074ad000802-2");
+        assertThat(text(d, "P736")).isEqualTo("hd-c074ad000802-2");
+        assertThat(text(d, "P734")).isEqualTo("secret<&>\"'2");
+        assertThat(text(d, "P703")).isEqualTo(CLEAN_LABEL);
+        assertThat(text(d, "P732")).isEqualTo("9");
+        assertThat(text(d, "P830")).isEqualTo("1");
+        assertThat(text(d, "P72")).isEqualTo("0");
+        assertThat(text(d, "P772")).isEqualTo("0");
+        assertThat(text(d, "P4200")).isEqualTo("{ [x*#]+ }");
+        assertThat(text(d, "P4201")).isEqualTo("{ [x*#]+ }");
+        for (String absent : List.of("P290", "P323", "P402", "P404", "P4060")) {
+            assertThat(d.getElementsByTagName(absent).getLength()).as(absent).isZero();
+        }
     }
 
     @Test
