@@ -54,6 +54,12 @@ public final class HotdeskAgiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HotdeskAgiServer.class);
     private static final int BACKLOG = 200;
     private static final Duration GRACE = Duration.ofSeconds(5);
+    /**
+     * Stack of a worker thread. A login call holds its worker through ~9 s of prompts, so a rush of 100 logins/s
+     * needs ~900 workers (BENCHMARKS.md, login rush): with the platform's default stack (1 MiB reserved) that is a
+     * gigabyte of address space; a call's work is a few frames of asterisk-java, the use case and JDBC.
+     */
+    static final long WORKER_STACK_BYTES = 512 * 1024;
 
     /** Handed from the gate to the workers' accept loop; this one ends it. */
     private static final Object STOP = new Object();
@@ -271,7 +277,7 @@ public final class HotdeskAgiServer implements AutoCloseable {
         protected ThreadPoolExecutor createPool() {
             ThreadPoolExecutor p = new ThreadPoolExecutor(getPoolSize(), getMaximumPoolSize(), 60, TimeUnit.SECONDS,
                     new SynchronousQueue<>(), r -> {
-                        Thread t = new Thread(r, "hotdesk-agi-" + threads.incrementAndGet());
+                        Thread t = new Thread(null, r, "hotdesk-agi-" + threads.incrementAndGet(), WORKER_STACK_BYTES);
                         t.setDaemon(true);
                         return t;
                     }, (r, executor) -> {

@@ -44,7 +44,8 @@ public final class Config {
             new Key("agi.bind", "127.0.0.1", "address the FastAGI server listens on"),
             new Key("agi.port", "4573", "FastAGI port"),
             new Key("agi.pool-size", "10", "FastAGI worker threads kept ready"),
-            new Key("agi.max-pool-size", "100", "FastAGI worker threads at most (further calls are refused)"),
+            new Key("agi.max-pool-size", "1000", "FastAGI worker threads at most (further calls are refused, the caller hears "
+                    + "please-try-call-later); a login call holds one through its prompts, ~9 s"),
             new Key("agi.pin-attempts", "3", "PIN tries per login call"),
             new Key("agi.digit-timeout", "6s", "how long the PIN prompt waits for digits"),
             new Key("agi.apply-wait", "2s", "how long a caller waits for Asterisk to take a login or logout before hearing "

@@ -31,6 +31,14 @@ class AgiConfigTest {
     }
 
     @Test
+    void the_default_worker_pool_holds_a_login_rush_of_100_calls_per_second() {
+        // a login call dialled as *70 holds its worker through ~9 s of prompts and digits (BENCHMARKS.md, login rush):
+        // the old default of 100 refused everything above ~11 logins/s
+        assertThat(parts(Map.of()).agi().maxPoolSize()).isGreaterThanOrEqualTo(100 * 9);
+        assertThat(parts(Map.of("agi.max-pool-size", "100")).agi().maxPoolSize()).isEqualTo(100);
+    }
+
+    @Test
     void a_site_recording_replaces_one_prompt() {
         Prompts p = parts(Map.of("prompts.login-pending", "custom/hd-phone-updates-shortly")).prompts();
 
