@@ -27,9 +27,14 @@ public final class PinRules {
     private PinRules() {
     }
 
+    /** Whether {@code digits} have the form every PIN has (4 to 8 digits); says nothing of the other rules. */
+    public static boolean couldBeAPin(String digits) {
+        return digits != null && digits.matches("[0-9]{4,8}");
+    }
+
     /** Why {@code pin} is refused for {@code extension}, or empty when it is fine. Never names the PIN itself. */
     public static Optional<String> problem(String pin, Extension extension) {
-        if (pin == null || !pin.matches("[0-9]{4,8}")) {
+        if (!couldBeAPin(pin)) {
             return Optional.of("PIN must be 4 to 8 digits");
         }
         if (repeatsABlock(pin)) {

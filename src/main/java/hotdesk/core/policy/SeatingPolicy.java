@@ -50,6 +50,12 @@ public final class SeatingPolicy {
         /** Too many failures of this extension at every desk together (not one of the user's trusted desks). */
         USER_LOCKED,
         UNKNOWN_EXTENSION, WRONG_PIN, WRONG_CODE,
+        /**
+         * Digits that cannot be a PIN (fewer or more than any PIN has): lost on the way (a caller who typed
+         * before the prompt listened, an overloaded Asterisk) or mistyped. Counted against nobody: no PIN of
+         * that length exists, so it guesses nothing, and an overload must not lock users and desks.
+         */
+        NOT_A_PIN,
         /** The credential was right but the user may not hot-desk. */
         NOT_ALLOWED,
         /** The credential was right but the user's account is disabled. */

@@ -228,6 +228,11 @@ public final class LogIn {
         if (first instanceof Refuse refuse) {
             // refused before any hashing; counts nothing, so the view of the first look will do
             o = ledger.transact(tx -> apply(tx, refuse, look.facts(), credential, Checked.NOTHING, actor, clock.instant()));
+        } else if (credential instanceof Pin pin && !hotdesk.core.policy.PinRules.couldBeAPin(pin.pin())) {
+            // digits no PIN has: refused as any wrong PIN is, but charged to nobody (see Why.NOT_A_PIN)
+            Refuse notAPin = new Refuse(SeatingPolicy.Shown.BAD_CREDENTIALS, SeatingPolicy.Why.NOT_A_PIN,
+                    SeatingPolicy.Charge.NONE, List.of());
+            o = ledger.transact(tx -> apply(tx, notAPin, look.facts(), credential, Checked.NOTHING, actor, clock.instant()));
         } else {
             Checked checked = check(look, credential, ((CheckCredential) first).codeOwners());
             o = ledger.transact(tx -> {

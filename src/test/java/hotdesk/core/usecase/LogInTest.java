@@ -114,6 +114,30 @@ class LogInTest {
     }
 
     @Test
+    void digits_no_pin_has_are_refused_like_a_wrong_pin_but_charged_to_nobody() {
+        // digits lost under load (typed before the prompt listened) must not lock the user or the desk
+        for (String digits : List.of("47", "", "471", "123456789", "47x1", "47", "47", "47", "47", "47", "47")) {
+            assertThat(world.pinLogin(MAC, "101", digits)).as(digits).isEqualTo(new LogIn.Rejected(LogIn.Reason.BAD_CREDENTIALS));
+        }
+        assertThat(world.pinLogin(MAC, "555", "12")).isEqualTo(new LogIn.Rejected(LogIn.Reason.BAD_CREDENTIALS));
+
+        assertThat(failures("user:101")).isZero();
+        assertThat(failures("at:101@" + desk(MAC))).isZero();
+        assertThat(failures("desk:" + desk(MAC))).isZero();
+        assertThat(ledger.audit()).filteredOn(a -> a.action().equals("login.rejected"))
+                .hasSize(12).allMatch(a -> a.detail().startsWith("NOT_A_PIN"));
+        assertThat(world.pinLogin(MAC, "101", "4711")).isInstanceOf(LogIn.LoggedIn.class);
+    }
+
+    @Test
+    void a_locked_desk_answers_locked_even_to_digits_no_pin_has() {
+        for (int i = 0; i < 20; i++) {
+            world.pinLogin(MAC, "9" + i, "1357");
+        }
+        assertThat(world.pinLogin(MAC, "101", "47")).isEqualTo(new LogIn.Rejected(LogIn.Reason.LOCKED));
+    }
+
+    @Test
     void an_unknown_extension_gets_the_same_answer_as_a_wrong_pin() {
         assertThat(world.pinLogin(MAC, "555", "4711")).isEqualTo(world.pinLogin(MAC, "101", "0000"));
         assertThat(ledger.audit()).anyMatch(a -> a.detail().startsWith("UNKNOWN_EXTENSION"));
