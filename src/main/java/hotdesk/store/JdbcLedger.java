@@ -12,6 +12,7 @@ import hotdesk.core.model.AutoLogoutOverride;
 import hotdesk.core.model.CivicField;
 import hotdesk.core.model.CivicLocation;
 import hotdesk.core.model.DeskLine;
+import hotdesk.core.model.DeskPhoneSettings;
 import hotdesk.core.model.Device;
 import hotdesk.core.model.EndReason;
 import hotdesk.core.model.Extension;
@@ -640,11 +641,14 @@ final class JdbcLedger implements Ledger {
 
         // ---- devices and lines
 
-        private static final String DEVICE_COLUMNS = "mac, vendor, model, label, site, elin, enabled";
+        private static final String DEVICE_COLUMNS = "mac, vendor, model, label, site, elin, enabled, "
+                + "sip_server, sip_port, sip_transport, ntp_server, time_zone, registration_expiry";
 
         private Device device(ResultSet rs) throws SQLException {
             return new Device(new Mac(rs.getString("mac")), rs.getString("vendor"), rs.getString("model"),
-                    rs.getString("label"), rs.getString("site"), rs.getString("elin"), rs.getBoolean("enabled"));
+                    rs.getString("label"), rs.getString("site"), rs.getString("elin"), rs.getBoolean("enabled"),
+                    new DeskPhoneSettings(rs.getString("sip_server"), rs.getInt("sip_port"), rs.getString("sip_transport"),
+                            rs.getString("ntp_server"), rs.getString("time_zone"), rs.getInt("registration_expiry")));
         }
 
         private DeskLine line(ResultSet rs) throws SQLException {
@@ -669,8 +673,10 @@ final class JdbcLedger implements Ledger {
         public void insertDevice(Device d, List<DeskLine> lines) {
             guarded("insert device " + d.mac(), "device " + d.mac().display() + " or one of its desk lines exists already",
                     () -> {
-                        insert("INSERT INTO devices (" + DEVICE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                d.mac().value(), d.vendor(), d.model(), d.label(), d.site(), d.elin(), d.enabled());
+                        DeskPhoneSettings p = d.phones();
+                        insert("INSERT INTO devices (" + DEVICE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                d.mac().value(), d.vendor(), d.model(), d.label(), d.site(), d.elin(), d.enabled(),
+                                p.sipServer(), p.sipPort(), p.sipTransport(), p.ntpServer(), p.timeZone(), p.expirySeconds());
                         for (DeskLine l : lines) {
                             insert("INSERT INTO desk_lines (endpoint_id, mac, port, secret) VALUES (?, ?, ?, ?)",
                                     l.endpointId(), l.mac().value(), l.port(), l.secret());
@@ -681,8 +687,11 @@ final class JdbcLedger implements Ledger {
         @Override
         public void updateDevice(Device d) {
             int n = update("update device " + d.mac(), """
-                    UPDATE devices SET vendor = ?, model = ?, label = ?, site = ?, elin = ?, enabled = ?
-                    WHERE mac = ?""", d.vendor(), d.model(), d.label(), d.site(), d.elin(), d.enabled(), d.mac().value());
+                    UPDATE devices SET vendor = ?, model = ?, label = ?, site = ?, elin = ?, enabled = ?, sip_server = ?,
+                                       sip_port = ?, sip_transport = ?, ntp_server = ?, time_zone = ?, registration_expiry = ?
+                    WHERE mac = ?""", d.vendor(), d.model(), d.label(), d.site(), d.elin(), d.enabled(),
+                    d.phones().sipServer(), d.phones().sipPort(), d.phones().sipTransport(), d.phones().ntpServer(),
+                    d.phones().timeZone(), d.phones().expirySeconds(), d.mac().value());
             if (n == 0) {
                 throw new IllegalStateException("no device " + d.mac().display());
             }
