@@ -8,6 +8,7 @@ import hotdesk.core.model.AuditQuery;
 import hotdesk.core.model.CivicField;
 import hotdesk.core.model.CivicLocation;
 import hotdesk.core.model.DeskLine;
+import hotdesk.core.model.DeskPhoneSettings;
 import hotdesk.core.model.Device;
 import hotdesk.core.model.EndReason;
 import hotdesk.core.model.Extension;
@@ -1343,6 +1344,24 @@ abstract class LedgerContract {
     }
 
     // ---- revisions
+
+    @Test
+    void a_devices_own_phone_settings_round_trip_through_insert_update_and_clearing() {
+        DeskPhoneSettings own = new DeskPhoneSettings("proxy.branch.example", 5061, "tls", "10.1.0.1", "Europe/Berlin", 480);
+        Device d = device(MAC_A).withPhones(own);
+        given(tx -> tx.insertDevice(d, lines(MAC_A, 1)));
+        assertThat(ledger.read((LedgerTx tx) -> tx.device(Mac.parse(MAC_A)))).contains(d);
+
+        Device changed = d.withPhones(new DeskPhoneSettings("", 0, "udp", "", "", 30));
+        given(tx -> tx.updateDevice(changed));
+        assertThat(ledger.read((LedgerTx tx) -> tx.devices())).containsExactly(changed);
+
+        given(tx -> tx.updateDevice(d.withPhones(DeskPhoneSettings.NONE)));
+        assertThat(ledger.read((LedgerTx tx) -> tx.device(Mac.parse(MAC_A))).orElseThrow().phones())
+                .isEqualTo(DeskPhoneSettings.NONE);
+        assertThat(ledger.read((LedgerTx tx) -> tx.device(Mac.parse(MAC_A))).orElseThrow())
+                .isEqualTo(device(MAC_A));
+    }
 
     @Test
     void many_targets_bumped_at_once_get_the_revisions_one_by_one_bumps_would_give_them() {
