@@ -84,6 +84,11 @@ final class Services implements CliContext, AutoCloseable {
     }
 
     @Override
+    public hotdesk.core.model.DeskPhoneSettings phoneDefaults() {
+        return Server.provisioningSettings(config()).phoneDefaults();
+    }
+
+    @Override
     public Clock clock() {
         return clock;
     }

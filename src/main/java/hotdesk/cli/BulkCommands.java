@@ -66,7 +66,9 @@ public final class BulkCommands {
     }
 
     @Command(name = "import", description = {"Add or change devices from a CSV file (UTF-8, first line the column names: "
-            + "mac and any of vendor, model, label, site, elin, enabled (on|off)). A new device needs a vendor and a "
+            + "mac and any of vendor, model, label, site, elin, enabled (on|off), and the desk's own phone settings "
+            + "sip-server, sip-port, sip-transport (udp|tcp|tls), ntp-server, time-zone, registration-expiry (30s..600s), "
+            + "which win over its site's and the provisioning.* keys). A new device needs a vendor and a "
             + "supported model (hotdesk device models) and gets its desk lines as device add gives them (one per port of "
             + "a gateway); an existing device keeps its vendor. A column the file lacks leaves that field as it is; an "
             + "empty cell clears it (an empty label: the default one).",

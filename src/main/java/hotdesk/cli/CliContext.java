@@ -67,6 +67,12 @@ public interface CliContext {
         return 0;
     }
 
+    /**
+     * The global phone values desks fall back to when neither they nor their site have one ({@code provisioning.sip-server},
+     * {@code sip-port}, {@code sip-transport}, {@code ntp-server}, {@code timezone}, {@code registration-expiry}).
+     */
+    hotdesk.core.model.DeskPhoneSettings phoneDefaults();
+
     /** The node whose applied state {@code status} reports. */
     String node();
 

@@ -1,6 +1,7 @@
 package hotdesk.cli;
 
 import hotdesk.core.model.CivicField;
+import hotdesk.core.model.DeskPhoneSettings;
 import hotdesk.core.model.Device;
 import hotdesk.core.policy.EmergencyLocation;
 import hotdesk.core.usecase.LocateDesks;
@@ -64,6 +65,48 @@ public final class DeviceCommand {
         }
     }
 
+    /**
+     * The desk's own phone settings, as {@code site add/set} names them; only those given are set (an empty
+     * value clears one: the site's, else the global key applies).
+     */
+    static final class PhoneFields {
+        @Option(names = "--sip-server", paramLabel = "HOST", description = "SIP server this desk's phone registers to "
+                + "(empty: its site's, else provisioning.sip-server)")
+        String sipServer;
+        @Option(names = "--sip-port", paramLabel = "PORT", description = "its port (empty: the site's, else "
+                + "provisioning.sip-port)")
+        String sipPort;
+        @Option(names = "--sip-transport", paramLabel = "udp|tcp|tls", description = "how the phone reaches it "
+                + "(empty: the site's, else provisioning.sip-transport)")
+        String sipTransport;
+        @Option(names = "--ntp-server", paramLabel = "HOST", description = "the phone's time server (empty: the site's, "
+                + "else provisioning.ntp-server)")
+        String ntpServer;
+        @Option(names = "--time-zone", paramLabel = "ZONE", description = "IANA time zone the phone shows, e.g. "
+                + "Europe/Berlin (empty: the site's, else provisioning.timezone)")
+        String timeZone;
+        @Option(names = "--registration-expiry", paramLabel = "SECONDS", description = "registration expiry the phone "
+                + "asks for, 30s..600s (empty: the site's, else provisioning.registration-expiry)")
+        String registrationExpiry;
+
+        Map<String, String> given() {
+            Map<String, String> m = new LinkedHashMap<>();
+            put(m, DeskPhoneSettings.SIP_SERVER, sipServer);
+            put(m, DeskPhoneSettings.SIP_PORT, sipPort);
+            put(m, DeskPhoneSettings.SIP_TRANSPORT, sipTransport);
+            put(m, DeskPhoneSettings.NTP_SERVER, ntpServer);
+            put(m, DeskPhoneSettings.TIME_ZONE, timeZone);
+            put(m, DeskPhoneSettings.REGISTRATION_EXPIRY, registrationExpiry);
+            return m;
+        }
+
+        private static void put(Map<String, String> m, String field, String value) {
+            if (value != null) {
+                m.put(field, value);
+            }
+        }
+    }
+
     @Command(name = "add", description = "Add a desk phone. Its own SIP account (hd-<mac>) gets a generated secret "
             + "and is pushed to Asterisk by the running server.", mixinStandardHelpOptions = true)
     static final class Add implements Callable<Integer> {
@@ -83,6 +126,8 @@ public final class DeviceCommand {
         String label;
         @Option(names = "--site", description = "its site (hotdesk site add): the desk takes the site's address and ELIN")
         String site;
+        @Mixin
+        PhoneFields phones;
         @Option(names = "--elin", description = "emergency location number of this desk (default: its site's, else "
                 + "emergency.default-elin)")
         String elin;
@@ -103,13 +148,13 @@ public final class DeviceCommand {
             if (credentials && json) {
                 return Output.refused(spec, "--credentials prints them as text: leave out --json");
             }
-            ManageDevices.Result r = ctx.devices().add(new ManageDevices.NewDevice(mac, vendor, model, label, site, elin, 1),
-                    location.given(), "cli");
+            ManageDevices.Result r = ctx.devices().add(new ManageDevices.NewDevice(mac, vendor, model, label, site, elin, 1,
+                    phones.given()), location.given(), "cli");
             if (r instanceof ManageDevices.Refused refused) {
                 return Output.refused(spec, refused.why());
             }
             ManageDevices.Done done = (ManageDevices.Done) r;
-            int code = Output.done(spec, json ? Output.json(describe(done.device()))
+            int code = Output.done(spec, json ? Output.json(describe(ctx, done.device()))
                     : "added device " + done.device().mac().display() + " as endpoint"
                         + (done.lines().size() == 1 ? " " : "s ")
                         + String.join(", ", done.lines().stream().map(l -> l.endpointId()).toList()));
@@ -307,6 +352,8 @@ public final class DeviceCommand {
         String model;
         @Option(names = "--enabled", arity = "1", paramLabel = "on|off", converter = UserCommand.OnOff.class, description = "the desk is in service")
         Boolean enabled;
+        @Mixin
+        PhoneFields phones;
         @Option(names = "--json", description = "print the device as changed as JSON")
         boolean json;
 
@@ -321,8 +368,10 @@ public final class DeviceCommand {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                         "give exactly one of MAC, --in-site NAME, --file MACS.txt");
             }
+            Map<String, String> phoneChanges = phones.given();
             if (mac == null) {
-                if (enabled == null || label != null || site != null || elin != null || model != null || json) {
+                if (enabled == null || label != null || site != null || elin != null || model != null || json
+                        || !phoneChanges.isEmpty()) {
                     throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                             "with --in-site or --file, give --enabled on|off and no other change");
                 }
@@ -331,21 +380,23 @@ public final class DeviceCommand {
             if (dryRun) {
                 return Output.refused(spec, "--dry-run needs --in-site or --file");
             }
-            if (label == null && site == null && elin == null && model == null && enabled == null) {
+            if (label == null && site == null && elin == null && model == null && enabled == null && phoneChanges.isEmpty()) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                        "nothing to change: give at least one of --label, --site, --elin, --model, --enabled");
+                        "nothing to change: give at least one of --label, --site, --elin, --model, --enabled, --"
+                                + String.join(", --", DeskPhoneSettings.FIELDS));
             }
-            ManageDevices.Result r = ctx.devices().set(mac, new ManageDevices.DeviceChanges(label, site, elin, model, enabled), "cli");
+            ManageDevices.Result r = ctx.devices().set(mac, new ManageDevices.DeviceChanges(label, site, elin, model, enabled,
+                    phoneChanges), "cli");
             if (r instanceof ManageDevices.Refused refused) {
                 return Output.refused(spec, refused.why());
             }
             if (r instanceof ManageDevices.Unchanged same) {
-                Output.done(spec, json ? Output.json(describe(same.device()))
+                Output.done(spec, json ? Output.json(describe(ctx, same.device()))
                         : "device " + same.device().mac().display() + " is like that already: nothing changed");
                 return ExitCodes.NOTHING;
             }
             Device d = ((ManageDevices.Done) r).device();
-            return Output.done(spec, json ? Output.json(describe(d)) : "changed device " + d.mac().display() + " (" + d.label() + ")"
+            return Output.done(spec, json ? Output.json(describe(ctx, d)) : "changed device " + d.mac().display() + " (" + d.label() + ")"
                     + (d.enabled() ? "" : ": disabled, emergency calls only"));
         }
 
@@ -373,6 +424,11 @@ public final class DeviceCommand {
         @Override
         public Integer call() {
             List<Device> devices = ctx.devices().list();
+            Map<String, hotdesk.core.model.Site> sites = new java.util.HashMap<>();
+            ctx.sites().list().forEach(s -> sites.put(s.name(), s));
+            DeskPhoneSettings defaults = ctx.phoneDefaults();
+            java.util.function.Function<Device, Map<String, Object>> described = d -> describe(d, defaults,
+                    Optional.ofNullable(sites.get(d.site())));
             if (ctx.maxProvisions() > 0) {
                 // the provision counter is on: each desk's count as the ledger has it, out of the limit
                 java.util.Map<hotdesk.core.model.Mac, hotdesk.core.model.ProvisionCount> counts = ctx.devices().provisionCounts();
@@ -380,7 +436,7 @@ public final class DeviceCommand {
                 java.util.function.Function<Device, String> count = d ->
                         counts.getOrDefault(d.mac(), hotdesk.core.model.ProvisionCount.NONE).served() + "/" + max;
                 return Output.listing(spec, json, devices, d -> {
-                            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>(describe(d));
+                            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>(described.apply(d));
                             m.put("provisions", counts.getOrDefault(d.mac(), hotdesk.core.model.ProvisionCount.NONE).served());
                             m.put("maxProvisions", max);
                             return m;
@@ -389,7 +445,7 @@ public final class DeviceCommand {
                         d -> List.of(d.mac().display(), d.mac().endpointId(), d.vendor(), d.model(),
                                 d.label(), d.site(), d.enabled() ? "yes" : "no", count.apply(d)));
             }
-            return Output.listing(spec, json, devices, DeviceCommand::describe,
+            return Output.listing(spec, json, devices, described,
                     List.of("MAC", "ENDPOINT", "VENDOR", "MODEL", "LABEL", "SITE", "ENABLED"),
                     d -> List.of(d.mac().display(), d.mac().endpointId(), d.vendor(), d.model(),
                             d.label(), d.site(), d.enabled() ? "yes" : "no"));
@@ -592,6 +648,34 @@ public final class DeviceCommand {
         public Integer call() {
             return Output.unlocked(spec, ctx.unlock().device(mac, "cli"), "device " + mac);
         }
+    }
+
+    /** {@link #describe(Device, DeskPhoneSettings, Optional)} with the site and defaults read through {@code ctx}. */
+    static Map<String, Object> describe(CliContext ctx, Device d) {
+        return describe(d, ctx.phoneDefaults(), d.site().isEmpty() ? Optional.empty()
+                : ctx.sites().list().stream().filter(s -> s.name().equals(d.site())).findFirst());
+    }
+
+    /**
+     * A device in JSON, with its phone overrides ({@code phones}: only those it has) and every effective phone
+     * value with where it comes from ({@code effective}: {@code desk}, {@code site} or {@code default}).
+     */
+    static Map<String, Object> describe(Device d, DeskPhoneSettings defaults, Optional<hotdesk.core.model.Site> site) {
+        Map<String, Object> m = describe(d);
+        Map<String, Object> own = Output.object();
+        Map<String, Object> effective = Output.object();
+        DeskPhoneSettings.effective(defaults, site, d.phones()).forEach((f, v) -> {
+            if (!d.phones().value(f).isEmpty()) {
+                own.put(SiteCommand.camel(f), d.phones().value(f));
+            }
+            Map<String, Object> e = Output.object();
+            e.put("value", v.value());
+            e.put("source", v.source().shown());
+            effective.put(SiteCommand.camel(f), e);
+        });
+        m.put("phones", own);
+        m.put("effective", effective);
+        return m;
     }
 
     static Map<String, Object> describe(Device d) {

@@ -29,7 +29,7 @@ public final class DeskFiles implements PreviewDeskFile.Renderer {
         }
         try {
             return renderer.renderVersioned(p.vendor(), desk.device().model(), desk.device().mac(), p.fileKind(),
-                    p.model(desk, settings.forSite(desk.site()), now)).text();
+                    p.model(desk, settings.forDesk(desk), now)).text();
         } catch (TemplateException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }

@@ -539,7 +539,7 @@ public final class ProvisioningServer implements AutoCloseable {
         TemplateRenderer.TemplateVersion version;
         try {
             Instant at = clock.instant();
-            ProvisioningSettings deskSettings = settings.forSite(desk.site());
+            ProvisioningSettings deskSettings = settings.forDesk(desk);
             model = withLogin(profile.model(desk, deskSettings, at), mac, password);
             clockPart = clockPart(profile, deskSettings, at);
             version = renderer.resolve(profile.vendor(), desk.device().model(), mac,
@@ -660,7 +660,7 @@ public final class ProvisioningServer implements AutoCloseable {
             return false;
         }
         Instant at = Instant.ofEpochMilli(now);
-        if (!clockPart(profile, settings.forSite(desk.site()), at).equals(last.clockPart())) {
+        if (!clockPart(profile, settings.forDesk(desk), at).equals(last.clockPart())) {
             return false;
         }
         if (settings.templateDir().isPresent()) {

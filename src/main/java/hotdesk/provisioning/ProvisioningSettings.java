@@ -1,8 +1,10 @@
 package hotdesk.provisioning;
 
+import hotdesk.core.model.DeskPhoneSettings;
 import hotdesk.core.model.NetworkRange;
 import hotdesk.core.model.Site;
 import hotdesk.core.model.SitePhoneSettings;
+import hotdesk.core.usecase.ProvisionDesk.DeskView;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -175,6 +177,34 @@ public record ProvisioningSettings(String bindAddress, int port, List<String> al
                 p.ntpServer().isEmpty() ? ntpServer : p.ntpServer(), s.timeZone(), logoutCode, maxRefusalsPerMinute,
                 requestTimeout, maxFetchesPerDesk, maxFetchesPerAddress,
                 p.sipTransport().isEmpty() ? sipTransport : p.sipTransport(), yealinkHotdeskKey, dialCodes);
+    }
+
+    /**
+     * These settings as one desk's phone sees them: its site's ({@link #forSite}), then each value the desk
+     * has of its own (SIP server, port, transport, NTP server, time zone, registration expiry) over them. So a
+     * desk's value wins over its site's, and its site's over the global key; the lines of a gateway share them.
+     */
+    public ProvisioningSettings forDesk(DeskView desk) {
+        ProvisioningSettings s = forSite(desk.site());
+        DeskPhoneSettings p = desk.device().phones();
+        if (p.isEmpty()) {
+            return s;
+        }
+        return new ProvisioningSettings(s.bindAddress, s.port, s.allowedNetworks, s.requireMacInUserAgent, s.templateDir,
+                p.sipServer().isEmpty() ? s.sipServer : p.sipServer(), p.sipPort() == 0 ? s.sipPort : p.sipPort(),
+                p.expirySeconds() == 0 ? s.registrationExpiry : Duration.ofSeconds(p.expirySeconds()),
+                p.ntpServer().isEmpty() ? s.ntpServer : p.ntpServer(), p.timeZone().isEmpty() ? s.timezone : p.timeZone(),
+                s.logoutCode, s.maxRefusalsPerMinute, s.requestTimeout, s.maxFetchesPerDesk, s.maxFetchesPerAddress,
+                p.sipTransport().isEmpty() ? s.sipTransport : p.sipTransport(), s.yealinkHotdeskKey, s.dialCodes);
+    }
+
+    /**
+     * The global phone values ({@code provisioning.sip-server}, {@code -port}, {@code -transport}, {@code ntp-server},
+     * {@code timezone}, {@code registration-expiry}) as the defaults of {@link DeskPhoneSettings#effective}.
+     */
+    public DeskPhoneSettings phoneDefaults() {
+        return new DeskPhoneSettings(sipServer, sipPort, sipTransport, ntpServer, timezone,
+                (int) registrationExpiry.toSeconds());
     }
 
     ZoneId zone() {

@@ -12,6 +12,7 @@ import hotdesk.core.model.AutoLogoutOverride;
 import hotdesk.core.model.CivicField;
 import hotdesk.core.model.CivicLocation;
 import hotdesk.core.model.DeskLine;
+import hotdesk.core.model.DeskPhoneSettings;
 import hotdesk.core.model.Device;
 import hotdesk.core.model.EndReason;
 import hotdesk.core.model.Extension;
@@ -523,6 +524,43 @@ final class JdbcLedger implements Ledger {
             }
         }
 
+        /** Rows this many to one executeBatch: fewer round trips, bounded driver memory. */
+        private static final int BATCH = 1000;
+
+        /**
+         * Runs {@code sql} once per row in JDBC batches; returns each row's update count in order
+         * ({@link java.sql.Statement#SUCCESS_NO_INFO} where the driver does not tell).
+         */
+        private int[] batch(String sql, List<Object[]> rows) throws SQLException {
+            int[] counts = new int[rows.size()];
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int done = 0;
+                for (int i = 0; i < rows.size(); i++) {
+                    prepare(ps, rows.get(i)).addBatch();
+                    if ((i + 1) % BATCH == 0 || i == rows.size() - 1) {
+                        int[] n = ps.executeBatch();
+                        System.arraycopy(n, 0, counts, done, n.length);
+                        done = i + 1;
+                    }
+                }
+            } catch (java.sql.BatchUpdateException e) {
+                // the driver's summary may lack the state the row's own error has (a duplicate key, a deadlock)
+                throw e.getNextException() != null ? e.getNextException()
+                        : e.getCause() instanceof SQLException cause ? cause : e;
+            }
+            return counts;
+        }
+
+        /** {@link #batch} as a plain write with its failure translated. */
+        private int[] batchUpdate(String what, String sql, List<Object[]> rows) {
+            writable(what);
+            try {
+                return batch(sql, rows);
+            } catch (SQLException e) {
+                throw fail(e, what);
+            }
+        }
+
         // ---- users
 
         private static final String USER_COLUMNS =
@@ -564,6 +602,25 @@ final class JdbcLedger implements Ledger {
         }
 
         @Override
+        public void insertUsers(List<User> users) {
+            if (users.isEmpty()) {
+                writable("insert users");
+                return;
+            }
+            java.util.Set<Extension> seen = new java.util.HashSet<>();
+            for (User u : users) {
+                if (!seen.add(u.extension())) {
+                    throw new DuplicateException("user " + u.extension() + " is in the list twice");
+                }
+            }
+            guarded("insert " + users.size() + " users", "one of " + users.size() + " users exists already", () -> batch(
+                    "INSERT INTO users (" + USER_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''), ?)",
+                    users.stream().map(u -> new Object[]{u.extension().value(), u.name(), u.pinHash().encoded(),
+                            u.hotdeskEnabled(), u.context(), u.mailbox(), u.sipSecret(), u.ownDevice(), loginPolicy(u),
+                            u.enabled()}).toList()));
+        }
+
+        @Override
         public void updateUser(User u) {
             int n = update("update user " + u.extension(), """
                     UPDATE users SET name = ?, pin_hash = ?, hotdesk_enabled = ?, context = ?, mailbox = ?,
@@ -584,11 +641,14 @@ final class JdbcLedger implements Ledger {
 
         // ---- devices and lines
 
-        private static final String DEVICE_COLUMNS = "mac, vendor, model, label, site, elin, enabled";
+        private static final String DEVICE_COLUMNS = "mac, vendor, model, label, site, elin, enabled, "
+                + "sip_server, sip_port, sip_transport, ntp_server, time_zone, registration_expiry";
 
         private Device device(ResultSet rs) throws SQLException {
             return new Device(new Mac(rs.getString("mac")), rs.getString("vendor"), rs.getString("model"),
-                    rs.getString("label"), rs.getString("site"), rs.getString("elin"), rs.getBoolean("enabled"));
+                    rs.getString("label"), rs.getString("site"), rs.getString("elin"), rs.getBoolean("enabled"),
+                    new DeskPhoneSettings(rs.getString("sip_server"), rs.getInt("sip_port"), rs.getString("sip_transport"),
+                            rs.getString("ntp_server"), rs.getString("time_zone"), rs.getInt("registration_expiry")));
         }
 
         private DeskLine line(ResultSet rs) throws SQLException {
@@ -613,8 +673,10 @@ final class JdbcLedger implements Ledger {
         public void insertDevice(Device d, List<DeskLine> lines) {
             guarded("insert device " + d.mac(), "device " + d.mac().display() + " or one of its desk lines exists already",
                     () -> {
-                        insert("INSERT INTO devices (" + DEVICE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                d.mac().value(), d.vendor(), d.model(), d.label(), d.site(), d.elin(), d.enabled());
+                        DeskPhoneSettings p = d.phones();
+                        insert("INSERT INTO devices (" + DEVICE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                d.mac().value(), d.vendor(), d.model(), d.label(), d.site(), d.elin(), d.enabled(),
+                                p.sipServer(), p.sipPort(), p.sipTransport(), p.ntpServer(), p.timeZone(), p.expirySeconds());
                         for (DeskLine l : lines) {
                             insert("INSERT INTO desk_lines (endpoint_id, mac, port, secret) VALUES (?, ?, ?, ?)",
                                     l.endpointId(), l.mac().value(), l.port(), l.secret());
@@ -625,8 +687,11 @@ final class JdbcLedger implements Ledger {
         @Override
         public void updateDevice(Device d) {
             int n = update("update device " + d.mac(), """
-                    UPDATE devices SET vendor = ?, model = ?, label = ?, site = ?, elin = ?, enabled = ?
-                    WHERE mac = ?""", d.vendor(), d.model(), d.label(), d.site(), d.elin(), d.enabled(), d.mac().value());
+                    UPDATE devices SET vendor = ?, model = ?, label = ?, site = ?, elin = ?, enabled = ?, sip_server = ?,
+                                       sip_port = ?, sip_transport = ?, ntp_server = ?, time_zone = ?, registration_expiry = ?
+                    WHERE mac = ?""", d.vendor(), d.model(), d.label(), d.site(), d.elin(), d.enabled(),
+                    d.phones().sipServer(), d.phones().sipPort(), d.phones().sipTransport(), d.phones().ntpServer(),
+                    d.phones().timeZone(), d.phones().expirySeconds(), d.mac().value());
             if (n == 0) {
                 throw new IllegalStateException("no device " + d.mac().display());
             }
@@ -1250,6 +1315,17 @@ final class JdbcLedger implements Ledger {
         }
 
         @Override
+        public void auditAll(List<AuditEntry> entries) {
+            if (entries.isEmpty()) {
+                writable("write audit");
+                return;
+            }
+            batchUpdate("write " + entries.size() + " audit entries",
+                    "INSERT INTO audit_log (occurred_at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
+                    entries.stream().map(e -> new Object[]{e.at(), e.actor(), e.action(), e.subject(), e.detail()}).toList());
+        }
+
+        @Override
         public List<AuditEntry> auditTail(int max) {
             if (max <= 0) {
                 usable();
@@ -1390,18 +1466,55 @@ final class JdbcLedger implements Ledger {
             if (targets.length == 0) {
                 return;
             }
-            for (Target t : targets) {
-                long next = latest + 1;
-                int n = update("bump " + t, "UPDATE revisions SET revision = ? WHERE kind = ? AND target_id = ?",
-                        next, kind(t), t.id());
-                if (n == 0) {
-                    update("bump " + t, "INSERT INTO revisions (kind, target_id, revision) VALUES (?, ?, ?)",
-                            kind(t), t.id(), next);
+            if (targets.length < 4) {
+                for (Target t : targets) {
+                    long next = latest + 1;
+                    int n = update("bump " + t, "UPDATE revisions SET revision = ? WHERE kind = ? AND target_id = ?",
+                            next, kind(t), t.id());
+                    if (n == 0) {
+                        update("bump " + t, "INSERT INTO revisions (kind, target_id, revision) VALUES (?, ?, ?)",
+                                kind(t), t.id(), next);
+                    }
+                    latest = next;
                 }
-                latest = next;
+            } else {
+                bumpBatched(targets);
             }
             update("bump revisions", "UPDATE ledger_revision SET latest = ? WHERE id = 1", latest);
             bumped = true;
+        }
+
+        /**
+         * Many targets (a bulk import's) in two batches: every UPDATE, then an INSERT for each target that had no
+         * row. Each target gets the revision the one-by-one loop would give it; a target named twice keeps the
+         * later one, as there.
+         */
+        private void bumpBatched(Target[] targets) {
+            Map<Target, Long> next = new LinkedHashMap<>();
+            for (Target t : targets) {
+                next.remove(t);
+                next.put(t, ++latest);
+            }
+            List<Target> order = List.copyOf(next.keySet());
+            int[] n = batchUpdate("bump " + targets.length + " revisions",
+                    "UPDATE revisions SET revision = ? WHERE kind = ? AND target_id = ?",
+                    order.stream().map(t -> new Object[]{next.get(t), kind(t), t.id()}).toList());
+            List<Object[]> missing = new ArrayList<>();
+            for (int i = 0; i < order.size(); i++) {
+                Target t = order.get(i);
+                if (n[i] == java.sql.Statement.SUCCESS_NO_INFO) {
+                    // the driver did not say: ask, as the loop would have
+                    if (revision(t) != next.get(t)) {
+                        missing.add(new Object[]{kind(t), t.id(), next.get(t)});
+                    }
+                } else if (n[i] == 0) {
+                    missing.add(new Object[]{kind(t), t.id(), next.get(t)});
+                }
+            }
+            if (!missing.isEmpty()) {
+                batchUpdate("bump " + missing.size() + " new revisions",
+                        "INSERT INTO revisions (kind, target_id, revision) VALUES (?, ?, ?)", missing);
+            }
         }
 
         @Override

@@ -123,9 +123,9 @@ class BulkCommandLineTest {
                 "added device C0:74:AD:00:08:14: vendor=grandstream, model=HT814, label=Hot desk 000814, enabled=off, lines=4",
                 f + ": 2 added, 0 changed, 0 unchanged");
         String export = ok("device", "export");
-        assertThat(export).isEqualTo("mac,vendor,model,label,site,elin,enabled\n"
-                + "00:15:65:12:34:AB,yealink,T54W,Desk 1,HQ,+15551230000,on\n"
-                + "C0:74:AD:00:08:14,grandstream,HT814,Hot desk 000814,,,off\n");
+        assertThat(export).isEqualTo("mac,vendor,model,label,site,elin,enabled,sip-server,sip-port,sip-transport,ntp-server,time-zone,registration-expiry\n"
+                + "00:15:65:12:34:AB,yealink,T54W,Desk 1,HQ,+15551230000,on,,,,,,\n"
+                + "C0:74:AD:00:08:14,grandstream,HT814,Hot desk 000814,,,off,,,,,,\n");
 
         Path back = file("export.csv", export);
         assertThat(run("device", "import", back.toString()).out()).isEqualTo(back + ": 0 added, 0 changed, 2 unchanged\n");
@@ -148,7 +148,7 @@ class BulkCommandLineTest {
                 + "is not in the list of supported yealink models and is not eligible");
         assertThat(r.err()).endsWith("hotdesk: " + f + ": nothing imported (1 problem(s))\n");
         assertThat(dry.code()).isEqualTo(ExitCodes.REFUSED);
-        assertThat(ok("device", "export")).isEqualTo("mac,vendor,model,label,site,elin,enabled\n");
+        assertThat(ok("device", "export")).isEqualTo("mac,vendor,model,label,site,elin,enabled,sip-server,sip-port,sip-transport,ntp-server,time-zone,registration-expiry\n");
     }
 
     @Test

@@ -41,6 +41,33 @@ class ProvisioningSettingsTest {
     }
 
     @Test
+    void a_desks_own_values_win_over_its_sites_which_win_over_the_global_keys() {
+        ProvisioningSettings global = B.valid().build();
+        hotdesk.core.model.Site site = new hotdesk.core.model.Site("Branch", "", null, "Asia/Tokyo",
+                new hotdesk.core.model.SitePhoneSettings("site-proxy.example", 5062, "tcp", "site-ntp.example", 300, List.of()));
+        hotdesk.core.model.Device plain = new hotdesk.core.model.Device(hotdesk.core.model.Mac.parse("0015651234ab"),
+                "yealink", "T54W", "", "Branch", "", true);
+        hotdesk.core.model.Device own = plain.withPhones(new hotdesk.core.model.DeskPhoneSettings("desk-proxy.example", 0,
+                "tls", "", "Europe/Paris", 90));
+
+        ProvisioningSettings ofSite = global.forDesk(new hotdesk.core.usecase.ProvisionDesk.DeskView(plain, List.of(),
+                Optional.of(site)));
+        ProvisioningSettings ofDesk = global.forDesk(new hotdesk.core.usecase.ProvisionDesk.DeskView(own, List.of(),
+                Optional.of(site)));
+        ProvisioningSettings alone = global.forDesk(new hotdesk.core.usecase.ProvisionDesk.DeskView(own, List.of()));
+
+        assertThat(ofSite).isEqualTo(global.forSite(Optional.of(site)));
+        assertThat(List.of(ofDesk.sipServer(), ofDesk.sipPort(), ofDesk.sipTransport(), ofDesk.ntpServer(), ofDesk.timezone(),
+                ofDesk.registrationExpiry())).containsExactly("desk-proxy.example", 5062, "tls", "site-ntp.example",
+                "Europe/Paris", Duration.ofSeconds(90));
+        assertThat(List.of(alone.sipServer(), alone.sipPort(), alone.sipTransport(), alone.ntpServer(), alone.timezone(),
+                alone.registrationExpiry())).containsExactly("desk-proxy.example", 5060, "tls", "ntp.example.org",
+                "Europe/Paris", Duration.ofSeconds(90));
+        assertThat(global.phoneDefaults()).isEqualTo(new hotdesk.core.model.DeskPhoneSettings("pbx.example.org", 5060, "udp",
+                "ntp.example.org", "Europe/Berlin", 500));
+    }
+
+    @Test
     void each_bad_value_is_refused_naming_its_key() {
         B v = B.valid();
         assertRefused(new B("", v.port, v.nets, v.dir, v.sip, v.sipPort, v.expiry, v.ntp, v.tz, v.logout, v.max, v.timeout), "provisioning.bind");

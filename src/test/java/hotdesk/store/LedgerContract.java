@@ -8,6 +8,7 @@ import hotdesk.core.model.AuditQuery;
 import hotdesk.core.model.CivicField;
 import hotdesk.core.model.CivicLocation;
 import hotdesk.core.model.DeskLine;
+import hotdesk.core.model.DeskPhoneSettings;
 import hotdesk.core.model.Device;
 import hotdesk.core.model.EndReason;
 import hotdesk.core.model.Extension;
@@ -1343,6 +1344,93 @@ abstract class LedgerContract {
     }
 
     // ---- revisions
+
+    @Test
+    void a_devices_own_phone_settings_round_trip_through_insert_update_and_clearing() {
+        DeskPhoneSettings own = new DeskPhoneSettings("proxy.branch.example", 5061, "tls", "10.1.0.1", "Europe/Berlin", 480);
+        Device d = device(MAC_A).withPhones(own);
+        given(tx -> tx.insertDevice(d, lines(MAC_A, 1)));
+        assertThat(ledger.read((LedgerTx tx) -> tx.device(Mac.parse(MAC_A)))).contains(d);
+
+        Device changed = d.withPhones(new DeskPhoneSettings("", 0, "udp", "", "", 30));
+        given(tx -> tx.updateDevice(changed));
+        assertThat(ledger.read((LedgerTx tx) -> tx.devices())).containsExactly(changed);
+
+        given(tx -> tx.updateDevice(d.withPhones(DeskPhoneSettings.NONE)));
+        assertThat(ledger.read((LedgerTx tx) -> tx.device(Mac.parse(MAC_A))).orElseThrow().phones())
+                .isEqualTo(DeskPhoneSettings.NONE);
+        assertThat(ledger.read((LedgerTx tx) -> tx.device(Mac.parse(MAC_A))).orElseThrow())
+                .isEqualTo(device(MAC_A));
+    }
+
+    @Test
+    void many_targets_bumped_at_once_get_the_revisions_one_by_one_bumps_would_give_them() {
+        // enough targets for a batched bump, some with a revision row already, one named twice
+        List<Target> first = IntStream.range(0, 6).mapToObj(i -> Target.user(ext(Integer.toString(101 + i)))).toList();
+        given(tx -> tx.bump(first.get(0), first.get(1)));
+        long before = ledger.read(LedgerTx::latestRevision);
+        List<Target> all = new ArrayList<>(first);
+        all.add(Target.desk(desk(MAC_A)));
+        all.add(first.get(2));
+
+        given(tx -> tx.bump(all.toArray(Target[]::new)));
+
+        ledger.read(tx -> {
+            assertThat(tx.latestRevision()).isEqualTo(before + all.size());
+            assertThat(tx.revision(first.get(0))).isEqualTo(before + 1);
+            assertThat(tx.revision(first.get(1))).isEqualTo(before + 2);
+            assertThat(tx.revision(first.get(3))).isEqualTo(before + 4);
+            assertThat(tx.revision(Target.desk(desk(MAC_A)))).isEqualTo(before + 7);
+            assertThat(tx.revision(first.get(2))).isEqualTo(before + 8); // its later mention wins
+            assertThat(tx.revisions()).hasSize(7);
+            return null;
+        });
+    }
+
+    @Test
+    void insert_users_writes_them_all_and_audit_all_keeps_the_order() {
+        List<User> many = IntStream.range(0, 1500).mapToObj(i -> user(Integer.toString(20000 + i))).toList();
+        List<AuditEntry> lines = IntStream.range(0, 1500)
+                .mapToObj(i -> new AuditEntry(T0.plusMillis(i), "test", "user.add", Integer.toString(20000 + i), "n=" + i))
+                .toList();
+
+        given(tx -> {
+            tx.insertUsers(many);
+            tx.auditAll(lines);
+            tx.insertUsers(List.of());
+            tx.auditAll(List.of());
+        });
+
+        ledger.read(tx -> {
+            assertThat(tx.users()).containsExactlyElementsOf(many);
+            assertThat(tx.auditTail(2000)).containsExactlyElementsOf(lines);
+            return null;
+        });
+    }
+
+    @Test
+    void insert_users_with_a_stored_or_repeated_extension_inserts_none_and_the_transaction_goes_on() {
+        given(tx -> tx.insertUser(user("101")));
+        boolean[] refused = new boolean[2];
+
+        ledger.transact(tx -> {
+            try {
+                tx.insertUsers(List.of(user("102"), user("103"), user("101")));
+            } catch (DuplicateException e) {
+                refused[0] = true;
+            }
+            try {
+                tx.insertUsers(List.of(user("104"), user("104")));
+            } catch (DuplicateException e) {
+                refused[1] = true;
+            }
+            tx.insertUsers(List.of(user("105")));
+            return null;
+        });
+
+        assertThat(refused).containsExactly(true, true);
+        assertThat(ledger.read(LedgerTx::users)).containsExactly(user("101"), user("105"));
+    }
 
     @Test
     void bump_gives_every_target_a_new_strictly_higher_revision() {

@@ -167,6 +167,17 @@ public final class InMemoryLedger implements Ledger {
         }
 
         @Override
+        public void insertUsers(List<User> users) {
+            java.util.Set<Extension> seen = new java.util.HashSet<>();
+            for (User u : users) {
+                if (s.users.containsKey(u.extension()) || !seen.add(u.extension())) {
+                    throw new DuplicateException("user " + u.extension() + " exists");
+                }
+            }
+            users.forEach(u -> s.users.put(u.extension(), u));
+        }
+
+        @Override
         public void updateUser(User user) {
             if (!s.users.containsKey(user.extension())) {
                 throw new IllegalStateException("no user " + user.extension());
@@ -598,6 +609,11 @@ public final class InMemoryLedger implements Ledger {
         @Override
         public void audit(AuditEntry entry) {
             s.audit.add(entry);
+        }
+
+        @Override
+        public void auditAll(List<AuditEntry> entries) {
+            s.audit.addAll(entries);
         }
 
         @Override

@@ -31,6 +31,13 @@ public interface LedgerTx {
     /** Inserts a new user; throws {@link DuplicateException} when the extension exists. */
     void insertUser(hotdesk.core.model.User user);
 
+    /**
+     * Inserts new users as {@link #insertUser} does each, in few round trips (a bulk import's thousands).
+     * All or none: when an extension exists (or is in the list twice) it throws {@link DuplicateException}
+     * naming it, inserts none of them, and the transaction stays usable.
+     */
+    void insertUsers(List<hotdesk.core.model.User> users);
+
     /** Replaces every field of an existing user. */
     void updateUser(hotdesk.core.model.User user);
 
@@ -194,6 +201,9 @@ public interface LedgerTx {
 
     // ---- audit
     void audit(AuditEntry entry);
+
+    /** Writes the entries as {@link #audit} does each, in the list's order, in few round trips. */
+    void auditAll(List<AuditEntry> entries);
 
     List<AuditEntry> auditTail(int max);
 

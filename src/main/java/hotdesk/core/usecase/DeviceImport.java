@@ -3,6 +3,7 @@ package hotdesk.core.usecase;
 import hotdesk.core.model.AuditEntry;
 import hotdesk.core.model.CivicLocation;
 import hotdesk.core.model.DeskLine;
+import hotdesk.core.model.DeskPhoneSettings;
 import hotdesk.core.model.Device;
 import hotdesk.core.model.Mac;
 import hotdesk.core.model.PhoneModels;
@@ -29,7 +30,7 @@ final class DeviceImport {
 
     /** A checked row: null fields stay as they are. */
     private record Prepared(int line, Mac mac, String vendor, String model, String label, String site, String elin,
-                            Boolean enabled) {
+                            Boolean enabled, Map<String, String> phones) {
     }
 
     /** What a good row does, decided before any write. */
@@ -108,7 +109,7 @@ final class DeviceImport {
                 return null;
             }
             Device d = new Device(p.mac(), p.vendor(), known.get().name(), p.label(), p.site(), p.elin(),
-                    p.enabled() == null || p.enabled());
+                    p.enabled() == null || p.enabled(), DeskPhoneSettings.NONE.with(p.phones()));
             List<DeskLine> lines = devices.newLines(p.mac(), known.get());
             List<String> diffs = new ArrayList<>(List.of("vendor=" + d.vendor(), "model=" + d.model(), "label=" + d.label()));
             if (!d.site().isEmpty()) {
@@ -120,6 +121,7 @@ final class DeviceImport {
             if (!d.enabled()) {
                 diffs.add("enabled=off");
             }
+            diffs.addAll(d.phones().diffs(DeskPhoneSettings.NONE));
             if (lines.size() > 1) {
                 diffs.add("lines=" + lines.size());
             }
@@ -149,7 +151,7 @@ final class DeviceImport {
         }
         Device now = new Device(p.mac(), was.vendor(), model, p.label() == null ? was.label() : p.label(),
                 p.site() == null ? was.site() : p.site(), p.elin() == null ? was.elin() : p.elin(),
-                p.enabled() == null ? was.enabled() : p.enabled());
+                p.enabled() == null ? was.enabled() : p.enabled(), was.phones().with(p.phones()));
         List<String> diffs = new ArrayList<>();
         for (String[] f : new String[][]{{"model", was.model(), now.model()}, {"label", was.label(), now.label()},
                 {"site", was.site(), now.site()}, {"elin", was.elin(), now.elin()}}) {
@@ -160,6 +162,12 @@ final class DeviceImport {
         }
         if (was.enabled() != now.enabled()) {
             diffs.add("enabled=" + (now.enabled() ? "on" : "off"));
+        }
+        for (String f : DeskPhoneSettings.FIELDS) {
+            String d = Import.diff(f, was.phones().value(f), now.phones().value(f));
+            if (d != null) {
+                diffs.add(d);
+            }
         }
         return new Plan(before, now, List.of(), new Import.Change(p.mac().display(),
                 diffs.isEmpty() ? Import.Kind.UNCHANGED : Import.Kind.CHANGED, diffs));
@@ -223,6 +231,19 @@ final class DeviceImport {
             }
         }
         Boolean enabled = UserImport.onOff(v, ManageDevices.ENABLED, line, problems);
+        Map<String, String> phones = new LinkedHashMap<>();
+        for (String f : DeskPhoneSettings.FIELDS) {
+            String cell = v.get(f);
+            if (cell == null) {
+                continue; // no such column: the desk keeps its value
+            }
+            try {
+                DeskPhoneSettings.NONE.with(Map.of(f, cell));
+                phones.put(f, cell);
+            } catch (IllegalArgumentException e) {
+                problems.add(new Import.Problem(line, f, e.getMessage()));
+            }
+        }
         v.keySet().stream().filter(k -> !ManageDevices.COLUMNS.contains(k) && !k.equals(ManageDevices.MAC)).sorted()
                 .forEach(k -> problems.add(new Import.Problem(line, k, "a device has no field '" + k + "'")));
         if (problems.size() > before) {
@@ -230,6 +251,6 @@ final class DeviceImport {
         }
         // an empty label takes the default one (Device does that), so the label of a new device is its default
         String theLabel = label == null ? null : label.isEmpty() ? new Device(mac, "x", "x", "", "", "", true).label() : label;
-        return new Prepared(line, mac, vendor, model, theLabel, site, elin, enabled);
+        return new Prepared(line, mac, vendor, model, theLabel, site, elin, enabled, phones);
     }
 }

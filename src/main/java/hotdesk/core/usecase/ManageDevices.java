@@ -4,6 +4,7 @@ import hotdesk.core.model.AuditEntry;
 import hotdesk.core.model.CivicLocation;
 import hotdesk.core.model.Device;
 import hotdesk.core.model.DeskLine;
+import hotdesk.core.model.DeskPhoneSettings;
 import hotdesk.core.model.EndReason;
 import hotdesk.core.model.Mac;
 import hotdesk.core.model.PhoneModels;
@@ -35,8 +36,14 @@ public final class ManageDevices {
     public static final String SITE = "site";
     public static final String ELIN = "elin";
     public static final String ENABLED = "enabled";
-    /** Every column besides {@link #MAC}, in the order export writes them. */
-    public static final List<String> COLUMNS = List.of(VENDOR, MODEL, LABEL, SITE, ELIN, ENABLED);
+    /** Every column besides {@link #MAC}, in the order export writes them: then the desk's phone overrides. */
+    public static final List<String> COLUMNS = columns();
+
+    private static List<String> columns() {
+        List<String> c = new ArrayList<>(List.of(VENDOR, MODEL, LABEL, SITE, ELIN, ENABLED));
+        c.addAll(DeskPhoneSettings.FIELDS);
+        return List.copyOf(c);
+    }
 
     public sealed interface Result {
     }
@@ -51,8 +58,22 @@ public final class ManageDevices {
     public record Unchanged(Device device) implements Result {
     }
 
-    /** What {@link #set} changes; a null field stays as it is; an empty site or ELIN clears it. */
-    public record DeviceChanges(String label, String site, String elin, String model, Boolean enabled) {
+    /**
+     * What {@link #set} changes; a null field stays as it is; an empty site or ELIN clears it.
+     *
+     * @param phones the desk's own phone settings to change, by {@link DeskPhoneSettings#FIELDS} name as typed
+     *               (an empty value clears that override)
+     */
+    public record DeviceChanges(String label, String site, String elin, String model, Boolean enabled,
+                                Map<String, String> phones) {
+        public DeviceChanges {
+            phones = phones == null ? Map.of() : Map.copyOf(phones);
+        }
+
+        /** Changes that leave the desk's phone settings as they are. */
+        public DeviceChanges(String label, String site, String elin, String model, Boolean enabled) {
+            this(label, site, elin, model, enabled, Map.of());
+        }
     }
 
     /**
@@ -61,7 +82,16 @@ public final class ManageDevices {
      *
      * @param lines 1 (the model decides), or the model's own number of desk lines
      */
-    public record NewDevice(String mac, String vendor, String model, String label, String site, String elin, int lines) {
+    public record NewDevice(String mac, String vendor, String model, String label, String site, String elin, int lines,
+                            Map<String, String> phones) {
+        public NewDevice {
+            phones = phones == null ? Map.of() : Map.copyOf(phones);
+        }
+
+        /** A device that takes its site's and the global phone settings. */
+        public NewDevice(String mac, String vendor, String model, String label, String site, String elin, int lines) {
+            this(mac, vendor, model, label, site, elin, lines, Map.of());
+        }
     }
 
     private final Ledger ledger;
@@ -118,7 +148,7 @@ public final class ManageDevices {
             String model = known.get().name();
             String label = n.label() == null ? null : ValueRules.name("label", n.label());
             device = new Device(mac, n.vendor(), model, label, ValueRules.text("site", n.site()),
-                    ValueRules.number("elin", n.elin() == null ? "" : n.elin()), true);
+                    ValueRules.number("elin", n.elin() == null ? "" : n.elin()), true, DeskPhoneSettings.NONE.with(n.phones()));
             ValueRules.name("label", device.label());
             int ports = known.get().ports();
             if (n.lines() != 1 && n.lines() != ports) {
@@ -144,8 +174,9 @@ public final class ManageDevices {
             tx.setDeskLocation(device.mac(), deskFields);
         }
         tx.bump(lines.stream().map(l -> Target.desk(l.endpointId())).toArray(Target[]::new));
+        List<String> own = device.phones().diffs(DeskPhoneSettings.NONE);
         tx.audit(new AuditEntry(clock.instant(), actor, "device.add", device.mac().value(),
-                "model=" + device.model() + " lines=" + lines.size()));
+                "model=" + device.model() + " lines=" + lines.size() + (own.isEmpty() ? "" : " " + String.join(" ", own))));
     }
 
     /** One desk line per port of {@code model}, each with a generated strong secret. */
@@ -187,6 +218,7 @@ public final class ManageDevices {
             if (c.model() != null) {
                 ValueRules.id("model", c.model());
             }
+            DeskPhoneSettings.NONE.with(c.phones()); // checks the values before the transaction
         } catch (IllegalArgumentException e) {
             return new Refused(e.getMessage());
         }
@@ -215,7 +247,8 @@ public final class ManageDevices {
         }
         Device now = new Device(mac, was.vendor(), newModel,
                 c.label() == null ? was.label() : c.label(), c.site() == null ? was.site() : c.site(),
-                c.elin() == null ? was.elin() : c.elin(), c.enabled() == null ? was.enabled() : c.enabled());
+                c.elin() == null ? was.elin() : c.elin(), c.enabled() == null ? was.enabled() : c.enabled(),
+                was.phones().with(c.phones()));
         if (update(tx, was, now, actor).isEmpty()) {
             return new Unchanged(was);
         }
@@ -242,6 +275,8 @@ public final class ManageDevices {
         if (was.enabled() != now.enabled()) {
             diffs.add("enabled=" + (now.enabled() ? "on" : "off"));
         }
+        // the phone's file changes with them: the bump below makes the running server re-notify it (check-sync)
+        diffs.addAll(now.phones().diffs(was.phones()));
         if (diffs.isEmpty()) {
             return diffs;
         }
@@ -308,7 +343,12 @@ public final class ManageDevices {
             case SITE -> d.site();
             case ELIN -> d.elin();
             case ENABLED -> d.enabled() ? "on" : "off";
-            default -> throw new IllegalArgumentException("not a device column: " + column);
+            default -> {
+                if (!DeskPhoneSettings.FIELDS.contains(column)) {
+                    throw new IllegalArgumentException("not a device column: " + column);
+                }
+                yield d.phones().value(column);
+            }
         };
     }
 

@@ -22,9 +22,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Bulk upsert of users by extension (see {@link ManageUsers#importRows}). PINs cost a PBKDF2 derivation
  * each, so they are hashed (or, for an existing user, checked against the stored hash: an equal PIN is
- * no change) before the write transaction and in parallel; the transaction itself only writes.
+ * no change) before the write transaction and in parallel, on a pool of one thread per processor; the transaction
+ * itself only writes, new users with their revisions and audit lines in JDBC batches.
  */
 final class UserImport {
+
+    /** From this many rows on, the transaction reads all users once rather than one per row. */
+    static final int READ_ALL_FROM = 200;
 
     /** Stands for a new user's PIN in a dry run, which writes nothing. */
     private static final SecretHash NOT_HASHED = new SecretHash("pbkdf2-sha256$1000$AA$AA");
@@ -84,8 +88,12 @@ final class UserImport {
                 .toList() : prepared, existing, progress);
         Ledger.Work<Import.Result> work = tx -> {
             List<Import.Change> changes = new ArrayList<>();
+            List<User> toAdd = new ArrayList<>();
+            // a big file reads every user once instead of one query per row
+            Map<Extension, User> stored = prepared.size() < READ_ALL_FROM ? null
+                    : tx.users().stream().collect(java.util.stream.Collectors.toMap(User::extension, u -> u));
             for (Prepared p : prepared) {
-                Optional<User> before = tx.user(p.ext());
+                Optional<User> before = stored == null ? tx.user(p.ext()) : Optional.ofNullable(stored.get(p.ext()));
                 SecretHash pin = pins.get(p.ext());
                 if (before.isEmpty() && dryRun) {
                     pin = NOT_HASHED;
@@ -95,9 +103,7 @@ final class UserImport {
                             p.mailbox() == null ? "" : p.mailbox(), p.policy().orElse(Optional.empty()),
                             p.enabled() == null || p.enabled());
                     changes.add(new Import.Change(p.ext().value(), Import.Kind.ADDED, added(u)));
-                    if (!dryRun) {
-                        users.insert(tx, u, actor);
-                    }
+                    toAdd.add(u);
                     continue;
                 }
                 User was = before.get();
@@ -122,6 +128,7 @@ final class UserImport {
                 }
             }
             if (!dryRun) {
+                users.insertAll(tx, toAdd, actor); // batched: users, revisions, audit lines
                 long added = changes.stream().filter(c -> c.kind() == Import.Kind.ADDED).count();
                 long changed = changes.stream().filter(c -> c.kind() == Import.Kind.CHANGED).count();
                 if (added + changed > 0) {
@@ -146,13 +153,39 @@ final class UserImport {
             progress.step("pins", 0, total);
         }
         Map<Extension, SecretHash> out = new java.util.concurrent.ConcurrentHashMap<>();
-        withPin.parallelStream().forEach(p -> {
-            User was = existing.get(p.ext());
-            SecretHash h = was != null && hasher.verify(p.pin(), was.pinHash()) ? was.pinHash() : hasher.hash(p.pin());
-            out.put(p.ext(), h);
-            progress.step("pins", done.incrementAndGet(), total);
-        });
+        if (total == 0) {
+            return out;
+        }
+        // a pool of its own: the common pool has availableProcessors - 1 workers (1 on a 2-core machine)
+        java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(hashThreads(
+                Runtime.getRuntime().availableProcessors(), total));
+        try {
+            pool.submit(() -> withPin.parallelStream().forEach(p -> {
+                User was = existing.get(p.ext());
+                SecretHash h = was != null && hasher.verify(p.pin(), was.pinHash()) ? was.pinHash() : hasher.hash(p.pin());
+                out.put(p.ext(), h);
+                progress.step("pins", done.incrementAndGet(), total);
+            })).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while hashing PINs", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
         return out;
+    }
+
+    /** Threads that hash PINs: one per processor, never more than there are PINs. */
+    static int hashThreads(int processors, int pins) {
+        return Math.max(1, Math.min(processors, pins));
     }
 
     private static List<String> added(User u) {

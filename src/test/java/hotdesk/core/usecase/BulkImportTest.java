@@ -85,6 +85,42 @@ class BulkImportTest {
     }
 
     @Test
+    void a_big_file_adds_every_new_user_with_its_own_revision_and_audit_line_and_changes_the_stored_ones() {
+        users(false, row(2, "extension", "10000", "name", "Kept", "pin", PIN));
+        long before = latest();
+        List<Import.Row> rows = new ArrayList<>();
+        rows.add(row(2, "extension", "10000", "name", "Renamed"));
+        for (int i = 1; i < UserImport.READ_ALL_FROM + 5; i++) {
+            rows.add(row(2 + i, "extension", Integer.toString(10000 + i), "name", "User " + i, "pin", PIN2));
+        }
+
+        Import.Imported r = imported(world.users.importRows(rows, false, "admin", Import.Progress.NONE));
+
+        int added = UserImport.READ_ALL_FROM + 4;
+        assertThat(r.count(Import.Kind.ADDED)).isEqualTo(added);
+        assertThat(r.changes().get(0)).isEqualTo(new Import.Change("10000", Import.Kind.CHANGED, List.of("name=Renamed")));
+        assertThat(user("10000").name()).isEqualTo("Renamed");
+        assertThat(world.hasher.verify(PIN2, user(Integer.toString(10000 + added)).pinHash())).isTrue();
+        Set<Long> revisions = new java.util.HashSet<>();
+        for (int i = 1; i <= added; i++) {
+            Target t = Target.user(Extension.of(Integer.toString(10000 + i)));
+            revisions.add(ledger.<Long>read(tx -> tx.revision(t)));
+        }
+        assertThat(revisions).hasSize(added).allMatch(v -> v > before);
+        assertThat(ledger.audit()).filteredOn(a -> a.action().equals("user.add")).hasSize(added + 1);
+
+        Import.Imported again = imported(world.users.importRows(rows, false, "admin", Import.Progress.NONE));
+        assertThat(again.count(Import.Kind.UNCHANGED)).isEqualTo(added + 1);
+    }
+
+    @Test
+    void pins_are_hashed_on_one_thread_per_processor_but_never_more_threads_than_pins() {
+        assertThat(UserImport.hashThreads(2, 10_000)).isEqualTo(2);
+        assertThat(UserImport.hashThreads(8, 3)).isEqualTo(3);
+        assertThat(UserImport.hashThreads(1, 0)).isEqualTo(1);
+    }
+
+    @Test
     void importing_the_same_users_again_changes_nothing_not_even_the_pin_hash() {
         Import.Row[] rows = {row(2, "extension", "201", "name", "Ada", "pin", PIN, "policy", ""),
                 row(3, "extension", "202", "name", "Bob", "pin", PIN2, "hotdesk", "on")};
