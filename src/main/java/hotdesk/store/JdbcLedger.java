@@ -39,6 +39,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -75,7 +76,10 @@ import java.util.stream.Collectors;
  *
  * <p><b>Failures.</b> A serialization failure, a deadlock or a lock timeout (SQLState 40001, 40P01,
  * 55P03; H2 codes 40001, 50200, 90131) rolls the transaction back and runs the work again, at most
- * {@link #MAX_ATTEMPTS} times with a short random pause; the work must therefore have no effect
+ * {@link #MAX_ATTEMPTS} times with a short random pause, and no attempt starts after one overall
+ * {@link #DEADLINE} counted from the first: a lock timeout has already waited that long (both databases wait
+ * 10 s for a lock), so it is not retried, and a caller never waits five lock timeouts (50 s) behind a stuck
+ * writer; quick conflicts (deadlocks, serialization failures) are still retried. The work must have no effect
  * outside the transaction (the port says so). A unique key violation (23505) becomes
  * {@link DuplicateException}; the inserts that can raise it run under a savepoint, so a work that
  * catches it can go on and commit, as with the in-memory ledger. Every other SQL error becomes one
@@ -94,6 +98,8 @@ import java.util.stream.Collectors;
 final class JdbcLedger implements Ledger {
 
     static final int MAX_ATTEMPTS = 5;
+    /** No new attempt after this long since the first began: the lock timeout of both databases (10 s). */
+    static final Duration DEADLINE = Duration.ofSeconds(10);
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcLedger.class);
 
@@ -105,15 +111,22 @@ final class JdbcLedger implements Ledger {
 
     /** On PostgreSQL a write that bumps a revision sends {@value LedgerChanges#CHANNEL} with its commit. */
     private final boolean notifyChanges;
+    /** See {@link #DEADLINE}. */
+    private final Duration deadline;
 
     JdbcLedger(DataSource dataSource, String shownUrl) {
         this(dataSource, shownUrl, false);
     }
 
     JdbcLedger(DataSource dataSource, String shownUrl, boolean notifyChanges) {
+        this(dataSource, shownUrl, notifyChanges, DEADLINE);
+    }
+
+    JdbcLedger(DataSource dataSource, String shownUrl, boolean notifyChanges, Duration deadline) {
         this.dataSource = dataSource;
         this.shownUrl = shownUrl;
         this.notifyChanges = notifyChanges;
+        this.deadline = deadline;
     }
 
     @Override
@@ -144,11 +157,18 @@ final class JdbcLedger implements Ledger {
                     + "wait for its own write lock; make both changes in one transaction, or one after the other");
         }
         Conflict last = null;
+        long start = System.nanoTime();
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             try {
                 return once(work, readOnly);
             } catch (Conflict c) {
                 last = c;
+                if (System.nanoTime() - start >= deadline.toNanos()) {
+                    // a lock timeout waited the whole deadline already: another try would make the caller wait as long again
+                    throw new LedgerException("ledger transaction on " + shownUrl + " gave up after " + attempt + " attempt(s) in "
+                            + millisSince(start) + " ms, past its deadline of " + deadline.toMillis() + " ms: " + c.getMessage(),
+                            c.getCause());
+                }
                 LOG.debug("ledger transaction attempt {} of {} on {} hit a conflict, retrying: {}", attempt, MAX_ATTEMPTS,
                         shownUrl, c.getMessage());
                 if (attempt < MAX_ATTEMPTS) {
@@ -211,6 +231,10 @@ final class JdbcLedger implements Ledger {
             }
             release(c);
         }
+    }
+
+    private static long millisSince(long start) {
+        return (System.nanoTime() - start) / 1_000_000;
     }
 
     private Connection borrow() {
