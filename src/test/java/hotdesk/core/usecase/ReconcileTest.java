@@ -144,6 +144,29 @@ class ReconcileTest {
     }
 
     @Test
+    void once_asterisk_answers_again_the_targets_that_failed_during_the_outage_are_retried_at_once_not_after_their_backoff() {
+        world.reconcile.runOnce();
+        world.asterisk.down(true);
+        world.pinLogin(MAC, "101", "4711"); // pushed during the outage: desk and user fail
+        for (int i = 0; i < 4; i++) {
+            world.clock.advance(Duration.ofSeconds(30));
+            assertThat(world.reconcile.runOnce().failed()).isEqualTo(2); // backoff 2, 4, 8, then 16 s
+        }
+        world.asterisk.down(false);
+        world.clock.advance(Duration.ofSeconds(1));
+        assertThat(world.reconcile.runOnce().skipped()).as("still backing off, nothing proved Asterisk is back").isEqualTo(2);
+
+        // a change pushed now succeeds: Asterisk answers again
+        world.device("0015651234cd");
+        world.reconcile.runOnce();
+        world.reconcile.runOnce();
+
+        assertThat(world.asterisk.endpoint(desk(MAC))).containsEntry("callerid", "\"Alice\" <101>");
+        assertThat(world.asterisk.endpoint("101")).containsEntry("aors", desk(MAC) + ",101");
+        assertThat(world.reconcile.idle()).isTrue();
+    }
+
+    @Test
     void a_removed_device_is_deleted_from_asterisk_endpoint_first() {
         world.reconcile.runOnce();
         world.devices.remove(MAC, "test");
