@@ -23,7 +23,7 @@ public final class FaultBench {
 
     public static void main(String[] args) throws Exception {
         int outage = args.length > 0 ? Integer.parseInt(args[0]) : 30;
-        int pairs = args.length > 1 ? Integer.parseInt(args[1]) : 600;
+        int pairs = args.length > 1 ? Integer.parseInt(args[1]) : 300;
         List<Report> reports = new ArrayList<>();
         System.out.printf("fault bench: %d fresh user/desk pairs per fault, outages of %d s, load average %s%n", pairs, outage,
                 loadAverage());

@@ -295,6 +295,20 @@ final class FaultRig implements AutoCloseable {
                 + last.subList(0, Math.min(10, last.size())) + (last.size() > 10 ? " and " + (last.size() - 10) + " more" : ""));
     }
 
+    /**
+     * Waits until every node in this JVM is connected and idle: at start a node pushes everything, and again when
+     * AMI reports Asterisk booted during that push; a fault measured during that would measure the start too.
+     */
+    void awaitSettled(List<Node> which, Duration patience) throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (!which.stream().allMatch(Node::settled)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the nodes did not settle within " + patience);
+            }
+            Thread.sleep(100);
+        }
+    }
+
     /** AssertionError naming every broken ledger invariant. */
     void assertLedgerInvariants() {
         List<String> v = ledgerViolations();
@@ -405,6 +419,11 @@ final class FaultRig implements AutoCloseable {
         void kill9() throws InterruptedException {
             process.destroyForcibly();
             process.waitFor(30, TimeUnit.SECONDS);
+        }
+
+        /** In this JVM: AMI connected and the reconciler has nothing left to do (a node of its own: true). */
+        boolean settled() {
+            return server == null || server.amiConnected() && server.reconcile().idle();
         }
 
         boolean up() {

@@ -49,6 +49,7 @@ final class FaultScenarios {
             a.startHere();
             b.startHere();
             rig.awaitAsterisks(List.of(a, b), true, PATIENCE);
+            rig.awaitSettled(List.of(a, b), PATIENCE);
             Logins load = rig.logins(List.of(a, b), 2, Duration.ofMillis(50));
             Thread.sleep(before.toMillis());
             long t0 = System.nanoTime();
@@ -76,6 +77,7 @@ final class FaultScenarios {
             Node n = rig.node("node", true);
             n.startHere();
             rig.awaitAsterisks(List.of(n), true, PATIENCE);
+            rig.awaitSettled(List.of(n), PATIENCE);
             Logins load = rig.logins(List.of(n), 1, Duration.ofMillis(100));
             Thread.sleep(1000);
             TcpProxy proxy = which.equals("ari") ? n.ariProxy : n.amiProxy;
@@ -112,6 +114,7 @@ final class FaultScenarios {
             a.startProcess();
             b.startHere();
             rig.awaitAsterisks(List.of(a, b), true, PATIENCE);
+            rig.awaitSettled(List.of(a, b), PATIENCE);
             Logins onA = rig.logins(List.of(a), 3, Duration.ofMillis(5));
             Thread.sleep(before.toMillis());
             long kill = System.nanoTime();
@@ -148,6 +151,7 @@ final class FaultScenarios {
             Node n = rig.node("node", false);
             n.startHere();
             rig.awaitAsterisks(List.of(n), true, PATIENCE);
+            rig.awaitSettled(List.of(n), PATIENCE);
             Logins load = rig.logins(List.of(n), 1, Duration.ofMillis(100));
             Thread.sleep(1000);
             long t0 = System.nanoTime();
@@ -161,6 +165,9 @@ final class FaultScenarios {
             Map<String, String> f = new LinkedHashMap<>();
             f.put("run-asterisk restart (stop, start, FullyBooted)", seconds(up - t0));
             f.put("answers to logins begun during the restart", rig.answers(t0, up).toString());
+            f.put("first login answered OK (applied at once) after Asterisk was up", rig.attempts().stream()
+                    .filter(x -> x.startNanos() >= up && x.result().equals("OK")).mapToLong(FaultRig.Attempt::endNanos).min()
+                    .stream().mapToObj(e -> seconds(e - up)).findFirst().orElse("none during the " + after.toSeconds() + " s after"));
             f.put("every desk and user matches the ledger, after the load stopped", seconds(matched - stopped)
                     + " (" + seconds(matched - up) + " after Asterisk was up)");
             f.put("logins in the run", Integer.toString(rig.touched()));
