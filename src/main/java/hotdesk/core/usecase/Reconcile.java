@@ -430,7 +430,7 @@ public final class Reconcile implements ApplyNow {
     }
 
     /**
-     * A push went through: Asterisk answers. Targets whose failures began since the success before this one
+     * A push went through: Asterisk answers. Targets whose failures began after the success before this one
      * failed because it did not; they are due now instead of after their backoff.
      */
     private void succeeded() {
@@ -443,7 +443,7 @@ public final class Reconcile implements ApplyNow {
         int due = 0;
         for (Map.Entry<Target, Backoff> e : backoff.entrySet()) {
             Backoff b = e.getValue();
-            if (b.passing() && !b.since().isBefore(before) && b.next().isAfter(now)
+            if (b.passing() && b.since().isAfter(before) && b.next().isAfter(now)
                     && backoff.replace(e.getKey(), b, new Backoff(b.revision(), b.failures(), now, b.since(), true))) {
                 due++;
             }
