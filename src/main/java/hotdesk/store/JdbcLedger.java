@@ -84,7 +84,9 @@ import java.util.stream.Collectors;
  * {@link DuplicateException}; the inserts that can raise it run under a savepoint, so a work that
  * catches it can go on and commit, as with the in-memory ledger. Every other SQL error becomes one
  * {@link LedgerException} naming the operation and the URL (password masked) and rolls everything
- * back. A connection error at commit is not retried: the outcome is unknown then. Exceptions of the
+ * back. A connection lost before the commit (PostgreSQL restarted or ended the session) committed nothing and
+ * is retried like a conflict, on a new connection; a connection error at commit is not retried: the outcome is
+ * unknown then. Exceptions of the
  * work itself roll back and propagate unchanged.
  *
  * <p><b>Time.</b> Instants are stored as TIMESTAMP(6) WITH TIME ZONE and truncated to microseconds
@@ -258,8 +260,27 @@ final class JdbcLedger implements Ledger {
         try {
             c.commit();
         } catch (SQLException e) {
-            throw translate(e, "commit");
+            throw translate(e, COMMIT);
         }
+    }
+
+    private static final String COMMIT = "commit";
+
+    /**
+     * Whether the database connection broke (PostgreSQL restarted or ended the session, the network dropped):
+     * SQLState class 08, or 57P01–57P03 (administrator shutdown, crash shutdown, cannot connect now).
+     */
+    static boolean connectionLost(SQLException e) {
+        for (SQLException s = e; s != null; s = s.getNextException()) {
+            String state = s.getSQLState() == null ? "" : s.getSQLState();
+            if (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")) {
+                return true;
+            }
+            if (s.getCause() instanceof SQLException inner && inner != s && connectionLost(inner)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void rollback(Connection c, Throwable cause) {
@@ -331,6 +352,11 @@ final class JdbcLedger implements Ledger {
     RuntimeException translate(SQLException e, String what) {
         if (retryable(e)) {
             return new Conflict(what + ": " + sqlSummary(e), e);
+        }
+        if (!COMMIT.equals(what) && connectionLost(e)) {
+            // before the commit a lost session committed nothing (the server rolled it back): run it again on a
+            // new connection (the pool drops the broken one; while the database restarts the next waits for it)
+            return new Conflict(what + ": connection lost before the commit, nothing committed: " + sqlSummary(e), e);
         }
         if (uniqueViolation(e)) {
             return new DuplicateException(what + ": a row with this key exists already");
