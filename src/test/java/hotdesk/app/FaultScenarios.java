@@ -21,6 +21,8 @@ final class FaultScenarios {
 
     /** How long Asterisk may take to match the ledger after a fault before that counts as a failure. */
     static final Duration PATIENCE = Duration.ofSeconds(60);
+    /** How long the first full push of a node may take (hundreds of desks on a loaded machine: minutes). */
+    static final Duration START_PATIENCE = Duration.ofMinutes(5);
 
     private FaultScenarios() {
     }
@@ -48,8 +50,8 @@ final class FaultScenarios {
             Node b = rig.node("node-b", false);
             a.startHere();
             b.startHere();
-            rig.awaitAsterisks(List.of(a, b), true, PATIENCE);
-            rig.awaitSettled(List.of(a, b), PATIENCE);
+            rig.awaitAsterisks(List.of(a, b), true, START_PATIENCE);
+            rig.awaitSettled(List.of(a, b), START_PATIENCE);
             Logins load = rig.logins(List.of(a, b), 2, Duration.ofMillis(50));
             Thread.sleep(before.toMillis());
             long t0 = System.nanoTime();
@@ -76,8 +78,8 @@ final class FaultScenarios {
         try (FaultRig rig = FaultRig.create(dir, dbUrl, dbUser, pairs, Map.of())) {
             Node n = rig.node("node", true);
             n.startHere();
-            rig.awaitAsterisks(List.of(n), true, PATIENCE);
-            rig.awaitSettled(List.of(n), PATIENCE);
+            rig.awaitAsterisks(List.of(n), true, START_PATIENCE);
+            rig.awaitSettled(List.of(n), START_PATIENCE);
             Logins load = rig.logins(List.of(n), 1, Duration.ofMillis(100));
             Thread.sleep(1000);
             TcpProxy proxy = which.equals("ari") ? n.ariProxy : n.amiProxy;
@@ -113,8 +115,8 @@ final class FaultScenarios {
             Node b = rig.node("node-b", false);
             a.startProcess();
             b.startHere();
-            rig.awaitAsterisks(List.of(a, b), true, PATIENCE);
-            rig.awaitSettled(List.of(a, b), PATIENCE);
+            rig.awaitAsterisks(List.of(a, b), true, START_PATIENCE);
+            rig.awaitSettled(List.of(a, b), START_PATIENCE);
             Logins onA = rig.logins(List.of(a), 3, Duration.ofMillis(5));
             Thread.sleep(before.toMillis());
             long kill = System.nanoTime();
@@ -150,8 +152,8 @@ final class FaultScenarios {
         try (FaultRig rig = FaultRig.create(dir, dbUrl, dbUser, pairs, Map.of())) {
             Node n = rig.node("node", false);
             n.startHere();
-            rig.awaitAsterisks(List.of(n), true, PATIENCE);
-            rig.awaitSettled(List.of(n), PATIENCE);
+            rig.awaitAsterisks(List.of(n), true, START_PATIENCE);
+            rig.awaitSettled(List.of(n), START_PATIENCE);
             Logins load = rig.logins(List.of(n), 1, Duration.ofMillis(100));
             Thread.sleep(1000);
             long t0 = System.nanoTime();
