@@ -40,6 +40,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -76,12 +77,17 @@ import java.util.stream.Collectors;
  *
  * <p><b>Failures.</b> A serialization failure, a deadlock or a lock timeout (SQLState 40001, 40P01,
  * 55P03; H2 codes 40001, 50200, 90131) rolls the transaction back and runs the work again, at most
- * {@link #MAX_ATTEMPTS} times with a short random pause; the work must therefore have no effect
+ * {@link #MAX_ATTEMPTS} times with a short random pause, and no attempt starts after one overall
+ * {@link #DEADLINE} counted from the first: a lock timeout has already waited that long (both databases wait
+ * 10 s for a lock), so it is not retried, and a caller never waits five lock timeouts (50 s) behind a stuck
+ * writer; quick conflicts (deadlocks, serialization failures) are still retried. The work must have no effect
  * outside the transaction (the port says so). A unique key violation (23505) becomes
  * {@link DuplicateException}; the inserts that can raise it run under a savepoint, so a work that
  * catches it can go on and commit, as with the in-memory ledger. Every other SQL error becomes one
  * {@link LedgerException} naming the operation and the URL (password masked) and rolls everything
- * back. A connection error at commit is not retried: the outcome is unknown then. Exceptions of the
+ * back. A connection lost before the commit (PostgreSQL restarted or ended the session) committed nothing and
+ * is retried like a conflict, on a new connection; a connection error at commit is not retried: the outcome is
+ * unknown then. Exceptions of the
  * work itself roll back and propagate unchanged.
  *
  * <p><b>Time.</b> Instants are stored as TIMESTAMP(6) WITH TIME ZONE and truncated to microseconds
@@ -95,6 +101,8 @@ import java.util.stream.Collectors;
 final class JdbcLedger implements Ledger {
 
     static final int MAX_ATTEMPTS = 5;
+    /** No new attempt after this long since the first began: the lock timeout of both databases (10 s). */
+    static final Duration DEADLINE = Duration.ofSeconds(10);
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcLedger.class);
 
@@ -106,15 +114,22 @@ final class JdbcLedger implements Ledger {
 
     /** On PostgreSQL a write that bumps a revision sends {@value LedgerChanges#CHANNEL} with its commit. */
     private final boolean notifyChanges;
+    /** See {@link #DEADLINE}. */
+    private final Duration deadline;
 
     JdbcLedger(DataSource dataSource, String shownUrl) {
         this(dataSource, shownUrl, false);
     }
 
     JdbcLedger(DataSource dataSource, String shownUrl, boolean notifyChanges) {
+        this(dataSource, shownUrl, notifyChanges, DEADLINE);
+    }
+
+    JdbcLedger(DataSource dataSource, String shownUrl, boolean notifyChanges, Duration deadline) {
         this.dataSource = dataSource;
         this.shownUrl = shownUrl;
         this.notifyChanges = notifyChanges;
+        this.deadline = deadline;
     }
 
     @Override
@@ -145,11 +160,18 @@ final class JdbcLedger implements Ledger {
                     + "wait for its own write lock; make both changes in one transaction, or one after the other");
         }
         Conflict last = null;
+        long start = System.nanoTime();
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             try {
                 return once(work, readOnly);
             } catch (Conflict c) {
                 last = c;
+                if (System.nanoTime() - start >= deadline.toNanos()) {
+                    // a lock timeout waited the whole deadline already: another try would make the caller wait as long again
+                    throw new LedgerException("ledger transaction on " + shownUrl + " gave up after " + attempt + " attempt(s) in "
+                            + millisSince(start) + " ms, past its deadline of " + deadline.toMillis() + " ms: " + c.getMessage(),
+                            c.getCause());
+                }
                 LOG.debug("ledger transaction attempt {} of {} on {} hit a conflict, retrying: {}", attempt, MAX_ATTEMPTS,
                         shownUrl, c.getMessage());
                 if (attempt < MAX_ATTEMPTS) {
@@ -214,6 +236,10 @@ final class JdbcLedger implements Ledger {
         }
     }
 
+    private static long millisSince(long start) {
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
     private Connection borrow() {
         if (dataSource instanceof HikariDataSource pool && pool.isClosed()) {
             throw new LedgerException("the ledger database " + shownUrl + " is closed (hotdesk is shutting down)", null);
@@ -235,8 +261,27 @@ final class JdbcLedger implements Ledger {
         try {
             c.commit();
         } catch (SQLException e) {
-            throw translate(e, "commit");
+            throw translate(e, COMMIT);
         }
+    }
+
+    private static final String COMMIT = "commit";
+
+    /**
+     * Whether the database connection broke (PostgreSQL restarted or ended the session, the network dropped):
+     * SQLState class 08, or 57P01–57P03 (administrator shutdown, crash shutdown, cannot connect now).
+     */
+    static boolean connectionLost(SQLException e) {
+        for (SQLException s = e; s != null; s = s.getNextException()) {
+            String state = s.getSQLState() == null ? "" : s.getSQLState();
+            if (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")) {
+                return true;
+            }
+            if (s.getCause() instanceof SQLException inner && inner != s && connectionLost(inner)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void rollback(Connection c, Throwable cause) {
@@ -308,6 +353,11 @@ final class JdbcLedger implements Ledger {
     RuntimeException translate(SQLException e, String what) {
         if (retryable(e)) {
             return new Conflict(what + ": " + sqlSummary(e), e);
+        }
+        if (!COMMIT.equals(what) && connectionLost(e)) {
+            // before the commit a lost session committed nothing (the server rolled it back): run it again on a
+            // new connection (the pool drops the broken one; while the database restarts the next waits for it)
+            return new Conflict(what + ": connection lost before the commit, nothing committed: " + sqlSummary(e), e);
         }
         if (uniqueViolation(e)) {
             return new DuplicateException(what + ": a row with this key exists already");

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -272,6 +273,35 @@ abstract class JdbcLedgerContract extends LedgerContract {
         }
         assertThat(runs).hasValue(JdbcLedger.MAX_ATTEMPTS);
         assertThat(ledger.read(LedgerTx::users)).containsExactly(user("101"));
+    }
+
+    @Test
+    void a_lock_timeout_that_used_up_the_deadline_is_not_retried() throws Exception {
+        given(tx -> tx.insertUser(user("101")));
+        AtomicInteger runs = new AtomicInteger();
+        try (Database quick = Database.open(withShortLockTimeout());
+             Connection blocker = lockUser101()) {
+            // the deadline is no longer than the lock wait (~300 ms), as the defaults are (10 s both): one lock timeout uses it up
+            JdbcLedger bounded = new JdbcLedger(quick.dataSource(), quick.settings().maskedUrl(), false, Duration.ofMillis(250));
+            assertThatThrownBy(() -> bounded.transact(tx -> {
+                runs.incrementAndGet();
+                tx.updateUser(new User(ext("101"), "Renamed", hash("r"), true, "internal", "", "secret-xyz", false));
+                return null;
+            })).isInstanceOf(LedgerException.class)
+                    .hasMessageContaining("gave up after 1 attempt(s)")
+                    .hasMessageContaining("past its deadline of 250 ms")
+                    .hasMessageContaining(quick.settings().maskedUrl());
+            blocker.rollback();
+        }
+        assertThat(runs).hasValue(1);
+        assertThat(ledger.read(LedgerTx::users)).containsExactly(user("101"));
+    }
+
+    @Test
+    void the_default_deadline_is_the_lock_timeout_so_a_lock_timeout_is_never_waited_for_again() {
+        assertThat(JdbcLedger.DEADLINE).isEqualTo(Duration.ofSeconds(10));
+        assertThat(Database.PG_SESSION_OPTIONS).contains("lock_timeout=10s");
+        assertThat(DatabaseSettings.h2(java.nio.file.Path.of("ledger")).url()).contains("LOCK_TIMEOUT=10000");
     }
 
     /** A plain connection of this test's database that holds a row lock on user 101 until rolled back. */

@@ -43,7 +43,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * at most once per desk revision, whichever of a login's own apply, a pass, a retry or a full push
  * pushes it (several may, one after the other, under the target's lock), and a user target never
  * notifies (the desk target of the same change does). A failed target is retried with exponential backoff
- * (1 s doubling to {@code maxBackoff}); a newer revision of it is tried at once. Work on one target is
+ * (1 s doubling to {@code maxBackoff}); a newer revision of it is tried at once. When Asterisk was unreachable
+ * (ARI or AMI down, Asterisk restarting) every target pushed meanwhile has backed off, some to half a minute:
+ * the first push that succeeds again makes every target that began failing since the previous success (for a
+ * passing reason) due at once, so the outage ends when Asterisk is back, not when the longest backoff runs out.
+ * A target that keeps failing on its own is not hurried again: only failures that began after the last success
+ * count. Work on one target is
  * serialised, so a login thread and the background pass cannot interleave stale pushes.
  * Thread-safe; blocking.
  */
@@ -92,8 +97,15 @@ public final class Reconcile implements ApplyNow {
     /** Desks pushed while Asterisk lacked their ACL (or had other rules): their endpoint is created anew once it has it. */
     private final Set<Target> aclPending = ConcurrentHashMap.newKeySet();
 
-    private record Backoff(long revision, int failures, Instant next) {
+    /**
+     * A failed target: its revision, failures of that revision, when to try again, when that revision first
+     * failed, and whether the failure was a passing one (unreachable, timeout) rather than a refusal.
+     */
+    private record Backoff(long revision, int failures, Instant next, Instant since, boolean passing) {
     }
+
+    /** When a push last succeeded (any target): failures that began later were the outage's, not the target's. */
+    private volatile Instant lastSuccess = Instant.MIN;
 
     /** Summary of one pass, for logs and tests. */
     public record Pass(int applied, int failed, int skipped) {
@@ -279,6 +291,7 @@ public final class Reconcile implements ApplyNow {
                     awaiting.remove(target);
                 }
                 backoff.remove(target);
+                succeeded();
                 telemetry.pushed(target.kind(), true);
                 events.changed(List.of(target));
                 if (s.gone()) {
@@ -416,12 +429,39 @@ public final class Reconcile implements ApplyNow {
         dialplan.put(Projections.userFacts(target.id(), desks));
     }
 
+    /**
+     * A push went through: Asterisk answers. Targets whose failures began after the success before this one
+     * failed because it did not; they are due now instead of after their backoff.
+     */
+    private void succeeded() {
+        Instant now = clock.instant();
+        Instant before = lastSuccess;
+        lastSuccess = now;
+        if (backoff.isEmpty()) {
+            return;
+        }
+        int due = 0;
+        for (Map.Entry<Target, Backoff> e : backoff.entrySet()) {
+            Backoff b = e.getValue();
+            if (b.passing() && b.since().isAfter(before) && b.next().isAfter(now)
+                    && backoff.replace(e.getKey(), b, new Backoff(b.revision(), b.failures(), now, b.since(), true))) {
+                due++;
+            }
+        }
+        if (due > 0) {
+            int n = due;
+            LOG.log(System.Logger.Level.INFO, () -> "Asterisk answers again: " + n + " target(s) that failed meanwhile are retried now");
+        }
+    }
+
     private void fail(Target target, long revision, RuntimeException e) {
         Backoff prev = backoff.get(target);
-        int failures = prev != null && prev.revision() == revision ? prev.failures() + 1 : 1;
+        boolean same = prev != null && prev.revision() == revision;
+        int failures = same ? prev.failures() + 1 : 1;
         boolean retryable = !(e instanceof PbxException p) || p.retryable();
         Duration wait = retryable ? backoffFor(failures) : maxBackoff;
-        backoff.put(target, new Backoff(revision, failures, clock.instant().plus(wait)));
+        Instant now = clock.instant();
+        backoff.put(target, new Backoff(revision, failures, now.plus(wait), same ? prev.since() : now, retryable));
         String message = e.getMessage();
         LOG.log(System.Logger.Level.WARNING, () -> "apply " + target + " failed (" + failures + "x, next try in " + wait.toSeconds() + " s): " + message);
         telemetry.pushed(target.kind(), false);

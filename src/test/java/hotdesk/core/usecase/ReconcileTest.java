@@ -144,6 +144,66 @@ class ReconcileTest {
     }
 
     @Test
+    void once_asterisk_answers_again_the_targets_that_failed_during_the_outage_are_retried_at_once_not_after_their_backoff() {
+        world.reconcile.runOnce();
+        world.clock.advance(Duration.ofSeconds(5));
+        world.asterisk.down(true);
+        world.pinLogin(MAC, "101", "4711"); // pushed during the outage: desk and user fail
+        for (int i = 0; i < 4; i++) {
+            world.clock.advance(Duration.ofSeconds(30));
+            assertThat(world.reconcile.runOnce().failed()).isEqualTo(2); // backoff 2, 4, 8, then 16 s
+        }
+        world.asterisk.down(false);
+        world.clock.advance(Duration.ofSeconds(1));
+        assertThat(world.reconcile.runOnce().skipped()).as("still backing off, nothing proved Asterisk is back").isEqualTo(2);
+
+        // a change pushed now succeeds: Asterisk answers again
+        world.device("0015651234cd");
+        world.reconcile.runOnce();
+        world.reconcile.runOnce();
+
+        assertThat(world.asterisk.endpoint(desk(MAC))).containsEntry("callerid", "\"Alice\" <101>");
+        assertThat(world.asterisk.endpoint("101")).containsEntry("aors", desk(MAC) + ",101");
+        assertThat(world.reconcile.idle()).isTrue();
+    }
+
+    @Test
+    void a_target_that_keeps_failing_on_its_own_is_not_hurried_by_other_targets_succeeding() {
+        AtomicBoolean refuseDesk = new AtomicBoolean();
+        Pbx picky = new Pbx() {
+            @Override
+            public void push(List<PjsipObject> objects) {
+                if (refuseDesk.get() && objects.stream().anyMatch(o -> o.id().equals(desk(MAC)))) {
+                    throw new PbxException("ARI PUT endpoint/" + desk(MAC) + " → 500", true);
+                }
+                world.asterisk.push(objects);
+            }
+
+            @Override
+            public void remove(List<PjsipObject.Type> types, List<String> ids) {
+                world.asterisk.remove(types, ids);
+            }
+        };
+        Reconcile reconcile = new Reconcile(ledger, picky, world.asterisk, world.asterisk,
+                new Projections(PjsipProfile.defaults()), world.clock, NODE, Duration.ofSeconds(60));
+        reconcile.runOnce();
+        world.clock.advance(Duration.ofSeconds(1));
+        refuseDesk.set(true);
+        // the desk starts failing on its own while its user goes through (that success hurries the desk once)
+        new LogIn(ledger, world.hasher, world.seating, reconcile, world.clock)
+                .execute(desk(MAC), new LogIn.Pin(Extension.of("101"), "4711"), "test");
+        assertThat(reconcile.runOnce()).isEqualTo(new Reconcile.Pass(0, 1, 0));
+
+        // other targets succeed later: the desk's failure began before, so it waits out its backoff (2 s now)
+        world.clock.advance(Duration.ofMillis(500));
+        world.device("0015651234cd");
+        assertThat(reconcile.runOnce()).isEqualTo(new Reconcile.Pass(1, 0, 1));
+        assertThat(reconcile.runOnce()).isEqualTo(new Reconcile.Pass(0, 0, 1));
+        world.clock.advance(Duration.ofMillis(1600));
+        assertThat(reconcile.runOnce()).isEqualTo(new Reconcile.Pass(0, 1, 0));
+    }
+
+    @Test
     void a_removed_device_is_deleted_from_asterisk_endpoint_first() {
         world.reconcile.runOnce();
         world.devices.remove(MAC, "test");
