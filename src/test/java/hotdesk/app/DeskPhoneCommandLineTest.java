@@ -158,8 +158,11 @@ class DeskPhoneCommandLineTest {
             assertThat(revisionOfLine(GATEWAY, port)).as("line " + port).isGreaterThan(gatewayBefore);
         }
         String rendered = ok("provision", "render", GATEWAY);
-        assertThat(rendered.split("gw-proxy.example.net", -1).length - 1).as("every port's account names the desk's server")
-                .isGreaterThanOrEqualTo(4);
+        // an HT81x keeps the server in profile 1 (P47), which every port's account uses (P4150.. = 0)
+        assertThat(rendered).as("the gateway's profile names the desk's server").contains("<P47>gw-proxy.example.net:5060</P47>");
+        for (int port = 1; port <= 4; port++) {
+            assertThat(rendered).as("port " + port + " uses profile 1").contains("<P" + (4149 + port) + ">0</P" + (4149 + port) + ">");
+        }
         assertThat(rendered).doesNotContain("pbx.example.com");
 
         // an empty value clears the override: the site's value applies again, the desk is told, the same again is no change

@@ -42,7 +42,9 @@ public final class ScaleBench {
 
     private static final Pattern PUSHES = Pattern.compile("(?m)^hotdesk_pushes_total\\{kind=\"(desk|user)\",result=\"ok\",?\\} ([0-9.E]+)");
     /** What {@code scripts/hotdesk} sets by default; {@code HOTDESK_JAVA_OPTS} overrides it as it does there. */
-    private static final String JAVA_OPTS = System.getenv().getOrDefault("HOTDESK_JAVA_OPTS", defaultJavaOpts());
+    private static final String JAVA_OPTS = System.getenv().getOrDefault("HOTDESK_JAVA_OPTS", javaOpts("default_java_opts"));
+    /** What {@code scripts/hotdesk} sets for the other commands (status, list). */
+    private static final String CLI_JAVA_OPTS = System.getenv().getOrDefault("HOTDESK_JAVA_OPTS", javaOpts("cli_java_opts"));
 
     private ScaleBench() {
     }
@@ -91,7 +93,10 @@ public final class ScaleBench {
             List<String> cmd = new ArrayList<>(List.of("java"));
             cmd.addAll(List.of(JAVA_OPTS.split(" ")));
             cmd.addAll(List.of("-jar", jar.toString(), "--config", props.toString(), "serve"));
-            server = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("serve.log").toFile()).start();
+            ProcessBuilder serve = new ProcessBuilder(cmd);
+            // as scripts/hotdesk does: two malloc arenas, not one per thread
+            serve.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
+            server = serve.redirectErrorStream(true).redirectOutput(dir.resolve("serve.log").toFile()).start();
             HttpClient http = HttpClient.newHttpClient();
             double ready = -1;
             double allPushed = -1;
@@ -183,7 +188,7 @@ public final class ScaleBench {
 
     private static double cliProcess(Path jar, Path props, String... command) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("java"));
-        cmd.addAll(List.of(JAVA_OPTS.split(" ")));
+        cmd.addAll(List.of(CLI_JAVA_OPTS.split(" ")));
         cmd.addAll(List.of("-jar", jar.toString(), "--config", props.toString()));
         cmd.addAll(List.of(command));
         long t = System.nanoTime();
@@ -223,6 +228,7 @@ public final class ScaleBench {
     }
 
     private static String rss(long pid) throws IOException {
+        nativeMemory(pid);
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
             if (line.startsWith("VmRSS:")) {
                 long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
@@ -232,18 +238,42 @@ public final class ScaleBench {
         return "unknown";
     }
 
-    /** The default_java_opts line of scripts/hotdesk, so the bench runs what users run. */
-    private static String defaultJavaOpts() {
+    /**
+     * Where the server runs with -XX:NativeMemoryTracking, prints its summary (heap, metaspace, code cache,
+     * threads, GC, other) next to the resident figure, so the part outside the heap is visible.
+     */
+    private static void nativeMemory(long pid) {
+        String opts = System.getenv().getOrDefault("HOTDESK_JAVA_OPTS", "");
+        if (!opts.contains("NativeMemoryTracking")) {
+            return;
+        }
+        try {
+            Process p = new ProcessBuilder("jcmd", Long.toString(pid), "VM.native_memory", "summary", "scale=MB")
+                    .redirectErrorStream(true).start();
+            String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            p.waitFor();
+            for (String line : text.split("\n")) {
+                if (line.startsWith("Total") || line.matches("^-\\s+\\S.*\\(reserved=.*")) {
+                    System.out.println("  nmt " + line.strip());
+                }
+            }
+        } catch (IOException | InterruptedException e) {
+            System.out.println("  nmt unavailable: " + e.getMessage());
+        }
+    }
+
+    /** A {@code name=} line of scripts/hotdesk (default_java_opts, cli_java_opts), so the bench runs what users run. */
+    private static String javaOpts(String name) {
         try {
             for (String line : Files.readAllLines(Path.of("scripts/hotdesk"))) {
-                if (line.startsWith("default_java_opts=")) {
+                if (line.startsWith(name + "=")) {
                     return line.substring(line.indexOf('=') + 1).replace("\"", "").strip();
                 }
             }
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        throw new IllegalStateException("no default_java_opts line in scripts/hotdesk");
+        throw new IllegalStateException("no " + name + " line in scripts/hotdesk");
     }
 
     private static double secondsSince(long t) {
