@@ -54,6 +54,18 @@ public final class AsteriskConfWriter {
     /** The dialplan file; the other names follow the same {@code <asterisk file>_hotdesk.conf} scheme. */
     public static final String EXTENSIONS = "extensions_hotdesk.conf";
     public static final String SORCERY = "sorcery_hotdesk.conf";
+    /**
+     * The sorcery wizard that caches the astdb objects in memory ({@code res_sorcery_memory_cache}):
+     * astdb alone parses and re-applies an object's JSON on every lookup, and pjsip_options reads every
+     * endpoint for each new AOR.
+     */
+    static final String SORCERY_CACHE = "memory_cache";
+    /**
+     * Its options: all objects at once (lists served from memory too), dropped on reload; no lifetimes
+     * (a stale refresh reads astdb outside the cache's lock and could put back an object older than a
+     * push made meanwhile).
+     */
+    static final String SORCERY_CACHE_OPTIONS = "full_backend_cache=yes,expire_on_reload=yes";
     public static final String MANAGER = "manager_hotdesk.conf";
     public static final String ARI = "ari_hotdesk.conf";
     public static final String HTTP = "http_hotdesk.conf";
@@ -614,7 +626,6 @@ public final class AsteriskConfWriter {
     // ---------------------------------------------------------------- the other files
 
     private static String sorcery(AsteriskConfSettings s) {
-        String wizard = s.pjsipWizard().sorcery();
         String keeping = s.pjsipWizard() == AsteriskConfSettings.PjsipWizard.MEMORY
                 ? "; The config wizard reads pjsip.conf; the memory wizard after it takes what ARI creates. Objects\n"
                 + "; defined in pjsip.conf cannot be changed over ARI. Memory objects vanish when Asterisk restarts:\n"
@@ -623,21 +634,40 @@ public final class AsteriskConfWriter {
                 + "; in Asterisk's own database (family hotdesk-pjsip), so desks keep working as last pushed through an\n"
                 + "; Asterisk restart while hotdesk is down. Objects defined in pjsip.conf cannot be changed over ARI.\n"
                 + "; The auths' SIP passwords are then stored in astdb.sqlite3: protect it like pjsip.conf.\n"
-                + "; A desk removed while Asterisk was down is deleted when hotdesk sees Asterisk back (FullyBooted).\n";
+                + "; A desk removed while Asterisk was down is deleted when hotdesk sees Asterisk back (FullyBooted).\n"
+                + ";\n"
+                + "; The memory cache in front of astdb (res_sorcery_memory_cache) is required: without it every lookup\n"
+                + "; reads the object from astdb again (JSON parsed, every option re-applied), every SIP request and,\n"
+                + "; for each new AOR, every endpoint there is: pushing N desks costs N*N endpoint reads and stalls\n"
+                + "; PJSIP for minutes. ARI creates, updates and deletes go through the cache (Asterisk updates it after\n"
+                + "; astdb), so a push is seen at once. full_backend_cache loads all objects on the first lookup, so lists\n"
+                + "; need no astdb read either; expire_on_reload drops it on `pjsip reload`. Change hotdesk-pjsip only\n"
+                + "; over ARI: a key changed with `database put/del` is not seen until `sorcery memory cache populate\n"
+                + "; hotdesk-endpoint` (-aor, -auth) or a restart.\n";
+        String lines = s.pjsipWizard() == AsteriskConfSettings.PjsipWizard.MEMORY ? "six" : "nine";
         return header(s, SORCERY, "lets hotdesk create PJSIP endpoints, AORs and auths over ARI.")
                 + ";\n"
                 + keeping
                 + "; Asterisk reads only the FIRST [res_pjsip] section of sorcery.conf (a later one is ignored without\n"
                 + "; a word), and a type listed there loses its built-in default, hence the config line first. So:\n"
                 + ";   sorcery.conf has no [res_pjsip] section: add   #include hotdesk/" + SORCERY + "\n"
-                + ";   it has one: copy the six lines below into it instead (after your own lines for these types).\n"
+                + ";   it has one: copy the " + lines + " lines below into it instead (after your own lines for these types).\n"
                 + "[res_pjsip]\n"
-                + "endpoint = config,pjsip.conf,criteria=type=endpoint\n"
-                + "endpoint = " + wizard + "\n"
-                + "aor = config,pjsip.conf,criteria=type=aor\n"
-                + "aor = " + wizard + "\n"
-                + "auth = config,pjsip.conf,criteria=type=auth\n"
-                + "auth = " + wizard + "\n";
+                + wizardLines(s.pjsipWizard(), "endpoint")
+                + wizardLines(s.pjsipWizard(), "aor")
+                + wizardLines(s.pjsipWizard(), "auth");
+    }
+
+    /**
+     * The sorcery.conf lines of one PJSIP type: the config wizard first (pjsip.conf stays authoritative
+     * for its own objects), then for astdb a memory cache named {@code hotdesk-<type>} (see
+     * {@link #SORCERY_CACHE}), then the writable wizard.
+     */
+    static String wizardLines(AsteriskConfSettings.PjsipWizard wizard, String type) {
+        String cache = wizard == AsteriskConfSettings.PjsipWizard.ASTDB
+                ? type + "/cache = " + SORCERY_CACHE + ",name=hotdesk-" + type + "," + SORCERY_CACHE_OPTIONS + "\n"
+                : "";
+        return type + " = config,pjsip.conf,criteria=type=" + type + "\n" + cache + type + " = " + wizard.sorcery() + "\n";
     }
 
     private static String manager(AsteriskConfSettings s) {
@@ -814,9 +844,17 @@ public final class AsteriskConfWriter {
         b.append("- `ari.conf` `[general]`: `enabled = yes`\n");
         b.append("- `http.conf` `[general]`: `enabled = yes`, `bindaddr = ").append(HTTP_BIND).append("`, `bindport = ")
                 .append(HTTP_PORT).append("`\n");
-        b.append("- `sorcery.conf` `[res_pjsip]`: the six `endpoint`/`aor`/`auth` lines of `").append(SORCERY).append("`\n");
-        b.append("  (config first, then ").append(s.pjsipWizard().sorcery()).append("; if you map these types elsewhere, e.g. realtime,\n");
-        b.append("  keep your lines and add the `").append(s.pjsipWizard().sorcery()).append("` lines after them).\n");
+        if (s.pjsipWizard() == AsteriskConfSettings.PjsipWizard.MEMORY) {
+            b.append("- `sorcery.conf` `[res_pjsip]`: the six `endpoint`/`aor`/`auth` lines of `").append(SORCERY).append("`\n");
+            b.append("  (config first, then ").append(s.pjsipWizard().sorcery()).append("; if you map these types elsewhere, e.g. realtime,\n");
+            b.append("  keep your lines and add the `").append(s.pjsipWizard().sorcery()).append("` lines after them).\n");
+        } else {
+            b.append("- `sorcery.conf` `[res_pjsip]`: the nine `endpoint`/`aor`/`auth` lines of `").append(SORCERY).append("`\n");
+            b.append("  (config first, then the `").append(SORCERY_CACHE).append("` cache, then ").append(s.pjsipWizard().sorcery())
+                    .append("; if you map these types elsewhere,\n");
+            b.append("  e.g. realtime, keep your lines and add the `").append(SORCERY_CACHE).append("` and `")
+                    .append(s.pjsipWizard().sorcery()).append("` lines after them).\n");
+        }
         b.append("- `extensions.conf` `[globals]`: `").append(EMERGENCY_TRUNK_VARIABLE).append(" = <your PJSIP trunk endpoint>`,\n");
         b.append("  or `").append(EMERGENCY_CONTEXT_VARIABLE)
                 .append(" = <context>` to send emergency calls through a context of your own (it gets\n");
@@ -937,6 +975,12 @@ public final class AsteriskConfWriter {
             b.append("on a real Asterisk 22). A desk removed while Asterisk or hotdesk was down keeps its account only until\n");
             b.append("hotdesk sees Asterisk up (AMI FullyBooted) and deletes it. The SIP passwords of the pushed auths are then\n");
             b.append("in Asterisk's astdb.sqlite3: protect that file like pjsip.conf.\n\n");
+            b.append("A memory cache (`").append(SORCERY_CACHE).append("`, caches `hotdesk-endpoint`, `hotdesk-aor`, `hotdesk-auth`) sits in\n");
+            b.append("front of AstDB and is required: AstDB alone parses every object again on each lookup (each SIP request,\n");
+            b.append("and every endpoint for each new AOR, so N pushed desks cost N×N reads); under a login rush Asterisk's\n");
+            b.append("sorcery queues overflowed and it stopped answering INVITEs. Pushes over ARI update the cache at once;\n");
+            b.append("change the `hotdesk-pjsip` family only over ARI (after a `database put/del` run\n");
+            b.append("`sorcery memory cache populate hotdesk-endpoint`, and -aor, -auth).\n\n");
         }
 
         b.append("## Ringing a user everywhere\n\n");

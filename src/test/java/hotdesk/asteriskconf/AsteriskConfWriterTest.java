@@ -192,10 +192,17 @@ class AsteriskConfWriterTest {
                 List.of("type = user", "read_only = no", "password = hotdesk-ari-change-me", "password_format = plain")));
         assertThat(sections(FILES.get(HTTP))).containsExactly(Map.entry("general",
                 List.of("enabled = yes", "bindaddr = 127.0.0.1", "bindport = 8088")));
+        // astdb behind a memory cache: astdb alone re-reads an object on every lookup (login-rush stall)
         assertThat(sections(FILES.get(SORCERY))).containsExactly(Map.entry("res_pjsip", List.of(
-                "endpoint = config,pjsip.conf,criteria=type=endpoint", "endpoint = astdb,hotdesk-pjsip",
-                "aor = config,pjsip.conf,criteria=type=aor", "aor = astdb,hotdesk-pjsip",
-                "auth = config,pjsip.conf,criteria=type=auth", "auth = astdb,hotdesk-pjsip")));
+                "endpoint = config,pjsip.conf,criteria=type=endpoint",
+                "endpoint/cache = memory_cache,name=hotdesk-endpoint,full_backend_cache=yes,expire_on_reload=yes",
+                "endpoint = astdb,hotdesk-pjsip",
+                "aor = config,pjsip.conf,criteria=type=aor",
+                "aor/cache = memory_cache,name=hotdesk-aor,full_backend_cache=yes,expire_on_reload=yes",
+                "aor = astdb,hotdesk-pjsip",
+                "auth = config,pjsip.conf,criteria=type=auth",
+                "auth/cache = memory_cache,name=hotdesk-auth,full_backend_cache=yes,expire_on_reload=yes",
+                "auth = astdb,hotdesk-pjsip")));
         assertThat(sections(FILES.get(PJSIP))).containsExactly(Map.entry("transport-udp",
                 List.of("type = transport", "protocol = udp", "bind = 0.0.0.0:5060")));
         Map<String, List<String>> notify = sections(FILES.get(PJSIP_NOTIFY));
@@ -208,8 +215,11 @@ class AsteriskConfWriterTest {
 
     @Test
     void the_default_astdb_wizard_keeps_pushed_objects_and_the_memory_wizard_only_changes_sorcery_and_the_readme() {
-        assertThat(FILES.get(SORCERY)).contains("asterisk.pjsip-wizard=astdb", "astdb.sqlite3", "FullyBooted")
-                .doesNotContain("NOT YET VERIFIED");
+        assertThat(FILES.get(SORCERY)).contains("asterisk.pjsip-wizard=astdb", "astdb.sqlite3", "FullyBooted",
+                        "copy the nine lines", "res_sorcery_memory_cache", "sorcery memory cache populate")
+                .doesNotContain("NOT YET VERIFIED", "six lines");
+        assertThat(FILES.get(README)).contains("the nine `endpoint`/`aor`/`auth` lines", "`memory_cache` cache, then astdb",
+                "caches `hotdesk-endpoint`, `hotdesk-aor`, `hotdesk-auth`");
         assertThat(FILES.get(README)).contains("kept in AstDB too (`asterisk.pjsip-wizard=astdb`)", "checked\non a real Asterisk 22")
                 .doesNotContain("the desks cannot place any call", "not yet verified");
         AsteriskConfSettings memory = new AsteriskConfSettings(D.codes(), D.agiUrl(), D.idleContext(), D.idleInternalCalls(),
@@ -222,7 +232,9 @@ class AsteriskConfWriterTest {
                 "endpoint = config,pjsip.conf,criteria=type=endpoint", "endpoint = memory",
                 "aor = config,pjsip.conf,criteria=type=aor", "aor = memory",
                 "auth = config,pjsip.conf,criteria=type=auth", "auth = memory")));
-        assertThat(files.get(SORCERY)).contains("asterisk.pjsip-wizard=memory", "Memory objects vanish when Asterisk restarts");
+        assertThat(files.get(SORCERY)).contains("asterisk.pjsip-wizard=memory", "Memory objects vanish when Asterisk restarts",
+                "copy the six lines").doesNotContain("memory_cache", "nine lines");
+        assertThat(files.get(README)).contains("the six `endpoint`/`aor`/`auth` lines").doesNotContain("memory_cache");
         assertThat(files.get(README)).contains("the desks cannot place any call", "`asterisk.pjsip-wizard=astdb` (the default)")
                 .doesNotContain("kept in AstDB too");
         // nothing else changes with the wizard

@@ -111,6 +111,10 @@ public final class RequiredModules {
         m.put("res_ari_asterisk", "ARI /asterisk/config/dynamic, the push itself");
         m.put("res_sorcery_" + pjsipWizard, "the sorcery wizard the pushed objects live in (asterisk.pjsip-wizard="
                 + pjsipWizard + ")");
+        if ("astdb".equals(pjsipWizard)) {
+            m.put("res_sorcery_memory_cache", "the memory cache in front of the astdb wizard (without it every SIP"
+                    + " request and every pushed AOR re-reads objects from AstDB, and PJSIP stalls under load)");
+        }
         return m;
     }
 

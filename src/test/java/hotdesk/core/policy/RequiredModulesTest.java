@@ -50,6 +50,9 @@ class RequiredModulesTest {
         assertThat(memory).containsKeys("pbx_config", "res_pjsip", "chan_pjsip", "res_pjsip_notify", "res_ari",
                 "res_ari_asterisk", "res_sorcery_memory", "app_dial").doesNotContainKey("res_sorcery_astdb");
         assertThat(astdb).containsKey("res_sorcery_astdb").doesNotContainKey("res_sorcery_memory");
+        // the generated sorcery.conf puts a memory cache in front of astdb: without the module the cache line fails
+        assertThat(astdb.get("res_sorcery_memory_cache")).contains("astdb");
+        assertThat(memory).doesNotContainKey("res_sorcery_memory_cache");
         assertThat(java.util.List.copyOf(memory.keySet())).isSorted();
         assertThat(memory).allSatisfy((module, usedFor) -> assertThat(module).matches("[a-z][a-z0-9_]*"));
         assertThatThrownBy(() -> RequiredModules.of("", "realtime")).isInstanceOf(IllegalArgumentException.class)
