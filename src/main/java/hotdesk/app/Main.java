@@ -161,6 +161,7 @@ public final class Main {
             }, "hotdesk-shutdown");
             // the hook first: a SIGTERM during start still closes what start opened (close waits for start)
             Runtime.getRuntime().addShutdownHook(hook);
+            closeBeforeExitOn(server, "TERM", "INT", "HUP");
             try {
                 server.start();
             } catch (RuntimeException e) {
@@ -169,6 +170,27 @@ public final class Main {
             }
             stopped.await();
             return ExitCodes.OK;
+        }
+    }
+
+    /**
+     * Stops the server on these signals before the JVM begins to exit, then exits as the JVM would have
+     * (128 + the signal's number). The JVM runs all shutdown hooks at once, H2's among them: at a SIGTERM it
+     * closed the embedded ledger while the server's hook was still stopping the reconciler and flushing the
+     * fetch records and audit it holds back, which then failed. The shutdown hook stays for every other
+     * way out; where a signal cannot be handled (a JVM started with -Xrs) only the hook is left.
+     */
+    @SuppressWarnings("restriction")
+    static void closeBeforeExitOn(Server server, String... signals) {
+        for (String name : signals) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+                    server.close();
+                    System.exit(128 + signal.getNumber());
+                });
+            } catch (IllegalArgumentException e) {
+                LOG.debug("signal {} is not handled here ({}); the shutdown hook closes the server", name, e.getMessage());
+            }
         }
     }
 
