@@ -3,7 +3,6 @@ package hotdesk.provisioning;
 import hotdesk.core.model.DeskPhoneSettings;
 import hotdesk.core.model.NetworkRange;
 import hotdesk.core.model.Site;
-import hotdesk.core.model.SitePhoneSettings;
 import hotdesk.core.usecase.ProvisionDesk.DeskView;
 
 import java.nio.file.Files;
@@ -166,17 +165,7 @@ public record ProvisioningSettings(String bindAddress, int port, List<String> al
      * the global ones (the server's first gate; a site's own narrow its desks' fetches, see the server).
      */
     public ProvisioningSettings forSite(Optional<Site> site) {
-        if (site.isEmpty()) {
-            return this;
-        }
-        Site s = site.get();
-        SitePhoneSettings p = s.phones();
-        return new ProvisioningSettings(bindAddress, port, allowedNetworks, requireMacInUserAgent, templateDir,
-                p.sipServer().isEmpty() ? sipServer : p.sipServer(), p.sipPort() == 0 ? sipPort : p.sipPort(),
-                p.expirySeconds() == 0 ? registrationExpiry : Duration.ofSeconds(p.expirySeconds()),
-                p.ntpServer().isEmpty() ? ntpServer : p.ntpServer(), s.timeZone(), logoutCode, maxRefusalsPerMinute,
-                requestTimeout, maxFetchesPerDesk, maxFetchesPerAddress,
-                p.sipTransport().isEmpty() ? sipTransport : p.sipTransport(), yealinkHotdeskKey, dialCodes);
+        return site.map(s -> over(DeskPhoneSettings.ofSite(s))).orElse(this);
     }
 
     /**
@@ -185,17 +174,20 @@ public record ProvisioningSettings(String bindAddress, int port, List<String> al
      * desk's value wins over its site's, and its site's over the global key; the lines of a gateway share them.
      */
     public ProvisioningSettings forDesk(DeskView desk) {
-        ProvisioningSettings s = forSite(desk.site());
-        DeskPhoneSettings p = desk.device().phones();
+        return forSite(desk.site()).over(desk.device().phones());
+    }
+
+    /** These settings with every phone value {@code p} has (not empty, not 0) in place of their own. */
+    private ProvisioningSettings over(DeskPhoneSettings p) {
         if (p.isEmpty()) {
-            return s;
+            return this;
         }
-        return new ProvisioningSettings(s.bindAddress, s.port, s.allowedNetworks, s.requireMacInUserAgent, s.templateDir,
-                p.sipServer().isEmpty() ? s.sipServer : p.sipServer(), p.sipPort() == 0 ? s.sipPort : p.sipPort(),
-                p.expirySeconds() == 0 ? s.registrationExpiry : Duration.ofSeconds(p.expirySeconds()),
-                p.ntpServer().isEmpty() ? s.ntpServer : p.ntpServer(), p.timeZone().isEmpty() ? s.timezone : p.timeZone(),
-                s.logoutCode, s.maxRefusalsPerMinute, s.requestTimeout, s.maxFetchesPerDesk, s.maxFetchesPerAddress,
-                p.sipTransport().isEmpty() ? s.sipTransport : p.sipTransport(), s.yealinkHotdeskKey, s.dialCodes);
+        return new ProvisioningSettings(bindAddress, port, allowedNetworks, requireMacInUserAgent, templateDir,
+                p.sipServer().isEmpty() ? sipServer : p.sipServer(), p.sipPort() == 0 ? sipPort : p.sipPort(),
+                p.expirySeconds() == 0 ? registrationExpiry : Duration.ofSeconds(p.expirySeconds()),
+                p.ntpServer().isEmpty() ? ntpServer : p.ntpServer(), p.timeZone().isEmpty() ? timezone : p.timeZone(),
+                logoutCode, maxRefusalsPerMinute, requestTimeout, maxFetchesPerDesk, maxFetchesPerAddress,
+                p.sipTransport().isEmpty() ? sipTransport : p.sipTransport(), yealinkHotdeskKey, dialCodes);
     }
 
     /**

@@ -65,6 +65,13 @@ public record DeskPhoneSettings(String sipServer, int sipPort, String sipTranspo
         return value == null || value.isBlank() ? "" : Site.checkTimeZone(value);
     }
 
+    /** A site's phone values and time zone in this form, to be layered like a desk's. */
+    public static DeskPhoneSettings ofSite(Site site) {
+        SitePhoneSettings p = site.phones();
+        return new DeskPhoneSettings(p.sipServer(), p.sipPort(), p.sipTransport(), p.ntpServer(), site.timeZone(),
+                p.expirySeconds());
+    }
+
     /** Whether the desk has no value of its own. */
     public boolean isEmpty() {
         return equals(NONE);
@@ -150,8 +157,7 @@ public record DeskPhoneSettings(String sipServer, int sipPort, String sipTranspo
      * a site's time zone is always set (UTC when not given), so with a site the zone is never the global one.
      */
     public static Map<String, Sourced> effective(DeskPhoneSettings defaults, Optional<Site> site, DeskPhoneSettings desk) {
-        DeskPhoneSettings fromSite = site.map(s -> new DeskPhoneSettings(s.phones().sipServer(), s.phones().sipPort(),
-                s.phones().sipTransport(), s.phones().ntpServer(), s.timeZone(), s.phones().expirySeconds())).orElse(NONE);
+        DeskPhoneSettings fromSite = site.map(DeskPhoneSettings::ofSite).orElse(NONE);
         Map<String, Sourced> out = new LinkedHashMap<>();
         for (String f : FIELDS) {
             String own = desk.value(f);
