@@ -106,6 +106,8 @@ public final class Reconcile implements ApplyNow {
 
     /** When a push last succeeded (any target): failures that began later were the outage's, not the target's. */
     private volatile Instant lastSuccess = Instant.MIN;
+    /** When a push last failed: a success with no failure since the one before it has nothing to hurry. */
+    private volatile Instant lastFailure = Instant.MIN;
 
     /** Summary of one pass, for logs and tests. */
     public record Pass(int applied, int failed, int skipped) {
@@ -437,7 +439,9 @@ public final class Reconcile implements ApplyNow {
         Instant now = clock.instant();
         Instant before = lastSuccess;
         lastSuccess = now;
-        if (backoff.isEmpty()) {
+        // every push that succeeds (a login's own apply included) passes here: scan the failed targets only when
+        // one failed since the previous success, not on every push while one target keeps failing on its own
+        if (backoff.isEmpty() || !lastFailure.isAfter(before)) {
             return;
         }
         int due = 0;
@@ -462,6 +466,7 @@ public final class Reconcile implements ApplyNow {
         Duration wait = retryable ? backoffFor(failures) : maxBackoff;
         Instant now = clock.instant();
         backoff.put(target, new Backoff(revision, failures, now.plus(wait), same ? prev.since() : now, retryable));
+        lastFailure = now;
         String message = e.getMessage();
         LOG.log(System.Logger.Level.WARNING, () -> "apply " + target + " failed (" + failures + "x, next try in " + wait.toSeconds() + " s): " + message);
         telemetry.pushed(target.kind(), false);
