@@ -161,7 +161,7 @@ public final class Main {
             }, "hotdesk-shutdown");
             // the hook first: a SIGTERM during start still closes what start opened (close waits for start)
             Runtime.getRuntime().addShutdownHook(hook);
-            closeBeforeExitOn(server, "TERM", "INT", "HUP");
+            closeBeforeExitOn(server::close, "TERM", "INT", "HUP");
             try {
                 server.start();
             } catch (RuntimeException e) {
@@ -181,11 +181,11 @@ public final class Main {
      * way out; where a signal cannot be handled (a JVM started with -Xrs) only the hook is left.
      */
     @SuppressWarnings("restriction")
-    static void closeBeforeExitOn(Server server, String... signals) {
+    static void closeBeforeExitOn(Runnable close, String... signals) {
         for (String name : signals) {
             try {
                 sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
-                    server.close();
+                    close.run();
                     System.exit(128 + signal.getNumber());
                 });
             } catch (IllegalArgumentException e) {
