@@ -48,8 +48,10 @@ public final class Config {
                     + "please-try-call-later); a login call holds one through its prompts, ~9 s"),
             new Key("agi.pin-attempts", "3", "PIN tries per login call"),
             new Key("agi.digit-timeout", "6s", "how long the PIN prompt waits for digits"),
-            new Key("agi.apply-wait", "2s", "how long a caller waits for Asterisk to take a login or logout before hearing "
-                    + "that the phone will update shortly (it still happens)"),
+            new Key("agi.apply-wait", "0s", "0: a caller hears the result as soon as the login or logout is committed and "
+                    + "Asterisk takes it a moment later (OK_PENDING when Asterisk did not take the last push); 100ms..30s: "
+                    + "how long a caller waits for Asterisk to take it before hearing that the phone will update shortly "
+                    + "(it still happens)"),
             new Key("agi.allowed-peers", "127.0.0.0/8,::1/128", "CIDRs of the Asterisk servers that may connect to FastAGI; "
                     + "any other peer is closed at once, before anything is read (security log WARN)"),
             new Key("agi.handshake-timeout", "3s", "how long a new FastAGI connection has to send its whole AGI environment "
@@ -189,6 +191,8 @@ public final class Config {
             new Key("auto-logout.check-interval", "15s", "how often the server looks for desks due to be logged out (1s..10m)"),
             new Key("reconcile.interval", "1s", "how often the server checks the ledger for changes (CLI edits, other nodes)"),
             new Key("reconcile.max-backoff", "60s", "longest wait between retries of a failed push"),
+            new Key("reconcile.push-threads", "4", "threads pushing logins and logouts to Asterisk at once; more wait in a "
+                    + "queue (10,000 at most, then the reconciler's next pass takes them)"),
             new Key("codes.login", "*70", "PIN login: dial <code><EXT>, then the PIN"),
             new Key("codes.login-star", "*77*", "PIN login: dial <code><EXT>*, then the PIN"),
             new Key("codes.otp", "00*,00#", "one-time code login: dial <code><6 digits>[#]"),

@@ -127,6 +127,9 @@ public final class Server implements AutoCloseable {
     /** Emergency calls waiting to be announced at most; a burst beyond is logged on the AMI thread, unannounced. */
     static final int WATCH_QUEUE = 1000;
 
+    /** Logins and logouts waiting for a push thread at most; beyond, the reconciler's next pass applies them. */
+    static final int PUSH_QUEUE = 10_000;
+
     public Server(Config config) {
         this.services = new Services(() -> config);
     }
@@ -138,7 +141,10 @@ public final class Server implements AutoCloseable {
                  Optional<SelfServiceSettings> selfService, Optional<MetricsSettings> metrics) {
         Parts {
             within("auto-logout.check-interval", autoLogoutEvery, Duration.ofSeconds(1), Duration.ofMinutes(10));
-            within("agi.apply-wait", applyWait, Duration.ofMillis(100), Duration.ofSeconds(30));
+            if (!applyWait.isZero() && (applyWait.compareTo(Duration.ofMillis(100)) < 0 || applyWait.compareTo(Duration.ofSeconds(30)) > 0)) {
+                throw new IllegalArgumentException("agi.apply-wait must be 0 (answer once committed) or 100 ms..30 s, got "
+                        + applyWait.toMillis() + " ms");
+            }
             within("reconcile.interval", interval, Duration.ofMillis(10), Duration.ofMinutes(10));
             within("reconcile.max-backoff", maxBackoff, Duration.ofMillis(100), Duration.ofHours(1));
         }
@@ -500,12 +506,17 @@ public final class Server implements AutoCloseable {
                     parts.provisioning().allowedNetworks())
                     .notifyRetries(c.integer("notify.retries", 0, 10), c.duration("notify.retry-after"));
 
-            // one push per call at most, so as many threads as FastAGI has; beyond that a login is
-            // answered "update shortly" and the reconciler applies it
-            ExecutorService applying = new ThreadPoolExecutor(0, parts.agi().maxPoolSize(), 60, TimeUnit.SECONDS,
-                    new SynchronousQueue<>(), daemonThreads("hotdesk-apply"));
+            // logins and logouts reach Asterisk through a few threads and a bounded queue: a rush queues its
+            // pushes here (each skips what an earlier one pushed already) instead of running hundreds at once
+            // against one AMI session and the ledger pool; beyond the queue the reconciler applies them
+            int pushThreads = c.integer("reconcile.push-threads", 1, 64);
+            ThreadPoolExecutor applying = new ThreadPoolExecutor(pushThreads, pushThreads, 60, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(PUSH_QUEUE), daemonThreads("hotdesk-apply"));
+            applying.allowCoreThreadTimeOut(true);
             open.push(applying::shutdownNow);
-            ApplyNow applyNow = reconcile.atMost(parts.applyWait(), applying);
+            Reconcile pushes = reconcile;
+            ApplyNow applyNow = parts.applyWait().isZero() ? reconcile.inBackground(applying, pushes::keepingUp)
+                    : reconcile.atMost(parts.applyWait(), applying);
             LogIn logIn = new LogIn(ledger, services.pinHasher(), seating, applyNow, services.clock(), events, telemetry);
             LogOut logOut = new LogOut(ledger, applyNow, services.clock(), events);
             autoLogout = new AutoLogout(ledger, ami.callState(), logOut, parts.autoLogout(), parts.zone(), services.clock());

@@ -56,6 +56,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -74,6 +75,9 @@ import java.util.stream.Collectors;
  * small and short (a login is a handful of statements), so that is cheap at hot-desk scale.
  * {@link #read} takes no lock: it runs READ ONLY at REPEATABLE READ, a consistent snapshot that never
  * waits for a writer, and refuses write methods with IllegalStateException on both databases.
+ * Within one process the writers also take turns <em>before</em> borrowing a connection (a fair lock): a writer
+ * waiting for the database's lock would otherwise hold a pooled connection meanwhile, and during a login rush
+ * every connection of the pool sat in such a wait while reads, which need no lock, timed out waiting for one.
  *
  * <p><b>Failures.</b> A serialization failure, a deadlock or a lock timeout (SQLState 40001, 40P01,
  * 55P03; H2 codes 40001, 50200, 90131) rolls the transaction back and runs the work again, at most
@@ -109,6 +113,8 @@ final class JdbcLedger implements Ledger {
     private final DataSource dataSource;
     private final String shownUrl;
     private final ThreadLocal<Boolean> writing = new ThreadLocal<>();
+    /** This process's writers, one at a time, before they borrow a connection (see the class comment). */
+    private final java.util.concurrent.locks.ReentrantLock writers = new java.util.concurrent.locks.ReentrantLock(true);
     /** The highest revision committed or read through this ledger (see {@link Ledger#latestKnownRevision()}). */
     private final java.util.concurrent.atomic.AtomicLong known = new java.util.concurrent.atomic.AtomicLong(-1);
 
@@ -142,6 +148,11 @@ final class JdbcLedger implements Ledger {
         return run(work, true);
     }
 
+    /** Writers of this process waiting for their turn (for tests and metrics). */
+    int writersWaiting() {
+        return writers.getQueueLength();
+    }
+
     @Override
     public java.util.OptionalLong latestKnownRevision() {
         long k = known.get();
@@ -159,8 +170,31 @@ final class JdbcLedger implements Ledger {
             throw new IllegalStateException("Ledger.transact called inside another transact on the same thread: it would "
                     + "wait for its own write lock; make both changes in one transaction, or one after the other");
         }
-        Conflict last = null;
         long start = System.nanoTime();
+        if (readOnly) {
+            return attempts(work, true, start);
+        }
+        boolean turn;
+        try {
+            turn = writers.tryLock(deadline.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LedgerException("ledger transaction on " + shownUrl + " interrupted while waiting for its turn to write", e);
+        }
+        if (!turn) {
+            throw new LedgerException("ledger transaction on " + shownUrl + " gave up after waiting " + millisSince(start)
+                    + " ms for its turn to write, past its deadline of " + deadline.toMillis() + " ms: this process has more "
+                    + "changes queued than the ledger takes (" + writers.getQueueLength() + " waiting)", null);
+        }
+        try {
+            return attempts(work, false, start);
+        } finally {
+            writers.unlock();
+        }
+    }
+
+    private <T> T attempts(Work<T> work, boolean readOnly, long start) {
+        Conflict last = null;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             try {
                 return once(work, readOnly);

@@ -367,7 +367,7 @@ class CommandLineTest {
         CliRun notADuration = run("serve");
 
         assertThat(tooShort.code()).isEqualTo(2);
-        assertOneLineError(tooShort, "agi.apply-wait must be 100 ms..30 s, got 10 ms");
+        assertOneLineError(tooShort, "agi.apply-wait must be 0 (answer once committed) or 100 ms..30 s, got 10 ms");
         assertThat(notADuration.code()).isEqualTo(2);
         assertOneLineError(notADuration, "agi.apply-wait", "soon");
     }

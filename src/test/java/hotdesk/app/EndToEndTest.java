@@ -59,6 +59,9 @@ class EndToEndTest {
         settings.put("reconcile.interval", "100ms");
         settings.put("reconcile.max-backoff", "500ms");
         settings.put("node.name", "e2e");
+        // most tests here check what one login pushed right after the caller heard it: the mode where the caller
+        // waits for Asterisk; the default (answer once committed, push in the background) has tests of its own
+        settings.put("agi.apply-wait", "2s");
     }
 
     @AfterEach
@@ -253,6 +256,58 @@ class EndToEndTest {
         ari.up();
 
         // then the reconciler heals it
+        awaitEndpoint(DESK, ep -> "\"Alice Example\" <101>".equals(ep.get("callerid")));
+        await().atMost(PATIENCE).until(() -> ari.object("endpoint", "101").map(e -> e.get("aors")).orElse(""),
+                aors -> aors.equals(DESK + ",101"));
+    }
+
+    @Test
+    void by_default_the_caller_hears_ok_once_the_login_is_committed_and_asterisk_takes_it_after() {
+        // given the default agi.apply-wait (0s), and an Asterisk that holds every ARI request for now
+        settings.remove("agi.apply-wait");
+        addAliceAndTheDesk();
+        startServerAndAwaitTheIdleDesk();
+        awaitSettled();
+        ari.hold();
+        try {
+            // when the user logs in
+            Transcript t = ScriptedAsterisk.call("hotdesk-login").fromEndpoint(DESK).args("101").enters("3865")
+                    .run(server.agiPort());
+
+            // then the caller heard OK before Asterisk took anything, and the ledger has it
+            assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("OK");
+            assertThat(ari.object("endpoint", DESK).orElseThrow().get("callerid")).isNotEqualTo("\"Alice Example\" <101>");
+            assertThat(cli("status", "--json")).contains("101");
+        } finally {
+            ari.release();
+        }
+        // and Asterisk takes it once it answers
+        awaitEndpoint(DESK, ep -> "\"Alice Example\" <101>".equals(ep.get("callerid")));
+        await().atMost(PATIENCE).until(() -> ari.object("endpoint", "101").map(e -> e.get("aors")).orElse(""),
+                aors -> aors.equals(DESK + ",101"));
+    }
+
+    @Test
+    void by_default_a_login_while_asterisk_is_known_to_be_down_is_ok_pending_and_applied_when_it_is_back() {
+        // given the default agi.apply-wait (0s), and ARI down long enough for a push to have failed
+        settings.remove("agi.apply-wait");
+        cli("user", "add", "102", "--name", "Bob", "--pin", "5921");
+        addAliceAndTheDesk();
+        startServerAndAwaitTheIdleDesk();
+        awaitSettled();
+        ari.down();
+        assertThat(ScriptedAsterisk.call("hotdesk-login").fromEndpoint(DESK).args("102").enters("5921")
+                .run(server.agiPort()).variable("HOTDESK_RESULT")).as("nothing failed yet: Asterisk took the last push")
+                .isEqualTo("OK");
+        await().atMost(PATIENCE).until(() -> cli("status").contains("FAILED"));
+
+        // when Alice logs in
+        Transcript t = ScriptedAsterisk.call("hotdesk-login").fromEndpoint(DESK).args("101").enters("3865")
+                .run(server.agiPort());
+
+        // then she hears the phone follows later, and it does once ARI is back
+        assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("OK_PENDING");
+        ari.up();
         awaitEndpoint(DESK, ep -> "\"Alice Example\" <101>".equals(ep.get("callerid")));
         await().atMost(PATIENCE).until(() -> ari.object("endpoint", "101").map(e -> e.get("aors")).orElse(""),
                 aors -> aors.equals(DESK + ",101"));

@@ -298,6 +298,78 @@ abstract class JdbcLedgerContract extends LedgerContract {
     }
 
     @Test
+    void a_writer_waiting_for_its_turn_holds_no_connection_so_reads_still_get_one() throws Exception {
+        given(tx -> tx.insertUser(user("101")));
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);
+        try (Database two = Database.open(withShortLockTimeout())) { // a pool of two connections
+            JdbcLedger writes = (JdbcLedger) two.ledger();
+            com.zaxxer.hikari.HikariPoolMXBean pool = ((com.zaxxer.hikari.HikariDataSource) two.dataSource()).getHikariPoolMXBean();
+            CompletableFuture<Void> first = CompletableFuture.runAsync(() -> writes.transact(tx -> {
+                inside.countDown();
+                try {
+                    finish.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                tx.insertUser(user("102"));
+                return null;
+            }));
+            assertThat(inside.await(20, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<Void> second = CompletableFuture.runAsync(() -> writes.transact(tx -> {
+                tx.insertUser(user("103"));
+                return null;
+            }));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> writes.writersWaiting() == 1);
+
+            // the second writer waits for its turn without a connection (the first holds one): the other is free
+            for (int i = 0; i < 10; i++) {
+                assertThat(pool.getActiveConnections()).as("connections in use while a writer waits").isEqualTo(1);
+                Thread.sleep(30);
+            }
+            assertThat(writes.read(LedgerTx::users)).containsExactly(user("101"));
+            finish.countDown();
+            first.get(20, TimeUnit.SECONDS);
+            second.get(20, TimeUnit.SECONDS);
+        } finally {
+            finish.countDown();
+        }
+        assertThat(ledger.read(LedgerTx::users)).extracting(User::extension).containsExactly(ext("101"), ext("102"), ext("103"));
+    }
+
+    @Test
+    void a_writer_whose_turn_does_not_come_before_the_deadline_gives_up_saying_why() throws Exception {
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);
+        JdbcLedger bounded = new JdbcLedger(database().dataSource(), database().settings().maskedUrl(), false, Duration.ofMillis(250));
+        CompletableFuture<Void> first = CompletableFuture.runAsync(() -> bounded.transact(tx -> {
+            inside.countDown();
+            try {
+                finish.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        }));
+        try {
+            assertThat(inside.await(20, TimeUnit.SECONDS)).isTrue();
+            AtomicInteger runs = new AtomicInteger();
+            assertThatThrownBy(() -> bounded.transact(tx -> {
+                runs.incrementAndGet();
+                tx.insertUser(user("101"));
+                return null;
+            })).isInstanceOf(LedgerException.class)
+                    .hasMessageContaining("for its turn to write, past its deadline of 250 ms")
+                    .hasMessageContaining(database().settings().maskedUrl());
+            assertThat(runs).as("never started").hasValue(0);
+        } finally {
+            finish.countDown();
+            first.get(20, TimeUnit.SECONDS);
+        }
+        assertThat(ledger.read(LedgerTx::users)).isEmpty();
+    }
+
+    @Test
     void the_default_deadline_is_the_lock_timeout_so_a_lock_timeout_is_never_waited_for_again() {
         assertThat(JdbcLedger.DEADLINE).isEqualTo(Duration.ofSeconds(10));
         assertThat(Database.PG_SESSION_OPTIONS).contains("lock_timeout=10s");

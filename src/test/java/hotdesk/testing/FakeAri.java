@@ -278,6 +278,7 @@ public final class FakeAri implements AutoCloseable {
     private final List<Request> requests = new ArrayList<>();
     private final int port;
     private volatile Duration delay = Duration.ZERO;
+    private volatile java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(0);
     private HttpServer server;
 
     /** Starts serving at once on 127.0.0.1 with an ephemeral port; accepts only {@code user:password}. */
@@ -362,6 +363,16 @@ public final class FakeAri implements AutoCloseable {
         this.delay = delay;
     }
 
+    /** Holds every request from now on, unanswered and without effect, until {@link #release()}. */
+    public void hold() {
+        held = new java.util.concurrent.CountDownLatch(1);
+    }
+
+    /** Lets the held requests (and every later one) through. */
+    public void release() {
+        held.countDown();
+    }
+
     @Override
     public synchronized void close() {
         down();
@@ -399,6 +410,12 @@ public final class FakeAri implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         try {
             byte[] body = ex.getRequestBody().readAllBytes();
+            try {
+                held.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
             Duration d = delay;
             if (!d.isZero()) {
                 try {

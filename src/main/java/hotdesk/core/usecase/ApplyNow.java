@@ -10,11 +10,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 
 /**
  * Applies freshly committed targets to Asterisk at once, telling whether all of them got there.
- * The server uses {@link Reconcile}, bounded by {@link #atMost}; the CLI uses {@link #later()}: it only
- * writes the ledger and the running server's reconciler applies the change.
+ * The server uses {@link Reconcile}, started by {@link #inBackground} (or bounded by {@link #atMost} where a site
+ * wants callers to wait for Asterisk); the CLI uses {@link #later()}: it only writes the ledger and the running
+ * server's reconciler applies the change.
  */
 @FunctionalInterface
 public interface ApplyNow {
@@ -59,6 +61,35 @@ public interface ApplyNow {
                 Thread.currentThread().interrupt();
                 return false;
             }
+        };
+    }
+    /**
+     * This, started in {@code pool} while whoever asks goes on at once: a caller hears the result as soon as the
+     * change is committed, and Asterisk takes it a moment later; the reconciler covers whatever fails. Answers
+     * whether the push is under way with every sign that it will get there: the pool took it, and
+     * {@code keepingUp} says Asterisk took the last push tried (no push failed for a passing reason since the last
+     * one that succeeded). False tells the caller the phone follows once Asterisk is back. An exception from
+     * applying is logged; nobody waits for it.
+     */
+    default ApplyNow inBackground(ExecutorService pool, BooleanSupplier keepingUp) {
+        System.Logger log = System.getLogger(ApplyNow.class.getName());
+        return targets -> {
+            try {
+                pool.execute(() -> {
+                    try {
+                        apply(targets);
+                    } catch (RuntimeException e) {
+                        log.log(System.Logger.Level.WARNING, () -> "applying " + targets + " failed; the reconciler retries: " + e);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                if (!pool.isShutdown()) { // shutting down needs no word: the next start pushes everything
+                    log.log(System.Logger.Level.WARNING, () -> "too many changes waiting for Asterisk to apply " + targets
+                            + " now (Asterisk may be hanging); the reconciler applies it");
+                }
+                return false;
+            }
+            return keepingUp.getAsBoolean();
         };
     }
 }

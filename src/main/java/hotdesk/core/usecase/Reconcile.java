@@ -108,6 +108,8 @@ public final class Reconcile implements ApplyNow {
     private volatile Instant lastSuccess = Instant.MIN;
     /** When a push last failed: a success with no failure since the one before it has nothing to hurry. */
     private volatile Instant lastFailure = Instant.MIN;
+    /** Whether the last push that ended ended well or with a refusal of its own target, rather than Asterisk unreachable. */
+    private volatile boolean answering = true;
 
     /** Summary of one pass, for logs and tests. */
     public record Pass(int applied, int failed, int skipped) {
@@ -439,6 +441,7 @@ public final class Reconcile implements ApplyNow {
         Instant now = clock.instant();
         Instant before = lastSuccess;
         lastSuccess = now;
+        answering = true;
         // every push that succeeds (a login's own apply included) passes here: scan the failed targets only when
         // one failed since the previous success, not on every push while one target keeps failing on its own
         if (backoff.isEmpty() || !lastFailure.isAfter(before)) {
@@ -458,6 +461,15 @@ public final class Reconcile implements ApplyNow {
         }
     }
 
+    /**
+     * Whether Asterisk took the last push that ended: it did not fail for a passing reason (unreachable, timing
+     * out). True before any push. A target Asterisk refuses on its own does not count:
+     * the others still get there.
+     */
+    public boolean keepingUp() {
+        return answering;
+    }
+
     private void fail(Target target, long revision, RuntimeException e) {
         Backoff prev = backoff.get(target);
         boolean same = prev != null && prev.revision() == revision;
@@ -467,6 +479,9 @@ public final class Reconcile implements ApplyNow {
         Instant now = clock.instant();
         backoff.put(target, new Backoff(revision, failures, now.plus(wait), same ? prev.since() : now, retryable));
         lastFailure = now;
+        if (e instanceof PbxException p && p.retryable()) {
+            answering = false; // Asterisk itself did not answer; a value it refuses says nothing about the others
+        }
         String message = e.getMessage();
         LOG.log(System.Logger.Level.WARNING, () -> "apply " + target + " failed (" + failures + "x, next try in " + wait.toSeconds() + " s): " + message);
         telemetry.pushed(target.kind(), false);

@@ -105,4 +105,73 @@ class ApplyNowTest {
         assertThat(answered).isFalse();
         assertThat(ran).isFalse();
     }
+
+    @Test
+    void in_the_background_the_answer_comes_at_once_and_the_apply_goes_on() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch finished = new CountDownLatch(1);
+        ApplyNow slow = targets -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            finished.countDown();
+            return true;
+        };
+
+        assertThat(slow.inBackground(pool, () -> true).apply(TARGETS)).as("Asterisk keeps up: OK at once").isTrue();
+        assertThat(finished.getCount()).as("not waited for").isEqualTo(1);
+        assertThat(slow.inBackground(pool, () -> false).apply(TARGETS)).as("Asterisk did not take the last push").isFalse();
+        release.countDown();
+        assertThat(finished.await(20, TimeUnit.SECONDS)).as("the apply went on and finished").isTrue();
+    }
+
+    @Test
+    void in_the_background_a_full_queue_answers_false_and_a_warning_says_why() throws Exception {
+        ExecutorService one = new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(1));
+        CountDownLatch release = new CountDownLatch(1);
+        try (LogCapture log = LogCapture.of(ApplyNow.class.getName())) {
+            ApplyNow hanging = targets -> {
+                try {
+                    return release.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    return false;
+                }
+            };
+            ApplyNow background = hanging.inBackground(one, () -> true);
+            assertThat(background.apply(TARGETS)).isTrue(); // the thread takes it
+            assertThat(background.apply(TARGETS)).isTrue(); // the queue takes it
+
+            assertThat(background.apply(TARGETS)).as("nowhere to put it: the reconciler will").isFalse();
+            assertThat(log.lines()).anySatisfy(l -> assertThat(l).startsWith("WARN").contains("too many changes waiting"));
+        } finally {
+            release.countDown();
+            one.shutdownNow();
+        }
+    }
+
+    @Test
+    void in_the_background_an_apply_that_throws_is_logged() throws Exception {
+        try (LogCapture log = LogCapture.of(ApplyNow.class.getName())) {
+            ApplyNow broken = targets -> {
+                throw new IllegalStateException("ledger gone after commit");
+            };
+
+            assertThat(broken.inBackground(pool, () -> true).apply(TARGETS)).isTrue();
+            pool.shutdown();
+            assertThat(pool.awaitTermination(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(log.lines()).anySatisfy(l -> assertThat(l).startsWith("WARN").contains("ledger gone after commit"));
+        }
+    }
+
+    @Test
+    void in_the_background_after_shutdown_nothing_is_applied_and_the_answer_is_false() {
+        AtomicBoolean ran = new AtomicBoolean();
+        pool.shutdown();
+
+        assertThat(((ApplyNow) targets -> ran.getAndSet(true)).inBackground(pool, () -> true).apply(TARGETS)).isFalse();
+        assertThat(ran).isFalse();
+    }
 }

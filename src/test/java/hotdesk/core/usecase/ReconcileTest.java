@@ -168,6 +168,23 @@ class ReconcileTest {
     }
 
     @Test
+    void keeping_up_says_whether_asterisk_took_the_last_push_that_ended() {
+        assertThat(world.reconcile.keepingUp()).as("before any push").isTrue();
+        world.reconcile.runOnce();
+        assertThat(world.reconcile.keepingUp()).isTrue();
+
+        world.asterisk.down(true);
+        world.pinLogin(MAC, "101", "4711");
+        world.reconcile.runOnce();
+        assertThat(world.reconcile.keepingUp()).as("Asterisk unreachable").isFalse();
+
+        world.asterisk.down(false);
+        world.clock.advance(Duration.ofSeconds(60));
+        world.reconcile.runOnce();
+        assertThat(world.reconcile.keepingUp()).as("Asterisk took the retries").isTrue();
+    }
+
+    @Test
     void a_target_that_keeps_failing_on_its_own_is_not_hurried_by_other_targets_succeeding() {
         AtomicBoolean refuseDesk = new AtomicBoolean();
         Pbx picky = new Pbx() {
@@ -339,6 +356,7 @@ class ReconcileTest {
                 NODE, Duration.ofSeconds(60));
         r.runOnce();
         int afterFirst = pbx.calls;
+        assertThat(r.keepingUp()).as("Asterisk answers: refusing these targets says nothing about the others").isTrue();
         assertThat(r.idle()).as("nothing is due while the refused targets wait out their backoff").isTrue();
         world.clock.advance(Duration.ofSeconds(30));
         r.runOnce();
