@@ -215,8 +215,9 @@ class AutoLogoutTest {
                 java.util.Map.of(hotdesk.core.model.DeskPhoneSettings.TIME_ZONE, "")), "test");
         AutoLogout timers = timers(new AutoLogoutRules(Duration.ZERO, Duration.ZERO, Optional.of(LocalTime.parse("19:00"))));
 
-        world.clock.advance(Duration.ofHours(12));
-
+        world.clock.advance(Duration.ofHours(7));
+        assertThat(timers.runOnce().ended()).as("19:00 UTC, the default zone's, is 14:00 in New York").isZero();
+        world.clock.advance(Duration.ofHours(5));
         assertThat(timers.runOnce().ended()).isEqualTo(1);
         assertThat(seated(MAC)).isFalse();
     }
