@@ -187,7 +187,7 @@ public final class Config {
             new Key("auto-logout.max", "12h", "log a desk out this long after the login, whatever the calls (not during one); "
                     + "0s: off"),
             new Key("auto-logout.daily", "", "log every desk out at this time of day (HH:MM, 24 h; HH:MM:SS also taken) in the desk's time zone: its "
-                    + "site's, else provisioning.timezone (not during a call); empty: off"),
+                    + "own (device set --time-zone), else its site's, else provisioning.timezone (not during a call); empty: off"),
             new Key("auto-logout.check-interval", "15s", "how often the server looks for desks due to be logged out (1s..10m)"),
             new Key("reconcile.interval", "1s", "how often the server checks the ledger for changes (CLI edits, other nodes)"),
             new Key("reconcile.max-backoff", "60s", "longest wait between retries of a failed push"),

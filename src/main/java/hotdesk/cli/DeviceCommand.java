@@ -441,15 +441,25 @@ public final class DeviceCommand {
                             m.put("maxProvisions", max);
                             return m;
                         },
-                        List.of("MAC", "ENDPOINT", "VENDOR", "MODEL", "LABEL", "SITE", "ENABLED", "PROVISIONS"),
+                        List.of("MAC", "ENDPOINT", "VENDOR", "MODEL", "LABEL", "SITE", "ENABLED", "OVERRIDES", "PROVISIONS"),
                         d -> List.of(d.mac().display(), d.mac().endpointId(), d.vendor(), d.model(),
-                                d.label(), d.site(), d.enabled() ? "yes" : "no", count.apply(d)));
+                                d.label(), d.site(), d.enabled() ? "yes" : "no", overrides(d.phones()), count.apply(d)));
             }
             return Output.listing(spec, json, devices, described,
-                    List.of("MAC", "ENDPOINT", "VENDOR", "MODEL", "LABEL", "SITE", "ENABLED"),
+                    List.of("MAC", "ENDPOINT", "VENDOR", "MODEL", "LABEL", "SITE", "ENABLED", "OVERRIDES"),
                     d -> List.of(d.mac().display(), d.mac().endpointId(), d.vendor(), d.model(),
-                            d.label(), d.site(), d.enabled() ? "yes" : "no"));
+                            d.label(), d.site(), d.enabled() ? "yes" : "no", overrides(d.phones())));
         }
+    }
+
+    /**
+     * The table's OVERRIDES cell: the phone fields the desk sets itself, by their option names and in the order
+     * {@code device set} shows them ({@code sip-server,time-zone}), or {@code -} when every value is its site's
+     * or the global key's. The values and their sources are in {@code device list --json}.
+     */
+    static String overrides(DeskPhoneSettings phones) {
+        List<String> own = DeskPhoneSettings.FIELDS.stream().filter(f -> !phones.value(f).isEmpty()).toList();
+        return own.isEmpty() ? "-" : String.join(",", own);
     }
 
     @Command(name = "models", description = {"List the phone and gateway models hotdesk provisions, with their SIP "

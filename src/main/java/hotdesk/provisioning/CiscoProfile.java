@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * <p>Line keys: the logout key is line key N (after the desk's lines) with {@code Extension_N_ = Disabled}
  * and {@code Extended_Function_N_ = fnc=sd;ext=<code>@$PROXY;nme=Logout}; BLF is {@code fnc=blf+sd+cp;sub=…};
  * idle the function is empty. Time zone {@code GMT+01:00} with the rule
- * {@code start=3/-1/7/2;end=10/-1/7/3;save=1}. Stateless and thread-safe.
+ * {@code start=3/-1/7/02:00:00;end=10/-1/7/03:00:00;save=1}. Stateless and thread-safe.
  */
 public final class CiscoProfile implements VendorProfile {
 
@@ -97,6 +97,8 @@ public final class CiscoProfile implements VendorProfile {
 
     private static String change(DeskModel.Change c) {
         int day = c.last() ? -1 : (c.week() - 1) * 7 + 1;
-        return c.month() + "/" + day + "/" + c.isoDay() + "/" + c.hour() + (c.minute() == 0 ? "" : ":" + String.format("%02d", c.minute()));
+        // <month>/<day>/<weekday>/HH:mm:ss as Cisco documents the rule: weekday 1-7 is Monday-Sunday, a positive day
+        // means that weekday on or after the date, -1 the last one of the month
+        return c.month() + "/" + day + "/" + c.isoDay() + "/" + String.format("%02d:%02d:00", c.hour(), c.minute());
     }
 }

@@ -179,6 +179,27 @@ class DeskPhoneCommandLineTest {
     }
 
     @Test
+    void the_plain_list_names_the_fields_each_desk_overrides_and_a_dash_for_none() {
+        ok("site", "add", "Branch", "--sip-server", "site-proxy.example.net", "--time-zone", "Europe/Berlin");
+        ok("device", "add", PHONE, "--model", "T54W", "--site", "Branch", "--ntp-server", "10.1.0.1", "--sip-transport",
+                "tcp", "--time-zone", "Asia/Tokyo");
+        ok("device", "add", GATEWAY, "--model", "HT814", "--vendor", "grandstream", "--site", "Branch");
+
+        List<String> lines = ok("device", "list").lines().toList();
+
+        assertThat(lines.get(0)).containsPattern("ENABLED +OVERRIDES$");
+        // the site's values are not the desk's own: only what device add/set gave the desk is listed, in option order
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith(PHONE)
+                .containsPattern(" yes +sip-transport,ntp-server,time-zone$"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith(GATEWAY).containsPattern(" yes +-$"));
+
+        // cleared, the desk has no overrides left; the JSON is unchanged by the column
+        ok("device", "set", PHONE, "--sip-transport", "", "--ntp-server", "", "--time-zone", "");
+        assertThat(ok("device", "list").lines()).anySatisfy(l -> assertThat(l).startsWith(PHONE).containsPattern(" yes +-$"));
+        assertThat(ok("device", "list", "--json")).doesNotContain("OVERRIDES").doesNotContain("\"overrides\"");
+    }
+
+    @Test
     void the_csv_columns_import_all_or_nothing_re_import_as_unchanged_and_a_dry_run_shows_the_change() throws IOException {
         String header = "mac,vendor,model,sip-server,sip-port,sip-transport,ntp-server,time-zone,registration-expiry\n";
         Path bad = file("bad.csv", header

@@ -55,7 +55,7 @@ class ResetProvisionsCommandTest {
         String listOff = run("device", "list").out();
         String statusOff = run("status").out();
 
-        assertThat(list).contains("PROVISIONS").contains("20/20").contains("7/20");
+        assertThat(list).containsPattern("OVERRIDES +PROVISIONS").contains("PROVISIONS").contains("20/20").contains("7/20");
         assertThat(status).contains("PROVISIONS").contains("20/20").contains("7/20");
         assertThat(json).contains("\"provisions\"").contains("\"maxProvisions\"");
         assertThat(listOff).doesNotContain("PROVISIONS").doesNotContain("/20");

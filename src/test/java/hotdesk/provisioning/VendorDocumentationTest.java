@@ -75,6 +75,17 @@ class VendorDocumentationTest {
     static final String CISCO_FLAT = "Cisco, 'Provision your phones for a BroadWorks server' (<flat-profile>), "
             + "https://help.webex.com/en-us/article/xwj2cdb/Provision-your-phones-for-a-BroadWorks-server";
     static final String CISCO_RESYNC = "Cisco Small Business IP Telephony Devices Provisioning Guide (Resync_From_SIP)";
+    static final String CISCO_DST = "Cisco IP Phone 8800 Series Multiplatform Phones Administration Guide, 'Daylight Saving "
+            + "Time Rule' (start=<month>/<day>/<weekday>[/HH:[mm[:ss]]];end=…;save=…, weekday 1-7 Monday-Sunday, "
+            + "a negative day: that weekday on or before, -1: the last of the month), third-party copy "
+            + "https://www.easymanua.ls/cisco/penteledata-8800-series/manual/1540324?p=426";
+    static final String CISCO_SPA_DST = "Cisco SPA300/SPA500 Series and WIP310 IP Phone Administration Guide, 'Configuring "
+            + "Daylight Saving Time' (month/day/weekday[/HH:mm:ss]; a positive day: that weekday on or after the date), "
+            + "third-party copy https://www.easymanua.ls/cisco/spa303/manual/512069?p=194";
+    static final String POLYCOM_EFK = "Polycom Administrator's Guide for the SoundPoint IP/SoundStation IP Family SIP 3.1, "
+            + "enhanced feature keys ('<version efk.version=\"2\"/>', omitted or invalid: the keys are disabled; "
+            + "'the action.string in the efklist element'), third-party copy "
+            + "https://www.manualsdir.com/manuals/187552/polycom-soundpoint-sip-31.html?page=97 and ?page=98";
 
     /** Europe/Berlin as the bundled profiles write it. */
     static final String BERLIN = "STD-1DST-2,M3.5.0/02:00:00,M10.5.0/03:00:00";
@@ -180,11 +191,15 @@ class VendorDocumentationTest {
         // Polycom VVX411, occupied; the master file
         f.add(new Fact("polycom", "occupied", "efk.efklist.1.action.string", "*32$Tinvite$", POLYCOM_MACRO));
         f.add(new Fact("polycom", "occupied", "efk.efklist.2.action.string", "+15551230000$Tinvite$", POLYCOM_MACRO));
+        f.add(new Fact("polycom", "occupied", "efk.version", "2", POLYCOM_EFK));
+        f.add(new Fact("polycom", "idle", "efk.version", "2", POLYCOM_EFK + ": the logout key's macro is defined while idle too"));
         f.add(new Fact("polycom", "master", "@root", "APPLICATION", POLYCOM_MASTER));
         f.add(new Fact("polycom", "master", "CONFIG_FILES", "[PHONE_MAC_ADDRESS]-hotdesk.cfg", POLYCOM_MASTER));
         // Cisco 8841
         f.add(new Fact("cisco", "occupied", "@root", "flat-profile", CISCO_FLAT));
         f.add(new Fact("cisco", "occupied", "Resync_From_SIP", "Yes", CISCO_RESYNC));
+        f.add(new Fact("cisco", "occupied", "Daylight_Saving_Time_Rule", "start=3/-1/7/02:00:00;end=10/-1/7/03:00:00;save=1",
+                CISCO_DST + ": Europe/Berlin, the last Sunday of March 02:00 to the last Sunday of October 03:00"));
         return f.stream();
     }
 
@@ -229,6 +244,35 @@ class VendorDocumentationTest {
 
         assertThat(file).containsEntry("P64", "customize");
         assertThat(file.get("P246")).isNotEmpty().hasSizeLessThanOrEqualTo(64);
+    }
+
+    /**
+     * Cisco's rule, as its administration guides define it: {@code <month>/<day>/<weekday>/HH:mm:ss} with weekday 1-7
+     * from Monday, a positive day meaning that weekday on or after the date and -1 the last of the month.
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "Europe/Berlin      | start=3/-1/7/02:00:00;end=10/-1/7/03:00:00;save=1",
+            // the second Sunday of March is the Sunday on or after the 8th, the first of November on or after the 1st
+            "America/New_York   | start=3/8/7/02:00:00;end=11/1/7/02:00:00;save=1",
+            "America/St_Johns   | start=3/8/7/02:00:00;end=11/1/7/02:00:00;save=1",
+            // half an hour saved
+            "Australia/Lord_Howe | start=10/1/7/02:00:00;end=4/1/7/02:00:00;save=0:30",
+            "Asia/Kolkata       | ''"})
+    void ciscos_daylight_saving_rule_follows_the_grammar_its_guides_document(String zone, String rule) throws Exception {
+        ProvisioningSettings s = VendorFilesTest.settings(zone, false, DialCodes.logoutOnly("*32"));
+        DeskView view = desk("cisco", "8841", "00562b000001", 1)[1];
+        CiscoProfile p = new CiscoProfile();
+
+        Map<String, String> file = flat(parse(renderer.render("cisco", "8841", view.device().mac(), p.fileKind(),
+                p.model(view, s, clock.instant()))));
+
+        assertThat(file.get("Daylight_Saving_Time_Rule")).as(CISCO_DST + "; " + CISCO_SPA_DST).isEqualTo(rule);
+        assertThat(file.get("Daylight_Saving_Time_Enable")).isEqualTo(rule.isEmpty() ? "No" : "Yes");
+        if (!rule.isEmpty()) {
+            assertThat(rule).matches("start=([1-9]|1[0-2])/(-1|[1-9]|[12][0-9]|3[01])/[1-7]/\\d\\d:\\d\\d:\\d\\d;"
+                    + "end=([1-9]|1[0-2])/(-1|[1-9]|[12][0-9]|3[01])/[1-7]/\\d\\d:\\d\\d:\\d\\d;save=\\d+(:\\d\\d)?");
+        }
     }
 
     @Test

@@ -357,7 +357,7 @@ class VendorFilesTest {
         assertThat(text(idle, "SIP_Transport_1_")).isEqualTo("TCP");
         assertThat(text(idle, "Register_Expires_1_")).isEqualTo("500");
         assertThat(text(idle, "Time_Zone")).isEqualTo("GMT+01:00");
-        assertThat(text(idle, "Daylight_Saving_Time_Rule")).isEqualTo("start=3/-1/7/2;end=10/-1/7/3;save=1");
+        assertThat(text(idle, "Daylight_Saving_Time_Rule")).isEqualTo("start=3/-1/7/02:00:00;end=10/-1/7/03:00:00;save=1");
         assertThat(text(idle, "Extended_Function_2_")).isEmpty();
         assertThat(text(occupied, "Display_Name_1_")).isEqualTo(CLEAN_NAME);
         assertThat(text(occupied, "Extension_2_")).isEqualTo("Disabled");

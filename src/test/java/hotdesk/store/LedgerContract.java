@@ -1657,6 +1657,32 @@ abstract class LedgerContract {
     }
 
     @Test
+    void the_daily_logout_reads_a_desks_own_time_zone_from_the_ledger_before_its_sites() {
+        TestWorld world = new TestWorld(ledger);
+        world.device(MAC_A).device(MAC_B).user("301", "Ann", "48151").user("302", "Ben", "62342");
+        world.sites.add("NYC", Map.of(hotdesk.core.usecase.ManageSites.TIME_ZONE, "America/New_York"), "test");
+        world.devices.set(MAC_A, new hotdesk.core.usecase.ManageDevices.DeviceChanges(null, "NYC", null, null, null,
+                Map.of(DeskPhoneSettings.TIME_ZONE, "Asia/Tokyo")), "test");
+        world.devices.set(MAC_B, new hotdesk.core.usecase.ManageDevices.DeviceChanges(null, "NYC", null, null, null), "test");
+        assertThat(world.pinLogin(MAC_A, "301", "48151")).isInstanceOf(LogIn.LoggedIn.class);
+        assertThat(world.pinLogin(MAC_B, "302", "62342")).isInstanceOf(LogIn.LoggedIn.class);
+        hotdesk.core.usecase.AutoLogout timers = new hotdesk.core.usecase.AutoLogout(ledger, () -> Optional.of(Set.of()),
+                world.logOut, new hotdesk.core.policy.AutoLogoutRules(java.time.Duration.ZERO, java.time.Duration.ZERO,
+                Optional.of(java.time.LocalTime.parse("19:00"))), java.time.ZoneId.of("UTC"), world.clock);
+
+        // seated at 12:00Z: 19:00 UTC passes with nobody out, 19:00 New York (00:00Z) ends Ben's, 19:00 Tokyo (10:00Z) Ann's
+        world.clock.advance(java.time.Duration.ofHours(7));
+        assertThat(timers.runOnce().ended()).isZero();
+        world.clock.advance(java.time.Duration.ofHours(5));
+        assertThat(timers.runOnce().ended()).isEqualTo(1);
+        assertThat(ledger.read(LedgerTx::occupancies)).extracting(o -> o.extension().value()).containsExactly("301");
+        world.clock.advance(java.time.Duration.ofHours(10));
+        assertThat(timers.runOnce().ended()).isEqualTo(1);
+        assertThat(ledger.read(LedgerTx::occupancies)).isEmpty();
+        assertThat(history()).extracting(Ended::reason).containsExactly(EndReason.AUTO_DAILY, EndReason.AUTO_DAILY);
+    }
+
+    @Test
     void a_login_and_a_timer_running_at_once_never_leave_a_stale_seat_nor_end_the_newcomer() throws Exception {
         TestWorld world = new TestWorld(ledger);
         world.device(MAC_A).user("301", "Ann", "48151").user("302", "Ben", "62342");

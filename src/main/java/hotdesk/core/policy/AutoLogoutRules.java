@@ -66,7 +66,7 @@ public record AutoLogoutRules(Duration idle, Duration max, Optional<LocalTime> d
      * The verdict on a session at {@code now}.
      *
      * @param seat   the session; its {@code lastActivity} is the end of the desk's last call, else its login
-     * @param zone   the desk's time zone (its site's, else the configured one), for {@code daily}
+     * @param zone   the desk's time zone (its own, else its site's, else the configured one), for {@code daily}
      * @param callUp whether a call is up on the desk now (either direction, ringing included)
      */
     public Verdict verdict(Occupancy seat, ZoneId zone, Instant now, boolean callUp) {

@@ -53,7 +53,7 @@ public final class AutoLogout {
     private final ZoneId defaultZone;
     private final Clock clock;
 
-    /** @param defaultZone the time zone of desks without a site ({@code provisioning.timezone}) */
+    /** @param defaultZone the time zone of desks with no zone of their own and no site ({@code provisioning.timezone}) */
     public AutoLogout(Ledger ledger, CallState calls, LogOut logOut, AutoLogoutRules rules, ZoneId defaultZone, Clock clock) {
         this.ledger = ledger;
         this.calls = calls;
@@ -85,7 +85,7 @@ public final class AutoLogout {
                 AutoLogoutRules effective = rules.with(sites.getOrDefault(site, AutoLogoutOverride.NONE))
                         .with(device.map(d -> desks.getOrDefault(d.mac().value(), AutoLogoutOverride.NONE))
                                 .orElse(AutoLogoutOverride.NONE));
-                ZoneId zone = zoneOf(tx, site);
+                ZoneId zone = zoneOf(tx, device);
                 if (!(effective.verdict(o, zone, now, false) instanceof AutoLogoutRules.NotDue)) {
                     due.add(new Seat(o, zone, effective));
                 }
@@ -139,12 +139,29 @@ public final class AutoLogout {
         });
     }
 
-    private ZoneId zoneOf(LedgerTx tx, String site) {
-        Optional<String> siteZone = site.isEmpty() ? Optional.empty() : tx.site(site).map(Site::timeZone);
+    /**
+     * The desk's time zone for the daily logout: the same one its phone is told (the desk's own
+     * {@code --time-zone}, else its site's, else {@code provisioning.timezone}), so a desk is logged out at the
+     * local time its phone shows. A zone the JDK no longer knows falls through to the next layer.
+     */
+    private ZoneId zoneOf(LedgerTx tx, Optional<Device> device) {
+        Optional<ZoneId> own = device.map(d -> d.phones().timeZone()).flatMap(AutoLogout::zone);
+        if (own.isPresent()) {
+            return own.get();
+        }
+        String site = device.map(Device::site).orElse("");
+        return (site.isEmpty() ? Optional.<String>empty() : tx.site(site).map(Site::timeZone))
+                .flatMap(AutoLogout::zone).orElse(defaultZone);
+    }
+
+    private static Optional<ZoneId> zone(String id) {
+        if (id.isEmpty()) {
+            return Optional.empty();
+        }
         try {
-            return siteZone.map(ZoneId::of).orElse(defaultZone);
+            return Optional.of(ZoneId.of(id));
         } catch (DateTimeException e) {
-            return defaultZone;
+            return Optional.empty();
         }
     }
 

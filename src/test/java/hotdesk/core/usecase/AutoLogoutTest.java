@@ -182,6 +182,47 @@ class AutoLogoutTest {
     }
 
     @Test
+    void the_daily_logout_uses_a_desks_own_time_zone_over_its_sites() {
+        world.sites.add("NYC", java.util.Map.of(ManageSites.TIME_ZONE, "America/New_York"), "test");
+        var own = world.devices.set(MAC, new ManageDevices.DeviceChanges(null, "NYC", null, null, null,
+                java.util.Map.of(hotdesk.core.model.DeskPhoneSettings.TIME_ZONE, "Asia/Tokyo")), "test");
+        assertThat(own).isInstanceOf(ManageDevices.Done.class);
+        world.devices.set(MAC2, new ManageDevices.DeviceChanges(null, "NYC", null, null, null), "test");
+        assertThat(world.pinLogin(MAC2, "102", "4712")).isInstanceOf(LogIn.LoggedIn.class);
+        // both seated at 2026-11-23 12:00Z: 19:00 is 00:00Z tomorrow in New York (EST), 10:00Z tomorrow in Tokyo
+        AutoLogout timers = timers(new AutoLogoutRules(Duration.ZERO, Duration.ZERO, Optional.of(LocalTime.parse("19:00"))));
+
+        world.clock.advance(Duration.ofHours(12));
+        assertThat(timers.runOnce().ended()).isEqualTo(1);
+        assertThat(seated(MAC2)).as("the site's zone: 19:00 in New York").isFalse();
+        assertThat(seated(MAC)).as("its own zone: 09:00 in Tokyo").isTrue();
+
+        world.clock.advance(Duration.ofHours(9));
+        assertThat(timers.runOnce().ended()).as("18:00 in Tokyo").isZero();
+        world.clock.advance(Duration.ofHours(1));
+        assertThat(timers.runOnce().ended()).isEqualTo(1);
+        assertThat(seated(MAC)).isFalse();
+        assertThat(ledger.history()).extracting(InMemoryLedger.Ended::reason).containsExactly(EndReason.AUTO_DAILY,
+                EndReason.AUTO_DAILY);
+    }
+
+    @Test
+    void a_desk_whose_own_time_zone_is_cleared_is_logged_out_at_its_sites_time_again() {
+        world.sites.add("NYC", java.util.Map.of(ManageSites.TIME_ZONE, "America/New_York"), "test");
+        world.devices.set(MAC, new ManageDevices.DeviceChanges(null, "NYC", null, null, null,
+                java.util.Map.of(hotdesk.core.model.DeskPhoneSettings.TIME_ZONE, "Asia/Tokyo")), "test");
+        world.devices.set(MAC, new ManageDevices.DeviceChanges(null, null, null, null, null,
+                java.util.Map.of(hotdesk.core.model.DeskPhoneSettings.TIME_ZONE, "")), "test");
+        AutoLogout timers = timers(new AutoLogoutRules(Duration.ZERO, Duration.ZERO, Optional.of(LocalTime.parse("19:00"))));
+
+        world.clock.advance(Duration.ofHours(7));
+        assertThat(timers.runOnce().ended()).as("19:00 UTC, the default zone's, is 14:00 in New York").isZero();
+        world.clock.advance(Duration.ofHours(5));
+        assertThat(timers.runOnce().ended()).isEqualTo(1);
+        assertThat(seated(MAC)).isFalse();
+    }
+
+    @Test
     void a_desks_own_rules_replace_its_sites_which_replace_the_settings_field_by_field() {
         world.sites.add("HQ", java.util.Map.of(), "test");
         world.devices.set(MAC, new ManageDevices.DeviceChanges(null, "HQ", null, null, null), "test");
