@@ -9,7 +9,7 @@ import java.sql.SQLException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Which database errors make the ledger run a transaction again (the live retries are in JdbcLedgerContract). */
-class JdbcLedgerConflictTest {
+class SqlErrorsTest {
 
     @ParameterizedTest(name = "{0}/{1} is retried")
     @CsvSource({
