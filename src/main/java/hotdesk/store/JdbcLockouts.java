@@ -28,6 +28,24 @@ final class JdbcLockouts extends TableGroup {
                 rs -> instant(rs, "failed_at"), key, since));
     }
 
+    public Map<String, List<Instant>> failureTimes(java.util.Set<String> keys, Instant since) {
+        if (keys.isEmpty()) {
+            usable();
+            return Map.of();
+        }
+        Map<String, List<Instant>> out = new java.util.TreeMap<>();
+        keys.forEach(k -> out.put(k, new java.util.ArrayList<>()));
+        List<Object> args = new java.util.ArrayList<>(out.keySet());
+        args.add(since);
+        // one IN list on the (fail_key, failed_at) index; ordered as failureTimes(key, since) orders each key
+        list("read failures of " + out.keySet(), "SELECT fail_key, failed_at FROM login_failures WHERE fail_key IN ("
+                        + String.join(", ", java.util.Collections.nCopies(out.size(), "?")) + ") AND failed_at >= ?"
+                        + " ORDER BY failed_at, id",
+                rs -> out.get(rs.getString("fail_key")).add(instant(rs, "failed_at")), args.toArray());
+        out.replaceAll((k, v) -> List.copyOf(v));
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
     public Map<String, Integer> failureCounts(String keyPrefix, Instant since) {
         // LEFT(key, n) = prefix rather than LIKE: a prefix needs no escaping then
         List<Map.Entry<String, Integer>> rows = list("count failures of " + keyPrefix + "*", """

@@ -116,12 +116,12 @@ final class JdbcSeating extends TableGroup {
         }
     }
 
-    public void vacate(String endpointId, Instant at, EndReason reason) {
+    public Optional<Occupancy> vacate(String endpointId, Instant at, EndReason reason) {
         String what = "vacate " + endpointId;
         writable(what);
         Optional<Occupancy> seat = occupancyOfLine(endpointId);
         if (seat.isEmpty()) {
-            return;
+            return seat;
         }
         Occupancy o = seat.get();
         update(what, "DELETE FROM occupancy WHERE endpoint_id = ?", endpointId);
@@ -129,6 +129,7 @@ final class JdbcSeating extends TableGroup {
                 INSERT INTO session_history (endpoint_id, extension, started_at, last_activity, ended_at, end_reason)
                 VALUES (?, ?, ?, ?, ?, ?)""",
                 endpointId, o.extension().value(), o.since(), o.lastActivity(), at, reason.name());
+        return seat;
     }
 
     public List<SessionRecord> sessionsBetween(Instant from, Instant to) {

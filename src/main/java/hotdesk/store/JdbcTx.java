@@ -234,8 +234,8 @@ final class JdbcTx implements LedgerTx {
         seating.occupyAlongside(occupancy);
     }
     @Override
-    public void vacate(String endpointId, Instant at, EndReason reason) {
-        seating.vacate(endpointId, at, reason);
+    public Optional<Occupancy> vacate(String endpointId, Instant at, EndReason reason) {
+        return seating.vacate(endpointId, at, reason);
     }
     @Override
     public void touch(String endpointId, Instant at) {
@@ -269,6 +269,11 @@ final class JdbcTx implements LedgerTx {
     public List<Instant> failureTimes(String key, Instant since) {
         return lockouts.failureTimes(key, since);
     }
+    @Override
+    public Map<String, List<Instant>> failureTimes(java.util.Set<String> keys, Instant since) {
+        return lockouts.failureTimes(keys, since);
+    }
+
     @Override
     public Map<String, Integer> failureCounts(String keyPrefix, Instant since) {
         return lockouts.failureCounts(keyPrefix, since);
