@@ -49,12 +49,12 @@ class JdbcLedgerReconnectTest {
 
     @Test
     void a_lost_connection_is_retried_only_before_the_commit() {
-        JdbcLedger ledger = new JdbcLedger(null, "jdbc:postgresql://db/ledger");
+        SqlErrors ledger = new SqlErrors("jdbc:postgresql://db/ledger");
         SQLException shutdown = new SQLException("terminating connection due to administrator command", "57P01");
         SQLException io = new SQLException("An I/O error occurred while sending to the backend.", "08006");
 
-        assertThat(ledger.translate(shutdown, "locking the ledger")).isInstanceOf(JdbcLedger.Conflict.class);
-        assertThat(ledger.translate(io, "seat user 101")).isInstanceOf(JdbcLedger.Conflict.class);
+        assertThat(ledger.translate(shutdown, "locking the ledger")).isInstanceOf(SqlErrors.Conflict.class);
+        assertThat(ledger.translate(io, "seat user 101")).isInstanceOf(SqlErrors.Conflict.class);
         assertThat(ledger.translate(io, "commit")).isInstanceOf(hotdesk.core.port.LedgerException.class);
         assertThat(ledger.translate(new SQLException("syntax", "42601"), "read")).isInstanceOf(hotdesk.core.port.LedgerException.class);
     }

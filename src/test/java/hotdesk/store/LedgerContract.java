@@ -1076,6 +1076,19 @@ abstract class LedgerContract {
     }
 
     @Test
+    void vacate_returns_the_occupancy_it_ended_and_nothing_for_a_free_line() {
+        givenUsersAndDesks(2, 1);
+        Occupancy seat = new Occupancy(desk(MAC_A), ext("101"), T0, T0.plusSeconds(5));
+        given(tx -> tx.occupy(seat));
+
+        Optional<Occupancy> ended = ledger.transact(tx -> tx.vacate(desk(MAC_A), T0.plusSeconds(60), EndReason.LOGOUT));
+        Optional<Occupancy> again = ledger.transact(tx -> tx.vacate(desk(MAC_A), T0.plusSeconds(61), EndReason.LOGOUT));
+
+        assertThat(ended).contains(seat);
+        assertThat(again).isEmpty();
+    }
+
+    @Test
     void the_ledger_refuses_to_break_the_references_between_seats_lines_and_users() {
         givenUsersAndDesks(2, 1);
         Occupancy seat = new Occupancy(desk(MAC_A), ext("101"), T0, T0);
@@ -1214,6 +1227,29 @@ abstract class LedgerContract {
             assertThat(tx.failureCounts("nothing:", T0)).isEmpty();
             return null;
         });
+    }
+
+    @Test
+    void failure_times_of_several_keys_come_in_one_map_each_oldest_first_from_since_and_every_key_asked_is_in_it() {
+        given(tx -> {
+            tx.recordFailure("at:101@hd-" + MAC_A, T0.plusSeconds(10));
+            tx.recordFailure("at:101@hd-" + MAC_A, T0);
+            tx.recordFailure("at:101@hd-" + MAC_A, T0.plusSeconds(2));
+            tx.recordFailure("at:1010@hd-" + MAC_A, T0.plusSeconds(3));
+            tx.recordFailure("user:101", T0.plusSeconds(3));
+            tx.recordFailure("at%_:x", T0.plusSeconds(4));
+        });
+
+        Map<String, List<Instant>> times = ledger.read(tx -> tx.failureTimes(
+                Set.of("at:101@hd-" + MAC_A, "user:101", "user:999", "at%_:x"), T0.plusSeconds(1)));
+        Map<String, List<Instant>> none = ledger.read(tx -> tx.failureTimes(Set.<String>of(), T0));
+
+        assertThat(times).isEqualTo(Map.of(
+                "at:101@hd-" + MAC_A, List.of(T0.plusSeconds(2), T0.plusSeconds(10)),
+                "user:101", List.of(T0.plusSeconds(3)),
+                "user:999", List.of(),
+                "at%_:x", List.of(T0.plusSeconds(4))));
+        assertThat(none).isEmpty();
     }
 
     @Test

@@ -537,12 +537,13 @@ public final class InMemoryLedger implements Ledger {
         }
 
         @Override
-        public void vacate(String endpointId, Instant at, EndReason reason) {
+        public Optional<Occupancy> vacate(String endpointId, Instant at, EndReason reason) {
             Occupancy o = s.occupancy.remove(endpointId);
             s.alongside.remove(endpointId);
             if (o != null) {
                 s.history.add(new Ended(endpointId, o.extension(), o.since(), at, reason));
             }
+            return Optional.ofNullable(o);
         }
 
         @Override
@@ -577,6 +578,13 @@ public final class InMemoryLedger implements Ledger {
         @Override
         public List<Instant> failureTimes(String key, Instant since) {
             return s.failures.getOrDefault(key, List.of()).stream().filter(t -> !t.isBefore(since)).sorted().toList();
+        }
+
+        @Override
+        public Map<String, List<Instant>> failureTimes(java.util.Set<String> keys, Instant since) {
+            Map<String, List<Instant>> out = new TreeMap<>();
+            keys.forEach(k -> out.put(k, failureTimes(k, since)));
+            return java.util.Collections.unmodifiableMap(out);
         }
 
         @Override

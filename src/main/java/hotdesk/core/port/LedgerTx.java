@@ -153,8 +153,11 @@ public interface LedgerTx {
      */
     void occupyAlongside(Occupancy occupancy);
 
-    /** Ends the occupancy of the line and writes it to the session history. No-op when free. */
-    void vacate(String endpointId, Instant at, EndReason reason);
+    /**
+     * Ends the occupancy of the line and writes it to the session history; returns the occupancy it ended. No-op
+     * (empty) when free.
+     */
+    Optional<Occupancy> vacate(String endpointId, Instant at, EndReason reason);
 
     /** Moves last activity of the line's occupancy forward (calls made or received). */
     void touch(String endpointId, Instant at);
@@ -184,6 +187,12 @@ public interface LedgerTx {
 
     /** The times of the failures of {@code key} at or after {@code since}, oldest first. */
     List<Instant> failureTimes(String key, Instant since);
+
+    /**
+     * {@link #failureTimes(String, Instant)} of each of {@code keys} in one read (a login's lockout check): every key
+     * asked is in the map, with an empty list when it has no failures at or after {@code since}.
+     */
+    Map<String, List<Instant>> failureTimes(java.util.Set<String> keys, Instant since);
 
     /**
      * Every key that starts with {@code keyPrefix} and has failures at or after {@code since}, with

@@ -217,12 +217,7 @@ public final class LogIn {
     }
 
     private Result seat(String endpointId, Credential credential, String actor) {
-        FirstLook look = ledger.read(tx -> {
-            Instant now = clock.instant();
-            LoginFacts facts = facts(tx, endpointId, credential, null, now);
-            List<OtpRecord> live = credential instanceof OneTimeCode && facts.desk().isPresent() ? tx.liveOtps(now) : List.of();
-            return new FirstLook(facts, live);
-        });
+        FirstLook look = ledger.read(tx -> facts(tx, endpointId, credential, null, clock.instant()));
         Decision first = policy.before(look.facts());
         Outcome o;
         if (first instanceof Refuse refuse) {
@@ -237,7 +232,7 @@ public final class LogIn {
             Checked checked = check(look, credential, ((CheckCredential) first).codeOwners());
             o = ledger.transact(tx -> {
                 Instant now = clock.instant();
-                LoginFacts facts = facts(tx, endpointId, credential, checked, now);
+                LoginFacts facts = facts(tx, endpointId, credential, checked, now).facts();
                 return apply(tx, policy.decide(facts), facts, credential, checked, actor, now);
             });
         }
@@ -267,21 +262,28 @@ public final class LogIn {
     }
 
     /**
-     * The facts of this login as the ledger holds them now. {@code checked} null: the credential has
-     * not been looked at yet.
+     * The facts of this login as the ledger holds them now, and for a code the live codes (empty for a PIN, or
+     * when the endpoint is no desk). {@code checked} null: the credential has not been looked at yet.
+     * Every failure count the lockout needs comes in one read ({@link LedgerTx#failureTimes(Set, Instant)}).
      */
-    private LoginFacts facts(LedgerTx tx, String endpointId, Credential credential, Checked checked, Instant now) {
+    private FirstLook facts(LedgerTx tx, String endpointId, Credential credential, Checked checked, Instant now) {
         Via via = credential instanceof Pin ? Via.PIN : Via.CODE;
         Optional<Extension> typed = credential instanceof Pin pin ? Optional.of(pin.extension()) : Optional.empty();
         Optional<DeskLine> line = tx.line(endpointId);
         if (line.isEmpty()) {
-            return new LoginFacts(now, via, Optional.empty(), typed, Optional.empty(), check(checked, false), List.of(),
-                    List.of(), Map.of(), List.of(), false);
+            return new FirstLook(new LoginFacts(now, via, Optional.empty(), typed, Optional.empty(), check(checked, false),
+                    List.of(), List.of(), Map.of(), List.of(), false), List.of());
         }
         Instant since = now.minus(policy.limits().lookBack());
         boolean enabled = tx.device(line.get().mac()).map(Device::enabled).orElse(false);
-        SeatingPolicy.Desk desk = new SeatingPolicy.Desk(endpointId, enabled, tx.failureTimes(deskKey(endpointId), since),
-                tx.occupancyOfLine(endpointId));
+        Optional<Occupancy> occupant = tx.occupancyOfLine(endpointId);
+        List<OtpRecord> live = typed.isPresent() ? List.of() : tx.liveOtps(now);
+        Set<String> keys = new LinkedHashSet<>();
+        keys.add(deskKey(endpointId));
+        typed.ifPresent(ext -> keys.addAll(List.of(userAtDeskKey(ext, endpointId), userKey(ext))));
+        live.forEach(r -> keys.add(codeKey(r.extension())));
+        Map<String, List<Instant>> failures = tx.failureTimes(keys, since);
+        SeatingPolicy.Desk desk = new SeatingPolicy.Desk(endpointId, enabled, failures.get(deskKey(endpointId)), occupant);
         Optional<User> user;
         List<Instant> atDesk = List.of();
         List<Instant> userFailures = List.of();
@@ -291,8 +293,8 @@ public final class LogIn {
         if (typed.isPresent()) {
             Extension ext = typed.get();
             user = tx.user(ext);
-            atDesk = tx.failureTimes(userAtDeskKey(ext, endpointId), since);
-            userFailures = tx.failureTimes(userKey(ext), since);
+            atDesk = failures.get(userAtDeskKey(ext, endpointId));
+            userFailures = failures.get(userKey(ext));
             // only matters while the extension is locked across desks, so the login path asks nothing more
             // otherwise; asked for every extension typed, a user or not: the same work either way
             trusted = policy.limits().user().locked(userFailures, now)
@@ -300,9 +302,8 @@ public final class LogIn {
                     .contains(endpointId);
             right = checked != null && checked.pinHash().isPresent() && user.map(User::pinHash).equals(checked.pinHash());
         } else {
-            List<OtpRecord> live = tx.liveOtps(now);
             for (OtpRecord r : live) {
-                liveCodes.put(r.extension(), tx.failureTimes(codeKey(r.extension()), since));
+                liveCodes.put(r.extension(), failures.get(codeKey(r.extension())));
             }
             Optional<OtpRecord> matched = checked == null ? Optional.empty()
                     : live.stream().filter(r -> checked.otpId().equals(Optional.of(r.id()))).findFirst();
@@ -311,8 +312,8 @@ public final class LogIn {
             right = user.isPresent();
         }
         List<Occupancy> seats = user.isPresent() ? tx.seatsOfUser(user.get().extension()) : List.of();
-        return new LoginFacts(now, via, Optional.of(desk), typed, user, check(checked, right), atDesk, userFailures,
-                liveCodes, seats, trusted);
+        return new FirstLook(new LoginFacts(now, via, Optional.of(desk), typed, user, check(checked, right), atDesk, userFailures,
+                liveCodes, seats, trusted), live);
     }
 
     private static Check check(Checked checked, boolean right) {
@@ -346,7 +347,10 @@ public final class LogIn {
         Set<Target> touched = new LinkedHashSet<>();
         seat.replace().ifPresent(o -> touched.addAll(Seating.vacateLine(tx, o.endpointId(), now, EndReason.REPLACED)));
         seat.moveFrom().forEach(o -> touched.addAll(Seating.vacateLine(tx, o.endpointId(), now, EndReason.MOVED)));
-        if (tx.occupancyOfLine(endpointId).isEmpty()) {
+        // a seat is decided on facts read in this transaction, and only the vacates above changed seats since
+        boolean vacatedHere = seat.replace().map(Occupancy::endpointId).filter(endpointId::equals).isPresent()
+                || seat.moveFrom().stream().anyMatch(o -> o.endpointId().equals(endpointId));
+        if (facts.desk().flatMap(SeatingPolicy.Desk::occupant).isEmpty() || vacatedHere) {
             Occupancy here = new Occupancy(endpointId, u.extension(), now, now);
             if (seat.alongside()) {
                 tx.occupyAlongside(here);

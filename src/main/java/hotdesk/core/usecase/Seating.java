@@ -20,9 +20,8 @@ final class Seating {
     /** Ends the line's occupancy, if any; returns the targets that changed. */
     static Set<Target> vacateLine(LedgerTx tx, String endpointId, Instant at, EndReason reason) {
         Set<Target> touched = new LinkedHashSet<>();
-        Optional<Occupancy> seat = tx.occupancyOfLine(endpointId);
+        Optional<Occupancy> seat = tx.vacate(endpointId, at, reason);
         if (seat.isPresent()) {
-            tx.vacate(endpointId, at, reason);
             touched.add(Target.desk(endpointId));
             touched.add(Target.user(seat.get().extension()));
         }

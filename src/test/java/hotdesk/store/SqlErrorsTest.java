@@ -9,7 +9,7 @@ import java.sql.SQLException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Which database errors make the ledger run a transaction again (the live retries are in JdbcLedgerContract). */
-class JdbcLedgerConflictTest {
+class SqlErrorsTest {
 
     @ParameterizedTest(name = "{0}/{1} is retried")
     @CsvSource({
@@ -21,7 +21,7 @@ class JdbcLedgerConflictTest {
             "90131, 90131"   // H2 concurrent update
     })
     void conflicts_with_other_transactions_are_retried(String state, int code) {
-        assertThat(JdbcLedger.retryable(new SQLException("conflict", state, code))).isTrue();
+        assertThat(SqlErrors.retryable(new SQLException("conflict", state, code))).isTrue();
     }
 
     @ParameterizedTest(name = "{0}/{1} is not retried")
@@ -34,17 +34,17 @@ class JdbcLedgerConflictTest {
             "57014, 0"       // query cancelled
     })
     void other_errors_are_not_retried(String state, int code) {
-        assertThat(JdbcLedger.retryable(new SQLException("other", state, code))).isFalse();
+        assertThat(SqlErrors.retryable(new SQLException("other", state, code))).isFalse();
     }
 
     @Test
     void an_embedded_ledger_changing_hands_behind_the_pools_timeout_is_a_passing_state() {
         SQLException inUse = new SQLException("Database may be already in use: Locked by another process", "90020", 90020);
 
-        assertThat(JdbcLedger.handingOver(new java.sql.SQLTransientConnectionException("pool timed out", inUse))).isTrue();
-        assertThat(JdbcLedger.handingOver(new java.sql.SQLTransientConnectionException("pool timed out",
+        assertThat(SqlErrors.handingOver(new java.sql.SQLTransientConnectionException("pool timed out", inUse))).isTrue();
+        assertThat(SqlErrors.handingOver(new java.sql.SQLTransientConnectionException("pool timed out",
                 new SQLException("Wrong user name or password", "28000", 28000)))).isFalse();
-        assertThat(JdbcLedger.handingOver(new SQLException("no route", "08001"))).isFalse();
+        assertThat(SqlErrors.handingOver(new SQLException("no route", "08001"))).isFalse();
     }
 
     @Test
@@ -53,8 +53,8 @@ class JdbcLedgerConflictTest {
         batch.setNextException(new SQLException("deadlock", "40P01"));
         SQLException wrapped = new SQLException("wrapper", "XX000", new SQLException("timeout", "55P03"));
 
-        assertThat(JdbcLedger.retryable(batch)).isTrue();
-        assertThat(JdbcLedger.retryable(wrapped)).isTrue();
-        assertThat(JdbcLedger.retryable(new SQLException("no state"))).isFalse();
+        assertThat(SqlErrors.retryable(batch)).isTrue();
+        assertThat(SqlErrors.retryable(wrapped)).isTrue();
+        assertThat(SqlErrors.retryable(new SQLException("no state"))).isFalse();
     }
 }

@@ -1,0 +1,122 @@
+package hotdesk.store;
+
+import hotdesk.core.model.Target;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * What the table groups of a {@link JdbcTx} share: the transaction's {@link Statements} and the column conversions.
+ * A group holds the SQL of a few tables and maps their rows; it lives for one transaction and is not thread-safe.
+ */
+abstract class TableGroup {
+
+    @FunctionalInterface
+    interface Rows<R> {
+        R map(ResultSet rs) throws SQLException;
+    }
+
+    @FunctionalInterface
+    interface SqlAction {
+        void run() throws SQLException;
+    }
+
+    private final Statements statements;
+    /** The transaction's connection, for what {@link Statements} does not offer (generated keys). */
+    final Connection c;
+    final boolean readOnly;
+
+    TableGroup(Statements statements) {
+        this.statements = statements;
+        this.c = statements.c;
+        this.readOnly = statements.readOnly;
+    }
+
+    // ---- the transaction's statements (see Statements)
+
+    final void usable() {
+        statements.usable();
+    }
+
+    final void writable(String what) {
+        statements.writable(what);
+    }
+
+    final RuntimeException fail(SQLException e, String what) {
+        return statements.fail(e, what);
+    }
+
+    final PreparedStatement prepare(PreparedStatement ps, Object... params) throws SQLException {
+        return statements.prepare(ps, params);
+    }
+
+    final <R> List<R> list(String what, String sql, Rows<R> rows, Object... params) {
+        return statements.list(what, sql, rows, params);
+    }
+
+    final <R> Optional<R> one(String what, String sql, Rows<R> rows, Object... params) {
+        return statements.one(what, sql, rows, params);
+    }
+
+    final int update(String what, String sql, Object... params) {
+        return statements.update(what, sql, params);
+    }
+
+    final void guarded(String what, String duplicateMessage, SqlAction action) {
+        statements.guarded(what, duplicateMessage, action);
+    }
+
+    final void insert(String sql, Object... params) throws SQLException {
+        statements.insert(sql, params);
+    }
+
+    final int[] batch(String sql, List<Object[]> rows) throws SQLException {
+        return statements.batch(sql, rows);
+    }
+
+    final int[] batchUpdate(String what, String sql, List<Object[]> rows) {
+        return statements.batchUpdate(what, sql, rows);
+    }
+
+    // ---- columns
+
+    /**
+     * Instants are stored as TIMESTAMP(6) WITH TIME ZONE, truncated to microseconds before writing: both databases
+     * would otherwise round nanoseconds, each in its own way.
+     */
+    static OffsetDateTime ts(Instant instant) {
+        return OffsetDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
+    }
+
+    static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    static String kind(Target t) {
+        return t.kind().name().toLowerCase(Locale.ROOT);
+    }
+
+    static Target target(ResultSet rs) throws SQLException {
+        return new Target(Target.Kind.valueOf(rs.getString("kind").toUpperCase(Locale.ROOT)), rs.getString("target_id"));
+    }
+
+    static Map<Target, Long> toMap(List<Map.Entry<Target, Long>> rows) {
+        return rows.stream().collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    static String text(String s) {
+        return s == null ? "" : s;
+    }
+}
