@@ -137,13 +137,7 @@ final class JdbcLedger implements Ledger {
         if (readOnly) {
             return attempts(work, true, start);
         }
-        boolean turn;
-        try {
-            turn = writers.tryLock(deadline.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LedgerException("ledger transaction on " + shownUrl + " interrupted while waiting for its turn to write", e);
-        }
+        boolean turn = turn(deadline.toNanos());
         if (!turn) {
             throw new LedgerException("ledger transaction on " + shownUrl + " gave up after waiting " + millisSince(start)
                     + " ms for its turn to write, past its deadline of " + deadline.toMillis() + " ms: this process has more "
@@ -153,6 +147,28 @@ final class JdbcLedger implements Ledger {
             return attempts(work, false, start);
         } finally {
             writers.unlock();
+        }
+    }
+
+    /**
+     * Waits up to {@code nanos} for this process's write turn. An interrupt does not cut the wait short (a
+     * stopping reconciler still records what it pushed, as before the turns existed); it is kept for the caller.
+     */
+    private boolean turn(long nanos) {
+        long end = System.nanoTime() + nanos;
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return writers.tryLock(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

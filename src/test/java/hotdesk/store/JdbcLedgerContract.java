@@ -338,6 +338,22 @@ abstract class JdbcLedgerContract extends LedgerContract {
     }
 
     @Test
+    void an_interrupted_thread_still_gets_its_turn_to_write_and_keeps_its_interrupt() {
+        // a stopping reconciler is interrupted and still records the push it ended with
+        Thread.currentThread().interrupt();
+        try {
+            ledger.transact(tx -> {
+                tx.insertUser(user("101"));
+                return null;
+            });
+            assertThat(Thread.currentThread().isInterrupted()).as("the interrupt is kept for the caller").isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(ledger.read(LedgerTx::users)).containsExactly(user("101"));
+    }
+
+    @Test
     void a_writer_whose_turn_does_not_come_before_the_deadline_gives_up_saying_why() throws Exception {
         java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);
