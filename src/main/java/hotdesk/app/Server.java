@@ -484,10 +484,19 @@ public final class Server implements AutoCloseable {
             open.push(contactQueue::shutdownNow);
             TrackContacts contacts = new TrackContacts(ledger, node, services.clock());
             AmiLink[] link = new AmiLink[1];
-            ami = new AmiLink(parts.ami(), modules, () -> {
-                LOG.info("Asterisk is fully booted: pushing every desk and user again");
-                reconcile.asteriskRestarted();
-                wakeReconciler(); // the full push starts now, not at the next poll
+            ami = new AmiLink(parts.ami(), modules, boot -> {
+                switch (boot) {
+                    // the reconciler's first pass pushes everything already (it runs from the start): a second full
+                    // push for the first connection would do it all again
+                    case FIRST -> reconcile.reconnected();
+                    // what was pushed is still in Asterisk: only what failed while it was unreachable is due
+                    case SAME -> reconcile.reconnected();
+                    case RESTARTED -> {
+                        LOG.info("Asterisk started again: pushing every desk and user again");
+                        reconcile.asteriskRestarted();
+                    }
+                }
+                wakeReconciler(); // the push starts now, not at the next poll
                 queue(contactQueue, "contact list", () -> contacts.replaceAll(link[0].contacts(services.clock().instant())));
             }, this::emergencyCall);
             link[0] = ami;
