@@ -189,6 +189,8 @@ public final class Config {
             new Key("auto-logout.check-interval", "15s", "how often the server looks for desks due to be logged out (1s..10m)"),
             new Key("reconcile.interval", "1s", "how often the server checks the ledger for changes (CLI edits, other nodes)"),
             new Key("reconcile.max-backoff", "60s", "longest wait between retries of a failed push"),
+            new Key("reconcile.push-connections", "4", "desks and users a reconcile pass pushes at once, each on its own ARI "
+                    + "connection (1..64): a full push after an Asterisk restart goes faster on several"),
             new Key("codes.login", "*70", "PIN login: dial <code><EXT>, then the PIN"),
             new Key("codes.login-star", "*77*", "PIN login: dial <code><EXT>*, then the PIN"),
             new Key("codes.otp", "00*,00#", "one-time code login: dial <code><6 digits>[#]"),

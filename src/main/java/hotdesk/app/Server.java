@@ -404,6 +404,7 @@ public final class Server implements AutoCloseable {
         if (otp.isZero()) {
             throw new IllegalArgumentException("otp.validity must be more than 0, got " + otp);
         }
+        c.integer("reconcile.push-connections", 1, Reconcile.MAX_PARALLELISM);
         PruneLedger.retention("ledger.audit-retention", c.duration("ledger.audit-retention"));
         PruneLedger.retention("ledger.fetch-retention", c.duration("ledger.fetch-retention"));
         within("ledger.prune-interval", c.duration("ledger.prune-interval"), Duration.ofSeconds(1), Duration.ofDays(7));
@@ -508,6 +509,12 @@ public final class Server implements AutoCloseable {
                     telemetry, services.config().bool("asterisk.registration-acl") ? ami.namedAcls(services.clock()) : null,
                     parts.provisioning().allowedNetworks())
                     .notifyRetries(c.integer("notify.retries", 0, 10), c.duration("notify.retry-after"));
+            // a pass's extra pushers (the reconciler's own thread is one); passes never overlap, so this many suffice
+            int pushConnections = c.integer("reconcile.push-connections", 1, Reconcile.MAX_PARALLELISM);
+            ExecutorService pushers = new ThreadPoolExecutor(0, Math.max(1, pushConnections - 1), 60, TimeUnit.SECONDS,
+                    new SynchronousQueue<>(), daemonThreads("hotdesk-push"));
+            open.push(pushers::shutdownNow);
+            reconcile.pushing(pushers, pushConnections);
 
             // one push per call at most, so as many threads as FastAGI has; beyond that a login is
             // answered "update shortly" and the reconciler applies it
