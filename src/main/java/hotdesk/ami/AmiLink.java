@@ -71,9 +71,16 @@ import static hotdesk.ami.AmiText.shown;
  *       ({@value #PING_INTERVAL_MS} ms without any message → {@code Ping}); the link reconnects.</li>
  *   <li>Every FullyBooted (first connect and each restart or reconnect) runs, on the link's own
  *       callback thread so the AMI reader never stalls, first the module check, then {@code
- *       onFullyBooted}; an exception from it is logged and the link stays up. A FullyBooted that
- *       arrives while a run is already queued (not yet started) is merged into it: that run sees the
- *       newest state anyway.</li>
+ *       onFullyBooted} with what the link saw ({@link Boot}); an exception from it is logged and the link
+ *       stays up. A FullyBooted that arrives while a run is already queued (not yet started) is merged into
+ *       it: that run sees the newest state anyway, and a restart among the merged ones is a restart.</li>
+ *   <li>Whether Asterisk restarted or the link merely reconnected (a network blip, {@code manager reload}):
+ *       FullyBooted's {@code Uptime} (whole seconds) puts Asterisk's start at "now − Uptime" on this process's
+ *       monotonic clock. The same Asterisk gives the same start within {@value #SAME_START_MS} ms; one started
+ *       again cannot have started before the link last heard from the previous one. So a start within the
+ *       tolerance of the previous estimate that also lies more than the tolerance before the last message of
+ *       the previous connection is {@link Boot#SAME}; anything else, a missing {@code Uptime} included, is
+ *       {@link Boot#RESTARTED}, and the caller pushes everything again.</li>
  *   <li>While the link is down every action fails at once with a retryable {@link PbxException}
  *       instead of waiting for the timeout; the reconciler repeats it after the next FullyBooted.</li>
  *   <li>Messages may carry a bare LF and stray empty lines (see {@link AmiReader}); header values
@@ -93,10 +100,12 @@ public final class AmiLink implements AutoCloseable {
     static final long MIN_BACKOFF_MS = 250;
     static final long MAX_BACKOFF_MS = 5_000;
     static final long RESTART_GRACE_MS = 30_000;
+    /** Two estimates of one Asterisk's start ("now − Uptime", Uptime in whole seconds) differ by less than this. */
+    static final long SAME_START_MS = 2_000;
     private static final AtomicInteger LINKS = new AtomicInteger();
 
     private final AmiSettings settings;
-    private final Runnable onFullyBooted;
+    private final Consumer<Boot> onFullyBooted;
     private final Consumer<EmergencyCall> onEmergencyCall;
     private final long pingIntervalNanos;
     private final long minBackoffMs;
@@ -129,6 +138,25 @@ public final class AmiLink implements AutoCloseable {
     private String reported;
     private long downSince = System.nanoTime();
     private boolean afterShutdown;
+    // what the link knows of the Asterisk it talks to, guarded by boots: its start on this process's nanoTime
+    // clock (when known), when the link last heard from it, and what the callback runs not yet started cover
+    private final Object boots = new Object();
+    private boolean startKnown;
+    private long started;
+    private long heardUntil;
+    private Boot pending;
+    private boolean bootedBefore;
+    private int logins;
+
+    /** What a FullyBooted tells of the Asterisk behind it, compared with the one the link talked to before. */
+    public enum Boot {
+        /** The link's first Asterisk since it started: nothing was pushed through it before. */
+        FIRST,
+        /** The link reconnected to the Asterisk it talked to before, which kept running: what was pushed is there. */
+        SAME,
+        /** Asterisk started again since the link last talked to it, or the link cannot tell (no Uptime). */
+        RESTARTED
+    }
 
     /**
      * A link that checks no modules.
@@ -144,12 +172,22 @@ public final class AmiLink implements AutoCloseable {
      * @param requiredModules Asterisk modules (name without {@code .so}) → what needs each; checked with
      *                        {@code ModuleCheck} after every FullyBooted, an ERROR naming each one missing
      * @param onFullyBooted   run (on the link's callback thread, after the module check) after every
-     *                        {@code FullyBooted}: Asterisk (re)started or the link reconnected, so
-     *                        whatever was pushed into Asterisk's memory may be gone and must be applied again
+     *                        {@code FullyBooted}: Asterisk (re)started or the link reconnected
      * @throws IllegalArgumentException for a missing argument or a module name that is not one
      */
     public AmiLink(AmiSettings settings, Map<String, String> requiredModules, Runnable onFullyBooted) {
         this(settings, requiredModules, onFullyBooted, call -> { });
+    }
+
+    /**
+     * As {@link #AmiLink(AmiSettings, Map, Runnable, Consumer)}, and {@code onBooted} learns whether Asterisk
+     * restarted since the link last talked to it ({@link Boot}): after a restart whatever was pushed into
+     * Asterisk's memory is gone and must be applied again; after a mere reconnect it is still there.
+     */
+    public AmiLink(AmiSettings settings, Map<String, String> requiredModules, Consumer<Boot> onBooted,
+                   Consumer<EmergencyCall> onEmergencyCall) {
+        this(settings, requiredModules, onBooted, onEmergencyCall, Duration.ofMillis(PING_INTERVAL_MS),
+                Duration.ofMillis(MIN_BACKOFF_MS), Duration.ofMillis(MAX_BACKOFF_MS));
     }
 
     /**
@@ -158,18 +196,28 @@ public final class AmiLink implements AutoCloseable {
      */
     public AmiLink(AmiSettings settings, Map<String, String> requiredModules, Runnable onFullyBooted,
                    Consumer<EmergencyCall> onEmergencyCall) {
-        this(settings, requiredModules, onFullyBooted, onEmergencyCall, Duration.ofMillis(PING_INTERVAL_MS),
+        this(settings, requiredModules, each(onFullyBooted), onEmergencyCall, Duration.ofMillis(PING_INTERVAL_MS),
                 Duration.ofMillis(MIN_BACKOFF_MS), Duration.ofMillis(MAX_BACKOFF_MS));
     }
 
     /** For tests: shorter keep-alive and backoff. */
     AmiLink(AmiSettings settings, Map<String, String> requiredModules, Runnable onFullyBooted, Duration pingInterval,
             Duration minBackoff, Duration maxBackoff) {
-        this(settings, requiredModules, onFullyBooted, call -> { }, pingInterval, minBackoff, maxBackoff);
+        this(settings, requiredModules, each(onFullyBooted), call -> { }, pingInterval, minBackoff, maxBackoff);
     }
 
     /** For tests: shorter keep-alive and backoff. */
     AmiLink(AmiSettings settings, Map<String, String> requiredModules, Runnable onFullyBooted,
+            Consumer<EmergencyCall> onEmergencyCall, Duration pingInterval, Duration minBackoff, Duration maxBackoff) {
+        this(settings, requiredModules, each(onFullyBooted), onEmergencyCall, pingInterval, minBackoff, maxBackoff);
+    }
+
+    private static Consumer<Boot> each(Runnable r) {
+        return r == null ? null : boot -> r.run();
+    }
+
+    /** For tests: shorter keep-alive and backoff. */
+    AmiLink(AmiSettings settings, Map<String, String> requiredModules, Consumer<Boot> onFullyBooted,
             Consumer<EmergencyCall> onEmergencyCall, Duration pingInterval, Duration minBackoff, Duration maxBackoff) {
         if (settings == null || requiredModules == null || onFullyBooted == null || onEmergencyCall == null) {
             throw new IllegalArgumentException("AmiLink needs settings, the required modules, an onFullyBooted callback"
@@ -372,6 +420,9 @@ public final class AmiLink implements AutoCloseable {
                 return new AmiSession.Outcome(false, false, false, "link closed");
             }
             return s.run(banner -> {
+                synchronized (boots) {
+                    logins++;
+                }
                 session = s;
                 lastProblem = null;
                 reported = null;
@@ -381,6 +432,9 @@ public final class AmiLink implements AutoCloseable {
         } finally {
             if (session == s) {
                 session = null;
+                synchronized (boots) {
+                    heardUntil = s.lastHeardNanos();
+                }
             }
             s.end(closed ? "link closed" : "connection ended");
             current = null;
@@ -434,14 +488,56 @@ public final class AmiLink implements AutoCloseable {
     // ---- FullyBooted, on the callback thread
 
     private void fullyBooted(AmiMessage m) {
-        LOG.info("Asterisk at {} is fully booted (uptime {} s, last reload {} s ago); reconciling", where,
-                shown(m.getOrEmpty("Uptime")), shown(m.getOrEmpty("LastReload")));
+        Boot boot = classify(m.getOrEmpty("Uptime"), System.nanoTime());
+        LOG.info("Asterisk at {} is fully booted (uptime {} s, last reload {} s ago): {}", where,
+                shown(m.getOrEmpty("Uptime")), shown(m.getOrEmpty("LastReload")), switch (boot) {
+                    case FIRST -> "first connection; reconciling";
+                    case SAME -> "the same Asterisk as before (it did not restart)";
+                    case RESTARTED -> "Asterisk started again (or its uptime is unknown); reconciling everything";
+                });
         if (callbackQueued.compareAndSet(false, true)) {
             try {
                 callbacks.execute(this::runCallback);
             } catch (RejectedExecutionException closing) {
                 callbackQueued.set(false);
             }
+        }
+    }
+
+    /**
+     * What a FullyBooted received at {@code now} with this {@code Uptime} says (see the class comment), remembered
+     * for the next one and merged into what the next callback run is told (a restart among them wins).
+     */
+    private Boot classify(String uptime, long now) {
+        long seconds;
+        try {
+            seconds = Long.parseLong(uptime.strip());
+        } catch (NumberFormatException e) {
+            seconds = -1;
+        }
+        long tolerance = TimeUnit.MILLISECONDS.toNanos(SAME_START_MS);
+        synchronized (boots) {
+            Boot boot;
+            if (!bootedBefore) {
+                // an earlier connection that ended before its FullyBooted may have talked to another Asterisk
+                boot = logins <= 1 ? Boot.FIRST : Boot.RESTARTED;
+            } else if (seconds < 0 || !startKnown) {
+                boot = Boot.RESTARTED;
+            } else {
+                long start = now - TimeUnit.SECONDS.toNanos(seconds);
+                boolean same = Math.abs(start - started) <= tolerance && start + tolerance < heardUntil;
+                boot = same ? Boot.SAME : Boot.RESTARTED;
+            }
+            bootedBefore = true;
+            if (seconds < 0) {
+                startKnown = false;
+            } else if (boot != Boot.SAME) {
+                // the same Asterisk keeps its first estimate, so rounding cannot drift it across reconnects
+                startKnown = true;
+                started = now - TimeUnit.SECONDS.toNanos(seconds);
+            }
+            pending = pending == null || boot == Boot.RESTARTED || pending == Boot.SAME && boot == Boot.FIRST ? boot : pending;
+            return boot;
         }
     }
 
@@ -520,9 +616,17 @@ public final class AmiLink implements AutoCloseable {
 
     private void runCallback() {
         callbackQueued.set(false);
+        Boot boot;
+        synchronized (boots) {
+            boot = pending;
+            pending = null;
+        }
+        if (boot == null) {
+            return; // merged into the run before this one
+        }
         try {
             moduleCheck.run();
-            onFullyBooted.run();
+            onFullyBooted.accept(boot);
         } catch (RuntimeException e) {
             LOG.error("the FullyBooted handler failed; the AMI link stays up and runs it again on the next FullyBooted: {}",
                     e.toString(), e);

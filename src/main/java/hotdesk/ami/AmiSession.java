@@ -85,6 +85,9 @@ final class AmiSession {
         return loggedIn && ended == null;
     }
 
+    /** Written by the reader thread only; read by the link when the session has ended. */
+    private volatile long lastHeard = System.nanoTime();
+
     /**
      * Connects, logs in and reads until the connection ends.
      *
@@ -213,10 +216,15 @@ final class AmiSession {
         lists.values().forEach(l -> l.done.completeExceptionally(cause));
     }
 
+    /** When this session last read a message from Asterisk ({@link System#nanoTime()}); its login, before the first. */
+    long lastHeardNanos() {
+        return lastHeard;
+    }
+
     /** Reads until the connection ends; answers responses, passes events on, keeps the link alive. */
     private Outcome readLoop(Consumer<AmiMessage> onFullyBooted, Consumer<AmiMessage> onUserEvent,
                              Consumer<AmiMessage> onHangup) throws IOException {
-        long lastHeard = System.nanoTime();
+        lastHeard = System.nanoTime();
         String pingId = null;
         long pingSent = 0;
         while (true) {

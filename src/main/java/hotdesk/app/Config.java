@@ -191,8 +191,9 @@ public final class Config {
             new Key("auto-logout.check-interval", "15s", "how often the server looks for desks due to be logged out (1s..10m)"),
             new Key("reconcile.interval", "1s", "how often the server checks the ledger for changes (CLI edits, other nodes)"),
             new Key("reconcile.max-backoff", "60s", "longest wait between retries of a failed push"),
-            new Key("reconcile.push-threads", "4", "threads pushing logins and logouts to Asterisk at once; more wait in a "
-                    + "queue (10,000 at most, then the reconciler's next pass takes them)"),
+            new Key("reconcile.push-connections", "4", "desks and users pushed at once, each on its own ARI connection (1..64): "
+                    + "by a reconcile pass (a full push after an Asterisk restart goes faster on several) and by logins and "
+                    + "logouts (more wait in a queue, 10,000 at most, then the next pass takes them)"),
             new Key("codes.login", "*70", "PIN login: dial <code><EXT>, then the PIN"),
             new Key("codes.login-star", "*77*", "PIN login: dial <code><EXT>*, then the PIN"),
             new Key("codes.otp", "00*,00#", "one-time code login: dial <code><6 digits>[#]"),

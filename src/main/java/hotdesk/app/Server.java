@@ -410,6 +410,7 @@ public final class Server implements AutoCloseable {
         if (otp.isZero()) {
             throw new IllegalArgumentException("otp.validity must be more than 0, got " + otp);
         }
+        c.integer("reconcile.push-connections", 1, Reconcile.MAX_PARALLELISM);
         PruneLedger.retention("ledger.audit-retention", c.duration("ledger.audit-retention"));
         PruneLedger.retention("ledger.fetch-retention", c.duration("ledger.fetch-retention"));
         within("ledger.prune-interval", c.duration("ledger.prune-interval"), Duration.ofSeconds(1), Duration.ofDays(7));
@@ -490,10 +491,19 @@ public final class Server implements AutoCloseable {
             open.push(contactQueue::shutdownNow);
             TrackContacts contacts = new TrackContacts(ledger, node, services.clock());
             AmiLink[] link = new AmiLink[1];
-            ami = new AmiLink(parts.ami(), modules, () -> {
-                LOG.info("Asterisk is fully booted: pushing every desk and user again");
-                reconcile.asteriskRestarted();
-                wakeReconciler(); // the full push starts now, not at the next poll
+            ami = new AmiLink(parts.ami(), modules, boot -> {
+                switch (boot) {
+                    // the reconciler's first pass pushes everything already (it runs from the start): a second full
+                    // push for the first connection would do it all again
+                    case FIRST -> reconcile.reconnected();
+                    // what was pushed is still in Asterisk: only what failed while it was unreachable is due
+                    case SAME -> reconcile.reconnected();
+                    case RESTARTED -> {
+                        LOG.info("Asterisk started again: pushing every desk and user again");
+                        reconcile.asteriskRestarted();
+                    }
+                }
+                wakeReconciler(); // the push starts now, not at the next poll
                 queue(contactQueue, "contact list", () -> contacts.replaceAll(link[0].contacts(services.clock().instant())));
             }, this::emergencyCall);
             link[0] = ami;
@@ -505,12 +515,17 @@ public final class Server implements AutoCloseable {
                     telemetry, services.config().bool("asterisk.registration-acl") ? ami.namedAcls(services.clock()) : null,
                     parts.provisioning().allowedNetworks())
                     .notifyRetries(c.integer("notify.retries", 0, 10), c.duration("notify.retry-after"));
+            // a pass's extra pushers (the reconciler's own thread is one); passes never overlap, so this many suffice
+            int pushConnections = c.integer("reconcile.push-connections", 1, Reconcile.MAX_PARALLELISM);
+            ExecutorService pushers = new ThreadPoolExecutor(0, Math.max(1, pushConnections - 1), 60, TimeUnit.SECONDS,
+                    new SynchronousQueue<>(), daemonThreads("hotdesk-push"));
+            open.push(pushers::shutdownNow);
+            reconcile.pushing(pushers, pushConnections);
 
             // logins and logouts reach Asterisk through a few threads and a bounded queue: a rush queues its
             // pushes here (each skips what an earlier one pushed already) instead of running hundreds at once
             // against one AMI session and the ledger pool; beyond the queue the reconciler applies them
-            int pushThreads = c.integer("reconcile.push-threads", 1, 64);
-            ThreadPoolExecutor applying = new ThreadPoolExecutor(pushThreads, pushThreads, 60, TimeUnit.SECONDS,
+            ThreadPoolExecutor applying = new ThreadPoolExecutor(pushConnections, pushConnections, 60, TimeUnit.SECONDS,
                     new LinkedBlockingQueue<>(PUSH_QUEUE), daemonThreads("hotdesk-apply"));
             applying.allowCoreThreadTimeOut(true);
             open.push(applying::shutdownNow);

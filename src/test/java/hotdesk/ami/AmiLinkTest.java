@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -515,6 +516,124 @@ class AmiLinkTest {
         await().atMost(CEILING).until(() -> booted.get() == 2 && ami.logins() == 2 && link.connected());
         assertThat(log.lines()).contains("WARN AMI link to 127.0.0.1:" + ami.port()
                 + " lost: no answer to a keep-alive Ping within 500 ms; reconnecting");
+    }
+
+    // ---- restarted or reconnected
+
+    @Test
+    void a_reconnect_to_an_asterisk_that_kept_running_is_the_same_asterisk() {
+        ami.bootedAgo(Duration.ofHours(1));
+        List<AmiLink.Boot> boots = new CopyOnWriteArrayList<>();
+        AmiLink link = bootLink(boots);
+        await().atMost(CEILING).until(() -> boots.size() == 1 && link.connected());
+
+        ami.dropConnections(); // a network blip, or manager reload: Asterisk itself runs on
+
+        await().atMost(CEILING).until(() -> boots.size() == 2 && link.connected());
+        assertThat(boots).containsExactly(AmiLink.Boot.FIRST, AmiLink.Boot.SAME);
+        assertThat(log.lines()).anyMatch(l -> l.matches("INFO Asterisk at 127\\.0\\.0\\.1:" + ami.port()
+                + " is fully booted \\(uptime 36\\d\\d s, .*\\): the same Asterisk as before \\(it did not restart\\)"));
+    }
+
+    @Test
+    void an_asterisk_that_started_again_is_a_restart_however_long_it_ran_before() {
+        ami.bootedAgo(Duration.ofHours(1));
+        List<AmiLink.Boot> boots = new CopyOnWriteArrayList<>();
+        AmiLink link = bootLink(boots);
+        await().atMost(CEILING).until(() -> boots.size() == 1 && link.connected());
+
+        ami.restart(); // Uptime 0 again
+
+        await().atMost(CEILING).until(() -> boots.size() == 2 && link.connected());
+        assertThat(boots).containsExactly(AmiLink.Boot.FIRST, AmiLink.Boot.RESTARTED);
+    }
+
+    @Test
+    void a_crash_and_a_quick_start_are_a_restart_even_when_the_start_times_are_close() {
+        // Asterisk had run for less than the tolerance when the link connected: a new one started right after the
+        // link last heard from it would give nearly the same start, so only a start well before that counts as the same
+        List<AmiLink.Boot> boots = new CopyOnWriteArrayList<>();
+        AmiLink link = bootLink(boots);
+        await().atMost(CEILING).until(() -> boots.size() == 1 && link.connected());
+
+        ami.down();
+        ami.up(); // Uptime 0, a moment after the first start
+
+        await().atMost(CEILING).until(() -> boots.size() == 2 && link.connected());
+        assertThat(boots).containsExactly(AmiLink.Boot.FIRST, AmiLink.Boot.RESTARTED);
+    }
+
+    @Test
+    void without_an_uptime_a_reconnect_cannot_be_told_from_a_restart_and_counts_as_one() {
+        ami.bootedAgo(Duration.ofHours(1));
+        ami.withoutUptime();
+        List<AmiLink.Boot> boots = new CopyOnWriteArrayList<>();
+        AmiLink link = bootLink(boots);
+        await().atMost(CEILING).until(() -> boots.size() == 1 && link.connected());
+
+        ami.dropConnections();
+
+        await().atMost(CEILING).until(() -> boots.size() == 2 && link.connected());
+        assertThat(boots).containsExactly(AmiLink.Boot.FIRST, AmiLink.Boot.RESTARTED);
+    }
+
+    @Test
+    void a_first_fully_booted_after_an_earlier_connection_ended_without_one_is_a_restart() {
+        // the earlier connection may have pushed into an Asterisk that is gone now
+        ami.bootedAgo(Duration.ofHours(1));
+        ami.startBooting();
+        List<AmiLink.Boot> boots = new CopyOnWriteArrayList<>();
+        AmiLink link = bootLink(boots);
+        await().atMost(CEILING).until(() -> ami.logins() == 1 && link.connected());
+        ami.dropConnections();
+        await().atMost(CEILING).until(() -> ami.logins() == 2 && link.connected());
+
+        ami.finishBooting();
+
+        await().atMost(CEILING).until(() -> boots.size() == 1);
+        assertThat(boots).containsExactly(AmiLink.Boot.RESTARTED);
+    }
+
+    @Test
+    void a_restart_merged_into_a_queued_callback_run_is_a_restart() throws Exception {
+        ami.bootedAgo(Duration.ofHours(1));
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<AmiLink.Boot> boots = new CopyOnWriteArrayList<>();
+        AmiLink link = bootLink(boot -> {
+            boots.add(boot);
+            entered.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertThat(entered.await(CEILING.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+        // while the first run is busy: a reconnect to the same Asterisk, then a restart, both merged into one run
+        ami.dropConnections();
+        await().atMost(CEILING).until(() -> ami.logins() == 2 && link.connected());
+        ami.restart();
+        await().atMost(CEILING).until(() -> ami.logins() == 3 && link.connected());
+        release.countDown();
+
+        await().atMost(CEILING).until(() -> boots.size() == 2);
+        assertThat(boots).containsExactly(AmiLink.Boot.FIRST, AmiLink.Boot.RESTARTED);
+    }
+
+    private AmiLink bootLink(List<AmiLink.Boot> boots) {
+        return bootLink(boots::add);
+    }
+
+    private AmiLink bootLink(java.util.function.Consumer<AmiLink.Boot> onBooted) {
+        AmiSettings settings = new AmiSettings("127.0.0.1", ami.port(), "hotdesk", SECRET, Duration.ofSeconds(5),
+                Map.of("yealink", "check-sync;reboot=false"));
+        AmiLink link = new AmiLink(settings, Map.of(), onBooted, call -> { }, NO_PING, Duration.ofMillis(20),
+                Duration.ofMillis(200));
+        links.add(link);
+        link.start();
+        return link;
     }
 
     // ---- the callback

@@ -221,6 +221,43 @@ class EndToEndTest {
     }
 
     @Test
+    void the_start_pushes_every_desk_and_user_once_although_asterisk_finishes_booting_after_the_first_pass() {
+        // given Asterisk accepts the AMI login but sends FullyBooted only later (it is still booting)
+        addAliceAndTheDesk();
+        ami.startBooting();
+        startServerAndAwaitTheIdleDesk(); // the first pass pushed everything
+        int before = ami.actions().size();
+
+        // when Asterisk finishes booting: the link's first FullyBooted
+        ami.finishBooting();
+        await().atMost(PATIENCE).until(() -> ami.actions().subList(before, ami.actions().size()).contains("PJSIPShowContacts"));
+        awaitSettled();
+
+        // then nothing was pushed a second time
+        assertThat(putsPerObject()).isNotEmpty().allSatisfy((object, puts) -> assertThat(puts).as(object).isEqualTo(1));
+    }
+
+    @Test
+    void an_ami_reconnect_to_an_asterisk_that_kept_running_pushes_nothing_again() {
+        // given Asterisk has run for an hour and everything is pushed
+        ami.bootedAgo(Duration.ofHours(1));
+        addAliceAndTheDesk();
+        startServerAndAwaitTheIdleDesk();
+        await().atMost(PATIENCE).until(() -> ami.actions().contains("PJSIPShowContacts"));
+        int requests = ari.requestCount();
+
+        // when the AMI connection drops and comes back (a network blip, manager reload)
+        ami.dropConnections();
+        await().atMost(PATIENCE).until(() -> ami.logins() == 2 && server.amiConnected()
+                && ami.actions().stream().filter("PJSIPShowContacts"::equals).count() == 2);
+        awaitSettled();
+
+        // then nothing is pushed again: the objects are still in Asterisk
+        assertThat(touchedObjects(requests)).isEmpty();
+        assertThat(putsPerObject()).allSatisfy((object, puts) -> assertThat(puts).as(object).isEqualTo(1));
+    }
+
+    @Test
     void a_login_asterisk_missed_is_notified_once_when_the_reconciler_applies_it() {
         // given
         addAliceAndTheDesk();
@@ -483,6 +520,13 @@ class EndToEndTest {
 
     private void awaitEndpoint(String id, java.util.function.Predicate<Map<String, String>> condition) {
         await().atMost(PATIENCE).until(() -> ari.object("endpoint", id), o -> o.isPresent() && condition.test(o.get()));
+    }
+
+    /** How often each object ("type/id") was written since the start. */
+    private Map<String, Long> putsPerObject() {
+        return ari.requests().stream().filter(r -> r.method().equals("PUT"))
+                .collect(java.util.stream.Collectors.groupingBy(r -> r.path().replaceFirst("^/ari/asterisk/config/dynamic/res_pjsip/", ""),
+                        java.util.stream.Collectors.counting()));
     }
 
     /** "type/id" of every object written or deleted since request number {@code from}. */

@@ -173,6 +173,9 @@ public final class FakeAmi implements AutoCloseable {
     private Thread acceptor;
     private int port = -1;
     private volatile long bootNanos = System.nanoTime();
+    /** While set, logins get no FullyBooted: Asterisk is still booting ({@link #finishBooting()} sends it). */
+    private volatile boolean booting;
+    private volatile boolean noUptime;
     private boolean closed;
 
     private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
@@ -509,6 +512,44 @@ public final class FakeAmi implements AutoCloseable {
         timer.schedule(this::up, refusedFor.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** From now on Asterisk reports an Uptime as if it had started {@code ago} (as the current one did). */
+    public void bootedAgo(Duration ago) {
+        bootNanos = System.nanoTime() - ago.toNanos();
+    }
+
+    /** From now on FullyBooted carries no Uptime (LastReload neither), as an older or odd Asterisk might. */
+    public void withoutUptime() {
+        noUptime = true;
+    }
+
+    /**
+     * Asterisk is still booting: logins succeed but get no FullyBooted until {@link #finishBooting()}, which sends it to
+     * every logged-in session, as Asterisk does when its boot completes.
+     */
+    public void startBooting() {
+        booting = true;
+    }
+
+    /** See {@link #startBooting()}. */
+    public void finishBooting() {
+        booting = false;
+        for (Session s : sessions) {
+            if (s.authenticated && s.mayRead("system")) {
+                s.sendQuietly(fullyBooted());
+            }
+        }
+    }
+
+    /**
+     * The connections are cut without a word (a network blip, or {@code manager reload}), while Asterisk keeps running:
+     * new connects are accepted at once and its Uptime goes on.
+     */
+    public void dropConnections() {
+        for (Session s : sessions) {
+            s.close();
+        }
+    }
+
     /** Asterisk is gone (crashed, killed): connections are cut without a word and connects are refused. */
     public void down() {
         Thread stopped;
@@ -839,10 +880,8 @@ public final class FakeAmi implements AutoCloseable {
             logins++;
         }
         StringBuilder b = new StringBuilder(response(h, "Success", "Authentication accepted"));
-        if (s.mayRead("system")) {
-            long up = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - bootNanos);
-            b.append("Event: FullyBooted\r\nPrivilege: system,all\r\nUptime: ").append(up).append("\r\nLastReload: ")
-                    .append(up).append("\r\nStatus: Fully Booted\r\n\r\n");
+        if (s.mayRead("system") && !booting) {
+            b.append(fullyBooted());
         }
         if (s.mayRead("security")) {
             String now = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC)
@@ -856,6 +895,13 @@ public final class FakeAmi implements AutoCloseable {
         }
         s.send(b.toString());
         return true;
+    }
+
+    private String fullyBooted() {
+        long up = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - bootNanos);
+        return noUptime ? "Event: FullyBooted\r\nPrivilege: system,all\r\nStatus: Fully Booted\r\n\r\n"
+                : "Event: FullyBooted\r\nPrivilege: system,all\r\nUptime: " + up + "\r\nLastReload: " + up
+                + "\r\nStatus: Fully Booted\r\n\r\n";
     }
 
     private String notify(Headers h) {

@@ -29,7 +29,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -50,6 +55,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * A target that keeps failing on its own is not hurried again: only failures that began after the last success
  * count. Work on one target is
  * serialised, so a login thread and the background pass cannot interleave stale pushes.
+ *
+ * <p>A pass pushes up to {@link #pushing(Executor, int) workers} targets at once (every desk before the first
+ * user: a user's aors name desk lines), each worker holding one ARI connection; Asterisk takes pushed objects
+ * faster on several connections than on one (a full push after a restart is thousands of targets).
  * Thread-safe; blocking.
  */
 public final class Reconcile implements ApplyNow {
@@ -83,6 +92,9 @@ public final class Reconcile implements ApplyNow {
     private final Map<Target, Await> awaiting = new ConcurrentHashMap<>();
     private volatile int notifyRetries = DEFAULT_NOTIFY_RETRIES;
     private volatile Duration notifyRetryAfter = DEFAULT_NOTIFY_RETRY_AFTER;
+    /** Where a pass's extra workers run (null: the pass's own thread pushes every target), and how many push at once. */
+    private volatile Executor workers;
+    private volatile int parallelism = 1;
 
     /** Default of {@code notify.retries}: NOTIFYs sent again to a phone that did not fetch its file. */
     public static final int DEFAULT_NOTIFY_RETRIES = 3;
@@ -175,10 +187,47 @@ public final class Reconcile implements ApplyNow {
         return this;
     }
 
-    /** Asterisk (re)started or we (re)connected: everything must be pushed again. */
+    /**
+     * How many targets a pass pushes at once: {@code parallelism - 1} workers on {@code executor} beside the pass's
+     * own thread (1: the pass pushes alone, {@code executor} unused). Call before the first pass.
+     */
+    public Reconcile pushing(Executor executor, int parallelism) {
+        if (parallelism < 1 || parallelism > MAX_PARALLELISM || parallelism > 1 && executor == null) {
+            throw new IllegalArgumentException("reconcile.push-connections must be 1.." + MAX_PARALLELISM + ", got " + parallelism);
+        }
+        this.workers = executor;
+        this.parallelism = parallelism;
+        return this;
+    }
+
+    /** The most targets a pass pushes at once ({@code reconcile.push-connections}). */
+    public static final int MAX_PARALLELISM = 64;
+
+    /** Asterisk (re)started (or hotdesk cannot tell): everything must be pushed again. */
     public void asteriskRestarted() {
         restarts.incrementAndGet();
         backoff.clear();
+    }
+
+    /**
+     * hotdesk reconnected to the same Asterisk (it did not restart, so what was pushed is still there): nothing is
+     * pushed again, but every target that failed for a passing reason (Asterisk unreachable meanwhile) is due at once
+     * instead of after its backoff. A target Asterisk refused keeps its wait.
+     */
+    public void reconnected() {
+        Instant now = clock.instant();
+        int due = 0;
+        for (Map.Entry<Target, Backoff> e : backoff.entrySet()) {
+            Backoff b = e.getValue();
+            if (b.passing() && b.next().isAfter(now)
+                    && backoff.replace(e.getKey(), b, new Backoff(b.revision(), b.failures(), now, b.since(), true))) {
+                due++;
+            }
+        }
+        if (due > 0) {
+            int n = due;
+            LOG.log(System.Logger.Level.INFO, () -> "reconnected to Asterisk: " + n + " target(s) that failed meanwhile are retried now");
+        }
     }
 
     /**
@@ -205,13 +254,13 @@ public final class Reconcile implements ApplyNow {
         long latest = plan.latest();
         Map<Target, Long> wanted = plan.wanted();
         Map<Target, Long> done = plan.done();
-        int applied = 0;
-        int failed = 0;
         int skipped = 0;
         Instant now = clock.instant();
         // users after desks: a desk line must exist before a user's aors names it
         List<Target> order = new ArrayList<>(wanted.keySet());
         order.sort((a, b) -> a.kind() != b.kind() ? a.kind().compareTo(b.kind()) : a.id().compareTo(b.id()));
+        List<Job> desks = new ArrayList<>();
+        List<Job> users = new ArrayList<>();
         for (Target t : order) {
             long rev = wanted.get(t);
             Long appliedRev = done.get(t);
@@ -226,18 +275,74 @@ public final class Reconcile implements ApplyNow {
             }
             // a desk whose config changed since it was last applied tells its phone; so does one
             // whose change committed after this plan was read (its own apply may find it pushed)
-            if (applyOne(t, stale && appliedRev != null, full || b != null, rev)) {
-                applied++;
-            } else {
-                failed++;
-            }
+            (t.kind() == Target.Kind.DESK ? desks : users).add(new Job(t, stale && appliedRev != null, full || b != null, rev));
         }
+        AtomicInteger applied = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        applyAll(desks, applied, failed);
+        applyAll(users, applied, failed);
         backoff.keySet().retainAll(wanted.keySet()); // a target gone from the ledger needs no retry
         awaiting.keySet().retainAll(wanted.keySet());
         followUpNotices(clock.instant());
         lastSeenRevision = latest;
         fullyPushedFor = generation;
-        return new Pass(applied, failed, skipped);
+        return new Pass(applied.get(), failed.get(), skipped);
+    }
+
+    /** One target a pass applies, with {@link #applyOne}'s arguments. */
+    private record Job(Target target, boolean notifyPhone, boolean force, long planned) {
+    }
+
+    /**
+     * Applies every job, up to {@link #parallelism} at once (this thread one of them), and returns when all are done.
+     * A worker the executor refuses (stopping) leaves its share to the others. A worker's exception (the ledger
+     * unreachable) stops the others' work too and is thrown here, as a single-threaded pass would throw it: the
+     * pass is then not finished and the next one does its work again.
+     */
+    private void applyAll(List<Job> jobs, AtomicInteger applied, AtomicInteger failed) {
+        AtomicInteger next = new AtomicInteger();
+        AtomicReference<RuntimeException> error = new AtomicReference<>();
+        Runnable work = () -> {
+            for (int i = next.getAndIncrement(); i < jobs.size() && error.get() == null; i = next.getAndIncrement()) {
+                Job j = jobs.get(i);
+                if (applyOne(j.target(), j.notifyPhone(), j.force(), j.planned())) {
+                    applied.incrementAndGet();
+                } else {
+                    failed.incrementAndGet();
+                }
+            }
+        };
+        int helpers = Math.min(parallelism, jobs.size()) - 1;
+        CountDownLatch finished = new CountDownLatch(Math.max(helpers, 0));
+        for (int h = 0; h < helpers; h++) {
+            try {
+                workers.execute(() -> {
+                    try {
+                        work.run();
+                    } catch (RuntimeException e) {
+                        error.compareAndSet(null, e);
+                    } finally {
+                        finished.countDown();
+                    }
+                });
+            } catch (RejectedExecutionException stopping) {
+                finished.countDown();
+            }
+        }
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            error.compareAndSet(null, e);
+        }
+        try {
+            finished.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            error.compareAndSet(null, new IllegalStateException("interrupted while the pass's workers pushed"));
+        }
+        if (error.get() != null) {
+            throw error.get();
+        }
     }
 
     /**

@@ -185,6 +185,144 @@ class ReconcileTest {
     }
 
     @Test
+    void a_pass_pushes_as_many_targets_at_once_as_it_may_and_every_desk_before_the_first_user() throws Exception {
+        for (int i = 0; i < 11; i++) {
+            world.user("2" + i, "User " + i, "4711").device(String.format("00156500%04x", i));
+        }
+        java.util.concurrent.CountDownLatch fourAtOnce = new java.util.concurrent.CountDownLatch(4);
+        java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+        List<String> pushed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Pbx slow = new Pbx() {
+            @Override
+            public void push(List<PjsipObject> objects) {
+                most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                try {
+                    fourAtOnce.countDown();
+                    fourAtOnce.await(10, java.util.concurrent.TimeUnit.SECONDS); // the first four meet here
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                pushed.add(objects.get(objects.size() - 1).id());
+                inFlight.decrementAndGet();
+                world.asterisk.push(objects);
+            }
+
+            @Override
+            public void remove(List<PjsipObject.Type> types, List<String> ids) {
+                world.asterisk.remove(types, ids);
+            }
+        };
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newCachedThreadPool();
+        try {
+            Reconcile reconcile = new Reconcile(ledger, slow, world.asterisk, world.asterisk,
+                    new Projections(PjsipProfile.defaults()), world.clock, NODE, Duration.ofSeconds(60)).pushing(pool, 4);
+
+            assertThat(reconcile.runOnce()).isEqualTo(new Reconcile.Pass(24, 0, 0));
+
+            assertThat(most).hasValue(4);
+            assertThat(pushed).hasSize(24).doesNotHaveDuplicates();
+            int firstUser = pushed.indexOf(pushed.stream().filter(id -> !id.startsWith("hd-")).findFirst().orElseThrow());
+            assertThat(pushed.subList(0, firstUser)).hasSize(12).allMatch(id -> id.startsWith("hd-"));
+            assertThat(reconcile.idle()).isTrue();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void a_worker_that_cannot_go_on_fails_the_pass_so_the_next_one_does_its_work_again() {
+        for (int i = 0; i < 5; i++) {
+            world.device(String.format("00156500%04x", i));
+        }
+        AtomicBoolean broken = new AtomicBoolean(true);
+        Pbx breaking = new Pbx() {
+            @Override
+            public void push(List<PjsipObject> objects) {
+                if (broken.get() && objects.stream().anyMatch(o -> o.id().equals(desk("001565000003")))) {
+                    throw new IllegalStateException("the ledger went away");
+                }
+                world.asterisk.push(objects);
+            }
+
+            @Override
+            public void remove(List<PjsipObject.Type> types, List<String> ids) {
+                world.asterisk.remove(types, ids);
+            }
+        };
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newCachedThreadPool();
+        try {
+            Reconcile reconcile = new Reconcile(ledger, breaking, world.asterisk, world.asterisk,
+                    new Projections(PjsipProfile.defaults()), world.clock, NODE, Duration.ofSeconds(60)).pushing(pool, 3);
+
+            org.assertj.core.api.Assertions.assertThatThrownBy(reconcile::runOnce).hasMessage("the ledger went away");
+            assertThat(reconcile.idle()).as("the full push is not done").isFalse();
+
+            broken.set(false);
+            assertThat(reconcile.runOnce().failed()).isZero();
+            assertThat(world.asterisk.endpoint(desk("001565000003"))).isNotNull();
+            assertThat(reconcile.idle()).isTrue();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void more_pushers_than_one_need_somewhere_to_run_and_at_most_sixty_four() {
+        Reconcile r = world.reconcile;
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> r.pushing(null, 2))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reconcile.push-connections");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> r.pushing(Runnable::run, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> r.pushing(Runnable::run, 65))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(r.pushing(null, 1).runOnce()).isEqualTo(new Reconcile.Pass(2, 0, 0));
+    }
+
+    @Test
+    void a_reconnect_pushes_nothing_again_but_makes_what_failed_while_asterisk_was_unreachable_due_at_once() {
+        AtomicBoolean unreachable = new AtomicBoolean();
+        AtomicBoolean refuseDesk = new AtomicBoolean();
+        Pbx flaky = new Pbx() {
+            @Override
+            public void push(List<PjsipObject> objects) {
+                if (refuseDesk.get() && objects.stream().anyMatch(o -> o.id().equals(desk(MAC)))) {
+                    throw new PbxException("ARI PUT endpoint/" + desk(MAC) + " → 400", false);
+                }
+                if (unreachable.get()) {
+                    throw new PbxException("ARI PUT → connection refused", true);
+                }
+                world.asterisk.push(objects);
+            }
+
+            @Override
+            public void remove(List<PjsipObject.Type> types, List<String> ids) {
+                world.asterisk.remove(types, ids);
+            }
+        };
+        Reconcile reconcile = new Reconcile(ledger, flaky, world.asterisk, world.asterisk,
+                new Projections(PjsipProfile.defaults()), world.clock, NODE, Duration.ofSeconds(60));
+        reconcile.runOnce();
+        world.clock.advance(Duration.ofSeconds(1));
+        unreachable.set(true);
+        refuseDesk.set(true);
+        new LogIn(ledger, world.hasher, world.seating, reconcile, world.clock)
+                .execute(desk(MAC), new LogIn.Pin(Extension.of("101"), "4711"), "test");
+        world.clock.advance(Duration.ofMillis(100));
+        assertThat(reconcile.runOnce()).isEqualTo(new Reconcile.Pass(0, 0, 2));
+        unreachable.set(false);
+        world.asterisk.clearLog();
+
+        reconcile.reconnected();
+
+        // the user, which failed because Asterisk was unreachable, is pushed now; the refused desk keeps its wait
+        assertThat(reconcile.runOnce()).isEqualTo(new Reconcile.Pass(1, 0, 1));
+        assertThat(world.asterisk.endpoint("101")).containsEntry("aors", desk(MAC) + ",101");
+        assertThat(world.asterisk.operations()).noneMatch(o -> o.contains(desk(MAC)));
+        assertThat(reconcile.runOnce()).isEqualTo(new Reconcile.Pass(0, 0, 1));
+    }
+
+    @Test
     void a_target_that_keeps_failing_on_its_own_is_not_hurried_by_other_targets_succeeding() {
         AtomicBoolean refuseDesk = new AtomicBoolean();
         Pbx picky = new Pbx() {
