@@ -46,7 +46,9 @@ public final class LockBench {
 
     static final int DESKS = Integer.getInteger("lock.desks", 300);
     static final int WORKERS = Integer.getInteger("lock.workers", 100);
-    static final int WARM_UP_SECONDS = Integer.getInteger("lock.warm-up", 5);
+    /** Seconds of logins at {@link #WARM_UP_RATE} before each measured rate, not recorded: the JIT's turn. */
+    static final int WARM_UP_SECONDS = Integer.getInteger("lock.warm-up", 10);
+    static final int WARM_UP_RATE = 20;
     static final String PIN = "4711";
 
     private LockBench() {
@@ -57,8 +59,8 @@ public final class LockBench {
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int[] rates = args.length > 2 ? Arrays.stream(args, 2, args.length).mapToInt(Integer::parseInt).toArray()
                 : new int[] {30, 60, 100};
-        System.out.printf("lock bench: %s, %d desks and users, %d workers, %d s per rate after %d s warm-up, load %s%n", db,
-                DESKS, WORKERS, seconds, WARM_UP_SECONDS, load());
+        System.out.printf("lock bench: %s, %d desks and users, %d workers, %d s per rate after %d s warm-up at %d/s, load %s%n",
+                db, DESKS, WORKERS, seconds, WARM_UP_SECONDS, WARM_UP_RATE, load());
         System.out.println("| db | rate/s | logins | ok | other results | conn wait p50/p99 ms | lock wait p50/p99 ms "
                 + "| lock hold p50/p99 ms | lock busy | login p50/p99 ms | load |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
@@ -81,7 +83,7 @@ public final class LockBench {
             seed(ledger, hasher, clock);
             LogIn logIn = new LogIn(ledger, hasher, new SeatingPolicy(LoginLimits.defaults(), MultiLogin.SINGLE),
                     ApplyNow.later(), clock);
-            drive(logIn, workers, rate, WARM_UP_SECONDS, new Random(1), new Logins());
+            drive(logIn, workers, WARM_UP_RATE, WARM_UP_SECONDS, new Random(1), new Logins());
             times.clear();
             Logins logins = new Logins();
             String before = load();
@@ -89,6 +91,7 @@ public final class LockBench {
             drive(logIn, workers, rate, seconds, new Random(2), logins);
             double wall = (System.nanoTime() - start) / 1e9;
             String after = load();
+            logins.firstError.forEach((kind, message) -> System.err.println("rate " + rate + ", first " + kind + ": " + message));
             return String.format(Locale.ROOT, "| %s | %d | %d | %d | %s | %s | %s | %s | %.0f %% | %s | %s → %s |", db, rate,
                     logins.latency.size(), logins.ok.get(), logins.others(), pair(times.connect), pair(times.wait),
                     pair(times.hold), 100.0 * sum(times.hold) / (wall * 1e9), pair(logins.latency), before, after);
@@ -143,6 +146,7 @@ public final class LockBench {
                     logins.count(r instanceof LogIn.LoggedIn ? "ok" : ((LogIn.Rejected) r).reason().name());
                 } catch (RuntimeException e) {
                     logins.count(e.getClass().getSimpleName());
+                    logins.firstError.putIfAbsent(e.getClass().getSimpleName(), String.valueOf(e.getMessage()));
                 } finally {
                     logins.latency.add(System.nanoTime() - t0);
                     done.countDown();
@@ -202,6 +206,7 @@ public final class LockBench {
         final Samples latency = new Samples();
         final AtomicInteger ok = new AtomicInteger();
         final Map<String, AtomicInteger> other = new ConcurrentHashMap<>();
+        final Map<String, String> firstError = new ConcurrentHashMap<>();
 
         void count(String result) {
             if (result.equals("ok")) {
