@@ -82,6 +82,8 @@ final class JdbcLedger implements Ledger {
 
     /** On PostgreSQL a write that bumps a revision sends {@value LedgerChanges#CHANNEL} with its commit. */
     private final boolean notifyChanges;
+    /** Told how long each committed write waited for the global write lock and held it (the lock benchmark). */
+    private final LockTimes lockTimes;
     /** See {@link #DEADLINE}. */
     private final Duration deadline;
 
@@ -94,6 +96,11 @@ final class JdbcLedger implements Ledger {
     }
 
     JdbcLedger(DataSource dataSource, String shownUrl, boolean notifyChanges, Duration deadline) {
+        this(dataSource, shownUrl, notifyChanges, deadline, LockTimes.NONE);
+    }
+
+    JdbcLedger(DataSource dataSource, String shownUrl, boolean notifyChanges, Duration deadline, LockTimes lockTimes) {
+        this.lockTimes = lockTimes;
         this.dataSource = dataSource;
         this.shownUrl = shownUrl;
         this.errors = new SqlErrors(shownUrl);
@@ -197,8 +204,11 @@ final class JdbcLedger implements Ledger {
     }
 
     private <T> T once(Work<T> work, boolean readOnly) {
+        long asking = System.nanoTime();
         Connection c = borrow();
         JdbcTx tx = null;
+        long asked = 0;
+        long locked = 0;
         try {
             if (readOnly) {
                 c.setReadOnly(true);
@@ -208,7 +218,9 @@ final class JdbcLedger implements Ledger {
             }
             tx = new JdbcTx(c, readOnly, errors, shownUrl, this::saw);
             if (!readOnly) {
+                asked = System.nanoTime();
                 tx.lockLedger();
+                locked = System.nanoTime();
             }
             T result = work.run(tx);
             tx.finish();
@@ -224,6 +236,9 @@ final class JdbcLedger implements Ledger {
                 }
             }
             commit(c);
+            if (!readOnly) {
+                lockTimes.committed(asked - asking, locked - asked, System.nanoTime() - locked);
+            }
             // only a committed revision may be known: a fetch that finds it reads the view again
             saw(tx.latest());
             return result;
@@ -304,4 +319,17 @@ final class JdbcLedger implements Ledger {
         }
     }
 
+    /**
+     * How long one committed write transaction waited for a pool connection, then for the global write lock (the
+     * {@code SELECT … FOR UPDATE} on {@code ledger_revision}, its own round trip included), and then held the lock
+     * (its work, the notify and the commit).
+     * Called on the writing thread after the commit; must be cheap and thread-safe. Attempts that were rolled back
+     * are not reported.
+     */
+    @FunctionalInterface
+    interface LockTimes {
+        LockTimes NONE = (connectNanos, waitNanos, holdNanos) -> { };
+
+        void committed(long connectNanos, long waitNanos, long holdNanos);
+    }
 }

@@ -386,6 +386,28 @@ abstract class JdbcLedgerContract extends LedgerContract {
     }
 
     @Test
+    void each_committed_write_reports_its_connection_wait_lock_wait_and_hold_and_reads_and_rolled_back_writes_report_nothing() {
+        List<long[]> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+        JdbcLedger timed = new JdbcLedger(database().dataSource(), database().settings().maskedUrl(), false, JdbcLedger.DEADLINE,
+                (connect, wait, hold) -> reported.add(new long[] {connect, wait, hold}));
+
+        timed.transact(tx -> {
+            tx.bump(Target.desk("hd-lock-times"));
+            return null;
+        });
+        timed.read(LedgerTx::latestRevision);
+        assertThatThrownBy(() -> timed.transact(tx -> {
+            tx.bump(Target.desk("hd-rolled-back"));
+            throw new IllegalStateException("the work failed");
+        })).isInstanceOf(IllegalStateException.class);
+
+        assertThat(reported).hasSize(1);
+        assertThat(reported.get(0)[0]).as("connection wait").isNotNegative();
+        assertThat(reported.get(0)[1]).as("lock wait: the locking statement's own round trip").isPositive();
+        assertThat(reported.get(0)[2]).as("hold: the work and the commit").isPositive();
+    }
+
+    @Test
     void the_default_deadline_is_the_lock_timeout_so_a_lock_timeout_is_never_waited_for_again() {
         assertThat(JdbcLedger.DEADLINE).isEqualTo(Duration.ofSeconds(10));
         assertThat(Database.PG_SESSION_OPTIONS).contains("lock_timeout=10s");
