@@ -41,11 +41,13 @@ public final class ClassArchive {
 
     public static void main(String[] args) throws IOException {
         Path dir = Files.createTempDirectory("hotdesk-class-archive");
+        boolean ok;
         try {
-            System.exit(train(dir) ? 0 : 1);
+            ok = train(dir);
         } finally {
-            delete(dir);
+            delete(dir); // before exiting: System.exit runs no finally block
         }
+        System.exit(ok ? 0 : 1);
     }
 
     /** Runs the commands on a new ledger in {@code dir}; false when one of them failed (printed on stderr). */
