@@ -116,6 +116,13 @@ final class JdbcLedger implements Ledger {
     private final boolean notifyChanges;
     /** See {@link #DEADLINE}. */
     private final Duration deadline;
+    /**
+     * Rows an H2 client (a command beside a running {@code serve}, through its auto-server) fetches per round trip:
+     * H2's default of 100 made {@code status} on 10,000 desks wait for some 800 round trips to a busy server
+     * (BENCHMARKS.md, "CLI at scale"). An embedded H2 ignores it; PostgreSQL keeps its own default (all rows).
+     */
+    static final int H2_FETCH_SIZE = 10_000;
+    private final boolean h2;
 
     JdbcLedger(DataSource dataSource, String shownUrl) {
         this(dataSource, shownUrl, false);
@@ -130,6 +137,7 @@ final class JdbcLedger implements Ledger {
         this.shownUrl = shownUrl;
         this.notifyChanges = notifyChanges;
         this.deadline = deadline;
+        this.h2 = shownUrl.startsWith("jdbc:h2:");
     }
 
     @Override
@@ -522,7 +530,7 @@ final class JdbcLedger implements Ledger {
 
         private <R> List<R> list(String what, String sql, Rows<R> rows, Object... params) {
             usable();
-            try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = prepare(sql, params); ResultSet rs = query(ps)) {
                 List<R> out = new ArrayList<>();
                 while (rs.next()) {
                     out.add(rows.map(rs));
@@ -531,6 +539,13 @@ final class JdbcLedger implements Ledger {
             } catch (SQLException e) {
                 throw fail(e, what);
             }
+        }
+
+        private ResultSet query(PreparedStatement ps) throws SQLException {
+            if (h2) {
+                ps.setFetchSize(H2_FETCH_SIZE);
+            }
+            return ps.executeQuery();
         }
 
         private <R> Optional<R> one(String what, String sql, Rows<R> rows, Object... params) {
