@@ -100,11 +100,11 @@ public final class Database implements AutoCloseable {
      */
     public static Database openForCommand(DatabaseSettings settings) {
         if (!settings.isH2()) {
-            return open(settings);
+            return open(settings, false);
         }
         AutoCloseable turn = H2Embedded.commandLock(settings, H2_COMMAND_WAIT);
         try {
-            Database db = open(settings);
+            Database db = open(settings, false);
             db.commandTurn = turn;
             return db;
         } catch (RuntimeException e) {
@@ -127,10 +127,20 @@ public final class Database implements AutoCloseable {
     }
 
     public static Database open(DatabaseSettings settings) {
+        return open(settings, true);
+    }
+
+    /**
+     * @param alwaysMigrate run Flyway even when the ledger's history says it is at {@link #SCHEMA_VERSION}: a
+     *                      long-lived process does (Flyway also validates what was applied); an admin command
+     *                      does not, since Flyway's set-up and its scan of the jar for migrations cost a cold JVM
+     *                      about as much as opening the ledger itself (BENCHMARKS.md, "CLI at scale")
+     */
+    private static Database open(DatabaseSettings settings, boolean alwaysMigrate) {
         String shown = settings.maskedUrl();
         LOG.info("opening ledger database {} (user {}, pool {})", shown, settings.user(), settings.poolSize());
         if (!settings.isH2()) {
-            return openOnce(settings, settings.url(), settings.password());
+            return openOnce(settings, settings.url(), settings.password(), alwaysMigrate);
         }
         DatabaseSettings.keepH2ServerOnLoopback();
         H2Embedded.Credentials credentials = H2Embedded.prepare(settings);
@@ -146,7 +156,7 @@ public final class Database implements AutoCloseable {
                     H2Embedded.setUpUsers(settings, credentials, shown);
                     setUp = false;
                 }
-                Database db = openOnce(settings, appUrl, credentials.appPassword());
+                Database db = openOnce(settings, appUrl, credentials.appPassword(), alwaysMigrate);
                 try {
                     H2Embedded.privateFiles(settings);
                 } catch (RuntimeException e) {
@@ -172,8 +182,11 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private static Database openOnce(DatabaseSettings settings, String url, String password) {
+    private static Database openOnce(DatabaseSettings settings, String url, String password, boolean alwaysMigrate) {
         HikariDataSource pool = connect(settings, url, password, "hotdesk-ledger", settings.poolSize());
+        if (!alwaysMigrate && current(settings, pool)) {
+            return new Database(settings, pool);
+        }
         // Flyway holds one connection for its lock and works on another, so it gets a pool of its own:
         // with db.pool-size=1 it would otherwise wait for itself until the connection timeout
         try (HikariDataSource migrations = connect(settings, url, password, "hotdesk-ledger-migration", MIGRATION_POOL)) {
@@ -183,6 +196,37 @@ public final class Database implements AutoCloseable {
             throw e;
         }
         return new Database(settings, pool);
+    }
+
+    /**
+     * The highest migration under {@code db/migration} (a test holds this equal to the files): a ledger whose
+     * Flyway history reaches it, with no failed migration, needs nothing done.
+     */
+    static final int SCHEMA_VERSION = 18;
+
+    /**
+     * Whether the ledger's Flyway history holds {@link #SCHEMA_VERSION} and no failed migration. Anything else
+     * (no history yet, an older or newer ledger, a failed or unreadable history) is false: Flyway then decides,
+     * and reports, as it always did.
+     */
+    static boolean current(DatabaseSettings settings, DataSource pool) {
+        try (Connection c = pool.getConnection()) {
+            try (java.sql.Statement st = c.createStatement();
+                 java.sql.ResultSet rs = st.executeQuery("SELECT version, success FROM flyway_schema_history WHERE version IS NOT NULL")) {
+                int highest = -1;
+                boolean failed = false;
+                while (rs.next()) {
+                    failed |= !rs.getBoolean("success");
+                    highest = Math.max(highest, Integer.parseInt(rs.getString("version").strip()));
+                }
+                return !failed && highest == SCHEMA_VERSION;
+            } finally {
+                c.rollback();
+            }
+        } catch (SQLException | NumberFormatException e) {
+            LOG.debug("ledger database {}: no current schema history ({}); Flyway looks", settings.maskedUrl(), e.getMessage());
+            return false;
+        }
     }
 
     /** The H2 error code of the first SQLException among the causes, or 0. */

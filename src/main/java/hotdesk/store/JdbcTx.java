@@ -37,7 +37,7 @@ final class JdbcTx implements LedgerTx {
     private final JdbcRevisions revisions;
 
     JdbcTx(Connection c, boolean readOnly, SqlErrors errors, String shownUrl, LongConsumer saw) {
-        statements = new Statements(c, readOnly, errors);
+        statements = new Statements(c, readOnly, errors, shownUrl.startsWith("jdbc:h2:"));
         users = new JdbcUsers(statements);
         desks = new JdbcDesks(statements);
         seating = new JdbcSeating(statements);

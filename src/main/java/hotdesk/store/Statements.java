@@ -32,10 +32,26 @@ final class Statements {
     /** A conflict one of the statements hit: the work is run again even when it caught the exception. */
     Conflict conflict;
 
-    Statements(Connection c, boolean readOnly, SqlErrors errors) {
+    /**
+     * Rows an H2 client (a command beside a running {@code serve}, through its auto-server) fetches per round trip:
+     * H2's default of 100 made {@code status} on 10,000 desks wait for some 800 round trips to a busy server
+     * (BENCHMARKS.md, "CLI at scale"). An embedded H2 ignores it; PostgreSQL keeps its own default (all rows).
+     */
+    static final int H2_FETCH_SIZE = 10_000;
+    private final boolean h2;
+
+    Statements(Connection c, boolean readOnly, SqlErrors errors, boolean h2) {
         this.c = c;
         this.readOnly = readOnly;
         this.errors = errors;
+        this.h2 = h2;
+    }
+
+    private ResultSet query(PreparedStatement ps) throws SQLException {
+        if (h2) {
+            ps.setFetchSize(H2_FETCH_SIZE);
+        }
+        return ps.executeQuery();
     }
 
     void finish() {
@@ -96,7 +112,7 @@ final class Statements {
 
     <R> List<R> list(String what, String sql, Rows<R> rows, Object... params) {
         usable();
-        try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = prepare(sql, params); ResultSet rs = query(ps)) {
             List<R> out = new ArrayList<>();
             while (rs.next()) {
                 out.add(rows.map(rs));

@@ -112,8 +112,19 @@ abstract class TableGroup {
         return new Target(Target.Kind.valueOf(rs.getString("kind").toUpperCase(Locale.ROOT)), rs.getString("target_id"));
     }
 
+    /**
+     * A hash map, not {@code Collectors.toUnmodifiableMap}: the JDK's compact immutable map probes linearly, and the
+     * hashes of 10,000 desks' and users' targets fall in runs that made {@code status} spend most of its reads of
+     * these two tables in {@code Target.equals} (BENCHMARKS.md, "CLI at scale").
+     */
     static Map<Target, Long> toMap(List<Map.Entry<Target, Long>> rows) {
-        return rows.stream().collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
+        Map<Target, Long> out = new java.util.HashMap<>(rows.size() * 4 / 3 + 1);
+        for (Map.Entry<Target, Long> r : rows) {
+            if (out.put(r.getKey(), r.getValue()) != null) {
+                throw new IllegalStateException("duplicate target " + r.getKey());
+            }
+        }
+        return java.util.Collections.unmodifiableMap(out);
     }
 
     static String text(String s) {

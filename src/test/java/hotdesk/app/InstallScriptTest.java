@@ -46,6 +46,13 @@ class InstallScriptTest {
                     .contains("hotdesk.1", "hotdesk-serve.1", "hotdesk-user-add.1", "hotdesk-doctor.1");
         }
         assertThat(run(List.of("sh", "-n", root.resolve("usr/local/bin/hotdesk").toString())).code).isZero();
+        // a class archive holds the jar's path: a staged install makes none, and says so
+        assertThat(root.resolve("opt/hotdesk/hotdesk.jsa")).doesNotExist();
+        assertThat(r.err).contains("install: staged without the class archive");
+        try (var files = Files.list(root.resolve("opt/hotdesk"))) {
+            assertThat(files.map(p -> p.getFileName().toString()).toList())
+                    .containsExactlyInAnyOrder("hotdesk.jar", "templates", "asterisk-conf");
+        }
 
         // the installed settings are accepted by hotdesk as they are (and put the ledger in /var/lib/hotdesk)
         Path props = root.resolve("etc/hotdesk/hotdesk.properties");
@@ -74,6 +81,30 @@ class InstallScriptTest {
         String unit = Files.readString(Path.of("scripts/hotdesk.service"));
         assertThat(unit).contains("User=hotdesk", "ProtectSystem=strict", "NoNewPrivileges=yes", "PrivateTmp=yes",
                 "StateDirectoryMode=0700", "UMask=0077");
+    }
+
+    @Test
+    void the_installed_command_starts_the_jvm_with_the_options_of_scripts_hotdesk_per_command() throws Exception {
+        Path root = dir.resolve("root");
+        assertThat(install(root).code).isZero();
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path java = Files.writeString(bin.resolve("java"), "#!/bin/sh\necho \"$*\"\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Map<String, String> env = Map.of("PATH", bin + ":" + System.getenv("PATH"), "HOTDESK_JAVA_OPTS", "");
+        String wrapper = root.resolve("usr/local/bin/hotdesk").toString();
+
+        Run status = run(List.of("sh", wrapper, "--config", "h.properties", "status"), env);
+        Run list = run(List.of("sh", wrapper, "user", "list"), env);
+        Run user = run(List.of("sh", wrapper, "--set", "security.pin-iterations=1000", "user", "set-pin", "101"), env);
+        Run serve = run(List.of("sh", wrapper, "serve"), env);
+
+        assertThat(status.out).contains("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
+                .endsWith("-jar /opt/hotdesk/hotdesk.jar --config h.properties status\n");
+        assertThat(list.out).contains("-XX:TieredStopAtLevel=1").endsWith("-jar /opt/hotdesk/hotdesk.jar user list\n");
+        // PBKDF2 keeps the optimizing compiler
+        assertThat(user.out).contains("-XX:+UseSerialGC").doesNotContain("TieredStopAtLevel").endsWith("user set-pin 101\n");
+        assertThat(serve.out).contains("-Xmx112m", "-XX:TrimNativeHeapInterval=10000").doesNotContain("SharedArchiveFile")
+                .endsWith("-jar /opt/hotdesk/hotdesk.jar serve\n");
     }
 
     @Test

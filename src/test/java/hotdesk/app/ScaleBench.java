@@ -172,7 +172,7 @@ public final class ScaleBench {
         }
     }
 
-    private static void seatEveryone(DatabaseSettings db, int desks) {
+    static void seatEveryone(DatabaseSettings db, int desks) {
         try (Database open = Database.open(db)) {
             SecretHasher hasher = new SecretHasher(1000, new SecureRandom());
             LogIn logIn = new LogIn(open.ledger(), hasher, new SeatingPolicy(LoginLimits.defaults(), MultiLogin.SINGLE),

@@ -143,6 +143,86 @@ class DatabaseTest {
         }
     }
 
+    @Test
+    void the_schema_version_a_command_takes_as_current_is_the_highest_migration_file() {
+        List<String> versions = migrationVersions();
+
+        assertThat(Database.SCHEMA_VERSION).isEqualTo(Integer.parseInt(versions.get(versions.size() - 1)));
+    }
+
+    @Test
+    void a_ledger_is_current_only_with_the_latest_migration_applied_and_none_failed() throws Exception {
+        DatabaseSettings empty = DatabaseSettings.h2(dir.resolve("empty"));
+        org.h2.jdbcx.JdbcDataSource none = new org.h2.jdbcx.JdbcDataSource();
+        none.setURL(empty.url());
+        none.setUser("sa");
+        assertThat(Database.current(empty, none)).as("a new file: no history at all").isFalse();
+
+        DatabaseSettings s = DatabaseSettings.h2(dir.resolve("history"));
+        try (Database db = Database.open(s)) {
+            javax.sql.DataSource ds = db.dataSource();
+            assertThat(Database.current(s, ds)).isTrue();
+
+            update(ds, "UPDATE flyway_schema_history SET success = FALSE WHERE version = '1'");
+            assertThat(Database.current(s, ds)).as("a failed migration in the history").isFalse();
+
+            update(ds, "UPDATE flyway_schema_history SET success = TRUE WHERE version = '1'");
+            update(ds, "DELETE FROM flyway_schema_history WHERE version = '" + Database.SCHEMA_VERSION + "'");
+            assertThat(Database.current(s, ds)).as("an older ledger").isFalse();
+
+            update(ds, "INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, "
+                    + "installed_by, execution_time, success) VALUES (1000, '" + (Database.SCHEMA_VERSION + 1) + "', 'newer', 'SQL', "
+                    + "'V" + (Database.SCHEMA_VERSION + 1) + "__newer.sql', 'sa', 0, TRUE)");
+            assertThat(Database.current(s, ds)).as("a ledger of a newer hotdesk").isFalse();
+        }
+    }
+
+    @Test
+    void a_command_migrates_an_older_ledger_as_serve_does() throws Exception {
+        DatabaseSettings s = DatabaseSettings.h2(dir.resolve("v1-command"));
+        v1LedgerWithADevice(s.url(), "sa");
+
+        try (Database db = Database.openForCommand(s)) {
+            assertUpgradedToV2(db);
+        }
+    }
+
+    @Test
+    void a_command_on_a_current_ledger_leaves_flyway_out_and_serve_still_runs_it() {
+        DatabaseSettings s = DatabaseSettings.h2(dir.resolve("current"));
+        Database.open(s).close();
+        List<String> command;
+        List<String> server;
+
+        try (LogCapture logs = LogCapture.atDebug(LogCapture.EVERYTHING, "org.flywaydb")) {
+            try (Database db = Database.openForCommand(s)) {
+                assertThat(db.ledger().read(LedgerTx::latestRevision)).isZero();
+            }
+            command = flyway(logs);
+        }
+        try (LogCapture logs = LogCapture.atDebug(LogCapture.EVERYTHING, "org.flywaydb")) {
+            Database.open(s).close();
+            server = flyway(logs);
+        }
+
+        assertThat(command).isEmpty();
+        assertThat(server).anySatisfy(l -> assertThat(l).contains("at schema version " + Database.SCHEMA_VERSION));
+    }
+
+    /** Flyway's own log lines and the ledger's line about what it migrated. */
+    private static List<String> flyway(LogCapture logs) {
+        return logs.events().stream().filter(e -> e.getLoggerName().startsWith("org.flywaydb")
+                        || e.getFormattedMessage().contains("at schema version"))
+                .map(e -> e.getLoggerName() + " " + e.getFormattedMessage()).toList();
+    }
+
+    private static void update(javax.sql.DataSource ds, String sql) throws java.sql.SQLException {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute(sql);
+            c.commit();
+        }
+    }
+
     /** A ledger made by a hotdesk that knew only V1, holding one device with its line. */
     private static void v1LedgerWithADevice(String url, String user) throws Exception {
         org.flywaydb.core.Flyway.configure(DatabaseTest.class.getClassLoader()).dataSource(url, user, "")
