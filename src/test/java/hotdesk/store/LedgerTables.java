@@ -23,7 +23,7 @@ final class LedgerTables {
 
     /** Every table the migrations create, children before parents (the order a wipe needs). */
     static final List<String> TABLES = List.of("occupancy", "session_history", "otp_codes", "login_failures", "audit_log",
-            "config_fetches", "provision_counts", "desk_notices", "phone_contacts", "device_credentials", "user_keys", "api_tokens", "desk_keys", "admin_sessions", "admin_accounts", "applied_state", "revisions", "desk_lines", "devices", "users", "sites", "auto_logout_overrides",
+            "config_fetches", "served_files", "provision_counts", "desk_notices", "phone_contacts", "device_credentials", "user_keys", "api_tokens", "desk_keys", "admin_sessions", "admin_accounts", "applied_state", "revisions", "desk_lines", "devices", "users", "sites", "auto_logout_overrides",
             "ledger_revision");
 
     private LedgerTables() {
