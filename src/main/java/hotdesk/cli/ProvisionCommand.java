@@ -211,6 +211,6 @@ public final class ProvisionCommand {
     }
 
     /** What diff says when only the SIP passwords differ from what the phone got (they are never shown). */
-    static final String SECRETS_CHANGED = "secrets changed: the desk's SIP password differs from the one the phone "
+    public static final String SECRETS_CHANGED = "secrets changed: the desk's SIP password differs from the one the phone "
             + "last got (not shown)";
 }
