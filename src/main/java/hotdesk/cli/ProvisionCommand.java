@@ -2,6 +2,7 @@ package hotdesk.cli;
 
 import hotdesk.core.model.Extension;
 import hotdesk.core.model.Mac;
+import hotdesk.core.model.ServedFile;
 import hotdesk.core.usecase.PreviewDeskFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -97,20 +98,22 @@ public final class ProvisionCommand {
     }
 
     @Command(name = "diff", mixinStandardHelpOptions = true, description = {
-            "Show what the next fetch would change: the file as rendered now compared with FILE, unified-diff style "
-                    + "(- lines from FILE, + lines of now).",
-            "hotdesk keeps no copy of the files it served, so the earlier side is a file you saved, e.g. with "
-                    + "'hotdesk provision render MAC > before.cfg' (or a copy taken from the phone).",
-            "Secrets are masked on both sides: the desk's SIP passwords in FILE are replaced by "
-                    + PreviewDeskFile.MASK + " too.",
-            "Exit code 0 with the differences printed, 5 when the files are the same."})
+            "Show what the next fetch would change: the file as rendered now compared with the file the phone last "
+                    + "fetched, unified-diff style (- lines of the last fetch, + lines of now).",
+            "The provisioning server keeps what it served per desk and file name with the secrets masked (written by "
+                    + "its fetch journal within seconds); a SIP password that changed is reported as 'secrets changed', "
+                    + "never shown. A desk that never fetched is said so (exit 5).",
+            "--against FILE compares with a file you saved instead (e.g. 'hotdesk provision render MAC > before.cfg'); "
+                    + "the desk's SIP passwords in FILE are replaced by " + PreviewDeskFile.MASK + " too.",
+            "Exit code 0 with the differences printed, 5 when the next fetch changes nothing (or the desk never fetched)."})
     static final class Diff implements Callable<Integer> {
         @Spec
         CommandSpec spec;
         private final CliContext ctx;
         @picocli.CommandLine.Mixin
         Desk desk = new Desk();
-        @Option(names = "--against", paramLabel = "FILE", required = true, description = "the earlier file (UTF-8)")
+        @Option(names = "--against", paramLabel = "FILE",
+                description = "compare with this file (UTF-8) instead of what the phone last fetched")
         Path against;
 
         Diff(CliContext ctx) {
@@ -119,6 +122,10 @@ public final class ProvisionCommand {
 
         @Override
         public Integer call() {
+            return against == null ? againstServed() : againstFile();
+        }
+
+        private Integer againstFile() {
             String before;
             try {
                 before = Files.readString(against, StandardCharsets.UTF_8);
@@ -133,22 +140,77 @@ public final class ProvisionCommand {
             for (String secret : now.secrets()) {
                 before = before.replace(secret, PreviewDeskFile.MASK);
             }
-            String diff;
-            try {
-                diff = UnifiedDiff.of(against.toString(), before, Mac.parse(desk.mac).display() + " (now)", now.text());
-            } catch (IllegalArgumentException e) {
-                return Output.refused(spec, e.getMessage());
+            return print(against.toString(), before, now.text(), false);
+        }
+
+        /** The latest file served to the desk (under whichever name) against the file rendered now. */
+        private Integer againstServed() {
+            Object r = render(ctx, spec, desk, false);
+            if (r instanceof Integer code) {
+                return code;
             }
-            if (diff.isEmpty()) {
+            PreviewDeskFile.File now = (PreviewDeskFile.File) r;
+            Mac mac = Mac.parse(desk.mac);
+            Optional<ServedFile> last = ctx.deskFiles().served(mac).stream()
+                    .max(java.util.Comparator.comparing(ServedFile::servedAt));
+            if (last.isEmpty()) {
                 PrintWriter err = spec.commandLine().getErr();
-                err.println("hotdesk: no change: the next fetch gets the same file");
+                err.println("hotdesk: never fetched: no file served to " + mac.display()
+                        + " is on record; its first fetch gets the whole file (see 'hotdesk provision render')");
                 err.flush();
                 return ExitCodes.NOTHING;
             }
+            ServedFile f = last.get();
+            boolean secretsChanged = !f.secretsDigest().equals(ServedFile.secretsDigest(mac, now.secrets()));
+            String name = f.fileName() + " (served " + f.servedAt() + ")";
+            if (f.maskedText().isEmpty()) {
+                // over the stored limit: only the digests compare
+                boolean changed = !f.maskedDigest().equals(ServedFile.sha256(now.text()));
+                if (!changed && !secretsChanged) {
+                    return same();
+                }
+                PrintWriter out = Output.out(spec);
+                if (changed) {
+                    out.println("changed: " + name + " differs from the file now (the served copy was over "
+                            + ServedFile.MAX_TEXT + " characters: only its digest was kept)");
+                }
+                if (secretsChanged) {
+                    out.println(SECRETS_CHANGED);
+                }
+                out.flush();
+                return ExitCodes.OK;
+            }
+            return print(name, f.maskedText().get(), now.text(), secretsChanged);
+        }
+
+        private Integer print(String beforeName, String before, String now, boolean secretsChanged) {
+            String diff;
+            try {
+                diff = UnifiedDiff.of(beforeName, before, Mac.parse(desk.mac).display() + " (now)", now);
+            } catch (IllegalArgumentException e) {
+                return Output.refused(spec, e.getMessage());
+            }
+            if (diff.isEmpty() && !secretsChanged) {
+                return same();
+            }
             PrintWriter out = Output.out(spec);
             out.print(diff);
+            if (secretsChanged) {
+                out.println(SECRETS_CHANGED);
+            }
             out.flush();
             return ExitCodes.OK;
         }
+
+        private Integer same() {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("hotdesk: no change: the next fetch gets the same file");
+            err.flush();
+            return ExitCodes.NOTHING;
+        }
     }
+
+    /** What diff says when only the SIP passwords differ from what the phone got (they are never shown). */
+    public static final String SECRETS_CHANGED = "secrets changed: the desk's SIP password differs from the one the phone "
+            + "last got (not shown)";
 }

@@ -164,9 +164,9 @@ public final class ProvisioningServer implements AutoCloseable {
 
     /** The bytes last served for a desk, the view they were made from, and until when they may be sent as they are. */
     private record Served(DeskView view, TemplateRenderer.TemplateVersion version, Object clockPart, byte[] body,
-                          long checkedAt) {
+                          long checkedAt, hotdesk.core.model.ServedFile record) {
         Served checked(long at) {
-            return new Served(view, version, clockPart, body, at);
+            return new Served(view, version, clockPart, body, at, record);
         }
     }
 
@@ -529,6 +529,7 @@ public final class ProvisioningServer implements AutoCloseable {
         long now = clock.millis();
         Served last = served.get(mac);
         if (last != null && last.view() == desk && stillGood(last, desk, mac, now)) {
+            journalServed(last.record(), file, now);
             telemetry.fetched("served");
             respond(response, callback, 200, last.body(), type);
             return;
@@ -562,12 +563,44 @@ public final class ProvisioningServer implements AutoCloseable {
             respond(response, callback, 500, SERVER_ERROR_BYTES);
             return;
         }
+        hotdesk.core.model.ServedFile record;
+        try {
+            record = last != null && java.util.Arrays.equals(last.body(), body) ? last.record()
+                    : maskedRecord(profile, desk, mac, file, clock.instant());
+        } catch (TemplateException e) {
+            // the real file rendered; the masked one of the same template cannot fail differently but for its values
+            log.error("recording what {} was served failed: {}", mac, e.getMessage());
+            record = null;
+        }
         if (served.size() >= RenderedFiles.MAX_DESKS && !served.containsKey(mac)) {
             served.clear();
         }
-        served.put(mac, new Served(desk, version, clockPart, body, now));
+        served.put(mac, new Served(desk, version, clockPart, body, now, record));
+        journalServed(record, file, now);
         telemetry.fetched("served");
         respond(response, callback, 200, body, type);
+    }
+
+    /**
+     * What the desk was served, as {@code provision render} shows it: the same view with its SIP secrets
+     * masked, rendered without the phone's provisioning credentials (which {@code render} cannot know), and
+     * the secrets it carried as a digest only. One more template merge per changed file, none per fetch.
+     */
+    private hotdesk.core.model.ServedFile maskedRecord(VendorProfile profile, DeskView desk, Mac mac, String file,
+                                                         Instant at) {
+        DeskView masked = hotdesk.core.usecase.PreviewDeskFile.masked(desk);
+        String text = renderer.renderVersioned(profile.vendor(), desk.device().model(), mac, profile.fileKind(),
+                profile.model(masked, settings.forDesk(masked), at)).text();
+        return hotdesk.core.model.ServedFile.of(mac, file, at, text, hotdesk.core.usecase.PreviewDeskFile.secretsOf(desk));
+    }
+
+    /** Tells the fetch journal what this fetch served (under the name asked for); nothing when it is unknown. */
+    private void journalServed(hotdesk.core.model.ServedFile record, String file, long nowMillis) {
+        if (record == null || file.length() > 100) {
+            return;
+        }
+        provisionDesk.journal().served(new hotdesk.core.model.ServedFile(record.mac(), file, Instant.ofEpochMilli(nowMillis),
+                record.maskedText(), record.maskedDigest(), record.secretsDigest()));
     }
 
     /**

@@ -38,6 +38,29 @@ final class JdbcRecords extends TableGroup {
                 rs -> instant(rs, "last_at"), mac.value());
     }
 
+    public void recordServedFile(hotdesk.core.model.ServedFile f) {
+        Object[] values = {f.servedAt(), f.maskedText().orElse(null), f.maskedDigest(), f.secretsDigest()};
+        // an UPDATE, or the first row of a desk that still exists (a desk removed since its fetch keeps nothing)
+        if (update("record served file " + f.fileName() + " of " + f.mac(), """
+                UPDATE served_files SET served_at = ?, masked_text = ?, masked_digest = ?, secrets_digest = ?
+                WHERE mac = ? AND file_name = ?""", values[0], values[1], values[2], values[3], f.mac().value(),
+                f.fileName()) == 0) {
+            update("record served file " + f.fileName() + " of " + f.mac(), """
+                    INSERT INTO served_files (mac, file_name, served_at, masked_text, masked_digest, secrets_digest)
+                    SELECT mac, ?, ?, ?, ?, ? FROM devices WHERE mac = ?""", f.fileName(), values[0], values[1],
+                    values[2], values[3], f.mac().value());
+        }
+    }
+
+    public List<hotdesk.core.model.ServedFile> servedFiles(Mac mac) {
+        return List.copyOf(list("read served files of " + mac, """
+                SELECT file_name, served_at, masked_text, masked_digest, secrets_digest FROM served_files
+                WHERE mac = ? ORDER BY file_name""",
+                rs -> new hotdesk.core.model.ServedFile(mac, rs.getString("file_name"), instant(rs, "served_at"),
+                        Optional.ofNullable(rs.getString("masked_text")), rs.getString("masked_digest"),
+                        rs.getString("secrets_digest")), mac.value()));
+    }
+
     // ---- audit
 
     public void audit(AuditEntry e) {

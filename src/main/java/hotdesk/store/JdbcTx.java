@@ -143,6 +143,16 @@ final class JdbcTx implements LedgerTx {
     public Optional<Instant> lastFetch(Mac mac) {
         return records.lastFetch(mac);
     }
+
+    @Override
+    public void recordServedFile(hotdesk.core.model.ServedFile file) {
+        records.recordServedFile(file);
+    }
+
+    @Override
+    public List<hotdesk.core.model.ServedFile> servedFiles(Mac mac) {
+        return records.servedFiles(mac);
+    }
     @Override
     public void addProvisions(Mac mac, long n) {
         desks.addProvisions(mac, n);

@@ -76,6 +76,106 @@ class ProvisionCommandTest {
         }
     }
 
+    /**
+     * Fetches the file from a provisioning server over loopback as the phone would, and writes the fetch
+     * journal (as serve's journal writer does within seconds). Returns the file served.
+     */
+    private String fetched(String file) throws Exception {
+        try (Database d = Database.open(db)) {
+            Config c = Config.load(null, Map.of(), settings);
+            ProvisionDesk desk = new ProvisionDesk(d.ledger(), Clock.systemUTC());
+            try (ProvisioningServer server = new ProvisioningServer(Server.provisioningSettings(c), desk)) {
+                server.start();
+                HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + server.port() + "/provision/" + file))
+                        .header("User-Agent", "Yealink SIP-T54W 96.86.0.100 " + PHONE).build(),
+                        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                assertThat(r.statusCode()).isEqualTo(200);
+                desk.journal().flush();
+                return r.body();
+            }
+        }
+    }
+
+    /** Where in the ledger's tables this text is stored (table.column). */
+    private List<String> storedIn(String text) {
+        try (Database d = Database.open(db)) {
+            return hotdesk.store.LedgerTables.cellsContaining(d.dataSource(), text);
+        }
+    }
+
+    @Test
+    void diff_against_the_last_fetch_is_empty_right_after_it_and_shows_a_label_change() throws Exception {
+        // given: the phone fetched its file
+        assertThat(run("device", "add", PHONE, "--model", "T54W", "--label", "Desk 4").code()).isZero();
+        fetched("0015651234ab.cfg");
+
+        // when nothing changed since, then after a label change
+        CliRun same = run("provision", "diff", PHONE);
+        assertThat(run("device", "set", PHONE, "--label", "Window seat").code()).isZero();
+        CliRun changed = run("provision", "diff", PHONE);
+
+        // then
+        assertThat(same.code()).isEqualTo(5);
+        assertThat(same.out()).isEmpty();
+        assertThat(same.err()).contains("no change");
+        assertThat(changed.code()).isZero();
+        assertThat(changed.out()).startsWith("--- 0015651234ab.cfg (served ")
+                .contains("+++ 00:15:65:12:34:AB (now)\n@@ -", "Desk 4", "Window seat")
+                .doesNotContain("secrets changed");
+        assertThat(changed.out().lines().filter(l -> l.startsWith("-") && !l.startsWith("---")))
+                .allMatch(l -> l.contains("Desk 4"));
+        assertThat(changed.out().lines().filter(l -> l.startsWith("+") && !l.startsWith("+++")))
+                .isNotEmpty().allMatch(l -> l.contains("Window seat"));
+    }
+
+    @Test
+    void a_changed_sip_password_is_reported_as_secrets_changed_and_no_secret_is_stored_or_shown() throws Exception {
+        // given: the phone fetched its file with its SIP password
+        assertThat(run("device", "add", PHONE, "--model", "T54W", "--label", "Desk 4").code()).isZero();
+        String old = secrets(PHONE).get(0);
+        String served = fetched("0015651234ab.cfg");
+        assertThat(served).contains("account.1.password = " + old);
+        String fresh = "Fresh" + old.substring(5);
+        try (Database d = Database.open(db); java.sql.Connection c = d.dataSource().getConnection();
+             java.sql.PreparedStatement ps = c.prepareStatement("UPDATE desk_lines SET secret = ? WHERE mac = ?")) {
+            // hotdesk has no command that changes a line's secret: the ledger is edited as a restore would
+            ps.setString(1, fresh);
+            ps.setString(2, Mac.parse(PHONE).value());
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+            c.commit();
+        }
+
+        // when
+        CliRun diff = run("provision", "diff", PHONE);
+
+        // then: only the secret changed, which is said and not shown; the ledger keeps the old one nowhere
+        assertThat(diff.code()).isZero();
+        assertThat(diff.out()).isEqualTo(hotdesk.cli.ProvisionCommand.SECRETS_CHANGED + "\n");
+        assertThat(diff.out() + diff.err()).doesNotContain(old, fresh);
+        assertThat(storedIn(old)).isEmpty();
+        assertThat(storedIn(fresh)).containsExactly("desk_lines.secret");
+        assertThat(storedIn("account.1.password = " + MASK)).containsExactly("served_files.masked_text");
+    }
+
+    @Test
+    void diff_of_a_desk_that_never_fetched_says_so_and_of_a_removed_desk_refuses() throws Exception {
+        assertThat(run("device", "add", PHONE, "--model", "T54W").code()).isZero();
+
+        CliRun never = run("provision", "diff", PHONE);
+        fetched("0015651234ab.cfg");
+        assertThat(storedIn("0015651234ab.cfg")).containsExactly("served_files.file_name");
+        assertThat(run("device", "remove", PHONE).code()).isZero();
+        CliRun removed = run("provision", "diff", PHONE);
+
+        assertThat(never.code()).isEqualTo(5);
+        assertThat(never.out()).isEmpty();
+        assertThat(never.err()).contains("never fetched", "00:15:65:12:34:AB");
+        assertThat(removed.code()).isEqualTo(3);
+        assertThat(removed.err()).contains("no device 00:15:65:12:34:AB");
+        assertThat(storedIn("0015651234ab.cfg")).isEmpty(); // its served file went with it
+    }
+
     @Test
     void render_prints_the_served_file_with_the_sip_password_masked_unless_asked_for() throws Exception {
         assertThat(run("device", "add", PHONE, "--model", "T54W", "--label", "Desk 4").code()).isZero();
@@ -257,6 +357,6 @@ class ProvisionCommandTest {
         assertThat(render.code()).isZero();
         assertThat(render.out().replaceAll("\\s+", " ")).contains("--as=EXT", "--show-secrets", MASK, "Polycom: the per-desk file");
         assertThat(diff.code()).isZero();
-        assertThat(diff.out().replaceAll("\\s+", " ")).contains("--against=FILE", "hotdesk keeps no copy of the files it served", "masked on both sides");
+        assertThat(diff.out().replaceAll("\\s+", " ")).contains("--against=FILE", "keeps what it served per desk and file name with the secrets masked", "secrets changed", "never fetched", "replaced by " + MASK);
     }
 }

@@ -5,6 +5,7 @@ import hotdesk.core.model.DeskLine;
 import hotdesk.core.policy.SecretHasher;
 import hotdesk.core.usecase.DeviceLogins;
 import hotdesk.core.usecase.ManageDevices;
+import hotdesk.core.usecase.PreviewDeskFile;
 import hotdesk.core.usecase.ProvisionDesk;
 import hotdesk.testing.InMemoryLedger;
 import hotdesk.testing.LogCapture;
@@ -189,6 +190,32 @@ class ProvisioningSecurityServerTest {
         provisionDesk.journal().flush();
         assertThat(ledger.fetches()).hasSize(1);
         assertNoSecretLogged(password, sipSecret, URL_KEY, TLS_PASSWORD);
+    }
+
+    @Test
+    void what_an_authenticated_fetch_records_for_provision_diff_is_the_rendered_file_masked_without_any_secret()
+            throws Exception {
+        // given: a phone fetched its file with its credentials
+        addDesk(MAC);
+        String password = credentials(MAC, false);
+        ProvisioningServer server = start(settings("127.0.0.1"), secured());
+        assertThat(fetch(server, MAC, basic("hd-" + MAC, password)).statusCode()).isEqualTo(200);
+
+        // when the journal writes it
+        provisionDesk.journal().flush();
+
+        // then: the record is what provision render prints (SIP password masked, no provisioning credentials)
+        hotdesk.core.model.Mac mac = hotdesk.core.model.Mac.parse(MAC);
+        String sipSecret = ledger.read(tx -> tx.linesOf(mac).get(0).secret());
+        List<hotdesk.core.model.ServedFile> served = ledger.read(tx -> tx.servedFiles(mac));
+        PreviewDeskFile.File rendered = (PreviewDeskFile.File) new PreviewDeskFile(ledger, clock, new DeskFiles(settings("127.0.0.1")))
+                .render(mac, Optional.empty(), 1, false);
+        assertThat(served).hasSize(1);
+        assertThat(served.get(0).fileName()).isEqualTo(MAC + ".cfg");
+        assertThat(served.get(0).maskedText()).hasValue(rendered.text());
+        assertThat(served.get(0).maskedText().get()).contains("account.1.password = " + PreviewDeskFile.MASK)
+                .doesNotContain(sipSecret, password, URL_KEY);
+        assertThat(served.get(0).secretsDigest()).isEqualTo(hotdesk.core.model.ServedFile.secretsDigest(mac, List.of(sipSecret)));
     }
 
     @Test

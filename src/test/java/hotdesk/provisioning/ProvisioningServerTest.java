@@ -506,6 +506,8 @@ class ProvisioningServerTest {
         addUser("101", "Alice Example");
         ProvisioningServer server = start(open());
         String first = get(server, "/provision/" + MAC + ".cfg").body();
+        // the file, and its copy with the secrets masked that the journal records for provision diff
+        assertThat(server.renderer().merges()).isEqualTo(2);
 
         // when
         List<String> storm = new ArrayList<>();
@@ -515,7 +517,7 @@ class ProvisioningServerTest {
 
         // then
         assertThat(storm).allSatisfy(b -> assertThat(b).isEqualTo(first));
-        assertThat(server.renderer().merges()).isEqualTo(1);
+        assertThat(server.renderer().merges()).as("no merge for the storm").isEqualTo(2);
         assertThat(server.renderer().compiles()).isEqualTo(1);
 
         // and when the desk is taken
@@ -524,7 +526,7 @@ class ProvisioningServerTest {
 
         // then
         assertThat(taken).contains("account.1.label = Alice Example 101");
-        assertThat(server.renderer().merges()).isEqualTo(2);
+        assertThat(server.renderer().merges()).isEqualTo(4);
         assertThat(server.renderer().compiles()).as("the template is still the compiled one").isEqualTo(1);
     }
 

@@ -599,6 +599,41 @@ abstract class LedgerContract {
                 new Fetch(Mac.parse(MAC_A), T0.plusSeconds(2), "10.0.0.5", "again"));
     }
 
+    private static hotdesk.core.model.ServedFile servedFile(String mac, String file, Instant at, String text) {
+        return hotdesk.core.model.ServedFile.of(Mac.parse(mac), file, at, text, List.of("s3cret-" + file));
+    }
+
+    private List<hotdesk.core.model.ServedFile> servedFiles(String mac) {
+        return ledger.<List<hotdesk.core.model.ServedFile>>read(tx -> tx.servedFiles(Mac.parse(mac)));
+    }
+
+    @Test
+    void served_files_keep_the_latest_per_desk_and_file_name_and_go_with_a_removed_device() {
+        givenUsersAndDesks(0, 2);
+        hotdesk.core.model.ServedFile first = servedFile(MAC_A, "001565000000.cfg", T0, "line=1\n");
+        hotdesk.core.model.ServedFile second = servedFile(MAC_A, "001565000000.cfg", T0.plusSeconds(1), "line=2\n");
+        hotdesk.core.model.ServedFile other = servedFile(MAC_A, "cfg001565000000.xml", T0, "<x/>\n");
+        hotdesk.core.model.ServedFile large = new hotdesk.core.model.ServedFile(Mac.parse(MAC_B), "b.cfg", T0,
+                Optional.empty(), hotdesk.core.model.ServedFile.sha256("big"), hotdesk.core.model.ServedFile.sha256("s"));
+        assertThat(servedFiles(MAC_A)).isEmpty();
+
+        given(tx -> {
+            tx.recordServedFile(first);
+            tx.recordServedFile(other);
+            tx.recordServedFile(large);
+            tx.recordServedFile(servedFile("00:15:65:99:99:99", "x.cfg", T0, "gone")); // removed since: nothing
+        });
+        given(tx -> tx.recordServedFile(second));
+
+        assertThat(servedFiles(MAC_A)).containsExactly(second, other);
+        assertThat(servedFiles(MAC_B)).containsExactly(large);
+        assertThat(servedFiles("00:15:65:99:99:99")).isEmpty();
+
+        given(tx -> tx.deleteDevice(Mac.parse(MAC_A)));
+        assertThat(servedFiles(MAC_A)).isEmpty();
+        assertThat(servedFiles(MAC_B)).containsExactly(large);
+    }
+
     private ProvisionCount provisionCount(Mac mac) {
         return ledger.<ProvisionCount>read(tx -> tx.provisionCount(mac));
     }

@@ -19,11 +19,11 @@ import java.util.Locale;
 import java.util.TreeSet;
 
 /** Plain-JDBC access to the ledger tables for tests: wipe them, read what the port cannot. */
-final class LedgerTables {
+public final class LedgerTables {
 
     /** Every table the migrations create, children before parents (the order a wipe needs). */
     static final List<String> TABLES = List.of("occupancy", "session_history", "otp_codes", "login_failures", "audit_log",
-            "config_fetches", "provision_counts", "desk_notices", "phone_contacts", "device_credentials", "user_keys", "api_tokens", "desk_keys", "admin_sessions", "admin_accounts", "applied_state", "revisions", "desk_lines", "devices", "users", "sites", "auto_logout_overrides",
+            "config_fetches", "served_files", "provision_counts", "desk_notices", "phone_contacts", "device_credentials", "user_keys", "api_tokens", "desk_keys", "admin_sessions", "admin_accounts", "applied_state", "revisions", "desk_lines", "devices", "users", "sites", "auto_logout_overrides",
             "ledger_revision");
 
     private LedgerTables() {
@@ -75,6 +75,28 @@ final class LedgerTables {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The ledger tables with a cell that holds {@code text} (every column read as text, BLOBs aside), as
+     * {@code table.column}: for tests that prove a secret is stored nowhere.
+     */
+    public static List<String> cellsContaining(DataSource ds, String text) {
+        List<String> found = new ArrayList<>();
+        for (String t : TABLES) {
+            query(ds, "SELECT * FROM " + t, rs -> {
+                java.sql.ResultSetMetaData md = rs.getMetaData();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    String v = md.getColumnType(i) == java.sql.Types.BLOB || md.getColumnType(i) == java.sql.Types.VARBINARY
+                            || md.getColumnType(i) == java.sql.Types.BINARY ? null : rs.getString(i);
+                    if (v != null && v.contains(text)) {
+                        found.add(t + "." + md.getColumnName(i).toLowerCase(Locale.ROOT));
+                    }
+                }
+                return null;
+            });
+        }
+        return found;
     }
 
     interface Row<T> {

@@ -76,6 +76,8 @@ public final class InMemoryLedger implements Ledger {
         Map<String, Map<List<String>, hotdesk.core.model.PhoneContact>> contacts = new HashMap<>();
         Map<Mac, hotdesk.core.model.DeviceCredential> credentials = new HashMap<>();
         Map<Extension, List<hotdesk.core.model.UserKey>> userKeys = new TreeMap<>();
+        /** By MAC value, then file name. */
+        Map<List<String>, hotdesk.core.model.ServedFile> servedFiles = new HashMap<>();
 
         State copy() {
             State c = new State();
@@ -107,6 +109,7 @@ public final class InMemoryLedger implements Ledger {
             contacts.forEach((k, v) -> c.contacts.put(k, new LinkedHashMap<>(v)));
             c.credentials = new HashMap<>(credentials);
             c.userKeys = new TreeMap<>(userKeys);
+            c.servedFiles = new HashMap<>(servedFiles);
             c.sites = new TreeMap<>(sites);
             c.locations = new HashMap<>(locations);
             return c;
@@ -234,6 +237,7 @@ public final class InMemoryLedger implements Ledger {
             s.devices.remove(mac);
             s.provisions.remove(mac);
             s.credentials.remove(mac);
+            s.servedFiles.keySet().removeIf(k -> k.get(0).equals(mac.value()));
             s.locations.remove(mac);
             s.deskKeys.keySet().removeIf(ep -> s.lines.containsKey(ep) && s.lines.get(ep).mac().equals(mac));
             s.lines.values().removeIf(l -> l.mac().equals(mac));
@@ -360,6 +364,19 @@ public final class InMemoryLedger implements Ledger {
         @Override
         public Optional<Instant> lastFetch(Mac mac) {
             return s.fetches.stream().filter(f -> f.mac().equals(mac)).map(Fetch::at).max(Comparator.naturalOrder());
+        }
+
+        @Override
+        public void recordServedFile(hotdesk.core.model.ServedFile file) {
+            if (s.devices.containsKey(file.mac())) {
+                s.servedFiles.put(List.of(file.mac().value(), file.fileName()), file);
+            }
+        }
+
+        @Override
+        public List<hotdesk.core.model.ServedFile> servedFiles(Mac mac) {
+            return s.servedFiles.values().stream().filter(f -> f.mac().equals(mac))
+                    .sorted(Comparator.comparing(hotdesk.core.model.ServedFile::fileName)).toList();
         }
 
         @Override

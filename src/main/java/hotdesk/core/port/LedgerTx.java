@@ -75,6 +75,16 @@ public interface LedgerTx {
     /** When this desk's phone last fetched a file, if ever (its own row of {@link #lastFetches()}, read alone). */
     Optional<Instant> lastFetch(Mac mac);
 
+    /**
+     * Keeps what a desk's phone was last served under this file name (masked, see
+     * {@link hotdesk.core.model.ServedFile}), replacing the one before; nothing when the device no longer
+     * exists (a desk removed since its fetch). Removing the device removes its served files.
+     */
+    void recordServedFile(hotdesk.core.model.ServedFile file);
+
+    /** The files last served to this desk, by file name; empty when it never fetched since hotdesk kept them. */
+    List<hotdesk.core.model.ServedFile> servedFiles(Mac mac);
+
     /** Adds {@code n} served files to a desk's provision count; nothing when the device no longer exists. */
     void addProvisions(Mac mac, long n);
 

@@ -2,6 +2,7 @@ package hotdesk.core.usecase;
 
 import hotdesk.core.model.AuditEntry;
 import hotdesk.core.model.Mac;
+import hotdesk.core.model.ServedFile;
 import hotdesk.core.port.Ledger;
 
 import java.time.Instant;
@@ -36,6 +37,12 @@ import java.util.Objects;
  * ledger count ({@link hotdesk.core.port.LedgerTx#addProvisions}) in the same transaction as its fetch
  * record, so a count is never added twice nor lost when a batch is put back.
  *
+ * <p><b>Served files.</b> What each desk was last served per file name ({@link ServedFile}, secrets
+ * masked) is coalesced the same way, the latest per desk and file, and written with the fetch records. At
+ * most {@value #MAX_SERVED_TEXTS} of them wait with their text; beyond that a file waits with its digests
+ * only (so {@code provision diff} can still tell changed from unchanged), which bounds memory to a few
+ * tens of MB however long the ledger is away.
+ *
  * <p>Thread-safe: recording takes one short lock and never blocks on the ledger; {@link #flush()}
  * runs one at a time and blocks on the ledger.
  */
@@ -44,6 +51,9 @@ public final class FetchJournal {
     /** The latest configuration fetch of one desk, and how many fetches it stands for. */
     public record Fetch(Mac mac, Instant at, String remoteAddress, String userAgent, long count) {
     }
+
+    /** Served files waiting with their text at most (see the class comment). */
+    public static final int MAX_SERVED_TEXTS = 10_000;
 
     /** What one {@link #flush()} wrote: fetch records, single audit lines, coalesced audit lines. */
     public record Flushed(int fetches, int lines, int folds) {
@@ -106,6 +116,9 @@ public final class FetchJournal {
     private final Object lock = new Object();
     private final Object flushing = new Object();
     private LinkedHashMap<Mac, Fetch> fetches = new LinkedHashMap<>();
+    /** The latest served file per desk and file name. */
+    private LinkedHashMap<java.util.List<String>, ServedFile> servedFiles = new LinkedHashMap<>();
+    private int servedTexts;
     private ArrayDeque<AuditEntry> lines = new ArrayDeque<>();
     private LinkedHashMap<FoldKey, Fold> folds = new LinkedHashMap<>();
     /** Per action, when {@link #folds} is full: the number of actions is fixed by the code. */
@@ -156,6 +169,44 @@ public final class FetchJournal {
         }
     }
 
+    /**
+     * Records what a desk was served under a file name (masked; see {@link ServedFile}), replacing what
+     * waits for the same desk and file. Never blocks on the ledger.
+     */
+    public void served(ServedFile file) {
+        Objects.requireNonNull(file, "file");
+        synchronized (lock) {
+            putServed(file, false);
+        }
+    }
+
+    /** Served files waiting for the next flush (for tests and status). */
+    public int pendingServedFiles() {
+        synchronized (lock) {
+            return servedFiles.size();
+        }
+    }
+
+    private void putServed(ServedFile file, boolean older) {
+        java.util.List<String> key = java.util.List.of(file.mac().value(), file.fileName());
+        ServedFile now = servedFiles.get(key);
+        if (older && now != null) {
+            return; // a failed batch's file yields to the one recorded since
+        }
+        if (now != null && now.maskedText().isPresent()) {
+            servedTexts--;
+        }
+        if (file.maskedText().isPresent() && servedTexts >= MAX_SERVED_TEXTS) {
+            file = new ServedFile(file.mac(), file.fileName(), file.servedAt(), java.util.Optional.empty(),
+                    file.maskedDigest(), file.secretsDigest());
+        }
+        if (file.maskedText().isPresent()) {
+            servedTexts++;
+        }
+        servedFiles.remove(key); // re-inserted last: the oldest waiting are written first
+        servedFiles.put(key, file);
+    }
+
     /** Records an audit line (a refused request, say) for the next flush. */
     public void audit(AuditEntry entry) {
         Objects.requireNonNull(entry, "entry");
@@ -182,10 +233,20 @@ public final class FetchJournal {
             int d = 0;
             while (true) {
                 List<Fetch> fs = new ArrayList<>();
+                List<ServedFile> ss = new ArrayList<>();
                 List<AuditEntry> ls = new ArrayList<>();
                 Map<FoldKey, Fold> ds = new LinkedHashMap<>();
                 synchronized (lock) {
                     takeFirst(fetches, fs, BATCH);
+                    Iterator<ServedFile> si = servedFiles.values().iterator();
+                    while (fs.size() + ss.size() < BATCH && si.hasNext()) {
+                        ServedFile x = si.next();
+                        if (x.maskedText().isPresent()) {
+                            servedTexts--;
+                        }
+                        ss.add(x);
+                        si.remove();
+                    }
                     while (fs.size() + ls.size() < BATCH && !lines.isEmpty()) {
                         ls.add(lines.pollFirst());
                     }
@@ -201,7 +262,7 @@ public final class FetchJournal {
                         }
                     }
                 }
-                if (fs.isEmpty() && ls.isEmpty() && ds.isEmpty()) {
+                if (fs.isEmpty() && ss.isEmpty() && ls.isEmpty() && ds.isEmpty()) {
                     return new Flushed(f, l, d);
                 }
                 try {
@@ -212,6 +273,9 @@ public final class FetchJournal {
                                 tx.addProvisions(x.mac(), x.count());
                             }
                         }
+                        for (ServedFile x : ss) {
+                            tx.recordServedFile(x);
+                        }
                         for (AuditEntry x : ls) {
                             tx.audit(x);
                         }
@@ -221,6 +285,11 @@ public final class FetchJournal {
                         return null;
                     });
                 } catch (RuntimeException | Error e) {
+                    synchronized (lock) {
+                        for (ServedFile x : ss) {
+                            putServed(x, true);
+                        }
+                    }
                     putBack(fs, ls, ds);
                     throw e;
                 }

@@ -55,6 +55,22 @@ public final class PreviewDeskFile {
     public record Unknown(String what) implements Result {
     }
 
+    /**
+     * The view with every line's SIP secret replaced by {@link #MASK} (an empty one stays empty): what
+     * {@code provision render} renders, and what the provisioning server records as served.
+     */
+    public static DeskView masked(DeskView desk) {
+        return new DeskView(desk.device(), desk.lines().stream()
+                .map(l -> new LineView(new DeskLine(l.line().endpointId(), l.line().mac(), l.line().port(),
+                        l.line().secret().isEmpty() ? "" : MASK), l.occupant(), l.occupancy(), l.keys()))
+                .toList(), desk.site());
+    }
+
+    /** The desk's line secrets that are set, in line order. */
+    public static List<String> secretsOf(DeskView desk) {
+        return desk.lines().stream().map(l -> l.line().secret()).filter(s -> !s.isEmpty()).toList();
+    }
+
     private final Ledger ledger;
     private final Clock clock;
     private final Renderer renderer;
@@ -63,6 +79,14 @@ public final class PreviewDeskFile {
         this.ledger = ledger;
         this.clock = clock;
         this.renderer = renderer;
+    }
+
+    /**
+     * What the desk's phone was last served per file name, as the fetch journal wrote it (secrets masked);
+     * empty when it never fetched since hotdesk keeps them, or the device does not exist. A read.
+     */
+    public List<hotdesk.core.model.ServedFile> served(Mac mac) {
+        return ledger.read(tx -> tx.servedFiles(mac));
     }
 
     /**
@@ -105,12 +129,9 @@ public final class PreviewDeskFile {
         if (read.unknown().isPresent()) {
             return new Unknown(read.unknown().get());
         }
-        List<String> secrets = read.lines().stream().map(l -> l.line().secret()).filter(s -> !s.isEmpty()).toList();
-        List<LineView> lines = showSecrets ? read.lines() : read.lines().stream()
-                .map(l -> new LineView(new DeskLine(l.line().endpointId(), l.line().mac(), l.line().port(),
-                        l.line().secret().isEmpty() ? "" : MASK), l.occupant(), l.occupancy(), l.keys()))
-                .toList();
-        String text = renderer.render(new DeskView(read.device(), List.copyOf(lines), read.site()), clock.instant());
+        DeskView real = new DeskView(read.device(), List.copyOf(read.lines()), read.site());
+        String text = renderer.render(showSecrets ? real : masked(real), clock.instant());
+        List<String> secrets = secretsOf(real);
         return new File(text, !read.device().enabled(), secrets);
     }
 }

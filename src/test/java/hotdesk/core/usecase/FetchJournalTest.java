@@ -237,6 +237,68 @@ class FetchJournalTest {
                 .containsOnlyKeys(mac(1));
     }
 
+    private static hotdesk.core.model.ServedFile servedFile(Mac mac, String file, Instant at, String text) {
+        return hotdesk.core.model.ServedFile.of(mac, file, at, text, List.of("secretsecretsecret"));
+    }
+
+    @Test
+    void served_files_reach_the_ledger_as_the_latest_per_desk_and_file_and_survive_a_failed_batch() {
+        // given: two desks, one of them with two file names
+        memory.transact(tx -> {
+            for (int d = 1; d <= 2; d++) {
+                tx.insertDevice(new hotdesk.core.model.Device(mac(d), "yealink", "T54W", "", "", "", true),
+                        List.of(new hotdesk.core.model.DeskLine(mac(d).endpointId(), mac(d), 1, "secretsecretsecret")));
+            }
+            return null;
+        });
+        Counting ledger = new Counting(memory);
+        FetchJournal journal = new FetchJournal(ledger);
+        journal.served(servedFile(mac(1), "a.cfg", T0, "old"));
+        journal.served(servedFile(mac(1), "b.cfg", T0, "b"));
+        ledger.failures.set(1);
+
+        // when: the first flush fails, newer files arrive, the next flush succeeds
+        assertThatThrownBy(journal::flush).isInstanceOf(LedgerException.class);
+        hotdesk.core.model.ServedFile newer = servedFile(mac(1), "a.cfg", T0.plusSeconds(5), "new");
+        hotdesk.core.model.ServedFile other = servedFile(mac(2), "a.cfg", T0.plusSeconds(6), "other");
+        journal.served(newer);
+        journal.served(other);
+        assertThat(journal.pendingServedFiles()).isEqualTo(3);
+        journal.flush();
+
+        // then: the newer file won over the one put back, nothing was lost, nothing waits
+        assertThat(memory.<List<hotdesk.core.model.ServedFile>>read(tx -> tx.servedFiles(mac(1))))
+                .containsExactly(newer, servedFile(mac(1), "b.cfg", T0, "b"));
+        assertThat(memory.<List<hotdesk.core.model.ServedFile>>read(tx -> tx.servedFiles(mac(2)))).containsExactly(other);
+        assertThat(journal.pendingServedFiles()).isZero();
+    }
+
+    @Test
+    void served_files_beyond_the_text_bound_wait_with_their_digests_only() {
+        // given
+        FetchJournal journal = new FetchJournal(memory);
+        int over = FetchJournal.MAX_SERVED_TEXTS + 1;
+        memory.transact(tx -> {
+            for (int d = 1; d <= over; d++) {
+                tx.insertDevice(new hotdesk.core.model.Device(mac(d), "yealink", "T54W", "", "", "", true), List.of());
+            }
+            return null;
+        });
+
+        // when: one more desk's file than the bound waits
+        for (int d = 1; d <= over; d++) {
+            journal.served(servedFile(mac(d), "a.cfg", T0, "text " + d));
+        }
+        journal.flush();
+
+        // then: the last one kept its digests, not its text
+        hotdesk.core.model.ServedFile last = memory.<List<hotdesk.core.model.ServedFile>>read(tx -> tx.servedFiles(mac(over))).get(0);
+        assertThat(last.maskedText()).isEmpty();
+        assertThat(last.maskedDigest()).isEqualTo(hotdesk.core.model.ServedFile.sha256("text " + over));
+        assertThat(memory.<List<hotdesk.core.model.ServedFile>>read(tx -> tx.servedFiles(mac(1))).get(0).maskedText())
+                .hasValue("text 1");
+    }
+
     @Test
     void bounds_below_one_are_refused() {
         assertThatThrownBy(() -> new FetchJournal(memory, 0, 1)).isInstanceOf(IllegalArgumentException.class);
