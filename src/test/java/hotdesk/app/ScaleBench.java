@@ -35,8 +35,10 @@ import java.util.regex.Pattern;
  * seated, then {@code serve} started as its own JVM with the options {@code scripts/hotdesk} sets by default.
  * It measures how long until /health is up, how long until every desk and user is in Asterisk, the
  * server's resident memory (VmRSS) once it is settled, {@code status} and {@code device list} as CLI
- * processes, and the re-push after an Asterisk restart against raw ARI PUTs of the same objects on one
- * connection in the same run. Not a test: run it with {@code scripts/bench-scale [desks]}.
+ * processes, and the re-push after an Asterisk restart against raw ARI PUTs on 1, 4 and serve's
+ * {@code reconcile.push-connections} connections in the same run, with PIN logins through the FastAGI port during it
+ * (their p99 from {@code hotdesk_login_duration_seconds}). Not a test: run it with {@code scripts/bench-scale [desks]}
+ * ({@code HOTDESK_BENCH_PUSH_CONNECTIONS} sets the connections, {@code HOTDESK_BENCH_SKIP_CLI} skips the CLI timings).
  */
 public final class ScaleBench {
 
