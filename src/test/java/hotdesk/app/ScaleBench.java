@@ -35,8 +35,10 @@ import java.util.regex.Pattern;
  * seated, then {@code serve} started as its own JVM with the options {@code scripts/hotdesk} sets by default.
  * It measures how long until /health is up, how long until every desk and user is in Asterisk, the
  * server's resident memory (VmRSS) once it is settled, {@code status} and {@code device list} as CLI
- * processes, and the re-push after an Asterisk restart against raw ARI PUTs of the same objects on one
- * connection in the same run. Not a test: run it with {@code scripts/bench-scale [desks]}.
+ * processes, and the re-push after an Asterisk restart against raw ARI PUTs on 1, 4 and serve's
+ * {@code reconcile.push-connections} connections in the same run, with PIN logins through the FastAGI port during it
+ * (their p99 from {@code hotdesk_login_duration_seconds}). Not a test: run it with {@code scripts/bench-scale [desks]}
+ * ({@code HOTDESK_BENCH_PUSH_CONNECTIONS} sets the connections, {@code HOTDESK_BENCH_SKIP_CLI} skips the CLI timings).
  */
 public final class ScaleBench {
 
@@ -60,6 +62,12 @@ public final class ScaleBench {
         int metricsPort = RealAsterisk.freeTcpPort();
         settings.put("metrics.port", Integer.toString(metricsPort));
         settings.put("reconcile.interval", "1s");
+        // HOTDESK_BENCH_PUSH_CONNECTIONS sets reconcile.push-connections; unset, serve's default
+        String pushConnections = System.getenv("HOTDESK_BENCH_PUSH_CONNECTIONS");
+        if (pushConnections != null) {
+            settings.put("reconcile.push-connections", pushConnections);
+        }
+        int connections = Integer.parseInt(pushConnections != null ? pushConnections : Config.defaultValue("reconcile.push-connections"));
         RealAsterisk asterisk = KitSettings.startAsterisk(dir.resolve("asterisk"), settings, conf -> { });
         Process server = null;
         try {
@@ -71,6 +79,8 @@ public final class ScaleBench {
             List<String> d = new ArrayList<>(List.of("mac,vendor,model,label"));
             for (int i = 0; i < desks; i++) {
                 u.add(extension(i) + ",Scale User " + i + "," + pin(i));
+            }
+            for (int i = 0; i < desks + SPARE; i++) {
                 d.add(mac(i) + ",yealink,T54W,Desk " + i);
             }
             Files.write(users, u);
@@ -106,7 +116,7 @@ public final class ScaleBench {
                     ready = secondsSince(start);
                 }
                 double[] pushed = pushes(http, metricsPort);
-                if (pushed[0] >= desks && pushed[1] >= desks) {
+                if (pushed[0] >= desks + SPARE && pushed[1] >= desks) {
                     allPushed = secondsSince(start);
                     break;
                 }
@@ -119,7 +129,7 @@ public final class ScaleBench {
             Thread.sleep(10_000);
             System.out.printf("serve: resident memory settled (10 s after the push): %s%n", rss(server.pid()));
 
-            for (String[] c : List.of(new String[]{"status"}, new String[]{"status", "--json"}, new String[]{"device", "list"},
+            for (String[] c : System.getenv("HOTDESK_BENCH_SKIP_CLI") != null ? List.<String[]>of() : List.of(new String[]{"status"}, new String[]{"status", "--json"}, new String[]{"device", "list"},
                     new String[]{"user", "list"})) {
                 List<Double> runs = new ArrayList<>();
                 for (int i = 0; i < 3; i++) {
@@ -128,40 +138,46 @@ public final class ScaleBench {
                 System.out.printf("CLI %-14s as a process (JVM start included), 3 runs: %s s%n", String.join(" ", c), runs);
             }
 
-            // raw ARI PUTs on one connection in this run: the ceiling the re-push is measured against
+            // raw ARI PUTs in this run, on 1, 4 and serve's number of connections: the ceilings the re-push is measured against
             AriClient ari = new AriClient(new AriSettings(asterisk.ariUrl(), AsteriskContract.ARI_USER, AsteriskContract.ARI_PASSWORD,
                     Duration.ofSeconds(10)));
-            int raw = Math.min(3000, desks);
-            t = System.nanoTime();
-            for (int i = 0; i < raw; i++) {
-                ari.put("aor", "scale-raw-" + i, Map.of("max_contacts", "1"));
+            java.util.TreeMap<Integer, Double> rawRates = new java.util.TreeMap<>();
+            for (int n : new java.util.TreeSet<>(List.of(1, 4, connections))) {
+                rawRates.put(n, rawPuts(ari, Math.min(3000, desks), n));
+                System.out.printf("raw ARI PUT (aor objects, %d connection(s)): %.0f objects/s%n", n, rawRates.get(n));
             }
-            double rawRate = raw / secondsSince(t);
-            System.out.printf("raw ARI PUT (aor objects, one connection): %.0f objects/s%n", rawRate);
-            for (int i = 0; i < raw; i++) {
-                ari.delete("aor", "scale-raw-" + i);
-            }
-
+            double rawRate = rawRates.get(connections);
             double[] before = pushes(http, metricsPort);
+            Map<Double, Double> loginsBefore = loginBuckets(http, metricsPort);
+            Logins logins = new Logins(Integer.parseInt(settings.get("agi.port")), desks);
             t = System.nanoTime();
             asterisk.restart();
             double restarted = secondsSince(t);
             long r0 = System.nanoTime();
+            Thread driver = new Thread(logins, "bench-logins");
+            driver.start();
             double repushed = -1;
             deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
             while (System.nanoTime() < deadline) {
                 double[] now = pushes(http, metricsPort);
-                if (now[0] - before[0] >= desks && now[1] - before[1] >= desks) {
+                // a login moves a user between two desks: two desk pushes and one user push of its own
+                int moved = logins.ok.get();
+                if (now[0] - before[0] >= desks + SPARE + 2.0 * moved && now[1] - before[1] >= desks + moved) {
                     repushed = secondsSince(r0);
                     break;
                 }
                 Thread.sleep(100);
             }
+            logins.stop();
+            driver.join();
             // a desk is three objects (auth, aor, endpoint), a user three (auth, aor, endpoint)
-            double objects = 6.0 * desks;
-            System.out.printf("re-push after an Asterisk restart (restart itself %.1f s): %d targets, %.0f objects in %.1f s "
-                    + "= %.0f objects/s, %.2fx the raw rate%n", restarted, 2 * desks, objects, repushed, objects / repushed,
-                    objects / repushed / rawRate);
+            double objects = 3.0 * (desks + SPARE) + 3.0 * desks;
+            System.out.printf("re-push after an Asterisk restart (restart itself %.1f s, %d push connections): %d targets, "
+                    + "%.0f objects in %.1f s = %.0f objects/s, %.2fx the raw rate on as many connections%n", restarted, connections,
+                    2 * desks + SPARE, objects, repushed, objects / repushed, objects / repushed / rawRate);
+            System.out.printf("logins during the re-push: %s%n", logins.summary());
+            System.out.printf("hotdesk_login_duration_seconds during the re-push: %s%n",
+                    percentiles(loginsBefore, loginBuckets(http, metricsPort)));
             System.out.printf("serve: resident memory after the re-push: %s%n", rss(server.pid()));
         } finally {
             if (server != null) {
@@ -169,6 +185,141 @@ public final class ScaleBench {
                 server.waitFor();
             }
             asterisk.close();
+        }
+    }
+
+    /** Desks beyond the seated ones: where the logins during the re-push move users to. */
+    static final int SPARE = 50;
+    private static final Pattern LOGIN_BUCKET = Pattern.compile("(?m)^hotdesk_login_duration_seconds_bucket\\{([^}]*)\\} ([0-9.E+]+)");
+    private static final Pattern LE = Pattern.compile("le=\"([^\"]+)\"");
+
+    /** {@code n} threads PUT {@code count} AOR objects between them on one client (one connection each), then delete them. */
+    private static double rawPuts(AriClient ari, int count, int n) throws InterruptedException {
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        List<Thread> threads = new ArrayList<>();
+        long t = System.nanoTime();
+        for (int k = 0; k < n; k++) {
+            Thread th = new Thread(() -> {
+                for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+                    ari.put("aor", "scale-raw-" + i, Map.of("max_contacts", "1"));
+                }
+            });
+            th.start();
+            threads.add(th);
+        }
+        for (Thread th : threads) {
+            th.join();
+        }
+        double rate = count / secondsSince(t);
+        for (int i = 0; i < count; i++) {
+            ari.delete("aor", "scale-raw-" + i);
+        }
+        return rate;
+    }
+
+    /** Cumulative OK and OK_PENDING login counts per histogram bucket (upper bound in seconds) from /metrics. */
+    private static Map<Double, Double> loginBuckets(HttpClient http, int port) {
+        Map<Double, Double> out = new java.util.TreeMap<>();
+        HttpResponse<String> r = get(http, port, "/metrics");
+        Matcher m = LOGIN_BUCKET.matcher(r.body());
+        while (m.find()) {
+            String labels = m.group(1);
+            Matcher le = LE.matcher(labels);
+            if (!le.find() || !(labels.contains("result=\"ok\"") || labels.contains("result=\"ok_pending\""))) {
+                continue;
+            }
+            double bound = le.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le.group(1));
+            out.merge(bound, Double.parseDouble(m.group(2)), Double::sum);
+        }
+        return out;
+    }
+
+    /** p50/p99/max bucket bounds of the logins between two readings of the histogram. */
+    private static String percentiles(Map<Double, Double> before, Map<Double, Double> after) {
+        java.util.TreeMap<Double, Double> delta = new java.util.TreeMap<>();
+        after.forEach((le, c) -> delta.put(le, c - before.getOrDefault(le, 0.0)));
+        double total = delta.isEmpty() ? 0 : delta.lastEntry().getValue();
+        if (total <= 0) {
+            return "no logins";
+        }
+        StringBuilder b = new StringBuilder(String.format("%.0f logins", total));
+        for (double q : new double[] {0.5, 0.99, 1.0}) {
+            for (Map.Entry<Double, Double> e : delta.entrySet()) {
+                if (e.getValue() >= q * total) {
+                    b.append(String.format(", p%s <= %.1f ms", q == 1.0 ? "max" : Integer.toString((int) (q * 100)), e.getKey() * 1000));
+                    break;
+                }
+            }
+        }
+        return b.toString();
+    }
+
+    /**
+     * PIN logins through hotdesk's FastAGI port, as Asterisk would send them, about five a second: each moves a user
+     * to a free desk, whose previous one becomes free. Times each call from connect to the server closing it.
+     */
+    private static final class Logins implements Runnable {
+        final java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
+        final Map<String, Integer> results = new java.util.concurrent.ConcurrentHashMap<>();
+        final List<Double> millis = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final int port;
+        private final int users;
+        private final java.util.ArrayDeque<Integer> free = new java.util.ArrayDeque<>();
+        private final int[] deskOf;
+        private volatile boolean stop;
+
+        Logins(int port, int users) {
+            this.port = port;
+            this.users = users;
+            this.deskOf = new int[users];
+            for (int i = 0; i < users; i++) {
+                deskOf[i] = i;
+            }
+            for (int i = users; i < users + SPARE; i++) {
+                free.add(i);
+            }
+        }
+
+        void stop() {
+            stop = true;
+        }
+
+        @Override
+        public void run() {
+            java.util.Random random = new java.util.Random(11);
+            while (!stop) {
+                int u = random.nextInt(users);
+                int desk = free.poll();
+                long t = System.nanoTime();
+                String result = hotdesk.testing.ScriptedAsterisk.call("hotdesk-login")
+                        .fromEndpoint(Mac.parse(mac(desk)).endpointId()).dialled("*70" + extension(u)).args(extension(u))
+                        .enters(pin(u)).run(port, Duration.ofSeconds(30)).variable("HOTDESK_RESULT");
+                millis.add((System.nanoTime() - t) / 1e6);
+                results.merge(String.valueOf(result), 1, Integer::sum);
+                if ("OK".equals(result) || "OK_PENDING".equals(result)) {
+                    ok.incrementAndGet();
+                    free.add(deskOf[u]);
+                    deskOf[u] = desk;
+                } else {
+                    free.add(desk);
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        String summary() {
+            List<Double> sorted = new ArrayList<>(millis);
+            java.util.Collections.sort(sorted);
+            if (sorted.isEmpty()) {
+                return "none";
+            }
+            return String.format("%s; AGI call from connect to close (client side): p50 %.0f ms, p99 %.0f ms, max %.0f ms",
+                    results, sorted.get(sorted.size() / 2), sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(sorted.size() * 0.99) - 1)),
+                    sorted.get(sorted.size() - 1));
         }
     }
 
