@@ -28,10 +28,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -75,6 +80,12 @@ public final class Reconcile implements ApplyNow {
     private final Duration maxBackoff;
 
     private final Map<Target, ReentrantLock> locks = new ConcurrentHashMap<>();
+    /** Marks of pushes that went through, waiting to be written in one transaction (see {@link #record}). */
+    private final java.util.Queue<Mark> marks = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final ReentrantLock flushing = new ReentrantLock();
+    /** Marks written in one transaction at most. */
+    static final int MARK_BATCH = 500;
+    private static final long MARK_WAIT_MILLIS = 20;
     private final Map<Target, Backoff> backoff = new ConcurrentHashMap<>();
     /** The revision this instance last pushed per target: a pass that planned a target a login has
      *  pushed meanwhile (under the same per-target lock) need not push it again. */
@@ -384,16 +395,7 @@ public final class Reconcile implements ApplyNow {
                 }
                 Instant at = clock.instant();
                 hotdesk.core.model.Notice notice = told == null ? null : new hotdesk.core.model.Notice(target.id(), s.revision(), told, 1);
-                ledger.transact(tx -> {
-                    if (s.gone()) {
-                        tx.dropRevision(target);
-                    }
-                    tx.markApplied(node, target, s.revision(), at);
-                    if (notice != null) {
-                        tx.putNotice(node, notice);
-                    }
-                    return null;
-                });
+                record(new Mark(target, s.revision(), at, notice, s.gone()));
                 if (notice != null && notifyRetries > 0) {
                     awaiting.put(target, new Await(notice, s.device().mac(), s.device().vendor(), at.plus(notifyRetryAfter)));
                 } else if (s.gone()) {
@@ -416,6 +418,79 @@ public final class Reconcile implements ApplyNow {
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** What a push that went through leaves in the ledger: the target applied at this revision, the notice sent. */
+    private record Mark(Target target, long revision, Instant at, hotdesk.core.model.Notice notice, boolean gone,
+                        CompletableFuture<Void> written) {
+        Mark(Target target, long revision, Instant at, hotdesk.core.model.Notice notice, boolean gone) {
+            this(target, revision, at, notice, gone, new CompletableFuture<>());
+        }
+    }
+
+    /**
+     * Writes a mark, together with whatever marks other pushers recorded meanwhile, in one transaction (a group
+     * commit): during a login rush every push of every target wrote one transaction of its own, four or so per login,
+     * and they queued with the logins for the ledger's one write lock. One pusher writes the batch while the others
+     * wait for it; returns when this mark is written, throws what the transaction threw (the push then counts as not
+     * recorded, as before).
+     */
+    private void record(Mark mark) {
+        marks.add(mark);
+        boolean interrupted = false;
+        while (!mark.written().isDone()) {
+            if (flushing.tryLock()) {
+                try {
+                    writeMarks();
+                } finally {
+                    flushing.unlock();
+                }
+            } else {
+                try {
+                    mark.written().get(MARK_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException | ExecutionException e) {
+                    // not written yet (the writer may have taken its batch before this mark came): try again; or
+                    // failed: reported below
+                } catch (InterruptedException e) {
+                    interrupted = true; // kept for the caller; the mark is written by someone all the same
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            mark.written().join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    private void writeMarks() {
+        List<Mark> batch = new ArrayList<>();
+        for (Mark m = marks.poll(); m != null && batch.size() < MARK_BATCH; m = marks.poll()) {
+            batch.add(m);
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        try {
+            ledger.transact(tx -> {
+                for (Mark m : batch) {
+                    if (m.gone()) {
+                        tx.dropRevision(m.target());
+                    }
+                    tx.markApplied(node, m.target(), m.revision(), m.at());
+                    if (m.notice() != null) {
+                        tx.putNotice(node, m.notice());
+                    }
+                }
+                return null;
+            });
+            batch.forEach(m -> m.written().complete(null));
+        } catch (RuntimeException e) {
+            batch.forEach(m -> m.written().completeExceptionally(e));
         }
     }
 

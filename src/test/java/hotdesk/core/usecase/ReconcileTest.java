@@ -168,6 +168,72 @@ class ReconcileTest {
     }
 
     @Test
+    void pushes_that_end_while_another_records_its_own_are_recorded_together_in_one_transaction() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            world.device(String.format("00156500%04x", i));
+        }
+        // the first mark's transaction is held until the three other pushes have queued theirs
+        java.util.concurrent.CountDownLatch othersQueued = new java.util.concurrent.CountDownLatch(3);
+        java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger marked = new java.util.concurrent.atomic.AtomicInteger();
+        hotdesk.core.port.Ledger counting = new hotdesk.core.port.Ledger() {
+            @Override
+            public <T> T transact(Work<T> work) {
+                if (writes.incrementAndGet() == 1) {
+                    try {
+                        othersQueued.await(20, java.util.concurrent.TimeUnit.SECONDS);
+                        Thread.sleep(200); // the last of them is in the queue, not only past its push
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return ledger.transact(work);
+            }
+
+            @Override
+            public <T> T read(Work<T> work) {
+                return ledger.read(work);
+            }
+        };
+        Pbx counted = new Pbx() {
+            @Override
+            public void push(List<PjsipObject> objects) {
+                world.asterisk.push(objects);
+                if (marked.incrementAndGet() > 1) {
+                    othersQueued.countDown();
+                }
+            }
+
+            @Override
+            public void remove(List<PjsipObject.Type> types, List<String> ids) {
+                world.asterisk.remove(types, ids);
+            }
+        };
+        Reconcile reconcile = new Reconcile(counting, counted, world.asterisk, world.asterisk,
+                new Projections(PjsipProfile.defaults()), world.clock, NODE, Duration.ofSeconds(60));
+        List<Target> desks = ledger.read(tx -> tx.lines()).stream().map(l -> Target.desk(l.endpointId())).toList();
+        assertThat(desks).hasSize(4);
+        java.util.concurrent.ExecutorService four = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<Boolean>> done = new ArrayList<>();
+            for (Target t : desks) {
+                done.add(four.submit(() -> reconcile.apply(List.of(t))));
+                if (done.size() == 1) {
+                    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> writes.get() == 1);
+                }
+            }
+            for (java.util.concurrent.Future<Boolean> f : done) {
+                assertThat(f.get(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            }
+        } finally {
+            four.shutdownNow();
+        }
+
+        assertThat(writes).as("one transaction for the first mark, one for the three queued behind it").hasValue(2);
+        assertThat(ledger.read(tx -> tx.applied(NODE)).keySet()).containsAll(desks);
+    }
+
+    @Test
     void keeping_up_says_whether_asterisk_took_the_last_push_that_ended() {
         assertThat(world.reconcile.keepingUp()).as("before any push").isTrue();
         world.reconcile.runOnce();
