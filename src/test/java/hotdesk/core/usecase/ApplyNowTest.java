@@ -41,16 +41,7 @@ class ApplyNowTest {
     void a_slow_apply_answers_false_after_the_wait_and_still_finishes_in_the_background() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch finished = new CountDownLatch(1);
-        ApplyNow slow = targets -> {
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-            finished.countDown();
-            return true;
-        };
+        ApplyNow slow = held(release, finished);
 
         boolean answered = slow.atMost(Duration.ofMillis(100), pool).apply(TARGETS);
 
@@ -110,16 +101,7 @@ class ApplyNowTest {
     void in_the_background_the_answer_comes_at_once_and_the_apply_goes_on() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch finished = new CountDownLatch(1);
-        ApplyNow slow = targets -> {
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-            finished.countDown();
-            return true;
-        };
+        ApplyNow slow = held(release, finished);
 
         assertThat(slow.inBackground(pool, () -> true).apply(TARGETS)).as("Asterisk keeps up: OK at once").isTrue();
         assertThat(finished.getCount()).as("not waited for").isEqualTo(1);
@@ -173,5 +155,19 @@ class ApplyNowTest {
 
         assertThat(((ApplyNow) targets -> ran.getAndSet(true)).inBackground(pool, () -> true).apply(TARGETS)).isFalse();
         assertThat(ran).isFalse();
+    }
+
+    /** An apply that waits for {@code release}, then counts {@code finished} down and answers true. */
+    private static ApplyNow held(CountDownLatch release, CountDownLatch finished) {
+        return targets -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            finished.countDown();
+            return true;
+        };
     }
 }
