@@ -120,10 +120,14 @@ class MetricsEndpointTest {
         assertThat(sample(after, "hotdesk_logins_total{result=\"bad_credentials\"}")).isEqualTo(1);
         assertThat(sample(after, "hotdesk_login_duration_seconds_count{result=\"ok\"}")).isEqualTo(1);
         assertThat(after).contains("hotdesk_login_duration_seconds_bucket{result=\"ok\",le=");
-        assertThat(sample(after, "hotdesk_pushes_total{kind=\"desk\",result=\"ok\"}"))
-                .isGreaterThan(sample(before, "hotdesk_pushes_total{kind=\"desk\",result=\"ok\"}"));
-        assertThat(sample(after, "hotdesk_pushes_total{kind=\"user\",result=\"ok\"}"))
-                .isGreaterThan(sample(before, "hotdesk_pushes_total{kind=\"user\",result=\"ok\"}"));
+        // the login's push goes on after the caller heard OK (agi.apply-wait=0s): its counters move a moment later
+        await().atMost(PATIENCE).until(() -> {
+            String now = scrape();
+            return sample(now, "hotdesk_pushes_total{kind=\"desk\",result=\"ok\"}")
+                    > sample(before, "hotdesk_pushes_total{kind=\"desk\",result=\"ok\"}")
+                    && sample(now, "hotdesk_pushes_total{kind=\"user\",result=\"ok\"}")
+                    > sample(before, "hotdesk_pushes_total{kind=\"user\",result=\"ok\"}");
+        });
         assertThat(sample(after, "hotdesk_fetches_total{result=\"served\"}")).isEqualTo(1);
         assertThat(sample(after, "hotdesk_fetches_total{result=\"user-agent\"}")).isEqualTo(1);
         assertThat(sample(after, "hotdesk_ami_connected")).isEqualTo(1);
