@@ -529,8 +529,7 @@ public final class Server implements AutoCloseable {
                     new LinkedBlockingQueue<>(PUSH_QUEUE), daemonThreads("hotdesk-apply"));
             applying.allowCoreThreadTimeOut(true);
             open.push(applying::shutdownNow);
-            Reconcile pushes = reconcile;
-            ApplyNow applyNow = parts.applyWait().isZero() ? reconcile.inBackground(applying, pushes::keepingUp)
+            ApplyNow applyNow = parts.applyWait().isZero() ? reconcile.inBackground(applying, reconcile::keepingUp)
                     : reconcile.atMost(parts.applyWait(), applying);
             LogIn logIn = new LogIn(ledger, services.pinHasher(), seating, applyNow, services.clock(), events, telemetry);
             LogOut logOut = new LogOut(ledger, applyNow, services.clock(), events);

@@ -226,18 +226,25 @@ public final class Reconcile implements ApplyNow {
      * instead of after its backoff. A target Asterisk refused keeps its wait.
      */
     public void reconnected() {
-        Instant now = clock.instant();
+        hurry(b -> true, clock.instant(), "reconnected to Asterisk");
+    }
+
+    /**
+     * Makes every target that failed for a passing reason and {@code which} accepts due at {@code now} instead of
+     * after its backoff; logs how many, after {@code why}.
+     */
+    private void hurry(java.util.function.Predicate<Backoff> which, Instant now, String why) {
         int due = 0;
         for (Map.Entry<Target, Backoff> e : backoff.entrySet()) {
             Backoff b = e.getValue();
-            if (b.passing() && b.next().isAfter(now)
+            if (b.passing() && which.test(b) && b.next().isAfter(now)
                     && backoff.replace(e.getKey(), b, new Backoff(b.revision(), b.failures(), now, b.since(), true))) {
                 due++;
             }
         }
         if (due > 0) {
             int n = due;
-            LOG.log(System.Logger.Level.INFO, () -> "reconnected to Asterisk: " + n + " target(s) that failed meanwhile are retried now");
+            LOG.log(System.Logger.Level.INFO, () -> why + ": " + n + " target(s) that failed meanwhile are retried now");
         }
     }
 
@@ -627,18 +634,7 @@ public final class Reconcile implements ApplyNow {
         if (backoff.isEmpty() || !lastFailure.isAfter(before)) {
             return;
         }
-        int due = 0;
-        for (Map.Entry<Target, Backoff> e : backoff.entrySet()) {
-            Backoff b = e.getValue();
-            if (b.passing() && b.since().isAfter(before) && b.next().isAfter(now)
-                    && backoff.replace(e.getKey(), b, new Backoff(b.revision(), b.failures(), now, b.since(), true))) {
-                due++;
-            }
-        }
-        if (due > 0) {
-            int n = due;
-            LOG.log(System.Logger.Level.INFO, () -> "Asterisk answers again: " + n + " target(s) that failed meanwhile are retried now");
-        }
+        hurry(b -> b.since().isAfter(before), now, "Asterisk answers again");
     }
 
     /**

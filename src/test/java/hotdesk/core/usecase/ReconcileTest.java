@@ -234,6 +234,44 @@ class ReconcileTest {
     }
 
     @Test
+    void a_push_whose_mark_cannot_be_written_is_reported_and_pushed_again_by_the_next_pass() {
+        // the ledger refuses writes for now; reads still work
+        AtomicBoolean refuse = new AtomicBoolean();
+        hotdesk.core.port.Ledger flaky = new hotdesk.core.port.Ledger() {
+            @Override
+            public <T> T transact(Work<T> work) {
+                if (refuse.get()) {
+                    throw new hotdesk.core.port.LedgerException("ledger gone for a moment", null);
+                }
+                return ledger.transact(work);
+            }
+
+            @Override
+            public <T> T read(Work<T> work) {
+                return ledger.read(work);
+            }
+        };
+        Reconcile reconcile = new Reconcile(flaky, world.asterisk, world.asterisk, world.asterisk,
+                new Projections(PjsipProfile.defaults()), world.clock, NODE, Duration.ofSeconds(60));
+        refuse.set(true);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> reconcile.apply(List.of(Target.desk(desk(MAC)))))
+                .isInstanceOf(hotdesk.core.port.LedgerException.class).hasMessageContaining("ledger gone");
+        assertThat(appliedHere()).doesNotContainKey(Target.desk(desk(MAC)));
+
+        // once the ledger takes writes again, the pass pushes the desk again (not skipped as pushed) and marks it
+        refuse.set(false);
+        world.asterisk.clearLog();
+        reconcile.runOnce();
+        assertThat(world.asterisk.operations()).contains("PUT endpoint/" + desk(MAC));
+        assertThat(appliedHere()).containsKey(Target.desk(desk(MAC)));
+    }
+
+    private Map<Target, Long> appliedHere() {
+        return ledger.read(tx -> tx.applied(NODE));
+    }
+
+    @Test
     void keeping_up_says_whether_asterisk_took_the_last_push_that_ended() {
         assertThat(world.reconcile.keepingUp()).as("before any push").isTrue();
         world.reconcile.runOnce();
