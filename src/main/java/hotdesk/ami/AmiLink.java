@@ -337,6 +337,12 @@ public final class AmiLink implements AutoCloseable {
                 if (!callbacks.awaitTermination(timeoutMs, TimeUnit.MILLISECONDS)) {
                     LOG.warn("the FullyBooted handler did not stop within {} ms of closing the AMI link", timeoutMs);
                 }
+                // the pool counts as terminated a moment before its worker thread has ended: wait for the
+                // thread itself, so that no thread of this link outlives close()
+                Thread cb = callbackThread;
+                if (cb != null) {
+                    cb.join(timeoutMs);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
