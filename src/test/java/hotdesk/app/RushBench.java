@@ -189,6 +189,7 @@ public final class RushBench {
                     long logFrom = Files.size(asterisk.dir().resolve("log/messages.log"));
                     String before = metrics(http, metricsPort);
                     long cpu0 = cpuTicks(proc.pid());
+                    Map<String, Long> threads0 = threadTicks(proc.pid());
                     long w0 = System.nanoTime();
                     String sipp = sipp(kit, asterisk, work, scenario, inject, rate, calls);
                     double wall = secondsSince(w0);
@@ -205,6 +206,9 @@ public final class RushBench {
                                     + "CPU %.1f ms/login (%.1f s in %.0f s), RSS %s, sipp %s, load %s%n",
                             target, rate, calls, pct, pct >= 99 ? "clean" : "NOT CLEAN", refused, results, logins, own,
                             ok == 0 ? 0.0 : cpu * 10.0 / ok, cpu / 100.0, wall, rss(proc.pid()), sipp, loadAverage());
+                    if (target.equals("hotdesk")) {
+                        System.out.printf("        CPU by thread: %s%n", byThread(threads0, threadTicks(proc.pid()), cpu));
+                    }
                     Thread.sleep(3000);
                 }
             }
@@ -442,6 +446,48 @@ public final class RushBench {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    /**
+     * utime + stime of each live thread of a process, summed by thread name with its digits taken out
+     * ({@code hotdesk-agi-17} and {@code hotdesk-agi-3} are one group); Linux keeps the first 15 characters of a name.
+     */
+    private static Map<String, Long> threadTicks(long pid) throws IOException {
+        Map<String, Long> ticks = new TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).strip().replaceAll("[0-9]+", "#");
+                    String stat = Files.readString(task.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+                } catch (IOException gone) {
+                    // the thread ended between the listing and the read: its time shows as "ended threads"
+                }
+            }
+        }
+        return ticks;
+    }
+
+    /** The groups that used CPU during a step, largest first, as seconds and share of the process's CPU time. */
+    private static String byThread(Map<String, Long> before, Map<String, Long> after, long processTicks) {
+        Map<String, Long> delta = new TreeMap<>();
+        long counted = 0;
+        for (Map.Entry<String, Long> e : after.entrySet()) {
+            // a group can lose threads that ended during the step: count only what it gained
+            long d = Math.max(0, e.getValue() - before.getOrDefault(e.getKey(), 0L));
+            if (d > 0) {
+                delta.put(e.getKey(), d);
+                counted += d;
+            }
+        }
+        if (processTicks > counted) {
+            delta.put("(ended threads)", processTicks - counted);
+        }
+        long total = Math.max(1, processTicks);
+        return delta.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(10)
+                .map(e -> String.format("%s %.2f s (%.0f%%)", e.getKey(), e.getValue() / 100.0, 100.0 * e.getValue() / total))
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     private static String rss(long pid) throws IOException {
