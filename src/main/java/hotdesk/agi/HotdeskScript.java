@@ -43,6 +43,10 @@ abstract class HotdeskScript implements AgiScript {
             run(call);
         } catch (AgiHangupException e) {
             LOG.info("{}: caller hung up", name);
+        } catch (hotdesk.core.usecase.LoginGate.Busy e) {
+            // an overload, not a fault: nothing was done, and the caller hears the error prompt (try again later)
+            LOG.warn("{}: turned away, too many logins at once ({})", name, e.getMessage());
+            reportError(call);
         } catch (AgiException | RuntimeException e) {
             LOG.error("{} failed", name, e);
             reportError(call);

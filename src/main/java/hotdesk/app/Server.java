@@ -37,6 +37,7 @@ import hotdesk.core.usecase.OccupancyReport;
 import hotdesk.core.usecase.ApplyNow;
 import hotdesk.core.usecase.FetchJournal;
 import hotdesk.core.usecase.LogIn;
+import hotdesk.core.usecase.LoginGate;
 import hotdesk.core.usecase.LogOut;
 import hotdesk.core.usecase.ProvisionDesk;
 import hotdesk.core.usecase.PruneLedger;
@@ -531,7 +532,14 @@ public final class Server implements AutoCloseable {
             open.push(applying::shutdownNow);
             ApplyNow applyNow = parts.applyWait().isZero() ? reconcile.inBackground(applying, reconcile::keepingUp)
                     : reconcile.atMost(parts.applyWait(), applying);
-            LogIn logIn = new LogIn(ledger, services.pinHasher(), seating, applyNow, services.clock(), events, telemetry);
+            int concurrency = c.integer("agi.login-concurrency", 0, 1000);
+            LoginGate gate = new LoginGate(concurrency > 0 ? concurrency : LoginGate.sizeFor(Runtime.getRuntime().availableProcessors()),
+                    c.duration("agi.login-queue-wait"));
+            LogIn logIn = new LogIn(ledger, services.pinHasher(), seating, applyNow, services.clock(), events, telemetry, gate);
+            if (prometheus != null) {
+                prometheus.gauge("hotdesk.login.waiting", "Logins queued for their turn (agi.login-concurrency at work)", "logins",
+                        gate::waiting);
+            }
             LogOut logOut = new LogOut(ledger, applyNow, services.clock(), events);
             autoLogout = new AutoLogout(ledger, ami.callState(), logOut, parts.autoLogout(), parts.zone(), services.clock());
             {

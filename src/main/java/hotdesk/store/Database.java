@@ -100,11 +100,11 @@ public final class Database implements AutoCloseable {
      */
     public static Database openForCommand(DatabaseSettings settings) {
         if (!settings.isH2()) {
-            return open(settings, false);
+            return open(settings);
         }
         AutoCloseable turn = H2Embedded.commandLock(settings, H2_COMMAND_WAIT);
         try {
-            Database db = open(settings, false);
+            Database db = open(settings);
             db.commandTurn = turn;
             return db;
         } catch (RuntimeException e) {
@@ -126,21 +126,18 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    public static Database open(DatabaseSettings settings) {
-        return open(settings, true);
-    }
-
     /**
-     * @param alwaysMigrate run Flyway even when the ledger's history says it is at {@link #SCHEMA_VERSION}: a
-     *                      long-lived process does (Flyway also validates what was applied); an admin command
-     *                      does not, since Flyway's set-up and its scan of the jar for migrations cost a cold JVM
-     *                      about as much as opening the ledger itself (BENCHMARKS.md, "CLI at scale")
+     * Flyway runs only when the ledger's history is not at {@link #SCHEMA_VERSION} (a new, older or newer ledger, or a
+     * failed migration): for {@code serve} as for an admin command, since Flyway's set-up, its scan of the jar and its
+     * validation cost a cold JVM about as much as opening the ledger itself (BENCHMARKS.md, "CLI at scale" and
+     * "Ready after start"). What is skipped on a current ledger is Flyway's check that the applied scripts are
+     * unchanged, which only a build that edited a released migration could fail.
      */
-    private static Database open(DatabaseSettings settings, boolean alwaysMigrate) {
+    public static Database open(DatabaseSettings settings) {
         String shown = settings.maskedUrl();
         LOG.info("opening ledger database {} (user {}, pool {})", shown, settings.user(), settings.poolSize());
         if (!settings.isH2()) {
-            return openOnce(settings, settings.url(), settings.password(), alwaysMigrate);
+            return openOnce(settings, settings.url(), settings.password());
         }
         DatabaseSettings.keepH2ServerOnLoopback();
         H2Embedded.Credentials credentials = H2Embedded.prepare(settings);
@@ -156,7 +153,7 @@ public final class Database implements AutoCloseable {
                     H2Embedded.setUpUsers(settings, credentials, shown);
                     setUp = false;
                 }
-                Database db = openOnce(settings, appUrl, credentials.appPassword(), alwaysMigrate);
+                Database db = openOnce(settings, appUrl, credentials.appPassword());
                 try {
                     H2Embedded.privateFiles(settings);
                 } catch (RuntimeException e) {
@@ -182,9 +179,9 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private static Database openOnce(DatabaseSettings settings, String url, String password, boolean alwaysMigrate) {
+    private static Database openOnce(DatabaseSettings settings, String url, String password) {
         HikariDataSource pool = connect(settings, url, password, "hotdesk-ledger", settings.poolSize());
-        if (!alwaysMigrate && current(settings, pool)) {
+        if (current(settings, pool)) {
             return new Database(settings, pool);
         }
         // Flyway holds one connection for its lock and works on another, so it gets a pool of its own:

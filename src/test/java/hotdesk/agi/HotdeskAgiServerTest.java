@@ -19,6 +19,7 @@ import hotdesk.core.port.Ledger;
 import hotdesk.core.port.LedgerException;
 import hotdesk.core.usecase.IssueOtp;
 import hotdesk.core.usecase.LogIn;
+import hotdesk.core.usecase.LoginGate;
 import hotdesk.core.usecase.LogOut;
 import hotdesk.core.usecase.ManageDevices;
 import hotdesk.core.usecase.ManageUsers;
@@ -553,6 +554,30 @@ class HotdeskAgiServerTest {
             assertThat(e.getThrowableProxy().getClassName()).isEqualTo(LedgerException.class.getName());
             assertThat(e.getMDCPropertyMap()).containsEntry("uniqueid", "1795345259.7").containsEntry("desk", DESK);
         });
+    }
+
+    @Test
+    void a_login_turned_away_by_a_full_gate_hears_the_error_prompt_and_no_stack_is_logged() {
+        server.close();
+        Reconcile reconcile = new Reconcile(ledgerSeen, asterisk, asterisk, asterisk,
+                new Projections(PjsipProfile.defaults()), clock, "node-1", Duration.ofMinutes(1));
+        LoginGate gate = new LoginGate(1, Duration.ofMillis(20));
+        logIn = new LogIn(ledgerSeen, hasher, new SeatingPolicy(LoginLimits.defaults(), MultiLogin.SINGLE), reconcile, clock,
+                hotdesk.core.port.DeskEvents.none(), hotdesk.core.port.Telemetry.none(), gate);
+        server = start(Prompts.defaults());
+        Transcript t;
+        try (LoginGate.Entry full = gate.enter()) {
+            t = login("101").enters(PIN).run(server.port());
+        }
+
+        assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("ERROR");
+        assertThat(t.played()).containsExactly("please-try-call-later");
+        assertThat(logs.atLeast(Level.ERROR)).isEmpty();
+        assertThat(logs.atLeast(Level.WARN)).anySatisfy(e -> assertThat(e.getFormattedMessage())
+                .startsWith("hotdesk-login: turned away, too many logins at once"));
+        assertThat(seatAtDesk()).isEmpty();
+        int failures = ledger.read(tx -> tx.failuresSince(LogIn.userKey(ALICE), java.time.Instant.EPOCH));
+        assertThat(failures).isZero();
     }
 
     @Test

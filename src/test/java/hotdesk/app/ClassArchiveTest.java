@@ -127,12 +127,13 @@ class ClassArchiveTest {
     }
 
     @Test
-    void serve_neither_makes_nor_maps_the_archive() throws Exception {
+    void serve_maps_the_archive_with_its_own_options() throws Exception {
         Run r = hotdesk(Map.of(), "--config", "serve.properties", "serve");
 
-        assertThat(r.calls).singleElement().asString().doesNotContain("SharedArchiveFile", "ArchiveClassesAtExit")
-                .contains("-Xmx112m").endsWith("-jar " + jar + " --config serve.properties serve");
-        assertThat(archive).doesNotExist();
+        assertThat(r.calls).hasSize(2);
+        assertThat(r.calls.get(1)).contains("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xmx112m")
+                .doesNotContain("TieredStopAtLevel").endsWith("-jar " + jar + " --config serve.properties serve");
+        assertThat(archive).hasContent("archive");
     }
 
     /** As after a new build of the jar: the archive is of the one before. */

@@ -134,6 +134,7 @@ public final class LogIn {
     private final Clock clock;
     private final DeskEvents events;
     private final Telemetry telemetry;
+    private final LoginGate gate;
 
     public LogIn(Ledger ledger, SecretHasher hasher, SeatingPolicy policy, ApplyNow applyNow, Clock clock) {
         this(ledger, hasher, policy, applyNow, clock, DeskEvents.none());
@@ -147,6 +148,13 @@ public final class LogIn {
     /** @param telemetry told of every login's result and duration */
     public LogIn(Ledger ledger, SecretHasher hasher, SeatingPolicy policy, ApplyNow applyNow, Clock clock, DeskEvents events,
                  Telemetry telemetry) {
+        this(ledger, hasher, policy, applyNow, clock, events, telemetry, LoginGate.open());
+    }
+
+    /** @param gate how many logins work at once; the others queue, and past its wait are turned away as busy */
+    public LogIn(Ledger ledger, SecretHasher hasher, SeatingPolicy policy, ApplyNow applyNow, Clock clock, DeskEvents events,
+                 Telemetry telemetry, LoginGate gate) {
+        this.gate = gate;
         this.telemetry = telemetry;
         this.events = events;
         this.ledger = ledger;
@@ -211,12 +219,29 @@ public final class LogIn {
             Result r = seat(endpointId, credential, actor);
             outcome = r instanceof Rejected rejected ? rejected.reason().name().toLowerCase(java.util.Locale.ROOT) : "ok";
             return r;
+        } catch (LoginGate.Busy busy) {
+            outcome = "busy";
+            throw busy;
         } finally {
             timing.ended(outcome);
         }
     }
 
     private Result seat(String endpointId, Credential credential, String actor) {
+        Outcome o;
+        try (LoginGate.Entry turn = gate.enter()) {
+            o = decide(endpointId, credential, actor);
+        }
+        if (o.result() instanceof LoggedIn in) {
+            events.changed(o.touched());
+            boolean applied = applyNow.apply(o.touched());
+            return new LoggedIn(in.user(), in.endpointId(), in.replaced(), in.movedFrom(), in.alongside(), applied);
+        }
+        return o.result();
+    }
+
+    /** The work behind the gate: read, hash, commit. Asterisk is told after the turn is given back. */
+    private Outcome decide(String endpointId, Credential credential, String actor) {
         FirstLook look = ledger.read(tx -> facts(tx, endpointId, credential, null, clock.instant()));
         Decision first = policy.before(look.facts());
         Outcome o;
@@ -236,12 +261,7 @@ public final class LogIn {
                 return apply(tx, policy.decide(facts), facts, credential, checked, actor, now);
             });
         }
-        if (o.result() instanceof LoggedIn in) {
-            events.changed(o.touched());
-            boolean applied = applyNow.apply(o.touched());
-            return new LoggedIn(in.user(), in.endpointId(), in.replaced(), in.movedFrom(), in.alongside(), applied);
-        }
-        return o.result();
+        return o;
     }
 
     private Checked check(FirstLook look, Credential credential, Set<Extension> codeOwners) {

@@ -544,6 +544,30 @@ class LogInTest {
     }
 
     @Test
+    void a_login_turned_away_at_a_full_gate_does_nothing_and_counts_nothing() {
+        LoginGate gate = new LoginGate(1, Duration.ofMillis(20));
+        LogIn logIn = new LogIn(ledger, world.hasher, world.seating, world.reconcile, world.clock, hotdesk.core.port.DeskEvents.none(),
+                hotdesk.core.port.Telemetry.none(), gate);
+        int auditBefore = ledger.audit().size();
+
+        try (LoginGate.Entry busy = gate.enter()) {
+            // a wrong PIN too: an overload must not cost the user or the desk a failure
+            assertThatThrownBy(() -> logIn.execute(desk(MAC), new LogIn.Pin(Extension.of("101"), "0000"), "test"))
+                    .isInstanceOf(LoginGate.Busy.class);
+            assertThatThrownBy(() -> logIn.execute(desk(MAC), new LogIn.Pin(Extension.of("101"), "4711"), "test"))
+                    .isInstanceOf(LoginGate.Busy.class);
+        }
+
+        assertThat(failures("user:101")).isZero();
+        assertThat(failures("desk:" + desk(MAC))).isZero();
+        assertThat(ledger.audit()).hasSize(auditBefore);
+        Optional<Occupancy> seated = ledger.read(tx -> tx.occupancyOfLine(desk(MAC)));
+        assertThat(seated).isEmpty();
+        // the turn given back, the same gate lets the login through
+        assertThat(logIn.execute(desk(MAC), new LogIn.Pin(Extension.of("101"), "4711"), "test")).isInstanceOf(LogIn.LoggedIn.class);
+    }
+
+    @Test
     void a_pin_changed_while_the_old_one_was_being_checked_does_not_log_in() {
         LogIn logIn = logInOn(interleaved(() -> assertThat(world.users.setPin("101", "9035", "admin"))
                 .isInstanceOf(ManageUsers.Done.class)));
