@@ -72,7 +72,8 @@ import java.util.regex.Pattern;
  * <p>{@link ProvisioningSecurity} adds (issue 9): HTTPS with TLS 1.2+ when a key is configured; without
  * it only loopback peers and {@code provisioning.plain-http-networks} are served (others: the one 404,
  * {@code reason=plain-http}); a URL key, {@code /provision/<key>/<file>}, compared in constant time and
- * never logged (a missing or wrong key: the one 404, {@code reason=url-key}); and with device auth a
+ * never logged (a missing or wrong key: the one 404, {@code reason=url-key}; a site may have a key of its
+ * own, which alone opens its desks' files, see {@link #urlKeyAllows}); and with device auth a
  * desk file needs the device's own HTTP Basic credentials: a request without them is challenged (401,
  * before the ledger, not a refusal), a wrong password, another desk's or any for an unknown MAC gets the
  * same 401 and counts as a refusal ({@code reason=credentials}). The password is checked by
@@ -359,7 +360,7 @@ public final class ProvisioningServer implements AutoCloseable {
         try {
             String rest = path.startsWith(PREFIX) ? path.substring(PREFIX.length()) : "";
             String key = "";
-            if ((globalKey.isPresent() || !provisionDesk.siteUrlKeys().isEmpty()) && rest.indexOf('/') > 0) {
+            if (rest.indexOf('/') > 0 && (globalKey.isPresent() || siteUrlKeys().map(k -> !k.isEmpty()).orElse(true))) {
                 key = rest.substring(0, rest.indexOf('/'));
                 rest = rest.substring(rest.indexOf('/') + 1);
                 path = PREFIX + "<key>/" + rest; // the key stays out of every log line
@@ -664,14 +665,17 @@ public final class ProvisioningServer implements AutoCloseable {
      * wrong site's key and an unknown key cost the same: one SHA-256 and constant-time compares.
      */
     private boolean urlKeyAllows(String file, String presented) {
-        List<UrlKeyHash> siteKeys = provisionDesk.siteUrlKeys();
+        Optional<List<UrlKeyHash>> known = siteUrlKeys();
         byte[] digest = UrlKeyHash.digest(presented);
         boolean global = globalKey.map(h -> h.matches(digest)).orElse(presented.isEmpty());
-        if (siteKeys.isEmpty()) {
+        if (known.isPresent() && known.get().isEmpty()) {
             return global;
         }
+        List<UrlKeyHash> siteKeys = known.orElse(List.of());
         Optional<Mac> mac = deskOf(file);
         if (mac.isPresent()) {
+            // with the sites' keys unknown (the ledger away) the desk's own view decides all the same: its
+            // lookup fails as the fetch would, and a ledger back meanwhile gives the desk's real key
             Optional<UrlKeyHash> own = provisionDesk.view(mac.get()).flatMap(DeskView::site).flatMap(hotdesk.core.model.Site::urlKey);
             return own.isPresent() ? own.get().matches(digest) : global;
         }
@@ -680,6 +684,19 @@ public final class ProvisioningServer implements AutoCloseable {
             any |= k.matches(digest); // no early exit: every known key is compared
         }
         return any;
+    }
+
+    /**
+     * The hashes of the sites' own URL keys; empty when the ledger could not be read and never was (then a
+     * file no desk owns follows the global rule only, and a desk's file waits for its desk's view).
+     */
+    private Optional<List<UrlKeyHash>> siteUrlKeys() {
+        try {
+            return Optional.of(provisionDesk.siteUrlKeys());
+        } catch (hotdesk.core.port.LedgerException e) {
+            log.debug("the sites' URL keys cannot be read: {}", e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /**

@@ -273,21 +273,30 @@ public final class ProvisionDesk {
     /**
      * The hashes of every site's own URL key, for a request that names no desk (a common file): read
      * with the ledger's latest revision and used again while it stands, but at most {@link #OTHERS_RECHECK}
-     * (a key given to a site without desks bumps no revision). One small read per revision, none per request.
+     * (a key given to a site without desks bumps no revision). One small read per revision, none per request;
+     * while the ledger cannot be read, the keys last read (LedgerException when there are none).
      */
     public List<UrlKeyHash> siteUrlKeys() {
         Instant now = clock.instant();
-        long latest = latest(now);
         long ms = now.toEpochMilli();
         SiteKeys kept = siteKeys;
-        if (kept != null && kept.revision() >= latest && ms >= kept.readAt()
-                && ms - kept.readAt() < OTHERS_RECHECK.toMillis()) {
+        try {
+            long latest = latest(now);
+            if (kept != null && kept.revision() >= latest && ms >= kept.readAt()
+                    && ms - kept.readAt() < OTHERS_RECHECK.toMillis()) {
+                return kept.keys();
+            }
+            SiteKeys read = ledger.read(tx -> new SiteKeys(tx.latestRevision(), ms,
+                    tx.sites().stream().flatMap(s -> s.urlKey().stream()).toList()));
+            siteKeys = read;
+            return read.keys();
+        } catch (hotdesk.core.port.LedgerException e) {
+            if (kept == null) {
+                throw e;
+            }
+            // the ledger is away: the keys last read still decide (a desk's file needs the ledger anyway)
             return kept.keys();
         }
-        SiteKeys read = ledger.read(tx -> new SiteKeys(tx.latestRevision(), ms,
-                tx.sites().stream().flatMap(s -> s.urlKey().stream()).toList()));
-        siteKeys = read;
-        return read.keys();
     }
 
     private record SiteKeys(long revision, long readAt, List<UrlKeyHash> keys) {
