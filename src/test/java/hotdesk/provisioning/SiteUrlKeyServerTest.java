@@ -258,6 +258,47 @@ class SiteUrlKeyServerTest {
     }
 
     @Test
+    void with_the_ledger_away_the_keys_last_read_still_decide_and_a_keyed_desk_is_never_served_under_the_global_key()
+            throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean away = new java.util.concurrent.atomic.AtomicBoolean();
+        hotdesk.core.port.Ledger flaky = new hotdesk.core.port.Ledger() {
+            @Override
+            public <T> T transact(Work<T> work) {
+                if (away.get()) {
+                    throw new hotdesk.core.port.LedgerException("ledger unreachable (test)", null);
+                }
+                return ledger.transact(work);
+            }
+        };
+        ProvisionDesk onFlaky = new ProvisionDesk(flaky, clock);
+        ProvisioningServer known = new ProvisioningServer(settings(1000),
+                new ProvisioningSecurity(Optional.empty(), List.of(), Optional.of(GLOBAL), false), onFlaky, clock);
+        servers.add(known);
+        known.start();
+        assertThat(get(known, KEY_A, "y000000000000.cfg", DESK_A).statusCode()).isEqualTo(200);
+
+        away.set(true);
+        clock.advance(ProvisionDesk.OTHERS_RECHECK);
+
+        assertThat(get(known, KEY_A, "y000000000000.cfg", DESK_A).statusCode()).isEqualTo(200);
+        assertThat(get(known, "made-up-url-key_0123456789", "y000000000000.cfg", DESK_A).statusCode()).isEqualTo(404);
+        assertThat(fetch(known, GLOBAL, DESK_A).statusCode()).isEqualTo(500);
+
+        // a server that never read the keys: files no desk owns follow the global rule, desk files need the ledger
+        ProvisionDesk never = new ProvisionDesk(flaky, clock);
+        ProvisioningServer fresh = new ProvisioningServer(settings(1000),
+                new ProvisioningSecurity(Optional.empty(), List.of(), Optional.of(GLOBAL), false), never, clock);
+        servers.add(fresh);
+        fresh.start();
+        assertThat(get(fresh, GLOBAL, "y000000000000.cfg", DESK_A).statusCode()).isEqualTo(200);
+        assertThat(get(fresh, KEY_A, "y000000000000.cfg", DESK_A).statusCode()).isEqualTo(404);
+        assertThat(fetch(fresh, GLOBAL, DESK_A).statusCode()).isEqualTo(500);
+        away.set(false);
+        assertThat(fetch(fresh, GLOBAL, DESK_A).statusCode()).isEqualTo(404);
+        assertThat(fetch(fresh, KEY_A, DESK_A).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void refusals_for_a_wrong_sites_key_count_towards_blocking_the_address() throws Exception {
         ProvisioningServer server = start(Optional.of(GLOBAL), 3);
 
