@@ -122,7 +122,8 @@ public final class Config {
             new Key("provisioning.plain-http-networks", "", "CIDRs whose phones may fetch desk files over plain HTTP when no TLS "
                     + "is configured (loopback always may); serve refuses plain HTTP on a non-loopback provisioning.bind while it is empty"),
             new Key("provisioning.url-key", "", "secret path segment every provisioning URL must carry (/provision/<key>/<file>), "
-                    + "22 to 128 of A-Z a-z 0-9 _ - (hotdesk provision url-key makes one); a wrong or missing key gets the one 404; empty: none"),
+                    + "22 to 128 of A-Z a-z 0-9 _ - (hotdesk provision url-key makes one); a wrong or missing key gets the one 404; empty: none; "
+                    + "the desks of a site with its own key (hotdesk site set NAME --new-url-key) need that key instead"),
             new Key("provisioning.device-auth", "off", "basic: a desk file is served only to the device's own credentials "
                     + "(HTTP Basic, user hd-<mac>, hotdesk device credentials), over TLS; off: no credentials asked"),
             new Key("admin.bind", "127.0.0.1", "address the admin HTTP listener (desk board) listens on; an address other than "

@@ -9,7 +9,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.concurrent.Callable;
 
 /** {@code hotdesk device credentials MAC} and {@code hotdesk provision url-key}: the secrets of provisioning. */
@@ -69,16 +68,28 @@ final class CredentialsCommand {
 
     @Command(name = "url-key", description = {"Print a new random provisioning URL key (128 bits) to set as "
             + "provisioning.url-key; phones then fetch from https://<host>:<port>/provision/<key>/.",
-            "Nothing is stored: the key lives in the settings (hotdesk logs it masked)."}, mixinStandardHelpOptions = true)
+            "Nothing is stored: the key lives in the settings (hotdesk logs it masked).",
+            "With --site NAME the key becomes that site's own (as site set NAME --new-url-key): stored as its hash only, "
+                    + "printed this once, and the site's desks are served under it only; a running server follows within "
+                    + "about a second."}, mixinStandardHelpOptions = true)
     static final class UrlKey implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+        private final CliContext ctx;
+        @Option(names = "--site", paramLabel = "NAME", description = "make it the site's own URL key (replacing the one it had)")
+        String site;
+
+        UrlKey(CliContext ctx) {
+            this.ctx = ctx;
+        }
 
         @Override
         public Integer call() {
-            byte[] b = new byte[16];
-            new SecureRandom().nextBytes(b);
-            return Output.done(spec, "provisioning.url-key=" + Base64.getUrlEncoder().withoutPadding().encodeToString(b));
+            String key = hotdesk.core.model.UrlKeyHash.newKey(new SecureRandom());
+            if (site == null) {
+                return Output.done(spec, "provisioning.url-key=" + key);
+            }
+            return SiteCommand.set(spec, ctx, site, java.util.Map.of(hotdesk.core.usecase.ManageSites.URL_KEY, key), key, false);
         }
     }
 

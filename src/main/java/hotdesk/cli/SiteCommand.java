@@ -2,6 +2,7 @@ package hotdesk.cli;
 
 import hotdesk.core.model.CivicField;
 import hotdesk.core.model.Site;
+import hotdesk.core.model.UrlKeyHash;
 import hotdesk.core.usecase.Import;
 import hotdesk.core.usecase.ManageSites;
 import picocli.CommandLine.Command;
@@ -12,6 +13,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,6 +109,54 @@ public final class SiteCommand {
         }
     }
 
+    /**
+     * The site's own provisioning URL key: one of a key, a new random one (printed once), or none. Only its
+     * hash is kept, so a key cannot be shown again: {@code --new-url-key} is the way to rotate one.
+     */
+    static final class KeyOptions {
+        @Option(names = "--url-key", paramLabel = "KEY", description = "the site's own provisioning URL key (22 to 128 "
+                + "of A-Z a-z 0-9 _ -, at least 128 random bits): the site's desks are served under "
+                + "/provision/KEY/ only, not under provisioning.url-key nor another site's key; only its hash is kept")
+        String key;
+        @Option(names = "--new-url-key", description = "give the site a new random URL key (128 bits) and print it once "
+                + "(rotates an existing one: phones with the old key get the 404)")
+        boolean generate;
+        @Option(names = "--no-url-key", description = "remove the site's own URL key: its desks follow provisioning.url-key again")
+        boolean clear;
+
+        /** The key to set ("" to clear), or null when none of the options is given; a usage error for two of them. */
+        String chosen(SecureRandom random) {
+            int given = (key != null ? 1 : 0) + (generate ? 1 : 0) + (clear ? 1 : 0);
+            if (given > 1) {
+                throw new IllegalArgumentException("give one of --url-key, --new-url-key and --no-url-key");
+            }
+            if (generate) {
+                return UrlKeyHash.newKey(random);
+            }
+            return clear ? "" : key;
+        }
+    }
+
+    /** The fields and the URL key to change; the key also in {@code generated} when it was made here. */
+    private static Map<String, String> withKey(Map<String, String> given, KeyOptions keys, String[] generated) {
+        String key = keys == null ? null : keys.chosen(new SecureRandom());
+        if (key == null) {
+            return given;
+        }
+        Map<String, String> m = new LinkedHashMap<>(given);
+        m.put(ManageSites.URL_KEY, key);
+        if (keys.generate) {
+            generated[0] = key;
+        }
+        return m;
+    }
+
+    /** The line that shows a new key, the one time it is ever shown. */
+    static String shownOnce(String site, String key) {
+        return "url key of site " + site + ": " + key + "   (shown once: only its hash is kept; the site's phones fetch "
+                + "from https://<host>:<port>/provision/" + key + "/)";
+    }
+
     @Command(name = "add", description = "Add a site. Desks whose device names it (device add --site NAME) take its "
             + "address and ELIN.", mixinStandardHelpOptions = true)
     static final class Add implements Callable<Integer> {
@@ -117,6 +167,8 @@ public final class SiteCommand {
         String name;
         @Mixin
         Fields fields;
+        @Mixin
+        KeyOptions keys;
         @Option(names = "--json", description = "print the site as JSON")
         boolean json;
 
@@ -126,13 +178,15 @@ public final class SiteCommand {
 
         @Override
         public Integer call() {
-            ManageSites.Result r = ctx.sites().add(name, fields.given(), "cli");
+            String[] generated = new String[1];
+            ManageSites.Result r = ctx.sites().add(name, withKey(fields.given(), keys, generated), "cli");
             if (r instanceof ManageSites.Refused refused) {
                 return Output.refused(spec, refused.why());
             }
             ManageSites.Done done = (ManageSites.Done) r;
-            return Output.done(spec, json ? Output.json(describe(done.site(), done.desks().size()))
-                    : "added site " + done.site().name() + followers(done.desks()));
+            String shown = generated[0] == null ? "" : "\n" + shownOnce(done.site().name(), generated[0]);
+            return Output.done(spec, json ? Output.json(describe(done.site(), done.desks().size(), generated[0]))
+                    : "added site " + done.site().name() + followers(done.desks()) + shown);
         }
     }
 
@@ -146,6 +200,8 @@ public final class SiteCommand {
         String name;
         @Mixin
         Fields fields;
+        @Mixin
+        KeyOptions keys;
         @Option(names = "--json", description = "print the site as JSON")
         boolean json;
 
@@ -155,25 +211,31 @@ public final class SiteCommand {
 
         @Override
         public Integer call() {
-            Map<String, String> given = fields.given();
+            String[] generated = new String[1];
+            Map<String, String> given = withKey(fields.given(), keys, generated);
             if (given.isEmpty()) {
                 throw new IllegalArgumentException("site set " + name + ": give at least one of --"
-                        + String.join(", --", ManageSites.FIELDS));
+                        + String.join(", --", ManageSites.FIELDS) + ", --url-key, --new-url-key, --no-url-key");
             }
-            ManageSites.Result r = ctx.sites().set(name, given, "cli");
-            if (r instanceof ManageSites.Refused refused) {
-                return Output.refused(spec, refused.why());
-            }
-            ManageSites.Done done = (ManageSites.Done) r;
-            if (json) {
-                return Output.done(spec, Output.json(describe(done.site(), done.desks().size())));
-            }
-            if (done.change().kind() == Import.Kind.UNCHANGED) {
-                return Output.done(spec, "site " + done.site().name() + " unchanged (it had these values already)");
-            }
-            return Output.done(spec, "changed site " + done.site().name() + ": " + String.join("; ", done.change().diffs())
-                    + followers(done.desks()));
+            return set(spec, ctx, name, given, generated[0], json);
         }
+    }
+
+    /** Changes a site and prints what changed (and a new key, once); the exit code. */
+    static int set(CommandSpec spec, CliContext ctx, String name, Map<String, String> given, String generated, boolean json) {
+        ManageSites.Result r = ctx.sites().set(name, given, "cli");
+        if (r instanceof ManageSites.Refused refused) {
+            return Output.refused(spec, refused.why());
+        }
+        ManageSites.Done done = (ManageSites.Done) r;
+        if (json) {
+            return Output.done(spec, Output.json(describe(done.site(), done.desks().size(), generated)));
+        }
+        if (done.change().kind() == Import.Kind.UNCHANGED) {
+            return Output.done(spec, "site " + done.site().name() + " unchanged (it had these values already)");
+        }
+        return Output.done(spec, "changed site " + done.site().name() + ": " + String.join("; ", done.change().diffs())
+                + followers(done.desks()) + (generated == null ? "" : "\n" + shownOnce(done.site().name(), generated)));
     }
 
     @Command(name = "list", description = "List sites.", mixinStandardHelpOptions = true)
@@ -191,10 +253,11 @@ public final class SiteCommand {
         @Override
         public Integer call() {
             List<Site> sites = ctx.sites().list();
-            return Output.listing(spec, json, sites, s -> describe(s, null),
-                    List.of("NAME", "ELIN", "TIME-ZONE", "SIP", "NETWORKS", "ADDRESS"),
+            return Output.listing(spec, json, sites, s -> describe(s, null, null),
+                    List.of("NAME", "ELIN", "TIME-ZONE", "SIP", "NETWORKS", "URL-KEY", "ADDRESS"),
                     s -> List.of(s.name(), s.elin().isEmpty() ? "-" : s.elin(), s.timeZone(), sip(s),
                             s.phones().networks().isEmpty() ? "(global)" : String.join(",", s.phones().networks()),
+                            s.urlKey().isPresent() ? "own" : "(global)",
                             s.address().isEmpty() ? "-" : s.address().locationInfo()));
         }
     }
@@ -226,7 +289,7 @@ public final class SiteCommand {
             + "name and any of elin, country, state, county, city, district, street, number, number-suffix, postal-code, "
             + "location-name, building, time-zone, sip-server, sip-port, sip-transport, ntp-server, registration-expiry, "
             + "networks). A column the file lacks leaves that field as it is; an empty cell "
-            + "clears it.",
+            + "clears it. A site's URL key is a secret: a file with a url-key column is refused (site set --new-url-key).",
             "One transaction: a bad row (each is reported with its line and column) means nothing is imported. "
                     + "Importing the same file again changes nothing."}, mixinStandardHelpOptions = true)
     static final class ImportSites implements Callable<Integer> {
@@ -244,12 +307,16 @@ public final class SiteCommand {
 
         @Override
         public Integer call() {
-            return Imports.run(spec, file, ManageSites.NAME, ManageSites.FIELDS, "site",
+            // url-key is read so that a file carrying keys is refused with the reason (ManageSites), not as unknown
+            List<String> columns = new java.util.ArrayList<>(ManageSites.FIELDS);
+            columns.add(ManageSites.URL_KEY);
+            return Imports.run(spec, file, ManageSites.NAME, columns, "site",
                     rows -> ctx.sites().importRows(rows, dryRun, "cli"));
         }
     }
 
-    @Command(name = "export", description = "Print every site as CSV (the columns site import reads).",
+    @Command(name = "export", description = "Print every site as CSV (the columns site import reads; never the sites' "
+            + "URL keys, which are secrets kept as hashes only).",
             mixinStandardHelpOptions = true)
     static final class ExportSites implements Callable<Integer> {
         @Spec
@@ -279,11 +346,16 @@ public final class SiteCommand {
         return desks.isEmpty() ? "" : "; " + desks.size() + " desk line(s) of the site follow";
     }
 
-    static Map<String, Object> describe(Site s, Integer desks) {
+    /** @param newKey a key made by this command, shown this once; null otherwise */
+    static Map<String, Object> describe(Site s, Integer desks, String newKey) {
         Map<String, Object> m = Output.object();
         m.put("name", s.name());
         for (String f : ManageSites.FIELDS) {
             m.put(camel(f), ManageSites.value(s, f));
+        }
+        m.put("urlKeySet", s.urlKey().isPresent());
+        if (newKey != null) {
+            m.put("newUrlKey", newKey);
         }
         m.put("civic", s.address().locationInfo());
         if (desks != null) {

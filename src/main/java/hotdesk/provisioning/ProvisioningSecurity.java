@@ -1,6 +1,7 @@
 package hotdesk.provisioning;
 
 import hotdesk.core.model.NetworkRange;
+import hotdesk.core.model.UrlKeyHash;
 import hotdesk.web.HttpListeners;
 
 import java.io.IOException;
@@ -11,8 +12,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyStore;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
@@ -45,7 +44,6 @@ public record ProvisioningSecurity(Optional<Tls> tls, List<String> plainHttpNetw
     /** The realm of the Basic challenge. */
     public static final String REALM = "hotdesk provisioning";
 
-    private static final Pattern URL_KEY = Pattern.compile("[A-Za-z0-9_-]{22,128}");
     private static final Pattern PEM_KEY = Pattern.compile(
             "-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
 
@@ -172,10 +170,7 @@ public record ProvisioningSecurity(Optional<Tls> tls, List<String> plainHttpNetw
             throw new IllegalArgumentException("provisioning.plain-http-networks is for a listener without TLS; with "
                     + "provisioning.tls-keystore or provisioning.tls-cert set every phone fetches over HTTPS: empty it");
         }
-        if (urlKey.isPresent() && !URL_KEY.matcher(urlKey.get()).matches()) {
-            throw new IllegalArgumentException("provisioning.url-key must be 22 to 128 of A-Z a-z 0-9 _ - (at least 128 "
-                    + "random bits; hotdesk provision url-key makes one), got " + urlKey.get().length() + " characters");
-        }
+        urlKey.ifPresent(k -> UrlKeyHash.checkKey("provisioning.url-key", k));
     }
 
     /** Nothing beyond the network and User-Agent checks: plain HTTP, no URL key, no device credentials. */
@@ -212,18 +207,12 @@ public record ProvisioningSecurity(Optional<Tls> tls, List<String> plainHttpNetw
 
     /** Whether a presented URL key is this one: compared in constant time, over digests of equal length. */
     boolean urlKeyMatches(String presented) {
-        if (urlKey.isEmpty()) {
-            return true;
-        }
-        return MessageDigest.isEqual(sha256(presented), sha256(urlKey.get()));
+        return urlKey.isEmpty() || urlKeyHash().orElseThrow().matches(UrlKeyHash.digest(presented));
     }
 
-    private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 unavailable in this JDK", e);
-        }
+    /** The hash of {@code provisioning.url-key}, which the provisioning server makes once and keeps. */
+    Optional<UrlKeyHash> urlKeyHash() {
+        return urlKey.map(UrlKeyHash::of);
     }
 
     @Override

@@ -3,6 +3,7 @@ package hotdesk.provisioning;
 import hotdesk.core.model.NetworkRange;
 
 import hotdesk.core.model.Mac;
+import hotdesk.core.model.UrlKeyHash;
 import hotdesk.core.port.Telemetry;
 import hotdesk.core.usecase.ProvisionDesk;
 import hotdesk.core.usecase.ProvisionDesk.DeskView;
@@ -71,7 +72,8 @@ import java.util.regex.Pattern;
  * <p>{@link ProvisioningSecurity} adds (issue 9): HTTPS with TLS 1.2+ when a key is configured; without
  * it only loopback peers and {@code provisioning.plain-http-networks} are served (others: the one 404,
  * {@code reason=plain-http}); a URL key, {@code /provision/<key>/<file>}, compared in constant time and
- * never logged (a missing or wrong key: the one 404, {@code reason=url-key}); and with device auth a
+ * never logged (a missing or wrong key: the one 404, {@code reason=url-key}; a site may have a key of its
+ * own, which alone opens its desks' files, see {@link #urlKeyAllows}); and with device auth a
  * desk file needs the device's own HTTP Basic credentials: a request without them is challenged (401,
  * before the ledger, not a refusal), a wrong password, another desk's or any for an unknown MAC gets the
  * same 401 and counts as a refusal ({@code reason=credentials}). The password is checked by
@@ -158,6 +160,8 @@ public final class ProvisioningServer implements AutoCloseable {
     private final ConcurrentHashMap<Mac, Served> served = new ConcurrentHashMap<>();
     private final Telemetry telemetry;
     private final ProvisioningSecurity guard;
+    /** The hash of {@code provisioning.url-key}, made once. */
+    private final Optional<UrlKeyHash> globalKey;
     private final List<NetworkRange> plainHttp;
     private Server jetty;
     private ServerConnector connector;
@@ -218,6 +222,7 @@ public final class ProvisioningServer implements AutoCloseable {
                                int maxTrackedAddresses, int maxConnections, Telemetry telemetry) {
         this.telemetry = telemetry;
         this.guard = Objects.requireNonNull(security, "security");
+        this.globalKey = guard.urlKeyHash();
         this.plainHttp = guard.plainHttpRanges();
         this.settings = s;
         this.maxConnections = maxConnections;
@@ -355,7 +360,7 @@ public final class ProvisioningServer implements AutoCloseable {
         try {
             String rest = path.startsWith(PREFIX) ? path.substring(PREFIX.length()) : "";
             String key = "";
-            if (guard.urlKey().isPresent() && rest.indexOf('/') > 0) {
+            if (rest.indexOf('/') > 0 && (globalKey.isPresent() || siteUrlKeys().map(k -> !k.isEmpty()).orElse(true))) {
                 key = rest.substring(0, rest.indexOf('/'));
                 rest = rest.substring(rest.indexOf('/') + 1);
                 path = PREFIX + "<key>/" + rest; // the key stays out of every log line
@@ -399,7 +404,7 @@ public final class ProvisioningServer implements AutoCloseable {
             refuse(response, callback, ip, subject(file), "plain-http", 404, NOT_FOUND_BYTES);
             return;
         }
-        if (!guard.urlKeyMatches(urlKey)) {
+        if (!urlKeyAllows(file, urlKey)) {
             refuse(response, callback, ip, subject(file), "url-key", 404, NOT_FOUND_BYTES);
             return;
         }
@@ -647,6 +652,79 @@ public final class ProvisioningServer implements AutoCloseable {
     private static void challenge(Response response, Callback callback) {
         response.getHeaders().put(CHALLENGE);
         respond(response, callback, 401, UNAUTHORIZED_BYTES);
+    }
+
+    /**
+     * Whether the URL key presented (empty: none) may fetch this file. Without site keys, the global rule:
+     * {@code provisioning.url-key} when set, else no key. With them, a file of a desk (or a per-phone name
+     * answered with a vendor's master file) is served under its site's own key when the site has one, and
+     * only under it; else under the global rule, unknown MACs included. A file that no desk owns (the common
+     * files, and names that are refused anyway) holds no desk's data: any key this server knows fetches it
+     * (the global one, every site's), and no key when {@code provisioning.url-key} is unset, so the phones of
+     * every site can boot. The desk's site comes from the views {@link ProvisionDesk} keeps per revision; a
+     * wrong site's key and an unknown key cost the same: one SHA-256 and constant-time compares.
+     */
+    private boolean urlKeyAllows(String file, String presented) {
+        Optional<List<UrlKeyHash>> known = siteUrlKeys();
+        byte[] digest = UrlKeyHash.digest(presented);
+        boolean global = globalKey.map(h -> h.matches(digest)).orElse(presented.isEmpty());
+        if (known.isPresent() && known.get().isEmpty()) {
+            return global;
+        }
+        List<UrlKeyHash> siteKeys = known.orElse(List.of());
+        Optional<Mac> mac = deskOf(file);
+        if (mac.isPresent()) {
+            // with the sites' keys unknown (the ledger away) the desk's own view decides all the same: its
+            // lookup fails as the fetch would, and a ledger back meanwhile gives the desk's real key
+            Optional<UrlKeyHash> own = provisionDesk.view(mac.get()).flatMap(DeskView::site).flatMap(hotdesk.core.model.Site::urlKey);
+            return own.isPresent() ? own.get().matches(digest) : global;
+        }
+        boolean any = global;
+        for (UrlKeyHash k : siteKeys) {
+            any |= k.matches(digest); // no early exit: every known key is compared
+        }
+        return any;
+    }
+
+    /**
+     * The hashes of the sites' own URL keys; empty when the ledger could not be read and never was (then a
+     * file no desk owns follows the global rule only, and a desk's file waits for its desk's view).
+     */
+    private Optional<List<UrlKeyHash>> siteUrlKeys() {
+        try {
+            return Optional.of(provisionDesk.siteUrlKeys());
+        } catch (hotdesk.core.port.LedgerException e) {
+            log.debug("the sites' URL keys cannot be read: {}", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The MAC whose file this is, as {@link #provision} picks it (a desk file of any vendor before a per-phone
+     * master name); empty for a common file and a name that no vendor's phones ask for.
+     */
+    private Optional<Mac> deskOf(String file) {
+        if (COMMON_FILE.matcher(file).matches()) {
+            return Optional.empty();
+        }
+        for (VendorProfile p : profiles.values()) {
+            if (p.commonFile(file).isPresent() || p.askedButUnserved(file)) {
+                return Optional.empty();
+            }
+        }
+        for (VendorProfile p : profiles.values()) {
+            Optional<Mac> m = p.deskFile(file);
+            if (m.isPresent()) {
+                return m;
+            }
+        }
+        for (VendorProfile p : profiles.values()) {
+            Optional<Mac> m = p.masterFile(file);
+            if (m.isPresent()) {
+                return m;
+            }
+        }
+        return Optional.empty();
     }
 
     /** Whether plain HTTP may serve this peer: loopback, or in {@code provisioning.plain-http-networks}. */

@@ -199,7 +199,7 @@ public final class Database implements AutoCloseable {
      * The highest migration under {@code db/migration} (a test holds this equal to the files): a ledger whose
      * Flyway history reaches it, with no failed migration, needs nothing done.
      */
-    static final int SCHEMA_VERSION = 19;
+    static final int SCHEMA_VERSION = 20;
 
     /**
      * Whether the ledger's Flyway history holds {@link #SCHEMA_VERSION} and no failed migration. Anything else

@@ -9,6 +9,7 @@ import hotdesk.core.model.Mac;
 import hotdesk.core.model.ProvisionCount;
 import hotdesk.core.model.Site;
 import hotdesk.core.model.SitePhoneSettings;
+import hotdesk.core.model.UrlKeyHash;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -150,7 +151,7 @@ final class JdbcDesks extends TableGroup {
             CivicField.A3, CivicField.A4, CivicField.RD, CivicField.HNO, CivicField.HNS, CivicField.PC, CivicField.NAM,
             CivicField.BLD);
     private static final String SITE_COLUMNS = "name, elin, country, a1, a2, a3, a4, rd, hno, hns, pc, nam, bld, time_zone, "
-            + "sip_server, sip_port, sip_transport, ntp_server, registration_expiry, networks";
+            + "sip_server, sip_port, sip_transport, ntp_server, registration_expiry, networks, url_key_sha256";
     /** A desk's own fields and their columns on devices, in the same order. */
     private static final List<CivicField> DESK_FIELDS = List.of(CivicField.BLD, CivicField.UNIT, CivicField.FLR,
             CivicField.ROOM, CivicField.SEAT, CivicField.LOC);
@@ -165,8 +166,9 @@ final class JdbcDesks extends TableGroup {
         SitePhoneSettings phones = new SitePhoneSettings(rs.getString("sip_server"), rs.getInt("sip_port"),
                 rs.getString("sip_transport"), rs.getString("ntp_server"), rs.getInt("registration_expiry"),
                 networks.isEmpty() ? List.of() : List.of(networks.split(",")));
+        String urlKey = rs.getString("url_key_sha256");
         return new Site(rs.getString("name"), rs.getString("elin"), CivicLocation.of(address), rs.getString("time_zone"),
-                phones);
+                phones, urlKey.isEmpty() ? Optional.empty() : Optional.of(UrlKeyHash.fromHex(urlKey)));
     }
 
     private Object[] siteValues(Site site, boolean nameLast) {
@@ -184,6 +186,7 @@ final class JdbcDesks extends TableGroup {
         v.add(p.ntpServer());
         v.add(p.expirySeconds());
         v.add(String.join(",", p.networks()));
+        v.add(site.urlKey().map(UrlKeyHash::hex).orElse(""));
         if (nameLast) {
             v.add(site.name());
         }
@@ -202,7 +205,7 @@ final class JdbcDesks extends TableGroup {
 
     public void insertSite(Site site) {
         guarded("insert site " + site.name(), "site " + site.name() + " exists already", () -> insert(
-                "INSERT INTO sites (" + SITE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO sites (" + SITE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 siteValues(site, false)));
     }
 
@@ -210,7 +213,7 @@ final class JdbcDesks extends TableGroup {
         int n = update("update site " + site.name(), """
                 UPDATE sites SET elin = ?, country = ?, a1 = ?, a2 = ?, a3 = ?, a4 = ?, rd = ?, hno = ?, hns = ?, pc = ?,
                                  nam = ?, bld = ?, time_zone = ?, sip_server = ?, sip_port = ?, sip_transport = ?,
-                                 ntp_server = ?, registration_expiry = ?, networks = ?
+                                 ntp_server = ?, registration_expiry = ?, networks = ?, url_key_sha256 = ?
                 WHERE name = ?""", siteValues(site, true));
         if (n == 0) {
             throw new IllegalStateException("no site " + site.name());

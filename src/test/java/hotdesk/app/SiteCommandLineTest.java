@@ -340,6 +340,93 @@ class SiteCommandLineTest {
         assertThat(back.out()).endsWith(": 0 added, 0 changed, 2 unchanged\n");
     }
 
+    // ---- a site's own provisioning URL key
+
+    /** The key a command printed once: {@code url key of site NAME: KEY   (shown once: …)}. */
+    private static String shownKey(String out) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("url key of site [^:]+: ([A-Za-z0-9_-]{22}) ").matcher(out);
+        assertThat(m.find()).as(out).isTrue();
+        return m.group(1);
+    }
+
+    @Test
+    void a_sites_url_key_is_printed_once_listed_only_as_set_and_never_exported_or_audited() throws IOException {
+        String added = ok("site", "add", "Branch", "--new-url-key");
+        String key = shownKey(added);
+        ok("site", "add", "HQ");
+
+        assertThat(added).startsWith("added site Branch\n").contains("/provision/" + key + "/");
+        assertThat(sites().get(0).get("urlKeySet").asBoolean()).isTrue();
+        assertThat(sites().get(1).get("urlKeySet").asBoolean()).isFalse();
+        String list = ok("site", "list");
+        assertThat(list).contains("URL-KEY").doesNotContain(key);
+        assertThat(list.lines().filter(l -> l.startsWith("Branch")).findFirst().orElseThrow()).contains("own");
+        assertThat(ok("site", "list", "--json")).doesNotContain(key);
+        String csv = ok("site", "export");
+        assertThat(csv).doesNotContain(key).doesNotContain("url-key");
+        assertThat(ok("audit")).contains("url-key: set").doesNotContain(key)
+                .doesNotContain(hotdesk.core.model.UrlKeyHash.of(key).hex());
+
+        // an export imports back without touching the key: the column is absent
+        assertThat(run("site", "import", file("export.csv", csv).toString()).out()).endsWith(": 0 added, 0 changed, 2 unchanged\n");
+        assertThat(sites().get(0).get("urlKeySet").asBoolean()).isTrue();
+    }
+
+    @Test
+    void a_sites_url_key_is_set_rotated_and_removed_and_the_output_says_only_what_happened() throws IOException {
+        ok("site", "add", "Branch");
+        String given = "branch-url-key_0123456789ab";
+
+        assertThat(ok("site", "set", "Branch", "--url-key", given)).isEqualTo("changed site Branch: url-key: set\n");
+        assertThat(ok("site", "set", "Branch", "--url-key", given)).contains("unchanged");
+        String rotated = ok("provision", "url-key", "--site", "Branch");
+        String key = shownKey(rotated);
+        assertThat(rotated).startsWith("changed site Branch: url-key: replaced\n").doesNotContain(given);
+        String again = ok("site", "set", "Branch", "--new-url-key", "--json");
+        assertThat(json.readTree(again).get("newUrlKey").asText()).matches("[A-Za-z0-9_-]{22}").isNotEqualTo(key);
+        assertThat(ok("site", "set", "Branch", "--no-url-key")).isEqualTo("changed site Branch: url-key: removed\n");
+        assertThat(sites().get(0).get("urlKeySet").asBoolean()).isFalse();
+        assertThat(ok("audit")).contains("url-key: set", "url-key: replaced", "url-key: removed").doesNotContain(given)
+                .doesNotContain(key);
+    }
+
+    @Test
+    void a_bad_url_key_is_refused_with_the_rules_and_without_its_value_and_two_key_options_are_a_usage_error() throws IOException {
+        ok("site", "add", "Branch");
+
+        CliRun shortKey = run("site", "set", "Branch", "--url-key", "too-short-secret");
+        CliRun badChars = run("site", "add", "Annex", "--url-key", "has spaces in it 0123456789");
+        CliRun both = run("site", "set", "Branch", "--new-url-key", "--no-url-key");
+        CliRun noSite = run("provision", "url-key", "--site", "Nowhere");
+
+        assertThat(shortKey.code()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(shortKey.err()).isEqualTo("hotdesk: url-key must be 22 to 128 of A-Z a-z 0-9 _ - (at least 128 random "
+                + "bits; hotdesk provision url-key makes one), got 16 characters\n");
+        assertThat(badChars.code()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(badChars.err()).contains("url-key must be 22 to 128").doesNotContain("has spaces");
+        assertThat(both.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(both.err()).contains("give one of --url-key, --new-url-key and --no-url-key");
+        assertThat(noSite.code()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(noSite.out()).isEmpty();
+        assertThat(sites()).hasSize(1);
+        assertThat(sites().get(0).get("urlKeySet").asBoolean()).isFalse();
+    }
+
+    @Test
+    void a_site_file_with_a_url_key_column_is_refused_saying_keys_are_not_imported() throws IOException {
+        Path f = file("sites.csv", "name,city,url-key\nBranch,Springfield,branch-url-key_0123456789ab\n");
+
+        CliRun r = run("site", "import", f.toString());
+
+        assertThat(r.code()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(r.err().lines()).containsExactly(
+                "hotdesk: " + f + ":2: column url-key: a site's URL key is a secret and is neither imported nor exported: "
+                        + "set it with hotdesk site set NAME --new-url-key (or --url-key KEY)",
+                "hotdesk: " + f + ": nothing imported (1 problem(s))");
+        assertThat(r.err()).doesNotContain("branch-url-key");
+        assertThat(sites()).isEmpty();
+    }
+
     @Test
     void desk_locations_are_imported_exported_and_an_unknown_mac_refuses_the_file() throws IOException {
         ok("device", "add", MAC, "--model", "T54W", "--elin", "911");

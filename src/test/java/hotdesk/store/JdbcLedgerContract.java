@@ -219,6 +219,27 @@ abstract class JdbcLedgerContract extends LedgerContract {
     }
 
     @Test
+    void a_sites_url_key_is_stored_as_its_sha256_in_hex_and_never_as_the_key() throws SQLException {
+        String key = "the-branch-url-key_0123456789";
+        given(tx -> tx.insertSite(new Site("Branch", "", null, null).withUrlKey(java.util.Optional.of(
+                hotdesk.core.model.UrlKeyHash.of(key)))));
+
+        List<String> stored = new java.util.ArrayList<>();
+        try (Connection c = database().dataSource().getConnection(); Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT * FROM sites WHERE name = 'Branch'")) {
+            assertThat(rs.next()).isTrue();
+            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                stored.add(String.valueOf(rs.getObject(i)));
+            }
+            assertThat(rs.getString("url_key_sha256")).isEqualTo(java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+        assertThat(stored).noneMatch(v -> v.contains(key));
+    }
+
+    @Test
     void instants_are_kept_to_the_microsecond_and_finer_parts_are_cut_not_rounded() {
         Instant fine = Instant.parse("2026-11-23T12:00:00.123456999Z");
 

@@ -21,6 +21,7 @@ import hotdesk.core.model.OtpRecord;
 import hotdesk.core.model.SecretHash;
 import hotdesk.core.model.Site;
 import hotdesk.core.model.SitePhoneSettings;
+import hotdesk.core.model.UrlKeyHash;
 import hotdesk.core.model.Target;
 import hotdesk.core.model.Notice;
 import hotdesk.core.model.PhoneContact;
@@ -454,6 +455,29 @@ abstract class LedgerContract {
 
         given(tx -> tx.updateSite(new Site("Branch", "", null, "Europe/Berlin")));
         assertThat(ledger.read((LedgerTx tx) -> tx.site("Branch")).orElseThrow().phones()).isEqualTo(SitePhoneSettings.NONE);
+    }
+
+    @Test
+    void a_sites_url_key_hash_reads_back_and_an_update_replaces_and_clears_it() {
+        UrlKeyHash first = UrlKeyHash.of("first-key-of-the-branch-0123");
+        UrlKeyHash second = UrlKeyHash.of("second-key-of-the-branch-456");
+        given(tx -> {
+            tx.insertSite(site("HQ"));
+            tx.insertSite(site("Branch").withUrlKey(Optional.of(first)));
+        });
+
+        ledger.read(tx -> {
+            assertThat(tx.site("Branch").orElseThrow().urlKey()).contains(first);
+            assertThat(tx.site("HQ").orElseThrow().urlKey()).isEmpty();
+            assertThat(tx.sites()).extracting(Site::urlKey).containsExactly(Optional.of(first), Optional.empty());
+            return null;
+        });
+
+        given(tx -> tx.updateSite(site("Branch").withUrlKey(Optional.of(second))));
+        assertThat(ledger.read((LedgerTx tx) -> tx.site("Branch")).orElseThrow().urlKey()).contains(second);
+
+        given(tx -> tx.updateSite(site("Branch")));
+        assertThat(ledger.read((LedgerTx tx) -> tx.site("Branch")).orElseThrow().urlKey()).isEmpty();
     }
 
     @Test

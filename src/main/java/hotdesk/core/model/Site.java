@@ -2,6 +2,7 @@ package hotdesk.core.model;
 
 import java.time.ZoneId;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -14,8 +15,11 @@ import java.util.regex.Pattern;
  * @param timeZone IANA time zone id, e.g. {@code Europe/Berlin} (default {@code UTC}); the site's phones show it
  * @param phones   SIP server, NTP, registration expiry and networks of the site's desks ({@link SitePhoneSettings#NONE}:
  *                 the global {@code provisioning.*} keys)
+ * @param urlKey   the hash of the site's own provisioning URL key: its desks' files are served under that key
+ *                 only; empty: the global {@code provisioning.url-key} rule
  */
-public record Site(String name, String elin, CivicLocation address, String timeZone, SitePhoneSettings phones) {
+public record Site(String name, String elin, CivicLocation address, String timeZone, SitePhoneSettings phones,
+                   Optional<UrlKeyHash> urlKey) {
 
     private static final Pattern ELIN = Pattern.compile("[0-9+*#]{0,32}");
     public static final String DEFAULT_TIME_ZONE = "UTC";
@@ -26,6 +30,17 @@ public record Site(String name, String elin, CivicLocation address, String timeZ
         address = Objects.requireNonNullElse(address, CivicLocation.EMPTY).requireOnly(CivicField.SITE, "a site's address");
         timeZone = checkTimeZone(timeZone);
         phones = Objects.requireNonNullElse(phones, SitePhoneSettings.NONE);
+        urlKey = Objects.requireNonNullElse(urlKey, Optional.empty());
+    }
+
+    /** A site without a URL key of its own. */
+    public Site(String name, String elin, CivicLocation address, String timeZone, SitePhoneSettings phones) {
+        this(name, elin, address, timeZone, phones, Optional.empty());
+    }
+
+    /** This site with another URL key (empty: none of its own). */
+    public Site withUrlKey(Optional<UrlKeyHash> key) {
+        return new Site(name, elin, address, timeZone, phones, key);
     }
 
     /** A site whose phones take every {@code provisioning.*} key (no settings of its own). */

@@ -7,6 +7,7 @@ import hotdesk.core.model.Device;
 import hotdesk.core.model.Site;
 import hotdesk.core.model.SitePhoneSettings;
 import hotdesk.core.model.Target;
+import hotdesk.core.model.UrlKeyHash;
 import hotdesk.core.port.Ledger;
 import hotdesk.core.port.LedgerTx;
 
@@ -39,6 +40,13 @@ public final class ManageSites {
     public static final String NTP_SERVER = "ntp-server";
     public static final String REGISTRATION_EXPIRY = "registration-expiry";
     public static final String NETWORKS = "networks";
+    /**
+     * The site's own provisioning URL key, given to {@link #add} and {@link #set} only: a key (22 to 128 of
+     * A-Z a-z 0-9 _ -) to set, or empty to clear. Not one of {@link #FIELDS}: it is a secret, kept as its
+     * hash only ({@link UrlKeyHash}), so it is never listed, exported or imported, and an audit or a diff says
+     * only that it was set, replaced or removed.
+     */
+    public static final String URL_KEY = "url-key";
     /** The fields of a site's phones ({@link SitePhoneSettings}); empty means the global key. */
     public static final List<String> PHONE_FIELDS = List.of(SIP_SERVER, SIP_PORT, SIP_TRANSPORT, NTP_SERVER,
             REGISTRATION_EXPIRY, NETWORKS);
@@ -81,6 +89,9 @@ public final class ManageSites {
 
     /** A field's value as it is kept, or IllegalArgumentException naming the field (also an unknown one). */
     public static String check(String field, String value) {
+        if (field.equals(URL_KEY)) {
+            return value == null || value.isEmpty() ? "" : UrlKeyHash.checkKey(URL_KEY, value);
+        }
         if (field.equals(ELIN)) {
             return Site.checkElin(value);
         }
@@ -149,9 +160,11 @@ public final class ManageSites {
         String ntp = p.ntpServer();
         int expiry = p.expirySeconds();
         List<String> networks = p.networks();
+        Optional<UrlKeyHash> urlKey = base.flatMap(Site::urlKey);
         for (Map.Entry<String, String> e : changes.entrySet()) {
             String v = e.getValue();
             switch (e.getKey()) {
+                case URL_KEY -> urlKey = v.isEmpty() ? Optional.empty() : Optional.of(UrlKeyHash.of(v));
                 case ELIN -> elin = v;
                 case TIME_ZONE -> zone = v;
                 case SIP_SERVER -> sipServer = v;
@@ -164,7 +177,7 @@ public final class ManageSites {
             }
         }
         return new Site(name, elin, CivicLocation.of(address), zone,
-                new SitePhoneSettings(sipServer, sipPort, transport, ntp, expiry, networks));
+                new SitePhoneSettings(sipServer, sipPort, transport, ntp, expiry, networks), urlKey);
     }
 
     static Import.Change change(Optional<Site> before, Site after) {
@@ -182,8 +195,23 @@ public final class ManageSites {
                 }
             }
         }
+        String key = urlKeyChange(before.flatMap(Site::urlKey), after.urlKey());
+        if (key != null) {
+            diffs.add(key);
+        }
         Import.Kind kind = before.isEmpty() ? Import.Kind.ADDED : diffs.isEmpty() ? Import.Kind.UNCHANGED : Import.Kind.CHANGED;
         return new Import.Change(after.name(), kind, diffs);
+    }
+
+    /**
+     * What happened to the URL key, for the change's diffs and so the audit, never the key nor its hash:
+     * {@code url-key: set}, {@code url-key: replaced}, {@code url-key: removed}; null when it stayed.
+     */
+    private static String urlKeyChange(Optional<UrlKeyHash> before, Optional<UrlKeyHash> after) {
+        if (before.equals(after)) {
+            return null;
+        }
+        return URL_KEY + ": " + (before.isEmpty() ? "set" : after.isEmpty() ? "removed" : "replaced");
     }
 
     /** Checks every given field; IllegalArgumentException naming the first bad one. */
@@ -223,7 +251,7 @@ public final class ManageSites {
             return new Refused(e.getMessage());
         }
         if (changes.isEmpty()) {
-            return new Refused("nothing to change: give at least one of --" + String.join(", --", FIELDS));
+            return new Refused("nothing to change: give at least one of --" + String.join(", --", FIELDS) + ", --" + URL_KEY);
         }
         return ledger.transact(tx -> {
             Optional<Site> before = tx.site(siteName);
@@ -299,7 +327,10 @@ public final class ManageSites {
                 }
             }
             row.values().keySet().stream().filter(k -> !k.equals(NAME) && !FIELDS.contains(k)).sorted().forEach(k ->
-                    problems.add(new Import.Problem(row.line(), k, "a site has no field '" + k + "'")));
+                    problems.add(new Import.Problem(row.line(), k, k.equals(URL_KEY)
+                            ? "a site's URL key is a secret and is neither imported nor exported: set it with "
+                            + "hotdesk site set NAME --new-url-key (or --url-key KEY)"
+                            : "a site has no field '" + k + "'")));
             prepared.put(name, values);
         }
         if (!problems.isEmpty()) {

@@ -8,6 +8,7 @@ import hotdesk.core.model.DeviceCredential;
 import hotdesk.core.model.Mac;
 import hotdesk.core.model.Occupancy;
 import hotdesk.core.model.ProvisionCount;
+import hotdesk.core.model.UrlKeyHash;
 import hotdesk.core.model.User;
 import hotdesk.core.port.Ledger;
 import hotdesk.core.port.LedgerTx;
@@ -208,6 +209,38 @@ public final class ProvisionDesk {
             return served(mac, seen.view(), count, now, remoteAddress, userAgent);
         }
         boolean counting = maxProvisions > 0;
+        Looked looked = look(mac, seen, counting, now);
+        Optional<DeskView> view = looked.view();
+        if (authenticate && !DeviceLogins.matches(looked.credential(), password)) {
+            return unauthorized(mac, now, remoteAddress);
+        }
+        if (view.isEmpty()) {
+            journal.audit(new AuditEntry(now, "http:" + remoteAddress, "provision.refused", mac.value(), looked.refusal()));
+            return new Answer(view, false, false);
+        }
+        if (counting) {
+            count = seed(mac, looked.count());
+        }
+        return served(mac, view.get(), count, now, remoteAddress, userAgent);
+    }
+
+    /**
+     * The view of a known desk as {@link #answer} would serve it now, for a check made before a fetch is
+     * answered (the URL key of the desk's site): from the views kept per revision, else read and kept, so
+     * the fetch that follows reads nothing more; nothing is recorded, audited or counted. Empty for an
+     * unknown device (read each time, like its fetches).
+     */
+    public Optional<DeskView> view(Mac mac) {
+        Instant now = clock.instant();
+        Seen seen = views.get(mac);
+        if (seen != null && seen.revision() == latest(now)) {
+            return Optional.of(seen.view());
+        }
+        return look(mac, seen, false, now).view();
+    }
+
+    /** Reads the desk's view (and its count when {@code counting}) and keeps it with its revision. */
+    private Looked look(Mac mac, Seen seen, boolean counting, Instant now) {
         Looked looked = ledger.read(tx -> {
             long latest = tx.latestRevision();
             Optional<Device> d = tx.device(mac);
@@ -234,18 +267,42 @@ public final class ProvisionDesk {
             }
             views.put(mac, new Seen(looked.revision(), view.get(), looked.credential()));
         }
-        if (authenticate && !DeviceLogins.matches(looked.credential(), password)) {
-            return unauthorized(mac, now, remoteAddress);
-        }
-        if (view.isEmpty()) {
-            journal.audit(new AuditEntry(now, "http:" + remoteAddress, "provision.refused", mac.value(), looked.refusal()));
-            return new Answer(view, false, false);
-        }
-        if (counting) {
-            count = seed(mac, looked.count());
-        }
-        return served(mac, view.get(), count, now, remoteAddress, userAgent);
+        return looked;
     }
+
+    /**
+     * The hashes of every site's own URL key, for a request that names no desk (a common file): read
+     * with the ledger's latest revision and used again while it stands, but at most {@link #OTHERS_RECHECK}
+     * (a key given to a site without desks bumps no revision). One small read per revision, none per request;
+     * while the ledger cannot be read, the keys last read (LedgerException when there are none).
+     */
+    public List<UrlKeyHash> siteUrlKeys() {
+        Instant now = clock.instant();
+        long ms = now.toEpochMilli();
+        SiteKeys kept = siteKeys;
+        try {
+            long latest = latest(now);
+            if (kept != null && kept.revision() >= latest && ms >= kept.readAt()
+                    && ms - kept.readAt() < OTHERS_RECHECK.toMillis()) {
+                return kept.keys();
+            }
+            SiteKeys read = ledger.read(tx -> new SiteKeys(tx.latestRevision(), ms,
+                    tx.sites().stream().flatMap(s -> s.urlKey().stream()).toList()));
+            siteKeys = read;
+            return read.keys();
+        } catch (hotdesk.core.port.LedgerException e) {
+            if (kept == null) {
+                throw e;
+            }
+            // the ledger is away: the keys last read still decide (a desk's file needs the ledger anyway)
+            return kept.keys();
+        }
+    }
+
+    private record SiteKeys(long revision, long readAt, List<UrlKeyHash> keys) {
+    }
+
+    private volatile SiteKeys siteKeys;
 
     /**
      * The desk's count after reading the ledger's: the one kept here while the ledger's has the same reset
