@@ -17,6 +17,7 @@ import hotdesk.core.port.Ledger;
 import hotdesk.core.port.PbxException;
 import hotdesk.core.port.Pbx;
 import hotdesk.core.port.PhoneResync;
+import hotdesk.core.port.PjsipObject;
 import hotdesk.core.port.Telemetry;
 
 import java.time.Clock;
@@ -37,6 +38,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -297,8 +299,21 @@ public final class Reconcile implements ApplyNow {
         }
         AtomicInteger applied = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
-        applyAll(desks, applied, failed);
-        applyAll(users, applied, failed);
+        Map<Target, Long> aorsReady = new ConcurrentHashMap<>();
+        if (full) {
+            // A new AOR costs Asterisk 22 a read of every endpoint it holds, sorted into a list one by one
+            // (pjsip_options.c, aor observer; sorcery.c, retrieve_by_fields): time that grows with the square of the
+            // endpoints, and the pass used to create each AOR right after the previous target's endpoint. Pushing every
+            // AOR first makes a fresh Asterisk (or a memory wizard's restart) read almost none (BENCHMARKS.md).
+            List<Job> all = new ArrayList<>(desks);
+            all.addAll(users);
+            AtomicBoolean unreachable = new AtomicBoolean();
+            forEach(all, j -> pushAor(j.target(), aorsReady, unreachable));
+        }
+        forEach(desks, j -> count(applyOne(j.target(), j.notifyPhone(), j.force(), j.planned(),
+                aorsReady.getOrDefault(j.target(), -1L)), applied, failed));
+        forEach(users, j -> count(applyOne(j.target(), j.notifyPhone(), j.force(), j.planned(),
+                aorsReady.getOrDefault(j.target(), -1L)), applied, failed));
         backoff.keySet().retainAll(wanted.keySet()); // a target gone from the ledger needs no retry
         awaiting.keySet().retainAll(wanted.keySet());
         followUpNotices(clock.instant());
@@ -311,23 +326,61 @@ public final class Reconcile implements ApplyNow {
     private record Job(Target target, boolean notifyPhone, boolean force, long planned) {
     }
 
+    private static void count(boolean ok, AtomicInteger applied, AtomicInteger failed) {
+        (ok ? applied : failed).incrementAndGet();
+    }
+
     /**
-     * Applies every job, up to {@link #parallelism} at once (this thread one of them), and returns when all are done.
-     * A worker the executor refuses (stopping) leaves its share to the others. A worker's exception (the ledger
-     * unreachable) stops the others' work too and is thrown here, as a single-threaded pass would throw it: the
+     * The first step of a full pass for one target: its AOR alone, so that every AOR exists before the pass creates
+     * endpoints. Records the revision it was pushed for in {@code ready}; the target's own push then leaves the AOR
+     * out while its revision is still that one (AORs are the same for a target's whole life: a changed revision
+     * pushes it again all the same). A gone target, a disabled user (both removed by their own push), a value the
+     * projection refuses (reported by the target's own push) get nothing here; after one failure for a passing
+     * reason (Asterisk unreachable) no further AOR is tried: the targets' own pushes find out and back off.
+     */
+    private void pushAor(Target target, Map<Target, Long> ready, AtomicBoolean unreachable) {
+        if (unreachable.get()) {
+            return;
+        }
+        Snapshot s = ledger.read(tx -> snapshot(tx, target));
+        if (s.gone() || target.kind() == Target.Kind.USER && !s.occupant().orElseThrow().enabled()) {
+            return;
+        }
+        try {
+            List<PjsipObject> objects = target.kind() == Target.Kind.DESK
+                    ? projections.desk(s.line(), s.device(), s.occupant(), s.where(), "")
+                    : projections.user(s.occupant().orElseThrow(), s.seats().stream().map(Occupancy::endpointId).toList());
+            pbx.push(objects.stream().filter(o -> o.type() == PjsipObject.Type.AOR).toList());
+            ready.put(target, s.revision());
+        } catch (PbxException e) {
+            if (e.retryable()) {
+                unreachable.set(true);
+            }
+        } catch (IllegalArgumentException e) {
+            // the target's own push reports it
+        }
+    }
+
+    /** The objects to push for a target whose AOR the pass pushed already at this revision: all but the AOR. */
+    private static List<PjsipObject> withoutReadyAor(List<PjsipObject> objects, Snapshot s, long aorAt) {
+        if (aorAt < 0 || aorAt != s.revision()) {
+            return objects;
+        }
+        return objects.stream().filter(o -> o.type() != PjsipObject.Type.AOR).toList();
+    }
+
+    /**
+     * Runs {@code action} for every job, up to {@link #parallelism} at once (this thread one of them), and returns when
+     * all are done. A worker the executor refuses (stopping) leaves its share to the others. A worker's exception (the
+     * ledger unreachable) stops the others' work too and is thrown here, as a single-threaded pass would throw it: the
      * pass is then not finished and the next one does its work again.
      */
-    private void applyAll(List<Job> jobs, AtomicInteger applied, AtomicInteger failed) {
+    private void forEach(List<Job> jobs, java.util.function.Consumer<Job> action) {
         AtomicInteger next = new AtomicInteger();
         AtomicReference<RuntimeException> error = new AtomicReference<>();
         Runnable work = () -> {
             for (int i = next.getAndIncrement(); i < jobs.size() && error.get() == null; i = next.getAndIncrement()) {
-                Job j = jobs.get(i);
-                if (applyOne(j.target(), j.notifyPhone(), j.force(), j.planned())) {
-                    applied.incrementAndGet();
-                } else {
-                    failed.incrementAndGet();
-                }
+                action.accept(jobs.get(i));
             }
         };
         int helpers = Math.min(parallelism, jobs.size()) - 1;
@@ -373,7 +426,7 @@ public final class Reconcile implements ApplyNow {
         List<Target> order = new ArrayList<>(targets);
         order.sort((a, b) -> a.kind().compareTo(b.kind()));
         for (Target t : order) {
-            all &= applyOne(t, true, false, -1);
+            all &= applyOne(t, true, false, -1, -1);
         }
         return all;
     }
@@ -384,8 +437,9 @@ public final class Reconcile implements ApplyNow {
      *                    pass after a restart, a retry after a failure)
      * @param planned     the revision the caller planned for, -1 for none: a newer snapshot is a
      *                    change the caller did not know of, so its phone is told too
+     * @param aorAt       the revision at which this pass pushed the target's AOR already, -1 for none
      */
-    private boolean applyOne(Target target, boolean notifyPhone, boolean force, long planned) {
+    private boolean applyOne(Target target, boolean notifyPhone, boolean force, long planned, long aorAt) {
         ReentrantLock lock = locks.computeIfAbsent(target, k -> new ReentrantLock());
         lock.lock();
         try {
@@ -396,9 +450,9 @@ public final class Reconcile implements ApplyNow {
             try {
                 Instant told = null;
                 if (target.kind() == Target.Kind.DESK) {
-                    told = applyDesk(target, s, notifyPhone || planned >= 0 && s.revision() > planned);
+                    told = applyDesk(target, s, notifyPhone || planned >= 0 && s.revision() > planned, aorAt);
                 } else {
-                    applyUser(target, s);
+                    applyUser(target, s, aorAt);
                 }
                 Instant at = clock.instant();
                 hotdesk.core.model.Notice notice = told == null ? null : new hotdesk.core.model.Notice(target.id(), s.revision(), told, 1);
@@ -502,7 +556,7 @@ public final class Reconcile implements ApplyNow {
     }
 
     /** Pushes a desk; when its phone was sent check-sync for this revision, the instant just before, else null. */
-    private Instant applyDesk(Target target, Snapshot s, boolean notifyPhone) {
+    private Instant applyDesk(Target target, Snapshot s, boolean notifyPhone, long aorAt) {
         if (s.gone()) {
             pbx.remove(Projections.typesForRemoval(), Projections.idsForRemoval(target.id()));
             dialplan.put(Map.of("desk/" + target.id() + "/occupant", "", "desk/" + target.id() + "/elin", "",
@@ -522,7 +576,7 @@ public final class Reconcile implements ApplyNow {
                 missingAcl = wanted;
             }
         }
-        var objects = projections.desk(s.line(), s.device(), s.occupant(), s.where(), acl);
+        var objects = withoutReadyAor(projections.desk(s.line(), s.device(), s.occupant(), s.where(), acl), s, aorAt);
         // facts first: a desk that becomes seated must find its occupant's context in AstDB at its first call
         dialplan.put(Projections.deskFacts(s.line(), s.device(), s.occupant(), s.where()));
         if (!acl.isEmpty() && aclPending.contains(target)) {
@@ -608,7 +662,7 @@ public final class Reconcile implements ApplyNow {
         }
     }
 
-    private void applyUser(Target target, Snapshot s) {
+    private void applyUser(Target target, Snapshot s, long aorAt) {
         if (s.gone() || !s.occupant().orElseThrow().enabled()) {
             // a disabled user's own endpoint goes too: their own phones can neither register nor call
             pbx.remove(Projections.typesForRemoval(), Projections.idsForRemoval(target.id()));
@@ -616,7 +670,7 @@ public final class Reconcile implements ApplyNow {
             return;
         }
         List<String> desks = s.seats().stream().map(Occupancy::endpointId).toList();
-        pbx.push(projections.user(s.occupant().orElseThrow(), desks));
+        pbx.push(withoutReadyAor(projections.user(s.occupant().orElseThrow(), desks), s, aorAt));
         dialplan.put(Projections.userFacts(target.id(), desks));
     }
 

@@ -38,12 +38,13 @@ class ReconcileTest {
     }
 
     @Test
-    void a_new_device_gets_its_own_sip_account_pushed_auth_first_and_no_notify() {
+    void a_new_device_gets_its_own_sip_account_pushed_every_aor_first_then_auth_and_endpoint_and_no_notify() {
         Reconcile.Pass pass = world.reconcile.runOnce();
 
         assertThat(pass).isEqualTo(new Reconcile.Pass(2, 0, 0));
-        assertThat(world.asterisk.operations()).startsWith("PUT auth/" + desk(MAC) + "-auth", "PUT aor/" + desk(MAC),
-                "PUT endpoint/" + desk(MAC));
+        // the first pass pushes everything: every AOR before any endpoint (each new AOR makes Asterisk read every endpoint)
+        assertThat(world.asterisk.operations()).containsExactly("PUT aor/" + desk(MAC), "PUT aor/101",
+                "PUT auth/" + desk(MAC) + "-auth", "PUT endpoint/" + desk(MAC), "PUT auth/101-auth", "PUT endpoint/101");
         String secret = ledger.read(tx -> tx.line(desk(MAC)).orElseThrow().secret());
         assertThat(secret).hasSizeGreaterThanOrEqualTo(20);
         assertThat(world.asterisk.auth(desk(MAC) + "-auth")).containsEntry("password", secret)
@@ -52,6 +53,63 @@ class ReconcileTest {
                 .containsEntry("transport", "transport-udp");
         assertThat(world.asterisk.auth("101-auth")).containsKey("password");
         assertThat(world.asterisk.notifies()).isEmpty();
+    }
+
+    @Test
+    void a_target_changed_after_its_aor_went_first_gets_its_aor_again_and_an_unreachable_asterisk_stops_the_aors() {
+        AtomicBoolean loginAtFirstAor = new AtomicBoolean(true);
+        List<String> aorPushes = new java.util.ArrayList<>();
+        List<List<String>> ownPushes = new java.util.ArrayList<>();
+        Pbx changing = new Pbx() {
+            @Override
+            public void push(List<PjsipObject> objects) {
+                if (objects.size() > 1) {
+                    ownPushes.add(objects.stream().map(o -> o.type().wire() + "/" + o.id()).toList());
+                }
+                if (objects.size() == 1 && objects.get(0).type() == PjsipObject.Type.AOR) {
+                    aorPushes.add(objects.get(0).id());
+                    if (loginAtFirstAor.getAndSet(false)) {
+                        world.pinLogin(MAC, "101", "4711"); // desk and user change between their AOR and their own push
+                    }
+                }
+                world.asterisk.push(objects);
+            }
+
+            @Override
+            public void remove(List<PjsipObject.Type> types, List<String> ids) {
+                world.asterisk.remove(types, ids);
+            }
+        };
+        Reconcile reconcile = new Reconcile(ledger, changing, world.asterisk, world.asterisk,
+                new Projections(PjsipProfile.defaults()), world.clock, NODE, Duration.ofSeconds(60));
+        world.asterisk.clearLog();
+
+        reconcile.runOnce();
+
+        // the login (its own push not through this Pbx) changed the desk after its AOR went: its own push holds the AOR
+        // again; the user's AOR went after the login, at the revision the user's own push then finds: left out
+        assertThat(aorPushes).containsExactly(desk(MAC), "101");
+        assertThat(ownPushes).containsExactly(
+                List.of("auth/" + desk(MAC) + "-auth", "aor/" + desk(MAC), "endpoint/" + desk(MAC)),
+                List.of("auth/101-auth", "endpoint/101"));
+        assertThat(world.asterisk.endpoint(desk(MAC))).containsEntry("aors", desk(MAC));
+
+        // nothing changed at the next full pass: each AOR once, the targets' own pushes without it
+        aorPushes.clear();
+        ownPushes.clear();
+        reconcile.asteriskRestarted();
+        reconcile.runOnce();
+        assertThat(aorPushes).containsExactly(desk(MAC), "101");
+        assertThat(ownPushes).containsExactly(List.of("auth/" + desk(MAC) + "-auth", "endpoint/" + desk(MAC)),
+                List.of("auth/101-auth", "endpoint/101"));
+
+        // Asterisk down at the next full pass: one AOR tried, then each target's own push finds out
+        aorPushes.clear();
+        world.asterisk.down(true);
+        reconcile.asteriskRestarted();
+        Reconcile.Pass pass = reconcile.runOnce();
+        assertThat(aorPushes).hasSize(1);
+        assertThat(pass.failed()).isEqualTo(2);
     }
 
     @Test
@@ -110,7 +168,8 @@ class ReconcileTest {
         restartAtNextPush.set(true);
         reconcile.runOnce();
 
-        assertThat(idleDuringPush).hasSize(2).containsOnly(false);
+        // two AORs, then the desk and the user
+        assertThat(idleDuringPush).hasSize(4).containsOnly(false);
         assertThat(reconcile.idle()).as("the restart that came during the pass is still due").isFalse();
         world.asterisk.clearLog();
         reconcile.runOnce();
@@ -297,6 +356,8 @@ class ReconcileTest {
         java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
         List<String> pushed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger aors = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger aorsAfterAnEndpoint = new java.util.concurrent.atomic.AtomicInteger();
         Pbx slow = new Pbx() {
             @Override
             public void push(List<PjsipObject> objects) {
@@ -307,7 +368,13 @@ class ReconcileTest {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                pushed.add(objects.get(objects.size() - 1).id());
+                PjsipObject last = objects.get(objects.size() - 1);
+                if (last.type() == PjsipObject.Type.ENDPOINT) {
+                    pushed.add(last.id());
+                } else {
+                    aorsAfterAnEndpoint.addAndGet(pushed.isEmpty() ? 0 : 1);
+                    aors.incrementAndGet();
+                }
                 inFlight.decrementAndGet();
                 world.asterisk.push(objects);
             }
@@ -326,6 +393,8 @@ class ReconcileTest {
 
             assertThat(most).hasValue(4);
             assertThat(pushed).hasSize(24).doesNotHaveDuplicates();
+            assertThat(aors).as("the first pass pushes each AOR alone first").hasValue(24);
+            assertThat(aorsAfterAnEndpoint).hasValue(0);
             int firstUser = pushed.indexOf(pushed.stream().filter(id -> !id.startsWith("hd-")).findFirst().orElseThrow());
             assertThat(pushed.subList(0, firstUser)).hasSize(12).allMatch(id -> id.startsWith("hd-"));
             assertThat(reconcile.idle()).isTrue();
