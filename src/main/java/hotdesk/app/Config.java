@@ -52,8 +52,8 @@ public final class Config {
                     + "Asterisk takes it a moment later (OK_PENDING when Asterisk did not take the last push); 100ms..30s: "
                     + "how long a caller waits for Asterisk to take it before hearing that the phone will update shortly "
                     + "(it still happens)"),
-            new Key("agi.login-concurrency", "0", "logins that do their work (read, PIN hash, write) at once; the others queue in arrival order. 0: twice the number of cores. A login is almost all CPU: more at once only slows each, and the one holding the ledger's write turn most"),
-            new Key("agi.login-queue-wait", "5s", "the longest a login queues for its turn (agi.login-concurrency) before the caller hears the error prompt (try again later); nothing is counted against the user or the desk"),
+            new Key("agi.login-concurrency", "0", "logins that do their work (read, PIN hash, write) at once; the others queue in arrival order. 0: eight per core. A login is almost all CPU: hundreds at once only slow each, and the one holding the ledger's write turn most"),
+            new Key("agi.login-queue-wait", "10s", "the longest a login queues for its turn (agi.login-concurrency) before the caller hears the error prompt (try again later); nothing is counted against the user or the desk"),
             new Key("agi.allowed-peers", "127.0.0.0/8,::1/128", "CIDRs of the Asterisk servers that may connect to FastAGI; "
                     + "any other peer is closed at once, before anything is read (security log WARN)"),
             new Key("agi.handshake-timeout", "3s", "how long a new FastAGI connection has to send its whole AGI environment "

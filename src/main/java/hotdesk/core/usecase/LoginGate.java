@@ -41,9 +41,14 @@ public final class LoginGate {
         return new LoginGate(Integer.MAX_VALUE / 2, Duration.ZERO);
     }
 
-    /** The size for a machine: twice its cores, so that one login's ledger round trips overlap another's hashing. */
+    /**
+     * The size for a machine: eight logins per core. Two per core turned logins away at 30/s through the real
+     * Asterisk on a loaded two-core machine (a login inside the gate also waits for the other writers: the
+     * reconciler's marks, the fetch journal), sixteen on two cores kept 30/s clean with own time p50 ≤ 0.6 s against
+     * ≤ 4.3 s with no gate (BENCHMARKS.md, "Login rush": the gate).
+     */
     public static int sizeFor(int cores) {
-        return Math.max(2, 2 * cores);
+        return Math.max(8, 8 * cores);
     }
 
     public int size() {

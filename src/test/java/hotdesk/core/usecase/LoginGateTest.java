@@ -67,9 +67,9 @@ class LoginGateTest {
     }
 
     @Test
-    void the_size_for_a_machine_is_twice_its_cores_and_at_least_two() {
-        assertThat(LoginGate.sizeFor(2)).isEqualTo(4);
-        assertThat(LoginGate.sizeFor(1)).isEqualTo(2);
-        assertThat(LoginGate.sizeFor(0)).isEqualTo(2);
+    void the_size_for_a_machine_is_eight_per_core_and_at_least_eight() {
+        assertThat(LoginGate.sizeFor(2)).isEqualTo(16);
+        assertThat(LoginGate.sizeFor(1)).isEqualTo(8);
+        assertThat(LoginGate.sizeFor(0)).isEqualTo(8);
     }
 }
