@@ -135,6 +135,16 @@ public final class SelfServiceServer implements AutoCloseable {
             route(cfg, "POST", "/desk/{key}/logout", this::deskLogOut);
             cfg.routes.error(404, this::notFound);
             cfg.routes.error(405, this::notFound);
+            cfg.routes.exception(hotdesk.core.usecase.LoginGate.Busy.class, (e, ctx) -> {
+                // an overload, not a fault: nothing was done, and the caller may try again in a moment
+                log.warn("self-service request {} {} turned away: {}", ctx.method(), shownPath(ctx), e.getMessage());
+                ctx.header("Retry-After", "5");
+                if (api(ctx)) {
+                    error(ctx, 503, "busy", "too many logins at once; try again in a few seconds");
+                } else {
+                    page(ctx, 503, Pages.message("Busy", "Many people are logging in right now. Please try again in a few seconds."));
+                }
+            });
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 log.error("self-service request {} {} failed", ctx.method(), shownPath(ctx), e);
                 if (api(ctx)) {

@@ -555,6 +555,30 @@ class SelfServiceServerTest {
     }
 
     @Test
+    void a_page_login_turned_away_by_a_full_gate_gets_503_with_retry_after_and_changes_nothing() {
+        hotdesk.core.usecase.LoginGate gate = new hotdesk.core.usecase.LoginGate(1, Duration.ofMillis(20));
+        server.close();
+        server = new SelfServiceServer(new SelfServiceSettings("127.0.0.1", 0, Optional.empty(), "", 10, 60),
+                new SelfServiceServer.Uses(tokens, new SelfServiceCodes(world.issueOtp, world.ledger, world.clock), deskKeys,
+                        new LogIn(world.ledger, world.hasher, world.seating, world.reconcile, world.clock,
+                                hotdesk.core.port.DeskEvents.none(), hotdesk.core.port.Telemetry.none(), gate),
+                        world.logOut, world.clock));
+        server.start();
+        HttpResponse<String> busy;
+        try (LogCapture logs = LogCapture.of(LogCapture.EVERYTHING); hotdesk.core.usecase.LoginGate.Entry full = gate.enter()) {
+            busy = signIn("101", PIN);
+            assertThat(logs.events()).noneSatisfy(e -> assertThat(e.getLevel().toString()).isEqualTo("ERROR"));
+        }
+
+        assertThat(busy.statusCode()).isEqualTo(503);
+        assertThat(busy.headers().firstValue("Retry-After")).contains("5");
+        assertThat(busy.body()).contains("try again in a few seconds");
+        Optional<hotdesk.core.model.Occupancy> seated = world.ledger.read(tx -> tx.occupancyOfLine(hotdesk.core.model.Mac.parse(MAC).endpointId()));
+        assertThat(seated).isEmpty();
+        assertThat(signIn("101", PIN).statusCode()).isEqualTo(200); // the turn given back
+    }
+
+    @Test
     void failed_page_logins_go_to_the_security_log_without_the_pin() {
         try (LogCapture security = LogCapture.of("hotdesk.security")) {
             signIn("101", "0913");
