@@ -18,6 +18,8 @@ final class Call {
 
     static final String RESULT_VARIABLE = "HOTDESK_RESULT";
     static final String USER_VARIABLE = "HOTDESK_USER";
+    /** The channel name of every desk line begins so: PJSIP, then the endpoint's {@code hd-} prefix. */
+    static final String DESK_CHANNEL_PREFIX = "PJSIP/hd-";
 
     private static final Logger LOG = LoggerFactory.getLogger(Call.class);
 
@@ -54,6 +56,16 @@ final class Call {
 
     void answer() throws AgiException {
         channel.answer();
+    }
+
+    /**
+     * Whether the channel's name, from the AGI environment, is that of a desk line ({@code PJSIP/hd-…}): a
+     * hint that costs no command, so a login can start its prompt at once. Only {@link #endpoint()}
+     * decides who the desk is; a name without the prefix is never a desk (desk lines are all {@code hd-…}).
+     */
+    boolean namedLikeADesk() {
+        String name = request.getChannel();
+        return name != null && name.startsWith(DESK_CHANNEL_PREFIX);
     }
 
     /**

@@ -8,8 +8,9 @@ import java.time.Duration;
 
 /**
  * {@code hotdesk-login}: extension (AGI argument 1, or asked for) and PIN (asked for, up to
- * {@code pinAttempts} tries), then {@link LogIn}. The desk is the calling channel's endpoint only.
- * A malformed extension is a bad credential like any other. Stateless, thread-safe.
+ * {@code pinAttempts} tries), then {@link LogIn}. The desk is the calling channel's endpoint only,
+ * checked after the digits are in (a channel not named like a desk line is refused at once). A malformed
+ * extension is a bad credential like any other. Stateless, thread-safe.
  */
 final class LoginAgiScript extends HotdeskScript {
 
@@ -31,12 +32,15 @@ final class LoginAgiScript extends HotdeskScript {
     @Override
     void run(Call call) throws AgiException {
         call.answer();
-        String endpoint = call.endpoint();
         String typed = withoutTerminator(call.firstArgument());
-        if (endpoint.isEmpty() || !logIn.isDesk(endpoint)) {
-            notADesk(call, "pin", typed, endpoint);
+        if (!call.namedLikeADesk()) {
+            // no desk line is named otherwise: refused before anything is asked, with the endpoint in the log
+            notADesk(call, "pin", typed, call.endpoint());
             return;
         }
+        // The prompts come first, before any lookup: DTMF that reaches Asterisk while it waits for the next AGI
+        // command is dropped, so every command before GET DATA widens the window in which a caller who types
+        // ahead loses digits (under load, most of all). Which desk it is, is checked once the digits are in.
         if (typed.isEmpty()) {
             typed = withoutTerminator(call.ask(prompts.enterExtension(), digitTimeout, MAX_EXTENSION_DIGITS));
             if (typed.isEmpty()) {
@@ -45,11 +49,19 @@ final class LoginAgiScript extends HotdeskScript {
             }
         }
         Extension extension = Extension.isValid(typed) ? new Extension(typed) : null;
+        String endpoint = null;
         for (int attempt = 1; attempt <= pinAttempts; attempt++) {
             String pin = call.ask(prompts.enterPin(), digitTimeout, MAX_PIN_DIGITS);
             if (pin.isEmpty()) {
                 noInput(call);
                 return;
+            }
+            if (endpoint == null) {
+                endpoint = call.endpoint();
+                if (endpoint.isEmpty() || !logIn.isDesk(endpoint)) {
+                    notADesk(call, "pin", typed, endpoint);
+                    return;
+                }
             }
             // The login runs only on complete input: a hang-up during GET DATA never gets here.
             LogIn.Result result = extension == null

@@ -445,6 +445,34 @@ class HotdeskAgiServerTest {
     }
 
     @Test
+    void the_pin_prompt_is_the_first_command_after_answer_so_digits_typed_ahead_are_not_dropped() {
+        // Asterisk drops DTMF that arrives while it waits for the next AGI command: nothing may come between
+        // ANSWER and GET DATA, the desk's lookup included, which follows the digits
+        Transcript t = login("101").enters(PIN + "#").run(server.port());
+
+        assertThat(t.commands()).startsWith("ANSWER", "GET DATA \"agent-pass\" 5000 8");
+        assertThat(t.commands()).contains("GET FULL VARIABLE \"${CHANNEL(endpoint)}\"");
+        assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("OK");
+    }
+
+    @Test
+    void a_line_named_like_a_desk_that_is_no_desk_is_refused_once_the_pin_is_in_and_nothing_is_counted() {
+        String ghost = "hd-00156500dead";
+        int auditBefore = ledger.audit().size();
+
+        Transcript t = login("101").fromEndpoint(ghost).enters(PIN).run(server.port());
+
+        assertThat(t.variable("HOTDESK_RESULT")).isEqualTo("NOT_A_DESK");
+        assertThat(t.prompted()).containsExactly("agent-pass");
+        assertThat(t.played()).containsExactly("feature-not-avail-line");
+        assertThat(ledger.audit()).hasSize(auditBefore);
+        assertThat(failures(LogIn.userKey(ALICE))).isZero();
+        assertThat(failures(LogIn.deskKey(ghost))).isZero();
+        assertThat(logs.events("hotdesk.security")).singleElement()
+                .satisfies(e -> assertThat(e.getFormattedMessage()).contains("reason=NOT_A_DESK").contains("desk=" + ghost));
+    }
+
+    @Test
     void a_local_channel_is_refused_before_anything_is_asked_or_written() {
         int auditBefore = ledger.audit().size();
 

@@ -165,9 +165,21 @@ public final class RushBench {
             System.out.printf("%nOK: the dialplan branched on hotdesk-result,OK; refused: no result (UNAVAILABLE); own time: "
                     + "hotdesk_login_duration_seconds (LogIn, PIN hashing and apply wait included) over the step%n");
             int round = 0;
+            // -Drush.warmup=N: N logins at -Drush.warmup-rate (20/s) through hotdesk before the first step, so the steps
+            // measure a server in its steady state (a fresh JVM spends a third of its CPU compiling for its first ~500)
+            int warmup = Integer.getInteger("rush.warmup", 0);
+            List<int[]> steps = new ArrayList<>();
+            if (warmup > 0) {
+                steps.add(new int[] {Integer.getInteger("rush.warmup-rate", 20), Math.min(desks, warmup), 1});
+            }
             for (int rate : rates) {
-                int calls = Math.min(desks, rate * STEP_SECONDS);
-                for (String target : List.of("hotdesk", "mirror")) {
+                steps.add(new int[] {rate, Math.min(desks, rate * STEP_SECONDS), 0});
+            }
+            for (int[] step : steps) {
+                int rate = step[0];
+                int calls = step[1];
+                boolean warming = step[2] == 1;
+                for (String target : warming ? List.of("hotdesk") : List.of("hotdesk", "mirror")) {
                     round++;
                     Process proc = target.equals("hotdesk") ? server : mirror;
                     swapAgi(asterisk, extensions, target.equals("hotdesk") ? mirrorAgi : hotdeskAgi,
@@ -202,7 +214,7 @@ public final class RushBench {
                     double pct = 100.0 * ok / calls;
                     String own = target.equals("hotdesk") ? quantiles(before, after) : "-";
                     String logins = target.equals("hotdesk") ? loginDeltas(before, after).toString() : "-";
-                    System.out.printf("%-7s %3d/s %4d calls: OK %5.1f%% %s, refused %d, results %s, logins %s, own time %s, "
+                    System.out.printf((warming ? "warm-up " : "") + "%-7s %3d/s %4d calls: OK %5.1f%% %s, refused %d, results %s, logins %s, own time %s, "
                                     + "CPU %.1f ms/login (%.1f s in %.0f s), RSS %s, sipp %s, load %s%n",
                             target, rate, calls, pct, pct >= 99 ? "clean" : "NOT CLEAN", refused, results, logins, own,
                             ok == 0 ? 0.0 : cpu * 10.0 / ok, cpu / 100.0, wall, rss(proc.pid()), sipp, loadAverage());
@@ -537,7 +549,7 @@ public final class RushBench {
 
     /**
      * The no-op FastAGI login: one thread per connection, the AGI commands hotdesk's {@code hotdesk-login} sends
-     * for a PIN login dialled as {@code *70} (ANSWER, the endpoint, the extension, the PIN, HOTDESK_USER,
+     * for a PIN login dialled as {@code *70} (ANSWER, the extension, the PIN, the endpoint, HOTDESK_USER,
      * HOTDESK_RESULT, the OK prompt), and OK when the digits are the user's, else BAD_PIN. No ledger, no hashing.
      * Usage: {@code mirror <port> <desks> <digit-timeout>}.
      */
@@ -567,9 +579,9 @@ public final class RushBench {
                     // the AGI environment
                 }
                 command(in, out, "ANSWER");
-                command(in, out, "GET FULL VARIABLE \"${CHANNEL(endpoint)}\"");
                 String ext = strip(command(in, out, "GET DATA \"extension\" " + timeout + " 10"));
                 String pin = strip(command(in, out, "GET DATA \"agent-pass\" " + timeout + " 8"));
+                command(in, out, "GET FULL VARIABLE \"${CHANNEL(endpoint)}\"");
                 boolean ok = pin.equals(pins.get(ext));
                 if (!ok) {
                     System.out.printf("mirror: digits ext=%s pin=%s are not a user's (lost or late digits)%n", ext, pin);
