@@ -189,9 +189,7 @@ public final class CliBench {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return hotdesk.testing.RealAsterisk.freeTcpPort();
     }
 
     private static double secondsSince(long t) {

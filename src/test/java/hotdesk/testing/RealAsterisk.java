@@ -262,17 +262,55 @@ public final class RealAsterisk implements AutoCloseable {
         }
     }
 
-    /** A port free right now on loopback (a small race with other processes is accepted in tests). */
+    /**
+     * A TCP port free right now on loopback, drawn from below the kernel's ephemeral range. A port the kernel hands
+     * out for {@code bind(0)} comes from the same range it uses for the local end of outgoing connections, so a
+     * keep-alive connection made between choosing the port and listening on it could take it (a CI run failed with
+     * "Address already in use" that way). Below the range only another test's choice can collide.
+     */
     public static int freeTcpPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+        IOException last = null;
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = candidatePort();
+            try (ServerSocket s = new ServerSocket()) {
+                s.setReuseAddress(false);
+                s.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+                return port;
+            } catch (IOException taken) {
+                last = taken;
+            }
         }
+        throw new IOException("no free TCP port below the ephemeral range after 200 tries", last);
     }
 
-    /** A UDP port free right now on loopback. */
+    /** A UDP port free right now on loopback, drawn from below the kernel's ephemeral range like {@link #freeTcpPort}. */
     public static int freeUdpPort() throws IOException {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+        IOException last = null;
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = candidatePort();
+            try (DatagramSocket s = new DatagramSocket(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
+                return port;
+            } catch (IOException taken) {
+                last = taken;
+            }
+        }
+        throw new IOException("no free UDP port below the ephemeral range after 200 tries", last);
+    }
+
+    private static final int EPHEMERAL_LOW = ephemeralLow();
+
+    private static int candidatePort() {
+        return 10_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(EPHEMERAL_LOW - 10_000);
+    }
+
+    /** The lowest port of the kernel's ephemeral range (Linux's default 32768 where it cannot be read). */
+    private static int ephemeralLow() {
+        try {
+            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            int low = Integer.parseInt(range.split("\\s+")[0]);
+            return low > 12_000 ? low : 32_768;
+        } catch (IOException | RuntimeException unreadable) {
+            return 32_768;
         }
     }
 }
