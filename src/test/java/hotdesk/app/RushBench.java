@@ -35,11 +35,14 @@ import java.util.regex.Pattern;
  * {@code serve} as its own JVM with the options {@code scripts/hotdesk} sets by default, desk lines pushed with
  * {@code dtmf_mode=info} and media on loopback. SIPp calls {@code *70} from desk endpoints, waits out the
  * extension prompt, sends the extension and {@code #} as SIP INFO digits, waits out the PIN prompt, sends the
- * PIN and {@code #}, then waits for Asterisk's BYE. In round k user i logs in at desk (i + k) mod N, so every
- * login moves a user and replaces an occupant.
+ * PIN and {@code #}, then waits for Asterisk's BYE. A share of each step's calls ({@code -Drush.otp-share}, 0.25)
+ * logs in with a one-time code instead, dialled as {@code 00*<code>} by a second SIPp process at that share of
+ * the rate; the codes come from the self-service API with an integration token just before the step, as an
+ * intranet page would fetch them. In round k user i logs in at desk (i + k) mod N, so every login moves a user
+ * and replaces an occupant.
  *
  * <p>Each rate runs twice on the same Asterisk: against hotdesk, then against the mirror, a no-op FastAGI
- * server ({@link Mirror}, its own JVM) that sends the same AGI commands hotdesk sends for a PIN login and sets
+ * server ({@link Mirror}, its own JVM) that sends the same AGI commands hotdesk sends for a PIN or code login and sets
  * {@code HOTDESK_RESULT=OK} when the digits it got are the user's. The dialplan is the generated one; only
  * its {@code agi://} target is swapped ({@code dialplan reload}). A call is OK when the dialplan branched on
  * {@code hotdesk-result,OK} (Asterisk's messages log, verbose 3), the same test for both. Not a test: run it
@@ -50,6 +53,9 @@ public final class RushBench {
     private static final String JAVA_OPTS = System.getenv().getOrDefault("HOTDESK_JAVA_OPTS", ScaleBenchOptions.defaults());
     /** Calls per step at most: rate × this many seconds, capped at the number of desks. */
     private static final int STEP_SECONDS = Integer.getInteger("rush.seconds", 10);
+    /** The share of each step's calls that log in with a one-time code ({@code -Drush.otp-share}, default 0.25). */
+    private static final double OTP_SHARE = Double.parseDouble(System.getProperty("rush.otp-share", "0.25"));
+    private static final Pattern CODE = Pattern.compile("\"code\"\\s*:\\s*\"([0-9]{6})\"");
     private static final Pattern RESULT = Pattern.compile("Executing \\[([A-Z_]+)@hotdesk-result:1\\]");
     private static final Pattern LOGINS = Pattern.compile("(?m)^hotdesk_logins_total\\{result=\"([a-z_]+)\",?\\} ([0-9.E]+)");
     private static final Pattern BUCKET = Pattern.compile("(?m)^hotdesk_login_duration_seconds_bucket\\{([^}]*)\\} ([0-9.E+]+)");
@@ -93,6 +99,12 @@ public final class RushBench {
         settings.put("pjsip.endpoint.dtmf_mode", "info");
         settings.put("pjsip.endpoint.media_address", "127.0.0.1");
         settings.put("pjsip.endpoint.bind_rtp_to_media_address", "yes");
+        // one-time codes come from the self-service API (an integration token), as an intranet page would get them
+        int apiPort = RealAsterisk.freeTcpPort();
+        settings.put("self-service.port", Integer.toString(apiPort));
+        settings.put("self-service.max-requests-per-token", "100000");
+        settings.put("self-service.max-requests-per-address", "100000");
+        settings.put("otp.validity", "10m");
         for (String extra : System.getProperty("rush.settings", "").split(",")) {
             if (extra.contains("=")) {
                 settings.put(extra.substring(0, extra.indexOf('=')).strip(), extra.substring(extra.indexOf('=') + 1).strip());
@@ -119,6 +131,11 @@ public final class RushBench {
             CliRun.ok(settings, "user", "import", dir.resolve("users.csv").toString());
             CliRun.ok(settings, "device", "import", dir.resolve("devices.csv").toString());
             System.out.printf("imported %d users and %d devices in %.1f s (default PBKDF2 iterations)%n", desks, desks, secondsSince(t));
+            Matcher tokenLine = Pattern.compile("hdt_[A-Za-z0-9_-]+").matcher(CliRun.ok(settings, "api-token", "add", "rush"));
+            String apiToken = tokenLine.find() ? tokenLine.group() : null;
+            if (OTP_SHARE > 0 && apiToken == null) {
+                throw new IllegalStateException("api-token add printed no token");
+            }
 
             Path props = dir.resolve("hotdesk.properties");
             Properties p = new Properties();
@@ -160,7 +177,9 @@ public final class RushBench {
 
             Path work = Files.createDirectories(dir.resolve("sipp"));
             Path scenario = work.resolve("rush.xml");
-            Files.writeString(scenario, scenario());
+            Files.writeString(scenario, scenario(false));
+            Path otpScenario = work.resolve("rush-otp.xml");
+            Files.writeString(otpScenario, scenario(true));
             Path extensions = asterisk.dir().resolve("etc/hotdesk/extensions_hotdesk.conf");
             System.out.printf("%nOK: the dialplan branched on hotdesk-result,OK; refused: no result (UNAVAILABLE); own time: "
                     + "hotdesk_login_duration_seconds (LogIn, PIN hashing and apply wait included) over the step%n");
@@ -185,25 +204,55 @@ public final class RushBench {
                     swapAgi(asterisk, extensions, target.equals("hotdesk") ? mirrorAgi : hotdeskAgi,
                             target.equals("hotdesk") ? hotdeskAgi : mirrorAgi);
                     Path inject = work.resolve("round-" + round + ".csv");
+                    Path otpInject = work.resolve("round-" + round + "-otp.csv");
                     List<String> lines = new ArrayList<>(List.of("SEQUENTIAL"));
+                    List<String> otpLines = new ArrayList<>(List.of("SEQUENTIAL"));
+                    long issue0 = System.nanoTime();
                     for (int i = 0; i < calls; i++) {
                         int desk = (i + round) % desks;
                         String ext = ScaleBench.extension(i);
-                        String pin = ScaleBench.pin(i);
-                        StringBuilder line = new StringBuilder("[authentication username=" + endpoints.get(desk) + " password="
-                                + secrets.get(desk) + "];" + endpoints.get(desk));
-                        for (char c : (ext + "#" + pin + "#").toCharArray()) {
+                        String auth = "[authentication username=" + endpoints.get(desk) + " password=" + secrets.get(desk) + "];"
+                                + endpoints.get(desk);
+                        if (isOtpCall(i)) {
+                            // the mirror takes any code: it sends hotdesk's commands and checks nothing
+                            String code = target.equals("hotdesk") ? issueCode(http, apiPort, apiToken, ext) : "%06d".formatted(i);
+                            otpLines.add(auth + ";00*" + code);
+                            continue;
+                        }
+                        StringBuilder line = new StringBuilder(auth);
+                        for (char c : (ext + "#" + ScaleBench.pin(i) + "#").toCharArray()) {
                             line.append(';').append(c);
                         }
                         lines.add(line.toString());
                     }
+                    if (otpLines.size() > 1 && target.equals("hotdesk")) {
+                        System.out.printf("        %d one-time codes issued through the API in %.1f s%n", otpLines.size() - 1,
+                                secondsSince(issue0));
+                    }
                     Files.write(inject, lines);
+                    Files.write(otpInject, otpLines);
                     long logFrom = Files.size(asterisk.dir().resolve("log/messages.log"));
                     String before = metrics(http, metricsPort);
                     long cpu0 = cpuTicks(proc.pid());
                     Map<String, Long> threads0 = threadTicks(proc.pid());
                     long w0 = System.nanoTime();
-                    String sipp = sipp(kit, asterisk, work, scenario, inject, rate, calls);
+                    int otpCalls = otpLines.size() - 1;
+                    int otpRate = (int) Math.round(rate * OTP_SHARE);
+                    String sipp;
+                    if (otpCalls > 0 && otpRate > 0) {
+                        // two SIPp processes side by side: PIN logins at the rest of the rate, code logins at their share
+                        var otpRun = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                            try {
+                                return sipp(kit, asterisk, work.resolve("otp"), otpScenario, otpInject, otpRate, otpCalls);
+                            } catch (IOException | InterruptedException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        });
+                        sipp = "PIN " + sipp(kit, asterisk, work, scenario, inject, rate - otpRate, calls - otpCalls)
+                                + ", code " + otpRun.join();
+                    } else {
+                        sipp = sipp(kit, asterisk, work, scenario, inject, rate, calls);
+                    }
                     double wall = secondsSince(w0);
                     Thread.sleep(1000);
                     long cpu = cpuTicks(proc.pid()) - cpu0;
@@ -249,9 +298,32 @@ public final class RushBench {
         }
     }
 
+    /** Whether call i of a step logs in with a one-time code: every k-th call, k from the share. */
+    static boolean isOtpCall(int i) {
+        if (OTP_SHARE <= 0) {
+            return false;
+        }
+        int every = (int) Math.max(1, Math.round(1 / OTP_SHARE));
+        return i % every == every - 1;
+    }
+
+    /** A one-time code for {@code extension} from the self-service API, with the integration token. */
+    private static String issueCode(HttpClient http, int port, String token, String extension) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/otp"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"extension\":\"" + extension + "\"}"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        Matcher m = CODE.matcher(r.body());
+        if (r.statusCode() != 201 || !m.find()) {
+            throw new IllegalStateException("POST /api/v1/otp for " + extension + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return m.group(1);
+    }
+
     /** Runs one step; returns SIPp's own count of successful and failed calls. */
     private static String sipp(Path kit, RealAsterisk asterisk, Path work, Path scenario, Path inject, int rate, int calls)
             throws IOException, InterruptedException {
+        Files.createDirectories(work);
         int sipPort = RealAsterisk.freeUdpPort();
         int mediaPort = 10_000 + (sipPort % 4_000) * 2;
         long limit = calls / rate + 60;
@@ -284,12 +356,14 @@ public final class RushBench {
      * the extension prompt, extension and # as INFO digits, the PIN prompt, PIN and #, then Asterisk's BYE
      * (the caller hangs up after 30 s without one).
      */
-    static String scenario() {
+    static String scenario(boolean otp) {
         StringBuilder x = new StringBuilder("<?xml version=\"1.0\" encoding=\"ISO-8859-1\" ?>\n<scenario name=\"hotdesk rush\">\n");
         String from = "From: <sip:[field1]@[remote_ip]:[remote_port]>;tag=[pid]SIPpTag[call_number]";
-        String to = "To: <sip:[service]@[remote_ip]:[remote_port]>";
+        // a code login dials 00*<code> (the injection file's third field); a PIN login dials *70 (SIPp's service)
+        String dialled = otp ? "[field2]" : "[service]";
+        String to = "To: <sip:" + dialled + "@[remote_ip]:[remote_port]>";
         String invite = """
-                  INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+                  INVITE sip:%s@[remote_ip]:[remote_port] SIP/2.0
                   Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
                   %s
                   %s
@@ -311,14 +385,14 @@ public final class RushBench {
                   a=rtpmap:101 telephone-event/8000
                   a=sendrecv
                 """;
-        x.append("  <send retrans=\"500\"><![CDATA[\n").append(invite.formatted(from, to, 1, "")).append("  ]]></send>\n");
+        x.append("  <send retrans=\"500\"><![CDATA[\n").append(invite.formatted(dialled, from, to, 1, "")).append("  ]]></send>\n");
         x.append("  <recv response=\"100\" optional=\"true\"/>\n");
         x.append("  <recv response=\"401\" auth=\"true\"/>\n");
         x.append("  <send><![CDATA[\n  ACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0\n")
                 .append("  Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]\n")
                 .append("  ").append(from).append("\n  [last_To:]\n  Call-ID: [call_id]\n  CSeq: 1 ACK\n")
                 .append("  Max-Forwards: 70\n  Content-Length: 0\n\n  ]]></send>\n");
-        x.append("  <send retrans=\"500\"><![CDATA[\n").append(invite.formatted(from, to, 2, "[field0]\n                  "))
+        x.append("  <send retrans=\"500\"><![CDATA[\n").append(invite.formatted(dialled, from, to, 2, "[field0]\n                  "))
                 .append("  ]]></send>\n");
         x.append("  <recv response=\"100\" optional=\"true\"/>\n");
         x.append("  <recv response=\"180\" optional=\"true\"/>\n");
@@ -330,8 +404,10 @@ public final class RushBench {
                 .append("  Max-Forwards: 70\n  Content-Length: 0\n\n  ]]></send>\n");
         int cseq = 3;
         // fields 2..7: the extension (5 digits) and #; fields 8..14: the PIN (6 digits) and #
-        x.append("  <pause milliseconds=\"").append(EXTENSION_PROMPT_MS + MARGIN_MS).append("\"/>\n");
-        for (int field = 2; field <= 14; field++) {
+        if (!otp) {
+            x.append("  <pause milliseconds=\"").append(EXTENSION_PROMPT_MS + MARGIN_MS).append("\"/>\n");
+        }
+        for (int field = 2; field <= (otp ? 1 : 14); field++) {
             if (field == 8) {
                 x.append("  <pause milliseconds=\"").append(PIN_PROMPT_MS + MARGIN_MS).append("\"/>\n");
             }
@@ -575,8 +651,19 @@ public final class RushBench {
         private static void serve(Socket s, Map<String, String> pins, long timeout) {
             try (s; BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
                  OutputStream out = s.getOutputStream()) {
+                boolean otp = false;
                 for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
-                    // the AGI environment
+                    // the AGI environment: which script the dialplan asked for
+                    otp |= line.startsWith("agi_network_script: hotdesk-otp");
+                }
+                if (otp) {
+                    // hotdesk-otp: ANSWER, the endpoint, then the result as for a PIN
+                    command(in, out, "ANSWER");
+                    command(in, out, "GET FULL VARIABLE \"${CHANNEL(endpoint)}\"");
+                    command(in, out, "SET VARIABLE \"HOTDESK_USER\" \"0\"");
+                    command(in, out, "SET VARIABLE \"HOTDESK_RESULT\" \"OK\"");
+                    command(in, out, "STREAM FILE \"activated\" \"\"");
+                    return;
                 }
                 command(in, out, "ANSWER");
                 String ext = strip(command(in, out, "GET DATA \"extension\" " + timeout + " 10"));
