@@ -41,6 +41,10 @@ final class LoginAgiScript extends HotdeskScript {
         // The prompts come first, before any lookup: DTMF that reaches Asterisk while it waits for the next AGI
         // command is dropped, so every command before GET DATA widens the window in which a caller who types
         // ahead loses digits (under load, most of all). Which desk it is, is checked once the digits are in.
+        // Sending the PIN's GET DATA early does not close the gap (tried on Asterisk 22.10.1): a command that
+        // arrives while GET DATA waits for digits ends it with the digit 1 ("The FD we were waiting for has
+        // something waiting. Waitfordigit returning numeric 1"), and commands that arrive in one read wait in
+        // Asterisk's stdio buffer until more bytes come.
         if (typed.isEmpty()) {
             typed = withoutTerminator(call.ask(prompts.enterExtension(), digitTimeout, MAX_EXTENSION_DIGITS));
             if (typed.isEmpty()) {
