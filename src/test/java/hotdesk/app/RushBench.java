@@ -269,6 +269,9 @@ public final class RushBench {
                             ok == 0 ? 0.0 : cpu * 10.0 / ok, cpu / 100.0, wall, rss(proc.pid()), sipp, loadAverage());
                     if (target.equals("hotdesk")) {
                         System.out.printf("        CPU by thread: %s%n", byThread(threads0, threadTicks(proc.pid()), cpu));
+                        if (results.containsKey("LOCKED") || results.containsKey("BAD_PIN")) {
+                            System.out.printf("        lockouts now: %s%n", lockouts(settings, desks));
+                        }
                     }
                     Thread.sleep(3000);
                 }
@@ -286,6 +289,41 @@ public final class RushBench {
             }
             asterisk.close();
         }
+    }
+
+    private static final Pattern LOCK = Pattern.compile("\"extension\"\\s*:\\s*(?:\"([^\"]*)\"|null)");
+
+    /**
+     * The ledger's lockouts (from {@code status --json}) by kind: a desk, a real user's extension (one of the bench's
+     * users), or an extension no user has (digits lost before the prompt, such as {@code 0023} for {@code 20023}).
+     */
+    private static String lockouts(Map<String, String> settings, int users) {
+        String json = CliRun.ok(settings, "status", "--security", "--json");
+        int locks = json.indexOf("\"locks\"");
+        if (locks < 0) {
+            return "(status --json has no locks)";
+        }
+        int end = json.indexOf(']', locks);
+        Matcher m = LOCK.matcher(json.substring(locks, end < 0 ? json.length() : end));
+        int desk = 0;
+        int user = 0;
+        int phantom = 0;
+        List<String> users0 = new ArrayList<>();
+        while (m.find()) {
+            String ext = m.group(1);
+            if (ext == null) {
+                desk++;
+            } else if (ext.matches("2[0-9]{4}") && Integer.parseInt(ext) - 20000 < users) {
+                user++;
+                if (users0.size() < 5) {
+                    users0.add(ext);
+                }
+            } else {
+                phantom++;
+            }
+        }
+        return "%d desk(s), %d real user(s)%s, %d extension(s) no user has".formatted(desk, user,
+                users0.isEmpty() ? "" : " " + users0, phantom);
     }
 
     private static void swapAgi(RealAsterisk asterisk, Path extensions, String from, String to) throws IOException {
