@@ -269,7 +269,7 @@ public final class RushBench {
                             ok == 0 ? 0.0 : cpu * 10.0 / ok, cpu / 100.0, wall, rss(proc.pid()), sipp, loadAverage());
                     if (target.equals("hotdesk")) {
                         System.out.printf("        CPU by thread: %s%n", byThread(threads0, threadTicks(proc.pid()), cpu));
-                        if (results.containsKey("LOCKED") || results.containsKey("BAD_PIN")) {
+                        if (ok < calls) {
                             System.out.printf("        lockouts now: %s%n", lockouts(settings, desks));
                         }
                     }
