@@ -3,6 +3,8 @@ package hotdesk.core.usecase;
 import hotdesk.core.model.AuditEntry;
 import hotdesk.core.model.Extension;
 import hotdesk.core.model.OtpRecord;
+import hotdesk.core.model.SecretHash;
+import hotdesk.core.model.User;
 import hotdesk.core.policy.SecretHasher;
 import hotdesk.core.port.Ledger;
 
@@ -10,6 +12,10 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Issues a 6-digit one-time login code for a user: valid for {@code validity} (2 minutes by default),
@@ -49,29 +55,69 @@ public final class IssueOtp {
         this.clock = clock;
     }
 
+    /**
+     * Draws and hashes the code outside any write transaction: the collision check verifies it against every live
+     * code (a PBKDF2 derivation each), which must not hold the ledger's write lock while logins wait for it. The
+     * write transaction then checks only the codes issued since the read, and draws again if one of them collides.
+     */
     public Result issue(Extension extension, String actor) {
-        return ledger.transact(tx -> {
-            var user = tx.user(extension);
-            if (user.isEmpty()) {
-                return new UnknownUser();
+        for (int attempt = 1; ; attempt++) {
+            Look look = ledger.read(tx -> new Look(tx.user(extension), tx.liveOtps(clock.instant())));
+            Result refused = refusal(look.user());
+            if (refused != null) {
+                return refused;
             }
-            if (!user.get().hotdeskEnabled() || !user.get().enabled()) {
-                return new NotAllowed();
-            }
-            Instant now = clock.instant();
-            var live = tx.liveOtps(now);
             String code;
             do {
                 code = String.format("%06d", random.nextInt(1_000_000));
-            } while (collides(code, live, extension));
-            Instant expires = now.plus(validity);
-            tx.replaceOtp(extension, new OtpRecord(0, extension, hasher.hash(code), expires));
-            tx.audit(new AuditEntry(now, actor, "otp.issue", extension.value(), "expires=" + expires));
-            return new Issued(code, expires);
-        });
+            } while (collides(code, look.live(), extension));
+            SecretHash hash = hasher.hash(code);
+            Set<Long> seen = look.live().stream().map(OtpRecord::id).collect(Collectors.toSet());
+            String drawn = code;
+            boolean last = attempt >= MAX_ATTEMPTS;
+            Result result = ledger.transact(tx -> {
+                Result now = refusal(tx.user(extension));
+                if (now != null) {
+                    return now;
+                }
+                Instant at = clock.instant();
+                List<OtpRecord> since = tx.liveOtps(at).stream().filter(r -> !seen.contains(r.id())).toList();
+                // codes issued meanwhile are few; the last attempt checks them here rather than give up
+                if (!since.isEmpty() && (!last ? anyOtherOwner(since, extension) : collides(drawn, since, extension))) {
+                    return null;
+                }
+                Instant expires = at.plus(validity);
+                tx.replaceOtp(extension, new OtpRecord(0, extension, hash, expires));
+                tx.audit(new AuditEntry(at, actor, "otp.issue", extension.value(), "expires=" + expires));
+                return new Issued(drawn, expires);
+            });
+            if (result != null) {
+                return result;
+            }
+        }
     }
 
-    private boolean collides(String code, java.util.List<OtpRecord> live, Extension owner) {
+    /** Attempts before the codes issued meanwhile are checked inside the write transaction. */
+    static final int MAX_ATTEMPTS = 3;
+
+    private record Look(Optional<User> user, List<OtpRecord> live) {
+    }
+
+    private static Result refusal(Optional<User> user) {
+        if (user.isEmpty()) {
+            return new UnknownUser();
+        }
+        if (!user.get().hotdeskEnabled() || !user.get().enabled()) {
+            return new NotAllowed();
+        }
+        return null;
+    }
+
+    private static boolean anyOtherOwner(List<OtpRecord> records, Extension owner) {
+        return records.stream().anyMatch(r -> !r.extension().equals(owner));
+    }
+
+    private boolean collides(String code, List<OtpRecord> live, Extension owner) {
         return live.stream().filter(r -> !r.extension().equals(owner)).anyMatch(r -> hasher.verify(code, r.hash()));
     }
 }
