@@ -32,7 +32,7 @@ public final class FanvilProfile implements VendorProfile {
 
     private static final Pattern DESK_FILE = Pattern.compile("(?<mac>[0-9A-Fa-f]{12})\\.cfg");
 
-    /** One function key of {@code <Function_Key>}. */
+    /** One key: {@code <Fkey index>} in {@code <sysConf>}, {@code Fkey}N of {@code <Function_Key>} in the older format. */
     public record FunctionKey(int id, int type, String value, String title) {
     }
 
