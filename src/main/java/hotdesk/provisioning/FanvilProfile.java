@@ -10,29 +10,49 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Fanvil X series: {@code <mac>.cfg} in the XML-style {@code <VOIP_CONFIG_FILE>} format (version 2).
+ * Fanvil X-U series: {@code <mac>.cfg} in the nested XML format {@code <sysConf>} (bundled {@code fanvil/mac.xml.vm}),
+ * or, chosen per model or per phone, the older flat {@code <VOIP_CONFIG_FILE>} format (bundled
+ * {@code fanvil/voip-config-file.xml.vm}, see templates/README.md). Both read the same values.
  *
  * <p>The User-Agent carries the MAC ({@code Fanvil X4U 2.4.1.6 0c383e0f0ba6}); re-fetch on NOTIFY
- * {@code check-sync}. Time zone is in quarter hours ({@code Time_Zone} 4 = UTC+1) with the daylight-saving
- * rule by month, week and weekday.
+ * {@code check-sync}. Time zone is in quarter hours ({@code TimeZone} 4 = UTC+1) with the daylight-saving
+ * rule by month, week (-1 the last) and weekday (0 Sunday to 6 Saturday).
  *
- * <p>Function keys: the logout key is {@code Fkey}N (after the desk's lines) of type 1 with value
- * {@code <code>@<line>/f} (speed dial); BLF is type 1 with {@code <ext>@<line>/ba}; idle it is type 0.
- * Transport: 0 UDP, 1 TCP, 3 TLS. Stateless and thread-safe.
+ * <p>Keys ({@code <dsskey>}, {@code <Fkey index>} in {@code <dssSide index="1">}; {@code Fkey}N in
+ * {@code <Function_Key>}): the desk's line keys are type 2 with {@code SIP<n>}; the logout key (after them) is type 1
+ * with {@code <code>@1/f} (speed dial); BLF is type 1 with {@code <ext>@1/ba}; idle keys are type 0.
+ * Transport: 0 UDP, 1 TCP, 3 TLS. None of these names is confirmed in a Fanvil document (templates/README.md,
+ * "Sources"). Stateless and thread-safe.
  */
 public final class FanvilProfile implements VendorProfile {
 
     static final int NONE = 0;
     static final int MEMORY = 1;
+    static final int LINE = 2;
 
     private static final Pattern DESK_FILE = Pattern.compile("(?<mac>[0-9A-Fa-f]{12})\\.cfg");
 
-    /** One function key of {@code <Function_Key>}. */
+    /** One key: {@code <Fkey index>} in {@code <sysConf>}, {@code Fkey}N of {@code <Function_Key>} in the older format. */
     public record FunctionKey(int id, int type, String value, String title) {
     }
 
-    /** Fanvil's zone: quarter hours and a name like {@code UTC+01}. */
-    public record Zone(int quarters, String name) {
+    /**
+     * Fanvil's zone: quarter hours, a name like {@code UTC+01}, and the daylight-saving changes with the weekday
+     * counted from Sunday = 0 (null without daylight saving).
+     */
+    public record Zone(int quarters, String name, Change start, Change end) {
+    }
+
+    /**
+     * One daylight-saving change as Fanvil writes it.
+     *
+     * @param week  1 to 4, or -1 for the last such weekday of the month
+     * @param wday  0 Sunday to 6 Saturday
+     */
+    public record Change(int month, int week, int wday, int hour, int minute) {
+        static Change of(DeskModel.Change c) {
+            return new Change(c.month(), c.last() ? -1 : c.week(), c.sundayFirstDay() - 1, c.hour(), c.minute());
+        }
     }
 
     /**
@@ -88,10 +108,14 @@ public final class FanvilProfile implements VendorProfile {
         m.put("logoutKey", occupied ? new FunctionKey(id, MEMORY, settings.logoutCode() + "@1/f", "Logout")
                 : new FunctionKey(id, NONE, "", ""));
         m.put("userKeys", userKeys(DeskModel.keyLayout(desk)));
+        @SuppressWarnings("unchecked")
+        List<DeskModel.Account> accounts = (List<DeskModel.Account>) m.get("accounts");
+        m.put("lineKeys", accounts.stream().map(a -> new FunctionKey(a.index(), LINE, "SIP" + a.index(), "")).toList());
         DeskModel.Time t = (DeskModel.Time) m.get("time");
         int hours = t.offsetSeconds() / 3600;
         m.put("zone", new Zone(t.offsetSeconds() / 900, "UTC" + (t.offsetSeconds() < 0 ? "-" : "+")
-                + String.format("%02d", Math.abs(hours))));
+                + String.format("%02d", Math.abs(hours)), t.dst() ? Change.of(t.start()) : null,
+                t.dst() ? Change.of(t.end()) : null));
         m.put("transport", switch (settings.sipTransport()) {
             case "tcp" -> 1;
             case "tls" -> 3;

@@ -14,6 +14,7 @@ import hotdesk.testing.InMemoryLedger;
 import hotdesk.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
+import org.w3c.dom.NodeList;
 
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -133,6 +134,19 @@ class DialFormsTest {
                             .contains("*").contains("#");
                 }
                 return new DialRules(send, List.of());
+            }
+            case "fanvil" -> {
+                Document d = VendorFilesTest.parse(file);
+                // <call><basic><DialbyPound>: 1 '#' sends; taken as 1 when the file says nothing (the phone's default
+                // is not known); the name is a second implementation's, not a Fanvil document's (templates/README.md)
+                NodeList pound = d.getElementsByTagName("DialbyPound");
+                assertThat(pound.getLength()).as("DialbyPound given once at most").isLessThanOrEqualTo(1);
+                String send = pound.getLength() == 0 ? "1" : pound.item(0).getTextContent();
+                if (pound.getLength() == 1) {
+                    assertThat(((org.w3c.dom.Element) pound.item(0).getParentNode()).getTagName()).isEqualTo("basic");
+                }
+                assertThat(file).doesNotContain("dial").doesNotContain("DialPlan").doesNotContain("digitmap");
+                return new DialRules(send.equals("0") ? '\0' : '#', List.of());
             }
             default -> {
                 // the bundled files of the other vendors set no send key and no dial-now rule (templates/README.md)

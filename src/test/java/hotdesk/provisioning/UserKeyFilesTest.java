@@ -168,16 +168,20 @@ class UserKeyFilesTest {
         DeskView[] v = desk("fanvil", "X4U", "0c383e000001", List.of(BLF, SPEED));
         FanvilProfile p = new FanvilProfile();
 
-        Map<String, Element> idle = fanvilKeys(parse(render(p, v[0])));
-        Map<String, Element> occupied = fanvilKeys(parse(render(p, v[1])));
+        Map<String, Element> idle = VendorFilesTest.fanvilKeys(parse(render(p, v[0])));
+        Map<String, Element> occupied = VendorFilesTest.fanvilKeys(parse(render(p, v[1])));
 
-        assertThat(child(occupied.get("Fkey3"), "Type")).isEqualTo("1");
-        assertThat(child(occupied.get("Fkey3"), "Value")).isEqualTo("102@1/ba");
-        assertThat(child(occupied.get("Fkey3"), "Title")).isEqualTo("Bob Müller");
-        assertThat(child(occupied.get("Fkey4"), "Value")).isEqualTo("+15551230000@1/f");
-        assertThat(child(occupied.get("Fkey5"), "Type")).isEqualTo("0");
-        assertThat(occupied).containsKey("Fkey12").doesNotContainKey("Fkey13");
-        assertThat(child(idle.get("Fkey3"), "Type")).isEqualTo("0");
+        assertThat(child(occupied.get("3"), "Type")).isEqualTo("1");
+        assertThat(child(occupied.get("3"), "Value")).isEqualTo("102@1/ba");
+        assertThat(child(occupied.get("3"), "Title")).isEqualTo("Bob Müller");
+        assertThat(child(occupied.get("4"), "Type")).isEqualTo("1");
+        assertThat(child(occupied.get("4"), "Value")).isEqualTo("+15551230000@1/f");
+        assertThat(child(occupied.get("5"), "Type")).isEqualTo("0");
+        assertThat(child(occupied.get("5"), "Value")).isEmpty();
+        assertThat(child(occupied.get("5"), "Title")).isEmpty();
+        assertThat(occupied).containsKey("12").doesNotContainKey("13");
+        assertThat(child(idle.get("3"), "Type")).isEqualTo("0");
+        assertThat(child(idle.get("4"), "Type")).isEqualTo("0");
     }
 
     @Test
@@ -229,16 +233,6 @@ class UserKeyFilesTest {
         for (int i = 0; i < keys.getLength(); i++) {
             Element e = (Element) keys.item(i);
             assertThat(m.put(e.getAttribute("idx"), e)).as("fkey given twice: " + e.getAttribute("idx")).isNull();
-        }
-        return m;
-    }
-
-    private static Map<String, Element> fanvilKeys(Document d) {
-        Map<String, Element> m = new LinkedHashMap<>();
-        NodeList keys = d.getElementsByTagName("Function_Key_Entry");
-        for (int i = 0; i < keys.getLength(); i++) {
-            Element e = (Element) keys.item(i);
-            assertThat(m.put(child(e, "ID"), e)).as("function key given twice").isNull();
         }
         return m;
     }

@@ -314,33 +314,173 @@ class VendorFilesTest {
     }
 
     @Test
-    void fanvil_file_is_well_formed_and_its_logout_key_is_a_memory_key_dialling_on_line_1() throws Exception {
+    void fanvil_file_is_sysconf_with_line_1_and_its_logout_key_is_a_memory_key_dialling_on_line_1() throws Exception {
         DeskView[] v = desk("fanvil", "X4U", "0c383e000001", 1);
         FanvilProfile p = new FanvilProfile();
 
         Document idle = parse(render(p, v[0], SETTINGS));
         Document occupied = parse(render(p, v[1], SETTINGS));
 
+        assertThat(idle.getDocumentElement().getTagName()).isEqualTo("sysConf");
+        Element line = (Element) idle.getElementsByTagName("line").item(0);
+        assertThat(((Element) line.getParentNode()).getTagName()).isEqualTo("sip");
+        assertThat(line.getAttribute("index")).isEqualTo("1");
+        assertThat(text(idle, "PhoneNumber")).isEqualTo("hd-0c383e000001");
+        assertThat(text(idle, "RegisterUser")).isEqualTo("hd-0c383e000001");
+        assertThat(text(idle, "DisplayName")).isEqualTo(CLEAN_LABEL);
+        assertThat(text(idle, "RegisterPswd")).isEqualTo("secret<&>\"'1");
+        assertThat(text(idle, "RegisterAddr")).isEqualTo("pbx.example.org");
+        assertThat(text(idle, "RegisterPort")).isEqualTo("5060");
+        assertThat(text(idle, "RegisterTTL")).isEqualTo("500");
+        assertThat(text(idle, "EnableReg")).isEqualTo("1");
+        assertThat(text(idle, "Transport")).isEqualTo("1");
+        assertThat(text(idle, "SNTPServer")).isEqualTo("ntp.example.org");
+        assertThat(text(idle, "EnableSNTP")).isEqualTo("1");
+        assertThat(text(idle, "TimeZone")).isEqualTo("4");
+        assertThat(text(idle, "TimeZoneName")).isEqualTo("UTC+01");
+        assertThat(text(idle, "EnableDST")).isEqualTo("2");
+        // Europe/Berlin: last Sunday of March 02:00 to last Sunday of October 03:00, weekday counted from Sunday = 0
+        assertThat(text(idle, "DSTStartMon")).isEqualTo("3");
+        assertThat(text(idle, "DSTStartWeek")).isEqualTo("-1");
+        assertThat(text(idle, "DSTStartWday")).isEqualTo("0");
+        assertThat(text(idle, "DSTStartHour")).isEqualTo("2");
+        assertThat(text(idle, "DSTEndMon")).isEqualTo("10");
+        assertThat(text(idle, "DSTEndWeek")).isEqualTo("-1");
+        assertThat(text(idle, "DSTEndWday")).isEqualTo("0");
+        assertThat(text(idle, "DSTMinOffset")).isEqualTo("60");
+        assertThat(text(idle, "DialbyPound")).isEqualTo("0");
+        // key 1 is the line; the logout key and every key after it (the user keys' places) are type 0 while idle
+        Map<String, Element> idleKeys = fanvilKeys(idle);
+        assertThat(idleKeys).containsOnlyKeys("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12");
+        assertThat(child(idleKeys.get("1"), "Type")).isEqualTo("2");
+        assertThat(child(idleKeys.get("1"), "Value")).isEqualTo("SIP1");
+        for (int i = 2; i <= 12; i++) {
+            assertThat(child(idleKeys.get(Integer.toString(i)), "Type")).as("key " + i).isEqualTo("0");
+            assertThat(child(idleKeys.get(Integer.toString(i)), "Value")).as("key " + i).isEmpty();
+        }
+        assertThat(text(occupied, "DisplayName")).isEqualTo(CLEAN_NAME);
+        Element key = fanvilKeys(occupied).get("2");
+        assertThat(child(key, "Type")).isEqualTo("1");
+        assertThat(child(key, "Value")).isEqualTo("*32@1/f");
+        assertThat(child(key, "Title")).isEqualTo("Logout");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            // zone               | quarters | name   | DST start (month week wday hour) | DST end
+            "UTC                  | 0        | UTC+00 | ''                               | ''",
+            "Asia/Kolkata         | 22       | UTC+05 | ''                               | ''",
+            // second Sunday of March 02:00, first Sunday of November 02:00 (local daylight time)
+            "America/New_York     | -20      | UTC-05 | 3 2 0 2                          | 11 1 0 2",
+            "Europe/Berlin        | 4        | UTC+01 | 3 -1 0 2                         | 10 -1 0 3"})
+    void fanvil_zone_is_in_quarter_hours_with_the_daylight_saving_rule_by_week_and_weekday_from_sunday_0(String zone,
+            String quarters, String name, String start, String end) throws Exception {
+        DeskView v = desk("fanvil", "X5U", "0c383e000003", 1)[0];
+
+        Document d = parse(render(new FanvilProfile(), v, settings(zone, false, DialCodes.logoutOnly("*32"))));
+
+        assertThat(text(d, "TimeZone")).isEqualTo(quarters);
+        assertThat(text(d, "TimeZoneName")).isEqualTo(name);
+        if (start.isEmpty()) {
+            assertThat(text(d, "EnableDST")).isEqualTo("0");
+            assertThat(d.getElementsByTagName("DSTStartMon").getLength()).isZero();
+            assertThat(d.getElementsByTagName("DSTFixedType").getLength()).isZero();
+        } else {
+            assertThat(text(d, "EnableDST")).isEqualTo("2");
+            assertThat(text(d, "DSTFixedType")).isEqualTo("2");
+            assertThat(String.join(" ", text(d, "DSTStartMon"), text(d, "DSTStartWeek"), text(d, "DSTStartWday"),
+                    text(d, "DSTStartHour"))).isEqualTo(start);
+            assertThat(String.join(" ", text(d, "DSTEndMon"), text(d, "DSTEndWeek"), text(d, "DSTEndWday"),
+                    text(d, "DSTEndHour"))).isEqualTo(end);
+        }
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"udp, 0", "tcp, 1", "tls, 3"})
+    void fanvil_transport_is_0_udp_1_tcp_3_tls(String transport, String expected) throws Exception {
+        DeskView v = desk("fanvil", "X3U", "0c383e000004", 1)[1];
+        ProvisioningSettings s = new ProvisioningSettings("127.0.0.1", 0, List.of("127.0.0.0/8"), true, Optional.empty(),
+                "pbx.example.org", 5060, Duration.ofSeconds(500), "ntp.example.org", "UTC", "*32", 20,
+                Duration.ofSeconds(10), 30, 600, transport, false, DialCodes.logoutOnly("*32"));
+
+        Document d = parse(render(new FanvilProfile(), v, s));
+
+        assertThat(text(d, "Transport")).isEqualTo(expected);
+        // X3U: 3 keys, the line, the logout key and one more
+        assertThat(fanvilKeys(d)).containsOnlyKeys("1", "2", "3");
+    }
+
+    @Test
+    void the_older_voip_config_file_format_is_chosen_per_model_or_per_phone_and_escapes_like_the_default(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Files.createDirectories(dir.resolve("fanvil"));
+        String choose = "#parse(\"fanvil/voip-config-file.xml.vm\")\n";
+        java.nio.file.Files.writeString(dir.resolve("fanvil/x4u.xml.vm"), choose);
+        java.nio.file.Files.writeString(dir.resolve("fanvil/0c383e000007.xml.vm"), choose);
+        TemplateRenderer withChoice = new TemplateRenderer(Optional.of(dir), clock);
+        FanvilProfile p = new FanvilProfile();
+        DeskView[] x4u = desk("fanvil", "X4U", "0c383e000005", 1, "102");
+        DeskView[] x5u = desk("fanvil", "X5U", "0c383e000006", 1, "103");
+        DeskView[] onePhone = desk("fanvil", "X5U", "0c383e000007", 1, "104");
+
+        java.util.function.Function<DeskView, Document> render = view -> {
+            try {
+                return parse(withChoice.render("fanvil", view.device().model(), view.device().mac(), "xml",
+                        p.model(view, SETTINGS, clock.instant())));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+        Document idle = render.apply(x4u[0]);
+        Document occupied = render.apply(x4u[1]);
+
+        assertThat(idle.getDocumentElement().getTagName()).isEqualTo("VOIP_CONFIG_FILE");
         assertThat(text(idle, "Display_Name")).isEqualTo(CLEAN_LABEL);
         assertThat(text(idle, "Register_Pswd")).isEqualTo("secret<&>\"'1");
+        assertThat(text(idle, "Register_TTL")).isEqualTo("500");
         assertThat(text(idle, "Transport")).isEqualTo("1");
+        assertThat(text(idle, "SNTP_Server")).isEqualTo("ntp.example.org");
         assertThat(text(idle, "Time_Zone")).isEqualTo("4");
         assertThat(text(idle, "Enable_DST")).isEqualTo("2");
         assertThat(text(idle, "DST_Start_Week")).isEqualTo("-1");
-        Element line = (Element) idle.getElementsByTagName("SIP_Line_List_Entry").item(0);
-        assertThat(line.getElementsByTagName("ID").item(0).getTextContent()).isEqualTo("SIP1");
-        // the logout key and every key after it (the user keys' places) are type 0 while idle
+        assertThat(text(idle, "DST_Start_Wday")).isEqualTo("0");
+        assertThat(text(occupied, "Display_Name")).isEqualTo(CLEAN_NAME);
         NodeList idleKeys = idle.getElementsByTagName("Function_Key_Entry");
         assertThat(((Element) idleKeys.item(0)).getElementsByTagName("ID").item(0).getTextContent()).isEqualTo("Fkey2");
         for (int i = 0; i < idleKeys.getLength(); i++) {
             assertThat(((Element) idleKeys.item(i)).getElementsByTagName("Type").item(0).getTextContent()).isEqualTo("0");
         }
-        assertThat(text(occupied, "Display_Name")).isEqualTo(CLEAN_NAME);
         Element key = (Element) occupied.getElementsByTagName("Function_Key_Entry").item(0);
-        assertThat(key.getElementsByTagName("ID").item(0).getTextContent()).isEqualTo("Fkey2");
-        assertThat(key.getElementsByTagName("Type").item(0).getTextContent()).isEqualTo("1");
-        assertThat(key.getElementsByTagName("Value").item(0).getTextContent()).isEqualTo("*32@1/f");
-        assertThat(key.getElementsByTagName("Title").item(0).getTextContent()).isEqualTo("Logout");
+        assertThat(child(key, "ID")).isEqualTo("Fkey2");
+        assertThat(child(key, "Type")).isEqualTo("1");
+        assertThat(child(key, "Value")).isEqualTo("*32@1/f");
+        assertThat(child(key, "Title")).isEqualTo("Logout");
+        assertThat(render.apply(onePhone[1]).getDocumentElement().getTagName()).isEqualTo("VOIP_CONFIG_FILE");
+        // another model without a choice keeps the default
+        assertThat(render.apply(x5u[1]).getDocumentElement().getTagName()).isEqualTo("sysConf");
+    }
+
+    /** The {@code <Fkey>} of {@code <dsskey><dssSide index="1">} by index, each index once. */
+    static Map<String, Element> fanvilKeys(Document d) {
+        NodeList sides = d.getElementsByTagName("dssSide");
+        assertThat(sides.getLength()).as("dssSide pages").isEqualTo(1);
+        Element side = (Element) sides.item(0);
+        assertThat(side.getAttribute("index")).isEqualTo("1");
+        assertThat(((Element) side.getParentNode()).getTagName()).isEqualTo("dsskey");
+        Map<String, Element> m = new LinkedHashMap<>();
+        NodeList keys = side.getElementsByTagName("Fkey");
+        for (int i = 0; i < keys.getLength(); i++) {
+            Element e = (Element) keys.item(i);
+            assertThat(m.put(e.getAttribute("index"), e)).as("Fkey given twice: " + e.getAttribute("index")).isNull();
+        }
+        assertThat(d.getElementsByTagName("Fkey").getLength()).as("every Fkey is in dssSide 1").isEqualTo(m.size());
+        return m;
+    }
+
+    static String child(Element e, String name) {
+        NodeList nodes = e.getElementsByTagName(name);
+        assertThat(nodes.getLength()).as("<" + name + "> in <" + e.getTagName() + ">").isEqualTo(1);
+        return nodes.item(0).getTextContent();
     }
 
     @Test
