@@ -360,15 +360,13 @@ public final class ProvisioningServer implements AutoCloseable {
         try {
             String rest = path.startsWith(PREFIX) ? path.substring(PREFIX.length()) : "";
             String key = "";
-            // read once per request: the route and the key check must see the same keys
-            Optional<List<UrlKeyHash>> siteKeys = siteUrlKeys();
-            if (rest.indexOf('/') > 0 && (globalKey.isPresent() || siteKeys.map(k -> !k.isEmpty()).orElse(true))) {
+            if (rest.indexOf('/') > 0 && (globalKey.isPresent() || siteUrlKeys().map(k -> !k.isEmpty()).orElse(true))) {
                 key = rest.substring(0, rest.indexOf('/'));
                 rest = rest.substring(rest.indexOf('/') + 1);
                 path = PREFIX + "<key>/" + rest; // the key stays out of every log line
             }
             if (HttpMethod.GET.is(request.getMethod()) && !rest.isEmpty() && rest.indexOf('/') < 0) {
-                provision(request, response, callback, rest, key, siteKeys);
+                provision(request, response, callback, rest, key);
             } else {
                 telemetry.fetched("no-route");
                 respond(response, callback, 404, NOT_FOUND_BYTES);
@@ -384,8 +382,7 @@ public final class ProvisioningServer implements AutoCloseable {
         }
     }
 
-    private void provision(Request request, Response response, Callback callback, String file, String urlKey,
-                           Optional<List<UrlKeyHash>> siteKeys) {
+    private void provision(Request request, Response response, Callback callback, String file, String urlKey) {
         String ip = remoteAddress(request);
         RefusalLimiter.Verdict verdict = limiter.check(ip);
         if (verdict.blocked()) {
@@ -407,35 +404,43 @@ public final class ProvisioningServer implements AutoCloseable {
             refuse(response, callback, ip, subject(file), "plain-http", 404, NOT_FOUND_BYTES);
             return;
         }
-        FileRoute route = routeOf(file);
-        if (!urlKeyAllows(route, urlKey, siteKeys)) {
+        if (!urlKeyAllows(file, urlKey)) {
             refuse(response, callback, ip, subject(file), "url-key", 404, NOT_FOUND_BYTES);
             return;
         }
-        if (route.fixedCommon()) {
+        if (COMMON_FILE.matcher(file).matches()) {
             telemetry.fetched("common");
             respond(response, callback, 200, COMMON_FILE_BYTES);
             return;
         }
-        if (route.common() != null) {
-            serveCommon(response, callback, ip, route.profile(), route.common());
-            return;
+        for (VendorProfile p : profiles.values()) {
+            Optional<String> common = p.commonFile(file);
+            if (common.isPresent()) {
+                serveCommon(response, callback, ip, p, common.get());
+                return;
+            }
         }
-        if (route.unserved()) {
-            // a booting phone's own question (Grandstream's binary cfg<mac>): no refusal, no audit
-            log.debug("{} asked for {}, which hotdesk does not serve ({} phones ask for it)", ip, printable(file),
-                    route.profile().vendor());
-            telemetry.fetched("unserved");
-            respond(response, callback, 404, NOT_FOUND_BYTES);
-            return;
+        for (VendorProfile p : profiles.values()) {
+            if (p.askedButUnserved(file)) {
+                // a booting phone's own question (Grandstream's binary cfg<mac>): no refusal, no audit
+                log.debug("{} asked for {}, which hotdesk does not serve ({} phones ask for it)", ip, printable(file), p.vendor());
+                telemetry.fetched("unserved");
+                respond(response, callback, 404, NOT_FOUND_BYTES);
+                return;
+            }
         }
-        Map<String, Mac> deskClaims = route.deskClaims();
-        Map<String, Mac> masterClaims = route.masterClaims();
-        if (route.mac().isEmpty()) {
+        // which vendors' phones ask for a file of this name, and for which MAC
+        Map<String, Mac> deskClaims = new java.util.LinkedHashMap<>();
+        Map<String, Mac> masterClaims = new java.util.LinkedHashMap<>();
+        for (VendorProfile p : profiles.values()) {
+            p.deskFile(file).ifPresent(x -> deskClaims.put(p.vendor(), x));
+            p.masterFile(file).ifPresent(x -> masterClaims.put(p.vendor(), x));
+        }
+        if (deskClaims.isEmpty() && masterClaims.isEmpty()) {
             refuse(response, callback, ip, file, "malformed", 400, BAD_REQUEST_BYTES);
             return;
         }
-        Mac mac = route.mac().get();
+        Mac mac = (deskClaims.isEmpty() ? masterClaims : deskClaims).values().iterator().next();
         String sent = request.getHeaders().get(HttpHeader.USER_AGENT);
         String userAgent = withoutControls(sent == null ? "" : sent, 200);
         if (settings.requireMacInUserAgent() && !namesMac(userAgent, mac)) {
@@ -659,14 +664,15 @@ public final class ProvisioningServer implements AutoCloseable {
      * every site can boot. The desk's site comes from the views {@link ProvisionDesk} keeps per revision; a
      * wrong site's key and an unknown key cost the same: one SHA-256 and constant-time compares.
      */
-    private boolean urlKeyAllows(FileRoute route, String presented, Optional<List<UrlKeyHash>> known) {
+    private boolean urlKeyAllows(String file, String presented) {
+        Optional<List<UrlKeyHash>> known = siteUrlKeys();
         byte[] digest = UrlKeyHash.digest(presented);
         boolean global = globalKey.map(h -> h.matches(digest)).orElse(presented.isEmpty());
         if (known.isPresent() && known.get().isEmpty()) {
             return global;
         }
         List<UrlKeyHash> siteKeys = known.orElse(List.of());
-        Optional<Mac> mac = route.mac();
+        Optional<Mac> mac = deskOf(file);
         if (mac.isPresent()) {
             // with the sites' keys unknown (the ledger away) the desk's own view decides all the same: its
             // lookup fails as the fetch would, and a ledger back meanwhile gives the desk's real key
@@ -694,42 +700,31 @@ public final class ProvisioningServer implements AutoCloseable {
     }
 
     /**
-     * What a requested file name is, decided once per request for both the URL key check and the answer: the fixed
-     * common file, a vendor's common file, a file a vendor's phones ask for that hotdesk does not serve, or a desk
-     * file (a vendor's per-MAC desk file before a per-phone master name, in profile order). {@code mac} is empty
-     * for all but the last, and for a name no vendor's phones ask for.
+     * The MAC whose file this is, as {@link #provision} picks it (a desk file of any vendor before a per-phone
+     * master name); empty for a common file and a name that no vendor's phones ask for.
      */
-    private record FileRoute(boolean fixedCommon, VendorProfile profile, String common, boolean unserved,
-                             Map<String, Mac> deskClaims, Map<String, Mac> masterClaims) {
-        Optional<Mac> mac() {
-            Map<String, Mac> claims = deskClaims.isEmpty() ? masterClaims : deskClaims;
-            return claims.values().stream().findFirst();
-        }
-    }
-
-    private FileRoute routeOf(String file) {
+    private Optional<Mac> deskOf(String file) {
         if (COMMON_FILE.matcher(file).matches()) {
-            return new FileRoute(true, null, null, false, Map.of(), Map.of());
+            return Optional.empty();
         }
         for (VendorProfile p : profiles.values()) {
-            Optional<String> common = p.commonFile(file);
-            if (common.isPresent()) {
-                return new FileRoute(false, p, common.get(), false, Map.of(), Map.of());
+            if (p.commonFile(file).isPresent() || p.askedButUnserved(file)) {
+                return Optional.empty();
             }
         }
         for (VendorProfile p : profiles.values()) {
-            if (p.askedButUnserved(file)) {
-                return new FileRoute(false, p, null, true, Map.of(), Map.of());
+            Optional<Mac> m = p.deskFile(file);
+            if (m.isPresent()) {
+                return m;
             }
         }
-        // which vendors' phones ask for a file of this name, and for which MAC
-        Map<String, Mac> deskClaims = new java.util.LinkedHashMap<>();
-        Map<String, Mac> masterClaims = new java.util.LinkedHashMap<>();
         for (VendorProfile p : profiles.values()) {
-            p.deskFile(file).ifPresent(x -> deskClaims.put(p.vendor(), x));
-            p.masterFile(file).ifPresent(x -> masterClaims.put(p.vendor(), x));
+            Optional<Mac> m = p.masterFile(file);
+            if (m.isPresent()) {
+                return m;
+            }
         }
-        return new FileRoute(false, null, null, false, deskClaims, masterClaims);
+        return Optional.empty();
     }
 
     /** Whether plain HTTP may serve this peer: loopback, or in {@code provisioning.plain-http-networks}. */
