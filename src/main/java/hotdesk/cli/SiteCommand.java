@@ -114,14 +114,10 @@ public final class SiteCommand {
      * hash is kept, so a key cannot be shown again: {@code --new-url-key} is the way to rotate one.
      */
     static final class KeyOptions {
-        @Option(names = "--url-key", arity = "0..1", fallbackValue = SecretInput.ASK, paramLabel = "KEY",
-                description = "the site's own provisioning URL key (22 to 128 of A-Z a-z 0-9 _ -, at least 128 random "
-                        + "bits): the site's desks are served under /provision/KEY/ only, not under "
-                        + "provisioning.url-key nor another site's key; only its hash is kept. Without a value it is "
-                        + "asked on the terminal, or read as the first line of standard input (keeps it out of ps)")
+        @Option(names = "--url-key", paramLabel = "KEY", description = "the site's own provisioning URL key (22 to 128 "
+                + "of A-Z a-z 0-9 _ -, at least 128 random bits): the site's desks are served under "
+                + "/provision/KEY/ only, not under provisioning.url-key nor another site's key; only its hash is kept")
         String key;
-        @Option(names = "--url-key-file", paramLabel = "FILE", description = "read the site's URL key from the first line of FILE")
-        Path keyFile;
         @Option(names = "--new-url-key", description = "give the site a new random URL key (128 bits) and print it once "
                 + "(rotates an existing one: phones with the old key get the 404)")
         boolean generate;
@@ -129,30 +125,21 @@ public final class SiteCommand {
         boolean clear;
 
         /** The key to set ("" to clear), or null when none of the options is given; a usage error for two of them. */
-        String chosen(SecureRandom random, SecretInput input) {
-            int given = (key != null || keyFile != null ? 1 : 0) + (generate ? 1 : 0) + (clear ? 1 : 0);
+        String chosen(SecureRandom random) {
+            int given = (key != null ? 1 : 0) + (generate ? 1 : 0) + (clear ? 1 : 0);
             if (given > 1) {
                 throw new IllegalArgumentException("give one of --url-key, --new-url-key and --no-url-key");
             }
             if (generate) {
                 return UrlKeyHash.newKey(random);
             }
-            if (clear) {
-                return "";
-            }
-            String read = input.read("--url-key", "URL key of the site", key, keyFile);
-            if (read != null && read.isEmpty()) {
-                // an empty key would clear the site's key: that takes --no-url-key, never a slip at a prompt
-                throw new IllegalArgumentException("--url-key: the key is empty (to remove the site's key: --no-url-key)");
-            }
-            return read;
+            return clear ? "" : key;
         }
     }
 
     /** The fields and the URL key to change; the key also in {@code generated} when it was made here. */
-    private static Map<String, String> withKey(Map<String, String> given, KeyOptions keys, String[] generated,
-                                               SecretInput input) {
-        String key = keys == null ? null : keys.chosen(new SecureRandom(), input);
+    private static Map<String, String> withKey(Map<String, String> given, KeyOptions keys, String[] generated) {
+        String key = keys == null ? null : keys.chosen(new SecureRandom());
         if (key == null) {
             return given;
         }
@@ -192,7 +179,7 @@ public final class SiteCommand {
         @Override
         public Integer call() {
             String[] generated = new String[1];
-            ManageSites.Result r = ctx.sites().add(name, withKey(fields.given(), keys, generated, ctx.secretInput()), "cli");
+            ManageSites.Result r = ctx.sites().add(name, withKey(fields.given(), keys, generated), "cli");
             if (r instanceof ManageSites.Refused refused) {
                 return Output.refused(spec, refused.why());
             }
@@ -225,7 +212,7 @@ public final class SiteCommand {
         @Override
         public Integer call() {
             String[] generated = new String[1];
-            Map<String, String> given = withKey(fields.given(), keys, generated, ctx.secretInput());
+            Map<String, String> given = withKey(fields.given(), keys, generated);
             if (given.isEmpty()) {
                 throw new IllegalArgumentException("site set " + name + ": give at least one of --"
                         + String.join(", --", ManageSites.FIELDS) + ", --url-key, --new-url-key, --no-url-key");

@@ -83,28 +83,6 @@ class CommandOutputTest {
     }
 
     @Test
-    void a_sites_url_key_comes_from_standard_input_when_there_is_no_terminal_and_is_never_printed() throws Exception {
-        String key = "branch-url-key_0123456789ab";
-        CliRun add = CliRun.process(dir, settings, key + "\n", "site", "add", "Branch", "--url-key");
-        CliRun again = CliRun.process(dir, settings, key + "\n", "site", "set", "Branch", "--url-key");
-        CliRun empty = CliRun.process(dir, settings, "\n", "site", "set", "Branch", "--url-key");
-        CliRun nothing = CliRun.process(dir, settings, "", "site", "set", "Branch", "--url-key");
-        CliRun list = CliRun.process(dir, settings, "", "site", "list");
-
-        assertThat(add.code()).as(add.err()).isZero();
-        assertThat(add.out()).isEqualTo("added site Branch\n");
-        assertThat(again.code()).as(again.err()).isZero();
-        assertThat(again.out()).contains("unchanged");
-        assertThat(empty.code()).isEqualTo(2);
-        assertThat(empty.err()).contains("--url-key: the key is empty").contains("--no-url-key");
-        assertThat(nothing.code()).isEqualTo(2);
-        assertThat(nothing.err()).contains("--url-key").contains("standard input");
-        assertThat(list.out().lines().filter(l -> l.startsWith("Branch")).findFirst().orElseThrow()).contains("own");
-        assertThat(add.out() + add.err() + again.out() + again.err() + empty.err() + nothing.err() + list.out())
-                .doesNotContain(key);
-    }
-
-    @Test
     void verbose_adds_the_log_lines_on_stderr_and_keeps_stdout_clean() throws Exception {
         CliRun quiet = hotdesk("user", "list", "--json");
         CliRun verbose = hotdesk("--verbose", "user", "list", "--json");

@@ -413,29 +413,6 @@ class SiteCommandLineTest {
     }
 
     @Test
-    void a_url_key_from_a_file_is_set_and_a_missing_file_or_key_changes_nothing() throws IOException {
-        ok("site", "add", "Branch");
-        String key = "branch-url-key_0123456789ab";
-
-        CliRun fromFile = run("site", "set", "Branch", "--url-key-file", file("key.txt", key + "\n").toString());
-        CliRun bothForms = run("site", "set", "Branch", "--url-key", key, "--url-key-file", file("k2.txt", key).toString());
-        CliRun missing = run("site", "set", "Branch", "--url-key-file", dir.resolve("no-such-file").toString());
-        CliRun asked = run("site", "add", "Annex", "--url-key"); // no terminal and nothing on standard input
-
-        assertThat(fromFile.code()).as(fromFile.err()).isZero();
-        assertThat(fromFile.out()).isEqualTo("changed site Branch: url-key: set\n");
-        assertThat(bothForms.code()).isEqualTo(ExitCodes.USAGE);
-        assertThat(bothForms.err()).contains("not both");
-        assertThat(missing.code()).isEqualTo(ExitCodes.USAGE);
-        assertThat(missing.err()).contains("--url-key-file").contains("cannot read");
-        assertThat(asked.code()).isEqualTo(ExitCodes.USAGE);
-        assertThat(asked.err()).contains("--url-key").contains("standard input");
-        assertThat(sites()).hasSize(1);
-        assertThat(sites().get(0).get("urlKeySet").asBoolean()).isTrue();
-        assertThat(fromFile.out() + fromFile.err() + bothForms.err() + missing.err()).doesNotContain(key);
-    }
-
-    @Test
     void a_site_file_with_a_url_key_column_is_refused_saying_keys_are_not_imported() throws IOException {
         Path f = file("sites.csv", "name,city,url-key\nBranch,Springfield,branch-url-key_0123456789ab\n");
 
