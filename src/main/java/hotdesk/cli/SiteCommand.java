@@ -111,35 +111,54 @@ public final class SiteCommand {
 
     /**
      * The site's own provisioning URL key: one of a key, a new random one (printed once), or none. Only its
-     * hash is kept, so a key cannot be shown again: {@code --new-url-key} is the way to rotate one.
+     * hash is kept, so a key cannot be shown again: {@code --new-url-key} is the way to rotate one. A given
+     * key comes through {@link SecretInput} so that it need not stand on the command line.
      */
     static final class KeyOptions {
-        @Option(names = "--url-key", paramLabel = "KEY", description = "the site's own provisioning URL key (22 to 128 "
-                + "of A-Z a-z 0-9 _ -, at least 128 random bits): the site's desks are served under "
-                + "/provision/KEY/ only, not under provisioning.url-key nor another site's key; only its hash is kept")
+        @Option(names = "--url-key", arity = "0..1", fallbackValue = SecretInput.ASK, paramLabel = "KEY",
+                description = "the site's own provisioning URL key (22 to 128 of A-Z a-z 0-9 _ -, at least 128 random "
+                        + "bits): the site's desks are served under /provision/KEY/ only, not under provisioning.url-key "
+                        + "nor another site's key; only its hash is kept. Write --url-key without a value: it is asked "
+                        + "on the terminal without echo, or read as the first line of standard input (keeps it out of "
+                        + "ps and the shell history); --url-key KEY works too, but ps shows it to every local user")
         String key;
+        @Option(names = "--url-key-file", paramLabel = "FILE", description = "read the site's URL key from the first "
+                + "line of FILE")
+        Path keyFile;
         @Option(names = "--new-url-key", description = "give the site a new random URL key (128 bits) and print it once "
                 + "(rotates an existing one: phones with the old key get the 404)")
         boolean generate;
         @Option(names = "--no-url-key", description = "remove the site's own URL key: its desks follow provisioning.url-key again")
         boolean clear;
 
-        /** The key to set ("" to clear), or null when none of the options is given; a usage error for two of them. */
-        String chosen(SecureRandom random) {
-            int given = (key != null ? 1 : 0) + (generate ? 1 : 0) + (clear ? 1 : 0);
-            if (given > 1) {
+        /**
+         * The key to set ("" to clear), or null when none of the options is given; a usage error for two of
+         * them and for an empty given key (which would otherwise read as a removal nobody asked for).
+         */
+        String chosen(SecureRandom random, SecretInput secrets, String site) {
+            boolean given = key != null || keyFile != null;
+            if ((given ? 1 : 0) + (generate ? 1 : 0) + (clear ? 1 : 0) > 1) {
                 throw new IllegalArgumentException("give one of --url-key, --new-url-key and --no-url-key");
             }
             if (generate) {
                 return UrlKeyHash.newKey(random);
             }
-            return clear ? "" : key;
+            if (clear) {
+                return "";
+            }
+            String k = secrets.read("--url-key", "URL key of site " + site, key, keyFile);
+            if (k != null && k.isEmpty()) {
+                throw new IllegalArgumentException("--url-key: the key is empty (to remove the site's key: --no-url-key; "
+                        + "for a new random one: --new-url-key)");
+            }
+            return k;
         }
     }
 
     /** The fields and the URL key to change; the key also in {@code generated} when it was made here. */
-    private static Map<String, String> withKey(Map<String, String> given, KeyOptions keys, String[] generated) {
-        String key = keys == null ? null : keys.chosen(new SecureRandom());
+    private static Map<String, String> withKey(Map<String, String> given, KeyOptions keys, SecretInput secrets, String site,
+                                               String[] generated) {
+        String key = keys == null ? null : keys.chosen(new SecureRandom(), secrets, site);
         if (key == null) {
             return given;
         }
@@ -179,7 +198,7 @@ public final class SiteCommand {
         @Override
         public Integer call() {
             String[] generated = new String[1];
-            ManageSites.Result r = ctx.sites().add(name, withKey(fields.given(), keys, generated), "cli");
+            ManageSites.Result r = ctx.sites().add(name, withKey(fields.given(), keys, ctx.secretInput(), name, generated), "cli");
             if (r instanceof ManageSites.Refused refused) {
                 return Output.refused(spec, refused.why());
             }
@@ -212,7 +231,7 @@ public final class SiteCommand {
         @Override
         public Integer call() {
             String[] generated = new String[1];
-            Map<String, String> given = withKey(fields.given(), keys, generated);
+            Map<String, String> given = withKey(fields.given(), keys, ctx.secretInput(), name, generated);
             if (given.isEmpty()) {
                 throw new IllegalArgumentException("site set " + name + ": give at least one of --"
                         + String.join(", --", ManageSites.FIELDS) + ", --url-key, --new-url-key, --no-url-key");

@@ -126,7 +126,6 @@ public final class ProvisioningServer implements AutoCloseable {
     /** Request line and headers at most (Jetty's default, pinned); larger requests get 431. */
     static final int MAX_REQUEST_HEAD_BYTES = 8 * 1024;
 
-    private static final Pattern COMMON_FILE = Pattern.compile("y[0-9]{12}\\.cfg");
     private static final Pattern MAC_IN_TEXT = Pattern.compile(
             "(?<![0-9A-Fa-f:-])[0-9A-Fa-f]{2}([:-]?)[0-9A-Fa-f]{2}(\\1[0-9A-Fa-f]{2}){4}(?![0-9A-Fa-f:-])");
     private static final Pattern CONTROLS = Pattern.compile("[\\p{Cntrl}\\u2028\\u2029\\u0085]");
@@ -360,13 +359,14 @@ public final class ProvisioningServer implements AutoCloseable {
         try {
             String rest = path.startsWith(PREFIX) ? path.substring(PREFIX.length()) : "";
             String key = "";
-            if (rest.indexOf('/') > 0 && (globalKey.isPresent() || siteUrlKeys().map(k -> !k.isEmpty()).orElse(true))) {
+            SiteKeysOnce siteKeys = new SiteKeysOnce();
+            if (rest.indexOf('/') > 0 && (globalKey.isPresent() || siteKeys.get().map(k -> !k.isEmpty()).orElse(true))) {
                 key = rest.substring(0, rest.indexOf('/'));
                 rest = rest.substring(rest.indexOf('/') + 1);
                 path = PREFIX + "<key>/" + rest; // the key stays out of every log line
             }
             if (HttpMethod.GET.is(request.getMethod()) && !rest.isEmpty() && rest.indexOf('/') < 0) {
-                provision(request, response, callback, rest, key);
+                provision(request, response, callback, rest, key, siteKeys);
             } else {
                 telemetry.fetched("no-route");
                 respond(response, callback, 404, NOT_FOUND_BYTES);
@@ -382,7 +382,8 @@ public final class ProvisioningServer implements AutoCloseable {
         }
     }
 
-    private void provision(Request request, Response response, Callback callback, String file, String urlKey) {
+    private void provision(Request request, Response response, Callback callback, String file, String urlKey,
+                           SiteKeysOnce siteKeys) {
         String ip = remoteAddress(request);
         RefusalLimiter.Verdict verdict = limiter.check(ip);
         if (verdict.blocked()) {
@@ -404,43 +405,34 @@ public final class ProvisioningServer implements AutoCloseable {
             refuse(response, callback, ip, subject(file), "plain-http", 404, NOT_FOUND_BYTES);
             return;
         }
-        if (!urlKeyAllows(file, urlKey)) {
+        // one routing decides both which key opens the file and how it is answered
+        RequestedFile requested = RequestedFile.of(file, profiles.values());
+        if (!urlKeyAllows(requested, urlKey, siteKeys.get())) {
             refuse(response, callback, ip, subject(file), "url-key", 404, NOT_FOUND_BYTES);
             return;
         }
-        if (COMMON_FILE.matcher(file).matches()) {
+        if (requested instanceof RequestedFile.YealinkCommon) {
             telemetry.fetched("common");
             respond(response, callback, 200, COMMON_FILE_BYTES);
             return;
         }
-        for (VendorProfile p : profiles.values()) {
-            Optional<String> common = p.commonFile(file);
-            if (common.isPresent()) {
-                serveCommon(response, callback, ip, p, common.get());
-                return;
-            }
+        if (requested instanceof RequestedFile.Common common) {
+            serveCommon(response, callback, ip, common.profile(), common.template());
+            return;
         }
-        for (VendorProfile p : profiles.values()) {
-            if (p.askedButUnserved(file)) {
-                // a booting phone's own question (Grandstream's binary cfg<mac>): no refusal, no audit
-                log.debug("{} asked for {}, which hotdesk does not serve ({} phones ask for it)", ip, printable(file), p.vendor());
-                telemetry.fetched("unserved");
-                respond(response, callback, 404, NOT_FOUND_BYTES);
-                return;
-            }
+        if (requested instanceof RequestedFile.Unserved unserved) {
+            // a booting phone's own question (Grandstream's binary cfg<mac>): no refusal, no audit
+            log.debug("{} asked for {}, which hotdesk does not serve ({} phones ask for it)", ip, printable(file),
+                    unserved.profile().vendor());
+            telemetry.fetched("unserved");
+            respond(response, callback, 404, NOT_FOUND_BYTES);
+            return;
         }
-        // which vendors' phones ask for a file of this name, and for which MAC
-        Map<String, Mac> deskClaims = new java.util.LinkedHashMap<>();
-        Map<String, Mac> masterClaims = new java.util.LinkedHashMap<>();
-        for (VendorProfile p : profiles.values()) {
-            p.deskFile(file).ifPresent(x -> deskClaims.put(p.vendor(), x));
-            p.masterFile(file).ifPresent(x -> masterClaims.put(p.vendor(), x));
-        }
-        if (deskClaims.isEmpty() && masterClaims.isEmpty()) {
+        if (!(requested instanceof RequestedFile.Desk claims)) {
             refuse(response, callback, ip, file, "malformed", 400, BAD_REQUEST_BYTES);
             return;
         }
-        Mac mac = (deskClaims.isEmpty() ? masterClaims : deskClaims).values().iterator().next();
+        Mac mac = claims.mac();
         String sent = request.getHeaders().get(HttpHeader.USER_AGENT);
         String userAgent = withoutControls(sent == null ? "" : sent, 200);
         if (settings.requireMacInUserAgent() && !namesMac(userAgent, mac)) {
@@ -449,7 +441,7 @@ public final class ProvisioningServer implements AutoCloseable {
             return;
         }
         Optional<String> password = Optional.empty();
-        if (guard.deviceAuth() && !deskClaims.isEmpty()) {
+        if (guard.deviceAuth() && !claims.deskVendors().isEmpty()) {
             Optional<String[]> basic = basicCredentials(request);
             if (basic.isEmpty()) {
                 // a phone sends its credentials once challenged: the first request of every fetch ends here, before
@@ -519,13 +511,13 @@ public final class ProvisioningServer implements AutoCloseable {
         addressFetches.refused(ip);
         String vendor = desk.device().vendor();
         VendorProfile profile = profiles.get(vendor);
-        if (profile == null || !deskClaims.containsKey(vendor) && !masterClaims.containsKey(vendor)) {
+        if (profile == null || !claims.servedTo(vendor)) {
             log.warn("device {} is vendor '{}': its phones do not ask for {}", mac, vendor, printable(file));
             telemetry.fetched("no-profile");
             respond(response, callback, 404, NOT_FOUND_BYTES);
             return;
         }
-        if (!deskClaims.containsKey(vendor)) {
+        if (!claims.deskVendors().contains(vendor)) {
             // a per-phone name answered with the vendor's common master file (Polycom's <mac>.cfg)
             serveCommon(response, callback, ip, profile, profile.commonFile(masterName(profile)).orElseThrow());
             return;
@@ -664,15 +656,14 @@ public final class ProvisioningServer implements AutoCloseable {
      * every site can boot. The desk's site comes from the views {@link ProvisionDesk} keeps per revision; a
      * wrong site's key and an unknown key cost the same: one SHA-256 and constant-time compares.
      */
-    private boolean urlKeyAllows(String file, String presented) {
-        Optional<List<UrlKeyHash>> known = siteUrlKeys();
+    private boolean urlKeyAllows(RequestedFile file, String presented, Optional<List<UrlKeyHash>> known) {
         byte[] digest = UrlKeyHash.digest(presented);
         boolean global = globalKey.map(h -> h.matches(digest)).orElse(presented.isEmpty());
         if (known.isPresent() && known.get().isEmpty()) {
             return global;
         }
         List<UrlKeyHash> siteKeys = known.orElse(List.of());
-        Optional<Mac> mac = deskOf(file);
+        Optional<Mac> mac = file.desk();
         if (mac.isPresent()) {
             // with the sites' keys unknown (the ledger away) the desk's own view decides all the same: its
             // lookup fails as the fetch would, and a ledger back meanwhile gives the desk's real key
@@ -687,6 +678,22 @@ public final class ProvisioningServer implements AutoCloseable {
     }
 
     /**
+     * The sites' URL keys as one request sees them: read at most once, when first needed (to tell a key
+     * segment from a file name, and to check the key), so both decisions rest on the same read and a
+     * request costs one look-up. One request's, on its thread.
+     */
+    private final class SiteKeysOnce {
+        private Optional<List<UrlKeyHash>> keys;
+
+        Optional<List<UrlKeyHash>> get() {
+            if (keys == null) {
+                keys = siteUrlKeys();
+            }
+            return keys;
+        }
+    }
+
+    /**
      * The hashes of the sites' own URL keys; empty when the ledger could not be read and never was (then a
      * file no desk owns follows the global rule only, and a desk's file waits for its desk's view).
      */
@@ -697,34 +704,6 @@ public final class ProvisioningServer implements AutoCloseable {
             log.debug("the sites' URL keys cannot be read: {}", e.getMessage());
             return Optional.empty();
         }
-    }
-
-    /**
-     * The MAC whose file this is, as {@link #provision} picks it (a desk file of any vendor before a per-phone
-     * master name); empty for a common file and a name that no vendor's phones ask for.
-     */
-    private Optional<Mac> deskOf(String file) {
-        if (COMMON_FILE.matcher(file).matches()) {
-            return Optional.empty();
-        }
-        for (VendorProfile p : profiles.values()) {
-            if (p.commonFile(file).isPresent() || p.askedButUnserved(file)) {
-                return Optional.empty();
-            }
-        }
-        for (VendorProfile p : profiles.values()) {
-            Optional<Mac> m = p.deskFile(file);
-            if (m.isPresent()) {
-                return m;
-            }
-        }
-        for (VendorProfile p : profiles.values()) {
-            Optional<Mac> m = p.masterFile(file);
-            if (m.isPresent()) {
-                return m;
-            }
-        }
-        return Optional.empty();
     }
 
     /** Whether plain HTTP may serve this peer: loopback, or in {@code provisioning.plain-http-networks}. */

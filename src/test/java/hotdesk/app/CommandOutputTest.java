@@ -83,6 +83,22 @@ class CommandOutputTest {
     }
 
     @Test
+    void a_sites_url_key_comes_from_standard_input_and_is_neither_printed_nor_logged() throws Exception {
+        String key = "branch-url-key_0123456789ab";
+        CliRun add = CliRun.process(dir, settings, key + "\n", "--verbose", "site", "add", "Branch", "--url-key");
+        CliRun same = CliRun.process(dir, settings, key + "\n", "--verbose", "site", "set", "Branch", "--url-key");
+        CliRun nothing = CliRun.process(dir, settings, "", "site", "set", "Branch", "--url-key");
+
+        assertThat(add.code()).as(add.err()).isZero();
+        assertThat(add.out()).isEqualTo("added site Branch\n");
+        assertThat(add.err()).containsPattern(LOG_LINE);
+        assertThat(same.out()).as("the key read is the key stored").contains("unchanged");
+        assertThat(nothing.code()).isEqualTo(2);
+        assertThat(nothing.err()).contains("--url-key").contains("standard input");
+        assertThat(add.out() + add.err() + same.out() + same.err() + nothing.err()).doesNotContain(key);
+    }
+
+    @Test
     void verbose_adds_the_log_lines_on_stderr_and_keeps_stdout_clean() throws Exception {
         CliRun quiet = hotdesk("user", "list", "--json");
         CliRun verbose = hotdesk("--verbose", "user", "list", "--json");

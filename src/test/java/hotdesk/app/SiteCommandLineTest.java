@@ -3,16 +3,22 @@ package hotdesk.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import hotdesk.cli.ExitCodes;
+import hotdesk.cli.SecretInput;
 import hotdesk.store.DatabaseSettings;
+import hotdesk.testing.LogCapture;
 import hotdesk.testing.RealAsterisk;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +46,22 @@ class SiteCommandLineTest {
 
     private CliRun run(String... command) {
         return CliRun.of(settings, Map.of(), command);
+    }
+
+    /** As {@link #run}, a secret option written without a value read from {@code secrets}. */
+    private CliRun run(SecretInput secrets, String... command) {
+        List<String> args = new ArrayList<>();
+        settings.forEach((k, v) -> args.addAll(List.of("--set", k + "=" + v)));
+        args.addAll(List.of(command));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args.toArray(String[]::new), Map.of(), secrets, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new CliRun(code, out.toString(), err.toString());
+    }
+
+    /** No terminal; {@code text} on standard input. */
+    private static SecretInput piped(String text) {
+        return new SecretInput(null, new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     private String ok(String... command) {
@@ -413,6 +435,116 @@ class SiteCommandLineTest {
     }
 
     @Test
+    void a_url_key_written_without_a_value_is_read_from_standard_input_or_the_terminal_and_never_printed_or_logged()
+            throws IOException {
+        String key = "branch-url-key_0123456789ab";
+        String other = "annex-url-key_0123456789abc";
+        List<String> prompts = new ArrayList<>();
+        SecretInput terminal = new SecretInput(prompt -> {
+            prompts.add(prompt);
+            return key.toCharArray();
+        }, null);
+        Path keyFile = file("annex.key", other + "\n");
+
+        CliRun added;
+        CliRun sameFromTerminal;
+        CliRun fromFile;
+        CliRun sameFromFile;
+        String audit;
+        try (LogCapture log = LogCapture.atDebug(LogCapture.EVERYTHING)) {
+            added = run(piped(key + "\n"), "site", "add", "Branch", "--url-key", "--city", "Springfield");
+            sameFromTerminal = run(terminal, "site", "set", "Branch", "--url-key");
+            fromFile = run("site", "add", "Annex", "--url-key-file", keyFile.toString());
+            sameFromFile = run("site", "set", "Annex", "--url-key-file", keyFile.toString());
+            audit = ok("audit");
+            assertThat(log.everything()).doesNotContain(key).doesNotContain(other);
+        }
+
+        assertThat(added.code()).as(added.err()).isZero();
+        assertThat(added.out()).isEqualTo("added site Branch\n");
+        // the same key again changes nothing: the key stored is the one read
+        assertThat(sameFromTerminal.out()).isEqualTo("site Branch unchanged (it had these values already)\n");
+        assertThat(prompts).containsExactly("URL key of site Branch: ");
+        assertThat(fromFile.out()).isEqualTo("added site Annex\n");
+        assertThat(sameFromFile.out()).contains("unchanged");
+        assertThat(sites().get(0).get("urlKeySet").asBoolean()).isTrue();
+        assertThat(sites().get(1).get("urlKeySet").asBoolean()).isTrue();
+        for (CliRun r : List.of(added, sameFromTerminal, fromFile, sameFromFile)) {
+            assertThat(r.out() + r.err()).doesNotContain(key).doesNotContain(other);
+        }
+        assertThat(audit).contains("url-key: set").doesNotContain(key).doesNotContain(other);
+    }
+
+    @Test
+    void an_empty_missing_or_invalid_url_key_asked_for_is_refused_with_a_clear_error_and_changes_nothing() throws IOException {
+        String key = "branch-url-key_0123456789ab";
+        ok("site", "add", "Branch", "--url-key", key, "--city", "Springfield");
+
+        CliRun emptyLine;
+        CliRun shortKey;
+        CliRun badChars;
+        CliRun noInput;
+        CliRun notTyped;
+        CliRun emptyArgument;
+        CliRun emptyFile;
+        CliRun addEmpty;
+        try (LogCapture log = LogCapture.atDebug(LogCapture.EVERYTHING)) {
+            emptyLine = run(piped("\n"), "site", "set", "Branch", "--url-key", "--city", "Shelbyville");
+            shortKey = run(piped("too-short-secret\n"), "site", "set", "Branch", "--city", "Shelbyville", "--url-key");
+            badChars = run(piped("has spaces in it 0123456789\n"), "site", "add", "Annex", "--url-key");
+            noInput = run(piped(""), "site", "set", "Branch", "--url-key");
+            notTyped = run(new SecretInput(prompt -> null, null), "site", "set", "Branch", "--url-key");
+            emptyArgument = run("site", "set", "Branch", "--url-key", "");
+            emptyFile = run("site", "set", "Branch", "--url-key-file", file("empty.key", "\n").toString());
+            addEmpty = run(piped("\n"), "site", "add", "Annex", "--url-key");
+            assertThat(log.everything()).doesNotContain("too-short-secret").doesNotContain("has spaces");
+        }
+
+        assertThat(emptyLine.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(emptyLine.err()).isEqualTo("hotdesk: --url-key: the key is empty (to remove the site's key: --no-url-key; "
+                + "for a new random one: --new-url-key)\n");
+        assertThat(shortKey.code()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(shortKey.err()).isEqualTo("hotdesk: url-key must be 22 to 128 of A-Z a-z 0-9 _ - (at least 128 random "
+                + "bits; hotdesk provision url-key makes one), got 16 characters\n");
+        assertThat(badChars.code()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(badChars.err()).contains("url-key must be 22 to 128").doesNotContain("has spaces");
+        assertThat(noInput.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(noInput.err()).isEqualTo("hotdesk: --url-key: no terminal to ask for the URL key of site Branch and no "
+                + "line for it on standard input\n");
+        assertThat(notTyped.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(notTyped.err()).isEqualTo("hotdesk: --url-key: no URL key of site Branch was typed\n");
+        for (CliRun r : List.of(emptyArgument, emptyFile, addEmpty)) {
+            assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.USAGE);
+            assertThat(r.err()).startsWith("hotdesk: --url-key: the key is empty");
+        }
+        for (CliRun r : List.of(emptyLine, shortKey, badChars, noInput, notTyped, emptyArgument, emptyFile, addEmpty)) {
+            assertThat(r.out()).isEmpty();
+        }
+        // nothing changed: one site, its city and its key as they were
+        assertThat(sites()).hasSize(1);
+        assertThat(sites().get(0).get("city").asText()).isEqualTo("Springfield");
+        assertThat(ok("site", "set", "Branch", "--url-key", key)).contains("unchanged");
+    }
+
+    @Test
+    void a_url_key_and_its_file_or_another_key_option_together_are_a_usage_error() throws IOException {
+        ok("site", "add", "Branch");
+        Path keyFile = file("branch.key", "branch-url-key_0123456789ab\n");
+
+        CliRun both = run("site", "set", "Branch", "--url-key", "branch-url-key_0123456789ab", "--url-key-file", keyFile.toString());
+        CliRun fileAndNew = run("site", "set", "Branch", "--url-key-file", keyFile.toString(), "--new-url-key");
+        CliRun askAndNone = run(piped("branch-url-key_0123456789ab\n"), "site", "set", "Branch", "--url-key", "--no-url-key");
+
+        assertThat(both.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(both.err()).isEqualTo("hotdesk: give --url-key or --url-key-file, not both\n");
+        assertThat(fileAndNew.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(fileAndNew.err()).contains("give one of --url-key, --new-url-key and --no-url-key");
+        assertThat(askAndNone.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(askAndNone.err()).contains("give one of --url-key, --new-url-key and --no-url-key");
+        assertThat(sites().get(0).get("urlKeySet").asBoolean()).isFalse();
+    }
+
+    @Test
     void a_site_file_with_a_url_key_column_is_refused_saying_keys_are_not_imported() throws IOException {
         Path f = file("sites.csv", "name,city,url-key\nBranch,Springfield,branch-url-key_0123456789ab\n");
 
@@ -421,7 +553,7 @@ class SiteCommandLineTest {
         assertThat(r.code()).isEqualTo(ExitCodes.REFUSED);
         assertThat(r.err().lines()).containsExactly(
                 "hotdesk: " + f + ":2: column url-key: a site's URL key is a secret and is neither imported nor exported: "
-                        + "set it with hotdesk site set NAME --new-url-key (or --url-key KEY)",
+                        + "set it with hotdesk site set NAME --new-url-key (or --url-key, which asks for it)",
                 "hotdesk: " + f + ": nothing imported (1 problem(s))");
         assertThat(r.err()).doesNotContain("branch-url-key");
         assertThat(sites()).isEmpty();
@@ -515,6 +647,9 @@ class SiteCommandLineTest {
         assertThat(ok("site", "add", "--help")).contains("--elin", "--country", "--state", "--city", "--street", "--number",
                 "--postal-code", "--building", "--time-zone", "--location-name", "--sip-server", "--sip-port",
                 "--sip-transport", "--ntp-server", "--registration-expiry", "--networks");
+        assertThat(ok("site", "set", "--help").replaceAll("\\s+", " ")).contains("--url-key[=KEY]", "--url-key-file=FILE",
+                "Write --url-key without a value: it is asked on the terminal without echo, or read as the first line of "
+                        + "standard input (keeps it out of ps");
         assertThat(ok("device", "add", "--help")).contains("--floor", "--room", "--seat", "--building", "--location-note");
         assertThat(ok("device", "location", "--help")).contains("effective ELIN");
         assertThat(ok("device", "locations", "import", "--help")).contains("--dry-run", "One transaction");

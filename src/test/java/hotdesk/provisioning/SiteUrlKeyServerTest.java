@@ -47,7 +47,7 @@ class SiteUrlKeyServerTest {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2025-03-03T08:00:05Z"));
     private final InMemoryLedger ledger = new InMemoryLedger();
-    private final ManageDevices devices = new ManageDevices(ledger, new SecureRandom(), Set.of("yealink", "polycom"), clock);
+    private final ManageDevices devices = new ManageDevices(ledger, new SecureRandom(), Set.of("yealink", "polycom", "grandstream"), clock);
     private final ManageSites sites = new ManageSites(ledger, clock);
     private final ProvisionDesk provisionDesk = new ProvisionDesk(ledger, clock);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -85,18 +85,30 @@ class SiteUrlKeyServerTest {
     }
 
     private void desk(String mac, String site) {
-        assertThat(devices.add(new ManageDevices.NewDevice(mac, "yealink", "T54W", "Desk", site, "", 1), "test"))
+        desk(mac, site, "yealink", "T54W");
+    }
+
+    private void desk(String mac, String site, String vendor, String model) {
+        assertThat(devices.add(new ManageDevices.NewDevice(mac, vendor, model, "Desk", site, "", 1), "test"))
                 .isInstanceOf(ManageDevices.Done.class);
     }
 
     private static ProvisioningSettings settings(int maxRefusals) {
-        return new ProvisioningSettings("127.0.0.1", 0, List.of("127.0.0.0/8", "::1/128"), true, Optional.empty(),
+        return settings(maxRefusals, true);
+    }
+
+    private static ProvisioningSettings settings(int maxRefusals, boolean requireUaMac) {
+        return new ProvisioningSettings("127.0.0.1", 0, List.of("127.0.0.0/8", "::1/128"), requireUaMac, Optional.empty(),
                 "pbx.example.org", 5060, Duration.ofSeconds(500), "ntp.example.org", "Europe/Berlin", "*32", maxRefusals,
                 Duration.ofSeconds(10));
     }
 
     private ProvisioningServer start(Optional<String> globalKey, int maxRefusals) {
-        ProvisioningServer server = new ProvisioningServer(settings(maxRefusals),
+        return start(globalKey, settings(maxRefusals));
+    }
+
+    private ProvisioningServer start(Optional<String> globalKey, ProvisioningSettings settings) {
+        ProvisioningServer server = new ProvisioningServer(settings,
                 new ProvisioningSecurity(Optional.empty(), List.of(), globalKey, false), provisionDesk, clock);
         servers.add(server);
         server.start();
@@ -296,6 +308,80 @@ class SiteUrlKeyServerTest {
         away.set(false);
         assertThat(fetch(fresh, GLOBAL, DESK_A).statusCode()).isEqualTo(404);
         assertThat(fetch(fresh, KEY_A, DESK_A).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void the_sites_keys_are_read_once_per_request_for_the_key_segment_and_the_key_check_together() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean away = new java.util.concurrent.atomic.AtomicBoolean(true);
+        hotdesk.core.port.Ledger flaky = new hotdesk.core.port.Ledger() {
+            @Override
+            public <T> T transact(Work<T> work) {
+                if (away.get()) {
+                    throw new hotdesk.core.port.LedgerException("ledger unreachable (test)", null);
+                }
+                return ledger.transact(work);
+            }
+        };
+        // never read and unreadable, so every look-up of the sites' keys goes to the ledger and says so at DEBUG
+        ProvisioningServer server = new ProvisioningServer(settings(1000),
+                new ProvisioningSecurity(Optional.empty(), List.of(), Optional.empty(), false), new ProvisionDesk(flaky, clock),
+                clock);
+        servers.add(server);
+        server.start();
+
+        HttpResponse<String> keyed = get(server, KEY_A, "y000000000000.cfg", DESK_A); // key segment and key check
+        HttpResponse<String> plain = get(server, null, "y000000000000.cfg", DESK_A);  // key check only
+
+        assertThat(keyed.statusCode()).isEqualTo(404);
+        assertThat(plain.statusCode()).isEqualTo(200);
+        assertThat(hotdeskDebug.messages()).filteredOn(m -> m.startsWith("the sites' URL keys cannot be read")).hasSize(2);
+    }
+
+    @Test
+    void a_keyed_sites_desk_needs_its_key_under_every_name_its_phones_ask_for_and_names_of_no_desk_take_any_known_key()
+            throws Exception {
+        String polycom = "0004f2aa0001";
+        String grandstream = "000b82aa0009";
+        desk(polycom, "A", "polycom", "VVX411");
+        desk(grandstream, "A", "grandstream", "GXP2170");
+        ProvisioningServer server = start(Optional.of(GLOBAL), settings(1000, false)); // Polycom names no MAC in its User-Agent
+        HttpResponse<String> unknownDesk = get(server, GLOBAL, "001565000999.cfg", UNKNOWN);
+        List<HttpResponse<String>> refused = new ArrayList<>();
+
+        // Polycom's per-phone name (also Yealink's and Fanvil's desk file name): the master file, under the site's key only
+        HttpResponse<String> master = get(server, KEY_A, polycom + ".cfg", polycom);
+        refused.add(get(server, GLOBAL, polycom + ".cfg", polycom));
+        refused.add(get(server, KEY_B, polycom + ".cfg", polycom));
+        HttpResponse<String> polycomDesk = get(server, KEY_A, polycom + "-hotdesk.cfg", polycom);
+        refused.add(get(server, GLOBAL, polycom + "-hotdesk.cfg", polycom));
+        HttpResponse<String> grandstreamDesk = get(server, KEY_A, "cfg" + grandstream + ".xml", grandstream);
+        refused.add(get(server, GLOBAL, "cfg" + grandstream + ".xml", grandstream));
+        // Grandstream's binary cfg<mac> is no desk's file: any key the server knows passes to the usual unserved 404
+        HttpResponse<String> unservedGlobal = get(server, GLOBAL, "cfg" + grandstream, grandstream);
+        HttpResponse<String> unservedSite = get(server, KEY_B, "cfg" + grandstream, grandstream);
+        refused.add(get(server, "made-up-url-key_0123456789", "cfg" + grandstream, grandstream));
+
+        assertThat(master.statusCode()).isEqualTo(200);
+        assertThat(master.body()).contains("-hotdesk.cfg").doesNotContain("hd-" + polycom);
+        assertThat(polycomDesk.statusCode()).isEqualTo(200);
+        assertThat(polycomDesk.body()).contains("hd-" + polycom);
+        assertThat(grandstreamDesk.statusCode()).isEqualTo(200);
+        assertThat(grandstreamDesk.body()).contains("hd-" + grandstream);
+        assertThat(unknownDesk.statusCode()).isEqualTo(404);
+        for (HttpResponse<String> r : refused) {
+            assertThat(shape(r)).as(r.uri().getPath().replaceAll("/provision/[^/]+/", "")).isEqualTo(shape(unknownDesk));
+        }
+        assertThat(shape(unservedGlobal)).isEqualTo(shape(unknownDesk));
+        assertThat(shape(unservedSite)).isEqualTo(shape(unknownDesk));
+        assertThat(refusalReasons()).containsExactly("unknown device", "url-key", "url-key", "url-key", "url-key", "url-key");
+        assertThat(everything.messages()).filteredOn(m -> m.contains("reason=url-key"))
+                .containsExactly(
+                        "provisioning refused ip=127.0.0.1 mac=" + polycom + " reason=url-key",
+                        "provisioning refused ip=127.0.0.1 mac=" + polycom + " reason=url-key",
+                        "provisioning refused ip=127.0.0.1 mac=" + polycom + " reason=url-key",
+                        "provisioning refused ip=127.0.0.1 mac=" + grandstream + " reason=url-key",
+                        "provisioning refused ip=127.0.0.1 mac=cfg" + grandstream + " reason=url-key");
+        assertNoKeyLogged(KEY_A, KEY_B, GLOBAL);
     }
 
     @Test

@@ -329,7 +329,7 @@ public final class ManageSites {
             row.values().keySet().stream().filter(k -> !k.equals(NAME) && !FIELDS.contains(k)).sorted().forEach(k ->
                     problems.add(new Import.Problem(row.line(), k, k.equals(URL_KEY)
                             ? "a site's URL key is a secret and is neither imported nor exported: set it with "
-                            + "hotdesk site set NAME --new-url-key (or --url-key KEY)"
+                            + "hotdesk site set NAME --new-url-key (or --url-key, which asks for it)"
                             : "a site has no field '" + k + "'")));
             prepared.put(name, values);
         }
