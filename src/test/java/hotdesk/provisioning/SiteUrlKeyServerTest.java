@@ -273,15 +273,7 @@ class SiteUrlKeyServerTest {
     void with_the_ledger_away_the_keys_last_read_still_decide_and_a_keyed_desk_is_never_served_under_the_global_key()
             throws Exception {
         java.util.concurrent.atomic.AtomicBoolean away = new java.util.concurrent.atomic.AtomicBoolean();
-        hotdesk.core.port.Ledger flaky = new hotdesk.core.port.Ledger() {
-            @Override
-            public <T> T transact(Work<T> work) {
-                if (away.get()) {
-                    throw new hotdesk.core.port.LedgerException("ledger unreachable (test)", null);
-                }
-                return ledger.transact(work);
-            }
-        };
+        hotdesk.core.port.Ledger flaky = awayWhile(away);
         ProvisionDesk onFlaky = new ProvisionDesk(flaky, clock);
         ProvisioningServer known = new ProvisioningServer(settings(1000),
                 new ProvisioningSecurity(Optional.empty(), List.of(), Optional.of(GLOBAL), false), onFlaky, clock);
@@ -313,15 +305,7 @@ class SiteUrlKeyServerTest {
     @Test
     void the_sites_keys_are_read_once_per_request_for_the_key_segment_and_the_key_check_together() throws Exception {
         java.util.concurrent.atomic.AtomicBoolean away = new java.util.concurrent.atomic.AtomicBoolean(true);
-        hotdesk.core.port.Ledger flaky = new hotdesk.core.port.Ledger() {
-            @Override
-            public <T> T transact(Work<T> work) {
-                if (away.get()) {
-                    throw new hotdesk.core.port.LedgerException("ledger unreachable (test)", null);
-                }
-                return ledger.transact(work);
-            }
-        };
+        hotdesk.core.port.Ledger flaky = awayWhile(away);
         // never read and unreadable, so every look-up of the sites' keys goes to the ledger and says so at DEBUG
         ProvisioningServer server = new ProvisioningServer(settings(1000),
                 new ProvisioningSecurity(Optional.empty(), List.of(), Optional.empty(), false), new ProvisionDesk(flaky, clock),
@@ -394,5 +378,18 @@ class SiteUrlKeyServerTest {
 
         HttpResponse<String> blocked = fetch(server, KEY_A, DESK_A);
         assertThat(blocked.statusCode()).isEqualTo(429);
+    }
+
+    /** The test's ledger, unreachable while {@code away} holds. */
+    private hotdesk.core.port.Ledger awayWhile(java.util.concurrent.atomic.AtomicBoolean away) {
+        return new hotdesk.core.port.Ledger() {
+            @Override
+            public <T> T transact(Work<T> work) {
+                if (away.get()) {
+                    throw new hotdesk.core.port.LedgerException("ledger unreachable (test)", null);
+                }
+                return ledger.transact(work);
+            }
+        };
     }
 }
