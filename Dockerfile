@@ -20,8 +20,8 @@ RUN groupadd --system --gid 10990 hotdesk \
  && useradd --system --uid 10990 --gid hotdesk --home-dir /var/lib/hotdesk --shell /usr/sbin/nologin hotdesk \
  && install -d -m 700 -o hotdesk -g hotdesk /var/lib/hotdesk
 COPY --from=build /src/target/hotdesk.jar /opt/hotdesk/hotdesk.jar
-# the class archive every command maps instead of loading its classes from the jar (BENCHMARKS.md, "CLI at
-# scale", "Ready after start"): a training run of this jar on a throw-away ledger; without it commands start slower
+# the class archive admin commands map instead of loading their classes from the jar (BENCHMARKS.md, "CLI at
+# scale"): a training run of this jar on a throw-away ledger; without it commands start slower
 RUN java -XX:ArchiveClassesAtExit=/opt/hotdesk/hotdesk.jsa -Xlog:cds=off -Xlog:cds+dynamic=off \
         -cp /opt/hotdesk/hotdesk.jar hotdesk.app.ClassArchive >/dev/null \
  || { rm -f /opt/hotdesk/hotdesk.jsa; echo "no class archive: admin commands start slower" >&2; }

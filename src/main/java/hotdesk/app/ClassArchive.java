@@ -25,8 +25,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The training run of the class archive the wrappers give every command, {@code serve} included
- * ({@code scripts/hotdesk}, {@code scripts/install}, the systemd unit, the Dockerfile): started as
+ * The training run of the class archive the wrappers give the admin commands ({@code scripts/hotdesk},
+ * {@code scripts/install}, the Dockerfile; not {@code serve} nor the {@code user} commands that hash PINs, where
+ * PBKDF2 ran about four times slower with it mapped): started as
  * {@code java -XX:ArchiveClassesAtExit=hotdesk.jsa -cp hotdesk.jar hotdesk.app.ClassArchive}, it runs the commands
  * whose start matters most ({@code status}, {@code status --json}, {@code device list}, {@code user list}) on a
  * throw-away ledger of one desk and one seated user, then starts and stops {@code serve} on that ledger (every
