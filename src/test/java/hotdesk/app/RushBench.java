@@ -208,12 +208,15 @@ public final class RushBench {
                     List<String> lines = new ArrayList<>(List.of("SEQUENTIAL"));
                     List<String> otpLines = new ArrayList<>(List.of("SEQUENTIAL"));
                     long issue0 = System.nanoTime();
+                    // a code share only where it is at least one call per second and leaves PIN calls: SIPp runs at whole rates
+                    int otpRate = (int) Math.round(rate * OTP_SHARE);
+                    boolean codes = otpRate > 0 && otpRate < rate;
                     for (int i = 0; i < calls; i++) {
                         int desk = (i + round) % desks;
                         String ext = ScaleBench.extension(i);
                         String auth = "[authentication username=" + endpoints.get(desk) + " password=" + secrets.get(desk) + "];"
                                 + endpoints.get(desk);
-                        if (isOtpCall(i)) {
+                        if (codes && isOtpCall(i)) {
                             // the mirror takes any code: it sends hotdesk's commands and checks nothing
                             String code = target.equals("hotdesk") ? issueCode(http, apiPort, apiToken, ext) : "%06d".formatted(i);
                             otpLines.add(auth + ";00*" + code);
@@ -237,9 +240,8 @@ public final class RushBench {
                     Map<String, Long> threads0 = threadTicks(proc.pid());
                     long w0 = System.nanoTime();
                     int otpCalls = otpLines.size() - 1;
-                    int otpRate = (int) Math.round(rate * OTP_SHARE);
                     String sipp;
-                    if (otpCalls > 0 && otpRate > 0) {
+                    if (otpCalls > 0) {
                         // two SIPp processes side by side: PIN logins at the rest of the rate, code logins at their share
                         var otpRun = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                             try {
@@ -294,7 +296,7 @@ public final class RushBench {
     private static final Pattern LOCK = Pattern.compile("\"extension\"\\s*:\\s*(?:\"([^\"]*)\"|null)");
 
     /**
-     * The ledger's lockouts (from {@code status --json}) by kind: a desk, a real user's extension (one of the bench's
+     * The ledger's lockouts (from {@code status --security --json}) by kind: a desk, a real user's extension (one of the bench's
      * users), or an extension no user has (digits lost before the prompt, such as {@code 0023} for {@code 20023}).
      */
     private static String lockouts(Map<String, String> settings, int users) {
