@@ -41,6 +41,9 @@ public final class IssueOtp {
     public record NotAllowed() implements Result {
     }
 
+    /** Attempts before the codes issued meanwhile are checked inside the write transaction. */
+    static final int MAX_ATTEMPTS = 3;
+
     private final Ledger ledger;
     private final SecretHasher hasher;
     private final SecureRandom random;
@@ -96,9 +99,6 @@ public final class IssueOtp {
             }
         }
     }
-
-    /** Attempts before the codes issued meanwhile are checked inside the write transaction. */
-    static final int MAX_ATTEMPTS = 3;
 
     private record Look(Optional<User> user, List<OtpRecord> live) {
     }

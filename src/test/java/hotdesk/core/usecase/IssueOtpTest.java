@@ -139,6 +139,37 @@ class IssueOtpTest {
         assertThat(salts.drawnWhileWriting).doesNotContain(true);
     }
 
+    /** Before each of Bob's next writes, Alice gets the next of these codes (issued past the hooks). */
+    private void aliceIssuedBeforeEachWrite(int... codes) {
+        IssueOtp forAlice = new IssueOtp(ledger.inner, hasher, new Scripted(codes), Duration.ofMinutes(2), world.clock);
+        for (int ignored : codes) {
+            ledger.beforeNextWrite.add(() -> assertThat(forAlice.issue(Extension.of("101"), "test"))
+                    .isInstanceOf(IssueOtp.Issued.class));
+        }
+    }
+
+    @Test
+    void after_two_attempts_lost_to_codes_issued_meanwhile_the_last_checks_them_in_the_write_and_keeps_its_own() {
+        aliceIssuedBeforeEachWrite(900001, 900002, 900003);
+
+        var bob = (IssueOtp.Issued) issuer(new Scripted(111111, 222222, 333333)).issue(Extension.of("102"), "test");
+
+        assertThat(bob.code()).isEqualTo("333333");
+        assertThat(ledger.beforeNextWrite).isEmpty();
+        assertThat(live()).hasSize(2).anyMatch(r -> r.extension().equals(Extension.of("101")) && hasher.verify("900003", r.hash()));
+    }
+
+    @Test
+    void a_code_issued_meanwhile_with_the_same_digits_on_the_last_attempt_makes_it_draw_again() {
+        aliceIssuedBeforeEachWrite(900001, 900002, 333333);
+
+        var bob = (IssueOtp.Issued) issuer(new Scripted(111111, 222222, 333333, 444444)).issue(Extension.of("102"), "test");
+
+        assertThat(bob.code()).isEqualTo("444444");
+        assertThat(live()).filteredOn(r -> hasher.verify("333333", r.hash())).extracting(OtpRecord::extension)
+                .containsExactly(Extension.of("101"));
+    }
+
     @Test
     void a_user_disabled_between_the_check_and_the_write_gets_no_code() {
         ledger.beforeNextWrite.add(() -> world.users.set("101",
