@@ -20,11 +20,11 @@ RUN groupadd --system --gid 10990 hotdesk \
  && useradd --system --uid 10990 --gid hotdesk --home-dir /var/lib/hotdesk --shell /usr/sbin/nologin hotdesk \
  && install -d -m 700 -o hotdesk -g hotdesk /var/lib/hotdesk
 COPY --from=build /src/target/hotdesk.jar /opt/hotdesk/hotdesk.jar
-# the class archive admin commands map instead of loading their classes from the jar (BENCHMARKS.md, "CLI at
-# scale"): a training run of this jar on a throw-away ledger; without it commands start slower
+# the class archive every command maps instead of loading its classes from the jar (BENCHMARKS.md, "CLI at
+# scale", "Ready after start"): a training run of this jar on a throw-away ledger; without it commands start slower
 RUN java -XX:ArchiveClassesAtExit=/opt/hotdesk/hotdesk.jsa -Xlog:cds=off -Xlog:cds+dynamic=off \
         -cp /opt/hotdesk/hotdesk.jar hotdesk.app.ClassArchive >/dev/null \
- || { rm -f /opt/hotdesk/hotdesk.jsa; echo "no class archive: admin commands start slower" >&2; }
+ || { rm -f /opt/hotdesk/hotdesk.jsa; echo "no class archive: commands start slower" >&2; }
 COPY templates /opt/hotdesk/templates
 COPY asterisk-conf /opt/hotdesk/asterisk-conf
 # serve's JVM options as scripts/hotdesk sets them (BENCHMARKS.md, "Scale on the real Asterisk kit")
@@ -37,7 +37,6 @@ WORKDIR /var/lib/hotdesk
 # FastAGI, provisioning HTTP, the desk board when admin.port is set to 8090, the self-service listener when
 # self-service.port is set to 8091 and /metrics and /health when metrics.port is set to 9464 (all three off by default)
 EXPOSE 4573 8089 8090 8091 9464
-# admin commands map the class archive when the image has one; serve and the user commands that hash PINs do
-# not (PBKDF2 ran about four times slower with it mapped)
-ENTRYPOINT ["sh", "-c", "opts=$HOTDESK_JAVA_OPTS; a=yes; case \"$1\" in serve) a= ;; user) [ \"$2\" = list ] || a= ;; esac; if [ -n \"$a\" ] && [ -f /opt/hotdesk/hotdesk.jsa ]; then opts=\"$opts -XX:SharedArchiveFile=/opt/hotdesk/hotdesk.jsa -Xlog:cds=off -Xlog:cds+dynamic=off\"; fi; exec java $opts -jar /opt/hotdesk/hotdesk.jar \"$@\"", "hotdesk"]
+# every command maps the class archive when the image has one
+ENTRYPOINT ["sh", "-c", "opts=$HOTDESK_JAVA_OPTS; if [ -f /opt/hotdesk/hotdesk.jsa ]; then opts=\"$opts -XX:SharedArchiveFile=/opt/hotdesk/hotdesk.jsa -Xlog:cds=off -Xlog:cds+dynamic=off\"; fi; exec java $opts -jar /opt/hotdesk/hotdesk.jar \"$@\"", "hotdesk"]
 CMD ["serve"]

@@ -25,13 +25,13 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The training run of the class archive the wrappers give the admin commands ({@code scripts/hotdesk},
- * {@code scripts/install}, the Dockerfile; not {@code serve} nor the {@code user} commands that hash PINs, where
- * PBKDF2 ran about four times slower with it mapped): started as
+ * The training run of the class archive the wrappers give every command, {@code serve} included
+ * ({@code scripts/hotdesk}, {@code scripts/install}, the systemd unit, the Dockerfile): started as
  * {@code java -XX:ArchiveClassesAtExit=hotdesk.jsa -cp hotdesk.jar hotdesk.app.ClassArchive}, it runs the commands
  * whose start matters most ({@code status}, {@code status --json}, {@code device list}, {@code user list}) on a
- * throw-away ledger of one desk and one seated user, so the JVM writes every class they load into the archive
- * when it exits. {@code serve} is not trained: it runs without the archive. A command started with {@code -XX:SharedArchiveFile} then maps those classes instead of loading,
+ * throw-away ledger of one desk and one seated user, then starts and stops {@code serve} on that ledger (every
+ * listener on a free loopback port, Asterisk unreachable: the classes of its start, not of a working link), so
+ * the JVM writes every class they load into the archive when it exits. A command started with {@code -XX:SharedArchiveFile} then maps those classes instead of loading,
  * verifying and linking them from the jar (BENCHMARKS.md, "CLI at scale"). The archive holds no data of any
  * ledger. Exits 0 when every command succeeded, 1 otherwise (then the wrapper keeps no archive).
  */
@@ -71,7 +71,42 @@ public final class ClassArchive {
             }
         }
         return ok && run(settings, List.of(List.of("status"), List.of("status", "--json"), List.of("device", "list"),
-                List.of("device", "list", "--json"), List.of("user", "list"), List.of("user", "list", "--json")));
+                List.of("device", "list", "--json"), List.of("user", "list"), List.of("user", "list", "--json")))
+                && serve(dir);
+    }
+
+    /**
+     * Starts {@code serve} on the training ledger and stops it: a cold start loads some 5,000 classes (Jetty,
+     * Flyway's check, asterisk-java, Velocity, the metrics registry), and mapping them from the archive takes
+     * about a third off the CPU a start costs (BENCHMARKS.md, "Ready after start"). Asterisk is not there: the
+     * AMI link and ARI fail and retry in the background, which loads their classes too.
+     */
+    static boolean serve(Path dir) {
+        Map<String, String> settings = new java.util.HashMap<>();
+        settings.put("db.path", dir.resolve("ledger").toString());
+        settings.put("security.pin-iterations", "1000");
+        settings.put("node.name", "archive");
+        settings.put("agi.port", "0");
+        settings.put("provisioning.port", "0");
+        settings.put("metrics.port", Integer.toString(freePort()));
+        settings.put("ami.port", Integer.toString(freePort()));
+        settings.put("ari.url", "http://127.0.0.1:" + freePort() + "/ari");
+        try (Server server = new Server(Config.load(null, Map.of(), settings))) {
+            server.start();
+            return true;
+        } catch (RuntimeException e) {
+            System.err.println("hotdesk class archive: serve did not start: " + e);
+            return false;
+        }
+    }
+
+    /** A loopback port nobody listened on a moment ago: closed again at once, so a connection to it is refused. */
+    private static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free loopback port", e);
+        }
     }
 
     private static final String PIN = "583920";
