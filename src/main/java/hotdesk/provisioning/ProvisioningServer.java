@@ -385,30 +385,31 @@ public final class ProvisioningServer implements AutoCloseable {
     private void provision(Request request, Response response, Callback callback, String file, String urlKey,
                            SiteKeysOnce siteKeys) {
         String ip = remoteAddress(request);
+        // one routing decides which key opens the file, how it is answered and what a refusal is about
+        RequestedFile requested = RequestedFile.of(file, profiles.values());
+        String subject = requested.desk().map(Mac::value).orElse(file);
         RefusalLimiter.Verdict verdict = limiter.check(ip);
         if (verdict.blocked()) {
-            securityLog(ip, subject(file), "rate-limited");
+            securityLog(ip, subject, "rate-limited");
             if (verdict.firstBlock()) {
                 // audited once per address and minute: a scanner must not be able to flood the ledger
-                audit(subject(file), ip, "rate limited");
+                audit(subject, ip, "rate limited");
             }
             telemetry.fetched("rate-limited");
             tooMany(response, callback, verdict.secondsLeft());
             return;
         }
         if (!allowed(request, ip)) {
-            refuse(response, callback, ip, subject(file), "network", 404, NOT_FOUND_BYTES);
+            refuse(response, callback, ip, subject, "network", 404, NOT_FOUND_BYTES);
             return;
         }
         if (guard.tls().isEmpty() && !plainHttpAllowed(request, ip)) {
             // the admin allowed plain HTTP to loopback and provisioning.plain-http-networks only
-            refuse(response, callback, ip, subject(file), "plain-http", 404, NOT_FOUND_BYTES);
+            refuse(response, callback, ip, subject, "plain-http", 404, NOT_FOUND_BYTES);
             return;
         }
-        // one routing decides both which key opens the file and how it is answered
-        RequestedFile requested = RequestedFile.of(file, profiles.values());
         if (!urlKeyAllows(requested, urlKey, siteKeys.get())) {
-            refuse(response, callback, ip, subject(file), "url-key", 404, NOT_FOUND_BYTES);
+            refuse(response, callback, ip, subject, "url-key", 404, NOT_FOUND_BYTES);
             return;
         }
         if (requested instanceof RequestedFile.YealinkCommon) {
@@ -824,17 +825,6 @@ public final class ProvisioningServer implements AutoCloseable {
             return false;
         }
         return allowed.stream().anyMatch(n -> n.contains(ip));
-    }
-
-    /** What a refusal is about: the normalised MAC when the file name carries one, else the name. */
-    private String subject(String file) {
-        for (VendorProfile p : profiles.values()) {
-            Optional<Mac> m = p.deskFile(file).or(() -> p.masterFile(file));
-            if (m.isPresent()) {
-                return m.get().value();
-            }
-        }
-        return file;
     }
 
     private void refuse(Response response, Callback callback, String ip, String what, String reason, int status,

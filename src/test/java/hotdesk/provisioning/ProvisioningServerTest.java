@@ -814,9 +814,17 @@ class ProvisioningServerTest {
 
         // when
         HttpResponse<String> r = get(server, "/provision/y000000000000.cfg");
+        HttpResponse<String> polycom = get(server, "/provision/000000000000.cfg");
 
         // then
         assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(polycom.statusCode()).isEqualTo(404);
+        // a common file is audited under its name: Polycom's 000000000000.cfg is no desk's file, though its name
+        // looks like a Yealink desk file of MAC 000000000000
+        assertThat(audits("provision.refused")).extracting(AuditEntry::subject, AuditEntry::detail)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("y000000000000.cfg", "network"),
+                        org.assertj.core.groups.Tuple.tuple("000000000000.cfg", "network"));
     }
 
     @Test
