@@ -37,6 +37,6 @@ WORKDIR /var/lib/hotdesk
 # FastAGI, provisioning HTTP, the desk board when admin.port is set to 8090, the self-service listener when
 # self-service.port is set to 8091 and /metrics and /health when metrics.port is set to 9464 (all three off by default)
 EXPOSE 4573 8089 8090 8091 9464
-# every command maps the class archive when the image has one
-ENTRYPOINT ["sh", "-c", "opts=$HOTDESK_JAVA_OPTS; if [ -f /opt/hotdesk/hotdesk.jsa ]; then opts=\"$opts -XX:SharedArchiveFile=/opt/hotdesk/hotdesk.jsa -Xlog:cds=off -Xlog:cds+dynamic=off\"; fi; exec java $opts -jar /opt/hotdesk/hotdesk.jar \"$@\"", "hotdesk"]
+# every command maps the class archive when the image has one, unless HOTDESK_CLASS_ARCHIVE=off
+ENTRYPOINT ["sh", "-c", "opts=$HOTDESK_JAVA_OPTS; if [ \"${HOTDESK_CLASS_ARCHIVE:-on}\" != off ] && [ -f /opt/hotdesk/hotdesk.jsa ]; then opts=\"$opts -XX:SharedArchiveFile=/opt/hotdesk/hotdesk.jsa -Xlog:cds=off -Xlog:cds+dynamic=off\"; fi; exec java $opts -jar /opt/hotdesk/hotdesk.jar \"$@\"", "hotdesk"]
 CMD ["serve"]

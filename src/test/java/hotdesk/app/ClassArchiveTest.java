@@ -140,6 +140,17 @@ class ClassArchiveTest {
         assertThat(archive).hasContent("archive");
     }
 
+    @Test
+    void hotdesk_class_archive_off_runs_every_command_without_it_and_makes_none() throws Exception {
+        Run status = hotdesk(Map.of("HOTDESK_CLASS_ARCHIVE", "off"), "status");
+        Run serve = hotdesk(Map.of("HOTDESK_CLASS_ARCHIVE", "off"), "serve");
+
+        assertThat(status.calls).singleElement().asString().doesNotContain("SharedArchiveFile").endsWith("-jar " + jar + " status");
+        assertThat(serve.calls).singleElement().asString().doesNotContain("SharedArchiveFile").contains("-Xmx112m")
+                .endsWith("-jar " + jar + " serve");
+        assertThat(archive).doesNotExist();
+    }
+
     /** As after a new build of the jar: the archive is of the one before. */
     private void olderThanTheJar(Path file) throws IOException {
         Files.setLastModifiedTime(file, FileTime.from(Files.getLastModifiedTime(jar).toInstant().minusSeconds(60)));
