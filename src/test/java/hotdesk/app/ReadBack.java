@@ -76,9 +76,11 @@ final class ReadBack {
     /**
      * What the check found: whether every object read back correct before the deadline, when the last one did
      * (seconds after {@code from}), GETs sent, objects that needed more than one GET, and up to ten of those still
-     * wrong at the deadline. {@code retried}: objects read more than once (not yet right at their first GET).
+     * wrong at the deadline. {@code retried}: objects read more than once (not yet right at their first GET);
+     * {@code firstProblems}: what the first few of those were found to be at their first GET, and when.
      */
-    record Result(boolean complete, double seconds, long gets, int retried, int wrong, List<String> stillWrong) {
+    record Result(boolean complete, double seconds, long gets, int retried, int wrong, List<String> stillWrong,
+                  List<String> firstProblems) {
     }
 
     /**
@@ -175,6 +177,7 @@ final class ReadBack {
         AtomicLong gets = new AtomicLong();
         AtomicLong last = new AtomicLong(from);
         ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<String> firstProblems = new ConcurrentLinkedQueue<>();
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < connections; c++) {
             Thread th = new Thread(() -> {
@@ -199,6 +202,9 @@ final class ReadBack {
                         }
                         if (problem == null || System.nanoTime() > deadline) {
                             break;
+                        }
+                        if (!again && firstProblems.size() < 8) {
+                            firstProblems.add(String.format("%.1f s: %s", (System.nanoTime() - from) / 1e9, problem));
                         }
                         again = true;
                         try {
@@ -234,7 +240,8 @@ final class ReadBack {
             }
         }
         List<String> sample = wrong.stream().limit(10).toList();
-        return new Result(wrong.isEmpty(), (last.get() - from) / 1e9, gets.get(), retried.get(), wrong.size(), sample);
+        return new Result(wrong.isEmpty(), (last.get() - from) / 1e9, gets.get(), retried.get(), wrong.size(), sample,
+                List.copyOf(firstProblems));
     }
 
     /** The object as Asterisk has it, empty when it has none; an ARI failure (Asterisk not back yet) as a problem. */

@@ -226,6 +226,7 @@ public final class ScaleBench {
                 System.out.printf("  NOT all objects read back correct within 15 minutes: %,d still wrong, e.g. %s%n", back.wrong(),
                         back.stillWrong());
             }
+            back.firstProblems().forEach(f -> System.out.printf("  not yet right at its first GET, at %s%n", f));
             System.out.printf("logins during the restart and re-push: %s%n", logins.summary());
             System.out.printf("hotdesk_login_duration_seconds during the restart and re-push: %s%n",
                     percentiles(loginsBefore, loginBuckets(http, metricsPort)));
