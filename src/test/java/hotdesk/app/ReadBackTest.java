@@ -70,6 +70,62 @@ class ReadBackTest {
     }
 
     @Test
+    void the_check_reads_every_object_once_when_all_are_right_and_reports_one_still_missing_at_the_deadline() throws Exception {
+        world.pinLogin(MAC_A, "101", "4711");
+        world.reconcile.runOnce();
+        try (hotdesk.testing.FakeAri ari = new hotdesk.testing.FakeAri("hotdesk", "fake-ari-password-0123")) {
+            hotdesk.ari.AriClient client = new hotdesk.ari.AriClient(new hotdesk.ari.AriSettings(ari.baseUrl(), "hotdesk",
+                    "fake-ari-password-0123", java.time.Duration.ofSeconds(5)));
+            ReadBack overAri = new ReadBack(client, ledger, new Projections(PjsipProfile.defaults()), false);
+            List<ReadBack.Item> items = overAri.all();
+            hotdesk.ari.AriPbx pbx = new hotdesk.ari.AriPbx(client);
+            String left = desk(MAC_B);
+            items.stream().map(ReadBack.Item::wanted)
+                    .filter(o -> !(o.type() == PjsipObject.Type.ENDPOINT && o.id().equals(left)))
+                    .forEach(o -> pbx.push(List.of(o)));
+            long start = System.nanoTime();
+
+            ReadBack.Result result = overAri.check(items, 2, start, start + 400_000_000L, 0);
+
+            assertThat(result.complete()).isFalse();
+            assertThat(result.wrong()).isEqualTo(1);
+            assertThat(result.stillWrong()).containsExactly("endpoint " + left + ": missing");
+            assertThat(result.retried()).isEqualTo(1);
+            assertThat(result.firstProblems()).singleElement().asString().endsWith("endpoint " + left + ": missing");
+            assertThat(result.gets()).isGreaterThan(items.size());
+
+            pbx.push(List.of(items.stream().map(ReadBack.Item::wanted)
+                    .filter(o -> o.type() == PjsipObject.Type.ENDPOINT && o.id().equals(left)).findFirst().orElseThrow()));
+            long again = System.nanoTime();
+            ReadBack.Result all = overAri.check(items, 2, again, again + 5_000_000_000L, 0);
+
+            assertThat(all.complete()).isTrue();
+            assertThat(all.gets()).isEqualTo(items.size());
+            assertThat(all.retried()).isZero();
+            assertThat(all.stillWrong()).isEmpty();
+        }
+    }
+
+    @Test
+    void an_asterisk_that_does_not_answer_leaves_every_object_wrong_with_the_reason() throws Exception {
+        world.reconcile.runOnce();
+        try (hotdesk.testing.FakeAri ari = new hotdesk.testing.FakeAri("hotdesk", "fake-ari-password-0123")) {
+            hotdesk.ari.AriClient client = new hotdesk.ari.AriClient(new hotdesk.ari.AriSettings(ari.baseUrl(), "hotdesk",
+                    "fake-ari-password-0123", java.time.Duration.ofSeconds(1)));
+            ReadBack overAri = new ReadBack(client, ledger, new Projections(PjsipProfile.defaults()), false);
+            List<ReadBack.Item> items = overAri.all();
+            ari.down();
+            long start = System.nanoTime();
+
+            ReadBack.Result result = overAri.check(items, 4, start, start + 300_000_000L, 0);
+
+            assertThat(result.complete()).isFalse();
+            assertThat(result.wrong()).isEqualTo(items.size());
+            assertThat(result.stillWrong()).isNotEmpty().allSatisfy(p -> assertThat(p).contains("→ no answer"));
+        }
+    }
+
+    @Test
     void an_object_as_asterisk_gives_it_back_matches_booleans_codecs_and_write_only_fields_aside() {
         PjsipObject wanted = endpoint("disallow", "all", "allow", "ulaw,alaw", "direct_media", "no",
                 "callerid", "\"Alice\" <101>");
