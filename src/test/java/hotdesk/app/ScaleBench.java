@@ -37,8 +37,16 @@ import java.util.regex.Pattern;
  * server's resident memory (VmRSS) once it is settled, {@code status} and {@code device list} as CLI
  * processes, and the re-push after an Asterisk restart against raw ARI PUTs on 1, 4 and serve's
  * {@code reconcile.push-connections} connections in the same run, with PIN logins through the FastAGI port during it
- * (their p99 from {@code hotdesk_login_duration_seconds}). Not a test: run it with {@code scripts/bench-scale [desks]}
- * ({@code HOTDESK_BENCH_PUSH_CONNECTIONS} sets the connections, {@code HOTDESK_BENCH_SKIP_CLI} skips the CLI timings).
+ * (their p99 from {@code hotdesk_login_duration_seconds}).
+ *
+ * <p>The re-push is timed from the moment {@code run-asterisk restart} begins until every object hotdesk manages
+ * (auth, AOR and endpoint of every desk line and every user) reads back over ARI with every field the ledger says
+ * ({@link ReadBack}); the same read-back on the steady Asterisk before the restart is timed too, since the figure
+ * includes it. With the default {@code astdb} wizard Asterisk reloads the objects itself during the restart; with
+ * {@code memory} hotdesk pushes them all again. serve's log gives when hotdesk saw the restart and when its full pass
+ * after it ended. Not a test: run it with {@code scripts/bench-scale [desks]} ({@code HOTDESK_BENCH_PUSH_CONNECTIONS}
+ * sets the connections, {@code HOTDESK_BENCH_WIZARD} the wizard, {@code HOTDESK_BENCH_CHECK_CONNECTIONS} the
+ * read-back's connections, default 4, {@code HOTDESK_BENCH_SKIP_CLI} skips the CLI timings).
  */
 public final class ScaleBench {
 
@@ -68,10 +76,17 @@ public final class ScaleBench {
             settings.put("reconcile.push-connections", pushConnections);
         }
         int connections = Integer.parseInt(pushConnections != null ? pushConnections : Config.defaultValue("reconcile.push-connections"));
+        // HOTDESK_BENCH_WIZARD sets asterisk.pjsip-wizard (astdb or memory) for Asterisk's generated files and serve alike
+        String wizard = System.getenv().getOrDefault("HOTDESK_BENCH_WIZARD", Config.defaultValue("asterisk.pjsip-wizard"));
+        settings.put("asterisk.pjsip-wizard", wizard);
+        // HOTDESK_BENCH_CHECK_CONNECTIONS: the read-back's concurrent GETs
+        int checkConnections = Integer.parseInt(System.getenv().getOrDefault("HOTDESK_BENCH_CHECK_CONNECTIONS", "4"));
         RealAsterisk asterisk = KitSettings.startAsterisk(dir.resolve("asterisk"), settings, conf -> { });
         Process server = null;
+        Database ledgerForCheck = null;
         try {
-            System.out.printf("scale bench: %d desks, %d users, real Asterisk kit, serve with %s%n", desks, desks, JAVA_OPTS);
+            System.out.printf("scale bench: %d desks, %d users, real Asterisk kit, asterisk.pjsip-wizard=%s, serve with %s%n", desks,
+                    desks, wizard, JAVA_OPTS);
             long t = System.nanoTime();
             Path users = dir.resolve("users.csv");
             Path devices = dir.resolve("devices.csv");
@@ -138,6 +153,28 @@ public final class ScaleBench {
                 System.out.printf("CLI %-14s as a process (JVM start included), 3 runs: %s s%n", String.join(" ", c), runs);
             }
 
+            // every object hotdesk manages read back over ARI and compared with the ledger on a steady Asterisk: checks the
+            // first push and gives the read-back's own time, which the re-push figure below includes
+            hotdesk.core.policy.Projections projections;
+            boolean registrationAcl;
+            try (Services services = new Services(() -> Config.load(props, Map.of(), Map.of()))) {
+                // serve's own profile and default ELIN, from the same properties file
+                projections = new hotdesk.core.policy.Projections(services.pjsipProfile(), services.defaultElin());
+                registrationAcl = services.config().bool("asterisk.registration-acl");
+            }
+            ledgerForCheck = Database.open(DatabaseSettings.h2(dir.resolve("ledger")));
+            ReadBack readBack = new ReadBack(new AriClient(new AriSettings(asterisk.ariUrl(), AsteriskContract.ARI_USER,
+                    AsteriskContract.ARI_PASSWORD, Duration.ofSeconds(10))), ledgerForCheck.ledger(), projections, registrationAcl);
+            t = System.nanoTime();
+            List<ReadBack.Item> steadyItems = readBack.all();
+            System.out.printf("read the ledger's %,d objects for the read-back in %.1f s%n", steadyItems.size(), secondsSince(t));
+            long s0 = System.nanoTime();
+            ReadBack.Result steady = readBack.check(steadyItems, checkConnections, s0, s0 + Duration.ofMinutes(5).toNanos(), 0);
+            System.out.printf("read-back on a steady Asterisk, %d connection(s): %,d objects %s in %.1f s = %.0f GETs/s (%,d objects "
+                            + "needed more than one GET)%s%n", checkConnections, steadyItems.size(),
+                    steady.complete() ? "all correct" : "NOT all correct", steady.seconds(), steady.gets() / steady.seconds(),
+                    steady.retried(), steady.complete() ? "" : ": " + steady.wrong() + " wrong, e.g. " + steady.stillWrong());
+
             // raw ARI PUTs in this run, on 1, 4 and serve's number of connections: the ceilings the re-push is measured against
             AriClient ari = new AriClient(new AriSettings(asterisk.ariUrl(), AsteriskContract.ARI_USER, AsteriskContract.ARI_PASSWORD,
                     Duration.ofSeconds(10)));
@@ -147,39 +184,57 @@ public final class ScaleBench {
                 System.out.printf("raw ARI PUT (aor objects, %d connection(s)): %.0f objects/s%n", n, rawRates.get(n));
             }
             double rawRate = rawRates.get(connections);
+
+            // the re-push, timed from the moment the restart begins until every object hotdesk manages reads back as the
+            // ledger says (with the astdb wizard Asterisk reloads them itself; with memory hotdesk pushes them all again)
+            List<ReadBack.Item> items = readBack.all();
             double[] before = pushes(http, metricsPort);
             Map<Double, Double> loginsBefore = loginBuckets(http, metricsPort);
             Logins logins = new Logins(Integer.parseInt(settings.get("agi.port")), desks);
-            t = System.nanoTime();
-            asterisk.restart();
-            double restarted = secondsSince(t);
-            long r0 = System.nanoTime();
+            ServeLog log = new ServeLog(dir.resolve("serve.log"));
             Thread driver = new Thread(logins, "bench-logins");
+            long r0 = System.nanoTime();
+            java.time.Instant wall0 = java.time.Instant.now();
             driver.start();
-            double repushed = -1;
-            deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-            while (System.nanoTime() < deadline) {
-                double[] now = pushes(http, metricsPort);
-                // a login moves a user between two desks: two desk pushes and one user push of its own
-                int moved = logins.ok.get();
-                if (now[0] - before[0] >= desks + SPARE + 2.0 * moved && now[1] - before[1] >= desks + moved) {
-                    repushed = secondsSince(r0);
-                    break;
-                }
-                Thread.sleep(100);
-            }
+            asterisk.restart();
+            double restarted = secondsSince(r0);
+            System.out.printf("Asterisk restart (stop, start, fully booted): %.1f s; reading every object back on %d connection(s)%n",
+                    restarted, checkConnections);
+            deadline = r0 + Duration.ofMinutes(15).toNanos();
+            ReadBack.Result back = readBack.check(items, checkConnections, r0, deadline, 10);
+            double checked = secondsSince(r0);
+            // hotdesk's own full pass after the restart: logins go on until it has ended too
+            ServeLog.Pass pass = log.fullPass(2 * desks + SPARE, wall0, deadline);
             logins.stop();
             driver.join();
-            // a desk is three objects (auth, aor, endpoint), a user three (auth, aor, endpoint)
-            double objects = 3.0 * (desks + SPARE) + 3.0 * desks;
-            System.out.printf("re-push after an Asterisk restart (restart itself %.1f s, %d push connections): %d targets, "
-                    + "%.0f objects in %.1f s = %.0f objects/s, %.2fx the raw rate on as many connections%n", restarted, connections,
-                    2 * desks + SPARE, objects, repushed, objects / repushed, objects / repushed / rawRate);
-            System.out.printf("logins during the re-push: %s%n", logins.summary());
-            System.out.printf("hotdesk_login_duration_seconds during the re-push: %s%n",
+            double[] after = pushes(http, metricsPort);
+            System.out.printf("re-push after an Asterisk restart, wizard %s, %d push connection(s):%n", wizard, connections);
+            System.out.printf("  restart itself %.1f s; hotdesk saw Asterisk back (AMI FullyBooted) at %s; its full pass ended at %s%s%n",
+                    restarted, pass.sawRestart() < 0 ? "(not in serve.log)" : String.format("%.1f s", pass.sawRestart()),
+                    pass.ended() < 0 ? "(not within the deadline)" : String.format("%.1f s", pass.ended()),
+                    pass.ended() < 0 ? "" : String.format(" (%d targets applied, %d failed)", pass.applied(), pass.failed()));
+            System.out.printf("  pushes counted during it (/metrics): %.0f desk, %.0f user%n", after[0] - before[0], after[1] - before[1]);
+            if (back.complete()) {
+                System.out.printf("  every one of %,d objects read back correct %.1f s after the restart began = %.0f objects/s = %.2fx "
+                                + "the raw rate on %d connection(s) (%,d GETs, %,d objects needed more than one; check ended at %.1f s)%n",
+                        items.size(), back.seconds(), items.size() / back.seconds(), items.size() / back.seconds() / rawRate,
+                        connections, back.gets(), back.retried(), checked);
+                double less = back.seconds() - steady.seconds();
+                System.out.printf("  less the read-back alone on a steady Asterisk (%.1f s): %.1f s = %.0f objects/s = %.2fx%n",
+                        steady.seconds(), less, items.size() / less, items.size() / less / rawRate);
+            } else {
+                System.out.printf("  NOT all objects read back correct within 15 minutes: %,d still wrong, e.g. %s%n", back.wrong(),
+                        back.stillWrong());
+            }
+            back.firstProblems().forEach(f -> System.out.printf("  not yet right at its first GET, at %s%n", f));
+            System.out.printf("logins during the restart and re-push: %s%n", logins.summary());
+            System.out.printf("hotdesk_login_duration_seconds during the restart and re-push: %s%n",
                     percentiles(loginsBefore, loginBuckets(http, metricsPort)));
             System.out.printf("serve: resident memory after the re-push: %s%n", rss(server.pid()));
         } finally {
+            if (ledgerForCheck != null) {
+                ledgerForCheck.close();
+            }
             if (server != null) {
                 server.destroy();
                 server.waitFor();
@@ -447,6 +502,69 @@ public final class ScaleBench {
 
     static String mac(int i) {
         return String.format("0015657%05x", i);
+    }
+
+    /**
+     * serve's log, read from where it ended when this was made: when hotdesk saw Asterisk restarted and when its full
+     * pass after that ended (its "reconcile pass: N applied, M failed" line with N + M at least the number of targets).
+     */
+    static final class ServeLog {
+        private static final Pattern LINE = Pattern.compile("^(\\S+) .*?(Asterisk started again|reconcile pass: (\\d+) applied, (\\d+) failed)");
+        private final Path file;
+        private final long from;
+
+        ServeLog(Path file) throws IOException {
+            this.file = file;
+            this.from = Files.size(file);
+        }
+
+        /** Seconds after {@code t0} (times from the log's own timestamps); -1 where not seen. */
+        record Pass(double sawRestart, double ended, int applied, int failed) {
+        }
+
+        /** Waits until the full pass has ended or {@code deadline} ({@link System#nanoTime()}) passes. */
+        Pass fullPass(int targets, java.time.Instant t0, long deadline) throws IOException, InterruptedException {
+            while (true) {
+                Pass p = read(targets, t0);
+                if (p.ended() >= 0 || System.nanoTime() > deadline) {
+                    return p;
+                }
+                Thread.sleep(500);
+            }
+        }
+
+        Pass read(int targets, java.time.Instant t0) throws IOException {
+            return parse(readFrom(), targets, t0);
+        }
+
+        private String readFrom() throws IOException {
+            try (var in = Files.newInputStream(file)) {
+                in.skipNBytes(from);
+                return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
+
+        static Pass parse(String text, int targets, java.time.Instant t0) {
+            double saw = -1;
+            for (String line : text.split("\n")) {
+                Matcher m = LINE.matcher(line);
+                if (!m.find()) {
+                    continue;
+                }
+                double at;
+                try {
+                    at = Duration.between(t0, java.time.OffsetDateTime.parse(m.group(1)).toInstant()).toMillis() / 1000.0;
+                } catch (java.time.format.DateTimeParseException e) {
+                    continue;
+                }
+                if (m.group(3) == null) {
+                    saw = saw < 0 ? at : saw;
+                } else if (saw >= 0 && Integer.parseInt(m.group(3)) + Integer.parseInt(m.group(4)) >= targets) {
+                    return new Pass(saw, at, Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)));
+                }
+            }
+            return new Pass(saw, -1, 0, 0);
+        }
     }
 
     /** A response for a listener that is not up yet. */
