@@ -316,6 +316,25 @@ abstract class AsteriskContract {
     }
 
     @Test
+    void ami_dbgettree_lists_a_family_in_one_action_and_an_empty_one_as_success() {
+        try (AmiWire ami = loggedIn()) {
+            ami.action("DBPut", Map.of("Family", "contract-gettree", "Key", "desk/1", "Val", "a b"));
+            ami.action("DBPut", Map.of("Family", "contract-gettree", "Key", "user/2", "Val", "x"));
+            Message tree = ami.action("DBGetTree", Map.of("Family", "contract-gettree"));
+            assertAnswer(tree, "Success", "Result will follow");
+            List<Message> rows = ami.listFollowing(tree);
+            assertThat(rows).allSatisfy(r -> assertThat(r.isEvent("DBGetTreeResponse")).isTrue());
+            assertThat(rows).extracting(r -> r.get("Key") + "=" + r.get("Val"))
+                    .containsExactlyInAnyOrder("/contract-gettree/desk/1=a b", "/contract-gettree/user/2=x");
+
+            Message none = ami.action("DBGetTree", Map.of("Family", "contract-gettree-absent"));
+            assertAnswer(none, "Success", "Result will follow");
+            assertThat(ami.listFollowing(none)).isEmpty();
+            ami.action("DBDelTree", Map.of("Family", "contract-gettree"));
+        }
+    }
+
+    @Test
     void ami_astdb_answers_on_present_and_absent_keys() {
         try (AmiWire ami = loggedIn()) {
             assertAnswer(ami.action("DBPut", Map.of("Family", "contract", "Key", "k", "Val", "v1")),

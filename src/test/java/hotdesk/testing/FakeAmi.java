@@ -126,7 +126,8 @@ public final class FakeAmi implements AutoCloseable {
     private static final Map<String, Set<String>> ACTION_CLASSES = Map.ofEntries(
             Map.entry("pjsipnotify", Set.of("system")), Map.entry("dbput", Set.of("system")),
             Map.entry("dbdel", Set.of("system")), Map.entry("dbdeltree", Set.of("system")),
-            Map.entry("dbget", Set.of("system", "reporting")), Map.entry("modulecheck", Set.of("system")),
+            Map.entry("dbget", Set.of("system", "reporting")), Map.entry("dbgettree", Set.of("system", "reporting")),
+            Map.entry("modulecheck", Set.of("system")),
             Map.entry("getvar", Set.of("call", "reporting")), Map.entry("showdialplan", Set.of("config", "reporting")),
             Map.entry("originate", Set.of("originate")), Map.entry("userevent", Set.of("user")),
             Map.entry("hangup", Set.of("system", "call")), Map.entry("coreshowchannels", Set.of("system", "reporting")),
@@ -808,6 +809,9 @@ public final class FakeAmi implements AutoCloseable {
             case "dbget":
                 s.send(dbGet(h));
                 return true;
+            case "dbgettree":
+                s.send(dbGetTree(h));
+                return true;
             case "dbdel":
                 s.send(dbDel(h));
                 return true;
@@ -1013,6 +1017,26 @@ public final class FakeAmi implements AutoCloseable {
         return "Response: Success\r\n" + id + "EventList: start\r\nMessage: Result will follow\r\n\r\n"
                 + "Event: DBGetResponse\r\nFamily: " + family + "\r\nKey: " + key + "\r\nVal: " + value + "\r\n" + id + "\r\n"
                 + "Event: DBGetComplete\r\n" + id + "EventList: Complete\r\nListItems: 1\r\n\r\n";
+    }
+
+    /** Every entry under {@code /Family[/Key]}, keys in full as Asterisk 22 gives them; none is still a success. */
+    private String dbGetTree(Headers h) {
+        String prefix = h.get("Family").isEmpty() ? "/"
+                : "/" + h.get("Family") + "/" + (h.get("Key").isEmpty() ? "" : h.get("Key") + "/");
+        String id = id(h);
+        StringBuilder out = new StringBuilder("Response: Success\r\n" + id + "EventList: start\r\nMessage: Result will follow\r\n\r\n");
+        int n = 0;
+        synchronized (lock) {
+            for (Map.Entry<String, String> e : astdb.entrySet()) {
+                if (e.getKey().startsWith(prefix)) {
+                    out.append("Event: DBGetTreeResponse\r\nKey: ").append(e.getKey()).append("\r\nVal: ").append(e.getValue())
+                            .append("\r\n").append(id).append("\r\n");
+                    n++;
+                }
+            }
+        }
+        return out.append("Event: DBGetTreeComplete\r\n").append(id).append("EventList: Complete\r\nListItems: ").append(n)
+                .append("\r\n\r\n").toString();
     }
 
     private String dbDel(Headers h) {
