@@ -77,6 +77,11 @@ final class JdbcTx implements LedgerTx {
     public Optional<hotdesk.core.model.User> user(Extension extension) {
         return users.user(extension);
     }
+
+    @Override
+    public boolean anyExtensionOfLength(int digits) {
+        return users.anyExtensionOfLength(digits);
+    }
     @Override
     public List<hotdesk.core.model.User> users() {
         return users.users();

@@ -45,6 +45,12 @@ final class JdbcUsers extends TableGroup {
                 this::user, extension.value());
     }
 
+    public boolean anyExtensionOfLength(int digits) {
+        return one("look for an extension of " + digits + " digits",
+                "SELECT 1 FROM users WHERE CHAR_LENGTH(extension) = ? FETCH FIRST 1 ROWS ONLY", rs -> true, digits)
+                .isPresent();
+    }
+
     public List<User> users() {
         List<User> all = list("list users", "SELECT " + USER_COLUMNS + " FROM users", this::user);
         all.sort(Comparator.comparing(User::extension));

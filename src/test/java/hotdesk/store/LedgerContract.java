@@ -268,6 +268,17 @@ abstract class LedgerContract {
     }
 
     @Test
+    void an_extension_length_is_in_use_only_while_some_user_has_it() {
+        assertThat(ledger.<Boolean>read(tx -> tx.anyExtensionOfLength(3))).isFalse();
+        given(tx -> List.of("101", "0100", "20").forEach(e -> tx.insertUser(user(e))));
+
+        assertThat(ledger.<List<Integer>>read(tx -> List.of(2, 3, 4, 5, 10).stream().filter(tx::anyExtensionOfLength).toList()))
+                .containsExactly(2, 3, 4);
+        given(tx -> tx.deleteUser(ext("20")));
+        assertThat(ledger.<Boolean>read(tx -> tx.anyExtensionOfLength(2))).isFalse();
+    }
+
+    @Test
     void update_user_replaces_every_field() {
         given(tx -> tx.insertUser(user("101")));
         User changed = new User(ext("101"), "Bob", hash("b"), false, "sales", "7@vm", "new-secret-123", true);

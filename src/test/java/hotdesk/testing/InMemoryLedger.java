@@ -162,6 +162,11 @@ public final class InMemoryLedger implements Ledger {
         }
 
         @Override
+        public boolean anyExtensionOfLength(int digits) {
+            return s.users.keySet().stream().anyMatch(e -> e.value().length() == digits);
+        }
+
+        @Override
         public void insertUser(User user) {
             if (s.users.containsKey(user.extension())) {
                 throw new DuplicateException("user " + user.extension() + " exists");

@@ -56,6 +56,12 @@ public final class SeatingPolicy {
          * that length exists, so it guesses nothing, and an overload must not lock users and desks.
          */
         NOT_A_PIN,
+        /**
+         * An extension of a length no user's extension has: it cannot name anyone, so, as {@link #NOT_A_PIN},
+         * digits lost or mistyped, counted against nobody (a caller whose first digits an overloaded Asterisk
+         * dropped must not lock the desk).
+         */
+        NOT_AN_EXTENSION,
         /** The credential was right but the user may not hot-desk. */
         NOT_ALLOWED,
         /** The credential was right but the user's account is disabled. */

@@ -28,6 +28,12 @@ public interface LedgerTx {
 
     List<hotdesk.core.model.User> users();
 
+    /**
+     * Whether some user's extension has exactly {@code digits} digits. An extension typed at a desk with a length no
+     * user has cannot name anyone: its digits were mistyped or lost on the way (typed before the prompt listened).
+     */
+    boolean anyExtensionOfLength(int digits);
+
     /** Inserts a new user; throws {@link DuplicateException} when the extension exists. */
     void insertUser(hotdesk.core.model.User user);
 

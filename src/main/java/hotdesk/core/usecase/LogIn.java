@@ -205,7 +205,11 @@ public final class LogIn {
     }
 
     /** The first look: the facts and, for a code, the live codes to hash. */
-    private record FirstLook(LoginFacts facts, List<OtpRecord> liveCodes) {
+    /**
+     * @param noSuchLength a PIN login's typed extension is nobody's and no user's extension has its length (asked
+     *                     only on the first look, and only when the extension is unknown: a known one costs nothing more)
+     */
+    private record FirstLook(LoginFacts facts, List<OtpRecord> liveCodes, boolean noSuchLength) {
     }
 
     /**
@@ -253,6 +257,11 @@ public final class LogIn {
             Refuse notAPin = new Refuse(SeatingPolicy.Shown.BAD_CREDENTIALS, SeatingPolicy.Why.NOT_A_PIN,
                     SeatingPolicy.Charge.NONE, List.of());
             o = ledger.transact(tx -> apply(tx, notAPin, look.facts(), credential, Checked.NOTHING, actor, clock.instant()));
+        } else if (look.noSuchLength()) {
+            // no extension of that length exists: nobody's PIN is guessed, so nobody and no desk is charged
+            Refuse notAnExtension = new Refuse(SeatingPolicy.Shown.BAD_CREDENTIALS, SeatingPolicy.Why.NOT_AN_EXTENSION,
+                    SeatingPolicy.Charge.NONE, List.of());
+            o = ledger.transact(tx -> apply(tx, notAnExtension, look.facts(), credential, Checked.NOTHING, actor, clock.instant()));
         } else {
             Checked checked = check(look, credential, ((CheckCredential) first).codeOwners());
             o = ledger.transact(tx -> {
@@ -292,7 +301,7 @@ public final class LogIn {
         Optional<DeskLine> line = tx.line(endpointId);
         if (line.isEmpty()) {
             return new FirstLook(new LoginFacts(now, via, Optional.empty(), typed, Optional.empty(), check(checked, false),
-                    List.of(), List.of(), Map.of(), List.of(), false), List.of());
+                    List.of(), List.of(), Map.of(), List.of(), false), List.of(), false);
         }
         Instant since = now.minus(policy.limits().lookBack());
         boolean enabled = tx.device(line.get().mac()).map(Device::enabled).orElse(false);
@@ -332,8 +341,10 @@ public final class LogIn {
             right = user.isPresent();
         }
         List<Occupancy> seats = user.isPresent() ? tx.seatsOfUser(user.get().extension()) : List.of();
+        boolean noSuchLength = checked == null && typed.isPresent() && user.isEmpty()
+                && !tx.anyExtensionOfLength(typed.get().value().length());
         return new FirstLook(new LoginFacts(now, via, Optional.of(desk), typed, user, check(checked, right), atDesk, userFailures,
-                liveCodes, seats, trusted), live);
+                liveCodes, seats, trusted), live, noSuchLength);
     }
 
     private static Check check(Checked checked, boolean right) {

@@ -130,6 +130,31 @@ class LogInTest {
     }
 
     @Test
+    void an_extension_of_a_length_nobody_has_is_refused_like_a_wrong_pin_but_charged_to_nobody() {
+        // "1" lost from "101" leaves "01": no user has two digits, so it names nobody and guesses no PIN
+        for (int i = 0; i < 12; i++) {
+            assertThat(world.pinLogin(MAC, "01", "4711")).isEqualTo(new LogIn.Rejected(LogIn.Reason.BAD_CREDENTIALS));
+        }
+        assertThat(world.pinLogin(MAC, "1010101", "4711")).isEqualTo(new LogIn.Rejected(LogIn.Reason.BAD_CREDENTIALS));
+
+        assertThat(failures("desk:" + desk(MAC))).isZero();
+        assertThat(failures("user:01")).isZero();
+        assertThat(failures("at:01@" + desk(MAC))).isZero();
+        assertThat(ledger.audit()).filteredOn(a -> a.action().equals("login.rejected"))
+                .hasSize(13).allMatch(a -> a.detail().startsWith("NOT_AN_EXTENSION"));
+        assertThat(world.pinLogin(MAC, "101", "4711")).isInstanceOf(LogIn.LoggedIn.class);
+    }
+
+    @Test
+    void an_unknown_extension_of_a_length_in_use_is_still_charged_to_the_desk() {
+        assertThat(world.pinLogin(MAC, "103", "4711")).isEqualTo(new LogIn.Rejected(LogIn.Reason.BAD_CREDENTIALS));
+
+        assertThat(failures("desk:" + desk(MAC))).isEqualTo(1);
+        assertThat(failures("user:103")).isEqualTo(1);
+        assertThat(ledger.audit()).anyMatch(a -> a.action().equals("login.rejected") && a.detail().startsWith("UNKNOWN_EXTENSION"));
+    }
+
+    @Test
     void a_locked_desk_answers_locked_even_to_digits_no_pin_has() {
         for (int i = 0; i < 20; i++) {
             world.pinLogin(MAC, "9" + i, "1357");
