@@ -128,6 +128,12 @@ class LifecycleCommandLineTest {
         assertThat(badSince.err()).contains("--since: 'yesterday'");
         assertThat(run("audit", "--user", "x1").code()).isEqualTo(ExitCodes.REFUSED);
         assertThat(run("audit", "--limit", "0").code()).isEqualTo(ExitCodes.REFUSED);
+        // the largest page the help names is a page, not an error (the reader asks one line more to know whether more follow)
+        assertThat(ok("audit", "--limit", "10000")).contains("user.set", "device.set");
+        assertThat(ok("audit", "--limit", "10000", "--user", "101", "--desk", "0015651234ab")).doesNotContain("hotdesk:");
+        CliRun tooMany = run("audit", "--limit", "10001");
+        assertThat(tooMany.code()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(tooMany.err()).contains("--limit must be 1..10000, got 10001");
     }
 
     @Test

@@ -17,17 +17,21 @@ import java.util.Optional;
  * @param mentions words of the detail to match ({@code ext=101}, {@code desk=hd-…})
  * @param action   only this action and its sub-actions ({@code login} matches {@code login.rejected}); empty: all
  * @param beforeId only lines with a smaller id (the next page after a line); 0 or less: from the newest
- * @param limit    at most this many lines, 1..10000
+ * @param limit    at most this many lines, 1 to {@link #MAX_PAGE} + 1 (a reader of the largest page asks one line more
+ *                 to know whether another page follows)
  */
 public record AuditQuery(Optional<Instant> since, List<String> subjects, List<String> mentions, String action,
                          long beforeId, int limit) {
+    /** The largest page an admin may ask for ({@code audit --limit}). */
+    public static final int MAX_PAGE = 10_000;
+
     public AuditQuery {
         Objects.requireNonNull(since, "since");
         subjects = List.copyOf(subjects);
         mentions = List.copyOf(mentions);
         action = action == null ? "" : action;
-        if (limit < 1 || limit > 10_000) {
-            throw new IllegalArgumentException("limit must be 1..10000, got " + limit);
+        if (limit < 1 || limit > MAX_PAGE + 1) {
+            throw new IllegalArgumentException("limit must be 1.." + (MAX_PAGE + 1) + ", got " + limit);
         }
         for (String m : mentions) {
             if (m.isEmpty() || m.chars().anyMatch(Character::isWhitespace)) {

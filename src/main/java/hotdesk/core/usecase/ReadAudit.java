@@ -45,8 +45,8 @@ public final class ReadAudit {
     public Result read(Filter f) {
         Optional<Extension> user;
         Optional<Mac> desk;
-        if (f.limit() < 1 || f.limit() > 10_000) {
-            return new Refused("--limit must be 1..10000, got " + f.limit());
+        if (f.limit() < 1 || f.limit() > AuditQuery.MAX_PAGE) {
+            return new Refused("--limit must be 1.." + AuditQuery.MAX_PAGE + ", got " + f.limit());
         }
         try {
             user = f.user() == null || f.user().isBlank() ? Optional.empty() : Optional.of(Extension.of(f.user()));
