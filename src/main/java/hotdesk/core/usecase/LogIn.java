@@ -204,8 +204,9 @@ public final class LogIn {
         static final Checked NOTHING = new Checked(Optional.empty(), Optional.empty());
     }
 
-    /** The first look: the facts and, for a code, the live codes to hash. */
     /**
+     * The first look: the facts and, for a code, the live codes to hash.
+     *
      * @param noSuchLength a PIN login's typed extension is nobody's and no user's extension has its length (asked
      *                     only on the first look, and only when the extension is unknown: a known one costs nothing more)
      */
@@ -248,20 +249,15 @@ public final class LogIn {
     private Outcome decide(String endpointId, Credential credential, String actor) {
         FirstLook look = ledger.read(tx -> facts(tx, endpointId, credential, null, clock.instant()));
         Decision first = policy.before(look.facts());
+        Optional<SeatingPolicy.Why> nobodys = guessesNothing(credential, look);
         Outcome o;
         if (first instanceof Refuse refuse) {
             // refused before any hashing; counts nothing, so the view of the first look will do
             o = ledger.transact(tx -> apply(tx, refuse, look.facts(), credential, Checked.NOTHING, actor, clock.instant()));
-        } else if (credential instanceof Pin pin && !hotdesk.core.policy.PinRules.couldBeAPin(pin.pin())) {
-            // digits no PIN has: refused as any wrong PIN is, but charged to nobody (see Why.NOT_A_PIN)
-            Refuse notAPin = new Refuse(SeatingPolicy.Shown.BAD_CREDENTIALS, SeatingPolicy.Why.NOT_A_PIN,
-                    SeatingPolicy.Charge.NONE, List.of());
-            o = ledger.transact(tx -> apply(tx, notAPin, look.facts(), credential, Checked.NOTHING, actor, clock.instant()));
-        } else if (look.noSuchLength()) {
-            // no extension of that length exists: nobody's PIN is guessed, so nobody and no desk is charged
-            Refuse notAnExtension = new Refuse(SeatingPolicy.Shown.BAD_CREDENTIALS, SeatingPolicy.Why.NOT_AN_EXTENSION,
-                    SeatingPolicy.Charge.NONE, List.of());
-            o = ledger.transact(tx -> apply(tx, notAnExtension, look.facts(), credential, Checked.NOTHING, actor, clock.instant()));
+        } else if (nobodys.isPresent()) {
+            // refused as any wrong PIN is, but charged to nobody and not hashed: these digits can match no one
+            Refuse free = new Refuse(SeatingPolicy.Shown.BAD_CREDENTIALS, nobodys.get(), SeatingPolicy.Charge.NONE, List.of());
+            o = ledger.transact(tx -> apply(tx, free, look.facts(), credential, Checked.NOTHING, actor, clock.instant()));
         } else {
             Checked checked = check(look, credential, ((CheckCredential) first).codeOwners());
             o = ledger.transact(tx -> {
@@ -271,6 +267,20 @@ public final class LogIn {
             });
         }
         return o;
+    }
+
+    /**
+     * Why a PIN login's digits can be nobody's credential ({@link SeatingPolicy.Why#NOT_A_PIN}: no PIN has that many
+     * digits; {@link SeatingPolicy.Why#NOT_AN_EXTENSION}: no extension has that many), or empty when they may be.
+     */
+    private static Optional<SeatingPolicy.Why> guessesNothing(Credential credential, FirstLook look) {
+        if (!(credential instanceof Pin pin)) {
+            return Optional.empty();
+        }
+        if (!hotdesk.core.policy.PinRules.couldBeAPin(pin.pin())) {
+            return Optional.of(SeatingPolicy.Why.NOT_A_PIN);
+        }
+        return look.noSuchLength() ? Optional.of(SeatingPolicy.Why.NOT_AN_EXTENSION) : Optional.empty();
     }
 
     private Checked check(FirstLook look, Credential credential, Set<Extension> codeOwners) {
