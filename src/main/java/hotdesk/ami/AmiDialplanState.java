@@ -72,6 +72,35 @@ final class AmiDialplanState implements DialplanState {
         LOG.debug("AMI wrote {} AstDB fact(s): {}", facts.size(), facts.keySet());
     }
 
+    /**
+     * One {@code DBGetTree} of the family: every entry as {@code DBGetTreeResponse} events whose {@code Key} is the
+     * full path ({@code /hotdesk/desk/…}), an empty family a success with none. Empty when the link is down, the
+     * list does not end in time or Asterisk refuses: the caller then writes every fact.
+     */
+    @Override
+    public java.util.Optional<Map<String, String>> all() {
+        String prefix = "/" + FAMILY + "/";
+        try {
+            AmiSession.Listed answer = actions.callList("DBGetTree " + FAMILY, "DBGetTree", "Family", FAMILY);
+            if (!answer.response().isSuccess()) {
+                LOG.info("AMI DBGetTree {} refused: {}; every fact is written", FAMILY,
+                        AmiText.shown(answer.response().getOrEmpty("Message")));
+                return java.util.Optional.empty();
+            }
+            Map<String, String> facts = new java.util.HashMap<>(answer.items().size() * 2);
+            for (AmiMessage m : answer.items()) {
+                String key = m.getOrEmpty("Key");
+                if ("DBGetTreeResponse".equalsIgnoreCase(m.getOrEmpty("Event")) && key.startsWith(prefix)) {
+                    facts.put(key.substring(prefix.length()), m.getOrEmpty("Val"));
+                }
+            }
+            return java.util.Optional.of(facts);
+        } catch (PbxException e) {
+            LOG.info("AMI DBGetTree {} failed: {}; every fact is written", FAMILY, e.getMessage());
+            return java.util.Optional.empty();
+        }
+    }
+
     private void delete(String key) {
         String what = "DBDel " + FAMILY + "/" + key;
         AmiMessage answer = actions.call(what, "DBDel", "Family", FAMILY, "Key", key);

@@ -491,6 +491,17 @@ public final class AmiLink implements AutoCloseable {
         }
     }
 
+    /**
+     * How long the Asterisk the link last saw boot has been running, from its FullyBooted's {@code Uptime} (whole
+     * seconds, so up to a second short); empty when unknown (no FullyBooted yet, or it gave no {@code Uptime}).
+     */
+    public java.util.Optional<java.time.Duration> asteriskUptime() {
+        synchronized (boots) {
+            return startKnown ? java.util.Optional.of(java.time.Duration.ofNanos(System.nanoTime() - started))
+                    : java.util.Optional.empty();
+        }
+    }
+
     // ---- FullyBooted, on the callback thread
 
     private void fullyBooted(AmiMessage m) {

@@ -500,8 +500,9 @@ public final class Server implements AutoCloseable {
                     // what was pushed is still in Asterisk: only what failed while it was unreachable is due
                     case SAME -> reconcile.reconnected();
                     case RESTARTED -> {
-                        LOG.info("Asterisk started again: pushing every desk and user again");
-                        reconcile.asteriskRestarted();
+                        LOG.info("Asterisk started again: checking every desk and user, writing what it lacks");
+                        reconcile.asteriskRestarted(link[0].asteriskUptime()
+                                .map(up -> services.clock().instant().minus(up)).orElse(null));
                     }
                 }
                 wakeReconciler(); // the push starts now, not at the next poll
@@ -515,7 +516,9 @@ public final class Server implements AutoCloseable {
                     new Projections(profile, services.defaultElin()), services.clock(), node, parts.maxBackoff(), events,
                     telemetry, services.config().bool("asterisk.registration-acl") ? ami.namedAcls(services.clock()) : null,
                     parts.provisioning().allowedNetworks())
-                    .notifyRetries(c.integer("notify.retries", 0, 10), c.duration("notify.retry-after"));
+                    .notifyRetries(c.integer("notify.retries", 0, 10), c.duration("notify.retry-after"))
+                    .keepsObjects(AsteriskConfSettings.PjsipWizard.of(c.string("asterisk.pjsip-wizard"))
+                            == AsteriskConfSettings.PjsipWizard.ASTDB);
             // a pass's extra pushers (the reconciler's own thread is one); passes never overlap, so this many suffice
             int pushConnections = c.integer("reconcile.push-connections", 1, Reconcile.MAX_PARALLELISM);
             ExecutorService pushers = new ThreadPoolExecutor(0, Math.max(1, pushConnections - 1), 60, TimeUnit.SECONDS,

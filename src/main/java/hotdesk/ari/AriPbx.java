@@ -42,6 +42,71 @@ public final class AriPbx implements Pbx {
 
     @Override
     public void push(List<PjsipObject> objects) {
+        check(objects);
+        for (PjsipObject o : objects) {
+            if (o.type() == PjsipObject.Type.AOR) {
+                Optional<Map<String, String>> current = client.get(o.type().wire(), o.id());
+                if (current.isPresent() && AriFields.holds(current.get(), o.fields())) {
+                    continue;
+                }
+            }
+            if (o.type() == PjsipObject.Type.ENDPOINT && o.fields().containsKey(ACL)) {
+                pushNamingAcl(o, client.get(o.type().wire(), o.id()));
+                continue;
+            }
+            client.put(o.type().wire(), o.id(), o.fields());
+        }
+        LOG.debug("pushed {}", objects);
+    }
+
+    /**
+     * Reads each object first and writes only those Asterisk does not hold as given ({@link AriFields}): one GET per
+     * object that is right, where {@link #push} would PUT auths and endpoints again.
+     */
+    @Override
+    public void correct(List<PjsipObject> objects) {
+        check(objects);
+        int written = 0;
+        for (PjsipObject o : objects) {
+            Optional<Map<String, String>> current = client.get(o.type().wire(), o.id());
+            if (current.isPresent() && AriFields.holds(current.get(), o.fields())) {
+                continue;
+            }
+            written++;
+            if (o.type() == PjsipObject.Type.ENDPOINT && o.fields().containsKey(ACL)) {
+                pushNamingAcl(o, current);
+            } else {
+                client.put(o.type().wire(), o.id(), o.fields());
+            }
+        }
+        if (written > 0) {
+            LOG.debug("corrected {} of {}", written, objects);
+        }
+    }
+
+    /**
+     * PUTs each object without reading it first. An endpoint naming an ACL that exists after all with that ACL is
+     * refused (400: the ACL "occurs multiple times"); it is then updated as {@link #push} does.
+     */
+    @Override
+    public void create(List<PjsipObject> objects) {
+        check(objects);
+        for (PjsipObject o : objects) {
+            try {
+                client.put(o.type().wire(), o.id(), o.fields());
+            } catch (AriException e) {
+                if (e.status() != 400 || o.type() != PjsipObject.Type.ENDPOINT || !o.fields().containsKey(ACL)) {
+                    throw e;
+                }
+                LOG.debug("endpoint '{}' refused as new ({}): updating it as it is", o.id(), e.getMessage());
+                pushNamingAcl(o, client.get(o.type().wire(), o.id()));
+            }
+        }
+        LOG.debug("created {}", objects);
+    }
+
+    /** Refuses, before anything is sent, a list that holds an object Asterisk would take badly. */
+    private static void check(List<PjsipObject> objects) {
         for (PjsipObject o : objects) {
             if (o.fields().isEmpty()) {
                 throw new IllegalArgumentException("cannot push " + o.type().wire() + " '" + o.id() + "' without fields");
@@ -53,17 +118,6 @@ public final class AriPbx implements Pbx {
                 }
             }
         }
-        for (PjsipObject o : objects) {
-            if (o.type() == PjsipObject.Type.AOR && alreadyThere(o)) {
-                continue;
-            }
-            if (o.type() == PjsipObject.Type.ENDPOINT && o.fields().containsKey(ACL)) {
-                pushNamingAcl(o);
-                continue;
-            }
-            client.put(o.type().wire(), o.id(), o.fields());
-        }
-        LOG.debug("pushed {}", objects);
     }
 
     /**
@@ -73,9 +127,8 @@ public final class AriPbx implements Pbx {
      * without the field (the update merges, the ACL stays); one that names another ACL or none is deleted
      * and created again (its AOR and registered contacts stay: they are objects of their own).
      */
-    private void pushNamingAcl(PjsipObject o) {
+    private void pushNamingAcl(PjsipObject o, Optional<Map<String, String>> current) {
         String wanted = o.fields().get(ACL);
-        Optional<Map<String, String>> current = client.get(o.type().wire(), o.id());
         if (current.isPresent() && wanted.equalsIgnoreCase(current.get().getOrDefault(ACL, "").trim())) {
             Map<String, String> rest = new java.util.LinkedHashMap<>(o.fields());
             rest.remove(ACL);
@@ -88,30 +141,6 @@ public final class AriPbx implements Pbx {
             client.delete(o.type().wire(), o.id());
         }
         client.put(o.type().wire(), o.id(), o.fields());
-    }
-
-    /** True when the object exists and each wanted field reads back as wanted (booleans in any spelling). */
-    private boolean alreadyThere(PjsipObject o) {
-        Optional<Map<String, String>> current = client.get(o.type().wire(), o.id());
-        if (current.isEmpty()) {
-            return false;
-        }
-        for (Map.Entry<String, String> wanted : o.fields().entrySet()) {
-            String have = current.get().get(wanted.getKey());
-            if (have == null || !normalised(have).equals(normalised(wanted.getValue()))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static String normalised(String value) {
-        String v = value.trim().toLowerCase(Locale.ROOT);
-        return switch (v) {
-            case "yes", "true", "on", "1" -> "true";
-            case "no", "false", "off", "0" -> "false";
-            default -> v;
-        };
     }
 
     @Override

@@ -97,9 +97,12 @@ class AmiLinkRealAsteriskTest {
         link.dialplanState().put(Map.of("desk/hd-real1/occupant", "901", "user/901/desk", "hd-real1"));
         assertThat(asterisk.rx("database show hotdesk"))
                 .contains("/hotdesk/desk/hd-real1/occupant").contains("/hotdesk/user/901/desk");
+        assertThat(link.dialplanState().all().orElseThrow())
+                .containsEntry("desk/hd-real1/occupant", "901").containsEntry("user/901/desk", "hd-real1");
         link.dialplanState().put(idle);
 
         assertThat(asterisk.rx("database show hotdesk")).doesNotContain("hd-real1");
+        assertThat(link.dialplanState().all().orElseThrow()).doesNotContainKeys("desk/hd-real1/occupant", "user/901/desk");
         assertThat(log.lines()).noneMatch(l -> l.startsWith("WARN") || l.startsWith("ERROR"));
     }
 

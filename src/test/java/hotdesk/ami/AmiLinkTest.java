@@ -280,6 +280,22 @@ class AmiLinkTest {
     }
 
     @Test
+    void every_fact_is_read_in_one_dbgettree_and_none_when_the_link_is_down_or_asterisk_refuses() {
+        ami.putDb("hotdesk", "desk/hd-1/occupant", "101");
+        ami.putDb("hotdesk", "user/101/desk", "hd-1,hd-2");
+        ami.putDb("other", "desk/hd-1/occupant", "999");
+        AmiLink link = started();
+
+        assertThat(link.dialplanState().all()).hasValue(Map.of("desk/hd-1/occupant", "101", "user/101/desk", "hd-1,hd-2"));
+        assertThat(ami.actions()).containsExactly("Challenge", "Login", "DBGetTree");
+
+        ami.failNext("DBGetTree", "Permission denied");
+        assertThat(link.dialplanState().all()).isEmpty();
+        link.close();
+        assertThat(link.dialplanState().all()).isEmpty();
+    }
+
+    @Test
     void a_new_user_and_an_idle_desk_without_elin_push_cleanly_although_their_keys_were_never_there() {
         AmiLink link = started();
 

@@ -3,6 +3,7 @@ package hotdesk.app;
 import hotdesk.ami.AmiLink;
 import hotdesk.ami.AmiSettings;
 import hotdesk.ari.AriClient;
+import hotdesk.ari.AriFields;
 import hotdesk.ari.AriPbx;
 import hotdesk.ari.AriSettings;
 import hotdesk.core.model.Device;
@@ -257,6 +258,56 @@ abstract class AsteriskContract {
     }
 
     @Test
+    void every_field_the_adapter_pushes_reads_back_as_ari_fields_compares_it_and_correct_fixes_only_what_differs() {
+        AriPbx pbx = new AriPbx(ari());
+        User alice = new User(Extension.of(USER), "IT Alice", new SecretHash("pbkdf2-sha256$1000$AAAA$AAAA"), true,
+                "default", "", "It-User-Secret-0123456789", false);
+        List<PjsipObject> desk = projections.desk(line, device, Optional.of(alice));
+        List<PjsipObject> idle = projections.desk(line, device, Optional.empty());
+        List<PjsipObject> user = projections.user(alice, List.of(DESK));
+        pbx.push(idle);
+        pbx.push(user);
+        pbx.push(desk);
+
+        // what a restart pass relies on: each object hotdesk pushed (callerid, allow, booleans included) reads back
+        // as AriFields takes it, so correct() writes nothing when nothing changed
+        for (PjsipObject o : concat(desk, user)) {
+            assertThat(AriFields.holds(ari().get(o.type().wire(), o.id()).orElseThrow(), o.fields()))
+                    .as(o.type().wire() + " " + o.id()).isTrue();
+        }
+        // an endpoint changed behind hotdesk's back no longer holds: correct() puts it right
+        send("PUT", "endpoint/" + DESK, fields("context", "contract-a"), ARI_PASSWORD);
+        PjsipObject endpoint = desk.stream().filter(o -> o.type() == PjsipObject.Type.ENDPOINT).findFirst().orElseThrow();
+        assertThat(AriFields.holds(ari().get("endpoint", DESK).orElseThrow(), endpoint.fields())).isFalse();
+        pbx.correct(desk);
+        assertThat(ari().get("endpoint", DESK).orElseThrow()).containsEntry("context", "hotdesk-seated");
+        // a lost object is created; the user's objects, unchanged, stay as they are
+        send("DELETE", "auth/" + Projections.authId(USER), null, ARI_PASSWORD);
+        pbx.correct(user);
+        assertThat(ari().get("auth", Projections.authId(USER))).isPresent();
+    }
+
+    @Test
+    void the_ari_adapter_creates_without_reading_and_an_object_there_after_all_is_updated() {
+        AriPbx pbx = new AriPbx(ari());
+        pbx.create(projections.desk(line, device, Optional.empty()));
+        assertThat(ari().get("endpoint", DESK).orElseThrow()).containsEntry("context", "hotdesk-idle");
+
+        User alice = new User(Extension.of(USER), "IT Alice", new SecretHash("pbkdf2-sha256$1000$AAAA$AAAA"), true,
+                "default", "", "It-User-Secret-0123456789", false);
+        // the auth and endpoint again (not the AOR: hotdesk never updates an AOR that holds as wanted)
+        pbx.create(projections.desk(line, device, Optional.of(alice)).stream()
+                .filter(o -> o.type() != PjsipObject.Type.AOR).toList());
+        assertThat(ari().get("endpoint", DESK).orElseThrow()).containsEntry("context", "hotdesk-seated");
+    }
+
+    private static List<PjsipObject> concat(List<PjsipObject> a, List<PjsipObject> b) {
+        List<PjsipObject> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    @Test
     void the_ari_adapter_reports_a_refused_pjsip_conf_object_as_not_worth_retrying() {
         AriPbx pbx = new AriPbx(ari());
 
@@ -470,8 +521,11 @@ abstract class AsteriskContract {
             });
 
             phone.close();
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> changes.size() >= 2);
-            assertThat(changes.get(1)).isEqualTo("-" + DESK + " " + uri);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> changes.stream().anyMatch(c -> c.startsWith("-")));
+            // Asterisk 22 may report one change more than once: after an endpoint named this desk's AOR among its aors
+            // (a user's endpoint does), each event came twice for the rest of the process, the endpoint deleted or not
+            assertThat(changes.stream().distinct().toList()).as(changes.toString())
+                    .containsExactly("+" + DESK + " " + uri, "-" + DESK + " " + uri);
             assertThat(link.contacts(now)).noneMatch(c -> c.aor().equals(DESK));
         }
     }

@@ -1,6 +1,7 @@
 package hotdesk.app;
 
 import hotdesk.ari.AriClient;
+import hotdesk.ari.AriFields;
 import hotdesk.ari.AriException;
 import hotdesk.core.model.CivicLocation;
 import hotdesk.core.model.Device;
@@ -50,8 +51,6 @@ import java.util.stream.Collectors;
  */
 final class ReadBack {
 
-    /** Fields Asterisk takes but does not give back in a GET. */
-    private static final List<String> WRITE_ONLY = List.of("disallow");
     private static final long RETRY_MILLIS = 100;
 
     private final AriClient ari;
@@ -271,38 +270,16 @@ final class ReadBack {
         List<String> differ = new ArrayList<>();
         for (Map.Entry<String, String> field : wanted.fields().entrySet()) {
             String name = field.getKey();
-            if (WRITE_ONLY.contains(name)) {
+            if (AriFields.WRITE_ONLY.contains(name)) {
                 continue;
             }
             String have = got.get().get(name);
-            if (have == null || !normalised(name, have).equals(normalised(name, field.getValue()))) {
+            if (!AriFields.same(name, have, field.getValue())) {
                 boolean secret = name.equals("password");
                 differ.add(name + " is " + (have == null ? "absent" : secret ? "other" : "'" + have + "'")
                         + (secret ? "" : ", ledger says '" + field.getValue() + "'"));
             }
         }
         return differ.isEmpty() ? null : what + ": " + String.join("; ", differ);
-    }
-
-    /** A caller ID: the name, quoted or not, then the number in angle brackets, which may be empty or absent. */
-    private static final Pattern CALLER_ID = Pattern.compile("\"?(.*?)\"?\\s*(?:<([^>]*)>)?");
-
-    private static String normalised(String name, String value) {
-        if (name.equals("callerid")) {
-            // Asterisk gives a caller ID back as it parsed it: '"Desk 3" <>' (no number) reads back 'Desk 3'
-            Matcher m = CALLER_ID.matcher(value.trim());
-            return m.matches() ? m.group(1) + "\u0000" + (m.group(2) == null ? "" : m.group(2)) : value.trim();
-        }
-        String v = value.trim().toLowerCase(Locale.ROOT);
-        if (name.equals("allow")) {
-            // pushed as "ulaw,alaw", given back as "(ulaw|alaw)"
-            return Arrays.stream(v.replace("(", "").replace(")", "").split("[|,]")).map(String::trim)
-                    .filter(s -> !s.isEmpty()).collect(Collectors.joining(","));
-        }
-        return switch (v) {
-            case "yes", "true", "on", "1" -> "true";
-            case "no", "false", "off", "0" -> "false";
-            default -> v;
-        };
     }
 }

@@ -90,6 +90,54 @@ class AriPbxTest {
     }
 
     @Test
+    void correct_reads_each_object_and_writes_only_the_one_that_differs() {
+        List<PjsipObject> seated = projections.desk(line, device, Optional.of(alice), idle(), "hotdesk-default");
+        pbx.push(seated);
+        new AriClient(settings(ARI_PASSWORD, Duration.ofSeconds(5))).put("auth", DESK + "-auth", Map.of("password", "changed-behind-its-back"));
+        int before = ari.requestCount();
+
+        pbx.correct(seated);
+
+        // callerid, allow and booleans read back in Asterisk's spelling and still count as right; the ACL is there already
+        assertThat(ari.requests().subList(before, ari.requestCount()))
+                .extracting(FakeAri.Request::method, FakeAri.Request::path)
+                .containsExactly(
+                        tuple("GET", CONFIG + "auth/" + DESK + "-auth"),
+                        tuple("PUT", CONFIG + "auth/" + DESK + "-auth"),
+                        tuple("GET", CONFIG + "aor/" + DESK),
+                        tuple("GET", CONFIG + "endpoint/" + DESK));
+        assertThat(ari.object("auth", DESK + "-auth").orElseThrow()).containsEntry("password", DESK_SECRET);
+
+        // an endpoint that names another ACL is created anew, as push does
+        before = ari.requestCount();
+        pbx.correct(projections.desk(line, device, Optional.of(alice), idle(), "hotdesk-site-HQ"));
+        assertThat(ari.requests().subList(before, ari.requestCount())).filteredOn(r -> r.path().endsWith("endpoint/" + DESK))
+                .extracting(FakeAri.Request::method).containsExactly("GET", "DELETE", "PUT");
+        assertThat(ari.acls(DESK)).containsExactly("hotdesk-site-HQ");
+    }
+
+    @Test
+    void create_writes_without_reading_and_an_endpoint_there_with_its_acl_is_updated_as_push_would() {
+        List<PjsipObject> idleDesk = projections.desk(line, device, Optional.empty(), idle(), "hotdesk-default");
+        pbx.create(idleDesk);
+        assertThat(ari.requests()).extracting(FakeAri.Request::method).containsOnly("PUT");
+
+        int before = ari.requestCount();
+        pbx.create(projections.desk(line, device, Optional.of(alice), idle(), "hotdesk-default").stream()
+                .filter(o -> o.type() != Type.AOR).toList());
+
+        assertThat(ari.requests().subList(before, ari.requestCount())).filteredOn(r -> r.path().endsWith("endpoint/" + DESK))
+                .extracting(FakeAri.Request::method, FakeAri.Request::status)
+                .containsExactly(tuple("PUT", 400), tuple("GET", 200), tuple("PUT", 200));
+        assertThat(ari.acls(DESK)).containsExactly("hotdesk-default");
+        assertThat(ari.object("endpoint", DESK).orElseThrow()).containsEntry("context", "hotdesk-seated");
+
+        // any other refusal is the caller's to report
+        assertThatThrownBy(() -> pbx.create(List.of(new PjsipObject(Type.AOR, DESK, Map.of("no_such_attribute", "1")))))
+                .isInstanceOfSatisfying(PbxException.class, e -> assertThat(e.retryable()).isFalse());
+    }
+
+    @Test
     void the_fake_refuses_the_same_acl_twice_and_appends_another_as_asterisk_22_does() {
         pbx.push(projections.desk(line, device, Optional.empty(), idle(), "hotdesk-default"));
         AriClient client = new AriClient(settings(ARI_PASSWORD, Duration.ofSeconds(5)));

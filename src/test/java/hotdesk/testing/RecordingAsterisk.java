@@ -47,6 +47,60 @@ public final class RecordingAsterisk implements Pbx, DialplanState, PhoneResync 
         }
     }
 
+    /** Logs {@code GET type/id} for each object, then writes (and logs {@code PUT}) those not held as given. */
+    @Override
+    public synchronized void correct(List<PjsipObject> list) {
+        check("correct");
+        for (PjsipObject o : list) {
+            String key = o.type().wire() + "/" + o.id();
+            operations.add("GET " + key);
+            Map<String, String> have = objects.get(key);
+            if (have == null || !have.entrySet().containsAll(o.fields().entrySet())) {
+                push(List.of(o));
+            }
+        }
+    }
+
+    /** Writes each object as {@link #push} does, logged {@code CREATE type/id}: nothing read first. */
+    @Override
+    public synchronized void create(List<PjsipObject> list) {
+        check("create");
+        for (PjsipObject o : list) {
+            objects.computeIfAbsent(o.type().wire() + "/" + o.id(), k -> new LinkedHashMap<>()).putAll(o.fields());
+            operations.add("CREATE " + o.type().wire() + "/" + o.id());
+            timeline.add("CREATE " + o.type().wire() + "/" + o.id());
+        }
+    }
+
+    /** Every AstDB key, as one {@code DBGetTree} gives them (none while down); logged {@code DBGetTree}. */
+    @Override
+    public synchronized java.util.Optional<Map<String, String>> all() {
+        if (down) {
+            return java.util.Optional.empty();
+        }
+        timeline.add("DBGetTree");
+        return java.util.Optional.of(Map.copyOf(astdb));
+    }
+
+    /** Changes one field of a held object behind hotdesk's back (an admin's edit, a bad restore). */
+    public synchronized void tamper(String typeSlashId, String field, String value) {
+        objects.get(typeSlashId).put(field, value);
+    }
+
+    /** Loses one held object behind hotdesk's back. */
+    public synchronized void lose(String typeSlashId) {
+        objects.remove(typeSlashId);
+    }
+
+    /** Sets (or, with an empty value, deletes) an AstDB key behind hotdesk's back. */
+    public synchronized void astdbSet(String key, String value) {
+        if (value.isEmpty()) {
+            astdb.remove(key);
+        } else {
+            astdb.put(key, value);
+        }
+    }
+
     @Override
     public synchronized void remove(List<PjsipObject.Type> types, List<String> ids) {
         check("remove");

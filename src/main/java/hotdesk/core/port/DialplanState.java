@@ -12,4 +12,13 @@ import java.util.Map;
 public interface DialplanState {
 
     void put(Map<String, String> keyValues);
+
+    /**
+     * Every fact Asterisk holds in the family now, keys as {@link #put} takes them; empty when it cannot be asked
+     * (then every fact is written as if none were there). A reconcile pass after a restart reads them once and
+     * writes only those that differ: AstDB keeps them across restarts.
+     */
+    default java.util.Optional<Map<String, String>> all() {
+        return java.util.Optional.empty();
+    }
 }

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,8 +51,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * state changed, send check-sync to the phone.
  *
  * <p>Idempotent: it always pushes full objects. After {@link #asteriskRestarted()} the next pass
- * pushes every target again (ARI-pushed objects live in memory and vanish on restart) without
- * notifying phones whose config did not change. One change, one check-sync: a desk's phone is told
+ * goes over every target again without notifying phones whose config did not change: where Asterisk
+ * keeps pushed objects ({@link #keepsObjects}) it reads each and writes only what differs; where it
+ * keeps none it writes them without reading first (targets not written since its start); and it
+ * reads the AstDB facts once ({@code DBGetTree}) and writes only those that differ. One change, one check-sync: a desk's phone is told
  * at most once per desk revision, whichever of a login's own apply, a pass, a retry or a full push
  * pushes it (several may, one after the other, under the target's lock), and a user target never
  * notifies (the desk target of the same change does). A failed target is retried with exponential backoff
@@ -94,6 +97,26 @@ public final class Reconcile implements ApplyNow {
     private final Map<Target, Long> pushed = new ConcurrentHashMap<>();
     /** The desk revision each desk's phone was last sent check-sync for (in memory, like {@link #pushed}). */
     private final Map<Target, Long> notified = new ConcurrentHashMap<>();
+    /**
+     * When each target's last write to Asterisk (push, removal or AstDB facts, whether it went through or not) ended,
+     * as {@link #clock} read it then: a full pass trusts what it read of Asterisk before a write only for targets
+     * written before it read (see {@link FullPass}).
+     */
+    private final Map<Target, Touch> touched = new ConcurrentHashMap<>();
+
+    /**
+     * A target's last write ended {@code at}; {@code aorOf}: it was the AOR alone, by that full pass's first step, and
+     * {@code others} is when the write before it ended (null: none); else {@code others} is {@code at}.
+     */
+    private record Touch(Instant at, Instant others, FullPass aorOf) {
+        static Touch of(Instant at) {
+            return new Touch(at, at, null);
+        }
+    }
+    /** {@code asterisk.pjsip-wizard=astdb}: Asterisk keeps pushed objects across its restarts (see {@link #keepsObjects}). */
+    private volatile boolean keepsObjects;
+    /** When the Asterisk that restarted last started, as far as known; null when unknown (see {@link #asteriskRestarted(Instant)}). */
+    private volatile Instant restartedAt;
     /** Bumped by every {@link #asteriskRestarted()}; starts at 1 because the first pass pushes everything. */
     private final AtomicLong restarts = new AtomicLong(1);
     /** The {@link #restarts} value the last finished pass pushed everything for. */
@@ -216,11 +239,37 @@ public final class Reconcile implements ApplyNow {
     /** The most targets a pass pushes at once ({@code reconcile.push-connections}). */
     public static final int MAX_PARALLELISM = 64;
 
+    /**
+     * Whether Asterisk keeps the objects hotdesk pushes across its own restarts ({@code asterisk.pjsip-wizard=astdb},
+     * true) or loses them ({@code memory}, false, the default here). A full pass (the first one, one after a restart)
+     * then reads each object and writes only those that differ (true), or, after a restart whose start is known,
+     * writes the objects of targets not written since without reading them first (false). Either way it reads the
+     * AstDB facts once and writes only those that differ: AstDB keeps them whatever the wizard. Call before the first pass.
+     */
+    public Reconcile keepsObjects(boolean keeps) {
+        this.keepsObjects = keeps;
+        return this;
+    }
+
     /** Asterisk (re)started (or hotdesk cannot tell): everything must be pushed again. */
     public void asteriskRestarted() {
+        asteriskRestarted(null);
+    }
+
+    /**
+     * As {@link #asteriskRestarted()}, knowing when the new Asterisk started ({@code startedAt}, on {@link #clock}; null
+     * when unknown): where Asterisk keeps no pushed objects, targets last written before then need no read to find
+     * nothing there. The estimate may be up to a second late (Asterisk's uptime counts whole seconds); a margin of
+     * {@link #START_MARGIN} more is taken off.
+     */
+    public void asteriskRestarted(Instant startedAt) {
+        restartedAt = startedAt;
         restarts.incrementAndGet();
         backoff.clear();
     }
+
+    /** Taken off a restart's estimated start before targets written earlier count as holding nothing in Asterisk. */
+    static final Duration START_MARGIN = Duration.ofSeconds(2);
 
     /**
      * hotdesk reconnected to the same Asterisk (it did not restart, so what was pushed is still there): nothing is
@@ -300,6 +349,14 @@ public final class Reconcile implements ApplyNow {
         AtomicInteger applied = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         Map<Target, Long> aorsReady = new ConcurrentHashMap<>();
+        FullPass pass = null;
+        if (full && !(desks.isEmpty() && users.isEmpty())) {
+            Instant began = clock.instant();
+            Instant start = restartedAt;
+            pass = new FullPass(began, currentFacts(), keepsObjects,
+                    generation > 1 && start != null && !keepsObjects ? start.minus(START_MARGIN) : null);
+        }
+        FullPass fullPass = pass;
         if (full) {
             // A new AOR costs Asterisk 22 a read of every endpoint it holds, sorted into a list one by one
             // (pjsip_options.c, aor observer; sorcery.c, retrieve_by_fields): time that grows with the square of the
@@ -308,18 +365,87 @@ public final class Reconcile implements ApplyNow {
             List<Job> all = new ArrayList<>(desks);
             all.addAll(users);
             AtomicBoolean unreachable = new AtomicBoolean();
-            forEach(all, j -> pushAor(j.target(), aorsReady, unreachable));
+            forEach(all, j -> pushAor(j.target(), aorsReady, unreachable, fullPass));
         }
         forEach(desks, j -> count(applyOne(j.target(), j.notifyPhone(), j.force(), j.planned(),
-                aorsReady.getOrDefault(j.target(), -1L)), applied, failed));
+                aorsReady.getOrDefault(j.target(), -1L), fullPass), applied, failed));
         forEach(users, j -> count(applyOne(j.target(), j.notifyPhone(), j.force(), j.planned(),
-                aorsReady.getOrDefault(j.target(), -1L)), applied, failed));
+                aorsReady.getOrDefault(j.target(), -1L), fullPass), applied, failed));
         backoff.keySet().retainAll(wanted.keySet()); // a target gone from the ledger needs no retry
         awaiting.keySet().retainAll(wanted.keySet());
+        touched.keySet().retainAll(wanted.keySet());
         followUpNotices(clock.instant());
         lastSeenRevision = latest;
         fullyPushedFor = generation;
         return new Pass(applied.get(), failed.get(), skipped);
+    }
+
+    /**
+     * What a full pass knows of Asterisk before it writes: {@code facts}, every AstDB fact as read at {@code began}
+     * (null when they could not be read); {@code compare}, whether Asterisk keeps pushed objects (read each, write
+     * what differs); {@code emptyBefore}, for an Asterisk that keeps none, the instant before which a target's writes
+     * are gone with the restart (null: unknown, or not after a restart).
+     */
+    private record FullPass(Instant began, Map<String, String> facts, boolean compare, Instant emptyBefore) {
+    }
+
+    /**
+     * How {@code target}'s objects go to Asterisk: pushed (read where needed, then written), corrected (read each,
+     * write what differs), or created (written without reading). Called under the target's lock.
+     */
+    private void write(Target target, List<PjsipObject> objects, FullPass pass) {
+        if (objects.isEmpty()) {
+            return;
+        }
+        if (pass == null) {
+            pbx.push(objects);
+        } else if (pass.compare()) {
+            pbx.correct(objects);
+        } else if (pass.emptyBefore() != null && writtenBefore(target, pass.emptyBefore(), pass)) {
+            pbx.create(objects);
+        } else {
+            pbx.push(objects);
+        }
+    }
+
+    /**
+     * Writes AstDB facts; in a full pass that read them, for a target not written since, only those that differ from
+     * what it read (a key to delete that is not there needs nothing). Called under the target's lock.
+     */
+    private void writeFacts(Target target, Map<String, String> facts, FullPass pass) {
+        if (pass == null || pass.facts() == null || !writtenBefore(target, pass.began(), pass)) {
+            dialplan.put(facts);
+            return;
+        }
+        Map<String, String> differ = new LinkedHashMap<>();
+        facts.forEach((key, value) -> {
+            String have = pass.facts().get(key);
+            if (value.isEmpty() ? have != null : !value.equals(have)) {
+                differ.put(key, value);
+            }
+        });
+        if (!differ.isEmpty()) {
+            dialplan.put(differ);
+        }
+    }
+
+    /** Every AstDB fact Asterisk holds now, or null when it cannot tell (then every fact is written). */
+    private Map<String, String> currentFacts() {
+        try {
+            return dialplan.all().orElse(null);
+        } catch (PbxException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Whether every write of this process to {@code target} ended before {@code instant} (true when none was made),
+     * not counting the AOR {@code pass} wrote itself in its first step: a pass knows what that one left.
+     */
+    private boolean writtenBefore(Target target, Instant instant, FullPass pass) {
+        Touch last = touched.get(target);
+        Instant others = last == null ? null : last.aorOf() == pass ? last.others() : last.at();
+        return others == null || others.isBefore(instant);
     }
 
     /** One target a pass applies, with {@link #applyOne}'s arguments. */
@@ -338,26 +464,36 @@ public final class Reconcile implements ApplyNow {
      * projection refuses (reported by the target's own push) get nothing here; after one failure for a passing
      * reason (Asterisk unreachable) no further AOR is tried: the targets' own pushes find out and back off.
      */
-    private void pushAor(Target target, Map<Target, Long> ready, AtomicBoolean unreachable) {
+    private void pushAor(Target target, Map<Target, Long> ready, AtomicBoolean unreachable, FullPass pass) {
         if (unreachable.get()) {
             return;
         }
-        Snapshot s = ledger.read(tx -> snapshot(tx, target));
-        if (s.gone() || target.kind() == Target.Kind.USER && !s.occupant().orElseThrow().enabled()) {
-            return;
-        }
+        ReentrantLock lock = locks.computeIfAbsent(target, k -> new ReentrantLock());
+        lock.lock();
         try {
-            List<PjsipObject> objects = target.kind() == Target.Kind.DESK
-                    ? projections.desk(s.line(), s.device(), s.occupant(), s.where(), "")
-                    : projections.user(s.occupant().orElseThrow(), s.seats().stream().map(Occupancy::endpointId).toList());
-            pbx.push(objects.stream().filter(o -> o.type() == PjsipObject.Type.AOR).toList());
-            ready.put(target, s.revision());
-        } catch (PbxException e) {
-            if (e.retryable()) {
-                unreachable.set(true);
+            Snapshot s = ledger.read(tx -> snapshot(tx, target));
+            if (s.gone() || target.kind() == Target.Kind.USER && !s.occupant().orElseThrow().enabled()) {
+                return;
             }
-        } catch (IllegalArgumentException e) {
-            // the target's own push reports it
+            try {
+                List<PjsipObject> objects = target.kind() == Target.Kind.DESK
+                        ? projections.desk(s.line(), s.device(), s.occupant(), s.where(), "")
+                        : projections.user(s.occupant().orElseThrow(), s.seats().stream().map(Occupancy::endpointId).toList());
+                write(target, objects.stream().filter(o -> o.type() == PjsipObject.Type.AOR).toList(), pass);
+                ready.put(target, s.revision());
+            } catch (PbxException e) {
+                if (e.retryable()) {
+                    unreachable.set(true);
+                }
+            } catch (IllegalArgumentException e) {
+                // the target's own push reports it
+            } finally {
+                Touch before = touched.get(target);
+                Instant others = before == null ? null : before.aorOf() == pass ? before.others() : before.at();
+                touched.put(target, new Touch(clock.instant(), others, pass));
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -426,7 +562,7 @@ public final class Reconcile implements ApplyNow {
         List<Target> order = new ArrayList<>(targets);
         order.sort((a, b) -> a.kind().compareTo(b.kind()));
         for (Target t : order) {
-            all &= applyOne(t, true, false, -1, -1);
+            all &= applyOne(t, true, false, -1, -1, null);
         }
         return all;
     }
@@ -438,8 +574,9 @@ public final class Reconcile implements ApplyNow {
      * @param planned     the revision the caller planned for, -1 for none: a newer snapshot is a
      *                    change the caller did not know of, so its phone is told too
      * @param aorAt       the revision at which this pass pushed the target's AOR already, -1 for none
+     * @param pass        what a full pass read of Asterisk, null for any other push
      */
-    private boolean applyOne(Target target, boolean notifyPhone, boolean force, long planned, long aorAt) {
+    private boolean applyOne(Target target, boolean notifyPhone, boolean force, long planned, long aorAt, FullPass pass) {
         ReentrantLock lock = locks.computeIfAbsent(target, k -> new ReentrantLock());
         lock.lock();
         try {
@@ -449,10 +586,14 @@ public final class Reconcile implements ApplyNow {
             }
             try {
                 Instant told = null;
-                if (target.kind() == Target.Kind.DESK) {
-                    told = applyDesk(target, s, notifyPhone || planned >= 0 && s.revision() > planned, aorAt);
-                } else {
-                    applyUser(target, s, aorAt);
+                try {
+                    if (target.kind() == Target.Kind.DESK) {
+                        told = applyDesk(target, s, notifyPhone || planned >= 0 && s.revision() > planned, aorAt, pass);
+                    } else {
+                        applyUser(target, s, aorAt, pass);
+                    }
+                } finally {
+                    touched.put(target, Touch.of(clock.instant()));
                 }
                 Instant at = clock.instant();
                 hotdesk.core.model.Notice notice = told == null ? null : new hotdesk.core.model.Notice(target.id(), s.revision(), told, 1);
@@ -556,12 +697,12 @@ public final class Reconcile implements ApplyNow {
     }
 
     /** Pushes a desk; when its phone was sent check-sync for this revision, the instant just before, else null. */
-    private Instant applyDesk(Target target, Snapshot s, boolean notifyPhone, long aorAt) {
+    private Instant applyDesk(Target target, Snapshot s, boolean notifyPhone, long aorAt, FullPass pass) {
         if (s.gone()) {
             pbx.remove(Projections.typesForRemoval(), Projections.idsForRemoval(target.id()));
-            dialplan.put(Map.of("desk/" + target.id() + "/occupant", "", "desk/" + target.id() + "/elin", "",
+            writeFacts(target, Map.of("desk/" + target.id() + "/occupant", "", "desk/" + target.id() + "/elin", "",
                     "desk/" + target.id() + "/civic", "", "desk/" + target.id() + "/where", "",
-                    "desk/" + target.id() + "/context", ""));
+                    "desk/" + target.id() + "/context", ""), pass);
             return null;
         }
         String acl = "";
@@ -578,13 +719,13 @@ public final class Reconcile implements ApplyNow {
         }
         var objects = withoutReadyAor(projections.desk(s.line(), s.device(), s.occupant(), s.where(), acl), s, aorAt);
         // facts first: a desk that becomes seated must find its occupant's context in AstDB at its first call
-        dialplan.put(Projections.deskFacts(s.line(), s.device(), s.occupant(), s.where()));
+        writeFacts(target, Projections.deskFacts(s.line(), s.device(), s.occupant(), s.where()), pass);
         if (!acl.isEmpty() && aclPending.contains(target)) {
             // Asterisk copies an ACL's rules into the endpoint when it is created: after the rules of its ACL changed
             // (same name, other networks) only a new endpoint enforces them; its AOR and contacts stay
             pbx.remove(List.of(hotdesk.core.port.PjsipObject.Type.ENDPOINT), List.of(target.id()));
         }
-        pbx.push(objects);
+        write(target, objects, pass);
         if (missingAcl != null) {
             aclPending.add(target);
         } else {
@@ -662,16 +803,16 @@ public final class Reconcile implements ApplyNow {
         }
     }
 
-    private void applyUser(Target target, Snapshot s, long aorAt) {
+    private void applyUser(Target target, Snapshot s, long aorAt, FullPass pass) {
         if (s.gone() || !s.occupant().orElseThrow().enabled()) {
             // a disabled user's own endpoint goes too: their own phones can neither register nor call
             pbx.remove(Projections.typesForRemoval(), Projections.idsForRemoval(target.id()));
-            dialplan.put(Projections.userFacts(target.id(), List.of()));
+            writeFacts(target, Projections.userFacts(target.id(), List.of()), pass);
             return;
         }
         List<String> desks = s.seats().stream().map(Occupancy::endpointId).toList();
-        pbx.push(withoutReadyAor(projections.user(s.occupant().orElseThrow(), desks), s, aorAt));
-        dialplan.put(Projections.userFacts(target.id(), desks));
+        write(target, withoutReadyAor(projections.user(s.occupant().orElseThrow(), desks), s, aorAt), pass);
+        writeFacts(target, Projections.userFacts(target.id(), desks), pass);
     }
 
     /**

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.List;
@@ -135,6 +136,134 @@ class ReconcileTest {
         assertThat(world.asterisk.endpoint(desk(MAC))).containsEntry("callerid", "\"Alice\" <101>");
         assertThat(world.asterisk.endpoint("101")).containsEntry("aors", desk(MAC) + ",101");
         assertThat(world.asterisk.notifies()).isEmpty();
+    }
+
+    @Test
+    void where_asterisk_keeps_its_objects_a_restart_is_checked_and_only_what_differs_is_written() {
+        Reconcile reconcile = new Reconcile(ledger, world.asterisk, world.asterisk, world.asterisk,
+                new Projections(PjsipProfile.defaults()), world.clock, NODE, Duration.ofSeconds(60)).keepsObjects(true);
+        reconcile.runOnce();
+        world.clock.advance(Duration.ofMinutes(1));
+        // the astdb wizard: Asterisk comes back with what it had, but someone edited one object, lost another,
+        // changed one fact and left one that should be gone
+        world.asterisk.tamper("endpoint/" + desk(MAC), "context", "somewhere-else");
+        world.asterisk.lose("auth/101-auth");
+        world.asterisk.astdbSet("desk/" + desk(MAC) + "/occupant", "999");
+        world.asterisk.astdbSet("user/101/desk", "hd-gone");
+        world.asterisk.clearLog();
+
+        reconcile.asteriskRestarted(world.clock.instant().minusSeconds(5));
+        Reconcile.Pass pass = reconcile.runOnce();
+
+        assertThat(pass).isEqualTo(new Reconcile.Pass(2, 0, 0));
+        assertThat(world.asterisk.operations()).containsExactly("GET aor/" + desk(MAC), "GET aor/101",
+                "GET auth/" + desk(MAC) + "-auth", "GET endpoint/" + desk(MAC), "PUT endpoint/" + desk(MAC),
+                "GET auth/101-auth", "PUT auth/101-auth", "GET endpoint/101");
+        assertThat(world.asterisk.endpoint(desk(MAC))).containsEntry("context", "hotdesk-idle");
+        assertThat(world.asterisk.auth("101-auth")).containsKey("password");
+        // the facts read once; only the two that differ written (the idle desk's occupant deleted)
+        assertThat(world.asterisk.timeline().stream().filter(t -> t.startsWith("DB")).toList())
+                .containsExactly("DBGetTree", "DBDel desk/" + desk(MAC) + "/occupant", "DBDel user/101/desk");
+        assertThat(world.asterisk.astdb()).doesNotContainKeys("desk/" + desk(MAC) + "/occupant", "user/101/desk");
+        assertThat(world.asterisk.notifies()).isEmpty();
+    }
+
+    @Test
+    void where_asterisk_keeps_nothing_a_restart_with_a_known_start_writes_without_reading_what_was_written_before_it() {
+        Reconcile reconcile = new Reconcile(ledger, world.asterisk, world.asterisk, world.asterisk,
+                new Projections(PjsipProfile.defaults()), world.clock, NODE, Duration.ofSeconds(60));
+        reconcile.runOnce();
+        world.clock.advance(Duration.ofMinutes(1));
+        Instant started = world.clock.instant();
+        world.asterisk.restart();
+        world.clock.advance(Duration.ofSeconds(10));
+        world.asterisk.clearLog();
+
+        reconcile.asteriskRestarted(started);
+        reconcile.runOnce();
+
+        assertThat(world.asterisk.operations()).containsExactly("CREATE aor/" + desk(MAC), "CREATE aor/101",
+                "CREATE auth/" + desk(MAC) + "-auth", "CREATE endpoint/" + desk(MAC), "CREATE auth/101-auth",
+                "CREATE endpoint/101");
+        assertThat(world.asterisk.endpoint(desk(MAC))).containsEntry("context", "hotdesk-idle");
+        // AstDB kept every fact across the restart: read once, none written again
+        assertThat(world.asterisk.timeline().stream().filter(t -> t.startsWith("DB")).toList()).containsExactly("DBGetTree");
+    }
+
+    @Test
+    void a_target_written_after_the_restart_began_or_when_its_start_is_unknown_is_pushed_as_usual() {
+        Reconcile reconcile = new Reconcile(ledger, world.asterisk, world.asterisk, world.asterisk,
+                new Projections(PjsipProfile.defaults()), world.clock, NODE, Duration.ofSeconds(60));
+        reconcile.runOnce();
+        world.clock.advance(Duration.ofMinutes(1));
+        Instant started = world.clock.instant();
+        world.asterisk.restart();
+        // a margin below the start's estimate: a write a second before it may already have reached the new Asterisk
+        world.clock.advance(Duration.ofSeconds(1));
+        ledger.transact(tx -> {
+            tx.bump(Target.user(Extension.of("101")));
+            return null;
+        });
+        reconcile.apply(List.of(Target.user(Extension.of("101"))));
+        world.clock.advance(Duration.ofSeconds(10));
+        world.asterisk.clearLog();
+
+        reconcile.asteriskRestarted(started.plus(Duration.ofSeconds(2)));
+        reconcile.runOnce();
+
+        assertThat(world.asterisk.operations()).containsExactly("CREATE aor/" + desk(MAC), "PUT aor/101",
+                "CREATE auth/" + desk(MAC) + "-auth", "CREATE endpoint/" + desk(MAC), "PUT auth/101-auth",
+                "PUT endpoint/101");
+
+        world.asterisk.restart();
+        world.clock.advance(Duration.ofSeconds(10));
+        world.asterisk.clearLog();
+        reconcile.asteriskRestarted();
+        reconcile.runOnce();
+        assertThat(world.asterisk.operations()).allMatch(o -> o.startsWith("PUT "));
+    }
+
+    @Test
+    void a_fact_written_after_the_pass_read_them_is_written_again_by_the_pass_whatever_it_read() {
+        Reconcile[] self = new Reconcile[1];
+        AtomicBoolean logoutAtFirstAor = new AtomicBoolean();
+        Pbx racing = new Pbx() {
+            @Override
+            public void push(List<PjsipObject> objects) {
+                world.asterisk.push(objects);
+            }
+
+            @Override
+            public void correct(List<PjsipObject> objects) {
+                if (logoutAtFirstAor.getAndSet(false)) {
+                    // after the pass read the facts: the user logs out (applied by this reconciler at once), then
+                    // back in (committed, not applied yet: the pass has it to do)
+                    new LogOut(ledger, self[0], world.clock).fromDesk(desk(MAC), "test");
+                    new LogIn(ledger, world.hasher, world.seating, ApplyNow.later(), world.clock)
+                            .execute(desk(MAC), new LogIn.Pin(Extension.of("101"), "4711"), "test");
+                }
+                world.asterisk.correct(objects);
+            }
+
+            @Override
+            public void remove(List<PjsipObject.Type> types, List<String> ids) {
+                world.asterisk.remove(types, ids);
+            }
+        };
+        Reconcile reconcile = new Reconcile(ledger, racing, world.asterisk, world.asterisk,
+                new Projections(PjsipProfile.defaults()), world.clock, NODE, Duration.ofSeconds(60)).keepsObjects(true);
+        self[0] = reconcile;
+        world.pinLogin(MAC, "101", "4711");
+        reconcile.runOnce();
+        world.clock.advance(Duration.ofMinutes(1));
+        logoutAtFirstAor.set(true);
+        world.asterisk.clearLog();
+
+        reconcile.asteriskRestarted();
+        reconcile.runOnce();
+
+        // the pass read occupant=101, the logout's apply deleted it since: the pass must not trust what it read
+        assertThat(world.asterisk.astdb()).containsEntry("desk/" + desk(MAC) + "/occupant", "101");
     }
 
     @Test
