@@ -150,6 +150,7 @@ public final class Config {
                     + "with Retry-After"),
             new Key("self-service.max-requests-per-address", "60", "requests per minute one client address may make (API and "
                     + "QR pages, checked before any token is looked at); more get 429 with Retry-After"),
+            new Key("admin.socket", "auto", "Unix socket on which serve answers status, device list and user list for commands run while it is up (auto: beside the embedded ledger, none with PostgreSQL; off: none; else its path); only serve's own user and root are answered"),
             new Key("metrics.bind", "127.0.0.1", "address the metrics listener (/metrics for Prometheus, /health) listens on"),
             new Key("metrics.port", "0", "port of the metrics listener; 0: no listener"),
             new Key("pjsip.transport", "transport-udp", "transport set on every pushed endpoint"),
@@ -431,6 +432,11 @@ public final class Config {
 
     public String origin(String key) {
         return origins.getOrDefault(key, "unset");
+    }
+
+    /** Every key this configuration has a value for (the defaults included). */
+    java.util.Set<String> keys() {
+        return values.keySet();
     }
 
     static boolean isSecret(String key) {

@@ -40,7 +40,10 @@ import java.util.concurrent.CountDownLatch;
                 CommandLine.HelpCommand.class})
 public final class Main {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+    /** Made at first use, not when the class loads: a command answered over the admin socket never starts logging. */
+    private static Logger log() {
+        return LoggerFactory.getLogger(Main.class);
+    }
 
     @Option(names = "--config", paramLabel = "FILE", scope = ScopeType.INHERIT,
             description = "properties file (default: $HOTDESK_CONFIG, else built-in defaults)")
@@ -65,8 +68,49 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        java.util.Optional<AdminSocket.Answer> answered = askServe(args, System.getenv());
+        if (answered.isPresent()) {
+            System.out.write(answered.get().out(), 0, answered.get().out().length);
+            System.out.flush();
+            System.err.write(answered.get().err(), 0, answered.get().err().length);
+            System.err.flush();
+            System.exit(answered.get().code());
+        }
         System.exit(run(args, System.getenv(), SecretInput.system(), new PrintWriter(System.out, true),
                 new PrintWriter(System.err, true), true));
+    }
+
+    /**
+     * A listing a running {@code serve} answers on its admin socket ({@link AdminSocket}) under the settings this command
+     * would use (no {@code --config}, {@code --set} or other option: those run as usual); empty when it does not, or
+     * when anything about asking fails: the command then runs itself, as if no serve ran.
+     */
+    static java.util.Optional<AdminSocket.Answer> askServe(String[] args, Map<String, String> env) {
+        java.util.List<String> words = java.util.List.of(args);
+        if (!AdminSocket.ALLOWED.contains(words)) {
+            return java.util.Optional.empty();
+        }
+        try {
+            Config c = Config.load(null, env, Map.of());
+            java.util.Optional<Path> path = AdminSocket.where(c);
+            return path.isEmpty() ? java.util.Optional.empty() : AdminSocket.ask(path.get(), AdminSocket.fingerprint(c), words);
+        } catch (RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /**
+     * Runs one of {@link AdminSocket#ALLOWED} in {@code serve} on its own {@code services} (its ledger, its settings), as
+     * {@link #run} would in a process of its own; the services stay open.
+     */
+    static int runInServe(Services services, String[] args, PrintWriter out, PrintWriter err) {
+        Main main = new Main(Map.of());
+        CommandLine cmd = new CommandLine(main, new Factory(main, services));
+        cmd.setOut(out);
+        cmd.setErr(err);
+        applyExitCodeHelp(cmd);
+        cmd.setExecutionExceptionHandler((ex, line, parsed) -> handle(ex, line.getErr()));
+        return cmd.execute(args);
     }
 
     /** Runs one command line and returns its exit code; output and errors go to the given writers. */
@@ -126,7 +170,7 @@ public final class Main {
             err.println("hotdesk: " + e.getMessage());
             return ExitCodes.USAGE;
         }
-        LOG.error("unexpected failure", e);
+        log().error("unexpected failure", e);
         err.println("hotdesk: unexpected failure: " + e + " (--verbose shows where)");
         return ExitCodes.SOFTWARE;
     }
@@ -189,7 +233,7 @@ public final class Main {
                     System.exit(128 + signal.getNumber());
                 });
             } catch (IllegalArgumentException e) {
-                LOG.debug("signal {} is not handled here ({}); the shutdown hook closes the server", name, e.getMessage());
+                log().debug("signal {} is not handled here ({}); the shutdown hook closes the server", name, e.getMessage());
             }
         }
     }

@@ -466,6 +466,16 @@ public final class Server implements AutoCloseable {
         try {
             Ledger ledger = services.ledger();
             open.push(services);
+            java.util.Optional<java.nio.file.Path> socketPath = AdminSocket.where(c);
+            if (socketPath.isPresent()) {
+                try {
+                    open.push(AdminSocket.open(socketPath.get(), AdminSocket.fingerprint(c),
+                            (args, out, err) -> Main.runInServe(services, args, out, err)));
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException("admin.socket: cannot listen on " + socketPath.get() + ": " + e.getMessage()
+                            + " (set admin.socket to another path, or off)", e);
+                }
+            }
 
             AriClient ariClient = new AriClient(parts.ari());
             if (parts.webhook().isPresent()) {
