@@ -82,16 +82,24 @@ public final class Main {
 
     /**
      * A listing a running {@code serve} answers on its admin socket ({@link AdminSocket}) under the settings this command
-     * would use (no {@code --config}, {@code --set} or other option: those run as usual); empty when it does not, or
+     * would use ({@code --config FILE} first or none; {@code --set} or any other option runs as usual); empty when it does not, or
      * when anything about asking fails: the command then runs itself, as if no serve ran.
      */
     static java.util.Optional<AdminSocket.Answer> askServe(String[] args, Map<String, String> env) {
         java.util.List<String> words = java.util.List.of(args);
+        Path file = null;
+        if (words.size() > 2 && words.get(0).equals("--config")) {
+            file = Path.of(words.get(1));
+            words = words.subList(2, words.size());
+        } else if (!words.isEmpty() && words.get(0).startsWith("--config=")) {
+            file = Path.of(words.get(0).substring("--config=".length()));
+            words = words.subList(1, words.size());
+        }
         if (!AdminSocket.ALLOWED.contains(words)) {
             return java.util.Optional.empty();
         }
         try {
-            Config c = Config.load(null, env, Map.of());
+            Config c = Config.load(file, env, Map.of());
             java.util.Optional<Path> path = AdminSocket.where(c);
             return path.isEmpty() ? java.util.Optional.empty() : AdminSocket.ask(path.get(), AdminSocket.fingerprint(c), words);
         } catch (RuntimeException e) {

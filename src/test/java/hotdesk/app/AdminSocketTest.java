@@ -128,7 +128,10 @@ class AdminSocketTest {
         otherNode.put("HOTDESK_NODE_NAME", "elsewhere");
         assertThat(Main.askServe(new String[]{"status"}, otherNode)).isEmpty();
         assertThat(Main.askServe(new String[]{"status", "--verbose"}, env)).isEmpty();
-        assertThat(Main.askServe(new String[]{"--config", "x.properties", "status"}, env)).isEmpty();
+        assertThat(Main.askServe(new String[]{"--config", dir.resolve("none.properties").toString(), "status"}, env))
+                .as("a file that cannot be read").isEmpty();
+        assertThat(Main.askServe(new String[]{"--set", "node.name=x", "status"}, env)).isEmpty();
+        assertThat(Main.askServe(new String[]{"status", "--config", dir.resolve("none.properties").toString()}, env)).isEmpty();
         assertThat(Main.askServe(new String[]{"user", "remove", "101"}, env)).isEmpty();
         assertThat(served).hasValue(0);
 
@@ -142,6 +145,19 @@ class AdminSocketTest {
         assertThat(served).hasValue(0);
         // and still answers afterwards
         assertThat(Main.askServe(new String[]{"status"}, env)).isPresent();
+    }
+
+    @Test
+    void a_config_file_with_the_same_settings_as_serve_is_answered_in_both_spellings() throws Exception {
+        serve();
+        Path file = dir.resolve("same.properties");
+        Files.writeString(file, "node.name=\n");
+
+        assertThat(Main.askServe(new String[]{"--config", file.toString(), "user", "list"}, env)).isPresent();
+        assertThat(Main.askServe(new String[]{"--config=" + file, "status", "--json"}, env)).isPresent();
+        Files.writeString(file, "node.name=another\n");
+        assertThat(Main.askServe(new String[]{"--config", file.toString(), "user", "list"}, env)).isEmpty();
+        assertThat(served).hasValue(2);
     }
 
     @Test

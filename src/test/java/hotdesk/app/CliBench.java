@@ -63,7 +63,13 @@ public final class CliBench {
         }
         int metrics = freePort();
         List<String> serve = new ArrayList<>(run);
-        serve.addAll(List.of("--config", props.toString(), "--set", "metrics.port=" + metrics, "serve"));
+        // the port in the file both serve and the commands read: a command answered over serve's admin socket must have
+        // serve's settings (a --set for serve alone would make every command run on its own)
+        List<String> lines = new ArrayList<>(Files.readAllLines(props));
+        lines.removeIf(l -> l.startsWith("metrics.port="));
+        lines.add("metrics.port=" + metrics);
+        Files.write(props, lines);
+        serve.addAll(List.of("--config", props.toString(), "serve"));
         Process server = new ProcessBuilder(serve).redirectErrorStream(true).redirectOutput(dir.resolve("serve.log").toFile()).start();
         try {
             waitForHealth(metrics, server, dir);
