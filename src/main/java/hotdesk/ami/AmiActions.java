@@ -28,6 +28,14 @@ interface AmiActions {
     AmiSession.Listed callList(String what, String action, String... headers);
 
     /**
+     * As {@link #callList(String, String, String...)}, keeping of each event only what {@code keep} makes of it (null:
+     * nothing) as it arrives.
+     *
+     * @throws PbxException retryable, as {@link #call}
+     */
+    <T> AmiSession.Kept<T> callList(String what, java.util.function.Function<AmiMessage, T> keep, String action, String... headers);
+
+    /**
      * The exception for a response that refused {@code what}: not retryable for {@code Permission
      * denied} (names the manager.conf fix) and for an unknown action, retryable otherwise.
      */

@@ -380,6 +380,19 @@ public final class AmiLink implements AutoCloseable {
         }
 
         @Override
+        public <T> AmiSession.Kept<T> callList(String what, java.util.function.Function<AmiMessage, T> keep, String action,
+                                               String... headers) {
+            AmiSession s = session;
+            AmiSession.Kept<T> answer = s == null ? null : s.callList(what, timeoutMs, keep, action, headers);
+            if (answer == null) {
+                AmiMessage.encode(action, "-", headers);
+                String why = lastProblem;
+                throw new PbxException("AMI " + what + " → not connected to " + where + (why == null ? "" : " (" + why + ")"), true);
+            }
+            return answer;
+        }
+
+        @Override
         public PbxException refused(String what, AmiMessage answer) {
             String message = shown(answer.getOrEmpty("Message"));
             boolean retryable = true;

@@ -60,8 +60,13 @@ final class AmiSession {
 
     /** The events of one list answer, complete at its {@code EventList: Complete} event. */
     private static final class ListAnswer {
-        final List<AmiMessage> items = new java.util.ArrayList<>();
-        final CompletableFuture<List<AmiMessage>> done = new CompletableFuture<>();
+        final java.util.function.Function<AmiMessage, ?> keep;
+        final List<Object> items = new java.util.ArrayList<>();
+        final CompletableFuture<List<Object>> done = new CompletableFuture<>();
+
+        ListAnswer(java.util.function.Function<AmiMessage, ?> keep) {
+            this.keep = keep;
+        }
     }
     private AmiReader reader;
     private OutputStream out;
@@ -156,14 +161,36 @@ final class AmiSession {
      * @throws PbxException retryable, for a timeout or a connection lost
      */
     Listed callList(String what, long waitMs, String action, String... headers) {
-        return send(what, waitMs, true, action, headers);
+        Kept<AmiMessage> kept = send(what, waitMs, m -> m, action, headers);
+        return kept == null ? null : new Listed(kept.response(), kept.items());
+    }
+
+    /**
+     * As {@link #callList}, keeping of each event only what {@code keep} makes of it (null: nothing), as the events
+     * arrive: a list of tens of thousands of events then need not be held as messages.
+     */
+    <T> Kept<T> callList(String what, long waitMs, java.util.function.Function<AmiMessage, T> keep, String action,
+                         String... headers) {
+        return send(what, waitMs, keep, action, headers);
+    }
+
+    /** A list answer's response and what was kept of its events. */
+    record Kept<T>(AmiMessage response, List<T> items) {
     }
 
     private Listed send(String what, long waitMs, boolean isList, String action, String... headers) {
+        Kept<AmiMessage> kept = send(what, waitMs, isList ? m -> m : null, action, headers);
+        return kept == null ? null : new Listed(kept.response(), kept.items());
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> Kept<T> send(String what, long waitMs, java.util.function.Function<AmiMessage, T> keep, String action,
+                             String... headers) {
+        boolean isList = keep != null;
         String id = nextId(action.toLowerCase(Locale.ROOT));
         byte[] bytes = AmiMessage.encode(action, id, headers); // IllegalArgumentException before any I/O
         CompletableFuture<AmiMessage> answer = new CompletableFuture<>();
-        ListAnswer list = isList ? new ListAnswer() : null;
+        ListAnswer list = isList ? new ListAnswer(keep) : null;
         pending.put(id, answer);
         if (list != null) {
             lists.put(id, list);
@@ -175,9 +202,9 @@ final class AmiSession {
             write(bytes);
             AmiMessage response = answer.get(waitMs, TimeUnit.MILLISECONDS);
             if (list == null || !response.isSuccess()) {
-                return new Listed(response, List.of());
+                return new Kept<>(response, List.of());
             }
-            return new Listed(response, List.copyOf(list.done.get(waitMs, TimeUnit.MILLISECONDS)));
+            return new Kept<>(response, (List<T>) list.done.get(waitMs, TimeUnit.MILLISECONDS));
         } catch (IOException e) {
             String why = reason(e);
             end(why);
@@ -264,9 +291,12 @@ final class AmiSession {
                 ListAnswer list = listId == null ? null : lists.get(listId);
                 if (list != null) {
                     if ("Complete".equalsIgnoreCase(m.getOrEmpty("EventList"))) {
-                        list.done.complete(list.items);
+                        list.done.complete(java.util.Collections.unmodifiableList(list.items));
                     } else {
-                        list.items.add(m);
+                        Object kept = list.keep.apply(m);
+                        if (kept != null) {
+                            list.items.add(kept);
+                        }
                     }
                 } else if ("Hangup".equalsIgnoreCase(event) || "ContactStatus".equalsIgnoreCase(event)) {
                     onHangup.accept(m);
