@@ -185,17 +185,12 @@ public final class ScaleBench {
                 System.out.printf("raw ARI PUT (aor objects, %d connection(s)): %.0f objects/s%n", n, rawRates.get(n));
             }
             double rawRate = rawRates.get(connections);
-            // the ceiling with the objects hotdesk pushes: each desk's auth and endpoint with every field, under throw-away
-            // ids (an endpoint costs Asterisk far more than a one-field AOR). Not their AORs: on an Asterisk holding 10,000
-            // endpoints each new AOR reads every endpoint (the reason hotdesk's pass pushes every AOR first, into an Asterisk
-            // that holds none after a restart), and 1,000 of them kept Asterisk busy for minutes. The re-push's mix, one
-            // AOR to an auth and an endpoint, then has the ceiling of one third at the AOR rate, two thirds at this one.
+            // the same ceiling with the objects hotdesk pushes: each desk's auth, AOR and endpoint with every field, under
+            // throw-away ids (an endpoint costs Asterisk far more than a one-field AOR)
             List<PjsipObject> deskObjects = rawDeskObjects(readBack.all(), Math.min(1000, desks));
-            double rawPairRate = rawDeskPuts(ari, deskObjects, connections);
-            double rawDeskRate = 3 / (1 / rawRate + 2 / rawPairRate);
-            System.out.printf("raw ARI PUT (auth and endpoint of %,d desks with every field, %d connection(s)): %.0f objects/s;"
-                    + " with one AOR to each pair at the AOR rate: %.0f objects/s%n", deskObjects.size() / 2, connections,
-                    rawPairRate, rawDeskRate);
+            double rawDeskRate = rawDeskPuts(ari, deskObjects, connections);
+            System.out.printf("raw ARI PUT (desk objects: auth, aor, endpoint of %,d desks, %d connection(s)): %.0f objects/s%n",
+                    deskObjects.size() / 3, connections, rawDeskRate);
 
             // the re-push, timed from the moment the restart begins until every object hotdesk manages reads back as the
             // ledger says (with the astdb wizard Asterisk reloads them itself; with memory hotdesk pushes them all again)
@@ -234,7 +229,7 @@ public final class ScaleBench {
                 double less = back.seconds() - steady.seconds();
                 System.out.printf("  less the read-back alone on a steady Asterisk (%.1f s): %.1f s = %.0f objects/s = %.2fx%n",
                         steady.seconds(), less, items.size() / less, items.size() / less / rawRate);
-                System.out.printf("  against the ceiling of hotdesk's mix (%.0f objects/s): %.2fx from the restart's start%s%n", rawDeskRate,
+                System.out.printf("  against raw PUTs of desk objects (%.0f objects/s): %.2fx from the restart's start%s%n", rawDeskRate,
                         items.size() / back.seconds() / rawDeskRate, pass.sawRestart() < 0 || pass.ended() < 0 ? ""
                                 : String.format("; hotdesk's pass alone (FullyBooted to its end, %.1f s): %.0f objects/s = %.2fx",
                                 pass.ended() - pass.sawRestart(), items.size() / (pass.ended() - pass.sawRestart()),
@@ -290,8 +285,8 @@ public final class ScaleBench {
     }
 
     /**
-     * The auth and endpoint of the first {@code desks} desk lines in {@code items}, each id and every value naming it moved
-     * to {@code raw-<id>}, in hotdesk's order per desk (auth, then endpoint).
+     * The auth, AOR and endpoint of the first {@code desks} desk lines in {@code items}, each id and every value naming it
+     * moved to {@code raw-<id>}, in hotdesk's order per desk (auth, AOR, endpoint).
      */
     static List<PjsipObject> rawDeskObjects(List<ReadBack.Item> items, int desks) {
         Map<String, List<PjsipObject>> byDesk = new java.util.LinkedHashMap<>();
@@ -308,22 +303,22 @@ public final class ScaleBench {
         }
         List<PjsipObject> out = new ArrayList<>();
         for (List<PjsipObject> desk : byDesk.values()) {
-            for (PjsipObject.Type type : List.of(PjsipObject.Type.AUTH, PjsipObject.Type.ENDPOINT)) {
+            for (PjsipObject.Type type : List.of(PjsipObject.Type.AUTH, PjsipObject.Type.AOR, PjsipObject.Type.ENDPOINT)) {
                 desk.stream().filter(o -> o.type() == type).forEach(out::add);
             }
         }
         return out;
     }
 
-    /** {@code n} threads PUT the objects between them, a desk's two in order on one thread; then all are deleted. */
+    /** {@code n} threads PUT the objects between them, a desk's three in order on one thread; then all are deleted. */
     private static double rawDeskPuts(AriClient ari, List<PjsipObject> objects, int n) throws InterruptedException {
         java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
         List<Thread> threads = new ArrayList<>();
         long t = System.nanoTime();
         for (int k = 0; k < n; k++) {
             Thread th = new Thread(() -> {
-                for (int i = next.getAndIncrement(); 2 * i + 1 < objects.size(); i = next.getAndIncrement()) {
-                    for (PjsipObject o : objects.subList(2 * i, 2 * i + 2)) {
+                for (int i = next.getAndIncrement(); 3 * i + 2 < objects.size(); i = next.getAndIncrement()) {
+                    for (PjsipObject o : objects.subList(3 * i, 3 * i + 3)) {
                         ari.put(o.type().wire(), o.id(), o.fields());
                     }
                 }
