@@ -1,7 +1,6 @@
 package hotdesk.app;
 
 import hotdesk.ari.AriClient;
-import hotdesk.core.port.PjsipObject;
 import hotdesk.ari.AriSettings;
 import hotdesk.core.model.Extension;
 import hotdesk.core.model.Mac;
@@ -185,12 +184,6 @@ public final class ScaleBench {
                 System.out.printf("raw ARI PUT (aor objects, %d connection(s)): %.0f objects/s%n", n, rawRates.get(n));
             }
             double rawRate = rawRates.get(connections);
-            // the same ceiling with the objects hotdesk pushes: each desk's auth, AOR and endpoint with every field, under
-            // throw-away ids (an endpoint costs Asterisk far more than a one-field AOR)
-            List<PjsipObject> deskObjects = rawDeskObjects(readBack.all(), Math.min(1000, desks));
-            double rawDeskRate = rawDeskPuts(ari, deskObjects, connections);
-            System.out.printf("raw ARI PUT (desk objects: auth, aor, endpoint of %,d desks, %d connection(s)): %.0f objects/s%n",
-                    deskObjects.size() / 3, connections, rawDeskRate);
 
             // the re-push, timed from the moment the restart begins until every object hotdesk manages reads back as the
             // ledger says (with the astdb wizard Asterisk reloads them itself; with memory hotdesk pushes them all again)
@@ -229,11 +222,6 @@ public final class ScaleBench {
                 double less = back.seconds() - steady.seconds();
                 System.out.printf("  less the read-back alone on a steady Asterisk (%.1f s): %.1f s = %.0f objects/s = %.2fx%n",
                         steady.seconds(), less, items.size() / less, items.size() / less / rawRate);
-                System.out.printf("  against raw PUTs of desk objects (%.0f objects/s): %.2fx from the restart's start%s%n", rawDeskRate,
-                        items.size() / back.seconds() / rawDeskRate, pass.sawRestart() < 0 || pass.ended() < 0 ? ""
-                                : String.format("; hotdesk's pass alone (FullyBooted to its end, %.1f s): %.0f objects/s = %.2fx",
-                                pass.ended() - pass.sawRestart(), items.size() / (pass.ended() - pass.sawRestart()),
-                                items.size() / (pass.ended() - pass.sawRestart()) / rawDeskRate));
             } else {
                 System.out.printf("  NOT all objects read back correct within 15 minutes: %,d still wrong, e.g. %s%n", back.wrong(),
                         back.stillWrong());
@@ -280,58 +268,6 @@ public final class ScaleBench {
         double rate = count / secondsSince(t);
         for (int i = 0; i < count; i++) {
             ari.delete("aor", "scale-raw-" + i);
-        }
-        return rate;
-    }
-
-    /**
-     * The auth, AOR and endpoint of the first {@code desks} desk lines in {@code items}, each id and every value naming it
-     * moved to {@code raw-<id>}, in hotdesk's order per desk (auth, AOR, endpoint).
-     */
-    static List<PjsipObject> rawDeskObjects(List<ReadBack.Item> items, int desks) {
-        Map<String, List<PjsipObject>> byDesk = new java.util.LinkedHashMap<>();
-        for (ReadBack.Item item : items) {
-            if (item.target().kind() == hotdesk.core.model.Target.Kind.DESK
-                    && (byDesk.size() < desks || byDesk.containsKey(item.target().id()))) {
-                String id = item.target().id();
-                PjsipObject o = item.wanted();
-                Map<String, String> fields = new java.util.LinkedHashMap<>();
-                o.fields().forEach((k, v) -> fields.put(k, v.replace(id, "raw-" + id)));
-                byDesk.computeIfAbsent(id, k -> new ArrayList<>())
-                        .add(new PjsipObject(o.type(), o.id().replace(id, "raw-" + id), fields));
-            }
-        }
-        List<PjsipObject> out = new ArrayList<>();
-        for (List<PjsipObject> desk : byDesk.values()) {
-            for (PjsipObject.Type type : List.of(PjsipObject.Type.AUTH, PjsipObject.Type.AOR, PjsipObject.Type.ENDPOINT)) {
-                desk.stream().filter(o -> o.type() == type).forEach(out::add);
-            }
-        }
-        return out;
-    }
-
-    /** {@code n} threads PUT the objects between them, a desk's three in order on one thread; then all are deleted. */
-    private static double rawDeskPuts(AriClient ari, List<PjsipObject> objects, int n) throws InterruptedException {
-        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-        List<Thread> threads = new ArrayList<>();
-        long t = System.nanoTime();
-        for (int k = 0; k < n; k++) {
-            Thread th = new Thread(() -> {
-                for (int i = next.getAndIncrement(); 3 * i + 2 < objects.size(); i = next.getAndIncrement()) {
-                    for (PjsipObject o : objects.subList(3 * i, 3 * i + 3)) {
-                        ari.put(o.type().wire(), o.id(), o.fields());
-                    }
-                }
-            });
-            th.start();
-            threads.add(th);
-        }
-        for (Thread th : threads) {
-            th.join();
-        }
-        double rate = objects.size() / secondsSince(t);
-        for (int i = objects.size() - 1; i >= 0; i--) {
-            ari.delete(objects.get(i).type().wire(), objects.get(i).id());
         }
         return rate;
     }
