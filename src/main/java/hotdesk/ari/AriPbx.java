@@ -20,7 +20,9 @@ import java.util.Optional;
  * refused push sends nothing. An AOR that already exists with the wanted fields is left alone (one
  * GET instead of the PUT): on Asterisk 22 an update of an AOR merges the contacts registered at that
  * moment into it as permanent contacts, which then never expire, so a phone that moved on keeps being
- * dialled at its old address and the contact counts twice. {@link #remove} DELETEs in the given order (endpoint → aor → auth)
+ * dialled at its old address and the contact counts twice. {@link #correct} reads every object and writes only those
+ * that do not read back as given ({@link AriFields}); {@link #create} writes without reading (an Asterisk known to hold
+ * none of them). {@link #remove} DELETEs in the given order (endpoint → aor → auth)
  * and treats "not found" as done. Both stop at the first failure and are idempotent, so the caller
  * simply repeats them.
  *
