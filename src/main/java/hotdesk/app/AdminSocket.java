@@ -44,8 +44,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * What: one request per connection, one line of at most {@value #MAX_REQUEST} bytes:
  * {@code hotdesk-admin/1 <settings fingerprint> <word>\t<word>…}; the fingerprint ({@link #fingerprint}) is of every
  * setting but the secrets, so a command run with other settings (another {@code --config}, another node) is refused and
- * runs as usual. The answer is {@code ok <exit code> <stdout bytes> <stderr bytes>\n} and those bytes, or
- * {@code refused <why>\n}. The command runs through the same command-line code as when run on its own (the output is the
+ * runs as usual. The answer is {@code refused <why>\n}, or {@code ok\n} and frames, each a kind byte and a 4-byte
+ * length: {@code O} and that many bytes of standard output (written as the command writes them, so a status of
+ * 10,000 desks is not held in serve's heap a second time), {@code E} and standard error, then {@code X} whose length is
+ * the exit code. The client prints nothing before the {@code X}. The command runs through the same command-line code as when run on its own (the output is the
  * same byte for byte), one at a time; two connections are served at once and a few more wait, the rest are closed (their
  * command then runs as usual).
  */
@@ -53,7 +55,7 @@ final class AdminSocket implements AutoCloseable {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AdminSocket.class);
 
-    static final String PROTOCOL = "hotdesk-admin/1";
+    static final String PROTOCOL = "hotdesk-admin/2";
     static final int MAX_REQUEST = 4096;
     /** How long a connection may take to send its request. */
     static final int READ_TIMEOUT_MS = 2_000;
@@ -228,31 +230,92 @@ final class AdminSocket implements AutoCloseable {
                 reply(ch, "refused not-answered-here\n".getBytes(StandardCharsets.US_ASCII));
                 return;
             }
-            reply(ch, answer(request.args()));
+            answer(ch, request.args());
         } catch (IOException | RuntimeException e) {
             LOG.debug("admin socket: a connection ended early: {}", e.toString());
         }
     }
 
-    /** Runs the command, one at a time, and frames its exit code and output. */
-    private byte[] answer(List<String> args) {
-        StringWriter out = new StringWriter();
+    /** Runs the command, one at a time, its output framed onto the connection as it is written. */
+    private void answer(SocketChannel ch, List<String> args) throws IOException {
+        OutputStream raw = Channels.newOutputStream(ch);
+        raw.write("ok\n".getBytes(StandardCharsets.US_ASCII));
+        Frames frames = new Frames(raw);
         StringWriter err = new StringWriter();
         int code;
         oneAtATime.lock();
-        try (PrintWriter o = new PrintWriter(out); PrintWriter e = new PrintWriter(err)) {
-            code = runner.run(args.toArray(String[]::new), o, e);
+        try {
+            PrintWriter o = new PrintWriter(new java.io.OutputStreamWriter(frames, StandardCharsets.UTF_8));
+            code = runner.run(args.toArray(String[]::new), o, new PrintWriter(err));
+            o.flush();
         } finally {
             oneAtATime.unlock();
         }
-        byte[] o = out.toString().getBytes(StandardCharsets.UTF_8);
-        byte[] e = err.toString().getBytes(StandardCharsets.UTF_8);
-        byte[] head = ("ok " + code + " " + o.length + " " + e.length + "\n").getBytes(StandardCharsets.US_ASCII);
-        byte[] all = new byte[head.length + o.length + e.length];
-        System.arraycopy(head, 0, all, 0, head.length);
-        System.arraycopy(o, 0, all, head.length, o.length);
-        System.arraycopy(e, 0, all, head.length + o.length, e.length);
-        return all;
+        frames.flush();
+        if (frames.failed != null) {
+            throw frames.failed;
+        }
+        frame(raw, 'E', err.toString().getBytes(StandardCharsets.UTF_8));
+        raw.write('X');
+        raw.write(java.nio.ByteBuffer.allocate(4).putInt(code).array());
+        raw.flush();
+    }
+
+    private static void frame(OutputStream out, char kind, byte[] bytes) throws IOException {
+        out.write(kind);
+        out.write(java.nio.ByteBuffer.allocate(4).putInt(bytes.length).array());
+        out.write(bytes);
+    }
+
+    /**
+     * Standard output as {@code O} frames of up to 64 KiB. A client gone away does not stop the command (it holds the
+     * lock only as long as it runs anyway): what it writes then is dropped and the failure reported at the end.
+     */
+    private static final class Frames extends OutputStream {
+        private final OutputStream out;
+        private final byte[] buffer = new byte[64 * 1024];
+        private int used;
+        IOException failed;
+
+        Frames(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) {
+            if (used == buffer.length) {
+                flush();
+            }
+            buffer[used++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            while (len > 0) {
+                if (used == buffer.length) {
+                    flush();
+                }
+                int n = Math.min(len, buffer.length - used);
+                System.arraycopy(b, off, buffer, used, n);
+                used += n;
+                off += n;
+                len -= n;
+            }
+        }
+
+        @Override
+        public void flush() {
+            if (used == 0 || failed != null) {
+                used = 0;
+                return;
+            }
+            try {
+                frame(out, 'O', java.util.Arrays.copyOf(buffer, used));
+            } catch (IOException e) {
+                failed = e;
+            }
+            used = 0;
+        }
     }
 
     /** Empty when the peer runs as the owner of the socket or as root; else who it is, for the log. */
@@ -340,19 +403,28 @@ final class AdminSocket implements AutoCloseable {
         }
         try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
             reply(ch, new Request(fingerprint, args).line().getBytes(StandardCharsets.UTF_8));
-            InputStream in = Channels.newInputStream(ch);
-            String head = readHead(in);
-            String[] h = head.split(" ");
-            if (h.length != 4 || !h[0].equals("ok")) {
+            InputStream in = new java.io.BufferedInputStream(Channels.newInputStream(ch), 64 * 1024);
+            if (!readHead(in).equals("ok")) {
                 return Optional.empty();
             }
-            int code = Integer.parseInt(h[1]);
-            byte[] out = in.readNBytes(Integer.parseInt(h[2]));
-            byte[] err = in.readNBytes(Integer.parseInt(h[3]));
-            if (out.length != Integer.parseInt(h[2]) || err.length != Integer.parseInt(h[3])) {
-                return Optional.empty();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            java.io.DataInputStream frames = new java.io.DataInputStream(in);
+            while (true) {
+                int kind = frames.read();
+                int length = frames.readInt();
+                if (kind == 'X') {
+                    return Optional.of(new Answer(length, out.toByteArray(), err.toByteArray()));
+                }
+                if ((kind != 'O' && kind != 'E') || length < 0) {
+                    return Optional.empty();
+                }
+                byte[] bytes = frames.readNBytes(length);
+                if (bytes.length != length) {
+                    return Optional.empty();
+                }
+                (kind == 'O' ? out : err).write(bytes);
             }
-            return Optional.of(new Answer(code, out, err));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }

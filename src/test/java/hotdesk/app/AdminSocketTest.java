@@ -204,6 +204,31 @@ class AdminSocketTest {
     }
 
     @Test
+    void an_answer_cut_short_gives_the_client_nothing_so_it_runs_the_command_itself() throws Exception {
+        Path path = Files.createDirectories(dir.resolve("cut")).resolve("hotdesk.sock");
+        String fingerprint = "a".repeat(32);
+        try (AdminSocket cut = AdminSocket.open(path, fingerprint, (args, out, err) -> {
+            out.println("half of the table");
+            out.flush();
+            throw new IllegalStateException("serve stopped mid-answer");
+        })) {
+            assertThat(AdminSocket.ask(path, fingerprint, List.of("status"))).isEmpty();
+        }
+        // a long answer arrives whole, in many frames
+        String big = "x".repeat(200_000) + "\n";
+        try (AdminSocket whole = AdminSocket.open(path, fingerprint, (args, out, err) -> {
+            out.print(big);
+            err.print("a warning\n");
+            return 3;
+        })) {
+            AdminSocket.Answer answer = AdminSocket.ask(path, fingerprint, List.of("user", "list")).orElseThrow();
+            assertThat(new String(answer.out(), StandardCharsets.UTF_8)).isEqualTo(big);
+            assertThat(new String(answer.err(), StandardCharsets.UTF_8)).isEqualTo("a warning\n");
+            assertThat(answer.code()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void a_directory_others_may_write_to_is_refused() throws Exception {
         Path open = Files.createDirectory(dir.resolve("open"));
         Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
