@@ -40,11 +40,14 @@ public final class RecordingAsterisk implements Pbx, DialplanState, PhoneResync 
     @Override
     public synchronized void push(List<PjsipObject> list) {
         check("push");
-        for (PjsipObject o : list) {
-            objects.computeIfAbsent(o.type().wire() + "/" + o.id(), k -> new LinkedHashMap<>()).putAll(o.fields());
-            operations.add("PUT " + o.type().wire() + "/" + o.id());
-            timeline.add("PUT " + o.type().wire() + "/" + o.id());
-        }
+        list.forEach(o -> write(o, "PUT "));
+    }
+
+    /** Merges the object's fields into what is held, logged as {@code how type/id}. */
+    private void write(PjsipObject o, String how) {
+        objects.computeIfAbsent(o.type().wire() + "/" + o.id(), k -> new LinkedHashMap<>()).putAll(o.fields());
+        operations.add(how + o.type().wire() + "/" + o.id());
+        timeline.add(how + o.type().wire() + "/" + o.id());
     }
 
     /** Logs {@code GET type/id} for each object, then writes (and logs {@code PUT}) those not held as given. */
@@ -56,7 +59,7 @@ public final class RecordingAsterisk implements Pbx, DialplanState, PhoneResync 
             operations.add("GET " + key);
             Map<String, String> have = objects.get(key);
             if (have == null || !have.entrySet().containsAll(o.fields().entrySet())) {
-                push(List.of(o));
+                write(o, "PUT ");
             }
         }
     }
@@ -65,11 +68,7 @@ public final class RecordingAsterisk implements Pbx, DialplanState, PhoneResync 
     @Override
     public synchronized void create(List<PjsipObject> list) {
         check("create");
-        for (PjsipObject o : list) {
-            objects.computeIfAbsent(o.type().wire() + "/" + o.id(), k -> new LinkedHashMap<>()).putAll(o.fields());
-            operations.add("CREATE " + o.type().wire() + "/" + o.id());
-            timeline.add("CREATE " + o.type().wire() + "/" + o.id());
-        }
+        list.forEach(o -> write(o, "CREATE "));
     }
 
     /** Every AstDB key, as one {@code DBGetTree} gives them (none while down); logged {@code DBGetTree}. */

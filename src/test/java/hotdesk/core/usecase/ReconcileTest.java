@@ -168,14 +168,20 @@ class ReconcileTest {
         assertThat(world.asterisk.notifies()).isEmpty();
     }
 
-    @Test
-    void where_asterisk_keeps_nothing_a_restart_with_a_known_start_writes_without_reading_what_was_written_before_it() {
+    /** A reconciler of its own (Asterisk keeps nothing) that pushed everything a minute ago; Asterisk restarts now. */
+    private Reconcile pushedThenLost() {
         Reconcile reconcile = new Reconcile(ledger, world.asterisk, world.asterisk, world.asterisk,
                 new Projections(PjsipProfile.defaults()), world.clock, NODE, Duration.ofSeconds(60));
         reconcile.runOnce();
         world.clock.advance(Duration.ofMinutes(1));
-        Instant started = world.clock.instant();
         world.asterisk.restart();
+        return reconcile;
+    }
+
+    @Test
+    void where_asterisk_keeps_nothing_a_restart_with_a_known_start_writes_without_reading_what_was_written_before_it() {
+        Reconcile reconcile = pushedThenLost();
+        Instant started = world.clock.instant();
         world.clock.advance(Duration.ofSeconds(10));
         world.asterisk.clearLog();
 
@@ -192,12 +198,8 @@ class ReconcileTest {
 
     @Test
     void a_target_written_after_the_restart_began_or_when_its_start_is_unknown_is_pushed_as_usual() {
-        Reconcile reconcile = new Reconcile(ledger, world.asterisk, world.asterisk, world.asterisk,
-                new Projections(PjsipProfile.defaults()), world.clock, NODE, Duration.ofSeconds(60));
-        reconcile.runOnce();
-        world.clock.advance(Duration.ofMinutes(1));
+        Reconcile reconcile = pushedThenLost();
         Instant started = world.clock.instant();
-        world.asterisk.restart();
         // a margin below the start's estimate: a write a second before it may already have reached the new Asterisk
         world.clock.advance(Duration.ofSeconds(1));
         ledger.transact(tx -> {
