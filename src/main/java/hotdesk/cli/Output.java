@@ -33,7 +33,19 @@ final class Output {
     static <T> int listing(CommandLine.Model.CommandSpec spec, boolean json, List<T> items,
                            Function<T, Map<String, Object>> describe, List<String> header, Function<T, List<String>> row) {
         if (json) {
-            return done(spec, json(items.stream().map(describe).toList()));
+            // the array written one object at a time, the same bytes as json(list): 10,000 desks' objects and their
+            // text are never all held at once (serve answers status --json from a 112 MB heap)
+            PrintWriter out = out(spec);
+            out.print('[');
+            String sep = "";
+            for (T item : items) {
+                out.print(sep);
+                out.print(json(describe.apply(item)));
+                sep = ",";
+            }
+            out.println(']');
+            out.flush();
+            return ExitCodes.OK;
         }
         table(out(spec), header, items.stream().map(row).toList());
         return ExitCodes.OK;

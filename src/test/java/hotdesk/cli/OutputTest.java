@@ -49,6 +49,25 @@ class OutputTest {
     }
 
     @Test
+    void a_json_listing_written_one_object_at_a_time_is_the_json_of_the_whole_list() {
+        for (List<Integer> items : List.of(List.<Integer>of(), List.of(7), List.of(1, 2, 3))) {
+            picocli.CommandLine.Model.CommandSpec spec = picocli.CommandLine.Model.CommandSpec.create();
+            java.io.StringWriter out = new java.io.StringWriter();
+            new picocli.CommandLine(spec).setOut(new java.io.PrintWriter(out));
+            java.util.function.Function<Integer, Map<String, Object>> describe = i -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("n", i);
+                m.put("name", "desk \"" + i + "\"");
+                return m;
+            };
+
+            assertThat(Output.listing(spec, true, items, describe, List.of("N"), i -> List.of(i.toString()))).isZero();
+
+            assertThat(out.toString()).isEqualTo(Output.json(items.stream().map(describe).toList()) + System.lineSeparator());
+        }
+    }
+
+    @Test
     void a_value_without_a_json_form_is_a_programming_error_naming_its_type() {
         assertThatThrownBy(() -> Output.json(Map.of("at", Instant.EPOCH)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("java.time.Instant");
