@@ -30,14 +30,19 @@ public record CivicLocation(Map<CivicField, String> values) {
     public static final String SAFE_CHARACTERS = "letters, digits, spaces and . - _ / # ' + : @";
 
     public CivicLocation {
-        EnumMap<CivicField, String> checked = new EnumMap<>(CivicField.class);
+        if (values.isEmpty()) {
+            values = Map.of(); // most desks have no location of their own: no EnumMap for each of them
+        }
+        EnumMap<CivicField, String> checked = values.isEmpty() ? null : new EnumMap<>(CivicField.class);
         for (Map.Entry<CivicField, String> e : values.entrySet()) {
             String v = check(e.getKey(), e.getValue());
             if (!v.isEmpty()) {
                 checked.put(e.getKey(), v);
             }
         }
-        values = Collections.unmodifiableMap(checked);
+        if (checked != null) {
+            values = Collections.unmodifiableMap(checked);
+        }
     }
 
     /**

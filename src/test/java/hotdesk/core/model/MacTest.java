@@ -25,4 +25,18 @@ class MacTest {
         assertThatThrownBy(() -> Mac.parse(text)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("invalid MAC").hasMessageContaining("12 hex digits").hasMessageNotContaining("\n");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "0015651234AB", "0015651234a", "0015651234abc", "00:15:65:12:34", "0015651234ag", "0015651234a/",
+            "0015651234a:", "0015651234a`", "0015651234ab\n"})
+    void the_stored_form_takes_exactly_twelve_lower_case_hex_digits(String value) {
+        assertThatThrownBy(() -> new Mac(value)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("12 lower-case hex digits");
+        assertThat(new Mac("0123456789af").value()).isEqualTo("0123456789af");
+    }
+
+    @org.junit.jupiter.api.Test
+    void no_value_is_refused_too() {
+        assertThatThrownBy(() -> new Mac(null)).isInstanceOf(IllegalArgumentException.class);
+    }
 }
