@@ -74,25 +74,44 @@ final class Output {
     /** Left-aligned columns separated by two spaces. */
     static void table(PrintWriter out, List<String> header, List<List<String>> rows) {
         int[] width = new int[header.size()];
-        List<List<String>> all = new ArrayList<>();
-        all.add(header);
-        all.addAll(rows);
-        for (List<String> r : all) {
-            for (int i = 0; i < r.size(); i++) {
-                width[i] = Math.max(width[i], r.get(i).length());
-            }
-        }
-        for (List<String> r : all) {
-            StringBuilder b = new StringBuilder();
-            for (int i = 0; i < r.size(); i++) {
-                b.append(r.get(i));
-                if (i < r.size() - 1) {
-                    b.append(" ".repeat(width[i] - r.get(i).length() + 2));
-                }
-            }
-            out.println(b.toString().stripTrailing());
+        widen(width, header);
+        rows.forEach(r -> widen(width, r));
+        // one buffer for every line, trailing blanks cut in place: a status of 10,000 desks wrote three strings a line
+        StringBuilder b = new StringBuilder(256);
+        char[] chars = new char[256];
+        line(out, b, chars, width, header);
+        for (List<String> r : rows) {
+            chars = line(out, b, chars, width, r);
         }
         out.flush();
+    }
+
+    private static void widen(int[] width, List<String> row) {
+        for (int i = 0; i < row.size(); i++) {
+            width[i] = Math.max(width[i], row.get(i).length());
+        }
+    }
+
+    /** Writes one row padded to the widths, without trailing whitespace; returns the (maybe grown) char buffer. */
+    private static char[] line(PrintWriter out, StringBuilder b, char[] chars, int[] width, List<String> row) {
+        b.setLength(0);
+        for (int i = 0; i < row.size(); i++) {
+            b.append(row.get(i));
+            if (i < row.size() - 1) {
+                for (int pad = width[i] - row.get(i).length() + 2; pad > 0; pad--) {
+                    b.append(' ');
+                }
+            }
+        }
+        int end = b.length();
+        while (end > 0 && Character.isWhitespace(b.charAt(end - 1))) {
+            end--;
+        }
+        char[] buffer = chars.length >= end ? chars : new char[Math.max(end, chars.length * 2)];
+        b.getChars(0, end, buffer, 0);
+        out.write(buffer, 0, end);
+        out.println();
+        return buffer;
     }
 
     /**

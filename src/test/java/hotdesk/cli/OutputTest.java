@@ -68,6 +68,27 @@ class OutputTest {
     }
 
     @Test
+    void a_table_pads_each_column_to_its_widest_cell_plus_two_and_drops_trailing_blanks() {
+        List<String> header = List.of("ENDPOINT", "LABEL", "USER");
+        List<List<String>> rows = List.of(
+                List.of("hd-0015651234ab", "Desk 1", "101 Alice"),
+                List.of("hd-2", "", ""),                         // empty cells at the end: no trailing blanks
+                List.of("hd-3", "Büro 3 😀", "102 Bob  "),       // the last cell's own trailing blanks go too
+                List.of("", "a very long label", "-"));
+        java.io.StringWriter out = new java.io.StringWriter();
+
+        Output.table(new java.io.PrintWriter(out), header, rows);
+
+        String nl = System.lineSeparator();
+        assertThat(out.toString()).isEqualTo(
+                "ENDPOINT         LABEL              USER" + nl
+                        + "hd-0015651234ab  Desk 1             101 Alice" + nl
+                        + "hd-2" + nl
+                        + "hd-3             Büro 3 😀          102 Bob" + nl
+                        + "                 a very long label  -" + nl);
+    }
+
+    @Test
     void a_value_without_a_json_form_is_a_programming_error_naming_its_type() {
         assertThatThrownBy(() -> Output.json(Map.of("at", Instant.EPOCH)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("java.time.Instant");
