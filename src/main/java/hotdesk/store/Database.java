@@ -47,6 +47,31 @@ import java.util.Set;
  */
 public final class Database implements AutoCloseable {
 
+    static {
+        keepResultsInMemory();
+    }
+
+    /**
+     * Rows of one query result H2 keeps in memory before it moves the result into a temporary store
+     * ({@code h2.maxMemoryRows}). H2's default is 40,000 per GB of {@code -Xmx}: about 4,400 under serve's
+     * {@code -Xmx112m}, so at 10,000 desks every whole-table read (the revisions and applied state of a reconcile
+     * pass, every listing of {@code status}) was written into a temporary store and read back: over 200 MB allocated
+     * per {@code status} (BENCHMARKS.md, "CLI at scale"). 50,000 rows of those tables are a few MB; a larger result
+     * still goes to the temporary store. An explicit {@code -Dh2.maxMemoryRows} wins.
+     */
+    static final int MAX_MEMORY_ROWS = 50_000;
+
+    /**
+     * Sets {@code h2.maxMemoryRows} to {@link #MAX_MEMORY_ROWS} unless it is set already; returns the value in force.
+     * H2 reads it once, when its engine starts: this runs before hotdesk opens any H2 database.
+     */
+    static String keepResultsInMemory() {
+        if (System.getProperty("h2.maxMemoryRows") == null) {
+            System.setProperty("h2.maxMemoryRows", Integer.toString(MAX_MEMORY_ROWS));
+        }
+        return System.getProperty("h2.maxMemoryRows");
+    }
+
     /** How long one attempt to reach the database may take. */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     static final int MIGRATION_POOL = 2;

@@ -64,6 +64,10 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class H2Embedded {
 
+    static {
+        Database.keepResultsInMemory(); // before this class's own use of H2 starts its engine
+    }
+
     static final String ADMIN_USER = "sa";
     static final String CREDENTIALS_SUFFIX = ".credentials";
     static final Set<PosixFilePermission> PRIVATE_DIRECTORY = PosixFilePermissions.fromString("rwx------");

@@ -488,4 +488,21 @@ class DatabaseTest {
             return e;
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void h2_keeps_results_of_fifty_thousand_rows_in_memory_unless_told_otherwise() {
+        String before = System.getProperty("h2.maxMemoryRows");
+        try {
+            System.clearProperty("h2.maxMemoryRows");
+            org.assertj.core.api.Assertions.assertThat(Database.keepResultsInMemory()).isEqualTo("50000");
+            System.setProperty("h2.maxMemoryRows", "1234");
+            org.assertj.core.api.Assertions.assertThat(Database.keepResultsInMemory()).isEqualTo("1234");
+        } finally {
+            if (before == null) {
+                System.clearProperty("h2.maxMemoryRows");
+            } else {
+                System.setProperty("h2.maxMemoryRows", before);
+            }
+        }
+    }
 }
