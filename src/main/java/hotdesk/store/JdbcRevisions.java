@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongConsumer;
-import java.util.stream.Collectors;
 
 /**
  * The ledger revision (its one row is the global write lock), each target's revision, and what each node
@@ -216,10 +215,9 @@ final class JdbcRevisions extends TableGroup {
     }
 
     public Map<Target, String> lastErrors(String node) {
-        return list("read last errors of node " + node,
+        return toMap(list("read last errors of node " + node,
                 "SELECT kind, target_id, last_error FROM applied_state WHERE node = ? AND last_error IS NOT NULL",
-                rs -> Map.entry(target(rs), rs.getString("last_error")), node).stream()
-                .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
+                rs -> Map.entry(target(rs), rs.getString("last_error")), node));
     }
 
     public Optional<String> lastError(String node, Target target) {

@@ -115,11 +115,11 @@ abstract class TableGroup {
     /**
      * A hash map, not {@code Collectors.toUnmodifiableMap}: the JDK's compact immutable map probes linearly, and the
      * hashes of 10,000 desks' and users' targets fall in runs that made {@code status} spend most of its reads of
-     * these two tables in {@code Target.equals} (BENCHMARKS.md, "CLI at scale").
+     * these tables in {@code Target.equals} (BENCHMARKS.md, "CLI at scale"): revisions, applied revisions, last errors.
      */
-    static Map<Target, Long> toMap(List<Map.Entry<Target, Long>> rows) {
-        Map<Target, Long> out = new java.util.HashMap<>(rows.size() * 4 / 3 + 1);
-        for (Map.Entry<Target, Long> r : rows) {
+    static <V> Map<Target, V> toMap(List<Map.Entry<Target, V>> rows) {
+        Map<Target, V> out = new java.util.HashMap<>(rows.size() * 4 / 3 + 1);
+        for (Map.Entry<Target, V> r : rows) {
             if (out.put(r.getKey(), r.getValue()) != null) {
                 throw new IllegalStateException("duplicate target " + r.getKey());
             }
