@@ -223,6 +223,53 @@ class AutoLogoutTest {
     }
 
     @Test
+    void with_many_desks_seated_a_pass_reads_whole_tables_and_still_uses_each_desks_own_site_and_zone() {
+        // more seated desks than AutoLogout.BULK_FROM: the pass reads the lines, devices and sites once, not per desk
+        int n = AutoLogout.BULK_FROM + 8;
+        world.sites.add("NYC", java.util.Map.of(ManageSites.TIME_ZONE, "America/New_York"), "test");
+        java.util.List<String> macs = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String mac = String.format("0015659%05x", i);
+            String ext = Integer.toString(3000 + i);
+            String pin = pinFor(ext);
+            world.user(ext, "Many " + i, pin).device(mac);
+            if (i < n / 2) {
+                world.devices.set(mac, new ManageDevices.DeviceChanges(null, "NYC", null, null, null), "test");
+            }
+            assertThat(world.pinLogin(mac, ext, pin)).isInstanceOf(LogIn.LoggedIn.class);
+            macs.add(mac);
+        }
+        // one New York desk has a zone of its own
+        world.devices.set(macs.get(0), new ManageDevices.DeviceChanges(null, null, null, null, null,
+                java.util.Map.of(hotdesk.core.model.DeskPhoneSettings.TIME_ZONE, "Asia/Tokyo")), "test");
+        AutoLogout timers = timers(new AutoLogoutRules(Duration.ZERO, Duration.ZERO, Optional.of(LocalTime.parse("19:00"))));
+
+        // 19:00Z: the desks of no site (the default zone, UTC) and the scene's desk MAC
+        world.clock.advance(Duration.ofHours(7));
+        assertThat(timers.runOnce().ended()).isEqualTo(n - n / 2 + 1);
+        assertThat(macs.subList(n / 2, n)).noneMatch(this::seated);
+        assertThat(macs.subList(0, n / 2)).allMatch(this::seated);
+        // 00:00Z is 19:00 in New York (EST): the site's desks but the one in Tokyo (09:00 there)
+        world.clock.advance(Duration.ofHours(5));
+        assertThat(timers.runOnce().ended()).isEqualTo(n / 2 - 1);
+        assertThat(macs.stream().filter(this::seated).toList()).containsExactly(macs.get(0));
+        // 10:00Z is 19:00 in Tokyo
+        world.clock.advance(Duration.ofHours(10));
+        assertThat(timers.runOnce().ended()).isEqualTo(1);
+        assertThat(seated(macs.get(0))).isFalse();
+    }
+
+    /** A 4-digit PIN the PIN rules take for {@code ext}. */
+    private static String pinFor(String ext) {
+        for (int k = 1; ; k++) {
+            String pin = String.format("%04d", (Integer.parseInt(ext) * 7_919 + 104_729 * k) % 10_000);
+            if (hotdesk.core.policy.PinRules.problem(pin, Extension.of(ext)).isEmpty()) {
+                return pin;
+            }
+        }
+    }
+
+    @Test
     void a_desks_own_rules_replace_its_sites_which_replace_the_settings_field_by_field() {
         world.sites.add("HQ", java.util.Map.of(), "test");
         world.devices.set(MAC, new ManageDevices.DeviceChanges(null, "HQ", null, null, null), "test");
