@@ -69,6 +69,25 @@ public final class AriClient {
      *                                  fail on Asterisk 22), or an id is unusable
      */
     public Map<String, String> put(String type, String id, Map<String, String> fields) {
+        Exchange ex = sendPut(type, id, fields);
+        if (ex.status() == 200) {
+            return attributes(ex);
+        }
+        throw failure(ex, type, id);
+    }
+
+    /**
+     * As {@link #put}, without reading Asterisk's answer into a map: for a caller that needs only the write done
+     * (parsing the ~100 attributes of every endpoint answered was about a tenth of serve's CPU re-pushing 10,000 desks).
+     */
+    public void write(String type, String id, Map<String, String> fields) {
+        Exchange ex = sendPut(type, id, fields);
+        if (ex.status() != 200) {
+            throw failure(ex, type, id);
+        }
+    }
+
+    private Exchange sendPut(String type, String id, Map<String, String> fields) {
         checkFields(type, id, fields);
         ObjectNode body = JSON.createObjectNode();
         ArrayNode list = body.putArray("fields");
@@ -80,11 +99,7 @@ public final class AriClient {
             throw new IllegalStateException("cannot encode ARI fields", e);
         }
         String path = configPath(type, id);
-        Exchange ex = send("PUT", path, request(path).header("Content-Type", "application/json").PUT(publisher));
-        if (ex.status() == 200) {
-            return attributes(ex);
-        }
-        throw failure(ex, type, id);
+        return send("PUT", path, request(path).header("Content-Type", "application/json").PUT(publisher));
     }
 
     /** The object's attributes, or empty when Asterisk has no object with this id. */

@@ -56,7 +56,7 @@ public final class AriPbx implements Pbx {
                 pushNamingAcl(o, client.get(o.type().wire(), o.id()));
                 continue;
             }
-            client.put(o.type().wire(), o.id(), o.fields());
+            client.write(o.type().wire(), o.id(), o.fields());
         }
         LOG.debug("pushed {}", objects);
     }
@@ -78,7 +78,7 @@ public final class AriPbx implements Pbx {
             if (o.type() == PjsipObject.Type.ENDPOINT && o.fields().containsKey(ACL)) {
                 pushNamingAcl(o, current);
             } else {
-                client.put(o.type().wire(), o.id(), o.fields());
+                client.write(o.type().wire(), o.id(), o.fields());
             }
         }
         if (written > 0) {
@@ -95,7 +95,7 @@ public final class AriPbx implements Pbx {
         check(objects);
         for (PjsipObject o : objects) {
             try {
-                client.put(o.type().wire(), o.id(), o.fields());
+                client.write(o.type().wire(), o.id(), o.fields());
             } catch (AriException e) {
                 if (e.status() != 400 || o.type() != PjsipObject.Type.ENDPOINT || !o.fields().containsKey(ACL)) {
                     throw e;
@@ -134,7 +134,7 @@ public final class AriPbx implements Pbx {
         if (current.isPresent() && wanted.equalsIgnoreCase(current.get().getOrDefault(ACL, "").trim())) {
             Map<String, String> rest = new java.util.LinkedHashMap<>(o.fields());
             rest.remove(ACL);
-            client.put(o.type().wire(), o.id(), rest);
+            client.write(o.type().wire(), o.id(), rest);
             return;
         }
         if (current.isPresent()) {
@@ -142,7 +142,7 @@ public final class AriPbx implements Pbx {
                     current.get().getOrDefault(ACL, ""), wanted);
             client.delete(o.type().wire(), o.id());
         }
-        client.put(o.type().wire(), o.id(), o.fields());
+        client.write(o.type().wire(), o.id(), o.fields());
     }
 
     @Override

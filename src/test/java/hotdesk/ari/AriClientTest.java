@@ -49,6 +49,28 @@ class AriClientTest {
     }
 
     @Test
+    void write_sends_the_same_request_as_put_and_fails_as_put_fails() {
+        client.write("aor", "hd-0015651234ab", fields("max_contacts", "1", "remove_existing", "yes"));
+
+        assertThat(ari.requests()).singleElement().satisfies(r -> {
+            assertThat(r.method()).isEqualTo("PUT");
+            assertThat(r.path()).isEqualTo("/ari/asterisk/config/dynamic/res_pjsip/aor/hd-0015651234ab");
+            assertThat(r.attributes()).containsExactly("max_contacts", "remove_existing");
+        });
+        assertThat(client.get("aor", "hd-0015651234ab")).hasValueSatisfying(a -> assertThat(a).containsEntry("max_contacts", "1"));
+        assertThatThrownBy(() -> client.write("endpoint", "e1", fields("no_such_option", "x")))
+                .isInstanceOfSatisfying(AriException.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.retryable()).isFalse();
+                    assertThat(e.getMessage()).endsWith(": Creation of object 'e1' failed field value validation");
+                });
+        ari.configObject("endpoint", "hd-00156512ffff", Map.of("context", "hotdesk-idle"));
+        assertThatThrownBy(() -> client.write("endpoint", "hd-00156512ffff", fields("context", "x")))
+                .isInstanceOfSatisfying(AriException.class, e -> assertThat(e.status()).isEqualTo(403));
+        assertThatThrownBy(() -> client.write("aor", "a1", Map.of())).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void get_returns_the_object_or_empty_when_asterisk_has_none() {
         client.put("endpoint", "hd-0015651234ab", fields("context", "internal"));
 
