@@ -3,6 +3,7 @@ package hotdesk.core.policy;
 import hotdesk.core.model.CivicLocation;
 import hotdesk.core.model.Device;
 import hotdesk.core.model.DeskLine;
+import hotdesk.core.model.Extension;
 import hotdesk.core.model.Site;
 import hotdesk.core.model.User;
 import hotdesk.core.policy.EmergencyLocation.Located;
@@ -82,10 +83,6 @@ public final class Projections {
         auth.put("username", id);
         auth.put("password", ValueRules.secret("desk secret of " + id, line.secret()));
 
-        Map<String, String> aor = new LinkedHashMap<>();
-        aor.put("max_contacts", "1");
-        aor.put("remove_existing", "yes");
-
         Map<String, String> ep = baseEndpoint(id);
         ep.put("aors", id);
         if (!device.enabled()) {
@@ -114,8 +111,28 @@ public final class Projections {
         if (!acl.isEmpty()) {
             ep.put("acl", ValueRules.id("acl of " + id, acl));
         }
-        return List.of(new PjsipObject(Type.AUTH, authId(id), auth), new PjsipObject(Type.AOR, id, aor),
-                new PjsipObject(Type.ENDPOINT, id, ep));
+        return List.of(new PjsipObject(Type.AUTH, authId(id), auth), deskAor(id), new PjsipObject(Type.ENDPOINT, id, ep));
+    }
+
+    /**
+     * The AOR of a desk line, the same whoever sits there: one contact, a new registration replacing the old. Part of
+     * {@link #desk}; on its own for the first step of a full pass, which needs no more of the ledger than the line's id.
+     */
+    public PjsipObject deskAor(String endpointId) {
+        String id = ValueRules.id("endpoint id", endpointId);
+        Map<String, String> aor = new LinkedHashMap<>();
+        aor.put("max_contacts", "1");
+        aor.put("remove_existing", "yes");
+        return new PjsipObject(Type.AOR, id, aor);
+    }
+
+    /** The AOR of a user's own endpoint, the same wherever they sit ({@link #user}'s, on its own as {@link #deskAor}). */
+    public PjsipObject userAor(Extension extension) {
+        Map<String, String> aor = new LinkedHashMap<>();
+        aor.put("max_contacts", Integer.toString(profile.userMaxContacts()));
+        aor.put("remove_existing", "yes");
+        aor.put("mailboxes", "");
+        return new PjsipObject(Type.AOR, extension.value(), aor);
     }
 
     /**
@@ -130,11 +147,6 @@ public final class Projections {
         auth.put("username", ext);
         auth.put("password", ValueRules.secret("sip secret of user " + ext, user.sipSecret()));
 
-        Map<String, String> aor = new LinkedHashMap<>();
-        aor.put("max_contacts", Integer.toString(profile.userMaxContacts()));
-        aor.put("remove_existing", "yes");
-        aor.put("mailboxes", "");
-
         Map<String, String> ep = baseEndpoint(ext);
         StringBuilder aors = new StringBuilder();
         for (String d : deskEndpointIds) {
@@ -145,8 +157,7 @@ public final class Projections {
         ep.put("context", ValueRules.context("context of user " + ext, user.context()));
         ep.put("mailboxes", ValueRules.mailbox("mailbox of user " + ext, user.mailbox()));
         ep.put("accountcode", ext);
-        return List.of(new PjsipObject(Type.AUTH, authId(ext), auth), new PjsipObject(Type.AOR, ext, aor),
-                new PjsipObject(Type.ENDPOINT, ext, ep));
+        return List.of(new PjsipObject(Type.AUTH, authId(ext), auth), userAor(user.extension()), new PjsipObject(Type.ENDPOINT, ext, ep));
     }
 
     /** Ids to delete for an endpoint id, in the safe order: endpoint → aor → auth. */

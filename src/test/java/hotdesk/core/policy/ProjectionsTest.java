@@ -57,6 +57,18 @@ class ProjectionsTest {
     }
 
     @Test
+    void the_aors_on_their_own_are_the_aors_of_the_whole_projections_whoever_sits_there() {
+        // a full pass pushes every AOR first from these, then the rest of each target from desk() and user()
+        for (Optional<User> occupant : List.of(Optional.<User>empty(), Optional.of(user("Alice", "internal")))) {
+            assertThat(projections.deskAor("hd-0015651234ab")).isEqualTo(projections.desk(line, device, occupant).get(1));
+        }
+        assertThat(projections.userAor(hotdesk.core.model.Extension.of("101")))
+                .isEqualTo(projections.user(user("Alice", "internal"), List.of("hd-0015651234ab")).get(1))
+                .isEqualTo(projections.user(user("Alice", "internal"), List.of()).get(1));
+        assertThatThrownBy(() -> projections.deskAor("hd-00 bad")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void a_seated_user_has_the_desk_aor_first() {
         var ep = projections.user(user("Alice", "internal"), List.of("hd-0015651234ab")).get(2).fields();
 
