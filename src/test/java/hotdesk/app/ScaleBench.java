@@ -8,6 +8,7 @@ import hotdesk.core.model.MultiLogin;
 import hotdesk.core.policy.LoginLimits;
 import hotdesk.core.policy.SeatingPolicy;
 import hotdesk.core.policy.SecretHasher;
+import hotdesk.core.port.PjsipObject;
 import hotdesk.core.usecase.LogIn;
 import hotdesk.store.Database;
 import hotdesk.store.DatabaseSettings;
@@ -44,7 +45,10 @@ import java.util.regex.Pattern;
  * ({@link ReadBack}); the same read-back on the steady Asterisk before the restart is timed too, since the figure
  * includes it. With the default {@code astdb} wizard Asterisk reloads the objects itself during the restart; with
  * {@code memory} hotdesk pushes them all again. serve's log gives when hotdesk saw the restart and when its full pass
- * after it ended. Not a test: run it with {@code scripts/bench-scale [desks]} ({@code HOTDESK_BENCH_PUSH_CONNECTIONS}
+ * after it ended. With {@code memory} the same objects are then PUT raw into Asterisk restarted once more with serve stopped,
+ * the ceiling measured on hotdesk's own objects rather than on one-field AORs; with {@code memory} the read-back waits for
+ * hotdesk's pass to end ({@code HOTDESK_BENCH_READBACK=during} polls meanwhile, as with {@code astdb}, where Asterisk itself
+ * restores the objects). Not a test: run it with {@code scripts/bench-scale [desks]} ({@code HOTDESK_BENCH_PUSH_CONNECTIONS}
  * sets the connections, {@code HOTDESK_BENCH_WIZARD} the wizard, {@code HOTDESK_BENCH_CHECK_CONNECTIONS} the
  * read-back's connections, default 4, {@code HOTDESK_BENCH_SKIP_CLI} skips the CLI timings).
  */
@@ -193,20 +197,31 @@ public final class ScaleBench {
             Logins logins = new Logins(Integer.parseInt(settings.get("agi.port")), desks);
             ServeLog log = new ServeLog(dir.resolve("serve.log"));
             Thread driver = new Thread(logins, "bench-logins");
+            double serveCpu0 = cpuSeconds(server.pid());
             long r0 = System.nanoTime();
             java.time.Instant wall0 = java.time.Instant.now();
             driver.start();
             asterisk.restart();
             double restarted = secondsSince(r0);
-            System.out.printf("Asterisk restart (stop, start, fully booted): %.1f s; reading every object back on %d connection(s)%n",
-                    restarted, checkConnections);
+            // HOTDESK_BENCH_READBACK=during polls every object while hotdesk pushes (its GETs then compete with the pushes for
+            // Asterisk); after (the default with the memory wizard) waits for hotdesk's pass to end, then reads every object
+            boolean during = System.getenv().getOrDefault("HOTDESK_BENCH_READBACK", wizard.equals("memory") ? "after" : "during")
+                    .equals("during");
+            System.out.printf("Asterisk restart (stop, start, fully booted): %.1f s; reading every object back on %d connection(s) %s%n",
+                    restarted, checkConnections, during ? "meanwhile" : "once hotdesk's pass has ended");
             deadline = r0 + Duration.ofMinutes(15).toNanos();
-            ReadBack.Result back = readBack.check(items, checkConnections, r0, deadline, 10);
+            ReadBack.Result back = during ? readBack.check(items, checkConnections, r0, deadline, 10) : null;
             double checked = secondsSince(r0);
             // hotdesk's own full pass after the restart: logins go on until it has ended too
             ServeLog.Pass pass = log.fullPass(2 * desks + SPARE, wall0, deadline);
+            double serveCpu = cpuSeconds(server.pid()) - serveCpu0;
+            double asteriskCpu = cpuSeconds(asteriskPid(dir));
             logins.stop();
             driver.join();
+            if (!during) {
+                back = readBack.check(items, checkConnections, r0, deadline, 10);
+                checked = secondsSince(r0);
+            }
             double[] after = pushes(http, metricsPort);
             System.out.printf("re-push after an Asterisk restart, wizard %s, %d push connection(s):%n", wizard, connections);
             System.out.printf("  restart itself %.1f s; hotdesk saw Asterisk back (AMI FullyBooted) at %s; its full pass ended at %s%s%n",
@@ -214,14 +229,24 @@ public final class ScaleBench {
                     pass.ended() < 0 ? "(not within the deadline)" : String.format("%.1f s", pass.ended()),
                     pass.ended() < 0 ? "" : String.format(" (%d targets applied, %d failed)", pass.applied(), pass.failed()));
             System.out.printf("  pushes counted during it (/metrics): %.0f desk, %.0f user%n", after[0] - before[0], after[1] - before[1]);
+            System.out.printf("  CPU from the restart's start to the pass's end (/proc, user + system): serve %.1f s, Asterisk %.1f s "
+                    + "(since its start)%n", serveCpu, asteriskCpu);
+            if (!during && pass.ended() >= 0) {
+                System.out.printf("  by hotdesk's pass: %,d objects back %.1f s after the restart began = %.0f objects/s = %.2fx the raw "
+                                + "AOR rate on %d connection(s)%n", items.size(), pass.ended(), items.size() / pass.ended(),
+                        items.size() / pass.ended() / rawRate, connections);
+            }
             if (back.complete()) {
-                System.out.printf("  every one of %,d objects read back correct %.1f s after the restart began = %.0f objects/s = %.2fx "
-                                + "the raw rate on %d connection(s) (%,d GETs, %,d objects needed more than one; check ended at %.1f s)%n",
-                        items.size(), back.seconds(), items.size() / back.seconds(), items.size() / back.seconds() / rawRate,
-                        connections, back.gets(), back.retried(), checked);
-                double less = back.seconds() - steady.seconds();
-                System.out.printf("  less the read-back alone on a steady Asterisk (%.1f s): %.1f s = %.0f objects/s = %.2fx%n",
-                        steady.seconds(), less, items.size() / less, items.size() / less / rawRate);
+                System.out.printf("  every one of %,d objects read back correct %.1f s after the restart began%s (%,d GETs, %,d objects needed "
+                                + "more than one; check ended at %.1f s)%n", items.size(), during ? back.seconds() : checked,
+                        during ? String.format(" = %.0f objects/s = %.2fx the raw rate on %d connection(s)", items.size() / back.seconds(),
+                                items.size() / back.seconds() / rawRate, connections) : ", read after the pass ended",
+                        back.gets(), back.retried(), checked);
+                if (during) {
+                    double less = back.seconds() - steady.seconds();
+                    System.out.printf("  less the read-back alone on a steady Asterisk (%.1f s): %.1f s = %.0f objects/s = %.2fx%n",
+                            steady.seconds(), less, items.size() / less, items.size() / less / rawRate);
+                }
             } else {
                 System.out.printf("  NOT all objects read back correct within 15 minutes: %,d still wrong, e.g. %s%n", back.wrong(),
                         back.stillWrong());
@@ -231,6 +256,9 @@ public final class ScaleBench {
             System.out.printf("hotdesk_login_duration_seconds during the restart and re-push: %s%n",
                     percentiles(loginsBefore, loginBuckets(http, metricsPort)));
             System.out.printf("serve: resident memory after the re-push: %s%n", rss(server.pid()));
+            if (wizard.equals("memory") && pass.ended() >= 0) {
+                sameObjectsCeiling(asterisk, dir, ari, server, items, connections, pass);
+            }
         } finally {
             if (ledgerForCheck != null) {
                 ledgerForCheck.close();
@@ -270,6 +298,110 @@ public final class ScaleBench {
             ari.delete("aor", "scale-raw-" + i);
         }
         return rate;
+    }
+
+    /**
+     * The ceiling for the re-push with the {@code memory} wizard, measured on the objects themselves: serve is stopped
+     * (SIGSTOP, so only this client writes), Asterisk is restarted (empty again), and every object hotdesk pushed
+     * ({@link ReadBack#all()}, with the fields hotdesk sends) is PUT raw on as many connections in the same phases as
+     * a full pass: every AOR, then each target's auth and endpoint in turn. Timed from Asterisk fully booted to the last
+     * answer, against hotdesk's own pass from seeing Asterisk back to the pass's end (serve.log). serve is continued
+     * afterwards (it then re-pushes once more, unmeasured).
+     */
+    private static void sameObjectsCeiling(RealAsterisk asterisk, Path dir, AriClient ari, Process server, List<ReadBack.Item> items,
+                                           int connections, ServeLog.Pass pass) throws IOException, InterruptedException {
+        signal(server, "STOP");
+        try {
+            long b0 = System.nanoTime();
+            asterisk.restart();
+            double boot = secondsSince(b0);
+            List<PjsipObject> aors = new ArrayList<>();
+            Map<hotdesk.core.model.Target, List<PjsipObject>> rest = new java.util.LinkedHashMap<>();
+            for (ReadBack.Item i : items) {
+                if (i.wanted().type() == PjsipObject.Type.AOR) {
+                    aors.add(i.wanted());
+                } else {
+                    rest.computeIfAbsent(i.target(), k -> new ArrayList<>()).add(i.wanted());
+                }
+            }
+            List<List<PjsipObject>> groups = new ArrayList<>(rest.values());
+            java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.ConcurrentLinkedQueue<String> errors = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            java.util.function.Consumer<PjsipObject> put = o -> {
+                try {
+                    ari.write(o.type().wire(), o.id(), o.fields());
+                } catch (RuntimeException e) {
+                    if (failed.incrementAndGet() <= 3) {
+                        errors.add(o.type().wire() + " " + o.id() + ": " + e.getMessage());
+                    }
+                }
+            };
+            double ownCpu0 = cpuSeconds(ProcessHandle.current().pid());
+            long t = System.nanoTime();
+            onThreads(connections, aors.size(), i -> put.accept(aors.get(i)));
+            double aorSeconds = secondsSince(t);
+            onThreads(connections, groups.size(), i -> groups.get(i).forEach(put));
+            double raw = secondsSince(t);
+            double ownCpu = cpuSeconds(ProcessHandle.current().pid()) - ownCpu0;
+            double asteriskCpu = cpuSeconds(asteriskPid(dir));
+            double own = pass.ended() - pass.sawRestart();
+            System.out.printf("ceiling on the same objects: Asterisk restarted with serve stopped (%.1f s), then the %,d objects hotdesk "
+                            + "pushed PUT raw on %d connection(s), AORs first (%.1f s), then each target's auth and endpoint: %.1f s = %.0f "
+                            + "objects/s (%d PUTs failed%s)%n", boot, items.size(), connections, aorSeconds, raw, items.size() / raw,
+                    failed.get(), errors.isEmpty() ? "" : ", e.g. " + errors);
+            System.out.printf("  CPU (/proc, user + system): this driver's JVM %.1f s during the PUTs, Asterisk %.1f s since its start%n",
+                    ownCpu, asteriskCpu);
+            System.out.printf("  hotdesk's own pass after the restart (from seeing Asterisk back to its end, serve.log): %.1f s = %.0f "
+                            + "objects/s = %.2fx the raw PUTs of the same objects%n", own, items.size() / own, raw / own);
+        } finally {
+            signal(server, "CONT");
+        }
+    }
+
+    /** User + system CPU seconds of a process so far, from /proc (clock ticks of 1/100 s); -1 where unreadable. */
+    static double cpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // fields 14 and 15 of stat(5), counted from the state (field 3) here
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The kit's Asterisk process for the bench's directory. */
+    private static long asteriskPid(Path dir) {
+        try {
+            return Long.parseLong(Files.readString(dir.resolve("asterisk").resolve("ast/run/asterisk.pid")).strip());
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** {@code n} threads run {@code task} for 0..count-1 between them. */
+    private static void onThreads(int n, int count, java.util.function.IntConsumer task) throws InterruptedException {
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        List<Thread> threads = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            Thread th = new Thread(() -> {
+                for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+                    task.accept(i);
+                }
+            });
+            th.start();
+            threads.add(th);
+        }
+        for (Thread th : threads) {
+            th.join();
+        }
+    }
+
+    private static void signal(Process p, String signal) throws IOException, InterruptedException {
+        int code = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start().waitFor();
+        if (code != 0) {
+            throw new IllegalStateException("kill -" + signal + " " + p.pid() + " exited " + code);
+        }
     }
 
     /** Cumulative OK and OK_PENDING login counts per histogram bucket (upper bound in seconds) from /metrics. */
