@@ -311,15 +311,30 @@ public final class Reconcile implements ApplyNow {
                 && ledger.read(tx -> tx.latestRevision()) == lastSeenRevision;
     }
 
-    /** What one pass needs from the ledger, read in one transaction. */
-    private record Plan(long latest, Map<Target, Long> wanted, Map<Target, Long> done) {
+    /**
+     * What one pass needs from the ledger, read in one transaction; {@code there}, only for a full pass: the targets
+     * that are there to push (every desk line, every enabled user).
+     */
+    private record Plan(long latest, Map<Target, Long> wanted, Map<Target, Long> done, Set<Target> there) {
+    }
+
+    /** Every desk line and every enabled user: the targets whose AOR a full pass pushes first. */
+    private static Set<Target> there(hotdesk.core.port.LedgerTx tx) {
+        Set<Target> out = new java.util.HashSet<>();
+        tx.lines().forEach(l -> out.add(Target.desk(l.endpointId())));
+        tx.users().forEach(u -> {
+            if (u.enabled()) {
+                out.add(Target.user(u.extension()));
+            }
+        });
+        return out;
     }
 
     /** One pass over every target that needs work. Passes must not overlap (one poller thread). */
     public Pass runOnce() {
         long generation = restarts.get();
         boolean full = generation != fullyPushedFor;
-        Plan plan = ledger.read(tx -> new Plan(tx.latestRevision(), tx.revisions(), tx.applied(node)));
+        Plan plan = ledger.read(tx -> new Plan(tx.latestRevision(), tx.revisions(), tx.applied(node), full ? there(tx) : Set.of()));
         long latest = plan.latest();
         Map<Target, Long> wanted = plan.wanted();
         Map<Target, Long> done = plan.done();
@@ -365,7 +380,8 @@ public final class Reconcile implements ApplyNow {
             List<Job> all = new ArrayList<>(desks);
             all.addAll(users);
             AtomicBoolean unreachable = new AtomicBoolean();
-            forEach(all, j -> pushAor(j.target(), aorsReady, unreachable, fullPass));
+            forEach(all, j -> pushAor(j.target(), plan.there().contains(j.target()) ? wanted.get(j.target()) : -1, aorsReady,
+                    unreachable, fullPass));
         }
         forEach(desks, j -> count(applyOne(j.target(), j.notifyPhone(), j.force(), j.planned(),
                 aorsReady.getOrDefault(j.target(), -1L), fullPass), applied, failed));
@@ -462,26 +478,20 @@ public final class Reconcile implements ApplyNow {
      * out while its revision is still that one (AORs are the same for a target's whole life: a changed revision
      * pushes it again all the same). A gone target and a disabled user (both removed by their own push) get nothing
      * here, an id the projection refuses neither (reported by the target's own push); after one failure for a passing
-     * reason (Asterisk unreachable) no further AOR is tried: the targets' own pushes find out and back off. Reads only
-     * the target's revision and whether it is there (the AOR depends on nothing else): at 10,000 desks the whole
-     * snapshot, read again by the target's own push right after, was about a quarter of serve's CPU in the pass.
+     * reason (Asterisk unreachable) no further AOR is tried: the targets' own pushes find out and back off. The AOR
+     * depends on nothing but the target's id, so this reads nothing: {@code revision} is the target's revision as the
+     * pass's plan read it, -1 where the plan found it not there (at 10,000 desks the whole snapshot read here, and read
+     * again by the target's own push right after, was about a quarter of serve's CPU in the pass). A target changed
+     * since the plan has a newer revision by its own push, which then pushes its AOR again; one gone since gets an AOR
+     * its own push removes with the rest.
      */
-    private void pushAor(Target target, Map<Target, Long> ready, AtomicBoolean unreachable, FullPass pass) {
-        if (unreachable.get()) {
+    private void pushAor(Target target, long revision, Map<Target, Long> ready, AtomicBoolean unreachable, FullPass pass) {
+        if (unreachable.get() || revision < 0) {
             return;
         }
         ReentrantLock lock = locks.computeIfAbsent(target, k -> new ReentrantLock());
         lock.lock();
         try {
-            // the revision and whether the target is there (a desk line, an enabled user), in one read
-            long revision = ledger.read(tx -> {
-                boolean there = target.kind() == Target.Kind.DESK ? tx.line(target.id()).isPresent()
-                        : tx.user(Extension.of(target.id())).filter(User::enabled).isPresent();
-                return there ? tx.revision(target) : -1L;
-            });
-            if (revision < 0) {
-                return;
-            }
             try {
                 PjsipObject aor = target.kind() == Target.Kind.DESK ? projections.deskAor(target.id())
                         : projections.userAor(Extension.of(target.id()));

@@ -87,12 +87,13 @@ class ReconcileTest {
 
         reconcile.runOnce();
 
-        // the login (its own push not through this Pbx) changed the desk after its AOR went: its own push holds the AOR
-        // again; the user's AOR went after the login, at the revision the user's own push then finds: left out
+        // the login (its own push not through this Pbx) changed the desk and the user after the pass's plan was read: the
+        // first step pushes AORs for the revisions the plan read, so each target's own push, finding a newer revision,
+        // holds its AOR again
         assertThat(aorPushes).containsExactly(desk(MAC), "101");
         assertThat(ownPushes).containsExactly(
                 List.of("auth/" + desk(MAC) + "-auth", "aor/" + desk(MAC), "endpoint/" + desk(MAC)),
-                List.of("auth/101-auth", "endpoint/101"));
+                List.of("auth/101-auth", "aor/101", "endpoint/101"));
         assertThat(world.asterisk.endpoint(desk(MAC))).containsEntry("aors", desk(MAC));
 
         // nothing changed at the next full pass: each AOR once, the targets' own pushes without it
@@ -707,7 +708,24 @@ class ReconcileTest {
 
         assertThat(world.asterisk.operations()).containsSubsequence("DELETE endpoint/" + desk(MAC), "DELETE aor/" + desk(MAC),
                 "DELETE auth/" + desk(MAC) + "-auth");
+        // its first step (every AOR first) left the gone desk out: nothing written for it before the deletes
+        assertThat(world.asterisk.operations()).noneMatch(op -> op.endsWith("/" + desk(MAC)) && !op.startsWith("DELETE "));
         assertThat(world.asterisk.endpoint(desk(MAC))).isNull();
+    }
+
+    @Test
+    void a_full_pass_pushes_no_aor_first_for_a_disabled_user_whose_objects_it_removes() {
+        world.reconcile.runOnce();
+        assertThat(world.asterisk.endpoint("101")).isNotNull();
+        world.users.set("101", new ManageUsers.UserChanges(null, null, null, null, false, null), "test");
+        world.asterisk.clearLog();
+
+        world.reconcile.asteriskRestarted();
+        world.reconcile.runOnce();
+
+        assertThat(world.asterisk.operations()).contains("DELETE endpoint/101")
+                .noneMatch(op -> (op.endsWith("/101") || op.endsWith("/101-auth")) && !op.startsWith("DELETE "));
+        assertThat(world.asterisk.endpoint("101")).isNull();
     }
 
     /** Named ACLs as Asterisk has them: name → permitted networks. */
