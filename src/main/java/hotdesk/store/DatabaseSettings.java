@@ -32,18 +32,12 @@ import java.util.regex.Pattern;
 public record DatabaseSettings(String url, String user, String password, int poolSize) {
 
     /**
-     * Not required, set where hotdesk builds the URL: parsed statements kept per connection, 64 rather than H2's 8. A
-     * login, a reconcile pass's snapshot and its marks run more than 8 distinct statements on one pooled connection, so
-     * with 8 each was parsed again every time (BENCHMARKS.md). The process that opens the file sets it for all.
-     */
-    static final String H2_TUNING = ";QUERY_CACHE_SIZE=64";
-    /**
      * The H2 options every embedded ledger needs, with the values it needs (see {@link #h2(Path)});
      * {@code LOCK_TIMEOUT} may have any positive value.
      */
     static final Map<String, String> H2_REQUIRED = requiredH2Options();
     static final String H2_OPTIONS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
-            + ";LOCK_TIMEOUT=10000;AUTO_SERVER=TRUE" + H2_TUNING;
+            + ";LOCK_TIMEOUT=10000;AUTO_SERVER=TRUE";
     /** The user hotdesk works as in the embedded ledger: it owns the tables but is no H2 admin. */
     public static final String H2_APP_USER = "hotdesk";
     /** The name of the embedded ledger's files in the {@code db.path} directory: hotdesk.mv.db and so on. */

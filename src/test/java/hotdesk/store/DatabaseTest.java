@@ -490,15 +490,6 @@ class DatabaseTest {
     }
 
     @org.junit.jupiter.api.Test
-    void the_embedded_ledger_keeps_64_parsed_statements_per_connection() {
-        try (Database db = Database.open(DatabaseSettings.h2(dir.resolve("ledger")))) {
-            org.assertj.core.api.Assertions.assertThat(LedgerTables.query(db.dataSource(),
-                    "SELECT setting_value FROM information_schema.settings WHERE setting_name = 'QUERY_CACHE_SIZE'",
-                    rs -> rs.getString(1))).containsExactly("64");
-        }
-    }
-
-    @org.junit.jupiter.api.Test
     void h2_keeps_results_of_fifty_thousand_rows_in_memory_unless_told_otherwise() {
         String before = System.getProperty("h2.maxMemoryRows");
         try {
