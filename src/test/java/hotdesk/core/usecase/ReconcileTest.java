@@ -458,6 +458,81 @@ class ReconcileTest {
         assertThat(appliedHere()).containsKey(Target.desk(desk(MAC)));
     }
 
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void a_full_pass_writes_the_marks_of_more_targets_than_one_batch_holds_without_the_pushers_waiting_for_each()
+            throws InterruptedException {
+        int desks = 2 * Reconcile.MARK_BATCH + 30;
+        for (int i = 0; i < desks; i++) {
+            world.device(String.format("0015659%05x", i));
+        }
+        // slow writes: while one worker writes a batch, the others queue more marks than a batch holds
+        hotdesk.core.port.Ledger slow = new hotdesk.core.port.Ledger() {
+            @Override
+            public <T> T transact(Work<T> work) {
+                try {
+                    Thread.sleep(30);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return ledger.transact(work);
+            }
+
+            @Override
+            public <T> T read(Work<T> work) {
+                return ledger.read(work);
+            }
+        };
+        java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            Reconcile reconcile = new Reconcile(slow, world.asterisk, world.asterisk, world.asterisk,
+                    new Projections(PjsipProfile.defaults()), world.clock, NODE, Duration.ofSeconds(60)).pushing(workers, 4);
+
+            assertThat(reconcile.runOnce().applied()).isEqualTo(desks + 2);
+
+            // every target marked at the revision it was pushed for, none lost between two batches
+            Map<Target, Long> revisions = ledger.read(tx -> tx.revisions());
+            assertThat(appliedHere()).isEqualTo(revisions).hasSize(desks + 2);
+            world.asterisk.clearLog();
+            assertThat(reconcile.runOnce().applied()).as("nothing left to push").isZero();
+        } finally {
+            workers.shutdownNow();
+        }
+    }
+
+    @Test
+    void a_full_pass_whose_marks_cannot_be_written_fails_and_the_next_pass_pushes_everything_again() {
+        AtomicBoolean refuse = new AtomicBoolean();
+        hotdesk.core.port.Ledger flaky = new hotdesk.core.port.Ledger() {
+            @Override
+            public <T> T transact(Work<T> work) {
+                if (refuse.get()) {
+                    throw new hotdesk.core.port.LedgerException("ledger gone for a moment", null);
+                }
+                return ledger.transact(work);
+            }
+
+            @Override
+            public <T> T read(Work<T> work) {
+                return ledger.read(work);
+            }
+        };
+        Reconcile reconcile = new Reconcile(flaky, world.asterisk, world.asterisk, world.asterisk,
+                new Projections(PjsipProfile.defaults()), world.clock, NODE, Duration.ofSeconds(60));
+        refuse.set(true);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(reconcile::runOnce)
+                .isInstanceOf(hotdesk.core.port.LedgerException.class).hasMessageContaining("ledger gone");
+        assertThat(appliedHere()).isEmpty();
+
+        // the pass did not count as done: the next one is full again and marks what it pushes
+        refuse.set(false);
+        world.asterisk.clearLog();
+        assertThat(reconcile.runOnce().applied()).isEqualTo(2);
+        assertThat(world.asterisk.operations()).contains("PUT endpoint/" + desk(MAC), "PUT endpoint/101");
+        assertThat(appliedHere()).containsOnlyKeys(Target.desk(desk(MAC)), Target.user(hotdesk.core.model.Extension.of("101")));
+    }
+
     private Map<Target, Long> appliedHere() {
         return ledger.read(tx -> tx.applied(NODE));
     }
