@@ -428,22 +428,11 @@ class ReconcileTest {
     void a_push_whose_mark_cannot_be_written_is_reported_and_pushed_again_by_the_next_pass() {
         // the ledger refuses writes for now; reads still work
         AtomicBoolean refuse = new AtomicBoolean();
-        hotdesk.core.port.Ledger flaky = new hotdesk.core.port.Ledger() {
-            @Override
-            public <T> T transact(Work<T> work) {
-                if (refuse.get()) {
-                    throw new hotdesk.core.port.LedgerException("ledger gone for a moment", null);
-                }
-                return ledger.transact(work);
+        Reconcile reconcile = on(writesAfter(() -> {
+            if (refuse.get()) {
+                throw new hotdesk.core.port.LedgerException("ledger gone for a moment", null);
             }
-
-            @Override
-            public <T> T read(Work<T> work) {
-                return ledger.read(work);
-            }
-        };
-        Reconcile reconcile = new Reconcile(flaky, world.asterisk, world.asterisk, world.asterisk,
-                new Projections(PjsipProfile.defaults()), world.clock, NODE, Duration.ofSeconds(60));
+        }));
         refuse.set(true);
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> reconcile.apply(List.of(Target.desk(desk(MAC)))))
@@ -467,22 +456,13 @@ class ReconcileTest {
             world.device(String.format("0015659%05x", i));
         }
         // slow writes: while one worker writes a batch, the others queue more marks than a batch holds
-        hotdesk.core.port.Ledger slow = new hotdesk.core.port.Ledger() {
-            @Override
-            public <T> T transact(Work<T> work) {
-                try {
-                    Thread.sleep(30);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return ledger.transact(work);
+        hotdesk.core.port.Ledger slow = writesAfter(() -> {
+            try {
+                Thread.sleep(30);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-
-            @Override
-            public <T> T read(Work<T> work) {
-                return ledger.read(work);
-            }
-        };
+        });
         java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors.newFixedThreadPool(3);
         try {
             Reconcile reconcile = new Reconcile(slow, world.asterisk, world.asterisk, world.asterisk,
@@ -503,22 +483,11 @@ class ReconcileTest {
     @Test
     void a_full_pass_whose_marks_cannot_be_written_fails_and_the_next_pass_pushes_everything_again() {
         AtomicBoolean refuse = new AtomicBoolean();
-        hotdesk.core.port.Ledger flaky = new hotdesk.core.port.Ledger() {
-            @Override
-            public <T> T transact(Work<T> work) {
-                if (refuse.get()) {
-                    throw new hotdesk.core.port.LedgerException("ledger gone for a moment", null);
-                }
-                return ledger.transact(work);
+        Reconcile reconcile = on(writesAfter(() -> {
+            if (refuse.get()) {
+                throw new hotdesk.core.port.LedgerException("ledger gone for a moment", null);
             }
-
-            @Override
-            public <T> T read(Work<T> work) {
-                return ledger.read(work);
-            }
-        };
-        Reconcile reconcile = new Reconcile(flaky, world.asterisk, world.asterisk, world.asterisk,
-                new Projections(PjsipProfile.defaults()), world.clock, NODE, Duration.ofSeconds(60));
+        }));
         refuse.set(true);
 
         org.assertj.core.api.Assertions.assertThatThrownBy(reconcile::runOnce)
@@ -531,6 +500,28 @@ class ReconcileTest {
         assertThat(reconcile.runOnce().applied()).isEqualTo(2);
         assertThat(world.asterisk.operations()).contains("PUT endpoint/" + desk(MAC), "PUT endpoint/101");
         assertThat(appliedHere()).containsOnlyKeys(Target.desk(desk(MAC)), Target.user(hotdesk.core.model.Extension.of("101")));
+    }
+
+    /** A reconciler of its own on {@code ledger}, pushing to the test's Asterisk as node {@link #NODE}. */
+    private Reconcile on(hotdesk.core.port.Ledger ledger) {
+        return new Reconcile(ledger, world.asterisk, world.asterisk, world.asterisk, new Projections(PjsipProfile.defaults()),
+                world.clock, NODE, Duration.ofSeconds(60));
+    }
+
+    /** The test's ledger with {@code beforeWrite} run (and free to throw) before every write transaction; reads as they are. */
+    private hotdesk.core.port.Ledger writesAfter(Runnable beforeWrite) {
+        return new hotdesk.core.port.Ledger() {
+            @Override
+            public <T> T transact(Work<T> work) {
+                beforeWrite.run();
+                return ledger.transact(work);
+            }
+
+            @Override
+            public <T> T read(Work<T> work) {
+                return ledger.read(work);
+            }
+        };
     }
 
     private Map<Target, Long> appliedHere() {
