@@ -117,7 +117,8 @@ final class FaultScenarios {
             b.startHere();
             rig.awaitAsterisks(List.of(a, b), true, START_PATIENCE);
             rig.awaitSettled(List.of(a, b), START_PATIENCE);
-            Logins onA = rig.logins(List.of(a), 3, Duration.ofMillis(5));
+            // three at a time with a pause, so that some are in flight at the kill without using up the pairs
+            Logins onA = rig.logins(List.of(a), 3, Duration.ofMillis(20));
             Thread.sleep(before.toMillis());
             long kill = System.nanoTime();
             a.kill9();
