@@ -90,6 +90,12 @@ public final class Reconcile implements ApplyNow {
     private final ReentrantLock flushing = new ReentrantLock();
     /** Marks written in one transaction at most. */
     static final int MARK_BATCH = 500;
+    /**
+     * How many of a full pass's marks may wait before the pass writes them. A login's own mark is written after every
+     * mark queued before it (that order keeps a newer mark last), so a login during the pass writes those too: this
+     * bounds the extra work a login carries, while still writing the pass's marks many at a time.
+     */
+    static final int DEFERRED_FLUSH = 64;
     private static final long MARK_WAIT_MILLIS = 20;
     private final Map<Target, Backoff> backoff = new ConcurrentHashMap<>();
     /** The revision this instance last pushed per target: a pass that planned a target a login has
@@ -694,7 +700,7 @@ public final class Reconcile implements ApplyNow {
 
     /**
      * A full pass's mark: queued with the others (in order, so a login's newer mark for the same target, queued after
-     * it, is written after it), written once a batch's worth has gathered, without the pusher waiting. Each of the
+     * it, is written after it), written once {@link #DEFERRED_FLUSH} have gathered, without the pusher waiting. Each of the
      * pass's workers waiting for its own mark made transactions of at most as many marks as workers, each taking the
      * ledger's write lock: about a sixth of serve's CPU re-pushing 10,000 desks. {@link #finishMarks} waits for them all
      * before the pass ends.
@@ -702,7 +708,7 @@ public final class Reconcile implements ApplyNow {
     private void defer(Mark mark, FullPass pass) {
         marks.add(mark);
         pass.deferred().add(mark);
-        if (marks.size() >= MARK_BATCH && flushing.tryLock()) {
+        if (marks.size() >= DEFERRED_FLUSH && flushing.tryLock()) {
             try {
                 writeMarks();
             } finally {
