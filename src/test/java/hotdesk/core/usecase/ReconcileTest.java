@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.List;
 import java.util.Map;
 
@@ -428,11 +429,7 @@ class ReconcileTest {
     void a_push_whose_mark_cannot_be_written_is_reported_and_pushed_again_by_the_next_pass() {
         // the ledger refuses writes for now; reads still work
         AtomicBoolean refuse = new AtomicBoolean();
-        Reconcile reconcile = on(writesAfter(() -> {
-            if (refuse.get()) {
-                throw new hotdesk.core.port.LedgerException("ledger gone for a moment", null);
-            }
-        }));
+        Reconcile reconcile = on(refusingWritesWhile(refuse));
         refuse.set(true);
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> reconcile.apply(List.of(Target.desk(desk(MAC)))))
@@ -481,13 +478,43 @@ class ReconcileTest {
     }
 
     @Test
+    void a_change_pushed_during_a_full_pass_after_the_pass_pushed_that_desk_stays_marked_at_its_newer_revision() {
+        // the pass pushes the desk, then the user; while it pushes the user (the desk's mark still waiting, unwritten)
+        // the desk changes and the same reconciler applies it at once, as after a login: its newer mark must win
+        AtomicReference<Reconcile> self = new AtomicReference<>();
+        AtomicBoolean once = new AtomicBoolean(true);
+        Pbx changing = new Pbx() {
+            @Override
+            public void push(List<PjsipObject> objects) {
+                world.asterisk.push(objects);
+                if (objects.stream().anyMatch(o -> o.type() == PjsipObject.Type.ENDPOINT && o.id().equals("101"))
+                        && once.getAndSet(false)) {
+                    world.devices.set(MAC, new ManageDevices.DeviceChanges("Moved desk", null, null, null, null, null), "test");
+                    assertThat(self.get().apply(List.of(Target.desk(desk(MAC))))).isTrue();
+                }
+            }
+
+            @Override
+            public void remove(List<PjsipObject.Type> types, List<String> ids) {
+                world.asterisk.remove(types, ids);
+            }
+        };
+        Reconcile reconcile = new Reconcile(ledger, changing, world.asterisk, world.asterisk,
+                new Projections(PjsipProfile.defaults()), world.clock, NODE, Duration.ofSeconds(60));
+        self.set(reconcile);
+
+        reconcile.runOnce();
+
+        long now = ledger.read(tx -> tx.revision(Target.desk(desk(MAC))));
+        assertThat(once).as("the change was made during the pass").isFalse();
+        assertThat(appliedHere()).containsEntry(Target.desk(desk(MAC)), now);
+        assertThat(reconcile.runOnce().applied()).as("nothing left to push").isZero();
+    }
+
+    @Test
     void a_full_pass_whose_marks_cannot_be_written_fails_and_the_next_pass_pushes_everything_again() {
         AtomicBoolean refuse = new AtomicBoolean();
-        Reconcile reconcile = on(writesAfter(() -> {
-            if (refuse.get()) {
-                throw new hotdesk.core.port.LedgerException("ledger gone for a moment", null);
-            }
-        }));
+        Reconcile reconcile = on(refusingWritesWhile(refuse));
         refuse.set(true);
 
         org.assertj.core.api.Assertions.assertThatThrownBy(reconcile::runOnce)
@@ -506,6 +533,15 @@ class ReconcileTest {
     private Reconcile on(hotdesk.core.port.Ledger ledger) {
         return new Reconcile(ledger, world.asterisk, world.asterisk, world.asterisk, new Projections(PjsipProfile.defaults()),
                 world.clock, NODE, Duration.ofSeconds(60));
+    }
+
+    /** The test's ledger refusing every write transaction while {@code refuse} is set (the ledger gone for a moment). */
+    private hotdesk.core.port.Ledger refusingWritesWhile(AtomicBoolean refuse) {
+        return writesAfter(() -> {
+            if (refuse.get()) {
+                throw new hotdesk.core.port.LedgerException("ledger gone for a moment", null);
+            }
+        });
     }
 
     /** The test's ledger with {@code beforeWrite} run (and free to throw) before every write transaction; reads as they are. */
