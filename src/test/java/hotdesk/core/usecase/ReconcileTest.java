@@ -455,7 +455,7 @@ class ReconcileTest {
         // slow writes: while one worker writes a batch, the others queue more marks than a batch holds
         hotdesk.core.port.Ledger slow = writesAfter(() -> {
             try {
-                Thread.sleep(30);
+                Thread.sleep(200);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
