@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
  * (Resync_From_SIP must stay Yes, its default).
  *
  * <p>Line keys: the logout key is line key N (after the desk's lines) with {@code Extension_N_ = Disabled}
- * and {@code Extended_Function_N_ = fnc=sd;ext=<code>@$PROXY;nme=Logout}; BLF is {@code fnc=blf+sd+cp;sub=…};
+ * and {@code Extended_Function_N_ = fnc=sd;ext=<code>@$PROXY;nme=Logout}; BLF is
+ * {@code fnc=blf+sd+cp;sub=<ext>@$PROXY;ext=<ext>@$PROXY} (sub: where the SUBSCRIBE goes; ext: the line watched
+ * and dialled by the key's speed dial, as Cisco's MPP guides write it);
  * idle the function is empty. Time zone {@code GMT+01:00} with the rule
  * {@code start=3/-1/7/02:00:00;end=10/-1/7/03:00:00;save=1}. Stateless and thread-safe.
  */
@@ -34,14 +36,14 @@ public final class CiscoProfile implements VendorProfile {
 
     /**
      * Every line key after the logout key, each {@code Extension_N_ = Disabled}: {@code fnc=sd;ext=<number>@$PROXY;nme=<label>},
-     * {@code fnc=blf+sd+cp;sub=<ext>@$PROXY;nme=<label>}, or an empty function.
+     * {@code fnc=blf+sd+cp;sub=<ext>@$PROXY;ext=<ext>@$PROXY;nme=<label>}, or an empty function.
      */
     static List<LineKey> userKeys(hotdesk.core.policy.KeyLayout layout) {
         List<LineKey> keys = new java.util.ArrayList<>();
         for (int i = layout.firstKey(); i <= layout.lastKey(); i++) {
             int index = i;
             keys.add(layout.at(i).map(k -> new LineKey(index, k.type() == hotdesk.core.model.UserKey.Type.BLF
-                    ? "fnc=" + BLF + ";sub=" + k.value() + "@$PROXY;nme=" + k.shownLabel()
+                    ? "fnc=" + BLF + ";sub=" + k.value() + "@$PROXY;ext=" + k.value() + "@$PROXY;nme=" + k.shownLabel()
                     : "fnc=" + SPEED_DIAL + ";ext=" + k.value() + "@$PROXY;nme=" + k.shownLabel(), k.shownLabel()))
                     .orElse(new LineKey(index, "", "")));
         }

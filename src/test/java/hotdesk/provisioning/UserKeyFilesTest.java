@@ -185,7 +185,7 @@ class UserKeyFilesTest {
     }
 
     @Test
-    void cisco_blf_is_blf_sd_cp_with_sub_and_speed_dial_sd_with_ext_on_disabled_line_keys() throws Exception {
+    void cisco_blf_is_blf_sd_cp_with_sub_and_ext_and_speed_dial_sd_with_ext_on_disabled_line_keys() throws Exception {
         DeskView[] v = desk("cisco", "8841", "00562b000001", List.of(BLF, SPEED));
         CiscoProfile p = new CiscoProfile();
 
@@ -193,7 +193,7 @@ class UserKeyFilesTest {
         Document occupied = parse(render(p, v[1]));
 
         assertThat(text(occupied, "Extension_3_")).isEqualTo("Disabled");
-        assertThat(text(occupied, "Extended_Function_3_")).isEqualTo("fnc=blf+sd+cp;sub=102@$PROXY;nme=Bob Müller");
+        assertThat(text(occupied, "Extended_Function_3_")).isEqualTo("fnc=blf+sd+cp;sub=102@$PROXY;ext=102@$PROXY;nme=Bob Müller");
         assertThat(text(occupied, "Short_Name_3_")).isEqualTo("Bob Müller");
         assertThat(text(occupied, "Extended_Function_4_")).isEqualTo("fnc=sd;ext=+15551230000@$PROXY;nme=+15551230000");
         assertThat(text(occupied, "Extended_Function_10_")).isEmpty();
