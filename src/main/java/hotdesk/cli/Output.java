@@ -51,6 +51,21 @@ final class Output {
         return ExitCodes.OK;
     }
 
+    /** A JSON array of objects already written as JSON text, one at a time; reports success. */
+    static int jsonArray(CommandLine.Model.CommandSpec spec, List<String> objects) {
+        PrintWriter out = out(spec);
+        out.print('[');
+        String sep = "";
+        for (String o : objects) {
+            out.print(sep);
+            out.print(o);
+            sep = ",";
+        }
+        out.println(']');
+        out.flush();
+        return ExitCodes.OK;
+    }
+
     static int refused(CommandLine.Model.CommandSpec spec, String message) {
         PrintWriter err = spec.commandLine().getErr();
         err.println("hotdesk: " + message);

@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /** {@code hotdesk status [--json]}. */
 @Command(name = "status", description = {"Every desk: idle or its occupant, since when, and whether Asterisk matches "
@@ -50,39 +51,45 @@ public final class StatusCommand implements Callable<Integer> {
             return 0;
         }
         long max = ctx.maxProvisions();
+        List<String> header = List.of("ENDPOINT", "LABEL", "STATE", "USER", "SINCE", "ELIN", "WARNINGS", "ASTERISK", "PHONE", "CONFIG");
+        Function<DeskStatus.Line, Map<String, Object>> object = StatusCommand::describe;
+        Function<DeskStatus.Line, List<String>> row = StatusCommand::row;
         if (max > 0) {
             // the provision counter is on: each desk's count as the ledger has it, out of the limit
             Map<hotdesk.core.model.Mac, hotdesk.core.model.ProvisionCount> counts = ctx.devices().provisionCounts();
-            java.util.function.Function<DeskStatus.Line, Long> served = l ->
+            Function<DeskStatus.Line, Long> served = l ->
                     counts.getOrDefault(l.device().mac(), hotdesk.core.model.ProvisionCount.NONE).served();
-            int code = Output.listing(spec, json, status.lines(ctx.node()), l -> {
-                        Map<String, Object> m = new java.util.LinkedHashMap<>(describe(l));
-                        m.put("provisions", served.apply(l));
-                        m.put("maxProvisions", max);
-                        return m;
-                    },
-                    List.of("ENDPOINT", "LABEL", "STATE", "USER", "SINCE", "ELIN", "WARNINGS", "ASTERISK", "PHONE", "CONFIG", "PROVISIONS"),
-                    l -> List.of(l.line().endpointId(), l.device().label(), l.state(),
-                            l.occupant().map(u -> u.extension() + " " + u.name()).orElse("-"),
-                            l.occupancy().map(o -> o.since().toString()).orElse("-"),
-                            elin(l.located()), warnings(l),
-                            applied(l), phone(l), config(l), served.apply(l) + "/" + max));
-            if (!json) {
-                printSecurity(status, status.security(), false);
-            }
-            return code;
+            header = new java.util.ArrayList<>(header);
+            header.add("PROVISIONS");
+            object = l -> {
+                Map<String, Object> m = new java.util.LinkedHashMap<>(describe(l));
+                m.put("provisions", served.apply(l));
+                m.put("maxProvisions", max);
+                return m;
+            };
+            row = l -> {
+                List<String> r = new java.util.ArrayList<>(row(l));
+                r.add(served.apply(l) + "/" + max);
+                return r;
+            };
         }
-        int code = Output.listing(spec, json, status.lines(ctx.node()), StatusCommand::describe,
-                List.of("ENDPOINT", "LABEL", "STATE", "USER", "SINCE", "ELIN", "WARNINGS", "ASTERISK", "PHONE", "CONFIG"),
-                l -> List.of(l.line().endpointId(), l.device().label(), l.state(),
-                        l.occupant().map(u -> u.extension() + " " + u.name()).orElse("-"),
-                        l.occupancy().map(o -> o.since().toString()).orElse("-"),
-                        elin(l.located()), warnings(l),
-                        applied(l), phone(l), config(l)));
-        if (!json) {
-            printSecurity(status, status.security(), false);
+        // each line becomes its row (or JSON text) as it is read: 10,000 desks' records are never all alive at once
+        if (json) {
+            Function<DeskStatus.Line, Map<String, Object>> chosen = object;
+            return Output.jsonArray(spec, status.lines(ctx.node(), l -> Output.json(chosen.apply(l))));
         }
-        return code;
+        Output.table(Output.out(spec), header, status.lines(ctx.node(), row));
+        printSecurity(status, status.security(), false);
+        return 0;
+    }
+
+    /** One desk line as a row of the table. */
+    private static List<String> row(DeskStatus.Line l) {
+        return List.of(l.line().endpointId(), l.device().label(), l.state(),
+                l.occupant().map(u -> u.extension() + " " + u.name()).orElse("-"),
+                l.occupancy().map(o -> o.since().toString()).orElse("-"),
+                elin(l.located()), warnings(l),
+                applied(l), phone(l), config(l));
     }
 
     private void printSecurity(DeskStatus status, DeskStatus.Security sec, boolean always) {

@@ -167,7 +167,21 @@ public final class DeskStatus {
     }
 
     public List<Line> lines(String node) {
-        return ledger.read(tx -> lines(tx, node, endpointId -> true));
+        return lines(node, l -> l);
+    }
+
+    /**
+     * Every desk line turned into what the caller shows of it, as each is read: a line is dropped once
+     * {@code view} has it, so status on 10,000 desks keeps its rows alive, not every line's records and
+     * optionals (on serve's small heap those outlived young collections and filled the old generation).
+     * Read-only; {@code view} may be called again for a line when the read is retried.
+     */
+    public <R> List<R> lines(String node, java.util.function.Function<Line, R> view) {
+        return ledger.read(tx -> {
+            List<R> out = new ArrayList<>();
+            lines(tx, node, endpointId -> true, l -> out.add(view.apply(l)));
+            return java.util.Collections.unmodifiableList(out);
+        });
     }
 
     /** A desk line as the board shows it: its status and when its phone last fetched its file. */
@@ -179,7 +193,11 @@ public final class DeskStatus {
      * event), with their last configuration fetch, in one read transaction. Read-only.
      */
     public List<Watched> watch(String node, Predicate<String> which) {
-        return ledger.read(tx -> lines(tx, node, which).stream().map(l -> new Watched(l, l.lastFetch())).toList());
+        return ledger.read(tx -> {
+            List<Watched> out = new ArrayList<>();
+            lines(tx, node, which, l -> out.add(new Watched(l, l.lastFetch())));
+            return java.util.Collections.unmodifiableList(out);
+        });
     }
 
     /**
@@ -275,10 +293,9 @@ public final class DeskStatus {
         }
     }
 
-    private List<Line> lines(hotdesk.core.port.LedgerTx tx, String node, Predicate<String> which) {
+    private void lines(hotdesk.core.port.LedgerTx tx, String node, Predicate<String> which, java.util.function.Consumer<Line> sink) {
         Map<Target, Long> revisions = tx.revisions();
         Map<Target, Long> applied = tx.applied(node);
-        List<Line> out = new ArrayList<>();
         Instant now = clock.instant();
         // every line in one query (not one per device): a live update of one tile on a board of
         // thousands of desks reads only what it shows
@@ -318,13 +335,12 @@ public final class DeskStatus {
                 List<hotdesk.core.model.UserKey> leftOut = keys.isEmpty() ? List.of() : hotdesk.core.policy.KeyLayout.of(
                         hotdesk.core.model.PhoneModels.bundled().find(d.vendor(), d.model()), linesPerDevice.getOrDefault(d.mac(), 1), keys)
                         .overflow();
-                out.add(new Line(d, l, o, o.flatMap(x -> reads.user(x.extension())),
+                sink.accept(new Line(d, l, o, o.flatMap(x -> reads.user(x.extension())),
                         revisions.getOrDefault(t, 0L), Optional.ofNullable(applied.get(t)), reads.error(t),
                         occupantApplied, u.flatMap(reads::error), located,
                         Optional.ofNullable(last.get(l.endpointId())), Optional.ofNullable(notices.get(l.endpointId())),
                         Optional.ofNullable(fetches.get(d.mac())), contacts.getOrDefault(l.endpointId(), List.of()), leftOut));
             }
         }
-        return out;
     }
 }

@@ -95,4 +95,17 @@ class DeskStatusTest {
             assertThat(alone).isEqualTo(l);
         }
     }
+
+    @Test
+    void a_view_of_each_line_is_taken_as_it_is_read_in_the_order_of_the_full_listing() {
+        for (int i = 0; i < DeskStatus.BULK_FROM + 3; i++) {
+            world.device(String.format("0015658%05x", i));
+        }
+        java.util.List<DeskStatus.Line> all = world.status.lines(TestWorld.NODE);
+
+        java.util.List<String> viewed = world.status.lines(TestWorld.NODE, l -> l.line().endpointId() + " " + l.state());
+
+        assertThat(viewed).hasSize(DeskStatus.BULK_FROM + 4)
+                .containsExactlyElementsOf(all.stream().map(l -> l.line().endpointId() + " " + l.state()).toList());
+    }
 }
