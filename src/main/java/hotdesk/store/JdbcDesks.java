@@ -225,11 +225,17 @@ final class JdbcDesks extends TableGroup {
     }
 
     private CivicLocation deskLocation(ResultSet rs) throws SQLException {
-        EnumMap<CivicField, String> fields = new EnumMap<>(CivicField.class);
+        EnumMap<CivicField, String> fields = null; // most desks have none of their own: no map for them
         for (int i = 0; i < DESK_FIELDS.size(); i++) {
-            fields.put(DESK_FIELDS.get(i), rs.getString(2 + i));
+            String v = rs.getString(2 + i);
+            if (v != null && !v.isEmpty()) {
+                if (fields == null) {
+                    fields = new EnumMap<>(CivicField.class);
+                }
+                fields.put(DESK_FIELDS.get(i), v);
+            }
         }
-        return CivicLocation.of(fields);
+        return fields == null ? CivicLocation.EMPTY : CivicLocation.of(fields);
     }
 
     public CivicLocation deskLocation(Mac mac) {

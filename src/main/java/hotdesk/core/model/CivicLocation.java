@@ -41,7 +41,7 @@ public record CivicLocation(Map<CivicField, String> values) {
             }
         }
         if (checked != null) {
-            values = Collections.unmodifiableMap(checked);
+            values = checked.isEmpty() ? Map.of() : Collections.unmodifiableMap(checked);
         }
     }
 
@@ -134,6 +134,13 @@ public record CivicLocation(Map<CivicField, String> values) {
 
     /** This location (a site's address) completed by {@code more} (a desk's fields): the values of {@code more} win. */
     public CivicLocation overriddenBy(CivicLocation more) {
+        // status resolves every desk: most have no fields of their own, many no site address either
+        if (more.isEmpty()) {
+            return this;
+        }
+        if (isEmpty()) {
+            return more;
+        }
         return with(more.values);
     }
 

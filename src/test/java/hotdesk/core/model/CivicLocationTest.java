@@ -97,6 +97,19 @@ class CivicLocationTest {
         assertThat(site.overriddenBy(desk).locationInfo()).isEqualTo("country=US,A3=Springfield,BLD=2,FLR=3");
         assertThat(site.with(Map.of(CivicField.A3, "")).locationInfo()).isEqualTo("country=US,BLD=1");
         assertThat(site.overriddenBy(CivicLocation.EMPTY)).isEqualTo(site);
+        assertThat(CivicLocation.EMPTY.overriddenBy(desk)).isEqualTo(desk);
+        assertThat(CivicLocation.EMPTY.overriddenBy(CivicLocation.EMPTY)).isEqualTo(CivicLocation.EMPTY);
+    }
+
+    @Test
+    void fields_given_only_blank_make_the_empty_location() {
+        java.util.EnumMap<CivicField, String> blank = new java.util.EnumMap<>(CivicField.class);
+        blank.put(CivicField.BLD, "  ");
+        blank.put(CivicField.FLR, "");
+
+        assertThat(CivicLocation.of(blank)).isEqualTo(CivicLocation.EMPTY);
+        assertThat(CivicLocation.of(blank).isEmpty()).isTrue();
+        assertThat(CivicLocation.of(blank).locationInfo()).isEmpty();
     }
 
     @Test
