@@ -198,6 +198,7 @@ public final class ScaleBench {
             ServeLog log = new ServeLog(dir.resolve("serve.log"));
             Thread driver = new Thread(logins, "bench-logins");
             double serveCpu0 = cpuSeconds(server.pid());
+            Map<String, Double> threads0 = threadCpu(server.pid());
             long r0 = System.nanoTime();
             java.time.Instant wall0 = java.time.Instant.now();
             driver.start();
@@ -215,6 +216,7 @@ public final class ScaleBench {
             // hotdesk's own full pass after the restart: logins go on until it has ended too
             ServeLog.Pass pass = log.fullPass(2 * desks + SPARE, wall0, deadline);
             double serveCpu = cpuSeconds(server.pid()) - serveCpu0;
+            Map<String, Double> threads1 = threadCpu(server.pid());
             double asteriskCpu = cpuSeconds(asteriskPid(dir));
             logins.stop();
             driver.join();
@@ -231,6 +233,7 @@ public final class ScaleBench {
             System.out.printf("  pushes counted during it (/metrics): %.0f desk, %.0f user%n", after[0] - before[0], after[1] - before[1]);
             System.out.printf("  CPU from the restart's start to the pass's end (/proc, user + system): serve %.1f s, Asterisk %.1f s "
                     + "(since its start)%n", serveCpu, asteriskCpu);
+            System.out.printf("  serve's CPU by thread (/proc/PID/task, same span): %s%n", threadCpuText(threads0, threads1));
             if (!during && pass.ended() >= 0) {
                 System.out.printf("  by hotdesk's pass: %,d objects back %.1f s after the restart began = %.0f objects/s = %.2fx the raw "
                                 + "AOR rate on %d connection(s)%n", items.size(), pass.ended(), items.size() / pass.ended(),
@@ -368,6 +371,40 @@ public final class ScaleBench {
         } catch (IOException | RuntimeException e) {
             return -1;
         }
+    }
+
+    /**
+     * User + system CPU seconds of each of a process's thread groups (its threads' names less a trailing number:
+     * "C2 CompilerThre", "VM Thread", "HttpClient-1-Worker", "hotdesk-push"); empty where unreadable. Threads that
+     * ended between two readings are missing from the later one.
+     */
+    static Map<String, Double> threadCpu(long pid) {
+        Map<String, Double> out = new java.util.TreeMap<>();
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : tasks.toList()) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("-?[0-9]+$", "");
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    out.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0, Double::sum);
+                } catch (IOException | RuntimeException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return Map.of();
+        }
+        return out;
+    }
+
+    /** The groups that used at least 0.5 s between two readings of {@link #threadCpu}, largest first. */
+    static String threadCpuText(Map<String, Double> before, Map<String, Double> after) {
+        return after.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0.0)))
+                .filter(e -> e.getValue() >= 0.5)
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .map(e -> String.format("%s %.1f s", e.getKey(), e.getValue()))
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     /** The kit's Asterisk process for the bench's directory. */
