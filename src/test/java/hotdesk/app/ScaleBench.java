@@ -89,8 +89,8 @@ public final class ScaleBench {
         Process server = null;
         Database ledgerForCheck = null;
         try {
-            System.out.printf("scale bench: %d desks, %d users, real Asterisk kit, asterisk.pjsip-wizard=%s, serve with %s%n", desks,
-                    desks, wizard, JAVA_OPTS);
+            System.out.printf("scale bench: %d desks, %d users, real Asterisk kit, asterisk.pjsip-wizard=%s, serve with %s%s%n", desks,
+                    desks, wizard, JAVA_OPTS, archiveOpts(jar).isEmpty() ? " (no class archive)" : " and the class archive");
             long t = System.nanoTime();
             Path users = dir.resolve("users.csv");
             Path devices = dir.resolve("devices.csv");
@@ -121,6 +121,7 @@ public final class ScaleBench {
             long start = System.nanoTime();
             List<String> cmd = new ArrayList<>(List.of("java"));
             cmd.addAll(List.of(JAVA_OPTS.split(" ")));
+            cmd.addAll(archiveOpts(jar));
             cmd.addAll(List.of("-jar", jar.toString(), "--config", props.toString(), "serve"));
             ProcessBuilder serve = new ProcessBuilder(cmd);
             // as scripts/hotdesk does: two malloc arenas, not one per thread
@@ -564,6 +565,7 @@ public final class ScaleBench {
     private static double cliProcess(Path jar, Path props, String... command) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("java"));
         cmd.addAll(List.of(CLI_JAVA_OPTS.split(" ")));
+        cmd.addAll(archiveOpts(jar));
         cmd.addAll(List.of("-jar", jar.toString(), "--config", props.toString()));
         cmd.addAll(List.of(command));
         long t = System.nanoTime();
@@ -649,6 +651,24 @@ public final class ScaleBench {
             throw new java.io.UncheckedIOException(e);
         }
         throw new IllegalStateException("no " + name + " line in scripts/hotdesk");
+    }
+
+    /**
+     * The class archive options {@code scripts/hotdesk} adds (and the Dockerfile): its archive beside the jar when that is
+     * newer than the jar and {@code HOTDESK_CLASS_ARCHIVE} is not {@code off} (scripts/bench-scale writes it first).
+     * Without them serve loaded every class of its own into metaspace, which the default launch maps from the archive.
+     */
+    static List<String> archiveOpts(Path jar) {
+        Path archive = jar.resolveSibling("hotdesk.jsa");
+        try {
+            if ("off".equals(System.getenv("HOTDESK_CLASS_ARCHIVE")) || !Files.exists(archive)
+                    || Files.getLastModifiedTime(archive).compareTo(Files.getLastModifiedTime(jar)) <= 0) {
+                return List.of();
+            }
+        } catch (IOException e) {
+            return List.of();
+        }
+        return List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
     }
 
     private static double secondsSince(long t) {
