@@ -87,6 +87,8 @@ public final class Reconcile implements ApplyNow {
     private final Map<Target, ReentrantLock> locks = new ConcurrentHashMap<>();
     /** Marks of pushes that went through, waiting to be written in one transaction (see {@link #record}). */
     private final java.util.Queue<Mark> marks = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** How many marks {@link #marks} holds: its size() walks the whole queue, which grows while the ledger is slow. */
+    private final AtomicInteger queued = new AtomicInteger();
     private final ReentrantLock flushing = new ReentrantLock();
     /** Marks written in one transaction at most. */
     static final int MARK_BATCH = 500;
@@ -656,12 +658,6 @@ public final class Reconcile implements ApplyNow {
                 backoff.remove(target);
                 succeeded();
                 telemetry.pushed(target.kind(), true);
-                if (pass == null) {
-                    events.changed(List.of(target));
-                } else {
-                    // watchers read the applied state: told once the pass's mark for it is written
-                    mark.written().thenRun(() -> events.changed(List.of(target)));
-                }
                 if (s.gone()) {
                     pushed.remove(target);
                     notified.remove(target);
@@ -694,7 +690,7 @@ public final class Reconcile implements ApplyNow {
      * recorded, as before).
      */
     private void record(Mark mark) {
-        marks.add(mark);
+        enqueue(mark);
         awaitWritten(mark);
     }
 
@@ -706,9 +702,9 @@ public final class Reconcile implements ApplyNow {
      * before the pass ends.
      */
     private void defer(Mark mark, FullPass pass) {
-        marks.add(mark);
+        enqueue(mark);
         pass.deferred().add(mark);
-        if (marks.size() >= DEFERRED_FLUSH && flushing.tryLock()) {
+        if (queued.get() >= DEFERRED_FLUSH && flushing.tryLock()) {
             try {
                 writeMarks();
             } finally {
@@ -760,6 +756,15 @@ public final class Reconcile implements ApplyNow {
         }
     }
 
+    private void enqueue(Mark mark) {
+        marks.add(mark);
+        queued.incrementAndGet();
+    }
+
+    /**
+     * Writes up to {@link #MARK_BATCH} queued marks in one transaction, then tells watchers of each target (they read
+     * the applied state, so only once its mark is written, and not when the write failed).
+     */
     private void writeMarks() {
         List<Mark> batch = new ArrayList<>();
         while (batch.size() < MARK_BATCH) {
@@ -767,6 +772,7 @@ public final class Reconcile implements ApplyNow {
             if (m == null) {
                 break;
             }
+            queued.decrementAndGet();
             batch.add(m); // (the loop before polled one mark past a full batch and dropped it)
         }
         if (batch.isEmpty()) {
@@ -785,10 +791,12 @@ public final class Reconcile implements ApplyNow {
                 }
                 return null;
             });
-            batch.forEach(m -> m.written().complete(null));
         } catch (RuntimeException e) {
             batch.forEach(m -> m.written().completeExceptionally(e));
+            return;
         }
+        batch.forEach(m -> m.written().complete(null));
+        batch.forEach(m -> events.changed(List.of(m.target())));
     }
 
     /** Pushes a desk; when its phone was sent check-sync for this revision, the instant just before, else null. */

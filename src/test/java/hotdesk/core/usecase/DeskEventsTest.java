@@ -75,6 +75,52 @@ class DeskEventsTest {
     }
 
     @Test
+    void a_push_is_told_once_its_mark_is_written_and_a_push_whose_mark_cannot_be_written_is_not() {
+        // a ledger whose write transactions are refused while set; watchers read the applied state it holds
+        java.util.concurrent.atomic.AtomicBoolean refuse = new java.util.concurrent.atomic.AtomicBoolean(true);
+        List<Boolean> markedWhenHeard = new ArrayList<>();
+        hotdesk.core.port.Ledger refusing = new hotdesk.core.port.Ledger() {
+            @Override
+            public <T> T transact(Work<T> work) {
+                if (refuse.get()) {
+                    throw new hotdesk.core.port.LedgerException("ledger gone for a moment", null);
+                }
+                return ledger.transact(work);
+            }
+
+            @Override
+            public <T> T read(Work<T> work) {
+                return ledger.read(work);
+            }
+        };
+        Reconcile pushing = new Reconcile(refusing, world.asterisk, world.asterisk, world.asterisk,
+                new Projections(PjsipProfile.defaults()), world.clock, NODE, Duration.ofSeconds(60), events);
+        // whether, as a watcher heard it, the ledger had every target it names marked applied at its current revision
+        events.subscribe(t -> markedWhenHeard.add(ledger.read(tx -> t.stream()
+                .allMatch(x -> Long.valueOf(tx.revision(x)).equals(tx.applied(NODE).get(x))))));
+
+        // a single apply and a full pass, both refused their marks
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> pushing.apply(List.of(Target.desk(desk(MAC)))))
+                .isInstanceOf(hotdesk.core.port.LedgerException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(pushing::runOnce)
+                .isInstanceOf(hotdesk.core.port.LedgerException.class);
+        assertThat(heard).as("nothing was marked, nothing told").isEmpty();
+
+        // the next full pass marks every target; then a login's own apply marks its desk and user
+        refuse.set(false);
+        pushing.runOnce();
+        assertThat(heard).containsExactly(Set.of(Target.desk(desk(MAC))), Set.of(Target.user(Extension.of("101"))),
+                Set.of(Target.user(Extension.of("102"))));
+        logIn.execute(desk(MAC), new LogIn.Pin(Extension.of("101"), "4711"), "agi:test");
+        assertThat(markedWhenHeard).as("the login's own event comes before its push").endsWith(false);
+        heard.clear();
+        markedWhenHeard.remove(markedWhenHeard.size() - 1);
+        pushing.apply(List.of(Target.desk(desk(MAC)), Target.user(Extension.of("101"))));
+        assertThat(heard).containsExactly(Set.of(Target.desk(desk(MAC))), Set.of(Target.user(Extension.of("101"))));
+        assertThat(markedWhenHeard).as("each heard once its mark was in the ledger").hasSize(5).containsOnly(true);
+    }
+
+    @Test
     void a_subscriber_that_throws_does_not_keep_the_others_from_hearing_and_unsubscribing_stops_it() {
         List<Set<Target>> second = new ArrayList<>();
         events.subscribe(t -> {
