@@ -12,7 +12,6 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
 
 /** {@code hotdesk status [--json]}. */
 @Command(name = "status", description = {"Every desk: idle or its occupant, since when, and whether Asterisk matches "
@@ -51,45 +50,50 @@ public final class StatusCommand implements Callable<Integer> {
             return 0;
         }
         long max = ctx.maxProvisions();
-        List<String> header = List.of("ENDPOINT", "LABEL", "STATE", "USER", "SINCE", "ELIN", "WARNINGS", "ASTERISK", "PHONE", "CONFIG");
-        Function<DeskStatus.Line, Map<String, Object>> object = StatusCommand::describe;
-        Function<DeskStatus.Line, List<String>> row = StatusCommand::row;
-        if (max > 0) {
-            // the provision counter is on: each desk's count as the ledger has it, out of the limit
-            Map<hotdesk.core.model.Mac, hotdesk.core.model.ProvisionCount> counts = ctx.devices().provisionCounts();
-            Function<DeskStatus.Line, Long> served = l ->
-                    counts.getOrDefault(l.device().mac(), hotdesk.core.model.ProvisionCount.NONE).served();
-            header = new java.util.ArrayList<>(header);
-            header.add("PROVISIONS");
-            object = l -> {
-                Map<String, Object> m = new java.util.LinkedHashMap<>(describe(l));
-                m.put("provisions", served.apply(l));
-                m.put("maxProvisions", max);
-                return m;
-            };
-            row = l -> {
-                List<String> r = new java.util.ArrayList<>(row(l));
-                r.add(served.apply(l) + "/" + max);
-                return r;
-            };
-        }
+        // the provision counter on: each desk's count as the ledger has it, out of the limit
+        Map<hotdesk.core.model.Mac, hotdesk.core.model.ProvisionCount> counts = max > 0 ? ctx.devices().provisionCounts() : null;
         // each line becomes its row (or JSON text) as it is read: 10,000 desks' records are never all alive at once
         if (json) {
-            Function<DeskStatus.Line, Map<String, Object>> chosen = object;
-            return Output.jsonArray(spec, status.lines(ctx.node(), l -> Output.json(chosen.apply(l))));
+            return Output.jsonArray(spec, status.lines(ctx.node(), l -> Output.json(object(l, counts, max))));
         }
-        Output.table(Output.out(spec), header, status.lines(ctx.node(), row));
+        List<String> header = new java.util.ArrayList<>(List.of("ENDPOINT", "LABEL", "STATE", "USER", "SINCE", "ELIN",
+                "WARNINGS", "ASTERISK", "PHONE", "CONFIG"));
+        if (counts != null) {
+            header.add("PROVISIONS");
+        }
+        Output.table(Output.out(spec), header, status.lines(ctx.node(), l -> row(l, counts, max)));
         printSecurity(status, status.security(), false);
         return 0;
     }
 
-    /** One desk line as a row of the table. */
-    private static List<String> row(DeskStatus.Line l) {
-        return List.of(l.line().endpointId(), l.device().label(), l.state(),
+    /** How many times the desk's file was served, as the ledger counts it. */
+    private static long served(DeskStatus.Line l, Map<hotdesk.core.model.Mac, hotdesk.core.model.ProvisionCount> counts) {
+        return counts.getOrDefault(l.device().mac(), hotdesk.core.model.ProvisionCount.NONE).served();
+    }
+
+    /** One desk line as a JSON object; with {@code counts} (the provision counter on), its count and the limit too. */
+    private static Map<String, Object> object(DeskStatus.Line l, Map<hotdesk.core.model.Mac, hotdesk.core.model.ProvisionCount> counts,
+                                              long max) {
+        Map<String, Object> m = describe(l);
+        if (counts != null) {
+            m.put("provisions", served(l, counts));
+            m.put("maxProvisions", max);
+        }
+        return m;
+    }
+
+    /** One desk line as a row of the table; with {@code counts} (the provision counter on), its count out of the limit. */
+    private static List<String> row(DeskStatus.Line l, Map<hotdesk.core.model.Mac, hotdesk.core.model.ProvisionCount> counts,
+                                    long max) {
+        List<String> r = new java.util.ArrayList<>(List.of(l.line().endpointId(), l.device().label(), l.state(),
                 l.occupant().map(u -> u.extension() + " " + u.name()).orElse("-"),
                 l.occupancy().map(o -> o.since().toString()).orElse("-"),
                 elin(l.located()), warnings(l),
-                applied(l), phone(l), config(l));
+                applied(l), phone(l), config(l)));
+        if (counts != null) {
+            r.add(served(l, counts) + "/" + max);
+        }
+        return r;
     }
 
     private void printSecurity(DeskStatus status, DeskStatus.Security sec, boolean always) {

@@ -51,15 +51,20 @@ class ResetProvisionsCommandTest {
         String list = run("device", "list").out();
         String status = run("status").out();
         String json = run("device", "list", "--json").out();
+        String statusJson = run("status", "--json").out();
         settings.put("provisioning.max-provisions", "0");
         String listOff = run("device", "list").out();
         String statusOff = run("status").out();
+        String statusJsonOff = run("status", "--json").out();
 
         assertThat(list).containsPattern("OVERRIDES +PROVISIONS").contains("PROVISIONS").contains("20/20").contains("7/20");
         assertThat(status).contains("PROVISIONS").contains("20/20").contains("7/20");
         assertThat(json).contains("\"provisions\"").contains("\"maxProvisions\"");
         assertThat(listOff).doesNotContain("PROVISIONS").doesNotContain("/20");
         assertThat(statusOff).doesNotContain("PROVISIONS");
+        assertThat(statusJson).startsWith("[{").contains("\"provisions\":20,\"maxProvisions\":20")
+                .contains("\"provisions\":7,\"maxProvisions\":20");
+        assertThat(statusJsonOff).startsWith("[{").doesNotContain("\"provisions\"").doesNotContain("\"maxProvisions\"");
     }
 
     @Test
