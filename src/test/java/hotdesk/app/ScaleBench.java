@@ -365,13 +365,17 @@ public final class ScaleBench {
     /** User + system CPU seconds of a process so far, from /proc (clock ticks of 1/100 s); -1 where unreadable. */
     static double cpuSeconds(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            // fields 14 and 15 of stat(5), counted from the state (field 3) here
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+            return statCpuSeconds(Files.readString(Path.of("/proc/" + pid + "/stat")));
         } catch (IOException | RuntimeException e) {
             return -1;
         }
+    }
+
+    /** User + system CPU seconds in a /proc stat line (of a process or a thread), in clock ticks of 1/100 s. */
+    private static double statCpuSeconds(String stat) {
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // fields 14 and 15 of stat(5), counted from the state (field 3) here
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
     }
 
     /**
@@ -386,8 +390,7 @@ public final class ScaleBench {
                 try {
                     String stat = Files.readString(t.resolve("stat"));
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("-?[0-9]+$", "");
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    out.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0, Double::sum);
+                    out.merge(name, statCpuSeconds(stat), Double::sum);
                 } catch (IOException | RuntimeException gone) {
                     // the thread ended meanwhile
                 }
