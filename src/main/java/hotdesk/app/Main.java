@@ -108,17 +108,29 @@ public final class Main {
     }
 
     /**
-     * Runs one of {@link AdminSocket#ALLOWED} in {@code serve} on its own {@code services} (its ledger, its settings), as
-     * {@link #run} would in a process of its own; the services stay open.
+     * What {@code serve}'s admin socket runs: one of {@link AdminSocket#ALLOWED} on serve's own {@code services} (its
+     * ledger, its settings), as {@link #run} would in a process of its own; the services stay open. The command model
+     * is built at the first request and kept: building it anew for every request cost a {@code status} its reflection
+     * and kept the compiler busy (BENCHMARKS.md, "CLI at scale"). Picocli sets every option back to its initial value
+     * before it parses, and the socket runs one request at a time (this runner is synchronized all the same).
      */
-    static int runInServe(Services services, String[] args, PrintWriter out, PrintWriter err) {
-        Main main = new Main(Map.of());
-        CommandLine cmd = new CommandLine(main, new Factory(main, services));
-        cmd.setOut(out);
-        cmd.setErr(err);
-        applyExitCodeHelp(cmd);
-        cmd.setExecutionExceptionHandler((ex, line, parsed) -> handle(ex, line.getErr()));
-        return cmd.execute(args);
+    static AdminSocket.Runner inServe(Services services) {
+        return new AdminSocket.Runner() {
+            private CommandLine cmd;
+
+            @Override
+            public synchronized int run(String[] args, PrintWriter out, PrintWriter err) {
+                if (cmd == null) {
+                    Main main = new Main(Map.of());
+                    cmd = new CommandLine(main, new Factory(main, services));
+                    applyExitCodeHelp(cmd);
+                    cmd.setExecutionExceptionHandler((ex, line, parsed) -> handle(ex, line.getErr()));
+                }
+                cmd.setOut(out);
+                cmd.setErr(err);
+                return cmd.execute(args);
+            }
+        };
     }
 
     /** Runs one command line and returns its exit code; output and errors go to the given writers. */

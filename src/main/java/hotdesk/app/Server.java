@@ -470,7 +470,7 @@ public final class Server implements AutoCloseable {
             if (socketPath.isPresent()) {
                 try {
                     open.push(AdminSocket.open(socketPath.get(), AdminSocket.fingerprint(c),
-                            (args, out, err) -> Main.runInServe(services, args, out, err)));
+                            Main.inServe(services)));
                 } catch (java.io.IOException e) {
                     throw new IllegalStateException("admin.socket: cannot listen on " + socketPath.get() + ": " + e.getMessage()
                             + " (set admin.socket to another path, or off)", e);

@@ -70,9 +70,10 @@ class AdminSocketTest {
         Config c = Config.load(null, env, Map.of());
         services = new Services(() -> c);
         services.ledger();
+        AdminSocket.Runner runner = Main.inServe(services);
         socket = AdminSocket.open(AdminSocket.where(c).orElseThrow(), AdminSocket.fingerprint(c), (args, out, err) -> {
             served.incrementAndGet();
-            return Main.runInServe(services, args, out, err);
+            return runner.run(args, out, err);
         });
         return socket;
     }
@@ -100,6 +101,23 @@ class AdminSocketTest {
         assertThat(served).hasValue(AdminSocket.ALLOWED.size());
         assertThat(inProcess("status").out()).contains("hd-0015651234ab").contains("Desk 2");
         assertThat(inProcess("user", "list").out()).contains("Alice Example");
+    }
+
+    @Test
+    void serve_keeps_one_command_model_and_no_option_of_one_request_carries_over_to_the_next() throws Exception {
+        serve();
+
+        List<List<String>> requests = List.of(List.of("status", "--json"), List.of("status"), List.of("device", "list", "--json"),
+                List.of("device", "list"), List.of("user", "list", "--json"), List.of("user", "list"), List.of("status", "--json"),
+                List.of("status"));
+        for (List<String> request : requests) {
+            CliRun own = inProcess(request.toArray(String[]::new));
+            AdminSocket.Answer answer = Main.askServe(request.toArray(String[]::new), env).orElseThrow();
+
+            assertThat(new String(answer.out(), StandardCharsets.UTF_8)).as(String.join(" ", request)).isEqualTo(own.out());
+            assertThat(answer.code()).isEqualTo(own.code());
+        }
+        assertThat(served).hasValue(requests.size());
     }
 
     @Test
