@@ -181,6 +181,7 @@ public final class Database implements AutoCloseable {
                 Database db = openOnce(settings, appUrl, credentials.appPassword());
                 try {
                     H2Embedded.privateFiles(settings);
+                    H2Embedded.keepNoResults(settings, credentials, shown);
                 } catch (RuntimeException e) {
                     db.close();
                     throw e;

@@ -86,6 +86,45 @@ class H2EmbeddedTest {
     }
 
     @Test
+    void the_open_ledger_keeps_no_query_results_for_the_next_run_of_the_same_query() throws Exception {
+        Path ledgerDir = dir.resolve("ledger");
+        DatabaseSettings settings = DatabaseSettings.embedded(ledgerDir);
+        try (Database db = Database.open(settings)) {
+            db.ledger().read(LedgerTx::latestRevision);
+            // a second session of the app user in this process shares the database hotdesk opened
+            try (Connection c = DriverManager.getConnection(settings.url() + ";IFEXISTS=TRUE", DatabaseSettings.H2_APP_USER,
+                    H2Embedded.prepare(settings).appPassword())) {
+                org.h2.engine.Session session = c.unwrap(org.h2.jdbc.JdbcConnection.class).getSession();
+                assertThat(session).isInstanceOf(org.h2.engine.SessionLocal.class);
+                assertThat(((org.h2.engine.SessionLocal) session).getDatabase().getOptimizeReuseResults())
+                        .as("H2 keeps every cached query's last result (OPTIMIZE_REUSE_RESULTS)").isFalse();
+            }
+        }
+    }
+
+    @Test
+    void a_ledger_whose_admin_refuses_the_setting_still_opens_and_says_why_in_a_warning_without_the_password() throws Exception {
+        Path ledgerDir = dir.resolve("ledger");
+        DatabaseSettings settings = DatabaseSettings.embedded(ledgerDir);
+        try (Database db = Database.open(settings)) {
+            db.ledger().transact(tx -> {
+                tx.insertUser(user("101"));
+                return null;
+            });
+        }
+        // the admin's password in the file no longer matches the ledger's; the app user's still does
+        Path file = ledgerDir.resolve("hotdesk.credentials");
+        String wrong = "not-the-admin-password-" + System.nanoTime();
+        Files.writeString(file, Files.readString(file).replaceAll("(?m)^admin\\.password=.*$", "admin.password=" + wrong));
+
+        try (LogCapture logs = LogCapture.of(H2Embedded.class.getName()); Database db = Database.open(settings)) {
+            assertThat(db.ledger().read(LedgerTx::users)).containsExactly(user("101"));
+            assertThat(logs.messages()).anySatisfy(m -> assertThat(m).contains("could not stop H2 keeping query results"));
+            assertThat(String.join("\n", logs.messages())).doesNotContain(wrong);
+        }
+    }
+
+    @Test
     void loose_modes_of_the_ledger_directory_and_files_are_corrected_on_open_with_a_warning() throws Exception {
         assumePosix(dir);
         Path ledgerDir = dir.resolve("ledger");
