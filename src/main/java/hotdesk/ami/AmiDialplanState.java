@@ -121,6 +121,6 @@ final class AmiDialplanState implements DialplanState {
             throw actions.refused(get, check);
         }
         throw new PbxException("AMI " + what + " → Error: " + AmiText.shown(answer.getOrEmpty("Message"))
-                + ", and the key is still there (" + where + ")", true);
+                + ", and the key is still there (" + where + ")", true, true);
     }
 }

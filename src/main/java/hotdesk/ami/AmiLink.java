@@ -407,7 +407,7 @@ public final class AmiLink implements AutoCloseable {
                 hint = " — the endpoint may not be pushed yet; it is retried after the next push";
             }
             return new PbxException("AMI " + what + " → " + shown(answer.getOrEmpty("Response")) + ": " + message + hint
-                    + " (" + where + ")", retryable);
+                    + " (" + where + ")", retryable, true);
         }
     }
 

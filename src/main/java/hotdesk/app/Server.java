@@ -757,7 +757,8 @@ public final class Server implements AutoCloseable {
                     lastCaughtUp = services.clock().instant();
                 }
                 if (pass.applied() > 0 || pass.failed() > 0) {
-                    LOG.info("reconcile pass: {} applied, {} failed, {} waiting to retry", pass.applied(), pass.failed(), pass.skipped());
+                    LOG.info("reconcile pass: {} applied, {} failed, {} waiting to retry{}", pass.applied(), pass.failed(), pass.skipped(),
+                            pass.untried() == 0 ? "" : ", " + pass.untried() + " not tried (Asterisk unreachable; tried next pass)");
                 }
             }
         } catch (RuntimeException e) {

@@ -22,6 +22,12 @@ public final class AriException extends PbxException {
         this.status = status;
     }
 
+    /** No HTTP answer at all (refused, timed out, interrupted); an HTTP error status is Asterisk answering. */
+    @Override
+    public boolean unanswered() {
+        return status == 0 && retryable();
+    }
+
     /** HTTP status Asterisk answered, 0 when there was no answer. */
     public int status() {
         return status;

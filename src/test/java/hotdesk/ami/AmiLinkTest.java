@@ -105,6 +105,7 @@ class AmiLinkTest {
             assertThatThrownBy(() -> link.phoneResync().checkSync("hd-0015651234ab", "yealink"))
                     .isInstanceOfSatisfying(PbxException.class, e -> {
                         assertThat(e.retryable()).isTrue();
+                        assertThat(e.unanswered()).isTrue();
                         assertThat(e.getMessage()).startsWith("AMI PJSIPNotify hd-0015651234ab → not connected to 127.0.0.1:" + ami.port());
                     });
             assertThatThrownBy(() -> link.dialplanState().put(Map.of("desk/hd-1/occupant", "101")))
@@ -229,6 +230,7 @@ class AmiLinkTest {
         assertThatThrownBy(() -> link.phoneResync().checkSync("hd-00156599cccc", "yealink"))
                 .isInstanceOfSatisfying(PbxException.class, e -> {
                     assertThat(e.retryable()).isTrue();
+                    assertThat(e.unanswered()).as("Asterisk answered: this endpoint's own error").isFalse();
                     assertThat(e.getMessage()).startsWith("AMI PJSIPNotify hd-00156599cccc → Error: Unable to retrieve endpoint"
                             + " hd-00156599cccc — the endpoint may not be pushed yet");
                 });

@@ -155,6 +155,7 @@ class AriClientTest {
                 .isInstanceOfSatisfying(AriException.class, e -> {
                     assertThat(e.status()).isEqualTo(500);
                     assertThat(e.retryable()).isTrue();
+                    assertThat(e.unanswered()).as("Asterisk answered: a failure of this object's own").isFalse();
                     assertThat(e.getMessage()).contains(": Allocation failed", "set_var", "delete it and push again");
                 });
     }
@@ -166,6 +167,7 @@ class AriClientTest {
         assertThatThrownBy(client::asteriskVersion).isInstanceOfSatisfying(AriException.class, e -> {
             assertThat(e.status()).isZero();
             assertThat(e.retryable()).isTrue();
+            assertThat(e.unanswered()).isTrue();
             assertThat(e.getMessage()).startsWith("ARI GET /ari/asterisk/info → no answer after ")
                     .contains("connection refused", "127.0.0.1:" + ari.port());
         });
@@ -182,6 +184,7 @@ class AriClientTest {
                 .isInstanceOfSatisfying(AriException.class, e -> {
                     assertThat(e.status()).isZero();
                     assertThat(e.retryable()).isTrue();
+                    assertThat(e.unanswered()).isTrue();
                     assertThat(e.getMessage()).contains("ARI PUT /ari/asterisk/config/dynamic/res_pjsip/aor/a1", "timed out");
                 });
     }

@@ -106,13 +106,15 @@ class ReconcileTest {
         assertThat(ownPushes).containsExactly(List.of("auth/" + desk(MAC) + "-auth", "endpoint/" + desk(MAC)),
                 List.of("auth/101-auth", "endpoint/101"));
 
-        // Asterisk down at the next full pass: one AOR tried, then each target's own push finds out
+        // Asterisk down at the next full pass: one AOR tried, then the first target's own push finds out and the pass
+        // pushes no further: the user is left untried, without a failure, and is due again at once
         aorPushes.clear();
         world.asterisk.down(true);
         reconcile.asteriskRestarted();
         Reconcile.Pass pass = reconcile.runOnce();
         assertThat(aorPushes).hasSize(1);
-        assertThat(pass.failed()).isEqualTo(2);
+        assertThat(pass).isEqualTo(new Reconcile.Pass(0, 1, 0, 1));
+        assertThat(reconcile.idle()).as("the untried user is due").isFalse();
     }
 
     @Test
@@ -323,16 +325,58 @@ class ReconcileTest {
         });
 
         world.clock.advance(Duration.ofSeconds(1));
-        assertThat(world.reconcile.runOnce().failed()).isEqualTo(2);
+        // the desk's retry finds Asterisk unreachable: the pass stops there, the user is left untried (no failure of its own)
+        assertThat(world.reconcile.runOnce()).isEqualTo(new Reconcile.Pass(0, 1, 0, 1));
         world.asterisk.down(false);
         world.clock.advance(Duration.ofMillis(1500));
-        assertThat(world.reconcile.runOnce().skipped()).isEqualTo(2);
+        // the untried user goes at once; the desk waits out its backoff (2 s now)
+        assertThat(world.reconcile.runOnce()).isEqualTo(new Reconcile.Pass(1, 0, 1));
         world.clock.advance(Duration.ofMillis(600));
-        assertThat(world.reconcile.runOnce()).isEqualTo(new Reconcile.Pass(2, 0, 0));
+        assertThat(world.reconcile.runOnce()).isEqualTo(new Reconcile.Pass(1, 0, 0));
         assertThat(world.status.lines(NODE)).singleElement().satisfies(l -> {
             assertThat(l.inSync()).isTrue();
             assertThat(l.lastError()).isEmpty();
         });
+    }
+
+    @Test
+    void asterisk_giving_no_answer_ends_a_pass_at_the_first_push_that_finds_it_so_and_a_refusal_does_not() {
+        for (String mac : List.of("0015651234c1", "0015651234c2", "0015651234c3", "0015651234c4")) {
+            world.device(mac);
+        }
+        world.asterisk.down(true);
+
+        // five desks and one user: the first push finds Asterisk away, the other five are not tried (no failure, no
+        // warning, no ledger write of their own) and are due again at once
+        Reconcile.Pass pass = world.reconcile.runOnce();
+        assertThat(pass).isEqualTo(new Reconcile.Pass(0, 1, 0, 5));
+        assertThat(world.status.lines(NODE)).hasSize(5).filteredOn(l -> l.lastError().isPresent()).hasSize(1);
+        assertThat(world.reconcile.idle()).isFalse();
+
+        // Asterisk back: the five go at once (the failed desk waits out its second of backoff), then the desk
+        world.asterisk.down(false);
+        assertThat(world.reconcile.runOnce()).isEqualTo(new Reconcile.Pass(5, 0, 1));
+        assertThat(world.reconcile.runOnce()).isEqualTo(new Reconcile.Pass(1, 0, 0));
+        assertThat(world.reconcile.idle()).isTrue();
+
+        // a push Asterisk answers with a refusal of its own says nothing about the others: the pass goes on
+        Pbx refusing = new Pbx() {
+            @Override
+            public void push(List<PjsipObject> objects) {
+                if (objects.stream().anyMatch(o -> o.id().equals(desk(MAC)))) {
+                    throw new PbxException("ARI PUT endpoint/" + desk(MAC) + " → 400", false);
+                }
+                world.asterisk.push(objects);
+            }
+
+            @Override
+            public void remove(List<PjsipObject.Type> types, List<String> ids) {
+                world.asterisk.remove(types, ids);
+            }
+        };
+        Reconcile other = new Reconcile(ledger, refusing, world.asterisk, world.asterisk,
+                new Projections(PjsipProfile.defaults()), world.clock, "other-node", Duration.ofSeconds(60));
+        assertThat(other.runOnce()).isEqualTo(new Reconcile.Pass(5, 1, 0, 0));
     }
 
     @Test
@@ -343,13 +387,16 @@ class ReconcileTest {
         world.pinLogin(MAC, "101", "4711"); // pushed during the outage: desk and user fail
         for (int i = 0; i < 4; i++) {
             world.clock.advance(Duration.ofSeconds(30));
-            assertThat(world.reconcile.runOnce().failed()).isEqualTo(2); // backoff 2, 4, 8, then 16 s
+            // the desk's retry finds Asterisk away (backoff 2, 4, 8, then 16 s): the pass stops, the user is left untried
+            assertThat(world.reconcile.runOnce()).isEqualTo(new Reconcile.Pass(0, 1, 0, 1));
         }
         world.asterisk.down(false);
         world.clock.advance(Duration.ofSeconds(1));
-        assertThat(world.reconcile.runOnce().skipped()).as("still backing off, nothing proved Asterisk is back").isEqualTo(2);
+        // the untried user goes at once and proves Asterisk is back: the desk, 15 s short of its backoff, is due now
+        assertThat(world.reconcile.runOnce()).isEqualTo(new Reconcile.Pass(1, 0, 1));
+        assertThat(world.reconcile.runOnce()).isEqualTo(new Reconcile.Pass(1, 0, 0));
 
-        // a change pushed now succeeds: Asterisk answers again
+        // a change pushed now goes through as well
         world.device("0015651234cd");
         world.reconcile.runOnce();
         world.reconcile.runOnce();
