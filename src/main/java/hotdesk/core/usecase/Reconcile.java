@@ -637,6 +637,9 @@ public final class Reconcile implements ApplyNow {
         return all;
     }
 
+    /** How one target's push ended: applied, failed (refused, or an error of its own), or Asterisk gave no answer. */
+    private enum Outcome { APPLIED, FAILED, UNANSWERED }
+
     /**
      * @param notifyPhone the caller knows the desk changed: tell its phone
      * @param force       push even when this instance pushed the snapshot's revision already (a full
@@ -646,9 +649,6 @@ public final class Reconcile implements ApplyNow {
      * @param aorAt       the revision at which this pass pushed the target's AOR already, -1 for none
      * @param pass        what a full pass read of Asterisk, null for any other push
      */
-    /** How one target's push ended: applied, failed (refused, or an error of its own), or Asterisk gave no answer. */
-    private enum Outcome { APPLIED, FAILED, UNANSWERED }
-
     private Outcome applyOne(Target target, boolean notifyPhone, boolean force, long planned, long aorAt, FullPass pass) {
         ReentrantLock lock = locks.computeIfAbsent(target, k -> new ReentrantLock());
         lock.lock();
