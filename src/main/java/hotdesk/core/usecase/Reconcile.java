@@ -979,7 +979,7 @@ public final class Reconcile implements ApplyNow {
         Instant now = clock.instant();
         backoff.put(target, new Backoff(revision, failures, now.plus(wait), same ? prev.since() : now, retryable));
         lastFailure = now;
-        if (e instanceof PbxException p && p.retryable()) {
+        if (e instanceof PbxException p && p.unanswered()) {
             answering = false; // Asterisk itself did not answer; a value it refuses says nothing about the others
         }
         String message = e.getMessage();

@@ -897,6 +897,10 @@ class ReconcileTest {
         // Asterisk lacks the ACL: the desk is pushed all the same (its login applies, emergency calls work), naming
         // none, and counts as failed with what to do
         assertThat(r.runOnce()).isEqualTo(new Reconcile.Pass(1, 1, 0));
+        // the desk alone (no other push succeeding after it): Asterisk answered, the ACL is this desk's own matter, so
+        // logins still answer OK rather than "your phone follows once Asterisk is back"
+        assertThat(r.apply(List.of(hotdesk.core.model.Target.desk(desk(MAC))))).isFalse();
+        assertThat(r.keepingUp()).isTrue();
         assertThat(world.asterisk.endpoint(desk(MAC))).containsEntry("context", "hotdesk-idle").doesNotContainKey("acl");
         assertThat(world.status.lines(NODE)).singleElement().satisfies(l -> assertThat(l.lastError()).hasValueSatisfying(
                 e -> assertThat(e).contains("no ACL 'hotdesk-default'", "provisioning.allowed-networks", "acl_hotdesk.conf",
