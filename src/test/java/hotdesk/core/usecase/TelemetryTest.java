@@ -81,9 +81,11 @@ class TelemetryTest {
                 new Projections(PjsipProfile.defaults()), world.clock, NODE, Duration.ofSeconds(60), DeskEvents.none(),
                 recording);
 
-        // when Asterisk is down, then up
+        // when Asterisk is down (a pass stops at the desk's failed push, so the user is pushed on its own, as a
+        // login's apply does), then up
         world.asterisk.down(true);
         reconcile.runOnce();
+        reconcile.apply(java.util.List.of(hotdesk.core.model.Target.user(hotdesk.core.model.Extension.of("101"))));
         world.asterisk.down(false);
         world.clock.advance(Duration.ofMinutes(2));
         reconcile.runOnce();
