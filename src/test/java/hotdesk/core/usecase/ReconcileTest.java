@@ -339,6 +339,25 @@ class ReconcileTest {
         });
     }
 
+    /** The test's Asterisk, except that a push naming desk MAC's line throws what {@code refusal} gives (none while null). */
+    private Pbx refusingDesk(java.util.function.Supplier<PbxException> refusal) {
+        return new Pbx() {
+            @Override
+            public void push(List<PjsipObject> objects) {
+                PbxException e = refusal.get();
+                if (e != null && objects.stream().anyMatch(o -> o.id().equals(desk(MAC)))) {
+                    throw e;
+                }
+                world.asterisk.push(objects);
+            }
+
+            @Override
+            public void remove(List<PjsipObject.Type> types, List<String> ids) {
+                world.asterisk.remove(types, ids);
+            }
+        };
+    }
+
     @Test
     void asterisk_giving_no_answer_ends_a_pass_at_the_first_push_that_finds_it_so_and_a_refusal_does_not() {
         for (String mac : List.of("0015651234c1", "0015651234c2", "0015651234c3", "0015651234c4")) {
@@ -360,20 +379,7 @@ class ReconcileTest {
         assertThat(world.reconcile.idle()).isTrue();
 
         // a push Asterisk answers with a refusal of its own says nothing about the others: the pass goes on
-        Pbx refusing = new Pbx() {
-            @Override
-            public void push(List<PjsipObject> objects) {
-                if (objects.stream().anyMatch(o -> o.id().equals(desk(MAC)))) {
-                    throw new PbxException("ARI PUT endpoint/" + desk(MAC) + " → 400", false);
-                }
-                world.asterisk.push(objects);
-            }
-
-            @Override
-            public void remove(List<PjsipObject.Type> types, List<String> ids) {
-                world.asterisk.remove(types, ids);
-            }
-        };
+        Pbx refusing = refusingDesk(() -> new PbxException("ARI PUT endpoint/" + desk(MAC) + " → 400", false));
         Reconcile other = new Reconcile(ledger, refusing, world.asterisk, world.asterisk,
                 new Projections(PjsipProfile.defaults()), world.clock, "other-node", Duration.ofSeconds(60));
         assertThat(other.runOnce()).isEqualTo(new Reconcile.Pass(5, 1, 0, 0));
@@ -779,20 +785,7 @@ class ReconcileTest {
     @Test
     void a_target_that_keeps_failing_on_its_own_is_not_hurried_by_other_targets_succeeding() {
         AtomicBoolean refuseDesk = new AtomicBoolean();
-        Pbx picky = new Pbx() {
-            @Override
-            public void push(List<PjsipObject> objects) {
-                if (refuseDesk.get() && objects.stream().anyMatch(o -> o.id().equals(desk(MAC)))) {
-                    throw new PbxException("ARI PUT endpoint/" + desk(MAC) + " → 500", true);
-                }
-                world.asterisk.push(objects);
-            }
-
-            @Override
-            public void remove(List<PjsipObject.Type> types, List<String> ids) {
-                world.asterisk.remove(types, ids);
-            }
-        };
+        Pbx picky = refusingDesk(() -> refuseDesk.get() ? new PbxException("ARI PUT endpoint/" + desk(MAC) + " → 500", true) : null);
         Reconcile reconcile = new Reconcile(ledger, picky, world.asterisk, world.asterisk,
                 new Projections(PjsipProfile.defaults()), world.clock, NODE, Duration.ofSeconds(60));
         reconcile.runOnce();
