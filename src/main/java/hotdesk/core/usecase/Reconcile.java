@@ -531,8 +531,8 @@ public final class Reconcile implements ApplyNow {
      * endpoints. Records the revision it was pushed for in {@code ready}; the target's own push then leaves the AOR
      * out while its revision is still that one (AORs are the same for a target's whole life: a changed revision
      * pushes it again all the same). A gone target and a disabled user (both removed by their own push) get nothing
-     * here, an id the projection refuses neither (reported by the target's own push); after one failure for a passing
-     * reason (Asterisk unreachable) no further AOR is tried: the targets' own pushes find out and back off. The AOR
+     * here, an id the projection refuses neither (reported by the target's own push); after one push Asterisk gave no
+     * answer to (unreachable, timing out) no further AOR is tried: the targets' own pushes find out and back off. The AOR
      * depends on nothing but the target's id, so this reads nothing: {@code revision} is the target's revision as the
      * pass's plan read it, -1 where the plan found it not there (at 10,000 desks the whole snapshot read here, and read
      * again by the target's own push right after, was about a quarter of serve's CPU in the pass). A target changed
@@ -552,8 +552,8 @@ public final class Reconcile implements ApplyNow {
                 write(target, List.of(aor), pass);
                 ready.put(target, revision);
             } catch (PbxException e) {
-                if (e.retryable()) {
-                    unreachable.set(true);
+                if (e.unanswered()) {
+                    unreachable.set(true); // an AOR Asterisk refused says nothing about the others
                 }
             } catch (IllegalArgumentException e) {
                 // the target's own push reports it

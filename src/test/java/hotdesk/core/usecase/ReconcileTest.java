@@ -118,6 +118,19 @@ class ReconcileTest {
     }
 
     @Test
+    void an_aor_asterisk_refuses_does_not_stop_the_other_aors_of_a_full_pass() {
+        // the desk's objects refused with an answer of Asterisk's own (retryable, as a 500 is)
+        Reconcile reconcile = new Reconcile(ledger, refusingDesk(() -> new PbxException("ARI PUT aor/" + desk(MAC) + " → 500", true, true)),
+                world.asterisk, world.asterisk, new Projections(PjsipProfile.defaults()), world.clock, NODE, Duration.ofSeconds(60));
+
+        assertThat(reconcile.runOnce()).isEqualTo(new Reconcile.Pass(1, 1, 0, 0));
+
+        // the user's AOR went in the AOR step, before its own auth and endpoint (its own push leaves the AOR out)
+        assertThat(world.asterisk.operations()).filteredOn(op -> op.endsWith("/101") || op.endsWith("/101-auth"))
+                .containsExactly("PUT aor/101", "PUT auth/101-auth", "PUT endpoint/101");
+    }
+
+    @Test
     void a_second_pass_with_nothing_changed_pushes_nothing() {
         world.reconcile.runOnce();
         world.asterisk.clearLog();
