@@ -47,7 +47,7 @@ public final class FetchBench {
         int desks = Integer.parseInt(args[1]);
         int port = Integer.parseInt(args[2]);
         Files.createDirectories(dir.resolve("www/provision"));
-        Database database = Database.open(DatabaseSettings.h2(dir.resolve("ledger")));
+        Database database = Database.open(DatabaseSettings.h2(dir.resolve("ledger").resolve("hotdesk"))); // a directory of its own (H2Embedded)
         Ledger ledger = database.ledger();
         List<Mac> macs = addDesks(ledger, desks);
 
