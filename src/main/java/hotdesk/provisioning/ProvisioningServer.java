@@ -80,9 +80,9 @@ import java.util.regex.Pattern;
  * {@link ProvisionDesk#answerAuthenticated} against the hash kept with the desk's view, and a file served
  * to an authenticated phone carries its credentials back ({@code $provisioningLogin}).
  *
- * <p>Rendered files are cached per desk ({@link RenderedFiles}) behind every one of these checks, and
- * used again only while the template and everything the profile computed from the ledger are equal;
- * compiled templates are cached by {@link TemplateRenderer}. So a storm of fetches reads the ledger
+ * <p>The file last served to each desk is kept ({@link #served}) behind every one of these checks, and
+ * sent again only while the desk's view from the ledger, the template and the clock-dependent part of
+ * the profile are the same; compiled templates are cached by {@link TemplateRenderer}. So a storm of fetches reads the ledger
  * (a snapshot, no write lock) but does no template work, and writes nothing on the request path: the
  * fetch and its audit line go to the {@link hotdesk.core.usecase.FetchJournal}.
  *
@@ -139,7 +139,6 @@ public final class ProvisioningServer implements AutoCloseable {
     /** Each vendor's Content-Type header, made once. */
     private final Map<String, HttpField> contentTypes;
     private final TemplateRenderer renderer;
-    private final RenderedFiles rendered = new RenderedFiles();
     private final RefusalLimiter limiter;
     /** Files served per desk and per address in the clock minute (the same counting as refusals). */
     private final RefusalLimiter deskFetches;
@@ -152,9 +151,10 @@ public final class ProvisioningServer implements AutoCloseable {
      * they are; after that they are sent again once the template is still the same version (looked up
      * again only when a user template directory is configured: bundled templates cannot change while
      * hotdesk runs) and the profile's {@link VendorProfile#clockDependent clock-dependent part} is
-     * equal. Otherwise the model is computed and compared with {@link RenderedFiles} as before. So a
-     * template edit is seen within a second, as the renderer promises, and a storm of fetches of many
-     * desks computes no model.
+     * equal. Otherwise the file is rendered again. {@link ProvisionDesk} hands out the same view instance
+     * while nothing of the desk changed, a change elsewhere in the ledger notwithstanding. So a template
+     * edit is seen within a second, as the renderer promises, and a storm of fetches of many desks
+     * computes no model. At most {@link ProvisionDesk#MAX_VIEWS} desks are kept.
      */
     private final ConcurrentHashMap<Mac, Served> served = new ConcurrentHashMap<>();
     private final Telemetry telemetry;
@@ -165,11 +165,23 @@ public final class ProvisioningServer implements AutoCloseable {
     private Server jetty;
     private ServerConnector connector;
 
-    /** The bytes last served for a desk, the view they were made from, and until when they may be sent as they are. */
-    private record Served(DeskView view, TemplateRenderer.TemplateVersion version, Object clockPart, byte[] body,
-                          long checkedAt, hotdesk.core.model.ServedFile record) {
+    /**
+     * The bytes last served for a desk, the view they were made from, and until when they may be sent as they
+     * are; {@code record} is what was journaled for them, with its digests only (null when it could not be made).
+     */
+    private record Served(DeskView view, TemplateRenderer.TemplateVersion version, Object clockPart, byte[] packed,
+                          int length, long checkedAt, hotdesk.core.model.ServedFile record) {
+        Served(DeskView view, TemplateRenderer.TemplateVersion version, Object clockPart, byte[] body, long checkedAt,
+               hotdesk.core.model.ServedFile record) {
+            this(view, version, clockPart, PackedBody.pack(body), body.length, checkedAt, record);
+        }
+
         Served checked(long at) {
-            return new Served(view, version, clockPart, body, at, record);
+            return new Served(view, version, clockPart, packed, length, at, record);
+        }
+
+        byte[] body() {
+            return PackedBody.unpack(packed, length);
         }
     }
 
@@ -526,33 +538,30 @@ public final class ProvisioningServer implements AutoCloseable {
         HttpField type = contentTypes.get(vendor);
         long now = clock.millis();
         Served last = served.get(mac);
-        if (last != null && last.view() == desk && stillGood(last, desk, mac, now)) {
+        if (last != null && last.view() == desk && sameName(last, file) && stillGood(last, desk, mac, now)) {
             journalServed(last.record(), file, now);
             telemetry.fetched("served");
             respond(response, callback, 200, last.body(), type);
             return;
         }
         byte[] body;
-        Map<String, Object> model;
         Object clockPart;
         TemplateRenderer.TemplateVersion version;
+        boolean unchanged; // the same bytes as last served to this desk
         try {
             Instant at = clock.instant();
             ProvisioningSettings deskSettings = settings.forDesk(desk);
-            model = withLogin(profile.model(desk, deskSettings, at), mac, password);
+            Map<String, Object> model = withLogin(profile.model(desk, deskSettings, at), mac, password);
             clockPart = clockPart(profile, deskSettings, at);
-            version = renderer.resolve(profile.vendor(), desk.device().model(), mac,
-                    profile.fileKind());
-            body = rendered.get(mac, version, model);
-            if (body == null) {
-                TemplateRenderer.Rendered r = renderer.renderVersioned(profile.vendor(), desk.device().model(), mac,
-                        profile.fileKind(), model);
-                body = r.text().getBytes(StandardCharsets.UTF_8);
-                rendered.put(mac, r.version(), model, body);
-                version = r.version();
-                log.info("provisioned {} to {} ({} bytes, rendered from {})", mac, ip, body.length, r.version().name());
-            } else {
+            TemplateRenderer.Rendered r = renderer.renderVersioned(profile.vendor(), desk.device().model(), mac,
+                    profile.fileKind(), model);
+            body = r.text().getBytes(StandardCharsets.UTF_8);
+            version = r.version();
+            unchanged = last != null && last.length() == body.length && java.util.Arrays.equals(last.body(), body);
+            if (unchanged) {
                 log.debug("provisioned {} to {} ({} bytes, unchanged since last rendered)", mac, ip, body.length);
+            } else {
+                log.info("provisioned {} to {} ({} bytes, rendered from {})", mac, ip, body.length, r.version().name());
             }
         } catch (TemplateException e) {
             served.remove(mac);
@@ -563,17 +572,18 @@ public final class ProvisioningServer implements AutoCloseable {
         }
         hotdesk.core.model.ServedFile record;
         try {
-            record = last != null && java.util.Arrays.equals(last.body(), body) ? last.record()
-                    : maskedRecord(profile, desk, mac, file, clock.instant());
+            record = unchanged && sameName(last, file) ? last.record() : maskedRecord(profile, desk, mac, file, clock.instant());
         } catch (TemplateException e) {
             // the real file rendered; the masked one of the same template cannot fail differently but for its values
             log.error("recording what {} was served failed: {}", mac, e.getMessage());
             record = null;
         }
-        if (served.size() >= RenderedFiles.MAX_DESKS && !served.containsKey(mac)) {
+        if (served.size() >= hotdesk.core.usecase.ProvisionDesk.MAX_VIEWS && !served.containsKey(mac)) {
             served.clear();
         }
-        served.put(mac, new Served(desk, version, clockPart, body, now, record));
+        // kept with its digests only: the journal and the ledger keep the text of the same file served again
+        served.put(mac, new Served(desk, version, clockPart, body, now,
+                record == null ? null : record.withText(java.util.Optional.empty())));
         journalServed(record, file, now);
         telemetry.fetched("served");
         respond(response, callback, 200, body, type);
@@ -735,6 +745,11 @@ public final class ProvisioningServer implements AutoCloseable {
         }
         telemetry.fetched("common");
         respond(response, callback, 200, body.getBytes(StandardCharsets.UTF_8), contentTypes.get(p.vendor()));
+    }
+
+    /** Whether what was last served to this desk was recorded under this file name (phones ask for one). */
+    private static boolean sameName(Served last, String file) {
+        return last.record() == null || last.record().fileName().equals(file);
     }
 
     /**

@@ -40,10 +40,13 @@ final class JdbcRecords extends TableGroup {
 
     public void recordServedFile(hotdesk.core.model.ServedFile f) {
         Object[] values = {f.servedAt(), f.maskedText().orElse(null), f.maskedDigest(), f.secretsDigest()};
-        // an UPDATE, or the first row of a desk that still exists (a desk removed since its fetch keeps nothing)
+        // an UPDATE, or the first row of a desk that still exists (a desk removed since its fetch keeps nothing);
+        // a file without its text keeps the text kept when it is the same file (SET reads the row as it was)
         if (update("record served file " + f.fileName() + " of " + f.mac(), """
-                UPDATE served_files SET served_at = ?, masked_text = ?, masked_digest = ?, secrets_digest = ?
-                WHERE mac = ? AND file_name = ?""", values[0], values[1], values[2], values[3], f.mac().value(),
+                UPDATE served_files SET served_at = ?,
+                masked_text = COALESCE(?, CASE WHEN masked_digest = ? THEN masked_text END),
+                masked_digest = ?, secrets_digest = ?
+                WHERE mac = ? AND file_name = ?""", values[0], values[1], values[2], values[2], values[3], f.mac().value(),
                 f.fileName()) == 0) {
             update("record served file " + f.fileName() + " of " + f.mac(), """
                     INSERT INTO served_files (mac, file_name, served_at, masked_text, masked_digest, secrets_digest)

@@ -531,6 +531,35 @@ class ProvisioningServerTest {
     }
 
     @Test
+    void a_login_at_another_desk_renders_nothing_for_this_one_and_the_ledger_keeps_the_text_it_was_served() throws Exception {
+        // given: two desks, this one fetched
+        addDesk(MAC, "T54W", "Desk 4.12");
+        DeskLine other = addDesk("0015651234cd", "T54W", "Desk 4.13");
+        addUser("101", "Alice Example");
+        ProvisioningServer server = start(open());
+        String first = get(server, "/provision/" + MAC + ".cfg").body();
+        long merges = server.renderer().merges();
+
+        // when: someone logs in at the other desk (the ledger's revision moves) and this desk fetches again, twice
+        seat("101", other.endpointId());
+        String again = get(server, "/provision/" + MAC + ".cfg").body();
+        String third = get(server, "/provision/" + MAC + ".cfg").body();
+
+        // then: the same bytes, no template merged for them
+        assertThat(again).isEqualTo(first);
+        assertThat(third).isEqualTo(first);
+        assertThat(server.renderer().merges()).isEqualTo(merges);
+
+        // and: the ledger keeps the masked file of what was served, with the last fetch's time
+        provisionDesk.journal().flush();
+        List<hotdesk.core.model.ServedFile> served = ledger.read(tx -> tx.servedFiles(hotdesk.core.model.Mac.parse(MAC)));
+        assertThat(served).singleElement().satisfies(f -> {
+            assertThat(f.maskedText()).hasValueSatisfying(t -> assertThat(t).contains("account.1.label"));
+            assertThat(f.maskedDigest()).isEqualTo(hotdesk.core.model.ServedFile.sha256(f.maskedText().get()));
+        });
+    }
+
+    @Test
     void a_cached_file_is_never_served_to_a_request_that_the_checks_refuse_nor_to_another_desk() throws Exception {
         // given: both desks fetched once, so both files are cached
         DeskLine a = addDesk(MAC, "T54W", "Desk 4.12");

@@ -669,6 +669,28 @@ abstract class LedgerContract {
         assertThat(servedFiles(MAC_B)).containsExactly(large);
     }
 
+    @Test
+    void a_served_file_without_its_text_keeps_the_text_kept_only_when_it_is_the_same_file() {
+        givenUsersAndDesks(0, 2);
+        hotdesk.core.model.ServedFile first = servedFile(MAC_A, "a.cfg", T0, "line=1\n");
+        hotdesk.core.model.ServedFile changed = servedFile(MAC_A, "a.cfg", T0.plusSeconds(2), "line=2\n");
+        given(tx -> tx.recordServedFile(first));
+
+        // the same file served again, recorded with its digests only: the time moves, the text stays
+        hotdesk.core.model.ServedFile again = servedFile(MAC_A, "a.cfg", T0.plusSeconds(1), "line=1\n")
+                .withText(Optional.empty());
+        given(tx -> tx.recordServedFile(again));
+        assertThat(servedFiles(MAC_A)).containsExactly(again.withText(Optional.of("line=1\n")));
+
+        // another file without its text: the old text must not stand for it
+        given(tx -> tx.recordServedFile(changed.withText(Optional.empty())));
+        assertThat(servedFiles(MAC_A)).containsExactly(changed.withText(Optional.empty()));
+
+        // a first row without its text stays without one
+        given(tx -> tx.recordServedFile(servedFile(MAC_B, "b.cfg", T0, "b").withText(Optional.empty())));
+        assertThat(servedFiles(MAC_B).get(0).maskedText()).isEmpty();
+    }
+
     private ProvisionCount provisionCount(Mac mac) {
         return ledger.<ProvisionCount>read(tx -> tx.provisionCount(mac));
     }

@@ -374,7 +374,12 @@ public final class InMemoryLedger implements Ledger {
         @Override
         public void recordServedFile(hotdesk.core.model.ServedFile file) {
             if (s.devices.containsKey(file.mac())) {
-                s.servedFiles.put(List.of(file.mac().value(), file.fileName()), file);
+                List<String> key = List.of(file.mac().value(), file.fileName());
+                hotdesk.core.model.ServedFile kept = s.servedFiles.get(key);
+                if (file.maskedText().isEmpty() && kept != null && kept.maskedDigest().equals(file.maskedDigest())) {
+                    file = file.withText(kept.maskedText()); // the same file served again: its text stays
+                }
+                s.servedFiles.put(key, file);
             }
         }
 

@@ -37,6 +37,11 @@ public record ServedFile(Mac mac, String fileName, Instant servedAt, Optional<St
         }
     }
 
+    /** This record with the given masked text (which must be the text its digest was made of) or none. */
+    public ServedFile withText(Optional<String> text) {
+        return new ServedFile(mac, fileName, servedAt, text, maskedDigest, secretsDigest);
+    }
+
     /** A served file from its masked text and the secrets it carried (kept only as a digest). */
     public static ServedFile of(Mac mac, String fileName, Instant servedAt, String maskedText, java.util.List<String> secrets) {
         return new ServedFile(mac, fileName, servedAt,

@@ -84,7 +84,8 @@ public interface LedgerTx {
     /**
      * Keeps what a desk's phone was last served under this file name (masked, see
      * {@link hotdesk.core.model.ServedFile}), replacing the one before; nothing when the device no longer
-     * exists (a desk removed since its fetch). Removing the device removes its served files.
+     * exists (a desk removed since its fetch). A file without its text whose masked digest is the one kept
+     * keeps the text kept (the same file served again). Removing the device removes its served files.
      */
     void recordServedFile(hotdesk.core.model.ServedFile file);
 

@@ -41,7 +41,8 @@ import java.util.Objects;
  * masked) is coalesced the same way, the latest per desk and file, and written with the fetch records. At
  * most {@value #MAX_SERVED_TEXTS} of them wait with their text; beyond that a file waits with its digests
  * only (so {@code provision diff} can still tell changed from unchanged), which bounds memory to a few
- * tens of MB however long the ledger is away.
+ * tens of MB however long the ledger is away. A file recorded with its digests only whose masked digest
+ * is the one waiting (or kept in the ledger) is the same file served again: the text stays.
  *
  * <p>Thread-safe: recording takes one short lock and never blocks on the ledger; {@link #flush()}
  * runs one at a time and blocks on the ledger.
@@ -191,20 +192,34 @@ public final class FetchJournal {
         java.util.List<String> key = java.util.List.of(file.mac().value(), file.fileName());
         ServedFile now = servedFiles.get(key);
         if (older && now != null) {
-            return; // a failed batch's file yields to the one recorded since
+            // a failed batch's file yields to the one recorded since, and lends it the text of the same file
+            if (now.maskedText().isEmpty() && file.maskedText().isPresent() && sameFile(now, file)
+                    && servedTexts < MAX_SERVED_TEXTS) {
+                servedFiles.put(key, now.withText(file.maskedText()));
+                servedTexts++;
+            }
+            return;
+        }
+        if (now != null && file.maskedText().isEmpty() && now.maskedText().isPresent() && sameFile(now, file)) {
+            // the same file served again, recorded with its digests only (the server keeps no text of what it sent
+            // before): the text waiting goes with it
+            file = file.withText(now.maskedText());
         }
         if (now != null && now.maskedText().isPresent()) {
             servedTexts--;
         }
         if (file.maskedText().isPresent() && servedTexts >= MAX_SERVED_TEXTS) {
-            file = new ServedFile(file.mac(), file.fileName(), file.servedAt(), java.util.Optional.empty(),
-                    file.maskedDigest(), file.secretsDigest());
+            file = file.withText(java.util.Optional.empty());
         }
         if (file.maskedText().isPresent()) {
             servedTexts++;
         }
         servedFiles.remove(key); // re-inserted last: the oldest waiting are written first
         servedFiles.put(key, file);
+    }
+
+    private static boolean sameFile(ServedFile a, ServedFile b) {
+        return a.maskedDigest().equals(b.maskedDigest());
     }
 
     /** Records an audit line (a refused request, say) for the next flush. */

@@ -109,7 +109,7 @@ public final class ProvisionDesk {
     }
 
     /** Views kept at most (one per enabled desk that fetched); beyond it the table starts over. */
-    static final int MAX_VIEWS = 100_000;
+    public static final int MAX_VIEWS = 100_000;
     /** How long a known latest revision is trusted before the ledger is asked for other processes' changes. */
     public static final java.time.Duration OTHERS_RECHECK = java.time.Duration.ofSeconds(1);
 
@@ -257,6 +257,12 @@ public final class ProvisionDesk {
                     counting ? tx.provisionCount(mac) : ProvisionCount.NONE, tx.deviceCredential(mac));
         });
         askedAt = now.toEpochMilli(); // this read saw every change committed before it, other processes' too
+        if (seen != null && looked.view().isPresent() && looked.view().get().equals(seen.view())) {
+            // nothing of this desk changed since the view kept (a change elsewhere moved the revision): hand out
+            // the same instance, so what was made from it (the file served for it) is known to hold still
+            looked = new Looked(Optional.of(seen.view()), looked.refusal(), looked.revision(), looked.count(),
+                    looked.credential());
+        }
         Optional<DeskView> view = looked.view();
         if (view.isEmpty()) {
             views.remove(mac);

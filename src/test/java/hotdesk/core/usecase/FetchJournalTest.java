@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -271,6 +272,46 @@ class FetchJournalTest {
                 .containsExactly(newer, servedFile(mac(1), "b.cfg", T0, "b"));
         assertThat(memory.<List<hotdesk.core.model.ServedFile>>read(tx -> tx.servedFiles(mac(2)))).containsExactly(other);
         assertThat(journal.pendingServedFiles()).isZero();
+    }
+
+    @Test
+    void the_same_file_recorded_again_with_its_digests_only_keeps_the_text_waiting_and_one_put_back_lends_it() {
+        // given: a desk; its file waits with its text
+        memory.transact(tx -> {
+            tx.insertDevice(new hotdesk.core.model.Device(mac(1), "yealink", "T54W", "", "", "", true), List.of());
+            tx.insertDevice(new hotdesk.core.model.Device(mac(2), "yealink", "T54W", "", "", "", true), List.of());
+            return null;
+        });
+        Counting ledger = new Counting(memory);
+        FetchJournal journal = new FetchJournal(ledger);
+        journal.served(servedFile(mac(1), "a.cfg", T0, "text"));
+
+        // when: the same file is served again and recorded with its digests only (as the server records a repeat)
+        hotdesk.core.model.ServedFile again = servedFile(mac(1), "a.cfg", T0.plusSeconds(1), "text").withText(Optional.empty());
+        journal.served(again);
+        journal.flush();
+
+        // then: the ledger has the later time and the text
+        assertThat(memory.<List<hotdesk.core.model.ServedFile>>read(tx -> tx.servedFiles(mac(1))))
+                .containsExactly(again.withText(Optional.of("text")));
+
+        // and: a failed batch put back lends its text to the same file recorded since without one
+        journal.served(servedFile(mac(2), "a.cfg", T0, "two"));
+        ledger.failures.set(1);
+        assertThatThrownBy(journal::flush).isInstanceOf(LedgerException.class);
+        hotdesk.core.model.ServedFile since = servedFile(mac(2), "a.cfg", T0.plusSeconds(3), "two").withText(Optional.empty());
+        journal.served(since);
+        journal.flush();
+        assertThat(memory.<List<hotdesk.core.model.ServedFile>>read(tx -> tx.servedFiles(mac(2))))
+                .containsExactly(since.withText(Optional.of("two")));
+
+        // and: another file without its text does not take the waiting text
+        journal.served(servedFile(mac(2), "b.cfg", T0, "bee"));
+        hotdesk.core.model.ServedFile otherBody = servedFile(mac(2), "b.cfg", T0.plusSeconds(4), "bea").withText(Optional.empty());
+        journal.served(otherBody);
+        journal.flush();
+        assertThat(memory.<List<hotdesk.core.model.ServedFile>>read(tx -> tx.servedFiles(mac(2))))
+                .contains(otherBody);
     }
 
     @Test

@@ -93,6 +93,41 @@ class ProvisionDeskTest {
     }
 
     @Test
+    void a_change_elsewhere_hands_out_the_same_view_instance_and_a_change_of_the_desk_a_new_one() {
+        // given: two desks, the first fetched
+        Mac other = Mac.parse("00:15:65:00:00:99");
+        DeskLine otherLine = new DeskLine(other.endpointId(), other, 1, "line-secret-2");
+        change(tx -> {
+            tx.insertDevice(new Device(MAC, "yealink", "T54W", "Desk 4.12", "HQ", "", true), List.of(line));
+            tx.insertDevice(new Device(other, "yealink", "T54W", "Desk 4.13", "HQ", "", true), List.of(otherLine));
+            tx.insertUser(new hotdesk.core.model.User(Extension.of("101"), "Alice",
+                    new hotdesk.core.model.SecretHash("pbkdf2-sha256$1000$c2FsdA$aGFzaA"), true, "internal", "", "s", false));
+            tx.bump(Target.desk(line.endpointId()), Target.desk(otherLine.endpointId()));
+        });
+        var first = provision.fetch(MAC, "10.0.0.5", "ua").orElseThrow();
+
+        // when: a login at the other desk moves the revision
+        change(tx -> {
+            tx.occupy(new Occupancy(otherLine.endpointId(), Extension.of("101"), clock.instant(), clock.instant()));
+            tx.bump(Target.desk(otherLine.endpointId()), Target.user(Extension.of("101")));
+        });
+        var second = provision.fetch(MAC, "10.0.0.5", "ua").orElseThrow();
+
+        // then: read again (the revision moved), and the very same instance, since nothing of this desk changed
+        assertThat(deviceReads).hasValue(2);
+        assertThat(second).isSameAs(first);
+
+        // and when this desk's label changes: a new view with it
+        change(tx -> {
+            tx.updateDevice(new Device(MAC, "yealink", "T54W", "Desk 4.12 (window)", "HQ", "", true));
+            tx.bump(Target.desk(line.endpointId()));
+        });
+        var third = provision.fetch(MAC, "10.0.0.5", "ua").orElseThrow();
+        assertThat(third).isNotSameAs(first);
+        assertThat(third.device().label()).isEqualTo("Desk 4.12 (window)");
+    }
+
+    @Test
     void a_desk_removed_since_its_view_was_kept_is_refused_and_forgotten() {
         // given
         change(tx -> {

@@ -1,0 +1,46 @@
+package hotdesk.provisioning;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PackedBodyTest {
+
+    @Test
+    void a_desk_file_packs_smaller_and_unpacks_to_the_same_bytes() {
+        StringBuilder b = new StringBuilder("#!version:1.0.0.1\n");
+        for (int i = 1; i <= 40; i++) {
+            b.append("linekey.").append(i).append(".type = 15\nlinekey.").append(i).append(".value = 10").append(i).append('\n');
+        }
+        byte[] body = b.toString().getBytes(StandardCharsets.UTF_8);
+
+        byte[] packed = PackedBody.pack(body);
+
+        assertThat(packed.length).isLessThan(body.length / 3);
+        assertThat(PackedBody.unpack(packed, body.length)).isEqualTo(body);
+    }
+
+    @Test
+    void bytes_that_do_not_compress_and_an_empty_file_come_back_whole() {
+        byte[] noise = new byte[70_000];
+        new Random(7).nextBytes(noise);
+        assertThat(PackedBody.unpack(PackedBody.pack(noise), noise.length)).isEqualTo(noise);
+        assertThat(PackedBody.unpack(PackedBody.pack(new byte[0]), 0)).isEmpty();
+    }
+
+    @Test
+    void a_wrong_length_or_damaged_bytes_fail_loudly_rather_than_serve_a_cut_file() {
+        byte[] body = "account.1.label = Alice\n".repeat(20).getBytes(StandardCharsets.UTF_8);
+        byte[] packed = PackedBody.pack(body);
+
+        assertThatThrownBy(() -> PackedBody.unpack(packed, body.length + 1)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> PackedBody.unpack(packed, body.length - 1)).isInstanceOf(IllegalStateException.class);
+        byte[] damaged = packed.clone();
+        damaged[0] ^= (byte) 0xff;
+        assertThatThrownBy(() -> PackedBody.unpack(damaged, body.length)).isInstanceOf(IllegalStateException.class);
+    }
+}
