@@ -74,6 +74,10 @@ public final class ScaleBench {
         int metricsPort = RealAsterisk.freeTcpPort();
         settings.put("metrics.port", Integer.toString(metricsPort));
         settings.put("reconcile.interval", "1s");
+        int provisioningPort = RealAsterisk.freeTcpPort();
+        settings.put("provisioning.port", Integer.toString(provisioningPort));
+        // the driver's one address stands for every phone of the site
+        settings.put("provisioning.max-fetches-per-address", "1000000");
         // HOTDESK_BENCH_PUSH_CONNECTIONS sets reconcile.push-connections; unset, serve's default
         String pushConnections = System.getenv("HOTDESK_BENCH_PUSH_CONNECTIONS");
         if (pushConnections != null) {
@@ -148,6 +152,9 @@ public final class ScaleBench {
             System.out.printf("serve: /health up %.2f s after start; every desk and user pushed %.1f s after start%n", ready, allPushed);
             Thread.sleep(10_000);
             System.out.printf("serve: resident memory settled (10 s after the push): %s%n", rss(server.pid()));
+            fetchEveryDesk(provisioningPort, desks);
+            Thread.sleep(10_000);
+            System.out.printf("serve: resident memory 10 s after every desk fetched its file: %s%n", rss(server.pid()));
 
             for (String[] c : System.getenv("HOTDESK_BENCH_SKIP_CLI") != null ? List.<String[]>of() : List.of(new String[]{"status"}, new String[]{"status", "--json"}, new String[]{"device", "list"},
                     new String[]{"user", "list"})) {
@@ -693,6 +700,50 @@ public final class ScaleBench {
                 return pin;
             }
         }
+    }
+
+    /**
+     * Every seated desk fetches its file once, as its phone does when it boots or after a check-sync, on four
+     * connections: what serve then keeps per desk is part of its resident memory with every desk in use.
+     */
+    private static void fetchEveryDesk(int port, int desks) throws InterruptedException {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ConcurrentHashMap<Integer, java.util.concurrent.atomic.AtomicInteger> other =
+                new java.util.concurrent.ConcurrentHashMap<>();
+        long t = System.nanoTime();
+        List<Thread> workers = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            Thread worker = new Thread(() -> {
+                for (int i = next.getAndIncrement(); i < desks; i = next.getAndIncrement()) {
+                    Mac mac = Mac.parse(mac(i));
+                    int status;
+                    try {
+                        status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/provision/" + mac.value() + ".cfg"))
+                                .header("User-Agent", "Yealink SIP-T54W 96.86.0.100 " + mac.display()).GET().build(),
+                                HttpResponse.BodyHandlers.discarding()).statusCode();
+                    } catch (IOException e) {
+                        status = -1;
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                    if (status == 200) {
+                        ok.incrementAndGet();
+                    } else {
+                        other.computeIfAbsent(status, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+                    }
+                }
+            });
+            worker.start();
+            workers.add(worker);
+        }
+        for (Thread w : workers) {
+            w.join();
+        }
+        System.out.printf("every desk fetched its file once: %,d answered 200 in %.1f s%s%n", ok.get(), secondsSince(t),
+                other.isEmpty() ? "" : ", others by status " + other);
     }
 
     static String mac(int i) {
