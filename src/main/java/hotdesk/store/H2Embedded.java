@@ -491,19 +491,26 @@ final class H2Embedded {
         }
     }
 
+    /** H2's page cache for the embedded ledger, in KB: half H2's default of 16 MB (see {@link #keepNoResults}). */
+    static final int CACHE_KB = 8 * 1024;
+
     /**
      * Tells the open database not to keep each query's last result for the next run of the same query (H2's
-     * {@code OPTIMIZE_REUSE_RESULTS}, on by default). Every pooled session keeps up to eight recent queries, each with
-     * its whole last result: with 10,000 desks the whole-table reads of {@code status} and of a full reconcile pass stay
-     * alive between runs, 14-18 MB of serve's 112 MB heap, so every {@code status} ran into full collections. Only
-     * H2's admin may change it, and H2 holds it only while the database is open, so this runs as the admin after every
-     * open, once the pool holds the database open (through {@code serve}'s auto-server too). A failure costs memory,
-     * not correctness: logged, and the open goes on.
+     * {@code OPTIMIZE_REUSE_RESULTS}, on by default), and to keep {@value #CACHE_KB} KB of pages cached rather than
+     * 16 MB. Every pooled session keeps up to eight recent queries, each with its whole last result: with 10,000 desks
+     * the whole-table reads of {@code status} and of a full reconcile pass stay alive between runs, 14-18 MB of serve's
+     * 112 MB heap, so every {@code status} ran into full collections. The page cache filled its 16 MB on the same
+     * ledger (a 60 MB file), beside every desk's view and file the provisioning server keeps once the phones have
+     * fetched them (BENCHMARKS.md, "Config fetch storm", session 29). Only H2's admin may change either, and H2 holds
+     * them only while the database is open, so this runs as the admin after every open, once the pool holds the
+     * database open (through {@code serve}'s auto-server too). A failure costs memory, not correctness: logged, and
+     * the open goes on.
      */
     static void keepNoResults(DatabaseSettings s, Credentials credentials, String shownUrl) {
         try (Connection admin = DriverManager.getConnection(s.url() + ";IFEXISTS=TRUE", ADMIN_USER, credentials.adminPassword());
              Statement st = admin.createStatement()) {
             st.execute("SET OPTIMIZE_REUSE_RESULTS FALSE");
+            st.execute("SET CACHE_SIZE " + CACHE_KB);
         } catch (SQLException e) {
             LOG.warn("ledger {}: could not stop H2 keeping query results ({}): it works, with more memory held",
                     shownUrl, withoutStatement(e).getMessage());

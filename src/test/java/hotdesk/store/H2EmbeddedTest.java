@@ -98,6 +98,11 @@ class H2EmbeddedTest {
                 assertThat(session).isInstanceOf(org.h2.engine.SessionLocal.class);
                 assertThat(((org.h2.engine.SessionLocal) session).getDatabase().getOptimizeReuseResults())
                         .as("H2 keeps every cached query's last result (OPTIMIZE_REUSE_RESULTS)").isFalse();
+                try (var st = c.createStatement(); var rs = st.executeQuery(
+                        "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'info.CACHE_MAX_SIZE'")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).as("H2's page cache, MB").isEqualTo(Integer.toString(H2Embedded.CACHE_KB / 1024));
+                }
             }
         }
     }
