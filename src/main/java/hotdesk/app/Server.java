@@ -606,6 +606,10 @@ public final class Server implements AutoCloseable {
             Duration pruneEvery = c.duration("ledger.prune-interval");
             pruning.scheduleWithFixedDelay(() -> pruneQuietly(prune), firstPrune(pruneEvery).toMillis(),
                     pruneEvery.toMillis(), TimeUnit.MILLISECONDS);
+            // what the provisioning server keeps per desk, for the desks fetching now only
+            ProvisioningServer served = provisioning;
+            long forgetEvery = FORGET_IDLE_EVERY.toMillis();
+            pruning.scheduleWithFixedDelay(() -> forgetIdleQuietly(served), forgetEvery, forgetEvery, TimeUnit.MILLISECONDS);
             open.push(() -> {
                 pruning.shutdownNow();
                 pruning.awaitTermination(5, TimeUnit.SECONDS);
@@ -690,6 +694,21 @@ public final class Server implements AutoCloseable {
     }
 
     /** Off every request path, on its own thread: batches of short transactions. */
+    /** How often the provisioning server forgets the desks that stopped fetching ({@link ProvisioningServer#IDLE}). */
+    static final Duration FORGET_IDLE_EVERY = Duration.ofSeconds(15);
+
+    static void forgetIdleQuietly(ProvisioningServer provisioning) {
+        try {
+            int n = provisioning.forgetIdle();
+            if (n > 0) {
+                LOG.debug("provisioning: forgot the files of {} desks that fetched nothing for {}", n,
+                        shown(ProvisioningServer.IDLE));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("provisioning: forgetting idle desks failed, next try in {}: {}", shown(FORGET_IDLE_EVERY), e.toString());
+        }
+    }
+
     static void pruneQuietly(PruneLedger prune) {
         try {
             PruneLedger.Pruned p = prune.run();

@@ -35,6 +35,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentHashMap;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -745,6 +746,29 @@ public final class ProvisioningServer implements AutoCloseable {
         }
         telemetry.fetched("common");
         respond(response, callback, 200, body.getBytes(StandardCharsets.UTF_8), contentTypes.get(p.vendor()));
+    }
+
+    /** How long the file served to a desk, and the desk's view, are kept after the desk's last fetch. */
+    public static final Duration IDLE = Duration.ofMinutes(1);
+
+    /**
+     * Forgets what was served to every desk that fetched nothing for {@link #IDLE}, and the views they were made
+     * from ({@link ProvisionDesk#forgetIdle}): kept for a storm of fetches, not for every desk that ever fetched, so
+     * serve's heap holds the desks fetching now (a full reconcile pass ran into collections with 10,000 desks' files
+     * kept, BENCHMARKS.md). The next fetch of such a desk reads and renders again. {@code serve} calls this
+     * periodically. Returns how many desks' files were forgotten.
+     */
+    public int forgetIdle() {
+        Instant before = clock.instant().minus(IDLE);
+        long cutoff = before.toEpochMilli();
+        int[] forgotten = {0};
+        served.values().removeIf(s -> {
+            boolean idle = s.checkedAt() < cutoff; // refreshed at least every RECHECK while the desk fetches
+            forgotten[0] += idle ? 1 : 0;
+            return idle;
+        });
+        provisionDesk.forgetIdle(before);
+        return forgotten[0];
     }
 
     /** Whether what was last served to this desk was recorded under this file name (phones ask for one). */

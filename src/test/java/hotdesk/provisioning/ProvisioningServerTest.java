@@ -560,6 +560,37 @@ class ProvisioningServerTest {
     }
 
     @Test
+    void a_desk_that_stopped_fetching_is_forgotten_after_the_idle_time_and_rendered_again_when_it_fetches() throws Exception {
+        // given: two desks fetched; the second keeps fetching
+        addDesk(MAC, "T54W", "Desk 4.12");
+        String busy = "0015651234cd";
+        addDesk(busy, "T54W", "Desk 4.13");
+        ProvisioningServer server = start(open());
+        String first = get(server, "/provision/" + MAC + ".cfg").body();
+        assertThat(get(server, "/provision/" + busy + ".cfg", "Yealink SIP-T54W 96.86.0.100 00:15:65:12:34:cd").statusCode())
+                .isEqualTo(200);
+        long merges = server.renderer().merges();
+
+        // when: the first fetches nothing for longer than the idle time, the second fetched just before it ends
+        clock.advance(ProvisioningServer.IDLE.minusSeconds(5));
+        assertThat(get(server, "/provision/" + busy + ".cfg", "Yealink SIP-T54W 96.86.0.100 00:15:65:12:34:cd").statusCode())
+                .isEqualTo(200);
+        assertThat(server.forgetIdle()).as("nothing is idle yet").isZero();
+        clock.advance(Duration.ofSeconds(10));
+
+        // then: only the first is forgotten
+        assertThat(server.forgetIdle()).isEqualTo(1);
+        assertThat(server.renderer().merges()).isEqualTo(merges);
+
+        // and: its next fetch renders it again, to the same bytes; the second is still served as kept
+        assertThat(get(server, "/provision/" + MAC + ".cfg").body()).isEqualTo(first);
+        assertThat(server.renderer().merges()).isEqualTo(merges + 2); // the file and its masked copy (same text: kept)
+        assertThat(get(server, "/provision/" + busy + ".cfg", "Yealink SIP-T54W 96.86.0.100 00:15:65:12:34:cd").statusCode())
+                .isEqualTo(200);
+        assertThat(server.renderer().merges()).isEqualTo(merges + 2);
+    }
+
+    @Test
     void a_cached_file_is_never_served_to_a_request_that_the_checks_refuse_nor_to_another_desk() throws Exception {
         // given: both desks fetched once, so both files are cached
         DeskLine a = addDesk(MAC, "T54W", "Desk 4.12");

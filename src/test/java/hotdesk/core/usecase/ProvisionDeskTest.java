@@ -128,6 +128,30 @@ class ProvisionDeskTest {
     }
 
     @Test
+    void a_view_no_fetch_used_since_the_given_time_is_forgotten_and_read_again_at_the_next_fetch() {
+        // given
+        change(tx -> {
+            tx.insertDevice(new Device(MAC, "yealink", "T54W", "Desk 4.12", "HQ", "", true), List.of(line));
+            tx.bump(Target.desk(line.endpointId()));
+        });
+        var first = provision.fetch(MAC, "10.0.0.5", "ua").orElseThrow();
+        clock.advance(java.time.Duration.ofSeconds(30));
+        provision.fetch(MAC, "10.0.0.5", "ua"); // used again, from the view kept
+        assertThat(deviceReads).hasValue(1);
+
+        // when / then: not idle since a moment before that use
+        assertThat(provision.forgetIdle(clock.instant().minusSeconds(1))).isZero();
+        assertThat(provision.fetch(MAC, "10.0.0.5", "ua")).containsSame(first);
+        assertThat(deviceReads).hasValue(1);
+
+        // when / then: idle since a moment after it
+        clock.advance(java.time.Duration.ofSeconds(5));
+        assertThat(provision.forgetIdle(clock.instant().minusSeconds(1))).isEqualTo(1);
+        assertThat(provision.fetch(MAC, "10.0.0.5", "ua")).hasValue(first);
+        assertThat(deviceReads).as("read again").hasValue(2);
+    }
+
+    @Test
     void a_desk_removed_since_its_view_was_kept_is_refused_and_forgotten() {
         // given
         change(tx -> {
