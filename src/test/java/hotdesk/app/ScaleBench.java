@@ -792,6 +792,8 @@ public final class ScaleBench {
 
         static Pass parse(String text, int targets, java.time.Instant t0) {
             double saw = -1;
+            int applied = 0;
+            int failed = 0;
             for (String line : text.split("\n")) {
                 Matcher m = LINE.matcher(line);
                 if (!m.find()) {
@@ -805,8 +807,14 @@ public final class ScaleBench {
                 }
                 if (m.group(3) == null) {
                     saw = saw < 0 ? at : saw;
-                } else if (saw >= 0 && Integer.parseInt(m.group(3)) + Integer.parseInt(m.group(4)) >= targets) {
-                    return new Pass(saw, at, Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)));
+                } else if (saw >= 0) {
+                    // a pass stops at a push Asterisk gave no answer to and the next one goes on ("N not tried"): the
+                    // full pass is the run of passes up to the first that left nothing untried
+                    applied += Integer.parseInt(m.group(3));
+                    failed += Integer.parseInt(m.group(4));
+                    if (!line.contains(" not tried") && applied + failed >= targets / 2) {
+                        return new Pass(saw, at, applied, failed);
+                    }
                 }
             }
             return new Pass(saw, -1, 0, 0);
