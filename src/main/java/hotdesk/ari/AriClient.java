@@ -160,7 +160,20 @@ public final class AriClient {
         String shown = settings.baseUrl().getRawPath() + path;
         long start = System.nanoTime();
         try {
-            HttpResponse<byte[]> r = http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpRequest request = builder.build();
+            HttpResponse<byte[]> r;
+            try {
+                r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            } catch (IOException e) {
+                if (!closedUnanswered(e)) {
+                    throw e;
+                }
+                // Asterisk closed a kept-alive connection as this request went out on it ("header parser received no
+                // bytes"): the request was not answered, and every ARI request here is idempotent (PUT, GET, DELETE),
+                // so it goes once more, on a new connection. Counted as Asterisk away, it stopped a full pass.
+                LOG.debug("ARI {} {} → connection closed unanswered ({}), sent again", method, shown, reason(e));
+                r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            }
             long ms = millisSince(start);
             LOG.debug("ARI {} {} → {} in {} ms", method, shown, r.statusCode(), ms);
             return new Exchange(method, shown, r.statusCode(), r.body(), ms);
@@ -176,6 +189,12 @@ public final class AriClient {
             throw new AriException("ARI " + method + " " + shown + " → no answer after " + ms + " ms: " + why
                     + " (" + settings.baseUrl().getRawAuthority() + ")", 0, true, e);
         }
+    }
+
+    /** A connection that closed with no answer: neither refused nor timed out (those say Asterisk is away or slow). */
+    private static boolean closedUnanswered(IOException e) {
+        return !(e instanceof ConnectException) && !(e instanceof HttpTimeoutException)
+                && !(e instanceof java.io.InterruptedIOException);
     }
 
     private static String reason(IOException e) {

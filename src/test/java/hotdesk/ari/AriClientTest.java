@@ -176,6 +176,31 @@ class AriClientTest {
     }
 
     @Test
+    void a_connection_closed_without_an_answer_is_tried_once_more_on_a_new_one() {
+        client.put("aor", "a0", fields("max_contacts", "1")); // a kept-alive connection to be closed under the next
+        ari.dropNext(1);
+
+        Map<String, String> attrs = client.put("aor", "a1", fields("max_contacts", "1"));
+
+        assertThat(attrs).containsEntry("max_contacts", "1");
+        assertThat(ari.object("aor", "a1")).isPresent();
+    }
+
+    @Test
+    void a_second_connection_closed_without_an_answer_fails_as_unanswered() {
+        ari.dropNext(2);
+
+        assertThatThrownBy(() -> client.put("aor", "a1", fields("max_contacts", "1")))
+                .isInstanceOfSatisfying(AriException.class, e -> {
+                    assertThat(e.status()).isZero();
+                    assertThat(e.unanswered()).isTrue();
+                    assertThat(e.getMessage()).contains("ARI PUT /ari/asterisk/config/dynamic/res_pjsip/aor/a1", "no answer");
+                });
+        assertThat(ari.object("aor", "a1")).isEmpty();
+        assertThat(client.put("aor", "a1", fields("max_contacts", "1"))).containsEntry("max_contacts", "1");
+    }
+
+    @Test
     void an_answer_slower_than_the_timeout_is_a_retryable_timeout() {
         AriClient impatient = new AriClient(settings(ARI_PASSWORD, Duration.ofMillis(300)));
         ari.slow(Duration.ofSeconds(10));

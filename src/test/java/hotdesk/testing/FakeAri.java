@@ -280,6 +280,7 @@ public final class FakeAri implements AutoCloseable {
     private volatile Duration delay = Duration.ZERO;
     private volatile java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(0);
     private HttpServer server;
+    private final java.util.concurrent.atomic.AtomicInteger drops = new java.util.concurrent.atomic.AtomicInteger();
 
     /** Starts serving at once on 127.0.0.1 with an ephemeral port; accepts only {@code user:password}. */
     public FakeAri(String user, String password) {
@@ -363,6 +364,14 @@ public final class FakeAri implements AutoCloseable {
         this.delay = delay;
     }
 
+    /**
+     * Closes the connection of each of the next {@code n} requests without answering it and without its effect, as
+     * a server closes a kept-alive connection the client has just sent on.
+     */
+    public void dropNext(int n) {
+        drops.set(n);
+    }
+
     /** Holds every request from now on, unanswered and without effect, until {@link #release()}. */
     public void hold() {
         held = new java.util.concurrent.CountDownLatch(1);
@@ -410,6 +419,10 @@ public final class FakeAri implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         try {
             byte[] body = ex.getRequestBody().readAllBytes();
+            if (drops.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                ex.close(); // no answer sent: the server closes the connection
+                return;
+            }
             try {
                 held.await();
             } catch (InterruptedException e) {
