@@ -181,6 +181,10 @@ public final class ProvisioningServer implements AutoCloseable {
             return new Served(view, version, clockPart, packed, length, at, record);
         }
 
+        Served withRecord(hotdesk.core.model.ServedFile r) {
+            return new Served(view, version, clockPart, packed, length, checkedAt, r);
+        }
+
         byte[] body() {
             return PackedBody.unpack(packed, length);
         }
@@ -540,7 +544,7 @@ public final class ProvisioningServer implements AutoCloseable {
         long now = clock.millis();
         Served last = served.get(mac);
         if (last != null && last.view() == desk && sameName(last, file) && stillGood(last, desk, mac, now)) {
-            journalServed(last.record(), file, now);
+            journalServedAgain(mac, last.record(), file, now);
             telemetry.fetched("served");
             respond(response, callback, 200, last.body(), type);
             return;
@@ -601,6 +605,25 @@ public final class ProvisioningServer implements AutoCloseable {
         String text = renderer.renderVersioned(profile.vendor(), desk.device().model(), mac, profile.fileKind(),
                 profile.model(masked, settings.forDesk(masked), at)).text();
         return hotdesk.core.model.ServedFile.of(mac, file, at, text, hotdesk.core.usecase.PreviewDeskFile.secretsOf(desk));
+    }
+
+    /**
+     * How often the same file served again to a desk is written to the ledger: only its time would change, which
+     * {@code provision diff} shows; the fetch itself is recorded every time ({@link ProvisionDesk}). In a storm of
+     * 10,000 desks, rewriting every desk's served file (its masked text in the same row) each second was most of
+     * the ledger's work.
+     */
+    static final Duration SERVED_AGAIN_EVERY = Duration.ofMinutes(1);
+
+    /** {@link #journalServed} for the file last served to this desk, sent again: at most every {@link #SERVED_AGAIN_EVERY}. */
+    private void journalServedAgain(Mac mac, hotdesk.core.model.ServedFile record, String file, long nowMillis) {
+        if (record == null || nowMillis - record.servedAt().toEpochMilli() < SERVED_AGAIN_EVERY.toMillis()) {
+            return;
+        }
+        journalServed(record, file, nowMillis);
+        hotdesk.core.model.ServedFile at = new hotdesk.core.model.ServedFile(record.mac(), record.fileName(),
+                Instant.ofEpochMilli(nowMillis), record.maskedText(), record.maskedDigest(), record.secretsDigest());
+        served.computeIfPresent(mac, (k, v) -> v.record() == record ? v.withRecord(at) : v);
     }
 
     /** Tells the fetch journal what this fetch served (under the name asked for); nothing when it is unknown. */

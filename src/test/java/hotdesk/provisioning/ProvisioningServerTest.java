@@ -560,6 +560,36 @@ class ProvisioningServerTest {
     }
 
     @Test
+    void the_same_file_fetched_again_has_its_served_time_written_at_most_once_a_minute_and_every_fetch_recorded() throws Exception {
+        // given: a desk fetched its file, and the journal wrote it
+        addDesk(MAC, "T54W", "Desk 4.12");
+        ProvisioningServer server = start(open());
+        get(server, "/provision/" + MAC + ".cfg");
+        provisionDesk.journal().flush();
+        hotdesk.core.model.Mac mac = hotdesk.core.model.Mac.parse(MAC);
+        Instant first = ledger.<List<hotdesk.core.model.ServedFile>>read(tx -> tx.servedFiles(mac)).get(0).servedAt();
+
+        // when: it fetches the same file again within the minute
+        clock.advance(Duration.ofSeconds(20));
+        get(server, "/provision/" + MAC + ".cfg");
+        provisionDesk.journal().flush();
+
+        // then: the fetch is recorded, the served file is not written again
+        assertThat(ledger.<java.util.Optional<Instant>>read(tx -> tx.lastFetch(mac))).hasValue(clock.instant());
+        assertThat(ledger.<List<hotdesk.core.model.ServedFile>>read(tx -> tx.servedFiles(mac)))
+                .singleElement().satisfies(f -> assertThat(f.servedAt()).isEqualTo(first));
+
+        // and when: again past the minute: its time is written, its text kept
+        clock.advance(ProvisioningServer.SERVED_AGAIN_EVERY);
+        get(server, "/provision/" + MAC + ".cfg");
+        provisionDesk.journal().flush();
+        assertThat(ledger.<List<hotdesk.core.model.ServedFile>>read(tx -> tx.servedFiles(mac))).singleElement().satisfies(f -> {
+            assertThat(f.servedAt()).isEqualTo(clock.instant());
+            assertThat(f.maskedText()).hasValueSatisfying(t -> assertThat(t).contains("account.1"));
+        });
+    }
+
+    @Test
     void a_desk_that_stopped_fetching_is_forgotten_after_the_idle_time_and_rendered_again_when_it_fetches() throws Exception {
         // given: two desks fetched; the second keeps fetching
         addDesk(MAC, "T54W", "Desk 4.12");
