@@ -83,9 +83,9 @@ import java.util.regex.Pattern;
  *
  * <p>The file last served to each desk is kept ({@link #served}) behind every one of these checks, and
  * sent again only while the desk's view from the ledger, the template and the clock-dependent part of
- * the profile are the same; compiled templates are cached by {@link TemplateRenderer}. So a storm of fetches reads the ledger
- * (a snapshot, no write lock) but does no template work, and writes nothing on the request path: the
- * fetch and its audit line go to the {@link hotdesk.core.usecase.FetchJournal}.
+ * the profile are the same; compiled templates are cached by {@link TemplateRenderer}. So a storm of
+ * fetches reads the ledger (a snapshot, no write lock) but does no template work, and writes nothing on
+ * the request path: the fetch and its audit line go to the {@link hotdesk.core.usecase.FetchJournal}.
  *
  * <p>{@link #start()} binds the configured address and port and returns once listening;
  * {@link #close()} stops Jetty. Requests run on Jetty's threads and may block on the ledger.
@@ -577,7 +577,8 @@ public final class ProvisioningServer implements AutoCloseable {
         }
         hotdesk.core.model.ServedFile record;
         try {
-            record = unchanged && sameName(last, file) ? last.record() : maskedRecord(profile, desk, mac, file, clock.instant());
+            record = unchanged && sameName(last, file) && last.record() != null ? last.record().at(clock.instant())
+                    : maskedRecord(profile, desk, mac, file, clock.instant());
         } catch (TemplateException e) {
             // the real file rendered; the masked one of the same template cannot fail differently but for its values
             log.error("recording what {} was served failed: {}", mac, e.getMessage());
@@ -621,9 +622,8 @@ public final class ProvisioningServer implements AutoCloseable {
             return;
         }
         journalServed(record, file, nowMillis);
-        hotdesk.core.model.ServedFile at = new hotdesk.core.model.ServedFile(record.mac(), record.fileName(),
-                Instant.ofEpochMilli(nowMillis), record.maskedText(), record.maskedDigest(), record.secretsDigest());
-        served.computeIfPresent(mac, (k, v) -> v.record() == record ? v.withRecord(at) : v);
+        hotdesk.core.model.ServedFile again = record.at(Instant.ofEpochMilli(nowMillis));
+        served.computeIfPresent(mac, (k, v) -> v.record() == record ? v.withRecord(again) : v);
     }
 
     /** Tells the fetch journal what this fetch served (under the name asked for); nothing when it is unknown. */

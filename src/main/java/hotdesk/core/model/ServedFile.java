@@ -37,6 +37,11 @@ public record ServedFile(Mac mac, String fileName, Instant servedAt, Optional<St
         }
     }
 
+    /** This record served again at {@code at}. */
+    public ServedFile at(Instant at) {
+        return new ServedFile(mac, fileName, at, maskedText, maskedDigest, secretsDigest);
+    }
+
     /** This record with the given masked text (which must be the text its digest was made of) or none. */
     public ServedFile withText(Optional<String> text) {
         return new ServedFile(mac, fileName, servedAt, text, maskedDigest, secretsDigest);

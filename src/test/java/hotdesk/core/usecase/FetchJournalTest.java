@@ -274,6 +274,10 @@ class FetchJournalTest {
         assertThat(journal.pendingServedFiles()).isZero();
     }
 
+    private List<hotdesk.core.model.ServedFile> servedIn(Mac mac) {
+        return memory.<List<hotdesk.core.model.ServedFile>>read(tx -> tx.servedFiles(mac));
+    }
+
     @Test
     void the_same_file_recorded_again_with_its_digests_only_keeps_the_text_waiting_and_one_put_back_lends_it() {
         // given: a desk; its file waits with its text
@@ -292,7 +296,7 @@ class FetchJournalTest {
         journal.flush();
 
         // then: the ledger has the later time and the text
-        assertThat(memory.<List<hotdesk.core.model.ServedFile>>read(tx -> tx.servedFiles(mac(1))))
+        assertThat(servedIn(mac(1)))
                 .containsExactly(again.withText(Optional.of("text")));
 
         // and: a failed batch put back lends its text to the same file recorded since without one
@@ -302,7 +306,7 @@ class FetchJournalTest {
         hotdesk.core.model.ServedFile since = servedFile(mac(2), "a.cfg", T0.plusSeconds(3), "two").withText(Optional.empty());
         journal.served(since);
         journal.flush();
-        assertThat(memory.<List<hotdesk.core.model.ServedFile>>read(tx -> tx.servedFiles(mac(2))))
+        assertThat(servedIn(mac(2)))
                 .containsExactly(since.withText(Optional.of("two")));
 
         // and: another file without its text does not take the waiting text
@@ -310,7 +314,7 @@ class FetchJournalTest {
         hotdesk.core.model.ServedFile otherBody = servedFile(mac(2), "b.cfg", T0.plusSeconds(4), "bea").withText(Optional.empty());
         journal.served(otherBody);
         journal.flush();
-        assertThat(memory.<List<hotdesk.core.model.ServedFile>>read(tx -> tx.servedFiles(mac(2))))
+        assertThat(servedIn(mac(2)))
                 .contains(otherBody);
     }
 
