@@ -610,6 +610,16 @@ public final class Server implements AutoCloseable {
             ProvisioningServer served = provisioning;
             long forgetEvery = FORGET_IDLE_EVERY.toMillis();
             pruning.scheduleWithFixedDelay(() -> forgetIdleQuietly(served), forgetEvery, forgetEvery, TimeUnit.MILLISECONDS);
+            // the embedded ledger's settings, again: lost when serve took the file over from a CLI command's process
+            long keepEvery = KEEP_LEDGER_SETTINGS_EVERY.toMillis();
+            pruning.scheduleWithFixedDelay(() -> {
+                try {
+                    services.keepLedgerSettings();
+                } catch (RuntimeException e) {
+                    LOG.warn("ledger: setting its H2 settings again failed, next try in {}: {}",
+                            shown(KEEP_LEDGER_SETTINGS_EVERY), e.toString());
+                }
+            }, keepEvery, keepEvery, TimeUnit.MILLISECONDS);
             open.push(() -> {
                 pruning.shutdownNow();
                 pruning.awaitTermination(5, TimeUnit.SECONDS);
@@ -694,6 +704,9 @@ public final class Server implements AutoCloseable {
     }
 
     /** Off every request path, on its own thread: batches of short transactions. */
+    /** How often serve sets the embedded ledger's H2 settings again ({@link hotdesk.store.Database#keepSettings}). */
+    static final Duration KEEP_LEDGER_SETTINGS_EVERY = Duration.ofMinutes(5);
+
     /** How often the provisioning server forgets the desks that stopped fetching ({@link ProvisioningServer#IDLE}). */
     static final Duration FORGET_IDLE_EVERY = Duration.ofSeconds(15);
 

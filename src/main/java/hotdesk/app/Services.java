@@ -132,6 +132,12 @@ final class Services implements CliContext, AutoCloseable {
         return database.ledger();
     }
 
+    /** Sets again what hotdesk sets on an embedded ledger after an open ({@link Database#keepSettings}). */
+    void keepLedgerSettings() {
+        ledger();
+        database.keepSettings();
+    }
+
     /** The settings of the open ledger's database (opens it first when needed). */
     hotdesk.store.DatabaseSettings databaseSettings() {
         ledger();

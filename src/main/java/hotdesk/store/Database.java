@@ -93,6 +93,8 @@ public final class Database implements AutoCloseable {
     private final DatabaseSettings settings;
     private final HikariDataSource pool;
     private final JdbcLedger ledger;
+    /** For an embedded ledger: sets what hotdesk sets as H2's admin after an open ({@link #keepSettings}). */
+    private volatile Runnable h2Settings;
 
     private Database(DatabaseSettings settings, HikariDataSource pool) {
         this.settings = settings;
@@ -181,7 +183,8 @@ public final class Database implements AutoCloseable {
                 Database db = openOnce(settings, appUrl, credentials.appPassword());
                 try {
                     H2Embedded.privateFiles(settings);
-                    H2Embedded.keepNoResults(settings, credentials, shown);
+                    db.h2Settings = () -> H2Embedded.keepNoResults(settings, credentials, shown);
+                    db.keepSettings();
                 } catch (RuntimeException e) {
                     db.close();
                     throw e;
@@ -338,6 +341,19 @@ public final class Database implements AutoCloseable {
     }
 
     /** The pooled connections, for tools that need plain JDBC (reports, tests). */
+    /**
+     * Sets again what hotdesk sets on an embedded ledger after opening it ({@link H2Embedded#keepNoResults}: no query
+     * results kept, H2's page cache size). H2 holds them only while a process has the database open, so a serve
+     * that reached the file through another process's auto-server (a CLI command that had opened it first) opens it
+     * itself once that process exits, without them. serve calls this periodically; nothing for PostgreSQL.
+     */
+    public void keepSettings() {
+        Runnable r = h2Settings;
+        if (r != null) {
+            r.run();
+        }
+    }
+
     public DataSource dataSource() {
         return pool;
     }

@@ -108,6 +108,32 @@ class H2EmbeddedTest {
     }
 
     @Test
+    void keep_settings_sets_again_what_the_open_set_once_the_database_lost_it() throws Exception {
+        Path ledgerDir = dir.resolve("ledger");
+        DatabaseSettings settings = DatabaseSettings.embedded(ledgerDir);
+        try (Database db = Database.open(settings);
+             Connection admin = DriverManager.getConnection(settings.url() + ";IFEXISTS=TRUE", "SA",
+                     H2Embedded.prepare(settings).adminPassword());
+             var st = admin.createStatement()) {
+            // as a database opened by a process that did not set them (serve taking the file over from a CLI command)
+            st.execute("SET OPTIMIZE_REUSE_RESULTS TRUE");
+            st.execute("SET CACHE_SIZE 16384");
+            org.h2.engine.Database h2 = ((org.h2.engine.SessionLocal) admin.unwrap(org.h2.jdbc.JdbcConnection.class).getSession())
+                    .getDatabase();
+            assertThat(h2.getOptimizeReuseResults()).isTrue();
+
+            db.keepSettings();
+
+            assertThat(h2.getOptimizeReuseResults()).isFalse();
+            try (var rs = st.executeQuery(
+                    "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'info.CACHE_MAX_SIZE'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo(Integer.toString(H2Embedded.CACHE_KB / 1024));
+            }
+        }
+    }
+
+    @Test
     void a_ledger_whose_admin_refuses_the_setting_still_opens_and_says_why_in_a_warning_without_the_password() throws Exception {
         Path ledgerDir = dir.resolve("ledger");
         DatabaseSettings settings = DatabaseSettings.embedded(ledgerDir);
