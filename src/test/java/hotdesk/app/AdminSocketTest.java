@@ -121,6 +121,29 @@ class AdminSocketTest {
     }
 
     @Test
+    void a_request_that_fails_in_the_kept_command_model_leaves_the_next_one_answered_as_on_its_own() throws Exception {
+        serve();
+        AdminSocket.Runner runner = Main.inServe(services);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        // an option no listing has (the socket would not pass it; the runner must survive it all the same)
+        int failed = runner.run(new String[]{"status", "--no-such-option"}, new PrintWriter(out, true), new PrintWriter(err, true));
+
+        assertThat(failed).isNotZero();
+        assertThat(err.toString()).contains("--no-such-option");
+        for (List<String> request : List.of(List.of("status", "--json"), List.of("status"), List.of("user", "list"))) {
+            StringWriter o = new StringWriter();
+            StringWriter e = new StringWriter();
+            int code = runner.run(request.toArray(String[]::new), new PrintWriter(o, true), new PrintWriter(e, true));
+            CliRun own = inProcess(request.toArray(String[]::new));
+            assertThat(o.toString()).as(String.join(" ", request)).isEqualTo(own.out());
+            assertThat(e.toString()).isEqualTo(own.err());
+            assertThat(code).isEqualTo(own.code());
+        }
+    }
+
+    @Test
     void the_hotdesk_command_run_as_a_process_gets_its_answer_from_serve() throws Exception {
         serve();
         String own = inProcess("device", "list").out();
