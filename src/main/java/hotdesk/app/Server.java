@@ -703,7 +703,6 @@ public final class Server implements AutoCloseable {
         return every.compareTo(PRUNE_FIRST) < 0 ? every : PRUNE_FIRST;
     }
 
-    /** Off every request path, on its own thread: batches of short transactions. */
     /** How often serve sets the embedded ledger's H2 settings again ({@link hotdesk.store.Database#keepSettings}). */
     static final Duration KEEP_LEDGER_SETTINGS_EVERY = Duration.ofMinutes(5);
 
@@ -722,6 +721,7 @@ public final class Server implements AutoCloseable {
         }
     }
 
+    /** Off every request path, on its own thread: batches of short transactions. */
     static void pruneQuietly(PruneLedger prune) {
         try {
             PruneLedger.Pruned p = prune.run();

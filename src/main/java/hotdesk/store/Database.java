@@ -340,7 +340,6 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** The pooled connections, for tools that need plain JDBC (reports, tests). */
     /**
      * Sets again what hotdesk sets on an embedded ledger after opening it ({@link H2Embedded#keepNoResults}: no query
      * results kept, H2's page cache size). H2 holds them only while a process has the database open, so a serve
@@ -354,6 +353,7 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** The pooled connections, for tools that need plain JDBC (reports, tests). */
     public DataSource dataSource() {
         return pool;
     }
