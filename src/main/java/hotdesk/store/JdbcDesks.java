@@ -36,10 +36,20 @@ final class JdbcDesks extends TableGroup {
             + "sip_server, sip_port, sip_transport, ntp_server, time_zone, registration_expiry";
 
     private Device device(ResultSet rs) throws SQLException {
-        return new Device(new Mac(rs.getString("mac")), rs.getString("vendor"), rs.getString("model"),
-                rs.getString("label"), rs.getString("site"), rs.getString("elin"), rs.getBoolean("enabled"),
-                new DeskPhoneSettings(rs.getString("sip_server"), rs.getInt("sip_port"), rs.getString("sip_transport"),
-                        rs.getString("ntp_server"), rs.getString("time_zone"), rs.getInt("registration_expiry")));
+        return new Device(new Mac(rs.getString("mac")), shared(rs, "vendor"), shared(rs, "model"),
+                rs.getString("label"), shared(rs, "site"), rs.getString("elin"), rs.getBoolean("enabled"),
+                new DeskPhoneSettings(shared(rs, "sip_server"), rs.getInt("sip_port"), shared(rs, "sip_transport"),
+                        shared(rs, "ntp_server"), shared(rs, "time_zone"), rs.getInt("registration_expiry")));
+    }
+
+    /**
+     * A column most desks share the few values of (vendor, model, site, phone settings), as one string per value:
+     * the provisioning server keeps the view of every desk fetching, and read from PostgreSQL each desk held copies
+     * of its own (H2 hands out cached strings already).
+     */
+    private static String shared(ResultSet rs, String column) throws SQLException {
+        String s = rs.getString(column);
+        return s == null ? null : s.intern();
     }
 
     private DeskLine line(ResultSet rs) throws SQLException {

@@ -2,6 +2,7 @@ package hotdesk.store;
 
 import hotdesk.core.model.AuditEntry;
 import hotdesk.core.model.CivicLocation;
+import hotdesk.core.model.Device;
 import hotdesk.core.model.EndReason;
 import hotdesk.core.model.Mac;
 import hotdesk.core.model.Occupancy;
@@ -54,6 +55,21 @@ abstract class JdbcLedgerContract extends LedgerContract {
     @Override
     protected List<Fetch> fetches() {
         return LedgerTables.fetches(database().dataSource());
+    }
+
+    @Test
+    void devices_read_share_one_string_per_vendor_model_site_and_phone_setting_value() {
+        givenUsersAndDesks(0, 1);
+
+        List<Device> devices = ledger.read(LedgerTx::devices);
+
+        assertThat(devices).hasSize(2);
+        Device a = devices.get(0);
+        Device b = devices.get(1);
+        assertThat(a.vendor()).isEqualTo("yealink").isSameAs(b.vendor());
+        assertThat(a.model()).isSameAs(b.model());
+        assertThat(a.site()).isEqualTo("HQ").isSameAs(b.site());
+        assertThat(a.phones().timeZone()).isSameAs(b.phones().timeZone());
     }
 
     @Test
