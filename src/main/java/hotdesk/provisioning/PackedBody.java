@@ -8,7 +8,8 @@ import java.util.zip.Inflater;
  * A served file kept compressed (raw deflate) between fetches. A desk file is a few KB of repetitive
  * {@code key = value} lines or XML and packs about four to one: 10,000 desks' files take ~6 MB of heap
  * instead of ~27 MB, which the default heap of {@code serve} could not hold beside the ledger
- * (BENCHMARKS.md, "Config fetch storm"). Unpacking a file costs a few microseconds per fetch.
+ * (BENCHMARKS.md, "Config fetch storm"). Unpacking a file costs a few microseconds per fetch, on an
+ * inflater kept from an earlier one.
  */
 final class PackedBody {
 
@@ -35,9 +36,23 @@ final class PackedBody {
         }
     }
 
+    /**
+     * Inflaters kept between fetches, at most {@link #KEPT_INFLATERS}: each holds zlib's state and window outside the
+     * heap, and one made and ended per fetch was native allocation on the hot path of every kept file served.
+     */
+    private static final java.util.concurrent.ConcurrentLinkedQueue<Inflater> INFLATERS =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private static final java.util.concurrent.atomic.AtomicInteger KEPT = new java.util.concurrent.atomic.AtomicInteger();
+    static final int KEPT_INFLATERS = 8;
+
     /** The original bytes of {@code packed}, which held {@code length} of them. */
     static byte[] unpack(byte[] packed, int length) {
-        Inflater i = new Inflater(true);
+        Inflater polled = INFLATERS.poll();
+        if (polled != null) {
+            KEPT.decrementAndGet();
+        }
+        Inflater i = polled != null ? polled : new Inflater(true);
+        boolean whole = false;
         try {
             i.setInput(packed);
             byte[] out = new byte[length];
@@ -54,11 +69,26 @@ final class PackedBody {
             if (n != length || longer) {
                 throw new IllegalStateException("a kept file did not unpack to its " + length + " bytes");
             }
+            whole = true;
             return out;
         } catch (DataFormatException e) {
             throw new IllegalStateException("a kept file did not unpack: " + e.getMessage(), e);
         } finally {
-            i.end();
+            // one that failed is ended, not kept: nothing of a damaged stream carries over
+            if (whole && KEPT.incrementAndGet() <= KEPT_INFLATERS) {
+                i.reset();
+                INFLATERS.offer(i);
+            } else {
+                if (whole) {
+                    KEPT.decrementAndGet();
+                }
+                i.end();
+            }
         }
+    }
+
+    /** Inflaters kept for the next fetches (for tests). */
+    static int kept() {
+        return KEPT.get();
     }
 }

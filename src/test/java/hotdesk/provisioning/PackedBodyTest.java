@@ -42,5 +42,32 @@ class PackedBodyTest {
         byte[] damaged = packed.clone();
         damaged[0] ^= (byte) 0xff;
         assertThatThrownBy(() -> PackedBody.unpack(damaged, body.length)).isInstanceOf(IllegalStateException.class);
+        // and the files unpacked after a failure are whole: nothing of a failed stream is kept for them
+        assertThat(PackedBody.unpack(packed, body.length)).isEqualTo(body);
+    }
+
+    @Test
+    void inflaters_are_kept_for_later_files_up_to_the_bound_and_each_file_unpacks_whole_on_any_of_them() throws Exception {
+        byte[] one = "linekey.1.value = 101\n".repeat(30).getBytes(StandardCharsets.UTF_8);
+        byte[] two = "account.1.label = Alice\n".repeat(50).getBytes(StandardCharsets.UTF_8);
+        byte[] packedOne = PackedBody.pack(one);
+        byte[] packedTwo = PackedBody.pack(two);
+
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try {
+            java.util.List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+            for (int k = 0; k < 400; k++) {
+                boolean first = k % 2 == 0;
+                results.add(pool.submit(() -> first
+                        ? java.util.Arrays.equals(PackedBody.unpack(packedOne, one.length), one)
+                        : java.util.Arrays.equals(PackedBody.unpack(packedTwo, two.length), two)));
+            }
+            for (java.util.concurrent.Future<Boolean> r : results) {
+                assertThat(r.get()).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(PackedBody.kept()).isBetween(1, PackedBody.KEPT_INFLATERS);
     }
 }
