@@ -779,19 +779,16 @@ public final class ProvisioningServer implements AutoCloseable {
      * from ({@link ProvisionDesk#forgetIdle}): kept for a storm of fetches, not for every desk that ever fetched, so
      * serve's heap holds the desks fetching now (a full reconcile pass ran into collections with 10,000 desks' files
      * kept, BENCHMARKS.md). The next fetch of such a desk reads and renders again. {@code serve} calls this
-     * periodically. Returns how many desks' files were forgotten.
+     * periodically. Returns about how many desks' files were forgotten (fetches meanwhile add theirs).
      */
     public int forgetIdle() {
         Instant before = clock.instant().minus(IDLE);
         long cutoff = before.toEpochMilli();
-        int[] forgotten = {0};
-        served.values().removeIf(s -> {
-            boolean idle = s.checkedAt() < cutoff; // refreshed at least every RECHECK while the desk fetches
-            forgotten[0] += idle ? 1 : 0;
-            return idle;
-        });
+        int kept = served.size();
+        // checkedAt is refreshed at least every RECHECK while the desk fetches
+        served.values().removeIf(s -> s.checkedAt() < cutoff);
         provisionDesk.forgetIdle(before);
-        return forgotten[0];
+        return Math.max(0, kept - served.size());
     }
 
     /** Whether what was last served to this desk was recorded under this file name (phones ask for one). */

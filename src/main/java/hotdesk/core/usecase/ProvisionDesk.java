@@ -256,17 +256,14 @@ public final class ProvisionDesk {
     /**
      * Forgets the view of every desk no fetch has used since {@code before}: a phone fetches its file when it boots
      * or is told to, so the views kept are those of the desks in a storm now, not of every desk that ever fetched
-     * (10,000 views were ~10 MB of serve's heap). A desk fetching again is read again. Returns how many were forgotten.
+     * (10,000 views were ~10 MB of serve's heap). A desk fetching again is read again. Returns about how many were
+     * forgotten (fetches meanwhile add theirs).
      */
     public int forgetIdle(Instant before) {
         long cutoff = before.toEpochMilli();
-        int[] forgotten = {0};
-        views.values().removeIf(seen -> {
-            boolean idle = seen.usedAt < cutoff;
-            forgotten[0] += idle ? 1 : 0;
-            return idle;
-        });
-        return forgotten[0];
+        int kept = views.size();
+        views.values().removeIf(seen -> seen.usedAt < cutoff);
+        return Math.max(0, kept - views.size());
     }
 
     /**
