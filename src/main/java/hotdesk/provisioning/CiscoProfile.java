@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Cisco IP phones with multiplatform firmware (MPP, "3PCC"): an XML {@code <flat-profile>}.
@@ -28,7 +27,7 @@ public final class CiscoProfile implements VendorProfile {
     static final String SPEED_DIAL = "sd";
     static final String BLF = "blf+sd+cp";
 
-    private static final Pattern DESK_FILE = Pattern.compile("(?<mac>[0-9A-Fa-f]{12})\\.xml");
+    private static final MacFileName DESK_FILE = new MacFileName("", ".xml");
 
     /** One line key used as a function key. */
     public record LineKey(int index, String function, String label) {
@@ -62,7 +61,7 @@ public final class CiscoProfile implements VendorProfile {
 
     @Override
     public Optional<Mac> deskFile(String fileName) {
-        return DeskModel.mac(DESK_FILE, fileName);
+        return DESK_FILE.match(fileName);
     }
 
     @Override

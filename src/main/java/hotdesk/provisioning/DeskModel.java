@@ -1,7 +1,6 @@
 package hotdesk.provisioning;
 
 import hotdesk.core.model.Device;
-import hotdesk.core.model.Mac;
 import hotdesk.core.model.PhoneModels;
 import hotdesk.core.model.User;
 import hotdesk.core.policy.KeyLayout;
@@ -21,9 +20,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * What every vendor's file says about a desk, computed once in vendor-neutral form: the device, one SIP
@@ -194,9 +190,4 @@ public final class DeskModel {
         return "M" + c.month() + "." + c.week() + "." + (c.isoDay() % 7) + "/" + String.format("%02d:%02d:00", c.hour(), c.minute());
     }
 
-    /** Parses a MAC out of a file name with the group {@code mac}; hex in either case. */
-    static Optional<Mac> mac(Pattern p, String fileName) {
-        Matcher m = p.matcher(fileName);
-        return m.matches() ? Optional.of(Mac.parse(m.group("mac"))) : Optional.empty();
-    }
 }

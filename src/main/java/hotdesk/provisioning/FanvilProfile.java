@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Fanvil X-U series: {@code <mac>.cfg} in the nested XML format {@code <sysConf>} (bundled {@code fanvil/mac.xml.vm}),
@@ -30,7 +29,7 @@ public final class FanvilProfile implements VendorProfile {
     static final int MEMORY = 1;
     static final int LINE = 2;
 
-    private static final Pattern DESK_FILE = Pattern.compile("(?<mac>[0-9A-Fa-f]{12})\\.cfg");
+    private static final MacFileName DESK_FILE = new MacFileName("", ".cfg");
 
     /** One key: {@code <Fkey index>} in {@code <sysConf>}, {@code Fkey}N of {@code <Function_Key>} in the older format. */
     public record FunctionKey(int id, int type, String value, String title) {
@@ -82,7 +81,7 @@ public final class FanvilProfile implements VendorProfile {
 
     @Override
     public Optional<Mac> deskFile(String fileName) {
-        return DeskModel.mac(DESK_FILE, fileName);
+        return DESK_FILE.match(fileName);
     }
 
     @Override

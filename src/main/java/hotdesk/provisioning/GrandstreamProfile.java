@@ -33,7 +33,7 @@ public final class GrandstreamProfile implements VendorProfile {
     static final int SPEED_DIAL = 0;
     static final int BLF = 1;
 
-    private static final Pattern DESK_FILE = Pattern.compile("cfg(?<mac>[0-9A-Fa-f]{12})\\.xml");
+    private static final MacFileName DESK_FILE = new MacFileName("cfg", ".xml");
     /** The binary {@code cfg<mac>} asked for first, the per-model {@code cfg<model>.xml} and the generic {@code cfg.xml}. */
     private static final Pattern UNSERVED = Pattern.compile("cfg[0-9A-Fa-f]{12}|cfg[a-z0-9]{0,20}\\.xml");
 
@@ -111,12 +111,12 @@ public final class GrandstreamProfile implements VendorProfile {
 
     @Override
     public Optional<Mac> deskFile(String fileName) {
-        return DeskModel.mac(DESK_FILE, fileName);
+        return DESK_FILE.match(fileName);
     }
 
     @Override
     public boolean askedButUnserved(String fileName) {
-        return UNSERVED.matcher(fileName).matches() && deskFile(fileName).isEmpty();
+        return fileName.startsWith("cfg") && UNSERVED.matcher(fileName).matches() && deskFile(fileName).isEmpty();
     }
 
     @Override

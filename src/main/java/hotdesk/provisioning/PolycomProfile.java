@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Polycom (Poly) VVX phones on UC Software: XML files whose attributes are the parameters.
@@ -31,8 +30,10 @@ public final class PolycomProfile implements VendorProfile {
     static final String BLF = "BLF";
     static final String UNASSIGNED = "Unassigned";
 
-    private static final Pattern DESK_FILE = Pattern.compile("(?<mac>[0-9A-Fa-f]{12})-hotdesk\\.cfg");
-    private static final Pattern MASTER_FILE = Pattern.compile("(?!0{12})(?<mac>[0-9A-Fa-f]{12})\\.cfg");
+    private static final MacFileName DESK_FILE = new MacFileName("", "-hotdesk.cfg");
+    /** {@code <mac>.cfg} of any MAC but twelve zeros (that name is the common master file). */
+    private static final MacFileName MASTER_FILE = new MacFileName("", ".cfg");
+    private static final Mac NO_MAC = new Mac("000000000000");
     static final String COMMON_MASTER = "000000000000.cfg";
 
     /** One line key: {@code lineKey.<index>.category} and {@code .index}. */
@@ -78,12 +79,12 @@ public final class PolycomProfile implements VendorProfile {
 
     @Override
     public Optional<Mac> deskFile(String fileName) {
-        return DeskModel.mac(DESK_FILE, fileName);
+        return DESK_FILE.match(fileName);
     }
 
     @Override
     public Optional<Mac> masterFile(String fileName) {
-        return DeskModel.mac(MASTER_FILE, fileName);
+        return MASTER_FILE.match(fileName).filter(m -> !m.equals(NO_MAC));
     }
 
     @Override

@@ -199,9 +199,6 @@ public final class ProvisioningServer implements AutoCloseable {
 
     private volatile ClockMemo clockMemo;
 
-    /** The last User-Agent that named each desk's MAC: {@link #carriesMac} is pure, so its answer can be kept. */
-    private final ConcurrentHashMap<Mac, String> namedBy = new ConcurrentHashMap<>();
-
     public ProvisioningServer(ProvisioningSettings s, ProvisionDesk provisionDesk) {
         this(s, provisionDesk, Clock.systemUTC());
     }
@@ -453,7 +450,7 @@ public final class ProvisioningServer implements AutoCloseable {
         Mac mac = claims.mac();
         String sent = request.getHeaders().get(HttpHeader.USER_AGENT);
         String userAgent = withoutControls(sent == null ? "" : sent, 200);
-        if (settings.requireMacInUserAgent() && !namesMac(userAgent, mac)) {
+        if (settings.requireMacInUserAgent() && !carriesMac(userAgent, mac)) {
             // Polycom names no MAC in its User-Agent: with the check required its desk file cannot be served
             refuse(response, callback, ip, mac.value(), "user-agent", 404, NOT_FOUND_BYTES);
             return;
@@ -839,21 +836,6 @@ public final class ProvisioningServer implements AutoCloseable {
         return part;
     }
 
-    /** Whether the User-Agent names this MAC, from {@link #namedBy} when this very User-Agent did before. */
-    private boolean namesMac(String userAgent, Mac mac) {
-        if (userAgent.equals(namedBy.get(mac))) {
-            return true;
-        }
-        if (!carriesMac(userAgent, mac)) {
-            return false;
-        }
-        if (namedBy.size() >= MAX_TRACKED_DESKS && !namedBy.containsKey(mac)) {
-            namedBy.clear();
-        }
-        namedBy.put(mac, userAgent);
-        return true;
-    }
-
     /** Whether the desk's site names no networks, or the TCP peer lies in one of them. */
     private static boolean siteAllows(DeskView desk, Request request, String ip) {
         List<String> networks = desk.site().map(s -> s.phones().networks()).orElse(List.of());
@@ -958,6 +940,15 @@ public final class ProvisioningServer implements AutoCloseable {
 
     /** Whether the User-Agent names this MAC (Yealink: {@code Yealink SIP-T54W 96.86.0.100 00:15:65:12:34:ab}). */
     static boolean carriesMac(String userAgent, Mac mac) {
+        String hex = mac.value();
+        if (namesWhole(userAgent, hex, ':') || namesWhole(userAgent, hex, (char) 0) || namesWhole(userAgent, hex, '-')) {
+            return true; // what the regex would find, found without it: every fetch asks
+        }
+        return carriesMacByPattern(userAgent, mac);
+    }
+
+    /** {@link #carriesMac} by {@link #MAC_IN_TEXT} alone: any case, any of the accepted spellings, mixed ones too. */
+    static boolean carriesMacByPattern(String userAgent, Mac mac) {
         Matcher m = MAC_IN_TEXT.matcher(userAgent);
         while (m.find()) {
             if (Mac.isValid(m.group()) && Mac.parse(m.group()).equals(mac)) {
@@ -965,6 +956,36 @@ public final class ProvisioningServer implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether {@code text} holds these 12 lower-case hex digits, in any case, as one whole token of
+     * {@link #MAC_IN_TEXT}: with {@code separator} between each pair (none when it is 0) and no hex digit,
+     * colon or dash on either side.
+     */
+    private static boolean namesWhole(String text, String hex, char separator) {
+        int length = separator == 0 ? 12 : 17;
+        next:
+        for (int i = 0; i + length <= text.length(); i++) {
+            int j = i;
+            for (int k = 0; k < 12; k++) {
+                if (separator != 0 && k > 0 && k % 2 == 0 && text.charAt(j++) != separator) {
+                    continue next;
+                }
+                char c = text.charAt(j++);
+                if ((c >= 'A' && c <= 'F' ? (char) (c + ('a' - 'A')) : c) != hex.charAt(k)) {
+                    continue next;
+                }
+            }
+            if ((i == 0 || !macChar(text.charAt(i - 1))) && (j == text.length() || !macChar(text.charAt(j)))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean macChar(char c) {
+        return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == ':' || c == '-';
     }
 
     /** A free-text header value kept for the ledger: cut, control characters replaced. */

@@ -62,7 +62,7 @@ sealed interface RequestedFile {
 
     /** What {@code name} asks for among these profiles. */
     static RequestedFile of(String name, Collection<VendorProfile> profiles) {
-        if (YEALINK_COMMON.matcher(name).matches()) {
+        if (name.length() == 17 && name.charAt(0) == 'y' && YEALINK_COMMON.matcher(name).matches()) {
             return new YealinkCommon();
         }
         for (VendorProfile p : profiles) {

@@ -26,7 +26,7 @@ public final class SnomProfile implements VendorProfile {
     static final String BLF = "blf";
     static final String NONE = "none";
 
-    private static final Pattern DESK_FILE = Pattern.compile("(?<mac>[0-9A-Fa-f]{12})\\.xml");
+    private static final MacFileName DESK_FILE = new MacFileName("", ".xml");
     private static final Pattern HTM_FILE = Pattern.compile("snom[A-Za-z0-9]{1,20}-(?<mac>[0-9A-Fa-f]{12})\\.htm");
 
     /** One function key: {@code <fkey idx=… label=…>type value</fkey>}. */
@@ -62,8 +62,12 @@ public final class SnomProfile implements VendorProfile {
 
     @Override
     public Optional<Mac> deskFile(String fileName) {
-        Optional<Mac> xml = DeskModel.mac(DESK_FILE, fileName);
-        return xml.isPresent() ? xml : DeskModel.mac(HTM_FILE, fileName);
+        Optional<Mac> xml = DESK_FILE.match(fileName);
+        if (xml.isPresent() || !fileName.startsWith("snom") || !fileName.endsWith(".htm")) {
+            return xml;
+        }
+        java.util.regex.Matcher htm = HTM_FILE.matcher(fileName);
+        return htm.matches() ? Optional.of(Mac.parse(htm.group("mac"))) : Optional.empty();
     }
 
     @Override

@@ -46,7 +46,7 @@ public final class YealinkProfile implements VendorProfile {
     /** Yealink DSS key type "Hot Desking": the phone's own hot-desking dialog. */
     static final int HOT_DESKING = 34;
 
-    private static final java.util.regex.Pattern DESK_FILE = java.util.regex.Pattern.compile("(?<mac>[0-9A-Fa-f]{12})\\.cfg");
+    private static final MacFileName DESK_FILE = new MacFileName("", ".cfg");
 
     /** @param mac 12 lower-case hex digits; {@code display} the colon form */
     public record DeviceInfo(String mac, String display, String model, String label, String site) {
@@ -83,7 +83,7 @@ public final class YealinkProfile implements VendorProfile {
 
     @Override
     public java.util.Optional<hotdesk.core.model.Mac> deskFile(String fileName) {
-        return DeskModel.mac(DESK_FILE, fileName);
+        return DESK_FILE.match(fileName);
     }
 
     @Override
