@@ -26,6 +26,17 @@ final class JdbcRecords extends TableGroup {
                 mac.value(), at, text(remoteAddress), text(userAgent));
     }
 
+    public void recordFetches(List<hotdesk.core.model.ConfigFetch> fetches) {
+        if (fetches.isEmpty()) {
+            writable("record config fetches");
+            return;
+        }
+        batchUpdate("record " + fetches.size() + " config fetches",
+                "INSERT INTO config_fetches (mac, fetched_at, remote_address, user_agent) VALUES (?, ?, ?, ?)",
+                fetches.stream().map(f -> new Object[]{f.mac().value(), f.at(), text(f.remoteAddress()), text(f.userAgent())})
+                        .toList());
+    }
+
     public Map<Mac, Instant> lastFetches() {
         Map<Mac, Instant> out = new LinkedHashMap<>();
         list("read last config fetches", "SELECT mac, MAX(fetched_at) AS last_at FROM config_fetches GROUP BY mac ORDER BY mac",

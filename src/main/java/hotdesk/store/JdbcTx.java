@@ -140,6 +140,11 @@ final class JdbcTx implements LedgerTx {
     public void recordFetch(Mac mac, Instant at, String remoteAddress, String userAgent) {
         records.recordFetch(mac, at, remoteAddress, userAgent);
     }
+
+    @Override
+    public void recordFetches(List<hotdesk.core.model.ConfigFetch> fetches) {
+        records.recordFetches(fetches);
+    }
     @Override
     public Map<Mac, Instant> lastFetches() {
         return records.lastFetches();

@@ -121,6 +121,8 @@ abstract class JdbcLedgerContract extends LedgerContract {
                 tx -> tx.insertDevice(device("001565000001"), lines("001565000001", 1)),
                 tx -> tx.deleteDevice(Mac.parse(MAC_A)),
                 tx -> tx.recordFetch(Mac.parse(MAC_A), T0, "10.0.0.1", "ua"),
+                tx -> tx.recordFetches(List.of(new hotdesk.core.model.ConfigFetch(Mac.parse(MAC_A), T0, "10.0.0.1", "ua"))),
+                tx -> tx.recordFetches(List.of()),
                 tx -> tx.recordServedFile(hotdesk.core.model.ServedFile.of(Mac.parse(MAC_A), "a.cfg", T0, "x", List.of())),
                 tx -> tx.insertSite(new Site("HQ", "", null, null)),
                 tx -> tx.updateSite(new Site("HQ", "911", null, null)),

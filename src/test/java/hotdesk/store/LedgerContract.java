@@ -634,6 +634,30 @@ abstract class LedgerContract {
                 new Fetch(Mac.parse(MAC_A), T0.plusSeconds(2), "10.0.0.5", "again"));
     }
 
+    @Test
+    void record_fetches_keeps_each_as_record_fetch_does_in_the_lists_order() {
+        givenUsersAndDesks(0, 1);
+        List<hotdesk.core.model.ConfigFetch> many = IntStream.range(0, 1200)
+                .mapToObj(i -> new hotdesk.core.model.ConfigFetch(Mac.parse(i % 2 == 0 ? MAC_A : MAC_B),
+                        T0.plusMillis(1200 - i), "10.0.0." + (i % 250), i == 7 ? "" : "Yealink " + i))
+                .toList();
+
+        given(tx -> {
+            tx.recordFetch(Mac.parse(MAC_B), T0.minusSeconds(1), "10.0.0.9", "before");
+            tx.recordFetches(many);
+            tx.recordFetches(List.of());
+        });
+
+        List<Fetch> expected = new java.util.ArrayList<>();
+        expected.add(new Fetch(Mac.parse(MAC_B), T0.minusSeconds(1), "10.0.0.9", "before"));
+        many.forEach(f -> expected.add(new Fetch(f.mac(), f.at(), f.remoteAddress(), f.userAgent())));
+        assertThat(fetches()).containsExactlyElementsOf(expected);
+        ledger.read(tx -> {
+            assertThat(tx.lastFetch(Mac.parse(MAC_A))).contains(T0.plusMillis(1200)); // the list's first, the latest time
+            return null;
+        });
+    }
+
     private static hotdesk.core.model.ServedFile servedFile(String mac, String file, Instant at, String text) {
         return hotdesk.core.model.ServedFile.of(Mac.parse(mac), file, at, text, List.of("s3cret-" + file));
     }

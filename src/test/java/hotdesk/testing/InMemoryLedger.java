@@ -270,6 +270,13 @@ public final class InMemoryLedger implements Ledger {
         }
 
         @Override
+        public void recordFetches(List<hotdesk.core.model.ConfigFetch> fetches) {
+            for (hotdesk.core.model.ConfigFetch f : fetches) {
+                recordFetch(f.mac(), f.at(), f.remoteAddress(), f.userAgent());
+            }
+        }
+
+        @Override
         public int pruneAudit(Instant before, int max) {
             return prune(s.audit, a -> a.at().isBefore(before), AuditEntry::at, max);
         }

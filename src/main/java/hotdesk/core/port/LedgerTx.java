@@ -75,6 +75,9 @@ public interface LedgerTx {
     /** Records a configuration fetch by the device. */
     void recordFetch(Mac mac, Instant at, String remoteAddress, String userAgent);
 
+    /** Records each fetch as {@link #recordFetch} does, in the list's order, in few round trips. */
+    void recordFetches(List<hotdesk.core.model.ConfigFetch> fetches);
+
     /** The time of each device's most recent configuration fetch; devices that never fetched are absent. */
     Map<Mac, Instant> lastFetches();
 

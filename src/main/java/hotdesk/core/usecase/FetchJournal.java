@@ -281,22 +281,27 @@ public final class FetchJournal {
                     return new Flushed(f, l, d);
                 }
                 try {
+                    // fetch records and audit lines each in one batch: a storm's flush writes thousands of rows
+                    List<hotdesk.core.model.ConfigFetch> records = new ArrayList<>(fs.size());
+                    for (Fetch x : fs) {
+                        records.add(new hotdesk.core.model.ConfigFetch(x.mac(), x.at(), x.remoteAddress(), x.userAgent()));
+                    }
+                    List<AuditEntry> audit = new ArrayList<>(ls.size() + ds.size());
+                    audit.addAll(ls);
+                    for (Map.Entry<FoldKey, Fold> x : ds.entrySet()) {
+                        audit.add(x.getValue().line(x.getKey()));
+                    }
                     ledger.transact(tx -> {
-                        for (Fetch x : fs) {
-                            tx.recordFetch(x.mac(), x.at(), x.remoteAddress(), x.userAgent());
-                            if (countProvisions) {
+                        tx.recordFetches(records);
+                        if (countProvisions) {
+                            for (Fetch x : fs) {
                                 tx.addProvisions(x.mac(), x.count());
                             }
                         }
                         for (ServedFile x : ss) {
                             tx.recordServedFile(x);
                         }
-                        for (AuditEntry x : ls) {
-                            tx.audit(x);
-                        }
-                        for (Map.Entry<FoldKey, Fold> x : ds.entrySet()) {
-                            tx.audit(x.getValue().line(x.getKey()));
-                        }
+                        tx.auditAll(audit);
                         return null;
                     });
                 } catch (RuntimeException | Error e) {
