@@ -85,6 +85,11 @@ public final class TemplateRenderer {
     private final java.util.concurrent.atomic.AtomicLong compiles = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong merges = new java.util.concurrent.atomic.AtomicLong();
 
+    /** Lookups kept now (for tests): one per model, and one per desk only where a user directory could hold its file. */
+    int lookupsKept() {
+        return lookups.size();
+    }
+
     /** @param userDir directory searched before the bundled templates, if any */
     public TemplateRenderer(Optional<Path> userDir) {
         this(userDir, java.time.Clock.systemUTC());
@@ -284,7 +289,12 @@ public final class TemplateRenderer {
         return vendor;
     }
 
-    private static List<String> candidates(String vendor, String deviceModel, Mac mac, String fileKind) {
+    /**
+     * The template names for this device, most specific first. A desk's own {@code <vendor>/<mac>.<kind>.vm} can
+     * only be the user's (no bundled template names a MAC): without a user directory it is not a candidate, so
+     * every desk of a model shares one lookup instead of each keeping its own (10,000 in a storm).
+     */
+    private List<String> candidates(String vendor, String deviceModel, Mac mac, String fileKind) {
         if (vendor == null || !VENDOR.matcher(vendor).matches()) {
             throw new IllegalArgumentException("vendor cannot name a template: '" + vendor + "'");
         }
@@ -292,7 +302,9 @@ public final class TemplateRenderer {
             throw new IllegalArgumentException("file kind cannot name a template: '" + fileKind + "'");
         }
         List<String> names = new ArrayList<>(3);
-        names.add(vendor + "/" + mac.value() + "." + fileKind + ".vm");
+        if (userDir.isPresent()) {
+            names.add(vendor + "/" + mac.value() + "." + fileKind + ".vm");
+        }
         String model = deviceModel == null ? "" : deviceModel.toLowerCase(Locale.ROOT);
         // a model that could climb out of the folder or clash with the base name names no template
         if (MODEL.matcher(model).matches() && !model.contains("..") && !model.equals("mac")) {

@@ -56,6 +56,24 @@ class TemplateRendererTest {
     }
 
     @Test
+    void desks_of_one_model_share_a_lookup_unless_a_user_directory_could_hold_a_file_of_each() {
+        // given: 200 desks of one model, rendered once each
+        TemplateRenderer bundledOnly = new TemplateRenderer(Optional.empty());
+        TemplateRenderer withUserDir = new TemplateRenderer(Optional.of(dir));
+        for (int i = 0; i < 200; i++) {
+            Mac mac = new Mac(String.format("0015650%05x", i));
+            bundledOnly.resolve("yealink", "T54W", mac, "cfg");
+            withUserDir.resolve("yealink", "T54W", mac, "cfg");
+        }
+
+        // then: one lookup for the model without a user directory; with one, each desk may have its own file
+        assertThat(bundledOnly.lookupsKept()).isEqualTo(1);
+        assertThat(withUserDir.lookupsKept()).isEqualTo(200);
+        assertThat(bundledOnly.resolve("yealink", "T54W", MAC, "cfg"))
+                .isSameAs(bundledOnly.resolve("yealink", "T54W", new Mac("0015650000aa"), "cfg"));
+    }
+
+    @Test
     void a_model_name_that_could_leave_the_vendor_folder_names_no_template() throws Exception {
         // given
         write("yealink/...cfg.vm", "dots");
@@ -138,13 +156,18 @@ class TemplateRendererTest {
     @Test
     void a_vendor_without_any_template_throws_naming_the_names_looked_for() {
         // given
-        TemplateRenderer renderer = new TemplateRenderer(Optional.empty());
+        TemplateRenderer renderer = new TemplateRenderer(Optional.of(dir));
+        TemplateRenderer bundledOnly = new TemplateRenderer(Optional.empty());
 
-        // when / then
+        // when / then: the desk's own file is named where a user directory could hold it
         assertThatThrownBy(() -> renderer.render("acme", "X1", MAC, "cfg", Map.of()))
                 .isInstanceOf(TemplateException.class)
                 .hasMessageContaining("acme/0015651234ab.cfg.vm").hasMessageContaining("acme/x1.cfg.vm")
                 .hasMessageContaining("acme/mac.cfg.vm");
+        assertThatThrownBy(() -> bundledOnly.render("acme", "X1", MAC, "cfg", Map.of()))
+                .isInstanceOf(TemplateException.class)
+                .hasMessageContaining("acme/x1.cfg.vm").hasMessageContaining("acme/mac.cfg.vm")
+                .hasMessageNotContaining("0015651234ab");
     }
 
     @Test
