@@ -67,7 +67,8 @@ class JournalWriterTest {
             journal.fetched(MAC, T0.plusSeconds(1), "10.0.0.5", "Yealink SIP-T54W 96.86.0.100 00:15:65:12:34:ab");
 
             // then
-            await().atMost(Duration.ofSeconds(30)).until(() -> count("SELECT COUNT(*) FROM audit_log WHERE action = 'provision.fetch'") == 2);
+            await().atMost(Duration.ofSeconds(30)).until(() -> hotdesk.testing.AuditLines.accounted(
+                    database.ledger().read(tx -> tx.auditTail(10)), "provision.fetch") == 2);
             await().atMost(Duration.ofSeconds(30)).until(() -> count("SELECT COUNT(*) FROM config_fetches WHERE mac = '0015651234ab'") >= 1);
         } finally {
             closeQuietly(writer);

@@ -21,7 +21,9 @@ import java.util.Objects;
  *
  * <p><b>Bounded.</b> Fetch records are coalesced per desk: only the latest fetch of each MAC is kept
  * (the ledger's record is "last seen at, from, with"), so they are bounded by the number of desks,
- * which are the only MACs that reach {@link #fetched}. Audit lines are kept one by one up to
+ * which are the only MACs that reach {@link #fetched}. A desk's {@code provision.fetch} audit line waits with
+ * it: its fetches from one address make one line, coalesced with their count when there are several, and
+ * a fetch from another address sends the run before to the other lines. Audit lines are kept one by one up to
  * {@code maxLines}; beyond that a line is <em>folded</em> into a count per action and subject (the
  * desk's MAC, or what a refused request asked for), at most {@code maxFolded} of those; beyond that too,
  * into one count per action (subject {@code *}). A fold is written as one audit line of the same
@@ -49,8 +51,75 @@ import java.util.Objects;
  */
 public final class FetchJournal {
 
-    /** The latest configuration fetch of one desk, and how many fetches it stands for. */
-    public record Fetch(Mac mac, Instant at, String remoteAddress, String userAgent, long count) {
+    /**
+     * One desk's fetches waiting: the latest for its fetch record, how many for its provision count, and the run
+     * of them from one address for its {@code provision.fetch} audit line. Updated in place under the journal's
+     * lock: in a storm a desk fetched again leaves no record or line behind to outlive a young collection (each
+     * fetch's objects, kept until the next flush, were most of what the collector promoted and then collected in
+     * full collections).
+     */
+    private static final class Waiting {
+        final Mac mac;
+        Instant at;
+        String remoteAddress;
+        String userAgent;
+        long count;
+        /** The run of fetches from {@link #remoteAddress}: how many, the earliest and the latest. */
+        long run;
+        Instant runFirst;
+        Instant runLast;
+
+        Waiting(Mac mac, Instant at, String remoteAddress, String userAgent) {
+            this.mac = mac;
+            this.at = at;
+            this.remoteAddress = remoteAddress;
+            this.userAgent = userAgent;
+            this.count = 1;
+            this.run = 1;
+            this.runFirst = at;
+            this.runLast = at;
+        }
+
+        /** Another fetch from the same address: the latest is the fetch record, the run goes on. */
+        void fetched(Instant when, String agent) {
+            count++;
+            run++;
+            at = when;
+            // the same text keeps the string already held: the new one dies young
+            if (!agent.equals(userAgent)) {
+                userAgent = agent;
+            }
+            if (when.isBefore(runFirst)) {
+                runFirst = when;
+            }
+            if (when.isAfter(runLast)) {
+                runLast = when;
+            }
+        }
+
+        /** Starts a new run from another address (the run before has gone to the lines as {@link #line()}). */
+        void restart(Instant when, String address, String agent) {
+            at = when;
+            remoteAddress = address;
+            userAgent = agent;
+            count++;
+            run = 1;
+            runFirst = when;
+            runLast = when;
+        }
+
+        /** The run's audit line: one fetch as it is, several coalesced as a fold says them. */
+        AuditEntry line() {
+            String actor = "http:" + remoteAddress;
+            if (run == 1) {
+                return new AuditEntry(runLast, actor, "provision.fetch", mac.value(), "");
+            }
+            return new Fold(runFirst, runLast, actor, "", run).line(new FoldKey("provision.fetch", mac.value()));
+        }
+
+        hotdesk.core.model.ConfigFetch record() {
+            return new hotdesk.core.model.ConfigFetch(mac, at, remoteAddress, userAgent);
+        }
     }
 
     /** Served files waiting with their text at most (see the class comment). */
@@ -63,7 +132,10 @@ public final class FetchJournal {
         }
     }
 
-    /** What is waiting, for status and tests. */
+    /**
+     * What is waiting, for status and tests: fetch records (one per desk), single audit lines and coalesced ones,
+     * each desk's own {@code provision.fetch} line counted among them.
+     */
     public record Pending(int fetches, int lines, int folds) {
     }
 
@@ -116,7 +188,7 @@ public final class FetchJournal {
     private final boolean countProvisions;
     private final Object lock = new Object();
     private final Object flushing = new Object();
-    private LinkedHashMap<Mac, Fetch> fetches = new LinkedHashMap<>();
+    private LinkedHashMap<Mac, Waiting> fetches = new LinkedHashMap<>();
     /** The latest served file per desk and file name. */
     private LinkedHashMap<java.util.List<String>, ServedFile> servedFiles = new LinkedHashMap<>();
     private int servedTexts;
@@ -161,12 +233,27 @@ public final class FetchJournal {
         return countProvisions;
     }
 
-    /** Records a served fetch: the desk's latest fetch, and a {@code provision.fetch} audit line. */
+    /**
+     * Records a served fetch: the desk's latest fetch, and a {@code provision.fetch} audit line. The desk's
+     * fetches from one address until the next flush make one line (coalesced, with their count, when there are
+     * several); a fetch from another address closes the run before as a line of its own, so every address that
+     * fetched a desk's file is in the audit log.
+     */
     public void fetched(Mac mac, Instant at, String remoteAddress, String userAgent) {
-        AuditEntry line = new AuditEntry(at, "http:" + remoteAddress, "provision.fetch", mac.value(), "");
+        Objects.requireNonNull(mac, "mac");
+        Objects.requireNonNull(at, "at");
+        String address = remoteAddress == null ? "" : remoteAddress;
+        String agent = userAgent == null ? "" : userAgent;
         synchronized (lock) {
-            putFetch(new Fetch(mac, at, remoteAddress, userAgent, 1), false);
-            addLine(line, false);
+            Waiting w = fetches.get(mac);
+            if (w == null) {
+                fetches.put(mac, new Waiting(mac, at, address, agent));
+            } else if (w.remoteAddress.equals(address)) {
+                w.fetched(at, agent);
+            } else {
+                addLine(w.line(), false);
+                w.restart(at, address, agent);
+            }
         }
     }
 
@@ -232,7 +319,12 @@ public final class FetchJournal {
 
     public Pending pending() {
         synchronized (lock) {
-            return new Pending(fetches.size(), lines.size(), folds.size() + overflow.size());
+            // each desk waiting also holds its own provision.fetch line: a single one, or a coalesced run
+            int runs = 0;
+            for (Waiting w : fetches.values()) {
+                runs += w.run > 1 ? 1 : 0;
+            }
+            return new Pending(fetches.size(), lines.size() + fetches.size() - runs, folds.size() + overflow.size() + runs);
         }
     }
 
@@ -247,7 +339,7 @@ public final class FetchJournal {
             int l = 0;
             int d = 0;
             while (true) {
-                List<Fetch> fs = new ArrayList<>();
+                List<Waiting> fs = new ArrayList<>();
                 List<ServedFile> ss = new ArrayList<>();
                 List<AuditEntry> ls = new ArrayList<>();
                 Map<FoldKey, Fold> ds = new LinkedHashMap<>();
@@ -280,22 +372,27 @@ public final class FetchJournal {
                 if (fs.isEmpty() && ss.isEmpty() && ls.isEmpty() && ds.isEmpty()) {
                     return new Flushed(f, l, d);
                 }
+                int runs = 0;
+                for (Waiting x : fs) {
+                    runs += x.run > 1 ? 1 : 0;
+                }
                 try {
                     // fetch records and audit lines each in one batch: a storm's flush writes thousands of rows
                     List<hotdesk.core.model.ConfigFetch> records = new ArrayList<>(fs.size());
-                    for (Fetch x : fs) {
-                        records.add(new hotdesk.core.model.ConfigFetch(x.mac(), x.at(), x.remoteAddress(), x.userAgent()));
-                    }
-                    List<AuditEntry> audit = new ArrayList<>(ls.size() + ds.size());
+                    List<AuditEntry> audit = new ArrayList<>(ls.size() + ds.size() + fs.size());
                     audit.addAll(ls);
                     for (Map.Entry<FoldKey, Fold> x : ds.entrySet()) {
                         audit.add(x.getValue().line(x.getKey()));
                     }
+                    for (Waiting x : fs) {
+                        records.add(x.record());
+                        audit.add(x.line());
+                    }
                     ledger.transact(tx -> {
                         tx.recordFetches(records);
                         if (countProvisions) {
-                            for (Fetch x : fs) {
-                                tx.addProvisions(x.mac(), x.count());
+                            for (Waiting x : fs) {
+                                tx.addProvisions(x.mac, x.count);
                             }
                         }
                         for (ServedFile x : ss) {
@@ -314,14 +411,14 @@ public final class FetchJournal {
                     throw e;
                 }
                 f += fs.size();
-                l += ls.size();
-                d += ds.size();
+                l += ls.size() + fs.size() - runs;
+                d += ds.size() + runs;
             }
         }
     }
 
-    private static void takeFirst(LinkedHashMap<Mac, Fetch> from, List<Fetch> to, int max) {
-        Iterator<Fetch> it = from.values().iterator();
+    private static void takeFirst(LinkedHashMap<Mac, Waiting> from, List<Waiting> to, int max) {
+        Iterator<Waiting> it = from.values().iterator();
         while (to.size() < max && it.hasNext()) {
             to.add(it.next());
             it.remove();
@@ -329,10 +426,10 @@ public final class FetchJournal {
     }
 
     /** A failed batch goes back: it is older than anything recorded since it was taken. */
-    private void putBack(List<Fetch> fs, List<AuditEntry> ls, Map<FoldKey, Fold> ds) {
+    private void putBack(List<Waiting> fs, List<AuditEntry> ls, Map<FoldKey, Fold> ds) {
         synchronized (lock) {
-            for (Fetch x : fs) {
-                putFetch(x, true);
+            for (Waiting x : fs) {
+                putBack(x);
             }
             for (int i = ls.size() - 1; i >= 0; i--) {
                 addLine(ls.get(i), true);
@@ -344,11 +441,24 @@ public final class FetchJournal {
         }
     }
 
-    private void putFetch(Fetch x, boolean older) {
-        fetches.merge(x.mac(), x, (now, add) -> {
-            Fetch newer = older ? now : add;
-            return new Fetch(newer.mac(), newer.at(), newer.remoteAddress(), newer.userAgent(), now.count() + add.count());
-        });
+    /**
+     * A desk's fetches from a failed batch: the newer ones recorded since keep the fetch record, the counts add up,
+     * and the older run joins theirs when it came from the same address, else goes to the lines as its own.
+     */
+    private void putBack(Waiting older) {
+        Waiting now = fetches.get(older.mac);
+        if (now == null) {
+            fetches.put(older.mac, older);
+            return;
+        }
+        now.count += older.count;
+        if (now.remoteAddress.equals(older.remoteAddress)) {
+            now.run += older.run;
+            now.runFirst = older.runFirst.isBefore(now.runFirst) ? older.runFirst : now.runFirst;
+            now.runLast = older.runLast.isAfter(now.runLast) ? older.runLast : now.runLast;
+        } else {
+            addLine(older.line(), true);
+        }
     }
 
     private void addLine(AuditEntry e, boolean inFront) {

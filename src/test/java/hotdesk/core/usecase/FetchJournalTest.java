@@ -14,8 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+
+import hotdesk.testing.AuditLines;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -23,7 +23,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class FetchJournalTest {
 
     private static final Instant T0 = Instant.parse("2026-12-01T08:00:00Z");
-    private static final Pattern COALESCED = Pattern.compile("coalesced: (\\d+) lines from (\\S+) to (\\S+), last from .*");
 
     private final InMemoryLedger memory = new InMemoryLedger();
 
@@ -62,16 +61,8 @@ class FetchJournalTest {
         return Mac.parse(String.format("001565%06x", i));
     }
 
-    /** How many recorded lines the audit log accounts for: one per line, N per coalesced line. */
-    private static long accountedLines(List<AuditEntry> audit, String action) {
-        return audit.stream().filter(a -> a.action().equals(action)).mapToLong(a -> {
-            Matcher m = COALESCED.matcher(a.detail());
-            return m.matches() ? Long.parseLong(m.group(1)) : 1;
-        }).sum();
-    }
-
     @Test
-    void fetches_reach_the_ledger_as_the_latest_per_desk_and_every_fetch_as_an_audit_line_in_one_transaction() {
+    void fetches_reach_the_ledger_as_the_latest_per_desk_and_each_desks_run_as_one_counted_audit_line_in_one_transaction() {
         // given
         Counting ledger = new Counting(memory);
         FetchJournal journal = new FetchJournal(ledger);
@@ -86,15 +77,19 @@ class FetchJournalTest {
 
         // then
         assertThat(ledger.transactions).hasValue(1);
-        assertThat(flushed).isEqualTo(new FetchJournal.Flushed(3, 6, 0));
+        assertThat(flushed).isEqualTo(new FetchJournal.Flushed(3, 0, 3));
         assertThat(memory.fetches()).containsExactly(
                 new InMemoryLedger.Fetch(mac(1), T0.plusSeconds(1), "10.0.0.1", "Yealink round 1"),
                 new InMemoryLedger.Fetch(mac(2), T0.plusSeconds(1), "10.0.0.2", "Yealink round 1"),
                 new InMemoryLedger.Fetch(mac(3), T0.plusSeconds(1), "10.0.0.3", "Yealink round 1"));
-        assertThat(memory.audit()).hasSize(6).allSatisfy(a -> {
+        assertThat(memory.audit()).hasSize(3).allSatisfy(a -> {
             assertThat(a.action()).isEqualTo("provision.fetch");
-            assertThat(a.actor()).startsWith("http:10.0.0.");
+            assertThat(a.actor()).isEqualTo("http:10.0.0." + Integer.parseInt(a.subject().substring(6), 16));
+            assertThat(a.at()).isEqualTo(T0.plusSeconds(1));
+            assertThat(a.detail()).isEqualTo("coalesced: 2 lines from " + T0 + " to " + T0.plusSeconds(1) + ", last from "
+                    + a.actor() + ": ");
         });
+        assertThat(AuditLines.accounted(memory.audit(), "provision.fetch")).isEqualTo(6);
         assertThat(journal.pending()).isEqualTo(new FetchJournal.Pending(0, 0, 0));
         assertThat(journal.flush().nothing()).isTrue();
         assertThat(ledger.transactions).as("an empty flush opens no transaction").hasValue(1);
@@ -138,11 +133,12 @@ class FetchJournalTest {
         assertThat(memory.fetches()).containsExactlyInAnyOrder(
                 new InMemoryLedger.Fetch(mac(1), T0.plusSeconds(5), "10.0.0.2", "new"),
                 new InMemoryLedger.Fetch(mac(2), T0.plusSeconds(6), "10.0.0.3", "other"));
-        assertThat(memory.audit()).extracting(AuditEntry::at, AuditEntry::action).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(T0, "provision.fetch"),
-                org.assertj.core.groups.Tuple.tuple(T0, "provision.refused"),
-                org.assertj.core.groups.Tuple.tuple(T0.plusSeconds(5), "provision.fetch"),
-                org.assertj.core.groups.Tuple.tuple(T0.plusSeconds(6), "provision.fetch"));
+        // mac(1)'s fetch from the first address keeps a line of its own beside the one from the second
+        assertThat(memory.audit()).extracting(AuditEntry::at, AuditEntry::action, AuditEntry::actor).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple(T0, "provision.fetch", "http:10.0.0.1"),
+                org.assertj.core.groups.Tuple.tuple(T0, "provision.refused", "http:10.0.0.9"),
+                org.assertj.core.groups.Tuple.tuple(T0.plusSeconds(5), "provision.fetch", "http:10.0.0.2"),
+                org.assertj.core.groups.Tuple.tuple(T0.plusSeconds(6), "provision.fetch", "http:10.0.0.3"));
     }
 
     @Test
@@ -150,27 +146,53 @@ class FetchJournalTest {
         // given: room for 2 lines and 2 folds
         FetchJournal journal = new FetchJournal(memory, 2, 2);
 
-        // when
+        // when: a desk fetched 5 times from one address, and 9 refusals of 5 names
         for (int i = 0; i < 5; i++) {
             journal.fetched(mac(1), T0.plusSeconds(i), "10.0.0.1", "ua");
         }
-        for (int i = 0; i < 4; i++) {
-            journal.audit(new AuditEntry(T0.plusSeconds(10 + i), "http:10.9.9." + i, "provision.refused", "scan" + i, "network"));
+        String[] names = {"scan0", "scan1", "scan2", "scan2", "scan3", "scan4", "scan4", "scan5", "scan6"};
+        for (int i = 0; i < names.length; i++) {
+            journal.audit(new AuditEntry(T0.plusSeconds(10 + i), "http:10.9.9." + i, "provision.refused", names[i], "network"));
         }
 
-        // then: 2 single lines, folds for mac(1) and scan0, the rest by action
-        assertThat(journal.pending()).isEqualTo(new FetchJournal.Pending(1, 2, 3));
-        journal.flush();
-        assertThat(memory.audit()).hasSize(5);
-        assertThat(accountedLines(memory.audit(), "provision.fetch")).isEqualTo(5);
-        assertThat(accountedLines(memory.audit(), "provision.refused")).isEqualTo(4);
-        assertThat(memory.audit()).filteredOn(a -> a.subject().equals(mac(1).value()) && a.detail().startsWith("coalesced"))
-                .singleElement().satisfies(a -> assertThat(a.detail())
-                        .isEqualTo("coalesced: 3 lines from " + T0.plusSeconds(2) + " to " + T0.plusSeconds(4)
-                                + ", last from http:10.0.0.1: "));
+        // then: the desk's run waits with it; 2 single lines, folds for scan2 and scan3, the rest by action
+        assertThat(journal.pending()).isEqualTo(new FetchJournal.Pending(1, 2, 4));
+        assertThat(journal.flush()).isEqualTo(new FetchJournal.Flushed(1, 2, 4));
+        assertThat(memory.audit()).hasSize(6);
+        assertThat(AuditLines.accounted(memory.audit(), "provision.fetch")).isEqualTo(5);
+        assertThat(AuditLines.accounted(memory.audit(), "provision.refused")).isEqualTo(names.length);
+        assertThat(memory.audit()).filteredOn(a -> a.subject().equals(mac(1).value())).singleElement()
+                .satisfies(a -> assertThat(a.detail()).isEqualTo("coalesced: 5 lines from " + T0 + " to " + T0.plusSeconds(4)
+                        + ", last from http:10.0.0.1: "));
+        assertThat(memory.audit()).filteredOn(a -> a.subject().equals("scan2")).singleElement()
+                .satisfies(a -> assertThat(a.detail()).startsWith("coalesced: 2 lines from " + T0.plusSeconds(12)));
         assertThat(memory.audit()).filteredOn(a -> a.subject().equals("*")).singleElement()
-                .satisfies(a -> assertThat(a.detail()).startsWith("coalesced: 3 lines from " + T0.plusSeconds(11)
-                        + " to " + T0.plusSeconds(13) + ", last from http:10.9.9.3: network"));
+                .satisfies(a -> assertThat(a.detail()).startsWith("coalesced: 4 lines from " + T0.plusSeconds(15)
+                        + " to " + T0.plusSeconds(18) + ", last from http:10.9.9.8: network"));
+    }
+
+    @Test
+    void a_desk_fetched_from_several_addresses_keeps_a_line_per_run_and_its_latest_fetch_record() {
+        // given
+        FetchJournal journal = new FetchJournal(memory);
+
+        // when: 10.0.0.1 twice, 10.6.6.6 once, 10.0.0.1 three times
+        journal.fetched(mac(1), T0, "10.0.0.1", "Yealink");
+        journal.fetched(mac(1), T0.plusSeconds(1), "10.0.0.1", "Yealink");
+        journal.fetched(mac(1), T0.plusSeconds(2), "10.6.6.6", "curl");
+        for (int i = 3; i < 6; i++) {
+            journal.fetched(mac(1), T0.plusSeconds(i), "10.0.0.1", "Yealink");
+        }
+        journal.flush();
+
+        // then
+        assertThat(memory.fetches()).containsExactly(new InMemoryLedger.Fetch(mac(1), T0.plusSeconds(5), "10.0.0.1", "Yealink"));
+        assertThat(memory.audit()).extracting(AuditEntry::actor, AuditEntry::at).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("http:10.0.0.1", T0.plusSeconds(1)),
+                org.assertj.core.groups.Tuple.tuple("http:10.6.6.6", T0.plusSeconds(2)),
+                org.assertj.core.groups.Tuple.tuple("http:10.0.0.1", T0.plusSeconds(5)));
+        assertThat(memory.audit().get(1).detail()).isEmpty();
+        assertThat(AuditLines.accounted(memory.audit(), "provision.fetch")).isEqualTo(6);
     }
 
     @Test
@@ -197,16 +219,17 @@ class FetchJournalTest {
         // then: bounded by desks, lines, folds and actions
         FetchJournal.Pending p = journal.pending();
         assertThat(p.fetches()).isLessThanOrEqualTo(desks);
-        assertThat(p.lines()).isLessThanOrEqualTo(100);
-        assertThat(p.folds()).isLessThanOrEqualTo(50 + 2);
+        // each desk waiting holds its own line (single or coalesced) beside the bounded ones
+        assertThat(p.lines()).isLessThanOrEqualTo(100 + desks);
+        assertThat(p.folds()).isLessThanOrEqualTo(50 + 2 + desks);
 
         // and when the ledger comes back, everything is accounted for
         ledger.gate.countDown();
         stuck.get(30, TimeUnit.SECONDS);
         journal.flush();
         assertThat(journal.pending()).isEqualTo(new FetchJournal.Pending(0, 0, 0));
-        assertThat(accountedLines(memory.audit(), "provision.fetch")).isEqualTo(fetches + 1);
-        assertThat(accountedLines(memory.audit(), "provision.refused")).isEqualTo(scans);
+        assertThat(AuditLines.accounted(memory.audit(), "provision.fetch")).isEqualTo(fetches + 1);
+        assertThat(AuditLines.accounted(memory.audit(), "provision.refused")).isEqualTo(scans);
         assertThat(memory.fetches()).extracting(InMemoryLedger.Fetch::mac).doesNotHaveDuplicates().hasSize(desks + 1);
     }
 

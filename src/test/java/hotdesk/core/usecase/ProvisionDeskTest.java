@@ -89,7 +89,7 @@ class ProvisionDeskTest {
         assertThat(taken.lines()).singleElement().satisfies(l -> assertThat(l.occupant()).isPresent());
         // and every fetch was journaled, cached or not
         provision.journal().flush();
-        assertThat(memory.audit()).filteredOn(a -> a.action().equals("provision.fetch")).hasSize(3);
+        assertThat(hotdesk.testing.AuditLines.accounted(memory.audit(), "provision.fetch")).isEqualTo(3);
     }
 
     @Test
