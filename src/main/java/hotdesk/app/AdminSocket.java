@@ -458,7 +458,8 @@ final class AdminSocket implements AutoCloseable {
         } catch (IOException e) {
             // closing anyway
         }
-        workers.shutdownNow();
+        // a command under way may be writing the ledger: let it finish rather than interrupt it there
+        Stopping.gently(workers, java.time.Duration.ofSeconds(5), "admin socket commands");
         try {
             Files.deleteIfExists(path);
         } catch (IOException e) {

@@ -5,7 +5,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -35,10 +34,12 @@ final class JournalWriter implements AutoCloseable {
     static final int PACE = 4;
     /** The longest pause between two flushes, however long the last one took. */
     static final Duration MAX_PAUSE = Duration.ofSeconds(10);
+    /** How long {@link #close()} lets a flush under way finish before interrupting it. */
+    static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
     JournalWriter(FetchJournal journal, Duration every) {
         this.journal = journal;
-        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+        this.thread = Stopping.scheduled(r -> {
             Thread t = new Thread(r, "hotdesk-fetch-journal");
             t.setDaemon(true);
             return t;
@@ -81,11 +82,13 @@ final class JournalWriter implements AutoCloseable {
         }
     }
 
-    /** Stops the background thread and writes what is left, once more on failure. */
+    /**
+     * Stops the background thread and writes what is left, once more on failure. A flush under way is let
+     * finish, never interrupted inside the ledger ({@link Stopping}).
+     */
     @Override
     public void close() throws InterruptedException {
-        thread.shutdownNow();
-        thread.awaitTermination(10, TimeUnit.SECONDS);
+        Stopping.gently(thread, STOP_WAIT, "fetch journal");
         for (int attempt = 1; ; attempt++) {
             try {
                 FetchJournal.Flushed f = journal.flush();

@@ -70,7 +70,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -117,6 +116,8 @@ public final class Server implements AutoCloseable {
 
     /** How often fetch records and provisioning audit lines are written to the ledger. */
     static final Duration JOURNAL_FLUSH = Duration.ofSeconds(1);
+    /** How long each pool whose tasks may be in the ledger gets to finish them at stop before it is interrupted. */
+    static final Duration STOP_WAIT = Duration.ofSeconds(5);
     /** When the first retention run comes after the start: not in the start's way, not skipped by frequent restarts. */
     static final Duration PRUNE_FIRST = Duration.ofSeconds(30);
 
@@ -499,7 +500,7 @@ public final class Server implements AutoCloseable {
             // connect corrects whatever a full queue dropped
             ExecutorService contactQueue = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
                     new LinkedBlockingQueue<>(WATCH_QUEUE), daemonThreads("hotdesk-contacts"));
-            open.push(contactQueue::shutdownNow);
+            open.push(() -> Stopping.gently(contactQueue, STOP_WAIT, "contact queue"));
             TrackContacts contacts = new TrackContacts(ledger, node, services.clock());
             AmiLink[] link = new AmiLink[1];
             ami = new AmiLink(parts.ami(), modules, boot -> {
@@ -533,7 +534,7 @@ public final class Server implements AutoCloseable {
             int pushConnections = c.integer("reconcile.push-connections", 1, Reconcile.MAX_PARALLELISM);
             ExecutorService pushers = new ThreadPoolExecutor(0, Math.max(1, pushConnections - 1), 60, TimeUnit.SECONDS,
                     new SynchronousQueue<>(), daemonThreads("hotdesk-push"));
-            open.push(pushers::shutdownNow);
+            open.push(() -> Stopping.gently(pushers, STOP_WAIT, "ARI pushers"));
             reconcile.pushing(pushers, pushConnections);
 
             // logins and logouts reach Asterisk through a few threads and a bounded queue: a rush queues its
@@ -542,7 +543,7 @@ public final class Server implements AutoCloseable {
             ThreadPoolExecutor applying = new ThreadPoolExecutor(pushConnections, pushConnections, 60, TimeUnit.SECONDS,
                     new LinkedBlockingQueue<>(PUSH_QUEUE), daemonThreads("hotdesk-apply"));
             applying.allowCoreThreadTimeOut(true);
-            open.push(applying::shutdownNow);
+            open.push(() -> Stopping.gently(applying, STOP_WAIT, "login pushes"));
             ApplyNow applyNow = parts.applyWait().isZero() ? reconcile.inBackground(applying, reconcile::keepingUp)
                     : reconcile.atMost(parts.applyWait(), applying);
             int concurrency = c.integer("agi.login-concurrency", 0, 1000);
@@ -561,7 +562,7 @@ public final class Server implements AutoCloseable {
                 // cut call: the channel list decides)
                 callEnds = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(WATCH_QUEUE),
                         daemonThreads("hotdesk-call-ends"));
-                open.push(callEnds::shutdownNow);
+                open.push(() -> Stopping.gently(callEnds, STOP_WAIT, "call ends"));
                 ami.onCallEnded(this::callEnded);
             }
             agi = new HotdeskAgiServer(parts.agi(), parts.prompts(), logIn, logOut);
@@ -602,7 +603,7 @@ public final class Server implements AutoCloseable {
             ami.start();
 
             PruneLedger prune = pruneLedger(c, services.clock(), ledger);
-            ScheduledExecutorService pruning = Executors.newSingleThreadScheduledExecutor(daemonThreads("hotdesk-prune"));
+            ScheduledExecutorService pruning = Stopping.scheduled(daemonThreads("hotdesk-prune"));
             Duration pruneEvery = c.duration("ledger.prune-interval");
             pruning.scheduleWithFixedDelay(() -> pruneQuietly(prune), firstPrune(pruneEvery).toMillis(),
                     pruneEvery.toMillis(), TimeUnit.MILLISECONDS);
@@ -620,12 +621,9 @@ public final class Server implements AutoCloseable {
                             shown(KEEP_LEDGER_SETTINGS_EVERY), e.toString());
                 }
             }, keepEvery, keepEvery, TimeUnit.MILLISECONDS);
-            open.push(() -> {
-                pruning.shutdownNow();
-                pruning.awaitTermination(5, TimeUnit.SECONDS);
-            });
+            open.push(() -> Stopping.gently(pruning, STOP_WAIT, "ledger housekeeping"));
 
-            scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("hotdesk-reconciler"));
+            scheduler = Stopping.scheduled(daemonThreads("hotdesk-reconciler"));
             long every = parts.interval().toMillis();
             scheduler.scheduleWithFixedDelay(this::reconcileQuietly, 0, every, TimeUnit.MILLISECONDS);
             if (services.databaseSettings().isPostgreSql()) {
@@ -653,10 +651,7 @@ public final class Server implements AutoCloseable {
             LOG.info("auto-logout: idle {}, max {}, daily {} (sites and desks may differ: hotdesk auto-logout show), checked "
                     + "every {} s", shown(parts.autoLogout().idle()), shown(parts.autoLogout().max()),
                     parts.autoLogout().daily().map(Object::toString).orElse("off"), parts.autoLogoutEvery().toSeconds());
-            open.push(() -> {
-                scheduler.shutdownNow();
-                scheduler.awaitTermination(5, TimeUnit.SECONDS);
-            });
+            open.push(() -> Stopping.gently(scheduler, STOP_WAIT, "reconciler"));
             if (prometheus != null) {
                 prometheus.gauge("hotdesk.reconcile.lag", "Time since the reconciler last had nothing left to apply "
                         + "(0 while Asterisk matches the ledger)", "seconds", () -> reconcileLag().toMillis() / 1000.0);

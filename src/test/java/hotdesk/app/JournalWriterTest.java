@@ -127,6 +127,54 @@ class JournalWriterTest {
         }
     }
 
+    /** H2 must not see its threads interrupted (Stopping): close lets the flush under way end, then writes the rest. */
+    @Test
+    void close_lets_a_flush_under_way_finish_without_interrupting_it() throws Exception {
+        // given: a ledger whose first transaction waits until the test lets it go, noting an interrupt
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        AtomicBoolean interrupted = new AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger transactions = new java.util.concurrent.atomic.AtomicInteger();
+        Ledger slow = new Ledger() {
+            @Override
+            public <T> T transact(Work<T> work) {
+                if (transactions.incrementAndGet() == 1) {
+                    entered.countDown();
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        interrupted.set(true);
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return database.ledger().transact(work);
+            }
+        };
+        FetchJournal journal = new FetchJournal(slow);
+        JournalWriter writer = new JournalWriter(journal, Duration.ofMillis(10));
+        journal.fetched(MAC, T0, "10.0.0.5", "ua");
+        assertThat(entered.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        journal.fetched(Mac.parse("0015651234ac"), T0, "10.0.0.6", "ua"); // waits for the flush at close
+
+        // when: close begins while the flush waits in the ledger
+        Thread closing = new Thread(() -> {
+            try {
+                writer.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        closing.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> closing.getState() == Thread.State.TIMED_WAITING);
+        go.countDown();
+        closing.join(Duration.ofSeconds(30).toMillis());
+
+        // then: the flush ran to its end uninterrupted, and close wrote what came after it
+        assertThat(closing.isAlive()).isFalse();
+        assertThat(interrupted).isFalse();
+        assertThat(count("SELECT COUNT(*) FROM config_fetches")).isEqualTo(2);
+    }
+
     @Test
     void a_ledger_still_down_at_close_is_logged_with_what_is_lost() throws Exception {
         // given
