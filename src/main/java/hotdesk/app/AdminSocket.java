@@ -459,7 +459,7 @@ final class AdminSocket implements AutoCloseable {
             // closing anyway
         }
         // a command under way may be writing the ledger: let it finish rather than interrupt it there
-        Stopping.gently(workers, java.time.Duration.ofSeconds(5), "admin socket commands");
+        Stopping.gently(workers, java.time.Duration.ofSeconds(3), "admin socket commands");
         try {
             Files.deleteIfExists(path);
         } catch (IOException e) {

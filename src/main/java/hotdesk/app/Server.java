@@ -116,8 +116,11 @@ public final class Server implements AutoCloseable {
 
     /** How often fetch records and provisioning audit lines are written to the ledger. */
     static final Duration JOURNAL_FLUSH = Duration.ofSeconds(1);
-    /** How long each pool whose tasks may be in the ledger gets to finish them at stop before it is interrupted. */
-    static final Duration STOP_WAIT = Duration.ofSeconds(5);
+    /**
+     * How long each pool whose tasks may be in the ledger gets to finish them at stop before it is interrupted: seven
+     * such pools and the journal writer's 10 s stay within the systemd unit's TimeoutStopSec (40 s) even if all wait.
+     */
+    static final Duration STOP_WAIT = Duration.ofSeconds(3);
     /** When the first retention run comes after the start: not in the start's way, not skipped by frequent restarts. */
     static final Duration PRUNE_FIRST = Duration.ofSeconds(30);
 
