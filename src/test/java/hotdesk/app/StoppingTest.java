@@ -69,6 +69,30 @@ class StoppingTest {
     }
 
     @Test
+    void a_stop_that_is_itself_interrupted_interrupts_the_tasks_and_keeps_the_flag() throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch sawInterrupt = new CountDownLatch(1);
+        pool.execute(() -> {
+            started.countDown();
+            try {
+                new CountDownLatch(1).await();
+            } catch (InterruptedException e) {
+                sawInterrupt.countDown();
+            }
+        });
+        assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+
+        Thread.currentThread().interrupt();
+        boolean gentle = Stopping.gently(pool, Duration.ofSeconds(30), "test pool");
+        boolean flagKept = Thread.interrupted(); // clears it for the next test
+
+        assertThat(gentle).isFalse();
+        assertThat(flagKept).isTrue();
+        assertThat(sawInterrupt.await(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
     void a_scheduled_pool_drops_its_delayed_and_periodic_tasks_at_stop() {
         ScheduledThreadPoolExecutor pool = Stopping.scheduled(Executors.defaultThreadFactory());
         AtomicBoolean ran = new AtomicBoolean();

@@ -234,6 +234,45 @@ class FetchJournalTest {
     }
 
     @Test
+    void fetches_that_arrive_while_a_batch_fails_join_it_back_and_none_is_lost() throws Exception {
+        // given: a desk counted for provisions, and a flush that waits in the ledger, then fails
+        memory.transact(tx -> {
+            tx.insertDevice(new hotdesk.core.model.Device(mac(1), "yealink", "T54W", "", "", "", true),
+                    List.of(new hotdesk.core.model.DeskLine(mac(1).endpointId(), mac(1), 1, "secretsecretsecret")));
+            return null;
+        });
+        Counting ledger = new Counting(memory);
+        FetchJournal journal = new FetchJournal(ledger, true);
+        journal.fetched(mac(1), T0, "10.0.0.5", "a");
+        journal.fetched(mac(1), T0.plusSeconds(1), "10.0.0.5", "a");
+        journal.fetched(mac(2), T0, "10.0.0.6", "b");
+        ledger.gate = new CountDownLatch(1);
+        ledger.failures.set(1);
+        CompletableFuture<FetchJournal.Flushed> failing = CompletableFuture.supplyAsync(journal::flush);
+        assertThat(ledger.entered.await(30, TimeUnit.SECONDS)).isTrue();
+
+        // when: mac(1) fetches again from the same address, mac(2) from another, while the batch is out
+        journal.fetched(mac(1), T0.plusSeconds(2), "10.0.0.5", "a2");
+        journal.fetched(mac(2), T0.plusSeconds(3), "10.0.0.7", "c");
+        ledger.gate.countDown();
+        assertThatThrownBy(failing::join).hasCauseInstanceOf(LedgerException.class);
+        journal.flush();
+
+        // then: the newer fetch is each desk's record, counts add up, every fetch and address is in the audit
+        assertThat(memory.fetches()).containsExactlyInAnyOrder(
+                new InMemoryLedger.Fetch(mac(1), T0.plusSeconds(2), "10.0.0.5", "a2"),
+                new InMemoryLedger.Fetch(mac(2), T0.plusSeconds(3), "10.0.0.7", "c"));
+        assertThat(memory.<Long>read(tx -> tx.provisionCount(mac(1)).served())).isEqualTo(3);
+        assertThat(AuditLines.accounted(memory.audit(), "provision.fetch")).isEqualTo(5);
+        assertThat(memory.audit()).filteredOn(a -> a.subject().equals(mac(1).value())).singleElement()
+                .satisfies(a -> assertThat(a.detail()).isEqualTo("coalesced: 3 lines from " + T0 + " to "
+                        + T0.plusSeconds(2) + ", last from http:10.0.0.5: "));
+        assertThat(memory.audit()).filteredOn(a -> a.subject().equals(mac(2).value()))
+                .extracting(AuditEntry::actor).containsExactlyInAnyOrder("http:10.0.0.6", "http:10.0.0.7");
+        assertThat(journal.pending()).isEqualTo(new FetchJournal.Pending(0, 0, 0));
+    }
+
+    @Test
     void counting_provisions_adds_each_desks_fetches_once_even_when_a_batch_failed_first() {
         memory.transact(tx -> {
             tx.insertDevice(new hotdesk.core.model.Device(mac(1), "yealink", "T54W", "", "", "", true),
