@@ -27,8 +27,7 @@ record MacFileName(String prefix, String suffix) {
             return Optional.empty();
         }
         for (int i = from; i < from + 12; i++) {
-            char c = name.charAt(i);
-            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F')) {
+            if (!Mac.isHexDigit(name.charAt(i))) {
                 return Optional.empty();
             }
         }

@@ -985,7 +985,7 @@ public final class ProvisioningServer implements AutoCloseable {
     }
 
     private static boolean macChar(char c) {
-        return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == ':' || c == '-';
+        return Mac.isHexDigit(c) || c == ':' || c == '-';
     }
 
     /** A free-text header value kept for the ledger: cut, control characters replaced. */

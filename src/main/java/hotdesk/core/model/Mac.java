@@ -34,6 +34,11 @@ public record Mac(String value) {
         return true;
     }
 
+    /** Whether {@code c} is a hex digit of a MAC in either case (ASCII only). */
+    public static boolean isHexDigit(char c) {
+        return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+    }
+
     /** Parses a MAC in one of the accepted spellings; throws IllegalArgumentException otherwise. */
     public static Mac parse(String text) {
         String t = text == null ? "" : text.strip();
