@@ -34,8 +34,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -72,6 +72,12 @@ public final class BoardServer implements AutoCloseable {
     /** How long changes are gathered before their tiles are sent: bursts (a pass of the reconciler) go out as one. */
     static final Duration GATHER = Duration.ofMillis(50);
     static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+    /**
+     * How long {@link #close()} waits for an update or keep-alive under way, which may be inside the ledger:
+     * the embedded ledger's threads must not be interrupted (H2 closes the file an interrupted thread is in),
+     * so the board's thread is interrupted only past this.
+     */
+    static final Duration STOP_WAIT = Duration.ofSeconds(3);
 
     /** What the board needs of the core. */
     public record Uses(BoardSignIn signIn, DeskStatus status, LogOut logOut, OccupancyReport report, OccupancyCharts charts,
@@ -89,7 +95,7 @@ public final class BoardServer implements AutoCloseable {
     private final List<Client> clients = new CopyOnWriteArrayList<>();
     private final Set<Target> pending = new HashSet<>();
     private boolean flushScheduled;
-    private ScheduledExecutorService pusher;
+    private volatile ScheduledExecutorService pusher;
     private Runnable unsubscribe;
     private Javalin app;
 
@@ -118,11 +124,14 @@ public final class BoardServer implements AutoCloseable {
         }
         log.info("admin HTTP listener starting on {}:{} ({})", settings.bindAddress(), settings.port(),
                 settings.tls() ? "TLS" : "plain HTTP, loopback only");
-        pusher = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledThreadPoolExecutor thread = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "hotdesk-board");
             t.setDaemon(true);
             return t;
         });
+        thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // the browsers reconnect and read the tiles anew
+        thread.setRemoveOnCancelPolicy(true);
+        pusher = thread;
         pusher.scheduleWithFixedDelay(this::keepAlive, KEEP_ALIVE.toMillis(), KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS);
         unsubscribe = uses.events().subscribe(this::heard);
         Javalin created = Javalin.create(cfg -> {
@@ -204,8 +213,19 @@ public final class BoardServer implements AutoCloseable {
             unsubscribe = null;
         }
         if (pusher != null) {
-            pusher.shutdownNow();
+            ScheduledExecutorService stopping = pusher;
             pusher = null;
+            stopping.shutdown();
+            try {
+                if (stopping.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+                log.warn("board: a live update still running {} after stopping began, interrupted", STOP_WAIT);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                log.warn("board: stopping was interrupted, the live update under way interrupted too");
+            }
+            stopping.shutdownNow();
         }
     }
 
@@ -416,15 +436,16 @@ public final class BoardServer implements AutoCloseable {
 
     /** On the publisher's thread: gather, and send shortly on the board's own thread. */
     private void heard(Set<Target> targets) {
+        ScheduledExecutorService thread = pusher; // read once: close() clears it while events may still come
         synchronized (pending) {
             pending.addAll(targets);
-            if (flushScheduled || pusher == null) {
+            if (flushScheduled || thread == null) {
                 return;
             }
             flushScheduled = true;
         }
         try {
-            pusher.schedule(this::flush, GATHER.toMillis(), TimeUnit.MILLISECONDS);
+            thread.schedule(this::flush, GATHER.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // stopping
         }

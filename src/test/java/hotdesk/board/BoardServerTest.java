@@ -194,6 +194,66 @@ class BoardServerTest {
                 .matcher(events.drained(seen)).find());
     }
 
+    /**
+     * A live update reads the ledger on the board's thread; stopping the board must let it finish rather than
+     * interrupt it (an interrupted thread inside the embedded H2 ledger closes its file). Fails with a stop
+     * that interrupts the board's thread at once.
+     */
+    @Test
+    void stopping_waits_for_a_live_update_inside_the_ledger_instead_of_interrupting_it() throws Exception {
+        board.close();
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean gate = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger finished = new java.util.concurrent.atomic.AtomicInteger();
+        hotdesk.core.port.Ledger blocking = new hotdesk.core.port.Ledger() {
+            @Override
+            public <T> T transact(Work<T> work) {
+                if (gate.get() && Thread.currentThread().getName().equals("hotdesk-board")) {
+                    inside.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        interrupted.set(true);
+                        Thread.currentThread().interrupt();
+                    }
+                    T result = world.ledger.transact(work);
+                    finished.incrementAndGet();
+                    return result;
+                }
+                return world.ledger.transact(work);
+            }
+        };
+        board = new BoardServer(BoardWorld.plain(), world.uses(blocking));
+        board.start();
+        BoardClient c = signedIn("victor", BoardWorld.VIEWER_PASSWORD);
+        BoardClient.Events events = c.events("/board/events");
+        streams.add(events);
+        StringBuilder seen = new StringBuilder();
+        await().atMost(PATIENCE).until(() -> events.drained(seen).contains("event: hello"));
+        await().atMost(PATIENCE).until(() -> board.liveClients() == 1);
+        gate.set(true);
+
+        world.logInAlice(); // its event makes the board's thread read the desk's status: it waits at the gate
+        assertThat(inside.await(PATIENCE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        BoardServer stopping = board;
+        board = null;
+        Thread closer = new Thread(stopping::close, "board-closer");
+        closer.start();
+        // until close() waits for the board's thread (or, as before, has interrupted it and returned)
+        await().atMost(PATIENCE).until(() -> interrupted.get() || !closer.isAlive()
+                || java.util.Arrays.stream(closer.getStackTrace()).anyMatch(f -> f.getMethodName().equals("awaitTermination")));
+
+        assertThat(interrupted).as("the board's thread was interrupted inside the ledger").isFalse();
+        assertThat(closer.isAlive()).as("close() returned before the live update ended").isTrue();
+        release.countDown();
+        closer.join(PATIENCE.toMillis());
+        assertThat(closer.isAlive()).isFalse();
+        assertThat(interrupted).isFalse();
+        assertThat(finished).as("the update's ledger reads went on to the end").hasPositiveValue();
+    }
+
     @Test
     void a_site_filtered_live_view_hears_only_its_sites_desks() {
         world.addDesk("00:15:65:b5:1f:02", "Annex 1", "Annex");

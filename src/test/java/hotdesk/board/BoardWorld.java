@@ -82,7 +82,12 @@ final class BoardWorld implements AutoCloseable {
     }
 
     BoardServer.Uses uses() {
-        return new BoardServer.Uses(signIn, new DeskStatus(ledger, LoginLimits.defaults(), clock, ""), logOut,
+        return uses(ledger);
+    }
+
+    /** The use cases, the board's desk status reading through {@code statusLedger} (a wrapper of {@link #ledger}). */
+    BoardServer.Uses uses(Ledger statusLedger) {
+        return new BoardServer.Uses(signIn, new DeskStatus(statusLedger, LoginLimits.defaults(), clock, ""), logOut,
                 new OccupancyReport(ledger, clock), new JFreeOccupancyCharts(), ZoneId.of("UTC"), events, "board-test", clock);
     }
 
