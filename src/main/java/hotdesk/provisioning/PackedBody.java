@@ -47,6 +47,19 @@ final class PackedBody {
 
     /** The original bytes of {@code packed}, which held {@code length} of them. */
     static byte[] unpack(byte[] packed, int length) {
+        byte[] out = new byte[length];
+        unpackInto(packed, length, out, 0);
+        return out;
+    }
+
+    /**
+     * Writes the original bytes of {@code packed}, which held {@code length} of them, into {@code out} from
+     * {@code offset} (a buffer of the HTTP server's pool: a fetch served again then allocates no body).
+     */
+    static void unpackInto(byte[] packed, int length, byte[] out, int offset) {
+        if (offset < 0 || length < 0 || out.length - offset < length) {
+            throw new IllegalArgumentException("no room for " + length + " bytes at " + offset + " in " + out.length);
+        }
         Inflater polled = INFLATERS.poll();
         if (polled != null) {
             KEPT.decrementAndGet();
@@ -55,10 +68,9 @@ final class PackedBody {
         boolean whole = false;
         try {
             i.setInput(packed);
-            byte[] out = new byte[length];
             int n = 0;
             while (n < length && !i.finished()) {
-                int got = i.inflate(out, n, length - n);
+                int got = i.inflate(out, offset + n, length - n);
                 if (got == 0 && (i.needsInput() || i.needsDictionary())) {
                     break;
                 }
@@ -70,7 +82,6 @@ final class PackedBody {
                 throw new IllegalStateException("a kept file did not unpack to its " + length + " bytes");
             }
             whole = true;
-            return out;
         } catch (DataFormatException e) {
             throw new IllegalStateException("a kept file did not unpack: " + e.getMessage(), e);
         } finally {

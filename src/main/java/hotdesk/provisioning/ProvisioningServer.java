@@ -88,7 +88,9 @@ import java.util.regex.Pattern;
  * the request path: the fetch and its audit line go to the {@link hotdesk.core.usecase.FetchJournal}.
  *
  * <p>{@link #start()} binds the configured address and port and returns once listening;
- * {@link #close()} stops Jetty. Requests run on Jetty's threads and may block on the ledger.
+ * {@link #close()} stops Jetty. A fetch answered from memory (a desk's kept file at the revision known to be the
+ * latest, Yealink's common file) is answered on its connection's own thread; every other request runs on a thread
+ * of the pool and may block on the ledger, so a slow ledger never holds up the connections' I/O.
  * Thread-safe.
  */
 public final class ProvisioningServer implements AutoCloseable {
@@ -159,6 +161,7 @@ public final class ProvisioningServer implements AutoCloseable {
      */
     private final ConcurrentHashMap<Mac, Served> served = new ConcurrentHashMap<>();
     private final Telemetry telemetry;
+    private final java.util.concurrent.atomic.LongAdder answeredInline = new java.util.concurrent.atomic.LongAdder();
     private final ProvisioningSecurity guard;
     /** The hash of {@code provisioning.url-key}, made once. */
     private final Optional<UrlKeyHash> globalKey;
@@ -289,10 +292,23 @@ public final class ProvisioningServer implements AutoCloseable {
         c.addEventListener(new RequestDeadline(c.getScheduler(), settings.requestTimeout(), this::tooSlow));
         created.addConnector(c);
         created.addBean(new NetworkConnectionLimit(maxConnections, created));
-        created.setHandler(new Handler.Abstract() {
+        // non-blocking: a fetch answered from memory is answered on the connection's own thread, the rest is handed
+        // to the pool's threads, which may wait for the ledger (answering every fetch on a pool thread cost a
+        // thread hand-off per request: a third of the throughput of a storm, BENCHMARKS.md)
+        created.setHandler(new Handler.Abstract.NonBlocking() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
-                route(request, response, callback);
+                if (answersFromMemory(request)) {
+                    answeredInline.increment();
+                    route(request, response, callback);
+                    return true;
+                }
+                try {
+                    threads.execute(() -> route(request, response, callback));
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    // stopping, or the pool's queue is full: the phone asks again
+                    respond(response, callback, 503, SERVER_ERROR_BYTES);
+                }
                 return true;
             }
         });
@@ -331,6 +347,11 @@ public final class ProvisioningServer implements AutoCloseable {
         return new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
     }
 
+    /** Fetches answered on their connection's own thread, from memory (for tests). */
+    long answeredInline() {
+        return answeredInline.sum();
+    }
+
     /** The renderer in use (for tests: how often it compiled and merged). */
     TemplateRenderer renderer() {
         return renderer;
@@ -362,6 +383,44 @@ public final class ProvisioningServer implements AutoCloseable {
     }
 
     private static final String PREFIX = "/provision/";
+
+    /**
+     * Whether this request is a fetch that needs neither the ledger nor a template nor a credential check, so it
+     * may be answered on the connection's thread: Yealink's common file, or a desk file whose last answer is kept
+     * (checked within {@link TemplateRenderer#RECHECK} when templates may change on disk) and whose view, revision
+     * and the sites' URL keys are kept
+     * ({@link ProvisionDesk#answersFromMemory}). Anything else (refusals included, which log) goes to a thread
+     * that may block. Only a hint: {@link #route} decides everything again.
+     */
+    private boolean answersFromMemory(Request request) {
+        if (guard.deviceAuth() || !HttpMethod.GET.is(request.getMethod())) {
+            return false;
+        }
+        String path = Request.getPathInContext(request);
+        if (path == null || !path.startsWith(PREFIX)) {
+            return false;
+        }
+        int slash = path.lastIndexOf('/');
+        if (slash + 1 == path.length() || (slash >= PREFIX.length() && path.indexOf('/', PREFIX.length()) != slash)) {
+            return false; // no name, or more than a key and a name
+        }
+        RequestedFile requested = RequestedFile.of(path.substring(slash + 1), profiles.values());
+        if (!(requested instanceof RequestedFile.YealinkCommon) && !(requested instanceof RequestedFile.Desk)) {
+            return false;
+        }
+        Optional<Mac> mac = requested.desk();
+        if (mac.isEmpty()) {
+            return provisionDesk.siteKeysFromMemory();
+        }
+        Served last = served.get(mac.get());
+        if (last == null) {
+            return false;
+        }
+        long since = clock.millis() - last.checkedAt();
+        // past the recheck, stillGood looks at the template files when there is a user directory
+        boolean checked = since >= 0 && (since < TemplateRenderer.RECHECK.toMillis() || settings.templateDir().isEmpty());
+        return checked && provisionDesk.answersFromMemory(mac.get());
+    }
 
     /**
      * Every request: {@code GET /provision/<one path segment>} (with a URL key {@code GET
@@ -543,7 +602,7 @@ public final class ProvisioningServer implements AutoCloseable {
         if (last != null && last.view() == desk && sameName(last, file) && stillGood(last, desk, mac, now)) {
             journalServedAgain(mac, last.record(), file, now);
             telemetry.fetched("served");
-            respond(response, callback, 200, last.body(), type);
+            respondKept(request, response, callback, last, type);
             return;
         }
         byte[] body;
@@ -916,6 +975,28 @@ public final class ProvisioningServer implements AutoCloseable {
         response.getHeaders().put(contentType == null ? TEXT_PLAIN : contentType);
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
         response.write(true, ByteBuffer.wrap(body), callback);
+    }
+
+    /**
+     * 200 with the bytes last served to a desk, unpacked into a buffer of the server's pool that goes back when the
+     * write has ended (either way): a storm's fetch served again allocates no body.
+     */
+    private static void respondKept(Request request, Response response, Callback callback, Served last, HttpField type) {
+        org.eclipse.jetty.io.RetainableByteBuffer pooled = request.getComponents().getByteBufferPool().acquire(last.length(), false);
+        ByteBuffer b = pooled.getByteBuffer();
+        try {
+            b.clear();
+            PackedBody.unpackInto(last.packed(), last.length(), b.array(), b.arrayOffset());
+            b.limit(last.length());
+        } catch (RuntimeException e) {
+            pooled.release();
+            throw e;
+        }
+        response.setStatus(200);
+        response.getHeaders().put(NO_STORE);
+        response.getHeaders().put(type == null ? TEXT_PLAIN : type);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, last.length());
+        response.write(true, b, Callback.from(callback, pooled::release));
     }
 
     /** The body of an answer Jetty itself decided (431, a malformed request, an unknown path). */

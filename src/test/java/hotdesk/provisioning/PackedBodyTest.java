@@ -70,4 +70,23 @@ class PackedBodyTest {
         }
         assertThat(PackedBody.kept()).isBetween(1, PackedBody.KEPT_INFLATERS);
     }
+
+    @Test
+    void a_body_unpacks_into_a_buffer_at_an_offset_and_a_buffer_too_small_is_refused_before_anything_is_read() {
+        byte[] body = "account.1.label = Desk 4.12\n".repeat(40).getBytes(StandardCharsets.UTF_8);
+        byte[] packed = PackedBody.pack(body);
+        byte[] into = new byte[body.length + 20];
+        java.util.Arrays.fill(into, (byte) '#');
+
+        PackedBody.unpackInto(packed, body.length, into, 7);
+
+        assertThat(java.util.Arrays.copyOfRange(into, 7, 7 + body.length)).isEqualTo(body);
+        assertThat(java.util.Arrays.copyOfRange(into, 0, 7)).containsOnly((byte) '#');
+        assertThat(java.util.Arrays.copyOfRange(into, 7 + body.length, into.length))
+                .containsOnly((byte) '#');
+        int kept = PackedBody.kept();
+        assertThatThrownBy(() -> PackedBody.unpackInto(packed, body.length, new byte[body.length], 1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(PackedBody.kept()).isEqualTo(kept);
+    }
 }

@@ -1132,4 +1132,109 @@ class ProvisioningServerTest {
                 .containsExactly("provisioning refusals came from more than 1 addresses this minute; further addresses "
                         + "are refused without rate limiting until the minute ends (first untracked ip=127.0.0.2)");
     }
+
+    // ---- which thread answers
+
+    @Test
+    void a_desk_file_served_again_is_answered_from_memory_and_the_same_bytes_every_time() throws Exception {
+        // given
+        addDesk(MAC, "T54W", "Desk 1");
+        ProvisioningServer server = start(open());
+        String first = get(server, "/provision/" + MAC + ".cfg").body();
+        long before = server.answeredInline();
+
+        // when: fetched again, many times (the body unpacked into pooled buffers each time)
+        List<String> again = new ArrayList<>();
+        for (int i = 0; i < 20; i++) { // within the per-desk fetch limit (30 a minute)
+            HttpResponse<String> r = get(server, "/provision/" + MAC + ".cfg");
+            assertThat(r.statusCode()).isEqualTo(200);
+            again.add(r.body());
+        }
+
+        // then
+        assertThat(server.answeredInline() - before).isEqualTo(20);
+        assertThat(again).allSatisfy(b -> assertThat(b).isEqualTo(first));
+        assertThat(fetches()).as("one desk's fetches, one record").hasSize(1);
+
+        // and: a change of the desk (a new revision) sends the next fetch to a thread that may read the ledger
+        seat("101", addUserAnd("101"));
+        long inline = server.answeredInline();
+        assertThat(get(server, "/provision/" + MAC + ".cfg").body()).isNotEqualTo(first);
+        assertThat(server.answeredInline()).isEqualTo(inline);
+    }
+
+    private String addUserAnd(String ext) {
+        addUser(ext, "Alice Example");
+        return Mac.parse(MAC).endpointId();
+    }
+
+    /**
+     * A fetch that must read the ledger runs on a thread of the pool, never on the connection's selector, so a
+     * slow ledger holds up that fetch only: other desks' kept files are still served meanwhile. Fails when every
+     * fetch is answered on the selector (the ledger read then blocks it, inside Jetty's HttpConnection).
+     */
+    @Test
+    void a_fetch_waiting_for_the_ledger_holds_up_no_other_fetch_and_never_waits_on_the_selector() throws Exception {
+        // given: two desks whose files are kept, behind a ledger that can be made to wait
+        addDesk(MAC, "T54W", "Desk 1");
+        addDesk("0015651234ac", "T54W", "Desk 2");
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean gate = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<StackTraceElement[]> waiter = new java.util.concurrent.atomic.AtomicReference<>();
+        hotdesk.core.port.Ledger slow = new hotdesk.core.port.Ledger() {
+            @Override
+            public <T> T transact(Work<T> work) {
+                if (gate.get() && Thread.currentThread().getName().startsWith("hotdesk-provisioning")) {
+                    waiter.compareAndSet(null, Thread.currentThread().getStackTrace());
+                    inside.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return ledger.transact(work);
+            }
+
+            @Override
+            public java.util.OptionalLong latestKnownRevision() {
+                return ledger.latestKnownRevision();
+            }
+        };
+        ProvisioningServer server = new ProvisioningServer(open(), new ProvisionDesk(slow, clock), clock);
+        servers.add(server);
+        server.start();
+        String desk1 = get(server, "/provision/" + MAC + ".cfg").body();
+        String desk2 = get(server, "/provision/0015651234ac.cfg", "Yealink SIP-T54W 96.86.0.100 00:15:65:12:34:ac").body();
+
+        // when: an unknown desk's fetch (which must read the ledger) waits inside it
+        gate.set(true);
+        try {
+            whileOneWaits(server, inside, waiter, desk1, desk2, release);
+        } finally {
+            release.countDown(); // a failure must not leave a thread waiting, or stopping the server would wait too
+        }
+    }
+
+    private void whileOneWaits(ProvisioningServer server, java.util.concurrent.CountDownLatch inside,
+                               java.util.concurrent.atomic.AtomicReference<StackTraceElement[]> waiter, String desk1,
+                               String desk2, java.util.concurrent.CountDownLatch release) throws Exception {
+        java.util.concurrent.Future<HttpResponse<String>> unknown = slowClients.submit(() -> get(server,
+                "/provision/0015651234ad.cfg", "Yealink SIP-T54W 96.86.0.100 00:15:65:12:34:ad"));
+        assertThat(inside.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(waiter.get()).extracting(StackTraceElement::getClassName)
+                .as("the ledger read ran on a thread of the pool, not in the connection's own handling")
+                .noneMatch(c -> c.startsWith("org.eclipse.jetty.server.internal.HttpConnection"));
+
+        // then: the kept desks are still served, while it waits
+        for (int i = 0; i < 5; i++) {
+            assertThat(get(server, "/provision/" + MAC + ".cfg").body()).isEqualTo(desk1);
+            assertThat(get(server, "/provision/0015651234ac.cfg", "Yealink SIP-T54W 96.86.0.100 00:15:65:12:34:ac").body())
+                    .isEqualTo(desk2);
+        }
+        assertThat(unknown).isNotDone();
+        release.countDown();
+        assertThat(unknown.get(10, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(404);
+    }
 }

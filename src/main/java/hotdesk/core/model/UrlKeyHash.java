@@ -61,8 +61,20 @@ public final class UrlKeyHash {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
-    /** The SHA-256 of whatever a request presented as its key (any string: what it is does not change the work). */
+    /**
+     * The SHA-256 of whatever a request presented as its key (any string: what it is does not change the work, only
+     * whether there is one, which the requester knows).
+     */
     public static byte[] digest(String presented) {
+        if (presented.isEmpty()) {
+            return NO_KEY.clone(); // most fetches present none: no digest object made per request
+        }
+        return sha256(presented);
+    }
+
+    private static final byte[] NO_KEY = sha256("");
+
+    private static byte[] sha256(String presented) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(presented.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {

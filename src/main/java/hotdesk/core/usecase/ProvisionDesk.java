@@ -332,8 +332,7 @@ public final class ProvisionDesk {
         SiteKeys kept = siteKeys;
         try {
             long latest = latest(now);
-            if (kept != null && kept.revision() >= latest && ms >= kept.readAt()
-                    && ms - kept.readAt() < OTHERS_RECHECK.toMillis()) {
+            if (keysFresh(kept, latest, ms)) {
                 return kept.keys();
             }
             SiteKeys read = ledger.read(tx -> new SiteKeys(tx.latestRevision(), ms,
@@ -395,18 +394,58 @@ public final class ProvisionDesk {
 
     /** The ledger's latest revision: known in memory, asked for when not tracked or not asked for a while. */
     private long latest(Instant now) {
-        OptionalLong known = ledger.latestKnownRevision();
-        if (known.isEmpty()) {
-            return probe.latest();
-        }
         long ms = now.toEpochMilli();
-        long asked = askedAt;
-        if (asked == Long.MIN_VALUE || ms - asked >= OTHERS_RECHECK.toMillis() || ms < asked) {
-            long read = probe.latest();
-            askedAt = ms;
-            return Math.max(read, ledger.latestKnownRevision().orElse(read));
+        OptionalLong known = knownFresh(ms);
+        if (known.isPresent()) {
+            return known.getAsLong();
         }
-        return known.getAsLong();
+        long read = probe.latest();
+        if (ledger.latestKnownRevision().isPresent()) {
+            askedAt = ms;
+        }
+        return Math.max(read, ledger.latestKnownRevision().orElse(read));
+    }
+
+    /** The latest revision known in memory, when the ledger need not be asked at {@code ms} (see {@link #latest}). */
+    private OptionalLong knownFresh(long ms) {
+        OptionalLong known = ledger.latestKnownRevision();
+        long asked = askedAt;
+        if (known.isEmpty() || asked == Long.MIN_VALUE || ms - asked >= OTHERS_RECHECK.toMillis() || ms < asked) {
+            return OptionalLong.empty();
+        }
+        return known;
+    }
+
+    /**
+     * Whether {@link #answer} (without credentials) and {@link #siteUrlKeys} would now be answered from what is
+     * kept in memory, without a ledger read: the desk's view is kept at the revision known to be the latest, that
+     * revision needs no asking yet, the sites' keys are fresh and, when provisions are counted, the desk's count
+     * is kept. The provisioning server answers such a fetch on the connection's own thread and hands the others
+     * to threads that may wait for the ledger. A hint: a change committed right after it may still make the
+     * answer read (once).
+     */
+    public boolean answersFromMemory(Mac mac) {
+        long ms = clock.millis();
+        OptionalLong known = knownFresh(ms);
+        if (known.isEmpty()) {
+            return false;
+        }
+        Seen seen = views.get(mac);
+        SiteKeys kept = siteKeys;
+        return seen != null && seen.revision() == known.getAsLong()
+                && (maxProvisions == 0 || counts.containsKey(mac))
+                && keysFresh(kept, known.getAsLong(), ms);
+    }
+
+    /** Whether {@link #siteUrlKeys} would now be answered without a ledger read. */
+    public boolean siteKeysFromMemory() {
+        long ms = clock.millis();
+        OptionalLong known = knownFresh(ms);
+        return known.isPresent() && keysFresh(siteKeys, known.getAsLong(), ms);
+    }
+
+    private static boolean keysFresh(SiteKeys kept, long latest, long ms) {
+        return kept != null && kept.revision() >= latest && ms >= kept.readAt() && ms - kept.readAt() < OTHERS_RECHECK.toMillis();
     }
 
     /**

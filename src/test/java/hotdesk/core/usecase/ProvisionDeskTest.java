@@ -241,6 +241,56 @@ class ProvisionDeskTest {
     }
 
     @Test
+    void a_desk_is_answered_from_memory_only_while_its_view_revision_and_the_sites_keys_are_kept_and_fresh() {
+        // given: a ledger whose latest revision this process tracks
+        ProvisionDesk tracked = new ProvisionDesk(thisProcess, clock);
+        deskAndAlice(thisProcess);
+        assertThat(tracked.answersFromMemory(MAC)).as("nothing read yet").isFalse();
+        assertThat(tracked.siteKeysFromMemory()).isFalse();
+
+        // when: the desk's file is fetched and the sites' keys read (as a fetch does)
+        tracked.fetch(MAC, "10.0.0.5", "ua").orElseThrow();
+        assertThat(tracked.answersFromMemory(MAC)).as("the sites' keys not read yet").isFalse();
+        tracked.siteUrlKeys();
+        int reads = transactions.get();
+
+        // then
+        assertThat(tracked.answersFromMemory(MAC)).isTrue();
+        assertThat(tracked.siteKeysFromMemory()).isTrue();
+        assertThat(tracked.answersFromMemory(Mac.parse("0015650000ff"))).as("a desk never read").isFalse();
+        tracked.fetch(MAC, "10.0.0.5", "ua").orElseThrow();
+        tracked.siteUrlKeys();
+        assertThat(transactions).as("answered as said: no ledger read").hasValue(reads);
+
+        // and: a change this process commits makes the kept view old
+        seatAlice(thisProcess);
+        assertThat(tracked.answersFromMemory(MAC)).isFalse();
+        assertThat(tracked.siteKeysFromMemory()).isFalse();
+        tracked.fetch(MAC, "10.0.0.5", "ua").orElseThrow();
+        tracked.siteUrlKeys();
+        assertThat(tracked.answersFromMemory(MAC)).isTrue();
+
+        // and: once the recheck for other processes' changes is due, the ledger must be asked first
+        clock.advance(ProvisionDesk.OTHERS_RECHECK);
+        assertThat(tracked.answersFromMemory(MAC)).isFalse();
+        assertThat(tracked.siteKeysFromMemory()).isFalse();
+        tracked.fetch(MAC, "10.0.0.5", "ua").orElseThrow();
+        tracked.siteUrlKeys();
+        assertThat(tracked.answersFromMemory(MAC)).isTrue();
+    }
+
+    @Test
+    void a_ledger_that_does_not_track_its_revision_is_never_answered_from_memory() {
+        ProvisionDesk untracked = new ProvisionDesk(counting, clock);
+        deskAndAlice(memory);
+        untracked.fetch(MAC, "10.0.0.5", "ua").orElseThrow();
+        untracked.siteUrlKeys();
+
+        assertThat(untracked.answersFromMemory(MAC)).isFalse();
+        assertThat(untracked.siteKeysFromMemory()).isFalse();
+    }
+
+    @Test
     void a_change_committed_by_another_process_is_served_once_the_recheck_has_come() {
         // given
         ProvisionDesk tracked = new ProvisionDesk(thisProcess, clock);
