@@ -293,8 +293,8 @@ public final class ProvisioningServer implements AutoCloseable {
         created.addConnector(c);
         created.addBean(new NetworkConnectionLimit(maxConnections, created));
         // non-blocking: a fetch answered from memory is answered on the connection's own thread, the rest is handed
-        // to the pool's threads, which may wait for the ledger (answering every fetch on a pool thread cost a
-        // thread hand-off per request: a third of the throughput of a storm, BENCHMARKS.md)
+        // to the pool's threads, which may wait for the ledger (handing every fetch to a pool thread was most of the
+        // HTTP layer's cost on two cores: the common file went from 11-12k to 27-36k/s, BENCHMARKS.md, session 31)
         created.setHandler(new Handler.Abstract.NonBlocking() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
@@ -984,6 +984,11 @@ public final class ProvisioningServer implements AutoCloseable {
     private static void respondKept(Request request, Response response, Callback callback, Served last, HttpField type) {
         org.eclipse.jetty.io.RetainableByteBuffer pooled = request.getComponents().getByteBufferPool().acquire(last.length(), false);
         ByteBuffer b = pooled.getByteBuffer();
+        if (!b.hasArray()) { // a pool that gave a direct buffer: the kept file as a new array, as before
+            pooled.release();
+            respond(response, callback, 200, PackedBody.unpack(last.packed(), last.length()), type);
+            return;
+        }
         try {
             b.clear();
             PackedBody.unpackInto(last.packed(), last.length(), b.array(), b.arrayOffset());
