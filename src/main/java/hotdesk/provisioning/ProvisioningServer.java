@@ -293,8 +293,8 @@ public final class ProvisioningServer implements AutoCloseable {
         created.addConnector(c);
         created.addBean(new NetworkConnectionLimit(maxConnections, created));
         // non-blocking: a fetch answered from memory is answered on the connection's own thread, the rest is handed
-        // to the pool's threads, which may wait for the ledger (handing every fetch to a pool thread was most of the
-        // HTTP layer's cost on two cores: the common file went from 11-12k to 27-36k/s, BENCHMARKS.md, session 31)
+        // to the pool's threads, which may wait for the ledger (handing every fetch to a pool thread was a large part of
+        // the HTTP layer's cost on two cores: the common file 11-25k/s before, 27-36k/s after, BENCHMARKS.md, session 31)
         created.setHandler(new Handler.Abstract.NonBlocking() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
