@@ -970,11 +970,16 @@ public final class ProvisioningServer implements AutoCloseable {
 
     /** An answer of the given Content-Type (a vendor's), never cached, the whole body at once. */
     private static void respond(Response response, Callback callback, int status, byte[] body, HttpField contentType) {
+        head(response, status, body.length, contentType);
+        response.write(true, ByteBuffer.wrap(body), callback);
+    }
+
+    /** Status and headers of every answer: never cached, its type (plain text unless given), its length. */
+    private static void head(Response response, int status, int length, HttpField contentType) {
         response.setStatus(status);
         response.getHeaders().put(NO_STORE);
         response.getHeaders().put(contentType == null ? TEXT_PLAIN : contentType);
-        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
-        response.write(true, ByteBuffer.wrap(body), callback);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
     }
 
     /**
@@ -997,10 +1002,7 @@ public final class ProvisioningServer implements AutoCloseable {
             pooled.release();
             throw e;
         }
-        response.setStatus(200);
-        response.getHeaders().put(NO_STORE);
-        response.getHeaders().put(type == null ? TEXT_PLAIN : type);
-        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, last.length());
+        head(response, 200, last.length(), type);
         response.write(true, b, Callback.from(callback, pooled::release));
     }
 
