@@ -388,9 +388,9 @@ public final class ProvisioningServer implements AutoCloseable {
      * Whether this request is a fetch that needs neither the ledger nor a template nor a credential check, so it
      * may be answered on the connection's thread: Yealink's common file, or a desk file whose last answer is kept
      * (checked within {@link TemplateRenderer#RECHECK} when templates may change on disk) and whose view, revision
-     * and the sites' URL keys are kept
-     * ({@link ProvisionDesk#answersFromMemory}). Anything else (refusals included, which log) goes to a thread
-     * that may block. Only a hint: {@link #route} decides everything again.
+     * and the sites' URL keys are kept ({@link ProvisionDesk#answersFromMemory}), and neither the address nor the desk
+     * is over a limit. Anything else (refusals included, which log) goes to a thread that may block. Only a hint:
+     * {@link #route} decides everything again.
      */
     private boolean answersFromMemory(Request request) {
         if (guard.deviceAuth() || !HttpMethod.GET.is(request.getMethod())) {
@@ -408,6 +408,11 @@ public final class ProvisioningServer implements AutoCloseable {
         if (!(requested instanceof RequestedFile.YealinkCommon) && !(requested instanceof RequestedFile.Desk)) {
             return false;
         }
+        // an address or a desk over its limits is refused with a security log line: not on the connection's thread
+        String ip = remoteAddress(request);
+        if (limiter.blocks(ip)) {
+            return false;
+        }
         Optional<Mac> mac = requested.desk();
         if (mac.isEmpty()) {
             return provisionDesk.siteKeysFromMemory();
@@ -419,7 +424,8 @@ public final class ProvisioningServer implements AutoCloseable {
         long since = clock.millis() - last.checkedAt();
         // past the recheck, stillGood looks at the template files when there is a user directory
         boolean checked = since >= 0 && (since < TemplateRenderer.RECHECK.toMillis() || settings.templateDir().isEmpty());
-        return checked && provisionDesk.answersFromMemory(mac.get());
+        return checked && !deskFetches.blocks(mac.get().value()) && !addressFetches.blocks(ip)
+                && provisionDesk.answersFromMemory(mac.get());
     }
 
     /**

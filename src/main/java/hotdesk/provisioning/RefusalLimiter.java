@@ -86,6 +86,15 @@ final class RefusalLimiter {
         return new Verdict(true, w.announced.compareAndSet(false, true), 60 - Math.floorMod(second, 60));
     }
 
+    /**
+     * Whether {@link #check} would block {@code address} now, without claiming the window's first block (no side
+     * effect): for deciding where a request is answered before it is answered.
+     */
+    boolean blocks(String address) {
+        Window w = minute(Math.floorDiv(clock.instant().getEpochSecond(), 60)).windows.get(address);
+        return w != null && w.refusals.get() >= max;
+    }
+
     Tracking refused(String address) {
         Minute m = minute(Math.floorDiv(clock.instant().getEpochSecond(), 60));
         Window w = m.windows.get(address);

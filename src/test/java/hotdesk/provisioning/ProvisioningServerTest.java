@@ -1163,6 +1163,58 @@ class ProvisioningServerTest {
         assertThat(server.answeredInline()).isEqualTo(inline);
     }
 
+    @Test
+    void a_fetch_over_a_limit_is_refused_on_a_thread_of_the_pool_not_the_connections_own() throws Exception {
+        // given: a kept desk fetched up to its limit, each fetch after the first answered from memory
+        addDesk(MAC, "T54W", "Desk 1");
+        ProvisioningServer server = start(fetchLimits(3, 1000));
+        for (int i = 0; i < 3; i++) {
+            assertThat(get(server, "/provision/" + MAC + ".cfg").statusCode()).isEqualTo(200);
+        }
+        assertThat(server.answeredInline()).isEqualTo(2);
+
+        // when: fetched over the limit (refused with a security log line)
+        HttpResponse<String> fourth = get(server, "/provision/" + MAC + ".cfg");
+        HttpResponse<String> fifth = get(server, "/provision/" + MAC + ".cfg");
+
+        // then
+        assertThat(fourth.statusCode()).isEqualTo(429);
+        assertThat(fifth.statusCode()).isEqualTo(429);
+        assertThat(server.answeredInline()).as("refusals are not answered on the connection's thread").isEqualTo(2);
+        assertThat(securityLog.messages()).hasSize(2);
+
+        // and: the next minute, once looked at again (55 s on, a recheck is due), from memory again
+        clock.advance(Duration.ofSeconds(55));
+        assertThat(get(server, "/provision/" + MAC + ".cfg").statusCode()).isEqualTo(200);
+        assertThat(get(server, "/provision/" + MAC + ".cfg").statusCode()).isEqualTo(200);
+        assertThat(server.answeredInline()).isEqualTo(3);
+    }
+
+    @Test
+    void a_blocked_address_is_refused_on_a_thread_of_the_pool_even_for_files_kept_in_memory() throws Exception {
+        // given: the common file and a kept desk, answered from memory
+        addDesk(MAC, "T54W", "Desk 4.12");
+        ProvisioningServer server = start(settings(List.of("127.0.0.1/32"), false, Optional.empty(), 3));
+        get(server, "/provision/" + MAC + ".cfg");
+        assertThat(get(server, "/provision/" + MAC + ".cfg").statusCode()).isEqualTo(200);
+        assertThat(get(server, "/provision/y000000000000.cfg").statusCode()).isEqualTo(200);
+        long inline = server.answeredInline();
+        assertThat(inline).isEqualTo(2);
+
+        // when: the address earns a block with three refusals
+        for (int i = 1; i <= 3; i++) {
+            get(server, "/provision/00156500000" + i + ".cfg");
+        }
+        HttpResponse<String> desk = get(server, "/provision/" + MAC + ".cfg");
+        HttpResponse<String> common = get(server, "/provision/y000000000000.cfg");
+
+        // then
+        assertThat(desk.statusCode()).isEqualTo(429);
+        assertThat(common.statusCode()).isEqualTo(429);
+        assertThat(server.answeredInline()).as("refusals are not answered on the connection's thread").isEqualTo(inline);
+        assertThat(securityLog.messages()).filteredOn(l -> l.endsWith("reason=rate-limited")).hasSize(2);
+    }
+
     private String addUserAnd(String ext) {
         addUser(ext, "Alice Example");
         return Mac.parse(MAC).endpointId();

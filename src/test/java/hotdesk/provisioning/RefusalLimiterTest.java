@@ -39,6 +39,28 @@ class RefusalLimiterTest {
     }
 
     @Test
+    void asking_whether_an_address_is_blocked_leaves_the_first_block_to_check() {
+        // given
+        RefusalLimiter limiter = new RefusalLimiter(clock, 2, 100);
+        limiter.refused("10.0.0.1");
+        assertThat(limiter.blocks("10.0.0.1")).isFalse();
+        limiter.refused("10.0.0.1");
+
+        // when
+        boolean blocks = limiter.blocks("10.0.0.1");
+        boolean again = limiter.blocks("10.0.0.1");
+
+        // then
+        assertThat(blocks).isTrue();
+        assertThat(again).isTrue();
+        assertThat(limiter.check("10.0.0.1")).isEqualTo(new RefusalLimiter.Verdict(true, true, 55));
+        assertThat(limiter.blocks("10.0.0.2")).isFalse();
+        assertThat(limiter.tracked()).as("asking tracks nobody").isEqualTo(1);
+        clock.advance(Duration.ofSeconds(55));
+        assertThat(limiter.blocks("10.0.0.1")).isFalse();
+    }
+
+    @Test
     void a_scan_from_100000_addresses_keeps_the_table_at_its_capacity() {
         // given
         RefusalLimiter limiter = new RefusalLimiter(clock, 1, 1000);
