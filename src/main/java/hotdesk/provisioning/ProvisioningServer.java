@@ -142,6 +142,7 @@ public final class ProvisioningServer implements AutoCloseable {
     /** Each vendor's Content-Type header, made once. */
     private final Map<String, HttpField> contentTypes;
     private final TemplateRenderer renderer;
+    private final java.util.concurrent.ConcurrentHashMap<String, RequestedFile> routes = new java.util.concurrent.ConcurrentHashMap<>();
     private final RefusalLimiter limiter;
     /** Files served per desk and per address in the clock minute (the same counting as refusals). */
     private final RefusalLimiter deskFetches;
@@ -404,7 +405,7 @@ public final class ProvisioningServer implements AutoCloseable {
         if (slash + 1 == path.length() || (slash >= PREFIX.length() && path.indexOf('/', PREFIX.length()) != slash)) {
             return false; // no name, or more than a key and a name
         }
-        RequestedFile requested = RequestedFile.of(path.substring(slash + 1), profiles.values());
+        RequestedFile requested = requested(path.substring(slash + 1));
         if (!(requested instanceof RequestedFile.YealinkCommon) && !(requested instanceof RequestedFile.Desk)) {
             return false;
         }
@@ -465,7 +466,7 @@ public final class ProvisioningServer implements AutoCloseable {
                            SiteKeysOnce siteKeys) {
         String ip = remoteAddress(request);
         // one routing decides which key opens the file, how it is answered and what a refusal is about
-        RequestedFile requested = RequestedFile.of(file, profiles.values());
+        RequestedFile requested = requested(file);
         String subject = requested.desk().map(Mac::value).orElse(file);
         RefusalLimiter.Verdict verdict = limiter.check(ip);
         if (verdict.blocked()) {
@@ -1021,6 +1022,35 @@ public final class ProvisioningServer implements AutoCloseable {
             case 431 -> "request header fields too large\n".getBytes(StandardCharsets.US_ASCII);
             default -> status >= 500 ? SERVER_ERROR_BYTES : ("error " + status + "\n").getBytes(StandardCharsets.US_ASCII);
         };
+    }
+
+    /**
+     * What a file name asks for ({@link RequestedFile#of}, a pure function of the name and the profiles), kept per
+     * name: every fetch asks it, twice when answered from memory, and working it out allocated more than the rest of
+     * an answer from memory (a MAC per vendor whose desk file it is, the vendors' sets). Names no vendor asks for are
+     * not kept (a scanner's), and the table is emptied when it reaches {@value #MAX_ROUTES} names.
+     */
+    RequestedFile requested(String name) {
+        RequestedFile known = routes.get(name);
+        if (known != null) {
+            return known;
+        }
+        RequestedFile worked = RequestedFile.of(name, profiles.values());
+        if (!(worked instanceof RequestedFile.Unknown)) {
+            if (routes.size() >= MAX_ROUTES) {
+                routes.clear();
+            }
+            routes.put(name, worked);
+        }
+        return worked;
+    }
+
+    /** Names of requested files kept at most (see {@link #requested}): a few per desk of a large site. */
+    static final int MAX_ROUTES = 50_000;
+
+    /** Names kept (for tests). */
+    int routesKept() {
+        return routes.size();
     }
 
     /** The TCP peer; never a forwarding header, which any client can forge. */

@@ -77,11 +77,13 @@ final class RefusalLimiter {
         this.current = new AtomicReference<>(new Minute(Long.MIN_VALUE));
     }
 
+    private static final Verdict NOT_BLOCKED = new Verdict(false, false, 0);
+
     Verdict check(String address) {
-        long second = clock.instant().getEpochSecond();
+        long second = Math.floorDiv(clock.millis(), 1000);
         Window w = minute(Math.floorDiv(second, 60)).windows.get(address);
         if (w == null || w.refusals.get() < max) {
-            return new Verdict(false, false, 0);
+            return NOT_BLOCKED; // asked on every fetch: nothing allocated
         }
         return new Verdict(true, w.announced.compareAndSet(false, true), 60 - Math.floorMod(second, 60));
     }
@@ -91,7 +93,7 @@ final class RefusalLimiter {
      * effect): for deciding where a request is answered before it is answered.
      */
     boolean blocks(String address) {
-        Window w = minute(Math.floorDiv(clock.instant().getEpochSecond(), 60)).windows.get(address);
+        Window w = minute(Math.floorDiv(clock.millis(), 60_000)).windows.get(address);
         return w != null && w.refusals.get() >= max;
     }
 

@@ -129,6 +129,11 @@ final class JdbcLedger implements Ledger {
         return k < 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(k);
     }
 
+    @Override
+    public long knownRevision() {
+        return Math.max(-1, known.get());
+    }
+
     /** A revision this process saw committed: known from now on. */
     private void saw(long revision) {
         known.accumulateAndGet(revision, Math::max);

@@ -1215,6 +1215,31 @@ class ProvisioningServerTest {
         assertThat(securityLog.messages()).filteredOn(l -> l.endsWith("reason=rate-limited")).hasSize(2);
     }
 
+    @Test
+    void what_a_file_name_asks_for_is_worked_out_once_per_name_and_a_scanners_names_are_not_kept() throws Exception {
+        // given
+        addDesk(MAC, "T54W", "Desk 1");
+        ProvisioningServer server = start(open());
+
+        // when
+        for (int i = 0; i < 3; i++) {
+            assertThat(get(server, "/provision/" + MAC + ".cfg").statusCode()).isEqualTo(200);
+        }
+        assertThat(get(server, "/provision/garbage.cfg").statusCode()).isEqualTo(400);
+        assertThat(get(server, "/provision/y000000000000.cfg").statusCode()).isEqualTo(200);
+
+        // then: the desk's name and the common file are kept, the unknown name is not
+        assertThat(server.routesKept()).isEqualTo(2);
+        assertThat(server.requested(MAC + ".cfg")).isSameAs(server.requested(MAC + ".cfg"))
+                .isEqualTo(RequestedFile.of(MAC + ".cfg", VendorProfiles.byVendor().values()));
+
+        // and: names past the bound empty the table instead of growing it
+        for (int i = 0; i <= ProvisioningServer.MAX_ROUTES; i++) {
+            server.requested(String.format("%012x.cfg", 0x001565000000L + i));
+        }
+        assertThat(server.routesKept()).isBetween(1, ProvisioningServer.MAX_ROUTES);
+    }
+
     private String addUserAnd(String ext) {
         addUser(ext, "Alice Example");
         return Mac.parse(MAC).endpointId();

@@ -58,7 +58,22 @@ public final class NetworkRange {
             return false;
         }
         byte[] bytes = unmapped(address);
-        return bytes.length == network.length && java.util.Arrays.equals(mask(bytes, prefix), network);
+        if (bytes.length != network.length) {
+            return false;
+        }
+        // asked for every fetch: compared under the mask in place, no masked copy
+        for (int i = 0; i < bytes.length; i++) {
+            if (((bytes[i] ^ network[i]) & maskByte(prefix, i)) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The network mask's byte {@code i} for a prefix of {@code prefix} bits. */
+    private static int maskByte(int prefix, int i) {
+        int bits = Math.max(0, Math.min(8, prefix - i * 8));
+        return (0xff << (8 - bits)) & 0xff;
     }
 
     /** The address bytes, an IPv4-mapped IPv6 address reduced to its IPv4 part. */
@@ -103,8 +118,7 @@ public final class NetworkRange {
     private static byte[] mask(byte[] address, int prefix) {
         byte[] out = address.clone();
         for (int i = 0; i < out.length; i++) {
-            int bits = Math.max(0, Math.min(8, prefix - i * 8));
-            out[i] = (byte) (out[i] & (0xff << (8 - bits)));
+            out[i] = (byte) (out[i] & maskByte(prefix, i));
         }
         return out;
     }

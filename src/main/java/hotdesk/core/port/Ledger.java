@@ -34,6 +34,14 @@ public interface Ledger {
         return OptionalLong.empty();
     }
 
+    /**
+     * {@link #latestKnownRevision()} as a number, -1 when none is known: for callers that ask on every request
+     * (nothing allocated).
+     */
+    default long knownRevision() {
+        return latestKnownRevision().orElse(-1);
+    }
+
     @FunctionalInterface
     interface Work<T> {
         T run(LedgerTx tx);

@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
  * What a desk phone's configuration must say right now, read from the ledger when the phone asks
@@ -395,9 +394,9 @@ public final class ProvisionDesk {
     /** The ledger's latest revision: known in memory, asked for when not tracked or not asked for a while. */
     private long latest(Instant now) {
         long ms = now.toEpochMilli();
-        OptionalLong known = knownFresh(ms);
-        if (known.isPresent()) {
-            return known.getAsLong();
+        long known = knownFresh(ms);
+        if (known >= 0) {
+            return known;
         }
         long read = probe.latest();
         if (ledger.latestKnownRevision().isPresent()) {
@@ -406,12 +405,15 @@ public final class ProvisionDesk {
         return Math.max(read, ledger.latestKnownRevision().orElse(read));
     }
 
-    /** The latest revision known in memory, when the ledger need not be asked at {@code ms} (see {@link #latest}). */
-    private OptionalLong knownFresh(long ms) {
-        OptionalLong known = ledger.latestKnownRevision();
+    /**
+     * The latest revision known in memory, when the ledger need not be asked at {@code ms} (see {@link #latest});
+     * else -1. Asked on every fetch: nothing allocated.
+     */
+    private long knownFresh(long ms) {
+        long known = ledger.knownRevision();
         long asked = askedAt;
-        if (known.isEmpty() || asked == Long.MIN_VALUE || ms - asked >= OTHERS_RECHECK.toMillis() || ms < asked) {
-            return OptionalLong.empty();
+        if (known < 0 || asked == Long.MIN_VALUE || ms - asked >= OTHERS_RECHECK.toMillis() || ms < asked) {
+            return -1;
         }
         return known;
     }
@@ -426,22 +428,22 @@ public final class ProvisionDesk {
      */
     public boolean answersFromMemory(Mac mac) {
         long ms = clock.millis();
-        OptionalLong known = knownFresh(ms);
-        if (known.isEmpty()) {
+        long known = knownFresh(ms);
+        if (known < 0) {
             return false;
         }
         Seen seen = views.get(mac);
         SiteKeys kept = siteKeys;
-        return seen != null && seen.revision() == known.getAsLong()
+        return seen != null && seen.revision() == known
                 && (maxProvisions == 0 || counts.containsKey(mac))
-                && keysFresh(kept, known.getAsLong(), ms);
+                && keysFresh(kept, known, ms);
     }
 
     /** Whether {@link #siteUrlKeys} would now be answered without a ledger read. */
     public boolean siteKeysFromMemory() {
         long ms = clock.millis();
-        OptionalLong known = knownFresh(ms);
-        return known.isPresent() && keysFresh(siteKeys, known.getAsLong(), ms);
+        long known = knownFresh(ms);
+        return known >= 0 && keysFresh(siteKeys, known, ms);
     }
 
     private static boolean keysFresh(SiteKeys kept, long latest, long ms) {
