@@ -28,6 +28,7 @@ final class JournalWriter implements AutoCloseable {
     private final FetchJournal journal;
     private final ScheduledExecutorService thread;
     private final long everyMillis;
+    private final java.time.Clock clock;
     private boolean failing;
 
     /** The pause after a flush is at least this many times as long as the flush took. */
@@ -37,8 +38,9 @@ final class JournalWriter implements AutoCloseable {
     /** How long {@link #close()} lets a flush under way finish before interrupting it. */
     static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
-    JournalWriter(FetchJournal journal, Duration every) {
+    JournalWriter(FetchJournal journal, Duration every, java.time.Clock clock) {
         this.journal = journal;
+        this.clock = clock;
         this.thread = Stopping.scheduled(r -> {
             Thread t = new Thread(r, "hotdesk-fetch-journal");
             t.setDaemon(true);
@@ -66,7 +68,7 @@ final class JournalWriter implements AutoCloseable {
 
     private synchronized void flushQuietly() {
         try {
-            journal.flush();
+            journal.flushDue(clock.instant()); // repeats of a desk's last fetch wait their minute (FetchJournal)
             if (failing) {
                 LOG.info("fetch records and provisioning audit lines reach the ledger again");
                 failing = false;

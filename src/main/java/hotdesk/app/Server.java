@@ -576,7 +576,7 @@ public final class Server implements AutoCloseable {
             // the provisioning server so it closes after it and flushes the last fetches
             int maxProvisions = c.integer("provisioning.max-provisions", 0, 1_000_000_000);
             FetchJournal journal = new FetchJournal(ledger, maxProvisions > 0);
-            open.push(new JournalWriter(journal, JOURNAL_FLUSH));
+            open.push(new JournalWriter(journal, JOURNAL_FLUSH, services.clock()));
             provisioning = new ProvisioningServer(parts.provisioning(), provisioningSecurity(c, parts.provisioning()),
                     new ProvisionDesk(ledger, services.clock(), journal, maxProvisions),
                     telemetry);

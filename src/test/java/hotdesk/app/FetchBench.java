@@ -52,7 +52,7 @@ public final class FetchBench {
         List<Mac> macs = addDesks(ledger, desks);
 
         FetchJournal journal = new FetchJournal(ledger);
-        JournalWriter writer = new JournalWriter(journal, Server.JOURNAL_FLUSH);
+        JournalWriter writer = new JournalWriter(journal, Server.JOURNAL_FLUSH, java.time.Clock.systemUTC());
         ProvisioningSettings s = new ProvisioningSettings("127.0.0.1", port, List.of("127.0.0.0/8"), true, Optional.empty(),
                 "pbx.example.org", 5060, Duration.ofSeconds(500), "pool.ntp.org", "UTC", "*71", 20, Duration.ofSeconds(10),
                 100_000_000, 100_000_000);

@@ -60,7 +60,7 @@ class JournalWriterTest {
     void records_reach_the_ledger_in_the_background() {
         // given
         FetchJournal journal = new FetchJournal(database.ledger());
-        JournalWriter writer = new JournalWriter(journal, Duration.ofMillis(50));
+        JournalWriter writer = new JournalWriter(journal, Duration.ofMillis(50), java.time.Clock.systemUTC());
         try {
             // when
             journal.fetched(MAC, T0, "10.0.0.5", "Yealink SIP-T54W 96.86.0.100 00:15:65:12:34:ab");
@@ -79,7 +79,7 @@ class JournalWriterTest {
     void close_writes_what_is_left_before_the_next_tick() throws Exception {
         // given: a tick far in the future
         FetchJournal journal = new FetchJournal(database.ledger());
-        JournalWriter writer = new JournalWriter(journal, Duration.ofHours(1));
+        JournalWriter writer = new JournalWriter(journal, Duration.ofHours(1), java.time.Clock.systemUTC());
         journal.fetched(MAC, T0, "10.0.0.5", "ua");
         journal.audit(new AuditEntry(T0, "http:10.9.9.9", "provision.refused", "scan", "network"));
         assertThat(count("SELECT COUNT(*) FROM audit_log")).isZero();
@@ -108,7 +108,7 @@ class JournalWriterTest {
             }
         };
         FetchJournal journal = new FetchJournal(flaky);
-        JournalWriter writer = new JournalWriter(journal, Duration.ofMillis(20));
+        JournalWriter writer = new JournalWriter(journal, Duration.ofMillis(20), java.time.Clock.systemUTC());
         try {
             journal.fetched(MAC, T0, "10.0.0.5", "ua");
             await().atMost(Duration.ofSeconds(30)).until(() -> log.messages().stream().anyMatch(m -> m.startsWith("cannot write")));
@@ -151,7 +151,7 @@ class JournalWriterTest {
             }
         };
         FetchJournal journal = new FetchJournal(slow);
-        JournalWriter writer = new JournalWriter(journal, Duration.ofMillis(10));
+        JournalWriter writer = new JournalWriter(journal, Duration.ofMillis(10), java.time.Clock.systemUTC());
         journal.fetched(MAC, T0, "10.0.0.5", "ua");
         assertThat(entered.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         journal.fetched(Mac.parse("0015651234ac"), T0, "10.0.0.6", "ua"); // waits for the flush at close
@@ -185,7 +185,7 @@ class JournalWriterTest {
             }
         };
         FetchJournal journal = new FetchJournal(down);
-        JournalWriter writer = new JournalWriter(journal, Duration.ofHours(1));
+        JournalWriter writer = new JournalWriter(journal, Duration.ofHours(1), java.time.Clock.systemUTC());
         journal.fetched(MAC, T0, "10.0.0.5", "ua");
 
         // when

@@ -46,6 +46,14 @@ import java.util.Objects;
  * tens of MB however long the ledger is away. A file recorded with its digests only whose masked digest
  * is the one waiting (or kept in the ledger) is the same file served again: the text stays.
  *
+ * <p><b>Repeats held.</b> A fetch that only repeats the desk's last recorded one (same address, same revision of
+ * the ledger served, within {@link #REPEAT_HOLD} of it) waits up to that long instead of going to the next
+ * flush, so a desk fetched again and again (a phone in a loop, a load test) is written about once a minute, with
+ * the count of its fetches, instead of once a flush. Nothing a reader needs waits: a desk's first fetch, one from
+ * another address and one served at another revision (after any change, so the fetch a check-sync asks for) go to
+ * the next flush, and held fetches are written on shutdown. What waits is the latest time of a fetch that changed
+ * nothing, in {@code status} up to a minute late. Not while provisions are counted (their count must not lag).
+ *
  * <p>Thread-safe: recording takes one short lock and never blocks on the ledger; {@link #flush()}
  * runs one at a time and blocks on the ledger.
  */
@@ -68,6 +76,13 @@ public final class FetchJournal {
         long run;
         Instant runFirst;
         Instant runLast;
+        /**
+         * Epoch millis before which a flush leaves this desk waiting ({@link #flushDue}): a repeat of the fetch last
+         * recorded; {@link Long#MIN_VALUE} for the next flush.
+         */
+        long dueAt = Long.MIN_VALUE;
+        /** While held: the revision of the fetches it repeats. */
+        long heldRevision = -1;
 
         Waiting(Mac mac, Instant at, String remoteAddress, String userAgent) {
             this.mac = mac;
@@ -119,6 +134,17 @@ public final class FetchJournal {
 
         hotdesk.core.model.ConfigFetch record() {
             return new hotdesk.core.model.ConfigFetch(mac, at, remoteAddress, userAgent);
+        }
+    }
+
+    /** How long a repeat of a desk's last recorded fetch may wait (see the class comment). */
+    public static final java.time.Duration REPEAT_HOLD = java.time.Duration.ofMinutes(1);
+
+    /** A desk's fetch last released to be written: repeats of it are held. */
+    private record Recorded(long atMillis, String address, long revision) {
+        boolean repeatedBy(long at, String otherAddress, long otherRevision) {
+            return otherRevision >= 0 && otherRevision == revision && otherAddress.equals(address)
+                    && at >= atMillis && at - atMillis < REPEAT_HOLD.toMillis();
         }
     }
 
@@ -189,6 +215,8 @@ public final class FetchJournal {
     private final Object lock = new Object();
     private final Object flushing = new Object();
     private LinkedHashMap<Mac, Waiting> fetches = new LinkedHashMap<>();
+    /** Per desk, its fetch last released to be written, while a repeat of it could be held. */
+    private final java.util.HashMap<Mac, Recorded> recorded = new java.util.HashMap<>();
     /** The latest served file per desk and file name. */
     private LinkedHashMap<java.util.List<String>, ServedFile> servedFiles = new LinkedHashMap<>();
     private int servedTexts;
@@ -240,19 +268,41 @@ public final class FetchJournal {
      * fetched a desk's file is in the audit log.
      */
     public void fetched(Mac mac, Instant at, String remoteAddress, String userAgent) {
+        fetched(mac, at, remoteAddress, userAgent, -1);
+    }
+
+    /**
+     * As {@link #fetched(Mac, Instant, String, String)} for a file served at {@code revision} of the ledger (-1:
+     * unknown): a repeat of the desk's last recorded fetch is held (see the class comment).
+     */
+    public void fetched(Mac mac, Instant at, String remoteAddress, String userAgent, long revision) {
         Objects.requireNonNull(mac, "mac");
         Objects.requireNonNull(at, "at");
         String address = remoteAddress == null ? "" : remoteAddress;
         String agent = userAgent == null ? "" : userAgent;
+        long ms = at.toEpochMilli();
         synchronized (lock) {
             Waiting w = fetches.get(mac);
+            Recorded last = countProvisions ? null : recorded.get(mac);
+            boolean repeat = last != null && last.repeatedBy(ms, address, revision);
             if (w == null) {
-                fetches.put(mac, new Waiting(mac, at, address, agent));
+                w = new Waiting(mac, at, address, agent);
+                fetches.put(mac, w);
+                if (repeat) {
+                    w.dueAt = last.atMillis() + REPEAT_HOLD.toMillis();
+                    w.heldRevision = revision;
+                }
             } else if (w.remoteAddress.equals(address)) {
-                w.fetched(at, agent);
+                w.fetched(at, agent); // a repeat keeps what waits as it was: held, or due at the next flush
             } else {
                 addLine(w.line(), false);
                 w.restart(at, address, agent);
+            }
+            if (!repeat) {
+                w.dueAt = Long.MIN_VALUE;
+                if (!countProvisions) {
+                    recorded.put(mac, new Recorded(ms, address, revision));
+                }
             }
         }
     }
@@ -334,6 +384,23 @@ public final class FetchJournal {
      * and the ledger's exception propagates. Blocking; one flush at a time.
      */
     public Flushed flush() {
+        return flush(Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #flush()}, leaving the repeats held until their time (see the class comment): what the periodic
+     * writer calls.
+     */
+    public Flushed flushDue(Instant now) {
+        long ms = now.toEpochMilli();
+        synchronized (lock) {
+            // a desk's last fetch older than the hold can hold nothing: forgotten (at most the desks fetched lately)
+            recorded.values().removeIf(r -> ms - r.atMillis() >= REPEAT_HOLD.toMillis() || ms < r.atMillis());
+        }
+        return flush(ms);
+    }
+
+    private Flushed flush(long nowMillis) {
         synchronized (flushing) {
             int f = 0;
             int l = 0;
@@ -344,7 +411,7 @@ public final class FetchJournal {
                 List<AuditEntry> ls = new ArrayList<>();
                 Map<FoldKey, Fold> ds = new LinkedHashMap<>();
                 synchronized (lock) {
-                    takeFirst(fetches, fs, BATCH);
+                    takeDue(fs, nowMillis);
                     Iterator<ServedFile> si = servedFiles.values().iterator();
                     while (fs.size() + ss.size() < BATCH && si.hasNext()) {
                         ServedFile x = si.next();
@@ -417,10 +484,19 @@ public final class FetchJournal {
         }
     }
 
-    private static void takeFirst(LinkedHashMap<Mac, Waiting> from, List<Waiting> to, int max) {
-        Iterator<Waiting> it = from.values().iterator();
-        while (to.size() < max && it.hasNext()) {
-            to.add(it.next());
+    /** Takes up to {@value #BATCH} desks due at {@code nowMillis}, oldest first; a held one due now is recorded anew. */
+    private void takeDue(List<Waiting> to, long nowMillis) {
+        Iterator<Waiting> it = fetches.values().iterator();
+        while (to.size() < BATCH && it.hasNext()) {
+            Waiting w = it.next();
+            if (w.dueAt != Long.MIN_VALUE && nowMillis < w.dueAt) {
+                continue;
+            }
+            if (w.dueAt != Long.MIN_VALUE) {
+                // held repeats written: the next repeats are held from this fetch on
+                recorded.put(w.mac, new Recorded(w.at.toEpochMilli(), w.remoteAddress, w.heldRevision));
+            }
+            to.add(w);
             it.remove();
         }
     }
@@ -448,9 +524,11 @@ public final class FetchJournal {
     private void putBack(Waiting older) {
         Waiting now = fetches.get(older.mac);
         if (now == null) {
+            older.dueAt = Long.MIN_VALUE;
             fetches.put(older.mac, older);
             return;
         }
+        now.dueAt = Long.MIN_VALUE; // what failed was due: not held behind a repeat recorded since
         now.count += older.count;
         if (now.remoteAddress.equals(older.remoteAddress)) {
             now.run += older.run;

@@ -234,7 +234,7 @@ public final class ProvisionDesk {
             if (authenticate && !DeviceLogins.matches(seen.credential(), password)) {
                 return unauthorized(mac, now, remoteAddress);
             }
-            return served(mac, seen.used(now).view(), count, now, remoteAddress, userAgent);
+            return served(mac, seen.used(now).view(), seen.revision(), count, now, remoteAddress, userAgent);
         }
         boolean counting = maxProvisions > 0;
         Looked looked = look(mac, seen, counting, now);
@@ -249,7 +249,7 @@ public final class ProvisionDesk {
         if (counting) {
             count = seed(mac, looked.count());
         }
-        return served(mac, view.get(), count, now, remoteAddress, userAgent);
+        return served(mac, view.get(), looked.revision(), count, now, remoteAddress, userAgent);
     }
 
     /**
@@ -369,7 +369,8 @@ public final class ProvisionDesk {
         });
     }
 
-    private Answer served(Mac mac, DeskView view, Count count, Instant now, String remoteAddress, String userAgent) {
+    private Answer served(Mac mac, DeskView view, long revision, Count count, Instant now, String remoteAddress,
+                          String userAgent) {
         if (count != null) {
             long max = maxProvisions;
             long before = count.served.getAndUpdate(n -> n < max ? n + 1 : n);
@@ -382,7 +383,7 @@ public final class ProvisionDesk {
                 return new Answer(Optional.empty(), true, first);
             }
         }
-        journal.fetched(mac, now, remoteAddress, userAgent);
+        journal.fetched(mac, now, remoteAddress, userAgent, revision);
         return new Answer(Optional.of(view), false, false);
     }
 

@@ -406,6 +406,116 @@ class FetchJournalTest {
                 .hasValue("text 1");
     }
 
+    // ---- repeats held
+
+    @Test
+    void a_desk_fetched_again_and_again_at_one_revision_is_written_at_once_then_about_once_a_minute_with_its_count() {
+        // given: a desk's first fetch, written at the next flush
+        FetchJournal journal = new FetchJournal(memory);
+        journal.fetched(mac(1), T0, "10.0.0.1", "Yealink", 7);
+        assertThat(journal.flushDue(T0.plusSeconds(1))).isEqualTo(new FetchJournal.Flushed(1, 1, 0));
+
+        // when: fetched again every second at the same revision from the same address
+        for (int i = 2; i <= 59; i++) {
+            journal.fetched(mac(1), T0.plusSeconds(i), "10.0.0.1", "Yealink", 7);
+            assertThat(journal.flushDue(T0.plusSeconds(i)).nothing()).as("second " + i).isTrue();
+        }
+        journal.fetched(mac(1), T0.plusSeconds(60), "10.0.0.1", "Yealink", 7);
+        FetchJournal.Flushed minute = journal.flushDue(T0.plusSeconds(60));
+
+        // then: the repeats went at their minute, as the latest fetch and one line counting them
+        assertThat(minute).isEqualTo(new FetchJournal.Flushed(1, 0, 1));
+        assertThat(memory.fetches()).as("records written").hasSize(2)
+                .last().isEqualTo(new InMemoryLedger.Fetch(mac(1), T0.plusSeconds(60), "10.0.0.1", "Yealink"));
+        assertThat(AuditLines.accounted(memory.audit(), "provision.fetch")).isEqualTo(60);
+        assertThat(journal.pending()).isEqualTo(new FetchJournal.Pending(0, 0, 0));
+
+        // and: the next repeats are held from the fetch written
+        journal.fetched(mac(1), T0.plusSeconds(61), "10.0.0.1", "Yealink", 7);
+        assertThat(journal.flushDue(T0.plusSeconds(119)).nothing()).isTrue();
+        assertThat(journal.flushDue(T0.plusSeconds(120)).fetches()).isEqualTo(1);
+        assertThat(memory.fetches()).hasSize(3)
+                .last().isEqualTo(new InMemoryLedger.Fetch(mac(1), T0.plusSeconds(61), "10.0.0.1", "Yealink"));
+    }
+
+    @Test
+    void a_fetch_at_another_revision_or_from_another_address_or_of_another_desk_goes_to_the_next_flush() {
+        // given: a desk's fetch written and a repeat of it held
+        FetchJournal journal = new FetchJournal(memory);
+        journal.fetched(mac(1), T0, "10.0.0.1", "Yealink", 7);
+        journal.flushDue(T0);
+        journal.fetched(mac(1), T0.plusSeconds(1), "10.0.0.1", "Yealink", 7);
+        assertThat(journal.flushDue(T0.plusSeconds(2)).nothing()).isTrue();
+
+        // when: the phone fetches after a change (a new revision: what a check-sync asks for)
+        journal.fetched(mac(1), T0.plusSeconds(3), "10.0.0.1", "Yealink", 8);
+        FetchJournal.Flushed changed = journal.flushDue(T0.plusSeconds(3));
+
+        // then: written at once, the held repeat with it
+        assertThat(changed.fetches()).isEqualTo(1);
+        assertThat(memory.fetches()).hasSize(2)
+                .last().isEqualTo(new InMemoryLedger.Fetch(mac(1), T0.plusSeconds(3), "10.0.0.1", "Yealink"));
+        assertThat(AuditLines.accounted(memory.audit(), "provision.fetch")).isEqualTo(3);
+
+        // and: so are a fetch from another address, one whose revision is not known and another desk's first
+        journal.fetched(mac(1), T0.plusSeconds(4), "10.0.0.2", "Yealink", 8);
+        assertThat(journal.flushDue(T0.plusSeconds(4)).fetches()).isEqualTo(1);
+        journal.fetched(mac(1), T0.plusSeconds(5), "10.0.0.2", "Yealink");
+        assertThat(journal.flushDue(T0.plusSeconds(5)).fetches()).isEqualTo(1);
+        journal.fetched(mac(2), T0.plusSeconds(6), "10.0.0.2", "Yealink", 8);
+        assertThat(journal.flushDue(T0.plusSeconds(6)).fetches()).isEqualTo(1);
+        assertThat(memory.fetches()).hasSize(5).endsWith(
+                new InMemoryLedger.Fetch(mac(1), T0.plusSeconds(5), "10.0.0.2", "Yealink"),
+                new InMemoryLedger.Fetch(mac(2), T0.plusSeconds(6), "10.0.0.2", "Yealink"));
+    }
+
+    @Test
+    void held_repeats_are_written_by_a_full_flush_and_after_a_failed_batch_without_waiting_again() {
+        // given: a held repeat
+        Counting ledger = new Counting(memory);
+        FetchJournal journal = new FetchJournal(ledger);
+        journal.fetched(mac(1), T0, "10.0.0.1", "Yealink", 7);
+        journal.flushDue(T0);
+        journal.fetched(mac(1), T0.plusSeconds(1), "10.0.0.1", "Yealink", 7);
+        assertThat(journal.pending().fetches()).isEqualTo(1);
+
+        // when: the periodic flush fails at its minute, and a repeat (held again) comes while it is under way
+        ledger.failures.set(1);
+        ledger.gate = new CountDownLatch(1);
+        CompletableFuture<FetchJournal.Flushed> failing = CompletableFuture.supplyAsync(() -> journal.flushDue(T0.plusSeconds(60)));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> journal.pending().fetches() == 0);
+        journal.fetched(mac(1), T0.plusMillis(60_500), "10.0.0.1", "Yealink", 7);
+        ledger.gate.countDown();
+        assertThatThrownBy(failing::join).hasCauseInstanceOf(LedgerException.class);
+
+        // then: what failed is written at the next flush with the repeat, not held behind it
+        assertThat(journal.flushDue(T0.plusMillis(60_600)).fetches()).isEqualTo(1);
+        assertThat(memory.fetches()).hasSize(2)
+                .last().isEqualTo(new InMemoryLedger.Fetch(mac(1), T0.plusMillis(60_500), "10.0.0.1", "Yealink"));
+        assertThat(AuditLines.accounted(memory.audit(), "provision.fetch")).isEqualTo(3);
+
+        // and: a full flush (on stop) writes a held repeat
+        journal.fetched(mac(1), T0.plusMillis(60_700), "10.0.0.1", "Yealink", 7);
+        assertThat(journal.flushDue(T0.plusMillis(60_800)).nothing()).isTrue();
+        assertThat(journal.flush().fetches()).isEqualTo(1);
+        assertThat(memory.fetches()).hasSize(3)
+                .last().isEqualTo(new InMemoryLedger.Fetch(mac(1), T0.plusMillis(60_700), "10.0.0.1", "Yealink"));
+    }
+
+    @Test
+    void while_provisions_are_counted_no_repeat_is_held() {
+        // given
+        FetchJournal journal = new FetchJournal(memory, true);
+        journal.fetched(mac(1), T0, "10.0.0.1", "Yealink", 7);
+        journal.flushDue(T0);
+
+        // when
+        journal.fetched(mac(1), T0.plusSeconds(1), "10.0.0.1", "Yealink", 7);
+
+        // then
+        assertThat(journal.flushDue(T0.plusSeconds(1)).fetches()).isEqualTo(1);
+    }
+
     @Test
     void bounds_below_one_are_refused() {
         assertThatThrownBy(() -> new FetchJournal(memory, 0, 1)).isInstanceOf(IllegalArgumentException.class);
