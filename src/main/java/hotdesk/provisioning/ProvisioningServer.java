@@ -851,6 +851,7 @@ public final class ProvisioningServer implements AutoCloseable {
         // checkedAt is refreshed at least every RECHECK while the desk fetches
         served.values().removeIf(s -> s.checkedAt() < cutoff);
         provisionDesk.forgetIdle(before);
+        routes.clear(); // the names asked since are worked out again once each: the table follows the fetches of now
         return Math.max(0, kept - served.size());
     }
 
@@ -1028,7 +1029,8 @@ public final class ProvisioningServer implements AutoCloseable {
      * What a file name asks for ({@link RequestedFile#of}, a pure function of the name and the profiles), kept per
      * name: every fetch asks it, twice when answered from memory, and working it out allocated more than the rest of
      * an answer from memory (a MAC per vendor whose desk file it is, the vendors' sets). Names no vendor asks for are
-     * not kept (a scanner's), and the table is emptied when it reaches {@value #MAX_ROUTES} names.
+     * not kept (a scanner's), and the table is emptied when it reaches {@value #MAX_ROUTES} names and whenever idle
+     * desks are forgotten ({@link #forgetIdle}), so it holds the names of the fetches of the last minute at most.
      */
     RequestedFile requested(String name) {
         RequestedFile known = routes.get(name);

@@ -1238,6 +1238,12 @@ class ProvisioningServerTest {
             server.requested(String.format("%012x.cfg", 0x001565000000L + i));
         }
         assertThat(server.routesKept()).isBetween(1, ProvisioningServer.MAX_ROUTES);
+
+        // and: forgetting idle desks forgets the names too
+        server.forgetIdle();
+        assertThat(server.routesKept()).isZero();
+        assertThat(get(server, "/provision/" + MAC + ".cfg").statusCode()).isEqualTo(200);
+        assertThat(server.routesKept()).isEqualTo(1);
     }
 
     private String addUserAnd(String ext) {
