@@ -28,6 +28,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.ref.SoftReference;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -159,8 +160,13 @@ public final class ProvisioningServer implements AutoCloseable {
      * while nothing of the desk changed, a change elsewhere in the ledger notwithstanding. So a template
      * edit is seen within a second, as the renderer promises, and a storm of fetches of many desks
      * computes no model. At most {@link ProvisionDesk#MAX_VIEWS} desks are kept.
+     *
+     * <p>Kept softly: what is kept is only a cache (the next fetch reads and renders again), so when the heap runs
+     * short the collector may drop it ({@link SoftReference}: a full collection drops what was not used for about a
+     * second per free megabyte). A full reconcile pass after an Asterisk restart, with 10,000 desks' files kept from a
+     * storm a minute before, spent a quarter of serve's CPU in collections (BENCHMARKS.md, session 32).
      */
-    private final ConcurrentHashMap<Mac, Served> served = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Mac, SoftReference<Served>> served = new ConcurrentHashMap<>();
     private final Telemetry telemetry;
     private final java.util.concurrent.atomic.LongAdder answeredInline = new java.util.concurrent.atomic.LongAdder();
     private final ProvisioningSecurity guard;
@@ -418,7 +424,7 @@ public final class ProvisioningServer implements AutoCloseable {
         if (mac.isEmpty()) {
             return provisionDesk.siteKeysFromMemory();
         }
-        Served last = served.get(mac.get());
+        Served last = kept(mac.get());
         if (last == null) {
             return false;
         }
@@ -605,7 +611,7 @@ public final class ProvisioningServer implements AutoCloseable {
         }
         HttpField type = contentTypes.get(vendor);
         long now = clock.millis();
-        Served last = served.get(mac);
+        Served last = kept(mac);
         if (last != null && last.view() == desk && sameName(last, file) && stillGood(last, desk, mac, now)) {
             journalServedAgain(mac, last.record(), file, now);
             telemetry.fetched("served");
@@ -651,8 +657,8 @@ public final class ProvisioningServer implements AutoCloseable {
             served.clear();
         }
         // kept with its digests only: the journal and the ledger keep the text of the same file served again
-        served.put(mac, new Served(desk, version, clockPart, body, now,
-                record == null ? null : record.withText(java.util.Optional.empty())));
+        served.put(mac, new SoftReference<>(new Served(desk, version, clockPart, body, now,
+                record == null ? null : record.withText(java.util.Optional.empty()))));
         journalServed(record, file, now);
         telemetry.fetched("served");
         respond(response, callback, 200, body, type);
@@ -686,7 +692,10 @@ public final class ProvisioningServer implements AutoCloseable {
         }
         journalServed(record, file, nowMillis);
         hotdesk.core.model.ServedFile again = record.at(Instant.ofEpochMilli(nowMillis));
-        served.computeIfPresent(mac, (k, v) -> v.record() == record ? v.withRecord(again) : v);
+        served.computeIfPresent(mac, (k, v) -> {
+            Served s = v.get();
+            return s != null && s.record() == record ? new SoftReference<>(s.withRecord(again)) : v;
+        });
     }
 
     /** Tells the fetch journal what this fetch served (under the name asked for); nothing when it is unknown. */
@@ -849,7 +858,10 @@ public final class ProvisioningServer implements AutoCloseable {
         long cutoff = before.toEpochMilli();
         int kept = served.size();
         // checkedAt is refreshed at least every RECHECK while the desk fetches
-        served.values().removeIf(s -> s.checkedAt() < cutoff);
+        served.values().removeIf(r -> {
+            Served s = r.get();
+            return s == null || s.checkedAt() < cutoff;
+        });
         provisionDesk.forgetIdle(before);
         routes.clear(); // the names asked since are worked out again once each: the table follows the fetches of now
         return Math.max(0, kept - served.size());
@@ -886,8 +898,31 @@ public final class ProvisioningServer implements AutoCloseable {
                 return false; // the full path reports it
             }
         }
-        served.replace(mac, last, last.checked(now));
+        served.computeIfPresent(mac, (k, v) -> v.get() == last ? new SoftReference<>(last.checked(now)) : v);
         return true;
+    }
+
+    /** What was last served to this desk, unless never or dropped (idle, or by the collector: see {@link #served}). */
+    private Served kept(Mac mac) {
+        SoftReference<Served> r = served.get(mac);
+        if (r == null) {
+            return null;
+        }
+        Served s = r.get();
+        if (s == null) {
+            served.remove(mac, r);
+        }
+        return s;
+    }
+
+    /** Drops every file kept as the collector may (for tests): the entries stay, their contents go. */
+    void dropKeptAsTheCollectorMay() {
+        served.values().forEach(java.lang.ref.Reference::clear);
+    }
+
+    /** Desks whose served file is kept now (for tests). */
+    int keptFiles() {
+        return (int) served.values().stream().filter(r -> r.get() != null).count();
     }
 
     /** A profile's clock-dependent part, computed once per second of the clock (see {@link ClockMemo}). */

@@ -1246,6 +1246,31 @@ class ProvisioningServerTest {
         assertThat(server.routesKept()).isEqualTo(1);
     }
 
+    @Test
+    void a_file_the_collector_dropped_is_rendered_again_on_a_worker_and_kept_again() throws Exception {
+        // given: a desk's file kept and answered from memory
+        addDesk(MAC, "T54W", "Desk 1");
+        ProvisioningServer server = start(open());
+        String first = get(server, "/provision/" + MAC + ".cfg").body();
+        get(server, "/provision/" + MAC + ".cfg");
+        long inline = server.answeredInline();
+        assertThat(inline).isEqualTo(1);
+        assertThat(server.keptFiles()).isEqualTo(1);
+
+        // when: the heap ran short and the collector dropped the files kept
+        server.dropKeptAsTheCollectorMay();
+        assertThat(server.keptFiles()).isZero();
+        HttpResponse<String> again = get(server, "/provision/" + MAC + ".cfg");
+
+        // then: rendered again off the connection's thread, the same bytes, and kept again
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(again.body()).isEqualTo(first);
+        assertThat(server.answeredInline()).isEqualTo(inline);
+        assertThat(server.keptFiles()).isEqualTo(1);
+        assertThat(get(server, "/provision/" + MAC + ".cfg").body()).isEqualTo(first);
+        assertThat(server.answeredInline()).isEqualTo(inline + 1);
+    }
+
     private String addUserAnd(String ext) {
         addUser(ext, "Alice Example");
         return Mac.parse(MAC).endpointId();

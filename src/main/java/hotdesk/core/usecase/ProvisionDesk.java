@@ -142,7 +142,12 @@ public final class ProvisionDesk {
     public static final java.time.Duration OTHERS_RECHECK = java.time.Duration.ofSeconds(1);
 
     private final RevisionProbe probe;
-    private final java.util.concurrent.ConcurrentHashMap<Mac, Seen> views = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * The views kept, softly: a cache the next fetch reads again, which the collector may drop when the heap runs
+     * short (as the provisioning server's kept files, which are made from these views).
+     */
+    private final java.util.concurrent.ConcurrentHashMap<Mac, java.lang.ref.SoftReference<Seen>> views =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private final Ledger ledger;
     private final Clock clock;
@@ -228,7 +233,7 @@ public final class ProvisionDesk {
 
     private Answer answer(Mac mac, String remoteAddress, String userAgent, boolean authenticate, String password) {
         Instant now = clock.instant();
-        Seen seen = views.get(mac);
+        Seen seen = seen(mac);
         Count count = maxProvisions > 0 ? counts.get(mac) : null;
         if (seen != null && (maxProvisions == 0 || count != null) && seen.revision() == latest(now)) {
             if (authenticate && !DeviceLogins.matches(seen.credential(), password)) {
@@ -261,7 +266,10 @@ public final class ProvisionDesk {
     public int forgetIdle(Instant before) {
         long cutoff = before.toEpochMilli();
         int kept = views.size();
-        views.values().removeIf(seen -> seen.usedAt < cutoff);
+        views.values().removeIf(r -> {
+            Seen seen = r.get();
+            return seen == null || seen.usedAt < cutoff;
+        });
         return Math.max(0, kept - views.size());
     }
 
@@ -273,7 +281,7 @@ public final class ProvisionDesk {
      */
     public Optional<DeskView> view(Mac mac) {
         Instant now = clock.instant();
-        Seen seen = views.get(mac);
+        Seen seen = seen(mac);
         if (seen != null && seen.revision() == latest(now)) {
             return Optional.of(seen.used(now).view());
         }
@@ -312,7 +320,8 @@ public final class ProvisionDesk {
             if (views.size() >= MAX_VIEWS && !views.containsKey(mac)) {
                 views.clear();
             }
-            views.put(mac, new Seen(looked.revision(), view.get(), looked.credential(), now.toEpochMilli()));
+            views.put(mac, new java.lang.ref.SoftReference<>(new Seen(looked.revision(), view.get(), looked.credential(),
+                    now.toEpochMilli())));
         } else {
             seen.used(now);
         }
@@ -433,11 +442,29 @@ public final class ProvisionDesk {
         if (known < 0) {
             return false;
         }
-        Seen seen = views.get(mac);
+        Seen seen = seen(mac);
         SiteKeys kept = siteKeys;
         return seen != null && seen.revision() == known
                 && (maxProvisions == 0 || counts.containsKey(mac))
                 && keysFresh(kept, known, ms);
+    }
+
+    /** The view kept for this desk, unless none or dropped (idle, or by the collector). */
+    private Seen seen(Mac mac) {
+        java.lang.ref.SoftReference<Seen> r = views.get(mac);
+        if (r == null) {
+            return null;
+        }
+        Seen seen = r.get();
+        if (seen == null) {
+            views.remove(mac, r);
+        }
+        return seen;
+    }
+
+    /** Drops every view kept as the collector may (for tests): the entries stay, their contents go. */
+    void dropKeptAsTheCollectorMay() {
+        views.values().forEach(java.lang.ref.Reference::clear);
     }
 
     /** Whether {@link #siteUrlKeys} would now be answered without a ledger read. */

@@ -280,6 +280,29 @@ class ProvisionDeskTest {
     }
 
     @Test
+    void a_view_the_collector_dropped_is_read_again_and_then_kept_again() {
+        // given: a desk answered from memory
+        ProvisionDesk tracked = new ProvisionDesk(thisProcess, clock);
+        deskAndAlice(thisProcess);
+        var first = tracked.fetch(MAC, "10.0.0.5", "ua").orElseThrow();
+        tracked.siteUrlKeys();
+        assertThat(tracked.answersFromMemory(MAC)).isTrue();
+        int reads = transactions.get();
+
+        // when: the heap ran short and the collector dropped the views kept
+        tracked.dropKeptAsTheCollectorMay();
+
+        // then: not answered from memory; the next fetch reads the ledger once and serves the same desk
+        assertThat(tracked.answersFromMemory(MAC)).isFalse();
+        var again = tracked.fetch(MAC, "10.0.0.5", "ua").orElseThrow();
+        assertThat(again).isEqualTo(first).isNotSameAs(first);
+        assertThat(transactions.get()).isEqualTo(reads + 1);
+        assertThat(tracked.answersFromMemory(MAC)).isTrue();
+        tracked.fetch(MAC, "10.0.0.5", "ua").orElseThrow();
+        assertThat(transactions.get()).as("kept again").isEqualTo(reads + 1);
+    }
+
+    @Test
     void a_ledger_that_does_not_track_its_revision_is_never_answered_from_memory() {
         ProvisionDesk untracked = new ProvisionDesk(counting, clock);
         deskAndAlice(memory);
