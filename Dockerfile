@@ -29,7 +29,7 @@ COPY templates /opt/hotdesk/templates
 COPY asterisk-conf /opt/hotdesk/asterisk-conf
 # serve's JVM options as scripts/hotdesk sets them (BENCHMARKS.md, "Scale on the real Asterisk kit")
 ENV HOTDESK_DB_PATH=/var/lib/hotdesk/ledger \
-    HOTDESK_JAVA_OPTS="-Xmx112m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=48m -XX:MaxMetaspaceSize=96m -XX:TrimNativeHeapInterval=10000 -XX:+ExitOnOutOfMemoryError" \
+    HOTDESK_JAVA_OPTS="-Xmx112m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=48m -XX:MaxMetaspaceSize=96m -XX:TrimNativeHeapInterval=10000 -XX:SoftRefLRUPolicyMSPerMB=100 -XX:+ExitOnOutOfMemoryError" \
     MALLOC_ARENA_MAX=2
 VOLUME ["/var/lib/hotdesk"]
 USER hotdesk:hotdesk

@@ -103,7 +103,7 @@ class InstallScriptTest {
         assertThat(list.out).contains("-XX:TieredStopAtLevel=1").endsWith("-jar /opt/hotdesk/hotdesk.jar user list\n");
         // PBKDF2 keeps the optimizing compiler
         assertThat(user.out).contains("-XX:+UseSerialGC").doesNotContain("TieredStopAtLevel").endsWith("user set-pin 101\n");
-        assertThat(serve.out).contains("-Xmx112m", "-XX:TrimNativeHeapInterval=10000").doesNotContain("SharedArchiveFile")
+        assertThat(serve.out).contains("-Xmx112m", "-XX:TrimNativeHeapInterval=10000", "-XX:SoftRefLRUPolicyMSPerMB=100").doesNotContain("SharedArchiveFile")
                 .endsWith("-jar /opt/hotdesk/hotdesk.jar serve\n");
     }
 
