@@ -65,7 +65,7 @@ class BulkRemoveCommandTest {
         assertThat(real.code()).isZero();
         assertThat(real.out()).isEqualTo("removed device 00:15:65:00:00:01\nremoved device 00:15:65:00:00:02\n");
         assertThat(devices()).doesNotContain("00:15:65:00:00:01").doesNotContain("00:15:65:00:00:02").contains("00:15:65:00:00:03");
-        assertThat(run("status").out()).doesNotContain("101");
+        assertThat(run("status").out()).doesNotContain("101 User 101");
         assertThat(run("audit", "--action", "device.remove").out()).contains("001565000001").contains("001565000002");
         assertThat(empty.code()).isEqualTo(5);
         assertThat(unknown.code()).isEqualTo(3);
