@@ -140,7 +140,9 @@ class LifecycleCommandLineTest {
     @Test
     void the_audit_never_shows_a_pin() {
         ok("user", "set-pin", "101", "--pin", "5193");
-        assertThat(ok("audit", "--limit", "100")).contains("user.set-pin").doesNotContain("5193").doesNotContain("3865");
+        // as a number of its own: a timestamp's microseconds in the same output may hold the same four digits
+        assertThat(ok("audit", "--limit", "100")).contains("user.set-pin").doesNotContainPattern("(?<!\\d)5193(?!\\d)")
+                .doesNotContainPattern("(?<!\\d)3865(?!\\d)");
     }
 
     @Test
