@@ -310,12 +310,8 @@ public final class ProvisioningServer implements AutoCloseable {
                     route(request, response, callback);
                     return true;
                 }
-                try {
-                    threads.execute(() -> route(request, response, callback));
-                } catch (java.util.concurrent.RejectedExecutionException e) {
-                    // stopping, or the pool's queue is full: the phone asks again
-                    respond(response, callback, 503, SERVER_ERROR_BYTES);
-                }
+                handOff(threads, () -> route(request, response, callback),
+                        () -> respond(response, callback, 503, SERVER_ERROR_BYTES));
                 return true;
             }
         });
@@ -352,6 +348,18 @@ public final class ProvisioningServer implements AutoCloseable {
         HttpConfiguration https = new HttpConfiguration(http);
         https.addCustomizer(new SecureRequestCustomizer(false));
         return new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+    }
+
+    /**
+     * Hands a request to the pool; when the pool refuses it (stopping, or its queue full) the phone is answered
+     * {@code refused} (503: it asks again) instead of the request being dropped unanswered.
+     */
+    static void handOff(java.util.concurrent.Executor pool, Runnable work, Runnable refused) {
+        try {
+            pool.execute(work);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            refused.run();
+        }
     }
 
     /** Fetches answered on their connection's own thread, from memory (for tests). */

@@ -1271,6 +1271,19 @@ class ProvisioningServerTest {
         assertThat(server.answeredInline()).isEqualTo(inline + 1);
     }
 
+    @Test
+    void a_request_the_pool_refuses_is_answered_as_refused_and_one_it_takes_runs_there() {
+        List<String> done = new ArrayList<>();
+        java.util.concurrent.Executor refusing = r -> {
+            throw new java.util.concurrent.RejectedExecutionException("stopping (test)");
+        };
+
+        ProvisioningServer.handOff(refusing, () -> done.add("routed"), () -> done.add("503"));
+        ProvisioningServer.handOff(Runnable::run, () -> done.add("routed"), () -> done.add("503"));
+
+        assertThat(done).containsExactly("503", "routed");
+    }
+
     private String addUserAnd(String ext) {
         addUser(ext, "Alice Example");
         return Mac.parse(MAC).endpointId();
