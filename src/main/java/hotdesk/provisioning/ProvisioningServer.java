@@ -28,7 +28,6 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.lang.ref.SoftReference;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -162,11 +161,11 @@ public final class ProvisioningServer implements AutoCloseable {
      * computes no model. At most {@link ProvisionDesk#MAX_VIEWS} desks are kept.
      *
      * <p>Kept softly: what is kept is only a cache (the next fetch reads and renders again), so when the heap runs
-     * short the collector may drop it ({@link SoftReference}: a full collection drops what was not used for about a
-     * second per free megabyte). A full reconcile pass after an Asterisk restart, with 10,000 desks' files kept from a
+     * short the collector may drop it ({@link hotdesk.core.usecase.SoftKept}; serve's JVM drops what went unused for
+     * 0.1 s per free megabyte). A full reconcile pass after an Asterisk restart, with 10,000 desks' files kept from a
      * storm a minute before, spent a quarter of serve's CPU in collections (BENCHMARKS.md, session 32).
      */
-    private final ConcurrentHashMap<Mac, SoftReference<Served>> served = new ConcurrentHashMap<>();
+    private final hotdesk.core.usecase.SoftKept<Mac, Served> served = new hotdesk.core.usecase.SoftKept<>();
     private final Telemetry telemetry;
     private final java.util.concurrent.atomic.LongAdder answeredInline = new java.util.concurrent.atomic.LongAdder();
     private final ProvisioningSecurity guard;
@@ -432,7 +431,7 @@ public final class ProvisioningServer implements AutoCloseable {
         if (mac.isEmpty()) {
             return provisionDesk.siteKeysFromMemory();
         }
-        Served last = kept(mac.get());
+        Served last = served.get(mac.get());
         if (last == null) {
             return false;
         }
@@ -619,7 +618,7 @@ public final class ProvisioningServer implements AutoCloseable {
         }
         HttpField type = contentTypes.get(vendor);
         long now = clock.millis();
-        Served last = kept(mac);
+        Served last = served.get(mac);
         if (last != null && last.view() == desk && sameName(last, file) && stillGood(last, desk, mac, now)) {
             journalServedAgain(mac, last.record(), file, now);
             telemetry.fetched("served");
@@ -665,8 +664,8 @@ public final class ProvisioningServer implements AutoCloseable {
             served.clear();
         }
         // kept with its digests only: the journal and the ledger keep the text of the same file served again
-        served.put(mac, new SoftReference<>(new Served(desk, version, clockPart, body, now,
-                record == null ? null : record.withText(java.util.Optional.empty()))));
+        served.put(mac, new Served(desk, version, clockPart, body, now,
+                record == null ? null : record.withText(java.util.Optional.empty())));
         journalServed(record, file, now);
         telemetry.fetched("served");
         respond(response, callback, 200, body, type);
@@ -700,10 +699,7 @@ public final class ProvisioningServer implements AutoCloseable {
         }
         journalServed(record, file, nowMillis);
         hotdesk.core.model.ServedFile again = record.at(Instant.ofEpochMilli(nowMillis));
-        served.computeIfPresent(mac, (k, v) -> {
-            Served s = v.get();
-            return s != null && s.record() == record ? new SoftReference<>(s.withRecord(again)) : v;
-        });
+        served.update(mac, s -> s.record() == record ? s.withRecord(again) : s);
     }
 
     /** Tells the fetch journal what this fetch served (under the name asked for); nothing when it is unknown. */
@@ -866,10 +862,7 @@ public final class ProvisioningServer implements AutoCloseable {
         long cutoff = before.toEpochMilli();
         int kept = served.size();
         // checkedAt is refreshed at least every RECHECK while the desk fetches
-        served.values().removeIf(r -> {
-            Served s = r.get();
-            return s == null || s.checkedAt() < cutoff;
-        });
+        served.removeIf(s -> s.checkedAt() < cutoff);
         provisionDesk.forgetIdle(before);
         routes.clear(); // the names asked since are worked out again once each: the table follows the fetches of now
         return Math.max(0, kept - served.size());
@@ -906,31 +899,18 @@ public final class ProvisioningServer implements AutoCloseable {
                 return false; // the full path reports it
             }
         }
-        served.computeIfPresent(mac, (k, v) -> v.get() == last ? new SoftReference<>(last.checked(now)) : v);
+        served.update(mac, s -> s == last ? last.checked(now) : s);
         return true;
-    }
-
-    /** What was last served to this desk, unless never or dropped (idle, or by the collector: see {@link #served}). */
-    private Served kept(Mac mac) {
-        SoftReference<Served> r = served.get(mac);
-        if (r == null) {
-            return null;
-        }
-        Served s = r.get();
-        if (s == null) {
-            served.remove(mac, r);
-        }
-        return s;
     }
 
     /** Drops every file kept as the collector may (for tests): the entries stay, their contents go. */
     void dropKeptAsTheCollectorMay() {
-        served.values().forEach(java.lang.ref.Reference::clear);
+        served.dropAllAsTheCollectorMay();
     }
 
     /** Desks whose served file is kept now (for tests). */
     int keptFiles() {
-        return (int) served.values().stream().filter(r -> r.get() != null).count();
+        return served.held();
     }
 
     /** A profile's clock-dependent part, computed once per second of the clock (see {@link ClockMemo}). */

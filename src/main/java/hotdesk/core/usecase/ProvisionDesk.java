@@ -146,8 +146,7 @@ public final class ProvisionDesk {
      * The views kept, softly: a cache the next fetch reads again, which the collector may drop when the heap runs
      * short (as the provisioning server's kept files, which are made from these views).
      */
-    private final java.util.concurrent.ConcurrentHashMap<Mac, java.lang.ref.SoftReference<Seen>> views =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final SoftKept<Mac, Seen> views = new SoftKept<>();
 
     private final Ledger ledger;
     private final Clock clock;
@@ -233,7 +232,7 @@ public final class ProvisionDesk {
 
     private Answer answer(Mac mac, String remoteAddress, String userAgent, boolean authenticate, String password) {
         Instant now = clock.instant();
-        Seen seen = seen(mac);
+        Seen seen = views.get(mac);
         Count count = maxProvisions > 0 ? counts.get(mac) : null;
         if (seen != null && (maxProvisions == 0 || count != null) && seen.revision() == latest(now)) {
             if (authenticate && !DeviceLogins.matches(seen.credential(), password)) {
@@ -266,10 +265,7 @@ public final class ProvisionDesk {
     public int forgetIdle(Instant before) {
         long cutoff = before.toEpochMilli();
         int kept = views.size();
-        views.values().removeIf(r -> {
-            Seen seen = r.get();
-            return seen == null || seen.usedAt < cutoff;
-        });
+        views.removeIf(seen -> seen.usedAt < cutoff);
         return Math.max(0, kept - views.size());
     }
 
@@ -281,7 +277,7 @@ public final class ProvisionDesk {
      */
     public Optional<DeskView> view(Mac mac) {
         Instant now = clock.instant();
-        Seen seen = seen(mac);
+        Seen seen = views.get(mac);
         if (seen != null && seen.revision() == latest(now)) {
             return Optional.of(seen.used(now).view());
         }
@@ -320,8 +316,7 @@ public final class ProvisionDesk {
             if (views.size() >= MAX_VIEWS && !views.containsKey(mac)) {
                 views.clear();
             }
-            views.put(mac, new java.lang.ref.SoftReference<>(new Seen(looked.revision(), view.get(), looked.credential(),
-                    now.toEpochMilli())));
+            views.put(mac, new Seen(looked.revision(), view.get(), looked.credential(), now.toEpochMilli()));
         } else {
             seen.used(now);
         }
@@ -442,29 +437,16 @@ public final class ProvisionDesk {
         if (known < 0) {
             return false;
         }
-        Seen seen = seen(mac);
+        Seen seen = views.get(mac);
         SiteKeys kept = siteKeys;
         return seen != null && seen.revision() == known
                 && (maxProvisions == 0 || counts.containsKey(mac))
                 && keysFresh(kept, known, ms);
     }
 
-    /** The view kept for this desk, unless none or dropped (idle, or by the collector). */
-    private Seen seen(Mac mac) {
-        java.lang.ref.SoftReference<Seen> r = views.get(mac);
-        if (r == null) {
-            return null;
-        }
-        Seen seen = r.get();
-        if (seen == null) {
-            views.remove(mac, r);
-        }
-        return seen;
-    }
-
     /** Drops every view kept as the collector may (for tests): the entries stay, their contents go. */
     void dropKeptAsTheCollectorMay() {
-        views.values().forEach(java.lang.ref.Reference::clear);
+        views.dropAllAsTheCollectorMay();
     }
 
     /** Whether {@link #siteUrlKeys} would now be answered without a ledger read. */
