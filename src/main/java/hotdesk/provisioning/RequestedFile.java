@@ -3,6 +3,7 @@ package hotdesk.provisioning;
 import hotdesk.core.model.Mac;
 
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -75,37 +76,25 @@ sealed interface RequestedFile {
                 return new Unserved(p);
             }
         }
-        // asked on every fetch: the vendors are gathered in small arrays, not in sets made and copied per request
-        String[] deskVendors = new String[profiles.size()];
-        String[] masterVendors = new String[profiles.size()];
-        int desks = 0;
-        int masters = 0;
+        Set<String> deskVendors = new LinkedHashSet<>();
+        Set<String> masterVendors = new LinkedHashSet<>();
         Mac deskMac = null;
         Mac masterMac = null;
         for (VendorProfile p : profiles) {
             Optional<Mac> d = p.deskFile(name);
             if (d.isPresent()) {
-                deskVendors[desks++] = p.vendor();
+                deskVendors.add(p.vendor());
                 deskMac = deskMac == null ? d.get() : deskMac;
             }
             Optional<Mac> m = p.masterFile(name);
             if (m.isPresent()) {
-                masterVendors[masters++] = p.vendor();
+                masterVendors.add(p.vendor());
                 masterMac = masterMac == null ? m.get() : masterMac;
             }
         }
         if (deskMac == null && masterMac == null) {
             return new Unknown();
         }
-        return new Desk(deskMac != null ? deskMac : masterMac, setOf(deskVendors, desks), setOf(masterVendors, masters));
-    }
-
-    /** The first {@code n} of {@code names} as an immutable set. */
-    private static Set<String> setOf(String[] names, int n) {
-        return switch (n) {
-            case 0 -> Set.of();
-            case 1 -> Set.of(names[0]);
-            default -> Set.copyOf(java.util.Arrays.asList(names).subList(0, n));
-        };
+        return new Desk(deskMac != null ? deskMac : masterMac, deskVendors, masterVendors);
     }
 }
