@@ -399,15 +399,16 @@ public final class ProvisionDesk {
     /** The ledger's latest revision: known in memory, asked for when not tracked or not asked for a while. */
     private long latest(Instant now) {
         long ms = now.toEpochMilli();
-        long known = knownFresh(ms);
-        if (known >= 0) {
-            return known;
+        long fresh = knownFresh(ms);
+        if (fresh >= 0) {
+            return fresh;
         }
         long read = probe.latest();
-        if (ledger.latestKnownRevision().isPresent()) {
+        long known = ledger.knownRevision(); // after the read, which may have made it known
+        if (known >= 0) {
             askedAt = ms;
         }
-        return Math.max(read, ledger.latestKnownRevision().orElse(read));
+        return Math.max(read, known);
     }
 
     /**
