@@ -1,5 +1,6 @@
 package hotdesk.store;
 
+import hotdesk.core.port.CommitInDoubtException;
 import hotdesk.core.port.DuplicateException;
 import hotdesk.core.port.LedgerException;
 
@@ -8,7 +9,8 @@ import java.sql.SQLException;
 /**
  * The one translation of an SQL error into what the {@link hotdesk.core.port.Ledger} port promises: a conflict with
  * another transaction or a session lost before the commit ({@link Conflict}: the work runs again), a duplicate
- * key ({@link hotdesk.core.port.DuplicateException}), or one {@link hotdesk.core.port.LedgerException} naming the
+ * key ({@link hotdesk.core.port.DuplicateException}), a session lost during the commit ({@link CommitInDoubtException}),
+ * or one {@link hotdesk.core.port.LedgerException} naming the
  * operation and the URL (password masked). Stateless; thread-safe.
  */
 final class SqlErrors {
@@ -86,6 +88,11 @@ final class SqlErrors {
             // before the commit a lost session committed nothing (the server rolled it back): run it again on a
             // new connection (the pool drops the broken one; while the database restarts the next waits for it)
             return new Conflict(what + ": connection lost before the commit, nothing committed: " + sqlSummary(e), e);
+        }
+        if (COMMIT.equals(what) && connectionLost(e)) {
+            // the COMMIT may have reached the database before the session broke: committed or not, nobody here knows
+            return new CommitInDoubtException("ledger: the connection to " + shownUrl + " broke during the commit, which "
+                    + "may or may not have taken effect: " + sqlSummary(e), e);
         }
         if (uniqueViolation(e)) {
             return new DuplicateException(what + ": a row with this key exists already");

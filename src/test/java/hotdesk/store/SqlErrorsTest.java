@@ -57,4 +57,20 @@ class SqlErrorsTest {
         assertThat(SqlErrors.retryable(wrapped)).isTrue();
         assertThat(SqlErrors.retryable(new SQLException("no state"))).isFalse();
     }
+
+    @ParameterizedTest(name = "{0} during the commit is in doubt")
+    @CsvSource({"57P01", "08006", "08003"})
+    void a_session_lost_during_the_commit_is_in_doubt_and_before_it_a_conflict(String state) {
+        SqlErrors errors = new SqlErrors("jdbc:postgresql://db/hotdesk");
+        SQLException lost = new SQLException("terminating connection due to administrator command", state);
+
+        assertThat(errors.translate(lost, SqlErrors.COMMIT)).isInstanceOf(hotdesk.core.port.CommitInDoubtException.class)
+                .hasMessageContaining("may or may not have taken effect").hasMessageContaining("jdbc:postgresql://db/hotdesk");
+        assertThat(errors.translate(lost, "insert")).isInstanceOf(SqlErrors.Conflict.class);
+        // a commit refused for another reason is no doubt: nothing was committed
+        assertThat(errors.translate(new SQLException("could not serialize", "40001"), SqlErrors.COMMIT))
+                .isInstanceOf(SqlErrors.Conflict.class);
+        assertThat(errors.translate(new SQLException("disk full", "53100"), SqlErrors.COMMIT))
+                .isNotInstanceOf(hotdesk.core.port.CommitInDoubtException.class);
+    }
 }

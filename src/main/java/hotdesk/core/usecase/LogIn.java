@@ -20,8 +20,10 @@ import hotdesk.core.policy.SeatingPolicy.Refuse;
 import hotdesk.core.policy.SeatingPolicy.Seat;
 import hotdesk.core.policy.SeatingPolicy.Via;
 import hotdesk.core.policy.SecretHasher;
+import hotdesk.core.port.CommitInDoubtException;
 import hotdesk.core.port.DeskEvents;
 import hotdesk.core.port.Ledger;
+import hotdesk.core.port.LedgerException;
 import hotdesk.core.port.LedgerTx;
 import hotdesk.core.port.Telemetry;
 
@@ -33,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Seats a user at a desk line, by extension + PIN or by one-time code: loads the facts, asks the
@@ -253,20 +256,58 @@ public final class LogIn {
         Outcome o;
         if (first instanceof Refuse refuse) {
             // refused before any hashing; counts nothing, so the view of the first look will do
-            o = ledger.transact(tx -> apply(tx, refuse, look.facts(), credential, Checked.NOTHING, actor, clock.instant()));
+            o = commit(tx -> apply(tx, refuse, look.facts(), credential, Checked.NOTHING, actor, clock.instant()));
         } else if (nobodys.isPresent()) {
             // refused as any wrong PIN is, but charged to nobody and not hashed: these digits can match no one
             Refuse free = new Refuse(SeatingPolicy.Shown.BAD_CREDENTIALS, nobodys.get(), SeatingPolicy.Charge.NONE, List.of());
-            o = ledger.transact(tx -> apply(tx, free, look.facts(), credential, Checked.NOTHING, actor, clock.instant()));
+            o = commit(tx -> apply(tx, free, look.facts(), credential, Checked.NOTHING, actor, clock.instant()));
         } else {
             Checked checked = check(look, credential, ((CheckCredential) first).codeOwners());
-            o = ledger.transact(tx -> {
+            o = commit(tx -> {
                 Instant now = clock.instant();
                 LoginFacts facts = facts(tx, endpointId, credential, checked, now).facts();
                 return apply(tx, policy.decide(facts), facts, credential, checked, actor, now);
             });
         }
         return o;
+    }
+
+    /**
+     * Runs the login's write transaction. When its commit is in doubt (the database's session broke during the COMMIT),
+     * the answer is what the ledger holds, read back once it answers: a seat it holds is a login (the caller is told OK
+     * and Asterisk follows), one it does not hold a failure; a refusal stands either way (whether its failure was counted
+     * or not, the credential was wrong). If the read-back fails too, the doubt is the answer (an error).
+     */
+    private Outcome commit(Ledger.Work<Outcome> work) {
+        AtomicReference<Outcome> last = new AtomicReference<>();
+        try {
+            return ledger.transact(tx -> {
+                Outcome o = work.run(tx);
+                last.set(o); // a conflict runs the work again: the last run is the one committed
+                return o;
+            });
+        } catch (CommitInDoubtException doubt) {
+            Outcome o = last.get();
+            if (o == null) {
+                throw doubt;
+            }
+            if (!(o.result() instanceof LoggedIn in)) {
+                return o;
+            }
+            boolean seated;
+            try {
+                seated = ledger.read(tx -> tx.occupancyOfLine(in.endpointId())
+                        .filter(here -> here.extension().equals(in.user().extension())).isPresent());
+            } catch (LedgerException unreadable) {
+                doubt.addSuppressed(unreadable);
+                throw doubt;
+            }
+            if (seated) {
+                return o;
+            }
+            throw new LedgerException("ledger: the login of " + in.user().extension().value() + " at " + in.endpointId()
+                    + " did not take effect: its commit was cut off and the ledger, read back, does not seat it", doubt);
+        }
     }
 
     /**

@@ -543,6 +543,91 @@ class LogInTest {
         assertThat(world.asterisk.notifies()).extracting(RecordingAsterisk.Notify::endpointId).contains(desk(MAC));
     }
 
+    // ---- a commit cut off (the database's session broke during the COMMIT): the answer is what the ledger holds
+
+    /** A ledger whose next write's commit is cut off: it took effect ({@code committed}) or not, and the caller is told neither. */
+    private Ledger cutOff(boolean committed, boolean readBackFails) {
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicBoolean doubted = new AtomicBoolean();
+        return new Ledger() {
+            @Override
+            public <T> T transact(Work<T> work) {
+                if (done.getAndSet(true)) {
+                    return ledger.transact(work);
+                }
+                doubted.set(true);
+                hotdesk.core.port.CommitInDoubtException doubt = new hotdesk.core.port.CommitInDoubtException(
+                        "ledger: the connection broke during the commit", null);
+                if (committed) {
+                    ledger.transact(work);
+                } else {
+                    assertThatThrownBy(() -> ledger.transact(tx -> {
+                        work.run(tx);
+                        throw new IllegalStateException("rolled back"); // InMemoryLedger keeps nothing of a failed work
+                    })).hasMessage("rolled back");
+                }
+                throw doubt;
+            }
+
+            @Override
+            public <T> T read(Work<T> work) {
+                if (readBackFails && doubted.get()) {
+                    throw new hotdesk.core.port.LedgerException("no connection to the ledger database", null);
+                }
+                return ledger.read(work);
+            }
+        };
+    }
+
+    @Test
+    void a_login_whose_commit_was_cut_off_but_took_effect_is_answered_as_a_login_and_applied() {
+        LogIn logIn = logInOn(cutOff(true, false));
+
+        LogIn.Result r = logIn.execute(desk(MAC), new LogIn.Pin(Extension.of("101"), "4711"), "test");
+
+        assertThat(r).isInstanceOfSatisfying(LogIn.LoggedIn.class, in -> {
+            assertThat(in.user().extension()).isEqualTo(Extension.of("101"));
+            assertThat(in.applied()).isTrue();
+        });
+        assertThat(world.asterisk.endpoint(desk(MAC))).containsEntry("callerid", "\"Alice\" <101>");
+        assertThat(world.asterisk.endpoint("101")).containsEntry("aors", desk(MAC) + ",101");
+    }
+
+    @Test
+    void a_login_whose_commit_was_cut_off_and_lost_is_an_error_and_seats_nobody() {
+        LogIn logIn = logInOn(cutOff(false, false));
+
+        assertThatThrownBy(() -> logIn.execute(desk(MAC), new LogIn.Pin(Extension.of("101"), "4711"), "test"))
+                .isInstanceOf(hotdesk.core.port.LedgerException.class)
+                .isNotInstanceOf(hotdesk.core.port.CommitInDoubtException.class)
+                .hasMessageContaining("did not take effect").hasMessageContaining("101");
+
+        Optional<Occupancy> seated = ledger.read(tx -> tx.occupancyOfLine(desk(MAC)));
+        assertThat(seated).isEmpty();
+        assertThat(world.asterisk.operations()).isEmpty();
+        // nothing was counted against the user: the next try logs in
+        assertThat(failures("user:101")).isZero();
+        assertThat(world.pinLogin(MAC, "101", "4711")).isInstanceOf(LogIn.LoggedIn.class);
+    }
+
+    @Test
+    void when_the_ledger_cannot_be_read_back_either_the_doubt_is_the_answer() {
+        LogIn logIn = logInOn(cutOff(true, true));
+
+        assertThatThrownBy(() -> logIn.execute(desk(MAC), new LogIn.Pin(Extension.of("101"), "4711"), "test"))
+                .isInstanceOf(hotdesk.core.port.CommitInDoubtException.class)
+                .satisfies(e -> assertThat(e.getSuppressed()).singleElement()
+                        .satisfies(s -> assertThat(s).hasMessageContaining("no connection")));
+    }
+
+    @Test
+    void a_refusal_whose_commit_was_cut_off_stands() {
+        LogIn logIn = logInOn(cutOff(false, true));
+
+        assertThat(logIn.execute(desk(MAC), new LogIn.Pin(Extension.of("101"), "9999"), "test"))
+                .isEqualTo(new LogIn.Rejected(LogIn.Reason.BAD_CREDENTIALS));
+    }
+
     // ---- the secret is checked before the write transaction: what changes in between must count
 
     /** A ledger that runs {@code meanwhile} once, just before the next write transaction starts. */
