@@ -68,6 +68,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        keepAriConnections();
         java.util.Optional<AdminSocket.Answer> answered = askServe(args, System.getenv());
         if (answered.isPresent()) {
             System.out.write(answered.get().out(), 0, answered.get().out().length);
@@ -78,6 +79,18 @@ public final class Main {
         }
         System.exit(run(args, System.getenv(), SecretInput.system(), new PrintWriter(System.out, true),
                 new PrintWriter(System.err, true), true));
+    }
+
+    /**
+     * How many idle connections per server the JDK's {@link java.net.HttpURLConnection} keeps alive (its default, 5,
+     * is fewer than the ARI requests a full pass and the logins' pushes have open at once: {@code reconcile.push-connections}
+     * of each, up to {@link hotdesk.core.usecase.Reconcile#MAX_PARALLELISM}); read once, when the JDK first keeps one, so
+     * set here before anything connects. An operator's own {@code -Dhttp.maxConnections} stands.
+     */
+    static void keepAriConnections() {
+        if (System.getProperty("http.maxConnections") == null) {
+            System.setProperty("http.maxConnections", Integer.toString(2 * hotdesk.core.usecase.Reconcile.MAX_PARALLELISM + 2));
+        }
     }
 
     /**

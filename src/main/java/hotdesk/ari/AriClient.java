@@ -9,13 +9,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -27,13 +27,15 @@ import java.util.Optional;
  * A thin client for ARI push configuration ({@code /asterisk/config/dynamic/res_pjsip/{type}/{id}})
  * and {@code /asterisk/info}.
  *
- * <p>One {@link HttpClient} (HTTP/1.1, keep-alive connections reused; Asterisk serves several times
- * more requests per second on a kept connection), Basic auth sent with every request, a connect
- * timeout and a per-request timeout from {@link AriSettings#timeout()}. Path segments are
- * percent-encoded. Every failure is an {@link AriException}: no answer, timeouts and 5xx are
+ * <p>Requests go through the JDK's {@link HttpURLConnection} (HTTP/1.1, keep-alive connections reused; Asterisk
+ * serves several times more requests per second on a kept connection): it costs about a third of the CPU per request of
+ * the JDK's asynchronous {@code java.net.http.HttpClient}, which a re-push of 10,000 desks spent 8-10 s of CPU in
+ * (BENCHMARKS.md). No proxy. Basic auth sent with every request; {@link AriSettings#timeout()} bounds the connect
+ * and each wait for the answer's bytes. How many idle connections the JDK keeps per Asterisk is its
+ * {@code http.maxConnections} ({@code Main} raises it for the push connections). Path segments are percent-encoded. Every failure is an {@link AriException}: no answer, timeouts and 5xx are
  * retryable; 400, 401, 403 and 404 (where 404 is not "no such object") are not.
  *
- * <p>Blocking; thread-safe (immutable, the JDK client is shared). Logs method, path, status and
+ * <p>Blocking (an interrupt is honoured before a request is sent, not while it waits); thread-safe (immutable). Logs method, path, status and
  * duration at debug, never a body.
  */
 public final class AriClient {
@@ -43,19 +45,19 @@ public final class AriClient {
     private static final String CONFIG_PATH = "/asterisk/config/dynamic/res_pjsip/";
     private static final int MAX_MESSAGE = 200;
 
+    private static final byte[] NOTHING = new byte[0];
+
     private final AriSettings settings;
     private final String authorization;
-    private final HttpClient http;
+    private final String base;
+    private final int timeoutMillis;
 
     public AriClient(AriSettings settings) {
         this.settings = settings;
         this.authorization = "Basic " + Base64.getEncoder().encodeToString(
                 (settings.user() + ":" + settings.password()).getBytes(StandardCharsets.UTF_8));
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(settings.timeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        this.base = settings.baseUrl().toString();
+        this.timeoutMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, settings.timeout().toMillis()));
     }
 
     /**
@@ -92,21 +94,20 @@ public final class AriClient {
         ObjectNode body = JSON.createObjectNode();
         ArrayNode list = body.putArray("fields");
         fields.forEach((k, v) -> list.addObject().put("attribute", k).put("value", v));
-        HttpRequest.BodyPublisher publisher;
+        byte[] bytes;
         try {
-            publisher = HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body));
+            bytes = JSON.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode ARI fields", e);
         }
-        String path = configPath(type, id);
-        return send("PUT", path, request(path).header("Content-Type", "application/json").PUT(publisher));
+        return send("PUT", configPath(type, id), bytes);
     }
 
     /** The object's attributes, or empty when Asterisk has no object with this id. */
     public Optional<Map<String, String>> get(String type, String id) {
         checkId(type, id);
         String path = configPath(type, id);
-        Exchange ex = send("GET", path, request(path).GET());
+        Exchange ex = send("GET", path, null);
         if (ex.status() == 200) {
             return Optional.of(attributes(ex));
         }
@@ -120,7 +121,7 @@ public final class AriClient {
     public boolean delete(String type, String id) {
         checkId(type, id);
         String path = configPath(type, id);
-        Exchange ex = send("DELETE", path, request(path).DELETE());
+        Exchange ex = send("DELETE", path, null);
         if (ex.status() == 204 || ex.status() == 200) {
             return true;
         }
@@ -133,7 +134,7 @@ public final class AriClient {
     /** Asterisk's version ({@code system.version} of {@code GET /asterisk/info}), e.g. {@code 22.10.1}. */
     public String asteriskVersion() {
         String path = "/asterisk/info";
-        Exchange ex = send("GET", path, request(path).GET());
+        Exchange ex = send("GET", path, null);
         if (ex.status() != 200) {
             throw failure(ex, null, null);
         }
@@ -149,39 +150,23 @@ public final class AriClient {
     private record Exchange(String method, String path, int status, byte[] body, long millis) {
     }
 
-    private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(settings.baseUrl() + path))
-                .timeout(settings.timeout())
-                .header("Authorization", authorization)
-                .header("Accept", "application/json");
-    }
-
-    private Exchange send(String method, String path, HttpRequest.Builder builder) {
+    /** @param body the request's JSON body, null for none */
+    private Exchange send(String method, String path, byte[] body) {
         String shown = settings.baseUrl().getRawPath() + path;
         long start = System.nanoTime();
+        if (Thread.currentThread().isInterrupted()) {
+            LOG.debug("ARI {} {} → interrupted before it was sent", method, shown);
+            throw new AriException("ARI " + method + " " + shown + " → interrupted after 0 ms", 0, true,
+                    new InterruptedException("interrupted before the request was sent"));
+        }
         try {
-            HttpRequest request = builder.build();
-            HttpResponse<byte[]> r;
-            try {
-                r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            } catch (IOException e) {
-                if (!closedUnanswered(e)) {
-                    throw e;
-                }
-                // Asterisk closed a kept-alive connection as this request went out on it ("header parser received no
-                // bytes"): the request was not answered, and every ARI request here is idempotent (PUT, GET, DELETE),
-                // so it goes once more, on a new connection. Counted as Asterisk away, it stopped a full pass.
-                LOG.debug("ARI {} {} → connection closed unanswered ({}), sent again", method, shown, reason(e));
-                r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            }
+            // Asterisk closing a kept-alive connection as a request goes out on it leaves the request unanswered; the JDK
+            // then sends it once more on a new connection (not in streaming mode; every ARI request here is idempotent:
+            // PUT, GET, DELETE), a second such close fails. Counted as Asterisk away, one such close stopped a full pass.
+            Answer r = exchange(method, path, body);
             long ms = millisSince(start);
-            LOG.debug("ARI {} {} → {} in {} ms", method, shown, r.statusCode(), ms);
-            return new Exchange(method, shown, r.statusCode(), r.body(), ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            long ms = millisSince(start);
-            LOG.debug("ARI {} {} → interrupted after {} ms", method, shown, ms);
-            throw new AriException("ARI " + method + " " + shown + " → interrupted after " + ms + " ms", 0, true, e);
+            LOG.debug("ARI {} {} → {} in {} ms", method, shown, r.status(), ms);
+            return new Exchange(method, shown, r.status(), r.body(), ms);
         } catch (IOException e) {
             long ms = millisSince(start);
             String why = reason(e);
@@ -191,17 +176,66 @@ public final class AriClient {
         }
     }
 
-    /** A connection that closed with no answer: neither refused nor timed out (those say Asterisk is away or slow). */
-    private static boolean closedUnanswered(IOException e) {
-        return !(e instanceof ConnectException) && !(e instanceof HttpTimeoutException)
-                && !(e instanceof java.io.InterruptedIOException);
+    private record Answer(int status, byte[] body) {
+    }
+
+    /** Connecting timed out (as opposed to waiting for the answer). */
+    private static final class ConnectTimeout extends SocketTimeoutException {
+        ConnectTimeout(SocketTimeoutException cause) {
+            super("connect timed out");
+            initCause(cause);
+        }
+    }
+
+    /** One request and its answer, read whole: a connection read to its end goes back to the JDK's keep-alive pool. */
+    private Answer exchange(String method, String path, byte[] body) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create(base + path).toURL().openConnection(Proxy.NO_PROXY);
+        try {
+            c.setConnectTimeout(timeoutMillis);
+            c.setReadTimeout(timeoutMillis);
+            c.setInstanceFollowRedirects(false);
+            c.setUseCaches(false);
+            c.setRequestMethod(method);
+            c.setRequestProperty("Authorization", authorization);
+            c.setRequestProperty("Accept", "application/json");
+            if (body != null) {
+                c.setRequestProperty("Content-Type", "application/json");
+                // not in streaming mode: the JDK then keeps a 401's body (Asterisk's message) for getErrorStream, and
+                // sends the request again once when a kept-alive connection closes unanswered
+                c.setDoOutput(true);
+            }
+            try {
+                c.connect();
+            } catch (SocketTimeoutException e) {
+                throw new ConnectTimeout(e);
+            }
+            if (body != null) {
+                try (OutputStream out = c.getOutputStream()) {
+                    out.write(body);
+                }
+            }
+            int status = c.getResponseCode();
+            if (status < 0) {
+                throw new IOException("the answer is not HTTP");
+            }
+            InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+            if (in == null) {
+                return new Answer(status, NOTHING);
+            }
+            try (in) {
+                return new Answer(status, in.readAllBytes());
+            }
+        } catch (IOException | RuntimeException e) {
+            c.disconnect(); // a connection that failed mid-exchange must not be used again
+            throw e;
+        }
     }
 
     private static String reason(IOException e) {
-        if (e instanceof HttpConnectTimeoutException) {
+        if (e instanceof ConnectTimeout) {
             return "connect timed out";
         }
-        if (e instanceof HttpTimeoutException) {
+        if (e instanceof SocketTimeoutException) {
             return "timed out";
         }
         if (e instanceof ConnectException) {
