@@ -36,8 +36,14 @@ public record DatabaseSettings(String url, String user, String password, int poo
      * {@code LOCK_TIMEOUT} may have any positive value.
      */
     static final Map<String, String> H2_REQUIRED = requiredH2Options();
+    /**
+     * Parsed statements H2 keeps per session ({@code QUERY_CACHE_SIZE}): its default of 8 is fewer than a login (about
+     * 20) or a reconcile pass's push of one target uses, so each was parsed again; 64 cut a login's ledger CPU by 10-30 %
+     * (BENCHMARKS.md, {@code scripts/bench-login-cpu}). Not required of a {@code db.url} given by hand.
+     */
+    static final int H2_STATEMENTS_KEPT = 64;
     static final String H2_OPTIONS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
-            + ";LOCK_TIMEOUT=10000;AUTO_SERVER=TRUE";
+            + ";LOCK_TIMEOUT=10000;AUTO_SERVER=TRUE;QUERY_CACHE_SIZE=" + H2_STATEMENTS_KEPT;
     /** The user hotdesk works as in the embedded ledger: it owns the tables but is no H2 admin. */
     public static final String H2_APP_USER = "hotdesk";
     /** The name of the embedded ledger's files in the {@code db.path} directory: hotdesk.mv.db and so on. */

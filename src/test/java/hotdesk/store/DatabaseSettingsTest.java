@@ -17,7 +17,8 @@ class DatabaseSettingsTest {
 
         String file = Path.of("data", "hotdesk").toAbsolutePath().normalize().toString();
         assertThat(s.url()).isEqualTo("jdbc:h2:file:" + file
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=10000;AUTO_SERVER=TRUE");
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=10000;AUTO_SERVER=TRUE"
+                + ";QUERY_CACHE_SIZE=64");
         assertThat(s.user()).isEqualTo(DatabaseSettings.H2_APP_USER); // its password comes from the credentials file
         assertThat(s.password()).isEmpty();
         assertThat(s.h2File()).isEqualTo(Path.of(file));

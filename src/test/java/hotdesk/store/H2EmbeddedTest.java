@@ -103,6 +103,9 @@ class H2EmbeddedTest {
                     assertThat(rs.next()).isTrue();
                     assertThat(rs.getString(1)).as("H2's page cache, MB").isEqualTo(Integer.toString(H2Embedded.CACHE_KB / 1024));
                 }
+                assertThat(((org.h2.engine.SessionLocal) session).getDatabase().getSettings().queryCacheSize)
+                        .as("parsed statements H2 keeps per session (its default, 8, is fewer than a login uses)")
+                        .isEqualTo(DatabaseSettings.H2_STATEMENTS_KEPT);
             }
         }
     }
