@@ -28,15 +28,16 @@ import java.util.Optional;
  * and {@code /asterisk/info}.
  *
  * <p>Requests go through the JDK's {@link HttpURLConnection} (HTTP/1.1, keep-alive connections reused; Asterisk
- * serves several times more requests per second on a kept connection): it costs about a third of the CPU per request of
- * the JDK's asynchronous {@code java.net.http.HttpClient}, which a re-push of 10,000 desks spent 8-10 s of CPU in
- * (BENCHMARKS.md). No proxy. Basic auth sent with every request; {@link AriSettings#timeout()} bounds the connect
- * and each wait for the answer's bytes. How many idle connections the JDK keeps per Asterisk is its
- * {@code http.maxConnections} ({@code Main} raises it for the push connections). Path segments are percent-encoded. Every failure is an {@link AriException}: no answer, timeouts and 5xx are
- * retryable; 400, 401, 403 and 404 (where 404 is not "no such object") are not.
+ * serves several times more requests per second on a kept connection): it costs less than half the CPU per request
+ * of the JDK's asynchronous {@code java.net.http.HttpClient}, whose threads took 8-10 s of CPU in a re-push of 10,000
+ * desks (BENCHMARKS.md, "ARI transport"). No proxy. Basic auth sent with every request; {@link AriSettings#timeout()}
+ * bounds the connect and each wait for the answer's bytes. How many idle connections the JDK keeps per Asterisk is its
+ * {@code http.maxConnections} ({@code Main} raises it for the push connections). Path segments are percent-encoded.
+ * Every failure is an {@link AriException}: no answer, timeouts and 5xx are retryable; 400, 401, 403 and 404 (where
+ * 404 is not "no such object") are not.
  *
- * <p>Blocking (an interrupt is honoured before a request is sent, not while it waits); thread-safe (immutable). Logs method, path, status and
- * duration at debug, never a body.
+ * <p>Blocking: an interrupt is honoured before a request is sent, not while it waits (at most the timeout); thread-safe
+ * (immutable). Logs method, path, status and duration at debug, never a body.
  */
 public final class AriClient {
 
