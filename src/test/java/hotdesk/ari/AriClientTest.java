@@ -228,6 +228,35 @@ class AriClientTest {
     }
 
     @Test
+    void the_body_is_json_whatever_the_fields_hold_and_says_each_field_in_order() throws Exception {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("callerid", "\"O'Brien \\ Søren 😀\" <101>");
+        fields.put("set-with-controls", "a\nb\rc\td\u0001e\u001f");
+        fields.put("lone-surrogate", "x\ud800y");
+        fields.put("empty", "");
+
+        com.fasterxml.jackson.databind.JsonNode root = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(AriClient.body(fields));
+
+        assertThat(root.size()).isEqualTo(1);
+        List<String> names = new ArrayList<>();
+        root.get("fields").forEach(f -> {
+            assertThat(f.size()).isEqualTo(2);
+            names.add(f.get("attribute").asText());
+            if (!f.get("attribute").asText().equals("lone-surrogate")) {
+                assertThat(f.get("value").asText()).isEqualTo(fields.get(f.get("attribute").asText()));
+            } else {
+                assertThat(f.get("value").asText()).startsWith("x").endsWith("y").hasSize(3);
+            }
+        });
+        assertThat(names).containsExactlyElementsOf(fields.keySet());
+        // through Asterisk's fake and back: what was sent is what it holds
+        Map<String, String> sent = fields("callerid", fields.get("callerid"));
+        client.put("endpoint", "e1", sent);
+        assertThat(ari.object("endpoint", "e1").orElseThrow()).containsAllEntriesOf(sent);
+    }
+
+    @Test
     void path_segments_are_percent_encoded() {
         client.put("aor", "a b/c?d%é", fields("max_contacts", "1"));
 
