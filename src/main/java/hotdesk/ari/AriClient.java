@@ -2,6 +2,7 @@ package hotdesk.ari;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import hotdesk.web.JsonText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,43 +102,13 @@ public final class AriClient {
         boolean first = true;
         for (Map.Entry<String, String> f : fields.entrySet()) {
             b.append(first ? "" : ",").append("{\"attribute\":");
-            quote(b, f.getKey());
+            JsonText.quote(b, f.getKey());
             b.append(",\"value\":");
-            quote(b, f.getValue());
+            JsonText.quote(b, f.getValue());
             b.append('}');
             first = false;
         }
         return b.append("]}").toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** A JSON string (RFC 8259): quote, backslash and control characters escaped, everything else as it is. */
-    private static void quote(StringBuilder b, String s) {
-        b.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20 || Character.isSurrogate(c) && !validPair(s, i)) {
-                        // a control character, or half a surrogate pair (UTF-8 cannot carry it): escaped by its hex code
-                        b.append("\\u").append(String.format("%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        b.append('"');
-    }
-
-    private static boolean validPair(String s, int i) {
-        char c = s.charAt(i);
-        return Character.isHighSurrogate(c) ? i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
-                : i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
     }
 
     /** The object's attributes, or empty when Asterisk has no object with this id. */

@@ -134,7 +134,7 @@ final class Output {
         if (v == null) {
             b.append("null");
         } else if (v instanceof CharSequence s) {
-            string(b, s);
+            hotdesk.web.JsonText.quote(b, s);
         } else if (v instanceof Boolean || v instanceof Integer || v instanceof Long || v instanceof Short
                 || v instanceof Byte || v instanceof BigInteger) {
             b.append(v);
@@ -151,7 +151,7 @@ final class Output {
                     throw new IllegalArgumentException("JSON object keys must be strings, got " + e.getKey());
                 }
                 b.append(sep);
-                string(b, key);
+                hotdesk.web.JsonText.quote(b, key);
                 b.append(':');
                 write(b, e.getValue());
                 sep = ",";
@@ -169,30 +169,6 @@ final class Output {
         } else {
             throw new IllegalArgumentException("no JSON form for " + v.getClass().getName());
         }
-    }
-
-    private static void string(StringBuilder b, CharSequence s) {
-        b.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                case '\b' -> b.append("\\b");
-                case '\f' -> b.append("\\f");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04X", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        b.append('"');
     }
 
     static Map<String, Object> object() {
