@@ -32,6 +32,9 @@ final class AmiNamedAcls implements NamedAcls {
 
     private final AmiActions actions;
     private final Clock clock;
+    static final int RULES_KEPT = 1_000;
+
+    private final Map<List<String>, Set<String>> rules = new java.util.concurrent.ConcurrentHashMap<>();
     private Map<String, Set<String>> acls;
     private Instant readAt = Instant.MIN;
 
@@ -41,7 +44,30 @@ final class AmiNamedAcls implements NamedAcls {
     }
 
     @Override
-    public synchronized boolean defined(String name, List<String> networks) {
+    public boolean defined(String name, List<String> networks) {
+        return rules(networks).equals(current().get(name));
+    }
+
+    /**
+     * The rules an ACL of these networks has, worked out once per list of networks (a site's; a full pass asks for
+     * every desk): deny all, then permit each. Forgotten wholesale past {@link #RULES_KEPT} lists.
+     */
+    private Set<String> rules(List<String> networks) {
+        Set<String> kept = rules.get(networks);
+        if (kept != null) {
+            return kept;
+        }
+        Set<String> want = new HashSet<>(List.of("deny=0.0.0.0/0", "deny=::/0"));
+        networks.forEach(n -> want.add("permit=" + NetworkRange.parse(n)));
+        if (rules.size() >= RULES_KEPT) {
+            rules.clear();
+        }
+        rules.put(List.copyOf(networks), Set.copyOf(want));
+        return want;
+    }
+
+    /** The ACLs as last read, read again (and Asterisk's module reloaded if they changed) when older than MAX_AGE. */
+    private synchronized Map<String, Set<String>> current() {
         Instant now = clock.instant();
         if (acls == null || !now.isBefore(readAt.plus(MAX_AGE))) {
             Map<String, Set<String>> read = read();
@@ -55,9 +81,7 @@ final class AmiNamedAcls implements NamedAcls {
             acls = read;
             readAt = now;
         }
-        Set<String> want = new HashSet<>(List.of("deny=0.0.0.0/0", "deny=::/0"));
-        networks.forEach(n -> want.add("permit=" + NetworkRange.parse(n)));
-        return want.equals(acls.get(name));
+        return acls;
     }
 
     /** Name → its rule lines ({@code permit=10.0.0.0/8}, spaces removed); empty when acl.conf has none or is absent. */

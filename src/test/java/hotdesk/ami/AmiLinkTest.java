@@ -92,6 +92,13 @@ class AmiLinkTest {
         assertThat(acls.defined("hotdesk-default", List.of("::1/128", "127.0.0.0/8"))).isTrue();
         assertThat(ami.actions().stream().filter("GetConfig"::equals).count()).isEqualTo(3);
         assertThat(ami.actions().stream().filter("Reload"::equals).count()).isEqualTo(2);
+
+        // the rules worked out per list of networks are forgotten past a bound, and answers stay right across it
+        for (int i = 0; i <= 1_000; i++) {
+            assertThat(acls.defined("hotdesk-site-HQ", List.of("10.2." + i / 256 + "." + i % 256 + "/32"))).isFalse();
+        }
+        assertThat(acls.defined("hotdesk-site-HQ", List.of("10.1.0.0/16"))).isTrue();
+        assertThat(acls.defined("hotdesk-default", List.of("127.0.0.0/8"))).isFalse();
     }
 
     @Test
