@@ -110,6 +110,27 @@ final class JdbcDesks extends TableGroup {
         return List.copyOf(all);
     }
 
+    /** A desk line with its device and the desk's own location fields, read in one row. */
+    record LineRow(DeskLine line, Device device, CivicLocation location) {
+    }
+
+    /** The lines that exist of these endpoint ids, each with its device and location (see {@link #slices}). */
+    public List<LineRow> linesWithDevices(java.util.Collection<String> endpointIds) {
+        // the device's columns less its mac (the line's), then the location's: deskLocation reads those by position
+        String deviceColumns = java.util.Arrays.stream(DEVICE_COLUMNS.split(", ")).filter(c -> !c.equals("mac"))
+                .map(c -> "d." + c).collect(java.util.stream.Collectors.joining(", "));
+        int locationAt = 4 + deviceColumns.split(", ").length + 1;
+        String sql = "SELECT l.endpoint_id, l.mac, l.port, l.secret, " + deviceColumns + ", "
+                + java.util.Arrays.stream(DESK_COLUMNS.split(", ")).map(c -> "d." + c).collect(java.util.stream.Collectors.joining(", "))
+                + " FROM desk_lines l JOIN devices d ON d.mac = l.mac WHERE l.endpoint_id IN " + IN_LIST;
+        List<LineRow> out = new ArrayList<>();
+        for (List<Object> slice : slices(endpointIds)) {
+            out.addAll(list("read " + endpointIds.size() + " desk lines with their devices", sql,
+                    rs -> new LineRow(line(rs), device(rs), deskLocation(rs, locationAt)), slice.toArray()));
+        }
+        return out;
+    }
+
     public List<DeskLine> linesOf(Mac mac) {
         return List.copyOf(list("list desk lines of " + mac,
                 "SELECT endpoint_id, mac, port, secret FROM desk_lines WHERE mac = ? ORDER BY port", this::line,
@@ -235,9 +256,14 @@ final class JdbcDesks extends TableGroup {
     }
 
     private CivicLocation deskLocation(ResultSet rs) throws SQLException {
+        return deskLocation(rs, 2);
+    }
+
+    /** The desk's own location fields, from the result's column {@code first} on, in {@link #DESK_COLUMNS}' order. */
+    private static CivicLocation deskLocation(ResultSet rs, int first) throws SQLException {
         EnumMap<CivicField, String> fields = null; // most desks have none of their own: no map for them
         for (int i = 0; i < DESK_FIELDS.size(); i++) {
-            String v = rs.getString(2 + i);
+            String v = rs.getString(first + i);
             if (v != null && !v.isEmpty()) {
                 if (fields == null) {
                     fields = new EnumMap<>(CivicField.class);

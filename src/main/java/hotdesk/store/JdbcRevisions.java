@@ -118,6 +118,25 @@ final class JdbcRevisions extends TableGroup {
                 rs -> rs.getLong(1), kind(target), target.id()).orElse(0L);
     }
 
+    public Map<Target, Long> revisions(java.util.Collection<Target> targets) {
+        Map<Target, Long> out = new java.util.HashMap<>();
+        for (Target.Kind k : Target.Kind.values()) {
+            List<String> ids = targets.stream().filter(t -> t.kind() == k).map(Target::id).toList();
+            for (List<Object> slice : slices(ids)) {
+                List<Object> args = new java.util.ArrayList<>(slice.size() + 1);
+                args.add(k.name().toLowerCase(java.util.Locale.ROOT));
+                args.addAll(slice);
+                list("read revisions of " + ids.size() + " " + k.name().toLowerCase(java.util.Locale.ROOT) + " targets",
+                        "SELECT kind, target_id, revision FROM revisions WHERE kind = ? AND target_id IN " + IN_LIST,
+                        rs -> out.put(target(rs), rs.getLong("revision")), args.toArray());
+            }
+        }
+        for (Target t : targets) {
+            out.putIfAbsent(t, 0L); // as revision(t) answers for a target that has none
+        }
+        return out;
+    }
+
     public Map<Target, Long> revisions() {
         return toMap(list("list revisions", "SELECT kind, target_id, revision FROM revisions",
                 rs -> Map.entry(target(rs), rs.getLong("revision"))));

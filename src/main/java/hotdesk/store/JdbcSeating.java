@@ -43,6 +43,28 @@ final class JdbcSeating extends TableGroup {
         return List.copyOf(seats);
     }
 
+    /** The seats of these desk lines (one each at most), in no particular order (see {@link #slices}). */
+    public List<Occupancy> occupanciesOfLines(java.util.Collection<String> endpointIds) {
+        List<Occupancy> out = new java.util.ArrayList<>();
+        for (List<Object> slice : slices(endpointIds)) {
+            out.addAll(list("read occupancy of " + endpointIds.size() + " desk lines",
+                    "SELECT " + OCCUPANCY_COLUMNS + " FROM occupancy WHERE endpoint_id IN " + IN_LIST, this::occupancy,
+                    slice.toArray()));
+        }
+        return out;
+    }
+
+    /** The seats of these users, in no particular order (see {@link #slices}). */
+    public List<Occupancy> seatsOfUsers(java.util.Collection<Extension> extensions) {
+        List<Occupancy> out = new java.util.ArrayList<>();
+        for (List<Object> slice : slices(extensions.stream().map(Extension::value).toList())) {
+            out.addAll(list("read seats of " + extensions.size() + " users",
+                    "SELECT " + OCCUPANCY_COLUMNS + " FROM occupancy WHERE extension IN " + IN_LIST, this::occupancy,
+                    slice.toArray()));
+        }
+        return out;
+    }
+
     public List<String> recentDesks(Extension extension, Instant since, int max) {
         if (max <= 0) {
             return List.of();

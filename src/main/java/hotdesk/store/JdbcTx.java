@@ -373,6 +373,40 @@ final class JdbcTx implements LedgerTx {
         return revisions.revisions();
     }
     @Override
+    public Map<Target, Long> revisions(java.util.Collection<Target> targets) {
+        return revisions.revisions(targets);
+    }
+    @Override
+    public Map<String, DeskLineFacts> deskLineFacts(java.util.Collection<String> endpointIds) {
+        List<JdbcDesks.LineRow> rows = desks.linesWithDevices(endpointIds);
+        Map<String, Occupancy> seats = new java.util.HashMap<>();
+        seating.occupanciesOfLines(rows.stream().map(r -> r.line().endpointId()).toList())
+                .forEach(o -> seats.put(o.endpointId(), o));
+        Map<Extension, hotdesk.core.model.User> occupants = new java.util.HashMap<>();
+        users.users(seats.values().stream().map(Occupancy::extension).toList()).forEach(u -> occupants.put(u.extension(), u));
+        Map<String, DeskLineFacts> out = new java.util.HashMap<>();
+        for (JdbcDesks.LineRow r : rows) {
+            Optional<Occupancy> seat = Optional.ofNullable(seats.get(r.line().endpointId()));
+            out.put(r.line().endpointId(), new DeskLineFacts(r.line(), r.device(), r.location(), seat,
+                    seat.map(o -> occupants.get(o.extension()))));
+        }
+        return out;
+    }
+    @Override
+    public Map<Extension, UserFacts> userFacts(java.util.Collection<Extension> extensions) {
+        List<hotdesk.core.model.User> found = users.users(extensions);
+        Map<Extension, List<Occupancy>> seats = new java.util.HashMap<>();
+        seating.seatsOfUsers(found.stream().map(hotdesk.core.model.User::extension).toList())
+                .forEach(o -> seats.computeIfAbsent(o.extension(), k -> new java.util.ArrayList<>()).add(o));
+        Map<Extension, UserFacts> out = new java.util.HashMap<>();
+        for (hotdesk.core.model.User u : found) {
+            List<Occupancy> of = new java.util.ArrayList<>(seats.getOrDefault(u.extension(), List.of()));
+            of.sort(java.util.Comparator.comparing(Occupancy::endpointId)); // as seatsOfUser orders them
+            out.put(u.extension(), new UserFacts(u, List.copyOf(of)));
+        }
+        return out;
+    }
+    @Override
     public void dropRevision(Target target) {
         revisions.dropRevision(target);
     }

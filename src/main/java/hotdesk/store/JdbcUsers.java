@@ -45,6 +45,16 @@ final class JdbcUsers extends TableGroup {
                 this::user, extension.value());
     }
 
+    /** The users that exist of these extensions, in no particular order (see {@link #slices}). */
+    public List<User> users(java.util.Collection<Extension> extensions) {
+        List<User> out = new ArrayList<>();
+        for (List<Object> slice : slices(extensions.stream().map(Extension::value).toList())) {
+            out.addAll(list("read " + extensions.size() + " users",
+                    "SELECT " + USER_COLUMNS + " FROM users WHERE extension IN " + IN_LIST, this::user, slice.toArray()));
+        }
+        return out;
+    }
+
     public boolean anyExtensionOfLength(int digits) {
         return one("look for an extension of " + digits + " digits",
                 "SELECT 1 FROM users WHERE CHAR_LENGTH(extension) = ? FETCH FIRST 1 ROWS ONLY", rs -> true, digits)

@@ -89,6 +89,30 @@ abstract class TableGroup {
         return statements.batchUpdate(what, sql, rows);
     }
 
+    /** Values in one IN list of {@link #slices} at most. */
+    static final int IN_SLICE = 64;
+    /** {@code (?, ?, …)} with {@link #IN_SLICE} places. */
+    static final String IN_LIST = "(" + String.join(", ", java.util.Collections.nCopies(IN_SLICE, "?")) + ")";
+
+    /**
+     * Distinct {@code values} in slices of {@link #IN_SLICE}, each filled up to that size with its own last value, for
+     * {@link #IN_LIST}: every slice then runs one statement text, which the database parses once and keeps (a list of its
+     * own length each time would be parsed again), and a value twice in an IN list matches its rows once.
+     */
+    static List<List<Object>> slices(java.util.Collection<?> values) {
+        List<Object> distinct = List.copyOf(new java.util.LinkedHashSet<>(values));
+        List<List<Object>> out = new java.util.ArrayList<>();
+        for (int i = 0; i < distinct.size(); i += IN_SLICE) {
+            List<Object> slice = new java.util.ArrayList<>(distinct.subList(i, Math.min(i + IN_SLICE, distinct.size())));
+            Object last = slice.get(slice.size() - 1);
+            while (slice.size() < IN_SLICE) {
+                slice.add(last);
+            }
+            out.add(slice);
+        }
+        return out;
+    }
+
     // ---- columns
 
     /**

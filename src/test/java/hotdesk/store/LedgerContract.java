@@ -1614,6 +1614,70 @@ abstract class LedgerContract {
     }
 
     @Test
+    void many_targets_read_at_once_answer_what_reading_each_alone_answers() {
+        // more than one IN list's worth (64) of desk lines and of users, some seated (one user at two desks), a desk
+        // with its own location fields, a gateway's lines, revisions for some targets only
+        List<String> macs = IntStream.range(0, 70).mapToObj(i -> String.format("0015650a%04x", i)).toList();
+        given(tx -> {
+            for (int i = 0; i < 70; i++) {
+                tx.insertUser(user(Integer.toString(2000 + i)));
+            }
+            macs.forEach(m -> tx.insertDevice(device(m), lines(m, 1)));
+            tx.insertDevice(device(MAC_B), lines(MAC_B, 4));
+            tx.setDeskLocation(Mac.parse(macs.get(3)), deskFields());
+            tx.occupy(new Occupancy(desk(macs.get(0)), ext("2000"), T0, T0));
+            tx.occupy(new Occupancy(desk(macs.get(69)), ext("2069"), T0, T0.plusSeconds(5)));
+            tx.occupyAlongside(new Occupancy(desk(macs.get(68)), ext("2069"), T0.plusSeconds(1), T0.plusSeconds(1)));
+            tx.occupy(new Occupancy(lines(MAC_B, 4).get(2).endpointId(), ext("2001"), T0, T0));
+            tx.bump(Target.desk(desk(macs.get(0))), Target.user(ext("2000")), Target.desk(desk(macs.get(69))));
+            tx.bump(Target.user(ext("2069")));
+        });
+        List<String> ids = new ArrayList<>(macs.stream().map(LedgerContract::desk).toList());
+        lines(MAC_B, 4).forEach(l -> ids.add(l.endpointId()));
+        ids.add(desk("001565ffffff")); // no such line
+        List<Extension> exts = new ArrayList<>(IntStream.range(0, 70).mapToObj(i -> ext(Integer.toString(2000 + i))).toList());
+        exts.add(ext("2999")); // no such user
+        List<Target> targets = new ArrayList<>();
+        ids.forEach(id -> targets.add(Target.desk(id)));
+        exts.forEach(e -> targets.add(Target.user(e)));
+
+        ledger.read(tx -> {
+            Map<String, LedgerTx.DeskLineFacts> desks = tx.deskLineFacts(ids);
+            assertThat(desks).hasSize(74).doesNotContainKey(desk("001565ffffff"));
+            for (String id : ids.subList(0, 74)) {
+                DeskLine line = tx.line(id).orElseThrow();
+                Optional<Occupancy> seat = tx.occupancyOfLine(id);
+                assertThat(desks.get(id)).as(id).isEqualTo(new LedgerTx.DeskLineFacts(line, tx.device(line.mac()).orElseThrow(),
+                        tx.deskLocation(line.mac()), seat, seat.flatMap(o -> tx.user(o.extension()))));
+            }
+            assertThat(desks.get(desk(macs.get(3))).location()).isEqualTo(deskFields());
+            assertThat(desks.get(desk(macs.get(0))).occupant()).contains(user("2000"));
+            assertThat(desks.get(lines(MAC_B, 4).get(2).endpointId()).occupant()).contains(user("2001"));
+            assertThat(desks.get(desk(macs.get(1))).seat()).isEmpty();
+
+            Map<Extension, LedgerTx.UserFacts> users = tx.userFacts(exts);
+            assertThat(users).hasSize(70).doesNotContainKey(ext("2999"));
+            for (Extension e : exts.subList(0, 70)) {
+                assertThat(users.get(e)).as(e.value()).isEqualTo(new LedgerTx.UserFacts(tx.user(e).orElseThrow(), tx.seatsOfUser(e)));
+            }
+            assertThat(users.get(ext("2069")).seats()).extracting(Occupancy::endpointId)
+                    .containsExactly(desk(macs.get(68)), desk(macs.get(69)));
+
+            Map<Target, Long> revisions = tx.revisions(targets);
+            assertThat(revisions).hasSize(targets.size());
+            targets.forEach(t -> assertThat(revisions.get(t)).as(t.toString()).isEqualTo(tx.revision(t)));
+            assertThat(revisions.get(Target.user(ext("2069")))).isPositive();
+            assertThat(revisions.get(Target.desk(desk(macs.get(5))))).isZero();
+
+            // nothing asked, nothing read
+            assertThat(tx.deskLineFacts(List.<String>of())).isEmpty();
+            assertThat(tx.userFacts(List.<Extension>of())).isEmpty();
+            assertThat(tx.revisions(List.<Target>of())).isEmpty();
+            return null;
+        });
+    }
+
+    @Test
     void drop_revision_forgets_the_target_and_its_applied_state_on_every_node() {
         Target a = Target.desk(desk(MAC_A));
         Target u = Target.user(ext("101"));
@@ -1781,7 +1845,8 @@ abstract class LedgerContract {
         assertThat(all).hasSize(THREADS * perThread).doesNotHaveDuplicates();
         assertThat(ledger.read(LedgerTx::latestRevision)).isEqualTo((long) THREADS * perThread)
                 .isEqualTo(Collections.max(all));
-        assertThat(ledger.read(LedgerTx::revisions)).hasSize(perThread);
+        Map<Target, Long> revisions = ledger.read(tx -> tx.revisions());
+        assertThat(revisions).hasSize(perThread);
     }
 
     @Test

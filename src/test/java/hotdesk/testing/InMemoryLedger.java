@@ -716,6 +716,35 @@ public final class InMemoryLedger implements Ledger {
         }
 
         @Override
+        public Map<Target, Long> revisions(java.util.Collection<Target> targets) {
+            Map<Target, Long> out = new HashMap<>();
+            targets.forEach(t -> out.put(t, revision(t)));
+            return out;
+        }
+
+        @Override
+        public Map<String, DeskLineFacts> deskLineFacts(java.util.Collection<String> endpointIds) {
+            Map<String, DeskLineFacts> out = new HashMap<>();
+            for (String id : endpointIds) {
+                line(id).ifPresent(l -> {
+                    Optional<Occupancy> seat = occupancyOfLine(id);
+                    out.put(id, new DeskLineFacts(l, device(l.mac()).orElseThrow(), deskLocation(l.mac()), seat,
+                            seat.flatMap(o -> user(o.extension()))));
+                });
+            }
+            return out;
+        }
+
+        @Override
+        public Map<Extension, UserFacts> userFacts(java.util.Collection<Extension> extensions) {
+            Map<Extension, UserFacts> out = new HashMap<>();
+            for (Extension e : extensions) {
+                user(e).ifPresent(u -> out.put(e, new UserFacts(u, seatsOfUser(e))));
+            }
+            return out;
+        }
+
+        @Override
         public void dropRevision(Target target) {
             s.revisions.remove(target);
             s.applied.values().forEach(m -> m.remove(target));

@@ -274,6 +274,31 @@ public interface LedgerTx {
     /** Every target with its current revision. */
     Map<Target, Long> revisions();
 
+    /**
+     * The current revision of each of these targets, read at once (0 for one that has none, as {@link #revision}
+     * answers): a full push after an Asterisk restart reads its targets a few dozen at a time instead of one by one.
+     */
+    Map<Target, Long> revisions(java.util.Collection<Target> targets);
+
+    /**
+     * What pushing a desk line needs, as one read: the line, its device with the desk's own location fields, and who
+     * sits there. {@code seat} and {@code occupant} are empty for an idle line; {@code occupant} is empty too when the
+     * seat names a user who is gone (the reader then treats the line as idle, as reading them one by one would).
+     */
+    record DeskLineFacts(DeskLine line, Device device, CivicLocation location, Optional<Occupancy> seat,
+                         Optional<hotdesk.core.model.User> occupant) {
+    }
+
+    /** {@link DeskLineFacts} of each of these desk lines, read at once; a line that is not there is absent. */
+    Map<String, DeskLineFacts> deskLineFacts(java.util.Collection<String> endpointIds);
+
+    /** A user and where they sit (by endpoint id, as {@link #seatsOfUser} answers). */
+    record UserFacts(hotdesk.core.model.User user, List<Occupancy> seats) {
+    }
+
+    /** {@link UserFacts} of each of these users, read at once; a user who is not there is absent. */
+    Map<Extension, UserFacts> userFacts(java.util.Collection<Extension> extensions);
+
     /** Forgets a target (after its objects were removed from Asterisk). */
     void dropRevision(Target target);
 

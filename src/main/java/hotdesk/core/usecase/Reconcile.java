@@ -404,22 +404,26 @@ public final class Reconcile implements ApplyNow {
         // it answers, and the first that goes through makes every target that failed meanwhile due (succeeded()).
         AtomicBoolean away = new AtomicBoolean();
         AtomicInteger untried = new AtomicInteger();
-        java.util.function.Consumer<Job> push = j -> {
-            if (away.get()) {
-                untried.incrementAndGet();
-                Instant at = clock.instant();
-                backoff.putIfAbsent(j.target(), new Backoff(j.planned(), 0, at, at, true));
-                return;
-            }
-            Outcome o = applyOne(j.target(), j.notifyPhone(), j.force(), j.planned(), aorsReady.getOrDefault(j.target(), -1L), fullPass);
-            count(o == Outcome.APPLIED, applied, failed);
-            if (o == Outcome.UNANSWERED) {
-                away.set(true);
+        java.util.function.Consumer<List<Job>> push = chunk -> {
+            Map<Target, Read> read = away.get() ? Map.of() : readAhead(chunk);
+            for (Job j : chunk) {
+                if (away.get()) {
+                    untried.incrementAndGet();
+                    Instant at = clock.instant();
+                    backoff.putIfAbsent(j.target(), new Backoff(j.planned(), 0, at, at, true));
+                    continue;
+                }
+                Outcome o = applyOne(j.target(), j.notifyPhone(), j.force(), j.planned(), aorsReady.getOrDefault(j.target(), -1L),
+                        fullPass, read.get(j.target()));
+                count(o == Outcome.APPLIED, applied, failed);
+                if (o == Outcome.UNANSWERED) {
+                    away.set(true);
+                }
             }
         };
         try {
-            forEach(desks, push);
-            forEach(users, push);
+            forEach(chunks(desks), push);
+            forEach(chunks(users), push);
         } catch (RuntimeException e) {
             failure = e;
         }
@@ -581,7 +585,7 @@ public final class Reconcile implements ApplyNow {
      * ledger unreachable) stops the others' work too and is thrown here, as a single-threaded pass would throw it: the
      * pass is then not finished and the next one does its work again.
      */
-    private void forEach(List<Job> jobs, java.util.function.Consumer<Job> action) {
+    private <T> void forEach(List<T> jobs, java.util.function.Consumer<T> action) {
         AtomicInteger next = new AtomicInteger();
         AtomicReference<RuntimeException> error = new AtomicReference<>();
         Runnable work = () -> {
@@ -632,9 +636,45 @@ public final class Reconcile implements ApplyNow {
         List<Target> order = new ArrayList<>(targets);
         order.sort((a, b) -> a.kind().compareTo(b.kind()));
         for (Target t : order) {
-            all &= applyOne(t, true, false, -1, -1, null) == Outcome.APPLIED;
+            all &= applyOne(t, true, false, -1, -1, null, null) == Outcome.APPLIED;
         }
         return all;
+    }
+
+    /** Targets whose snapshots a pass reads in one transaction ({@link #readAhead}). */
+    static final int READ_AHEAD = 64;
+
+    /** {@code jobs} in runs of {@link #READ_AHEAD}, in order. */
+    private static List<List<Job>> chunks(List<Job> jobs) {
+        List<List<Job>> out = new ArrayList<>();
+        for (int i = 0; i < jobs.size(); i += READ_AHEAD) {
+            out.add(jobs.subList(i, Math.min(i + READ_AHEAD, jobs.size())));
+        }
+        return out;
+    }
+
+    /**
+     * A target's snapshot read ahead of its push, with the target's last write as it stood before the read: the push
+     * uses the snapshot only while that write is still the last ({@link #applyOne}).
+     */
+    private record Read(Snapshot snapshot, Touch before) {
+    }
+
+    /**
+     * The snapshots of a run of a pass's targets, read in one transaction with a few statements for all of them: read
+     * one target at a time (seven statements in a transaction of its own each), they were a third of the pushers' CPU
+     * in a full pass after an Asterisk restart (BENCHMARKS.md). A target written since (a login's own push, under its
+     * lock) is read again when its turn comes; one changed since without a push yet is pushed as read, and its change
+     * by whoever made it, after (a login pushes its own; a pass finds the rest), as when the change comes just after the
+     * read under the lock.
+     */
+    private Map<Target, Read> readAhead(List<Job> chunk) {
+        Map<Target, Touch> before = new java.util.HashMap<>();
+        chunk.forEach(j -> before.put(j.target(), touched.get(j.target())));
+        Map<Target, Snapshot> snapshots = ledger.read(tx -> snapshots(tx, chunk.stream().map(Job::target).toList()));
+        Map<Target, Read> out = new java.util.HashMap<>();
+        snapshots.forEach((t, s) -> out.put(t, new Read(s, before.get(t))));
+        return out;
     }
 
     /** How one target's push ended: applied, failed (refused, or an error of its own), or Asterisk gave no answer. */
@@ -648,12 +688,17 @@ public final class Reconcile implements ApplyNow {
      *                    change the caller did not know of, so its phone is told too
      * @param aorAt       the revision at which this pass pushed the target's AOR already, -1 for none
      * @param pass        what a full pass read of Asterisk, null for any other push
+     * @param ahead       the target's snapshot as a pass read it ahead, null for none
      */
-    private Outcome applyOne(Target target, boolean notifyPhone, boolean force, long planned, long aorAt, FullPass pass) {
+    private Outcome applyOne(Target target, boolean notifyPhone, boolean force, long planned, long aorAt, FullPass pass,
+                             Read ahead) {
         ReentrantLock lock = locks.computeIfAbsent(target, k -> new ReentrantLock());
         lock.lock();
         try {
-            Snapshot s = ledger.read(tx -> snapshot(tx, target));
+            // the snapshot read ahead holds while nothing wrote the target since (every write records itself in touched,
+            // under this lock); else it is read now, as a push without one reads it
+            Snapshot s = ahead != null && touched.get(target) == ahead.before() ? ahead.snapshot()
+                    : ledger.read(tx -> snapshot(tx, target));
             if (!force && pushed.getOrDefault(target, -1L) >= s.revision()) {
                 return Outcome.APPLIED; // a login pushed it while this pass waited for the lock
             }
@@ -1007,6 +1052,37 @@ public final class Reconcile implements ApplyNow {
         boolean gone() {
             return line == null && occupant.isEmpty();
         }
+    }
+
+    /** {@link #snapshot} of each target, read with a few statements for all of them. */
+    private Map<Target, Snapshot> snapshots(hotdesk.core.port.LedgerTx tx, List<Target> targets) {
+        Map<Target, Long> revisions = tx.revisions(targets);
+        List<String> deskIds = targets.stream().filter(t -> t.kind() == Target.Kind.DESK).map(Target::id).toList();
+        List<Extension> extensions = targets.stream().filter(t -> t.kind() == Target.Kind.USER).map(t -> Extension.of(t.id())).toList();
+        Map<String, hotdesk.core.port.LedgerTx.DeskLineFacts> desks = deskIds.isEmpty() ? Map.of() : tx.deskLineFacts(deskIds);
+        Map<Extension, hotdesk.core.port.LedgerTx.UserFacts> users = extensions.isEmpty() ? Map.of() : tx.userFacts(extensions);
+        Map<String, Optional<Site>> sites = new java.util.HashMap<>();
+        Map<Target, Snapshot> out = new java.util.HashMap<>();
+        for (Target t : targets) {
+            long rev = revisions.getOrDefault(t, 0L);
+            if (t.kind() == Target.Kind.DESK) {
+                hotdesk.core.port.LedgerTx.DeskLineFacts d = desks.get(t.id());
+                if (d == null) {
+                    out.put(t, new Snapshot(rev, null, null, Optional.empty(), List.of(), null, Optional.empty()));
+                    continue;
+                }
+                Device device = d.device();
+                Optional<Site> site = device.site().isEmpty() ? Optional.empty()
+                        : sites.computeIfAbsent(device.site(), tx::site);
+                Located where = projections.located(device, d.location(), site);
+                out.put(t, new Snapshot(rev, d.line(), device, d.occupant(), d.seat().stream().toList(), where, site));
+            } else {
+                hotdesk.core.port.LedgerTx.UserFacts u = users.get(Extension.of(t.id()));
+                out.put(t, u == null ? new Snapshot(rev, null, null, Optional.empty(), List.of(), null, Optional.empty())
+                        : new Snapshot(rev, null, null, Optional.of(u.user()), u.seats(), null, Optional.empty()));
+            }
+        }
+        return out;
     }
 
     private Snapshot snapshot(hotdesk.core.port.LedgerTx tx, Target target) {

@@ -753,6 +753,81 @@ class ReconcileTest {
     }
 
     @Test
+    void a_pass_reads_its_targets_a_run_at_a_time_and_pushes_what_reading_each_alone_would() {
+        List<String> macs = java.util.stream.IntStream.range(0, 150).mapToObj(i -> String.format("00156577%04x", i)).toList();
+        macs.forEach(world::device);
+        world.pinLogin(macs.get(70), "101", "4711");
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        Ledger counting = new Ledger() {
+            @Override
+            public <T> T transact(Work<T> work) {
+                return ledger.transact(work);
+            }
+
+            @Override
+            public <T> T read(Work<T> work) {
+                reads.incrementAndGet();
+                return ledger.read(work);
+            }
+        };
+        Reconcile reconcile = new Reconcile(counting, world.asterisk, world.asterisk, world.asterisk,
+                new Projections(PjsipProfile.defaults()), world.clock, NODE, Duration.ofSeconds(60));
+        world.asterisk.clearLog();
+
+        assertThat(reconcile.runOnce()).isEqualTo(new Reconcile.Pass(152, 0, 0));
+
+        // the plan, then 152 targets in runs of 64 (three of desks, one of users): read one by one they were 152 reads
+        assertThat(reads.get()).isEqualTo(1 + 3 + 1);
+        for (String mac : List.of(MAC, macs.get(0), macs.get(69), macs.get(149))) {
+            String secret = ledger.read(tx -> tx.line(desk(mac)).orElseThrow().secret());
+            assertThat(world.asterisk.auth(desk(mac) + "-auth")).as(mac).containsEntry("password", secret);
+            assertThat(world.asterisk.endpoint(desk(mac))).as(mac).containsEntry("context", "hotdesk-idle");
+        }
+        assertThat(world.asterisk.endpoint(desk(macs.get(70)))).containsEntry("context", PjsipProfile.SEATED_CONTEXT)
+                .containsEntry("callerid", "\"Alice\" <101>");
+        assertThat(world.asterisk.endpoint("101")).containsEntry("aors", desk(macs.get(70)) + ",101");
+    }
+
+    @Test
+    void a_desk_a_login_pushes_after_the_pass_read_it_ahead_is_read_again_not_put_back_as_read() {
+        String second = "0015651234ac"; // after MAC: in the same run of the pass, pushed after it
+        world.device(second);
+        AtomicReference<Reconcile> self = new AtomicReference<>();
+        AtomicBoolean loginOnce = new AtomicBoolean(true);
+        List<String> endpoints = new ArrayList<>();
+        Pbx loggingIn = new Pbx() {
+            @Override
+            public void push(List<PjsipObject> objects) {
+                world.asterisk.push(objects);
+                objects.stream().filter(o -> o.type() == PjsipObject.Type.ENDPOINT)
+                        .forEach(o -> endpoints.add(o.id() + " " + o.fields().get("context")));
+                if (objects.size() > 1 && objects.stream().anyMatch(o -> o.id().equals(desk(MAC))) && loginOnce.getAndSet(false)) {
+                    // while the pass pushes the first desk, Alice logs in at the second, which the pass read idle
+                    new LogIn(ledger, world.hasher, world.seating, self.get(), world.clock)
+                            .execute(desk(second), new LogIn.Pin(Extension.of("101"), "4711"), "test");
+                }
+            }
+
+            @Override
+            public void remove(List<PjsipObject.Type> types, List<String> ids) {
+                world.asterisk.remove(types, ids);
+            }
+        };
+        Reconcile reconcile = new Reconcile(ledger, loggingIn, world.asterisk, world.asterisk,
+                new Projections(PjsipProfile.defaults()), world.clock, NODE, Duration.ofSeconds(60));
+        self.set(reconcile);
+
+        reconcile.runOnce();
+
+        // the login's own push seated the second desk; the pass, reaching it after, read it again: seated, not idle
+        assertThat(loginOnce).isFalse();
+        assertThat(endpoints).containsSubsequence(desk(MAC) + " hotdesk-idle", desk(second) + " " + PjsipProfile.SEATED_CONTEXT,
+                desk(second) + " " + PjsipProfile.SEATED_CONTEXT);
+        assertThat(endpoints).doesNotContain(desk(second) + " hotdesk-idle");
+        assertThat(world.asterisk.endpoint(desk(second))).containsEntry("context", PjsipProfile.SEATED_CONTEXT);
+    }
+
+    @Test
     void a_reconnect_pushes_nothing_again_but_makes_what_failed_while_asterisk_was_unreachable_due_at_once() {
         AtomicBoolean unreachable = new AtomicBoolean();
         AtomicBoolean refuseDesk = new AtomicBoolean();
