@@ -118,18 +118,23 @@ final class JdbcRevisions extends TableGroup {
                 rs -> rs.getLong(1), kind(target), target.id()).orElse(0L);
     }
 
+    /** {@code (kind, target_id) IN} with {@link #IN_SLICE} pairs: H2 finds each pair by the primary key this way, where an
+     *  IN list of ids after {@code kind = ?} read every target of the kind. */
+    private static final String PAIRS = "(kind, target_id) IN ("
+            + String.join(", ", java.util.Collections.nCopies(IN_SLICE, "(?, ?)")) + ")";
+
     public Map<Target, Long> revisions(java.util.Collection<Target> targets) {
         Map<Target, Long> out = new java.util.HashMap<>();
-        for (Target.Kind k : Target.Kind.values()) {
-            List<String> ids = targets.stream().filter(t -> t.kind() == k).map(Target::id).toList();
-            for (List<Object> slice : slices(ids)) {
-                List<Object> args = new java.util.ArrayList<>(slice.size() + 1);
-                args.add(k.name().toLowerCase(java.util.Locale.ROOT));
-                args.addAll(slice);
-                list("read revisions of " + ids.size() + " " + k.name().toLowerCase(java.util.Locale.ROOT) + " targets",
-                        "SELECT kind, target_id, revision FROM revisions WHERE kind = ? AND target_id IN " + IN_LIST,
-                        rs -> out.put(target(rs), rs.getLong("revision")), args.toArray());
+        for (List<Object> slice : slices(targets)) {
+            List<Object> args = new ArrayList<>(2 * slice.size());
+            for (Object o : slice) {
+                Target t = (Target) o;
+                args.add(kind(t));
+                args.add(t.id());
             }
+            list("read revisions of " + targets.size() + " targets",
+                    "SELECT kind, target_id, revision FROM revisions WHERE " + PAIRS,
+                    rs -> out.put(target(rs), rs.getLong("revision")), args.toArray());
         }
         for (Target t : targets) {
             out.putIfAbsent(t, 0L); // as revision(t) answers for a target that has none
