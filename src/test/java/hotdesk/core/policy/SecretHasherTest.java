@@ -3,7 +3,9 @@ package hotdesk.core.policy;
 import hotdesk.core.model.SecretHash;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.Base64;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -33,6 +35,18 @@ class SecretHasherTest {
         SecretHash old = new SecretHasher(1000, new SecureRandom()).hash("4711");
 
         assertThat(new SecretHasher(5000, new SecureRandom()).verify("4711", old)).isTrue();
+    }
+
+    @Test
+    void a_hash_the_jdks_own_derivation_made_verifies() {
+        // Hashes stored before hotdesk derived them itself were made by the JDK's PBKDF2WithHmacSHA256.
+        byte[] salt = "sixteen byte slt".getBytes(StandardCharsets.US_ASCII);
+        Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
+        SecretHash stored = new SecretHash("pbkdf2-sha256$1000$" + b64.encodeToString(salt) + "$"
+                + b64.encodeToString(Pbkdf2Sha256.jdk("4711".toCharArray(), salt, 1000, 32)));
+
+        assertThat(hasher.verify("4711", stored)).isTrue();
+        assertThat(hasher.verify("4712", stored)).isFalse();
     }
 
     @Test
