@@ -352,6 +352,22 @@ class ReconcileTest {
         });
     }
 
+    /** The test's Asterisk; after each push, {@code then} sees the objects just pushed (and may change the ledger). */
+    private Pbx pushingThen(java.util.function.Consumer<List<PjsipObject>> then) {
+        return new Pbx() {
+            @Override
+            public void push(List<PjsipObject> objects) {
+                world.asterisk.push(objects);
+                then.accept(objects);
+            }
+
+            @Override
+            public void remove(List<PjsipObject.Type> types, List<String> ids) {
+                world.asterisk.remove(types, ids);
+            }
+        };
+    }
+
     /** The test's Asterisk, except that a push naming desk MAC's line throws what {@code refusal} gives (none while null). */
     private Pbx refusingDesk(java.util.function.Supplier<PbxException> refusal) {
         return new Pbx() {
@@ -549,22 +565,13 @@ class ReconcileTest {
         // the desk changes and the same reconciler applies it at once, as after a login: its newer mark must win
         AtomicReference<Reconcile> self = new AtomicReference<>();
         AtomicBoolean once = new AtomicBoolean(true);
-        Pbx changing = new Pbx() {
-            @Override
-            public void push(List<PjsipObject> objects) {
-                world.asterisk.push(objects);
-                if (objects.stream().anyMatch(o -> o.type() == PjsipObject.Type.ENDPOINT && o.id().equals("101"))
-                        && once.getAndSet(false)) {
-                    world.devices.set(MAC, new ManageDevices.DeviceChanges("Moved desk", null, null, null, null, null), "test");
-                    assertThat(self.get().apply(List.of(Target.desk(desk(MAC))))).isTrue();
-                }
+        Pbx changing = pushingThen(objects -> {
+            if (objects.stream().anyMatch(o -> o.type() == PjsipObject.Type.ENDPOINT && o.id().equals("101"))
+                    && once.getAndSet(false)) {
+                world.devices.set(MAC, new ManageDevices.DeviceChanges("Moved desk", null, null, null, null, null), "test");
+                assertThat(self.get().apply(List.of(Target.desk(desk(MAC))))).isTrue();
             }
-
-            @Override
-            public void remove(List<PjsipObject.Type> types, List<String> ids) {
-                world.asterisk.remove(types, ids);
-            }
-        };
+        });
         Reconcile reconcile = new Reconcile(ledger, changing, world.asterisk, world.asterisk,
                 new Projections(PjsipProfile.defaults()), world.clock, NODE, Duration.ofSeconds(60));
         self.set(reconcile);
@@ -795,24 +802,15 @@ class ReconcileTest {
         AtomicReference<Reconcile> self = new AtomicReference<>();
         AtomicBoolean loginOnce = new AtomicBoolean(true);
         List<String> endpoints = new ArrayList<>();
-        Pbx loggingIn = new Pbx() {
-            @Override
-            public void push(List<PjsipObject> objects) {
-                world.asterisk.push(objects);
-                objects.stream().filter(o -> o.type() == PjsipObject.Type.ENDPOINT)
-                        .forEach(o -> endpoints.add(o.id() + " " + o.fields().get("context")));
-                if (objects.size() > 1 && objects.stream().anyMatch(o -> o.id().equals(desk(MAC))) && loginOnce.getAndSet(false)) {
-                    // while the pass pushes the first desk, Alice logs in at the second, which the pass read idle
-                    new LogIn(ledger, world.hasher, world.seating, self.get(), world.clock)
-                            .execute(desk(second), new LogIn.Pin(Extension.of("101"), "4711"), "test");
-                }
+        Pbx loggingIn = pushingThen(objects -> {
+            objects.stream().filter(o -> o.type() == PjsipObject.Type.ENDPOINT)
+                    .forEach(o -> endpoints.add(o.id() + " " + o.fields().get("context")));
+            if (objects.size() > 1 && objects.stream().anyMatch(o -> o.id().equals(desk(MAC))) && loginOnce.getAndSet(false)) {
+                // while the pass pushes the first desk, Alice logs in at the second, which the pass read idle
+                new LogIn(ledger, world.hasher, world.seating, self.get(), world.clock)
+                        .execute(desk(second), new LogIn.Pin(Extension.of("101"), "4711"), "test");
             }
-
-            @Override
-            public void remove(List<PjsipObject.Type> types, List<String> ids) {
-                world.asterisk.remove(types, ids);
-            }
-        };
+        });
         Reconcile reconcile = new Reconcile(ledger, loggingIn, world.asterisk, world.asterisk,
                 new Projections(PjsipProfile.defaults()), world.clock, NODE, Duration.ofSeconds(60));
         self.set(reconcile);
