@@ -352,6 +352,23 @@ class ReconcileTest {
         });
     }
 
+    /** The test's ledger; after each read, {@code then} runs (and may write to it). */
+    private Ledger readingThen(Runnable then) {
+        return new Ledger() {
+            @Override
+            public <T> T transact(Work<T> work) {
+                return ledger.transact(work);
+            }
+
+            @Override
+            public <T> T read(Work<T> work) {
+                T result = ledger.read(work);
+                then.run();
+                return result;
+            }
+        };
+    }
+
     /** The test's Asterisk; after each push, {@code then} sees the objects just pushed (and may change the ledger). */
     private Pbx pushingThen(java.util.function.Consumer<List<PjsipObject>> then) {
         return new Pbx() {
@@ -765,18 +782,7 @@ class ReconcileTest {
         macs.forEach(world::device);
         world.pinLogin(macs.get(70), "101", "4711");
         java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
-        Ledger counting = new Ledger() {
-            @Override
-            public <T> T transact(Work<T> work) {
-                return ledger.transact(work);
-            }
-
-            @Override
-            public <T> T read(Work<T> work) {
-                reads.incrementAndGet();
-                return ledger.read(work);
-            }
-        };
+        Ledger counting = readingThen(reads::incrementAndGet);
         Reconcile reconcile = new Reconcile(counting, world.asterisk, world.asterisk, world.asterisk,
                 new Projections(PjsipProfile.defaults()), world.clock, NODE, Duration.ofSeconds(60));
         world.asterisk.clearLog();
@@ -1075,21 +1081,11 @@ class ReconcileTest {
         AtomicBoolean raceNext = new AtomicBoolean();
         Reconcile[] reconcile = new Reconcile[1];
         List<Target> loginTargets = List.of(Target.desk(desk(MAC)), Target.user(Extension.of("101")));
-        Ledger racing = new Ledger() {
-            @Override
-            public <T> T transact(Work<T> work) {
-                return ledger.transact(work);
+        Ledger racing = readingThen(() -> {
+            if (raceNext.getAndSet(false)) {
+                assertThat(reconcile[0].apply(loginTargets)).isTrue();
             }
-
-            @Override
-            public <T> T read(Work<T> work) {
-                T result = ledger.read(work);
-                if (raceNext.getAndSet(false)) {
-                    assertThat(reconcile[0].apply(loginTargets)).isTrue();
-                }
-                return result;
-            }
-        };
+        });
         reconcile[0] = new Reconcile(racing, world.asterisk, world.asterisk, world.asterisk,
                 new Projections(PjsipProfile.defaults()), world.clock, NODE, Duration.ofSeconds(60));
         reconcile[0].runOnce();
@@ -1112,21 +1108,11 @@ class ReconcileTest {
         AtomicBoolean raceNext = new AtomicBoolean();
         Reconcile[] reconcile = new Reconcile[1];
         List<Target> loginTargets = List.of(Target.desk(desk(MAC)), Target.user(Extension.of("101")));
-        Ledger racing = new Ledger() {
-            @Override
-            public <T> T transact(Work<T> work) {
-                return ledger.transact(work);
+        Ledger racing = readingThen(() -> {
+            if (raceNext.getAndSet(false)) {
+                assertThat(reconcile[0].apply(loginTargets)).isTrue();
             }
-
-            @Override
-            public <T> T read(Work<T> work) {
-                T result = ledger.read(work);
-                if (raceNext.getAndSet(false)) {
-                    assertThat(reconcile[0].apply(loginTargets)).isTrue();
-                }
-                return result;
-            }
-        };
+        });
         reconcile[0] = new Reconcile(racing, world.asterisk, world.asterisk, world.asterisk,
                 new Projections(PjsipProfile.defaults()), world.clock, NODE, Duration.ofSeconds(60));
         reconcile[0].runOnce();
@@ -1150,22 +1136,12 @@ class ReconcileTest {
         // given a ledger on which a login commits right after the full pass has read its plan
         AtomicBoolean loginNext = new AtomicBoolean();
         LogIn committedOnly = new LogIn(ledger, world.hasher, world.seating, ApplyNow.later(), world.clock);
-        Ledger racing = new Ledger() {
-            @Override
-            public <T> T transact(Work<T> work) {
-                return ledger.transact(work);
+        Ledger racing = readingThen(() -> {
+            if (loginNext.getAndSet(false)) {
+                assertThat(committedOnly.execute(desk(MAC), new LogIn.Pin(Extension.of("101"), "4711"), "t"))
+                        .isInstanceOf(LogIn.LoggedIn.class);
             }
-
-            @Override
-            public <T> T read(Work<T> work) {
-                T result = ledger.read(work);
-                if (loginNext.getAndSet(false)) {
-                    assertThat(committedOnly.execute(desk(MAC), new LogIn.Pin(Extension.of("101"), "4711"), "t"))
-                            .isInstanceOf(LogIn.LoggedIn.class);
-                }
-                return result;
-            }
-        };
+        });
         Reconcile reconcile = new Reconcile(racing, world.asterisk, world.asterisk, world.asterisk,
                 new Projections(PjsipProfile.defaults()), world.clock, NODE, Duration.ofSeconds(60));
         reconcile.runOnce();
