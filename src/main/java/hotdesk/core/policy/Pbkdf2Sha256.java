@@ -13,7 +13,7 @@ import java.util.Arrays;
 
 /**
  * PBKDF2 with HMAC-SHA256 (RFC 8018, section 5.2), answering what the JDK's {@code PBKDF2WithHmacSHA256} answers
- * for the same password, salt, count and length, at about half its cost.
+ * for the same password, salt, count and length, at about two thirds of its CPU ({@code scripts/bench-pin-hash}).
  *
  * <p>HMAC hashes the key's inner and outer blocks before every message. The JDK's HMAC does that again for each of
  * the count's iterations: four SHA-256 compressions per iteration. Here the two blocks are hashed once per

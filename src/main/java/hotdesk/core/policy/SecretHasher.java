@@ -12,7 +12,8 @@ import java.util.Base64;
  *
  * <p>For 4–8 digit secrets the lockout protects more than the hash; the iteration count keeps an
  * offline attacker from reading every PIN of a stolen database at a glance while a login stays
- * cheap. The derivation is {@link Pbkdf2Sha256}'s: the JDK's PBKDF2WithHmacSHA256 answer at about half its CPU.
+ * cheap. The derivation is {@link Pbkdf2Sha256}'s: the JDK's PBKDF2WithHmacSHA256 answer at about two
+ * thirds of its CPU.
  * Thread-safe.
  */
 public final class SecretHasher {
