@@ -2,10 +2,16 @@ package hotdesk.core.policy;
 
 import hotdesk.core.model.SecretHash;
 
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Salted PBKDF2-HMAC-SHA256 hashing of PINs and one-time codes, compared in constant time.
@@ -51,6 +57,77 @@ public final class SecretHasher {
         byte[] expected = B64D.decode(parts[3]);
         byte[] actual = derive(secret == null ? "" : secret, salt, its);
         return MessageDigest.isEqual(expected, actual);
+    }
+
+    /** A code salt is reused by the codes issued within this long after it was drawn ({@link #codeSalt}). */
+    public static final Duration CODE_SALT_LIFETIME = Duration.ofMinutes(10);
+
+    /**
+     * The salt for a new one-time code: the newest salt among {@code live} (the live codes' hashes) drawn within
+     * {@link #CODE_SALT_LIFETIME} before {@code now}, else a new one. Codes live at the same time then share one salt
+     * (two when two nodes draw at once, more only across the lifetime's turn), so a typed code is hashed once per salt
+     * and compared with every live code ({@link #matcher}), where a salt of its own per code cost one derivation per
+     * live code to log in by code and to check a new code against the others: with codes issued at a rush, work that
+     * grew with the square of the codes live. A copy of the ledger then gives, per guess, every live code of a salt
+     * at once instead of one; a guess costs what it did. Such a salt's first 8 bytes are random, its last 8 the second
+     * it was drawn (salts of another form are never reused).
+     */
+    public byte[] codeSalt(Collection<SecretHash> live, Instant now) {
+        byte[] newest = null;
+        long newestAt = Long.MIN_VALUE;
+        long from = now.minus(CODE_SALT_LIFETIME).getEpochSecond();
+        long to = now.plusSeconds(60).getEpochSecond(); // another node's clock a little ahead
+        for (SecretHash h : live) {
+            byte[] salt = B64D.decode(h.encoded().split("\\$")[2]);
+            if (salt.length != SALT_BYTES) {
+                continue;
+            }
+            long at = ByteBuffer.wrap(salt, 8, 8).getLong();
+            if (at >= from && at <= to && at > newestAt) {
+                newest = salt;
+                newestAt = at;
+            }
+        }
+        if (newest != null) {
+            return newest;
+        }
+        byte[] salt = new byte[SALT_BYTES];
+        random.nextBytes(salt);
+        ByteBuffer.wrap(salt, 8, 8).putLong(now.getEpochSecond());
+        return salt;
+    }
+
+    /** {@code secret}'s hash with the given salt ({@link #codeSalt}) at this hasher's iterations. */
+    public SecretHash hash(String secret, byte[] salt) {
+        byte[] h = derive(secret, salt, iterations);
+        return new SecretHash("pbkdf2-sha256$" + iterations + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(h));
+    }
+
+    /** Compares {@code secret} with many hashes, deriving it once per salt and iteration count among them. */
+    public Matcher matcher(String secret) {
+        return new Matcher(secret == null ? "" : secret);
+    }
+
+    /** One typed secret compared with many hashes, each in constant time. Not thread-safe. */
+    public static final class Matcher {
+        private final String secret;
+        private final Map<String, byte[]> derived = new HashMap<>();
+
+        private Matcher(String secret) {
+            this.secret = secret;
+        }
+
+        public boolean matches(SecretHash hash) {
+            String[] parts = hash.encoded().split("\\$");
+            byte[] actual = derived.computeIfAbsent(parts[1] + "$" + parts[2],
+                    k -> derive(secret, B64D.decode(parts[2]), Integer.parseInt(parts[1])));
+            return MessageDigest.isEqual(B64D.decode(parts[3]), actual);
+        }
+
+        /** How many derivations the comparisons so far cost. */
+        public int derivations() {
+            return derived.size();
+        }
     }
 
     /** Spends the time of one verification, so an unknown user answers as slowly as a wrong PIN. */

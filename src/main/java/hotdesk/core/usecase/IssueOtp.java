@@ -70,11 +70,12 @@ public final class IssueOtp {
             if (refused != null) {
                 return refused;
             }
+            byte[] salt = hasher.codeSalt(look.live().stream().map(OtpRecord::hash).toList(), clock.instant());
             String code;
             do {
                 code = String.format("%06d", random.nextInt(1_000_000));
             } while (collides(code, look.live(), extension));
-            SecretHash hash = hasher.hash(code);
+            SecretHash hash = hasher.hash(code, salt);
             Set<Long> seen = look.live().stream().map(OtpRecord::id).collect(Collectors.toSet());
             String drawn = code;
             boolean last = attempt >= MAX_ATTEMPTS;
@@ -117,7 +118,9 @@ public final class IssueOtp {
         return records.stream().anyMatch(r -> !r.extension().equals(owner));
     }
 
+    /** Whether another user's live code has these digits: one derivation per salt among them ({@link SecretHasher#codeSalt}). */
     private boolean collides(String code, List<OtpRecord> live, Extension owner) {
-        return live.stream().filter(r -> !r.extension().equals(owner)).anyMatch(r -> hasher.verify(code, r.hash()));
+        SecretHasher.Matcher digits = hasher.matcher(code);
+        return live.stream().filter(r -> !r.extension().equals(owner)).anyMatch(r -> digits.matches(r.hash()));
     }
 }

@@ -334,9 +334,11 @@ public final class LogIn {
             return hasher.verify(pin.pin(), stored.get()) ? new Checked(stored, Optional.empty()) : Checked.NOTHING;
         }
         OneTimeCode code = (OneTimeCode) credential;
+        // derived once per salt, and live codes share their salts (SecretHasher.codeSalt), not once per live code
+        SecretHasher.Matcher typed = hasher.matcher(code.code());
         return look.liveCodes().stream()
                 .filter(r -> codeOwners.contains(r.extension()))
-                .filter(r -> hasher.verify(code.code(), r.hash()))
+                .filter(r -> typed.matches(r.hash()))
                 .findFirst()
                 .map(r -> new Checked(Optional.empty(), Optional.of(r.id()))).orElse(Checked.NOTHING);
     }

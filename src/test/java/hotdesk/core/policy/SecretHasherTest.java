@@ -3,9 +3,13 @@ package hotdesk.core.policy;
 import hotdesk.core.model.SecretHash;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -47,6 +51,59 @@ class SecretHasherTest {
 
         assertThat(hasher.verify("4711", stored)).isTrue();
         assertThat(hasher.verify("4712", stored)).isFalse();
+    }
+
+    private static byte[] saltOf(SecretHash h) {
+        return Base64.getDecoder().decode(h.encoded().split("\\$")[2]);
+    }
+
+    @Test
+    void codes_live_at_once_share_a_salt_so_a_typed_code_is_derived_once_for_all_of_them() {
+        Instant now = Instant.parse("2026-12-05T09:00:00Z");
+        List<SecretHash> live = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            live.add(hasher.hash(String.format("%06d", 100000 + i), hasher.codeSalt(live, now.plusSeconds(i))));
+        }
+
+        assertThat(live).extracting(SecretHasherTest::saltOf).allSatisfy(salt -> assertThat(salt).isEqualTo(saltOf(live.get(0))));
+        SecretHasher.Matcher right = hasher.matcher("100007");
+        assertThat(live).filteredOn(right::matches).containsExactly(live.get(7));
+        assertThat(right.derivations()).isEqualTo(1);
+        SecretHasher.Matcher wrong = hasher.matcher("999999");
+        assertThat(live).noneMatch(wrong::matches);
+        assertThat(wrong.derivations()).isEqualTo(1);
+    }
+
+    @Test
+    void a_code_salt_is_drawn_anew_after_its_lifetime_and_salts_of_another_form_are_never_reused() {
+        Instant drawn = Instant.parse("2026-12-05T09:00:00Z");
+        SecretHash first = hasher.hash("123456", hasher.codeSalt(List.of(), drawn));
+        Instant late = drawn.plus(SecretHasher.CODE_SALT_LIFETIME).plusSeconds(1);
+
+        assertThat(hasher.codeSalt(List.of(first), drawn.plus(SecretHasher.CODE_SALT_LIFETIME))).isEqualTo(saltOf(first));
+        byte[] fresh = hasher.codeSalt(List.of(first), late);
+        assertThat(fresh).isNotEqualTo(saltOf(first)).hasSize(16);
+        assertThat(ByteBuffer.wrap(fresh, 8, 8).getLong()).isEqualTo(late.getEpochSecond());
+        // a salt of its own per code (every hash before codes shared them) is not taken up
+        SecretHash own = hasher.hash("654321");
+        assertThat(hasher.codeSalt(List.of(own), drawn)).isNotEqualTo(saltOf(own));
+        // the newest of the salts still in their lifetime wins
+        SecretHash newer = hasher.hash("111111", hasher.codeSalt(List.of(), drawn.plusSeconds(300)));
+        assertThat(hasher.codeSalt(List.of(first, newer), drawn.plusSeconds(400))).isEqualTo(saltOf(newer));
+    }
+
+    @Test
+    void a_matcher_derives_once_per_salt_and_count_and_answers_as_verify_does() {
+        List<SecretHash> own = List.of(hasher.hash("4711"), hasher.hash("4712"), hasher.hash("4711"),
+                new SecretHasher(2000, new SecureRandom()).hash("4711"));
+        SecretHasher.Matcher m = hasher.matcher("4711");
+
+        for (SecretHash h : own) {
+            assertThat(m.matches(h)).isEqualTo(hasher.verify("4711", h));
+        }
+        assertThat(own).filteredOn(m::matches).hasSize(3);
+        assertThat(m.derivations()).isEqualTo(4);
+        assertThat(hasher.matcher(null).matches(hasher.hash(""))).isTrue();
     }
 
     @Test

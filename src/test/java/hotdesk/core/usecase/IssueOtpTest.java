@@ -192,6 +192,28 @@ class IssueOtpTest {
     }
 
     @Test
+    void codes_issued_while_others_live_share_their_salt_and_each_verifies_only_its_own_digits() {
+        IssueOtp longLived = new IssueOtp(ledger, hasher, new Scripted(111111, 222222, 333333), Duration.ofMinutes(30),
+                world.clock);
+        longLived.issue(Extension.of("101"), "test");
+        world.clock.advance(Duration.ofMinutes(1));
+        longLived.issue(Extension.of("102"), "test");
+
+        List<OtpRecord> shared = live();
+        assertThat(shared).extracting(r -> r.hash().encoded().split("\\$")[2]).containsOnly(
+                shared.get(0).hash().encoded().split("\\$")[2]);
+        assertThat(shared).filteredOn(r -> hasher.verify("111111", r.hash())).extracting(OtpRecord::extension)
+                .containsExactly(Extension.of("101"));
+        assertThat(shared).filteredOn(r -> hasher.verify("222222", r.hash())).extracting(OtpRecord::extension)
+                .containsExactly(Extension.of("102"));
+
+        // past the salt's lifetime the next code gets a salt of its own, though the others still live
+        world.clock.advance(SecretHasher.CODE_SALT_LIFETIME);
+        longLived.issue(Extension.of("101"), "test");
+        assertThat(live()).hasSize(2).extracting(r -> r.hash().encoded().split("\\$")[2]).doesNotHaveDuplicates();
+    }
+
+    @Test
     void the_code_never_reaches_the_audit() {
         var issued = (IssueOtp.Issued) issuer(new SecureRandom()).issue(Extension.of("101"), "test");
 
