@@ -45,18 +45,20 @@ public final class SecretHasher {
     public SecretHash hash(String secret) {
         byte[] salt = new byte[SALT_BYTES];
         random.nextBytes(salt);
-        byte[] h = derive(secret, salt, iterations);
-        return new SecretHash("pbkdf2-sha256$" + iterations + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(h));
+        return hash(secret, salt);
     }
 
     /** Constant-time check of {@code secret} against {@code hash} (iterations are read from the hash). */
     public boolean verify(String secret, SecretHash hash) {
-        String[] parts = hash.encoded().split("\\$");
-        int its = Integer.parseInt(parts[1]);
-        byte[] salt = B64D.decode(parts[2]);
-        byte[] expected = B64D.decode(parts[3]);
-        byte[] actual = derive(secret == null ? "" : secret, salt, its);
-        return MessageDigest.isEqual(expected, actual);
+        return matcher(secret).matches(hash);
+    }
+
+    /** The fields of {@code pbkdf2-sha256$<iterations>$<salt-b64>$<hash-b64>}, as written by {@link #hash(String, byte[])}. */
+    private record Parts(String iterations, String salt, String hash) {
+        static Parts of(SecretHash h) {
+            String[] p = h.encoded().split("\\$");
+            return new Parts(p[1], p[2], p[3]);
+        }
     }
 
     /** A code salt is reused by the codes issued within this long after it was drawn ({@link #codeSalt}). */
@@ -70,7 +72,8 @@ public final class SecretHasher {
      * live code to log in by code and to check a new code against the others: with codes issued at a rush, work that
      * grew with the square of the codes live. A copy of the ledger then gives, per guess, every live code of a salt
      * at once instead of one; a guess costs what it did. Such a salt's first 8 bytes are random, its last 8 the second
-     * it was drawn (salts of another form are never reused).
+     * it was drawn; a fully random salt (every code before salts were shared) is taken up only if its last 8 bytes
+     * happen to read as a second in that window, about once in 10^16.
      */
     public byte[] codeSalt(Collection<SecretHash> live, Instant now) {
         byte[] newest = null;
@@ -78,7 +81,7 @@ public final class SecretHasher {
         long from = now.minus(CODE_SALT_LIFETIME).getEpochSecond();
         long to = now.plusSeconds(60).getEpochSecond(); // another node's clock a little ahead
         for (SecretHash h : live) {
-            byte[] salt = B64D.decode(h.encoded().split("\\$")[2]);
+            byte[] salt = B64D.decode(Parts.of(h).salt());
             if (salt.length != SALT_BYTES) {
                 continue;
             }
@@ -118,10 +121,10 @@ public final class SecretHasher {
         }
 
         public boolean matches(SecretHash hash) {
-            String[] parts = hash.encoded().split("\\$");
-            byte[] actual = derived.computeIfAbsent(parts[1] + "$" + parts[2],
-                    k -> derive(secret, B64D.decode(parts[2]), Integer.parseInt(parts[1])));
-            return MessageDigest.isEqual(B64D.decode(parts[3]), actual);
+            Parts p = Parts.of(hash);
+            byte[] actual = derived.computeIfAbsent(p.iterations() + "$" + p.salt(),
+                    k -> derive(secret, B64D.decode(p.salt()), Integer.parseInt(p.iterations())));
+            return MessageDigest.isEqual(B64D.decode(p.hash()), actual);
         }
 
         /** How many derivations the comparisons so far cost. */
