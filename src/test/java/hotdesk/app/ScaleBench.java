@@ -198,80 +198,91 @@ public final class ScaleBench {
             double rawRate = rawRates.get(connections);
 
             // the re-push, timed from the moment the restart begins until every object hotdesk manages reads back as the
-            // ledger says (with the astdb wizard Asterisk reloads them itself; with memory hotdesk pushes them all again)
-            List<ReadBack.Item> items = readBack.all();
-            double[] before = pushes(http, metricsPort);
-            Map<Double, Double> loginsBefore = loginBuckets(http, metricsPort);
+            // ledger says (with the astdb wizard Asterisk reloads them itself; with memory hotdesk pushes them all again).
+            // HOTDESK_BENCH_REPUSHES=N measures N of them in turn on the same serve: the first comes from a JVM that started
+            // a minute before, the later ones from one that has done a full pass or more (what a serve that has run for
+            // days meets when Asterisk restarts); with memory each is followed by its raw ceiling and serve's own unmeasured
+            // pass after that
+            int repushes = Integer.parseInt(System.getenv().getOrDefault("HOTDESK_BENCH_REPUSHES", "1"));
             Logins logins = new Logins(Integer.parseInt(settings.get("agi.port")), desks);
-            ServeLog log = new ServeLog(dir.resolve("serve.log"));
-            Thread driver = new Thread(logins, "bench-logins");
-            double serveCpu0 = cpuSeconds(server.pid());
-            Map<String, Double> threads0 = threadCpu(server.pid());
-            long r0 = System.nanoTime();
-            java.time.Instant wall0 = java.time.Instant.now();
-            driver.start();
-            asterisk.restart();
-            double restarted = secondsSince(r0);
-            // HOTDESK_BENCH_READBACK=during polls every object while hotdesk pushes (its GETs then compete with the pushes for
-            // Asterisk); after (the default with the memory wizard) waits for hotdesk's pass to end, then reads every object
-            boolean during = System.getenv().getOrDefault("HOTDESK_BENCH_READBACK", wizard.equals("memory") ? "after" : "during")
-                    .equals("during");
-            System.out.printf("Asterisk restart (stop, start, fully booted): %.1f s; reading every object back on %d connection(s) %s%n",
-                    restarted, checkConnections, during ? "meanwhile" : "once hotdesk's pass has ended");
-            deadline = r0 + Duration.ofMinutes(15).toNanos();
-            ReadBack.Result back = during ? readBack.check(items, checkConnections, r0, deadline, 10) : null;
-            double checked = secondsSince(r0);
-            // hotdesk's own full pass after the restart: logins go on until it has ended too
-            ServeLog.Pass pass = log.fullPass(2 * desks + SPARE, wall0, deadline);
-            double serveCpu = cpuSeconds(server.pid()) - serveCpu0;
-            Map<String, Double> threads1 = threadCpu(server.pid());
-            double asteriskCpu = cpuSeconds(asteriskPid(dir));
-            logins.stop();
-            driver.join();
-            if (!during) {
-                back = readBack.check(items, checkConnections, r0, deadline, 10);
-                checked = secondsSince(r0);
-            }
-            double[] after = pushes(http, metricsPort);
-            System.out.printf("re-push after an Asterisk restart, wizard %s, %d push connection(s):%n", wizard, connections);
-            System.out.printf("  restart itself %.1f s; hotdesk saw Asterisk back (AMI FullyBooted) at %s; its full pass ended at %s%s%n",
-                    restarted, pass.sawRestart() < 0 ? "(not in serve.log)" : String.format("%.1f s", pass.sawRestart()),
-                    pass.ended() < 0 ? "(not within the deadline)" : String.format("%.1f s", pass.ended()),
-                    pass.ended() < 0 ? "" : String.format(" (%d targets applied, %d failed)", pass.applied(), pass.failed()));
-            System.out.printf("  pushes counted during it (/metrics): %.0f desk, %.0f user%n", after[0] - before[0], after[1] - before[1]);
-            System.out.printf("  CPU from the restart's start to the pass's end (/proc, user + system): serve %.1f s, Asterisk %.1f s "
-                    + "(since its start)%n", serveCpu, asteriskCpu);
-            System.out.printf("  serve's CPU by thread (/proc/PID/task, same span): %s%n", threadCpuText(threads0, threads1));
-            if (!during && pass.ended() >= 0) {
-                System.out.printf("  by hotdesk's pass: %,d objects back %.1f s after the restart began = %.0f objects/s = %.2fx the raw "
-                                + "AOR rate on %d connection(s)%n", items.size(), pass.ended(), items.size() / pass.ended(),
-                        items.size() / pass.ended() / rawRate, connections);
-            }
-            if (back.complete()) {
-                System.out.printf("  every one of %,d objects read back correct %.1f s after the restart began%s (%,d GETs, %,d objects needed "
-                                + "more than one; check ended at %.1f s)%n", items.size(), during ? back.seconds() : checked,
-                        during ? String.format(" = %.0f objects/s = %.2fx the raw rate on %d connection(s)", items.size() / back.seconds(),
-                                items.size() / back.seconds() / rawRate, connections) : ", read after the pass ended",
-                        back.gets(), back.retried(), checked);
-                if (during) {
-                    double less = back.seconds() - steady.seconds();
-                    System.out.printf("  less the read-back alone on a steady Asterisk (%.1f s): %.1f s = %.0f objects/s = %.2fx%n",
-                            steady.seconds(), less, items.size() / less, items.size() / less / rawRate);
+            for (int round = 1; round <= repushes; round++) {
+                if (repushes > 1) {
+                    System.out.printf("%n== re-push %d of %d ==%n", round, repushes);
                 }
-            } else {
-                System.out.printf("  NOT all objects read back correct within 15 minutes: %,d still wrong, e.g. %s%n", back.wrong(),
-                        back.stillWrong());
-            }
-            back.firstProblems().forEach(f -> System.out.printf("  not yet right at its first GET, at %s%n", f));
-            System.out.printf("logins during the restart and re-push: %s%n", logins.summary());
-            System.out.printf("hotdesk_login_duration_seconds during the restart and re-push: %s%n",
-                    percentiles(loginsBefore, loginBuckets(http, metricsPort)));
-            System.out.printf("serve: resident memory after the re-push: %s%n", rss(server.pid()));
-            // the compilers' arenas of the pass are native memory the periodic trim gives back: what stays once it has
-            Thread.sleep(20_000);
-            System.out.printf("serve: resident memory 20 s after the re-push: %s%n", rss(server.pid()));
-            if (wizard.equals("memory") && pass.ended() >= 0) {
-                sameObjectsCeiling(asterisk, dir, ari, server, items, connections, pass);
+                List<ReadBack.Item> items = readBack.all();
+                double[] before = pushes(http, metricsPort);
+                Map<Double, Double> loginsBefore = loginBuckets(http, metricsPort);
+                ServeLog log = new ServeLog(dir.resolve("serve.log"));
+                logins.resume();
+                Thread driver = new Thread(logins, "bench-logins");
+                double serveCpu0 = cpuSeconds(server.pid());
+                Map<String, Double> threads0 = threadCpu(server.pid());
+                long r0 = System.nanoTime();
+                java.time.Instant wall0 = java.time.Instant.now();
+                driver.start();
+                asterisk.restart();
+                double restarted = secondsSince(r0);
+                // HOTDESK_BENCH_READBACK=during polls every object while hotdesk pushes (its GETs then compete with the pushes for
+                // Asterisk); after (the default with the memory wizard) waits for hotdesk's pass to end, then reads every object
+                boolean during = System.getenv().getOrDefault("HOTDESK_BENCH_READBACK", wizard.equals("memory") ? "after" : "during")
+                        .equals("during");
+                System.out.printf("Asterisk restart (stop, start, fully booted): %.1f s; reading every object back on %d connection(s) %s%n",
+                        restarted, checkConnections, during ? "meanwhile" : "once hotdesk's pass has ended");
+                deadline = r0 + Duration.ofMinutes(15).toNanos();
+                ReadBack.Result back = during ? readBack.check(items, checkConnections, r0, deadline, 10) : null;
+                double checked = secondsSince(r0);
+                // hotdesk's own full pass after the restart: logins go on until it has ended too
+                ServeLog.Pass pass = log.fullPass(2 * desks + SPARE, wall0, deadline);
+                double serveCpu = cpuSeconds(server.pid()) - serveCpu0;
+                Map<String, Double> threads1 = threadCpu(server.pid());
+                double asteriskCpu = cpuSeconds(asteriskPid(dir));
+                logins.stop();
+                driver.join();
+                if (!during) {
+                    back = readBack.check(items, checkConnections, r0, deadline, 10);
+                    checked = secondsSince(r0);
+                }
+                double[] after = pushes(http, metricsPort);
+                System.out.printf("re-push after an Asterisk restart, wizard %s, %d push connection(s):%n", wizard, connections);
+                System.out.printf("  restart itself %.1f s; hotdesk saw Asterisk back (AMI FullyBooted) at %s; its full pass ended at %s%s%n",
+                        restarted, pass.sawRestart() < 0 ? "(not in serve.log)" : String.format("%.1f s", pass.sawRestart()),
+                        pass.ended() < 0 ? "(not within the deadline)" : String.format("%.1f s", pass.ended()),
+                        pass.ended() < 0 ? "" : String.format(" (%d targets applied, %d failed)", pass.applied(), pass.failed()));
+                System.out.printf("  pushes counted during it (/metrics): %.0f desk, %.0f user%n", after[0] - before[0], after[1] - before[1]);
+                System.out.printf("  CPU from the restart's start to the pass's end (/proc, user + system): serve %.1f s, Asterisk %.1f s "
+                        + "(since its start)%n", serveCpu, asteriskCpu);
+                System.out.printf("  serve's CPU by thread (/proc/PID/task, same span): %s%n", threadCpuText(threads0, threads1));
+                if (!during && pass.ended() >= 0) {
+                    System.out.printf("  by hotdesk's pass: %,d objects back %.1f s after the restart began = %.0f objects/s = %.2fx the raw "
+                                    + "AOR rate on %d connection(s)%n", items.size(), pass.ended(), items.size() / pass.ended(),
+                            items.size() / pass.ended() / rawRate, connections);
+                }
+                if (back.complete()) {
+                    System.out.printf("  every one of %,d objects read back correct %.1f s after the restart began%s (%,d GETs, %,d objects needed "
+                                    + "more than one; check ended at %.1f s)%n", items.size(), during ? back.seconds() : checked,
+                            during ? String.format(" = %.0f objects/s = %.2fx the raw rate on %d connection(s)", items.size() / back.seconds(),
+                                    items.size() / back.seconds() / rawRate, connections) : ", read after the pass ended",
+                            back.gets(), back.retried(), checked);
+                    if (during) {
+                        double less = back.seconds() - steady.seconds();
+                        System.out.printf("  less the read-back alone on a steady Asterisk (%.1f s): %.1f s = %.0f objects/s = %.2fx%n",
+                                steady.seconds(), less, items.size() / less, items.size() / less / rawRate);
+                    }
+                } else {
+                    System.out.printf("  NOT all objects read back correct within 15 minutes: %,d still wrong, e.g. %s%n", back.wrong(),
+                            back.stillWrong());
+                }
+                back.firstProblems().forEach(f -> System.out.printf("  not yet right at its first GET, at %s%n", f));
+                System.out.printf("logins during the restart and re-push: %s%n", logins.summary());
+                System.out.printf("hotdesk_login_duration_seconds during the restart and re-push: %s%n",
+                        percentiles(loginsBefore, loginBuckets(http, metricsPort)));
+                System.out.printf("serve: resident memory after the re-push: %s%n", rss(server.pid()));
+                // the compilers' arenas of the pass are native memory the periodic trim gives back: what stays once it has
+                Thread.sleep(20_000);
+                System.out.printf("serve: resident memory 20 s after the re-push: %s%n", rss(server.pid()));
+                if (wizard.equals("memory") && pass.ended() >= 0) {
+                    sameObjectsCeiling(asterisk, dir, ari, server, items, connections, pass, round < repushes);
+                }
             }
         } finally {
             if (ledgerForCheck != null) {
@@ -323,7 +334,10 @@ public final class ScaleBench {
      * afterwards (it then re-pushes once more, unmeasured).
      */
     private static void sameObjectsCeiling(RealAsterisk asterisk, Path dir, AriClient ari, Process server, List<ReadBack.Item> items,
-                                           int connections, ServeLog.Pass pass) throws IOException, InterruptedException {
+                                           int connections, ServeLog.Pass pass, boolean awaitServe)
+            throws IOException, InterruptedException {
+        ServeLog log = new ServeLog(dir.resolve("serve.log"));
+        java.time.Instant stopped = java.time.Instant.now();
         signal(server, "STOP");
         try {
             long b0 = System.nanoTime();
@@ -369,6 +383,12 @@ public final class ScaleBench {
                             + "objects/s = %.2fx the raw PUTs of the same objects%n", own, items.size() / own, raw / own);
         } finally {
             signal(server, "CONT");
+        }
+        if (awaitServe) {
+            // serve's own pass after the restart it slept through, before the next measured restart begins
+            ServeLog.Pass after = log.fullPass(items.size() / 3, stopped, System.nanoTime() + Duration.ofMinutes(15).toNanos());
+            System.out.printf("  serve's own pass after that restart (unmeasured) ended %s%n",
+                    after.ended() < 0 ? "NOT within 15 minutes" : String.format("%.1f s after it was stopped", after.ended()));
         }
     }
 
@@ -520,6 +540,14 @@ public final class ScaleBench {
 
         void stop() {
             stop = true;
+        }
+
+        /** Ready to run again (a later re-push), with the counts of the run before forgotten and the seats kept. */
+        void resume() {
+            stop = false;
+            ok.set(0);
+            results.clear();
+            millis.clear();
         }
 
         @Override
