@@ -53,11 +53,37 @@ public final class SecretHasher {
         return matcher(secret).matches(hash);
     }
 
-    /** The fields of {@code pbkdf2-sha256$<iterations>$<salt-b64>$<hash-b64>}, as written by {@link #hash(String, byte[])}. */
-    private record Parts(String iterations, String salt, String hash) {
+    /** The most iterations a stored hash may name: {@code security.*-iterations}' own bound. */
+    public static final int MAX_ITERATIONS = 10_000_000;
+
+    /**
+     * Whether {@code hash} can be checked at all: a count of 1 to {@link #MAX_ITERATIONS}, a salt and a hash in Base64.
+     * One that cannot (a ledger row edited by hand, cut short, from a foreign tool) matches no secret and gives no salt;
+     * its count is never believed beyond the bound, so such a row cannot make a login derive for hours.
+     */
+    public static boolean readable(SecretHash hash) {
+        return Parts.of(hash) != null;
+    }
+
+    /**
+     * The fields of {@code pbkdf2-sha256$<iterations>$<salt-b64>$<hash-b64>}, as written by {@link #hash(String, byte[])}.
+     * {@code saltText} is the salt as stored: with the count, the key a {@link Matcher} keeps a derivation under.
+     */
+    private record Parts(int iterations, String saltText, byte[] salt, byte[] hash) {
+        /** The parts, or null where they are not as this class writes them. */
         static Parts of(SecretHash h) {
-            String[] p = h.encoded().split("\\$");
-            return new Parts(p[1], p[2], p[3]);
+            String[] p = h.encoded().split("\\$", -1);
+            try {
+                int iterations = Integer.parseInt(p[1]);
+                byte[] salt = B64D.decode(p[2]);
+                byte[] hash = B64D.decode(p[3]);
+                if (iterations < 1 || iterations > MAX_ITERATIONS || salt.length == 0 || hash.length == 0) {
+                    return null;
+                }
+                return new Parts(iterations, p[2], salt, hash);
+            } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) { // NumberFormatException too
+                return null;
+            }
         }
     }
 
@@ -81,10 +107,11 @@ public final class SecretHasher {
         long from = now.minus(CODE_SALT_LIFETIME).getEpochSecond();
         long to = now.plusSeconds(60).getEpochSecond(); // another node's clock a little ahead
         for (SecretHash h : live) {
-            byte[] salt = B64D.decode(Parts.of(h).salt());
-            if (salt.length != SALT_BYTES) {
+            Parts parts = Parts.of(h);
+            if (parts == null || parts.salt().length != SALT_BYTES) {
                 continue;
             }
+            byte[] salt = parts.salt();
             long at = ByteBuffer.wrap(salt, 8, 8).getLong();
             if (at >= from && at <= to && at > newestAt) {
                 newest = salt;
@@ -120,11 +147,15 @@ public final class SecretHasher {
             this.secret = secret;
         }
 
+        /** Whether the secret is the one {@code hash} was made from; false for a hash that is not {@link #readable}. */
         public boolean matches(SecretHash hash) {
             Parts p = Parts.of(hash);
-            byte[] actual = derived.computeIfAbsent(p.iterations() + "$" + p.salt(),
-                    k -> derive(secret, B64D.decode(p.salt()), Integer.parseInt(p.iterations())));
-            return MessageDigest.isEqual(B64D.decode(p.hash()), actual);
+            if (p == null) {
+                return false;
+            }
+            byte[] actual = derived.computeIfAbsent(p.iterations() + "$" + p.saltText(),
+                    k -> derive(secret, p.salt(), p.iterations()));
+            return MessageDigest.isEqual(p.hash(), actual);
         }
 
         /** How many derivations the comparisons so far cost. */

@@ -331,6 +331,13 @@ public final class LogIn {
                 hasher.verifyNothing(pin.pin()); // an unknown user costs what a known one does
                 return Checked.NOTHING;
             }
+            if (!SecretHasher.readable(stored.get())) {
+                // a ledger row damaged outside hotdesk: refusing it as a wrong PIN would charge the user and the desk for
+                // it until they are locked out, with nobody told why
+                throw new IllegalStateException("user " + pin.extension().value() + "'s stored PIN hash is unreadable (the "
+                        + "ledger row was changed outside hotdesk): set a new PIN with `hotdesk user set-pin "
+                        + pin.extension().value() + "`");
+            }
             return hasher.verify(pin.pin(), stored.get()) ? new Checked(stored, Optional.empty()) : Checked.NOTHING;
         }
         OneTimeCode code = (OneTimeCode) credential;

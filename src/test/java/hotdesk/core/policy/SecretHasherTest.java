@@ -107,6 +107,38 @@ class SecretHasherTest {
     }
 
     @Test
+    void a_damaged_hash_matches_nothing_gives_no_salt_and_costs_no_derivation() {
+        // ledger rows changed outside hotdesk: the shape SecretHash itself checks, contents that do not read
+        Instant now = Instant.parse("2026-12-05T09:00:00Z");
+        SecretHash good = hasher.hash("123456", hasher.codeSalt(List.of(), now));
+        String salt = "$" + Base64.getEncoder().withoutPadding().encodeToString(saltOf(good)) + "$";
+        List<SecretHash> damaged = List.of(
+                new SecretHash("pbkdf2-sha256$many" + salt + "AAAA"),
+                new SecretHash("pbkdf2-sha256$0" + salt + "AAAA"),
+                new SecretHash("pbkdf2-sha256$-5" + salt + "AAAA"),
+                // a count past the bound would make one login derive for minutes
+                new SecretHash("pbkdf2-sha256$" + (SecretHasher.MAX_ITERATIONS + 1) + salt + "AAAA"),
+                new SecretHash("pbkdf2-sha256$1000" + salt + "not*base64"),
+                new SecretHash("pbkdf2-sha256$1000" + salt + "="),
+                new SecretHash("pbkdf2-sha256$1000$$AAAA"));
+        SecretHasher.Matcher m = hasher.matcher("123456");
+
+        for (SecretHash h : damaged) {
+            assertThat(SecretHasher.readable(h)).as(h.encoded()).isFalse();
+            assertThat(m.matches(h)).as(h.encoded()).isFalse();
+            assertThat(hasher.verify("123456", h)).as(h.encoded()).isFalse();
+        }
+        assertThat(m.derivations()).isZero();
+        assertThat(SecretHasher.readable(good)).isTrue();
+        assertThat(m.matches(good)).isTrue();
+        // a damaged row among the live codes neither stops a new code's salt nor is taken up: the good one's is
+        List<SecretHash> live = new ArrayList<>(damaged);
+        live.add(good);
+        assertThat(hasher.codeSalt(live, now.plusSeconds(5))).isEqualTo(saltOf(good));
+        assertThat(hasher.codeSalt(damaged, now.plusSeconds(5))).isNotEqualTo(saltOf(good)).hasSize(16);
+    }
+
+    @Test
     void too_few_iterations_are_a_configuration_error() {
         assertThatThrownBy(() -> new SecretHasher(10, new SecureRandom())).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("iterations");

@@ -305,7 +305,7 @@ class LogInTest {
         for (int i = 0; i < 10; i++) {
             world.pinLogin(MAC, "5" + i + "0", "1234");
         }
-        // a hash that throws if anything tries to compute it
+        // hashes that cannot be read: the PIN's is an error as soon as anything reaches the PIN check
         ledger.transact(tx -> {
             tx.updateUser(tx.user(Extension.of("101")).orElseThrow().withPin(UNHASHABLE));
             tx.replaceOtp(Extension.of("102"), new OtpRecord(0, Extension.of("102"), UNHASHABLE, world.clock.instant()
@@ -316,7 +316,42 @@ class LogInTest {
         assertThat(world.pinLogin(MAC, "101", "4711")).isEqualTo(new LogIn.Rejected(LogIn.Reason.LOCKED));
         assertThat(world.logIn.execute(desk(MAC), new LogIn.OneTimeCode("123456"), "test"))
                 .isEqualTo(new LogIn.Rejected(LogIn.Reason.LOCKED));
-        assertThatThrownBy(() -> world.pinLogin(OTHER_MAC, "101", "4711")).isInstanceOf(NumberFormatException.class);
+        assertThatThrownBy(() -> world.pinLogin(OTHER_MAC, "101", "4711")).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void a_damaged_pin_hash_is_an_error_that_names_the_fix_and_charges_nobody() {
+        ledger.transact(tx -> {
+            tx.updateUser(tx.user(Extension.of("101")).orElseThrow().withPin(UNHASHABLE));
+            return null;
+        });
+
+        for (int i = 0; i < 6; i++) {
+            assertThatThrownBy(() -> world.pinLogin(MAC, "101", "4711")).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("user 101's stored PIN hash is unreadable").hasMessageContaining("hotdesk user set-pin 101");
+        }
+        // not taken for wrong PINs: nobody is locked out for a row they did not damage, and nothing is seated
+        assertThat(failures("user:101")).isZero();
+        assertThat(failures("desk:" + desk(MAC))).isZero();
+        assertThat(world.ledger.<java.util.List<hotdesk.core.model.Occupancy>>read(tx -> tx.occupancies())).isEmpty();
+        assertThat(world.pinLogin(MAC, "102", "8256")).isInstanceOf(LogIn.LoggedIn.class);
+    }
+
+    @Test
+    void a_damaged_code_among_the_live_codes_matches_nothing_and_the_others_still_log_in() {
+        var issued = (IssueOtp.Issued) world.issueOtp.issue(Extension.of("102"), "test");
+        ledger.transact(tx -> {
+            tx.replaceOtp(Extension.of("101"), new OtpRecord(0, Extension.of("101"), UNHASHABLE,
+                    world.clock.instant().plusSeconds(60)));
+            return null;
+        });
+
+        assertThat(world.logIn.execute(desk(MAC), new LogIn.OneTimeCode("000000"), "test"))
+                .isEqualTo(new LogIn.Rejected(LogIn.Reason.BAD_CREDENTIALS));
+        assertThat(world.logIn.execute(desk(MAC), new LogIn.OneTimeCode(issued.code()), "test"))
+                .isInstanceOfSatisfying(LogIn.LoggedIn.class, in -> assertThat(in.user().extension()).isEqualTo(Extension.of("102")));
+        // and a new code can still be issued beside it
+        assertThat(world.issueOtp.issue(Extension.of("102"), "test")).isInstanceOf(IssueOtp.Issued.class);
     }
 
     @Test
