@@ -12,6 +12,8 @@ import java.util.Optional;
 /** Failed logins (the lockout counts) and one-time codes. */
 final class JdbcLockouts extends TableGroup {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JdbcLockouts.class);
+
     JdbcLockouts(Statements statements) {
         super(statements);
     }
@@ -81,13 +83,29 @@ final class JdbcLockouts extends TableGroup {
                 extension.value(), otp.hash().encoded(), otp.expiresAt());
     }
 
+    /**
+     * The codes not used and not expired. A row whose hash is not in hotdesk's form (changed outside hotdesk) is left
+     * out, so it neither logs anyone in nor stops every other code's login and issuing; it is read no more once it
+     * expires, and goes when its user is given a new code.
+     */
     public List<OtpRecord> liveOtps(Instant now) {
-        return List.copyOf(list("list live one-time codes", """
+        List<OtpRecord> live = list("list live one-time codes", """
                 SELECT id, extension, code_hash, expires_at FROM otp_codes
                 WHERE used_at IS NULL AND expires_at > ? ORDER BY id""",
-                rs -> new OtpRecord(rs.getLong("id"), new Extension(rs.getString("extension")),
-                        new SecretHash(rs.getString("code_hash")), instant(rs, "expires_at")),
-                now));
+                rs -> {
+                    SecretHash hash;
+                    try {
+                        hash = new SecretHash(rs.getString("code_hash"));
+                    } catch (IllegalArgumentException damaged) {
+                        LOG.warn("one-time code {} of user {} has a hash not in hotdesk's form: left out (it can log no one "
+                                + "in) until it expires or the user is given a new code", rs.getLong("id"), rs.getString("extension"));
+                        return null;
+                    }
+                    return new OtpRecord(rs.getLong("id"), new Extension(rs.getString("extension")), hash,
+                            instant(rs, "expires_at"));
+                },
+                now);
+        return live.stream().filter(java.util.Objects::nonNull).toList();
     }
 
     public void consumeOtp(long id, Instant at) {

@@ -58,6 +58,29 @@ abstract class JdbcLedgerContract extends LedgerContract {
     }
 
     @Test
+    void a_live_code_whose_hash_was_changed_outside_hotdesk_is_left_out_and_the_others_still_read() throws SQLException {
+        given(tx -> {
+            tx.insertUser(user("101"));
+            tx.insertUser(user("102"));
+            tx.replaceOtp(ext("101"), new OtpRecord(0, ext("101"), hash("a"), T0.plusSeconds(120)));
+            tx.replaceOtp(ext("102"), new OtpRecord(0, ext("102"), hash("b"), T0.plusSeconds(120)));
+        });
+        try (Connection c = database().dataSource().getConnection(); Statement st = c.createStatement()) {
+            c.setAutoCommit(true);
+            assertThat(st.executeUpdate("UPDATE otp_codes SET code_hash = 'plain 123456' WHERE extension = '101'")).isEqualTo(1);
+        }
+
+        List<OtpRecord> live = ledger.read(tx -> tx.liveOtps(T0));
+
+        assertThat(live).extracting(o -> o.extension().value()).containsExactly("102");
+        assertThat(live.get(0).hash().encoded()).isEqualTo(hash("b").encoded());
+        // the user's next code replaces the damaged row
+        given(tx -> tx.replaceOtp(ext("101"), new OtpRecord(0, ext("101"), hash("c"), T0.plusSeconds(180))));
+        List<OtpRecord> after = ledger.read(tx -> tx.liveOtps(T0));
+        assertThat(after).extracting(o -> o.extension().value()).containsExactly("102", "101");
+    }
+
+    @Test
     void devices_read_share_one_string_per_vendor_model_site_and_phone_setting_value() {
         givenUsersAndDesks(0, 1);
 
