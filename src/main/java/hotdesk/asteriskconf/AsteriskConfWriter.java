@@ -988,6 +988,16 @@ public final class AsteriskConfWriter {
         b.append("at once, the desk they sit at included. `Dial(PJSIP/101)` rings only one of them. With nothing registered\n");
         b.append("it sets `DIALSTATUS=CHANUNAVAIL` without dialling, so voicemail can follow as usual.\n\n");
 
+        b.append("## Messages in Asterisk's log\n\n");
+        b.append("- `Endpoint …: Option 'stir_shaken' is no longer supported.  Use 'stir_shaken_profile' instead.` (WARNING),\n");
+        b.append("  once for every endpoint hotdesk updates over ARI (a login, a logout, a changed user or desk): Asterisk 22\n");
+        b.append("  updates an object by copying it field by field, and that removed option is among the fields it copies.\n");
+        b.append("  hotdesk never sends it; the endpoint is updated as asked.\n");
+        b.append("- `Named ACL 'hotdesk-…' occurs multiple times in ACL definition` and `Error parsing acl=hotdesk-…`\n");
+        b.append("  (ERROR), rarely: hotdesk created an endpoint it had reason to think missing (after an Asterisk restart,\n");
+        b.append("  objects not written since) that something else had put there; Asterisk refuses the desk's ACL a second\n");
+        b.append("  time and hotdesk updates that endpoint as it is instead. Nothing is left out of sync (`hotdesk status`).\n\n");
+
         b.append("## Modules Asterisk must load\n\n");
         b.append("Asterisk ends a call at the first dialplan application it lacks, and a missing function reads as\n");
         b.append("empty. `hotdesk serve` checks these with AMI `ModuleCheck` when it connects and after every restart\n");
