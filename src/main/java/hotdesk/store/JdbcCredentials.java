@@ -25,7 +25,7 @@ final class JdbcCredentials extends TableGroup {
 
     private AdminAccount account(ResultSet rs) throws SQLException {
         return new AdminAccount(rs.getString("name"), AdminAccount.Role.parse("role", rs.getString("role")),
-                new SecretHash(rs.getString("password_hash")), instant(rs, "created_at"));
+                SecretHash.stored(rs.getString("password_hash")), instant(rs, "created_at"));
     }
 
     public Optional<AdminAccount> adminAccount(String name) {

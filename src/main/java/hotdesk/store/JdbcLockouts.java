@@ -12,8 +12,6 @@ import java.util.Optional;
 /** Failed logins (the lockout counts) and one-time codes. */
 final class JdbcLockouts extends TableGroup {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JdbcLockouts.class);
-
     JdbcLockouts(Statements statements) {
         super(statements);
     }
@@ -84,28 +82,16 @@ final class JdbcLockouts extends TableGroup {
     }
 
     /**
-     * The codes not used and not expired. A row whose hash is not in hotdesk's form (changed outside hotdesk) is left
-     * out, so it neither logs anyone in nor stops every other code's login and issuing; it is read no more once it
-     * expires, and goes when its user is given a new code.
+     * The codes not used and not expired. A hash not in hotdesk's form (a row changed outside hotdesk) reads as
+     * {@link SecretHash#UNREADABLE}: it logs no one in and stops no other code's login or issuing.
      */
     public List<OtpRecord> liveOtps(Instant now) {
-        List<OtpRecord> live = list("list live one-time codes", """
+        return List.copyOf(list("list live one-time codes", """
                 SELECT id, extension, code_hash, expires_at FROM otp_codes
                 WHERE used_at IS NULL AND expires_at > ? ORDER BY id""",
-                rs -> {
-                    SecretHash hash;
-                    try {
-                        hash = new SecretHash(rs.getString("code_hash"));
-                    } catch (IllegalArgumentException damaged) {
-                        LOG.warn("one-time code {} of user {} has a hash not in hotdesk's form: left out (it can log no one "
-                                + "in) until it expires or the user is given a new code", rs.getLong("id"), rs.getString("extension"));
-                        return null;
-                    }
-                    return new OtpRecord(rs.getLong("id"), new Extension(rs.getString("extension")), hash,
-                            instant(rs, "expires_at"));
-                },
-                now);
-        return live.stream().filter(java.util.Objects::nonNull).toList();
+                rs -> new OtpRecord(rs.getLong("id"), new Extension(rs.getString("extension")),
+                        SecretHash.stored(rs.getString("code_hash")), instant(rs, "expires_at")),
+                now));
     }
 
     public void consumeOtp(long id, Instant at) {

@@ -29,7 +29,7 @@ final class JdbcUsers extends TableGroup {
     private User user(ResultSet rs) throws SQLException {
         String policy = rs.getString("login_policy");
         return new User(new Extension(rs.getString("extension")), rs.getString("name"),
-                new SecretHash(rs.getString("pin_hash")), rs.getBoolean("hotdesk_enabled"), rs.getString("context"),
+                SecretHash.stored(rs.getString("pin_hash")), rs.getBoolean("hotdesk_enabled"), rs.getString("context"),
                 rs.getString("mailbox"), rs.getString("sip_secret"), rs.getBoolean("own_device"),
                 policy == null ? Optional.empty() : Optional.of(MultiLogin.parse("users.login_policy", policy)),
                 rs.getBoolean("enabled"));

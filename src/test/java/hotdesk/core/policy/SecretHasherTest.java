@@ -120,7 +120,9 @@ class SecretHasherTest {
                 new SecretHash("pbkdf2-sha256$" + (SecretHasher.MAX_ITERATIONS + 1) + salt + "AAAA"),
                 new SecretHash("pbkdf2-sha256$1000" + salt + "not*base64"),
                 new SecretHash("pbkdf2-sha256$1000" + salt + "="),
-                new SecretHash("pbkdf2-sha256$1000$$AAAA"));
+                new SecretHash("pbkdf2-sha256$1000$$AAAA"),
+                // what the ledger reads a hash not in this form as
+                SecretHash.stored("4711"), SecretHash.UNREADABLE);
         SecretHasher.Matcher m = hasher.matcher("123456");
 
         for (SecretHash h : damaged) {
