@@ -44,8 +44,8 @@ import java.util.concurrent.Callable;
                 + " test-call user ami.test-user), ARI, that "
                 + "sorcery lets ARI create endpoint/aor/auth (a probe object of each, deleted again), the hotdesk "
                 + "contexts, the required modules, ledger users also defined in pjsip.conf, that a desk in use "
-                + "(hotdesk-seated) reaches every feature code, and desks without an ELIN or whose "
-                + "site is not in the site list.",
+                + "(hotdesk-seated) reaches every feature code, desks without an ELIN or whose "
+                + "site is not in the site list, and users whose stored PIN hash cannot be checked.",
                 "Prints one line per check with the fix when it fails; exit 6 when any check fails."})
 final class Doctor implements Callable<Integer> {
 
@@ -251,6 +251,8 @@ final class Doctor implements Callable<Integer> {
                 }
                 out.add(ledgerProblem != null ? Check.fail("emergency", ledgerProblem, "check db.url, db.user and db.password")
                         : emergency(desks));
+                out.add(ledgerProblem != null ? Check.fail("pins", ledgerProblem, "check db.url, db.user and db.password")
+                        : pins(users));
             } finally {
                 if (probe != null) {
                     probe.close();
@@ -681,6 +683,23 @@ final class Doctor implements Callable<Integer> {
                 fixes.add("add those sites with their address and ELIN (hotdesk site add NAME --country … --elin …)");
             }
             return Check.fail("emergency", String.join("; ", parts) + withoutLocation, String.join("; ", fixes));
+        }
+
+        // ---- 9. every hot-desking user's PIN hash can be checked
+
+        /**
+         * Users whose stored PIN hash cannot be read (a ledger row changed outside hotdesk): each of their logins ends
+         * in an error naming {@code user set-pin}; found here before they are at a desk.
+         */
+        static Check pins(List<User> users) {
+            List<String> unreadable = users.stream().filter(u -> !hotdesk.core.policy.SecretHasher.readable(u.pinHash()))
+                    .map(u -> u.extension().value()).toList();
+            if (unreadable.isEmpty()) {
+                return Check.ok("pins", users.isEmpty() ? "no hot-desking users yet"
+                        : users.size() + " hot-desking user(s), each with a PIN hash hotdesk can check");
+            }
+            return Check.fail("pins", "PIN hash unreadable (changed outside hotdesk; their logins end in an error): "
+                    + some(unreadable), "give each a new PIN: hotdesk user set-pin EXT");
         }
 
         /** The first ten, and how many more. */

@@ -111,7 +111,7 @@ class DoctorRealAsteriskTest {
         CliRun run = doctor(s);
 
         assertThat(run.code()).as(run.out() + run.err()).isEqualTo(ExitCodes.OK);
-        assertThat(run.out().lines()).hasSize(10).allMatch(l -> l.startsWith("ok  "));
+        assertThat(run.out().lines()).hasSize(11).allMatch(l -> l.startsWith("ok  "));
         assertThat(line(run, "acl")).contains("acl.conf has the 1 ACL(s) desks name: hotdesk-default");
         assertThat(line(run, "ami")).contains("as 'hotdesk' (read and write system)");
         assertThat(line(run, "ami test")).contains("logged in as 'hotdesk-test' (originate, reporting)");
@@ -123,6 +123,7 @@ class DoctorRealAsteriskTest {
         assertThat(line(run, "pjsip.conf")).contains("2 hot-desking user(s)");
         assertThat(line(run, "dial codes")).contains("hotdesk-seated", "every feature code reaches hotdesk's code route");
         assertThat(line(run, "emergency")).contains("no desks yet");
+        assertThat(line(run, "pins")).contains("2 hot-desking user(s), each with a PIN hash hotdesk can check");
         assertThat(asterisk.rx("pjsip show endpoints")).doesNotContain("hotdesk-doctor-probe");
         assertThat(asterisk.rx("pjsip show aors")).doesNotContain("hotdesk-doctor-probe");
         assertThat(asterisk.rx("pjsip show auths")).doesNotContain("hotdesk-doctor-probe");

@@ -223,7 +223,30 @@ class DoctorTest {
         assertThat(run.code()).isEqualTo(ExitCodes.CHECK_FAILED);
         assertThat(withFix(run, "pjsip.conf")).contains("FAIL", "cannot read the ledger", "fix: check db.url");
         assertThat(withFix(run, "dial codes")).contains("FAIL", "cannot read the ledger", "fix: check db.url");
+        assertThat(withFix(run, "pins")).contains("FAIL", "cannot read the ledger", "fix: check db.url");
         assertThat(withFix(run, "ami")).contains("FAIL", "refused", "fix: start Asterisk");
+    }
+
+    @Test
+    void a_pin_hash_changed_outside_hotdesk_fails_the_pins_check_with_the_user_and_the_fix() throws Exception {
+        Map<String, String> s = settings();
+        s.put("ami.port", Integer.toString(RealAsterisk.freeTcpPort()));
+        s.put("ari.url", "http://127.0.0.1:" + RealAsterisk.freeTcpPort() + "/ari");
+        s.put("security.pin-iterations", "1000");
+        Map.of("101", "3865", "102", "8812").forEach((ext, pin) -> assertThat(
+                CliRun.of(s, Map.of(), "user", "add", ext, "--name", "User " + ext, "--pin", pin).code()).isEqualTo(ExitCodes.OK));
+        assertThat(withFix(CliRun.of(s, Map.of(), "doctor"), "pins")).startsWith("ok").contains("2 hot-desking user(s)");
+
+        try (hotdesk.store.Database db = hotdesk.store.Database.open(DatabaseSettings.h2(dir.resolve("ledger")));
+             java.sql.Connection c = db.dataSource().getConnection(); java.sql.Statement st = c.createStatement()) {
+            c.setAutoCommit(true);
+            assertThat(st.executeUpdate("UPDATE users SET pin_hash = '4102' WHERE extension = '102'")).isEqualTo(1);
+        }
+        CliRun run = CliRun.of(s, Map.of(), "doctor");
+
+        assertThat(run.code()).isEqualTo(ExitCodes.CHECK_FAILED);
+        assertThat(withFix(run, "pins")).startsWith("FAIL").contains("PIN hash unreadable", ": 102")
+                .doesNotContain("101").contains("fix: give each a new PIN: hotdesk user set-pin EXT");
     }
 
     @Test
