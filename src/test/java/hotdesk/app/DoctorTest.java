@@ -97,6 +97,14 @@ class DoctorTest {
         return s;
     }
 
+    /** {@link #settings()} with AMI and ARI on ports where nothing listens. */
+    private Map<String, String> noAsterisk() {
+        Map<String, String> s = settings();
+        s.put("ami.port", Integer.toString(RealAsterisk.freeTcpPort()));
+        s.put("ari.url", "http://127.0.0.1:" + RealAsterisk.freeTcpPort() + "/ari");
+        return s;
+    }
+
     private static String withFix(CliRun run, String check) {
         List<String> lines = run.out().lines().toList();
         for (int i = 0; i < lines.size(); i++) {
@@ -212,11 +220,9 @@ class DoctorTest {
 
     @Test
     void an_unreachable_ledger_fails_the_checks_that_read_it() throws IOException {
-        Map<String, String> s = settings();
+        Map<String, String> s = noAsterisk();
         s.put("db.url", "jdbc:postgresql://127.0.0.1:" + RealAsterisk.freeTcpPort() + "/none");
         s.put("db.user", "nobody");
-        s.put("ami.port", Integer.toString(RealAsterisk.freeTcpPort()));
-        s.put("ari.url", "http://127.0.0.1:" + RealAsterisk.freeTcpPort() + "/ari");
 
         CliRun run = CliRun.of(s, Map.of(), "doctor");
 
@@ -229,9 +235,7 @@ class DoctorTest {
 
     @Test
     void a_pin_hash_changed_outside_hotdesk_fails_the_pins_check_with_the_user_and_the_fix() throws Exception {
-        Map<String, String> s = settings();
-        s.put("ami.port", Integer.toString(RealAsterisk.freeTcpPort()));
-        s.put("ari.url", "http://127.0.0.1:" + RealAsterisk.freeTcpPort() + "/ari");
+        Map<String, String> s = noAsterisk();
         s.put("security.pin-iterations", "1000");
         Map.of("101", "3865", "102", "8812").forEach((ext, pin) -> assertThat(
                 CliRun.of(s, Map.of(), "user", "add", ext, "--name", "User " + ext, "--pin", pin).code()).isEqualTo(ExitCodes.OK));
@@ -251,9 +255,7 @@ class DoctorTest {
 
     @Test
     void without_a_test_call_user_the_ami_test_check_says_test_calls_are_off() throws IOException {
-        Map<String, String> s = settings();
-        s.put("ami.port", Integer.toString(RealAsterisk.freeTcpPort()));
-        s.put("ari.url", "http://127.0.0.1:" + RealAsterisk.freeTcpPort() + "/ari");
+        Map<String, String> s = noAsterisk();
         s.put("ami.test-user", "");
         CliRun off = CliRun.of(s, Map.of(), "doctor");
         s.remove("ami.test-user");
