@@ -14,6 +14,7 @@ import hotdesk.core.policy.EmergencyLocation;
 import hotdesk.core.policy.Projections;
 import hotdesk.asteriskconf.AsteriskConfWriter;
 import hotdesk.core.policy.RequiredModules;
+import hotdesk.core.policy.SecretHasher;
 import hotdesk.core.port.LedgerException;
 import hotdesk.core.usecase.LocateDesks;
 import picocli.CommandLine.Command;
@@ -692,7 +693,7 @@ final class Doctor implements Callable<Integer> {
          * in an error naming {@code user set-pin}; found here before they are at a desk.
          */
         static Check pins(List<User> users) {
-            List<String> unreadable = users.stream().filter(u -> !hotdesk.core.policy.SecretHasher.readable(u.pinHash()))
+            List<String> unreadable = users.stream().filter(u -> !SecretHasher.readable(u.pinHash()))
                     .map(u -> u.extension().value()).toList();
             if (unreadable.isEmpty()) {
                 return Check.ok("pins", users.isEmpty() ? "no hot-desking users yet"
