@@ -98,7 +98,7 @@ class DoctorTest {
     }
 
     /** {@link #settings()} with AMI and ARI on ports where nothing listens. */
-    private Map<String, String> noAsterisk() {
+    private Map<String, String> noAsterisk() throws IOException {
         Map<String, String> s = settings();
         s.put("ami.port", Integer.toString(RealAsterisk.freeTcpPort()));
         s.put("ari.url", "http://127.0.0.1:" + RealAsterisk.freeTcpPort() + "/ari");

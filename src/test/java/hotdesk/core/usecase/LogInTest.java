@@ -346,7 +346,8 @@ class LogInTest {
             return null;
         });
 
-        assertThat(world.logIn.execute(desk(MAC), new LogIn.OneTimeCode("000000"), "test"))
+        String wrong = issued.code().substring(0, 5) + (char) ('0' + (issued.code().charAt(5) - '0' + 1) % 10);
+        assertThat(world.logIn.execute(desk(MAC), new LogIn.OneTimeCode(wrong), "test"))
                 .isEqualTo(new LogIn.Rejected(LogIn.Reason.BAD_CREDENTIALS));
         assertThat(world.logIn.execute(desk(MAC), new LogIn.OneTimeCode(issued.code()), "test"))
                 .isInstanceOfSatisfying(LogIn.LoggedIn.class, in -> assertThat(in.user().extension()).isEqualTo(Extension.of("102")));
