@@ -133,6 +133,29 @@ class BoardServerTest {
     }
 
     @Test
+    void an_account_whose_password_hash_was_changed_outside_hotdesk_is_refused_unlocked_and_the_audit_says_how_to_mend_it()
+            throws java.sql.SQLException {
+        try (java.sql.Connection conn = world.database.dataSource().getConnection(); java.sql.Statement st = conn.createStatement()) {
+            conn.setAutoCommit(true);
+            assertThat(st.executeUpdate("UPDATE admin_accounts SET password_hash = 'secret' WHERE name = 'anna'")).isEqualTo(1);
+        }
+        BoardClient c = client();
+
+        for (int i = 0; i < 6; i++) {
+            HttpResponse<String> r = c.signIn("anna", BoardWorld.ADMIN_PASSWORD);
+            assertThat(r.statusCode()).isEqualTo(401);
+            assertThat(r.body()).contains("Wrong name or password.");
+        }
+
+        // never locked (no password can match, so none is guessed), and the audit names the mend
+        assertThat(world.audit()).filteredOn(a -> a.action().equals("admin.signin.rejected")).hasSize(6)
+                .allSatisfy(a -> assertThat(a.detail()).contains("stored password hash unreadable",
+                        "hotdesk admin remove anna, then hotdesk admin add anna"));
+        assertThat(world.audit()).noneMatch(a -> a.action().equals("admin.signin.locked"));
+        assertThat(client().signIn("victor", BoardWorld.VIEWER_PASSWORD).statusCode()).isEqualTo(303);
+    }
+
+    @Test
     void an_admin_logs_a_desk_out_from_its_tile_audited_under_their_name() {
         world.logInAlice();
         BoardClient c = signedIn("anna", BoardWorld.ADMIN_PASSWORD);

@@ -103,6 +103,13 @@ public final class BoardSignIn {
             return new Locked(locked.get());
         }
         Optional<AdminAccount> account = validName ? ledger.read(tx -> tx.adminAccount(who)) : Optional.empty();
+        if (account.isPresent() && !SecretHasher.readable(account.get().passwordHash())) {
+            // a ledger row changed outside hotdesk: no password can match it, so nothing is guessed and nobody is
+            // locked out for it; the audit says how to mend it
+            audit(from, "admin.signin.rejected", who, "stored password hash unreadable (changed outside hotdesk): "
+                    + "hotdesk admin remove " + who + ", then hotdesk admin add " + who);
+            return new Refused();
+        }
         boolean ok;
         if (account.isPresent()) {
             ok = hasher.verify(password == null ? "" : password, account.get().passwordHash());
