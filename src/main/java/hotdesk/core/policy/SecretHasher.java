@@ -66,7 +66,7 @@ public final class SecretHasher {
     }
 
     /**
-     * The fields of {@code pbkdf2-sha256$<iterations>$<salt-b64>$<hash-b64>}, as written by {@link #hash(String, byte[])}.
+     * The fields of {@code pbkdf2-sha256$<iterations>$<salt-b64>$<hash-b64>}, as written by {@link Matcher#hash(byte[])}.
      * {@code saltText} is the salt as stored: with the count, the key a {@link Matcher} keeps a derivation under.
      */
     private record Parts(int iterations, String saltText, byte[] salt, byte[] hash) {
@@ -129,22 +129,35 @@ public final class SecretHasher {
 
     /** {@code secret}'s hash with the given salt ({@link #codeSalt}) at this hasher's iterations. */
     public SecretHash hash(String secret, byte[] salt) {
-        byte[] h = derive(secret, salt, iterations);
-        return new SecretHash("pbkdf2-sha256$" + iterations + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(h));
+        return matcher(secret).hash(salt);
     }
 
     /** Compares {@code secret} with many hashes, deriving it once per salt and iteration count among them. */
     public Matcher matcher(String secret) {
-        return new Matcher(secret == null ? "" : secret);
+        return new Matcher(secret == null ? "" : secret, iterations);
     }
 
-    /** One typed secret compared with many hashes, each in constant time. Not thread-safe. */
+    /**
+     * One typed secret compared with many hashes, each in constant time, and hashed with a salt of its own: a
+     * derivation made for one is not made again for the other (a new code checked against the live codes of the salt
+     * it is then stored with). Not thread-safe.
+     */
     public static final class Matcher {
         private final String secret;
+        private final int iterations;
         private final Map<String, byte[]> derived = new HashMap<>();
+        private int derivations;
 
-        private Matcher(String secret) {
+        private Matcher(String secret, int iterations) {
             this.secret = secret;
+            this.iterations = iterations;
+        }
+
+        /** The secret's hash with {@code salt} at its hasher's iterations, as {@link SecretHasher#hash(String, byte[])}. */
+        public SecretHash hash(byte[] salt) {
+            String saltText = B64.encodeToString(salt);
+            byte[] h = derivedOnce(iterations, saltText, salt);
+            return new SecretHash("pbkdf2-sha256$" + iterations + "$" + saltText + "$" + B64.encodeToString(h));
         }
 
         /** Whether the secret is the one {@code hash} was made from; false for a hash that is not {@link #readable}. */
@@ -153,14 +166,20 @@ public final class SecretHasher {
             if (p == null) {
                 return false;
             }
-            byte[] actual = derived.computeIfAbsent(p.iterations() + "$" + p.saltText(),
-                    k -> derive(secret, p.salt(), p.iterations()));
+            byte[] actual = derivedOnce(p.iterations(), p.saltText(), p.salt());
             return MessageDigest.isEqual(p.hash(), actual);
         }
 
-        /** How many derivations the comparisons so far cost. */
+        private byte[] derivedOnce(int count, String saltText, byte[] salt) {
+            return derived.computeIfAbsent(count + "$" + saltText, k -> {
+                derivations++;
+                return derive(secret, salt, count);
+            });
+        }
+
+        /** How many derivations the comparisons and hashes so far cost. */
         public int derivations() {
-            return derived.size();
+            return derivations;
         }
     }
 

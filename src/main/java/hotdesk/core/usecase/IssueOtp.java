@@ -72,10 +72,14 @@ public final class IssueOtp {
             }
             byte[] salt = hasher.codeSalt(look.live().stream().map(OtpRecord::hash).toList(), clock.instant());
             String code;
+            SecretHasher.Matcher digits;
             do {
                 code = String.format("%06d", random.nextInt(1_000_000));
-            } while (collides(code, look.live(), extension));
-            SecretHash hash = hasher.hash(code, salt);
+                digits = hasher.matcher(code);
+            } while (collides(digits, look.live(), extension));
+            // the collision check derived the digits under the live codes' salt already: the stored hash reuses it
+            SecretHash hash = digits.hash(salt);
+            SecretHasher.Matcher typed = digits;
             Set<Long> seen = look.live().stream().map(OtpRecord::id).collect(Collectors.toSet());
             String drawn = code;
             boolean last = attempt >= MAX_ATTEMPTS;
@@ -87,7 +91,7 @@ public final class IssueOtp {
                 Instant at = clock.instant();
                 List<OtpRecord> since = tx.liveOtps(at).stream().filter(r -> !seen.contains(r.id())).toList();
                 // codes issued meanwhile are few; the last attempt checks them here rather than give up
-                if (!since.isEmpty() && (!last ? anyOtherOwner(since, extension) : collides(drawn, since, extension))) {
+                if (!since.isEmpty() && (!last ? anyOtherOwner(since, extension) : collides(typed, since, extension))) {
                     return null;
                 }
                 Instant expires = at.plus(validity);
@@ -119,8 +123,7 @@ public final class IssueOtp {
     }
 
     /** Whether another user's live code has these digits: one derivation per salt among them ({@link SecretHasher#codeSalt}). */
-    private boolean collides(String code, List<OtpRecord> live, Extension owner) {
-        SecretHasher.Matcher digits = hasher.matcher(code);
+    private static boolean collides(SecretHasher.Matcher digits, List<OtpRecord> live, Extension owner) {
         return live.stream().filter(r -> !r.extension().equals(owner)).anyMatch(r -> digits.matches(r.hash()));
     }
 }

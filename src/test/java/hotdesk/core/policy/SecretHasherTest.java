@@ -107,6 +107,25 @@ class SecretHasherTest {
     }
 
     @Test
+    void a_matcher_hashes_with_a_salt_it_has_derived_under_without_deriving_again() {
+        Instant now = Instant.parse("2026-12-05T09:00:00Z");
+        SecretHash other = hasher.hash("111111", hasher.codeSalt(List.of(), now));
+        byte[] salt = hasher.codeSalt(List.of(other), now.plusSeconds(1));
+        SecretHasher.Matcher digits = hasher.matcher("222222");
+
+        assertThat(digits.matches(other)).isFalse();
+        SecretHash mine = digits.hash(salt);
+
+        assertThat(digits.derivations()).isEqualTo(1);
+        assertThat(mine).isEqualTo(hasher.hash("222222", salt));
+        assertThat(hasher.verify("222222", mine)).isTrue();
+        assertThat(hasher.verify("111111", mine)).isFalse();
+        // a salt it has not derived under costs a derivation of its own
+        digits.hash(hasher.codeSalt(List.of(), now));
+        assertThat(digits.derivations()).isEqualTo(2);
+    }
+
+    @Test
     void a_damaged_hash_matches_nothing_gives_no_salt_and_costs_no_derivation() {
         // ledger rows changed outside hotdesk: the shape SecretHash itself checks, contents that do not read
         Instant now = Instant.parse("2026-12-05T09:00:00Z");
