@@ -241,10 +241,9 @@ class DoctorTest {
                 CliRun.of(s, Map.of(), "user", "add", ext, "--name", "User " + ext, "--pin", pin).code()).isEqualTo(ExitCodes.OK));
         assertThat(withFix(CliRun.of(s, Map.of(), "doctor"), "pins")).startsWith("ok").contains("2 hot-desking user(s)");
 
-        try (hotdesk.store.Database db = hotdesk.store.Database.open(DatabaseSettings.h2(dir.resolve("ledger")));
-             java.sql.Connection c = db.dataSource().getConnection(); java.sql.Statement st = c.createStatement()) {
-            c.setAutoCommit(true);
-            assertThat(st.executeUpdate("UPDATE users SET pin_hash = '4102' WHERE extension = '102'")).isEqualTo(1);
+        try (hotdesk.store.Database db = hotdesk.store.Database.open(DatabaseSettings.h2(dir.resolve("ledger")))) {
+            assertThat(hotdesk.store.LedgerTables.update(db.dataSource(), "UPDATE users SET pin_hash = '4102' WHERE extension = '102'"))
+                    .isEqualTo(1);
         }
         CliRun run = CliRun.of(s, Map.of(), "doctor");
 

@@ -135,10 +135,8 @@ class BoardServerTest {
     @Test
     void an_account_whose_password_hash_was_changed_outside_hotdesk_is_refused_unlocked_and_the_audit_says_how_to_mend_it()
             throws java.sql.SQLException {
-        try (java.sql.Connection conn = world.database.dataSource().getConnection(); java.sql.Statement st = conn.createStatement()) {
-            conn.setAutoCommit(true);
-            assertThat(st.executeUpdate("UPDATE admin_accounts SET password_hash = 'secret' WHERE name = 'anna'")).isEqualTo(1);
-        }
+        assertThat(hotdesk.store.LedgerTables.update(world.database.dataSource(),
+                "UPDATE admin_accounts SET password_hash = 'secret' WHERE name = 'anna'")).isEqualTo(1);
         BoardClient c = client();
 
         for (int i = 0; i < 6; i++) {

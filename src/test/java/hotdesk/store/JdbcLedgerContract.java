@@ -66,11 +66,10 @@ abstract class JdbcLedgerContract extends LedgerContract {
             tx.replaceOtp(ext("101"), new OtpRecord(0, ext("101"), hash("a"), T0.plusSeconds(120)));
             tx.replaceOtp(ext("102"), new OtpRecord(0, ext("102"), hash("b"), T0.plusSeconds(120)));
         });
-        try (Connection c = database().dataSource().getConnection(); Statement st = c.createStatement()) {
-            c.setAutoCommit(true);
-            assertThat(st.executeUpdate("UPDATE otp_codes SET code_hash = 'plain 123456' WHERE extension = '101'")).isEqualTo(1);
-            assertThat(st.executeUpdate("UPDATE users SET pin_hash = '4711' WHERE extension = '102'")).isEqualTo(1);
-        }
+        assertThat(LedgerTables.update(database().dataSource(),
+                "UPDATE otp_codes SET code_hash = 'plain 123456' WHERE extension = '101'")).isEqualTo(1);
+        assertThat(LedgerTables.update(database().dataSource(), "UPDATE users SET pin_hash = '4711' WHERE extension = '102'"))
+                .isEqualTo(1);
 
         ledger.read(tx -> {
             List<OtpRecord> live = tx.liveOtps(T0);

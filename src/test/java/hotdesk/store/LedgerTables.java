@@ -56,6 +56,20 @@ public final class LedgerTables {
                         rs.getString(4)));
     }
 
+    /**
+     * Runs {@code sql} (an UPDATE or DELETE) and commits it, as something outside hotdesk would change a row: the
+     * rows it changed. The pool's connections do not commit on their own.
+     */
+    public static int update(DataSource ds, String sql) {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            int changed = s.executeUpdate(sql);
+            c.commit();
+            return changed;
+        } catch (SQLException e) {
+            throw new IllegalStateException("update failed: " + sql, e);
+        }
+    }
+
     static long count(DataSource ds, String sql) {
         return query(ds, sql, rs -> rs.getLong(1)).get(0);
     }
