@@ -32,10 +32,18 @@ final class Pbkdf2Sha256 {
 
     /** {@code keyBytes} bytes derived from {@code password} and {@code salt} with {@code iterations} (≥ 1). */
     static byte[] derive(char[] password, byte[] salt, int iterations, int keyBytes) {
+        return derive(password, salt, iterations, keyBytes, COPYABLE);
+    }
+
+    /**
+     * {@link #derive(char[], byte[], int, int)} as on a JDK whose SHA-256 digest can ({@code copyable}) or cannot be
+     * copied; tests take the second path on any JDK.
+     */
+    static byte[] derive(char[] password, byte[] salt, int iterations, int keyBytes, boolean copyable) {
         if (iterations < 1 || keyBytes < 1) {
             throw new IllegalArgumentException("iterations and key length must be positive");
         }
-        if (!COPYABLE) {
+        if (!copyable) {
             return jdk(password, salt, iterations, keyBytes);
         }
         byte[] secret = utf8(password);

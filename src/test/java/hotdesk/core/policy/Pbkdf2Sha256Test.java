@@ -48,6 +48,24 @@ class Pbkdf2Sha256Test {
     }
 
     @Test
+    void where_the_digest_cannot_be_copied_the_jdks_derivation_answers_the_same() {
+        // the path for a JDK whose SHA-256 provider refuses clone(): same vectors, same checks, same answers
+        assertThat(HEX.formatHex(Pbkdf2Sha256.derive("passwd".toCharArray(), bytes("salt"), 1, 64, false))).isEqualTo(
+                "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc"
+                        + "49ca9cccf179b645991664b39d77ef317c71b845b1e30bd509112041d3a19783");
+        byte[] salt = bytes("a salt of its own");
+        for (String password : new String[] {"", "4711", "Ünïcödé – €", "half \uD800 a pair", "z".repeat(65)}) {
+            assertThat(Pbkdf2Sha256.derive(password.toCharArray(), salt, 1000, 32, false)).as(password)
+                    .isEqualTo(Pbkdf2Sha256.derive(password.toCharArray(), salt, 1000, 32, true));
+        }
+        assertThatThrownBy(() -> Pbkdf2Sha256.derive("4711".toCharArray(), bytes("salt"), 0, 32, false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("iterations");
+        char[] password = "4711".toCharArray();
+        Pbkdf2Sha256.derive(password, bytes("salt"), 2, 32, false);
+        assertThat(password).containsExactly('4', '7', '1', '1');
+    }
+
+    @Test
     void the_callers_password_is_left_as_it_was() {
         char[] password = "4711".toCharArray();
 
