@@ -171,8 +171,10 @@ public final class Database implements AutoCloseable {
         H2Embedded.Patience patience = new H2Embedded.Patience(H2_OPEN_DEADLINE);
         // the app user never creates the database: a file that is missing is created by the admin
         String appUrl = settings.url() + ";IFEXISTS=TRUE";
-        boolean setUp = false;
-        boolean triedSetUp = false;
+        // a file not there yet is set up before the first try: that try could only fail, and a pool that cannot
+        // connect first sleeps a second before it gives up (HikariCP's fail-fast check), on every new ledger
+        boolean setUp = H2Embedded.missing(settings);
+        boolean triedSetUp = setUp;
         Duration pause = Duration.ofMillis(25);
         while (true) {
             try (H2Embedded.OpeningLock opening = H2Embedded.openingLock(settings, patience, shown)) {

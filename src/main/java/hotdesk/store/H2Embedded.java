@@ -97,6 +97,12 @@ final class H2Embedded {
         return file.resolveSibling(file.getFileName() + CREDENTIALS_SUFFIX);
     }
 
+    /** Whether the ledger's file ({@code <file>.mv.db}) is not there: a new ledger, to be created by its admin. */
+    static boolean missing(DatabaseSettings s) {
+        Path file = s.h2File();
+        return !Files.exists(file.resolveSibling(file.getFileName() + ".mv.db"));
+    }
+
     /**
      * Makes the directory and the files of the ledger private and returns its credentials, generating
      * them on first start.

@@ -86,6 +86,29 @@ class H2EmbeddedTest {
     }
 
     @Test
+    void a_new_ledger_is_set_up_before_hotdesk_connects_to_it_without_a_failed_first_connection() {
+        // the app user's connection to a file that is not there can only fail, and a pool whose first connection
+        // fails logs it and sleeps a second before it gives up: every new ledger (each first command) paid it
+        Path ledgerDir = dir.resolve("new");
+        assertThat(H2Embedded.missing(DatabaseSettings.embedded(ledgerDir))).isTrue();
+
+        try (LogCapture pool = LogCapture.atDebug("com.zaxxer.hikari");
+             Database db = Database.open(DatabaseSettings.embedded(ledgerDir))) {
+            db.ledger().transact(tx -> {
+                tx.insertUser(user("101"));
+                return null;
+            });
+
+            assertThat(pool.lines()).as("what the connection pool logged").isNotEmpty()
+                    .noneSatisfy(line -> assertThat(line).containsAnyOf("Cannot acquire connection", "Failed to create"));
+            assertThat(H2Embedded.missing(DatabaseSettings.embedded(ledgerDir))).isFalse();
+        }
+        try (Database db = Database.open(DatabaseSettings.embedded(ledgerDir))) {
+            assertThat(db.ledger().read(LedgerTx::users)).containsExactly(user("101"));
+        }
+    }
+
+    @Test
     void the_open_ledger_keeps_no_query_results_for_the_next_run_of_the_same_query() throws Exception {
         Path ledgerDir = dir.resolve("ledger");
         DatabaseSettings settings = DatabaseSettings.embedded(ledgerDir);
