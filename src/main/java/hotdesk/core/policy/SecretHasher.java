@@ -146,7 +146,6 @@ public final class SecretHasher {
         private final String secret;
         private final int iterations;
         private final Map<String, byte[]> derived = new HashMap<>();
-        private int derivations;
 
         private Matcher(String secret, int iterations) {
             this.secret = secret;
@@ -171,15 +170,12 @@ public final class SecretHasher {
         }
 
         private byte[] derivedOnce(int count, String saltText, byte[] salt) {
-            return derived.computeIfAbsent(count + "$" + saltText, k -> {
-                derivations++;
-                return derive(secret, salt, count);
-            });
+            return derived.computeIfAbsent(count + "$" + saltText, k -> derive(secret, salt, count));
         }
 
-        /** How many derivations the comparisons and hashes so far cost. */
+        /** How many derivations the comparisons and hashes so far cost: one per count and salt, each kept. */
         public int derivations() {
-            return derivations;
+            return derived.size();
         }
     }
 
