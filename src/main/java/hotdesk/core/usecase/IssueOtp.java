@@ -71,17 +71,10 @@ public final class IssueOtp {
                 return refused;
             }
             byte[] salt = hasher.codeSalt(look.live().stream().map(OtpRecord::hash).toList(), clock.instant());
-            String code;
-            SecretHasher.Matcher digits;
-            do {
-                code = String.format("%06d", random.nextInt(1_000_000));
-                digits = hasher.matcher(code);
-            } while (collides(digits, look.live(), extension));
+            Drawn drawn = draw(look.live(), extension);
             // the collision check derived the digits under the live codes' salt already: the stored hash reuses it
-            SecretHash hash = digits.hash(salt);
-            SecretHasher.Matcher typed = digits;
+            SecretHash hash = drawn.digits().hash(salt);
             Set<Long> seen = look.live().stream().map(OtpRecord::id).collect(Collectors.toSet());
-            String drawn = code;
             boolean last = attempt >= MAX_ATTEMPTS;
             Result result = ledger.transact(tx -> {
                 Result now = refusal(tx.user(extension));
@@ -91,13 +84,13 @@ public final class IssueOtp {
                 Instant at = clock.instant();
                 List<OtpRecord> since = tx.liveOtps(at).stream().filter(r -> !seen.contains(r.id())).toList();
                 // codes issued meanwhile are few; the last attempt checks them here rather than give up
-                if (!since.isEmpty() && (!last ? anyOtherOwner(since, extension) : collides(typed, since, extension))) {
+                if (!since.isEmpty() && (!last ? anyOtherOwner(since, extension) : collides(drawn.digits(), since, extension))) {
                     return null;
                 }
                 Instant expires = at.plus(validity);
                 tx.replaceOtp(extension, new OtpRecord(0, extension, hash, expires));
                 tx.audit(new AuditEntry(at, actor, "otp.issue", extension.value(), "expires=" + expires));
-                return new Issued(drawn, expires);
+                return new Issued(drawn.code(), expires);
             });
             if (result != null) {
                 return result;
@@ -106,6 +99,21 @@ public final class IssueOtp {
     }
 
     private record Look(Optional<User> user, List<OtpRecord> live) {
+    }
+
+    /** A code and its matcher, which keeps the derivations its collision check made. */
+    private record Drawn(String code, SecretHasher.Matcher digits) {
+    }
+
+    /** Draws digits until no other user's live code has them. */
+    private Drawn draw(List<OtpRecord> live, Extension owner) {
+        while (true) {
+            String code = String.format("%06d", random.nextInt(1_000_000));
+            SecretHasher.Matcher digits = hasher.matcher(code);
+            if (!collides(digits, live, owner)) {
+                return new Drawn(code, digits);
+            }
+        }
     }
 
     private static Result refusal(Optional<User> user) {
