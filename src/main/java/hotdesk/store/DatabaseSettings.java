@@ -46,6 +46,8 @@ public record DatabaseSettings(String url, String user, String password, int poo
             + ";LOCK_TIMEOUT=10000;AUTO_SERVER=TRUE;QUERY_CACHE_SIZE=" + H2_STATEMENTS_KEPT;
     /** The user hotdesk works as in the embedded ledger: it owns the tables but is no H2 admin. */
     public static final String H2_APP_USER = "hotdesk";
+    /** The suffix H2 gives the embedded ledger's data file: {@code <file>.mv.db}. */
+    static final String H2_DATA_SUFFIX = ".mv.db";
     /** The name of the embedded ledger's files in the {@code db.path} directory: hotdesk.mv.db and so on. */
     public static final String H2_FILE_NAME = "hotdesk";
     static final int MAX_POOL = 64;
@@ -175,8 +177,8 @@ public record DatabaseSettings(String url, String user, String password, int poo
             throw new IllegalArgumentException("db.path: the H2 file path is required, e.g. data/hotdesk");
         }
         String path = fileWithoutSuffix.toAbsolutePath().normalize().toString();
-        if (path.endsWith(".mv.db")) {
-            path = path.substring(0, path.length() - ".mv.db".length());
+        if (path.endsWith(H2_DATA_SUFFIX)) {
+            path = path.substring(0, path.length() - H2_DATA_SUFFIX.length());
         }
         if (path.contains(";") || path.chars().anyMatch(Character::isISOControl)) {
             throw new IllegalArgumentException("db.path must not contain ';' or control characters, got '"

@@ -100,7 +100,7 @@ final class H2Embedded {
     /** Whether the ledger's file ({@code <file>.mv.db}) is not there: a new ledger, to be created by its admin. */
     static boolean missing(DatabaseSettings s) {
         Path file = s.h2File();
-        return !Files.exists(file.resolveSibling(file.getFileName() + ".mv.db"));
+        return !Files.exists(file.resolveSibling(file.getFileName() + DatabaseSettings.H2_DATA_SUFFIX));
     }
 
     /**
