@@ -9,7 +9,9 @@ import hotdesk.core.policy.DialCodePlan;
 import hotdesk.core.policy.RequiredModules;
 import hotdesk.testing.FakeAri;
 import hotdesk.testing.RealAsterisk;
+import hotdesk.store.Database;
 import hotdesk.store.DatabaseSettings;
+import hotdesk.store.LedgerTables;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -241,8 +243,8 @@ class DoctorTest {
                 CliRun.of(s, Map.of(), "user", "add", ext, "--name", "User " + ext, "--pin", pin).code()).isEqualTo(ExitCodes.OK));
         assertThat(withFix(CliRun.of(s, Map.of(), "doctor"), "pins")).startsWith("ok").contains("2 hot-desking user(s)");
 
-        try (hotdesk.store.Database db = hotdesk.store.Database.open(DatabaseSettings.h2(dir.resolve("ledger")))) {
-            assertThat(hotdesk.store.LedgerTables.update(db.dataSource(), "UPDATE users SET pin_hash = '4102' WHERE extension = '102'"))
+        try (Database db = Database.open(DatabaseSettings.h2(dir.resolve("ledger")))) {
+            assertThat(LedgerTables.update(db.dataSource(), "UPDATE users SET pin_hash = '4102' WHERE extension = '102'"))
                     .isEqualTo(1);
         }
         CliRun run = CliRun.of(s, Map.of(), "doctor");

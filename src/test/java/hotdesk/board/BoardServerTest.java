@@ -133,8 +133,7 @@ class BoardServerTest {
     }
 
     @Test
-    void an_account_whose_password_hash_was_changed_outside_hotdesk_is_refused_unlocked_and_the_audit_says_how_to_mend_it()
-            throws java.sql.SQLException {
+    void an_account_whose_password_hash_was_changed_outside_hotdesk_is_refused_unlocked_and_the_audit_says_how_to_mend_it() {
         assertThat(hotdesk.store.LedgerTables.update(world.database.dataSource(),
                 "UPDATE admin_accounts SET password_hash = 'secret' WHERE name = 'anna'")).isEqualTo(1);
         BoardClient c = client();

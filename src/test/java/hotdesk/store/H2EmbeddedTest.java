@@ -89,11 +89,10 @@ class H2EmbeddedTest {
     void a_new_ledger_is_set_up_before_hotdesk_connects_to_it_without_a_failed_first_connection() {
         // the app user's connection to a file that is not there can only fail, and a pool whose first connection
         // fails logs it and sleeps a second before it gives up: every new ledger (each first command) paid it
-        Path ledgerDir = dir.resolve("new");
-        assertThat(H2Embedded.missing(DatabaseSettings.embedded(ledgerDir))).isTrue();
+        DatabaseSettings settings = DatabaseSettings.embedded(dir.resolve("new"));
+        assertThat(H2Embedded.missing(settings)).isTrue();
 
-        try (LogCapture pool = LogCapture.atDebug("com.zaxxer.hikari");
-             Database db = Database.open(DatabaseSettings.embedded(ledgerDir))) {
+        try (LogCapture pool = LogCapture.atDebug("com.zaxxer.hikari"); Database db = Database.open(settings)) {
             db.ledger().transact(tx -> {
                 tx.insertUser(user("101"));
                 return null;
@@ -101,9 +100,9 @@ class H2EmbeddedTest {
 
             assertThat(pool.lines()).as("what the connection pool logged").isNotEmpty()
                     .noneSatisfy(line -> assertThat(line).containsAnyOf("Cannot acquire connection", "Failed to create"));
-            assertThat(H2Embedded.missing(DatabaseSettings.embedded(ledgerDir))).isFalse();
+            assertThat(H2Embedded.missing(settings)).isFalse();
         }
-        try (Database db = Database.open(DatabaseSettings.embedded(ledgerDir))) {
+        try (Database db = Database.open(settings)) {
             assertThat(db.ledger().read(LedgerTx::users)).containsExactly(user("101"));
         }
     }
